@@ -1,0 +1,25 @@
+import { ConfigError } from '@consign/config';
+import { loadGatewayConfig } from './config';
+
+describe('gateway configuration', () => {
+  it('defaults to the local platform and the development tenant outside production', () => {
+    const config = loadGatewayConfig({ NODE_ENV: 'development' });
+    expect(config.port).toBe(3000);
+    expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092']);
+    expect(config.schemaRegistryUrl).toBe('http://127.0.0.1:8080/apis/ccompat/v7');
+    expect(config.tenants.byShopDomain('shop.myshopify.com')?.id).toBe('dev-store');
+  });
+
+  it('fails fast in production without tenants, naming every bad variable', () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_PORT: 'http', SCHEMA_REGISTRY_URL: 'ftp://registry' })).toThrow(ConfigError);
+    try {
+      loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_PORT: 'http', SCHEMA_REGISTRY_URL: 'ftp://registry' });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'GATEWAY_PORT: must be a whole number, got "http"',
+        'SCHEMA_REGISTRY_URL: must use http or https, got "ftp:"',
+        'TENANTS: is required but not set',
+      ]);
+    }
+  });
+});

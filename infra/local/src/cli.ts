@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { resolvePaths, resolveSettings } from './config';
+import { dockerInitSql } from './databases';
+import { fetchAll } from './fetch';
+import { ensureInfraUp, infraEndpoints, infraStatus, stopInfra, type InfraEndpoints, type PartStatus } from './infra';
+import { maskPassword } from './postgres';
+import { defaultLogger, InfraError, seconds } from './util';
+
+const USAGE = `Local infrastructure (PostgreSQL databases, Kafka, Apicurio Registry) without Docker.
+
+usage: npx tsx infra/local/src/cli.ts <command> [options]
+
+  fetch                 download Kafka and Apicurio Registry with Maven into infra/local/.cache
+  up [parts...]         fetch if needed, start what is not running, wait until healthy
+  down [parts...]       stop what \`up\` started (never the machine's PostgreSQL)
+       --purge          also delete Kafka's data (fresh cluster)
+  status [--json]       one line per part (exit code 0 either way)
+  endpoints [--json]    print the endpoints without starting anything
+  gen-docker-init       rewrite infra/docker/postgres-init/01-databases.sql from databases.ts
+
+parts: postgres, kafka, registry (default: all)
+See infra/README.md for environment overrides.`;
+
+function printEndpoints(e: InfraEndpoints): void {
+  const out = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  out('');
+  out(`Kafka brokers      ${e.kafkaBrokers}`);
+  out(`Schema registry    ${e.schemaRegistryUrl}${e.registryUrl ? `   (Apicurio: ${e.registryUrl})` : ''}`);
+  out(`PostgreSQL admin   ${maskPassword(e.postgresUrl)}`);
+  for (const [name, url] of Object.entries(e.databaseUrls)) out(`  ${name.padEnd(22)} ${maskPassword(url)}`);
+}
+
+function printStatus(statuses: PartStatus[]): void {
+  for (const s of statuses) {
+    const pid = s.pid !== null ? `pid ${s.pid}` : '-';
+    const rss = s.rssMiB !== null ? `  rss ${s.rssMiB} MiB` : '';
+    process.stdout.write(
+      `${s.part.padEnd(9)} ${`${s.state} (${s.mode})`.padEnd(20)} ${pid.padEnd(10)} ${s.endpoint}  ` +
+        `${s.healthy ? 'healthy' : 'not healthy'}${rss}\n`,
+    );
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const flags = new Set(rest.filter((a) => a.startsWith('-')));
+  const args = rest.filter((a) => !a.startsWith('-'));
+  switch (command) {
+    case 'fetch': {
+      const started = Date.now();
+      await fetchAll(resolvePaths(), defaultLogger);
+      defaultLogger(`fetch finished in ${seconds(Date.now() - started)}`);
+      return 0;
+    }
+    case 'up': {
+      const started = Date.now();
+      const result = await ensureInfraUp(args.length > 0 ? { parts: args.filter(isPart) } : {});
+      defaultLogger(
+        `${result.started.length > 0 ? `started ${result.started.join(', ')}` : 'nothing to start'} ` +
+          `(${seconds(Date.now() - started)})`,
+      );
+      printEndpoints(result.endpoints);
+      return 0;
+    }
+    case 'down': {
+      await stopInfra(args.length > 0 ? args : undefined, { purge: flags.has('--purge') });
+      return 0;
+    }
+    case 'status': {
+      const statuses = await infraStatus();
+      if (flags.has('--json')) process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+      else printStatus(statuses);
+      return 0;
+    }
+    case 'endpoints': {
+      const endpoints = infraEndpoints(resolveSettings());
+      if (flags.has('--json')) process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
+      else printEndpoints(endpoints);
+      return 0;
+    }
+    case 'gen-docker-init': {
+      const file = path.resolve(resolvePaths().home, '..', 'docker', 'postgres-init', '01-databases.sql');
+      fs.writeFileSync(file, dockerInitSql());
+      defaultLogger(`wrote ${file}`);
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+function isPart(value: string): value is 'postgres' | 'kafka' | 'registry' {
+  if (value === 'postgres' || value === 'kafka' || value === 'registry') return true;
+  throw new InfraError(`unknown part "${value}" (expected postgres, kafka or registry)`);
+}
+
+// `status | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof InfraError) process.stderr.write(`[infra] error: ${err.message}\n`);
+    else process.stderr.write(`[infra] unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

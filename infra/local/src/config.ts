@@ -1,0 +1,150 @@
+import * as path from 'node:path';
+
+export const KAFKA_VERSION = '4.1.1';
+export const APICURIO_VERSION = '3.3.3';
+/** Kafka 4.x brokers need Java 17. */
+export const KAFKA_MIN_JAVA = 17;
+/** Apicurio Registry 3.3.x is compiled for Java 21 (class file version 65). */
+export const REGISTRY_MIN_JAVA = 21;
+/** Pinned so that runs without a project (dependency:copy) resolve the same plugin. */
+export const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
+
+export type PartName = 'postgres' | 'kafka' | 'registry';
+export const ALL_PARTS: readonly PartName[] = ['postgres', 'kafka', 'registry'];
+/** Parts that run as our own child processes (PostgreSQL is the machine's). */
+export type ManagedPart = Exclude<PartName, 'postgres'>;
+export const MANAGED_PARTS: readonly ManagedPart[] = ['kafka', 'registry'];
+
+export function isPartName(value: string): value is PartName {
+  return (ALL_PARTS as readonly string[]).includes(value);
+}
+
+export interface Paths {
+  /** infra/local */
+  home: string;
+  cache: string;
+  run: string;
+  logs: string;
+  kafkaPom: string;
+  kafkaLog4j: string;
+  kafkaLibs: string;
+  kafkaMarker: string;
+  kafkaRunDir: string;
+  kafkaData: string;
+  kafkaProps: string;
+  kafkaClusterId: string;
+  kafkaFormatInfo: string;
+  registryHome: string;
+  registryMarker: string;
+  lockFile: string;
+  pidFile(part: ManagedPart): string;
+  logFile(part: ManagedPart): string;
+}
+
+export function resolvePaths(home: string = path.resolve(__dirname, '..')): Paths {
+  const cache = path.join(home, '.cache');
+  const run = path.join(home, '.run');
+  const logs = path.join(run, 'logs');
+  const kafkaRunDir = path.join(run, 'kafka');
+  const registryHome = path.join(cache, 'apicurio-registry', APICURIO_VERSION);
+  return {
+    home,
+    cache,
+    run,
+    logs,
+    kafkaPom: path.join(home, 'kafka', 'pom.xml'),
+    kafkaLog4j: path.join(home, 'kafka', 'log4j2.xml'),
+    kafkaLibs: path.join(cache, 'kafka', 'libs'),
+    kafkaMarker: path.join(cache, 'kafka', `.fetched-${KAFKA_VERSION}`),
+    kafkaRunDir,
+    kafkaData: path.join(kafkaRunDir, 'data'),
+    kafkaProps: path.join(kafkaRunDir, 'server.properties'),
+    kafkaClusterId: path.join(kafkaRunDir, 'cluster.id'),
+    kafkaFormatInfo: path.join(kafkaRunDir, 'formatted.json'),
+    registryHome,
+    registryMarker: path.join(registryHome, '.fetched'),
+    lockFile: path.join(run, 'up.lock'),
+    pidFile: (part) => path.join(run, `${part}.pid`),
+    logFile: (part) => path.join(logs, `${part}.log`),
+  };
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > 65535) {
+    throw new Error(`${name}=${raw} is not a valid port number`);
+  }
+  return value;
+}
+
+export interface Settings {
+  host: string;
+  kafkaPort: number;
+  kafkaControllerPort: number;
+  registryPort: number;
+  registryManagementPort: number;
+  /** Brokers that clients should use; local unless KAFKA_BROKERS points elsewhere. */
+  kafkaBrokers: string;
+  kafkaExternal: boolean;
+  /** Confluent-compatible API base, what @kafkajs/confluent-schema-registry calls `host`. */
+  schemaRegistryUrl: string;
+  registryExternal: boolean;
+  startTimeoutMs: number;
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function isLocalBrokers(value: string, port: number): boolean {
+  return value
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0)
+    .every((b) => {
+      const idx = b.lastIndexOf(':');
+      return idx > 0 && LOCAL_HOSTS.has(b.slice(0, idx)) && Number(b.slice(idx + 1)) === port;
+    });
+}
+
+function isLocalRegistry(value: string, port: number): boolean {
+  try {
+    const url = new URL(value);
+    return LOCAL_HOSTS.has(url.hostname) && Number(url.port || '80') === port;
+  } catch {
+    return false;
+  }
+}
+
+export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const host = '127.0.0.1';
+  const kafkaPort = intFromEnv(env, 'KAFKA_PORT', 9092);
+  const kafkaControllerPort = intFromEnv(env, 'KAFKA_CONTROLLER_PORT', 9093);
+  const registryPort = intFromEnv(env, 'REGISTRY_PORT', 8080);
+  // Quarkus' management interface defaults to 9000, which is a popular port (and
+  // would sit next to Kafka's 9092/9093); pin it.
+  const registryManagementPort = intFromEnv(env, 'REGISTRY_MANAGEMENT_PORT', 9001);
+  const localBrokers = `${host}:${kafkaPort}`;
+  const localRegistry = `http://${host}:${registryPort}/apis/ccompat/v7`;
+
+  const brokersEnv = env['KAFKA_BROKERS']?.trim();
+  const kafkaExternal = !!brokersEnv && !isLocalBrokers(brokersEnv, kafkaPort);
+  const registryEnv = env['SCHEMA_REGISTRY_URL']?.trim().replace(/\/+$/, '');
+  const registryExternal = !!registryEnv && !isLocalRegistry(registryEnv, registryPort);
+
+  const timeoutRaw = env['INFRA_START_TIMEOUT_MS'];
+  const startTimeoutMs = timeoutRaw && Number(timeoutRaw) > 0 ? Number(timeoutRaw) : 180_000;
+
+  return {
+    host,
+    kafkaPort,
+    kafkaControllerPort,
+    registryPort,
+    registryManagementPort,
+    kafkaBrokers: kafkaExternal && brokersEnv ? brokersEnv : localBrokers,
+    kafkaExternal,
+    schemaRegistryUrl: registryExternal && registryEnv ? registryEnv : localRegistry,
+    registryExternal,
+    startTimeoutMs,
+  };
+}

@@ -1,0 +1,39 @@
+export interface Setting<T> {
+  readonly variable: string;
+  /** Receives the raw value (undefined when unset); returns the parsed value or throws with a readable reason. */
+  parse(raw: string | undefined): T;
+}
+
+export type SettingSpec = Record<string, Setting<unknown>>;
+export type ConfigOf<S extends SettingSpec> = { readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function setting<T>(variable: string, parse: (raw: string | undefined) => T): Setting<T> {
+  return { variable, parse };
+}
+
+/**
+ * Parses every setting once, at start-up, and reports all problems together so that an operator
+ * fixes the environment in one go.
+ */
+export function loadConfig<S extends SettingSpec>(spec: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+  const problems: string[] = [];
+  const result: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(spec)) {
+    const raw = env[entry.variable];
+    try {
+      result[key] = entry.parse(raw === '' ? undefined : raw);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      problems.push(`${entry.variable}: ${reason}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(result) as ConfigOf<S>;
+}

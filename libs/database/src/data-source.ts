@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { DataSource, MixedList, EntitySchema } from 'typeorm';
+import { PlatformError } from '@consign/errors';
+
+export interface ServiceDatabaseOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Distinguishes this service's connections in pg_stat_activity. */
+  applicationName: string;
+  poolSize?: number;
+}
+
+/**
+ * A service's own database. The schema is changed only by migrations, never synchronised from
+ * entities, so every deployment applies the same reviewed steps.
+ */
+export function createServiceDataSource(options: ServiceDatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    applicationName: options.applicationName,
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 3000 },
+  });
+}
+
+/** Applies pending migrations and reports their names. */
+export async function migrateDatabase(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}
+
+export async function checkDatabase(dataSource: DataSource): Promise<void> {
+  if (!dataSource.isInitialized) throw new Error('database connection is not initialised');
+  await dataSource.query('SELECT 1');
+}
+
+const outageCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+/** PostgreSQL unreachable or shutting down is an outage of a dependency, not a bad event. */
+export function isDatabaseOutage(error: unknown): boolean {
+  const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
+  if (code && outageCodes.has(code)) return true;
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test((error as Error).message ?? '');
+}
+
+export function databaseOutage(error: unknown): PlatformError {
+  return new PlatformError(`database unavailable: ${(error as Error).message}`, { code: 'database.unavailable', category: 'dependency', cause: error });
+}

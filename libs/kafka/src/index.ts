@@ -1,0 +1,11 @@
+export { createKafka } from './kafka-connection';
+export type { KafkaConnectionOptions } from './kafka-connection';
+export { EventCodec } from './event-codec';
+export { SchemaRegistryAdmin } from './schema-registry-admin';
+export type { CompatibilityLevel } from './schema-registry-admin';
+export { EventPublisher } from './event-publisher';
+export type { EventPublisherOptions, OutgoingEvent, PublishedRecord, RawRecord } from './event-publisher';
+export { EventConsumer } from './event-consumer';
+export type { ConsumedEvent, EventConsumerOptions } from './event-consumer';
+export { provisionPlatform, provisionTopics } from './provision';
+export type { ProvisionReport } from './provision';

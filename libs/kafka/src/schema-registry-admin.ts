@@ -1,0 +1,71 @@
+import { PlatformError } from '@consign/errors';
+
+export type CompatibilityLevel = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'NONE';
+
+const contentType = 'application/vnd.schemaregistry.v1+json';
+
+/**
+ * The parts of the Confluent-compatible registry API the schema client does not expose: subject
+ * compatibility and compatibility checks. Works with Confluent Schema Registry and Apicurio's
+ * ccompat API alike.
+ */
+export class SchemaRegistryAdmin {
+  constructor(private readonly baseUrl: string) {}
+
+  /**
+   * Set explicitly for every subject: Apicurio answers `NONE` for a subject without a rule where
+   * Confluent answers 404, which would otherwise make the client refuse to register.
+   */
+  async setCompatibility(subject: string, level: CompatibilityLevel): Promise<void> {
+    await this.request('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
+  }
+
+  async getCompatibility(subject: string): Promise<string | undefined> {
+    const body = await this.request('GET', `/config/${encodeURIComponent(subject)}`, undefined, [404]);
+    if (!body) return undefined;
+    return String(body.compatibilityLevel ?? body.compatibility ?? '').toUpperCase() || undefined;
+  }
+
+  async listSubjects(): Promise<string[]> {
+    return (await this.request('GET', '/subjects')) as unknown as string[];
+  }
+
+  /** Whether `schema` may be registered under `subject`, with the registry's reasons when not. */
+  async checkCompatibility(subject: string, schema: object): Promise<{ compatible: boolean; messages: string[] }> {
+    const body = await this.request(
+      'POST',
+      `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`,
+      { schema: JSON.stringify(schema) },
+      [404],
+    );
+    if (!body) return { compatible: true, messages: [] };
+    const messages = Array.isArray(body.messages) ? body.messages.map(String) : [];
+    return { compatible: body.is_compatible === true, messages };
+  }
+
+  private async request(method: string, path: string, payload?: unknown, tolerated: number[] = []): Promise<Record<string, unknown> | undefined> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { accept: contentType, ...(payload === undefined ? {} : { 'content-type': contentType }) },
+        body: payload === undefined ? undefined : JSON.stringify(payload),
+      });
+    } catch (error) {
+      throw new PlatformError(`schema registry at ${this.baseUrl} is unreachable: ${(error as Error).message}`, {
+        code: 'registry.unreachable',
+        category: 'dependency',
+        cause: error,
+      });
+    }
+    if (tolerated.includes(response.status)) return undefined;
+    const text = await response.text();
+    if (!response.ok) {
+      throw new PlatformError(`schema registry ${method} ${path} answered ${response.status}: ${text}`, {
+        code: 'registry.request_failed',
+        category: response.status >= 500 ? 'transient' : 'invalid',
+      });
+    }
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  }
+}

@@ -1,0 +1,36 @@
+import { loadConfig } from '@consign/config';
+import { parseTenants, tenantsSetting } from './index';
+
+const valid = {
+  id: 'acme',
+  shopDomain: 'Acme.myshopify.com',
+  shopifyWebhookSecrets: ['new-secret', 'old-secret'],
+  clerkInstanceId: 'ins_acme',
+  clerkSigningSecrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+  currency: 'EUR',
+};
+
+describe('tenants', () => {
+  it('parses tenants and finds them by shop domain, case-insensitively', () => {
+    const { tenants } = loadConfig({ tenants: tenantsSetting('production') }, { TENANTS: JSON.stringify([valid]) });
+    expect(tenants.byShopDomain('ACME.myshopify.com')?.id).toBe('acme');
+    expect(tenants.byClerkInstanceId('ins_acme')?.shopifyWebhookSecrets).toEqual(['new-secret', 'old-secret']);
+    expect(tenants.byShopDomain('other.myshopify.com')).toBeUndefined();
+  });
+
+  it('requires TENANTS in production and defaults to the development tenant elsewhere', () => {
+    expect(() => loadConfig({ tenants: tenantsSetting('production') }, {})).toThrow('TENANTS: is required but not set');
+    const { tenants } = loadConfig({ tenants: tenantsSetting('development') }, {});
+    expect(tenants.byShopDomain('shop.myshopify.com')?.shopifyWebhookSecrets).toEqual(['test_secret_key']);
+  });
+
+  it.each([
+    [[{ ...valid, shopDomain: 'acme.com' }], 'tenant #0 (acme): shopDomain must look like name.myshopify.com'],
+    [[{ ...valid, shopifyWebhookSecrets: [] }], 'tenant #0 (acme): shopifyWebhookSecrets needs at least one secret'],
+    [[valid, { ...valid, id: 'copy' }], 'tenant #1 (copy): shopDomain acme.myshopify.com is listed twice'],
+    [[{ ...valid, currency: 'euro' }], 'tenant #0 (acme): currency must be an ISO 4217 code such as USD'],
+    [[{ shopDomain: 'a.myshopify.com' }], 'tenant #0: id must be a non-empty string'],
+  ])('rejects %j', (input, message) => {
+    expect(() => parseTenants(input)).toThrow(message);
+  });
+});

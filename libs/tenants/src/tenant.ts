@@ -1,0 +1,79 @@
+/** One client store: its Shopify shop and Clerk instance, each with the secrets that sign its webhooks. */
+export interface Tenant {
+  readonly id: string;
+  readonly shopDomain: string;
+  /** Current first; during a rotation the previous secret is still listed and still accepted. */
+  readonly shopifyWebhookSecrets: readonly string[];
+  readonly clerkInstanceId: string | null;
+  readonly clerkSigningSecrets: readonly string[];
+  readonly currency: string;
+}
+
+export class TenantDirectory {
+  private readonly byShop = new Map<string, Tenant>();
+  private readonly byClerkInstance = new Map<string, Tenant>();
+
+  constructor(readonly tenants: readonly Tenant[]) {
+    for (const tenant of tenants) {
+      this.byShop.set(tenant.shopDomain.toLowerCase(), tenant);
+      if (tenant.clerkInstanceId) this.byClerkInstance.set(tenant.clerkInstanceId, tenant);
+    }
+  }
+
+  byShopDomain(shopDomain: string): Tenant | undefined {
+    return this.byShop.get(shopDomain.trim().toLowerCase());
+  }
+
+  byClerkInstanceId(instanceId: string): Tenant | undefined {
+    return this.byClerkInstance.get(instanceId);
+  }
+}
+
+/** Validates the TENANTS setting: a JSON array of tenants. Throws a readable reason naming the entry. */
+export function parseTenants(value: unknown): Tenant[] {
+  if (!Array.isArray(value) || value.length === 0) throw new Error('must be a non-empty JSON array of tenants');
+  const seen = new Set<string>();
+  return value.map((entry: unknown, index) => {
+    const where = `tenant #${index}`;
+    if (typeof entry !== 'object' || entry === null) throw new Error(`${where} must be an object`);
+    const record = entry as Record<string, unknown>;
+    const id = requireString(record, 'id', where);
+    const shopDomain = requireString(record, 'shopDomain', `${where} (${id})`).toLowerCase();
+    if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shopDomain)) throw new Error(`${where} (${id}): shopDomain must look like name.myshopify.com`);
+    if (seen.has(shopDomain)) throw new Error(`${where} (${id}): shopDomain ${shopDomain} is listed twice`);
+    seen.add(shopDomain);
+    const clerkSigningSecrets = stringList(record, 'clerkSigningSecrets', `${where} (${id})`);
+    for (const secret of clerkSigningSecrets) {
+      if (!/^(whsec_)?[A-Za-z0-9+/=]+$/.test(secret)) throw new Error(`${where} (${id}): clerkSigningSecrets entries must be whsec_<base64>`);
+    }
+    const currency = typeof record.currency === 'string' ? record.currency : 'USD';
+    if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`${where} (${id}): currency must be an ISO 4217 code such as USD`);
+    return {
+      id,
+      shopDomain,
+      shopifyWebhookSecrets: nonEmpty(stringList(record, 'shopifyWebhookSecrets', `${where} (${id})`), 'shopifyWebhookSecrets', `${where} (${id})`),
+      clerkInstanceId: typeof record.clerkInstanceId === 'string' ? record.clerkInstanceId : null,
+      clerkSigningSecrets,
+      currency,
+    };
+  });
+}
+
+function requireString(record: Record<string, unknown>, field: string, where: string): string {
+  const value = record[field];
+  if (typeof value !== 'string' || value.trim() === '') throw new Error(`${where}: ${field} must be a non-empty string`);
+  return value.trim();
+}
+
+function stringList(record: Record<string, unknown>, field: string, where: string): string[] {
+  const value = record[field] ?? [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
+    throw new Error(`${where}: ${field} must be an array of non-empty strings`);
+  }
+  return value as string[];
+}
+
+function nonEmpty(values: string[], field: string, where: string): string[] {
+  if (values.length === 0) throw new Error(`${where}: ${field} needs at least one secret`);
+  return values;
+}

@@ -1,0 +1,47 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A free TCP port on 127.0.0.1, for a service started by a test. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Sends `signal` and resolves with the exit code once the process has ended. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs a built service as its own process, as it runs in production, keeping its output for assertions. */
+export function startServiceProcess(script: string, args: string[], env: NodeJS.ProcessEnv): ServiceProcess {
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs a command to completion (for example a migration) and fails with its output when it fails. */
+export async function runToCompletion(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const run = startServiceProcess(script, args, env);
+  const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${script} ${args.join(' ')} exited with ${code}:\n${run.output()}`);
+  return run.output();
+}

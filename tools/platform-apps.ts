@@ -1,0 +1,13 @@
+/** The platform's deployable apps as `npm start` runs them: built bundle, port variable, default port. */
+export interface PlatformApp {
+  name: string;
+  portVariable: string;
+  defaultPort: number;
+  /** Whether `main.js migrate` must run before the app serves. */
+  migrates: boolean;
+}
+
+export const platformApps: PlatformApp[] = [
+  { name: 'gateway', portVariable: 'GATEWAY_PORT', defaultPort: 3000, migrates: false },
+  { name: 'inventory-service', portVariable: 'INVENTORY_PORT', defaultPort: 3001, migrates: true },
+];

@@ -1,0 +1,23 @@
+import { loadConfig, list, platformDefaults, url } from '@consign/config';
+import { createKafka, EventCodec, provisionPlatform } from '@consign/kafka';
+
+/** `npm run provision`: creates the catalogue's topics and registers every event schema with its compatibility rule. Idempotent. */
+async function main(): Promise<void> {
+  const config = loadConfig({
+    kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
+    schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl),
+  });
+  const report = await provisionPlatform(createKafka({ clientId: 'provision', brokers: config.kafkaBrokers }), new EventCodec(config.schemaRegistryUrl));
+  const json = { createdTopics: report.created, existingTopics: report.existing, schemaIds: Object.fromEntries(report.schemas) };
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(json, null, 2));
+    return;
+  }
+  console.log(`topics created: ${report.created.join(', ') || 'none'}; already there: ${report.existing.join(', ') || 'none'}`);
+  for (const [eventType, id] of report.schemas) console.log(`schema ${eventType}: registry id ${id}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`provision failed: ${(error as Error).message}`);
+  process.exit(1);
+});

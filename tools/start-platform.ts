@@ -1,0 +1,92 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { platformApps } from './platform-apps';
+import { acquirePlatformInfra } from './platform-infra';
+
+/**
+ * `npm start`: infrastructure up, apps built, migrations applied, every app started as its own
+ * process with its output prefixed by its name. Ctrl-C stops the apps cleanly; the infrastructure
+ * keeps running (`npm run infra:down` stops it).
+ */
+const root = join(__dirname, '..');
+const log = (line: string): void => console.log(`[platform] ${line}`);
+
+async function main(): Promise<void> {
+  const infra = await acquirePlatformInfra({ allowDocker: true, log });
+  const env = { ...process.env, ...infra.env };
+  log('building the apps');
+  await runOrFail('npx', ['nx', 'run-many', '-t', 'build', `--projects=${platformApps.map((app) => app.name).join(',')}`, '--outputStyle=static'], env);
+  for (const app of platformApps.filter((candidate) => candidate.migrates)) {
+    log(`migrating ${app.name}`);
+    await runOrFail(process.execPath, [bundle(app.name), 'migrate'], env);
+  }
+
+  const children = new Map<string, ChildProcess>();
+  for (const app of platformApps) {
+    const child = spawn(process.execPath, ['--enable-source-maps', bundle(app.name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    prefixLines(child, app.name);
+    child.once('exit', (code, signal) => {
+      children.delete(app.name);
+      if (!stopping) {
+        log(`${app.name} exited (${signal ?? code}); stopping the others`);
+        void stopAll(1);
+      }
+    });
+    children.set(app.name, child);
+  }
+
+  let stopping = false;
+  const stopAll = async (exitCode: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping the apps');
+    const exits = [...children.values()].map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of children.values()) child.kill('SIGTERM');
+    await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 20_000))]);
+    for (const child of children.values()) child.kill('SIGKILL');
+    log(`apps stopped; the infrastructure keeps running (${infra.origin === 'local' ? 'npm run infra:down' : 'managed elsewhere'})`);
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  const urls = platformApps.map((app) => ({ app, url: `http://127.0.0.1:${env[app.portVariable] ?? app.defaultPort}` }));
+  await waitUntilReady(urls.map(({ url }) => url));
+  log('the platform is running:');
+  for (const { app, url } of urls) log(`  ${app.name.padEnd(20)} ${url}   (${url}/readyz, ${url}/metrics)`);
+  for (const [name, value] of Object.entries(infra.env)) log(`  ${name.padEnd(20)} ${value.replace(/\/\/[^@/]*@/, '//***@')}`);
+  log('press Ctrl-C to stop the apps');
+}
+
+function bundle(app: string): string {
+  return join(root, 'dist/apps', app, 'main.js');
+}
+
+function prefixLines(child: ChildProcess, name: string): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`${name.padEnd(18)}| ${line}`));
+  }
+}
+
+async function waitUntilReady(urls: string[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const ready = await Promise.all(urls.map((url) => fetch(`${url}/readyz`).then((response) => response.ok, () => false)));
+    if (ready.every(Boolean)) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  log('some apps are not ready after 90 s; see their output above');
+}
+
+function runOrFail(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(`[platform] ${(error as Error).message}`);
+  process.exit(1);
+});
