@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
-import { testEndpoints, waitFor } from '@consign/test-support';
+import { sampleOrderCreated, testEndpoints, waitFor } from '@consign/test-support';
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from './index';
 
 /** Against the real broker and registry: what the publisher reports is where the record really is. */
@@ -66,31 +66,7 @@ describe('EventPublisher (real Kafka)', () => {
 
   it('encodes events in the Confluent wire format with the registered schema id', async () => {
     const ids = await codec.register([events.shopifyOrderCreated]);
-    const value: ShopifyOrderCreated = {
-      metadata: {
-        eventId: randomUUID(),
-        eventType: 'shopify.order.created',
-        schemaVersion: 1,
-        occurredAt: 1_700_000_000_000,
-        receivedAt: 1_700_000_000_500,
-        source: 'shopify',
-        tenantId: 'dev-store',
-        shopifyWebhookId: null,
-        shopifyEventId: null,
-        svixMessageId: null,
-        correlationId: 'c',
-        causationId: null,
-      },
-      order: {
-        id: '18446744073709551615',
-        name: '#1',
-        createdAt: '2026-01-01T00:00:00Z',
-        financialStatus: null,
-        customerId: null,
-        totalPrice: { amountMinor: 100, currency: 'USD' },
-        lineItems: [],
-      },
-    };
+    const value = sampleOrderCreated({ id: '18446744073709551615' });
     const bytes = await codec.encode(events.shopifyOrderCreated, value);
     expect(bytes.readUInt8(0)).toBe(0);
     expect(bytes.readInt32BE(1)).toBe(ids.get('shopify.order.created'));

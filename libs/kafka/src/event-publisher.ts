@@ -50,7 +50,12 @@ export class EventPublisher {
   private readonly partitionFor = Partitioners.DefaultPartitioner();
 
   constructor(kafka: Kafka, private readonly codec: EventCodec, options: EventPublisherOptions = {}) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.lingerMs = options.lingerMs ?? 2;
     this.maxBatchSize = options.maxBatchSize ?? 500;
   }

@@ -5,3 +5,4 @@ export { createTemporaryDatabase } from './temporary-database';
 export type { TemporaryDatabase } from './temporary-database';
 export { freePort, runToCompletion, startServiceProcess } from './service-process';
 export type { ServiceProcess } from './service-process';
+export { sampleOrderCreated } from './sample-events';

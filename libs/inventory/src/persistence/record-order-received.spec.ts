@@ -1,34 +1,9 @@
 import { DataSource } from 'typeorm';
-import { ShopifyOrderCreated } from '@consign/contracts';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
-import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
+import { createTemporaryDatabase, sampleOrderCreated, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { inventoryEntities, inventoryMigrations, recordOrderReceived } from '../index';
 
-const event: ShopifyOrderCreated = {
-  metadata: {
-    eventId: '0b7e2a51-1f7c-5a0e-8d3b-4c2a9e6f1a10',
-    eventType: 'shopify.order.created',
-    schemaVersion: 1,
-    occurredAt: Date.parse('2026-01-01T10:00:00Z'),
-    receivedAt: Date.parse('2026-01-01T10:00:01Z'),
-    source: 'shopify',
-    tenantId: 'dev-store',
-    shopifyWebhookId: 'w1',
-    shopifyEventId: 'e1',
-    svixMessageId: null,
-    correlationId: 'c1',
-    causationId: null,
-  },
-  order: {
-    id: '820982911946154508',
-    name: '#1001',
-    createdAt: '2026-01-01T10:00:00Z',
-    financialStatus: 'pending',
-    customerId: null,
-    totalPrice: { amountMinor: 9_007_199_254_740_991, currency: 'USD' },
-    lineItems: [],
-  },
-};
+const event = sampleOrderCreated({ totalPrice: { amountMinor: 9_007_199_254_740_991, currency: 'USD' } });
 
 describe('recordOrderReceived (real PostgreSQL)', () => {
   let database: TemporaryDatabase;
