@@ -6,8 +6,8 @@ import { acquirePlatformInfra } from './platform-infra';
 const resultsDir = join(__dirname, '../tmp/test-results');
 
 /**
- * `npm test`: every check of every project (types, lint, unit and integration tests) against the
- * real Kafka, schema registry and PostgreSQL, started here when they are not running. What this
+ * `npm test`: the schema compatibility check, then every check of every project (types, lint, unit
+ * and integration tests) against the real Kafka, schema registry and PostgreSQL, started here when they are not running. What this
  * run started is stopped at the end unless INFRA_KEEP=1.
  */
 async function main(): Promise<number> {
@@ -20,6 +20,9 @@ async function main(): Promise<number> {
   log(`infrastructure ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${infra.origin})`);
   let code = 1;
   try {
+    log('checking the repo\'s Avro schemas against what the registry holds');
+    code = await run('npx', ['tsx', join(__dirname, 'check-schema-compatibility.ts')], { ...process.env, ...infra.env });
+    if (code !== 0) return code;
     code = await run('npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--outputStyle=stream', '--skip-nx-cache', ...process.argv.slice(2)], {
       ...process.env,
       ...infra.env,

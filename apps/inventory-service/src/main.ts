@@ -1,8 +1,9 @@
+import { Registry } from 'prom-client';
 import { ConfigError } from '@consign/config';
 import { events, ShopifyOrderCreated } from '@consign/contracts';
-import { checkDatabase, createServiceDataSource, migrateDatabase } from '@consign/database';
+import { applyOnce, checkDatabase, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
 import { inventoryEntities, inventoryMigrations, recordOrderReceived } from '@consign/inventory';
-import { createKafka, EventCodec, EventConsumer } from '@consign/kafka';
+import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
 import { createLogger, createServiceHttp, runService } from '@consign/service-runtime';
 import { loadInventoryConfig } from './config';
 
@@ -27,21 +28,28 @@ async function main(command: string | undefined): Promise<void> {
     return;
   }
 
+  const metrics = new Registry();
   const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers });
   const codec = new EventCodec(config.schemaRegistryUrl);
-  const consumer = new EventConsumer<ShopifyOrderCreated>(kafka, codec, {
+  const publisher = new EventPublisher(kafka, codec);
+  await publisher.connect();
+  const consumer = new ConsumerRunner<ShopifyOrderCreated>(kafka, codec, {
     groupId: config.consumerGroup,
     topics: [events.shopifyOrderCreated.topic],
-    handle: async ({ value, partition, offset }) => {
+    publisher,
+    metrics: new ConsumerMetrics(metrics),
+    logger,
+    dependency: postgresOutagePolicy(database),
+    handle: async ({ value, topic, partition, offset }) => {
       if (value.metadata.eventType !== events.shopifyOrderCreated.type) return;
-      const inserted = await recordOrderReceived(database, value);
-      logger.info({ eventId: value.metadata.eventId, orderId: value.order.id, partition, offset, inserted }, 'order received');
+      const position = { consumerGroup: config.consumerGroup, eventId: value.metadata.eventId, topic, partition, offset };
+      const outcome = await applyOnce(database, position, (manager) => recordOrderReceived(manager, value).then(() => undefined));
+      logger.info({ eventId: value.metadata.eventId, orderId: value.order.id, partition, offset, outcome }, 'order received');
     },
-    onError: (error, where) => logger.error({ err: error, ...where }, 'event handling failed; it will be retried'),
   });
   await consumer.start();
 
-  const http = createServiceHttp({ service, logger, readiness: [{ name: 'postgres', check: () => checkDatabase(database) }] });
+  const http = createServiceHttp({ service, logger, metrics, readiness: [{ name: 'postgres', check: () => checkDatabase(database) }] });
   http.finish();
   await runService({
     service,
@@ -50,6 +58,7 @@ async function main(command: string | undefined): Promise<void> {
     logger,
     stop: [
       { name: 'consumer', run: () => consumer.stop() },
+      { name: 'publisher', run: () => publisher.disconnect() },
       { name: 'database', run: () => database.destroy() },
     ],
   });

@@ -131,14 +131,19 @@ describe('Shopify order webhook, end to end', () => {
 
     const subjects = (await (await fetch(`${endpoints.schemaRegistryUrl}/subjects`)).json()) as string[];
     expect(subjects).toContain(subject);
-    const latest = (await (await fetch(`${endpoints.schemaRegistryUrl}/subjects/${subject}/versions/latest`)).json()) as { id: number; schema: string };
     const compatibility = (await (await fetch(`${endpoints.schemaRegistryUrl}/config/${subject}`)).json()) as { compatibilityLevel: string };
-    expect(compatibility.compatibilityLevel).toBe('BACKWARD');
+    expect(compatibility.compatibilityLevel).toBe('FULL_TRANSITIVE');
 
     const record = await readRecord(accepted.published.partition, accepted.published.offset);
     expect(record.value.readUInt8(0)).toBe(0);
-    expect(record.value.readInt32BE(1)).toBe(latest.id);
-    const decoded = Type.forSchema(JSON.parse(latest.schema)).fromBuffer(record.value.subarray(5)) as {
+    const schemaId = record.value.readInt32BE(1);
+    const versions = (await (await fetch(`${endpoints.schemaRegistryUrl}/subjects/${subject}/versions`)).json()) as number[];
+    const ids = await Promise.all(
+      versions.map(async (version) => ((await (await fetch(`${endpoints.schemaRegistryUrl}/subjects/${subject}/versions/${version}`)).json()) as { id: number }).id),
+    );
+    expect(ids).toContain(schemaId);
+    const writer = (await (await fetch(`${endpoints.schemaRegistryUrl}/schemas/ids/${schemaId}`)).json()) as { schema: string };
+    const decoded = Type.forSchema(JSON.parse(writer.schema)).fromBuffer(record.value.subarray(5)) as {
       metadata: { eventId: string; tenantId: string };
       order: { id: string; totalPrice: { amountMinor: number } };
     };

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /**
  * Turns the Avro schema files (the one source of truth) into a TypeScript module holding, for each
@@ -23,6 +23,9 @@ export function readSchemaFiles(schemaRoot: string): { commons: NamedSchemas; ev
   }
   const events = listAvsc(join(schemaRoot, 'events')).map((file) => {
     const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    if (schema.type !== 'record' || basename(file, '.avsc') !== schema.name) {
+      throw new Error(`${file} must hold one record named after the file, not ${String(schema.type)} ${String(schema.name)}`);
+    }
     return { name: String(schema.name), schema };
   });
   return { commons, events };
@@ -75,9 +78,15 @@ export function expandSchema(schema: AvroSchema, commons: NamedSchemas, defined 
   return copy;
 }
 
-/** Emits one TypeScript interface per named record and a union literal per enum. */
+/**
+ * Emits one TypeScript interface per named record, a union of string literals per enum and a Buffer
+ * alias per fixed. Logical types take their underlying type (timestamp-millis is a number of
+ * milliseconds): the codec decodes without logical-type hooks.
+ */
 class TypeEmitter {
   private readonly declarations = new Map<string, string>();
+  /** TypeScript has one flat namespace here, so two different Avro types may not share a short name. */
+  private readonly shapes = new Map<string, string>();
 
   typeOf(schema: AvroSchema): string {
     if (typeof schema === 'string') return this.primitiveOrReference(schema);
@@ -87,9 +96,14 @@ class TypeEmitter {
       case 'record':
         return this.record(schema);
       case 'enum': {
-        const name = String(schema.name);
+        const name = this.declare(schema);
         const symbols = (schema.symbols as string[]).map((symbol) => `'${symbol}'`).join(' | ');
-        this.declarations.set(name, `export type ${name} = ${symbols};`);
+        this.declarations.set(name, `${docComment(schema.doc, '')}export type ${name} = ${symbols};`);
+        return name;
+      }
+      case 'fixed': {
+        const name = this.declare(schema);
+        this.declarations.set(name, `${docComment(schema.doc, '')}export type ${name} = Buffer;`);
         return name;
       }
       case 'array':
@@ -113,30 +127,69 @@ class TypeEmitter {
       case 'double':
         return 'number';
       case 'bytes':
-      case 'fixed':
         return 'Buffer';
       case 'string':
         return 'string';
       default:
-        return type.slice(type.lastIndexOf('.') + 1);
+        return shortName(type);
     }
   }
 
+  /** The type's TypeScript name, refusing a second, different type of the same name. */
+  private declare(schema: Record<string, unknown>): string {
+    const name = shortName(String(schema.name));
+    const shape = shapeOf(schema);
+    const known = this.shapes.get(name);
+    if (known !== undefined && known !== shape) {
+      throw new Error(`Two different Avro types are named ${name}; their TypeScript types would collide: rename one`);
+    }
+    this.shapes.set(name, shape);
+    return name;
+  }
+
   private record(schema: Record<string, unknown>): string {
-    const name = String(schema.name).slice(String(schema.name).lastIndexOf('.') + 1);
+    const name = this.declare(schema);
     if (this.declarations.has(name)) return name;
     this.declarations.set(name, '');
-    const fields = (schema.fields as Record<string, unknown>[]).map((field) => {
-      const doc = field.doc ? `  /** ${String(field.doc)} */\n` : '';
-      return `${doc}  readonly ${String(field.name)}: ${this.typeOf(field.type as AvroSchema)};`;
-    });
-    const doc = schema.doc ? `/** ${String(schema.doc)} */\n` : '';
-    this.declarations.set(name, `${doc}export interface ${name} {\n${fields.join('\n')}\n}`);
+    const fields = (schema.fields as Record<string, unknown>[]).map(
+      (field) => `${docComment(field.doc, '  ')}  readonly ${String(field.name)}: ${this.typeOf(field.type as AvroSchema)};`,
+    );
+    this.declarations.set(name, `${docComment(schema.doc, '')}export interface ${name} {\n${fields.join('\n')}\n}`);
     return name;
   }
 
   render(): string {
     return [...this.declarations.values()].join('\n\n');
+  }
+}
+
+function shortName(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
+function docComment(doc: unknown, indent: string): string {
+  return doc ? `${indent}/** ${String(doc).replace(/\*\//g, '*\\/')} */\n` : '';
+}
+
+/** A named type's structure with nested named types by name, so inlined and referenced uses compare equal. */
+function shapeOf(schema: AvroSchema, top = true): string {
+  if (typeof schema === 'string') return shortName(schema);
+  if (Array.isArray(schema)) return `[${schema.map((branch) => shapeOf(branch, false)).join(',')}]`;
+  const type = schema.type;
+  if (!top && (type === 'record' || type === 'enum' || type === 'fixed')) return shortName(String(schema.name));
+  switch (type) {
+    case 'record':
+      return `{${(schema.fields as Record<string, unknown>[]).map((field) => `${String(field.name)}:${shapeOf(field.type as AvroSchema, false)}`).join(',')}}`;
+    case 'enum':
+      return `enum(${(schema.symbols as string[]).join(',')})`;
+    case 'fixed':
+      return `fixed(${String(schema.size)})`;
+    case 'array':
+      return `array<${shapeOf(schema.items as AvroSchema, false)}>`;
+    case 'map':
+      return `map<${shapeOf(schema.values as AvroSchema, false)}>`;
+    default:
+      return shapeOf(type as AvroSchema, false);
   }
 }
 

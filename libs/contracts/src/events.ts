@@ -1,4 +1,26 @@
-import { avroSchemas, EventSchemaName, ShopifyOrderCreated } from './generated/contracts';
+import {
+  avroSchemas,
+  ClerkUserCreated,
+  ClerkUserDeleted,
+  ClerkUserUpdated,
+  ConsignorDeactivated,
+  ConsignorRegistered,
+  ConsignorUpdated,
+  EarningsRecorded,
+  EarningsReversed,
+  EventSchemaName,
+  ItemReleased,
+  ItemSold,
+  NotificationFailed,
+  NotificationSent,
+  RawWebhookArchived,
+  ShopifyInventoryLevelUpdated,
+  ShopifyOrderCancelled,
+  ShopifyOrderCreated,
+  ShopifyOrderPaid,
+  ShopifyOrderUpdated,
+  ShopifyProductUpserted,
+} from './generated/contracts';
 import { TopicDefinition, topics } from './topics';
 
 export interface EventDefinition<TValue> {
@@ -27,6 +49,132 @@ export const events = {
     topic: topics.shopifyOrders,
     keyOf: (value) => value.order.id,
   }),
+  shopifyOrderUpdated: define<ShopifyOrderUpdated>({
+    type: 'shopify.order.updated',
+    schemaName: 'ShopifyOrderUpdated',
+    schemaVersion: 1,
+    topic: topics.shopifyOrders,
+    keyOf: (value) => value.order.id,
+  }),
+  shopifyOrderPaid: define<ShopifyOrderPaid>({
+    type: 'shopify.order.paid',
+    schemaName: 'ShopifyOrderPaid',
+    schemaVersion: 1,
+    topic: topics.shopifyOrders,
+    keyOf: (value) => value.order.id,
+  }),
+  shopifyOrderCancelled: define<ShopifyOrderCancelled>({
+    type: 'shopify.order.cancelled',
+    schemaName: 'ShopifyOrderCancelled',
+    schemaVersion: 1,
+    topic: topics.shopifyOrders,
+    keyOf: (value) => value.order.id,
+  }),
+  shopifyInventoryLevelUpdated: define<ShopifyInventoryLevelUpdated>({
+    type: 'shopify.inventory_level.updated',
+    schemaName: 'ShopifyInventoryLevelUpdated',
+    schemaVersion: 1,
+    topic: topics.shopifyInventory,
+    keyOf: (value) => value.inventoryItemId,
+  }),
+  shopifyProductUpserted: define<ShopifyProductUpserted>({
+    type: 'shopify.product.upserted',
+    schemaName: 'ShopifyProductUpserted',
+    schemaVersion: 1,
+    topic: topics.shopifyProducts,
+    keyOf: (value) => value.product.id,
+  }),
+  clerkUserCreated: define<ClerkUserCreated>({
+    type: 'clerk.user.created',
+    schemaName: 'ClerkUserCreated',
+    schemaVersion: 1,
+    topic: topics.clerkUsers,
+    keyOf: (value) => value.user.id,
+  }),
+  clerkUserUpdated: define<ClerkUserUpdated>({
+    type: 'clerk.user.updated',
+    schemaName: 'ClerkUserUpdated',
+    schemaVersion: 1,
+    topic: topics.clerkUsers,
+    keyOf: (value) => value.user.id,
+  }),
+  clerkUserDeleted: define<ClerkUserDeleted>({
+    type: 'clerk.user.deleted',
+    schemaName: 'ClerkUserDeleted',
+    schemaVersion: 1,
+    topic: topics.clerkUsers,
+    keyOf: (value) => value.userId,
+  }),
+  consignorRegistered: define<ConsignorRegistered>({
+    type: 'consignor.registered',
+    schemaName: 'ConsignorRegistered',
+    schemaVersion: 1,
+    topic: topics.consignors,
+    keyOf: (value) => value.consignor.id,
+  }),
+  consignorUpdated: define<ConsignorUpdated>({
+    type: 'consignor.updated',
+    schemaName: 'ConsignorUpdated',
+    schemaVersion: 1,
+    topic: topics.consignors,
+    keyOf: (value) => value.consignor.id,
+  }),
+  consignorDeactivated: define<ConsignorDeactivated>({
+    type: 'consignor.deactivated',
+    schemaName: 'ConsignorDeactivated',
+    schemaVersion: 1,
+    topic: topics.consignors,
+    keyOf: (value) => value.consignorId,
+  }),
+  itemSold: define<ItemSold>({
+    type: 'inventory.item.sold',
+    schemaName: 'ItemSold',
+    schemaVersion: 1,
+    topic: topics.inventoryItems,
+    keyOf: (value) => value.orderId,
+  }),
+  itemReleased: define<ItemReleased>({
+    type: 'inventory.item.released',
+    schemaName: 'ItemReleased',
+    schemaVersion: 1,
+    topic: topics.inventoryItems,
+    keyOf: (value) => value.orderId,
+  }),
+  earningsRecorded: define<EarningsRecorded>({
+    type: 'earnings.recorded',
+    schemaName: 'EarningsRecorded',
+    schemaVersion: 1,
+    topic: topics.earnings,
+    keyOf: (value) => value.orderId,
+  }),
+  earningsReversed: define<EarningsReversed>({
+    type: 'earnings.reversed',
+    schemaName: 'EarningsReversed',
+    schemaVersion: 1,
+    topic: topics.earnings,
+    keyOf: (value) => value.orderId,
+  }),
+  notificationSent: define<NotificationSent>({
+    type: 'notification.sent',
+    schemaName: 'NotificationSent',
+    schemaVersion: 1,
+    topic: topics.notifications,
+    keyOf: (value) => value.consignorId,
+  }),
+  notificationFailed: define<NotificationFailed>({
+    type: 'notification.failed',
+    schemaName: 'NotificationFailed',
+    schemaVersion: 1,
+    topic: topics.notifications,
+    keyOf: (value) => value.consignorId,
+  }),
+  rawWebhookArchived: define<RawWebhookArchived>({
+    type: 'webhook.raw.archived',
+    schemaName: 'RawWebhookArchived',
+    schemaVersion: 1,
+    topic: topics.webhooksRaw,
+    keyOf: (value) => value.deliveryId,
+  }),
 } as const;
 
 export type AnyEventDefinition = (typeof events)[keyof typeof events];
@@ -38,3 +186,11 @@ export type AnyEventDefinition = (typeof events)[keyof typeof events];
 export function subjectOf(definition: Pick<EventDefinition<unknown>, 'topic' | 'recordName'>): string {
   return `${definition.topic.name}-${definition.recordName}`;
 }
+
+/**
+ * The compatibility rule of every event subject. FULL so that a new schema both reads the data
+ * already on a topic and can be read by consumers not yet upgraded (which refuses removing a field
+ * without a default, not only adding one); TRANSITIVE because topics keep many versions' records
+ * and plain FULL checks only the latest: string → removed → int passes it step by step.
+ */
+export const subjectCompatibility = 'FULL_TRANSITIVE';

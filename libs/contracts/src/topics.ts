@@ -19,6 +19,77 @@ export const topics = {
     key: 'Shopify order id',
     retentionMs: 30 * DAY_MS,
   },
+  shopifyInventory: {
+    name: 'shopify.inventory.v1',
+    partitions: 3,
+    key: 'Shopify inventory item id',
+    retentionMs: 30 * DAY_MS,
+  },
+  shopifyProducts: {
+    name: 'shopify.products.v1',
+    partitions: 3,
+    key: 'Shopify product id',
+    retentionMs: 30 * DAY_MS,
+  },
+  clerkUsers: {
+    name: 'clerk.users.v1',
+    partitions: 3,
+    key: 'Clerk user id',
+    retentionMs: 30 * DAY_MS,
+  },
+  // The platform's own records (consignors, earnings) are kept longer than the streams that mirror a sender.
+  consignors: {
+    name: 'consignors.v1',
+    partitions: 3,
+    key: 'consignor id',
+    retentionMs: 90 * DAY_MS,
+  },
+  inventoryItems: {
+    name: 'inventory.items.v1',
+    partitions: 3,
+    // The order, not the item: a release must never overtake the sale it undoes.
+    key: 'Shopify order id',
+    retentionMs: 30 * DAY_MS,
+  },
+  earnings: {
+    name: 'earnings.v1',
+    partitions: 3,
+    key: 'Shopify order id',
+    retentionMs: 90 * DAY_MS,
+  },
+  notifications: {
+    name: 'notifications.v1',
+    partitions: 3,
+    key: 'recipient consignor id',
+    retentionMs: 14 * DAY_MS,
+  },
+  webhooksRaw: {
+    name: 'webhooks.raw.v1',
+    partitions: 3,
+    key: 'sender delivery id (X-Shopify-Webhook-Id or svix-id)',
+    // A year of verified deliveries, so any projection can be rebuilt by replaying them.
+    retentionMs: 365 * DAY_MS,
+  },
 } as const satisfies Record<string, TopicDefinition>;
 
 export type TopicName = (typeof topics)[keyof typeof topics]['name'];
+
+const CONSUMER_GROUP_PATTERN = /^[a-z0-9.-]+$/;
+
+/**
+ * The dead-letter topic of one consumer group: records it could not process, under their original key.
+ * One per group so a replay only reaches the consumer that failed.
+ */
+export function deadLetterTopic(consumerGroup: string): TopicDefinition {
+  if (!CONSUMER_GROUP_PATTERN.test(consumerGroup)) {
+    throw new Error(
+      `Invalid consumer group name ${JSON.stringify(consumerGroup)}: expected only lowercase letters, digits, '.' and '-'`,
+    );
+  }
+  return {
+    name: `deadletter.${consumerGroup}.v1`,
+    partitions: 3,
+    key: 'original record key',
+    retentionMs: 30 * DAY_MS,
+  };
+}

@@ -52,6 +52,13 @@ export function isDatabaseOutage(error: unknown): boolean {
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test((error as Error).message ?? '');
 }
 
-export function databaseOutage(error: unknown): PlatformError {
-  return new PlatformError(`database unavailable: ${(error as Error).message}`, { code: 'database.unavailable', category: 'dependency', cause: error });
+/** How a consumer tells a PostgreSQL outage from a bad event, and how it knows the database is back. */
+export function postgresOutagePolicy(dataSource: DataSource): { classify: (error: unknown) => PlatformError | undefined; check: () => Promise<void> } {
+  return {
+    classify: (error) =>
+      isDatabaseOutage(error)
+        ? new PlatformError(`database unavailable: ${(error as Error).message}`, { code: 'database.unavailable', category: 'dependency', cause: error })
+        : undefined,
+    check: () => checkDatabase(dataSource),
+  };
 }

@@ -1,3 +1,4 @@
+import { CreateProcessedEvents1764355100000 } from '@consign/database';
 import { CreateReceivedOrders1764355200000 } from './migrations/1764355200000-create-received-orders';
 import { ReceivedOrderEntity } from './persistence/received-order.entity';
 
@@ -7,4 +8,4 @@ export { ReceivedOrderEntity } from './persistence/received-order.entity';
 export { recordOrderReceived } from './persistence/record-order-received';
 
 export const inventoryEntities = [ReceivedOrderEntity];
-export const inventoryMigrations = [CreateReceivedOrders1764355200000];
+export const inventoryMigrations = [CreateProcessedEvents1764355100000, CreateReceivedOrders1764355200000];

@@ -1,5 +1,5 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { avroSchemas, EventDefinition, subjectOf } from '@consign/contracts';
+import { avroSchemas, EventDefinition, subjectCompatibility, subjectOf } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { SchemaRegistryAdmin } from './schema-registry-admin';
 
@@ -19,14 +19,14 @@ export class EventCodec {
     this.admin = new SchemaRegistryAdmin(registryUrl);
   }
 
-  /** Registers (idempotently) the schema of each event this process publishes, BACKWARD compatible. */
+  /** Registers (idempotently) the schema of each event this process publishes, under the platform's compatibility rule. */
   async register(definitions: Array<EventDefinition<never>>): Promise<Map<string, number>> {
     for (const definition of definitions) {
       const subject = subjectOf(definition);
-      await this.admin.setCompatibility(subject, 'BACKWARD');
+      await this.admin.setCompatibility(subject, subjectCompatibility);
       const { id } = await this.registry.register(
         { type: SchemaType.AVRO, schema: JSON.stringify(avroSchemas[definition.schemaName]) },
-        { subject, compatibility: 'BACKWARD' as never },
+        { subject, compatibility: subjectCompatibility as never },
       );
       this.schemaIds.set(definition.type, id);
     }

@@ -1,30 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
-import { sampleOrderCreated, testEndpoints, waitFor } from '@consign/test-support';
+import { readTopic, sampleOrderCreated, testEndpoints } from '@consign/test-support';
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from './index';
 
 /** Against the real broker and registry: what the publisher reports is where the record really is. */
 const endpoints = testEndpoints();
 const kafka: Kafka = createKafka({ clientId: 'kafka-lib-test', brokers: endpoints.kafkaBrokers, log: () => undefined });
 const topic: TopicDefinition = { name: `test.publisher.${randomUUID()}`, partitions: 3, key: 'test key', retentionMs: 3_600_000 };
-
-async function readAll(topicName: string, expected: number): Promise<Array<{ partition: number; offset: string; key: string; value: Buffer }>> {
-  const reader = new Kafka({ clientId: 'reader', brokers: endpoints.kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `reader-${randomUUID()}` });
-  const seen: Array<{ partition: number; offset: string; key: string; value: Buffer }> = [];
-  await reader.connect();
-  await reader.subscribe({ topic: topicName, fromBeginning: true });
-  await reader.run({
-    eachMessage: async ({ partition, message }) => {
-      seen.push({ partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0) });
-    },
-  });
-  try {
-    return await waitFor(`${expected} records on ${topicName}`, async () => (seen.length >= expected ? seen : undefined), 20_000);
-  } finally {
-    await reader.disconnect();
-  }
-}
 
 describe('EventPublisher (real Kafka)', () => {
   let publisher: EventPublisher;
@@ -51,7 +34,7 @@ describe('EventPublisher (real Kafka)', () => {
   it('batches concurrent publishes and reports each record\'s exact partition and offset', async () => {
     const keys = Array.from({ length: 60 }, (_, index) => `order-${index}`);
     const reports = await Promise.all(keys.map((key) => publisher.publishRaw(topic, { key, value: `value of ${key}` })));
-    const records = await readAll(topic.name, keys.length);
+    const records = await readTopic(endpoints.kafkaBrokers, topic.name, keys.length);
     const byPosition = new Map(records.map((record) => [`${record.partition}/${record.offset}`, record]));
     reports.forEach((report, index) => {
       const record = byPosition.get(`${report.partition}/${report.offset}`);

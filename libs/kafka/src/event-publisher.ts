@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import { CompressionTypes, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import { EventDefinition, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
@@ -69,7 +70,7 @@ export class EventPublisher {
     return this.publishRaw(event.definition.topic, {
       key: event.definition.keyOf(event.value),
       value,
-      headers: { 'event-type': event.definition.type, ...event.headers },
+      headers: eventHeaders(event.definition.type, event.headers),
     });
   }
 
@@ -124,6 +125,13 @@ export class EventPublisher {
     await this.flush();
     await this.producer.disconnect();
   }
+}
+
+/** The event type, and the active W3C trace context (traceparent, tracestate) so consumers continue the trace. */
+export function eventHeaders(eventType: string, extra: Record<string, string> = {}): Record<string, string> {
+  const headers: Record<string, string> = { 'event-type': eventType, ...extra };
+  propagation.inject(context.active(), headers);
+  return headers;
 }
 
 /**

@@ -6,3 +6,7 @@ export type { TemporaryDatabase } from './temporary-database';
 export { freePort, runToCompletion, startServiceProcess } from './service-process';
 export type { ServiceProcess } from './service-process';
 export { sampleOrderCreated } from './sample-events';
+export { startPrivatePostgres } from './private-postgres';
+export type { PrivatePostgres } from './private-postgres';
+export { readTopic } from './read-topic';
+export type { ReadRecord } from './read-topic';

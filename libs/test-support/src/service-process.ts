@@ -17,13 +17,19 @@ export function freePort(): Promise<number> {
 export interface ServiceProcess {
   child: ChildProcess;
   output(): string;
+  /** Resolves with the exit code once the process has ended by itself. */
+  exited(): Promise<number | null>;
   /** Sends `signal` and resolves with the exit code once the process has ended. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs a built service as its own process, as it runs in production, keeping its output for assertions. */
-export function startServiceProcess(script: string, args: string[], env: NodeJS.ProcessEnv): ServiceProcess {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs a service as its own process (one process: a TypeScript entry runs with
+ * `nodeOptions = ['--import', 'tsx']`, not through a wrapper that would survive a SIGKILL),
+ * keeping its output for assertions.
+ */
+export function startServiceProcess(script: string, args: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []): ServiceProcess {
+  const child = spawn(process.execPath, [...nodeOptions, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -31,6 +37,7 @@ export function startServiceProcess(script: string, args: string[], env: NodeJS.
   return {
     child,
     output: () => output,
+    exited: () => exited,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

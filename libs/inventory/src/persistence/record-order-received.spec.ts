@@ -13,7 +13,7 @@ describe('recordOrderReceived (real PostgreSQL)', () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_inventory_test');
     dataSource = createServiceDataSource({ url: database.url, entities: inventoryEntities, migrations: inventoryMigrations, applicationName: 'inventory-test' });
     await dataSource.initialize();
-    expect(await migrateDatabase(dataSource)).toEqual(['CreateReceivedOrders1764355200000']);
+    expect(await migrateDatabase(dataSource)).toEqual(['CreateProcessedEvents1764355100000', 'CreateReceivedOrders1764355200000']);
   });
 
   afterAll(async () => {
@@ -26,8 +26,8 @@ describe('recordOrderReceived (real PostgreSQL)', () => {
   });
 
   it('stores an order once however often its event arrives', async () => {
-    expect(await recordOrderReceived(dataSource, event)).toBe(true);
-    expect(await recordOrderReceived(dataSource, event)).toBe(false);
+    expect(await recordOrderReceived(dataSource.manager, event)).toBe(true);
+    expect(await recordOrderReceived(dataSource.manager, event)).toBe(false);
     const rows = await dataSource.query('SELECT order_id, total_minor::text AS total FROM received_orders');
     expect(rows).toEqual([{ order_id: '820982911946154508', total: '9007199254740991' }]);
   });

@@ -1,14 +1,15 @@
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { ShopifyOrderCreated } from '@consign/contracts';
 import { receivedOrderFrom } from '../domain/received-order';
 import { ReceivedOrderEntity } from './received-order.entity';
 
 /**
- * Stores the received order once per event id: a redelivered event finds its row and changes
- * nothing. Returns whether this call inserted it.
+ * Stores the received order, inside the consumer's transaction. The row is keyed by event id as
+ * well, so even outside the processed-event guard a repeat changes nothing. Returns whether this
+ * call inserted it.
  */
-export async function recordOrderReceived(dataSource: DataSource, event: ShopifyOrderCreated): Promise<boolean> {
-  const result = await dataSource
+export async function recordOrderReceived(manager: EntityManager, event: ShopifyOrderCreated): Promise<boolean> {
+  const result = await manager
     .createQueryBuilder()
     .insert()
     .into(ReceivedOrderEntity)

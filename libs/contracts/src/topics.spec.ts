@@ -1,0 +1,39 @@
+import { deadLetterTopic, topics } from './topics';
+
+const DAY_MS = 86_400_000;
+
+describe('topic catalogue', () => {
+  const definitions = Object.values(topics);
+
+  it('has unique, versioned names', () => {
+    expect(new Set(definitions.map((topic) => topic.name)).size).toBe(definitions.length);
+    for (const topic of definitions) expect(topic.name).toMatch(/^[a-z0-9]+(\.[a-z0-9_-]+)*\.v[1-9][0-9]*$/);
+  });
+
+  it('gives every topic positive partitions and retention and says what its key is', () => {
+    for (const topic of definitions) {
+      expect(Number.isInteger(topic.partitions) && topic.partitions > 0).toBe(true);
+      expect(topic.retentionMs).toBeGreaterThan(0);
+      expect(topic.key.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps the raw webhook archive for a year', () => {
+    expect(topics.webhooksRaw).toMatchObject({ name: 'webhooks.raw.v1', retentionMs: 365 * DAY_MS });
+  });
+});
+
+describe('deadLetterTopic', () => {
+  it('names one dead-letter topic per consumer group, keyed like the original record', () => {
+    expect(deadLetterTopic('inventory-service.orders')).toEqual({
+      name: 'deadletter.inventory-service.orders.v1',
+      partitions: 3,
+      key: 'original record key',
+      retentionMs: 30 * DAY_MS,
+    });
+  });
+
+  it.each(['', 'Inventory', 'inventory service', 'inventory_service', 'inventory/orders', 'ïnventory'])('refuses the group name %j', (group) => {
+    expect(() => deadLetterTopic(group)).toThrow(/Invalid consumer group name/);
+  });
+});

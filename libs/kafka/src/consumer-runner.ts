@@ -1,0 +1,220 @@
+import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { context as otelContext, propagation } from '@opentelemetry/api';
+import { deadLetterTopic, TopicDefinition } from '@consign/contracts';
+import { PlatformError, toPlatformError } from '@consign/errors';
+import { ConsumerMetrics } from './consumer-metrics';
+import { EventCodec } from './event-codec';
+import { EventPublisher } from './event-publisher';
+import { provisionTopics } from './provision';
+import { backoffDelayMs, defaultRetryPolicy, RetryPolicy } from './retry-policy';
+
+export interface ConsumedEvent<TValue> {
+  value: TValue;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  /** 1 on first delivery to the handler, then 2, 3 on retries. */
+  attempt: number;
+}
+
+export interface ConsumerLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface ConsumerRunnerOptions<TValue> {
+  groupId: string;
+  topics: TopicDefinition[];
+  handle: (event: ConsumedEvent<TValue>) => Promise<void>;
+  /** Publishes dead letters; shared with the service's other publishing. */
+  publisher: EventPublisher;
+  /** Recognises an outage of a dependency (PostgreSQL) among handler errors. */
+  dependency?: { classify: (error: unknown) => PlatformError | undefined; check: () => Promise<void> };
+  metrics: ConsumerMetrics;
+  logger: ConsumerLogger;
+  retry?: RetryPolicy;
+  /** Partitions handled at the same time; each partition stays in order. */
+  concurrency?: number;
+  /** How often a paused partition checks whether its dependency is back. */
+  recoveryProbeMs?: number;
+  fromBeginning?: boolean;
+  /** How long the broker waits for a silent member (a crashed process) before reassigning its partitions. */
+  sessionTimeoutMs?: number;
+}
+
+/** Headers the dead-letter record carries besides the original ones. */
+export const deadLetterHeaders = {
+  topic: 'dlq.original.topic',
+  partition: 'dlq.original.partition',
+  offset: 'dlq.original.offset',
+  group: 'dlq.consumer.group',
+  category: 'dlq.error.category',
+  code: 'dlq.error.code',
+  message: 'dlq.error.message',
+  attempts: 'dlq.attempts',
+  firstFailureAt: 'dlq.first.failure.at',
+  lastFailureAt: 'dlq.last.failure.at',
+} as const;
+
+type Outcome = 'applied' | 'dead_lettered' | 'paused';
+
+/**
+ * Consumes in partition order with bounded concurrency across partitions, and commits an offset
+ * only after the record's effect is durable (applied, or dead-lettered). Failures are handled by
+ * category:
+ * - transient: retried with backoff and jitter, then dead-lettered;
+ * - invalid / poison: dead-lettered at once;
+ * - dependency outage: the partition is paused at the failing record, without using up attempts,
+ *   and resumes once the dependency answers again.
+ */
+export class ConsumerRunner<TValue> {
+  private readonly consumer: Consumer;
+  private readonly retry: RetryPolicy;
+  private readonly deadLetters: TopicDefinition;
+  private readonly paused = new Map<string, NodeJS.Timeout>();
+  private stopping = false;
+
+  constructor(private readonly kafka: Kafka, private readonly codec: EventCodec, private readonly options: ConsumerRunnerOptions<TValue>) {
+    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, sessionTimeout: options.sessionTimeoutMs ?? 30_000, heartbeatInterval: 3000 });
+    this.retry = options.retry ?? defaultRetryPolicy;
+    this.deadLetters = deadLetterTopic(options.groupId);
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    await provisionTopics(this.kafka, [this.deadLetters]);
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics.map((topic) => topic.name), fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 3,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    let lastResolved: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.stopping) break;
+      const startedAt = process.hrtime.bigint();
+      const outcome = await this.processRecord(topic, partition, message, heartbeat);
+      this.options.metrics.processingSeconds.observe({ group: this.options.groupId, topic, outcome }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+      if (outcome === 'paused') break;
+      resolveOffset(message.offset);
+      lastResolved = message.offset;
+      this.options.metrics.lag.set({ group: this.options.groupId, topic, partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(message.offset) - 1n)));
+      await heartbeat();
+    }
+    // Committed through the batch's own handle: it still works while the consumer is stopping, so a
+    // graceful stop keeps what the batch applied.
+    if (lastResolved !== undefined) {
+      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastResolved) + 1n).toString() }] }] });
+    }
+  }
+
+  private async processRecord(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
+    const headers = decodeHeaders(message.headers);
+    const failures: { at: Date; error: PlatformError }[] = [];
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const { value } = await this.codec.decode<TValue>(message.value);
+        const event: ConsumedEvent<TValue> = { value, topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers, attempt };
+        const parent = propagation.extract(otelContext.active(), headers);
+        await otelContext.with(parent, () => this.options.handle(event));
+        return 'applied';
+      } catch (caught) {
+        const error = this.options.dependency?.classify(caught) ?? toPlatformError(caught);
+        failures.push({ at: new Date(), error });
+        const where = { group: this.options.groupId, topic, partition, offset: message.offset, attempt, code: error.code, category: error.category };
+        if (error.category === 'dependency') {
+          this.pauseUntilRecovered(topic, partition, message.offset, error);
+          return 'paused';
+        }
+        if (error.category === 'transient' && attempt < this.retry.maxAttempts) {
+          this.options.metrics.retries.inc({ group: this.options.groupId, topic });
+          this.options.logger.warn({ ...where, err: error.message }, 'transient failure; retrying');
+          await sleepWithHeartbeat(backoffDelayMs(this.retry, attempt), heartbeat);
+          continue;
+        }
+        await this.sendToDeadLetters(topic, partition, message, failures);
+        this.options.logger.error({ ...where, err: error.message }, 'record dead-lettered');
+        return 'dead_lettered';
+      }
+    }
+  }
+
+  private pauseUntilRecovered(topic: string, partition: number, offset: string, error: PlatformError): void {
+    const id = `${topic}/${partition}`;
+    this.consumer.pause([{ topic, partitions: [partition] }]);
+    // Re-read the failing record after resuming: nothing after it is resolved or committed.
+    this.consumer.seek({ topic, partition, offset });
+    if (this.paused.has(id)) return;
+    this.options.logger.warn({ group: this.options.groupId, topic, partition, offset, err: error.message }, 'dependency unavailable; partition paused');
+    this.options.metrics.pausedPartitions.set({ group: this.options.groupId }, this.paused.size + 1);
+    const probe = async (): Promise<void> => {
+      if (this.stopping) return;
+      try {
+        await this.options.dependency?.check();
+        this.paused.delete(id);
+        this.options.metrics.pausedPartitions.set({ group: this.options.groupId }, this.paused.size);
+        this.consumer.resume([{ topic, partitions: [partition] }]);
+        this.options.logger.info({ group: this.options.groupId, topic, partition }, 'dependency back; partition resumed');
+      } catch {
+        this.paused.set(id, setTimeout(() => void probe(), this.options.recoveryProbeMs ?? 1000));
+      }
+    };
+    this.paused.set(id, setTimeout(() => void probe(), this.options.recoveryProbeMs ?? 1000));
+  }
+
+  private async sendToDeadLetters(topic: string, partition: number, message: KafkaMessage, failures: { at: Date; error: PlatformError }[]): Promise<void> {
+    const last = failures[failures.length - 1];
+    const category = last.error.category;
+    await this.options.publisher.publishRaw(this.deadLetters, {
+      key: message.key?.toString() ?? `${topic}/${partition}/${message.offset}`,
+      value: message.value ?? Buffer.alloc(0),
+      headers: {
+        ...decodeHeaders(message.headers),
+        [deadLetterHeaders.topic]: topic,
+        [deadLetterHeaders.partition]: String(partition),
+        [deadLetterHeaders.offset]: message.offset,
+        [deadLetterHeaders.group]: this.options.groupId,
+        [deadLetterHeaders.category]: category,
+        [deadLetterHeaders.code]: last.error.code,
+        [deadLetterHeaders.message]: last.error.message.slice(0, 2000),
+        [deadLetterHeaders.attempts]: String(failures.length),
+        [deadLetterHeaders.firstFailureAt]: failures[0].at.toISOString(),
+        [deadLetterHeaders.lastFailureAt]: last.at.toISOString(),
+      },
+    });
+    this.options.metrics.deadLetters.inc({ group: this.options.groupId, topic, category });
+  }
+
+  /** Stops fetching, lets the batch in hand finish and commit, then leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.paused.values()) clearTimeout(timer);
+    this.paused.clear();
+    await this.consumer.disconnect();
+  }
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) decoded[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return decoded;
+}
+
+async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, deadline - Date.now())));
+    await heartbeat();
+  }
+}

@@ -1,0 +1,28 @@
+import { startConsumerScenario } from './consumer-scenario';
+
+/**
+ * The test consumer as its own process, so that a test can kill it with SIGKILL mid-batch.
+ * Configured by environment; prints "ready" once it consumes.
+ */
+async function main(): Promise<void> {
+  const env = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is required`);
+    return value;
+  };
+  const scenario = await startConsumerScenario({
+    brokers: env('KAFKA_BROKERS').split(','),
+    registryUrl: env('SCHEMA_REGISTRY_URL'),
+    databaseUrl: env('WORKER_DATABASE_URL'),
+    topic: { name: env('WORKER_TOPIC'), partitions: 3, key: 'order id', retentionMs: 3_600_000 },
+    groupId: env('WORKER_GROUP'),
+    handlerDelayMs: Number(process.env.WORKER_HANDLER_DELAY_MS ?? 0),
+  });
+  process.stdout.write('ready\n');
+  process.once('SIGTERM', () => void scenario.close().then(() => process.exit(0)));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`consumer worker failed: ${(error as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { EntityManager } from 'typeorm';
+import { EventDefinition, EventMetadata } from '@consign/contracts';
+import { EventCodec, eventHeaders } from '@consign/kafka';
+
+/**
+ * Adds an event to the outbox inside the caller's transaction, so the event exists exactly when
+ * the state change that caused it does. The record is encoded now (schema id fixed at write time)
+ * and the trace context of the writer travels with it. An event id already in the outbox is not
+ * added twice.
+ */
+export async function appendToOutbox<TValue extends { metadata: EventMetadata }>(
+  manager: EntityManager,
+  codec: EventCodec,
+  definition: EventDefinition<TValue>,
+  value: TValue,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const payload = await codec.encode(definition, value);
+  await manager.query(
+    `INSERT INTO outbox_events (event_id, event_type, topic, record_key, payload, headers)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [value.metadata.eventId, definition.type, definition.topic.name, definition.keyOf(value), payload, JSON.stringify(eventHeaders(definition.type, headers))],
+  );
+}
