@@ -8,6 +8,6 @@ export interface PlatformApp {
 }
 
 export const platformApps: PlatformApp[] = [
-  { name: 'gateway', portVariable: 'GATEWAY_PORT', defaultPort: 3000, migrates: false },
+  { name: 'gateway', portVariable: 'GATEWAY_PORT', defaultPort: 3000, migrates: true },
   { name: 'inventory-service', portVariable: 'INVENTORY_PORT', defaultPort: 3001, migrates: true },
 ];

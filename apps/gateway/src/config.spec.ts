@@ -19,6 +19,7 @@ describe('gateway configuration', () => {
         'GATEWAY_PORT: must be a whole number, got "http"',
         'SCHEMA_REGISTRY_URL: must use http or https, got "ftp:"',
         'TENANTS: is required but not set',
+        'ADMIN_API_KEY_HASHES: is required: a comma-separated list',
       ]);
     }
   });

@@ -1,14 +1,28 @@
-import { integer, list, loadConfig, platformDefaults, port, url } from '@consign/config';
+import { databaseUrlDefault, durationMs, integer, list, loadConfig, platformDefaults, port, setting, url } from '@consign/config';
 import { tenantsSetting } from '@consign/tenants';
+import { hashApiKey, parseCidrList } from '@consign/webhook-gateway';
+
+/** The development admin key, accepted only outside production (README: local development defaults). */
+const developmentAdminKey = 'dev-admin-key';
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
+  const production = env.NODE_ENV === 'production';
   return loadConfig(
     {
       port: port('GATEWAY_PORT', 3000),
       kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
       schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
+      databaseUrl: url('GATEWAY_DATABASE_URL', databaseUrlDefault('gateway'), ['postgres', 'postgresql']),
       tenants: tenantsSetting(env.NODE_ENV),
       bodyLimitBytes: integer('WEBHOOK_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: 20 * 1024 * 1024 }),
+      trustedProxyCount: integer('GATEWAY_TRUSTED_PROXIES', 0, { min: 0, max: 10 }),
+      shopifyAllowlist: setting('SHOPIFY_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),
+      clerkAllowlist: setting('CLERK_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),
+      shopifyMaxAgeMs: setting('SHOPIFY_MAX_DELIVERY_AGE', (raw) => (raw ? durationMs('SHOPIFY_MAX_DELIVERY_AGE', raw).parse(raw) : undefined)),
+      svixToleranceSeconds: integer('SVIX_TOLERANCE_SECONDS', 300, { min: 1, max: 3600 }),
+      dedupeWindowMs: durationMs('DEDUPE_WINDOW', '48h'),
+      publishTimeoutMs: durationMs('GATEWAY_PUBLISH_TIMEOUT', '2s'),
+      adminApiKeyHashes: list('ADMIN_API_KEY_HASHES', production ? undefined : [hashApiKey(developmentAdminKey)]),
     },
     env,
   );

@@ -12,6 +12,12 @@ export interface ServiceDatabaseOptions {
   /** Distinguishes this service's connections in pg_stat_activity. */
   applicationName: string;
   poolSize?: number;
+  /**
+   * `false` lets commits return before the WAL is flushed. Only for records whose loss on a
+   * database crash costs a repeat, never an accepted event; a transaction that must be durable
+   * sets `SET LOCAL synchronous_commit = on`.
+   */
+  synchronousCommit?: boolean;
 }
 
 /**
@@ -28,7 +34,11 @@ export function createServiceDataSource(options: ServiceDatabaseOptions): DataSo
     migrationsTransactionMode: 'each',
     synchronize: false,
     applicationName: options.applicationName,
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 3000 },
+    extra: {
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 3000,
+      ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
+    },
   });
 }
 

@@ -5,7 +5,7 @@ const valid = {
   id: 'acme',
   shopDomain: 'Acme.myshopify.com',
   shopifyWebhookSecrets: ['new-secret', 'old-secret'],
-  clerkInstanceId: 'ins_acme',
+  clerkInstanceIds: ['ins_acme'],
   clerkSigningSecrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
   currency: 'EUR',
 };

@@ -4,7 +4,8 @@ export interface Tenant {
   readonly shopDomain: string;
   /** Current first; during a rotation the previous secret is still listed and still accepted. */
   readonly shopifyWebhookSecrets: readonly string[];
-  readonly clerkInstanceId: string | null;
+  /** Clerk instances whose users belong to this store (development and production instances differ). */
+  readonly clerkInstanceIds: readonly string[];
   readonly clerkSigningSecrets: readonly string[];
   readonly currency: string;
 }
@@ -16,7 +17,7 @@ export class TenantDirectory {
   constructor(readonly tenants: readonly Tenant[]) {
     for (const tenant of tenants) {
       this.byShop.set(tenant.shopDomain.toLowerCase(), tenant);
-      if (tenant.clerkInstanceId) this.byClerkInstance.set(tenant.clerkInstanceId, tenant);
+      for (const instanceId of tenant.clerkInstanceIds) this.byClerkInstance.set(instanceId, tenant);
     }
   }
 
@@ -52,7 +53,7 @@ export function parseTenants(value: unknown): Tenant[] {
       id,
       shopDomain,
       shopifyWebhookSecrets: nonEmpty(stringList(record, 'shopifyWebhookSecrets', `${where} (${id})`), 'shopifyWebhookSecrets', `${where} (${id})`),
-      clerkInstanceId: typeof record.clerkInstanceId === 'string' ? record.clerkInstanceId : null,
+      clerkInstanceIds: stringList(record, 'clerkInstanceIds', `${where} (${id})`),
       clerkSigningSecrets,
       currency,
     };

@@ -46,15 +46,52 @@ export function optionalStringAt(parent: JsonObject, field: string, path: string
   return value;
 }
 
-export function integerAt(parent: JsonObject, field: string, path: string, min = 0): number {
+export function integerAt(parent: JsonObject, field: string, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const value = parent[field];
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw invalid(path, `must be an integer of at least ${min}`);
+  if (value > max) throw invalid(path, `must be an integer of at most ${max}`);
   return value;
+}
+
+/** Avro `int` bounds: a larger count would only fail later, when the event is encoded. */
+export const avroIntMin = -2_147_483_648;
+export const avroIntMax = 2_147_483_647;
+
+export function optionalIntegerAt(parent: JsonObject, field: string, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | null {
+  const value = parent[field];
+  if (value === null || value === undefined) return null;
+  return integerAt(parent, field, path, min, max);
+}
+
+export function booleanAt(parent: JsonObject, field: string, path: string): boolean {
+  const value = parent[field];
+  if (typeof value !== 'boolean') throw invalid(path, 'must be a boolean');
+  return value;
+}
+
+/** An array that may be absent or null, read as empty. */
+export function optionalArrayAt(parent: JsonObject, field: string, path: string): unknown[] {
+  const value = parent[field];
+  if (value === null || value === undefined) return [];
+  return arrayAt(parent, field, path);
 }
 
 export function timestampAt(parent: JsonObject, field: string, path: string): string {
   const value = stringAt(parent, field, path);
   if (Number.isNaN(Date.parse(value))) throw invalid(path, 'must be an ISO 8601 timestamp');
+  return value;
+}
+
+export function optionalTimestampAt(parent: JsonObject, field: string, path: string): string | null {
+  const value = parent[field];
+  if (value === null || value === undefined || value === '') return null;
+  return timestampAt(parent, field, path);
+}
+
+/** Epoch milliseconds as a positive integer (Clerk's created_at, updated_at). */
+export function epochMillisAt(parent: JsonObject, field: string, path: string): number {
+  const value = parent[field];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw invalid(path, 'must be a positive integer timestamp in milliseconds');
   return value;
 }
 

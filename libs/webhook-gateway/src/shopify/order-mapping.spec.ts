@@ -7,6 +7,7 @@ import { ShopifyDelivery } from './shopify-delivery';
 const delivery: ShopifyDelivery = {
   tenantId: 'dev-store',
   shopDomain: 'shop.myshopify.com',
+  currency: 'USD',
   topic: 'orders/create',
   webhookId: 'b1a20f30-63e1-4a2c-8199-5f4f15b131a2',
   eventId: 'db7c136a-7505-4d0f-b1a2-3ebad91b41a3',

@@ -1,20 +1,33 @@
-import { events, ShopifyLineItem, ShopifyOrderCreated } from '@consign/contracts';
-import { deterministicEventId } from '../event-id';
+import { events, Money, ShopifyLineItem, ShopifyOrder, ShopifyOrderCreated } from '@consign/contracts';
 import { toMinorUnits } from '../money';
-import { arrayAt, idAt, integerAt, objectAt, optionalIdAt, optionalStringAt, stringAt, timestampAt } from '../payload-fields';
-import { ShopifyDelivery } from './shopify-delivery';
+import { avroIntMax, arrayAt, idAt, integerAt, JsonObject, objectAt, optionalIdAt, optionalStringAt, stringAt, timestampAt } from '../payload-fields';
+import { shopifyEventMetadata, ShopifyDelivery } from './shopify-delivery';
+
+/** An order body read into the part every order event shares, with what the event-specific parts need. */
+export interface OrderBody {
+  /** The body as an object, for the fields only some events read. */
+  body: JsonObject;
+  /** The order's (shop) currency: every amount of the order is in it. */
+  currency: string;
+  order: ShopifyOrder;
+}
+
+/** A decimal amount field of the order in minor units of the order's currency. */
+export function orderMoney(amount: string, currency: string, path: string): Money {
+  return { amountMinor: toMinorUnits(amount, currency, path), currency };
+}
 
 /**
- * Maps a Shopify orders/create body to the ShopifyOrderCreated event. Money becomes integer minor
- * units of the order's currency; ids stay exact decimal strings.
+ * Reads the order part shared by every order webhook (orders/create, updated, paid, cancelled).
+ * Money becomes integer minor units of the order's currency; ids stay exact decimal strings.
  */
-export function mapOrderCreated(payload: unknown, delivery: ShopifyDelivery): ShopifyOrderCreated {
-  const order = objectAt(payload, 'body');
-  const id = idAt(order, 'id', 'id');
-  const currency = stringAt(order, 'currency', 'currency');
-  const createdAt = timestampAt(order, 'created_at', 'created_at');
-  const customer = order.customer === null || order.customer === undefined ? null : objectAt(order.customer, 'customer');
-  const lineItems = arrayAt(order, 'line_items', 'line_items').map((item, index): ShopifyLineItem => {
+export function mapOrderBody(payload: unknown): OrderBody {
+  const body = objectAt(payload, 'body');
+  const id = idAt(body, 'id', 'id');
+  const currency = stringAt(body, 'currency', 'currency');
+  const createdAt = timestampAt(body, 'created_at', 'created_at');
+  const customer = body.customer === null || body.customer === undefined ? null : objectAt(body.customer, 'customer');
+  const lineItems = arrayAt(body, 'line_items', 'line_items').map((item, index): ShopifyLineItem => {
     const path = `line_items[${index}]`;
     const line = objectAt(item, path);
     return {
@@ -23,37 +36,31 @@ export function mapOrderCreated(payload: unknown, delivery: ShopifyDelivery): Sh
       variantId: optionalIdAt(line, 'variant_id', `${path}.variant_id`),
       sku: optionalStringAt(line, 'sku', `${path}.sku`),
       title: stringAt(line, 'title', `${path}.title`),
-      quantity: integerAt(line, 'quantity', `${path}.quantity`, 1),
-      unitPrice: { amountMinor: toMinorUnits(stringAt(line, 'price', `${path}.price`), currency, `${path}.price`), currency },
-      totalDiscount: {
-        amountMinor: toMinorUnits(optionalStringAt(line, 'total_discount', `${path}.total_discount`) ?? '0', currency, `${path}.total_discount`),
-        currency,
-      },
+      quantity: integerAt(line, 'quantity', `${path}.quantity`, 1, avroIntMax),
+      unitPrice: orderMoney(stringAt(line, 'price', `${path}.price`), currency, `${path}.price`),
+      totalDiscount: orderMoney(optionalStringAt(line, 'total_discount', `${path}.total_discount`) ?? '0', currency, `${path}.total_discount`),
     };
   });
   return {
-    metadata: {
-      eventId: deterministicEventId('shopify', delivery.shopDomain, delivery.topic, delivery.eventId ?? delivery.webhookId),
-      eventType: events.shopifyOrderCreated.type,
-      schemaVersion: events.shopifyOrderCreated.schemaVersion,
-      occurredAt: Date.parse(createdAt),
-      receivedAt: delivery.receivedAt,
-      source: 'shopify',
-      tenantId: delivery.tenantId,
-      shopifyWebhookId: delivery.webhookId,
-      shopifyEventId: delivery.eventId,
-      svixMessageId: null,
-      correlationId: delivery.requestId,
-      causationId: null,
-    },
+    body,
+    currency,
     order: {
       id,
-      name: stringAt(order, 'name', 'name'),
+      name: stringAt(body, 'name', 'name'),
       createdAt,
-      financialStatus: optionalStringAt(order, 'financial_status', 'financial_status'),
+      financialStatus: optionalStringAt(body, 'financial_status', 'financial_status'),
       customerId: customer ? optionalIdAt(customer, 'id', 'customer.id') : null,
-      totalPrice: { amountMinor: toMinorUnits(stringAt(order, 'total_price', 'total_price'), currency, 'total_price'), currency },
+      totalPrice: orderMoney(stringAt(body, 'total_price', 'total_price'), currency, 'total_price'),
       lineItems,
     },
+  };
+}
+
+/** Maps a Shopify orders/create body to the ShopifyOrderCreated event. */
+export function mapOrderCreated(payload: unknown, delivery: ShopifyDelivery): ShopifyOrderCreated {
+  const { order } = mapOrderBody(payload);
+  return {
+    metadata: shopifyEventMetadata(delivery, events.shopifyOrderCreated, Date.parse(order.createdAt)),
+    order,
   };
 }

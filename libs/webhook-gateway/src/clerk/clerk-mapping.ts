@@ -1,0 +1,114 @@
+import { stringify } from 'lossless-json';
+import { ClerkUser, ClerkUserCreated, ClerkUserDeleted, ClerkUserUpdated, events } from '@consign/contracts';
+import {
+  booleanAt,
+  epochMillisAt,
+  invalidField,
+  JsonObject,
+  objectAt,
+  optionalArrayAt,
+  optionalStringAt,
+  stringAt,
+} from '../payload-fields';
+import { clerkEventMetadata, ClerkDelivery } from './clerk-delivery';
+
+/** Unix times below this are seconds: 10^12 ms is 2001, 10^12 s is tens of thousands of years away. */
+const secondsBelow = 1e12;
+
+function toMillis(unixTime: number): number {
+  return unixTime < secondsBelow ? unixTime * 1000 : unixTime;
+}
+
+/**
+ * The Clerk instance the envelope names, read before the signature is checked so the gateway can
+ * pick the tenant whose secret verifies it. Null when the body has none (or not as a string).
+ */
+export function clerkInstanceIdOf(payload: unknown): string | null {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
+  const instanceId = (payload as JsonObject).instance_id;
+  return typeof instanceId === 'string' && instanceId !== '' ? instanceId : null;
+}
+
+/** The Svix envelope `{ data, object, type, timestamp, instance_id }`, checked to carry the expected type. */
+function envelopeOf(payload: unknown, expectedType: string): { envelope: JsonObject; data: JsonObject } {
+  const envelope = objectAt(payload, 'body');
+  const type = stringAt(envelope, 'type', 'type');
+  if (type !== expectedType) throw invalidField('type', `must be ${expectedType}, got "${type}"`);
+  const data = objectAt(envelope.data, 'data');
+  const object = optionalStringAt(data, 'object', 'data.object');
+  if (object !== null && object !== 'user') throw invalidField('data.object', `must be user, got "${object}"`);
+  return { envelope, data };
+}
+
+/** Clerk's docs give the envelope timestamp in milliseconds, its spec examples in seconds: both are read. */
+function envelopeTimestamp(envelope: JsonObject): number | null {
+  const value = envelope.timestamp;
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw invalidField('timestamp', 'must be a positive integer Unix time in seconds or milliseconds');
+  }
+  return toMillis(value);
+}
+
+function metadataJson(data: JsonObject, field: string): string {
+  const value = data[field];
+  if (value === null || value === undefined) return '{}';
+  const metadata = objectAt(value, `data.${field}`);
+  // lossless-json writes the bigints parseExactJson produced for large integers; JSON.stringify throws on them.
+  return stringify(metadata) ?? '{}';
+}
+
+function primaryEmailOf(data: JsonObject): string | null {
+  const primaryId = optionalStringAt(data, 'primary_email_address_id', 'data.primary_email_address_id');
+  const addresses = optionalArrayAt(data, 'email_addresses', 'data.email_addresses');
+  if (primaryId === null) return null;
+  for (const [index, item] of addresses.entries()) {
+    const path = `data.email_addresses[${index}]`;
+    const address = objectAt(item, path);
+    if (address.id === primaryId) return stringAt(address, 'email_address', `${path}.email_address`);
+  }
+  return null;
+}
+
+function userOf(data: JsonObject): ClerkUser {
+  return {
+    id: stringAt(data, 'id', 'data.id'),
+    primaryEmail: primaryEmailOf(data),
+    firstName: optionalStringAt(data, 'first_name', 'data.first_name'),
+    lastName: optionalStringAt(data, 'last_name', 'data.last_name'),
+    username: optionalStringAt(data, 'username', 'data.username'),
+    externalId: optionalStringAt(data, 'external_id', 'data.external_id'),
+    imageUrl: optionalStringAt(data, 'image_url', 'data.image_url'),
+    publicMetadataJson: metadataJson(data, 'public_metadata'),
+    unsafeMetadataJson: metadataJson(data, 'unsafe_metadata'),
+    createdAt: epochMillisAt(data, 'created_at', 'data.created_at'),
+    updatedAt: epochMillisAt(data, 'updated_at', 'data.updated_at'),
+  };
+}
+
+/** svix-timestamp is when this attempt was sent, so it is only the last resort for when the event happened. */
+function occurredAtOf(envelope: JsonObject, userUpdatedAt: number | null, delivery: ClerkDelivery): number {
+  return envelopeTimestamp(envelope) ?? userUpdatedAt ?? toMillis(delivery.svixTimestamp);
+}
+
+/** Maps a Clerk user.created envelope to the ClerkUserCreated event. */
+export function mapClerkUserCreated(payload: unknown, delivery: ClerkDelivery): ClerkUserCreated {
+  const { envelope, data } = envelopeOf(payload, 'user.created');
+  const user = userOf(data);
+  return { metadata: clerkEventMetadata(delivery, events.clerkUserCreated, occurredAtOf(envelope, user.updatedAt, delivery)), user };
+}
+
+/** Maps a Clerk user.updated envelope to the ClerkUserUpdated event: the user as it is now. */
+export function mapClerkUserUpdated(payload: unknown, delivery: ClerkDelivery): ClerkUserUpdated {
+  const { envelope, data } = envelopeOf(payload, 'user.updated');
+  const user = userOf(data);
+  return { metadata: clerkEventMetadata(delivery, events.clerkUserUpdated, occurredAtOf(envelope, user.updatedAt, delivery)), user };
+}
+
+/** Maps a Clerk user.deleted envelope, whose data is only `{ id, deleted, object }`. */
+export function mapClerkUserDeleted(payload: unknown, delivery: ClerkDelivery): ClerkUserDeleted {
+  const { envelope, data } = envelopeOf(payload, 'user.deleted');
+  const userId = stringAt(data, 'id', 'data.id');
+  const deleted = booleanAt(data, 'deleted', 'data.deleted');
+  return { metadata: clerkEventMetadata(delivery, events.clerkUserDeleted, occurredAtOf(envelope, null, delivery)), userId, deleted };
+}

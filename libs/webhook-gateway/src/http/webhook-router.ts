@@ -1,0 +1,235 @@
+import express, { NextFunction, Request, Response, Router } from 'express';
+import { events, EventMetadata, RawWebhookArchived } from '@consign/contracts';
+import { PlatformError } from '@consign/errors';
+import { EventCodec, eventHeaders, OutgoingEvent } from '@consign/kafka';
+import { Logger } from '@consign/service-runtime';
+import { Tenant, TenantDirectory } from '@consign/tenants';
+import { clerkInstanceIdOf } from '../clerk/clerk-mapping';
+import { ClerkDelivery } from '../clerk/clerk-delivery';
+import { parseExactJson } from '../exact-json';
+import { GatewayMetrics } from '../intake/gateway-metrics';
+import { OutgoingRecord, WebhookIntake } from '../intake/webhook-intake';
+import { clientAddress, isAllowed, CidrRange } from '../network';
+import { ShopifyDelivery } from '../shopify/shopify-delivery';
+import { verifyShopifyHmac } from '../shopify/shopify-signature';
+import { verifySvixDelivery } from '../svix/svix-signature';
+import { ClerkPath, clerkTypeRoutes, mapClerkWebhook, mapShopifyWebhook, ShopifyPath, shopifyTopicRoutes } from '../webhook-mapping';
+
+export interface WebhookRouterOptions {
+  tenants: TenantDirectory;
+  intake: WebhookIntake;
+  codec: EventCodec;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  bodyLimitBytes: number;
+  trustedProxyCount: number;
+  allowlists: { shopify: CidrRange[]; clerk: CidrRange[] };
+  /** Refuse Shopify deliveries triggered longer ago than this; unset: no limit (Shopify retries for hours). */
+  shopifyMaxAgeMs?: number;
+  svixToleranceSeconds: number;
+  now?: () => number;
+}
+
+type Source = 'shopify' | 'clerk';
+
+/** Headers that prove or grant something: never archived, never logged. */
+const secretHeaders = new Set(['x-shopify-hmac-sha256', 'shopify-hmac-sha256', 'svix-signature', 'webhook-signature', 'authorization', 'cookie', 'x-api-key']);
+
+/**
+ * Every webhook endpoint. For each request, in order: the sender's address, the content type and
+ * size, the tenant and the signature (before anything trusts the body), the topic, the body's
+ * fields; then the delivery is made durable (Kafka, or the spool) before the 200.
+ */
+export function createWebhookRouter(options: WebhookRouterOptions): Router {
+  const router = Router();
+  const now = options.now ?? Date.now;
+  const rawBody = express.raw({ type: () => true, limit: options.bodyLimitBytes });
+  const audited = (source: Source) => (req: Request, res: Response, next: NextFunction) => {
+    const startedAt = process.hrtime.bigint();
+    res.locals.audit = { source };
+    options.metrics.received.inc({ source });
+    res.on('finish', () => {
+      const latencySeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      const audit = res.locals.audit as Record<string, unknown>;
+      options.metrics.ackLatency.observe({ source, outcome: String(audit.outcome ?? 'rejected') }, latencySeconds);
+      options.logger.info(
+        { requestId: res.locals.requestId, ...audit, outcome: audit.outcome ?? 'rejected', status: res.statusCode, latencyMs: Math.round(latencySeconds * 1e5) / 100 },
+        'webhook request',
+      );
+    });
+    const client = clientAddress(req.socket.remoteAddress ?? '', req.header('x-forwarded-for'), options.trustedProxyCount);
+    if (!isAllowed(client, options.allowlists[source])) {
+      next(new PlatformError(`sender address ${client} is not on the ${source} allowlist`, { code: 'gateway.address_not_allowed', category: 'unauthorized', httpStatus: 403 }));
+      return;
+    }
+    if (!req.is('application/json')) {
+      next(new PlatformError(`content type must be application/json, got "${req.header('content-type') ?? 'none'}"`, { code: 'http.unsupported_media_type', category: 'invalid', httpStatus: 415 }));
+      return;
+    }
+    next();
+  };
+
+  const shopify = (path: ShopifyPath | undefined) => async (req: Request, res: Response) => {
+    const delivery = verifyShopify(req, res, path);
+    const event = mapShopifyWebhook(delivery.topic, parseExactJson(req.body as Buffer), delivery);
+    await accept(req, res, 'shopify', event, {
+      deliveryKey: `shopify:${delivery.shopDomain}:${delivery.webhookId}`,
+      deliveryId: delivery.webhookId,
+      sourceEventId: delivery.eventId,
+      topic: delivery.topic,
+      tenantId: delivery.tenantId,
+    });
+  };
+
+  const clerk = (path: ClerkPath | undefined) => async (req: Request, res: Response) => {
+    const delivery = verifyClerk(req, res, path);
+    const event = mapClerkWebhook(delivery.type, parseExactJson(req.body as Buffer), delivery);
+    await accept(req, res, 'clerk', event, {
+      deliveryKey: `clerk:${delivery.tenantId}:${delivery.svixId}`,
+      deliveryId: delivery.svixId,
+      sourceEventId: delivery.svixId,
+      topic: delivery.type,
+      tenantId: delivery.tenantId,
+    });
+  };
+
+  function verifyShopify(req: Request, res: Response, path: ShopifyPath | undefined): ShopifyDelivery {
+    const shopDomain = req.header('x-shopify-shop-domain');
+    const tenant: Tenant | undefined = shopDomain ? options.tenants.byShopDomain(shopDomain) : undefined;
+    if (!tenant) throw new PlatformError(`unknown shop "${shopDomain ?? ''}"`, { code: 'shopify.unknown_shop', category: 'unauthorized' });
+    res.locals.audit.tenant = tenant.id;
+    if (!verifyShopifyHmac(req.body as Buffer, req.header('x-shopify-hmac-sha256') ?? req.header('shopify-hmac-sha256'), tenant.shopifyWebhookSecrets)) {
+      throw new PlatformError('X-Shopify-Hmac-Sha256 is missing or does not match the body', { code: 'shopify.signature_invalid', category: 'unauthorized' });
+    }
+    options.metrics.verified.inc({ source: 'shopify' });
+    const topic = req.header('x-shopify-topic') ?? '';
+    const webhookId = req.header('x-shopify-webhook-id');
+    Object.assign(res.locals.audit, { topic, webhookId, eventId: req.header('x-shopify-event-id') });
+    const route = shopifyTopicRoutes[topic];
+    if (!route) throw new PlatformError(`topic "${topic}" is not supported`, { code: 'shopify.topic_not_supported', category: 'invalid' });
+    if (path && !route.paths.includes(path)) {
+      throw new PlatformError(`topic "${topic}" does not belong on ${req.path}`, {
+        code: 'shopify.topic_not_accepted',
+        category: 'invalid',
+        details: { acceptedPaths: route.paths.map((candidate) => `/webhooks/shopify/${candidate}`) },
+      });
+    }
+    if (!webhookId) throw new PlatformError('X-Shopify-Webhook-Id header is required', { code: 'shopify.header_missing', category: 'invalid', details: { header: 'X-Shopify-Webhook-Id' } });
+    const triggeredAt = req.header('x-shopify-triggered-at') ?? null;
+    if (options.shopifyMaxAgeMs !== undefined && triggeredAt) {
+      const ageMs = now() - Date.parse(triggeredAt);
+      if (Number.isNaN(ageMs) || ageMs > options.shopifyMaxAgeMs) {
+        throw new PlatformError(`delivery triggered at ${triggeredAt} is older than the configured ${options.shopifyMaxAgeMs} ms`, {
+          code: 'shopify.delivery_too_old',
+          category: 'invalid',
+        });
+      }
+    }
+    return {
+      tenantId: tenant.id,
+      shopDomain: tenant.shopDomain,
+      currency: tenant.currency,
+      topic,
+      webhookId,
+      eventId: req.header('x-shopify-event-id') ?? null,
+      triggeredAt,
+      receivedAt: now(),
+      requestId: String(res.locals.requestId),
+    };
+  }
+
+  function verifyClerk(req: Request, res: Response, path: ClerkPath | undefined): ClerkDelivery {
+    // Only to choose whose secret verifies the body: nothing else is read before verification.
+    const instanceId = clerkInstanceIdOf(parseExactJson(req.body as Buffer));
+    const tenantHint = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
+    const tenant = tenantHint ? options.tenants.tenants.find((candidate) => candidate.id === tenantHint) : instanceId ? options.tenants.byClerkInstanceId(instanceId) : undefined;
+    if (!tenant || tenant.clerkSigningSecrets.length === 0) {
+      throw new PlatformError(`unknown Clerk instance "${tenantHint ?? instanceId ?? ''}"`, { code: 'clerk.unknown_tenant', category: 'unauthorized' });
+    }
+    res.locals.audit.tenant = tenant.id;
+    const verified = verifySvixDelivery(req.body as Buffer, { get: (name) => req.header(name) }, tenant.clerkSigningSecrets, {
+      now,
+      toleranceSeconds: options.svixToleranceSeconds,
+    });
+    options.metrics.verified.inc({ source: 'clerk' });
+    const type = String((parseExactJson(req.body as Buffer) as { type?: unknown }).type ?? '');
+    Object.assign(res.locals.audit, { topic: type, svixId: verified.messageId });
+    const route = clerkTypeRoutes[type];
+    if (!route) throw new PlatformError(`event type "${type}" is not supported`, { code: 'clerk.type_not_supported', category: 'invalid' });
+    if (path && !route.paths.includes(path)) {
+      throw new PlatformError(`event type "${type}" does not belong on ${req.path}`, {
+        code: 'clerk.type_not_accepted',
+        category: 'invalid',
+        details: { acceptedPaths: route.paths.map((candidate) => `/webhooks/clerk/${candidate}`) },
+      });
+    }
+    return { tenantId: tenant.id, type, svixId: verified.messageId, svixTimestamp: verified.timestamp, receivedAt: now(), requestId: String(res.locals.requestId) };
+  }
+
+  async function accept(
+    req: Request,
+    res: Response,
+    source: Source,
+    event: OutgoingEvent<unknown>,
+    delivery: { deliveryKey: string; deliveryId: string; sourceEventId: string | null; topic: string; tenantId: string },
+  ): Promise<void> {
+    const metadata = (event.value as { metadata: EventMetadata }).metadata;
+    const archived: RawWebhookArchived = {
+      metadata: { ...metadata, eventId: `${metadata.eventId}:raw:${delivery.deliveryId}`, eventType: events.rawWebhookArchived.type, schemaVersion: events.rawWebhookArchived.schemaVersion },
+      source,
+      deliveryId: delivery.deliveryId,
+      topic: delivery.topic,
+      headers: archivableHeaders(req),
+      body: req.body as Buffer,
+    };
+    const records: OutgoingRecord[] = [
+      await encode(events.rawWebhookArchived, archived, {}),
+      await encode(event.definition, event.value, { 'correlation-id': metadata.correlationId }),
+    ];
+    const outcome = await options.intake.accept(
+      { ...delivery, source, eventId: metadata.eventId, requestId: String(res.locals.requestId) },
+      records,
+    );
+    Object.assign(res.locals.audit, { outcome: outcome.status, eventId: metadata.eventId });
+    if (outcome.status === 'duplicate') options.metrics.duplicates.inc({ source });
+    if (outcome.status === 'spooled') options.metrics.spooled.inc({ source });
+    res.status(200).json({ eventId: metadata.eventId, ...outcome });
+  }
+
+  async function encode<T>(definition: OutgoingEvent<T>['definition'], value: T, headers: Record<string, string>): Promise<OutgoingRecord> {
+    return { topic: definition.topic, key: definition.keyOf(value), value: await options.codec.encode(definition, value), headers: eventHeaders(definition.type, headers) };
+  }
+
+  const handle = (source: Source, handler: (req: Request, res: Response) => Promise<void>) => [
+    audited(source),
+    rawBody,
+    (req: Request, res: Response, next: NextFunction) => handler(req, res).catch(next),
+  ];
+
+  router.post('/webhooks/shopify', ...handle('shopify', shopify(undefined)));
+  for (const path of ['order', 'order/cancelled', 'inventory', 'product'] as const) router.post(`/webhooks/shopify/${path}`, ...handle('shopify', shopify(path)));
+  router.post('/webhooks/clerk', ...handle('clerk', clerk(undefined)));
+  for (const path of ['user', 'user/updated'] as const) router.post(`/webhooks/clerk/${path}`, ...handle('clerk', clerk(path)));
+  // Counts and annotates every refusal (ours and the body parser's) before the app's problem handler answers.
+  router.use('/webhooks', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const audit = res.locals.audit as Record<string, unknown> | undefined;
+    const parserError = (error as { type?: string }).type;
+    const code = error instanceof PlatformError ? error.code : parserError === 'entity.too.large' ? 'http.body_too_large' : (parserError ?? 'internal.unexpected');
+    if (audit) {
+      audit.code = code;
+      options.metrics.rejected.inc({ source: String(audit.source), reason: code });
+    }
+    if (error instanceof PlatformError && (error.category === 'dependency' || error.httpStatus === 503)) res.setHeader('Retry-After', '5');
+    next(error);
+  });
+  return router;
+}
+
+function archivableHeaders(req: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || secretHeaders.has(name.toLowerCase())) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}

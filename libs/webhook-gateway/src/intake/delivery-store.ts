@@ -1,0 +1,172 @@
+import { DataSource } from 'typeorm';
+import { PublishedRecord } from '@consign/kafka';
+
+export type DeliveryStatus = 'receiving' | 'published' | 'spooled' | 'duplicate' | 'failed';
+
+export interface DeliveryClaim {
+  deliveryKey: string;
+  source: 'shopify' | 'clerk';
+  tenantId: string;
+  topic: string;
+  deliveryId: string;
+  sourceEventId: string | null;
+  eventId: string;
+  requestId: string;
+}
+
+/** A record ready for Kafka: topic, key, encoded value and headers (bytes as base64 in the spool). */
+export interface SpooledRecord {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export interface DeliveryRecord {
+  deliveryKey: string;
+  source: string;
+  tenantId: string;
+  topic: string;
+  deliveryId: string;
+  sourceEventId: string | null;
+  eventId: string;
+  requestId: string;
+  status: DeliveryStatus;
+  duplicateOf: string | null;
+  attempts: number;
+  receivedAt: string;
+  verifiedAt: string;
+  publishedAt: string | null;
+  publishedTo: PublishedRecord[] | null;
+}
+
+/**
+ * The gateway's delivery records and spool, in its own PostgreSQL database. Delivery records are
+ * dedupe and audit state: the gateway's sessions commit them without waiting for the disk (losing
+ * the last few on a database crash costs at most a repeated event, which consumers absorb); the
+ * spool, which holds accepted events, always commits synchronously.
+ */
+export class DeliveryStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Claims a delivery for this request, in one round trip with what the request path needs to know
+   * next: whether the delivery was already known (a repeat, or in flight on another replica), an
+   * earlier delivery of the same domain event, and whether the spool holds anything.
+   */
+  async claim(claim: DeliveryClaim): Promise<
+    { claimed: true; earlierDeliveryOfEvent: string | null; spoolBusy: boolean } | { claimed: false; status: DeliveryStatus }
+  > {
+    const [row] = (await this.dataSource.query(
+      `WITH claimed AS (
+         INSERT INTO webhook_deliveries (delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'receiving')
+         ON CONFLICT (delivery_key) DO UPDATE
+           SET status = 'receiving', attempts = webhook_deliveries.attempts + 1, request_id = EXCLUDED.request_id, verified_at = now()
+           WHERE webhook_deliveries.status = 'failed'
+         RETURNING delivery_key
+       )
+       SELECT EXISTS (SELECT 1 FROM claimed) AS claimed,
+              (SELECT status FROM webhook_deliveries WHERE delivery_key = $1) AS existing_status,
+              (SELECT delivery_key FROM webhook_deliveries
+                WHERE event_id = $7 AND delivery_key <> $1 AND status IN ('published', 'spooled', 'receiving')
+                ORDER BY received_at LIMIT 1) AS earlier,
+              EXISTS (SELECT 1 FROM webhook_spool) AS spool_busy`,
+      [claim.deliveryKey, claim.source, claim.tenantId, claim.topic, claim.deliveryId, claim.sourceEventId, claim.eventId, claim.requestId],
+    )) as { claimed: boolean; existing_status: DeliveryStatus | null; earlier: string | null; spool_busy: boolean }[];
+    if (!row.claimed) return { claimed: false, status: row.existing_status ?? 'receiving' };
+    return { claimed: true, earlierDeliveryOfEvent: row.earlier, spoolBusy: row.spool_busy };
+  }
+
+  async markDuplicate(deliveryKey: string, duplicateOf: string): Promise<void> {
+    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'duplicate', duplicate_of = $2 WHERE delivery_key = $1`, [deliveryKey, duplicateOf]);
+  }
+
+  async markPublished(deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> {
+    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'published', published_at = now(), published_to = $2 WHERE delivery_key = $1`, [
+      deliveryKey,
+      JSON.stringify(publishedTo),
+    ]);
+  }
+
+  async markFailed(deliveryKey: string): Promise<void> {
+    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'failed' WHERE delivery_key = $1 AND status = 'receiving'`, [deliveryKey]);
+  }
+
+  /**
+   * Commits the records to the spool and the delivery's status together, flushed to disk before
+   * returning whatever the session's default: this commit is what makes a 200 durable.
+   */
+  async spool(deliveryKey: string, records: SpooledRecord[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL synchronous_commit = on');
+      await manager.query('INSERT INTO webhook_spool (delivery_key, records) VALUES ($1, $2)', [deliveryKey, JSON.stringify(records)]);
+      await manager.query(`UPDATE webhook_deliveries SET status = 'spooled' WHERE delivery_key = $1`, [deliveryKey]);
+    });
+  }
+
+  async oldestSpooled(limit: number): Promise<Array<{ id: string; deliveryKey: string; records: SpooledRecord[] }>> {
+    const rows = (await this.dataSource.query('SELECT id, delivery_key, records FROM webhook_spool ORDER BY id LIMIT $1', [limit])) as {
+      id: string;
+      delivery_key: string;
+      records: SpooledRecord[];
+    }[];
+    return rows.map((row) => ({ id: row.id, deliveryKey: row.delivery_key, records: row.records }));
+  }
+
+  /** Removes a drained spool row and records where its records landed, in one transaction. */
+  async drained(id: string, deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM webhook_spool WHERE id = $1', [id]);
+      await manager.query(`UPDATE webhook_deliveries SET status = 'published', published_at = now(), published_to = $2 WHERE delivery_key = $1`, [
+        deliveryKey,
+        JSON.stringify(publishedTo),
+      ]);
+    });
+  }
+
+  async spoolDepth(): Promise<number> {
+    const [{ depth }] = (await this.dataSource.query('SELECT count(*)::int AS depth FROM webhook_spool')) as { depth: number }[];
+    return depth;
+  }
+
+  /** Forgets finished deliveries older than the dedupe window; spooled ones are kept until drained. */
+  async forgetOlderThan(windowMs: number): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `DELETE FROM webhook_deliveries d
+       WHERE d.received_at < now() - ($1::double precision * interval '1 millisecond')
+         AND d.status IN ('published', 'duplicate', 'failed')
+         AND NOT EXISTS (SELECT 1 FROM webhook_spool s WHERE s.delivery_key = d.delivery_key)
+       RETURNING delivery_key`,
+      [windowMs],
+    );
+    return rows.length;
+  }
+
+  /** Looks a delivery up by the sender's delivery id (X-Shopify-Webhook-Id, svix-id) or by its key. */
+  async find(id: string): Promise<DeliveryRecord[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, status, duplicate_of, attempts,
+              received_at, verified_at, published_at, published_to
+       FROM webhook_deliveries WHERE delivery_id = $1 OR delivery_key = $1 ORDER BY received_at`,
+      [id],
+    )) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      deliveryKey: String(row.delivery_key),
+      source: String(row.source),
+      tenantId: String(row.tenant_id),
+      topic: String(row.topic),
+      deliveryId: String(row.delivery_id),
+      sourceEventId: (row.source_event_id as string | null) ?? null,
+      eventId: String(row.event_id),
+      requestId: String(row.request_id),
+      status: row.status as DeliveryStatus,
+      duplicateOf: (row.duplicate_of as string | null) ?? null,
+      attempts: Number(row.attempts),
+      receivedAt: new Date(row.received_at as string).toISOString(),
+      verifiedAt: new Date(row.verified_at as string).toISOString(),
+      publishedAt: row.published_at ? new Date(row.published_at as string).toISOString() : null,
+      publishedTo: (row.published_to as PublishedRecord[] | null) ?? null,
+    }));
+  }
+}

@@ -1,0 +1,110 @@
+import { TopicDefinition } from '@consign/contracts';
+import { isDatabaseOutage } from '@consign/database';
+import { PlatformError } from '@consign/errors';
+import { EventPublisher, PublishedRecord } from '@consign/kafka';
+import { DeliveryClaim, DeliveryStore, SpooledRecord } from './delivery-store';
+
+export interface OutgoingRecord {
+  topic: TopicDefinition;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+export type IntakeOutcome =
+  | { status: 'published'; publishedTo: PublishedRecord[] }
+  | { status: 'spooled' }
+  | { status: 'duplicate'; duplicateOf: string }
+  | { status: 'published_without_dedupe'; publishedTo: PublishedRecord[] };
+
+export interface WebhookIntakeOptions {
+  store: DeliveryStore;
+  publisher: EventPublisher;
+  /** How long a request waits for Kafka's acknowledgement before spooling instead. */
+  publishTimeoutMs: number;
+}
+
+/**
+ * Makes a verified, mapped delivery durable before the gateway answers 200: on Kafka (the raw
+ * archive and the event, acknowledged with acks=all), or in the spool when Kafka cannot be
+ * reached. A delivery already seen answers as a duplicate without a second event. While the spool
+ * holds anything, new deliveries queue behind it so that nothing overtakes what arrived earlier.
+ */
+export class WebhookIntake {
+  constructor(private readonly options: WebhookIntakeOptions) {}
+
+  async accept(claim: DeliveryClaim, records: OutgoingRecord[]): Promise<IntakeOutcome> {
+    let claimed: Awaited<ReturnType<DeliveryStore['claim']>>;
+    try {
+      claimed = await this.options.store.claim(claim);
+    } catch (error) {
+      if (!isDatabaseOutage(error)) throw error;
+      return this.publishWithoutDatabase(records, error);
+    }
+    if (!claimed.claimed) {
+      if (claimed.status === 'receiving') {
+        throw new PlatformError('this delivery is being received by another request right now; retry shortly', {
+          code: 'gateway.delivery_in_progress',
+          category: 'transient',
+          httpStatus: 503,
+        });
+      }
+      return { status: 'duplicate', duplicateOf: claim.deliveryKey };
+    }
+    try {
+      if (claimed.earlierDeliveryOfEvent) {
+        await this.options.store.markDuplicate(claim.deliveryKey, claimed.earlierDeliveryOfEvent);
+        return { status: 'duplicate', duplicateOf: claimed.earlierDeliveryOfEvent };
+      }
+      if (!claimed.spoolBusy) {
+        const publishedTo = await this.publish(records).catch(() => undefined);
+        if (publishedTo) {
+          await this.options.store.markPublished(claim.deliveryKey, publishedTo);
+          return { status: 'published', publishedTo };
+        }
+      }
+      await this.options.store.spool(claim.deliveryKey, records.map(toSpooled));
+      return { status: 'spooled' };
+    } catch (error) {
+      await this.options.store.markFailed(claim.deliveryKey).catch(() => undefined);
+      throw unavailable(error);
+    }
+  }
+
+  /** PostgreSQL is down: Kafka alone can still make the delivery durable; consumers dedupe by event id. */
+  private async publishWithoutDatabase(records: OutgoingRecord[], databaseError: unknown): Promise<IntakeOutcome> {
+    try {
+      return { status: 'published_without_dedupe', publishedTo: await this.publish(records) };
+    } catch {
+      throw unavailable(databaseError);
+    }
+  }
+
+  private async publish(records: OutgoingRecord[]): Promise<PublishedRecord[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs);
+    });
+    try {
+      return await Promise.race([
+        Promise.all(records.map((record) => this.options.publisher.publishRaw(record.topic, { key: record.key, value: record.value, headers: record.headers }))),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function toSpooled(record: OutgoingRecord): SpooledRecord {
+  return { topic: record.topic.name, key: record.key, value: record.value.toString('base64'), headers: record.headers };
+}
+
+function unavailable(cause: unknown): PlatformError {
+  return new PlatformError('the webhook could not be stored (Kafka and the spool database are unavailable); retry later', {
+    code: 'gateway.unavailable',
+    category: 'dependency',
+    httpStatus: 503,
+    cause,
+  });
+}

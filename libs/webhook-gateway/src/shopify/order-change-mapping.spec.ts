@@ -1,0 +1,266 @@
+import { readFixture } from '@consign/test-support';
+import { parseExactJson } from '../exact-json';
+import { mapOrderCancelled, mapOrderPaid, mapOrderUpdated } from './order-change-mapping';
+import { mapOrderCreated } from './order-mapping';
+import { ShopifyDelivery } from './shopify-delivery';
+import { avroErrors, rejection } from '../testing/mapping-assertions';
+
+const delivery: ShopifyDelivery = {
+  tenantId: 'dev-store',
+  shopDomain: 'shop.myshopify.com',
+  topic: 'orders/updated',
+  webhookId: 'b1a20f30-63e1-4a2c-8199-5f4f15b131a2',
+  eventId: 'db7c136a-7505-4d0f-b1a2-3ebad91b41a3',
+  triggeredAt: '2026-08-06T15:10:33.858118880Z',
+  receivedAt: 1_786_000_000_000,
+  requestId: 'req-1',
+  currency: 'USD',
+};
+
+const lineIds = ['487817672276298560', '789012345678901200', '890123456789012400', '976318377106520300', '315789986012684400'];
+const fixtureTime = '2021-12-31T19:00:00-05:00';
+
+function fixtureOrder(fileName = 'orders-create.json'): Record<string, unknown> {
+  return parseExactJson(readFixture(`shopify/${fileName}`)) as Record<string, unknown>;
+}
+
+/** An order whose ids are beyond 2^53, with a cancellation that refunded one line in full and part of another. */
+const refundedOrderBody = Buffer.from(
+  JSON.stringify({
+    id: '@820982911946154508',
+    name: '#1002',
+    created_at: '2026-03-01T10:00:00+01:00',
+    updated_at: '2026-03-02T09:30:00+01:00',
+    cancelled_at: '2026-03-02T09:29:58+01:00',
+    cancel_reason: 'inventory',
+    financial_status: 'refunded',
+    fulfillment_status: null,
+    currency: 'EUR',
+    total_price: '60.00',
+    current_total_price: '10.00',
+    total_outstanding: '0.00',
+    customer: { id: '@115310627314723954' },
+    line_items: [
+      { id: '@9007199254740993', product_id: '@788032119674292922', variant_id: '@642667041472713922', sku: 'A-1', title: 'Jacket', quantity: 1, current_quantity: 0, price: '40.00', total_discount: '0.00' },
+      { id: '@9007199254740995', product_id: null, variant_id: null, sku: null, title: 'Scarf', quantity: 2, current_quantity: 1, price: '10.00', total_discount: '0.00' },
+    ],
+    refunds: [
+      {
+        id: '@18446744073709551615',
+        created_at: '2026-03-02T09:29:59+01:00',
+        note: 'out of stock',
+        refund_line_items: [
+          { id: '@9007199254740997', line_item_id: '@9007199254740993', quantity: 1, restock_type: 'cancel', subtotal: 40.0, subtotal_set: { shop_money: { amount: '40.00', currency_code: 'EUR' } } },
+          { id: '@9007199254740999', line_item_id: '@9007199254740995', quantity: 1, restock_type: 'no_restock', subtotal: 9.5 },
+        ],
+      },
+    ],
+  }).replace(/"@(\d+)"/g, '$1'),
+);
+
+describe('mapOrderUpdated', () => {
+  it('maps the orders fixture delivered as orders/updated: the order now, its current quantities and total', () => {
+    const event = mapOrderUpdated(fixtureOrder(), delivery);
+    expect(event.order).toEqual(mapOrderCreated(fixtureOrder(), delivery).order);
+    expect(event).toMatchObject({
+      updatedAt: fixtureTime,
+      fulfillmentStatus: null,
+      cancelledAt: fixtureTime,
+      currentQuantities: Object.fromEntries(lineIds.map((id) => [id, 1])),
+      currentTotalPrice: { amountMinor: 41495, currency: 'USD' },
+      refunds: [],
+    });
+    expect(event.metadata).toMatchObject({
+      eventType: 'shopify.order.updated',
+      schemaVersion: 1,
+      occurredAt: Date.parse(fixtureTime),
+      receivedAt: delivery.receivedAt,
+      source: 'shopify',
+      tenantId: 'dev-store',
+      shopifyWebhookId: delivery.webhookId,
+      shopifyEventId: delivery.eventId,
+      svixMessageId: null,
+      correlationId: 'req-1',
+      causationId: null,
+    });
+    expect(avroErrors('ShopifyOrderUpdated', event)).toEqual([]);
+  });
+
+  it('keeps ids above 2^53 exact and reads refunds, money in minor units', () => {
+    const event = mapOrderUpdated(parseExactJson(refundedOrderBody), delivery);
+    expect(event.order.id).toBe('820982911946154508');
+    expect(event.order.customerId).toBe('115310627314723954');
+    expect(event.order.lineItems.map((line) => [line.id, line.productId, line.variantId])).toEqual([
+      ['9007199254740993', '788032119674292922', '642667041472713922'],
+      ['9007199254740995', null, null],
+    ]);
+    expect(event.currentQuantities).toEqual({ '9007199254740993': 0, '9007199254740995': 1 });
+    expect(event.currentTotalPrice).toEqual({ amountMinor: 1000, currency: 'EUR' });
+    expect(event.refunds).toEqual([
+      {
+        id: '18446744073709551615',
+        createdAt: '2026-03-02T09:29:59+01:00',
+        note: 'out of stock',
+        refundLineItems: [
+          { id: '9007199254740997', lineItemId: '9007199254740993', quantity: 1, restockType: 'cancel', subtotal: { amountMinor: 4000, currency: 'EUR' } },
+          { id: '9007199254740999', lineItemId: '9007199254740995', quantity: 1, restockType: 'no_restock', subtotal: { amountMinor: 950, currency: 'EUR' } },
+        ],
+      },
+    ]);
+    expect(avroErrors('ShopifyOrderUpdated', event)).toEqual([]);
+  });
+
+  it('occurred when Shopify last changed the order, not when it was created', () => {
+    const event = mapOrderUpdated(parseExactJson(refundedOrderBody), delivery);
+    expect(event.metadata.occurredAt).toBe(Date.parse('2026-03-02T09:30:00+01:00'));
+    expect(event.updatedAt).toBe('2026-03-02T09:30:00+01:00');
+  });
+
+  it.each([
+    ['updated_at', (body: Record<string, unknown>) => delete body.updated_at, 'field updated_at must be a non-empty string'],
+    ['current_total_price', (body: Record<string, unknown>) => (body.current_total_price = 414.95), 'field current_total_price must be a non-empty string'],
+    ['cancelled_at', (body: Record<string, unknown>) => (body.cancelled_at = 'soon'), 'field cancelled_at must be an ISO 8601 timestamp'],
+    ['refunds', (body: Record<string, unknown>) => delete body.refunds, 'field refunds must be an array'],
+    [
+      'line_items[2].current_quantity',
+      (body: Record<string, unknown>) => delete (body.line_items as Record<string, unknown>[])[2].current_quantity,
+      'field line_items[2].current_quantity must be an integer of at least 0',
+    ],
+  ])('rejects a body with a missing or malformed %s, naming it', (field, change, message) => {
+    const body = fixtureOrder();
+    change(body);
+    const error = rejection(() => mapOrderUpdated(body, delivery));
+    expect(error.message).toBe(message);
+    expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field } });
+  });
+
+  it.each([
+    ['refunds[0].refund_line_items[1].line_item_id', (refund: Record<string, unknown>[]) => delete refund[1].line_item_id, 'is required'],
+    ['refunds[0].refund_line_items[1].subtotal', (refund: Record<string, unknown>[]) => (refund[1].subtotal = null), 'must be a decimal amount'],
+    ['refunds[0].refund_line_items[1].subtotal', (refund: Record<string, unknown>[]) => (refund[1].subtotal = 9.555), 'has more decimals than EUR allows: "9.555"'],
+    [
+      'refunds[0].refund_line_items[0].subtotal_set.shop_money.amount',
+      (refund: Record<string, unknown>[]) => (refund[0].subtotal_set = { shop_money: { amount: '' } }),
+      'must be a non-empty string',
+    ],
+  ])('rejects a refund line with a malformed %s', (field, change, expectation) => {
+    const body = parseExactJson(refundedOrderBody) as { refunds: { refund_line_items: Record<string, unknown>[] }[] };
+    change(body.refunds[0].refund_line_items);
+    const error = rejection(() => mapOrderUpdated(body, delivery));
+    expect(error.message).toBe(`field ${field} ${expectation}`);
+    expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field } });
+  });
+});
+
+describe('mapOrderPaid', () => {
+  const paidDelivery = { ...delivery, topic: 'orders/paid' };
+
+  it('maps the orders fixture delivered as orders/paid, as it is (the sample is voided yet owes its total)', () => {
+    const event = mapOrderPaid(fixtureOrder(), paidDelivery);
+    expect(event.order).toEqual(mapOrderCreated(fixtureOrder(), delivery).order);
+    expect(event.order.financialStatus).toBe('voided');
+    expect(event.paidAt).toBe(fixtureTime);
+    expect(event.totalOutstanding).toEqual({ amountMinor: 41495, currency: 'USD' });
+    expect(event.metadata).toMatchObject({ eventType: 'shopify.order.paid', occurredAt: Date.parse(fixtureTime) });
+    expect(avroErrors('ShopifyOrderPaid', event)).toEqual([]);
+  });
+
+  it('is paid when the order was last updated, with nothing outstanding', () => {
+    const event = mapOrderPaid(parseExactJson(refundedOrderBody), paidDelivery);
+    expect(event.paidAt).toBe('2026-03-02T09:30:00+01:00');
+    expect(event.metadata.occurredAt).toBe(Date.parse('2026-03-02T09:30:00+01:00'));
+    expect(event.totalOutstanding).toEqual({ amountMinor: 0, currency: 'EUR' });
+    expect(avroErrors('ShopifyOrderPaid', event)).toEqual([]);
+  });
+
+  it.each([
+    ['total_outstanding', (body: Record<string, unknown>) => delete body.total_outstanding, 'field total_outstanding must be a non-empty string'],
+    ['updated_at', (body: Record<string, unknown>) => (body.updated_at = null), 'field updated_at must be a non-empty string'],
+    ['line_items[0].price', (body: Record<string, unknown>) => ((body.line_items as Record<string, unknown>[])[0].price = '1,00'), 'field line_items[0].price must be a decimal amount, got "1,00"'],
+  ])('rejects a body with a missing or malformed %s, naming it', (field, change, message) => {
+    const body = fixtureOrder();
+    change(body);
+    const error = rejection(() => mapOrderPaid(body, paidDelivery));
+    expect(error.message).toBe(message);
+    expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field } });
+  });
+});
+
+describe('mapOrderCancelled', () => {
+  const cancelledDelivery = { ...delivery, topic: 'orders/cancelled' };
+
+  it('maps orders-cancelled.json, byte-identical to orders-create.json, as the cancellation', () => {
+    expect(readFixture('shopify/orders-cancelled.json').equals(readFixture('shopify/orders-create.json'))).toBe(true);
+    const event = mapOrderCancelled(fixtureOrder('orders-cancelled.json'), cancelledDelivery);
+    expect(event.order).toEqual(mapOrderCreated(fixtureOrder(), delivery).order);
+    expect(event).toMatchObject({
+      cancelledAt: fixtureTime,
+      cancelReason: 'customer',
+      // The sample's cancellation left every line at its ordered quantity with no refund: it touched no line.
+      currentQuantities: Object.fromEntries(lineIds.map((id) => [id, 1])),
+      refunds: [],
+    });
+    expect(event.metadata).toMatchObject({ eventType: 'shopify.order.cancelled', occurredAt: Date.parse(fixtureTime) });
+    expect(avroErrors('ShopifyOrderCancelled', event)).toEqual([]);
+  });
+
+  it('carries what the cancellation touched: lines below their ordered quantity and the refund lines, with restock types', () => {
+    const event = mapOrderCancelled(parseExactJson(refundedOrderBody), cancelledDelivery);
+    expect(event.cancelledAt).toBe('2026-03-02T09:29:58+01:00');
+    expect(event.cancelReason).toBe('inventory');
+    expect(event.metadata.occurredAt).toBe(Date.parse('2026-03-02T09:29:58+01:00'));
+    const touched = event.order.lineItems.filter((line) => event.currentQuantities[line.id] < line.quantity).map((line) => line.id);
+    expect(touched).toEqual(['9007199254740993', '9007199254740995']);
+    expect(event.refunds[0].refundLineItems.map((line) => [line.lineItemId, line.quantity, line.restockType])).toEqual([
+      ['9007199254740993', 1, 'cancel'],
+      ['9007199254740995', 1, 'no_restock'],
+    ]);
+    expect(avroErrors('ShopifyOrderCancelled', event)).toEqual([]);
+  });
+
+  it('reads a missing cancel_reason as null', () => {
+    const body = fixtureOrder();
+    body.cancel_reason = null;
+    expect(mapOrderCancelled(body, cancelledDelivery).cancelReason).toBeNull();
+  });
+
+  it.each([
+    ['cancelled_at', (body: Record<string, unknown>) => (body.cancelled_at = null), 'field cancelled_at must be a non-empty string'],
+    ['cancel_reason', (body: Record<string, unknown>) => (body.cancel_reason = 3), 'field cancel_reason must be a string'],
+    ['refunds[0]', (body: Record<string, unknown>) => (body.refunds = ['r1']), 'field refunds[0] must be an object'],
+    ['id', (body: Record<string, unknown>) => (body.id = 0), 'field id must be a positive integer id'],
+  ])('rejects a body with a missing or malformed %s, naming it', (field, change, message) => {
+    const body = fixtureOrder('orders-cancelled.json');
+    change(body);
+    const error = rejection(() => mapOrderCancelled(body, cancelledDelivery));
+    expect(error.message).toBe(message);
+    expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field } });
+  });
+});
+
+describe('order event ids', () => {
+  it('are the same for every delivery of one Shopify event and differ between topics', () => {
+    const body = fixtureOrder();
+    const first = mapOrderUpdated(body, delivery);
+    const redelivered = mapOrderUpdated(body, { ...delivery, webhookId: 'another-delivery', receivedAt: delivery.receivedAt + 60_000, requestId: 'req-2' });
+    expect(redelivered.metadata.eventId).toBe(first.metadata.eventId);
+    expect(redelivered.metadata.receivedAt).not.toBe(first.metadata.receivedAt);
+
+    const ids = new Set([
+      first.metadata.eventId,
+      mapOrderCreated(body, { ...delivery, topic: 'orders/create' }).metadata.eventId,
+      mapOrderPaid(body, { ...delivery, topic: 'orders/paid' }).metadata.eventId,
+      mapOrderCancelled(body, { ...delivery, topic: 'orders/cancelled' }).metadata.eventId,
+    ]);
+    expect(ids.size).toBe(4);
+  });
+
+  it('fall back to the webhook id when the delivery has no event id', () => {
+    const body = fixtureOrder();
+    const withoutEventId = { ...delivery, eventId: null };
+    const first = mapOrderUpdated(body, withoutEventId);
+    expect(mapOrderUpdated(body, withoutEventId).metadata.eventId).toBe(first.metadata.eventId);
+    expect(mapOrderUpdated(body, { ...withoutEventId, webhookId: 'another-delivery' }).metadata.eventId).not.toBe(first.metadata.eventId);
+    expect(first.metadata.shopifyEventId).toBeNull();
+  });
+});

@@ -1,0 +1,111 @@
+import { events, Money, ShopifyOrderCancelled, ShopifyOrderPaid, ShopifyOrderUpdated, ShopifyRefund, ShopifyRefundLineItem } from '@consign/contracts';
+import {
+  avroIntMax,
+  arrayAt,
+  idAt,
+  integerAt,
+  invalidField,
+  JsonObject,
+  objectAt,
+  optionalStringAt,
+  optionalTimestampAt,
+  stringAt,
+  timestampAt,
+} from '../payload-fields';
+import { mapOrderBody, orderMoney } from './order-mapping';
+import { shopifyEventMetadata, ShopifyDelivery } from './shopify-delivery';
+
+/** Each line's current_quantity by line item id: how consumers see units that left the order. */
+function currentQuantitiesOf(body: JsonObject): Record<string, number> {
+  const quantities: Record<string, number> = {};
+  arrayAt(body, 'line_items', 'line_items').forEach((item, index) => {
+    const path = `line_items[${index}]`;
+    const line = objectAt(item, path);
+    quantities[idAt(line, 'id', `${path}.id`)] = integerAt(line, 'current_quantity', `${path}.current_quantity`, 0, avroIntMax);
+  });
+  return quantities;
+}
+
+/**
+ * Shopify's REST refund line items carry `subtotal` as a JSON number in some versions and a string in
+ * others; `subtotal_set.shop_money.amount` is always a decimal string, so it is read first.
+ */
+function refundSubtotal(refundLine: JsonObject, currency: string, path: string): Money {
+  const set = refundLine.subtotal_set;
+  if (set !== null && set !== undefined) {
+    const shopMoney = objectAt(objectAt(set, `${path}.subtotal_set`).shop_money, `${path}.subtotal_set.shop_money`);
+    return orderMoney(stringAt(shopMoney, 'amount', `${path}.subtotal_set.shop_money.amount`), currency, `${path}.subtotal_set.shop_money.amount`);
+  }
+  const subtotal = refundLine.subtotal;
+  if (typeof subtotal === 'number' && Number.isFinite(subtotal)) return orderMoney(String(subtotal), currency, `${path}.subtotal`);
+  if (typeof subtotal === 'string') return orderMoney(subtotal, currency, `${path}.subtotal`);
+  throw invalidField(`${path}.subtotal`, 'must be a decimal amount');
+}
+
+function refundsOf(body: JsonObject, currency: string): ShopifyRefund[] {
+  return arrayAt(body, 'refunds', 'refunds').map((item, index): ShopifyRefund => {
+    const path = `refunds[${index}]`;
+    const refund = objectAt(item, path);
+    return {
+      id: idAt(refund, 'id', `${path}.id`),
+      createdAt: timestampAt(refund, 'created_at', `${path}.created_at`),
+      note: optionalStringAt(refund, 'note', `${path}.note`),
+      refundLineItems: arrayAt(refund, 'refund_line_items', `${path}.refund_line_items`).map((lineItem, lineIndex): ShopifyRefundLineItem => {
+        const linePath = `${path}.refund_line_items[${lineIndex}]`;
+        const line = objectAt(lineItem, linePath);
+        return {
+          id: idAt(line, 'id', `${linePath}.id`),
+          lineItemId: idAt(line, 'line_item_id', `${linePath}.line_item_id`),
+          quantity: integerAt(line, 'quantity', `${linePath}.quantity`, 0, avroIntMax),
+          restockType: optionalStringAt(line, 'restock_type', `${linePath}.restock_type`),
+          subtotal: refundSubtotal(line, currency, linePath),
+        };
+      }),
+    };
+  });
+}
+
+/** Maps a Shopify orders/updated body: the order as it is now, occurred when Shopify last changed it. */
+export function mapOrderUpdated(payload: unknown, delivery: ShopifyDelivery): ShopifyOrderUpdated {
+  const { body, currency, order } = mapOrderBody(payload);
+  const updatedAt = timestampAt(body, 'updated_at', 'updated_at');
+  return {
+    metadata: shopifyEventMetadata(delivery, events.shopifyOrderUpdated, Date.parse(updatedAt)),
+    order,
+    updatedAt,
+    fulfillmentStatus: optionalStringAt(body, 'fulfillment_status', 'fulfillment_status'),
+    cancelledAt: optionalTimestampAt(body, 'cancelled_at', 'cancelled_at'),
+    currentQuantities: currentQuantitiesOf(body),
+    currentTotalPrice: orderMoney(stringAt(body, 'current_total_price', 'current_total_price'), currency, 'current_total_price'),
+    refunds: refundsOf(body, currency),
+  };
+}
+
+/** Maps a Shopify orders/paid body. Shopify records the payment as the order's updated_at. */
+export function mapOrderPaid(payload: unknown, delivery: ShopifyDelivery): ShopifyOrderPaid {
+  const { body, currency, order } = mapOrderBody(payload);
+  const paidAt = timestampAt(body, 'updated_at', 'updated_at');
+  return {
+    metadata: shopifyEventMetadata(delivery, events.shopifyOrderPaid, Date.parse(paidAt)),
+    order,
+    paidAt,
+    totalOutstanding: orderMoney(stringAt(body, 'total_outstanding', 'total_outstanding'), currency, 'total_outstanding'),
+  };
+}
+
+/**
+ * Maps a Shopify orders/cancelled body. The event carries the facts consumers need to find the
+ * lines the cancellation touched (current quantities and refunds); it does not decide for them.
+ */
+export function mapOrderCancelled(payload: unknown, delivery: ShopifyDelivery): ShopifyOrderCancelled {
+  const { body, currency, order } = mapOrderBody(payload);
+  const cancelledAt = timestampAt(body, 'cancelled_at', 'cancelled_at');
+  return {
+    metadata: shopifyEventMetadata(delivery, events.shopifyOrderCancelled, Date.parse(cancelledAt)),
+    order,
+    cancelledAt,
+    cancelReason: optionalStringAt(body, 'cancel_reason', 'cancel_reason'),
+    currentQuantities: currentQuantitiesOf(body),
+    refunds: refundsOf(body, currency),
+  };
+}

@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { integer, loadConfig } from '@consign/config';
+
+/**
+ * Acknowledgement latency of the gateway under a steady, open-loop load of verified webhooks
+ * (`npm run bench:gateway [-- --json]`): requests are sent on a fixed schedule whatever the answers
+ * do, and latency counts from the scheduled time, so a stall shows instead of slowing the load.
+ * The baseline in the same run is the same schedule against /healthz: the HTTP floor on this
+ * machine. Needs the infrastructure up (`npm run infra:up`) and the gateway built.
+ */
+const root = resolve(__dirname, '..');
+const settings = loadConfig({
+  rate: integer('BENCH_RATE', 500, { min: 1 }),
+  seconds: integer('BENCH_SECONDS', 20, { min: 1 }),
+  warmupSeconds: integer('BENCH_WARMUP_SECONDS', 3, { min: 0 }),
+});
+const json = process.argv.includes('--json');
+const log = (line: string): void => {
+  if (!json) console.log(line);
+};
+
+interface Result {
+  sent: number;
+  ok: number;
+  failed: number;
+  achievedPerSecond: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, GATEWAY_PORT: String(port), LOG_LEVEL: 'warn' };
+  const script = join(root, 'dist/apps/gateway/main.js');
+  await run(process.execPath, [script, 'migrate'], env);
+  const gateway = spawn(process.execPath, [script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    await waitReady(base);
+    const body = readFileSync(process.env.SHARED_FIXTURES_DIR ? join(process.env.SHARED_FIXTURES_DIR, 'shopify/orders-create.json') : join(root, '../shared/fixtures/shopify/orders-create.json'));
+    const signature = createHmac('sha256', 'test_secret_key').update(body).digest('base64');
+    const webhook = (): Promise<Response> =>
+      fetch(`${base}/webhooks/shopify/order`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-shop-domain': 'shop.myshopify.com',
+          'x-shopify-webhook-id': randomUUID(),
+          'x-shopify-event-id': randomUUID(),
+          'x-shopify-hmac-sha256': signature,
+        },
+        body,
+      });
+    log(`gateway on ${base}; ${settings.rate} requests/s for ${settings.seconds} s after ${settings.warmupSeconds} s of warm-up; body ${body.length} bytes`);
+    await load('warm-up', webhook, settings.rate, settings.warmupSeconds);
+    const baseline = await load('baseline GET /healthz', () => fetch(`${base}/healthz`), settings.rate, settings.seconds);
+    const webhooks = await load('signed orders/create webhooks', webhook, settings.rate, settings.seconds);
+    const verdict = webhooks.p99Ms < 25 && webhooks.failed === 0 ? 'MET' : 'MISSED';
+    if (json) console.log(JSON.stringify({ rate: settings.rate, seconds: settings.seconds, baseline, webhooks, target: 'p99 < 25 ms', verdict }, null, 2));
+    else log(`target p99 < 25 ms at ${settings.rate}/s: ${verdict} (webhook p99 ${webhooks.p99Ms} ms vs HTTP floor p99 ${baseline.p99Ms} ms)`);
+  } finally {
+    gateway.kill('SIGTERM');
+  }
+}
+
+async function load(name: string, request: () => Promise<Response>, rate: number, seconds: number): Promise<Result> {
+  const total = rate * seconds;
+  const latencies: number[] = [];
+  let failed = 0;
+  const startedAt = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let index = 0; index < total; index += 1) {
+    const scheduledAt = startedAt + (index * 1000) / rate;
+    const wait = scheduledAt - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      request().then(
+        async (response) => {
+          await response.arrayBuffer();
+          if (response.ok) latencies.push(performance.now() - scheduledAt);
+          else failed += 1;
+        },
+        () => {
+          failed += 1;
+        },
+      ),
+    );
+    if (index > 0 && index % (rate * 5) === 0) log(`  ${name}: ${index}/${total} sent`);
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - startedAt) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (quantile: number): number => Number((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * quantile))] ?? NaN).toFixed(2));
+  const result = { sent: total, ok: latencies.length, failed, achievedPerSecond: Math.round(latencies.length / elapsed), p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), maxMs: at(1) };
+  log(`${name.padEnd(32)} ok ${result.ok}/${total}  ${result.achievedPerSecond}/s  p50 ${result.p50Ms} ms  p90 ${result.p90Ms} ms  p99 ${result.p99Ms} ms  max ${result.maxMs} ms`);
+  return result;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitReady(base: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if ((await fetch(`${base}/readyz`).catch(() => undefined))?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error('the gateway did not become ready within 60 s');
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('exit', (code) => (code === 0 ? resolveRun() : reject(new Error(`${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench-gateway failed: ${(error as Error).message}`);
+  process.exit(1);
+});
