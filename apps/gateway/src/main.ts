@@ -1,9 +1,10 @@
 import { Registry } from 'prom-client';
 import { ConfigError } from '@consign/config';
-import { topics } from '@consign/contracts';
-import { checkDatabase, createServiceDataSource, migrateDatabase } from '@consign/database';
-import { createKafka, EventCodec, EventPublisher, provisionPlatform } from '@consign/kafka';
-import { createLogger, createServiceHttp, httpReadiness, runService } from '@consign/service-runtime';
+import { events, topics } from '@consign/contracts';
+import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@consign/database';
+import { Kafka } from 'kafkajs';
+import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
+import { createLogger, createServiceHttp, Logger, runService } from '@consign/service-runtime';
 import {
   createAdminRouter,
   createWebhookRouter,
@@ -29,21 +30,16 @@ async function main(command: string | undefined): Promise<void> {
     synchronousCommit: false,
   });
   await database.initialize();
-  if (command === 'migrate') {
-    const applied = await migrateDatabase(database);
-    logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
-    await database.destroy();
-    return;
-  }
+  if (command === 'migrate') return runMigrationCommand(database, logger);
 
   const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers });
   const codec = new EventCodec(config.schemaRegistryUrl);
-  const provisioned = await provisionPlatform(kafka, codec);
-  logger.info({ createdTopics: provisioned.created }, 'topics and schemas provisioned');
+  // Schemas come from the registry; topics need Kafka, which may be down while webhooks still
+  // arrive (they go to the spool), so the gateway starts without it and provisions once it answers.
+  await codec.register(Object.values(events));
   const publisher = new EventPublisher(kafka, codec);
-  await publisher.connect();
+  const provisioning = provisionUntilDone(kafka, logger);
   const admin = kafka.admin();
-  await admin.connect();
 
   const store = new DeliveryStore(database);
   const metrics = new Registry();
@@ -67,10 +63,19 @@ async function main(command: string | undefined): Promise<void> {
     service,
     logger,
     metrics,
+    // Ready while a delivery can be made durable: on Kafka, or in the spool when Kafka is down.
     readiness: [
-      { name: 'kafka', check: async () => void (await admin.describeCluster()) },
-      httpReadiness('schema-registry', `${config.schemaRegistryUrl}/subjects`),
-      { name: 'postgres', check: () => checkDatabase(database) },
+      {
+        name: 'kafka-or-spool',
+        check: async () => {
+          const kafkaUp = admin.connect().then(() => admin.describeCluster());
+          const spoolUp = checkDatabase(database);
+          const [kafkaResult, spoolResult] = await Promise.allSettled([kafkaUp, spoolUp]);
+          if (kafkaResult.status === 'rejected' && spoolResult.status === 'rejected') {
+            throw new Error(`Kafka: ${(kafkaResult.reason as Error).message}; spool database: ${(spoolResult.reason as Error).message}`);
+          }
+        },
+      },
     ],
   });
   http.app.set('trust proxy', false);
@@ -97,12 +102,35 @@ async function main(command: string | undefined): Promise<void> {
     app: http.app,
     logger,
     stop: [
+      { name: 'provisioning', run: () => provisioning.stop() },
       { name: 'spool-relay', run: () => relay.stop() },
       { name: 'publisher', run: () => publisher.disconnect() },
       { name: 'kafka-admin', run: () => admin.disconnect() },
       { name: 'database', run: () => database.destroy() },
     ],
   });
+}
+
+function provisionUntilDone(kafka: Kafka, logger: Logger): { stop(): Promise<void> } {
+  let stopped = false;
+  const done = (async () => {
+    for (let attempt = 1; !stopped; attempt += 1) {
+      try {
+        const report = await provisionTopics(kafka, Object.values(topics));
+        logger.info({ createdTopics: report.created }, 'topics provisioned');
+        return;
+      } catch (error) {
+        logger.warn({ attempt, err: (error as Error).message }, 'Kafka unreachable; topics will be provisioned when it answers');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * attempt)));
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    },
+  };
 }
 
 main(process.argv[2]).catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { ConfigError } from '@consign/config';
 import { events, ShopifyOrderCreated } from '@consign/contracts';
-import { applyOnce, checkDatabase, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
+import { applyOnce, checkDatabase, createServiceDataSource, runMigrationCommand, postgresOutagePolicy } from '@consign/database';
 import { inventoryEntities, inventoryMigrations, recordOrderReceived } from '@consign/inventory';
 import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
 import { createLogger, createServiceHttp, runService } from '@consign/service-runtime';
@@ -21,12 +21,7 @@ async function main(command: string | undefined): Promise<void> {
   });
   await database.initialize();
 
-  if (command === 'migrate') {
-    const applied = await migrateDatabase(database);
-    logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
-    await database.destroy();
-    return;
-  }
+  if (command === 'migrate') return runMigrationCommand(database, logger);
 
   const metrics = new Registry();
   const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers });

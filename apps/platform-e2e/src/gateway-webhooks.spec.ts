@@ -115,9 +115,28 @@ async function eventsOnTopic(topic: string, eventIds: string[]): Promise<Array<R
   return decoded;
 }
 
+/** Kafka answers metadata before its group coordinator has loaded: wait for the coordinator too, so later tests find a whole broker. */
+async function restartKafka(): Promise<void> {
+  await ensureInfraUp({ parts: ['kafka'] });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor('the Kafka group coordinator', async () => {
+      await admin.fetchOffsets({ groupId: `coordinator-probe-${randomUUID()}`, topics: ['shopify.orders.v1'] });
+      return true;
+    }, 60_000, 500);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function startGateway(): Promise<ServiceProcess> {
   const started = startServiceProcess(gatewayScript, [], gatewayEnv);
-  await waitFor('the gateway to be ready', async () => ((await fetch(`${baseUrl}/healthz`).catch(() => undefined))?.ok ? true : undefined), 45_000);
+  try {
+    await waitFor('the gateway to answer', async () => ((await fetch(`${baseUrl}/healthz`).catch(() => undefined))?.ok ? true : undefined), 45_000);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- gateway output ---\n${started.output()}`);
+  }
   return started;
 }
 
@@ -281,28 +300,34 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     expect(original.deliveries[0].publishedTo.map((record) => record.topic).sort()).toEqual(['shopify.orders.v1', 'webhooks.raw.v1']);
   });
 
-  it('spools while Kafka is stopped, publishes in order once it is back, and loses nothing to a SIGKILL', async () => {
+  it('spools while Kafka is stopped, survives SIGKILL and a restart without Kafka, then publishes in arrival order', async () => {
     const body = readFixture('shopify/orders-create.json');
-    await stopInfra(['kafka']);
     const spooledIds: string[] = [];
-    try {
-      for (let index = 0; index < 8; index += 1) {
+    const deliverSpooled = async (count: number): Promise<void> => {
+      for (let index = 0; index < count; index += 1) {
         const answer = await send(shopifyDelivery('/webhooks/shopify/order', 'orders/create', body));
         expect(answer.status).toBe(200);
         expect(answer.body.status).toBe('spooled');
         spooledIds.push(String(answer.body.eventId));
       }
+    };
+    await stopInfra(['kafka']);
+    try {
+      await deliverSpooled(6);
       await gateway.stop('SIGKILL');
+      gateway = await startGateway();
+      await deliverSpooled(3);
     } finally {
-      await ensureInfraUp({ parts: ['kafka'] });
+      await restartKafka();
     }
-    gateway = await startGateway();
     const published = await waitFor('the spooled deliveries on Kafka', async () => {
       const found = await eventsOnTopic('shopify.orders.v1', spooledIds);
       return found.length === spooledIds.length ? found : undefined;
-    }, 60_000);
+    }, 90_000);
     expect(published.map((event) => event.metadata.eventId)).toEqual(spooledIds);
-  }, 180_000);
+    const after = await send(shopifyDelivery('/webhooks/shopify/order', 'orders/create', body));
+    expect(after.body.status).toBe('published');
+  }, 240_000);
 
   it('answers 503 with Retry-After when neither Kafka nor its spool database is available', async () => {
     await stopInfra(['kafka']);
@@ -314,7 +339,7 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
       expect(answer.body).toMatchObject({ code: 'gateway.unavailable', retriable: true });
     } finally {
       postgres.start();
-      await ensureInfraUp({ parts: ['kafka'] });
+      await restartKafka();
     }
   }, 120_000);
 });

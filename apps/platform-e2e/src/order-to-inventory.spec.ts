@@ -86,10 +86,14 @@ beforeAll(async () => {
   await runToCompletion(join(dist, 'gateway/main.js'), ['migrate'], gatewayEnv);
   gateway = startServiceProcess(join(dist, 'gateway/main.js'), [], gatewayEnv);
   inventory = startServiceProcess(join(dist, 'inventory-service/main.js'), [], inventoryEnv);
-  await waitFor('gateway and inventory-service to be ready', async () => {
-    const answers = await Promise.all([fetch(`${gatewayUrl}/readyz`), fetch(`${inventoryUrl}/readyz`)]);
-    return answers.every((answer) => answer.status === 200) ? true : undefined;
-  }, 45_000);
+  try {
+    await waitFor('gateway and inventory-service to be ready', async () => {
+      const answers = await Promise.all([fetch(`${gatewayUrl}/readyz`), fetch(`${inventoryUrl}/readyz`)]);
+      return answers.every((answer) => answer.status === 200) ? true : undefined;
+    }, 90_000);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- gateway output ---\n${gateway.output()}\n--- inventory-service output ---\n${inventory.output()}`);
+  }
 });
 
 afterAll(async () => {

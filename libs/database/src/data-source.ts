@@ -48,6 +48,13 @@ export async function migrateDatabase(dataSource: DataSource): Promise<string[]>
   return applied.map((migration) => migration.name);
 }
 
+/** The `migrate` command of every service: apply, report, close. */
+export async function runMigrationCommand(dataSource: DataSource, logger: { info(fields: object, message: string): void }): Promise<void> {
+  const applied = await migrateDatabase(dataSource);
+  logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
+  await dataSource.destroy();
+}
+
 export async function checkDatabase(dataSource: DataSource): Promise<void> {
   if (!dataSource.isInitialized) throw new Error('database connection is not initialised');
   await dataSource.query('SELECT 1');

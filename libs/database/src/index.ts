@@ -1,4 +1,4 @@
-export { createServiceDataSource, migrateDatabase, checkDatabase, isDatabaseOutage, postgresOutagePolicy } from './data-source';
+export { createServiceDataSource, migrateDatabase, runMigrationCommand, checkDatabase, isDatabaseOutage, postgresOutagePolicy } from './data-source';
 export type { ServiceDatabaseOptions } from './data-source';
 export { applyOnce, CreateProcessedEvents1764355100000 } from './processed-events';
 export type { EventPosition } from './processed-events';

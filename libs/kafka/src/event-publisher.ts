@@ -61,8 +61,18 @@ export class EventPublisher {
     this.maxBatchSize = options.maxBatchSize ?? 500;
   }
 
-  async connect(): Promise<void> {
-    await this.producer.connect();
+  private connection: Promise<void> | undefined;
+
+  /**
+   * Connects now; a publish also connects on demand, so a service can start, and keep answering,
+   * while Kafka is unreachable (a failed connection is retried by the next publish).
+   */
+  connect(): Promise<void> {
+    this.connection ??= this.producer.connect().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    return this.connection;
   }
 
   async publish<TValue>(event: OutgoingEvent<TValue>): Promise<PublishedRecord> {
@@ -103,6 +113,7 @@ export class EventPublisher {
     for (const pending of batch) byTopic.set(pending.topic, [...(byTopic.get(pending.topic) ?? []), pending]);
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, items]) => ({ topic, messages: items.map((item) => item.message) }));
     try {
+      await this.connect();
       const results = await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
       for (const [topic, items] of byTopic) assignOffsets(topic, items, results);
     } catch (error) {

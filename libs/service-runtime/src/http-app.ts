@@ -10,17 +10,6 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
-/** Ready when `url` answers 2xx. */
-export function httpReadiness(name: string, url: string): ReadinessCheck {
-  return {
-    name,
-    check: async () => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-    },
-  };
-}
-
 export interface ServiceHttpOptions {
   service: string;
   logger: Logger;

@@ -1,6 +1,6 @@
 export { createLogger } from './logger';
 export type { Logger } from './logger';
-export { createServiceHttp, httpReadiness } from './http-app';
+export { createServiceHttp } from './http-app';
 export type { ReadinessCheck, ServiceHttp, ServiceHttpOptions } from './http-app';
 export { runService } from './service-lifecycle';
 export type { RunningService, RunServiceOptions } from './service-lifecycle';

@@ -82,8 +82,10 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
   };
 
   const clerk = (path: ClerkPath | undefined) => async (req: Request, res: Response) => {
-    const delivery = verifyClerk(req, res, path);
-    const event = mapClerkWebhook(delivery.type, parseExactJson(req.body as Buffer), delivery);
+    // Parsed once: before verification only the instance id is read from it, to choose the secret.
+    const payload = parseExactJson(req.body as Buffer);
+    const delivery = verifyClerk(req, res, path, payload);
+    const event = mapClerkWebhook(delivery.type, payload, delivery);
     await accept(req, res, 'clerk', event, {
       deliveryKey: `clerk:${delivery.tenantId}:${delivery.svixId}`,
       deliveryId: delivery.svixId,
@@ -138,9 +140,8 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     };
   }
 
-  function verifyClerk(req: Request, res: Response, path: ClerkPath | undefined): ClerkDelivery {
-    // Only to choose whose secret verifies the body: nothing else is read before verification.
-    const instanceId = clerkInstanceIdOf(parseExactJson(req.body as Buffer));
+  function verifyClerk(req: Request, res: Response, path: ClerkPath | undefined, payload: unknown): ClerkDelivery {
+    const instanceId = clerkInstanceIdOf(payload);
     const tenantHint = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
     const tenant = tenantHint ? options.tenants.tenants.find((candidate) => candidate.id === tenantHint) : instanceId ? options.tenants.byClerkInstanceId(instanceId) : undefined;
     if (!tenant || tenant.clerkSigningSecrets.length === 0) {
@@ -152,7 +153,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       toleranceSeconds: options.svixToleranceSeconds,
     });
     options.metrics.verified.inc({ source: 'clerk' });
-    const type = String((parseExactJson(req.body as Buffer) as { type?: unknown }).type ?? '');
+    const type = typeof payload === 'object' && payload !== null ? String((payload as { type?: unknown }).type ?? '') : '';
     Object.assign(res.locals.audit, { topic: type, svixId: verified.messageId });
     const route = clerkTypeRoutes[type];
     if (!route) throw new PlatformError(`event type "${type}" is not supported`, { code: 'clerk.type_not_supported', category: 'invalid' });

@@ -52,7 +52,8 @@ export class DeliveryStore {
   /**
    * Claims a delivery for this request, in one round trip with what the request path needs to know
    * next: whether the delivery was already known (a repeat, or in flight on another replica), an
-   * earlier delivery of the same domain event, and whether the spool holds anything.
+   * earlier delivery of the same domain event, and whether the spool holds anything. A claim left
+   * `receiving` for 30 s belonged to a gateway that died mid-request: the sender's retry takes it over.
    */
   async claim(claim: DeliveryClaim): Promise<
     { claimed: true; earlierDeliveryOfEvent: string | null; spoolBusy: boolean } | { claimed: false; status: DeliveryStatus }
@@ -64,6 +65,7 @@ export class DeliveryStore {
          ON CONFLICT (delivery_key) DO UPDATE
            SET status = 'receiving', attempts = webhook_deliveries.attempts + 1, request_id = EXCLUDED.request_id, verified_at = now()
            WHERE webhook_deliveries.status = 'failed'
+              OR (webhook_deliveries.status = 'receiving' AND webhook_deliveries.verified_at < now() - interval '30 seconds')
          RETURNING delivery_key
        )
        SELECT EXISTS (SELECT 1 FROM claimed) AS claimed,
