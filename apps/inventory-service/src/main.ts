@@ -42,9 +42,22 @@ async function main(command: string | undefined): Promise<void> {
       logger.info({ eventId: value.metadata.eventId, orderId: value.order.id, partition, offset, outcome }, 'order received');
     },
   });
-  await consumer.start();
 
-  const http = createServiceHttp({ service, logger, metrics, readiness: [{ name: 'postgres', check: () => checkDatabase(database) }] });
+  let consuming = false;
+  const http = createServiceHttp({
+    service,
+    logger,
+    metrics,
+    readiness: [
+      { name: 'postgres', check: () => checkDatabase(database) },
+      {
+        name: 'consumer',
+        check: async () => {
+          if (!consuming) throw new Error('not consuming yet (joining the consumer group)');
+        },
+      },
+    ],
+  });
   http.finish();
   await runService({
     service,
@@ -57,6 +70,10 @@ async function main(command: string | undefined): Promise<void> {
       { name: 'database', run: () => database.destroy() },
     ],
   });
+  // Listening first: /healthz answers, and /readyz says why, while the group is being joined.
+  await consumer.start();
+  consuming = true;
+  logger.info({ group: config.consumerGroup }, 'consuming');
 }
 
 main(process.argv[2]).catch((error: unknown) => {

@@ -154,8 +154,8 @@ beforeAll(async () => {
     SHOPIFY_ALLOWED_IPS: '127.0.0.0/8, ::1/128',
     WEBHOOK_BODY_LIMIT_BYTES: String(256 * 1024),
     GATEWAY_PUBLISH_TIMEOUT: '1500ms',
+    LOG_LEVEL: 'info',
     ADMIN_API_KEY_HASHES: createHash('sha256').update('e2e-admin-key').digest('hex'),
-    LOG_LEVEL: 'warn',
   };
   await runToCompletion(gatewayScript, ['migrate'], gatewayEnv);
   gateway = await startGateway();
@@ -298,6 +298,27 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     };
     expect(original.deliveries[0].status).toBe('published');
     expect(original.deliveries[0].publishedTo.map((record) => record.topic).sort()).toEqual(['shopify.orders.v1', 'webhooks.raw.v1']);
+  });
+
+  it('writes one structured access line per request, without secrets or personal data', async () => {
+    const body = readFixture('clerk/user-created.json');
+    const delivery = clerkDelivery('/webhooks/clerk/user', body);
+    const answer = await send({ ...delivery, headers: { ...delivery.headers, 'x-request-id': 'access-log-probe' } });
+    expect(answer.status).toBe(200);
+    const line = await waitFor('the access line', async () =>
+      gateway
+        .output()
+        .split('\n')
+        .filter((candidate) => candidate.includes('"requestId":"access-log-probe"'))
+        .map((candidate) => JSON.parse(candidate) as Record<string, unknown>)
+        .find((entry) => entry.msg === 'webhook request'),
+    );
+    expect(line).toMatchObject({ source: 'clerk', tenant: 'dev-store', topic: 'user.created', outcome: 'published', status: 200, svixId: delivery.headers['svix-id'] });
+    expect(typeof line.latencyMs).toBe('number');
+    const everything = gateway.output();
+    expect(everything).not.toContain(delivery.headers['svix-signature'].slice(3));
+    expect(everything).not.toContain('example@example.org');
+    expect(everything).not.toContain(clerkSecret);
   });
 
   it('spools while Kafka is stopped, survives SIGKILL and a restart without Kafka, then publishes in arrival order', async () => {

@@ -94,7 +94,7 @@ beforeAll(async () => {
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- gateway output ---\n${gateway.output()}\n--- inventory-service output ---\n${inventory.output()}`);
   }
-});
+}, 150_000);
 
 afterAll(async () => {
   await Promise.all([gateway?.stop(), inventory?.stop()]);

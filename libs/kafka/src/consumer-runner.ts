@@ -85,7 +85,8 @@ export class ConsumerRunner<TValue> {
 
   async start(): Promise<void> {
     this.stopping = false;
-    await provisionTopics(this.kafka, [this.deadLetters]);
+    // Its own topics too: a service must not depend on which service happened to start first.
+    await provisionTopics(this.kafka, [...this.options.topics, this.deadLetters]);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics.map((topic) => topic.name), fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({

@@ -106,7 +106,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     options.metrics.verified.inc({ source: 'shopify' });
     const topic = req.header('x-shopify-topic') ?? '';
     const webhookId = req.header('x-shopify-webhook-id');
-    Object.assign(res.locals.audit, { topic, webhookId, eventId: req.header('x-shopify-event-id') });
+    Object.assign(res.locals.audit, { topic, webhookId, shopifyEventId: req.header('x-shopify-event-id'), triggeredAt: req.header('x-shopify-triggered-at') });
     const route = shopifyTopicRoutes[topic];
     if (!route) throw new PlatformError(`topic "${topic}" is not supported`, { code: 'shopify.topic_not_supported', category: 'invalid' });
     if (path && !route.paths.includes(path)) {
