@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { integer, loadConfig } from '@consign/config';
+import { freePort } from '@consign/test-support';
+import { runOrFail, waitUntilReady } from './local-processes';
 
 /**
  * Acknowledgement latency of the gateway under a steady, open-loop load of verified webhooks
@@ -39,10 +40,10 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, GATEWAY_PORT: String(port), LOG_LEVEL: 'warn' };
   const script = join(root, 'dist/apps/gateway/main.js');
-  await run(process.execPath, [script, 'migrate'], env);
+  await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
   const gateway = spawn(process.execPath, [script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
-    await waitReady(base);
+    if (!(await waitUntilReady([base], 60_000))) throw new Error('the gateway did not become ready within 60 s');
     const body = readFileSync(process.env.SHARED_FIXTURES_DIR ? join(process.env.SHARED_FIXTURES_DIR, 'shopify/orders-create.json') : join(root, '../shared/fixtures/shopify/orders-create.json'));
     const signature = createHmac('sha256', 'test_secret_key').update(body).digest('base64');
     const webhook = (): Promise<Response> =>
@@ -101,33 +102,6 @@ async function load(name: string, request: () => Promise<Response>, rate: number
   const result = { sent: total, ok: latencies.length, failed, achievedPerSecond: Math.round(latencies.length / elapsed), p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), maxMs: at(1) };
   log(`${name.padEnd(32)} ok ${result.ok}/${total}  ${result.achievedPerSecond}/s  p50 ${result.p50Ms} ms  p90 ${result.p90Ms} ms  p99 ${result.p99Ms} ms  max ${result.maxMs} ms`);
   return result;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitReady(base: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if ((await fetch(`${base}/readyz`).catch(() => undefined))?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error('the gateway did not become ready within 60 s');
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.once('exit', (code) => (code === 0 ? resolveRun() : reject(new Error(`${args.join(' ')} exited with ${code}`))));
-  });
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCommand } from './local-processes';
 import { acquirePlatformInfra } from './platform-infra';
 
 const resultsDir = join(__dirname, '../tmp/test-results');
@@ -21,9 +21,9 @@ async function main(): Promise<number> {
   let code = 1;
   try {
     log('checking the repo\'s Avro schemas against what the registry holds');
-    code = await run('npx', ['tsx', join(__dirname, 'check-schema-compatibility.ts')], { ...process.env, ...infra.env });
+    code = await runCommand('npx', ['tsx', join(__dirname, 'check-schema-compatibility.ts')], { ...process.env, ...infra.env });
     if (code !== 0) return code;
-    code = await run('npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--outputStyle=stream', '--skip-nx-cache', ...process.argv.slice(2)], {
+    code = await runCommand('npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--outputStyle=stream', '--skip-nx-cache', ...process.argv.slice(2)], {
       ...process.env,
       ...infra.env,
       TEST_RESULTS_DIR: resultsDir,
@@ -49,13 +49,6 @@ function testTotals(): { passed: number; failed: number; skipped: number } {
     totals.skipped += counts.skipped;
   }
   return totals;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit', env });
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
 }
 
 main().then(

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { runOrFail, waitUntilReady } from './local-processes';
 import { platformApps } from './platform-apps';
 import { acquirePlatformInfra } from './platform-infra';
 
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   const urls = platformApps.map((app) => ({ app, url: `http://127.0.0.1:${env[app.portVariable] ?? app.defaultPort}` }));
-  await waitUntilReady(urls.map(({ url }) => url));
+  if (!(await waitUntilReady(urls.map(({ url }) => url), 90_000))) log('some apps are not ready after 90 s; see their output above');
   log('the platform is running:');
   for (const { app, url } of urls) log(`  ${app.name.padEnd(20)} ${url}   (${url}/readyz, ${url}/metrics)`);
   for (const [name, value] of Object.entries(infra.env)) log(`  ${name.padEnd(20)} ${value.replace(/\/\/[^@/]*@/, '//***@')}`);
@@ -67,23 +68,6 @@ function prefixLines(child: ChildProcess, name: string): void {
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`${name.padEnd(18)}| ${line}`));
   }
-}
-
-async function waitUntilReady(urls: string[]): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const ready = await Promise.all(urls.map((url) => fetch(`${url}/readyz`).then((response) => response.ok, () => false)));
-    if (ready.every(Boolean)) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  log('some apps are not ready after 90 s; see their output above');
-}
-
-function runOrFail(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
-  });
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Type } from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
@@ -15,6 +15,7 @@ import {
   testEndpoints,
   waitFor,
 } from '@consign/test-support';
+import { developmentClerkSecret, shopifySignature, svixSignature } from './webhook-signing';
 
 /**
  * The gateway as its own process against the real Kafka and registry, with its own PostgreSQL
@@ -24,14 +25,13 @@ import {
 const gatewayScript = join(__dirname, '../../../dist/apps/gateway/main.js');
 const endpoints = testEndpoints();
 const kafka = new Kafka({ clientId: 'gateway-e2e', brokers: endpoints.kafkaBrokers, logLevel: logLevel.NOTHING });
-const clerkSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const tenants = [
   {
     id: 'dev-store',
     shopDomain: 'shop.myshopify.com',
     shopifyWebhookSecrets: ['test_secret_key', 'previous_secret'],
     clerkInstanceIds: ['ins_123', 'ins_2g7np7Hrk0SN6kj5EDMLDaKNL0S'],
-    clerkSigningSecrets: [clerkSecret],
+    clerkSigningSecrets: [developmentClerkSecret],
     currency: 'USD',
   },
   { id: 'other-store', shopDomain: 'other.myshopify.com', shopifyWebhookSecrets: ['other_secret'], clerkInstanceIds: [], clerkSigningSecrets: [], currency: 'EUR' },
@@ -41,15 +41,6 @@ let postgres: PrivatePostgres;
 let gateway: ServiceProcess;
 let baseUrl: string;
 let gatewayEnv: Record<string, string>;
-
-function shopifySignature(body: Buffer, secret = 'test_secret_key'): string {
-  return createHmac('sha256', secret).update(body).digest('base64');
-}
-
-function svixSignature(body: Buffer, id: string, timestamp: number, secret = clerkSecret): string {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64')}`;
-}
 
 interface Delivery {
   path: string;
@@ -318,7 +309,7 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     const everything = gateway.output();
     expect(everything).not.toContain(delivery.headers['svix-signature'].slice(3));
     expect(everything).not.toContain('example@example.org');
-    expect(everything).not.toContain(clerkSecret);
+    expect(everything).not.toContain(developmentClerkSecret);
   });
 
   it('spools while Kafka is stopped, survives SIGKILL and a restart without Kafka, then publishes in arrival order', async () => {

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Type } from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
@@ -14,6 +14,7 @@ import {
   testEndpoints,
   waitFor,
 } from '@consign/test-support';
+import { shopifySignature } from './webhook-signing';
 
 /**
  * The walking skeleton through the real stack: a signed Shopify orders/create delivery goes into
@@ -26,10 +27,6 @@ const subject = 'shopify.orders.v1-com.consignstream.events.shopify.ShopifyOrder
 const orderBody = readFixture('shopify/orders-create.json');
 // Computed by Shopify's algorithm over the fixture's exact bytes with the development secret (SIGNING.md).
 const orderSignature = 'LhASbyzfcQqs9sV1T7LsKkmXJaXg98nKfC8zMSvi4vc=';
-
-function developmentSignature(body: string): string {
-  return createHmac('sha256', 'test_secret_key').update(body).digest('base64');
-}
 
 let database: TemporaryDatabase;
 let gatewayDatabase: TemporaryDatabase;
@@ -181,7 +178,7 @@ describe('Shopify order webhook, end to end', () => {
     ['an unknown shop', { 'x-shopify-shop-domain': 'unknown.myshopify.com' }, undefined, 401, 'shopify.unknown_shop'],
     ['a wrong content type', { 'content-type': 'text/plain' }, undefined, 415, 'http.unsupported_media_type'],
     ['a topic that does not belong on the path', { 'x-shopify-topic': 'products/create' }, undefined, 400, 'shopify.topic_not_accepted'],
-    ['malformed JSON', { 'x-shopify-hmac-sha256': developmentSignature('{"id":') }, Buffer.from('{"id":'), 400, 'webhook.malformed_json'],
+    ['malformed JSON', { 'x-shopify-hmac-sha256': shopifySignature('{"id":') }, Buffer.from('{"id":'), 400, 'webhook.malformed_json'],
     ['an oversized body', {}, Buffer.alloc(2 * 1024 * 1024, 0x20), 413, 'http.body_too_large'],
   ])('answers %s with a problem body and publishes nothing', async (_case, headers, body, status, code) => {
     const before = await topicEndOffsets();
