@@ -10,4 +10,7 @@ export interface PlatformApp {
 export const platformApps: PlatformApp[] = [
   { name: 'gateway', portVariable: 'GATEWAY_PORT', defaultPort: 3000, migrates: true },
   { name: 'inventory-service', portVariable: 'INVENTORY_PORT', defaultPort: 3001, migrates: true },
+  { name: 'earnings-service', portVariable: 'EARNINGS_PORT', defaultPort: 3002, migrates: true },
+  { name: 'consignor-service', portVariable: 'CONSIGNOR_PORT', defaultPort: 3003, migrates: true },
+  { name: 'notification-service', portVariable: 'NOTIFICATION_PORT', defaultPort: 3004, migrates: true },
 ];

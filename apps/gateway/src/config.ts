@@ -1,12 +1,9 @@
 import { databaseUrlDefault, durationMs, integer, list, loadConfig, platformDefaults, port, setting, url } from '@consign/config';
 import { tenantsSetting } from '@consign/tenants';
-import { hashApiKey, parseCidrList } from '@consign/webhook-gateway';
-
-/** The development admin key, accepted only outside production (README: local development defaults). */
-const developmentAdminKey = 'dev-admin-key';
+import { adminApiKeyHashesSetting } from '@consign/service-runtime';
+import { parseCidrList } from '@consign/webhook-gateway';
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
-  const production = env.NODE_ENV === 'production';
   return loadConfig(
     {
       port: port('GATEWAY_PORT', 3000),
@@ -22,7 +19,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
       svixToleranceSeconds: integer('SVIX_TOLERANCE_SECONDS', 300, { min: 1, max: 3600 }),
       dedupeWindowMs: durationMs('DEDUPE_WINDOW', '48h'),
       publishTimeoutMs: durationMs('GATEWAY_PUBLISH_TIMEOUT', '2s'),
-      adminApiKeyHashes: list('ADMIN_API_KEY_HASHES', production ? undefined : [hashApiKey(developmentAdminKey)]),
+      adminApiKeyHashes: adminApiKeyHashesSetting(env.NODE_ENV),
     },
     env,
   );

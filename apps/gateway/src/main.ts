@@ -1,3 +1,4 @@
+import { telemetry } from './instrumentation';
 import { Registry } from 'prom-client';
 import { ConfigError } from '@consign/config';
 import { events, topics } from '@consign/contracts';
@@ -13,6 +14,7 @@ import {
   gatewayMigrations,
   SpoolRelay,
   WebhookIntake,
+  WebhookReplay,
 } from '@consign/webhook-gateway';
 import { loadGatewayConfig } from './config';
 
@@ -93,7 +95,9 @@ async function main(command: string | undefined): Promise<void> {
       svixToleranceSeconds: config.svixToleranceSeconds,
     }),
   );
-  http.app.use(createAdminRouter({ store, apiKeyHashes: config.adminApiKeyHashes }));
+  // An operator's replay of up to 500 deliveries waits longer for Kafka than a sender's request does.
+  const replay = new WebhookReplay({ tenants: config.tenants, codec, publisher, store, publishTimeoutMs: 30_000 });
+  http.app.use(createAdminRouter({ store, replay, apiKeyHashes: config.adminApiKeyHashes }));
   http.finish();
 
   await runService({
@@ -107,6 +111,7 @@ async function main(command: string | undefined): Promise<void> {
       { name: 'publisher', run: () => publisher.disconnect() },
       { name: 'kafka-admin', run: () => admin.disconnect() },
       { name: 'database', run: () => database.destroy() },
+      { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });
 }

@@ -1,13 +1,14 @@
-import { databaseUrlDefault, list, loadConfig, platformDefaults, port, text, url } from '@consign/config';
+import { durationMs, loadConfig } from '@consign/config';
+import { eventServiceSettings } from '@consign/event-service';
+import { tenantsSetting } from '@consign/tenants';
 
 export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
     {
-      port: port('INVENTORY_PORT', 3001),
-      kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
-      schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
-      databaseUrl: url('INVENTORY_DATABASE_URL', databaseUrlDefault('inventory'), ['postgres', 'postgresql']),
-      consumerGroup: text('INVENTORY_CONSUMER_GROUP', 'inventory-service'),
+      ...eventServiceSettings('INVENTORY', { port: 3001, database: 'inventory', consumerGroup: 'inventory-service' }, env.NODE_ENV),
+      tenants: tenantsSetting(env.NODE_ENV),
+      // How long a cancellation waits for its order before it is also listed for reconciliation.
+      heldCancellationWaitMs: durationMs('INVENTORY_HELD_CANCELLATION_WAIT', '15m'),
     },
     env,
   );

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { resolvePaths, resolveSettings } from './config';
+import { ALL_PARTS, isPartName, resolvePaths, resolveSettings, type PartName } from './config';
 import { dockerInitSql } from './databases';
 import { fetchAll } from './fetch';
 import { ensureInfraUp, infraEndpoints, infraStatus, stopInfra, type InfraEndpoints, type PartStatus } from './infra';
 import { maskPassword } from './postgres';
 import { defaultLogger, InfraError, seconds } from './util';
 
-const USAGE = `Local infrastructure (PostgreSQL databases, Kafka, Apicurio Registry) without Docker.
+const USAGE = `Local infrastructure (PostgreSQL databases, Kafka, Apicurio Registry, a mail sink) without Docker.
 
 usage: npx tsx infra/local/src/cli.ts <command> [options]
 
@@ -20,7 +20,7 @@ usage: npx tsx infra/local/src/cli.ts <command> [options]
   endpoints [--json]    print the endpoints without starting anything
   gen-docker-init       rewrite infra/docker/postgres-init/01-databases.sql from databases.ts
 
-parts: postgres, kafka, registry (default: all)
+parts: postgres, kafka, registry, mail (default: all)
 See infra/README.md for environment overrides.`;
 
 function printEndpoints(e: InfraEndpoints): void {
@@ -32,6 +32,8 @@ function printEndpoints(e: InfraEndpoints): void {
   out(`Schema registry    ${e.schemaRegistryUrl}${e.registryUrl ? `   (Apicurio: ${e.registryUrl})` : ''}`);
   out(`PostgreSQL admin   ${maskPassword(e.postgresUrl)}`);
   for (const [name, url] of Object.entries(e.databaseUrls)) out(`  ${name.padEnd(22)} ${maskPassword(url)}`);
+  out(`SMTP               ${e.smtpUrl}`);
+  out(`Mail sink API      ${e.mailSinkUrl ? `${e.mailSinkUrl}/api/messages` : '-'}`);
 }
 
 function printStatus(statuses: PartStatus[]): void {
@@ -100,9 +102,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function isPart(value: string): value is 'postgres' | 'kafka' | 'registry' {
-  if (value === 'postgres' || value === 'kafka' || value === 'registry') return true;
-  throw new InfraError(`unknown part "${value}" (expected postgres, kafka or registry)`);
+function isPart(value: string): value is PartName {
+  if (isPartName(value)) return true;
+  throw new InfraError(`unknown part "${value}" (expected ${ALL_PARTS.join(', ')})`);
 }
 
 // `status | head` closes the pipe early; that is not an error.

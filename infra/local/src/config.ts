@@ -9,11 +9,11 @@ export const REGISTRY_MIN_JAVA = 21;
 /** Pinned so that runs without a project (dependency:copy) resolve the same plugin. */
 export const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 
-export type PartName = 'postgres' | 'kafka' | 'registry';
-export const ALL_PARTS: readonly PartName[] = ['postgres', 'kafka', 'registry'];
+export type PartName = 'postgres' | 'kafka' | 'registry' | 'mail';
+export const ALL_PARTS: readonly PartName[] = ['postgres', 'kafka', 'registry', 'mail'];
 /** Parts that run as our own child processes (PostgreSQL is the machine's). */
 export type ManagedPart = Exclude<PartName, 'postgres'>;
-export const MANAGED_PARTS: readonly ManagedPart[] = ['kafka', 'registry'];
+export const MANAGED_PARTS: readonly ManagedPart[] = ['kafka', 'registry', 'mail'];
 
 export function isPartName(value: string): value is PartName {
   return (ALL_PARTS as readonly string[]).includes(value);
@@ -36,6 +36,8 @@ export interface Paths {
   kafkaFormatInfo: string;
   registryHome: string;
   registryMarker: string;
+  /** The development mail sink's entry point, run with tsx. */
+  mailSinkMain: string;
   lockFile: string;
   pidFile(part: ManagedPart): string;
   logFile(part: ManagedPart): string;
@@ -63,6 +65,7 @@ export function resolvePaths(home: string = path.resolve(__dirname, '..')): Path
     kafkaFormatInfo: path.join(kafkaRunDir, 'formatted.json'),
     registryHome,
     registryMarker: path.join(registryHome, '.fetched'),
+    mailSinkMain: path.join(home, 'src', 'mail-sink', 'main.ts'),
     lockFile: path.join(run, 'up.lock'),
     pidFile: (part) => path.join(run, `${part}.pid`),
     logFile: (part) => path.join(logs, `${part}.log`),
@@ -91,6 +94,13 @@ export interface Settings {
   /** Confluent-compatible API base, what @kafkajs/confluent-schema-registry calls `host`. */
   schemaRegistryUrl: string;
   registryExternal: boolean;
+  mailSmtpPort: number;
+  mailHttpPort: number;
+  /** Where apps send mail, as in SMTP_URL: the local mail sink unless SMTP_URL points elsewhere. */
+  smtpUrl: string;
+  /** The mail sink's HTTP API, as in MAIL_SINK_URL; null for an external SMTP server without one. */
+  mailSinkUrl: string | null;
+  mailExternal: boolean;
   startTimeoutMs: number;
 }
 
@@ -107,10 +117,10 @@ function isLocalBrokers(value: string, port: number): boolean {
     });
 }
 
-function isLocalRegistry(value: string, port: number): boolean {
+function isLocalUrl(value: string, port: number, defaultPort = 80): boolean {
   try {
     const url = new URL(value);
-    return LOCAL_HOSTS.has(url.hostname) && Number(url.port || '80') === port;
+    return LOCAL_HOSTS.has(url.hostname) && Number(url.port || defaultPort) === port;
   } catch {
     return false;
   }
@@ -130,7 +140,15 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
   const brokersEnv = env['KAFKA_BROKERS']?.trim();
   const kafkaExternal = !!brokersEnv && !isLocalBrokers(brokersEnv, kafkaPort);
   const registryEnv = env['SCHEMA_REGISTRY_URL']?.trim().replace(/\/+$/, '');
-  const registryExternal = !!registryEnv && !isLocalRegistry(registryEnv, registryPort);
+  const registryExternal = !!registryEnv && !isLocalUrl(registryEnv, registryPort);
+
+  const mailSmtpPort = intFromEnv(env, 'MAIL_SINK_SMTP_PORT', 1025);
+  const mailHttpPort = intFromEnv(env, 'MAIL_SINK_HTTP_PORT', 8025);
+  const smtpEnv = env['SMTP_URL']?.trim();
+  const mailSinkEnv = env['MAIL_SINK_URL']?.trim().replace(/\/+$/, '');
+  // Either one pointing elsewhere means someone else runs the mail side; we start nothing.
+  const mailExternal =
+    (!!smtpEnv && !isLocalUrl(smtpEnv, mailSmtpPort, 25)) || (!!mailSinkEnv && !isLocalUrl(mailSinkEnv, mailHttpPort));
 
   const timeoutRaw = env['INFRA_START_TIMEOUT_MS'];
   const startTimeoutMs = timeoutRaw && Number(timeoutRaw) > 0 ? Number(timeoutRaw) : 180_000;
@@ -145,6 +163,11 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
     kafkaExternal,
     schemaRegistryUrl: registryExternal && registryEnv ? registryEnv : localRegistry,
     registryExternal,
+    mailSmtpPort,
+    mailHttpPort,
+    smtpUrl: mailExternal && smtpEnv ? smtpEnv : `smtp://${host}:${mailSmtpPort}`,
+    mailSinkUrl: mailExternal ? (mailSinkEnv ?? null) : `http://${host}:${mailHttpPort}`,
+    mailExternal,
     startTimeoutMs,
   };
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 
 import {
+  ALL_PARTS,
   APICURIO_VERSION,
   KAFKA_VERSION,
   MANAGED_PARTS,
@@ -15,6 +16,7 @@ import { databaseNames } from './databases';
 import { fetchAll, isKafkaFetched, isRegistryFetched } from './fetch';
 import { isExternalKafkaReachable, isKafkaHealthy, kafkaStartSpec, prepareKafka } from './kafka';
 import { withLock } from './lock';
+import { isExternalSmtpReachable, isMailSinkHealthy, mailSinkStartSpec } from './mail';
 import {
   ensureDatabases,
   ensurePostgres,
@@ -39,10 +41,14 @@ export interface InfraEndpoints {
   postgresUrl: string;
   /** One URL per database of databaseNames(). */
   databaseUrls: Record<string, string>;
+  /** Where apps send mail, as in SMTP_URL (the mail sink when local). */
+  smtpUrl: string;
+  /** The mail sink's HTTP API (GET /api/messages), as in MAIL_SINK_URL; null for an external SMTP server without one. */
+  mailSinkUrl: string | null;
 }
 
 export interface EnsureInfraOptions {
-  /** Default: all of postgres, kafka, registry. The registry implies postgres. */
+  /** Default: all of postgres, kafka, registry, mail. The registry implies postgres. */
   parts?: PartName[];
   /** Progress output; default prints `[infra] ...` lines to stdout. */
   log?: Logger;
@@ -61,7 +67,7 @@ export interface EnsureInfraResult {
 
 export interface PartStatus {
   part: PartName;
-  /** local: our child process; external: KAFKA_BROKERS / SCHEMA_REGISTRY_URL; system: the machine's PostgreSQL. */
+  /** local: our child process; external: KAFKA_BROKERS / SCHEMA_REGISTRY_URL / SMTP_URL; system: the machine's PostgreSQL. */
   mode: 'local' | 'external' | 'system';
   state: 'running' | 'stopped';
   pid: number | null;
@@ -82,6 +88,8 @@ export function infraEndpoints(
     registryUrl: settings.registryExternal ? null : `http://${settings.host}:${settings.registryPort}`,
     postgresUrl: pg.adminUrl,
     databaseUrls,
+    smtpUrl: settings.smtpUrl,
+    mailSinkUrl: settings.mailSinkUrl,
   };
 }
 
@@ -89,10 +97,14 @@ interface ManagedDef {
   part: ManagedPart;
   label: string;
   ports: (s: Settings) => number[];
+  /** The variables that move those ports, for the message when one is taken. */
+  portVariables: string[];
   healthy: (s: Settings) => Promise<boolean>;
   prepare: (paths: Paths, s: Settings, log: Logger) => Promise<void>;
   spec: (paths: Paths, s: Settings, pg: PostgresConfig) => StartSpec;
   endpoint: (s: Settings) => string;
+  isExternal: (s: Settings) => boolean;
+  externalReachable: (s: Settings) => Promise<boolean>;
 }
 
 const MANAGED: Record<ManagedPart, ManagedDef> = {
@@ -100,24 +112,42 @@ const MANAGED: Record<ManagedPart, ManagedDef> = {
     part: 'kafka',
     label: `Kafka ${KAFKA_VERSION}`,
     ports: (s) => [s.kafkaPort, s.kafkaControllerPort],
+    portVariables: ['KAFKA_PORT', 'KAFKA_CONTROLLER_PORT'],
     healthy: (s) => isKafkaHealthy(`${s.host}:${s.kafkaPort}`),
     prepare: prepareKafka,
     spec: (paths) => kafkaStartSpec(paths),
     endpoint: (s) => s.kafkaBrokers,
+    isExternal: (s) => s.kafkaExternal,
+    externalReachable: (s) => isExternalKafkaReachable(s.kafkaBrokers),
   },
   registry: {
     part: 'registry',
     label: `Apicurio Registry ${APICURIO_VERSION}`,
     ports: (s) => [s.registryPort, s.registryManagementPort],
+    portVariables: ['REGISTRY_PORT', 'REGISTRY_MANAGEMENT_PORT'],
     healthy: (s) => isRegistryHealthy(`http://${s.host}:${s.registryPort}/apis/ccompat/v7`),
     prepare: async () => undefined,
     spec: registryStartSpec,
     endpoint: (s) => s.schemaRegistryUrl,
+    isExternal: (s) => s.registryExternal,
+    externalReachable: (s) => isExternalRegistryReachable(s.schemaRegistryUrl),
+  },
+  mail: {
+    part: 'mail',
+    label: 'mail sink',
+    ports: (s) => [s.mailSmtpPort, s.mailHttpPort],
+    portVariables: ['MAIL_SINK_SMTP_PORT', 'MAIL_SINK_HTTP_PORT'],
+    healthy: isMailSinkHealthy,
+    prepare: async () => undefined,
+    spec: (paths, s) => mailSinkStartSpec(paths, s),
+    endpoint: (s) => `${s.smtpUrl}${s.mailSinkUrl ? ` (API ${s.mailSinkUrl})` : ''}`,
+    isExternal: (s) => s.mailExternal,
+    externalReachable: (s) => isExternalSmtpReachable(s.smtpUrl),
   },
 };
 
 function isExternal(part: ManagedPart, s: Settings): boolean {
-  return part === 'kafka' ? s.kafkaExternal : s.registryExternal;
+  return MANAGED[part].isExternal(s);
 }
 
 /** Starts the part unless it already runs; returns true when it started it. */
@@ -144,7 +174,7 @@ async function ensureManaged(
     if (await isPortInUse(port, s.host)) {
       throw new InfraError(
         `${def.label}: port ${port} is already in use by a process that \`up\` did not start (no matching pid file). ` +
-          `Stop it or choose other ports (KAFKA_PORT, KAFKA_CONTROLLER_PORT, REGISTRY_PORT, REGISTRY_MANAGEMENT_PORT); ${portHint(port)}`,
+          `Stop it or choose other ports (${def.portVariables.join(', ')}); ${portHint(port)}`,
       );
     }
   }
@@ -166,7 +196,7 @@ async function ensureManaged(
 }
 
 /**
- * Starts whatever of PostgreSQL (the machine's), Kafka and Apicurio Registry is not
+ * Starts whatever of PostgreSQL (the machine's), Kafka, Apicurio Registry and the mail sink is not
  * running yet, creates the databases, and returns what it started plus the endpoints.
  * Safe to call concurrently and repeatedly.
  */
@@ -176,7 +206,7 @@ export async function ensureInfraUp(options: EnsureInfraOptions = {}): Promise<E
   const s = resolveSettings();
   const pg = resolvePostgres();
   const timeoutMs = options.timeoutMs ?? s.startTimeoutMs;
-  const parts = new Set<PartName>(options.parts ?? ['postgres', 'kafka', 'registry']);
+  const parts = new Set<PartName>(options.parts ?? ALL_PARTS);
   if (parts.has('registry') && !s.registryExternal) parts.add('postgres');
 
   const localKafka = parts.has('kafka') && !s.kafkaExternal;
@@ -206,11 +236,10 @@ export async function ensureInfraUp(options: EnsureInfraOptions = {}): Promise<E
     const managed = MANAGED_PARTS.filter((p) => parts.has(p));
     for (const part of managed.filter((p) => isExternal(p, s))) {
       const endpoint = MANAGED[part].endpoint(s);
-      const reachable =
-        part === 'kafka' ? await isExternalKafkaReachable(endpoint) : await isExternalRegistryReachable(endpoint);
+      const reachable = await MANAGED[part].externalReachable(s);
       log(`${part}: using external ${endpoint}${reachable ? '' : ' (warning: not reachable from here)'}`);
     }
-    // Kafka and the registry do not depend on each other: start them side by side.
+    // Kafka, the registry and the mail sink do not depend on each other: start them side by side.
     const results = await Promise.allSettled(
       managed
         .filter((p) => !isExternal(p, s))
@@ -254,7 +283,7 @@ export async function stopInfra(parts?: string[], options: StopOptions = {}): Pr
     if (wanted.includes('postgres')) log('PostgreSQL is the machine\'s server: leaving it running');
     const stopped: PartName[] = [];
     // Registry first: it is the one more likely to be mid-request.
-    for (const part of ['registry', 'kafka'] as const) {
+    for (const part of ['registry', 'kafka', 'mail'] as const) {
       if (!wanted.includes(part)) continue;
       const pid = findOurProcess(part, paths);
       if (pid === undefined) {
@@ -300,7 +329,7 @@ export async function infraStatus(): Promise<PartStatus[]> {
     const def = MANAGED[part];
     if (isExternal(part, s)) {
       const endpoint = def.endpoint(s);
-      const reachable = part === 'kafka' ? await isExternalKafkaReachable(endpoint) : await isExternalRegistryReachable(endpoint);
+      const reachable = await def.externalReachable(s);
       result.push({ part, mode: 'external', state: reachable ? 'running' : 'stopped', pid: null, endpoint, healthy: reachable, rssMiB: null });
       continue;
     }

@@ -6,9 +6,9 @@ import type { ManagedPart, Paths } from './config';
 import { ensureDir, errorCode, InfraError, readTextIfExists, seconds, sleep, tailFile, type Logger } from './util';
 
 /**
- * Every JVM we start carries these two system properties. They let us recognise
- * our own processes (a pid file can be stale and its pid reused) and find an
- * orphan whose pid file was deleted, without confusing two checkouts.
+ * Every process we start carries these two arguments (system properties for the JVMs, ignored
+ * arguments for the mail sink). They let us recognise our own processes (a pid file can be stale
+ * and its pid reused) and find an orphan whose pid file was deleted, without confusing two checkouts.
  */
 export function markerArgs(part: ManagedPart, paths: Paths): string[] {
   return [`-Dconsign.infra.part=${part}`, `-Dconsign.infra.home=${paths.home}`];

@@ -87,6 +87,7 @@ const earnings = {
   consignorId: consignor.id,
   orderId,
   lineItemId,
+  itemTitle: 'Aviator sunglasses',
   quantity: 1,
   gross: usd(8999),
   commissionRateBasisPoints: 4000,

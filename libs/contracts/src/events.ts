@@ -143,14 +143,14 @@ export const events = {
   earningsRecorded: define<EarningsRecorded>({
     type: 'earnings.recorded',
     schemaName: 'EarningsRecorded',
-    schemaVersion: 1,
+    schemaVersion: 2,
     topic: topics.earnings,
     keyOf: (value) => value.orderId,
   }),
   earningsReversed: define<EarningsReversed>({
     type: 'earnings.reversed',
     schemaName: 'EarningsReversed',
-    schemaVersion: 1,
+    schemaVersion: 2,
     topic: topics.earnings,
     keyOf: (value) => value.orderId,
   }),
@@ -194,3 +194,10 @@ export function subjectOf(definition: Pick<EventDefinition<unknown>, 'topic' | '
  * and plain FULL checks only the latest: string → removed → int passes it step by step.
  */
 export const subjectCompatibility = 'FULL_TRANSITIVE';
+
+type EventCatalogue = typeof events;
+
+/** One event ready to publish: its definition and a value of that definition's type. */
+export type PlatformEvent = {
+  [K in keyof EventCatalogue]: { definition: EventCatalogue[K]; value: EventCatalogue[K] extends EventDefinition<infer TValue> ? TValue : never };
+}[keyof EventCatalogue];

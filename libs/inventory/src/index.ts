@@ -1,11 +1,21 @@
 import { CreateProcessedEvents1764355100000 } from '@consign/database';
-import { CreateReceivedOrders1764355200000 } from './migrations/1764355200000-create-received-orders';
-import { ReceivedOrderEntity } from './persistence/received-order.entity';
+import { CreateOutboxEvents1764355150000 } from '@consign/outbox';
+import { CreateInventory1764356000000 } from './migrations/1764356000000-create-inventory';
 
-export { receivedOrderFrom } from './domain/received-order';
-export type { ReceivedOrder } from './domain/received-order';
-export { ReceivedOrderEntity } from './persistence/received-order.entity';
-export { recordOrderReceived } from './persistence/record-order-received';
+export { syncProduct } from './persistence/sync-product';
+export { recordOrderPlaced } from './persistence/record-order-placed';
+export { cancelOrder } from './persistence/cancel-order';
+export { applyInventoryLevel } from './persistence/apply-inventory-level';
+export { escalateOverdueCancellations } from './persistence/held-cancellations';
+export { createInventoryReadRouter } from './http/inventory-read-router';
+export { reconciliationKinds } from './persistence/reconciliation';
+export type { ReconciliationKind } from './persistence/reconciliation';
+export type { ItemStatus } from './domain/item-status';
+export type { MovementCause } from './persistence/items';
+export type { ItemView, MovementView, OrderView, OrderLineView, ProductView, ReconciliationView } from './persistence/read-model';
+export type { Availability, AvailabilityLine } from './domain/availability';
+export { inventoryServiceName } from './domain/published-events';
 
-export const inventoryEntities = [ReceivedOrderEntity];
-export const inventoryMigrations = [CreateProcessedEvents1764355100000, CreateReceivedOrders1764355200000];
+/** Plain SQL throughout: no TypeORM entities. */
+export const inventoryEntities = [];
+export const inventoryMigrations = [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, CreateInventory1764356000000];

@@ -1,5 +1,5 @@
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { context as otelContext, propagation } from '@opentelemetry/api';
+import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { deadLetterTopic, TopicDefinition } from '@consign/contracts';
 import { PlatformError, toPlatformError } from '@consign/errors';
 import { ConsumerMetrics } from './consumer-metrics';
@@ -60,6 +60,8 @@ export const deadLetterHeaders = {
 } as const;
 
 type Outcome = 'applied' | 'dead_lettered' | 'paused';
+
+const tracer = trace.getTracer('@consign/kafka');
 
 /**
  * Consumes in partition order with bounded concurrency across partitions, and commits an offset
@@ -125,8 +127,7 @@ export class ConsumerRunner<TValue> {
       try {
         const { value } = await this.codec.decode<TValue>(message.value);
         const event: ConsumedEvent<TValue> = { value, topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers, attempt };
-        const parent = propagation.extract(otelContext.active(), headers);
-        await otelContext.with(parent, () => this.options.handle(event));
+        await this.handleInSpan(event);
         return 'applied';
       } catch (caught) {
         const error = this.options.dependency?.classify(caught) ?? toPlatformError(caught);
@@ -147,6 +148,35 @@ export class ConsumerRunner<TValue> {
         return 'dead_lettered';
       }
     }
+  }
+
+  /**
+   * One consumer span per attempt, a child of the producer's context from the record headers: a
+   * trace then runs from the webhook through every service the event (and what it caused) reaches.
+   */
+  private handleInSpan(event: ConsumedEvent<TValue>): Promise<void> {
+    const parent = propagation.extract(otelContext.active(), event.headers);
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': event.topic,
+      'messaging.destination.partition.id': String(event.partition),
+      'messaging.kafka.offset': Number(event.offset),
+      'messaging.consumer.group.name': this.options.groupId,
+      'consign.event_type': event.headers['event-type'] ?? '',
+      'consign.attempt': event.attempt,
+    };
+    return tracer.startActiveSpan(`process ${event.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
+      try {
+        await this.options.handle(event);
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
   }
 
   private pauseUntilRecovered(topic: string, partition: number, offset: string, error: PlatformError): void {

@@ -1,4 +1,4 @@
 export { CreateOutboxEvents1764355150000 } from './outbox-migration';
-export { appendToOutbox } from './outbox-writer';
+export { appendToOutbox, appendEventsToOutbox } from './outbox-writer';
 export { OutboxRelay } from './outbox-relay';
 export type { OutboxRelayOptions } from './outbox-relay';

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { EventDefinition, EventMetadata } from '@consign/contracts';
+import { EventDefinition, EventMetadata, PlatformEvent } from '@consign/contracts';
 import { EventCodec, eventHeaders } from '@consign/kafka';
 
 /**
@@ -22,4 +22,12 @@ export async function appendToOutbox<TValue extends { metadata: EventMetadata }>
      ON CONFLICT (event_id) DO NOTHING`,
     [value.metadata.eventId, definition.type, definition.topic.name, definition.keyOf(value), payload, JSON.stringify(eventHeaders(definition.type, headers))],
   );
+}
+
+/** Adds each event to the outbox, in order, inside the caller's transaction. */
+export async function appendEventsToOutbox(manager: EntityManager, codec: EventCodec, pending: readonly PlatformEvent[]): Promise<void> {
+  for (const event of pending) {
+    // The union pairs each definition with its own value type; TypeScript cannot correlate them through the loop variable.
+    await appendToOutbox(manager, codec, event.definition as EventDefinition<typeof event.value>, event.value);
+  }
 }

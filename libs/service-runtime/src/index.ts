@@ -4,3 +4,4 @@ export { createServiceHttp } from './http-app';
 export type { ReadinessCheck, ServiceHttp, ServiceHttpOptions } from './http-app';
 export { runService } from './service-lifecycle';
 export type { RunningService, RunServiceOptions } from './service-lifecycle';
+export { adminApiKeyHashesSetting, apiKeyMatches, developmentAdminKey, hashApiKey, presentedApiKey, requireApiKey } from './api-key';

@@ -12,5 +12,7 @@ export const developmentTenants: readonly Tenant[] = [
     clerkInstanceIds: ['ins_123', 'ins_2g7np7Hrk0SN6kj5EDMLDaKNL0S'],
     clerkSigningSecrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
     currency: 'USD',
+    defaultCommissionRateBasisPoints: 4000,
+    consignorTagPrefix: 'consignor:',
   },
 ];

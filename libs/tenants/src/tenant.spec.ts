@@ -16,6 +16,8 @@ describe('tenants', () => {
     expect(tenants.byShopDomain('ACME.myshopify.com')?.id).toBe('acme');
     expect(tenants.byClerkInstanceId('ins_acme')?.shopifyWebhookSecrets).toEqual(['new-secret', 'old-secret']);
     expect(tenants.byShopDomain('other.myshopify.com')).toBeUndefined();
+    expect(tenants.byId('acme')).toMatchObject({ defaultCommissionRateBasisPoints: 4000, consignorTagPrefix: 'consignor:' });
+    expect(() => tenants.requireById('nope')).toThrow(expect.objectContaining({ code: 'tenant.unknown', category: 'invalid' }));
   });
 
   it('requires TENANTS in production and defaults to the development tenant elsewhere', () => {
@@ -30,6 +32,8 @@ describe('tenants', () => {
     [[valid, { ...valid, id: 'copy' }], 'tenant #1 (copy): shopDomain acme.myshopify.com is listed twice'],
     [[{ ...valid, currency: 'euro' }], 'tenant #0 (acme): currency must be an ISO 4217 code such as USD'],
     [[{ shopDomain: 'a.myshopify.com' }], 'tenant #0: id must be a non-empty string'],
+    [[{ ...valid, defaultCommissionRateBasisPoints: 10_001 }], 'tenant #0 (acme): defaultCommissionRateBasisPoints must be an integer from 0 to 10000'],
+    [[{ ...valid, consignorTagPrefix: '' }], 'tenant #0 (acme): consignorTagPrefix must be a non-empty string without commas'],
   ])('rejects %j', (input, message) => {
     expect(() => parseTenants(input)).toThrow(message);
   });

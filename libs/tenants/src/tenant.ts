@@ -1,3 +1,5 @@
+import { PlatformError } from '@consign/errors';
+
 /** One client store: its Shopify shop and Clerk instance, each with the secrets that sign its webhooks. */
 export interface Tenant {
   readonly id: string;
@@ -8,6 +10,10 @@ export interface Tenant {
   readonly clerkInstanceIds: readonly string[];
   readonly clerkSigningSecrets: readonly string[];
   readonly currency: string;
+  /** The store's commission on a consignor's sale unless the consignor has their own, in basis points (4000 = the store keeps 40 %). */
+  readonly defaultCommissionRateBasisPoints: number;
+  /** Product tags starting with this name the item's consignor: `consignor:<consignor id>`. */
+  readonly consignorTagPrefix: string;
 }
 
 export class TenantDirectory {
@@ -27,6 +33,17 @@ export class TenantDirectory {
 
   byClerkInstanceId(instanceId: string): Tenant | undefined {
     return this.byClerkInstance.get(instanceId);
+  }
+
+  byId(tenantId: string): Tenant | undefined {
+    return this.tenants.find((tenant) => tenant.id === tenantId);
+  }
+
+  /** The tenant an event belongs to; an event of a tenant this service does not know can never be processed here. */
+  requireById(tenantId: string): Tenant {
+    const tenant = this.byId(tenantId);
+    if (!tenant) throw new PlatformError(`tenant ${tenantId} is not configured in this service (TENANTS)`, { code: 'tenant.unknown', category: 'invalid', httpStatus: 404 });
+    return tenant;
   }
 }
 
@@ -49,6 +66,14 @@ export function parseTenants(value: unknown): Tenant[] {
     }
     const currency = typeof record.currency === 'string' ? record.currency : 'USD';
     if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`${where} (${id}): currency must be an ISO 4217 code such as USD`);
+    const defaultCommissionRateBasisPoints = record.defaultCommissionRateBasisPoints ?? 4000;
+    if (!Number.isInteger(defaultCommissionRateBasisPoints) || (defaultCommissionRateBasisPoints as number) < 0 || (defaultCommissionRateBasisPoints as number) > 10_000) {
+      throw new Error(`${where} (${id}): defaultCommissionRateBasisPoints must be an integer from 0 to 10000 (basis points of the sale the store keeps)`);
+    }
+    const consignorTagPrefix = record.consignorTagPrefix ?? 'consignor:';
+    if (typeof consignorTagPrefix !== 'string' || consignorTagPrefix.trim() === '' || consignorTagPrefix.includes(',')) {
+      throw new Error(`${where} (${id}): consignorTagPrefix must be a non-empty string without commas`);
+    }
     return {
       id,
       shopDomain,
@@ -56,6 +81,8 @@ export function parseTenants(value: unknown): Tenant[] {
       clerkInstanceIds: stringList(record, 'clerkInstanceIds', `${where} (${id})`),
       clerkSigningSecrets,
       currency,
+      defaultCommissionRateBasisPoints: defaultCommissionRateBasisPoints as number,
+      consignorTagPrefix,
     };
   });
 }

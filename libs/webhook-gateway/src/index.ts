@@ -1,9 +1,15 @@
-import { CreateWebhookDeliveries1764355400000 } from './intake/gateway-migrations';
+import { AddDeliverySubjectsAndReplays1764355410000, CreateWebhookDeliveries1764355400000 } from './intake/gateway-migrations';
 
 export { createWebhookRouter } from './http/webhook-router';
 export type { WebhookRouterOptions } from './http/webhook-router';
-export { createAdminRouter, hashApiKey, apiKeyMatches } from './http/admin-router';
-export { DeliveryStore } from './intake/delivery-store';
+export { createAdminRouter } from './http/admin-router';
+export type { AdminRouterOptions } from './http/admin-router';
+export { maxReplayDeliveries } from './http/replay-request';
+export { WebhookReplay } from './replay/webhook-replay';
+export type { ReplayResult, WebhookReplayOptions } from './replay/webhook-replay';
+export { mapArchivedDelivery } from './replay/archived-delivery';
+export type { ArchivedDelivery } from './replay/archived-delivery';
+export { DeliveryStore, deliveryKeyOf } from './intake/delivery-store';
 export type { DeliveryRecord, DeliveryStatus } from './intake/delivery-store';
 export { WebhookIntake } from './intake/webhook-intake';
 export type { IntakeOutcome, OutgoingRecord } from './intake/webhook-intake';
@@ -25,5 +31,4 @@ export { shopifyTopicRoutes, clerkTypeRoutes, mapShopifyWebhook, mapClerkWebhook
 export type { ShopifyPath, ClerkPath } from './webhook-mapping';
 export { parseExactJson } from './exact-json';
 export { toMinorUnits } from './money';
-export { deterministicEventId } from './event-id';
-export const gatewayMigrations = [CreateWebhookDeliveries1764355400000];
+export const gatewayMigrations = [CreateWebhookDeliveries1764355400000, AddDeliverySubjectsAndReplays1764355410000];

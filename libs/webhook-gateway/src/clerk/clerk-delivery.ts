@@ -1,5 +1,5 @@
 import { EventDefinition, EventMetadata } from '@consign/contracts';
-import { deterministicEventId } from '../event-id';
+import { deterministicEventId } from '@consign/contracts';
 
 /** What the gateway knows of one Clerk delivery (a Svix message), once it is verified. */
 export interface ClerkDelivery {

@@ -1,34 +1,30 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { NextFunction, Request, Response, Router } from 'express';
+import express, { NextFunction, Request, Response, Router } from 'express';
 import { PlatformError } from '@consign/errors';
+import { requireApiKey } from '@consign/service-runtime';
 import { DeliveryStore } from '../intake/delivery-store';
+import { WebhookReplay } from '../replay/webhook-replay';
+import { parseReplayRequest, replayBodyLimitBytes } from './replay-request';
 
-/** SHA-256 of an API key, hex: what the configuration stores instead of the key. */
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+export interface AdminRouterOptions {
+  store: DeliveryStore;
+  replay: WebhookReplay;
+  apiKeyHashes: readonly string[];
 }
 
-/** Compares the presented key's hash with every stored hash in constant time. */
-export function apiKeyMatches(presented: string | undefined, storedHashes: readonly string[]): boolean {
-  if (!presented) return false;
-  const candidate = Buffer.from(hashApiKey(presented), 'hex');
-  let matched = false;
-  for (const stored of storedHashes) {
-    const hash = Buffer.from(stored, 'hex');
-    matched = (hash.length === candidate.length && timingSafeEqual(hash, candidate)) || matched;
-  }
-  return matched;
-}
-
-export function createAdminRouter(options: { store: DeliveryStore; apiKeyHashes: readonly string[] }): Router {
+/** The operators' API: what happened to a delivery or a subject, and replays of archived deliveries. */
+export function createAdminRouter(options: AdminRouterOptions): Router {
   const router = Router();
-  router.use('/admin', (req: Request, _res: Response, next: NextFunction) => {
-    const bearer = req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
-    if (!apiKeyMatches(bearer ?? req.header('x-api-key'), options.apiKeyHashes)) {
-      next(new PlatformError('a valid API key is required (Authorization: Bearer <key> or X-Api-Key)', { code: 'admin.unauthorized', category: 'unauthorized' }));
-      return;
+  router.use('/admin', requireApiKey(options.apiKeyHashes));
+  router.get('/admin/deliveries', async (req: Request, res: Response) => {
+    const subjectId = req.query.subjectId;
+    if (typeof subjectId !== 'string' || subjectId === '') {
+      throw new PlatformError('a filter is required: ?subjectId=<order, product, inventory item or Clerk user id>', {
+        code: 'admin.filter_required',
+        category: 'invalid',
+        httpStatus: 400,
+      });
     }
-    next();
+    res.json({ deliveries: await options.store.findBySubject(subjectId) });
   });
   router.get('/admin/deliveries/:id', async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -40,6 +36,10 @@ export function createAdminRouter(options: { store: DeliveryStore; apiKeyHashes:
     } catch (error) {
       next(error);
     }
+  });
+  router.post('/admin/webhooks/replay', express.json({ limit: replayBodyLimitBytes }), async (req: Request, res: Response) => {
+    const deliveries = parseReplayRequest(req.body, String(res.locals.requestId));
+    res.json({ results: await options.replay.replay(deliveries) });
   });
   return router;
 }

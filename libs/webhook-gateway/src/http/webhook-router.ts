@@ -7,10 +7,11 @@ import { Tenant, TenantDirectory } from '@consign/tenants';
 import { clerkInstanceIdOf } from '../clerk/clerk-mapping';
 import { ClerkDelivery } from '../clerk/clerk-delivery';
 import { parseExactJson } from '../exact-json';
+import { deliveryKeyOf } from '../intake/delivery-store';
 import { GatewayMetrics } from '../intake/gateway-metrics';
 import { OutgoingRecord, WebhookIntake } from '../intake/webhook-intake';
 import { clientAddress, isAllowed, CidrRange } from '../network';
-import { ShopifyDelivery } from '../shopify/shopify-delivery';
+import { ShopifyDelivery, shopifyDeliveryOf } from '../shopify/shopify-delivery';
 import { verifyShopifyHmac } from '../shopify/shopify-signature';
 import { verifySvixDelivery } from '../svix/svix-signature';
 import { ClerkPath, clerkTypeRoutes, mapClerkWebhook, mapShopifyWebhook, ShopifyPath, shopifyTopicRoutes } from '../webhook-mapping';
@@ -73,7 +74,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     const delivery = verifyShopify(req, res, path);
     const event = mapShopifyWebhook(delivery.topic, parseExactJson(req.body as Buffer), delivery);
     await accept(req, res, 'shopify', event, {
-      deliveryKey: `shopify:${delivery.shopDomain}:${delivery.webhookId}`,
+      deliveryKey: deliveryKeyOf('shopify', delivery.shopDomain, delivery.webhookId),
       deliveryId: delivery.webhookId,
       sourceEventId: delivery.eventId,
       topic: delivery.topic,
@@ -87,7 +88,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     const delivery = verifyClerk(req, res, path, payload);
     const event = mapClerkWebhook(delivery.type, payload, delivery);
     await accept(req, res, 'clerk', event, {
-      deliveryKey: `clerk:${delivery.tenantId}:${delivery.svixId}`,
+      deliveryKey: deliveryKeyOf('clerk', delivery.tenantId, delivery.svixId),
       deliveryId: delivery.svixId,
       sourceEventId: delivery.svixId,
       topic: delivery.type,
@@ -117,7 +118,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       });
     }
     if (!webhookId) throw new PlatformError('X-Shopify-Webhook-Id header is required', { code: 'shopify.header_missing', category: 'invalid', details: { header: 'X-Shopify-Webhook-Id' } });
-    const triggeredAt = req.header('x-shopify-triggered-at') ?? null;
+    const triggeredAt = req.header('x-shopify-triggered-at');
     if (options.shopifyMaxAgeMs !== undefined && triggeredAt) {
       const ageMs = now() - Date.parse(triggeredAt);
       if (Number.isNaN(ageMs) || ageMs > options.shopifyMaxAgeMs) {
@@ -127,17 +128,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
         });
       }
     }
-    return {
-      tenantId: tenant.id,
-      shopDomain: tenant.shopDomain,
-      currency: tenant.currency,
-      topic,
-      webhookId,
-      eventId: req.header('x-shopify-event-id') ?? null,
-      triggeredAt,
-      receivedAt: now(),
-      requestId: String(res.locals.requestId),
-    };
+    return shopifyDeliveryOf(tenant, { topic, webhookId, header: (name) => req.header(name), receivedAt: now(), requestId: String(res.locals.requestId) });
   }
 
   function verifyClerk(req: Request, res: Response, path: ClerkPath | undefined, payload: unknown): ClerkDelivery {
@@ -188,7 +179,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       await encode(event.definition, event.value, { 'correlation-id': metadata.correlationId }),
     ];
     const outcome = await options.intake.accept(
-      { ...delivery, source, eventId: metadata.eventId, requestId: String(res.locals.requestId) },
+      { ...delivery, source, eventId: metadata.eventId, subjectId: event.definition.keyOf(event.value), requestId: String(res.locals.requestId) },
       records,
     );
     Object.assign(res.locals.audit, { outcome: outcome.status, eventId: metadata.eventId });

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { DeliveryClaim, DeliveryStore } from './delivery-store';
-import { CreateWebhookDeliveries1764355400000 } from './gateway-migrations';
+import { gatewayMigrations } from '../index';
 
 /** The gateway's dedupe and spool records, against a real PostgreSQL. */
 let database: TemporaryDatabase;
@@ -21,13 +21,14 @@ function claimFor(overrides: Partial<DeliveryClaim> = {}): DeliveryClaim {
     sourceEventId: randomUUID(),
     eventId: randomUUID(),
     requestId: randomUUID(),
+    subjectId: randomUUID(),
     ...overrides,
   };
 }
 
 beforeAll(async () => {
   database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_gateway_test');
-  dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: [CreateWebhookDeliveries1764355400000], applicationName: 'gateway-test', synchronousCommit: false });
+  dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: gatewayMigrations, applicationName: 'gateway-test', synchronousCommit: false });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   store = new DeliveryStore(dataSource);
@@ -88,5 +89,33 @@ describe('DeliveryStore (real PostgreSQL)', () => {
     expect(await store.forgetOlderThan(48 * 3_600_000)).toBeGreaterThanOrEqual(1);
     expect(await store.find(a.deliveryId)).toEqual([]);
     expect((await store.find(b.deliveryId))[0].status).toBe('spooled');
+  });
+
+  it('finds every delivery about one subject, oldest first, and nothing for an unknown one', async () => {
+    const subjectId = '820982911946154508';
+    const created = claimFor({ subjectId, topic: 'orders/create' });
+    const paid = claimFor({ subjectId, topic: 'orders/paid' });
+    await store.claim(created);
+    await store.claim(paid);
+    await store.claim(claimFor());
+    await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '1 minute' WHERE delivery_key = $1`, [created.deliveryKey]);
+    const found = await store.findBySubject(subjectId);
+    expect(found.map((record) => [record.topic, record.subjectId])).toEqual([
+      ['orders/create', subjectId],
+      ['orders/paid', subjectId],
+    ]);
+    expect(await store.findBySubject('no-such-order')).toEqual([]);
+  });
+
+  it('counts replays on the delivery they repeat and fills in a subject recorded before subjects were', async () => {
+    const claim = claimFor();
+    await store.claim(claim);
+    expect((await store.find(claim.deliveryId))[0]).toMatchObject({ replayCount: 0, lastReplayedAt: null });
+    await dataSource.query('UPDATE webhook_deliveries SET subject_id = NULL WHERE delivery_key = $1', [claim.deliveryKey]);
+    await store.markReplayed(claim.deliveryKey, 'order-1');
+    await store.markReplayed(claim.deliveryKey, 'order-2');
+    const [record] = await store.find(claim.deliveryId);
+    expect(record).toMatchObject({ replayCount: 2, subjectId: 'order-1' });
+    expect(record.lastReplayedAt).not.toBeNull();
   });
 });

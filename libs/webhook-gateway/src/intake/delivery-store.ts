@@ -12,6 +12,16 @@ export interface DeliveryClaim {
   sourceEventId: string | null;
   eventId: string;
   requestId: string;
+  /** The key of the event the delivery became: order id, product id, inventory item id, Clerk user id. */
+  subjectId: string;
+}
+
+/**
+ * The dedupe key of a delivery: the sender's delivery id within its scope, the shop domain for
+ * Shopify and the tenant for Clerk (Svix message ids are unique per Clerk application).
+ */
+export function deliveryKeyOf(source: 'shopify' | 'clerk', scope: string, deliveryId: string): string {
+  return `${source}:${scope}:${deliveryId}`;
 }
 
 /** A record ready for Kafka: topic, key, encoded value and headers (bytes as base64 in the spool). */
@@ -30,6 +40,7 @@ export interface DeliveryRecord {
   deliveryId: string;
   sourceEventId: string | null;
   eventId: string;
+  subjectId: string | null;
   requestId: string;
   status: DeliveryStatus;
   duplicateOf: string | null;
@@ -38,7 +49,16 @@ export interface DeliveryRecord {
   verifiedAt: string;
   publishedAt: string | null;
   publishedTo: PublishedRecord[] | null;
+  /** How often an operator replayed this delivery through the admin API. */
+  replayCount: number;
+  lastReplayedAt: string | null;
 }
+
+const deliveryColumns = `delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, subject_id, request_id, status, duplicate_of,
+  attempts, received_at, verified_at, published_at, published_to, replay_count, last_replayed_at`;
+
+/** Deliveries looked up by subject: enough for any one order's history, bounded for a hot product. */
+const subjectLookupLimit = 200;
 
 /**
  * The gateway's delivery records and spool, in its own PostgreSQL database. Delivery records are
@@ -60,8 +80,8 @@ export class DeliveryStore {
   > {
     const [row] = (await this.dataSource.query(
       `WITH claimed AS (
-         INSERT INTO webhook_deliveries (delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'receiving')
+         INSERT INTO webhook_deliveries (delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'receiving')
          ON CONFLICT (delivery_key) DO UPDATE
            SET status = 'receiving', attempts = webhook_deliveries.attempts + 1, request_id = EXCLUDED.request_id, verified_at = now()
            WHERE webhook_deliveries.status = 'failed'
@@ -74,7 +94,7 @@ export class DeliveryStore {
                 WHERE event_id = $7 AND delivery_key <> $1 AND status IN ('published', 'spooled', 'receiving')
                 ORDER BY received_at LIMIT 1) AS earlier,
               EXISTS (SELECT 1 FROM webhook_spool) AS spool_busy`,
-      [claim.deliveryKey, claim.source, claim.tenantId, claim.topic, claim.deliveryId, claim.sourceEventId, claim.eventId, claim.requestId],
+      [claim.deliveryKey, claim.source, claim.tenantId, claim.topic, claim.deliveryId, claim.sourceEventId, claim.eventId, claim.requestId, claim.subjectId],
     )) as { claimed: boolean; existing_status: DeliveryStatus | null; earlier: string | null; spool_busy: boolean }[];
     if (!row.claimed) return { claimed: false, status: row.existing_status ?? 'receiving' };
     return { claimed: true, earlierDeliveryOfEvent: row.earlier, spoolBusy: row.spool_busy };
@@ -145,30 +165,54 @@ export class DeliveryStore {
     return rows.length;
   }
 
+  /**
+   * Counts an operator's replay on the delivery it repeats, if the dedupe window still holds it,
+   * and fills in the subject of a delivery recorded before subjects were.
+   */
+  async markReplayed(deliveryKey: string, subjectId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries SET replay_count = replay_count + 1, last_replayed_at = now(), subject_id = COALESCE(subject_id, $2) WHERE delivery_key = $1`,
+      [deliveryKey, subjectId],
+    );
+  }
+
   /** Looks a delivery up by the sender's delivery id (X-Shopify-Webhook-Id, svix-id) or by its key. */
   async find(id: string): Promise<DeliveryRecord[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, status, duplicate_of, attempts,
-              received_at, verified_at, published_at, published_to
-       FROM webhook_deliveries WHERE delivery_id = $1 OR delivery_key = $1 ORDER BY received_at`,
-      [id],
-    )) as Record<string, unknown>[];
-    return rows.map((row) => ({
-      deliveryKey: String(row.delivery_key),
-      source: String(row.source),
-      tenantId: String(row.tenant_id),
-      topic: String(row.topic),
-      deliveryId: String(row.delivery_id),
-      sourceEventId: (row.source_event_id as string | null) ?? null,
-      eventId: String(row.event_id),
-      requestId: String(row.request_id),
-      status: row.status as DeliveryStatus,
-      duplicateOf: (row.duplicate_of as string | null) ?? null,
-      attempts: Number(row.attempts),
-      receivedAt: new Date(row.received_at as string).toISOString(),
-      verifiedAt: new Date(row.verified_at as string).toISOString(),
-      publishedAt: row.published_at ? new Date(row.published_at as string).toISOString() : null,
-      publishedTo: (row.published_to as PublishedRecord[] | null) ?? null,
-    }));
+    const rows = (await this.dataSource.query(`SELECT ${deliveryColumns} FROM webhook_deliveries WHERE delivery_id = $1 OR delivery_key = $1 ORDER BY received_at`, [
+      id,
+    ])) as Record<string, unknown>[];
+    return rows.map(toDeliveryRecord);
   }
+
+  /** Every delivery about one order, product, inventory item or user, oldest first. */
+  async findBySubject(subjectId: string): Promise<DeliveryRecord[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${deliveryColumns} FROM webhook_deliveries WHERE subject_id = $1 ORDER BY received_at, delivery_key LIMIT ${subjectLookupLimit}`,
+      [subjectId],
+    )) as Record<string, unknown>[];
+    return rows.map(toDeliveryRecord);
+  }
+}
+
+function toDeliveryRecord(row: Record<string, unknown>): DeliveryRecord {
+  return {
+    deliveryKey: String(row.delivery_key),
+    source: String(row.source),
+    tenantId: String(row.tenant_id),
+    topic: String(row.topic),
+    deliveryId: String(row.delivery_id),
+    sourceEventId: (row.source_event_id as string | null) ?? null,
+    eventId: String(row.event_id),
+    subjectId: (row.subject_id as string | null) ?? null,
+    requestId: String(row.request_id),
+    status: row.status as DeliveryStatus,
+    duplicateOf: (row.duplicate_of as string | null) ?? null,
+    attempts: Number(row.attempts),
+    receivedAt: new Date(row.received_at as string).toISOString(),
+    verifiedAt: new Date(row.verified_at as string).toISOString(),
+    publishedAt: row.published_at ? new Date(row.published_at as string).toISOString() : null,
+    publishedTo: (row.published_to as PublishedRecord[] | null) ?? null,
+    replayCount: Number(row.replay_count),
+    lastReplayedAt: row.last_replayed_at ? new Date(row.last_replayed_at as string).toISOString() : null,
+  };
 }

@@ -44,3 +44,27 @@ export class CreateWebhookDeliveries1764355400000 implements MigrationInterface 
     await queryRunner.query('DROP TABLE webhook_deliveries');
   }
 }
+
+/**
+ * Operators ask what happened to an order, a product or a user rather than to a delivery id: each
+ * delivery records its subject (the key of the event it became). Replays through the admin API
+ * are counted on the delivery they repeat. Rows from before this migration keep a null subject
+ * until a replay fills it in.
+ */
+export class AddDeliverySubjectsAndReplays1764355410000 implements MigrationInterface {
+  name = 'AddDeliverySubjectsAndReplays1764355410000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE webhook_deliveries
+        ADD COLUMN subject_id text,
+        ADD COLUMN replay_count integer NOT NULL DEFAULT 0,
+        ADD COLUMN last_replayed_at timestamptz`);
+    await queryRunner.query('CREATE INDEX webhook_deliveries_subject ON webhook_deliveries (subject_id) WHERE subject_id IS NOT NULL');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX webhook_deliveries_subject');
+    await queryRunner.query('ALTER TABLE webhook_deliveries DROP COLUMN last_replayed_at, DROP COLUMN replay_count, DROP COLUMN subject_id');
+  }
+}

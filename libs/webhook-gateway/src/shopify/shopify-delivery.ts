@@ -1,5 +1,6 @@
 import { EventDefinition, EventMetadata } from '@consign/contracts';
-import { deterministicEventId } from '../event-id';
+import { deterministicEventId } from '@consign/contracts';
+import { Tenant } from '@consign/tenants';
 
 /** What the gateway knows of one Shopify delivery, from its headers, once it is verified. */
 export interface ShopifyDelivery {
@@ -14,6 +15,27 @@ export interface ShopifyDelivery {
   requestId: string;
   /** The tenant's (the shop's) currency: Shopify sends product prices without one. */
   currency: string;
+}
+
+/**
+ * The delivery as its headers describe it, for the tenant whose secret verified it: built the same
+ * way for a live request and for the replay of its archived headers, so both map alike.
+ */
+export function shopifyDeliveryOf(
+  tenant: Pick<Tenant, 'id' | 'shopDomain' | 'currency'>,
+  delivery: { topic: string; webhookId: string; header: (name: string) => string | undefined; receivedAt: number; requestId: string },
+): ShopifyDelivery {
+  return {
+    tenantId: tenant.id,
+    shopDomain: tenant.shopDomain,
+    currency: tenant.currency,
+    topic: delivery.topic,
+    webhookId: delivery.webhookId,
+    eventId: delivery.header('x-shopify-event-id') ?? null,
+    triggeredAt: delivery.header('x-shopify-triggered-at') ?? null,
+    receivedAt: delivery.receivedAt,
+    requestId: delivery.requestId,
+  };
 }
 
 /**

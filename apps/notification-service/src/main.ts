@@ -1,0 +1,76 @@
+import { telemetry } from './instrumentation';
+import { join } from 'node:path';
+import { ConfigError } from '@consign/config';
+import { events, topics } from '@consign/contracts';
+import { EventServiceContext, runEventService } from '@consign/event-service';
+import {
+  createNotificationReadRouter,
+  createSmtpMailer,
+  NotificationDeps,
+  notificationEntities,
+  notificationMigrations,
+  notifyConsignorRegistered,
+  notifyEarningsReversed,
+  notifyItemSold,
+  recordConsignorDeactivated,
+  recordConsignorRegistered,
+  recordConsignorUpdated,
+  sendAwaitingNotifications,
+} from '@consign/notifications';
+import { loadNotificationConfig } from './config';
+
+const service = 'notification-service';
+
+async function main(): Promise<void> {
+  const config = loadNotificationConfig();
+  const mailer = createSmtpMailer(config.smtpUrl);
+  const deps = (context: EventServiceContext): NotificationDeps => ({
+    dataSource: context.database,
+    mailer,
+    // The build copies libs/notifications/templates next to main.js.
+    templatesDir: join(__dirname, 'templates'),
+    from: config.mailFrom,
+    publish: context.publish,
+    maxAttempts: 3,
+  });
+  const sendAwaiting = async (context: EventServiceContext, consignorId: string) => {
+    const result = await sendAwaitingNotifications(deps(context), consignorId);
+    if (result.failed > 0) context.logger.warn({ consignorId, ...result }, 'some waiting emails could not be sent; they are retried with the next event of this consignor');
+    return result;
+  };
+  await runEventService({
+    service,
+    config,
+    telemetry,
+    database: { entities: notificationEntities, migrations: notificationMigrations },
+    consumes: [topics.consignors, topics.earnings],
+    publishes: [events.notificationSent, events.notificationFailed],
+    // The contact projection is applied once; the email is attempted on every delivery, because the
+    // notification log, not the processed-event record, decides whether it was already sent.
+    handlers: {
+      // Emails that arrived before their recipient wait for the contact; each consignor event releases them.
+      consignorRegistered: async (value, event, context) => {
+        await context.applyEvent(event, (manager) => recordConsignorRegistered(manager, value));
+        await notifyConsignorRegistered(deps(context), value);
+        return sendAwaiting(context, value.consignor.id);
+      },
+      consignorUpdated: async (value, event, context) => {
+        await context.applyEvent(event, (manager) => recordConsignorUpdated(manager, value));
+        return sendAwaiting(context, value.consignor.id);
+      },
+      consignorDeactivated: async (value, event, context) => {
+        await context.applyEvent(event, (manager) => recordConsignorDeactivated(manager, value));
+        return sendAwaiting(context, value.consignorId);
+      },
+      earningsRecorded: (value, _event, context) => notifyItemSold(deps(context), value),
+      earningsReversed: (value, _event, context) => notifyEarningsReversed(deps(context), value),
+    },
+    routes: (app, context) => app.use(createNotificationReadRouter(context.database)),
+    stop: [{ name: 'smtp', run: async () => mailer.close() }],
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${service} failed: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { topics } from '@consign/contracts';
+import { createTemporaryDatabase, freePort, runToCompletion, ServiceProcess, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
+
+/**
+ * The whole platform as separate processes over the real Kafka, registry, PostgreSQL and mail
+ * sink: each app from its own bundle, with its own fresh database and its own consumer group, so a
+ * test file sees only what it caused (plus what earlier runs left on the shared topics, which the
+ * new groups read from the start).
+ */
+const dist = join(__dirname, '../../../../dist/apps');
+
+export type AppName = 'gateway' | 'inventory-service' | 'earnings-service' | 'consignor-service' | 'notification-service';
+type ConsumerApp = Exclude<AppName, 'gateway'>;
+
+const envPrefix: Record<AppName, string> = {
+  gateway: 'GATEWAY',
+  'inventory-service': 'INVENTORY',
+  'earnings-service': 'EARNINGS',
+  'consignor-service': 'CONSIGNOR',
+  'notification-service': 'NOTIFICATION',
+};
+
+/** What each consumer reads: the test waits until every group has reached the end of these. */
+export const consumedTopics: Record<ConsumerApp, string[]> = {
+  'inventory-service': [topics.shopifyOrders.name, topics.shopifyProducts.name, topics.shopifyInventory.name],
+  'earnings-service': [topics.shopifyOrders.name, topics.shopifyProducts.name, topics.consignors.name],
+  'consignor-service': [topics.clerkUsers.name],
+  'notification-service': [topics.consignors.name, topics.earnings.name],
+};
+
+const publishingApps: ConsumerApp[] = ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service'];
+
+export class PlatformUnderTest {
+  readonly kafka: Kafka;
+  private readonly processes = new Map<AppName, ServiceProcess>();
+
+  private constructor(
+    readonly apps: AppName[],
+    readonly urls: Record<AppName, string>,
+    readonly databases: Record<AppName, TemporaryDatabase>,
+    readonly groups: Record<ConsumerApp, string>,
+    private readonly env: Record<AppName, Record<string, string>>,
+  ) {
+    this.kafka = new Kafka({ clientId: 'platform-e2e', brokers: testEndpoints().kafkaBrokers, logLevel: logLevel.NOTHING });
+  }
+
+  static async start(apps: AppName[], sharedEnv: Record<string, string> = {}): Promise<PlatformUnderTest> {
+    const endpoints = testEndpoints();
+    const shared = { KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', ...sharedEnv };
+    const urls = {} as Record<AppName, string>;
+    const databases = {} as Record<AppName, TemporaryDatabase>;
+    const groups = {} as Record<ConsumerApp, string>;
+    const env = {} as Record<AppName, Record<string, string>>;
+    const run = randomUUID().slice(0, 8);
+    for (const app of apps) {
+      const prefix = envPrefix[app];
+      const port = await freePort();
+      databases[app] = await createTemporaryDatabase(endpoints.postgresServerUrl, `consign_${prefix.toLowerCase()}_e2e`);
+      urls[app] = `http://127.0.0.1:${port}`;
+      env[app] = { ...shared, [`${prefix}_PORT`]: String(port), [`${prefix}_DATABASE_URL`]: databases[app].url };
+      if (app !== 'gateway') {
+        groups[app] = `${app}-e2e-${run}`;
+        env[app][`${prefix}_CONSUMER_GROUP`] = groups[app];
+      }
+      await runToCompletion(join(dist, app, 'main.js'), ['migrate'], env[app]);
+    }
+    const platform = new PlatformUnderTest(apps, urls, databases, groups, env);
+    for (const app of apps) platform.launch(app);
+    await platform.ready(apps);
+    return platform;
+  }
+
+  private launch(app: AppName): void {
+    this.processes.set(app, startServiceProcess(join(dist, app, 'main.js'), [], this.env[app], ['--enable-source-maps']));
+  }
+
+  async ready(apps: AppName[] = this.apps): Promise<void> {
+    try {
+      await waitFor(
+        `${apps.join(', ')} to be ready`,
+        async () => {
+          const answers = await Promise.all(apps.map((app) => fetch(`${this.urls[app]}/readyz`)));
+          return answers.every((answer) => answer.status === 200) ? true : undefined;
+        },
+        120_000,
+        250,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${apps.map((app) => `--- ${app} output ---\n${this.output(app).slice(-4000)}`).join('\n')}`);
+    }
+  }
+
+  output(app: AppName): string {
+    return this.processes.get(app)?.output() ?? '';
+  }
+
+  async stop(app: AppName): Promise<number | null> {
+    const exit = await this.processes.get(app)?.stop('SIGTERM');
+    this.processes.delete(app);
+    return exit ?? null;
+  }
+
+  async restart(app: AppName): Promise<void> {
+    await this.stop(app);
+    this.launch(app);
+    await this.ready([app]);
+  }
+
+  /** GET a JSON document from one app's read API. */
+  async read<T>(app: AppName, path: string): Promise<T> {
+    const response = await fetch(`${this.urls[app]}${path}`);
+    if (!response.ok) throw new Error(`GET ${app} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  async query<T = Record<string, unknown>>(app: AppName, sql: string, parameters: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.databases[app].url });
+    await client.connect();
+    try {
+      return (await client.query(sql, parameters)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /**
+   * Waits until the platform is quiet: every outbox relayed and every consumer group committed up to
+   * the end of its topics, twice in a row (a consumer may still be publishing what it caused).
+   */
+  async settled(timeoutMs = 90_000): Promise<void> {
+    let quietRounds = 0;
+    await waitFor(
+      'every outbox to be relayed and every consumer group to reach the end of its topics',
+      async () => {
+        quietRounds = (await this.isQuiet()) ? quietRounds + 1 : 0;
+        return quietRounds >= 2 ? true : undefined;
+      },
+      timeoutMs,
+      300,
+    );
+  }
+
+  private async isQuiet(): Promise<boolean> {
+    for (const app of publishingApps.filter((candidate) => this.apps.includes(candidate))) {
+      const [{ pending }] = await this.query<{ pending: number }>(app, 'SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL');
+      if (pending > 0) return false;
+    }
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (const [app, group] of Object.entries(this.groups) as Array<[ConsumerApp, string]>) {
+        const committed = await admin.fetchOffsets({ groupId: group, topics: consumedTopics[app] });
+        for (const topic of consumedTopics[app]) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          for (const end of ends) {
+            const offset = committed.find((entry) => entry.topic === topic)?.partitions.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
+            if (BigInt(end.high) > 0n && BigInt(offset) < BigInt(end.high)) return false;
+          }
+        }
+      }
+      return true;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Rewinds one consumer group to the earliest offset of a topic; the group must have no members. */
+  async rewindToEarliest(app: ConsumerApp, topic: string): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.resetOffsets({ groupId: this.groups[app], topic, earliest: true });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Every table of one app's database, rows in a stable order: what "no change" is measured on. */
+  async snapshot(app: AppName, exclude: string[] = ['schema_migrations']): Promise<Record<string, unknown[]>> {
+    const tables = await this.query<{ table_name: string }>(app, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name");
+    const snapshot: Record<string, unknown[]> = {};
+    for (const { table_name: table } of tables) {
+      if (exclude.includes(table)) continue;
+      const rows = await this.query(app, `SELECT * FROM "${table}"`);
+      snapshot[table] = rows.map((row) => JSON.stringify(row)).sort();
+    }
+    return snapshot;
+  }
+
+  async teardown(): Promise<void> {
+    await Promise.all([...this.processes.keys()].map((app) => this.stop(app)));
+    for (const database of Object.values(this.databases)) await database.drop();
+  }
+}

@@ -1,0 +1,137 @@
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { createServiceDataSource, migrateDatabase } from '@consign/database';
+import { createLogger, createServiceHttp } from '@consign/service-runtime';
+import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
+import { consignorEntities, consignorIdFor, consignorMigrations, createConsignorReadRouter, handleClerkUserEvent } from '../index';
+import { fixtureUser, tenants, userCreated, userDeleted, userUpdated } from '../testing/clerk-user-events';
+
+describe('consignor read API (real PostgreSQL)', () => {
+  let database: TemporaryDatabase;
+  let dataSource: DataSource;
+  let server: Server;
+  let base: string;
+  const ada = consignorIdFor('dev-store', 'user_ada');
+  const gone = consignorIdFor('dev-store', 'user_gone');
+  const adaUpdate = userUpdated('api-2', { id: 'user_ada', firstName: 'Ada', lastName: 'Lovelace', primaryEmail: 'broken@', updatedAt: fixtureUser.updatedAt + 1 });
+
+  beforeAll(async () => {
+    database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_consignors_api');
+    dataSource = createServiceDataSource({ url: database.url, entities: consignorEntities, migrations: consignorMigrations, applicationName: 'consignors-api-test' });
+    await dataSource.initialize();
+    await migrateDatabase(dataSource);
+    const sequence = [
+      userCreated('api-1', { id: 'user_ada' }),
+      adaUpdate,
+      userCreated('api-3', { id: 'user_gone', firstName: 'Gone' }),
+      userDeleted('api-4', 'user_gone'),
+      userCreated('api-5', { id: 'user_other', publicMetadataJson: '{"clientId":"other-store"}' }),
+      userCreated('api-6', { id: 'user_held', primaryEmail: 'held@example.org', publicMetadataJson: '{"clientId":"nowhere"}' }),
+    ];
+    for (const event of sequence) await dataSource.transaction((manager) => handleClerkUserEvent(manager, event, tenants));
+
+    const http = createServiceHttp({ service: 'consignor-read-test', logger: createLogger('consignor-read-test', 'silent'), readiness: [] });
+    http.app.use(createConsignorReadRouter(dataSource));
+    http.finish();
+    server = http.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  async function getJson(path: string): Promise<{ status: number; contentType: string | null; body: Record<string, unknown> }> {
+    const response = await fetch(`${base}${path}`);
+    return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('lists the consignors of a client, filtered by status', async () => {
+    const all = await getJson('/clients/dev-store/consignors');
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({
+      tenantId: 'dev-store',
+      consignors: [
+        expect.objectContaining({ consignorId: ada, displayName: 'Ada Lovelace', status: 'active', shopifyTag: `consignor:${ada}`, commissionRateBasisPoints: 4000 }),
+        expect.objectContaining({ consignorId: gone, displayName: 'Gone Example', status: 'deactivated' }),
+      ],
+    });
+    expect((await getJson('/clients/dev-store/consignors?status=deactivated')).body.consignors).toEqual([expect.objectContaining({ consignorId: gone })]);
+    expect((await getJson('/clients/other-store/consignors?status=active')).body.consignors).toEqual([
+      expect.objectContaining({ consignorId: consignorIdFor('other-store', 'user_other'), tenantId: 'other-store' }),
+    ]);
+    expect((await getJson('/clients/nobody/consignors')).body).toEqual({ tenantId: 'nobody', consignors: [] });
+  });
+
+  it('refuses an unknown status filter with a problem', async () => {
+    const answer = await getJson('/clients/dev-store/consignors?status=held');
+    expect(answer.status).toBe(400);
+    expect(answer.contentType).toContain('application/problem+json');
+    expect(answer.body).toMatchObject({ code: 'consignor.status_filter_invalid', status: 400, statusFilter: 'held' });
+  });
+
+  it('shows one consignor with its profile, history and rejected changes', async () => {
+    const answer = await getJson(`/consignors/${ada}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      consignor: {
+        consignorId: ada,
+        tenantId: 'dev-store',
+        clerkUserId: 'user_ada',
+        status: 'active',
+        displayName: 'Ada Lovelace',
+        email: 'example@example.org',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        commissionRateBasisPoints: 4000,
+        shopifyTag: `consignor:${ada}`,
+        registeredByEventId: expect.any(String),
+        registeredAt: new Date(fixtureUser.updatedAt).toISOString(),
+        changedAt: new Date(fixtureUser.updatedAt + 1).toISOString(),
+      },
+      history: [
+        expect.objectContaining({ change: 'registered', field: null, from: null, to: expect.objectContaining({ id: ada, displayName: 'Example Example' }) }),
+        expect.objectContaining({ change: 'updated', field: 'displayName', from: 'Example Example', to: 'Ada Lovelace', eventId: adaUpdate.metadata.eventId }),
+        expect.objectContaining({ change: 'updated', field: 'firstName', from: 'Example', to: 'Ada' }),
+        expect.objectContaining({ change: 'updated', field: 'lastName', from: 'Example', to: 'Lovelace', eventType: 'clerk.user.updated' }),
+      ],
+      rejectedChanges: [
+        {
+          eventId: adaUpdate.metadata.eventId,
+          field: 'email',
+          attemptedValue: 'broken@',
+          reason: 'not a valid email address',
+          occurredAt: new Date(fixtureUser.updatedAt + 1).toISOString(),
+        },
+      ],
+    });
+  });
+
+  it('answers 404 problems for unknown consignor ids, well-formed or not', async () => {
+    for (const id of ['6f1c2d3e-4a5b-5c6d-8e7f-8091a2b3c4d5', 'not-a-uuid']) {
+      const answer = await getJson(`/consignors/${id}`);
+      expect(answer.status).toBe(404);
+      expect(answer.contentType).toContain('application/problem+json');
+      expect(answer.body).toMatchObject({ code: 'consignor.not_found', consignorId: id });
+    }
+  });
+
+  it('lists the held users with the reason', async () => {
+    expect((await getJson('/held')).body).toEqual({
+      held: [
+        {
+          clerkUserId: 'user_held',
+          eventTenantId: 'dev-store',
+          reason: 'public metadata names clientId "nowhere", which is not a known client',
+          email: 'held@example.org',
+          heldSince: new Date(fixtureUser.updatedAt).toISOString(),
+          lastEventId: expect.any(String),
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,16 @@
+import { EntitySchema } from 'typeorm';
+import { CreateProcessedEvents1764355100000 } from '@consign/database';
+import { CreateOutboxEvents1764355150000 } from '@consign/outbox';
+import { CreateConsignors1764358000000 } from './migrations/1764358000000-create-consignors';
+
+export { consignorIdFor, shopifyTagFor } from './domain/consignor';
+export type { ConsignorStatus } from './domain/consignor';
+export { deactivateConsignor, handleClerkUserEvent, registerOrUpdateConsignor } from './persistence/clerk-user-handlers';
+export type { ClerkUserChange, ClerkUserEvent } from './persistence/clerk-user-handlers';
+export { createConsignorReadRouter } from './http/consignor-read-router';
+export type { ConsignorHistoryView, ConsignorView, HeldUserView, RejectedChangeView } from './http/consignor-read-router';
+export { CreateConsignors1764358000000 } from './migrations/1764358000000-create-consignors';
+
+/** The lib reads and writes with plain SQL: no TypeORM entities. */
+export const consignorEntities: EntitySchema[] = [];
+export const consignorMigrations = [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, CreateConsignors1764358000000];

@@ -1,0 +1,83 @@
+import { EntityManager } from 'typeorm';
+import { ConsignorDeactivated, ConsignorRegistered, ConsignorUpdated, EventMetadata, PlatformEvent } from '@consign/contracts';
+import { Tenant } from '@consign/tenants';
+import { ConsignorTerms, isCommissionRate } from '../domain/sale';
+import { recordEarningsException } from './exceptions';
+import { assertTenant } from './tenant-check';
+
+export async function recordConsignorRegistered(manager: EntityManager, event: ConsignorRegistered, tenant: Tenant): Promise<PlatformEvent[]> {
+  assertTenant(event.metadata, tenant);
+  const rate = await commissionRateOf(manager, event.metadata, event.consignor.id, event.consignor.commissionRateBasisPoints);
+  await appendConsignorChange(manager, event.metadata, event.consignor.id, { rate, active: true });
+  return [];
+}
+
+/** An update changes the rate from its time on; it does not reactivate a deactivated consignor. */
+export async function recordConsignorUpdated(manager: EntityManager, event: ConsignorUpdated, tenant: Tenant): Promise<PlatformEvent[]> {
+  assertTenant(event.metadata, tenant);
+  const rate = await commissionRateOf(manager, event.metadata, event.consignor.id, event.consignor.commissionRateBasisPoints);
+  await appendConsignorChange(manager, event.metadata, event.consignor.id, { rate, active: 'as_before' });
+  return [];
+}
+
+/** From its time on the consignor earns nothing new; sales before it still count, whenever they are processed. */
+export async function recordConsignorDeactivated(manager: EntityManager, event: ConsignorDeactivated, tenant: Tenant): Promise<PlatformEvent[]> {
+  assertTenant(event.metadata, tenant);
+  await appendConsignorChange(manager, event.metadata, event.consignorId, { rate: 'as_before', active: false });
+  return [];
+}
+
+/**
+ * The consignor's terms in force at `at`: the latest change effective by then. A sale before the
+ * consignor's first known change takes that first change's terms. Undefined: never registered here.
+ */
+export async function consignorTermsAt(manager: EntityManager, tenantId: string, consignorId: string, at: Date): Promise<ConsignorTerms | undefined> {
+  const rows: { active: boolean; commission_rate_basis_points: number | null }[] = await manager.query(
+    `SELECT active, commission_rate_basis_points FROM consignor_changes
+     WHERE tenant_id = $1 AND consignor_id = $2
+     ORDER BY effective_at <= $3 DESC,
+              CASE WHEN effective_at <= $3 THEN effective_at END DESC,
+              CASE WHEN effective_at <= $3 THEN sequence END DESC,
+              effective_at, sequence
+     LIMIT 1`,
+    [tenantId, consignorId, at],
+  );
+  return rows.length === 0 ? undefined : { active: rows[0].active, commissionRateBasisPoints: rows[0].commission_rate_basis_points };
+}
+
+async function commissionRateOf(manager: EntityManager, cause: EventMetadata, consignorId: string, rate: number): Promise<number | null> {
+  if (isCommissionRate(rate)) return rate;
+  await recordEarningsException(manager, cause, {
+    kind: 'invalid_commission_rate',
+    orderId: null,
+    lineItemId: null,
+    consignorId,
+    detail: { commissionRateBasisPoints: rate, applied: "the tenant's default rate" },
+  });
+  return null;
+}
+
+/** Appends one change, taking what the event does not say from the terms in force at its time. */
+async function appendConsignorChange(
+  manager: EntityManager,
+  cause: EventMetadata,
+  consignorId: string,
+  change: { rate: number | null | 'as_before'; active: boolean | 'as_before' },
+): Promise<void> {
+  const effectiveAt = new Date(cause.occurredAt);
+  const before = change.rate === 'as_before' || change.active === 'as_before' ? await consignorTermsAt(manager, cause.tenantId, consignorId, effectiveAt) : undefined;
+  await manager.query(
+    `INSERT INTO consignor_changes (tenant_id, consignor_id, event_id, event_type, effective_at, commission_rate_basis_points, active)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (tenant_id, event_id) DO NOTHING`,
+    [
+      cause.tenantId,
+      consignorId,
+      cause.eventId,
+      cause.eventType,
+      effectiveAt,
+      change.rate === 'as_before' ? (before?.commissionRateBasisPoints ?? null) : change.rate,
+      change.active === 'as_before' ? (before?.active ?? true) : change.active,
+    ],
+  );
+}

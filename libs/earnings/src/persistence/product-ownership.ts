@@ -1,0 +1,32 @@
+import { EntityManager } from 'typeorm';
+import { PlatformEvent, ShopifyProductUpserted } from '@consign/contracts';
+import { consignorIdFromTags, Tenant } from '@consign/tenants';
+import { ProductOwnership } from '../domain/sale';
+import { assertTenant } from './tenant-check';
+
+/**
+ * Keeps which consignor a product belongs to, from its tags. The product with the latest updatedAt
+ * wins, so an older update delivered late does not undo a newer one; one without updatedAt never
+ * replaces one that has it.
+ */
+export async function recordProductOwnership(manager: EntityManager, event: ShopifyProductUpserted, tenant: Tenant): Promise<PlatformEvent[]> {
+  assertTenant(event.metadata, tenant);
+  const { product } = event;
+  const consignorId = consignorIdFromTags(product.tags, tenant.consignorTagPrefix) ?? null;
+  const updatedAt = product.updatedAt === null ? NaN : Date.parse(product.updatedAt);
+  await manager.query(
+    `INSERT INTO product_consignors AS current (tenant_id, product_id, consignor_id, product_updated_at, event_id)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (tenant_id, product_id) DO UPDATE
+       SET consignor_id = excluded.consignor_id, product_updated_at = excluded.product_updated_at, event_id = excluded.event_id, recorded_at = now()
+       WHERE current.product_updated_at IS NULL OR excluded.product_updated_at > current.product_updated_at`,
+    [tenant.id, product.id, consignorId, Number.isNaN(updatedAt) ? null : new Date(updatedAt), event.metadata.eventId],
+  );
+  return [];
+}
+
+export async function productOwnership(manager: EntityManager, tenantId: string, productId: string): Promise<ProductOwnership> {
+  const rows: { consignor_id: string | null }[] = await manager.query('SELECT consignor_id FROM product_consignors WHERE tenant_id = $1 AND product_id = $2', [tenantId, productId]);
+  if (rows.length === 0) return { kind: 'never_seen' };
+  return rows[0].consignor_id === null ? { kind: 'store' } : { kind: 'consignor', consignorId: rows[0].consignor_id };
+}

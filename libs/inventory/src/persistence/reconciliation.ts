@@ -1,0 +1,39 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * What a human or the reconciler has to look at; the handlers record it instead of failing.
+ * - order_line_unknown_variant: an order line names a variant no product sync has brought.
+ * - inventory_item_unknown: a level update names an inventory item no known variant has.
+ * - cancellation_order_missing: a cancellation waited too long for its order; still applied if the order comes.
+ */
+export const reconciliationKinds = ['order_line_unknown_variant', 'inventory_item_unknown', 'cancellation_order_missing'] as const;
+export type ReconciliationKind = (typeof reconciliationKinds)[number];
+
+export interface ReconciliationRecord {
+  tenantId: string;
+  kind: ReconciliationKind;
+  sourceEventId: string;
+  /** The id the record is about: the line item, the inventory item or the order. */
+  subjectId: string;
+  orderId: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** Records once per (kind, source event, subject): a replayed event adds nothing. */
+export async function recordForReconciliation(manager: EntityManager, record: ReconciliationRecord): Promise<void> {
+  await manager.query(
+    `INSERT INTO reconciliation_records (tenant_id, kind, source_event_id, subject_id, order_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT DO NOTHING`,
+    [record.tenantId, record.kind, record.sourceEventId, record.subjectId, record.orderId, JSON.stringify(record.detail)],
+  );
+}
+
+/** Closes the open records of one kind about an order, once what they waited for has happened. */
+export async function resolveOrderReconciliation(manager: EntityManager, tenantId: string, kind: ReconciliationKind, orderId: string): Promise<void> {
+  await manager.query(
+    `UPDATE reconciliation_records SET resolved_at = now()
+     WHERE tenant_id = $1 AND kind = $2 AND order_id = $3 AND resolved_at IS NULL`,
+    [tenantId, kind, orderId],
+  );
+}

@@ -1,0 +1,80 @@
+import { EntityManager } from 'typeorm';
+import { PlatformEvent, ShopifyOrderCreated } from '@consign/contracts';
+import { sourceTimeOf } from '../domain/applied-version';
+import { itemAfterSale } from '../domain/item';
+import { consignorLineOf, placedLinesOf } from '../domain/order-lines';
+import { itemSoldFor } from '../domain/published-events';
+import { applyCancellation } from './cancel-order';
+import { takeHeldCancellation } from './held-cancellations';
+import { lockItemsByVariant, saveItemChange } from './items';
+import { insertOrderLines } from './order-lines';
+import { recordForReconciliation, resolveOrderReconciliation } from './reconciliation';
+
+/**
+ * An order was placed: keeps it with its lines, marks each consignor line's item sold and
+ * publishes one ItemSold per consignor line. Store-owned lines publish nothing; a line whose
+ * variant is unknown is recorded for reconciliation. An order already kept changes nothing.
+ * A cancellation that arrived first is applied now, so the outcome is the same in either order.
+ */
+export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOrderCreated): Promise<PlatformEvent[]> {
+  const tenantId = event.metadata.tenantId;
+  const { order } = event;
+  const inserted: unknown[] = await manager.query(
+    `INSERT INTO orders (tenant_id, order_id, order_name, placed_event_id, placed_at, total_minor, currency, state)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'received')
+     ON CONFLICT (tenant_id, order_id) DO NOTHING
+     RETURNING order_id`,
+    [
+      tenantId,
+      order.id,
+      order.name,
+      event.metadata.eventId,
+      new Date(sourceTimeOf(order.createdAt, event.metadata.occurredAt)),
+      order.totalPrice.amountMinor,
+      order.totalPrice.currency,
+    ],
+  );
+  if (inserted.length === 0) return [];
+
+  const items = await lockItemsByVariant(
+    manager,
+    tenantId,
+    order.lineItems.flatMap((line) => (line.variantId === null ? [] : [line.variantId])),
+  );
+  const lines = placedLinesOf(order, items);
+  await insertOrderLines(manager, tenantId, order.id, lines);
+
+  const published: PlatformEvent[] = [];
+  for (const line of lines) {
+    if (line.ownership === 'unknown_variant') {
+      await recordForReconciliation(manager, {
+        tenantId,
+        kind: 'order_line_unknown_variant',
+        sourceEventId: event.metadata.eventId,
+        subjectId: line.lineItemId,
+        orderId: order.id,
+        detail: { variantId: line.variantId, productId: line.productId, sku: line.sku, title: line.title, quantity: line.quantity },
+      });
+    }
+    const sale = consignorLineOf(order.id, line);
+    const item = sale && items.get(sale.variantId);
+    if (sale === undefined || item === undefined) continue;
+    const after = itemAfterSale(item, sale.quantity);
+    items.set(item.variantId, after);
+    await saveItemChange(manager, item.quantity, after, {
+      cause: 'order_sold',
+      sourceEventId: event.metadata.eventId,
+      orderId: order.id,
+      lineItemId: line.lineItemId,
+      occurredAt: event.metadata.occurredAt,
+    });
+    published.push(itemSoldFor(event.metadata, sale));
+  }
+
+  const heldCancellation = await takeHeldCancellation(manager, tenantId, order.id);
+  if (heldCancellation !== undefined) {
+    published.push(...(await applyCancellation(manager, heldCancellation)));
+    await resolveOrderReconciliation(manager, tenantId, 'cancellation_order_missing', order.id);
+  }
+  return published;
+}

@@ -1,0 +1,33 @@
+/** What notification-service knows of a consignor, projected from consignors.v1. */
+export interface Contact {
+  consignorId: string;
+  tenantId: string;
+  /** null until a ConsignorRegistered/ConsignorUpdated arrives (a deactivation may come first). */
+  displayName: string | null;
+  email: string | null;
+  /** Deactivation is final: no event of consignors.v1 reactivates a consignor. */
+  active: boolean;
+  deactivationReason: string | null;
+  /** occurredAt of the event whose details are held. */
+  detailsOccurredAt: Date | null;
+  deactivatedAt: Date | null;
+}
+
+export type RecipientDecision =
+  | { kind: 'send'; to: string; displayName: string }
+  | { kind: 'skip'; reason: string }
+  /** Not known yet: the consignor's events may still be on their way on the other topic. */
+  | { kind: 'unknown' };
+
+const PLAUSIBLE_EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
+
+/** Who receives a notification about this consignor of store `tenantId`, or why nobody does. */
+export function decideRecipient(contact: Contact | undefined, tenantId: string): RecipientDecision {
+  if (!contact) return { kind: 'unknown' };
+  if (contact.tenantId !== tenantId) return { kind: 'skip', reason: `consignor belongs to store ${contact.tenantId}, not ${tenantId}` };
+  if (!contact.active) return { kind: 'skip', reason: `consignor deactivated${contact.deactivationReason ? `: ${contact.deactivationReason}` : ''}` };
+  if (contact.detailsOccurredAt === null) return { kind: 'unknown' };
+  if (!contact.email) return { kind: 'skip', reason: 'consignor has no email address' };
+  if (!PLAUSIBLE_EMAIL.test(contact.email)) return { kind: 'skip', reason: `consignor email address is not valid: ${contact.email}` };
+  return { kind: 'send', to: contact.email, displayName: contact.displayName?.trim() || 'consignor' };
+}

@@ -1,0 +1,136 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { createLogger, createServiceHttp } from '@consign/service-runtime';
+import { messageIdFor, notificationIdFor, type NotificationTemplate } from '../domain/notification-content';
+import { recordConsignorRegistered } from '../persistence/contacts';
+import { claimNotification, deferNotification, markNotificationFailed, markNotificationSent } from '../persistence/notification-log';
+import { notificationDatabase } from '../testing/notification-database';
+import { consignorRegistered, metadata } from '../testing/sample-events';
+import { createNotificationReadRouter } from './notification-read-router';
+
+describe('notification read API (real PostgreSQL)', () => {
+  let db: { dataSource: DataSource; close(): Promise<void> };
+  let server: Server;
+  let base: string;
+
+  async function claim(eventId: string, consignorId: string, template: NotificationTemplate = 'item-sold'): Promise<string> {
+    const notificationId = notificationIdFor(eventId, template);
+    await claimNotification(db.dataSource.manager, {
+      eventId,
+      template,
+      notificationId,
+      eventType: 'earnings.recorded',
+      tenantId: 'dev-store',
+      consignorId,
+      recipient: `${consignorId}@example.com`,
+      messageId: messageIdFor(notificationId),
+      status: 'sending',
+      skipReason: null,
+    });
+    return notificationId;
+  }
+
+  beforeAll(async () => {
+    db = await notificationDatabase('consign_notification_api_test');
+    const { manager } = db.dataSource;
+    await recordConsignorRegistered(manager, consignorRegistered('ada', { email: 'ada@example.com' }));
+    await claim('e-sent', 'ada');
+    await markNotificationSent(manager, { eventId: 'e-sent', template: 'item-sold' }, 'Q1');
+    await claim('e-failed', 'ada');
+    await markNotificationFailed(manager, { eventId: 'e-failed', template: 'item-sold' }, '451 mailbox busy', '451');
+    await claim('e-stuck', 'bob');
+    await manager.query(`UPDATE notification_log SET last_attempt_at = now() - interval '1 hour' WHERE event_id = 'e-stuck'`);
+    await claim('e-sending', 'bob');
+    const awaitingId = notificationIdFor('e-awaiting', 'item-sold');
+    await deferNotification(manager, {
+      eventId: 'e-awaiting',
+      template: 'item-sold',
+      notificationId: awaitingId,
+      consignorId: 'carol',
+      messageId: messageIdFor(awaitingId),
+      cause: metadata('earnings.recorded', { eventId: 'e-awaiting' }),
+      values: { itemTitle: 'Scarf' },
+    });
+
+    const http = createServiceHttp({ service: 'notification-read-test', logger: createLogger('notification-read-test', 'silent'), readiness: [] });
+    http.app.use(createNotificationReadRouter(db.dataSource, { uncertainAfterMs: 5 * 60_000 }));
+    http.finish();
+    server = http.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await db?.close();
+  });
+
+  async function get(path: string): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
+    const res = await fetch(`${base}${path}`);
+    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+  }
+
+  const eventIdsOf = (body: Record<string, unknown>): string[] => (body.notifications as { eventId: string }[]).map((n) => n.eventId).sort();
+
+  it('lists the log, a crash-stranded send reported as uncertain', async () => {
+    const { status, body } = await get('/notifications');
+    expect(status).toBe(200);
+    const byEvent = Object.fromEntries((body.notifications as { eventId: string; status: string }[]).map((n) => [n.eventId, n.status]));
+    expect(byEvent).toEqual({ 'e-sent': 'sent', 'e-failed': 'failed', 'e-stuck': 'uncertain', 'e-sending': 'sending', 'e-awaiting': 'awaiting_contact' });
+  });
+
+  it('filters by consignor and by status, uncertain included', async () => {
+    expect(eventIdsOf((await get('/notifications?consignorId=ada')).body)).toEqual(['e-failed', 'e-sent']);
+    expect(eventIdsOf((await get('/notifications?status=uncertain')).body)).toEqual(['e-stuck']);
+    expect(eventIdsOf((await get('/notifications?status=sending')).body)).toEqual(['e-sending']);
+    expect(eventIdsOf((await get('/notifications?status=awaiting_contact')).body)).toEqual(['e-awaiting']);
+    expect(eventIdsOf((await get('/notifications?consignorId=ada&status=failed&limit=1')).body)).toEqual(['e-failed']);
+  });
+
+  it('refuses an unknown status or a bad limit as problems', async () => {
+    const badStatus = await get('/notifications?status=lost');
+    expect(badStatus.status).toBe(400);
+    expect(badStatus.type).toMatch(/application\/problem\+json/);
+    expect(badStatus.body.code).toBe('notification.query_invalid');
+    expect((await get('/notifications?limit=0')).status).toBe(400);
+    expect((await get('/notifications?status=sent&status=failed')).status).toBe(400);
+  });
+
+  it('shows one notification with its attempts and outcome', async () => {
+    const id = notificationIdFor('e-failed', 'item-sold');
+    const { status, body } = await get(`/notifications/${id}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      notificationId: id,
+      eventId: 'e-failed',
+      template: 'item-sold',
+      consignorId: 'ada',
+      recipient: 'ada@example.com',
+      status: 'failed',
+      attempts: 1,
+      lastError: '451 mailbox busy',
+      lastErrorCode: '451',
+      messageId: messageIdFor(id),
+    });
+    expect((await get(`/notifications/${notificationIdFor('e-sent', 'item-sold')}`)).body).toMatchObject({ status: 'sent', providerMessageId: 'Q1' });
+    expect((await get(`/notifications/${notificationIdFor('e-awaiting', 'item-sold')}`)).body).toMatchObject({
+      eventId: 'e-awaiting',
+      eventType: 'earnings.recorded',
+      consignorId: 'carol',
+      recipient: null,
+      status: 'awaiting_contact',
+      attempts: 0,
+    });
+    const missing = await get('/notifications/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('notification.not_found');
+  });
+
+  it('shows a consignor contact, 404 for an unknown one', async () => {
+    expect((await get('/contacts/ada')).body).toMatchObject({ consignorId: 'ada', email: 'ada@example.com', active: true });
+    const missing = await get('/contacts/nobody');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('notification.contact_not_found');
+  });
+});

@@ -1,0 +1,30 @@
+import { CreateProcessedEvents1764355100000 } from '@consign/database';
+import { CreateOutboxEvents1764355150000 } from '@consign/outbox';
+import { CreateNotificationContacts1764359000000 } from './migrations/1764359000000-create-notification-contacts';
+import { CreateNotificationLog1764359010000 } from './migrations/1764359010000-create-notification-log';
+import { AddAwaitingContactNotifications1764359020000 } from './migrations/1764359020000-add-awaiting-contact-notifications';
+
+export type { Contact } from './domain/contact';
+export { notificationIdFor, messageIdFor } from './domain/notification-content';
+export type { NotificationTemplate } from './domain/notification-content';
+export { recordConsignorRegistered, recordConsignorUpdated, recordConsignorDeactivated } from './persistence/contacts';
+export type { NotificationRecord, NotificationStatus, ReportedNotificationStatus } from './persistence/notification-log';
+export { notifyConsignorRegistered, notifyItemSold, notifyEarningsReversed } from './sending/notify';
+export type { NotificationDeps, NotifyOutcome, PublishEvents } from './sending/deliver-notification';
+export { sendAwaitingNotifications } from './sending/send-awaiting-notifications';
+export type { AwaitingNotificationsResult } from './sending/send-awaiting-notifications';
+export { createSmtpMailer } from './sending/mailer';
+export type { Mailer } from './sending/mailer';
+export { notificationTemplatesDir } from './sending/template-files';
+export { createNotificationReadRouter } from './http/notification-read-router';
+export type { NotificationReadOptions } from './http/notification-read-router';
+
+/** Plain SQL throughout (manager.query): no entities. */
+export const notificationEntities = [];
+export const notificationMigrations = [
+  CreateProcessedEvents1764355100000,
+  CreateOutboxEvents1764355150000,
+  CreateNotificationContacts1764359000000,
+  CreateNotificationLog1764359010000,
+  AddAwaitingContactNotifications1764359020000,
+];

@@ -1,0 +1,168 @@
+import type { EntityManager } from 'typeorm';
+import type { EventMetadata } from '@consign/contracts';
+import type { EventValues, NotificationTemplate } from '../domain/notification-content';
+
+/** `awaiting_contact`: deferred until the consignor's contact is projected (sendAwaitingNotifications). */
+export type NotificationStatus = 'awaiting_contact' | 'sending' | 'sent' | 'failed' | 'skipped';
+/** What readers see: `uncertain` is a row left `sending` longer than a send can take (a crash mid-send). */
+export type ReportedNotificationStatus = NotificationStatus | 'uncertain';
+export const reportedNotificationStatuses: readonly ReportedNotificationStatus[] = ['awaiting_contact', 'sending', 'sent', 'failed', 'skipped', 'uncertain'];
+
+export interface NotificationKey {
+  eventId: string;
+  template: NotificationTemplate;
+}
+
+export interface NotificationClaim extends NotificationKey {
+  notificationId: string;
+  eventType: string;
+  tenantId: string;
+  consignorId: string;
+  recipient: string | null;
+  messageId: string;
+  /** `sending` to send now, `skipped` to record why nothing is sent. */
+  status: 'sending' | 'skipped';
+  skipReason: string | null;
+}
+
+/**
+ * Takes the (event, template) row: inserts it, or takes over a row whose last attempt failed or
+ * that awaits its contact. Returns the attempt number, or undefined when the row is already sent,
+ * sending or skipped.
+ * Concurrent claims serialise on the row: exactly one of them gets it.
+ */
+export async function claimNotification(manager: EntityManager, claim: NotificationClaim): Promise<{ attempt: number } | undefined> {
+  const attempts = claim.status === 'sending' ? 1 : 0;
+  const rows: { attempts: number }[] = await manager.query(
+    `INSERT INTO notification_log
+       (event_id, template, notification_id, event_type, tenant_id, consignor_id, recipient, status, attempts, skip_reason, message_id, last_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $9 > 0 THEN now() END)
+     ON CONFLICT (event_id, template) DO UPDATE SET
+       status = EXCLUDED.status,
+       attempts = notification_log.attempts + EXCLUDED.attempts,
+       recipient = EXCLUDED.recipient,
+       skip_reason = EXCLUDED.skip_reason,
+       last_attempt_at = COALESCE(EXCLUDED.last_attempt_at, notification_log.last_attempt_at),
+       updated_at = now()
+     WHERE notification_log.status IN ('failed', 'awaiting_contact')
+     RETURNING attempts`,
+    [claim.eventId, claim.template, claim.notificationId, claim.eventType, claim.tenantId, claim.consignorId, claim.recipient, claim.status, attempts, claim.skipReason, claim.messageId],
+  );
+  return rows[0] ? { attempt: rows[0].attempts } : undefined;
+}
+
+/** A notification whose consignor is not known yet, with what sending it later needs. */
+export interface DeferredNotification extends NotificationKey {
+  notificationId: string;
+  consignorId: string;
+  messageId: string;
+  cause: EventMetadata;
+  values: EventValues;
+}
+
+/** Records the row as `awaiting_contact`; false when the (event, template) row already exists. */
+export async function deferNotification(manager: EntityManager, deferred: DeferredNotification): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `INSERT INTO notification_log
+       (event_id, template, notification_id, event_type, tenant_id, consignor_id, status, message_id, cause_metadata, template_values)
+     VALUES ($1, $2, $3, $4, $5, $6, 'awaiting_contact', $7, $8::jsonb, $9::jsonb)
+     ON CONFLICT (event_id, template) DO NOTHING
+     RETURNING 1`,
+    [
+      deferred.eventId,
+      deferred.template,
+      deferred.notificationId,
+      deferred.cause.eventType,
+      deferred.cause.tenantId,
+      deferred.consignorId,
+      deferred.messageId,
+      JSON.stringify(deferred.cause),
+      JSON.stringify(deferred.values),
+    ],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The consignor's deferred notifications still to send, oldest first: those awaiting the contact
+ * and those whose attempt since failed.
+ */
+export async function findDeferredNotifications(manager: EntityManager, consignorId: string): Promise<DeferredNotification[]> {
+  return manager.query(
+    `SELECT event_id AS "eventId", template, notification_id AS "notificationId", consignor_id AS "consignorId",
+            message_id AS "messageId", cause_metadata AS cause, template_values AS values
+     FROM notification_log
+     WHERE consignor_id = $1 AND cause_metadata IS NOT NULL AND status IN ('awaiting_contact', 'failed')
+     ORDER BY created_at, notification_id`,
+    [consignorId],
+  );
+}
+
+export async function markNotificationSent(manager: EntityManager, key: NotificationKey, providerMessageId: string | null): Promise<void> {
+  await manager.query(
+    `UPDATE notification_log
+     SET status = 'sent', provider_message_id = $3, last_error = NULL, last_error_code = NULL, sent_at = now(), updated_at = now()
+     WHERE event_id = $1 AND template = $2 AND status = 'sending'`,
+    [key.eventId, key.template, providerMessageId],
+  );
+}
+
+export async function markNotificationFailed(manager: EntityManager, key: NotificationKey, error: string, errorCode: string | null): Promise<void> {
+  await manager.query(
+    `UPDATE notification_log
+     SET status = 'failed', last_error = $3, last_error_code = $4, updated_at = now()
+     WHERE event_id = $1 AND template = $2 AND status = 'sending'`,
+    [key.eventId, key.template, error, errorCode],
+  );
+}
+
+/** One row of the log as the read API shows it. */
+export interface NotificationRecord {
+  notificationId: string;
+  eventId: string;
+  eventType: string;
+  template: string;
+  tenantId: string;
+  consignorId: string;
+  recipient: string | null;
+  status: ReportedNotificationStatus;
+  attempts: number;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  skipReason: string | null;
+  messageId: string;
+  providerMessageId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  lastAttemptAt: Date | null;
+  sentAt: Date | null;
+}
+
+export interface NotificationQuery {
+  consignorId?: string;
+  status?: ReportedNotificationStatus;
+  notificationId?: string;
+  limit: number;
+  /** A row `sending` for longer than this is reported as `uncertain`. */
+  uncertainAfterMs: number;
+}
+
+export async function findNotifications(manager: EntityManager, query: NotificationQuery): Promise<NotificationRecord[]> {
+  return manager.query(
+    `SELECT * FROM (
+       SELECT notification_id AS "notificationId", event_id AS "eventId", event_type AS "eventType", template,
+              tenant_id AS "tenantId", consignor_id AS "consignorId", recipient,
+              CASE WHEN status = 'sending' AND last_attempt_at < now() - make_interval(secs => $1 / 1000.0)
+                   THEN 'uncertain' ELSE status END AS status,
+              attempts, last_error AS "lastError", last_error_code AS "lastErrorCode", skip_reason AS "skipReason",
+              message_id AS "messageId", provider_message_id AS "providerMessageId", created_at AS "createdAt",
+              updated_at AS "updatedAt", last_attempt_at AS "lastAttemptAt", sent_at AS "sentAt"
+       FROM notification_log
+       WHERE ($2::text IS NULL OR consignor_id = $2) AND ($3::text IS NULL OR notification_id = $3)
+     ) reported
+     WHERE $4::text IS NULL OR status = $4
+     ORDER BY "createdAt" DESC, "notificationId"
+     LIMIT $5`,
+    [query.uncertainAfterMs, query.consignorId ?? null, query.notificationId ?? null, query.status ?? null, query.limit],
+  );
+}

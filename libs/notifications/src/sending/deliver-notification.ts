@@ -1,0 +1,168 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventMetadata, PlatformEvent } from '@consign/contracts';
+import { PlatformError } from '@consign/errors';
+import { decideRecipient, type RecipientDecision } from '../domain/contact';
+import { messageIdFor, notificationIdFor, type EventValues, type NotificationTemplate } from '../domain/notification-content';
+import { notificationFailed, notificationSent, providerMessageIdFrom, type AttemptFacts } from '../domain/notification-events';
+import { renderTemplate, type RenderedEmail } from '../domain/render-template';
+import { findContact } from '../persistence/contacts';
+import { claimNotification, deferNotification, markNotificationFailed, markNotificationSent, type NotificationKey } from '../persistence/notification-log';
+import type { Mailer } from './mailer';
+import { loadTemplate } from './template-files';
+
+/** Appends the events to the app's outbox, inside the transaction that records the outcome. */
+export type PublishEvents = (manager: EntityManager, events: PlatformEvent[]) => Promise<void>;
+
+export interface NotificationDeps {
+  dataSource: DataSource;
+  mailer: Mailer;
+  /** notificationTemplatesDir in the repository; the copied folder in a bundled app. */
+  templatesDir: string;
+  /** The From header, e.g. `"Consign Stream" <no-reply@example.com>`. */
+  from: string;
+  publish: PublishEvents;
+  /** The consumer's attempts per event (default 3): only sets NotificationFailed.willRetry. */
+  maxAttempts?: number;
+}
+
+/**
+ * sent: this call sent it; duplicate: sent, sending, skipped or deferred before; skipped: recorded
+ * as not to be sent; deferred: recorded as awaiting the consignor's contact (sendAwaitingNotifications).
+ */
+export type NotifyOutcome = 'sent' | 'duplicate' | 'skipped' | 'deferred';
+
+export interface NotificationRequest {
+  cause: EventMetadata;
+  consignorId: string;
+  template: NotificationTemplate;
+  values: EventValues;
+}
+
+/** The outcome of one attempt at a notification whose recipient is decided. */
+export type AttemptOutcome = { kind: 'sent' | 'duplicate' | 'skipped' } | { kind: 'failed'; error: PlatformError };
+
+async function recipientOf(deps: NotificationDeps, request: NotificationRequest): Promise<RecipientDecision> {
+  return decideRecipient(await findContact(deps.dataSource.manager, request.consignorId), request.cause.tenantId);
+}
+
+async function render(deps: NotificationDeps, request: NotificationRequest, displayName: string): Promise<RenderedEmail> {
+  try {
+    return renderTemplate(await loadTemplate(deps.templatesDir, request.template), { ...request.values, displayName });
+  } catch (error) {
+    // A missing or broken template is fixed by a deployment; retrying, then the dead-letter topic, keeps the event.
+    throw new PlatformError(`template ${request.template} could not be rendered: ${(error as Error).message}`, {
+      code: 'notification.template_failed',
+      category: 'transient',
+      cause: error,
+    });
+  }
+}
+
+function smtpErrorCode(error: unknown): string | null {
+  const { responseCode, code } = error as { responseCode?: number; code?: string };
+  return responseCode !== undefined ? String(responseCode) : (code ?? null);
+}
+
+/**
+ * Sends one email for one (event, template) at most once, whatever the redelivery or replay:
+ * the log row is claimed in its own short transaction before the SMTP conversation, and the
+ * outcome recorded (with its event) after it. A crash between the two leaves the row `sending`,
+ * which is never resent automatically: the read API reports it as uncertain. An SMTP failure is
+ * recorded (row `failed`, NotificationFailed) and returned, not thrown.
+ */
+export async function attemptNotification(
+  deps: NotificationDeps,
+  request: NotificationRequest,
+  decision: Exclude<RecipientDecision, { kind: 'unknown' }>,
+): Promise<AttemptOutcome> {
+  const { cause, consignorId, template } = request;
+  const notificationId = notificationIdFor(cause.eventId, template);
+  const key: NotificationKey = { eventId: cause.eventId, template };
+  const claimOf = (status: 'sending' | 'skipped', recipient: string | null, skipReason: string | null) => ({
+    ...key,
+    notificationId,
+    eventType: cause.eventType,
+    tenantId: cause.tenantId,
+    consignorId,
+    recipient,
+    messageId: messageIdFor(notificationId),
+    status,
+    skipReason,
+  });
+
+  if (decision.kind === 'skip') {
+    return { kind: (await claimNotification(deps.dataSource.manager, claimOf('skipped', null, decision.reason))) ? 'skipped' : 'duplicate' };
+  }
+
+  const email = await render(deps, request, decision.displayName);
+  // One statement outside any transaction: committed before the first SMTP byte.
+  const claim = await claimNotification(deps.dataSource.manager, claimOf('sending', decision.to, null));
+  if (!claim) return { kind: 'duplicate' };
+
+  let info: { messageId: string; response?: string };
+  try {
+    info = await deps.mailer.sendMail({
+      from: deps.from,
+      to: decision.to,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId: messageIdFor(notificationId),
+      headers: { 'X-Consign-Notification-Id': notificationId },
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    const errorCode = smtpErrorCode(error);
+    const facts: AttemptFacts = { notificationId, consignorId, template, attempt: claim.attempt, at: Date.now() };
+    const willRetry = claim.attempt < (deps.maxAttempts ?? 3);
+    await deps.dataSource.transaction(async (manager) => {
+      await markNotificationFailed(manager, key, message, errorCode);
+      await deps.publish(manager, [notificationFailed(cause, facts, { error: message, errorCode, willRetry })]);
+    });
+    return {
+      kind: 'failed',
+      error: new PlatformError(`sending ${template} email ${notificationId} failed: ${message}`, {
+        code: 'notification.smtp_failed',
+        category: 'transient',
+        details: { notificationId, attempt: claim.attempt, smtpCode: errorCode },
+        cause: error,
+      }),
+    };
+  }
+
+  const providerMessageId = providerMessageIdFrom(info.response);
+  const facts: AttemptFacts = { notificationId, consignorId, template, attempt: claim.attempt, at: Date.now() };
+  await deps.dataSource.transaction(async (manager) => {
+    await markNotificationSent(manager, key, providerMessageId);
+    await deps.publish(manager, [notificationSent(cause, facts, providerMessageId)]);
+  });
+  return { kind: 'sent' };
+}
+
+/**
+ * Sends the notification of a consumed event, or, when its consignor is not known yet, records it
+ * as awaiting the contact. An SMTP failure throws (transient), so the consumer's redelivery retries it.
+ */
+export async function deliverNotification(deps: NotificationDeps, request: NotificationRequest): Promise<NotifyOutcome> {
+  let decision = await recipientOf(deps, request);
+  if (decision.kind === 'unknown') {
+    const notificationId = notificationIdFor(request.cause.eventId, request.template);
+    const deferred = await deferNotification(deps.dataSource.manager, {
+      eventId: request.cause.eventId,
+      template: request.template,
+      notificationId,
+      consignorId: request.consignorId,
+      messageId: messageIdFor(notificationId),
+      cause: request.cause,
+      values: request.values,
+    });
+    if (!deferred) return 'duplicate';
+    // The contact may have been recorded, and its awaiting notifications looked for, between the
+    // first read and the deferral: reading it again means this row never waits for a contact that came.
+    decision = await recipientOf(deps, request);
+    if (decision.kind === 'unknown') return 'deferred';
+  }
+  const outcome = await attemptNotification(deps, request, decision);
+  if (outcome.kind === 'failed') throw outcome.error;
+  return outcome.kind;
+}

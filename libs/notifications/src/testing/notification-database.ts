@@ -1,0 +1,19 @@
+import type { DataSource } from 'typeorm';
+import { createServiceDataSource, migrateDatabase } from '@consign/database';
+import { createTemporaryDatabase, testEndpoints, type TemporaryDatabase } from '@consign/test-support';
+import { notificationEntities, notificationMigrations } from '../index';
+
+/** A fresh, migrated notification database for one test file. */
+export async function notificationDatabase(prefix: string): Promise<{ dataSource: DataSource; close(): Promise<void> }> {
+  const database: TemporaryDatabase = await createTemporaryDatabase(testEndpoints().postgresServerUrl, prefix);
+  const dataSource = createServiceDataSource({ url: database.url, entities: notificationEntities, migrations: notificationMigrations, applicationName: 'notifications-test' });
+  await dataSource.initialize();
+  await migrateDatabase(dataSource);
+  return {
+    dataSource,
+    async close() {
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { startTelemetry } from './telemetry';
+export type { Telemetry } from './telemetry';
