@@ -28,6 +28,8 @@ export default [
             { sourceTag: 'scope:earnings', onlyDependOnLibsWithTags: ['scope:shared', 'scope:earnings'] },
             { sourceTag: 'scope:consignor', onlyDependOnLibsWithTags: ['scope:shared', 'scope:consignor'] },
             { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
+            { sourceTag: 'scope:reconciler', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:operations', onlyDependOnLibsWithTags: ['scope:shared', 'scope:operations'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },

@@ -13,4 +13,5 @@ export const platformApps: PlatformApp[] = [
   { name: 'earnings-service', portVariable: 'EARNINGS_PORT', defaultPort: 3002, migrates: true },
   { name: 'consignor-service', portVariable: 'CONSIGNOR_PORT', defaultPort: 3003, migrates: true },
   { name: 'notification-service', portVariable: 'NOTIFICATION_PORT', defaultPort: 3004, migrates: true },
+  { name: 'reconciler', portVariable: 'RECONCILER_PORT', defaultPort: 3005, migrates: true },
 ];

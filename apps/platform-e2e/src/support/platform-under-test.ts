@@ -13,8 +13,8 @@ import { createTemporaryDatabase, freePort, runToCompletion, ServiceProcess, sta
  */
 const dist = join(__dirname, '../../../../dist/apps');
 
-export type AppName = 'gateway' | 'inventory-service' | 'earnings-service' | 'consignor-service' | 'notification-service';
-type ConsumerApp = Exclude<AppName, 'gateway'>;
+export type AppName = 'gateway' | 'inventory-service' | 'earnings-service' | 'consignor-service' | 'notification-service' | 'reconciler';
+export type ConsumerApp = Exclude<AppName, 'gateway' | 'reconciler'>;
 
 const envPrefix: Record<AppName, string> = {
   gateway: 'GATEWAY',
@@ -22,6 +22,7 @@ const envPrefix: Record<AppName, string> = {
   'earnings-service': 'EARNINGS',
   'consignor-service': 'CONSIGNOR',
   'notification-service': 'NOTIFICATION',
+  reconciler: 'RECONCILER',
 };
 
 /** What each consumer reads: the test waits until every group has reached the end of these. */
@@ -32,7 +33,7 @@ export const consumedTopics: Record<ConsumerApp, string[]> = {
   'notification-service': [topics.consignors.name, topics.earnings.name],
 };
 
-const publishingApps: ConsumerApp[] = ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service'];
+const publishingApps: AppName[] = ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service', 'reconciler'];
 
 export class PlatformUnderTest {
   readonly kafka: Kafka;
@@ -48,7 +49,7 @@ export class PlatformUnderTest {
     this.kafka = new Kafka({ clientId: 'platform-e2e', brokers: testEndpoints().kafkaBrokers, logLevel: logLevel.NOTHING });
   }
 
-  static async start(apps: AppName[], sharedEnv: Record<string, string> = {}): Promise<PlatformUnderTest> {
+  static async start(apps: AppName[], sharedEnv: Record<string, string> = {}, appEnv: Partial<Record<AppName, Record<string, string>>> = {}): Promise<PlatformUnderTest> {
     const endpoints = testEndpoints();
     const shared = { KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', ...sharedEnv };
     const urls = {} as Record<AppName, string>;
@@ -61,13 +62,15 @@ export class PlatformUnderTest {
       const port = await freePort();
       databases[app] = await createTemporaryDatabase(endpoints.postgresServerUrl, `consign_${prefix.toLowerCase()}_e2e`);
       urls[app] = `http://127.0.0.1:${port}`;
-      env[app] = { ...shared, [`${prefix}_PORT`]: String(port), [`${prefix}_DATABASE_URL`]: databases[app].url };
-      if (app !== 'gateway') {
+      env[app] = { ...shared, [`${prefix}_PORT`]: String(port), [`${prefix}_DATABASE_URL`]: databases[app].url, ...appEnv[app] };
+      if (app !== 'gateway' && app !== 'reconciler') {
         groups[app] = `${app}-e2e-${run}`;
         env[app][`${prefix}_CONSUMER_GROUP`] = groups[app];
       }
       await runToCompletion(join(dist, app, 'main.js'), ['migrate'], env[app]);
     }
+    // The reconciler reads the projections through the services' read APIs.
+    if (apps.includes('reconciler')) Object.assign(env.reconciler, { RECONCILER_INVENTORY_URL: urls['inventory-service'], RECONCILER_EARNINGS_URL: urls['earnings-service'] });
     const platform = new PlatformUnderTest(apps, urls, databases, groups, env);
     for (const app of apps) platform.launch(app);
     await platform.ready(apps);
@@ -104,10 +107,16 @@ export class PlatformUnderTest {
     return exit ?? null;
   }
 
-  async restart(app: AppName): Promise<void> {
+  async restart(app: AppName, extraEnv: Record<string, string> = {}): Promise<void> {
     await this.stop(app);
+    Object.assign(this.env[app], extraEnv);
     this.launch(app);
     await this.ready([app]);
+  }
+
+  /** The environment an app runs with (the operator tool uses the same database and group names). */
+  environment(app: AppName): Record<string, string> {
+    return { ...this.env[app] };
   }
 
   /** GET a JSON document from one app's read API. */

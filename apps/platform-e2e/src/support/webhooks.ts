@@ -157,18 +157,18 @@ export interface Accepted {
 export class WebhookSender {
   constructor(private readonly gatewayUrl: string) {}
 
-  async shopify(topic: string, body: string, ids: { webhookId?: string; eventId?: string } = {}): Promise<Accepted> {
+  async shopify(topic: string, body: string, ids: { webhookId?: string; eventId?: string; shopDomain?: string; secret?: string } = {}): Promise<Accepted> {
     const response = await fetch(`${this.gatewayUrl}/webhooks/shopify`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'x-shopify-topic': topic,
-        'x-shopify-shop-domain': 'shop.myshopify.com',
+        'x-shopify-shop-domain': ids.shopDomain ?? 'shop.myshopify.com',
         'x-shopify-api-version': '2026-07',
         'x-shopify-webhook-id': ids.webhookId ?? randomUUID(),
         'x-shopify-event-id': ids.eventId ?? randomUUID(),
         'x-shopify-triggered-at': new Date().toISOString(),
-        'x-shopify-hmac-sha256': shopifySignature(body),
+        'x-shopify-hmac-sha256': shopifySignature(body, ids.secret),
       },
       body,
     });

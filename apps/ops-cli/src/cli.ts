@@ -1,0 +1,498 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@consign/config';
+import {
+  DeadLetterSelection,
+  deliveryStatus,
+  forceProcessing,
+  isPlatformService,
+  listDeadLetters,
+  listOperatorActions,
+  OffsetResetPlan,
+  parsePosition,
+  PlatformService,
+  publishCorrection,
+  purgeDeadLetters,
+  redriveDeadLetters,
+  replayWebhooks,
+  resetOffsets,
+  ResetTarget,
+  serviceOfGroup,
+  showDeadLetter,
+  WebhookSelection,
+  findReconciliation,
+  listReconciliations,
+  repairReconciliation,
+  startReconciliation,
+} from '@consign/operations';
+import { CliIo, CommandContext, operatorIdentity } from './context';
+import { fields, indent, json, table } from './render';
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+interface Invocation {
+  values: Values;
+  positionals: string[];
+  json: boolean;
+  context: CommandContext;
+  io: CliIo;
+}
+
+interface Command {
+  path: string[];
+  summary: string;
+  usage: string;
+  details: string;
+  options: OptionSpec;
+  run(invocation: Invocation): Promise<number>;
+}
+
+/** A mistake in the command line itself: exit 2 with a pointer to the help. */
+class UsageError extends Error {}
+
+const globalOptions: OptionSpec = { json: { type: 'boolean' }, as: { type: 'string' }, 'api-key': { type: 'string' }, help: { type: 'boolean' } };
+
+const globalHelp = `Global options:
+  --json             machine-readable output on stdout (progress and messages stay off it)
+  --as <name>        who you are for the audit log (default: $OPERATOR, else your login name)
+  --api-key <key>    key for the admin endpoints (default: $OPS_API_KEY; dev-admin-key outside production)
+  --help             this help`;
+
+const text = (values: Values, name: string): string | undefined => values[name] as string | undefined;
+const flag = (values: Values, name: string): boolean => values[name] === true;
+
+function required(values: Values, name: string): string {
+  const value = text(values, name);
+  if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function time(value: string | undefined, name: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new UsageError(`--${name} must be an ISO 8601 time such as 2025-01-31T12:00:00Z, got "${value}"`);
+  return parsed;
+}
+
+function wholeNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function service(value: string, name = 'service'): PlatformService {
+  if (!isPlatformService(value)) throw new UsageError(`--${name} must be one of inventory-service, earnings-service, consignor-service, notification-service, got "${value}"`);
+  return value;
+}
+
+function renderPlan(plan: OffsetResetPlan): string {
+  return `Group ${plan.group} on ${plan.topic}, reset to ${plan.target}:\n${table(
+    ['partition', 'committed', 'target', 'reprocess', 'skip', 'lag after'],
+    plan.partitions.map((entry) => [entry.partition, entry.committed ?? 'none', entry.target, entry.toReprocess, entry.toSkip, entry.lagAfter]),
+  )}Total: ${plan.totalToReprocess} record(s) to reprocess${plan.totalToSkip ? `, ${plan.totalToSkip} to skip` : ''}\n`;
+}
+
+function deadLetterSelection(values: Values): DeadLetterSelection {
+  const group = text(values, 'group') ?? (text(values, 'service') === undefined ? undefined : service(required(values, 'service')));
+  if (text(values, 'group') && text(values, 'service')) throw new UsageError('give --service or --group, not both');
+  return { group, category: text(values, 'category'), since: time(text(values, 'since'), 'since'), limit: wholeNumber(text(values, 'limit'), 'limit') };
+}
+
+const commands: Command[] = [
+  {
+    path: ['status'],
+    summary: 'the path of a delivery or an order: received, published, processed, dead-lettered',
+    usage: 'status <delivery-id|order-id>',
+    details: `Asks the gateway (GET /admin/deliveries/:id, else ?subjectId=<order id>), then Kafka: which
+consumer groups committed past each published record, and which dead-lettered it and why.`,
+    options: {},
+    async run({ positionals, json: asJson, context, io }) {
+      if (positionals.length !== 1) throw new UsageError('give exactly one delivery id or order id');
+      const report = await deliveryStatus({ http: context.http, kafka: context.kafka, admin: await context.admin(), progress: context.progress }, positionals[0]);
+      if (asJson) return io.out(json(report)), 0;
+      for (const { delivery, records } of report.deliveries) {
+        io.out(
+          fields([
+            ['delivery', `${delivery.source} ${delivery.deliveryId} (${delivery.topic}, tenant ${delivery.tenantId})`],
+            ['received', delivery.receivedAt],
+            ['verified', delivery.verifiedAt],
+            ['status', delivery.status + (delivery.duplicateOf ? ` of ${delivery.duplicateOf}` : '') + (delivery.attempts > 1 ? ` after ${delivery.attempts} attempts` : '')],
+            ['event id', delivery.eventId],
+            ['published', delivery.publishedAt],
+          ]),
+        );
+        if (delivery.status === 'spooled') io.out('  still in the gateway spool: not on Kafka yet\n');
+        for (const { record, consumers, deadLetters } of records) {
+          io.out(`  record ${record.topic}:${record.partition}:${record.offset}\n`);
+          io.out(indent(table(['group', 'committed', 'processed'], consumers.map((consumer) => [consumer.group, consumer.committed ?? 'none', consumer.processed ? 'yes' : 'no'])), 4));
+          for (const deadLetter of deadLetters) {
+            io.out(`    dead-lettered by ${deadLetter.group} at ${deadLetter.id}: ${deadLetter.category}/${deadLetter.code} after ${deadLetter.attempts} attempt(s): ${deadLetter.message}\n`);
+          }
+        }
+        io.out('\n');
+      }
+      return 0;
+    },
+  },
+  {
+    path: ['offsets', 'reset'],
+    summary: "move a consumer group's offsets on a topic (to replay or skip)",
+    usage: 'offsets reset --group <g> --topic <t> (--to-earliest | --to-offset <n> [--partition <p>] | --to-datetime <ISO>) [--dry-run] [--stop-members [--service <s>] | --wait <seconds>] [--yes]',
+    details: `Shows the plan per partition (committed, target, records to reprocess). Refuses while the
+group has members unless --wait (poll until they leave) or --stop-members (POST
+/admin/consumer/stop on the group's service, default: the service named like the group; started
+again afterwards). Same result as kafka-consumer-groups --reset-offsets. Asks before applying
+unless --yes.`,
+    options: {
+      group: { type: 'string' },
+      topic: { type: 'string' },
+      'to-earliest': { type: 'boolean' },
+      'to-offset': { type: 'string' },
+      partition: { type: 'string' },
+      'to-datetime': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'stop-members': { type: 'boolean' },
+      service: { type: 'string' },
+      wait: { type: 'string' },
+      yes: { type: 'boolean' },
+    },
+    async run({ values, json: asJson, context, io }) {
+      const chosen = ['to-earliest', 'to-offset', 'to-datetime'].filter((name) => values[name] !== undefined);
+      if (chosen.length !== 1) throw new UsageError('give exactly one of --to-earliest, --to-offset <n>, --to-datetime <ISO>');
+      const partition = wholeNumber(text(values, 'partition'), 'partition');
+      if (partition !== undefined && !values['to-offset']) throw new UsageError('--partition goes with --to-offset');
+      const target: ResetTarget = values['to-earliest']
+        ? { kind: 'earliest' }
+        : values['to-offset'] !== undefined
+          ? { kind: 'offset', offset: String(wholeNumber(text(values, 'to-offset'), 'to-offset')), ...(partition === undefined ? {} : { partition }) }
+          : { kind: 'datetime', at: time(text(values, 'to-datetime'), 'to-datetime') as Date };
+      const group = required(values, 'group');
+      if (flag(values, 'stop-members') && flag(values, 'dry-run')) throw new UsageError('--stop-members does nothing in a dry run');
+      const dryRun = flag(values, 'dry-run');
+      const yes = flag(values, 'yes');
+      const ask = io.ask;
+      if (!dryRun && !yes && !ask) throw new UsageError('nobody can confirm here: add --yes to apply, or --dry-run to see the plan');
+      const outcome = await resetOffsets(
+        {
+          admin: await context.admin(),
+          database: await context.database(),
+          http: context.http,
+          actor: context.actor,
+          confirm: dryRun || yes || !ask ? undefined : async (plan) => (io.err(renderPlan(plan)), ask('Apply this reset?')),
+        },
+        {
+          group,
+          topic: required(values, 'topic'),
+          target,
+          dryRun,
+          waitSeconds: wholeNumber(text(values, 'wait'), 'wait'),
+          stopMembersOf: flag(values, 'stop-members') ? serviceOfGroup(group, text(values, 'service')) : undefined,
+        },
+      );
+      if (asJson) return io.out(json(outcome)), 0;
+      io.out(renderPlan(outcome.plan));
+      io.out(outcome.applied ? `Applied${outcome.stoppedService ? ` (${outcome.stoppedService} stopped and started again)` : ''}.\n` : 'Dry run: nothing changed.\n');
+      return 0;
+    },
+  },
+  {
+    path: ['deadletters', 'list'],
+    summary: 'dead letters by service or group, category and time',
+    usage: 'deadletters list [--service <s> | --group <g>] [--category <c>] [--since <ISO>] [--limit <n>]',
+    details: 'The newest --limit (100) matching dead letters, oldest first, with whether they were redriven.',
+    options: { service: { type: 'string' }, group: { type: 'string' }, category: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } },
+    async run({ values, json: asJson, context, io }) {
+      const listed = await listDeadLetters({ kafka: context.kafka, admin: await context.admin(), database: await context.database(), progress: context.progress }, deadLetterSelection(values));
+      if (asJson) return io.out(json(listed)), 0;
+      io.out(
+        table(
+          ['id', 'dead-lettered at', 'group', 'category', 'code', 'attempts', 'original', 'redriven', 'message'],
+          listed.deadLetters.map((entry) => [entry.id, entry.deadLetteredAt, entry.group, entry.category, entry.code, entry.attempts, `${entry.original.topic}:${entry.original.partition}:${entry.original.offset}`, entry.redrives.length ? `${entry.redrives.length}x` : 'no', entry.message.slice(0, 80)]),
+        ),
+      );
+      io.out(`${listed.deadLetters.length} shown of ${listed.matched} matching (${listed.scanned} read)\n`);
+      return 0;
+    },
+  },
+  {
+    path: ['deadletters', 'show'],
+    summary: 'one dead letter: decoded payload, reason, attempts, original position, headers',
+    usage: 'deadletters show <topic>:<partition>:<offset>',
+    details: 'Poison bytes (not a decodable event) are shown as a hex and base64 preview.',
+    options: {},
+    async run({ positionals, json: asJson, context, io }) {
+      if (positionals.length !== 1) throw new UsageError('give one dead letter as <topic>:<partition>:<offset>');
+      const shown = await showDeadLetter({ kafka: context.kafka, admin: await context.admin(), codec: context.codec, database: await context.database() }, positionals[0]);
+      if (asJson) return io.out(json(shown)), 0;
+      io.out(
+        fields([
+          ['id', shown.id],
+          ['dead-lettered at', shown.deadLetteredAt],
+          ['group', shown.group],
+          ['reason', `${shown.category}/${shown.code}: ${shown.message}`],
+          ['attempts', `${shown.attempts} (first ${shown.firstFailureAt ?? '-'}, last ${shown.lastFailureAt ?? '-'})`],
+          ['original', `${shown.original.topic}:${shown.original.partition}:${shown.original.offset}`],
+          ['event type', shown.eventType],
+          ['key', shown.key],
+          ['redriven', shown.redrives.map((redrive) => `${redrive.redrivenAt.toISOString()} by ${redrive.redrivenBy} to offset ${redrive.redrivenTo.offset}`).join('; ') || 'no'],
+        ]),
+      );
+      io.out(`headers:\n${indent(json(shown.headers))}`);
+      if (shown.payload.decoded) io.out(`payload (schema ${shown.payload.schemaId}):\n${indent(json(shown.payload.value))}`);
+      else io.out(`payload not decodable (${shown.payload.error}); ${shown.payload.preview.size} bytes${shown.payload.preview.truncated ? ', first 64' : ''}:\n  hex    ${shown.payload.preview.hex}\n  base64 ${shown.payload.preview.base64}\n`);
+      return 0;
+    },
+  },
+  {
+    path: ['deadletters', 'redrive'],
+    summary: 'send dead letters back to their original topic after a fix',
+    usage: 'deadletters redrive (<id>... | --all [--service <s> | --group <g>] [--category <c>] [--since <ISO>]) [--dry-run] [--force]',
+    details: `Publishes the original key, value and headers (without dlq.*, with redriven-from and
+redriven-by) to the original topic and partition. Each dead letter is redriven once: a second
+redrive is refused unless --force (Kafka cannot delete one record). Exit 1 when any was refused.`,
+    options: { all: { type: 'boolean' }, service: { type: 'string' }, group: { type: 'string' }, category: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } },
+    async run({ values, positionals, json: asJson, context, io }) {
+      if (flag(values, 'all') === positionals.length > 0) throw new UsageError('name dead letters by id, or use --all with filters');
+      const { results } = await redriveDeadLetters(
+        { kafka: context.kafka, admin: await context.admin(), database: await context.database(), progress: context.progress, actor: context.actor },
+        { ids: positionals.length ? positionals : undefined, all: flag(values, 'all') ? deadLetterSelection(values) : undefined, dryRun: flag(values, 'dry-run'), force: flag(values, 'force') },
+      );
+      const refused = results.filter((result) => result.status === 'already_redriven');
+      if (asJson) io.out(json({ results }));
+      else {
+        io.out(table(['id', 'status', 'to'], results.map((result) => [result.id, result.status, result.redrivenTo ? `${result.redrivenTo.topic}:${result.redrivenTo.partition}:${result.redrivenTo.offset}` : `${result.original.topic}:${result.original.partition}`])));
+        if (refused.length) io.err(`${refused.length} already redriven before; add --force to redrive them again\n`);
+      }
+      return refused.length ? 1 : 0;
+    },
+  },
+  {
+    path: ['deadletters', 'purge'],
+    summary: "delete a group's dead letters up to a point (with --yes)",
+    usage: 'deadletters purge --group <g> [--before <offset|ISO>] --yes',
+    details: 'Without --yes it only shows what would be purged and exits 1. Default: everything.',
+    options: { group: { type: 'string' }, service: { type: 'string' }, before: { type: 'string' }, yes: { type: 'boolean' } },
+    async run({ values, json: asJson, context, io }) {
+      const group = text(values, 'group') ?? (text(values, 'service') ? service(required(values, 'service')) : required(values, 'group'));
+      const beforeText = text(values, 'before');
+      const before = beforeText === undefined ? undefined : /^\d+$/.test(beforeText) ? { offset: beforeText } : { at: time(beforeText, 'before') as Date };
+      const plan = await purgeDeadLetters({ admin: await context.admin(), database: await context.database(), actor: context.actor }, { group, before, confirmed: flag(values, 'yes') });
+      if (asJson) io.out(json(plan));
+      else {
+        io.out(table(['partition', 'from', 'up to', 'records'], plan.partitions.map((entry) => [entry.partition, entry.from, entry.upTo, entry.records])));
+        io.out(plan.applied ? `Purged ${plan.total} record(s) from ${plan.topic}.\n` : `Would purge ${plan.total} record(s) from ${plan.topic}; add --yes to purge.\n`);
+      }
+      return plan.applied ? 0 : 1;
+    },
+  },
+  {
+    path: ['webhooks', 'replay'],
+    summary: 'replay archived raw webhooks through the gateway mapping path',
+    usage: 'webhooks replay (--delivery-id <id>... | --from <ISO> --to <ISO> [--source shopify|clerk] [--topic orders/create]) [--dry-run]',
+    details: `Reads webhooks.raw.v1 (by time with the broker's time index), then POSTs batches to the
+gateway's /admin/webhooks/replay. Exit 1 when any delivery failed or an id is not archived.`,
+    options: { 'delivery-id': { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, source: { type: 'string' }, topic: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'archive-topic': { type: 'string' } },
+    async run({ values, json: asJson, context, io }) {
+      const ids = (values['delivery-id'] as string[] | undefined) ?? [];
+      const source = text(values, 'source');
+      if (source !== undefined && source !== 'shopify' && source !== 'clerk') throw new UsageError(`--source must be shopify or clerk, got "${source}"`);
+      let selection: WebhookSelection;
+      if (ids.length > 0) {
+        if (values.from || values.to || source || values.topic) throw new UsageError('--delivery-id cannot be combined with --from/--to/--source/--topic');
+        selection = { deliveryIds: ids };
+      } else {
+        const from = time(required(values, 'from'), 'from') as Date;
+        const to = time(required(values, 'to'), 'to') as Date;
+        if (to <= from) throw new UsageError('--to must be after --from');
+        selection = { from, to, source, topic: text(values, 'topic') };
+      }
+      const outcome = await replayWebhooks(
+        { kafka: context.kafka, admin: await context.admin(), codec: context.codec, http: context.http, database: await context.database(), actor: context.actor, progress: context.progress },
+        { selection, dryRun: flag(values, 'dry-run'), archiveTopic: text(values, 'archive-topic') },
+      );
+      const failed = outcome.failed > 0 || outcome.missing.length > 0;
+      if (asJson) return io.out(json(outcome)), failed ? 1 : 0;
+      if (flag(values, 'dry-run')) io.out(table(['received', 'source', 'delivery id', 'topic', 'tenant'], outcome.deliveries.map((entry) => [entry.receivedAt, entry.source, entry.deliveryId, entry.topic, entry.tenantId])));
+      else io.out(table(['delivery id', 'status', 'events', 'error'], outcome.results.map((result) => [result.deliveryId, result.status, result.publishedTo.map((record) => `${record.topic}:${record.partition}:${record.offset}`).join(' '), result.error])));
+      io.out(`${outcome.found} archived deliveries found (${outcome.scanned} read)${flag(values, 'dry-run') ? '; dry run: nothing replayed' : `; ${outcome.results.length - outcome.failed} replayed, ${outcome.failed} failed`}\n`);
+      if (outcome.missing.length) io.err(`not in the archive: ${outcome.missing.join(', ')}\n`);
+      if (outcome.undecodable.length) io.err(`${outcome.undecodable.length} archive record(s) could not be decoded\n`);
+      return failed ? 1 : 0;
+    },
+  },
+  {
+    path: ['events', 'process'],
+    summary: 'push one stuck record through a service now',
+    usage: 'events process --service <s> <topic>:<partition>:<offset>',
+    details: `Reads the record (from a dead-letter topic or an original topic) and POSTs it to the
+service's /admin/events/process with its ORIGINAL position.`,
+    options: { service: { type: 'string' } },
+    async run({ values, positionals, json: asJson, context, io }) {
+      if (positionals.length !== 1) throw new UsageError('give one record as <topic>:<partition>:<offset>');
+      const outcome = await forceProcessing(
+        { kafka: context.kafka, admin: await context.admin(), http: context.http, database: await context.database(), actor: context.actor },
+        { service: service(required(values, 'service')), position: parsePosition(positionals[0]) },
+      );
+      if (asJson) return io.out(json(outcome)), 0;
+      io.out(fields([['service', outcome.service], ['record', `${outcome.processed.topic}:${outcome.processed.partition}:${outcome.processed.offset}`], ['outcome', String(outcome.answer.outcome ?? '?')], ['event', `${String(outcome.answer.eventType ?? '?')} ${String(outcome.answer.eventId ?? '')}`]]));
+      return 0;
+    },
+  },
+  {
+    path: ['events', 'publish'],
+    summary: 'publish a correcting event (never edit a service\'s tables)',
+    usage: 'events publish --type <event type> --file <value.json> [--tenant <id>] [--dry-run]',
+    details: `The file is the event value, with no or partial metadata. Metadata is completed: eventId
+from the content unless given, source operator, occurredAt/receivedAt now, correlationId
+correction:<uuid>. Validated against the schema, published to the catalogue topic under its key.`,
+    options: { type: { type: 'string' }, file: { type: 'string' }, tenant: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    async run({ values, json: asJson, context, io }) {
+      const file = required(values, 'file');
+      let document: unknown;
+      try {
+        document = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
+      }
+      if (!document || typeof document !== 'object' || Array.isArray(document)) throw new UsageError(`${file} must hold one JSON object`);
+      const outcome = await publishCorrection(
+        { codec: context.codec, publisher: context.publisher, database: await context.database(), actor: context.actor },
+        { type: required(values, 'type'), document: document as Record<string, unknown>, tenantId: text(values, 'tenant'), dryRun: flag(values, 'dry-run') },
+      );
+      if (asJson) return io.out(json(outcome)), 0;
+      io.out(fields([['event', `${outcome.eventType} ${outcome.eventId}`], ['topic', outcome.topic], ['key', outcome.key], ['published', outcome.published ? `${outcome.published.topic}:${outcome.published.partition}:${outcome.published.offset}` : 'no (dry run: valid)']]));
+      return 0;
+    },
+  },
+  {
+    path: ['reconcile', 'run'],
+    summary: 'compare Shopify with the local projections now (reconciler)',
+    usage: 'reconcile run [--tenant <id>] [--from <ISO>] [--to <ISO>]',
+    details: `Asks the reconciler (OPS_RECONCILER_URL) for a run over the window (default: the last 24 h)
+and prints the discrepancies found, with both sides' values (--json).`,
+    options: { tenant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+    async run({ values, json: asJson, context, io }) {
+      const run = await startReconciliation(context.http, context.actor, { tenantId: text(values, 'tenant'), from: time(text(values, 'from'), 'from'), to: time(text(values, 'to'), 'to') });
+      if (asJson) return io.out(json(run)), 0;
+      io.out(fields([['run', run.id], ['tenant', run.tenantId], ['window', `${run.windowFrom} .. ${run.windowTo}`], ['status', run.status], ['counts', Object.entries(run.counts).map(([kind, count]) => `${kind}=${count}`).join(' ')]]));
+      io.out(table(['discrepancy', 'kind', 'subject', 'repairable'], (run.discrepancies ?? []).map((item) => [item.id, item.kind, item.subjectId, item.repairable ? 'yes' : `no: ${item.notRepairableReason ?? ''}`])));
+      return run.status === 'succeeded' ? 0 : 1;
+    },
+  },
+  {
+    path: ['reconcile', 'repair'],
+    summary: 'publish corrective events for discrepancies of a run (reconciler)',
+    usage: 'reconcile repair <run id> (--discrepancy <id>... | --kind <kind> | --all) [--dry-run]',
+    details: `The owning services fix themselves from the events (source reconciler, the run id as
+correlation id). --dry-run shows what would be published. Repairing twice publishes nothing new.`,
+    options: { discrepancy: { type: 'string', multiple: true }, kind: { type: 'string' }, all: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    async run({ values, positionals, json: asJson, context, io }) {
+      if (positionals.length !== 1) throw new UsageError('give the run id');
+      const discrepancyIds = values.discrepancy as string[] | undefined;
+      const choices = [discrepancyIds !== undefined, text(values, 'kind') !== undefined, flag(values, 'all')].filter(Boolean).length;
+      if (choices !== 1) throw new UsageError('choose what to repair: --discrepancy <id>..., --kind <kind> or --all');
+      const repair = await repairReconciliation(context.http, context.actor, { runId: positionals[0], discrepancyIds, kind: text(values, 'kind'), all: flag(values, 'all'), dryRun: flag(values, 'dry-run') });
+      if (asJson) return io.out(json(repair)), 0;
+      io.out(`${repair.dryRun ? 'would publish' : 'published'}:\n`);
+      io.out(table(['discrepancy', 'kind', 'subject', 'events'], repair.repaired.map((item) => [item.discrepancyId, item.kind, item.subjectId, item.events.map((event) => event.eventType).join(', ')])));
+      if (repair.skipped.length) io.out(table(['skipped', 'kind', 'subject', 'reason'], repair.skipped.map((item) => [item.discrepancyId, item.kind, item.subjectId, item.reason])));
+      return 0;
+    },
+  },
+  {
+    path: ['reconcile', 'show'],
+    summary: 'one reconciliation run with its discrepancies, or the latest runs',
+    usage: 'reconcile show [<run id>] [--tenant <id>]',
+    details: 'Without a run id: the latest runs (when, window, status, counts per kind).',
+    options: { tenant: { type: 'string' } },
+    async run({ values, positionals, json: asJson, context, io }) {
+      if (positionals.length === 0) {
+        const runs = await listReconciliations(context.http, text(values, 'tenant'));
+        if (asJson) return io.out(json({ runs })), 0;
+        io.out(table(['run', 'tenant', 'window', 'status', 'trigger', 'counts'], runs.map((run) => [run.id, run.tenantId, `${run.windowFrom} .. ${run.windowTo}`, run.status, run.trigger, Object.entries(run.counts).filter(([, count]) => count > 0).map(([kind, count]) => `${kind}=${count}`).join(' ')])));
+        return 0;
+      }
+      const run = await findReconciliation(context.http, positionals[0]);
+      if (asJson) return io.out(json(run)), 0;
+      io.out(fields([['run', run.id], ['status', run.status], ['window', `${run.windowFrom} .. ${run.windowTo}`], ['actor', run.actor]]));
+      io.out(table(['discrepancy', 'kind', 'subject', 'shopify', 'local', 'repaired'], (run.discrepancies ?? []).map((item) => [item.id, item.kind, item.subjectId, JSON.stringify(item.shopifyValue).slice(0, 60), JSON.stringify(item.localValue).slice(0, 60), item.repairedAt ?? ''])));
+      return 0;
+    },
+  },
+  {
+    path: ['audit'],
+    summary: 'the audit log of operator actions, newest first',
+    usage: 'audit [--actor <name>] [--action <a | prefix.>] [--since <ISO>] [--limit <n>]',
+    details: 'Every action and dry run of this tool, with who, what, when, parameters and outcome.',
+    options: { actor: { type: 'string' }, action: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } },
+    async run({ values, json: asJson, context, io }) {
+      const actions = await listOperatorActions(await context.database(), { actor: text(values, 'actor'), action: text(values, 'action'), since: time(text(values, 'since'), 'since'), limit: wholeNumber(text(values, 'limit'), 'limit') });
+      if (asJson) return io.out(json({ actions })), 0;
+      io.out(table(['id', 'started', 'actor', 'action', 'outcome', 'parameters', 'error'], actions.map((action) => [action.id, action.startedAt.toISOString(), action.actor, action.action, action.outcome, JSON.stringify(action.parameters).slice(0, 80), action.error])));
+      return 0;
+    },
+  },
+];
+
+function overview(): string {
+  const width = Math.max(...commands.map((command) => command.path.join(' ').length));
+  return `Usage: npm run ops -- <command> [options]
+
+Commands:
+${commands.map((command) => `  ${command.path.join(' ').padEnd(width)}  ${command.summary}`).join('\n')}
+
+${globalHelp}
+
+Run "npm run ops -- <command> --help" for a command's options.
+`;
+}
+
+function commandHelp(command: Command): string {
+  return `Usage: npm run ops -- ${command.usage}\n\n${command.summary}.\n${command.details}\n\n${globalHelp}\n`;
+}
+
+/** Runs one command line; returns the exit code: 0 done, 1 failed or refused, 2 bad command line. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const words = argv.slice(0, argv.findIndex((arg) => arg.startsWith('-')) === -1 ? argv.length : argv.findIndex((arg) => arg.startsWith('-')));
+  const command = commands.find((candidate) => candidate.path.every((word, index) => words[index] === word));
+  const wantsHelp = argv.includes('--help') || argv.includes('-h') || words[0] === 'help';
+  if (!command) {
+    const group = commands.filter((candidate) => candidate.path[0] === words[0] && candidate.path.length > 1);
+    if (wantsHelp && group.length) {
+      io.out(`Commands under ${words[0]}:\n${group.map((candidate) => `  ${candidate.usage}\n      ${candidate.summary}`).join('\n')}\n`);
+      return 0;
+    }
+    if (wantsHelp || argv.length === 0) {
+      io.out(overview());
+      return argv.length === 0 ? 2 : 0;
+    }
+    io.err(`error: unknown command "${words.join(' ')}"\n\n${overview()}`);
+    return 2;
+  }
+  if (wantsHelp) {
+    io.out(commandHelp(command));
+    return 0;
+  }
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv.slice(command.path.length), options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
+  } catch (error) {
+    io.err(`error: ${(error as Error).message}\nRun "npm run ops -- ${command.path.join(' ')} --help" for its options.\n`);
+    return 2;
+  }
+  const asJson = flag(parsed.values, 'json');
+  let context: CommandContext | undefined;
+  try {
+    context = new CommandContext(operatorIdentity(text(parsed.values, 'as'), io.env), { apiKey: text(parsed.values, 'api-key'), json: asJson }, io);
+    return await command.run({ values: parsed.values, positionals: parsed.positionals, json: asJson, context, io });
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    const message = error instanceof ConfigError ? error.message : (error as Error).message;
+    io.err(`error: ${message}\n${usage ? `Run "npm run ops -- ${command.path.join(' ')} --help" for its options.\n` : ''}`);
+    if (asJson) io.out(json({ error: { message, code: (error as { code?: string }).code ?? (usage ? 'usage' : 'error') } }));
+    return usage ? 2 : 1;
+  } finally {
+    await context?.close();
+  }
+}

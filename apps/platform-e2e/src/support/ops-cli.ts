@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { testEndpoints } from '@consign/test-support';
+import { PlatformUnderTest } from './platform-under-test';
+
+/**
+ * Runs the operator command line (`npm run ops`) as an operator would, as its own process, against
+ * the platform under test.
+ */
+const root = join(__dirname, '../../../..');
+const entry = join(root, 'apps/ops-cli/src/main.ts');
+
+export interface OpsResult<T> {
+  code: number;
+  json: T;
+  stderr: string;
+}
+
+export function opsCli(platform: PlatformUnderTest, operator: string) {
+  const endpoints = testEndpoints();
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+    OPERATIONS_DATABASE_URL: platform.databases.reconciler.url,
+    OPS_GATEWAY_URL: platform.urls.gateway,
+    OPS_INVENTORY_URL: platform.urls['inventory-service'],
+    OPS_EARNINGS_URL: platform.urls['earnings-service'],
+    OPS_CONSIGNOR_URL: platform.urls['consignor-service'],
+    OPS_NOTIFICATION_URL: platform.urls['notification-service'],
+    OPS_RECONCILER_URL: platform.urls.reconciler,
+    OPERATOR: operator,
+  };
+  return function ops<T = Record<string, unknown>>(...args: string[]): Promise<OpsResult<T>> {
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', entry, ...args, '--json'], { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        try {
+          resolve({ code, json: JSON.parse(stdout) as T, stderr });
+        } catch {
+          reject(new Error(`ops ${args.join(' ')} exited ${code} without JSON on stdout:\n${stdout}\n${stderr}`));
+        }
+      });
+    });
+  };
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'reconciler',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

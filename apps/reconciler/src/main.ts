@@ -1,0 +1,130 @@
+import { telemetry } from './instrumentation';
+import { ConfigError } from '@consign/config';
+import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@consign/database';
+import { createKafka, EventCodec, EventPublisher } from '@consign/kafka';
+import { OutboxRelay } from '@consign/outbox';
+import {
+  createReconciliationRouter,
+  httpLocalReadApi,
+  ReconciliationDeps,
+  reconciliationEntities,
+  reconciliationMigrations,
+  reconciliationPublishes,
+  runReconciliation,
+  shopifyReaderFactory,
+} from '@consign/reconciliation';
+import { createLogger, createServiceHttp, runService } from '@consign/service-runtime';
+import { loadReconcilerConfig } from './config';
+
+const service = 'reconciler';
+
+/**
+ * The reconciler: compares each tenant's Shopify state with the services' read APIs on a schedule
+ * and on demand, and publishes repairs through its outbox. It consumes no topic.
+ */
+async function main(command = process.argv[2]): Promise<void> {
+  const config = loadReconcilerConfig();
+  const logger = createLogger(service);
+  const database = createServiceDataSource({ url: config.databaseUrl, entities: reconciliationEntities, migrations: reconciliationMigrations, applicationName: service });
+  await database.initialize();
+  if (command === 'migrate') return runMigrationCommand(database, logger);
+  if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or "migrate"`);
+
+  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers });
+  const codec = new EventCodec(config.schemaRegistryUrl);
+  const publisher = new EventPublisher(kafka, codec);
+  const deps: ReconciliationDeps = {
+    dataSource: database,
+    tenants: config.tenants,
+    codec,
+    local: httpLocalReadApi({ inventory: config.inventoryUrl, earnings: config.earningsUrl }),
+    shopifyReaderFor: shopifyReaderFactory({
+      accessTokens: config.shopifyAdminTokens,
+      apiVersion: config.shopifyAdminApiVersion,
+      originOverride: config.shopifyAdminApiOrigin,
+      onWait: (wait) => logger.info(wait, 'waiting for Shopify query points'),
+    }),
+  };
+  const relayTopics = [...new Map(reconciliationPublishes.map((event) => [event.topic.name, event.topic])).values()];
+  const relay = new OutboxRelay({
+    dataSource: database,
+    publisher,
+    topics: relayTopics,
+    lockName: service,
+    onError: (error) => logger.warn({ err: error.message }, 'outbox relay round failed; retrying'),
+  });
+
+  let publishing = false;
+  const http = createServiceHttp({
+    service,
+    logger,
+    readiness: [
+      { name: 'postgres', check: () => checkDatabase(database) },
+      {
+        name: 'publisher',
+        check: async () => {
+          if (!publishing) throw new Error('not connected to Kafka and the schema registry yet');
+        },
+      },
+    ],
+  });
+  http.app.use(createReconciliationRouter(deps, { apiKeyHashes: config.adminApiKeyHashes, defaultWindowMs: config.windowMs }));
+  http.finish();
+
+  let round: Promise<void> | undefined;
+  const reconcileEveryTenant = async () => {
+    for (const tenant of config.tenants.tenants) {
+      const to = new Date();
+      const run = await runReconciliation(deps, { tenantId: tenant.id, from: new Date(to.getTime() - config.windowMs), to, trigger: 'schedule', actor: 'schedule' });
+      const log = run.status === 'succeeded' ? logger.info.bind(logger) : logger.warn.bind(logger);
+      log({ runId: run.id, tenantId: tenant.id, status: run.status, counts: run.counts, error: run.error }, 'scheduled reconciliation finished');
+    }
+  };
+  const timer =
+    config.scheduleEveryMs === undefined
+      ? undefined
+      : setInterval(() => {
+          // A round slower than the interval is not overlapped by the next.
+          if (round !== undefined) return;
+          round = reconcileEveryTenant()
+            .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'scheduled reconciliation failed; retrying next round'))
+            .finally(() => {
+              round = undefined;
+            });
+        }, config.scheduleEveryMs);
+
+  await runService({
+    service,
+    port: config.port,
+    app: http.app,
+    logger,
+    stop: [
+      { name: 'schedule', run: async () => (timer === undefined ? undefined : clearInterval(timer)) },
+      { name: 'scheduled round', run: async () => round },
+      { name: 'outbox relay', run: () => relay.stop() },
+      { name: 'publisher', run: () => publisher.disconnect() },
+      { name: 'database', run: () => database.destroy() },
+      { name: 'telemetry', run: () => telemetry.shutdown() },
+    ],
+  });
+  // Listening first: /healthz answers, and /readyz says why, while Kafka and the registry are reached.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await codec.register(reconciliationPublishes);
+      await publisher.connect();
+      break;
+    } catch (error) {
+      const delayMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+      logger.warn({ attempt, delayMs, err: (error as Error).message }, 'cannot reach Kafka or the schema registry yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+  relay.start();
+  publishing = true;
+  logger.info({ scheduleEveryMs: config.scheduleEveryMs ?? 'off', windowMs: config.windowMs }, 'reconciling');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${service} failed: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { DataSource } from 'typeorm';
+import { Client } from 'pg';
+import { createServiceDataSource, migrateDatabase } from '@consign/database';
+import { CreateOperatorActions1764360000000 } from './migrations/1764360000000-create-operator-actions';
+import { CreateRedrivenDeadLetters1764360010000 } from './migrations/1764360010000-create-redriven-dead-letters';
+
+/** The audit log's and the redrive log's migrations; the operations database (the reconciler's) applies them. */
+export const operationsMigrations = [CreateOperatorActions1764360000000, CreateRedrivenDeadLetters1764360010000];
+
+/**
+ * Opens the operations database, creating it and applying the migrations when missing, so the
+ * operator tools work before the reconciler ever started.
+ */
+export async function openOperationsDatabase(url: string, applicationName = 'ops-cli'): Promise<DataSource> {
+  await createDatabaseIfMissing(url);
+  const dataSource = createServiceDataSource({ url, entities: [], migrations: operationsMigrations, applicationName, poolSize: 2 });
+  await dataSource.initialize();
+  try {
+    await migrateDatabase(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+async function createDatabaseIfMissing(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const server = new URL(url);
+  server.pathname = '/postgres';
+  const client = new Client({ connectionString: server.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return;
+    try {
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    } catch (error) {
+      // Another operator created it at the same moment.
+      if ((error as { code?: string }).code !== '42P04') throw error;
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,150 @@
+import { Admin, Kafka, Partitioners } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { RawWebhookArchived, topics } from '@consign/contracts';
+import { PlatformError } from '@consign/errors';
+import { EventCodec } from '@consign/kafka';
+import { audited } from '../audit/operator-actions';
+import { RecordPosition } from '../deadletters/dead-letter';
+import { AdminClient } from '../http/admin-client';
+import { PartitionRange, readRanges, recordCount, topicWatermarks } from '../kafka/topic-reader';
+import { ProgressFactory } from '../progress/progress';
+
+export type WebhookSelection = { deliveryIds: string[] } | { from: Date; to: Date; source?: 'shopify' | 'clerk'; topic?: string };
+
+/** One archived delivery as `POST /admin/webhooks/replay` takes it. */
+export interface ReplayDelivery {
+  source: string;
+  deliveryId: string;
+  topic: string;
+  tenantId: string;
+  receivedAt: string;
+  headers: Record<string, string>;
+  bodyBase64: string;
+}
+
+export interface ArchivedWebhook extends ReplayDelivery {
+  archivedAt: RecordPosition;
+}
+
+export interface ReplayResult {
+  deliveryId: string;
+  status: 'published' | 'failed';
+  eventIds: string[];
+  publishedTo: RecordPosition[];
+  error?: string;
+}
+
+export interface ArchiveSearch {
+  archived: ArchivedWebhook[];
+  scanned: number;
+  /** Archive records that are not a decodable RawWebhookArchived. */
+  undecodable: RecordPosition[];
+  /** Asked-for delivery ids the archive does not hold. */
+  missing: string[];
+}
+
+export function matchesSelection(webhook: RawWebhookArchived, selection: WebhookSelection): boolean {
+  if ('deliveryIds' in selection) return selection.deliveryIds.includes(webhook.deliveryId);
+  const receivedAt = webhook.metadata.receivedAt;
+  if (receivedAt < selection.from.getTime() || receivedAt >= selection.to.getTime()) return false;
+  if (selection.source && webhook.source !== selection.source) return false;
+  return !selection.topic || webhook.topic === selection.topic;
+}
+
+/**
+ * The archive partitions to read: for delivery ids, only the partitions their keys hash to (the
+ * archive is keyed by delivery id); for a time range, the offsets Kafka finds for its ends.
+ */
+async function archiveRanges(admin: Admin, archiveTopic: string, selection: WebhookSelection): Promise<PartitionRange[]> {
+  const marks = await topicWatermarks(admin, archiveTopic);
+  if ('deliveryIds' in selection) {
+    const partitionFor = Partitioners.DefaultPartitioner();
+    const partitionMetadata = marks.map(({ partition }) => ({ partitionId: partition, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+    const wanted = new Set(selection.deliveryIds.map((deliveryId) => partitionFor({ topic: archiveTopic, partitionMetadata, message: { key: deliveryId, value: null } })));
+    return marks.filter(({ partition }) => wanted.has(partition)).map(({ partition, low, high }) => ({ topic: archiveTopic, partition, from: low, to: high }));
+  }
+  const starts = new Map((await admin.fetchTopicOffsetsByTimestamp(archiveTopic, selection.from.getTime())).map(({ partition, offset }) => [partition, BigInt(offset)]));
+  const ends = new Map((await admin.fetchTopicOffsetsByTimestamp(archiveTopic, selection.to.getTime())).map(({ partition, offset }) => [partition, BigInt(offset)]));
+  return marks.map(({ partition, low, high }) => {
+    const from = [starts.get(partition) ?? BigInt(low), BigInt(low)].reduce((a, b) => (a > b ? a : b));
+    const to = [ends.get(partition) ?? BigInt(high), BigInt(high)].reduce((a, b) => (a < b ? a : b));
+    return { topic: archiveTopic, partition, from: from.toString(), to: (to < from ? from : to).toString() };
+  });
+}
+
+/** Finds archived deliveries, once each (the first archived copy), in arrival order. */
+export async function findArchivedWebhooks(deps: { kafka: Kafka; admin: Admin; codec: EventCodec; progress: ProgressFactory }, selection: WebhookSelection, archiveTopic: string = topics.webhooksRaw.name): Promise<ArchiveSearch> {
+  const ranges = await archiveRanges(deps.admin, archiveTopic, selection);
+  const progress = deps.progress('reading the webhook archive', recordCount(ranges));
+  const found = new Map<string, ArchivedWebhook & { at: number }>();
+  const undecodable: RecordPosition[] = [];
+  let scanned = 0;
+  await readRanges(deps.kafka, ranges, async (record) => {
+    scanned += 1;
+    progress.advance();
+    const position = { topic: record.topic, partition: record.partition, offset: record.offset };
+    let webhook: RawWebhookArchived;
+    try {
+      webhook = (await deps.codec.decode<RawWebhookArchived>(record.value)).value;
+    } catch {
+      undecodable.push(position);
+      return;
+    }
+    const identity = `${webhook.source}:${webhook.deliveryId}`;
+    if (!matchesSelection(webhook, selection) || found.has(identity)) return;
+    found.set(identity, {
+      source: webhook.source,
+      deliveryId: webhook.deliveryId,
+      topic: webhook.topic,
+      tenantId: webhook.metadata.tenantId,
+      receivedAt: new Date(webhook.metadata.receivedAt).toISOString(),
+      headers: { ...webhook.headers },
+      bodyBase64: Buffer.from(webhook.body).toString('base64'),
+      archivedAt: position,
+      at: webhook.metadata.receivedAt,
+    });
+  });
+  progress.finish();
+  const archived = [...found.values()].sort((a, b) => a.at - b.at || a.deliveryId.localeCompare(b.deliveryId)).map(({ at: _at, ...webhook }) => webhook);
+  const missing = 'deliveryIds' in selection ? selection.deliveryIds.filter((id) => !archived.some((webhook) => webhook.deliveryId === id)) : [];
+  return { archived, scanned, undecodable, missing };
+}
+
+export interface WebhookReplayRequest {
+  selection: WebhookSelection;
+  dryRun?: boolean;
+  batchSize?: number;
+  archiveTopic?: string;
+}
+
+/**
+ * Re-injects archived deliveries through the gateway's mapping path (`POST /admin/webhooks/replay`)
+ * in batches. Event ids come from the deliveries, so a replay of what was already processed
+ * produces repeats that every consumer absorbs.
+ */
+export async function replayWebhooks(
+  deps: { kafka: Kafka; admin: Admin; codec: EventCodec; http: AdminClient; database: DataSource; actor: string; progress: ProgressFactory },
+  request: WebhookReplayRequest,
+): Promise<{ found: number; scanned: number; undecodable: RecordPosition[]; missing: string[]; deliveries: Array<Pick<ArchivedWebhook, 'source' | 'deliveryId' | 'topic' | 'tenantId' | 'receivedAt' | 'archivedAt'>>; results: ReplayResult[]; failed: number }> {
+  const selection = request.selection;
+  const parameters = 'deliveryIds' in selection ? { deliveryIds: selection.deliveryIds } : { from: selection.from.toISOString(), to: selection.to.toISOString(), source: selection.source, topic: selection.topic };
+  return audited(deps.database, { actor: deps.actor, action: 'webhooks.replay', parameters: { ...parameters, archiveTopic: request.archiveTopic }, dryRun: request.dryRun }, async () => {
+    const search = await findArchivedWebhooks(deps, selection, request.archiveTopic);
+    const deliveries = search.archived.map(({ source, deliveryId, topic, tenantId, receivedAt, archivedAt }) => ({ source, deliveryId, topic, tenantId, receivedAt, archivedAt }));
+    const results: ReplayResult[] = [];
+    if (!request.dryRun) {
+      const progress = deps.progress('replaying webhooks', search.archived.length);
+      const batchSize = request.batchSize ?? 50;
+      for (let start = 0; start < search.archived.length; start += batchSize) {
+        const batch = search.archived.slice(start, start + batchSize).map(({ archivedAt: _archivedAt, ...delivery }) => delivery);
+        const { body } = await deps.http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', { body: { deliveries: batch }, timeoutMs: 120_000 });
+        if (!Array.isArray(body?.results)) throw new PlatformError('the gateway answered the replay without results', { code: 'operations.bad_replay_answer', category: 'invalid' });
+        results.push(...body.results);
+        progress.advance(batch.length);
+      }
+      progress.finish();
+    }
+    const failed = results.filter((result) => result.status !== 'published').length;
+    return { found: search.archived.length, scanned: search.scanned, undecodable: search.undecodable, missing: search.missing, deliveries, results, failed };
+  });
+}

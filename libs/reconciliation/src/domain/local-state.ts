@@ -1,0 +1,20 @@
+/** The parts of inventory's `GET /orders/:orderId` the reconciler compares. */
+export interface LocalOrder {
+  orderId: string;
+  state: 'received' | 'cancelled' | 'cancellation_held';
+  cancelledAt: string | null;
+}
+
+/** The parts of inventory's `GET /products/:productId` the reconciler compares. */
+export interface LocalProduct {
+  productId: string;
+  items: Array<{ variantId: string; inventoryItemId: string | null; quantity: number }>;
+}
+
+/** One ledger entry of earnings' `GET /orders/:orderId/earnings`. */
+export interface LocalEarningsEntry {
+  type: 'sale' | 'reversal';
+  consignorId: string;
+  lineItemId: string;
+  grossMinor: number;
+}

@@ -1,0 +1,31 @@
+import { CreateProcessedEvents1764355100000 } from '@consign/database';
+import { operationsMigrations } from '@consign/operations';
+import { CreateOutboxEvents1764355150000 } from '@consign/outbox';
+import { events } from '@consign/contracts';
+import { CreateReconciliation1764361000000 } from './migrations/1764361000000-create-reconciliation';
+
+export { runReconciliation } from './reconcile';
+export type { ReconciliationDeps, ReconciliationRequest, ShopifyReader } from './reconcile';
+export { repairDiscrepancies } from './repair';
+export type { PlannedEvent, RepairRequest, RepairResult } from './repair';
+export { createReconciliationRouter, actorOf } from './http/reconciliation-router';
+export type { ReconciliationRouterOptions } from './http/reconciliation-router';
+export { findRun, listRuns } from './persistence/runs';
+export type { Discrepancy, ReconciliationRun, RunStatus, RunTrigger, RunWithDiscrepancies } from './persistence/runs';
+export { discrepancyKinds } from './domain/discrepancies';
+export type { DiscrepancyKind, FoundDiscrepancy } from './domain/discrepancies';
+export type { ShopifyOrderState, ShopifyProductState, ShopifyVariantStock } from './domain/shopify-state';
+export { ShopifyAdminReader, shopifyAdminApiVersion, shopifyReaderFactory } from './shopify/shopify-admin-reader';
+export type { ShopifyAdminReaderOptions } from './shopify/shopify-admin-reader';
+export { defaultLocalServiceUrls, httpLocalReadApi } from './local/local-read-api';
+export type { LocalReadApi, LocalServiceUrls } from './local/local-read-api';
+export { CreateReconciliation1764361000000 };
+
+/** The reconciler keeps no TypeORM entities: its tables are read and written with plain SQL. */
+export const reconciliationEntities = [];
+
+/** The reconciler's database: processed events (shared schema), outbox, audit log, runs. */
+export const reconciliationMigrations = [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, ...operationsMigrations, CreateReconciliation1764361000000];
+
+/** What repairs publish: their schemas are registered and their topics relayed. */
+export const reconciliationPublishes = [events.shopifyOrderCreated, events.shopifyOrderPaid, events.shopifyOrderCancelled, events.shopifyProductUpserted, events.shopifyInventoryLevelUpdated];
