@@ -175,6 +175,7 @@ unless --yes.`,
       if (!dryRun && !yes && !ask) throw new UsageError('nobody can confirm here: add --yes to apply, or --dry-run to see the plan');
       const outcome = await resetOffsets(
         {
+          kafka: context.kafka,
           admin: await context.admin(),
           database: await context.database(),
           http: context.http,

@@ -17,7 +17,7 @@ export type { PartitionRange, PartitionWatermarks, TopicRecord } from './kafka/t
 
 export { planOffsetReset, describeTarget } from './offsets/offset-plan';
 export type { OffsetResetPlan, PartitionResetPlan, ResetTarget } from './offsets/offset-plan';
-export { resetOffsets, offsetResetPlan, groupActivity, committedOffsets, waitUntilGroupEmpty, serviceOfGroup } from './offsets/offset-reset';
+export { resetOffsets, offsetResetPlan, groupActivity, committedOffsets, committedOffsetsReaching, waitUntilGroupEmpty, serviceOfGroup } from './offsets/offset-reset';
 export type { GroupActivity, OffsetResetDependencies, OffsetResetOutcome, OffsetResetRequest } from './offsets/offset-reset';
 
 export { deadLetterFrom, parsePosition, formatPosition, isDeadLetterTopic, redriveHeaders, bytesPreview, plainValue } from './deadletters/dead-letter';

@@ -11,3 +11,5 @@ export type { PrivatePostgres } from './private-postgres';
 export { readTopic } from './read-topic';
 export type { ReadRecord } from './read-topic';
 export { startShopifyAdminStandIn, type ShopifyAdminStandIn, type ShopifyAdminStandInOptions, type StandInBucket, type StandInLineItem, type StandInOrder, type StandInProduct, type StandInRefund, type StandInRequest, type StandInVariant } from './shopify-admin-stand-in';
+export { startTestServer } from './test-server';
+export type { TestServer } from './test-server';

@@ -1,16 +1,13 @@
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
-import { createLogger, createServiceHttp } from '@consign/service-runtime';
-import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
+import { createTemporaryDatabase, TemporaryDatabase, testEndpoints, startTestServer, TestServer } from '@consign/test-support';
 import { consignorEntities, consignorIdFor, consignorMigrations, createConsignorReadRouter, handleClerkUserEvent } from '../index';
 import { fixtureUser, tenants, userCreated, userDeleted, userUpdated } from '../testing/clerk-user-events';
 
 describe('consignor read API (real PostgreSQL)', () => {
   let database: TemporaryDatabase;
   let dataSource: DataSource;
-  let server: Server;
+  let server: TestServer;
   let base: string;
   const ada = consignorIdFor('dev-store', 'user_ada');
   const gone = consignorIdFor('dev-store', 'user_gone');
@@ -31,16 +28,12 @@ describe('consignor read API (real PostgreSQL)', () => {
     ];
     for (const event of sequence) await dataSource.transaction((manager) => handleClerkUserEvent(manager, event, tenants));
 
-    const http = createServiceHttp({ service: 'consignor-read-test', logger: createLogger('consignor-read-test', 'silent'), readiness: [] });
-    http.app.use(createConsignorReadRouter(dataSource));
-    http.finish();
-    server = http.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestServer('consignor-read-test', createConsignorReadRouter(dataSource));
+    base = server.base;
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     await dataSource?.destroy();
     await database?.drop();
   });

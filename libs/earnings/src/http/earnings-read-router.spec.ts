@@ -1,6 +1,4 @@
-import { AddressInfo } from 'node:net';
-import { Server } from 'node:http';
-import { createLogger, createServiceHttp } from '@consign/service-runtime';
+import { startTestServer, TestServer } from '@consign/test-support';
 import { ClientEarningsReport, ConsignorEarningsReport, createEarningsReadRouter, EarningsExceptionView, OrderEarningsReport } from '../index';
 import {
   EarningsTestDatabase,
@@ -16,7 +14,7 @@ import {
 
 describe('earnings read API (real PostgreSQL, real HTTP)', () => {
   let db: EarningsTestDatabase;
-  let server: Server;
+  let server: TestServer;
   let base: string;
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
@@ -46,16 +44,12 @@ describe('earnings read API (real PostgreSQL, real HTTP)', () => {
       await db.apply(event);
     }
 
-    const http = createServiceHttp({ service: 'earnings-test', logger: createLogger('earnings-test', 'silent'), readiness: [] });
-    http.app.use(createEarningsReadRouter(db.dataSource));
-    http.finish();
-    server = http.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestServer('earnings-test', createEarningsReadRouter(db.dataSource));
+    base = server.base;
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     await db?.close();
   });
 

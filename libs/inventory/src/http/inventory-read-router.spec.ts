@@ -1,12 +1,10 @@
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { createLogger, createServiceHttp } from '@consign/service-runtime';
+import { startTestServer, TestServer } from '@consign/test-support';
 import { applyInventoryLevel, cancelOrder, createInventoryReadRouter, recordOrderPlaced, syncProduct } from '../index';
 import { InventoryDatabase, openInventoryDatabase } from '../testing/inventory-database';
 import { levelUpdated, orderCancelled, orderCreated, productUpserted, tenantNamed } from '../testing/inventory-events';
 
 let db: InventoryDatabase;
-let server: Server;
+let server: TestServer;
 let baseUrl: string;
 const tenant = tenantNamed('read-api');
 
@@ -22,16 +20,12 @@ beforeAll(async () => {
   await db.apply((manager) => applyInventoryLevel(manager, levelUpdated(tenant.id, 'level-1', 'inv-v2', 1, '2026-01-04T00:00:00Z')));
   await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-7', 'o7', [{ id: 'l70', variantId: 'v4' }])));
 
-  const http = createServiceHttp({ service: 'inventory-test', logger: createLogger('inventory-test', 'silent'), readiness: [] });
-  http.app.use(createInventoryReadRouter(db.dataSource));
-  http.finish();
-  server = http.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startTestServer('inventory-test', createInventoryReadRouter(db.dataSource));
+  baseUrl = server.base;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await db?.drop();
 });
 

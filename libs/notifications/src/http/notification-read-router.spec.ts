@@ -1,7 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startTestServer, TestServer } from '@consign/test-support';
 import type { DataSource } from 'typeorm';
-import { createLogger, createServiceHttp } from '@consign/service-runtime';
 import { messageIdFor, notificationIdFor, type NotificationTemplate } from '../domain/notification-content';
 import { recordConsignorRegistered } from '../persistence/contacts';
 import { claimNotification, deferNotification, markNotificationFailed, markNotificationSent } from '../persistence/notification-log';
@@ -11,7 +9,7 @@ import { createNotificationReadRouter } from './notification-read-router';
 
 describe('notification read API (real PostgreSQL)', () => {
   let db: { dataSource: DataSource; close(): Promise<void> };
-  let server: Server;
+  let server: TestServer;
   let base: string;
 
   async function claim(eventId: string, consignorId: string, template: NotificationTemplate = 'item-sold'): Promise<string> {
@@ -53,16 +51,12 @@ describe('notification read API (real PostgreSQL)', () => {
       values: { itemTitle: 'Scarf' },
     });
 
-    const http = createServiceHttp({ service: 'notification-read-test', logger: createLogger('notification-read-test', 'silent'), readiness: [] });
-    http.app.use(createNotificationReadRouter(db.dataSource, { uncertainAfterMs: 5 * 60_000 }));
-    http.finish();
-    server = http.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestServer('notification-read-test', createNotificationReadRouter(db.dataSource, { uncertainAfterMs: 5 * 60_000 }));
+    base = server.base;
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     await db?.close();
   });
 

@@ -9,7 +9,8 @@ import { listOperatorActions } from '../audit/operator-actions';
 import { AdminClient } from '../http/admin-client';
 import { operationsSettings } from '../settings/operations-settings';
 import { createTopics, operationsTestDatabase, produce, randomName, startStandIn, testKafka } from '../testing/test-fixtures';
-import { committedOffsets, groupActivity, offsetResetPlan, resetOffsets } from './offset-reset';
+import { commitGroupOffsets } from '../kafka/group-offsets';
+import { committedOffsets, committedOffsetsReaching, groupActivity, offsetResetPlan, resetOffsets } from './offset-reset';
 
 const kafkaTool = join(__dirname, '../../../../infra/local/bin/kafka-tool');
 const base = Date.parse('2025-03-01T10:00:00.000Z');
@@ -46,7 +47,9 @@ describe('offset resets (real Kafka)', () => {
   async function groupAt(offsets: { p0: string; p1: string }): Promise<string> {
     const group = randomName('ops-test-group');
     groups.push(group);
-    await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: offsets.p0 }, { partition: 1, offset: offsets.p1 }] });
+    const partitions = [{ partition: 0, offset: offsets.p0 }, { partition: 1, offset: offsets.p1 }];
+    await commitGroupOffsets(kafka, group, topic, partitions);
+    await committedOffsetsReaching(admin, group, topic, partitions);
     return group;
   }
 
@@ -63,7 +66,7 @@ describe('offset resets (real Kafka)', () => {
   ])('%s gives what kafka-consumer-groups --reset-offsets gives', async (option, args, target, expected) => {
     const ours = await groupAt({ p0: '5', p1: '3' });
     const theirs = await groupAt({ p0: '5', p1: '3' });
-    const outcome = await resetOffsets({ admin, database: dataSource, http, actor: 'alice' }, { group: ours, topic, target });
+    const outcome = await resetOffsets({ kafka, admin, database: dataSource, http, actor: 'alice' }, { group: ours, topic, target });
     await promisify(execFile)(kafkaTool, ['consumer-groups', '--bootstrap-server', testEndpoints().kafkaBrokers[0], '--group', theirs, '--topic', topic, '--reset-offsets', option, ...args, '--execute'], { timeout: 60_000 });
     expect(await committed(ours)).toEqual(expected);
     expect(await committed(theirs)).toEqual(await committed(ours));
@@ -72,7 +75,7 @@ describe('offset resets (real Kafka)', () => {
 
   it('shows the plan in a dry run without changing anything, and audits it', async () => {
     const group = await groupAt({ p0: '5', p1: '3' });
-    const outcome = await resetOffsets({ admin, database: dataSource, http, actor: 'bob' }, { group, topic, target: { kind: 'earliest' }, dryRun: true });
+    const outcome = await resetOffsets({ kafka, admin, database: dataSource, http, actor: 'bob' }, { group, topic, target: { kind: 'earliest' }, dryRun: true });
     expect(outcome.applied).toBe(false);
     expect(outcome.plan.totalToReprocess).toBe(3 + 3);
     expect(outcome.plan.partitions.map((entry) => [entry.partition, entry.committed, entry.target, entry.toReprocess])).toEqual([
@@ -87,7 +90,7 @@ describe('offset resets (real Kafka)', () => {
 
   it('resets only the named partition for --to-offset --partition', async () => {
     const group = await groupAt({ p0: '5', p1: '3' });
-    await resetOffsets({ admin, database: dataSource, http, actor: 'alice' }, { group, topic, target: { kind: 'offset', offset: '1', partition: 1 } });
+    await resetOffsets({ kafka, admin, database: dataSource, http, actor: 'alice' }, { group, topic, target: { kind: 'offset', offset: '1', partition: 1 } });
     expect(await committed(group)).toEqual({ 0: '5', 1: '1', 2: null });
   });
 
@@ -109,7 +112,7 @@ describe('offset resets (real Kafka)', () => {
     });
 
     it('refuses, records the refusal and changes nothing', async () => {
-      await expect(resetOffsets({ admin, database: dataSource, http, actor: 'carol' }, { group, topic, target: { kind: 'earliest' } })).rejects.toThrow(/refused: group .* has 1 active member/);
+      await expect(resetOffsets({ kafka, admin, database: dataSource, http, actor: 'carol' }, { group, topic, target: { kind: 'earliest' } })).rejects.toThrow(/refused: group .* has 1 active member/);
       expect(await committed(group)).toEqual({ 0: '5', 1: '3', 2: null });
       const [row] = await listOperatorActions(dataSource, { actor: 'carol' });
       expect(row).toMatchObject({ action: 'offsets.reset', outcome: 'refused' });
@@ -118,13 +121,13 @@ describe('offset resets (real Kafka)', () => {
 
     it('with --wait, applies once the members have left', async () => {
       setTimeout(() => void consumer.disconnect(), 1000);
-      await resetOffsets({ admin, database: dataSource, http, actor: 'dave' }, { group, topic, target: { kind: 'earliest' }, waitSeconds: 20 });
+      await resetOffsets({ kafka, admin, database: dataSource, http, actor: 'dave' }, { group, topic, target: { kind: 'earliest' }, waitSeconds: 20 });
       expect(await committed(group)).toEqual({ 0: '2', 1: '0', 2: '0' });
       expect((await listOperatorActions(dataSource, { actor: 'dave' }))[0].outcome).toBe('succeeded');
     });
 
     it('with --wait, refuses when they stay', async () => {
-      await expect(resetOffsets({ admin, database: dataSource, http, actor: 'erin' }, { group, topic, target: { kind: 'earliest' }, waitSeconds: 1 })).rejects.toThrow(/still after 1s/);
+      await expect(resetOffsets({ kafka, admin, database: dataSource, http, actor: 'erin' }, { group, topic, target: { kind: 'earliest' }, waitSeconds: 1 })).rejects.toThrow(/still after 1s/);
       expect((await listOperatorActions(dataSource, { actor: 'erin' }))[0].outcome).toBe('refused');
     });
 
@@ -135,7 +138,7 @@ describe('offset resets (real Kafka)', () => {
       });
       try {
         const client = new AdminClient({ ...operationsSettings({}).serviceUrls, 'earnings-service': service.url }, 'dev-admin-key');
-        const outcome = await resetOffsets({ admin, database: dataSource, http: client, actor: 'frank' }, { group, topic, target: { kind: 'offset', offset: '3' }, stopMembersOf: 'earnings-service' });
+        const outcome = await resetOffsets({ kafka, admin, database: dataSource, http: client, actor: 'frank' }, { group, topic, target: { kind: 'offset', offset: '3' }, stopMembersOf: 'earnings-service' });
         expect(outcome.stoppedService).toBe('earnings-service');
         expect(service.requests.map((request) => request.path)).toEqual(['/admin/consumer/stop', '/admin/consumer/start']);
         expect(service.requests[0].headers.authorization).toBe('Bearer dev-admin-key');

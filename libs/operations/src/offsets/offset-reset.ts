@@ -1,8 +1,10 @@
-import { Admin } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PlatformError } from '@consign/errors';
 import { audited, recordOperatorAction } from '../audit/operator-actions';
 import { AdminClient } from '../http/admin-client';
+import { withCoordinatorRetry } from '../kafka/coordinator-retry';
+import { commitGroupOffsets } from '../kafka/group-offsets';
 import { topicWatermarks } from '../kafka/topic-reader';
 import { isPlatformService, PlatformService } from '../settings/operations-settings';
 import { OffsetResetPlan, planOffsetReset, ResetTarget } from './offset-plan';
@@ -13,14 +15,30 @@ export interface GroupActivity {
 }
 
 export async function groupActivity(admin: Admin, group: string): Promise<GroupActivity> {
-  const { groups } = await admin.describeGroups([group]);
+  const { groups } = await withCoordinatorRetry(() => admin.describeGroups([group]));
   const described = groups[0];
   return { state: described?.state ?? 'Dead', members: (described?.members ?? []).map(({ memberId, clientId, clientHost }) => ({ memberId, clientId, clientHost })) };
 }
 
 export async function committedOffsets(admin: Admin, group: string, topic: string): Promise<Map<number, string | null>> {
-  const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  const [entry] = await withCoordinatorRetry(() => admin.fetchOffsets({ groupId: group, topics: [topic] }));
   return new Map((entry?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset) < 0n ? null : offset]));
+}
+
+/**
+ * The committed offsets once they show the given ones: what the reset reports is read back from
+ * the coordinator, not assumed.
+ */
+export async function committedOffsetsReaching(admin: Admin, group: string, topic: string, expected: Array<{ partition: number; offset: string }>, timeoutMs = 15_000): Promise<Map<number, string | null>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const committed = await committedOffsets(admin, group, topic);
+    if (expected.every(({ partition, offset }) => committed.get(partition) === offset)) return committed;
+    if (Date.now() >= deadline) {
+      throw new PlatformError(`group ${group} does not show the new offsets on ${topic} after ${timeoutMs} ms`, { code: 'operations.offsets_not_committed', category: 'transient' });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** What a reset would do now, from the group's committed offsets and the topic's log. */
@@ -56,6 +74,7 @@ export interface OffsetResetRequest {
 }
 
 export interface OffsetResetDependencies {
+  kafka: Kafka;
   admin: Admin;
   database: DataSource;
   http: AdminClient;
@@ -116,8 +135,9 @@ export async function resetOffsets(deps: OffsetResetDependencies, request: Offse
       }
       // Planned again now that nobody consumes: the committed offsets may have moved while members left.
       const plan = await offsetResetPlan(deps.admin, request);
-      await deps.admin.setOffsets({ groupId: request.group, topic: request.topic, partitions: plan.partitions.map(({ partition, target }) => ({ partition, offset: target })) });
-      const after = await committedOffsets(deps.admin, request.group, request.topic);
+      const targets = plan.partitions.map(({ partition, target }) => ({ partition, offset: target }));
+      await withCoordinatorRetry(() => commitGroupOffsets(deps.kafka, request.group, request.topic, targets));
+      const after = await committedOffsetsReaching(deps.admin, request.group, request.topic, targets);
       const committedAfter = Object.fromEntries(plan.partitions.map(({ partition }) => [String(partition), after.get(partition) ?? null]));
       return { plan, applied: true, committedAfter, ...(stoppedService ? { stoppedService } : {}) };
     } finally {

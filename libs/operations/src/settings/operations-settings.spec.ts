@@ -13,6 +13,7 @@ describe('operationsSettings', () => {
         'earnings-service': 'http://127.0.0.1:3002',
         'consignor-service': 'http://127.0.0.1:3003',
         'notification-service': 'http://127.0.0.1:3004',
+        reconciler: 'http://127.0.0.1:3005',
       },
     });
   });

@@ -5,6 +5,7 @@ import { DeadLetter, deadLetterFrom, RecordPosition } from '../deadletters/dead-
 import { AdminClient } from '../http/admin-client';
 import { PartitionRange, readerGroupPrefix, readRanges, recordCount, topicWatermarks } from '../kafka/topic-reader';
 import { ProgressFactory } from '../progress/progress';
+import { withCoordinatorRetry } from '../kafka/coordinator-retry';
 
 /** A delivery as the gateway's admin API reports it (`GET /admin/deliveries/:id`). */
 export interface GatewayDelivery {
@@ -57,7 +58,7 @@ export async function consumerGroupsOf(admin: Admin, topic: string): Promise<Map
   const ids = groups.filter((group) => group.protocolType === 'consumer' && !group.groupId.startsWith(readerGroupPrefix)).map((group) => group.groupId);
   const subscribed = new Set<string>();
   if (ids.length > 0) {
-    for (const described of (await admin.describeGroups(ids)).groups) {
+    for (const described of (await withCoordinatorRetry(() => admin.describeGroups(ids))).groups) {
       for (const member of described.members) {
         const metadata = member.memberMetadata.length > 0 ? AssignerProtocol.MemberMetadata.decode(member.memberMetadata) : null;
         if (metadata?.topics.includes(topic)) subscribed.add(described.groupId);
@@ -66,7 +67,7 @@ export async function consumerGroupsOf(admin: Admin, topic: string): Promise<Map
   }
   const result = new Map<string, Map<number, string | null>>();
   for (const groupId of ids.sort()) {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const [entry] = await withCoordinatorRetry(() => admin.fetchOffsets({ groupId, topics: [topic] }));
     const committed = new Map((entry?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset) < 0n ? null : offset]));
     if (subscribed.has(groupId) || [...committed.values()].some((offset) => offset !== null)) result.set(groupId, committed);
   }
