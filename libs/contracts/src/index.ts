@@ -6,3 +6,5 @@ export { events, subjectOf, subjectCompatibility } from './events';
 export type { EventDefinition, AnyEventDefinition, PlatformEvent } from './events';
 export { deterministicEventId, derivedMetadata } from './event-id';
 export type { DerivedMetadataOptions } from './event-id';
+export { currencyDigits, parseMinorUnits } from './minor-units';
+export type { MinorUnitsProblem } from './minor-units';

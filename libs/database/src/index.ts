@@ -2,3 +2,4 @@ export { createServiceDataSource, migrateDatabase, runMigrationCommand, checkDat
 export type { ServiceDatabaseOptions } from './data-source';
 export { applyOnce, CreateProcessedEvents1764355100000 } from './processed-events';
 export type { EventPosition } from './processed-events';
+export { isoTimeSql } from './iso-time';

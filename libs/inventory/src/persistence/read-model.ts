@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { isoTimeSql } from '@consign/database';
 import { ItemStatus } from '../domain/item-status';
 import { LineOwnership } from '../domain/order-lines';
 import { MovementCause } from './items';
@@ -75,10 +76,6 @@ export interface ReconciliationView {
   recordedAt: string;
 }
 
-/** A timestamp as JSON shows dates (toISOString), whatever the session's time zone. */
-function isoTime(column: string): string {
-  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
 
 const itemViewColumns = `variant_id AS "variantId", product_id AS "productId", inventory_item_id AS "inventoryItemId", sku,
   product_title AS "productTitle", variant_title AS "variantTitle", consignor_id AS "consignorId",
@@ -99,7 +96,7 @@ export async function itemWithMovements(dataSource: DataSource, tenantId: string
   if (item === undefined) return undefined;
   const movements: MovementView[] = await dataSource.query(
     `SELECT cause, source_event_id AS "sourceEventId", order_id AS "orderId", line_item_id AS "lineItemId", delta,
-       quantity_after AS "quantityAfter", ${isoTime('occurred_at')} AS "occurredAt", ${isoTime('recorded_at')} AS "recordedAt"
+       quantity_after AS "quantityAfter", ${isoTimeSql('occurred_at')} AS "occurredAt", ${isoTimeSql('recorded_at')} AS "recordedAt"
      FROM item_movements WHERE tenant_id = $1 AND variant_id = $2
      ORDER BY occurred_at, id`,
     [tenantId, variantId],
@@ -109,13 +106,13 @@ export async function itemWithMovements(dataSource: DataSource, tenantId: string
 
 export async function orderState(dataSource: DataSource, tenantId: string, orderId: string): Promise<OrderView | undefined> {
   const [order]: Array<Omit<OrderView, 'lines' | 'heldCancellations' | 'totalMinor'> & { totalMinor: string }> = await dataSource.query(
-    `SELECT order_id AS "orderId", state, order_name AS "orderName", ${isoTime('placed_at')} AS "placedAt", total_minor::text AS "totalMinor",
-       currency, ${isoTime('cancelled_at')} AS "cancelledAt", cancel_reason AS "cancelReason"
+    `SELECT order_id AS "orderId", state, order_name AS "orderName", ${isoTimeSql('placed_at')} AS "placedAt", total_minor::text AS "totalMinor",
+       currency, ${isoTimeSql('cancelled_at')} AS "cancelledAt", cancel_reason AS "cancelReason"
      FROM orders WHERE tenant_id = $1 AND order_id = $2`,
     [tenantId, orderId],
   );
   const heldCancellations: OrderView['heldCancellations'] = await dataSource.query(
-    `SELECT event_id AS "eventId", ${isoTime('held_at')} AS "heldAt", ${isoTime('escalated_at')} AS "escalatedAt"
+    `SELECT event_id AS "eventId", ${isoTimeSql('held_at')} AS "heldAt", ${isoTimeSql('escalated_at')} AS "escalatedAt"
      FROM held_cancellations WHERE tenant_id = $1 AND order_id = $2 ORDER BY occurred_at, event_id`,
     [tenantId, orderId],
   );
@@ -136,7 +133,7 @@ export async function orderState(dataSource: DataSource, tenantId: string, order
 
 export async function productWithItems(dataSource: DataSource, tenantId: string, productId: string): Promise<ProductView | undefined> {
   const [product]: Array<Omit<ProductView, 'items'>> = await dataSource.query(
-    `SELECT product_id AS "productId", title, status, consignor_id AS "consignorId", ${isoTime('version_at')} AS "versionAt"
+    `SELECT product_id AS "productId", title, status, consignor_id AS "consignorId", ${isoTimeSql('version_at')} AS "versionAt"
      FROM products WHERE tenant_id = $1 AND product_id = $2`,
     [tenantId, productId],
   );
@@ -152,7 +149,7 @@ export async function productWithItems(dataSource: DataSource, tenantId: string,
 export async function openReconciliationRecords(dataSource: DataSource, tenantId: string, kind: ReconciliationKind | undefined): Promise<ReconciliationView[]> {
   return dataSource.query(
     `SELECT kind, source_event_id AS "sourceEventId", subject_id AS "subjectId", order_id AS "orderId", detail,
-       ${isoTime('recorded_at')} AS "recordedAt"
+       ${isoTimeSql('recorded_at')} AS "recordedAt"
      FROM reconciliation_records
      WHERE tenant_id = $1 AND resolved_at IS NULL AND ($2::text IS NULL OR kind = $2)
      ORDER BY recorded_at, kind, source_event_id, subject_id`,

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { isoTimeSql } from '@consign/database';
 import { discrepancyIdOf, DiscrepancyKind, discrepancyKinds, FoundDiscrepancy } from '../domain/discrepancies';
 
 export type RunTrigger = 'schedule' | 'cli' | 'http';
@@ -32,15 +33,12 @@ export interface RunWithDiscrepancies extends ReconciliationRun {
 
 type Target = DataSource | EntityManager;
 
-function isoTime(column: string): string {
-  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
 
-const runColumns = `id, tenant_id AS "tenantId", ${isoTime('window_from')} AS "windowFrom", ${isoTime('window_to')} AS "windowTo",
-  ${isoTime('started_at')} AS "startedAt", ${isoTime('finished_at')} AS "finishedAt", status, error, counts, trigger, actor`;
+const runColumns = `id, tenant_id AS "tenantId", ${isoTimeSql('window_from')} AS "windowFrom", ${isoTimeSql('window_to')} AS "windowTo",
+  ${isoTimeSql('started_at')} AS "startedAt", ${isoTimeSql('finished_at')} AS "finishedAt", status, error, counts, trigger, actor`;
 
 const discrepancyColumns = `id, run_id AS "runId", kind, subject_id AS "subjectId", shopify_value AS "shopifyValue", local_value AS "localValue",
-  repairable, not_repairable_reason AS "notRepairableReason", ${isoTime('repaired_at')} AS "repairedAt", repair_event_ids AS "repairEventIds"`;
+  repairable, not_repairable_reason AS "notRepairableReason", ${isoTimeSql('repaired_at')} AS "repairedAt", repair_event_ids AS "repairEventIds"`;
 
 export function emptyCounts(): Record<DiscrepancyKind, number> {
   return Object.fromEntries(discrepancyKinds.map((kind) => [kind, 0])) as Record<DiscrepancyKind, number>;
