@@ -8,12 +8,12 @@ async function main(): Promise<void> {
     schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl),
   });
   const report = await provisionPlatform(createKafka({ clientId: 'provision', brokers: config.kafkaBrokers }), new EventCodec(config.schemaRegistryUrl));
-  const json = { createdTopics: report.created, existingTopics: report.existing, schemaIds: Object.fromEntries(report.schemas) };
+  const json = { createdTopics: report.created, existingTopics: report.existing, reconfiguredTopics: report.reconfigured, schemaIds: Object.fromEntries(report.schemas) };
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify(json, null, 2));
     return;
   }
-  console.log(`topics created: ${report.created.join(', ') || 'none'}; already there: ${report.existing.join(', ') || 'none'}`);
+  console.log(`topics created: ${report.created.join(', ') || 'none'}; already there: ${report.existing.join(', ') || 'none'}; settings updated: ${report.reconfigured.join(', ') || 'none'}`);
   for (const [eventType, id] of report.schemas) console.log(`schema ${eventType}: registry id ${id}`);
 }
 

@@ -1,4 +1,5 @@
 import { ConfigError } from '@consign/config';
+import { maxRecordBytes } from '@consign/contracts';
 import { loadGatewayConfig } from './config';
 
 describe('gateway configuration', () => {
@@ -22,5 +23,10 @@ describe('gateway configuration', () => {
         'ADMIN_API_KEY_HASHES: is required: a comma-separated list',
       ]);
     }
+  });
+
+  it('refuses a body limit whose archive would not fit in one Kafka record', () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: 'development', WEBHOOK_BODY_LIMIT_BYTES: String(maxRecordBytes) })).toThrow(/WEBHOOK_BODY_LIMIT_BYTES/);
+    expect(loadGatewayConfig({ NODE_ENV: 'development', WEBHOOK_BODY_LIMIT_BYTES: String(2 * 1024 * 1024) }).bodyLimitBytes).toBe(2 * 1024 * 1024);
   });
 });

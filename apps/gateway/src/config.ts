@@ -1,4 +1,5 @@
 import { databaseUrlDefault, durationMs, integer, list, loadConfig, platformDefaults, port, setting, url } from '@consign/config';
+import { maxRecordBytes } from '@consign/contracts';
 import { tenantsSetting } from '@consign/tenants';
 import { adminApiKeyHashesSetting } from '@consign/service-runtime';
 import { parseCidrList } from '@consign/webhook-gateway';
@@ -11,7 +12,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
       schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
       databaseUrl: url('GATEWAY_DATABASE_URL', databaseUrlDefault('gateway'), ['postgres', 'postgresql']),
       tenants: tenantsSetting(env.NODE_ENV),
-      bodyLimitBytes: integer('WEBHOOK_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: 20 * 1024 * 1024 }),
+      // The raw archive carries the whole body: it must fit in one Kafka record, with room for the delivery's headers.
+      bodyLimitBytes: integer('WEBHOOK_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: maxRecordBytes - 256 * 1024 }),
       trustedProxyCount: integer('GATEWAY_TRUSTED_PROXIES', 0, { min: 0, max: 10 }),
       shopifyAllowlist: setting('SHOPIFY_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),
       clerkAllowlist: setting('CLERK_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),

@@ -122,7 +122,7 @@ function provisionUntilDone(kafka: Kafka, logger: Logger): { stop(): Promise<voi
     for (let attempt = 1; !stopped; attempt += 1) {
       try {
         const report = await provisionTopics(kafka, Object.values(topics));
-        logger.info({ createdTopics: report.created }, 'topics provisioned');
+        logger.info({ createdTopics: report.created, reconfiguredTopics: report.reconfigured }, 'topics provisioned');
         return;
       } catch (error) {
         logger.warn({ attempt, err: (error as Error).message }, 'Kafka unreachable; topics will be provisioned when it answers');

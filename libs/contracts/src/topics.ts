@@ -9,6 +9,13 @@ export interface TopicDefinition {
 }
 
 /**
+ * The largest record any topic takes: Kafka's `max.message.bytes`, set on every topic when it is
+ * provisioned (the broker's default, about 1 MB, is below what a webhook archive can carry).
+ * Producers keep their requests below it and consumers fetch at least this much per partition.
+ */
+export const maxRecordBytes = 4 * 1024 * 1024;
+
+/**
  * The topic catalogue: the only place topic names, partition counts, keys and retention are set.
  * Provisioning creates exactly these; producers and consumers refer to them by property.
  */

@@ -1,6 +1,6 @@
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { deadLetterTopic, TopicDefinition } from '@consign/contracts';
+import { deadLetterTopic, maxRecordBytes, TopicDefinition } from '@consign/contracts';
 import { PlatformError, toPlatformError } from '@consign/errors';
 import { ConsumerMetrics } from './consumer-metrics';
 import { EventCodec } from './event-codec';
@@ -80,7 +80,13 @@ export class ConsumerRunner<TValue> {
   private stopping = false;
 
   constructor(private readonly kafka: Kafka, private readonly codec: EventCodec, private readonly options: ConsumerRunnerOptions<TValue>) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, sessionTimeout: options.sessionTimeoutMs ?? 30_000, heartbeatInterval: 3000 });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: maxRecordBytes,
+    });
     this.retry = options.retry ?? defaultRetryPolicy;
     this.deadLetters = deadLetterTopic(options.groupId);
   }

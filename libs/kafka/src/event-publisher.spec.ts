@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
-import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
+import { events, maxRecordBytes, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { readTopic, sampleOrderCreated, testEndpoints } from '@consign/test-support';
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from './index';
 
@@ -14,8 +14,8 @@ describe('EventPublisher (real Kafka)', () => {
   const codec = new EventCodec(endpoints.schemaRegistryUrl);
 
   beforeAll(async () => {
-    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [topic.name], existing: [] });
-    publisher = new EventPublisher(kafka, codec, { lingerMs: 5 });
+    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [topic.name], existing: [], reconfigured: [] });
+    publisher = new EventPublisher(kafka, codec);
     await publisher.connect();
   });
 
@@ -27,8 +27,12 @@ describe('EventPublisher (real Kafka)', () => {
     await admin.disconnect();
   });
 
-  it('provisioning twice changes nothing', async () => {
-    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [], existing: [topic.name] });
+  it('provisioning twice changes nothing; a changed retention is brought to the catalogue\'s value', async () => {
+    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [], existing: [topic.name], reconfigured: [] });
+    const longer = { ...topic, retentionMs: 2 * topic.retentionMs };
+    expect(await provisionTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], reconfigured: [topic.name] });
+    expect(await provisionTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], reconfigured: [] });
+    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [], existing: [topic.name], reconfigured: [topic.name] });
   });
 
   it('batches concurrent publishes and reports each record\'s exact partition and offset', async () => {
@@ -46,6 +50,33 @@ describe('EventPublisher (real Kafka)', () => {
     expect(sameKey[1].partition).toBe(sameKey[0].partition);
     expect(BigInt(sameKey[1].offset)).toBe(BigInt(sameKey[0].offset) + 1n);
   });
+
+  it('publishes a group in one request, in order, even while other publishes are queued', async () => {
+    const others = Array.from({ length: 30 }, (_, index) => publisher.publishRaw(topic, { key: 'group-key', value: `other ${index}` }));
+    const group = await publisher.publishAll(
+      Array.from({ length: 5 }, (_, index) => ({ topic, record: { key: 'group-key', value: `grouped ${index}` } })),
+    );
+    await Promise.all(others);
+    const offsets = group.map((record) => BigInt(record.offset));
+    expect(new Set(group.map((record) => record.partition)).size).toBe(1);
+    expect(offsets).toEqual(offsets.map((_, index) => offsets[0] + BigInt(index)));
+  });
+
+  it('takes records up to the platform\'s record size limit, and bursts to one partition far beyond the broker\'s default request limit', async () => {
+    const large = await publisher.publishRaw(topic, { key: 'large', value: Buffer.alloc(maxRecordBytes - 64 * 1024, 7) });
+    expect(BigInt(large.offset)).toBeGreaterThanOrEqual(0n);
+    const webhookSized = Buffer.alloc(30_000, 1);
+    const burst = await Promise.all(Array.from({ length: 400 }, () => publisher.publishRaw(topic, { key: 'one partition', value: webhookSized })));
+    expect(new Set(burst.map((record) => record.partition)).size).toBe(1);
+    expect(new Set(burst.map((record) => record.offset)).size).toBe(400);
+  }, 60_000);
+
+  it('fails a batch it cannot deliver within its bounded retries, and publishes the next one', async () => {
+    const missing: TopicDefinition = { ...topic, name: `test.publisher.missing.${randomUUID()}` };
+    await expect(publisher.publishRaw(missing, { key: 'k', value: 'lost' })).rejects.toMatchObject({ code: 'kafka.publish_failed', category: 'dependency' });
+    const after = await publisher.publishRaw(topic, { key: 'after-failure', value: 'delivered' });
+    expect(BigInt(after.offset)).toBeGreaterThanOrEqual(0n);
+  }, 60_000);
 
   it('encodes events in the Confluent wire format with the registered schema id', async () => {
     const ids = await codec.register([events.shopifyOrderCreated]);

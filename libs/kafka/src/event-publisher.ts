@@ -1,6 +1,7 @@
 import { context, propagation } from '@opentelemetry/api';
 import { CompressionTypes, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
-import { EventDefinition, TopicDefinition } from '@consign/contracts';
+import { RequestBatcher } from '@consign/batching';
+import { EventDefinition, maxRecordBytes, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { EventCodec } from './event-codec';
 
@@ -26,13 +27,10 @@ export interface RawRecord {
 interface Pending {
   topic: string;
   message: Message & { partition: number };
-  resolve: (record: PublishedRecord) => void;
-  reject: (error: unknown) => void;
 }
 
 export interface EventPublisherOptions {
-  /** How long a send may wait for others to join its batch. */
-  lingerMs?: number;
+  /** Most publish calls (single records or groups) in one produce request. */
   maxBatchSize?: number;
 }
 
@@ -40,28 +38,39 @@ export interface EventPublisherOptions {
  * Idempotent, acks=all producer. kafkajs sends each `send()` as its own request, so concurrent
  * publishes are gathered here into one `sendBatch`; every publish resolves only once the broker has
  * acknowledged the batch that carried it.
+ *
+ * One batch is in flight at a time, and what arrives meanwhile leaves as the next batch: kafkajs'
+ * idempotent producer loses track of its sequence numbers when concurrent requests are retried
+ * (the broker then refuses every later batch as out of order, seen here under load). A failed batch
+ * retires its producer; the next batch starts a new one, with a new producer id.
  */
 export class EventPublisher {
-  private readonly producer: Producer;
-  private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight = new Set<Promise<void>>();
-  private readonly lingerMs: number;
-  private readonly maxBatchSize: number;
+  private producer: Producer;
+  private connection: Promise<void> | undefined;
+  private readonly batches: RequestBatcher<Pending[], PublishedRecord[]>;
   private readonly partitionFor = Partitioners.DefaultPartitioner();
 
-  constructor(kafka: Kafka, private readonly codec: EventCodec, options: EventPublisherOptions = {}) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 5,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+  constructor(private readonly kafka: Kafka, private readonly codec: EventCodec, options: EventPublisherOptions = {}) {
+    this.producer = this.newProducer();
+    this.batches = new RequestBatcher((groups) => this.sendBatch(groups), {
+      maxInFlight: 1,
+      maxBatchSize: options.maxBatchSize ?? 250,
+      // Half the broker's record limit, which applies to each partition's part of a request.
+      maxBatchWeight: maxRecordBytes / 2,
+      weigh: (group) => group.reduce((bytes, pending) => bytes + byteLength(pending.message.value) + byteLength(pending.message.key), 0),
     });
-    this.lingerMs = options.lingerMs ?? 2;
-    this.maxBatchSize = options.maxBatchSize ?? 500;
   }
 
-  private connection: Promise<void> | undefined;
+  private newProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded, so that a batch fails (and its callers fall back) instead of retrying for ever.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+  }
 
   /**
    * Connects now; a publish also connects on demand, so a service can start, and keep answering,
@@ -88,54 +97,70 @@ export class EventPublisher {
    * The partition is chosen here, with Kafka's default key hash over the catalogue's partition
    * count, so that each publish can report exactly where its record landed.
    */
-  publishRaw(topic: TopicDefinition, record: RawRecord): Promise<PublishedRecord> {
+  async publishRaw(topic: TopicDefinition, record: RawRecord): Promise<PublishedRecord> {
+    const [published] = await this.publishAll([{ topic, record }]);
+    return published;
+  }
+
+  /**
+   * Publishes records together, in the same produce request and in the given order: they are
+   * appended together or not at all (per partition), and never behind a later publish.
+   */
+  publishAll(records: Array<{ topic: TopicDefinition; record: RawRecord }>): Promise<PublishedRecord[]> {
+    return this.batches.submit(records.map(({ topic, record }) => ({ topic: topic.name, message: { ...record, partition: this.partitionOf(topic, record) } })));
+  }
+
+  private partitionOf(topic: TopicDefinition, record: RawRecord): number {
     const partitionMetadata = Array.from({ length: topic.partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
-    const partition = this.partitionFor({ topic: topic.name, partitionMetadata, message: record });
-    return new Promise((resolve, reject) => {
-      this.queue.push({ topic: topic.name, message: { ...record, partition }, resolve, reject });
-      if (this.queue.length >= this.maxBatchSize) this.flushQueue();
-      else this.timer ??= setTimeout(() => this.flushQueue(), this.lingerMs);
-    });
+    return this.partitionFor({ topic: topic.name, partitionMetadata, message: record });
   }
 
-  private flushQueue(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    const sending = this.sendBatch(batch).finally(() => this.inFlight.delete(sending));
-    this.inFlight.add(sending);
-  }
-
-  private async sendBatch(batch: Pending[]): Promise<void> {
+  private async sendBatch(groups: Pending[][]): Promise<PublishedRecord[][]> {
+    const batch = groups.flat();
     const byTopic = new Map<string, Pending[]>();
-    for (const pending of batch) byTopic.set(pending.topic, [...(byTopic.get(pending.topic) ?? []), pending]);
+    for (const pending of batch) {
+      const items = byTopic.get(pending.topic);
+      if (items) items.push(pending);
+      else byTopic.set(pending.topic, [pending]);
+    }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, items]) => ({ topic, messages: items.map((item) => item.message) }));
     try {
       await this.connect();
       const results = await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
-      for (const [topic, items] of byTopic) assignOffsets(topic, items, results);
+      const published = new Map<Pending, PublishedRecord>();
+      for (const [topic, items] of byTopic) assignOffsets(topic, items, results, published);
+      return groups.map((group) => group.map((pending) => published.get(pending) as PublishedRecord));
     } catch (error) {
-      const failure = new PlatformError(`Kafka did not acknowledge the publish: ${(error as Error).message}`, {
+      this.retireProducer();
+      throw new PlatformError(`Kafka did not acknowledge the publish: ${(error as Error).message}`, {
         code: 'kafka.publish_failed',
         category: 'dependency',
         cause: error,
       });
-      for (const pending of batch) pending.reject(failure);
     }
   }
 
+  private retireProducer(): void {
+    const retired = this.producer;
+    this.producer = this.newProducer();
+    this.connection = undefined;
+    retired.disconnect().catch(() => undefined);
+  }
+
   /** Sends whatever is queued and waits for every outstanding acknowledgement. */
-  async flush(): Promise<void> {
-    this.flushQueue();
-    await Promise.allSettled([...this.inFlight]);
+  flush(): Promise<void> {
+    return this.batches.drain();
   }
 
   async disconnect(): Promise<void> {
     await this.flush();
     await this.producer.disconnect();
   }
+}
+
+function byteLength(value: Buffer | string | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
 
 /** The event type, and the active W3C trace context (traceparent, tracestate) so consumers continue the trace. */
@@ -149,13 +174,18 @@ export function eventHeaders(eventType: string, extra: Record<string, string> = 
  * The broker answers per partition with the base offset of what it appended, in queue order, so
  * each record's offset follows from its position within its partition.
  */
-function assignOffsets(topic: string, items: Pending[], results: Array<{ topicName: string; partition: number; baseOffset?: string }>): void {
+function assignOffsets(
+  topic: string,
+  items: Pending[],
+  results: Array<{ topicName: string; partition: number; baseOffset?: string }>,
+  published: Map<Pending, PublishedRecord>,
+): void {
   const nextOffset = new Map(
     results.filter((result) => result.topicName === topic).map((result) => [result.partition, BigInt(result.baseOffset ?? '-1')]),
   );
   for (const item of items) {
     const offset = nextOffset.get(item.message.partition) ?? -1n;
     nextOffset.set(item.message.partition, offset + 1n);
-    item.resolve({ topic, partition: item.message.partition, offset: offset.toString() });
+    published.set(item, { topic, partition: item.message.partition, offset: offset.toString() });
   }
 }

@@ -1,15 +1,25 @@
-import { Kafka } from 'kafkajs';
-import { events, TopicDefinition, topics } from '@consign/contracts';
+import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
+import { events, maxRecordBytes, TopicDefinition, topics } from '@consign/contracts';
 import { EventCodec } from './event-codec';
 
 export interface ProvisionReport {
   created: string[];
   existing: string[];
+  /** Existing topics whose retention or record size limit was brought to the catalogue's. */
+  reconfigured: string[];
+}
+
+function topicConfig(definition: TopicDefinition): Array<{ name: string; value: string }> {
+  return [
+    { name: 'retention.ms', value: String(definition.retentionMs) },
+    { name: 'max.message.bytes', value: String(maxRecordBytes) },
+  ];
 }
 
 /**
- * Creates the catalogue's topics that do not exist yet; existing topics are left as they are, so
- * running it on every start-up is harmless.
+ * Creates the catalogue's topics that do not exist yet and brings the settings the catalogue owns
+ * (retention, record size limit) of existing ones to its values; partitions are never changed, as
+ * that would move keys. Running it on every start-up is harmless.
  */
 export async function provisionTopics(kafka: Kafka, definitions: TopicDefinition[]): Promise<ProvisionReport> {
   const admin = kafka.admin();
@@ -24,17 +34,37 @@ export async function provisionTopics(kafka: Kafka, definitions: TopicDefinition
           topic: definition.name,
           numPartitions: definition.partitions,
           replicationFactor: -1,
-          configEntries: [{ name: 'retention.ms', value: String(definition.retentionMs) }],
+          configEntries: topicConfig(definition),
         })),
       });
     }
+    const present = definitions.filter((definition) => existing.has(definition.name));
     return {
       created: missing.map((definition) => definition.name),
-      existing: definitions.filter((definition) => existing.has(definition.name)).map((definition) => definition.name),
+      existing: present.map((definition) => definition.name),
+      reconfigured: await reconfigure(admin, present),
     };
   } finally {
     await admin.disconnect();
   }
+}
+
+async function reconfigure(admin: Admin, definitions: TopicDefinition[]): Promise<string[]> {
+  if (definitions.length === 0) return [];
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: definitions.map((definition) => ({ type: ConfigResourceTypes.TOPIC, name: definition.name, configNames: topicConfig(definition).map((entry) => entry.name) })),
+  });
+  const current = new Map(described.resources.map((resource) => [resource.resourceName, new Map(resource.configEntries.map((entry) => [entry.configName, entry.configValue]))]));
+  const outdated = definitions.filter((definition) => topicConfig(definition).some((entry) => current.get(definition.name)?.get(entry.name) !== entry.value));
+  if (outdated.length > 0) {
+    // A full replacement of the topic's overrides: the catalogue's settings are the only ones the platform sets.
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: outdated.map((definition) => ({ type: ConfigResourceTypes.TOPIC, name: definition.name, configEntries: topicConfig(definition) })),
+    });
+  }
+  return outdated.map((definition) => definition.name);
 }
 
 /** Topics of the whole catalogue and every event schema (with its compatibility rule): what start-up and `npm run provision` ensure. */

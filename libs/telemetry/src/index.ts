@@ -1,2 +1,2 @@
 export { startTelemetry } from './telemetry';
-export type { Telemetry } from './telemetry';
+export type { Telemetry, TelemetryOptions } from './telemetry';

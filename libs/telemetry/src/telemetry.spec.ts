@@ -20,10 +20,10 @@ async function startReceiver(): Promise<{ server: Server; url: string; bodies: s
 
 const emitter = join(__dirname, 'testing/emit-span.ts');
 
-function emitted(output: string): { exporting: boolean; traceId: string } {
+function emitted(output: string): { exporting: boolean; traceId: string; instrumentations?: string } {
   const line = output.split('\n').find((candidate) => candidate.startsWith('{"exporting"'));
   if (!line) throw new Error(`no result line in:\n${output}`);
-  return JSON.parse(line) as { exporting: boolean; traceId: string };
+  return JSON.parse(line) as { exporting: boolean; traceId: string; instrumentations?: string };
 }
 
 describe('startTelemetry (in its own process)', () => {
@@ -45,7 +45,12 @@ describe('startTelemetry (in its own process)', () => {
 
   it('still creates real trace ids without an endpoint, so context propagates, and exports nothing', async () => {
     const output = await runToCompletion(emitter, [], { NODE_OPTIONS: '--import tsx', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' });
-    expect(emitted(output)).toMatchObject({ exporting: false, traceId: expect.stringMatching(/^(?!0{32})[0-9a-f]{32}$/) });
+    expect(emitted(output)).toMatchObject({ exporting: false, traceId: expect.stringMatching(/^(?!0{32})[0-9a-f]{32}$/), instrumentations: 'http,express,pg,pino' });
+  });
+
+  it('enables only the instrumentations a service asks for', async () => {
+    const output = await runToCompletion(emitter, ['telemetry-test', 'http,pg,pino'], { NODE_OPTIONS: '--import tsx', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' });
+    expect(emitted(output).instrumentations).toBe('http,pg,pino');
   });
 
   it('turns off with OTEL_SDK_DISABLED=true', async () => {

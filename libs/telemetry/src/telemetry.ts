@@ -19,10 +19,15 @@ export interface Telemetry {
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, because a default exporter would retry against a
  * collector that development machines do not run. OTEL_SDK_DISABLED=true turns everything off.
  */
-export function startTelemetry(service: string, env: NodeJS.ProcessEnv = process.env): Telemetry {
+export interface TelemetryOptions {
+  /** Auto-instrumentations to enable (OTEL_NODE_ENABLED_INSTRUMENTATIONS still wins); default http, express, pg, pino. */
+  instrumentations?: string[];
+}
+
+export function startTelemetry(service: string, options: TelemetryOptions = {}, env: NodeJS.ProcessEnv = process.env): Telemetry {
   if (env.OTEL_SDK_DISABLED === 'true') return { exporting: false, shutdown: async () => undefined };
   // Kafka spans come from the platform's own publisher and consumer, which carry the context in record headers.
-  env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ??= 'http,express,pg,pino';
+  env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ??= (options.instrumentations ?? ['http', 'express', 'pg', 'pino']).join(',');
   env.OTEL_SERVICE_NAME ??= service;
   // Metrics are Prometheus' (/metrics) and logs go to stdout; OpenTelemetry carries traces only.
   env.OTEL_METRICS_EXPORTER ??= 'none';

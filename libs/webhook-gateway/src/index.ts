@@ -1,4 +1,4 @@
-import { AddDeliverySubjectsAndReplays1764355410000, CreateWebhookDeliveries1764355400000 } from './intake/gateway-migrations';
+import { AddDeliverySubjectsAndReplays1764355410000, CreateWebhookDeliveries1764355400000, IndexDeliveriesByEventAndArrival1764355420000 } from './intake/gateway-migrations';
 
 export { createWebhookRouter } from './http/webhook-router';
 export type { WebhookRouterOptions } from './http/webhook-router';
@@ -31,4 +31,4 @@ export { shopifyTopicRoutes, clerkTypeRoutes, mapShopifyWebhook, mapClerkWebhook
 export type { ShopifyPath, ClerkPath } from './webhook-mapping';
 export { parseExactJson } from './exact-json';
 export { toMinorUnits } from './money';
-export const gatewayMigrations = [CreateWebhookDeliveries1764355400000, AddDeliverySubjectsAndReplays1764355410000];
+export const gatewayMigrations = [CreateWebhookDeliveries1764355400000, AddDeliverySubjectsAndReplays1764355410000, IndexDeliveriesByEventAndArrival1764355420000];

@@ -97,7 +97,7 @@ beforeAll(async () => {
   await provisionTopics(kafka, [...testTopics.values()]);
   codec = new EventCodec(endpoints.schemaRegistryUrl);
   await codec.register([events.shopifyOrderCreated, events.clerkUserCreated, events.rawWebhookArchived]);
-  publisher = new EventPublisher(kafka, codec, { lingerMs: 5 });
+  publisher = new EventPublisher(kafka, codec);
   unreachable = new EventPublisher(createKafka({ clientId: 'gateway-admin-test-down', brokers: ['127.0.0.1:1'], log: () => undefined }), codec);
   const tenants = new TenantDirectory([tenant]);
   gateway = await startApp(new WebhookReplay({ tenants, codec, publisher, store, publishTimeoutMs: 10_000, topicOf: testTopicOf }), true);

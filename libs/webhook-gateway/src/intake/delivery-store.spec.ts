@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
-import { DeliveryClaim, DeliveryStore } from './delivery-store';
+import { PublishedRecord } from '@consign/kafka';
+import { ClaimResult, DeliveryClaim, DeliveryStore } from './delivery-store';
 import { gatewayMigrations } from '../index';
 
 /** The gateway's dedupe and spool records, against a real PostgreSQL. */
@@ -26,6 +27,9 @@ function claimFor(overrides: Partial<DeliveryClaim> = {}): DeliveryClaim {
   };
 }
 
+const claimOne = async (delivery: DeliveryClaim): Promise<ClaimResult> => (await store.claimAll([delivery]))[0];
+const markPublished = (deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> => store.markAllPublished([{ deliveryKey, publishedTo }]);
+
 beforeAll(async () => {
   database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_gateway_test');
   dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: gatewayMigrations, applicationName: 'gateway-test', synchronousCommit: false });
@@ -42,48 +46,77 @@ afterAll(async () => {
 describe('DeliveryStore (real PostgreSQL)', () => {
   it('claims a delivery once; a repeat sees its status', async () => {
     const claim = claimFor();
-    expect(await store.claim(claim)).toEqual({ claimed: true, earlierDeliveryOfEvent: null, spoolBusy: false });
-    expect(await store.claim(claim)).toEqual({ claimed: false, status: 'receiving' });
-    await store.markPublished(claim.deliveryKey, [{ topic: 'shopify.orders.v1', partition: 1, offset: '7' }]);
-    expect(await store.claim(claim)).toEqual({ claimed: false, status: 'published' });
+    expect(await claimOne(claim)).toEqual({ claimed: true, earlierDeliveryOfEvent: null, spoolBusy: false });
+    expect(await claimOne(claim)).toEqual({ claimed: false, status: 'receiving' });
+    await markPublished(claim.deliveryKey, [{ topic: 'shopify.orders.v1', partition: 1, offset: '7' }]);
+    expect(await claimOne(claim)).toEqual({ claimed: false, status: 'published' });
     const [record] = await store.find(claim.deliveryId);
     expect(record).toMatchObject({ status: 'published', publishedTo: [{ topic: 'shopify.orders.v1', partition: 1, offset: '7' }], attempts: 1 });
   });
 
   it('lets the sender\'s retry take over a failed claim, or one a dead gateway left receiving', async () => {
     const failed = claimFor();
-    await store.claim(failed);
+    await claimOne(failed);
     await store.markFailed(failed.deliveryKey);
-    expect((await store.claim(failed)).claimed).toBe(true);
+    expect((await claimOne(failed)).claimed).toBe(true);
 
     const abandoned = claimFor();
-    await store.claim(abandoned);
-    expect((await store.claim(abandoned)).claimed).toBe(false);
+    await claimOne(abandoned);
+    expect((await claimOne(abandoned)).claimed).toBe(false);
     await dataSource.query(`UPDATE webhook_deliveries SET verified_at = now() - interval '31 seconds' WHERE delivery_key = $1`, [abandoned.deliveryKey]);
-    expect((await store.claim(abandoned)).claimed).toBe(true);
+    expect((await claimOne(abandoned)).claimed).toBe(true);
     expect((await store.find(abandoned.deliveryKey))[0].attempts).toBe(2);
   });
 
   it('names the earlier delivery of the same domain event', async () => {
     const first = claimFor();
-    await store.claim(first);
-    await store.markPublished(first.deliveryKey, []);
+    await claimOne(first);
+    await markPublished(first.deliveryKey, []);
     const second = claimFor({ eventId: first.eventId });
-    expect(await store.claim(second)).toMatchObject({ claimed: true, earlierDeliveryOfEvent: first.deliveryKey });
+    expect(await claimOne(second)).toMatchObject({ claimed: true, earlierDeliveryOfEvent: first.deliveryKey });
+  });
+
+  it('claims a whole batch in one call: repeats inside the batch are in flight, a second delivery of one event is its duplicate', async () => {
+    const published = claimFor();
+    await claimOne(published);
+    await markPublished(published.deliveryKey, []);
+    const fresh = claimFor();
+    const sameEvent = claimFor({ eventId: fresh.eventId });
+    const other = claimFor();
+    const results = await store.claimAll([fresh, { ...fresh, requestId: 'second request' }, published, sameEvent, other]);
+    expect(results).toEqual([
+      { claimed: true, earlierDeliveryOfEvent: null, spoolBusy: expect.any(Boolean) },
+      { claimed: false, status: 'receiving' },
+      { claimed: false, status: 'published' },
+      { claimed: true, earlierDeliveryOfEvent: fresh.deliveryKey, spoolBusy: expect.any(Boolean) },
+      { claimed: true, earlierDeliveryOfEvent: null, spoolBusy: expect.any(Boolean) },
+    ]);
+    expect((await store.find(fresh.deliveryId))[0]).toMatchObject({ status: 'receiving', requestId: fresh.requestId, attempts: 1 });
+  });
+
+  it('records where each delivery of a batch landed', async () => {
+    const [a, b] = [claimFor(), claimFor()];
+    await store.claimAll([a, b]);
+    await store.markAllPublished([
+      { deliveryKey: a.deliveryKey, publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '11' }] },
+      { deliveryKey: b.deliveryKey, publishedTo: [{ topic: 'shopify.orders.v1', partition: 2, offset: '12' }] },
+    ]);
+    expect((await store.find(a.deliveryId))[0]).toMatchObject({ status: 'published', publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '11' }] });
+    expect((await store.find(b.deliveryId))[0]).toMatchObject({ status: 'published', publishedTo: [{ topic: 'shopify.orders.v1', partition: 2, offset: '12' }] });
   });
 
   it('drains the spool in arrival order and keeps spooled deliveries past the dedupe window', async () => {
     const [a, b] = [claimFor(), claimFor()];
     for (const claim of [a, b]) {
-      await store.claim(claim);
+      await claimOne(claim);
       await store.spool(claim.deliveryKey, [{ topic: 'shopify.orders.v1', key: claim.deliveryId, value: Buffer.from('x').toString('base64'), headers: {} }]);
     }
-    expect((await store.claim(claimFor())) as { spoolBusy: boolean }).toMatchObject({ spoolBusy: true });
+    expect((await claimOne(claimFor())) as { spoolBusy: boolean }).toMatchObject({ spoolBusy: true });
     await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '3 days'`);
     await store.forgetOlderThan(48 * 3_600_000);
     const spooled = await store.oldestSpooled(10);
     expect(spooled.map((row) => row.deliveryKey)).toEqual([a.deliveryKey, b.deliveryKey]);
-    await store.drained(spooled[0].id, a.deliveryKey, [{ topic: 'shopify.orders.v1', partition: 0, offset: '1' }]);
+    await store.drained([{ id: spooled[0].id, deliveryKey: a.deliveryKey, publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '1' }] }]);
     expect((await store.find(a.deliveryId))[0].status).toBe('published');
     expect(await store.spoolDepth()).toBe(1);
     expect(await store.forgetOlderThan(48 * 3_600_000)).toBeGreaterThanOrEqual(1);
@@ -95,9 +128,9 @@ describe('DeliveryStore (real PostgreSQL)', () => {
     const subjectId = '820982911946154508';
     const created = claimFor({ subjectId, topic: 'orders/create' });
     const paid = claimFor({ subjectId, topic: 'orders/paid' });
-    await store.claim(created);
-    await store.claim(paid);
-    await store.claim(claimFor());
+    await claimOne(created);
+    await claimOne(paid);
+    await claimOne(claimFor());
     await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '1 minute' WHERE delivery_key = $1`, [created.deliveryKey]);
     const found = await store.findBySubject(subjectId);
     expect(found.map((record) => [record.topic, record.subjectId])).toEqual([
@@ -109,7 +142,7 @@ describe('DeliveryStore (real PostgreSQL)', () => {
 
   it('counts replays on the delivery they repeat and fills in a subject recorded before subjects were', async () => {
     const claim = claimFor();
-    await store.claim(claim);
+    await claimOne(claim);
     expect((await store.find(claim.deliveryId))[0]).toMatchObject({ replayCount: 0, lastReplayedAt: null });
     await dataSource.query('UPDATE webhook_deliveries SET subject_id = NULL WHERE delivery_key = $1', [claim.deliveryKey]);
     await store.markReplayed(claim.deliveryKey, 'order-1');

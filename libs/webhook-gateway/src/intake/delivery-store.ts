@@ -24,6 +24,13 @@ export function deliveryKeyOf(source: 'shopify' | 'clerk', scope: string, delive
   return `${source}:${scope}:${deliveryId}`;
 }
 
+export type ClaimResult = { claimed: true; earlierDeliveryOfEvent: string | null; spoolBusy: boolean } | { claimed: false; status: DeliveryStatus };
+
+export interface PublishedDelivery {
+  deliveryKey: string;
+  publishedTo: PublishedRecord[];
+}
+
 /** A record ready for Kafka: topic, key, encoded value and headers (bytes as base64 in the spool). */
 export interface SpooledRecord {
   topic: string;
@@ -70,45 +77,78 @@ export class DeliveryStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Claims a delivery for this request, in one round trip with what the request path needs to know
-   * next: whether the delivery was already known (a repeat, or in flight on another replica), an
-   * earlier delivery of the same domain event, and whether the spool holds anything. A claim left
-   * `receiving` for 30 s belonged to a gateway that died mid-request: the sender's retry takes it over.
+   * Claims deliveries for their requests, in one round trip for the whole batch, with what each
+   * request path needs to know next: whether the delivery was already known (a repeat, or in flight
+   * on another replica), an earlier delivery of the same domain event, and whether the spool holds
+   * anything. A claim left `receiving` for 30 s belonged to a gateway that died mid-request: the
+   * sender's retry takes it over. Within a batch the earlier request wins: a second request for
+   * the same delivery finds it in flight, a second delivery of the same event is its duplicate.
    */
-  async claim(claim: DeliveryClaim): Promise<
-    { claimed: true; earlierDeliveryOfEvent: string | null; spoolBusy: boolean } | { claimed: false; status: DeliveryStatus }
-  > {
-    const [row] = (await this.dataSource.query(
-      `WITH claimed AS (
+  async claimAll(claims: DeliveryClaim[]): Promise<ClaimResult[]> {
+    const firstOfKey = new Map<string, DeliveryClaim>();
+    for (const claim of claims) if (!firstOfKey.has(claim.deliveryKey)) firstOfKey.set(claim.deliveryKey, claim);
+    const unique = [...firstOfKey.values()];
+    const column = (pick: (claim: DeliveryClaim) => string | null) => unique.map(pick);
+    const rows = (await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+           AS i(delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id)
+       ),
+       claimed AS (
          INSERT INTO webhook_deliveries (delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'receiving')
+         -- A fixed lock order, so that two replicas claiming overlapping batches cannot deadlock.
+         SELECT delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id, 'receiving' FROM input ORDER BY delivery_key
          ON CONFLICT (delivery_key) DO UPDATE
            SET status = 'receiving', attempts = webhook_deliveries.attempts + 1, request_id = EXCLUDED.request_id, verified_at = now()
            WHERE webhook_deliveries.status = 'failed'
               OR (webhook_deliveries.status = 'receiving' AND webhook_deliveries.verified_at < now() - interval '30 seconds')
          RETURNING delivery_key
        )
-       SELECT EXISTS (SELECT 1 FROM claimed) AS claimed,
-              (SELECT status FROM webhook_deliveries WHERE delivery_key = $1) AS existing_status,
-              (SELECT delivery_key FROM webhook_deliveries
-                WHERE event_id = $7 AND delivery_key <> $1 AND status IN ('published', 'spooled', 'receiving')
-                ORDER BY received_at LIMIT 1) AS earlier,
-              EXISTS (SELECT 1 FROM webhook_spool) AS spool_busy`,
-      [claim.deliveryKey, claim.source, claim.tenantId, claim.topic, claim.deliveryId, claim.sourceEventId, claim.eventId, claim.requestId, claim.subjectId],
-    )) as { claimed: boolean; existing_status: DeliveryStatus | null; earlier: string | null; spool_busy: boolean }[];
-    if (!row.claimed) return { claimed: false, status: row.existing_status ?? 'receiving' };
-    return { claimed: true, earlierDeliveryOfEvent: row.earlier, spoolBusy: row.spool_busy };
+       SELECT i.delivery_key,
+              EXISTS (SELECT 1 FROM claimed c WHERE c.delivery_key = i.delivery_key) AS claimed,
+              (SELECT d.status FROM webhook_deliveries d WHERE d.delivery_key = i.delivery_key) AS existing_status,
+              (SELECT d.delivery_key FROM webhook_deliveries d
+                WHERE d.event_id = i.event_id AND d.delivery_key <> i.delivery_key AND d.status IN ('published', 'spooled', 'receiving')
+                ORDER BY d.received_at LIMIT 1) AS earlier,
+              -- Through the primary key, which skips the rows drained since: a plain EXISTS scans them all.
+              (SELECT id FROM webhook_spool ORDER BY id LIMIT 1) IS NOT NULL AS spool_busy
+       FROM input i`,
+      [
+        column((claim) => claim.deliveryKey),
+        column((claim) => claim.source),
+        column((claim) => claim.tenantId),
+        column((claim) => claim.topic),
+        column((claim) => claim.deliveryId),
+        column((claim) => claim.sourceEventId),
+        column((claim) => claim.eventId),
+        column((claim) => claim.requestId),
+        column((claim) => claim.subjectId),
+      ],
+    )) as { delivery_key: string; claimed: boolean; existing_status: DeliveryStatus | null; earlier: string | null; spool_busy: boolean }[];
+    const rowByKey = new Map(rows.map((row) => [row.delivery_key, row]));
+    const claimedEvents = new Map<string, string>();
+    return claims.map((claim) => {
+      const row = rowByKey.get(claim.deliveryKey);
+      if (!row) throw new Error(`claiming ${claims.length} deliveries returned no row for ${claim.deliveryKey}`);
+      if (!row.claimed || firstOfKey.get(claim.deliveryKey) !== claim) return { claimed: false, status: row.claimed ? 'receiving' : (row.existing_status ?? 'receiving') };
+      const earlierInBatch = claimedEvents.get(claim.eventId);
+      if (!earlierInBatch) claimedEvents.set(claim.eventId, claim.deliveryKey);
+      return { claimed: true, earlierDeliveryOfEvent: row.earlier ?? earlierInBatch ?? null, spoolBusy: row.spool_busy };
+    });
   }
 
   async markDuplicate(deliveryKey: string, duplicateOf: string): Promise<void> {
     await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'duplicate', duplicate_of = $2 WHERE delivery_key = $1`, [deliveryKey, duplicateOf]);
   }
 
-  async markPublished(deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> {
-    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'published', published_at = now(), published_to = $2 WHERE delivery_key = $1`, [
-      deliveryKey,
-      JSON.stringify(publishedTo),
-    ]);
+  /** Records where each delivery's records landed, for a batch of deliveries in one round trip. */
+  async markAllPublished(deliveries: PublishedDelivery[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries d SET status = 'published', published_at = now(), published_to = p.published_to
+       FROM unnest($1::text[], $2::jsonb[]) AS p(delivery_key, published_to)
+       WHERE d.delivery_key = p.delivery_key`,
+      [deliveries.map((delivery) => delivery.deliveryKey), deliveries.map((delivery) => JSON.stringify(delivery.publishedTo))],
+    );
   }
 
   async markFailed(deliveryKey: string): Promise<void> {
@@ -136,14 +176,16 @@ export class DeliveryStore {
     return rows.map((row) => ({ id: row.id, deliveryKey: row.delivery_key, records: row.records }));
   }
 
-  /** Removes a drained spool row and records where its records landed, in one transaction. */
-  async drained(id: string, deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> {
+  /** Removes drained spool rows and records where their records landed, in one transaction. */
+  async drained(rows: Array<{ id: string } & PublishedDelivery>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM webhook_spool WHERE id = $1', [id]);
-      await manager.query(`UPDATE webhook_deliveries SET status = 'published', published_at = now(), published_to = $2 WHERE delivery_key = $1`, [
-        deliveryKey,
-        JSON.stringify(publishedTo),
-      ]);
+      await manager.query('DELETE FROM webhook_spool WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      await manager.query(
+        `UPDATE webhook_deliveries d SET status = 'published', published_at = now(), published_to = p.published_to
+         FROM unnest($1::text[], $2::jsonb[]) AS p(delivery_key, published_to)
+         WHERE d.delivery_key = p.delivery_key`,
+        [rows.map((row) => row.deliveryKey), rows.map((row) => JSON.stringify(row.publishedTo))],
+      );
     });
   }
 

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { TopicDefinition } from '@consign/contracts';
-import { EventPublisher, PublishedRecord } from '@consign/kafka';
-import { DeliveryStore } from './delivery-store';
+import { EventPublisher, RawRecord } from '@consign/kafka';
+import { DeliveryStore, SpooledRecord } from './delivery-store';
 
 export interface SpoolRelayOptions {
   dataSource: DataSource;
@@ -14,8 +14,8 @@ export interface SpoolRelayOptions {
 }
 
 /**
- * Drains the spool to Kafka in arrival order, one delivery at a time, once Kafka is reachable
- * again. One replica drains at a time (advisory lock), which keeps the order. A delivery is removed
+ * Drains the spool to Kafka in arrival order, up to 100 deliveries per round, once Kafka is
+ * reachable again. One replica drains at a time (advisory lock), which keeps the order. A delivery is removed
  * from the spool only after Kafka acknowledged all its records.
  */
 export class SpoolRelay {
@@ -49,6 +49,12 @@ export class SpoolRelay {
     }
   }
 
+  private topicOf(record: SpooledRecord): TopicDefinition {
+    const topic = this.topics.get(record.topic);
+    if (!topic) throw new Error(`spooled record for unknown topic ${record.topic}`);
+    return topic;
+  }
+
   private async drainOnce(): Promise<number> {
     const runner = this.options.dataSource.createQueryRunner();
     await runner.connect();
@@ -58,19 +64,15 @@ export class SpoolRelay {
       try {
         let drained = 0;
         while (this.running) {
-          const rows = await this.options.store.oldestSpooled(50);
+          const rows = await this.options.store.oldestSpooled(100);
           if (rows.length === 0) break;
-          for (const row of rows) {
-            const publishedTo: PublishedRecord[] = await Promise.all(
-              row.records.map((record) => {
-                const topic = this.topics.get(record.topic);
-                if (!topic) throw new Error(`spooled record for unknown topic ${record.topic}`);
-                return this.options.publisher.publishRaw(topic, { key: record.key, value: Buffer.from(record.value, 'base64'), headers: record.headers });
-              }),
-            );
-            await this.options.store.drained(row.id, row.deliveryKey, publishedTo);
-            drained += 1;
-          }
+          // One produce request, in spool order: if it fails, nothing later can overtake what is retried.
+          const published = await this.options.publisher.publishAll(rows.flatMap((row) => row.records.map((record) => ({ topic: this.topicOf(record), record: recordOf(record) }))));
+          let next = 0;
+          await this.options.store.drained(
+            rows.map((row) => ({ id: row.id, deliveryKey: row.deliveryKey, publishedTo: row.records.map(() => published[next++]) })),
+          );
+          drained += rows.length;
         }
         return drained;
       } finally {
@@ -80,4 +82,8 @@ export class SpoolRelay {
       await runner.release();
     }
   }
+}
+
+function recordOf(spooled: SpooledRecord): RawRecord {
+  return { key: spooled.key, value: Buffer.from(spooled.value, 'base64'), headers: spooled.headers };
 }

@@ -1,0 +1,1 @@
+export { RequestBatcher } from './request-batcher';
