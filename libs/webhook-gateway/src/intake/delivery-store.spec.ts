@@ -124,6 +124,18 @@ describe('DeliveryStore (real PostgreSQL)', () => {
     expect((await store.find(b.deliveryId))[0].status).toBe('spooled');
   });
 
+  it('forgets, after the dedupe window, a claim that a gateway which died mid-request left receiving', async () => {
+    const abandoned = claimFor();
+    const recent = claimFor();
+    await store.claimAll([abandoned, recent]);
+    await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '3 days', verified_at = now() - interval '3 days' WHERE delivery_key = $1`, [
+      abandoned.deliveryKey,
+    ]);
+    await store.forgetOlderThan(48 * 3_600_000);
+    expect(await store.find(abandoned.deliveryId)).toEqual([]);
+    expect((await store.find(recent.deliveryId))[0].status).toBe('receiving');
+  });
+
   it('finds every delivery about one subject, oldest first, and nothing for an unknown one', async () => {
     const subjectId = '820982911946154508';
     const created = claimFor({ subjectId, topic: 'orders/create' });

@@ -194,12 +194,15 @@ export class DeliveryStore {
     return depth;
   }
 
-  /** Forgets finished deliveries older than the dedupe window; spooled ones are kept until drained. */
+  /**
+   * Forgets deliveries older than the dedupe window: finished ones, and claims a gateway that died
+   * mid-request left `receiving`; spooled ones are kept until drained.
+   */
   async forgetOlderThan(windowMs: number): Promise<number> {
     const rows: unknown[] = await this.dataSource.query(
       `DELETE FROM webhook_deliveries d
        WHERE d.received_at < now() - ($1::double precision * interval '1 millisecond')
-         AND d.status IN ('published', 'duplicate', 'failed')
+         AND d.status IN ('published', 'duplicate', 'failed', 'receiving')
          AND NOT EXISTS (SELECT 1 FROM webhook_spool s WHERE s.delivery_key = d.delivery_key)
        RETURNING delivery_key`,
       [windowMs],
