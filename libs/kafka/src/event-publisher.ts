@@ -29,11 +29,6 @@ interface Pending {
   message: Message & { partition: number };
 }
 
-export interface EventPublisherOptions {
-  /** Most publish calls (single records or groups) in one produce request. */
-  maxBatchSize?: number;
-}
-
 /**
  * Idempotent, acks=all producer. kafkajs sends each `send()` as its own request, so concurrent
  * publishes are gathered here into one `sendBatch`; every publish resolves only once the broker has
@@ -50,11 +45,11 @@ export class EventPublisher {
   private readonly batches: RequestBatcher<Pending[], PublishedRecord[]>;
   private readonly partitionFor = Partitioners.DefaultPartitioner();
 
-  constructor(private readonly kafka: Kafka, private readonly codec: EventCodec, options: EventPublisherOptions = {}) {
+  constructor(private readonly kafka: Kafka, private readonly codec: EventCodec) {
     this.producer = this.newProducer();
     this.batches = new RequestBatcher((groups) => this.sendBatch(groups), {
       maxInFlight: 1,
-      maxBatchSize: options.maxBatchSize ?? 250,
+      maxBatchSize: 250,
       // Half the broker's record limit, which applies to each partition's part of a request.
       maxBatchWeight: maxRecordBytes / 2,
       weigh: (group) => group.reduce((bytes, pending) => bytes + byteLength(pending.message.value) + byteLength(pending.message.key), 0),

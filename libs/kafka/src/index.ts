@@ -4,7 +4,7 @@ export { EventCodec } from './event-codec';
 export { SchemaRegistryAdmin } from './schema-registry-admin';
 export type { CompatibilityLevel } from './schema-registry-admin';
 export { EventPublisher, eventHeaders } from './event-publisher';
-export type { EventPublisherOptions, OutgoingEvent, PublishedRecord, RawRecord } from './event-publisher';
+export type { OutgoingEvent, PublishedRecord, RawRecord } from './event-publisher';
 export { ConsumerRunner, deadLetterHeaders } from './consumer-runner';
 export type { ConsumedEvent, ConsumerLogger, ConsumerRunnerOptions } from './consumer-runner';
 export { ConsumerMetrics } from './consumer-metrics';
