@@ -99,10 +99,13 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
     const scheduledAt = startedAt + (index * 1000) / rate;
     const wait = scheduledAt - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // From the scheduled time when the request leaves late (a stall counts), from its real start
+    // when a timer fired a little early (no negative latencies).
+    const countFrom = Math.min(scheduledAt, performance.now());
     pending.push(
       request().then(
         (status) => {
-          if (status === 200) latencies.push(performance.now() - scheduledAt);
+          if (status === 200) latencies.push(performance.now() - countFrom);
           else failed += 1;
         },
         () => {
