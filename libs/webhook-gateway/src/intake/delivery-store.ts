@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { PublishedRecord } from '@consign/kafka';
 
 export type DeliveryStatus = 'receiving' | 'published' | 'spooled' | 'duplicate' | 'failed';
@@ -143,12 +143,7 @@ export class DeliveryStore {
 
   /** Records where each delivery's records landed, for a batch of deliveries in one round trip. */
   async markAllPublished(deliveries: PublishedDelivery[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE webhook_deliveries d SET status = 'published', published_at = now(), published_to = p.published_to
-       FROM unnest($1::text[], $2::jsonb[]) AS p(delivery_key, published_to)
-       WHERE d.delivery_key = p.delivery_key`,
-      [deliveries.map((delivery) => delivery.deliveryKey), deliveries.map((delivery) => JSON.stringify(delivery.publishedTo))],
-    );
+    await recordPublished(this.dataSource, deliveries);
   }
 
   async markFailed(deliveryKey: string): Promise<void> {
@@ -180,12 +175,7 @@ export class DeliveryStore {
   async drained(rows: Array<{ id: string } & PublishedDelivery>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('DELETE FROM webhook_spool WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
-      await manager.query(
-        `UPDATE webhook_deliveries d SET status = 'published', published_at = now(), published_to = p.published_to
-         FROM unnest($1::text[], $2::jsonb[]) AS p(delivery_key, published_to)
-         WHERE d.delivery_key = p.delivery_key`,
-        [rows.map((row) => row.deliveryKey), rows.map((row) => JSON.stringify(row.publishedTo))],
-      );
+      await recordPublished(manager, rows);
     });
   }
 
@@ -237,6 +227,16 @@ export class DeliveryStore {
     )) as Record<string, unknown>[];
     return rows.map(toDeliveryRecord);
   }
+}
+
+/** Marks deliveries published with where their records landed, on the data source or inside a transaction. */
+async function recordPublished(database: Pick<EntityManager, 'query'>, deliveries: PublishedDelivery[]): Promise<void> {
+  await database.query(
+    `UPDATE webhook_deliveries d SET status = 'published', published_at = now(), published_to = p.published_to
+     FROM unnest($1::text[], $2::jsonb[]) AS p(delivery_key, published_to)
+     WHERE d.delivery_key = p.delivery_key`,
+    [deliveries.map((delivery) => delivery.deliveryKey), deliveries.map((delivery) => JSON.stringify(delivery.publishedTo))],
+  );
 }
 
 function toDeliveryRecord(row: Record<string, unknown>): DeliveryRecord {

@@ -93,19 +93,22 @@ export class WebhookIntake {
     }
   }
 
-  private async publish(records: OutgoingRecord[]): Promise<PublishedRecord[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs);
-    });
-    try {
-      return await Promise.race([
-        this.options.publisher.publishAll(records.map((record) => ({ topic: record.topic, record: { key: record.key, value: record.value, headers: record.headers } }))),
-        timeout,
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private publish(records: OutgoingRecord[]): Promise<PublishedRecord[]> {
+    const publishing = this.options.publisher.publishAll(records.map((record) => ({ topic: record.topic, record: { key: record.key, value: record.value, headers: record.headers } })));
+    return acknowledgedWithin(publishing, this.options.publishTimeoutMs);
+  }
+}
+
+/** Kafka's acknowledgement, or a rejection once `timeoutMs` has passed without it. */
+export async function acknowledgedWithin<T>(publishing: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([publishing, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -3,7 +3,7 @@ import { PlatformError } from '@consign/errors';
 import { EventCodec, EventPublisher, eventHeaders, PublishedRecord } from '@consign/kafka';
 import { TenantDirectory } from '@consign/tenants';
 import { DeliveryStore } from '../intake/delivery-store';
-import { OutgoingRecord } from '../intake/webhook-intake';
+import { acknowledgedWithin, OutgoingRecord } from '../intake/webhook-intake';
 import { ArchivedDelivery, mapArchivedDelivery } from './archived-delivery';
 
 export interface ReplayResult {
@@ -76,15 +76,9 @@ export class WebhookReplay {
 
   /** Hands every record to the publisher at once, in request order, so one subject's events keep their order. */
   private async publishInOrder(records: OutgoingRecord[]): Promise<PublishedRecord[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs);
-    });
+    const publishing = Promise.all(records.map((record) => this.options.publisher.publishRaw(record.topic, { key: record.key, value: record.value, headers: record.headers })));
     try {
-      return await Promise.race([
-        Promise.all(records.map((record) => this.options.publisher.publishRaw(record.topic, { key: record.key, value: record.value, headers: record.headers }))),
-        timeout,
-      ]);
+      return await acknowledgedWithin(publishing, this.options.publishTimeoutMs);
     } catch (error) {
       throw new PlatformError(`the replay was not published: ${(error as Error).message}; nothing is reported as replayed, repeat it later`, {
         code: 'gateway.replay_unavailable',
@@ -92,8 +86,6 @@ export class WebhookReplay {
         httpStatus: 503,
         cause: error,
       });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
