@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { TopicDefinition } from '@consign/contracts';
+import { maxRecordBytes, TopicDefinition } from '@consign/contracts';
 import { EventPublisher, RawRecord } from '@consign/kafka';
 import { DeliveryStore, SpooledRecord } from './delivery-store';
 
@@ -14,7 +14,7 @@ export interface SpoolRelayOptions {
 }
 
 /**
- * Drains the spool to Kafka in arrival order, up to 100 deliveries per round, once Kafka is
+ * Drains the spool to Kafka in arrival order, up to 100 deliveries (and 2 MiB) per round, once Kafka is
  * reachable again. One replica drains at a time (advisory lock), which keeps the order. A delivery is removed
  * from the spool only after Kafka acknowledged all its records.
  */
@@ -64,7 +64,7 @@ export class SpoolRelay {
       try {
         let drained = 0;
         while (this.running) {
-          const rows = await this.options.store.oldestSpooled(100);
+          const rows = drainRound(await this.options.store.oldestSpooled(100));
           if (rows.length === 0) break;
           // One produce request, in spool order: if it fails, nothing later can overtake what is retried.
           const published = await this.options.publisher.publishAll(rows.flatMap((row) => row.records.map((record) => ({ topic: this.topicOf(record), record: recordOf(record) }))));
@@ -86,4 +86,21 @@ export class SpoolRelay {
 
 function recordOf(spooled: SpooledRecord): RawRecord {
   return { key: spooled.key, value: Buffer.from(spooled.value, 'base64'), headers: spooled.headers };
+}
+
+/**
+ * The oldest spooled deliveries that fit in one produce request (half the record limit, as the
+ * publisher's own batches), and always the oldest one: a round of large bodies must not exceed
+ * what the broker takes, or the spool would never drain.
+ */
+export function drainRound<T extends { records: SpooledRecord[] }>(rows: T[], maxBytes = maxRecordBytes / 2): T[] {
+  let bytes = 0;
+  const round: T[] = [];
+  for (const row of rows) {
+    // Base64 holds 3 bytes in 4 characters.
+    bytes += row.records.reduce((sum, record) => sum + (record.value.length * 3) / 4 + Buffer.byteLength(record.key), 0);
+    if (round.length > 0 && bytes > maxBytes) break;
+    round.push(row);
+  }
+  return round;
 }
