@@ -62,11 +62,13 @@ describe('ShopifyAdminReader against the Admin API stand-in', () => {
     const orders = await reader({ ordersPageSize: 5 }).ordersUpdatedBetween(window.from, window.to);
     expect(orders).toHaveLength(5);
     expect(standIn.requests.map((request) => request.outcome)).toEqual(['throttled', 'ok']);
-    // 2 + 5 × 30 = 152 points requested, about 10 available (the bucket refills in real time), 200 restored per second.
+    // 2 + 5 × 30 = 152 points requested, 200 restored per second. The bucket refills in real time from
+    // 10, so what Shopify reports depends on how busy this machine is; the wait must follow from it.
     expect(waits).toEqual([{ reason: 'throttled', requestedCost: 152, currentlyAvailable: expect.any(Number), waitMs: expect.any(Number) }]);
     const [{ currentlyAvailable, waitMs }] = waits;
+    expect(currentlyAvailable).toBeGreaterThanOrEqual(10);
+    expect(currentlyAvailable).toBeLessThan(152);
     expect(waitMs).toBe(Math.ceil(((152 - currentlyAvailable) / 200) * 1000));
-    expect(waitMs).toBeGreaterThan(690);
     expect(standIn.requests[1].at - standIn.requests[0].at).toBeGreaterThanOrEqual(waitMs);
   });
 
