@@ -231,7 +231,7 @@ describe('an order with lines from two consignors and one store-owned line', () 
     await platform.settled(120_000);
     expect(await snapshotAll()).toEqual(before);
     expect(await mailCount()).toBe(mails);
-  });
+  }, 240_000);
 
   it('shows the whole path in one trace: gateway → Kafka → consumer → outbox → next consumer', async () => {
     const spans = await waitFor(

@@ -243,7 +243,7 @@ describe('operator command line', () => {
     expect(forced.json.answer.eventType).toBe('shopify.product.upserted');
     await platform.settled();
     expect(await snapshotAll()).toEqual(before);
-  });
+  }, 180_000);
 
   it('replays every consumer group from the earliest offset, by this tool and by Kafka\'s own, and every projection stays identical', async () => {
     const before = await snapshotAll();
@@ -268,7 +268,7 @@ describe('operator command line', () => {
     }
     await platform.settled(180_000);
     expect(await snapshotAll()).toEqual(before);
-  });
+  }, 300_000);
 
   it('replays the archived webhooks of a time range through the gateway without duplicates', async () => {
     const before = await snapshotAll();

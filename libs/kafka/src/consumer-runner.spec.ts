@@ -133,7 +133,7 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
       expect(await metricValue(run, 'consumer_dead_letters_total')).toBe(0);
       expect(await metricValue(run, 'consumer_retries_total')).toBe(0);
       await waitFor('partitions to resume', async () => ((await metricValue(run, 'consumer_paused_partitions')) === 0 ? true : undefined));
-    });
+    }, 120_000);
   });
 
   it('changes nothing when the group\'s offsets are rewound to the earliest', async () => {

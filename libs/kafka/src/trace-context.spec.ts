@@ -49,10 +49,10 @@ it('carries traceparent from the publishing context to the consuming handler', a
   });
   await runner.start();
   try {
-    await waitFor('the event to be handled', async () => (seen.length > 0 ? true : undefined));
+    await waitFor('the event to be handled', async () => (seen.length > 0 ? true : undefined), 45_000);
     expect(seen).toEqual([traceId]);
   } finally {
     await runner.stop();
     await publisher.disconnect();
   }
-});
+}, 60_000);

@@ -129,7 +129,7 @@ describe('transactional outbox (real PostgreSQL, registry and Kafka)', () => {
     } finally {
       await consumer.stop();
     }
-  });
+  }, 90_000);
 
   it('lets only one relay of a database publish at a time', async () => {
     await writeThenDie(9);

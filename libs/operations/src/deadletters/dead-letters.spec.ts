@@ -86,7 +86,7 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
     expect((await listDeadLetters(reading(), { group, category: 'poison' })).deadLetters.map((entry) => entry.id)).toEqual([ids.poison]);
     expect((await listDeadLetters(reading(), { group, since: new Date(seededAt - 60_000) })).deadLetters.map((entry) => entry.id)).toEqual([ids.invalid, ids.poison]);
     expect((await listDeadLetters(reading(), { group, limit: 1 })).deadLetters.map((entry) => entry.id)).toEqual([ids.poison]);
-  });
+  }, 120_000);
 
   it('finds every dead-letter topic when no group is given', async () => {
     const all = await listDeadLetters(reading(), { since: new Date(seededAt - 60_000), category: 'poison', limit: 100_000 });
@@ -137,7 +137,7 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
       ['alice', 'succeeded'],
       ['alice', 'dry_run'],
     ]);
-  });
+  }, 120_000);
 
   it('redrives --all of a selection, skipping those already redriven', async () => {
     const { results } = await redriveDeadLetters({ ...reading(), actor: 'carol' }, { all: { group, since: new Date(seededAt - 60_000) } });

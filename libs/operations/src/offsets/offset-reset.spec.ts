@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Admin, Consumer, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { TemporaryDatabase, testEndpoints } from '@consign/test-support';
+import { TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
 import { listOperatorActions } from '../audit/operator-actions';
 import { AdminClient } from '../http/admin-client';
 import { operationsSettings } from '../settings/operations-settings';
@@ -13,7 +13,9 @@ import { commitGroupOffsets } from '../kafka/group-offsets';
 import { committedOffsets, committedOffsetsReaching, groupActivity, offsetResetPlan, resetOffsets } from './offset-reset';
 
 const kafkaTool = join(__dirname, '../../../../infra/local/bin/kafka-tool');
-const base = Date.parse('2025-03-01T10:00:00.000Z');
+// Record times within the broker's retention (7 days by record timestamp): older records would be
+// deleted by the next retention check, moving the log start under the test's feet.
+const base = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
 
 describe('offset resets (real Kafka)', () => {
   let kafka: Kafka;
@@ -104,7 +106,8 @@ describe('offset resets (real Kafka)', () => {
       await consumer.connect();
       await consumer.subscribe({ topic });
       await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
-      for (let i = 0; i < 100 && (await groupActivity(admin, group)).members.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      // Every test here is about an active member: fail loudly if it never joined, not later with a misleading refusal.
+      await waitFor('the consumer to join the group', async () => ((await groupActivity(admin, group)).members.length > 0 ? true : undefined), 25_000);
     });
 
     afterEach(async () => {
