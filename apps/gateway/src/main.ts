@@ -46,7 +46,12 @@ async function main(command: string | undefined): Promise<void> {
   const store = new DeliveryStore(database);
   const metrics = new Registry();
   const gatewayMetrics = new GatewayMetrics(metrics, () => store.spoolDepth());
-  const intake = new WebhookIntake({ store, publisher, publishTimeoutMs: config.publishTimeoutMs });
+  const intake = new WebhookIntake({
+    store,
+    publisher,
+    publishTimeoutMs: config.publishTimeoutMs,
+    onRecordingFailed: (deliveryKey, error) => logger.warn({ deliveryKey, err: error.message }, 'delivery published but not recorded as published'),
+  });
   const relay = new SpoolRelay({
     dataSource: database,
     store,
@@ -97,7 +102,7 @@ async function main(command: string | undefined): Promise<void> {
   );
   // An operator's replay of up to 500 deliveries waits longer for Kafka than a sender's request does.
   const replay = new WebhookReplay({ tenants: config.tenants, codec, publisher, store, publishTimeoutMs: 30_000 });
-  http.app.use(createAdminRouter({ store, replay, apiKeyHashes: config.adminApiKeyHashes }));
+  http.app.use(createAdminRouter({ store, intake, replay, apiKeyHashes: config.adminApiKeyHashes }));
   http.finish();
 
   await runService({
@@ -108,6 +113,7 @@ async function main(command: string | undefined): Promise<void> {
     stop: [
       { name: 'provisioning', run: () => provisioning.stop() },
       { name: 'spool-relay', run: () => relay.stop() },
+      { name: 'published-records', run: () => intake.recorded() },
       { name: 'publisher', run: () => publisher.disconnect() },
       { name: 'kafka-admin', run: () => admin.disconnect() },
       { name: 'database', run: () => database.destroy() },

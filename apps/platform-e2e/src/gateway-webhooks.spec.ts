@@ -294,7 +294,9 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
   it('writes one structured access line per request, without secrets or personal data', async () => {
     const body = readFixture('clerk/user-created.json');
     const delivery = clerkDelivery('/webhooks/clerk/user', body);
-    const answer = await send({ ...delivery, headers: { ...delivery.headers, 'x-request-id': 'access-log-probe' } });
+    // A caller's trace context is continued: the line names the caller's trace.
+    const callerTraceId = randomUUID().replace(/-/g, '');
+    const answer = await send({ ...delivery, headers: { ...delivery.headers, 'x-request-id': 'access-log-probe', traceparent: `00-${callerTraceId}-b7ad6b7169203331-01` } });
     expect(answer.status).toBe(200);
     const line = await waitFor('the access line', async () =>
       gateway
@@ -304,7 +306,7 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
         .map((candidate) => JSON.parse(candidate) as Record<string, unknown>)
         .find((entry) => entry.msg === 'webhook request'),
     );
-    expect(line).toMatchObject({ source: 'clerk', tenant: 'dev-store', topic: 'user.created', outcome: 'published', status: 200, svixId: delivery.headers['svix-id'] });
+    expect(line).toMatchObject({ source: 'clerk', tenant: 'dev-store', topic: 'user.created', outcome: 'published', status: 200, svixId: delivery.headers['svix-id'], trace_id: callerTraceId });
     expect(typeof line.latencyMs).toBe('number');
     const everything = gateway.output();
     expect(everything).not.toContain(delivery.headers['svix-signature'].slice(3));

@@ -40,6 +40,36 @@ describe('RequestBatcher', () => {
     expect(await Promise.all(later)).toEqual(['answer 2', 'answer 3']);
   });
 
+  it('with lingerMs, gathers what arrives within the window into one batch that leaves after it', async () => {
+    const { batches, releases, run } = recordingBatches();
+    const batcher = new RequestBatcher(run, { maxInFlight: 1, maxBatchSize: 10, lingerMs: 60 });
+    const submittedAt = performance.now();
+    const answers = [batcher.submit(1)];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    answers.push(batcher.submit(2));
+    await turn();
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(batches).toEqual([[1, 2]]);
+    releases[0]();
+    expect(await Promise.all(answers)).toEqual(['answer 1', 'answer 2']);
+    // Timers may fire a millisecond early, never a window early.
+    expect(performance.now() - submittedAt).toBeGreaterThanOrEqual(55);
+  });
+
+  it('drains without waiting out the linger', async () => {
+    const { batches, releases, run } = recordingBatches();
+    // Longer than the test's timeout: a drain that waited for it would fail the test.
+    const batcher = new RequestBatcher(run, { maxInFlight: 1, maxBatchSize: 10, lingerMs: 120_000 });
+    const answers = Promise.all([batcher.submit(1), batcher.submit(2)]);
+    const drained = batcher.drain();
+    await turn();
+    expect(batches).toEqual([[1, 2]]);
+    releases[0]();
+    await drained;
+    expect(await answers).toEqual(['answer 1', 'answer 2']);
+  });
+
   it('splits at the maximum batch size and runs up to maxInFlight batches at once', async () => {
     const { batches, releases, run } = recordingBatches();
     const batcher = new RequestBatcher(run, { maxInFlight: 2, maxBatchSize: 2 });

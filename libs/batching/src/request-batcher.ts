@@ -3,12 +3,14 @@
  * first request after a quiet spell goes out on the next turn of the event loop, together with
  * whatever arrived in the same turn; while `maxInFlight` batches are out, new requests wait and
  * leave together as soon as one returns. Under light load a request waits for nobody; under heavy
- * load the batches grow instead of the queue of round trips.
+ * load the batches grow instead of the queue of round trips. For work nobody waits on, `lingerMs`
+ * trades latency for fewer round trips: a batch leaves that long after its first request.
  */
 export class RequestBatcher<TRequest, TResult> {
   private waiting: Array<{ request: TRequest; resolve: (result: TResult) => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;
   private scheduled = false;
+  private lingering: NodeJS.Timeout | undefined;
   private readonly running = new Set<Promise<void>>();
 
   constructor(
@@ -20,6 +22,8 @@ export class RequestBatcher<TRequest, TResult> {
       /** With `weigh`: the most a batch may weigh; a single heavier request still goes, alone. */
       maxBatchWeight?: number;
       weigh?: (request: TRequest) => number;
+      /** How long requests gather before their batch leaves; `drain` does not wait for it. */
+      lingerMs?: number;
     },
   ) {}
 
@@ -33,16 +37,26 @@ export class RequestBatcher<TRequest, TResult> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.options.maxInFlight || this.waiting.length === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const leave = (): void => {
       this.scheduled = false;
+      this.lingering = undefined;
       this.dispatch();
-    });
+    };
+    if (this.options.lingerMs) this.lingering = setTimeout(leave, this.options.lingerMs);
+    else setImmediate(leave);
   }
 
-  /** Sends whatever waits and resolves once every batch has been answered. */
+  /** Sends whatever waits, without lingering, and resolves once every batch has been answered. */
   async drain(): Promise<void> {
-    this.dispatch();
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    if (this.lingering) {
+      clearTimeout(this.lingering);
+      this.lingering = undefined;
+      this.scheduled = false;
+    }
+    while (this.running.size > 0 || this.waiting.length > 0) {
+      this.dispatch();
+      await Promise.allSettled([...this.running]);
+    }
   }
 
   private dispatch(): void {
@@ -75,8 +89,10 @@ export class RequestBatcher<TRequest, TResult> {
       for (const entry of batch) entry.reject(error);
     } finally {
       this.inFlight -= 1;
-      // Whoever waited meanwhile has waited long enough: no extra turn of the event loop.
-      this.dispatch();
+      // Whoever waited meanwhile has waited long enough (no extra turn of the event loop), unless
+      // the batches are meant to linger.
+      if (this.options.lingerMs) this.schedule();
+      else this.dispatch();
     }
   }
 }

@@ -1,4 +1,4 @@
-import { context, propagation } from '@opentelemetry/api';
+import { context, Context, propagation } from '@opentelemetry/api';
 import { CompressionTypes, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import { RequestBatcher } from '@consign/batching';
 import { EventDefinition, maxRecordBytes, TopicDefinition } from '@consign/contracts';
@@ -158,10 +158,13 @@ function byteLength(value: Buffer | string | null | undefined): number {
   return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
 
-/** The event type, and the active W3C trace context (traceparent, tracestate) so consumers continue the trace. */
-export function eventHeaders(eventType: string, extra: Record<string, string> = {}): Record<string, string> {
+/**
+ * The event type, and the W3C trace context (traceparent, tracestate) so consumers continue the
+ * trace: the active one, or the one given by a caller that carries its context explicitly.
+ */
+export function eventHeaders(eventType: string, extra: Record<string, string> = {}, traceContext: Context = context.active()): Record<string, string> {
   const headers: Record<string, string> = { 'event-type': eventType, ...extra };
-  propagation.inject(context.active(), headers);
+  propagation.inject(traceContext, headers);
   return headers;
 }
 

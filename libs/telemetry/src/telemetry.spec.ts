@@ -20,10 +20,10 @@ async function startReceiver(): Promise<{ server: Server; url: string; bodies: s
 
 const emitter = join(__dirname, 'testing/emit-span.ts');
 
-function emitted(output: string): { exporting: boolean; traceId: string; instrumentations?: string } {
+function emitted(output: string): { exporting: boolean; traceId: string; instrumentations?: string; httpPatched?: boolean } {
   const line = output.split('\n').find((candidate) => candidate.startsWith('{"exporting"'));
   if (!line) throw new Error(`no result line in:\n${output}`);
-  return JSON.parse(line) as { exporting: boolean; traceId: string; instrumentations?: string };
+  return JSON.parse(line) as { exporting: boolean; traceId: string; instrumentations?: string; httpPatched?: boolean };
 }
 
 describe('startTelemetry (in its own process)', () => {
@@ -50,11 +50,16 @@ describe('startTelemetry (in its own process)', () => {
 
   it('enables only the instrumentations a service asks for', async () => {
     const output = await runToCompletion(emitter, ['telemetry-test', 'http,pg,pino'], { NODE_OPTIONS: '--import tsx', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' });
-    expect(emitted(output).instrumentations).toBe('http,pg,pino');
+    expect(emitted(output)).toMatchObject({ instrumentations: 'http,pg,pino', httpPatched: true });
+  });
+
+  it('enables none when a service asks for none, and still traces what the service starts itself', async () => {
+    const output = await runToCompletion(emitter, ['telemetry-test', ''], { NODE_OPTIONS: '--import tsx', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' });
+    expect(emitted(output)).toMatchObject({ instrumentations: '', httpPatched: false, traceId: expect.stringMatching(/^(?!0{32})[0-9a-f]{32}$/) });
   });
 
   it('turns off with OTEL_SDK_DISABLED=true', async () => {
     const output = await runToCompletion(emitter, [], { NODE_OPTIONS: '--import tsx', OTEL_SDK_DISABLED: 'true' });
-    expect(emitted(output)).toEqual({ exporting: false, traceId: '0'.repeat(32) });
+    expect(emitted(output)).toEqual({ exporting: false, traceId: '0'.repeat(32), httpPatched: false });
   });
 });

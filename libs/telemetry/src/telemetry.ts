@@ -20,7 +20,10 @@ export interface Telemetry {
  * collector that development machines do not run. OTEL_SDK_DISABLED=true turns everything off.
  */
 export interface TelemetryOptions {
-  /** Auto-instrumentations to enable (OTEL_NODE_ENABLED_INSTRUMENTATIONS still wins); default http, express, pg, pino. */
+  /**
+   * Auto-instrumentations to enable (OTEL_NODE_ENABLED_INSTRUMENTATIONS still wins); default http,
+   * express, pg, pino. None: the service starts its spans itself and passes their context explicitly.
+   */
   instrumentations?: string[];
 }
 
@@ -28,6 +31,8 @@ export function startTelemetry(service: string, options: TelemetryOptions = {}, 
   if (env.OTEL_SDK_DISABLED === 'true') return { exporting: false, shutdown: async () => undefined };
   // Kafka spans come from the platform's own publisher and consumer, which carry the context in record headers.
   env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ??= (options.instrumentations ?? ['http', 'express', 'pg', 'pino']).join(',');
+  // An empty list must stay empty: the auto-instrumentations read an empty variable as "all of them".
+  const instrumentations = env.OTEL_NODE_ENABLED_INSTRUMENTATIONS.trim() === '' ? [] : [getNodeAutoInstrumentations()];
   env.OTEL_SERVICE_NAME ??= service;
   // Metrics are Prometheus' (/metrics) and logs go to stdout; OpenTelemetry carries traces only.
   env.OTEL_METRICS_EXPORTER ??= 'none';
@@ -35,7 +40,7 @@ export function startTelemetry(service: string, options: TelemetryOptions = {}, 
   const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined);
   // Without an exporter the SDK would register no tracer at all, and the gateway would start no trace to propagate.
   const spanProcessors: SpanProcessor[] = [tracesUrl ? new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl }), { scheduledDelayMillis: 500 }) : new DiscardingSpanProcessor()];
-  const sdk = new NodeSDK({ serviceName: service, spanProcessors, instrumentations: [getNodeAutoInstrumentations()] });
+  const sdk = new NodeSDK({ serviceName: service, spanProcessors, instrumentations });
   sdk.start();
   return { exporting: tracesUrl !== undefined, shutdown: () => sdk.shutdown() };
 }

@@ -59,11 +59,12 @@ let kafkaDownGateway: Server;
 function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server> {
   const logger = pino({ level: 'silent' });
   const http = createServiceHttp({ service: 'gateway-test', logger, readiness: [] });
+  const intake = new WebhookIntake({ store, publisher: unreachable, publishTimeoutMs: 200 });
   if (withWebhooks) {
     http.app.use(
       createWebhookRouter({
         tenants: new TenantDirectory([tenant]),
-        intake: new WebhookIntake({ store, publisher: unreachable, publishTimeoutMs: 200 }),
+        intake,
         codec,
         logger,
         metrics: new GatewayMetrics(new Registry(), () => store.spoolDepth()),
@@ -74,7 +75,7 @@ function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server>
       }),
     );
   }
-  http.app.use(createAdminRouter({ store, replay, apiKeyHashes: [hashApiKey(adminKey)] }));
+  http.app.use(createAdminRouter({ store, intake, replay, apiKeyHashes: [hashApiKey(adminKey)] }));
   http.finish();
   return new Promise((resolve) => {
     const server = http.app.listen(0, '127.0.0.1', () => resolve(server));

@@ -2,11 +2,14 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import { PlatformError } from '@consign/errors';
 import { requireApiKey } from '@consign/service-runtime';
 import { DeliveryStore } from '../intake/delivery-store';
+import { WebhookIntake } from '../intake/webhook-intake';
 import { WebhookReplay } from '../replay/webhook-replay';
 import { parseReplayRequest, replayBodyLimitBytes } from './replay-request';
 
 export interface AdminRouterOptions {
   store: DeliveryStore;
+  /** Deliveries acknowledged moments ago are recorded as published in the background: reads wait for that. */
+  intake: Pick<WebhookIntake, 'recorded'>;
   replay: WebhookReplay;
   apiKeyHashes: readonly string[];
 }
@@ -24,10 +27,12 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
         httpStatus: 400,
       });
     }
+    await options.intake.recorded();
     res.json({ deliveries: await options.store.findBySubject(subjectId) });
   });
   router.get('/admin/deliveries/:id', async (req: Request, res: Response, next: NextFunction) => {
     try {
+      await options.intake.recorded();
       const deliveries = await options.store.find(String(req.params.id));
       if (deliveries.length === 0) {
         throw new PlatformError(`no delivery ${req.params.id} within the dedupe window`, { code: 'admin.delivery_not_found', category: 'invalid', httpStatus: 404 });

@@ -1,4 +1,5 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
+import { Context } from '@opentelemetry/api';
 import { events, EventMetadata, RawWebhookArchived } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { EventCodec, eventHeaders, OutgoingEvent } from '@consign/kafka';
@@ -14,6 +15,7 @@ import { clientAddress, isAllowed, CidrRange } from '../network';
 import { ShopifyDelivery, shopifyDeliveryOf } from '../shopify/shopify-delivery';
 import { verifyShopifyHmac } from '../shopify/shopify-signature';
 import { verifySvixDelivery } from '../svix/svix-signature';
+import { RequestTrace, startRequestTrace } from './request-trace';
 import { ClerkPath, clerkTypeRoutes, mapClerkWebhook, mapShopifyWebhook, ShopifyPath, shopifyTopicRoutes } from '../webhook-mapping';
 
 export interface WebhookRouterOptions {
@@ -47,14 +49,24 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
   const rawBody = express.raw({ type: () => true, limit: options.bodyLimitBytes });
   const audited = (source: Source) => (req: Request, res: Response, next: NextFunction) => {
     const startedAt = process.hrtime.bigint();
+    const requestTrace = startRequestTrace(req.method, String(req.route?.path ?? req.path), req.headers);
+    res.locals.trace = requestTrace;
     res.locals.audit = { source };
     options.metrics.received.inc({ source });
     res.on('finish', () => {
+      requestTrace.end(res.statusCode);
       const latencySeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       const audit = res.locals.audit as Record<string, unknown>;
       options.metrics.ackLatency.observe({ source, outcome: String(audit.outcome ?? 'rejected') }, latencySeconds);
       options.logger.info(
-        { requestId: res.locals.requestId, ...audit, outcome: audit.outcome ?? 'rejected', status: res.statusCode, latencyMs: Math.round(latencySeconds * 1e5) / 100 },
+        {
+          requestId: res.locals.requestId,
+          ...requestTrace.logFields,
+          ...audit,
+          outcome: audit.outcome ?? 'rejected',
+          status: res.statusCode,
+          latencyMs: Math.round(latencySeconds * 1e5) / 100,
+        },
         'webhook request',
       );
     });
@@ -174,9 +186,10 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       headers: archivableHeaders(req),
       body: req.body as Buffer,
     };
+    const traceContext = (res.locals.trace as RequestTrace).context;
     const records: OutgoingRecord[] = [
-      await encode(events.rawWebhookArchived, archived, {}),
-      await encode(event.definition, event.value, { 'correlation-id': metadata.correlationId }),
+      await encode(events.rawWebhookArchived, archived, {}, traceContext),
+      await encode(event.definition, event.value, { 'correlation-id': metadata.correlationId }, traceContext),
     ];
     const outcome = await options.intake.accept(
       { ...delivery, source, eventId: metadata.eventId, subjectId: event.definition.keyOf(event.value), requestId: String(res.locals.requestId) },
@@ -188,8 +201,13 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     res.status(200).json({ eventId: metadata.eventId, ...outcome });
   }
 
-  async function encode<T>(definition: OutgoingEvent<T>['definition'], value: T, headers: Record<string, string>): Promise<OutgoingRecord> {
-    return { topic: definition.topic, key: definition.keyOf(value), value: await options.codec.encode(definition, value), headers: eventHeaders(definition.type, headers) };
+  async function encode<T>(definition: OutgoingEvent<T>['definition'], value: T, headers: Record<string, string>, traceContext: Context): Promise<OutgoingRecord> {
+    return {
+      topic: definition.topic,
+      key: definition.keyOf(value),
+      value: await options.codec.encode(definition, value),
+      headers: eventHeaders(definition.type, headers, traceContext),
+    };
   }
 
   const handle = (source: Source, handler: (req: Request, res: Response) => Promise<void>) => [

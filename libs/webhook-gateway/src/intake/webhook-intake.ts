@@ -23,6 +23,11 @@ export interface WebhookIntakeOptions {
   publisher: EventPublisher;
   /** How long a request waits for Kafka's acknowledgement before spooling instead. */
   publishTimeoutMs: number;
+  /**
+   * Told when a delivery already acknowledged could not be recorded as published. It stays
+   * `receiving`: a repeat after 30 s publishes it again, and consumers dedupe the event by its id.
+   */
+  onRecordingFailed?: (deliveryKey: string, error: Error) => void;
 }
 
 /**
@@ -30,20 +35,30 @@ export interface WebhookIntakeOptions {
  * archive and the event, acknowledged with acks=all), or in the spool when Kafka cannot be
  * reached. A delivery already seen answers as a duplicate without a second event. While the spool
  * holds anything, new deliveries queue behind it so that nothing overtakes what arrived earlier.
+ *
+ * Kafka's acknowledgement is what makes a delivery durable, so the 200 does not wait for the
+ * delivery to be recorded as published: that write follows in the background, and a repeat that
+ * arrives first waits for it here.
  */
 export class WebhookIntake {
   // Concurrent requests share their round trips to PostgreSQL: at hundreds of webhooks a second,
   // one query per request would queue on the connection pool and the database's CPU.
   private readonly claims: RequestBatcher<DeliveryClaim, ClaimResult>;
   private readonly publications: RequestBatcher<PublishedDelivery, undefined>;
+  // Deliveries acknowledged by Kafka whose "published" record is still on its way to PostgreSQL.
+  private readonly recording = new Map<string, Promise<void>>();
 
   constructor(private readonly options: WebhookIntakeOptions) {
     const { store } = options;
     this.claims = new RequestBatcher((claims) => store.claimAll(claims), batching);
-    this.publications = new RequestBatcher(async (deliveries) => {
-      await store.markAllPublished(deliveries);
-      return deliveries.map(() => undefined);
-    }, batching);
+    // Nobody waits for these: they gather for a while, so that marking costs a few round trips a second.
+    this.publications = new RequestBatcher(
+      async (deliveries) => {
+        await store.markAllPublished(deliveries);
+        return deliveries.map(() => undefined);
+      },
+      { ...batching, lingerMs: publishedRecordLingerMs },
+    );
   }
 
   async accept(claim: DeliveryClaim, records: OutgoingRecord[]): Promise<IntakeOutcome> {
@@ -55,6 +70,11 @@ export class WebhookIntake {
       return this.publishWithoutDatabase(records, error);
     }
     if (!claimed.claimed) {
+      const recording = this.recording.get(claim.deliveryKey);
+      if (recording) {
+        await recording;
+        return { status: 'duplicate', duplicateOf: claim.deliveryKey };
+      }
       if (claimed.status === 'receiving') {
         throw new PlatformError('this delivery is being received by another request right now; retry shortly', {
           code: 'gateway.delivery_in_progress',
@@ -72,7 +92,7 @@ export class WebhookIntake {
       if (!claimed.spoolBusy) {
         const publishedTo = await this.publish(records).catch(() => undefined);
         if (publishedTo) {
-          await this.publications.submit({ deliveryKey: claim.deliveryKey, publishedTo });
+          this.recordPublished({ deliveryKey: claim.deliveryKey, publishedTo });
           return { status: 'published', publishedTo };
         }
       }
@@ -82,6 +102,21 @@ export class WebhookIntake {
       await this.options.store.markFailed(claim.deliveryKey).catch(() => undefined);
       throw unavailable(error);
     }
+  }
+
+  /** Resolves once every delivery acknowledged so far is recorded as published: before an operator reads them, and before a graceful stop. */
+  async recorded(): Promise<void> {
+    await this.publications.drain();
+    await Promise.all(this.recording.values());
+  }
+
+  private recordPublished(delivery: PublishedDelivery): void {
+    const recording = this.publications.submit(delivery).then(
+      () => undefined,
+      (error: unknown) => this.options.onRecordingFailed?.(delivery.deliveryKey, error as Error),
+    );
+    this.recording.set(delivery.deliveryKey, recording);
+    void recording.finally(() => this.recording.delete(delivery.deliveryKey));
   }
 
   /** PostgreSQL is down: Kafka alone can still make the delivery durable; consumers dedupe by event id. */
@@ -118,6 +153,7 @@ export async function acknowledgedWithin<T>(publishing: Promise<T>, timeoutMs: n
  * wake-up, measurable at hundreds per second on two cores).
  */
 const batching = { maxInFlight: 1, maxBatchSize: 500 };
+const publishedRecordLingerMs = 20;
 
 function toSpooled(record: OutgoingRecord): SpooledRecord {
   return { topic: record.topic.name, key: record.key, value: record.value.toString('base64'), headers: record.headers };
