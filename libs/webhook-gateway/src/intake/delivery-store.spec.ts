@@ -1,31 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { PublishedRecord } from '@consign/kafka';
 import { ClaimResult, DeliveryClaim, DeliveryStore } from './delivery-store';
 import { gatewayMigrations } from '../index';
+import { deliveryClaimFor } from '../testing/delivery-claims';
 
 /** The gateway's dedupe and spool records, against a real PostgreSQL. */
 let database: TemporaryDatabase;
 let dataSource: DataSource;
 let store: DeliveryStore;
 
-function claimFor(overrides: Partial<DeliveryClaim> = {}): DeliveryClaim {
-  const deliveryId = randomUUID();
-  return {
-    deliveryKey: `shopify:shop.myshopify.com:${deliveryId}`,
-    source: 'shopify',
-    tenantId: 'dev-store',
-    topic: 'orders/create',
-    deliveryId,
-    sourceEventId: randomUUID(),
-    eventId: randomUUID(),
-    requestId: randomUUID(),
-    subjectId: randomUUID(),
-    ...overrides,
-  };
-}
 
 const claimOne = async (delivery: DeliveryClaim): Promise<ClaimResult> => (await store.claimAll([delivery]))[0];
 const markPublished = (deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> => store.markAllPublished([{ deliveryKey, publishedTo }]);
@@ -45,7 +30,7 @@ afterAll(async () => {
 
 describe('DeliveryStore (real PostgreSQL)', () => {
   it('claims a delivery once; a repeat sees its status', async () => {
-    const claim = claimFor();
+    const claim = deliveryClaimFor();
     expect(await claimOne(claim)).toEqual({ claimed: true, earlierDeliveryOfEvent: null, spoolBusy: false });
     expect(await claimOne(claim)).toEqual({ claimed: false, status: 'receiving' });
     await markPublished(claim.deliveryKey, [{ topic: 'shopify.orders.v1', partition: 1, offset: '7' }]);
@@ -55,12 +40,12 @@ describe('DeliveryStore (real PostgreSQL)', () => {
   });
 
   it('lets the sender\'s retry take over a failed claim, or one a dead gateway left receiving', async () => {
-    const failed = claimFor();
+    const failed = deliveryClaimFor();
     await claimOne(failed);
     await store.markFailed(failed.deliveryKey);
     expect((await claimOne(failed)).claimed).toBe(true);
 
-    const abandoned = claimFor();
+    const abandoned = deliveryClaimFor();
     await claimOne(abandoned);
     expect((await claimOne(abandoned)).claimed).toBe(false);
     await dataSource.query(`UPDATE webhook_deliveries SET verified_at = now() - interval '31 seconds' WHERE delivery_key = $1`, [abandoned.deliveryKey]);
@@ -69,20 +54,20 @@ describe('DeliveryStore (real PostgreSQL)', () => {
   });
 
   it('names the earlier delivery of the same domain event', async () => {
-    const first = claimFor();
+    const first = deliveryClaimFor();
     await claimOne(first);
     await markPublished(first.deliveryKey, []);
-    const second = claimFor({ eventId: first.eventId });
+    const second = deliveryClaimFor({ eventId: first.eventId });
     expect(await claimOne(second)).toMatchObject({ claimed: true, earlierDeliveryOfEvent: first.deliveryKey });
   });
 
   it('claims a whole batch in one call: repeats inside the batch are in flight, a second delivery of one event is its duplicate', async () => {
-    const published = claimFor();
+    const published = deliveryClaimFor();
     await claimOne(published);
     await markPublished(published.deliveryKey, []);
-    const fresh = claimFor();
-    const sameEvent = claimFor({ eventId: fresh.eventId });
-    const other = claimFor();
+    const fresh = deliveryClaimFor();
+    const sameEvent = deliveryClaimFor({ eventId: fresh.eventId });
+    const other = deliveryClaimFor();
     const results = await store.claimAll([fresh, { ...fresh, requestId: 'second request' }, published, sameEvent, other]);
     expect(results).toEqual([
       { claimed: true, earlierDeliveryOfEvent: null, spoolBusy: expect.any(Boolean) },
@@ -95,7 +80,7 @@ describe('DeliveryStore (real PostgreSQL)', () => {
   });
 
   it('records where each delivery of a batch landed', async () => {
-    const [a, b] = [claimFor(), claimFor()];
+    const [a, b] = [deliveryClaimFor(), deliveryClaimFor()];
     await store.claimAll([a, b]);
     await store.markAllPublished([
       { deliveryKey: a.deliveryKey, publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '11' }] },
@@ -106,12 +91,12 @@ describe('DeliveryStore (real PostgreSQL)', () => {
   });
 
   it('drains the spool in arrival order and keeps spooled deliveries past the dedupe window', async () => {
-    const [a, b] = [claimFor(), claimFor()];
+    const [a, b] = [deliveryClaimFor(), deliveryClaimFor()];
     for (const claim of [a, b]) {
       await claimOne(claim);
       await store.spool(claim.deliveryKey, [{ topic: 'shopify.orders.v1', key: claim.deliveryId, value: Buffer.from('x').toString('base64'), headers: {} }]);
     }
-    expect((await claimOne(claimFor())) as { spoolBusy: boolean }).toMatchObject({ spoolBusy: true });
+    expect((await claimOne(deliveryClaimFor())) as { spoolBusy: boolean }).toMatchObject({ spoolBusy: true });
     await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '3 days'`);
     await store.forgetOlderThan(48 * 3_600_000);
     const spooled = await store.oldestSpooled(10);
@@ -125,8 +110,8 @@ describe('DeliveryStore (real PostgreSQL)', () => {
   });
 
   it('forgets, after the dedupe window, a claim that a gateway which died mid-request left receiving', async () => {
-    const abandoned = claimFor();
-    const recent = claimFor();
+    const abandoned = deliveryClaimFor();
+    const recent = deliveryClaimFor();
     await store.claimAll([abandoned, recent]);
     await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '3 days', verified_at = now() - interval '3 days' WHERE delivery_key = $1`, [
       abandoned.deliveryKey,
@@ -138,11 +123,11 @@ describe('DeliveryStore (real PostgreSQL)', () => {
 
   it('finds every delivery about one subject, oldest first, and nothing for an unknown one', async () => {
     const subjectId = '820982911946154508';
-    const created = claimFor({ subjectId, topic: 'orders/create' });
-    const paid = claimFor({ subjectId, topic: 'orders/paid' });
+    const created = deliveryClaimFor({ subjectId, topic: 'orders/create' });
+    const paid = deliveryClaimFor({ subjectId, topic: 'orders/paid' });
     await claimOne(created);
     await claimOne(paid);
-    await claimOne(claimFor());
+    await claimOne(deliveryClaimFor());
     await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '1 minute' WHERE delivery_key = $1`, [created.deliveryKey]);
     const found = await store.findBySubject(subjectId);
     expect(found.map((record) => [record.topic, record.subjectId])).toEqual([
@@ -153,7 +138,7 @@ describe('DeliveryStore (real PostgreSQL)', () => {
   });
 
   it('counts replays on the delivery they repeat and fills in a subject recorded before subjects were', async () => {
-    const claim = claimFor();
+    const claim = deliveryClaimFor();
     await claimOne(claim);
     expect((await store.find(claim.deliveryId))[0]).toMatchObject({ replayCount: 0, lastReplayedAt: null });
     await dataSource.query('UPDATE webhook_deliveries SET subject_id = NULL WHERE delivery_key = $1', [claim.deliveryKey]);

@@ -6,6 +6,7 @@ import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
 import { createTemporaryDatabase, readTopic, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { gatewayMigrations } from '../index';
+import { deliveryClaimFor } from '../testing/delivery-claims';
 import { DeliveryClaim, DeliveryStore, PublishedDelivery } from './delivery-store';
 import { OutgoingRecord, WebhookIntake } from './webhook-intake';
 
@@ -59,21 +60,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function claimFor(): DeliveryClaim {
-  const deliveryId = randomUUID();
-  return {
-    deliveryKey: `shopify:intake-store.myshopify.com:${deliveryId}`,
-    source: 'shopify',
-    tenantId: 'intake-store',
-    topic: 'orders/create',
-    deliveryId,
-    sourceEventId: randomUUID(),
-    eventId: randomUUID(),
-    requestId: randomUUID(),
-    subjectId: randomUUID(),
-  };
-}
-
 const recordsOf = (claim: DeliveryClaim): OutgoingRecord[] => [{ topic, key: claim.deliveryId, value: Buffer.from(claim.eventId), headers: { 'event-type': 'test.intake' } }];
 const stillWaiting = Symbol('still waiting');
 const after = <T>(promise: Promise<T>, ms: number): Promise<T | typeof stillWaiting> => Promise.race([promise, new Promise<typeof stillWaiting>((resolve) => setTimeout(() => resolve(stillWaiting), ms))]);
@@ -83,7 +69,7 @@ describe('WebhookIntake (real PostgreSQL and Kafka)', () => {
   it('answers once Kafka has the delivery, before it is recorded as published; a repeat meanwhile waits for that record and is a duplicate', async () => {
     const store = new HeldBackStore(dataSource);
     const intake = new WebhookIntake({ store, publisher, publishTimeoutMs: 10_000 });
-    const claim = claimFor();
+    const claim = deliveryClaimFor();
 
     const first = await intake.accept(claim, recordsOf(claim));
     expect(first).toEqual({ status: 'published', publishedTo: [{ topic: topic.name, partition: 0, offset: expect.any(String) }] });
@@ -102,7 +88,7 @@ describe('WebhookIntake (real PostgreSQL and Kafka)', () => {
     const store = new HeldBackStore(dataSource);
     const failures: Array<[string, string]> = [];
     const intake = new WebhookIntake({ store, publisher, publishTimeoutMs: 10_000, onRecordingFailed: (key, error) => failures.push([key, error.message]) });
-    const claim = claimFor();
+    const claim = deliveryClaimFor();
     store.letThrough(new Error('the database went away'));
 
     expect(await intake.accept(claim, recordsOf(claim))).toMatchObject({ status: 'published' });
