@@ -116,7 +116,9 @@ export class WebhookIntake {
       (error: unknown) => this.options.onRecordingFailed?.(delivery.deliveryKey, error as Error),
     );
     this.recording.set(delivery.deliveryKey, recording);
-    void recording.finally(() => this.recording.delete(delivery.deliveryKey));
+    void recording.finally(() => {
+      if (this.recording.get(delivery.deliveryKey) === recording) this.recording.delete(delivery.deliveryKey);
+    });
   }
 
   /** PostgreSQL is down: Kafka alone can still make the delivery durable; consumers dedupe by event id. */
