@@ -8,14 +8,12 @@ import { TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support
 import { listOperatorActions } from '../audit/operator-actions';
 import { AdminClient } from '../http/admin-client';
 import { operationsSettings } from '../settings/operations-settings';
-import { createTopics, operationsTestDatabase, produce, randomName, startStandIn, testKafka } from '../testing/test-fixtures';
+import { createTopics, operationsTestDatabase, produce, randomName, recentRecordTime, startStandIn, testKafka } from '../testing/test-fixtures';
 import { commitGroupOffsets } from '../kafka/group-offsets';
 import { committedOffsets, committedOffsetsReaching, groupActivity, offsetResetPlan, resetOffsets } from './offset-reset';
 
 const kafkaTool = join(__dirname, '../../../../infra/local/bin/kafka-tool');
-// Record times within the broker's retention (7 days by record timestamp): older records would be
-// deleted by the next retention check, moving the log start under the test's feet.
-const base = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const base = recentRecordTime();
 
 describe('offset resets (real Kafka)', () => {
   let kafka: Kafka;

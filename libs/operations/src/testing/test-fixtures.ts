@@ -21,6 +21,14 @@ export async function createTopics(admin: Admin, names: string[], partitions = 3
   await admin.fetchTopicMetadata({ topics: names });
 }
 
+/**
+ * A whole minute an hour ago: seeded record times must stay within the broker's retention (7 days
+ * by record timestamp), or its next retention check deletes them and moves the log start mid-test.
+ */
+export function recentRecordTime(): number {
+  return Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+}
+
 export interface SeedRecord {
   partition: number;
   key?: string | null;

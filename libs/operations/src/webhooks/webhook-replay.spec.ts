@@ -7,7 +7,7 @@ import { listOperatorActions } from '../audit/operator-actions';
 import { AdminClient } from '../http/admin-client';
 import { Progress } from '../progress/progress';
 import { operationsSettings } from '../settings/operations-settings';
-import { createTopics, operationsTestDatabase, produce, randomName, startStandIn, testKafka } from '../testing/test-fixtures';
+import { createTopics, operationsTestDatabase, produce, randomName, recentRecordTime, startStandIn, testKafka } from '../testing/test-fixtures';
 import { replayWebhooks } from './webhook-replay';
 
 describe('webhook replay from the archive (real Kafka, stand-in gateway)', () => {
@@ -18,8 +18,7 @@ describe('webhook replay from the archive (real Kafka, stand-in gateway)', () =>
   let dataSource: DataSource;
   let gateway: Awaited<ReturnType<typeof startStandIn>>;
   const archive = randomName('ops-archive');
-  // Within the broker's retention (7 days by record timestamp), or the archive would be deleted mid-test.
-  const base = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+  const base = recentRecordTime();
   const lines: string[] = [];
   const progress = (label: string, total?: number) => new Progress(label, total, (line) => lines.push(line));
 

@@ -11,7 +11,6 @@ let database: TemporaryDatabase;
 let dataSource: DataSource;
 let store: DeliveryStore;
 
-
 const claimOne = async (delivery: DeliveryClaim): Promise<ClaimResult> => (await store.claimAll([delivery]))[0];
 const markPublished = (deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> => store.markAllPublished([{ deliveryKey, publishedTo }]);
 

@@ -18,7 +18,7 @@ const endpoints = testEndpoints();
 const topic: TopicDefinition = { name: `test.intake.${randomUUID()}`, partitions: 1, key: 'delivery id', retentionMs: 3_600_000 };
 
 class HeldBackStore extends DeliveryStore {
-  failure?: Error;
+  private failure?: Error;
   private release!: () => void;
   private readonly held = new Promise<void>((resolve) => (this.release = resolve));
 
