@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { integer, loadConfig } from '@consign/config';
-import { freePort } from '@consign/test-support';
+import { createTemporaryDatabase, freePort, testEndpoints } from '@consign/test-support';
 import { runOrFail, waitUntilReady } from './local-processes';
 
 /**
@@ -12,7 +12,9 @@ import { runOrFail, waitUntilReady } from './local-processes';
  * (`npm run bench:gateway [-- --json]`): requests are sent on a fixed schedule whatever the answers
  * do, and latency counts from the scheduled time, so a stall shows instead of slowing the load.
  * The baseline in the same run is the same schedule against /healthz: the HTTP floor on this
- * machine. Needs the infrastructure up (`npm run infra:up`) and the gateway built.
+ * machine. Needs the infrastructure up (`npm run infra:up`) and the gateway built. Each run gets
+ * a gateway database of its own, so that runs compare: delivery records left by earlier runs (and
+ * not vacuumed where autovacuum is off, as on these machines) would slow the later ones.
  */
 const root = resolve(__dirname, '..');
 const settings = loadConfig({
@@ -28,6 +30,9 @@ const log = (line: string): void => {
 
 interface Result {
   sent: number;
+  /** How late the load generator sent, against its schedule: when it is late, the whole machine was busy. */
+  senderLateP99Ms: number;
+  senderLateMaxMs: number;
   ok: number;
   failed: number;
   achievedPerSecond: number;
@@ -40,8 +45,9 @@ interface Result {
 async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_gateway_bench');
   // The access log stays on, as in production (one JSON line per request), written to /dev/null.
-  const env = { ...process.env, GATEWAY_PORT: String(port), LOG_LEVEL: 'info' };
+  const env = { ...process.env, GATEWAY_PORT: String(port), GATEWAY_DATABASE_URL: database.url, LOG_LEVEL: 'info' };
   const script = join(root, 'dist/apps/gateway/main.js');
   await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
   // `--profile DIR`: the gateway writes a V8 CPU profile there when the run ends.
@@ -63,12 +69,17 @@ async function main(): Promise<void> {
     log(`gateway on ${base}; ${settings.rate} requests/s for ${settings.seconds} s after ${settings.warmupSeconds} s of warm-up; body ${body.length} bytes`);
     await load('warm-up', webhook, settings.rate, settings.warmupSeconds);
     const baseline = await load('baseline GET /healthz', () => send(port, 'GET', '/healthz', {}), settings.rate, settings.seconds);
+    const cpuBefore = cpuSample(gateway.pid);
     const webhooks = await load('signed orders/create webhooks', webhook, settings.rate, settings.seconds);
+    const cpu = cpuBefore && cpuUse(cpuBefore, cpuSample(gateway.pid), webhooks.sent);
+    if (cpu) log(`  gateway CPU ${cpu.gatewayMsPerWebhook} ms per webhook (${cpu.gatewayPercentOfCore} % of a core); the machine's cores ${cpu.machineBusyPercent} % busy`);
     const verdict = webhooks.p99Ms < 25 && webhooks.failed === 0 ? 'MET' : 'MISSED';
-    if (json) console.log(JSON.stringify({ rate: settings.rate, seconds: settings.seconds, baseline, webhooks, target: 'p99 < 25 ms', verdict }, null, 2));
+    if (json) console.log(JSON.stringify({ rate: settings.rate, seconds: settings.seconds, baseline, webhooks, cpu, target: 'p99 < 25 ms', verdict }, null, 2));
     else log(`target p99 < 25 ms at ${settings.rate}/s: ${verdict} (webhook p99 ${webhooks.p99Ms} ms vs HTTP floor p99 ${baseline.p99Ms} ms)`);
   } finally {
     gateway.kill('SIGTERM');
+    if (gateway.exitCode === null && gateway.signalCode === null) await new Promise((resolve) => gateway.once('exit', resolve));
+    await database.drop();
   }
 }
 
@@ -92,6 +103,7 @@ function send(port: number, method: string, path: string, headers: Record<string
 async function load(name: string, request: () => Promise<number>, rate: number, seconds: number): Promise<Result> {
   const total = rate * seconds;
   const latencies: number[] = [];
+  const lateness: number[] = [];
   let failed = 0;
   const startedAt = performance.now();
   const pending: Promise<void>[] = [];
@@ -102,6 +114,7 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
     // From the scheduled time when the request leaves late (a stall counts), from its real start
     // when a timer fired a little early (no negative latencies).
     const countFrom = Math.min(scheduledAt, performance.now());
+    lateness.push(performance.now() - countFrom);
     pending.push(
       request().then(
         (status) => {
@@ -117,11 +130,61 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
   }
   await Promise.all(pending);
   const elapsed = (performance.now() - startedAt) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (quantile: number): number => Number((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * quantile))] ?? NaN).toFixed(2));
-  const result = { sent: total, ok: latencies.length, failed, achievedPerSecond: Math.round(latencies.length / elapsed), p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), maxMs: at(1) };
+  const at = quantiles(latencies);
+  const late = quantiles(lateness);
+  const result = {
+    sent: total,
+    ok: latencies.length,
+    failed,
+    achievedPerSecond: Math.round(latencies.length / elapsed),
+    p50Ms: at(0.5),
+    p90Ms: at(0.9),
+    p99Ms: at(0.99),
+    maxMs: at(1),
+    senderLateP99Ms: late(0.99),
+    senderLateMaxMs: late(1),
+  };
   log(`${name.padEnd(32)} ok ${result.ok}/${total}  ${result.achievedPerSecond}/s  p50 ${result.p50Ms} ms  p90 ${result.p90Ms} ms  p99 ${result.p99Ms} ms  max ${result.maxMs} ms`);
+  log(`${''.padEnd(32)} sender late p99 ${result.senderLateP99Ms} ms  max ${result.senderLateMaxMs} ms`);
   return result;
+}
+
+function quantiles(values: number[]): (quantile: number) => number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return (quantile) => Number((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * quantile))] ?? NaN).toFixed(2));
+}
+
+interface CpuSample {
+  at: number;
+  processTicks: number;
+  machineTicks: number;
+  machineIdleTicks: number;
+}
+
+/** The gateway's CPU time and the machine's busy and idle time so far, from /proc (Linux only; elsewhere none). */
+function cpuSample(pid: number | undefined): CpuSample | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  // The process name, in parentheses, may hold spaces: the fields counted from after it.
+  const processFields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const machineFields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return {
+    at: performance.now(),
+    processTicks: Number(processFields[11]) + Number(processFields[12]),
+    machineTicks: machineFields.reduce((sum, ticks) => sum + ticks, 0),
+    machineIdleTicks: machineFields[3] + machineFields[4],
+  };
+}
+
+function cpuUse(before: CpuSample, after: CpuSample | undefined, webhooks: number) {
+  if (!after) return undefined;
+  const msPerTick = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  const gatewayMs = (after.processTicks - before.processTicks) * msPerTick;
+  const machineTicks = after.machineTicks - before.machineTicks;
+  return {
+    gatewayMsPerWebhook: Number((gatewayMs / webhooks).toFixed(2)),
+    gatewayPercentOfCore: Math.round((100 * gatewayMs) / (after.at - before.at)),
+    machineBusyPercent: Math.round((100 * (machineTicks - (after.machineIdleTicks - before.machineIdleTicks))) / machineTicks),
+  };
 }
 
 main().catch((error: unknown) => {

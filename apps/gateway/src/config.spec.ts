@@ -9,6 +9,8 @@ describe('gateway configuration', () => {
     expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092']);
     expect(config.schemaRegistryUrl).toBe('http://127.0.0.1:8080/apis/ccompat/v7');
     expect(config.tenants.byShopDomain('shop.myshopify.com')?.id).toBe('dev-store');
+    expect(config.claimLingerMs).toBe(2);
+    expect(loadGatewayConfig({ NODE_ENV: 'development', GATEWAY_CLAIM_LINGER: '0' }).claimLingerMs).toBe(0);
   });
 
   it('fails fast in production without tenants, naming every bad variable', () => {

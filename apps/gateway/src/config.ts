@@ -21,6 +21,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
       svixToleranceSeconds: integer('SVIX_TOLERANCE_SECONDS', 300, { min: 1, max: 3600 }),
       dedupeWindowMs: durationMs('DEDUPE_WINDOW', '48h'),
       publishTimeoutMs: durationMs('GATEWAY_PUBLISH_TIMEOUT', '2s'),
+      // Concurrent webhooks share their claim and their produce request (decision 0009).
+      claimLingerMs: durationMs('GATEWAY_CLAIM_LINGER', '2ms'),
       adminApiKeyHashes: adminApiKeyHashesSetting(env.NODE_ENV),
     },
     env,

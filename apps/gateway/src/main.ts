@@ -50,6 +50,7 @@ async function main(command: string | undefined): Promise<void> {
     store,
     publisher,
     publishTimeoutMs: config.publishTimeoutMs,
+    claimLingerMs: config.claimLingerMs,
     onRecordingFailed: (deliveryKey, error) => logger.warn({ deliveryKey, err: error.message }, 'delivery published but not recorded as published'),
   });
   const relay = new SpoolRelay({

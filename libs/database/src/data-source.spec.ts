@@ -1,5 +1,5 @@
 import { createTemporaryDatabase, testEndpoints } from '@consign/test-support';
-import { checkDatabase, createServiceDataSource, isDatabaseOutage } from './index';
+import { checkDatabase, createServiceDataSource, isDatabaseOutage, runPrepared } from './index';
 
 describe('service database (real PostgreSQL)', () => {
   it('answers the readiness check once initialised, and refuses before', async () => {
@@ -22,5 +22,22 @@ describe('service database (real PostgreSQL)', () => {
     const failure = await unreachable.initialize().catch((error: unknown) => error);
     expect(isDatabaseOutage(failure)).toBe(true);
     expect(isDatabaseOutage(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false);
+  });
+
+  it('runs a prepared statement: planned once per connection under its name, and reused', async () => {
+    const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_database_test');
+    const dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: [], applicationName: 'database-test', poolSize: 1 });
+    const doubled = { name: 'test-doubled', text: 'SELECT $1::int * 2 AS doubled' };
+    try {
+      await expect(runPrepared(dataSource, doubled, [1])).rejects.toThrow('cannot run test-doubled: the database connection is not initialised');
+      await dataSource.initialize();
+      expect(await runPrepared(dataSource, doubled, [21])).toEqual([{ doubled: 42 }]);
+      expect(await runPrepared(dataSource, doubled, [5])).toEqual([{ doubled: 10 }]);
+      // One connection in the pool: this query sees the statement prepared on it.
+      expect(await dataSource.query('SELECT name, generic_plans + custom_plans AS plans FROM pg_prepared_statements')).toEqual([{ name: 'test-doubled', plans: '2' }]);
+    } finally {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await database.drop();
+    }
   });
 });

@@ -3,3 +3,5 @@ export type { ServiceDatabaseOptions } from './data-source';
 export { applyOnce, CreateProcessedEvents1764355100000 } from './processed-events';
 export type { EventPosition } from './processed-events';
 export { isoTimeSql } from './iso-time';
+export { runPrepared } from './prepared-statement';
+export type { PreparedStatement } from './prepared-statement';

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { PreparedStatement, runPrepared } from '@consign/database';
 import { PublishedRecord } from '@consign/kafka';
 
 export type DeliveryStatus = 'receiving' | 'published' | 'spooled' | 'duplicate' | 'failed';
@@ -89,30 +90,9 @@ export class DeliveryStore {
     for (const claim of claims) if (!firstOfKey.has(claim.deliveryKey)) firstOfKey.set(claim.deliveryKey, claim);
     const unique = [...firstOfKey.values()];
     const column = (pick: (claim: DeliveryClaim) => string | null) => unique.map(pick);
-    const rows = (await this.dataSource.query(
-      `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-           AS i(delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id)
-       ),
-       claimed AS (
-         INSERT INTO webhook_deliveries (delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id, status)
-         -- A fixed lock order, so that two replicas claiming overlapping batches cannot deadlock.
-         SELECT delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id, 'receiving' FROM input ORDER BY delivery_key
-         ON CONFLICT (delivery_key) DO UPDATE
-           SET status = 'receiving', attempts = webhook_deliveries.attempts + 1, request_id = EXCLUDED.request_id, verified_at = now()
-           WHERE webhook_deliveries.status = 'failed'
-              OR (webhook_deliveries.status = 'receiving' AND webhook_deliveries.verified_at < now() - interval '30 seconds')
-         RETURNING delivery_key
-       )
-       SELECT i.delivery_key,
-              EXISTS (SELECT 1 FROM claimed c WHERE c.delivery_key = i.delivery_key) AS claimed,
-              (SELECT d.status FROM webhook_deliveries d WHERE d.delivery_key = i.delivery_key) AS existing_status,
-              (SELECT d.delivery_key FROM webhook_deliveries d
-                WHERE d.event_id = i.event_id AND d.delivery_key <> i.delivery_key AND d.status IN ('published', 'spooled', 'receiving')
-                ORDER BY d.received_at LIMIT 1) AS earlier,
-              -- Through the primary key, which skips the rows drained since: a plain EXISTS scans them all.
-              (SELECT id FROM webhook_spool ORDER BY id LIMIT 1) IS NOT NULL AS spool_busy
-       FROM input i`,
+    const rows = await runPrepared<{ delivery_key: string; claimed: boolean; existing_status: DeliveryStatus | null; earlier: string | null; spool_busy: boolean }>(
+      this.dataSource,
+      claimDeliveries,
       [
         column((claim) => claim.deliveryKey),
         column((claim) => claim.source),
@@ -124,7 +104,7 @@ export class DeliveryStore {
         column((claim) => claim.requestId),
         column((claim) => claim.subjectId),
       ],
-    )) as { delivery_key: string; claimed: boolean; existing_status: DeliveryStatus | null; earlier: string | null; spool_busy: boolean }[];
+    );
     const rowByKey = new Map(rows.map((row) => [row.delivery_key, row]));
     const claimedEvents = new Map<string, string>();
     return claims.map((claim) => {
@@ -261,3 +241,31 @@ function toDeliveryRecord(row: Record<string, unknown>): DeliveryRecord {
     lastReplayedAt: row.last_replayed_at ? new Date(row.last_replayed_at as string).toISOString() : null,
   };
 }
+
+/** The gateway's hottest query (a round trip for every few webhooks), so PostgreSQL plans it once per connection. */
+const claimDeliveries: PreparedStatement = {
+  name: 'claim-deliveries',
+  text: `WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+      AS i(delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id)
+  ),
+  claimed AS (
+    INSERT INTO webhook_deliveries (delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id, status)
+    -- A fixed lock order, so that two replicas claiming overlapping batches cannot deadlock.
+    SELECT delivery_key, source, tenant_id, topic, delivery_id, source_event_id, event_id, request_id, subject_id, 'receiving' FROM input ORDER BY delivery_key
+    ON CONFLICT (delivery_key) DO UPDATE
+      SET status = 'receiving', attempts = webhook_deliveries.attempts + 1, request_id = EXCLUDED.request_id, verified_at = now()
+      WHERE webhook_deliveries.status = 'failed'
+         OR (webhook_deliveries.status = 'receiving' AND webhook_deliveries.verified_at < now() - interval '30 seconds')
+    RETURNING delivery_key
+  )
+  SELECT i.delivery_key,
+         EXISTS (SELECT 1 FROM claimed c WHERE c.delivery_key = i.delivery_key) AS claimed,
+         (SELECT d.status FROM webhook_deliveries d WHERE d.delivery_key = i.delivery_key) AS existing_status,
+         (SELECT d.delivery_key FROM webhook_deliveries d
+           WHERE d.event_id = i.event_id AND d.delivery_key <> i.delivery_key AND d.status IN ('published', 'spooled', 'receiving')
+           ORDER BY d.received_at LIMIT 1) AS earlier,
+         -- Through the primary key, which skips the rows drained since: a plain EXISTS scans them all.
+         (SELECT id FROM webhook_spool ORDER BY id LIMIT 1) IS NOT NULL AS spool_busy
+  FROM input i`,
+};

@@ -7,7 +7,7 @@ import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consi
 import { createTemporaryDatabase, readTopic, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { gatewayMigrations } from '../index';
 import { deliveryClaimFor } from '../testing/delivery-claims';
-import { DeliveryClaim, DeliveryStore, PublishedDelivery } from './delivery-store';
+import { ClaimResult, DeliveryClaim, DeliveryStore, PublishedDelivery } from './delivery-store';
 import { OutgoingRecord, WebhookIntake } from './webhook-intake';
 
 /**
@@ -31,6 +31,15 @@ class HeldBackStore extends DeliveryStore {
     await this.held;
     if (this.failure) throw this.failure;
     await super.markAllPublished(deliveries);
+  }
+}
+
+class CountingStore extends DeliveryStore {
+  readonly claimBatchSizes: number[] = [];
+
+  override claimAll(claims: DeliveryClaim[]): Promise<ClaimResult[]> {
+    this.claimBatchSizes.push(claims.length);
+    return super.claimAll(claims);
   }
 }
 
@@ -95,5 +104,19 @@ describe('WebhookIntake (real PostgreSQL and Kafka)', () => {
     await intake.recorded();
     expect(failures).toEqual([[claim.deliveryKey, 'the database went away']]);
     expect(await statusOf(store, claim)).toBe('receiving');
+  });
+
+  it('lets claims that arrive within the linger share one round trip to PostgreSQL', async () => {
+    const store = new CountingStore(dataSource);
+    const intake = new WebhookIntake({ store, publisher, publishTimeoutMs: 10_000, claimLingerMs: 200 });
+    const [first, second] = [deliveryClaimFor(), deliveryClaimFor()];
+
+    const accepting = [intake.accept(first, recordsOf(first))];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    accepting.push(intake.accept(second, recordsOf(second)));
+
+    expect(await Promise.all(accepting)).toMatchObject([{ status: 'published' }, { status: 'published' }]);
+    expect(store.claimBatchSizes).toEqual([2]);
+    await intake.recorded();
   });
 });
