@@ -30,9 +30,6 @@ const log = (line: string): void => {
 
 interface Result {
   sent: number;
-  /** How late the load generator sent, against its schedule: when it is late, the whole machine was busy. */
-  senderLateP99Ms: number;
-  senderLateMaxMs: number;
   ok: number;
   failed: number;
   achievedPerSecond: number;
@@ -40,6 +37,9 @@ interface Result {
   p90Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** How late the load generator sent, against its schedule: when it is late, the whole machine was busy. */
+  senderLateP99Ms: number;
+  senderLateMaxMs: number;
 }
 
 async function main(): Promise<void> {
@@ -164,9 +164,11 @@ interface CpuSample {
 /** The gateway's CPU time and the machine's busy and idle time so far, from /proc (Linux only; elsewhere none). */
 function cpuSample(pid: number | undefined): CpuSample | undefined {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
-  // The process name, in parentheses, may hold spaces: the fields counted from after it.
-  const processFields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const machineFields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // The process name, in parentheses, may hold spaces and parentheses: the fields counted from after it.
+  const processStat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const processFields = processStat.slice(processStat.lastIndexOf(') ') + 2).split(' ');
+  // user, nice, system, idle, iowait, irq, softirq, steal (guest time is already counted in user).
+  const machineFields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
   return {
     at: performance.now(),
     processTicks: Number(processFields[11]) + Number(processFields[12]),
