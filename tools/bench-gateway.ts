@@ -5,6 +5,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { integer, loadConfig } from '@consign/config';
 import { createTemporaryDatabase, freePort, testEndpoints } from '@consign/test-support';
+import { quantiles } from './latency-quantiles';
 import { runOrFail, waitUntilReady } from './local-processes';
 
 /**
@@ -147,11 +148,6 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
   log(`${name.padEnd(32)} ok ${result.ok}/${total}  ${result.achievedPerSecond}/s  p50 ${result.p50Ms} ms  p90 ${result.p90Ms} ms  p99 ${result.p99Ms} ms  max ${result.maxMs} ms`);
   log(`${''.padEnd(32)} sender late p99 ${result.senderLateP99Ms} ms  max ${result.senderLateMaxMs} ms`);
   return result;
-}
-
-function quantiles(values: number[]): (quantile: number) => number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return (quantile) => Number((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * quantile))] ?? NaN).toFixed(2));
 }
 
 interface CpuSample {

@@ -4,6 +4,7 @@ import { events, TopicDefinition } from '@consign/contracts';
 import { list, loadConfig, platformDefaults, url, integer } from '@consign/config';
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
 import { sampleOrderCreated } from '@consign/test-support';
+import { quantiles } from './latency-quantiles';
 
 /**
  * Producer throughput on this machine, against the real broker: the platform's batching publisher
@@ -78,11 +79,11 @@ async function measure<T>(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-  latencies.sort((a, b) => a - b);
+  const at = quantiles(latencies, 1);
   const result = {
     eventsPerSecond: Math.round(records.length / seconds),
-    p50Ms: Number(latencies[Math.floor(latencies.length * 0.5)].toFixed(1)),
-    p99Ms: Number(latencies[Math.floor(latencies.length * 0.99)].toFixed(1)),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
     seconds: Number(seconds.toFixed(2)),
   };
   log(`${name.padEnd(26)} ${String(result.eventsPerSecond).padStart(7)} events/s   p50 ${result.p50Ms} ms   p99 ${result.p99Ms} ms   (${result.seconds} s)`);
