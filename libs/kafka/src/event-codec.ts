@@ -1,9 +1,11 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import TimeoutMiddleware from 'mappersmith/middleware/timeout';
 import { avroSchemas, EventDefinition, subjectCompatibility, subjectOf } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { SchemaRegistryAdmin } from './schema-registry-admin';
+import { registryRequestTimeoutMs, SchemaRegistryAdmin } from './schema-registry-admin';
 
-const unreachable = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed/i;
+// The last: a request the registry did not answer in time (the schema client's timeout).
+const unreachable = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed|Timeout \(\d+ms\)/i;
 
 /**
  * Encodes and decodes events in the Confluent wire format (magic byte 0, 4-byte schema id, Avro
@@ -14,9 +16,10 @@ export class EventCodec {
   private readonly admin: SchemaRegistryAdmin;
   private readonly schemaIds = new Map<string, number>();
 
-  constructor(registryUrl: string) {
-    this.registry = new SchemaRegistry({ host: registryUrl, clientId: 'consign-stream' });
-    this.admin = new SchemaRegistryAdmin(registryUrl);
+  constructor(registryUrl: string, options: { requestTimeoutMs?: number } = {}) {
+    const requestTimeoutMs = options.requestTimeoutMs ?? registryRequestTimeoutMs;
+    this.registry = new SchemaRegistry({ host: registryUrl, clientId: 'consign-stream', middlewares: [TimeoutMiddleware(requestTimeoutMs)] });
+    this.admin = new SchemaRegistryAdmin(registryUrl, requestTimeoutMs);
   }
 
   /** Registers (idempotently) the schema of each event this process publishes, under the platform's compatibility rule. */

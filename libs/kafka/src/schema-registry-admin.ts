@@ -5,12 +5,22 @@ export type CompatibilityLevel = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FULL' | '
 const contentType = 'application/vnd.schemaregistry.v1+json';
 
 /**
+ * How long one registry request may take. A request the registry never answers (seen once in CI,
+ * with Apicurio registering the same subject for several services at once) would otherwise hold a
+ * service's start-up, or a consumer's decode, for ever instead of failing and being retried.
+ */
+export const registryRequestTimeoutMs = 10_000;
+
+/**
  * The parts of the Confluent-compatible registry API the schema client does not expose: subject
  * compatibility and compatibility checks. Works with Confluent Schema Registry and Apicurio's
  * ccompat API alike.
  */
 export class SchemaRegistryAdmin {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly requestTimeoutMs = registryRequestTimeoutMs,
+  ) {}
 
   /**
    * Set explicitly for every subject: Apicurio answers `NONE` for a subject without a rule where
@@ -50,6 +60,7 @@ export class SchemaRegistryAdmin {
         method,
         headers: { accept: contentType, ...(payload === undefined ? {} : { 'content-type': contentType }) },
         body: payload === undefined ? undefined : JSON.stringify(payload),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
     } catch (error) {
       throw new PlatformError(`schema registry at ${this.baseUrl} is unreachable: ${(error as Error).message}`, {
