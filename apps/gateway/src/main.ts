@@ -30,6 +30,9 @@ async function main(command: string | undefined): Promise<void> {
     migrations: gatewayMigrations,
     applicationName: service,
     synchronousCommit: false,
+    // Kept through quiet spells: the first webhooks after one would otherwise wait for new
+    // connections, and for the claim to be prepared again on each.
+    idleTimeoutMs: 0,
   });
   await database.initialize();
   if (command === 'migrate') return runMigrationCommand(database, logger);

@@ -40,4 +40,28 @@ describe('service database (real PostgreSQL)', () => {
       await database.drop();
     }
   });
+
+  it('closes idle connections after the idle timeout, and keeps them when it is 0', async () => {
+    const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_database_test');
+    const backendAfterIdling = async (idleTimeoutMs: number): Promise<{ before: number; after: number }> => {
+      const dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: [], applicationName: 'database-test', poolSize: 1, idleTimeoutMs });
+      await dataSource.initialize();
+      try {
+        const [{ pid: before }] = await dataSource.query('SELECT pg_backend_pid() AS pid');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const [{ pid: after }] = await dataSource.query('SELECT pg_backend_pid() AS pid');
+        return { before, after };
+      } finally {
+        await dataSource.destroy();
+      }
+    };
+    try {
+      const closed = await backendAfterIdling(100);
+      expect(closed.after).not.toBe(closed.before);
+      const kept = await backendAfterIdling(0);
+      expect(kept.after).toBe(kept.before);
+    } finally {
+      await database.drop();
+    }
+  });
 });

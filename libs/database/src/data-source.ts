@@ -13,6 +13,12 @@ export interface ServiceDatabaseOptions {
   applicationName: string;
   poolSize?: number;
   /**
+   * How long a connection may sit idle before the pool closes it (default 10 s); 0 keeps it. A
+   * service that answers in milliseconds after a quiet spell keeps its connections: opening one
+   * costs PostgreSQL a process and the service its prepared statements.
+   */
+  idleTimeoutMs?: number;
+  /**
    * `false` lets commits return before the WAL is flushed. Only for records whose loss on a
    * database crash costs a repeat, never an accepted event; a transaction that must be durable
    * sets `SET LOCAL synchronous_commit = on`.
@@ -37,6 +43,7 @@ export function createServiceDataSource(options: ServiceDatabaseOptions): DataSo
     extra: {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 3000,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
       ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
     },
   });
