@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Type } from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
@@ -342,6 +343,32 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     const after = await send(shopifyDelivery('/webhooks/shopify/order', 'orders/create', body));
     expect(after.body.status).toBe('published');
   }, 240_000);
+
+  it('waits out a schema registry that does not answer at start, then serves', async () => {
+    const registryPort = await freePort();
+    const port = await freePort();
+    const registry = new URL(endpoints.schemaRegistryUrl);
+    const late = startServiceProcess(gatewayScript, [], { ...gatewayEnv, GATEWAY_PORT: String(port), SCHEMA_REGISTRY_URL: `http://127.0.0.1:${registryPort}${registry.pathname}` });
+    // The gateway's registry address answers only once this relay to the real registry listens.
+    const relay = createServer((client) => {
+      const upstream = createConnection(Number(registry.port), registry.hostname);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    try {
+      await waitFor('the gateway to report the registry unreachable', async () => (late.output().includes('cannot register the event schemas yet') ? true : undefined), 30_000, 100);
+      expect(late.child.exitCode).toBeNull();
+      await new Promise<void>((resolve) => relay.listen(registryPort, '127.0.0.1', resolve));
+      await waitFor('the gateway to answer', async () => ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok ? true : undefined), 45_000).catch((error: Error) => { throw new Error(`${error.message}\n${late.output()}`); });
+      const delivery = shopifyDelivery('/webhooks/shopify/order', 'orders/create', readFixture('shopify/orders-create.json'));
+      const answer = await fetch(`http://127.0.0.1:${port}${delivery.path}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+      expect(answer.status).toBe(200);
+    } finally {
+      await late.stop();
+      await new Promise((resolve) => relay.close(resolve));
+    }
+  }, 120_000);
 
   it('answers 503 with Retry-After when neither Kafka nor its spool database is available', async () => {
     await stopInfra(['kafka']);

@@ -13,7 +13,7 @@ import {
   runReconciliation,
   shopifyReaderFactory,
 } from '@consign/reconciliation';
-import { createLogger, createServiceHttp, runService } from '@consign/service-runtime';
+import { createLogger, createServiceHttp, runService, untilDone } from '@consign/service-runtime';
 import { loadReconcilerConfig } from './config';
 
 const service = 'reconciler';
@@ -108,17 +108,13 @@ async function main(command = process.argv[2]): Promise<void> {
     ],
   });
   // Listening first: /healthz answers, and /readyz says why, while Kafka and the registry are reached.
-  for (let attempt = 1; ; attempt += 1) {
-    try {
+  await untilDone(
+    async () => {
       await codec.register(reconciliationPublishes);
       await publisher.connect();
-      break;
-    } catch (error) {
-      const delayMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));
-      logger.warn({ attempt, delayMs, err: (error as Error).message }, 'cannot reach Kafka or the schema registry yet; retrying');
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
+    },
+    { onRetry: (attempt, delayMs, error) => logger.warn({ attempt, delayMs, err: error.message }, 'cannot reach Kafka or the schema registry yet; retrying') },
+  );
   relay.start();
   publishing = true;
   logger.info({ scheduleEveryMs: config.scheduleEveryMs ?? 'off', windowMs: config.windowMs }, 'reconciling');

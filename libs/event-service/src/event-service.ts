@@ -6,7 +6,7 @@ import { applyOnce, checkDatabase, createServiceDataSource, postgresOutagePolicy
 import { ConsumedEvent, ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
 import { appendEventsToOutbox, OutboxRelay } from '@consign/outbox';
 import { createEventServiceAdminRouter } from './admin-router';
-import { createLogger, createServiceHttp, Logger, ReadinessCheck, runService } from '@consign/service-runtime';
+import { createLogger, createServiceHttp, Logger, ReadinessCheck, runService, untilDone } from '@consign/service-runtime';
 import { Telemetry } from '@consign/telemetry';
 
 /** Settings every event-consuming service has; each app parses its own, once, at start-up. */
@@ -192,18 +192,14 @@ export async function runEventService(definition: EventServiceDefinition, comman
   });
   // Listening first: /healthz answers, and /readyz says why, while Kafka is reached and the group joined.
   // Kafka or the registry being down at start is waited out rather than crash-looped.
-  for (let attempt = 1; ; attempt += 1) {
-    try {
+  await untilDone(
+    async () => {
       await codec.register(definition.publishes);
       await publisher.connect();
       await consumer.start();
-      break;
-    } catch (error) {
-      const delayMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));
-      logger.warn({ attempt, delayMs, err: (error as Error).message }, 'cannot reach Kafka or the schema registry yet; retrying');
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
+    },
+    { onRetry: (attempt, delayMs, error) => logger.warn({ attempt, delayMs, err: error.message }, 'cannot reach Kafka or the schema registry yet; retrying') },
+  );
   if (relayTopics.length > 0) relay.start();
   consuming = !stoppedByOperator;
   logger.info({ group: config.consumerGroup, topics: definition.consumes.map((topic) => topic.name) }, 'consuming');
