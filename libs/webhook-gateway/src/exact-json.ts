@@ -103,6 +103,7 @@ function restoreBigInts(value: unknown, marker: string): unknown {
     return value;
   }
   const object = value as Record<string, unknown>;
-  for (const key of Object.keys(object)) object[key] = restoreBigInts(object[key], marker);
+  // for...in, not Object.keys: no array of keys per object (JSON.parse's objects have no inherited keys).
+  for (const key in object) object[key] = restoreBigInts(object[key], marker);
   return object;
 }
