@@ -1,5 +1,6 @@
 import { Server } from 'node:http';
 import { Express } from 'express';
+import { createExpressServer } from './express-server';
 import { Logger } from './logger';
 
 export interface RunServiceOptions {
@@ -26,7 +27,7 @@ export interface RunningService {
  */
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = options.app.listen(options.port, options.host ?? '0.0.0.0', () => resolve(listening));
+    const listening = createExpressServer(options.app).listen(options.port, options.host ?? '0.0.0.0', () => resolve(listening));
     listening.once('error', reject);
   });
   const address = server.address();
