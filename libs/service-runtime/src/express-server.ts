@@ -8,7 +8,7 @@ import { Socket } from 'node:net';
  * response (`Object.setPrototypeOf` in `app.handle`); V8 then kept those objects alive through two
  * young-generation collections, so every request's objects reached the old generation: at 500
  * webhooks a second the gateway promoted about 8 MB/s, with a full collection every 4 to 6 s and
- * scavenges of 4 to 6 ms instead of under 1 ms (decision 0009). Built this way the prototype
+ * scavenges of 4 to 6 ms instead of about 2 ms (decision 0009). Built this way the prototype
  * Express sets is already there, and the swap changes nothing.
  *
  * Plain constructor functions, not classes: an instance of a class would have the class's
