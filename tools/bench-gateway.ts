@@ -1,10 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { integer, loadConfig } from '@consign/config';
-import { createTemporaryDatabase, freePort, testEndpoints } from '@consign/test-support';
+import { createTemporaryDatabase, freePort, KeepAliveHttpClient, testEndpoints } from '@consign/test-support';
 import { quantiles } from './latency-quantiles';
 import { runOrFail, waitUntilReady } from './local-processes';
 
@@ -13,9 +12,11 @@ import { runOrFail, waitUntilReady } from './local-processes';
  * (`npm run bench:gateway [-- --json]`): requests are sent on a fixed schedule whatever the answers
  * do, and latency counts from the scheduled time, so a stall shows instead of slowing the load.
  * The baseline in the same run is the same schedule against /healthz: the HTTP floor on this
- * machine. Needs the infrastructure up (`npm run infra:up`) and the gateway built. Each run gets
- * a gateway database of its own, so that runs compare: delivery records left by earlier runs (and
- * not vacuumed where autovacuum is off, as on these machines) would slow the later ones.
+ * machine. The load generator shares the machine, so it is lean (`KeepAliveHttpClient`), and
+ * its own CPU is printed beside the gateway's. Needs the infrastructure up (`npm run infra:up`)
+ * and the gateway built. Each run gets a gateway database of its own, so that runs compare:
+ * delivery records left by earlier runs (and not vacuumed where autovacuum is off, as on these
+ * machines) would slow the later ones.
  */
 const root = resolve(__dirname, '..');
 const settings = loadConfig({
@@ -53,13 +54,16 @@ async function main(): Promise<void> {
   await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
   // `--profile DIR`: the gateway writes a V8 CPU profile there when the run ends.
   const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
+  const client = new KeepAliveHttpClient({ host: '127.0.0.1', port });
   const gateway = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     if (!(await waitUntilReady([base], 60_000))) throw new Error('the gateway did not become ready within 60 s');
     const body = readFileSync(process.env.SHARED_FIXTURES_DIR ? join(process.env.SHARED_FIXTURES_DIR, 'shopify/orders-create.json') : join(root, '../shared/fixtures/shopify/orders-create.json'));
     const signature = createHmac('sha256', 'test_secret_key').update(body).digest('base64');
+    const send = (method: string, path: string, headers: Record<string, string>, payload?: Buffer): Promise<number> =>
+      client.request({ method, path, headers, body: payload }).then((response) => response.status);
     const webhook = (): Promise<number> =>
-      send(port, 'POST', '/webhooks/shopify/order', {
+      send('POST', '/webhooks/shopify/order', {
         'content-type': 'application/json',
         'x-shopify-topic': 'orders/create',
         'x-shopify-shop-domain': 'shop.myshopify.com',
@@ -68,39 +72,24 @@ async function main(): Promise<void> {
         'x-shopify-hmac-sha256': signature,
       }, body);
     log(`gateway on ${base}; ${settings.rate} requests/s for ${settings.seconds} s after ${settings.warmupSeconds} s of warm-up; body ${body.length} bytes`);
-    const baseline = await load('baseline GET /healthz', () => send(port, 'GET', '/healthz', {}), settings.rate, settings.seconds);
+    const baseline = await load('baseline GET /healthz', () => send('GET', '/healthz', {}), settings.rate, settings.seconds);
     // Right before the measured run: with the baseline in between, the measured run started on a
     // heap sized for /healthz, and its first 300 ms held up to a third of its slowest 1 %.
     await load('warm-up', webhook, settings.rate, settings.warmupSeconds);
     const cpuBefore = cpuSample(gateway.pid);
+    const generatorBefore = process.cpuUsage();
     const webhooks = await load('signed orders/create webhooks', webhook, settings.rate, settings.seconds);
-    const cpu = cpuBefore && cpuUse(cpuBefore, cpuSample(gateway.pid), webhooks.sent);
-    if (cpu) log(`  gateway CPU ${cpu.gatewayMsPerWebhook} ms per webhook (${cpu.gatewayPercentOfCore} % of a core); the machine's cores ${cpu.machineBusyPercent} % busy`);
+    const cpu = cpuBefore && cpuUse(cpuBefore, cpuSample(gateway.pid), process.cpuUsage(generatorBefore), webhooks.sent);
+    if (cpu) log(`  gateway CPU ${cpu.gatewayMsPerWebhook} ms per webhook (${cpu.gatewayPercentOfCore} % of a core); load generator ${cpu.generatorPercentOfCore} % of a core; the machine's cores ${cpu.machineBusyPercent} % busy`);
     const verdict = webhooks.p99Ms < 25 && webhooks.failed === 0 ? 'MET' : 'MISSED';
     if (json) console.log(JSON.stringify({ rate: settings.rate, seconds: settings.seconds, baseline, webhooks, cpu, target: 'p99 < 25 ms', verdict }, null, 2));
     else log(`target p99 < 25 ms at ${settings.rate}/s: ${verdict} (webhook p99 ${webhooks.p99Ms} ms vs HTTP floor p99 ${baseline.p99Ms} ms)`);
   } finally {
+    client.close();
     gateway.kill('SIGTERM');
     if (gateway.exitCode === null && gateway.signalCode === null) await new Promise((resolve) => gateway.once('exit', resolve));
     await database.drop();
   }
-}
-
-// node:http with kept-alive connections: the load generator shares the machine's two cores with
-// the gateway, Kafka and PostgreSQL, so it should cost as little as it can.
-const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
-
-/** Sends one request and resolves with its status once the whole answer has arrived. */
-function send(port: number, method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, method, path, agent, headers: body ? { ...headers, 'content-length': String(body.length) } : headers }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 async function load(name: string, request: () => Promise<number>, rate: number, seconds: number): Promise<Result> {
@@ -175,7 +164,7 @@ function cpuSample(pid: number | undefined): CpuSample | undefined {
   };
 }
 
-function cpuUse(before: CpuSample, after: CpuSample | undefined, webhooks: number) {
+function cpuUse(before: CpuSample, after: CpuSample | undefined, generator: NodeJS.CpuUsage, webhooks: number) {
   if (!after) return undefined;
   const msPerTick = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
   const gatewayMs = (after.processTicks - before.processTicks) * msPerTick;
@@ -183,6 +172,8 @@ function cpuUse(before: CpuSample, after: CpuSample | undefined, webhooks: numbe
   return {
     gatewayMsPerWebhook: Number((gatewayMs / webhooks).toFixed(2)),
     gatewayPercentOfCore: Math.round((100 * gatewayMs) / (after.at - before.at)),
+    // This process: what the load itself costs the machine the gateway runs on.
+    generatorPercentOfCore: Math.round((100 * (generator.user + generator.system)) / 1000 / (after.at - before.at)),
     machineBusyPercent: Math.round((100 * (machineTicks - (after.machineIdleTicks - before.machineIdleTicks))) / machineTicks),
   };
 }

@@ -129,6 +129,11 @@ export function kafkaStartSpec(paths: Paths): StartSpec {
       '-XX:MaxGCPauseMillis=20',
       '-XX:InitiatingHeapOccupancyPercent=35',
       '-XX:+ExplicitGCInvokesConcurrent',
+      // What survives one young collection here survives them all (300 to 400 KB every 10 s
+      // under load, hardly any of it dying by age 15): kept in the survivor spaces, it was copied
+      // again at every young collection, whose pauses grew to 10 to 29 ms as the age table filled
+      // (after about 15 collections). Promoted at once, it is copied once: pauses of 5 to 12 ms.
+      '-XX:MaxTenuringThreshold=1',
       '-Djava.awt.headless=true',
       ...markerArgs('kafka', paths),
       `-Dkafka.logs.dir=${paths.logs}`,

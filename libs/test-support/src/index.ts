@@ -13,3 +13,5 @@ export type { ReadRecord } from './read-topic';
 export { startShopifyAdminStandIn, type ShopifyAdminStandIn, type ShopifyAdminStandInOptions, type StandInBucket, type StandInLineItem, type StandInOrder, type StandInProduct, type StandInRefund, type StandInRequest, type StandInVariant } from './shopify-admin-stand-in';
 export { startTestServer } from './test-server';
 export type { TestServer } from './test-server';
+export { KeepAliveHttpClient } from './keep-alive-http-client';
+export type { KeepAliveHttpClientOptions, KeepAliveRequest, KeepAliveResponse } from './keep-alive-http-client';
