@@ -11,6 +11,9 @@ describe('gateway configuration', () => {
     expect(config.tenants.byShopDomain('shop.myshopify.com')?.id).toBe('dev-store');
     expect(config.claimLingerMs).toBe(2);
     expect(loadGatewayConfig({ NODE_ENV: 'development', GATEWAY_CLAIM_LINGER: '0' }).claimLingerMs).toBe(0);
+    expect(config.maxInFlight).toBe(500);
+    expect(loadGatewayConfig({ NODE_ENV: 'development', GATEWAY_MAX_IN_FLIGHT: '20' }).maxInFlight).toBe(20);
+    expect(() => loadGatewayConfig({ NODE_ENV: 'development', GATEWAY_MAX_IN_FLIGHT: '0' })).toThrow(/GATEWAY_MAX_IN_FLIGHT/);
   });
 
   it('fails fast in production without tenants, naming every bad variable', () => {

@@ -14,6 +14,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
       tenants: tenantsSetting(env.NODE_ENV),
       // The raw archive carries the whole body: it must fit in one Kafka record, with room for the delivery's headers.
       bodyLimitBytes: integer('WEBHOOK_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: maxRecordBytes - 256 * 1024 }),
+      // Past it the gateway refuses new webhooks with 503 (WebhookAdmission): about a second of webhooks at 500/s.
+      maxInFlight: integer('GATEWAY_MAX_IN_FLIGHT', 500, { min: 1 }),
       trustedProxyCount: integer('GATEWAY_TRUSTED_PROXIES', 0, { min: 0, max: 10 }),
       shopifyAllowlist: setting('SHOPIFY_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),
       clerkAllowlist: setting('CLERK_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),

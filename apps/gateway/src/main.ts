@@ -13,6 +13,7 @@ import {
   GatewayMetrics,
   gatewayMigrations,
   SpoolRelay,
+  WebhookAdmission,
   WebhookIntake,
   WebhookReplay,
 } from '@consign/webhook-gateway';
@@ -74,6 +75,7 @@ async function main(command: string | undefined): Promise<void> {
   }, 10 * 60_000);
   forget.unref();
 
+  const admission = new WebhookAdmission(config.maxInFlight, (inFlight) => gatewayMetrics.inFlight.set(inFlight));
   const http = createServiceHttp({
     service,
     logger,
@@ -102,6 +104,7 @@ async function main(command: string | undefined): Promise<void> {
       logger,
       metrics: gatewayMetrics,
       bodyLimitBytes: config.bodyLimitBytes,
+      admission,
       trustedProxyCount: config.trustedProxyCount,
       allowlists: { shopify: config.shopifyAllowlist, clerk: config.clerkAllowlist },
       shopifyMaxAgeMs: config.shopifyMaxAgeMs,

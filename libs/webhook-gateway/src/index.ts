@@ -2,6 +2,7 @@ import { AddDeliverySubjectsAndReplays1764355410000, CreateWebhookDeliveries1764
 
 export { createWebhookRouter } from './http/webhook-router';
 export type { WebhookRouterOptions } from './http/webhook-router';
+export { WebhookAdmission } from './http/webhook-admission';
 export { createAdminRouter } from './http/admin-router';
 export type { AdminRouterOptions } from './http/admin-router';
 export { maxReplayDeliveries } from './http/replay-request';

@@ -20,6 +20,7 @@ import { signShopifyBody } from '../shopify/shopify-signature';
 import { signSvixBody } from '../svix/svix-signature';
 import { createAdminRouter } from './admin-router';
 import { maxReplayDeliveries } from './replay-request';
+import { WebhookAdmission } from './webhook-admission';
 import { createWebhookRouter } from './webhook-router';
 
 /**
@@ -69,6 +70,7 @@ function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server>
         logger,
         metrics: new GatewayMetrics(new Registry(), () => store.spoolDepth()),
         bodyLimitBytes: 1024 * 1024,
+        admission: new WebhookAdmission(100),
         trustedProxyCount: 0,
         allowlists: { shopify: [], clerk: [] },
         svixToleranceSeconds: 300,

@@ -16,6 +16,7 @@ import { ShopifyDelivery, shopifyDeliveryOf } from '../shopify/shopify-delivery'
 import { verifyShopifyHmac } from '../shopify/shopify-signature';
 import { verifySvixDelivery } from '../svix/svix-signature';
 import { RequestTrace, startRequestTrace } from './request-trace';
+import { WebhookAdmission } from './webhook-admission';
 import { ClerkPath, clerkTypeRoutes, mapClerkWebhook, mapShopifyWebhook, ShopifyPath, shopifyTopicRoutes } from '../webhook-mapping';
 
 export interface WebhookRouterOptions {
@@ -25,6 +26,8 @@ export interface WebhookRouterOptions {
   logger: Logger;
   metrics: GatewayMetrics;
   bodyLimitBytes: number;
+  /** Whether a new webhook is taken now or refused with 503 and Retry-After. */
+  admission: WebhookAdmission;
   trustedProxyCount: number;
   allowlists: { shopify: CidrRange[]; clerk: CidrRange[] };
   /** Refuse Shopify deliveries triggered longer ago than this; unset: no limit (Shopify retries for hours). */
@@ -79,6 +82,14 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       next(new PlatformError(`content type must be application/json, got "${req.header('content-type') ?? 'none'}"`, { code: 'http.unsupported_media_type', category: 'invalid', httpStatus: 415 }));
       return;
     }
+    // Refused before its body is read: an overloaded gateway spends nothing more on it.
+    const refusal = options.admission.refusal();
+    if (refusal) {
+      next(refusal);
+      return;
+    }
+    // 'close' comes once the answer is sent and also when the sender hangs up before it.
+    res.once('close', options.admission.admit());
     next();
   };
 

@@ -8,6 +8,7 @@ export class GatewayMetrics {
   readonly duplicates: Counter<'source'>;
   readonly spooled: Counter<'source'>;
   readonly ackLatency: Histogram<'source' | 'outcome'>;
+  readonly inFlight: Gauge;
 
   constructor(registry: Registry, spoolDepth: () => Promise<number>) {
     const registers = [registry];
@@ -23,6 +24,7 @@ export class GatewayMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
+    this.inFlight = new Gauge({ name: 'webhook_requests_in_flight', help: 'Webhook requests received and not yet answered', registers });
     new Gauge({
       name: 'webhook_spool_depth',
       help: 'Deliveries waiting in the spool for Kafka',
