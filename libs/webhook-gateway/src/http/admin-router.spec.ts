@@ -16,7 +16,7 @@ import { DeliveryStore } from '../intake/delivery-store';
 import { GatewayMetrics } from '../intake/gateway-metrics';
 import { WebhookIntake } from '../intake/webhook-intake';
 import { WebhookReplay } from '../replay/webhook-replay';
-import { signShopifyBody } from '../shopify/shopify-signature';
+import { signedShopifyOrderHeaders } from '../testing/signed-deliveries';
 import { signSvixBody } from '../svix/svix-signature';
 import { createAdminRouter } from './admin-router';
 import { maxReplayDeliveries } from './replay-request';
@@ -137,15 +137,7 @@ async function receiveShopifyOrder(): Promise<{ deliveryKey: string; webhookId: 
   const response = await fetch(urlOf(gateway, '/webhooks/shopify/order'), {
     method: 'POST',
     body,
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': 'orders/create',
-      'x-shopify-shop-domain': tenant.shopDomain,
-      'x-shopify-webhook-id': webhookId,
-      'x-shopify-event-id': randomUUID(),
-      'x-shopify-triggered-at': new Date().toISOString(),
-      'x-shopify-hmac-sha256': signShopifyBody(body, tenant.shopifyWebhookSecrets[0]),
-    },
+    headers: signedShopifyOrderHeaders(tenant, body, webhookId),
   });
   expect(await response.json()).toMatchObject({ status: 'spooled' });
   return { deliveryKey: `shopify:${tenant.shopDomain}:${webhookId}`, webhookId };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
 import pino from 'pino';
@@ -14,7 +13,7 @@ import { gatewayMigrations } from '../index';
 import { DeliveryStore } from '../intake/delivery-store';
 import { GatewayMetrics } from '../intake/gateway-metrics';
 import { WebhookIntake } from '../intake/webhook-intake';
-import { signShopifyBody } from '../shopify/shopify-signature';
+import { signedShopifyOrderHeaders } from '../testing/signed-deliveries';
 import { WebhookAdmission } from './webhook-admission';
 import { createWebhookRouter } from './webhook-router';
 
@@ -87,14 +86,7 @@ async function receiveShopifyOrder(): Promise<{ status: number; retryAfter: stri
   const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/shopify/order`, {
     method: 'POST',
     body,
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': 'orders/create',
-      'x-shopify-shop-domain': tenant.shopDomain,
-      'x-shopify-webhook-id': randomUUID(),
-      'x-shopify-event-id': randomUUID(),
-      'x-shopify-hmac-sha256': signShopifyBody(body, tenant.shopifyWebhookSecrets[0]),
-    },
+    headers: signedShopifyOrderHeaders(tenant, body),
   });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
 }
