@@ -32,9 +32,10 @@ describe('service HTTP endpoints', () => {
 
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  it('answers /healthz', async () => {
+  it('answers /healthz, without an ETag', async () => {
     const response = await fetch(`${base}/healthz`);
     expect(await response.json()).toEqual({ status: 'ok', service: 'probe' });
+    expect(response.headers.get('etag')).toBeNull();
   });
 
   it('reports readiness per dependency', async () => {

@@ -61,6 +61,19 @@ describe('KeepAliveHttpClient against a node:http server', () => {
     expect(connections).toBe(1);
   });
 
+  it('closes a connection idle longer than its idle timeout instead of reusing it, before the server would', async () => {
+    handle = (_request, _body, response) => response.end('ok');
+    const patient = new KeepAliveHttpClient({ host: '127.0.0.1', port, idleTimeoutMs: 100 });
+    clients.push(patient);
+    await patient.request({ method: 'GET', path: '/healthz' });
+    await patient.request({ method: 'GET', path: '/healthz' });
+    expect(patient.connectionsOpened).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await patient.request({ method: 'GET', path: '/healthz' })).body.toString()).toBe('ok');
+    expect(patient.connectionsOpened).toBe(2);
+    expect(connections).toBe(2);
+  });
+
   it('opens no more than maxConnections, and queued requests wait for a free one', async () => {
     let inFlight = 0;
     let mostInFlight = 0;

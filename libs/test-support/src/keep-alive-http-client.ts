@@ -20,6 +20,12 @@ export interface KeepAliveHttpClientOptions {
   maxConnections?: number;
   /** A request whose connection stays silent this long fails (and its connection is closed); 30 s unless told. */
   timeoutMs?: number;
+  /**
+   * A connection idle this long is closed instead of reused; 4 s unless told. It must stay below
+   * the server's keep-alive timeout (node:http's is 5 s): a request written just as the server
+   * closes an idle connection is answered with a reset, and fails although nothing was wrong.
+   */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -30,7 +36,8 @@ export interface KeepAliveHttpClientOptions {
  * without Content-Length (chunked, or ended by closing) is refused as an error.
  */
 export class KeepAliveHttpClient {
-  private readonly idle: Connection[] = [];
+  // Most recently freed last: those at the bottom have been idle longest.
+  private readonly idle: Array<{ connection: Connection; since: number }> = [];
   private readonly busy = new Set<Connection>();
   private readonly queued: Array<{ request: KeepAliveRequest; resolve: (response: KeepAliveResponse) => void; reject: (error: Error) => void }> = [];
   private opened = 0;
@@ -49,7 +56,7 @@ export class KeepAliveHttpClient {
   request(request: KeepAliveRequest): Promise<KeepAliveResponse> {
     if (this.closed) return Promise.reject(new Error('the client is closed'));
     return new Promise((resolve, reject) => {
-      const connection = this.idle.pop() ?? (this.busy.size + this.idle.length < this.maxConnections ? this.openConnection() : undefined);
+      const connection = this.freshIdleConnection() ?? (this.busy.size + this.idle.length < this.maxConnections ? this.openConnection() : undefined);
       if (connection) connection.send(request, resolve, reject);
       else this.queued.push({ request, resolve, reject });
     });
@@ -59,7 +66,7 @@ export class KeepAliveHttpClient {
   close(): void {
     this.closed = true;
     for (const waiting of this.queued.splice(0)) waiting.reject(new Error('the client is closed'));
-    for (const connection of this.idle.splice(0)) connection.destroy();
+    for (const { connection } of this.idle.splice(0)) connection.destroy();
     for (const connection of this.busy) connection.destroy(new Error('the client is closed'));
   }
 
@@ -73,18 +80,29 @@ export class KeepAliveHttpClient {
     return connection;
   }
 
+  /** The most recently freed idle connection; those idle too long are closed on the way. */
+  private freshIdleConnection(): Connection | undefined {
+    const oldestUsable = performance.now() - (this.options.idleTimeoutMs ?? 4_000);
+    for (let entry = this.idle.pop(); entry; entry = this.idle.pop()) {
+      if (entry.since >= oldestUsable) return entry.connection;
+      // Destroying it calls forget(), which finds it no longer in the idle list.
+      entry.connection.destroy();
+    }
+    return undefined;
+  }
+
   private reuse(connection: Connection): void {
     const next = this.queued.shift();
     if (next) connection.send(next.request, next.resolve, next.reject);
     else {
       this.busy.delete(connection);
-      this.idle.push(connection);
+      this.idle.push({ connection, since: performance.now() });
     }
   }
 
   private forget(connection: Connection): void {
     this.busy.delete(connection);
-    const at = this.idle.indexOf(connection);
+    const at = this.idle.findIndex((entry) => entry.connection === connection);
     if (at >= 0) this.idle.splice(at, 1);
     // A closed connection leaves room for a new one: whoever waits gets it.
     const next = !this.closed && this.queued.shift();
