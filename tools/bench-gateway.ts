@@ -74,19 +74,13 @@ async function main(): Promise<void> {
         'x-shopify-hmac-sha256': signature,
       }, body);
     log(`gateway on ${base}; ${settings.rate} requests/s for ${settings.seconds} s after ${settings.warmupSeconds} s of warm-up; body ${body.length} bytes`);
-    const baselineCpuBefore = cpuSample(gateway.pid);
-    const baselineGeneratorBefore = process.cpuUsage();
-    const baseline = await load('baseline GET /healthz', () => send('GET', '/healthz', {}), settings.rate, settings.seconds);
+    const [baseline, baselineCpu] = await withCpuUse(gateway.pid, () => load('baseline GET /healthz', () => send('GET', '/healthz', {}), settings.rate, settings.seconds));
     // What the HTTP stack alone costs on this machine today: hosts differ between days several-fold, and this tells them apart.
-    const baselineCpu = baselineCpuBefore && cpuUse(baselineCpuBefore, cpuSample(gateway.pid), process.cpuUsage(baselineGeneratorBefore), baseline.sent);
     if (baselineCpu) log(`  gateway CPU ${baselineCpu.gatewayMsPerRequest} ms per /healthz (${baselineCpu.gatewayPercentOfCore} % of a core); load generator ${baselineCpu.generatorPercentOfCore} % of a core`);
     // Right before the measured run: with the baseline in between, the measured run started on a
     // heap sized for /healthz, and its first 300 ms held up to a third of its slowest 1 %.
     await load('warm-up', webhook, settings.rate, settings.warmupSeconds);
-    const cpuBefore = cpuSample(gateway.pid);
-    const generatorBefore = process.cpuUsage();
-    const webhooks = await load('signed orders/create webhooks', webhook, settings.rate, settings.seconds);
-    const cpu = cpuBefore && cpuUse(cpuBefore, cpuSample(gateway.pid), process.cpuUsage(generatorBefore), webhooks.sent);
+    const [webhooks, cpu] = await withCpuUse(gateway.pid, () => load('signed orders/create webhooks', webhook, settings.rate, settings.seconds));
     if (cpu) log(`  gateway CPU ${cpu.gatewayMsPerRequest} ms per webhook (${cpu.gatewayPercentOfCore} % of a core); load generator ${cpu.generatorPercentOfCore} % of a core; the machine's cores ${cpu.machineBusyPercent} % busy`);
     const verdict = webhooks.p99Ms < 25 && webhooks.failed === 0 ? 'MET' : 'MISSED';
     if (json) console.log(JSON.stringify({ rate: settings.rate, seconds: settings.seconds, baseline, baselineCpu, webhooks, cpu, target: 'p99 < 25 ms', verdict }, null, 2));
@@ -174,6 +168,14 @@ function cpuSample(pid: number | undefined): CpuSample | undefined {
     machineTicks: machineFields.reduce((sum, ticks) => sum + ticks, 0),
     machineIdleTicks: machineFields[3] + machineFields[4],
   };
+}
+
+/** Runs one load phase, and what it cost the gateway, this load generator and the machine (none where /proc is missing). */
+async function withCpuUse(pid: number | undefined, phase: () => Promise<Result>): Promise<[Result, ReturnType<typeof cpuUse>]> {
+  const before = cpuSample(pid);
+  const generatorBefore = process.cpuUsage();
+  const result = await phase();
+  return [result, before && cpuUse(before, cpuSample(pid), process.cpuUsage(generatorBefore), result.sent)];
 }
 
 function cpuUse(before: CpuSample, after: CpuSample | undefined, generator: NodeJS.CpuUsage, requests: number) {
