@@ -6,6 +6,7 @@ import { deadLetterTopic } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import {
   createTemporaryDatabase,
+  metricTotal,
   PrivatePostgres,
   readTopic,
   startPrivatePostgres,
@@ -50,11 +51,6 @@ async function allApplied(run: ConsumerScenario, count: number, timeoutMs = 20_0
     const applied = await run.applications();
     return applied.size >= count ? applied : undefined;
   }, timeoutMs);
-}
-
-async function metricValue(run: ConsumerScenario, name: string): Promise<number> {
-  const metric = (await run.metrics.getMetricsAsJSON()).find((entry) => entry.name === name);
-  return (metric?.values ?? []).reduce((sum, value) => sum + Number(value.value), 0);
 }
 
 beforeAll(() => admin.connect());
@@ -107,8 +103,8 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
     const byCode = new Map(dead.map((record) => [record.headers[deadLetterHeaders.code], record.headers]));
     expect(byCode.get('test.transient')).toMatchObject({ [deadLetterHeaders.category]: 'transient', [deadLetterHeaders.attempts]: '3' });
     expect(byCode.get('test.invalid')).toMatchObject({ [deadLetterHeaders.category]: 'invalid', [deadLetterHeaders.attempts]: '1' });
-    expect(await metricValue(run, 'consumer_retries_total')).toBe(4);
-    expect(await metricValue(run, 'consumer_dead_letters_total')).toBe(2);
+    expect(await metricTotal(run.metrics, 'consumer_retries_total')).toBe(4);
+    expect(await metricTotal(run.metrics, 'consumer_dead_letters_total')).toBe(2);
   });
 
   describe('with its database stopped mid-stream', () => {
@@ -124,15 +120,15 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
       await allApplied(run, 5);
       postgres.stop();
       const during = await run.publishEvents(10);
-      await waitFor('a partition to pause', async () => ((await metricValue(run, 'consumer_paused_partitions')) > 0 ? true : undefined));
+      await waitFor('a partition to pause', async () => ((await metricTotal(run.metrics, 'consumer_paused_partitions')) > 0 ? true : undefined));
       await new Promise((resolve) => setTimeout(resolve, 1500));
       postgres.start();
       const applied = await allApplied(run, 15, 30_000);
       expect([...applied.values()].every((count) => count === 1)).toBe(true);
       for (const event of during) expect(applied.get(event.metadata.eventId)).toBe(1);
-      expect(await metricValue(run, 'consumer_dead_letters_total')).toBe(0);
-      expect(await metricValue(run, 'consumer_retries_total')).toBe(0);
-      await waitFor('partitions to resume', async () => ((await metricValue(run, 'consumer_paused_partitions')) === 0 ? true : undefined));
+      expect(await metricTotal(run.metrics, 'consumer_dead_letters_total')).toBe(0);
+      expect(await metricTotal(run.metrics, 'consumer_retries_total')).toBe(0);
+      await waitFor('partitions to resume', async () => ((await metricTotal(run.metrics, 'consumer_paused_partitions')) === 0 ? true : undefined));
     }, 120_000);
   });
 

@@ -1,6 +1,7 @@
 export { fixturesDir, readFixture } from './fixtures';
 export { testEndpoints } from './platform-endpoints';
 export { waitFor } from './wait-for';
+export { metricTotal } from './metric-total';
 export { createTemporaryDatabase } from './temporary-database';
 export type { TemporaryDatabase } from './temporary-database';
 export { freePort, runToCompletion, startServiceProcess } from './service-process';

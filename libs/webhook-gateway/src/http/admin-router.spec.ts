@@ -7,15 +7,14 @@ import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { events, RawWebhookArchived, TopicDefinition } from '@consign/contracts';
 import { createServiceHttp, hashApiKey } from '@consign/service-runtime';
-import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
 import { Tenant, TenantDirectory } from '@consign/tenants';
-import { createTemporaryDatabase, readFixture, readTopic, TemporaryDatabase, testEndpoints } from '@consign/test-support';
-import { gatewayMigrations } from '../index';
+import { readFixture, readTopic, testEndpoints } from '@consign/test-support';
 import { DeliveryStore } from '../intake/delivery-store';
 import { GatewayMetrics } from '../intake/gateway-metrics';
 import { WebhookIntake } from '../intake/webhook-intake';
 import { WebhookReplay } from '../replay/webhook-replay';
+import { GatewayDatabase, openGatewayDatabase } from '../testing/gateway-database';
 import { signedShopifyOrderHeaders } from '../testing/signed-deliveries';
 import { signSvixBody } from '../svix/svix-signature';
 import { createAdminRouter } from './admin-router';
@@ -46,7 +45,7 @@ const testTopics = new Map<string, TopicDefinition>(
 );
 const testTopicOf = (definition: { topic: TopicDefinition }): TopicDefinition => testTopics.get(definition.topic.name) ?? { ...definition.topic, name: 'test.replay.unexpected' };
 
-let database: TemporaryDatabase;
+let database: GatewayDatabase;
 let dataSource: DataSource;
 let store: DeliveryStore;
 let kafka: Kafka;
@@ -91,10 +90,8 @@ function urlOf(server: Server, path: string): string {
 const asAdmin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
 
 beforeAll(async () => {
-  database = await createTemporaryDatabase(endpoints.postgresServerUrl, 'consign_gateway_admin_test');
-  dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: gatewayMigrations, applicationName: 'gateway-admin-test', synchronousCommit: false });
-  await dataSource.initialize();
-  await migrateDatabase(dataSource);
+  database = await openGatewayDatabase('consign_gateway_admin_test');
+  dataSource = database.dataSource;
   store = new DeliveryStore(dataSource);
   kafka = createKafka({ clientId: 'gateway-admin-test', brokers: endpoints.kafkaBrokers, log: () => undefined });
   await provisionTopics(kafka, [...testTopics.values()]);
@@ -116,7 +113,6 @@ afterAll(async () => {
   await admin.connect();
   await admin.deleteTopics({ topics: [...testTopics.values()].map((topic) => topic.name) });
   await admin.disconnect();
-  await dataSource?.destroy();
   await database?.drop();
 });
 

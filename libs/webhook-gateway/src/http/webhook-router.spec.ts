@@ -4,15 +4,14 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { events } from '@consign/contracts';
-import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createKafka, EventCodec, EventPublisher } from '@consign/kafka';
 import { createServiceHttp } from '@consign/service-runtime';
 import { Tenant, TenantDirectory } from '@consign/tenants';
-import { createTemporaryDatabase, readFixture, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
-import { gatewayMigrations } from '../index';
+import { metricTotal, readFixture, testEndpoints, waitFor } from '@consign/test-support';
 import { DeliveryStore } from '../intake/delivery-store';
 import { GatewayMetrics } from '../intake/gateway-metrics';
 import { WebhookIntake } from '../intake/webhook-intake';
+import { GatewayDatabase, openGatewayDatabase } from '../testing/gateway-database';
 import { signedShopifyOrderHeaders } from '../testing/signed-deliveries';
 import { WebhookAdmission } from './webhook-admission';
 import { createWebhookRouter } from './webhook-router';
@@ -34,17 +33,15 @@ const tenant: Tenant = {
   consignorTagPrefix: 'consignor:',
 };
 
-let database: TemporaryDatabase;
+let database: GatewayDatabase;
 let dataSource: DataSource;
 let unreachable: EventPublisher;
 let registry: Registry;
 let server: Server;
 
 beforeAll(async () => {
-  database = await createTemporaryDatabase(endpoints.postgresServerUrl, 'consign_gateway_router_test');
-  dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: gatewayMigrations, applicationName: 'gateway-router-test', synchronousCommit: false });
-  await dataSource.initialize();
-  await migrateDatabase(dataSource);
+  database = await openGatewayDatabase('consign_gateway_router_test');
+  dataSource = database.dataSource;
   const store = new DeliveryStore(dataSource);
   const codec = new EventCodec(endpoints.schemaRegistryUrl);
   await codec.register([events.shopifyOrderCreated, events.rawWebhookArchived]);
@@ -77,7 +74,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await unreachable?.disconnect().catch(() => undefined);
-  await dataSource?.destroy();
   await database?.drop();
 });
 
@@ -91,12 +87,6 @@ async function receiveShopifyOrder(): Promise<{ status: number; retryAfter: stri
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
 }
 
-async function metricValue(name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = (await registry.getMetricsAsJSON()).find((candidate) => candidate.name === name);
-  const values = (metric as { values?: Array<{ value: number; labels: Record<string, unknown> }> } | undefined)?.values ?? [];
-  return values.find((value) => Object.entries(labels).every(([label, expected]) => value.labels[label] === expected))?.value ?? 0;
-}
-
 describe('webhook admission', () => {
   it('refuses a webhook beyond the in-flight limit with 503 and Retry-After, and admits again once the one in flight is answered', async () => {
     const lock = dataSource.createQueryRunner();
@@ -107,20 +97,20 @@ describe('webhook admission', () => {
       // The first delivery's claim waits for this lock, so it stays in flight.
       await lock.query('LOCK TABLE webhook_deliveries IN ACCESS EXCLUSIVE MODE');
       first = receiveShopifyOrder();
-      await waitFor('the first delivery to be in flight', async () => ((await metricValue('webhook_requests_in_flight')) === 1 ? true : undefined), 10_000, 20);
+      await waitFor('the first delivery to be in flight', async () => ((await metricTotal(registry, 'webhook_requests_in_flight')) === 1 ? true : undefined), 10_000, 20);
 
       const refused = await receiveShopifyOrder();
       expect(refused.status).toBe(503);
       expect(refused.retryAfter).toBe('5');
       expect(refused.body).toMatchObject({ code: 'gateway.overloaded', retriable: true });
-      expect(await metricValue('webhook_deliveries_rejected_total', { reason: 'gateway.overloaded' })).toBe(1);
+      expect(await metricTotal(registry, 'webhook_deliveries_rejected_total', { reason: 'gateway.overloaded' })).toBe(1);
     } finally {
       await lock.rollbackTransaction();
       await lock.release();
     }
 
     expect(await first).toMatchObject({ status: 200, body: { status: 'spooled' } });
-    await waitFor('the in-flight count to return to zero', async () => ((await metricValue('webhook_requests_in_flight')) === 0 ? true : undefined), 5_000, 20);
+    await waitFor('the in-flight count to return to zero', async () => ((await metricTotal(registry, 'webhook_requests_in_flight')) === 0 ? true : undefined), 5_000, 20);
     expect(await receiveShopifyOrder()).toMatchObject({ status: 200, body: { status: 'spooled' } });
   }, 30_000);
 });

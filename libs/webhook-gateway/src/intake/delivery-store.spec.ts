@@ -1,13 +1,11 @@
 import { DataSource } from 'typeorm';
-import { createServiceDataSource, migrateDatabase } from '@consign/database';
-import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { PublishedRecord } from '@consign/kafka';
 import { ClaimResult, DeliveryClaim, DeliveryStore } from './delivery-store';
-import { gatewayMigrations } from '../index';
+import { GatewayDatabase, openGatewayDatabase } from '../testing/gateway-database';
 import { deliveryClaimFor } from '../testing/delivery-claims';
 
 /** The gateway's dedupe and spool records, against a real PostgreSQL. */
-let database: TemporaryDatabase;
+let database: GatewayDatabase;
 let dataSource: DataSource;
 let store: DeliveryStore;
 
@@ -15,15 +13,12 @@ const claimOne = async (delivery: DeliveryClaim): Promise<ClaimResult> => (await
 const markPublished = (deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> => store.markAllPublished([{ deliveryKey, publishedTo }]);
 
 beforeAll(async () => {
-  database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_gateway_test');
-  dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: gatewayMigrations, applicationName: 'gateway-test', synchronousCommit: false });
-  await dataSource.initialize();
-  await migrateDatabase(dataSource);
+  database = await openGatewayDatabase('consign_gateway_test');
+  dataSource = database.dataSource;
   store = new DeliveryStore(dataSource);
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
   await database?.drop();
 });
 

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { TopicDefinition } from '@consign/contracts';
-import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
-import { createTemporaryDatabase, readTopic, TemporaryDatabase, testEndpoints } from '@consign/test-support';
-import { gatewayMigrations } from '../index';
+import { readTopic, testEndpoints } from '@consign/test-support';
+import { GatewayDatabase, openGatewayDatabase } from '../testing/gateway-database';
 import { deliveryClaimFor } from '../testing/delivery-claims';
 import { ClaimResult, DeliveryClaim, DeliveryStore, PublishedDelivery } from './delivery-store';
 import { OutgoingRecord, WebhookIntake } from './webhook-intake';
@@ -43,16 +42,14 @@ class CountingStore extends DeliveryStore {
   }
 }
 
-let database: TemporaryDatabase;
+let database: GatewayDatabase;
 let dataSource: DataSource;
 let kafka: Kafka;
 let publisher: EventPublisher;
 
 beforeAll(async () => {
-  database = await createTemporaryDatabase(endpoints.postgresServerUrl, 'consign_intake_test');
-  dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: gatewayMigrations, applicationName: 'intake-test', synchronousCommit: false });
-  await dataSource.initialize();
-  await migrateDatabase(dataSource);
+  database = await openGatewayDatabase('consign_intake_test');
+  dataSource = database.dataSource;
   kafka = createKafka({ clientId: 'intake-test', brokers: endpoints.kafkaBrokers, log: () => undefined });
   await provisionTopics(kafka, [topic]);
   publisher = new EventPublisher(kafka, new EventCodec(endpoints.schemaRegistryUrl));
@@ -65,7 +62,6 @@ afterAll(async () => {
   await admin?.connect();
   await admin?.deleteTopics({ topics: [topic.name] }).catch(() => undefined);
   await admin?.disconnect();
-  await dataSource?.destroy();
   await database?.drop();
 });
 

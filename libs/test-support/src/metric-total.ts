@@ -1,0 +1,9 @@
+import type { Registry } from 'prom-client';
+
+/** The sum of a counter's or gauge's series whose labels include `labels` (all of them when none are given); 0 when it has none yet. */
+export async function metricTotal(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = (await registry.getMetricsAsJSON()).find((candidate) => candidate.name === name);
+  return (metric?.values ?? [])
+    .filter((value) => Object.entries(labels).every(([label, expected]) => value.labels[label] === expected))
+    .reduce((sum, value) => sum + Number(value.value), 0);
+}
