@@ -97,10 +97,8 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
   const total = rate * seconds;
   const latencies: number[] = [];
   const lateness: number[] = [];
-  let failed = 0;
   const failures: Record<string, number> = {};
   const fail = (reason: string): void => {
-    failed += 1;
     failures[reason] = (failures[reason] ?? 0) + 1;
   };
   const startedAt = performance.now();
@@ -131,7 +129,8 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
   const result = {
     sent: total,
     ok: latencies.length,
-    failed,
+    // Every request sent has ended by now, answered 200 or failed.
+    failed: total - latencies.length,
     failures,
     achievedPerSecond: Math.round(latencies.length / elapsed),
     p50Ms: at(0.5),
@@ -143,7 +142,7 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
   };
   log(`${name.padEnd(32)} ok ${result.ok}/${total}  ${result.achievedPerSecond}/s  p50 ${result.p50Ms} ms  p90 ${result.p90Ms} ms  p99 ${result.p99Ms} ms  max ${result.maxMs} ms`);
   log(`${''.padEnd(32)} sender late p99 ${result.senderLateP99Ms} ms  max ${result.senderLateMaxMs} ms`);
-  if (failed > 0) log(`${''.padEnd(32)} failed: ${Object.entries(failures).map(([reason, count]) => `${reason} ×${count}`).join(', ')}`);
+  if (result.failed > 0) log(`${''.padEnd(32)} failed: ${Object.entries(failures).map(([reason, count]) => `${reason} ×${count}`).join(', ')}`);
   return result;
 }
 
