@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     count: integer('BENCH_EVENTS', 20_000, { min: 100 }),
     concurrency: integer('BENCH_CONCURRENCY', 500, { min: 1 }),
   });
-  const kafka = createKafka({ clientId: 'bench-producer', brokers: config.brokers, log: () => undefined });
+  const kafka = createKafka({ clientId: 'bench-producer', brokers: config.brokers });
   const codec = new EventCodec(config.registryUrl);
   await codec.register([events.shopifyOrderCreated]);
   const topic: TopicDefinition = { name: `bench.producer.${randomUUID()}`, partitions: 3, key: 'order id', retentionMs: 3_600_000 };

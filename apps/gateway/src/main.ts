@@ -38,7 +38,7 @@ async function main(command: string | undefined): Promise<void> {
   await database.initialize();
   if (command === 'migrate') return runMigrationCommand(database, logger);
 
-  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers });
+  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers, logger });
   const codec = new EventCodec(config.schemaRegistryUrl);
   // Schemas come from the registry; topics need Kafka, which may be down while webhooks still
   // arrive (they go to the spool), so the gateway starts without it and provisions once it answers.

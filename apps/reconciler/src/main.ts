@@ -30,7 +30,7 @@ async function main(command = process.argv[2]): Promise<void> {
   if (command === 'migrate') return runMigrationCommand(database, logger);
   if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or "migrate"`);
 
-  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers });
+  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers, logger });
   const codec = new EventCodec(config.schemaRegistryUrl);
   const publisher = new EventPublisher(kafka, codec);
   const deps: ReconciliationDeps = {

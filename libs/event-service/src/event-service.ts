@@ -77,7 +77,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
   if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or "migrate"`);
 
   const metrics = new Registry();
-  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers });
+  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers, logger });
   const codec = new EventCodec(config.schemaRegistryUrl);
   const publisher = new EventPublisher(kafka, codec);
   const context: EventServiceContext = {

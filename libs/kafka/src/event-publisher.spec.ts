@@ -6,7 +6,7 @@ import { createKafka, EventCodec, EventPublisher, provisionTopics } from './inde
 
 /** Against the real broker and registry: what the publisher reports is where the record really is. */
 const endpoints = testEndpoints();
-const kafka: Kafka = createKafka({ clientId: 'kafka-lib-test', brokers: endpoints.kafkaBrokers, log: () => undefined });
+const kafka: Kafka = createKafka({ clientId: 'kafka-lib-test', brokers: endpoints.kafkaBrokers });
 const topic: TopicDefinition = { name: `test.publisher.${randomUUID()}`, partitions: 3, key: 'test key', retentionMs: 3_600_000 };
 
 describe('EventPublisher (real Kafka)', () => {

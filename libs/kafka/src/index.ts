@@ -1,4 +1,5 @@
-export { createKafka } from './kafka-connection';
+export { createKafka, kafkaLogLevel } from './kafka-connection';
+export type { LevelLogger } from './kafka-connection';
 export type { KafkaConnectionOptions } from './kafka-connection';
 export { EventCodec } from './event-codec';
 export { SchemaRegistryAdmin } from './schema-registry-admin';

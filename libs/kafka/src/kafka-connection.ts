@@ -1,33 +1,72 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 
+/** The levels of the apps' logger (pino's Logger has them) that kafkajs' own lines go to. */
+export interface LevelLogger {
+  error(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  debug(fields: object, message: string): void;
+}
+
+export type KafkaLogLevel = keyof LevelLogger;
+
 export interface KafkaConnectionOptions {
   clientId: string;
   brokers: string[];
-  /** Receives kafkajs' own log lines; defaults to warnings and errors on stderr as JSON. */
-  log?: (entry: { level: 'error' | 'warn' | 'info' | 'debug'; message: string; fields: Record<string, unknown> }) => void;
+  /**
+   * Receives kafkajs' lines in the app's own JSON shape. Without one they are dropped: the CLI and
+   * the benches report the failure a command ends with instead of every retry on the way.
+   */
+  logger?: LevelLogger;
 }
 
-const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+const levelNames: Record<number, KafkaLogLevel> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
 };
 
+const idempotentRetriesWarning = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+/**
+ * The level a kafkajs line is worth to an operator. Lines that every healthy start or rebalance
+ * produces are lowered, so that an ERROR in the logs always means something is wrong:
+ * - kafkajs logs each error response a broker sends at ERROR (namespace Connection, "Response
+ *   …"), also the retriable ones it then retries itself: coordinator loading, topic already
+ *   exists, partition leadership moving. What retrying cannot cure reaches our code as a thrown
+ *   error, and the app logs it with its own context.
+ * - The idempotent-producer warning: retries are bounded on purpose (the gateway spools, the
+ *   relays and consumers retry themselves), and exactly-once rests on event ids applied once by
+ *   every consumer, not on the producer (decision 0004).
+ * - A rebalance is the group protocol at work, not a failure.
+ */
+export function kafkaLogLevel(namespace: string, level: KafkaLogLevel, message: string): KafkaLogLevel {
+  if (namespace === 'Connection' && message.startsWith('Response ')) return 'debug';
+  if (message === idempotentRetriesWarning) return 'debug';
+  if (message.startsWith('The group is rebalancing')) return 'info';
+  return level;
+}
+
 export function createKafka(options: KafkaConnectionOptions): Kafka {
-  const log =
-    options.log ??
-    ((entry) => process.stderr.write(`${JSON.stringify({ level: entry.level, msg: entry.message, ...entry.fields })}\n`));
+  const logger = options.logger;
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, retries: 5 },
-    logLevel: logLevel.WARN,
+    logLevel: logger ? logLevel.WARN : logLevel.NOTHING,
     logCreator:
       () =>
-      ({ namespace, level, log: { message, ...fields } }: LogEntry) =>
-        log({ level: levelNames[level] ?? 'info', message, fields: { namespace, ...fields } }),
+      ({ namespace, level, log }: LogEntry) => {
+        if (!logger) return;
+        const fields: Record<string, unknown> = { component: 'kafkajs', namespace, ...log };
+        // The app's logger stamps the time and names the service; the message is the line's own.
+        delete fields.message;
+        delete fields.timestamp;
+        delete fields.logger;
+        logger[kafkaLogLevel(namespace, levelNames[level] ?? 'info', log.message)](fields, log.message);
+      },
   });
 }

@@ -22,7 +22,7 @@ afterAll(() => {
 });
 
 it('carries traceparent from the publishing context to the consuming handler', async () => {
-  const kafka = createKafka({ clientId: 'trace-test', brokers: endpoints.kafkaBrokers, log: () => undefined });
+  const kafka = createKafka({ clientId: 'trace-test', brokers: endpoints.kafkaBrokers });
   const codec = new EventCodec(endpoints.schemaRegistryUrl);
   await codec.register([events.shopifyOrderCreated]);
   const topic = testTopic('trace');

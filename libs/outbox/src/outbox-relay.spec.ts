@@ -11,7 +11,7 @@ import { OutboxRelay } from './index';
 
 /** The outbox against the real PostgreSQL, registry and Kafka, with real process deaths. */
 const endpoints = testEndpoints();
-const kafka = createKafka({ clientId: 'outbox-test', brokers: endpoints.kafkaBrokers, log: () => undefined });
+const kafka = createKafka({ clientId: 'outbox-test', brokers: endpoints.kafkaBrokers });
 const codec = new EventCodec(endpoints.schemaRegistryUrl);
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

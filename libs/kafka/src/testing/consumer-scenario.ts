@@ -62,7 +62,7 @@ export interface TestPublisher {
 
 /** Publishes distinct order events to a test topic, encoded as the platform encodes them. */
 export async function createTestPublisher(options: { brokers: string[]; registryUrl: string; topic: TopicDefinition }): Promise<TestPublisher & { kafka: Kafka; codec: EventCodec }> {
-  const kafka = createKafka({ clientId: 'test-publisher', brokers: options.brokers, log: () => undefined });
+  const kafka = createKafka({ clientId: 'test-publisher', brokers: options.brokers });
   const codec = new EventCodec(options.registryUrl);
   await codec.register([events.shopifyOrderCreated]);
   await provisionTopics(kafka, [options.topic]);

@@ -93,12 +93,12 @@ beforeAll(async () => {
   database = await openGatewayDatabase('consign_gateway_admin_test');
   dataSource = database.dataSource;
   store = new DeliveryStore(dataSource);
-  kafka = createKafka({ clientId: 'gateway-admin-test', brokers: endpoints.kafkaBrokers, log: () => undefined });
+  kafka = createKafka({ clientId: 'gateway-admin-test', brokers: endpoints.kafkaBrokers });
   await provisionTopics(kafka, [...testTopics.values()]);
   codec = new EventCodec(endpoints.schemaRegistryUrl);
   await codec.register([events.shopifyOrderCreated, events.clerkUserCreated, events.rawWebhookArchived]);
   publisher = new EventPublisher(kafka, codec);
-  unreachable = new EventPublisher(createKafka({ clientId: 'gateway-admin-test-down', brokers: ['127.0.0.1:1'], log: () => undefined }), codec);
+  unreachable = new EventPublisher(createKafka({ clientId: 'gateway-admin-test-down', brokers: ['127.0.0.1:1'] }), codec);
   const tenants = new TenantDirectory([tenant]);
   gateway = await startApp(new WebhookReplay({ tenants, codec, publisher, store, publishTimeoutMs: 10_000, topicOf: testTopicOf }), true);
   kafkaDownGateway = await startApp(new WebhookReplay({ tenants, codec, publisher: unreachable, store, publishTimeoutMs: 300, topicOf: testTopicOf }), false);

@@ -45,7 +45,7 @@ beforeAll(async () => {
   const store = new DeliveryStore(dataSource);
   const codec = new EventCodec(endpoints.schemaRegistryUrl);
   await codec.register([events.shopifyOrderCreated, events.rawWebhookArchived]);
-  unreachable = new EventPublisher(createKafka({ clientId: 'gateway-router-test-down', brokers: ['127.0.0.1:1'], log: () => undefined }), codec);
+  unreachable = new EventPublisher(createKafka({ clientId: 'gateway-router-test-down', brokers: ['127.0.0.1:1'] }), codec);
   const logger = pino({ level: 'silent' });
   registry = new Registry();
   const metrics = new GatewayMetrics(registry, () => store.spoolDepth());

@@ -50,7 +50,7 @@ let publisher: EventPublisher;
 beforeAll(async () => {
   database = await openGatewayDatabase('consign_intake_test');
   dataSource = database.dataSource;
-  kafka = createKafka({ clientId: 'intake-test', brokers: endpoints.kafkaBrokers, log: () => undefined });
+  kafka = createKafka({ clientId: 'intake-test', brokers: endpoints.kafkaBrokers });
   await provisionTopics(kafka, [topic]);
   publisher = new EventPublisher(kafka, new EventCodec(endpoints.schemaRegistryUrl));
   await publisher.connect();

@@ -1,0 +1,38 @@
+import { createKafka, kafkaLogLevel, LevelLogger } from './index';
+
+function recordingLogger() {
+  const lines: Array<{ level: string; fields: Record<string, unknown>; message: string }> = [];
+  const at = (level: string) => (fields: object, message: string) => lines.push({ level, fields: fields as Record<string, unknown>, message });
+  const logger: LevelLogger = { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+  return { logger, lines };
+}
+
+describe('kafkajs log lines', () => {
+  it("go through the app's logger, marked as kafkajs, without kafkajs' own time and logger fields", () => {
+    const { logger, lines } = recordingLogger();
+    const kafka = createKafka({ clientId: 'log-test', brokers: ['127.0.0.1:1'], logger });
+    kafka.logger().namespace('Consumer').error('Crash: KafkaJSNumberOfRetriesExceeded', { groupId: 'inventory-service' });
+    expect(lines).toEqual([
+      { level: 'error', message: 'Crash: KafkaJSNumberOfRetriesExceeded', fields: { component: 'kafkajs', namespace: 'Consumer', groupId: 'inventory-service' } },
+    ]);
+  });
+
+  it('are dropped when no logger is given', () => {
+    const kafka = createKafka({ clientId: 'log-test', brokers: ['127.0.0.1:1'] });
+    expect(() => kafka.logger().error('nobody hears this', {})).not.toThrow();
+  });
+
+  it('keep real errors and warnings at their level', () => {
+    expect(kafkaLogLevel('Consumer', 'error', 'Crash: KafkaJSNumberOfRetriesExceeded')).toBe('error');
+    expect(kafkaLogLevel('BrokerPool', 'error', 'Failed to connect to seed broker, trying another broker from the list')).toBe('error');
+    expect(kafkaLogLevel('Connection', 'error', 'Connection error: connect ECONNREFUSED 127.0.0.1:1')).toBe('error');
+    expect(kafkaLogLevel('Producer', 'warn', 'some other warning')).toBe('warn');
+  });
+
+  it('lower what a healthy start or a rebalance always logs', () => {
+    expect(kafkaLogLevel('Connection', 'error', 'Response CreateTopics(key: 19, version: 3)')).toBe('debug');
+    expect(kafkaLogLevel('Connection', 'error', 'Response GroupCoordinator(key: 10, version: 2)')).toBe('debug');
+    expect(kafkaLogLevel('Producer', 'warn', 'Limiting retries for the idempotent producer may invalidate EoS guarantees')).toBe('debug');
+    expect(kafkaLogLevel('Runner', 'warn', 'The group is rebalancing, re-joining')).toBe('info');
+  });
+});
