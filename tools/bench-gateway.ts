@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { integer, loadConfig } from '@consign/config';
-import { createTemporaryDatabase, freePort, KeepAliveHttpClient, testEndpoints } from '@consign/test-support';
+import { shopifyHmacOf } from '@consign/operations';
+import { createTemporaryDatabase, freePort, KeepAliveHttpClient, readFixture, testEndpoints } from '@consign/test-support';
 import { quantiles } from './latency-quantiles';
 import { runOrFail, waitUntilReady } from './local-processes';
 
@@ -60,8 +61,8 @@ async function main(): Promise<void> {
   const gateway = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     if (!(await waitUntilReady([base], 60_000))) throw new Error('the gateway did not become ready within 60 s');
-    const body = readFileSync(process.env.SHARED_FIXTURES_DIR ? join(process.env.SHARED_FIXTURES_DIR, 'shopify/orders-create.json') : join(root, '../shared/fixtures/shopify/orders-create.json'));
-    const signature = createHmac('sha256', 'test_secret_key').update(body).digest('base64');
+    const body = readFixture('shopify/orders-create.json');
+    const signature = shopifyHmacOf(body, 'test_secret_key');
     const send = (method: string, path: string, headers: Record<string, string>, payload?: Buffer): Promise<number> =>
       client.request({ method, path, headers, body: payload }).then((response) => response.status);
     const webhook = (): Promise<number> =>

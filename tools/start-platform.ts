@@ -1,21 +1,27 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { integer, loadConfig } from '@consign/config';
+import { startDevelopmentShopify } from '@consign/test-support';
 import { runOrFail, waitUntilReady } from './local-processes';
 import { platformApps } from './platform-apps';
 import { acquirePlatformInfra } from './platform-infra';
 
 /**
  * `npm start`: infrastructure up, apps built, migrations applied, every app started as its own
- * process with its output prefixed by its name. Ctrl-C stops the apps cleanly; the infrastructure
- * keeps running (`npm run infra:down` stops it).
+ * process with its output prefixed by its name, in development mode (the development tenant and
+ * admin key), with a development-only stand-in for Shopify's Admin API that the reconciler reads.
+ * Ctrl-C stops the apps cleanly; the infrastructure keeps running (`npm run infra:down` stops it).
  */
 const root = join(__dirname, '..');
 const log = (line: string): void => console.log(`[platform] ${line}`);
 
 async function main(): Promise<void> {
+  const { developmentShopifyPort } = loadConfig({ developmentShopifyPort: integer('DEV_SHOPIFY_ADMIN_PORT', 3006, { min: 1, max: 65535 }) });
   const infra = await acquirePlatformInfra({ allowDocker: true, log });
-  const env = { ...process.env, ...infra.env };
+  const shopify = await startDevelopmentShopify(developmentShopifyPort);
+  log(`development Shopify Admin API stand-in (NOT Shopify: a seeded shop for the tenant dev-store) at ${shopify.origin}`);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...infra.env, NODE_ENV: process.env.NODE_ENV ?? 'development', SHOPIFY_ADMIN_API_ORIGIN: shopify.origin };
   log('building the apps');
   await runOrFail('npx', ['nx', 'run-many', '-t', 'build', `--projects=${platformApps.map((app) => app.name).join(',')}`, '--outputStyle=static'], env);
   for (const app of platformApps.filter((candidate) => candidate.migrates)) {

@@ -42,7 +42,7 @@ describe('ops command line', () => {
     const overview = await ops('--help');
     expect(overview.code).toBe(0);
     expect(overview.out).toMatch(/Usage: npm run ops -- <command>/);
-    for (const command of ['status', 'offsets reset', 'deadletters list', 'deadletters show', 'deadletters redrive', 'deadletters purge', 'webhooks replay', 'events process', 'events publish', 'audit']) {
+    for (const command of ['status', 'offsets reset', 'deadletters list', 'deadletters show', 'deadletters redrive', 'deadletters purge', 'webhooks replay', 'webhooks send-test', 'events process', 'events publish', 'audit']) {
       expect(overview.out).toContain(`  ${command}`);
       const help = await ops(...command.split(' '), '--help');
       expect(help.code).toBe(0);
@@ -58,6 +58,8 @@ describe('ops command line', () => {
     expect(await ops('offsets', 'reset', '--group', 'g', '--topic', 't')).toMatchObject({ code: 2, err: expect.stringContaining('exactly one of --to-earliest') });
     expect(await ops('offsets', 'reset', '--group', 'g', '--topic', 't', '--to-earliest')).toMatchObject({ code: 2, err: expect.stringContaining('add --yes') });
     expect(await ops('webhooks', 'replay', '--from', 'yesterday', '--to', '2025-01-01T00:00:00Z')).toMatchObject({ code: 2, err: expect.stringContaining('--from must be an ISO 8601 time') });
+    expect(await ops('webhooks', 'send-test')).toMatchObject({ code: 2, err: expect.stringContaining('give exactly one file') });
+    expect(await ops('webhooks', 'send-test', 'no/such/file.json')).toMatchObject({ code: 2, err: expect.stringContaining('cannot read') });
   });
 
   it('lists dead letters for people and as JSON', async () => {

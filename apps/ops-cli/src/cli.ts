@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@consign/config';
+import { ConfigError, loadConfig } from '@consign/config';
+import { tenantsSetting } from '@consign/tenants';
 import {
   DeadLetterSelection,
   deliveryStatus,
@@ -20,6 +22,8 @@ import {
   serviceOfGroup,
   showDeadLetter,
   WebhookSelection,
+  prepareTestDelivery,
+  sendTestDelivery,
   findReconciliation,
   listReconciliations,
   repairReconciliation,
@@ -320,6 +324,46 @@ gateway's /admin/webhooks/replay. Exit 1 when any delivery failed or an id is no
       if (outcome.missing.length) io.err(`not in the archive: ${outcome.missing.join(', ')}\n`);
       if (outcome.undecodable.length) io.err(`${outcome.undecodable.length} archive record(s) could not be decoded\n`);
       return failed ? 1 : 0;
+    },
+  },
+  {
+    path: ['webhooks', 'send-test'],
+    summary: "sign a webhook body with its tenant's secret and post it to the gateway",
+    usage: 'webhooks send-test <file> [--topic <shopify topic>] [--tenant <id>]',
+    details: `Signs the file's bytes as the sender would: Svix for a Clerk event (told by its envelope,
+"object": "event"), Shopify's HMAC for anything else, whose topic comes from --topic or from a
+file name that starts with it (orders-create.json is orders/create). The secret is the tenant's
+from TENANTS (the development tenant dev-store outside production); --tenant picks one when
+several are configured. Each send is a new delivery with new ids. Prints the gateway's answer and
+the delivery id to follow with "status". Exit 1 when the gateway did not answer 2xx.`,
+    options: { topic: { type: 'string' }, tenant: { type: 'string' } },
+    async run({ values, positionals, json: asJson, context, io }) {
+      if (positionals.length !== 1) throw new UsageError('give exactly one file: the webhook body to send');
+      const file = resolve(io.env.INIT_CWD ?? process.cwd(), positionals[0]);
+      let body: Buffer;
+      try {
+        body = await readFile(file);
+      } catch (error) {
+        throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      const { tenants } = loadConfig({ tenants: tenantsSetting(io.env.NODE_ENV) }, io.env);
+      const delivery = prepareTestDelivery(tenants, { body, fileName: file, topic: text(values, 'topic'), tenantId: text(values, 'tenant') });
+      const gateway = context.settings.serviceUrls.gateway;
+      const answer = await sendTestDelivery(gateway, delivery, io.fetch);
+      const accepted = answer.status >= 200 && answer.status < 300;
+      const report = { gateway, source: delivery.source, tenantId: delivery.tenantId, topic: delivery.topic, deliveryId: delivery.deliveryId, status: answer.status, answer: answer.body };
+      if (asJson) return io.out(json(report)), accepted ? 0 : 1;
+      const problem = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as { status?: string; code?: string; title?: string; detail?: string };
+      io.out(
+        fields([
+          ['sent', `${delivery.source} ${delivery.topic} for tenant ${delivery.tenantId} (${body.length} bytes) to ${gateway}${delivery.path}`],
+          ['delivery id', delivery.deliveryId],
+          // A 200 says what became of the delivery (published, spooled, duplicate); a refusal, its problem code and why.
+          ['answer', `${answer.status}${accepted && problem.status ? ` ${problem.status}` : ''}${problem.code ? ` ${problem.code}` : ''}${problem.detail ?? problem.title ? `: ${problem.detail ?? problem.title}` : ''}`],
+        ]),
+      );
+      io.out(accepted ? `Follow it: npm run ops -- status ${delivery.deliveryId}\n` : 'The gateway refused it; docs/troubleshooting.md explains each code.\n');
+      return accepted ? 0 : 1;
     },
   },
   {

@@ -36,3 +36,5 @@ export { publishCorrection, correctionValue, definitionOfType, canonicalJson } f
 export type { CorrectionOutcome } from './events/correction';
 export { findReconciliation, listReconciliations, repairReconciliation, startReconciliation } from './reconciliation/reconciler-client';
 export type { ReconciliationDiscrepancy, ReconciliationRunView, RepairView } from './reconciliation/reconciler-client';
+export { prepareTestDelivery, sendTestDelivery, shopifyHmacOf, svixSignatureOf, topicFromFileName } from './webhooks/test-delivery';
+export type { TestDelivery, TestDeliveryAnswer, TestDeliveryRequest } from './webhooks/test-delivery';

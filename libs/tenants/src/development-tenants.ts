@@ -1,8 +1,8 @@
 import { Tenant } from './tenant';
 
 /**
- * The local development tenant: the shared fixtures' shop, signed with the official test-vector
- * secrets, and the Clerk instances of the shared fixtures. Used only outside production; production tenants come only from the environment.
+ * The local development tenant: the shop of the committed webhook fixtures (`fixtures/`), signed
+ * with the official test-vector secrets, and the fixtures' Clerk instances. Used only outside production; production tenants come only from the environment.
  */
 export const developmentTenants: readonly Tenant[] = [
   {
@@ -16,3 +16,9 @@ export const developmentTenants: readonly Tenant[] = [
     consignorTagPrefix: 'consignor:',
   },
 ];
+
+/**
+ * The development tenant's Shopify Admin API token: the reconciler's development default, accepted
+ * only by the development Shopify stand-in that `npm start` runs. Production sets SHOPIFY_ADMIN_TOKENS.
+ */
+export const developmentShopifyAdminTokens: Readonly<Record<string, string>> = { 'dev-store': 'shpat_development_token' };

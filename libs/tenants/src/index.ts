@@ -1,5 +1,5 @@
 export { TenantDirectory, parseTenants } from './tenant';
 export type { Tenant } from './tenant';
-export { developmentTenants } from './development-tenants';
+export { developmentShopifyAdminTokens, developmentTenants } from './development-tenants';
 export { tenantsSetting } from './tenant-setting';
 export { consignorIdFromTags } from './consignor-tag';

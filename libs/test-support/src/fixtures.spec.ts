@@ -1,20 +1,15 @@
-import { readFixture } from './index';
+import { resolve } from 'node:path';
+import { fixturesDir, readFixture } from './index';
 
-describe('shared fixtures', () => {
+describe('webhook fixtures', () => {
   it('reads a fixture byte for byte, without a trailing newline', () => {
     const body = readFixture('shopify/inventory-levels-update.json');
     expect(body.length).toBe(240);
     expect(body[body.length - 1]).not.toBe(0x0a);
   });
 
-  it('names the folder and the variable when fixtures are missing', () => {
-    const previous = process.env.SHARED_FIXTURES_DIR;
-    process.env.SHARED_FIXTURES_DIR = '/nonexistent/fixtures';
-    try {
-      expect(() => readFixture('shopify/orders-create.json')).toThrow(/not found at \/nonexistent\/fixtures: set SHARED_FIXTURES_DIR/);
-    } finally {
-      if (previous === undefined) delete process.env.SHARED_FIXTURES_DIR;
-      else process.env.SHARED_FIXTURES_DIR = previous;
-    }
+  it('are read from the repository itself, never from beside it', () => {
+    const repository = resolve(__dirname, '../../..');
+    expect(fixturesDir).toBe(resolve(repository, 'fixtures'));
   });
 });

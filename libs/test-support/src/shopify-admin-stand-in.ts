@@ -87,6 +87,8 @@ export interface StandInRequest {
 }
 
 export interface ShopifyAdminStandInOptions {
+  /** On 127.0.0.1; 0 (the default) takes a free port. */
+  port?: number;
   accessToken?: string;
   orders?: StandInOrder[];
   products?: StandInProduct[];
@@ -183,7 +185,10 @@ export async function startShopifyAdminStandIn(options: ShopifyAdminStandInOptio
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => send(res, 500, { errors: [{ message: (error as Error).message }] }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,

@@ -1,4 +1,4 @@
-import { EventDefinition, events } from '@consign/contracts';
+import { EventDefinition, events, ShopifyWebhookTopic } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { OutgoingEvent } from '@consign/kafka';
 import { ClerkDelivery } from './clerk/clerk-delivery';
@@ -45,6 +45,7 @@ function routeTable<TRoute>(routes: Record<string, TRoute>): Readonly<Record<str
 export type ShopifyTopicRoute = WebhookRoute<ShopifyPath, ShopifyDelivery>;
 export type ClerkTypeRoute = WebhookRoute<ClerkPath, ClerkDelivery>;
 
+// `satisfies` makes the table cover exactly the topics the platform subscribes to.
 export const shopifyTopicRoutes: Readonly<Record<string, ShopifyTopicRoute>> = routeTable({
   'orders/create': webhookRoute(['order'], events.shopifyOrderCreated, mapOrderCreated),
   'orders/updated': webhookRoute(['order'], events.shopifyOrderUpdated, mapOrderUpdated),
@@ -53,7 +54,7 @@ export const shopifyTopicRoutes: Readonly<Record<string, ShopifyTopicRoute>> = r
   'inventory_levels/update': webhookRoute(['inventory'], events.shopifyInventoryLevelUpdated, mapInventoryLevelUpdated),
   'products/create': webhookRoute(['product'], events.shopifyProductUpserted, mapProductUpserted),
   'products/update': webhookRoute(['product'], events.shopifyProductUpserted, mapProductUpserted),
-});
+} satisfies Record<ShopifyWebhookTopic, ShopifyTopicRoute>);
 
 export const clerkTypeRoutes: Readonly<Record<string, ClerkTypeRoute>> = routeTable({
   'user.created': webhookRoute(['user'], events.clerkUserCreated, mapClerkUserCreated),

@@ -1,4 +1,5 @@
 import { consignorIdFromTags } from '@consign/tenants';
+import { readFixture } from '@consign/test-support';
 import { devStore, otherStore } from '../testing/clerk-user-events';
 import { consignorIdFor, shopifyTagFor } from './consignor';
 
@@ -15,5 +16,14 @@ describe('consignor identity', () => {
     const id = consignorIdFor('other-store', 'user_1');
     expect(shopifyTagFor(otherStore, id)).toBe(`cs-${id}`);
     expect(consignorIdFromTags(['vintage', shopifyTagFor(devStore, id)], devStore.consignorTagPrefix)).toBe(id);
+  });
+});
+
+describe('the development walk-through fixtures', () => {
+  it("tag the development product with the consignor that the Clerk fixture user becomes in dev-store", () => {
+    const user = JSON.parse(readFixture('clerk/user-created.json').toString('utf8')) as { data: { id: string } };
+    const product = JSON.parse(readFixture('development/products-update-consignor.json').toString('utf8')) as { tags: string };
+    const tags = product.tags.split(',').map((tag) => tag.trim());
+    expect(tags).toContain(shopifyTagFor({ consignorTagPrefix: 'consignor:' }, consignorIdFor('dev-store', user.data.id)));
   });
 });

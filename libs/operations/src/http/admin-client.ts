@@ -48,7 +48,8 @@ export class AdminClient {
   }
 }
 
-function parseBody(text: string): unknown {
+/** An answer's body: its JSON, or the text itself when it is not JSON (a proxy's error page, say). */
+export function parseBody(text: string): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text) as unknown;

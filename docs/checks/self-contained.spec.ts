@@ -1,0 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const repository = resolve(__dirname, '../..');
+
+describe('the repository stands alone', () => {
+  it('has no file that reads from beside the clone (../shared)', () => {
+    // git grep exits 1 when nothing matches; any hit is a path a user's clone does not have.
+    let hits = '';
+    try {
+      hits = execFileSync('git', ['grep', '--untracked', '-nE', String.raw`\.\./shared|shared/fixtures`, '--', '.', ':!docs/checks/self-contained.spec.ts'], { cwd: repository, encoding: 'utf8' });
+    } catch (error) {
+      if ((error as { status?: number }).status !== 1) throw error;
+    }
+    expect(hits).toBe('');
+  });
+});
