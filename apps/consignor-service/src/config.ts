@@ -2,12 +2,14 @@ import { loadConfig } from '@consign/config';
 import { eventServiceSettings } from '@consign/event-service';
 import { tenantsSetting } from '@consign/tenants';
 
+/** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
+export function consignorSettings(env: NodeJS.ProcessEnv) {
+  return {
+    ...eventServiceSettings('CONSIGNOR', { port: 3003, database: 'consignor', consumerGroup: 'consignor-service' }, env.NODE_ENV),
+    tenants: tenantsSetting(env.NODE_ENV),
+  };
+}
+
 export function loadConsignorConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(
-    {
-      ...eventServiceSettings('CONSIGNOR', { port: 3003, database: 'consignor', consumerGroup: 'consignor-service' }, env.NODE_ENV),
-      tenants: tenantsSetting(env.NODE_ENV),
-    },
-    env,
-  );
+  return loadConfig(consignorSettings(env), env);
 }

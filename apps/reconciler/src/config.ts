@@ -1,35 +1,34 @@
 import { databaseUrlDefault, durationMs, json, list, loadConfig, platformDefaults, port, setting, text, url } from '@consign/config';
 import { adminApiKeyHashesSetting } from '@consign/service-runtime';
 import { shopifyAdminApiVersion } from '@consign/reconciliation';
-import { tenantsSetting } from '@consign/tenants';
+import { developmentShopifyAdminTokens, tenantsSetting } from '@consign/tenants';
 
-/** The development shop's Admin API token: only the stand-in accepts it; production sets SHOPIFY_ADMIN_TOKENS. */
-const developmentShopifyTokens = { 'dev-store': 'shpat_development_token' };
+/** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
+export function reconcilerSettings(env: NodeJS.ProcessEnv) {
+  const production = env.NODE_ENV === 'production';
+  return {
+    port: port('RECONCILER_PORT', 3005),
+    databaseUrl: url('RECONCILER_DATABASE_URL', databaseUrlDefault('reconciler'), ['postgres', 'postgresql']),
+    kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
+    schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
+    tenants: tenantsSetting(env.NODE_ENV),
+    adminApiKeyHashes: adminApiKeyHashesSetting(env.NODE_ENV),
+    inventoryUrl: url('RECONCILER_INVENTORY_URL', 'http://127.0.0.1:3001', ['http', 'https']),
+    earningsUrl: url('RECONCILER_EARNINGS_URL', 'http://127.0.0.1:3002', ['http', 'https']),
+    // Tenant id → Admin API access token of that tenant's shop.
+    shopifyAdminTokens: json('SHOPIFY_ADMIN_TOKENS', tokenMap, production ? undefined : () => ({ ...developmentShopifyAdminTokens })),
+    shopifyAdminApiVersion: text('SHOPIFY_ADMIN_API_VERSION', shopifyAdminApiVersion),
+    // Unset in production: requests go to https://<shop domain>. A stand-in's origin in tests and local runs.
+    shopifyAdminApiOrigin: setting('SHOPIFY_ADMIN_API_ORIGIN', (raw) => (raw === undefined ? undefined : url('SHOPIFY_ADMIN_API_ORIGIN', undefined, ['http', 'https']).parse(raw))),
+    // How often every tenant is reconciled: a duration, or `off`.
+    scheduleEveryMs: setting('RECONCILER_SCHEDULE', (raw) => (raw?.trim() === 'off' ? undefined : durationMs('RECONCILER_SCHEDULE', '1h').parse(raw))),
+    // The window of a scheduled or on-demand run: orders Shopify updated in the last RECONCILER_WINDOW.
+    windowMs: durationMs('RECONCILER_WINDOW', '24h'),
+  };
+}
 
 export function loadReconcilerConfig(env: NodeJS.ProcessEnv = process.env) {
-  const production = env.NODE_ENV === 'production';
-  return loadConfig(
-    {
-      port: port('RECONCILER_PORT', 3005),
-      databaseUrl: url('RECONCILER_DATABASE_URL', databaseUrlDefault('reconciler'), ['postgres', 'postgresql']),
-      kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
-      schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
-      tenants: tenantsSetting(env.NODE_ENV),
-      adminApiKeyHashes: adminApiKeyHashesSetting(env.NODE_ENV),
-      inventoryUrl: url('RECONCILER_INVENTORY_URL', 'http://127.0.0.1:3001', ['http', 'https']),
-      earningsUrl: url('RECONCILER_EARNINGS_URL', 'http://127.0.0.1:3002', ['http', 'https']),
-      // Tenant id → Admin API access token of that tenant's shop.
-      shopifyAdminTokens: json('SHOPIFY_ADMIN_TOKENS', tokenMap, production ? undefined : () => ({ ...developmentShopifyTokens })),
-      shopifyAdminApiVersion: text('SHOPIFY_ADMIN_API_VERSION', shopifyAdminApiVersion),
-      // Unset in production: requests go to https://<shop domain>. A stand-in's origin in tests and local runs.
-      shopifyAdminApiOrigin: setting('SHOPIFY_ADMIN_API_ORIGIN', (raw) => (raw === undefined ? undefined : url('SHOPIFY_ADMIN_API_ORIGIN', undefined, ['http', 'https']).parse(raw))),
-      // How often every tenant is reconciled: a duration, or `off`.
-      scheduleEveryMs: setting('RECONCILER_SCHEDULE', (raw) => (raw?.trim() === 'off' ? undefined : durationMs('RECONCILER_SCHEDULE', '1h').parse(raw))),
-      // The window of a scheduled or on-demand run: orders Shopify updated in the last RECONCILER_WINDOW.
-      windowMs: durationMs('RECONCILER_WINDOW', '24h'),
-    },
-    env,
-  );
+  return loadConfig(reconcilerSettings(env), env);
 }
 
 function tokenMap(value: unknown): Record<string, string> {

@@ -28,7 +28,8 @@ export interface OperationsSettings {
   apiKey: string | undefined;
 }
 
-function settingsSpec(env: NodeJS.ProcessEnv) {
+/** Apart from loading, so that operations-settings-reference.spec.ts can hold docs/configuration.md to the real settings. */
+export function operationsSettingSpec(env: NodeJS.ProcessEnv) {
   const serviceSpecs = Object.fromEntries(
     Object.entries(platformServices).map(([service, { port, variable }]) => [service, url(variable, `http://127.0.0.1:${port}`, ['http', 'https'])]),
   ) as { [S in PlatformService]: ReturnType<typeof url> };
@@ -48,7 +49,7 @@ function optionalText(variable: string) {
 
 /** Every endpoint from the environment, each with the local platform's default. */
 export function operationsSettings(env: NodeJS.ProcessEnv = process.env): OperationsSettings {
-  const config: ConfigOf<ReturnType<typeof settingsSpec>> = loadConfig(settingsSpec(env), env);
+  const config: ConfigOf<ReturnType<typeof operationsSettingSpec>> = loadConfig(operationsSettingSpec(env), env);
   const serviceUrls = Object.fromEntries(Object.keys(platformServices).map((service) => [service, config[service as PlatformService]])) as Record<PlatformService, string>;
   return { kafkaBrokers: config.kafkaBrokers, schemaRegistryUrl: config.schemaRegistryUrl, databaseUrl: config.databaseUrl, apiKey: config.apiKey, serviceUrls };
 }
