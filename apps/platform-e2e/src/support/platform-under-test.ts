@@ -49,7 +49,17 @@ export class PlatformUnderTest {
     this.kafka = new Kafka({ clientId: 'platform-e2e', brokers: testEndpoints().kafkaBrokers, logLevel: logLevel.NOTHING });
   }
 
-  static async start(apps: AppName[], sharedEnv: Record<string, string> = {}, appEnv: Partial<Record<AppName, Record<string, string>>> = {}): Promise<PlatformUnderTest> {
+  /**
+   * `skipHistory`: the consumer groups start at the current end of their topics, as on a fresh
+   * cluster, instead of replaying what other test files left there (which may share ids with the
+   * committed fixtures this file sends).
+   */
+  static async start(
+    apps: AppName[],
+    sharedEnv: Record<string, string> = {},
+    appEnv: Partial<Record<AppName, Record<string, string>>> = {},
+    options: { skipHistory?: boolean } = {},
+  ): Promise<PlatformUnderTest> {
     const endpoints = testEndpoints();
     const shared = { KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', ...sharedEnv };
     const urls = {} as Record<AppName, string>;
@@ -72,6 +82,7 @@ export class PlatformUnderTest {
     // The reconciler reads the projections through the services' read APIs.
     if (apps.includes('reconciler')) Object.assign(env.reconciler, { RECONCILER_INVENTORY_URL: urls['inventory-service'], RECONCILER_EARNINGS_URL: urls['earnings-service'] });
     const platform = new PlatformUnderTest(apps, urls, databases, groups, env);
+    if (options.skipHistory) await platform.skipToEnd();
     for (const app of apps) platform.launch(app);
     await platform.ready(apps);
     return platform;
@@ -172,6 +183,20 @@ export class PlatformUnderTest {
         }
       }
       return true;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Commits every consumer group at the end of the topics it reads; topics not created yet hold no history. */
+  private async skipToEnd(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      for (const [app, group] of Object.entries(this.groups) as Array<[ConsumerApp, string]>) {
+        for (const topic of consumedTopics[app].filter((name) => existing.has(name))) await admin.resetOffsets({ groupId: group, topic, earliest: false });
+      }
     } finally {
       await admin.disconnect();
     }
