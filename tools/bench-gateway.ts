@@ -4,9 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { integer, loadConfig } from '@consign/config';
 import { shopifyHmacOf } from '@consign/operations';
+import { serviceNodeOptions } from '@consign/service-runtime';
 import { createTemporaryDatabase, freePort, KeepAliveHttpClient, readFixture, testEndpoints } from '@consign/test-support';
 import { quantiles } from './latency-quantiles';
 import { runOrFail, waitUntilReady } from './local-processes';
+import { assertPinnedRuntime } from './pinned-runtime';
 
 /**
  * Acknowledgement latency of the gateway under a steady, open-loop load of verified webhooks
@@ -48,6 +50,7 @@ interface Result {
 }
 
 async function main(): Promise<void> {
+  assertPinnedRuntime('bench:gateway');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_gateway_bench');
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   // `--profile DIR`: the gateway writes a V8 CPU profile there when the run ends.
   const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
   const client = new KeepAliveHttpClient({ host: '127.0.0.1', port });
-  const gateway = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const gateway = spawn(process.execPath, [...serviceNodeOptions, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     if (!(await waitUntilReady([base], 60_000))) throw new Error('the gateway did not become ready within 60 s');
     const body = readFixture('shopify/orders-create.json');

@@ -5,6 +5,7 @@ import { list, loadConfig, platformDefaults, url, integer } from '@consign/confi
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
 import { sampleOrderCreated } from '@consign/test-support';
 import { quantiles } from './latency-quantiles';
+import { assertPinnedRuntime } from './pinned-runtime';
 
 /**
  * Producer throughput on this machine, against the real broker: the platform's batching publisher
@@ -12,6 +13,7 @@ import { quantiles } from './latency-quantiles';
  * (idempotent, acks=all). `npm run bench:producer [-- --json]`.
  */
 async function main(): Promise<void> {
+  assertPinnedRuntime('bench:producer');
   const config = loadConfig({
     brokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
     registryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl),

@@ -1,8 +1,10 @@
 import { loadConfig, list, platformDefaults, url } from '@consign/config';
 import { createKafka, EventCodec, provisionPlatform } from '@consign/kafka';
+import { assertPinnedRuntime } from './pinned-runtime';
 
 /** `npm run provision`: creates the catalogue's topics and registers every event schema with its compatibility rule. Idempotent. */
 async function main(): Promise<void> {
+  assertPinnedRuntime('provision');
   const config = loadConfig({
     kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
     schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl),

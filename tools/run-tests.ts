@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from './local-processes';
 import { acquirePlatformInfra } from './platform-infra';
+import { assertPinnedRuntime } from './pinned-runtime';
 
 const resultsDir = join(__dirname, '../tmp/test-results');
 
@@ -11,6 +12,7 @@ const resultsDir = join(__dirname, '../tmp/test-results');
  * run started is stopped at the end unless INFRA_KEEP=1.
  */
 async function main(): Promise<number> {
+  assertPinnedRuntime('npm test');
   const startedAt = Date.now();
   const log = (line: string): void => console.log(`[test] ${line}`);
   rmSync(resultsDir, { recursive: true, force: true });

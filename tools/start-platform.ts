@@ -2,10 +2,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { integer, loadConfig } from '@consign/config';
+import { serviceNodeOptions } from '@consign/service-runtime';
 import { startDevelopmentShopify } from '@consign/test-support';
 import { runOrFail, waitUntilReady } from './local-processes';
 import { platformApps } from './platform-apps';
 import { acquirePlatformInfra } from './platform-infra';
+import { assertPinnedRuntime } from './pinned-runtime';
 
 /**
  * `npm start`: infrastructure up, apps built, migrations applied, every app started as its own
@@ -17,6 +19,7 @@ const root = join(__dirname, '..');
 const log = (line: string): void => console.log(`[platform] ${line}`);
 
 async function main(): Promise<void> {
+  assertPinnedRuntime('npm start');
   const { developmentShopifyPort } = loadConfig({ developmentShopifyPort: integer('DEV_SHOPIFY_ADMIN_PORT', 3006, { min: 1, max: 65535 }) });
   const infra = await acquirePlatformInfra({ allowDocker: true, log });
   const shopify = await startDevelopmentShopify(developmentShopifyPort);
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
 
   const children = new Map<string, ChildProcess>();
   for (const app of platformApps) {
-    const child = spawn(process.execPath, ['--enable-source-maps', bundle(app.name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', ...serviceNodeOptions, bundle(app.name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     prefixLines(child, app.name);
     child.once('exit', (code, signal) => {
       children.delete(app.name);

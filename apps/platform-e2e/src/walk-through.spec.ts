@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { developmentMissedOrderId, ShopifyAdminStandIn, startDevelopmentShopify, testEndpoints, waitFor } from '@consign/test-support';
 import { opsCli } from './support/ops-cli';
 import { PlatformUnderTest } from './support/platform-under-test';
@@ -54,6 +56,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.teardown();
   await shopify?.close();
+});
+
+describe('the platform under test', () => {
+  it('runs every app on the pinned Node.js major', async () => {
+    const { engines } = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { engines: { node: string } };
+    const pinnedMajor = /^>=(\d+)\./.exec(engines.node)?.[1];
+    for (const [app, url] of Object.entries(platform.urls)) {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect({ app, major: /^nodejs_version_info\{.*major="(\d+)"/m.exec(metrics)?.[1] }).toEqual({ app, major: pinnedMajor });
+    }
+  });
 });
 
 describe('the local walk-through', () => {

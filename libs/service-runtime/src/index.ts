@@ -7,3 +7,4 @@ export type { RunningService, RunServiceOptions } from './service-lifecycle';
 export { adminApiKeyHashesSetting, apiKeyMatches, developmentAdminKey, hashApiKey, presentedApiKey, requireApiKey } from './api-key';
 export { untilDone } from './until-done';
 export type { UntilDoneOptions } from './until-done';
+export { serviceNodeOptions } from './node-options';

@@ -1,7 +1,7 @@
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, NoopSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 export interface Telemetry {
   /** Whether spans leave the process (an OTLP endpoint is configured). */
@@ -39,27 +39,8 @@ export function startTelemetry(service: string, options: TelemetryOptions = {}, 
   env.OTEL_LOGS_EXPORTER ??= 'none';
   const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined);
   // Without an exporter the SDK would register no tracer at all, and the gateway would start no trace to propagate.
-  const spanProcessors: SpanProcessor[] = [tracesUrl ? new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl }), { scheduledDelayMillis: 500 }) : new DiscardingSpanProcessor()];
+  const spanProcessors: SpanProcessor[] = [tracesUrl ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tracesUrl }), scheduledDelayMillis: 500 }) : new NoopSpanProcessor()];
   const sdk = new NodeSDK({ serviceName: service, spanProcessors, instrumentations });
   sdk.start();
   return { exporting: tracesUrl !== undefined, shutdown: () => sdk.shutdown() };
-}
-
-/** Ends spans without sending them anywhere. */
-class DiscardingSpanProcessor implements SpanProcessor {
-  onStart(): void {
-    return undefined;
-  }
-
-  onEnd(): void {
-    return undefined;
-  }
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
 }

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { serviceNodeOptions } from '@consign/service-runtime';
 
 /** A free TCP port on 127.0.0.1, for a service started by a test. */
 export function freePort(): Promise<number> {
@@ -25,11 +26,11 @@ export interface ServiceProcess {
 
 /**
  * Runs a service as its own process (one process: a TypeScript entry runs with
- * `nodeOptions = ['--import', 'tsx']`, not through a wrapper that would survive a SIGKILL),
- * keeping its output for assertions.
+ * `nodeOptions = ['--import', 'tsx']`, not through a wrapper that would survive a SIGKILL), with
+ * the Node.js options every service runs with, keeping its output for assertions.
  */
 export function startServiceProcess(script: string, args: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []): ServiceProcess {
-  const child = spawn(process.execPath, [...nodeOptions, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...serviceNodeOptions, ...nodeOptions, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
