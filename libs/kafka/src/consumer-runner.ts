@@ -251,7 +251,7 @@ function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
 async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, deadline - Date.now())));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(1000, deadline - Date.now()))));
     await heartbeat();
   }
 }

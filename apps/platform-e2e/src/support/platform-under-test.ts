@@ -195,7 +195,11 @@ export class PlatformUnderTest {
     try {
       const existing = new Set(await admin.listTopics());
       for (const [app, group] of Object.entries(this.groups) as Array<[ConsumerApp, string]>) {
-        for (const topic of consumedTopics[app].filter((name) => existing.has(name))) await admin.resetOffsets({ groupId: group, topic, earliest: false });
+        for (const topic of consumedTopics[app].filter((name) => existing.has(name))) {
+          // The end offsets themselves: resetOffsets' "latest" commits -1, which a group that starts from the beginning reads as earliest.
+          const ends = await admin.fetchTopicOffsets(topic);
+          await admin.setOffsets({ groupId: group, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+        }
       }
     } finally {
       await admin.disconnect();
