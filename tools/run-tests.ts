@@ -28,8 +28,6 @@ async function main(): Promise<number> {
     code = await runCommand('npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--outputStyle=stream', '--skip-nx-cache', ...process.argv.slice(2)], {
       ...process.env,
       ...infra.env,
-      // The tests use kafkajs in-process: its harmless negative timer (serviceNodeOptions) would print on every connection.
-      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning'].filter(Boolean).join(' '),
       TEST_RESULTS_DIR: resultsDir,
     });
   } finally {

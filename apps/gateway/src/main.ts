@@ -5,7 +5,7 @@ import { events, topics } from '@consign/contracts';
 import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@consign/database';
 import { Kafka } from 'kafkajs';
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
-import { createLogger, createServiceHttp, Logger, runService, untilDone } from '@consign/service-runtime';
+import { createLogger, createServiceHttp, Logger, logStartupRetry, runService, untilDone } from '@consign/service-runtime';
 import {
   createAdminRouter,
   createWebhookRouter,
@@ -45,7 +45,7 @@ async function main(command: string | undefined): Promise<void> {
   // Before listening: without its schemas the gateway could not make a webhook durable. A registry
   // that is down or slow (once, an Apicurio request answered after 10 s) is waited out.
   await untilDone(() => codec.register(Object.values(events)), {
-    onRetry: (attempt, delayMs, error) => logger.warn({ attempt, delayMs, err: error.message }, 'cannot register the event schemas yet; retrying'),
+    onRetry: logStartupRetry(logger, 'cannot register the event schemas yet; retrying'),
   });
   const publisher = new EventPublisher(kafka, codec);
   const provisioning = provisionUntilDone(kafka, logger);

@@ -13,7 +13,7 @@ import {
   runReconciliation,
   shopifyReaderFactory,
 } from '@consign/reconciliation';
-import { createLogger, createServiceHttp, runService, untilDone } from '@consign/service-runtime';
+import { createLogger, createServiceHttp, logStartupRetry, runService, untilDone } from '@consign/service-runtime';
 import { loadReconcilerConfig } from './config';
 
 const service = 'reconciler';
@@ -113,7 +113,7 @@ async function main(command = process.argv[2]): Promise<void> {
       await codec.register(reconciliationPublishes);
       await publisher.connect();
     },
-    { onRetry: (attempt, delayMs, error) => logger.warn({ attempt, delayMs, err: error.message }, 'cannot reach Kafka or the schema registry yet; retrying') },
+    { onRetry: logStartupRetry(logger, 'cannot reach Kafka or the schema registry yet; retrying') },
   );
   relay.start();
   publishing = true;

@@ -6,7 +6,7 @@ import { applyOnce, checkDatabase, createServiceDataSource, postgresOutagePolicy
 import { ConsumedEvent, ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
 import { appendEventsToOutbox, OutboxRelay } from '@consign/outbox';
 import { createEventServiceAdminRouter } from './admin-router';
-import { createLogger, createServiceHttp, Logger, ReadinessCheck, runService, untilDone } from '@consign/service-runtime';
+import { createLogger, createServiceHttp, Logger, logStartupRetry, ReadinessCheck, runService, untilDone } from '@consign/service-runtime';
 import { Telemetry } from '@consign/telemetry';
 
 /** Settings every event-consuming service has; each app parses its own, once, at start-up. */
@@ -198,7 +198,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
       await publisher.connect();
       await consumer.start();
     },
-    { onRetry: (attempt, delayMs, error) => logger.warn({ attempt, delayMs, err: error.message }, 'cannot reach Kafka or the schema registry yet; retrying') },
+    { onRetry: logStartupRetry(logger, 'cannot reach Kafka or the schema registry yet; retrying') },
   );
   if (relayTopics.length > 0) relay.start();
   consuming = !stoppedByOperator;

@@ -27,6 +27,7 @@ describe('kafkajs log lines', () => {
     expect(kafkaLogLevel('BrokerPool', 'error', 'Failed to connect to seed broker, trying another broker from the list')).toBe('error');
     expect(kafkaLogLevel('Connection', 'error', 'Connection error: connect ECONNREFUSED 127.0.0.1:1')).toBe('error');
     expect(kafkaLogLevel('Producer', 'warn', 'some other warning')).toBe('warn');
+    expect(kafkaLogLevel('Consumer', 'error', 'Crash: KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:9092')).toBe('error');
   });
 
   it('lower what a healthy start or a rebalance always logs', () => {
@@ -34,5 +35,8 @@ describe('kafkajs log lines', () => {
     expect(kafkaLogLevel('Connection', 'error', 'Response GroupCoordinator(key: 10, version: 2)')).toBe('debug');
     expect(kafkaLogLevel('Producer', 'warn', 'Limiting retries for the idempotent producer may invalidate EoS guarantees')).toBe('debug');
     expect(kafkaLogLevel('Runner', 'warn', 'The group is rebalancing, re-joining')).toBe('info');
+    expect(kafkaLogLevel('Consumer', 'error', "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group")).toBe('info');
+    expect(kafkaLogLevel('Consumer', 'error', 'Crash: KafkaJSProtocolError: The group coordinator is not available')).toBe('info');
+    expect(kafkaLogLevel('Consumer', 'error', 'Restarting the consumer in 200ms')).toBe('info');
   });
 });

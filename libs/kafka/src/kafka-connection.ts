@@ -40,13 +40,21 @@ const idempotentRetriesWarning = 'Limiting retries for the idempotent producer m
  *   relays and consumers retry themselves), and exactly-once rests on event ids applied once by
  *   every consumer, not on the producer (decision 0004).
  * - A rebalance is the group protocol at work, not a failure.
+ * - A consumer that crashes because the group coordinator is still loading or not elected yet,
+ *   as on a fresh cluster's first start, is restarted by kafkajs and joins a moment later. Other
+ *   crashes stay errors; the "restarting" line that follows every restartable crash is the
+ *   recovery, not a second failure.
  */
 export function kafkaLogLevel(namespace: string, level: KafkaLogLevel, message: string): KafkaLogLevel {
   if (namespace === 'Connection' && message.startsWith('Response ')) return 'debug';
   if (message === idempotentRetriesWarning) return 'debug';
   if (message.startsWith('The group is rebalancing')) return 'info';
+  if (namespace === 'Consumer' && message.startsWith('Crash: ') && coordinatorStarting.test(message)) return 'info';
+  if (namespace === 'Consumer' && message.startsWith('Restarting the consumer')) return 'info';
   return level;
 }
+
+const coordinatorStarting = /coordinator is loading|coordinator is not available/i;
 
 export function createKafka(options: KafkaConnectionOptions): Kafka {
   const logger = options.logger;

@@ -5,6 +5,6 @@ export type { ReadinessCheck, ServiceHttp, ServiceHttpOptions } from './http-app
 export { runService } from './service-lifecycle';
 export type { RunningService, RunServiceOptions } from './service-lifecycle';
 export { adminApiKeyHashesSetting, apiKeyMatches, developmentAdminKey, hashApiKey, presentedApiKey, requireApiKey } from './api-key';
-export { untilDone } from './until-done';
+export { logStartupRetry, untilDone } from './until-done';
 export type { UntilDoneOptions } from './until-done';
 export { serviceNodeOptions } from './node-options';

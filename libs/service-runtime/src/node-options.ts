@@ -9,6 +9,7 @@
  * - `--disable-warning=TimeoutNegativeWarning`: kafkajs 2.2.4's request queue schedules its
  *   throttle check at `throttledUntil - now` with `throttledUntil` unset (-1), a negative delay
  *   that Node has always run after 1 ms and that Node 24 also reports, as an unstructured stderr
- *   line, on every connection. Our own timers clamp their delays.
+ *   line, on every connection. Our own timers clamp their delays. The project's .npmrc passes the
+ *   same option to every npm script (the CLI, the tools and the tests use kafkajs in-process).
  */
 export const serviceNodeOptions: readonly string[] = ['--max-semi-space-size=16', '--disable-warning=TimeoutNegativeWarning'];

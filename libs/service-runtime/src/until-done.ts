@@ -1,3 +1,4 @@
+import type { Logger } from './logger';
 export interface UntilDoneOptions {
   /** Told before each wait, with the failure that caused it. */
   onRetry: (attempt: number, delayMs: number, error: Error) => void;
@@ -21,4 +22,13 @@ export async function untilDone<T>(attempt: () => Promise<T>, options: UntilDone
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
+}
+
+/**
+ * An `onRetry` that logs each failed attempt at start. The first is logged at info: a fresh
+ * cluster often answers it (a topic another app just created, its leader not elected yet), and it
+ * passes a second later. From the second on, the dependency really is missing: warn.
+ */
+export function logStartupRetry(logger: Pick<Logger, 'info' | 'warn'>, message: string): UntilDoneOptions['onRetry'] {
+  return (attempt, delayMs, error) => logger[attempt === 1 ? 'info' : 'warn']({ attempt, delayMs, err: error.message }, message);
 }
