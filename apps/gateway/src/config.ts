@@ -16,7 +16,8 @@ export function gatewaySettings(env: NodeJS.ProcessEnv) {
     bodyLimitBytes: integer('WEBHOOK_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: maxRecordBytes - 256 * 1024 }),
     // Past it the gateway refuses new webhooks with 503 (WebhookAdmission): about a second of webhooks at 500/s.
     maxInFlight: integer('GATEWAY_MAX_IN_FLIGHT', 500, { min: 1 }),
-    trustedProxyCount: integer('GATEWAY_TRUSTED_PROXIES', 0, { min: 0, max: 10 }),
+    // Our own proxies (CIDRs): X-Forwarded-For is believed only hop by hop through them.
+    trustedProxies: setting('GATEWAY_TRUSTED_PROXIES', (raw) => (raw ? parseCidrList(raw) : [])),
     shopifyAllowlist: setting('SHOPIFY_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),
     clerkAllowlist: setting('CLERK_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),
     shopifyMaxAgeMs: setting('SHOPIFY_MAX_DELIVERY_AGE', (raw) => (raw ? durationMs('SHOPIFY_MAX_DELIVERY_AGE', raw).parse(raw) : undefined)),

@@ -105,7 +105,7 @@ async function main(command: string | undefined): Promise<void> {
       metrics: gatewayMetrics,
       bodyLimitBytes: config.bodyLimitBytes,
       admission,
-      trustedProxyCount: config.trustedProxyCount,
+      trustedProxies: config.trustedProxies,
       allowlists: { shopify: config.shopifyAllowlist, clerk: config.clerkAllowlist },
       shopifyMaxAgeMs: config.shopifyMaxAgeMs,
       svixToleranceSeconds: config.svixToleranceSeconds,

@@ -142,7 +142,7 @@ beforeAll(async () => {
     GATEWAY_PORT: String(port),
     GATEWAY_DATABASE_URL: postgres.url,
     TENANTS: JSON.stringify(tenants),
-    GATEWAY_TRUSTED_PROXIES: '1',
+    GATEWAY_TRUSTED_PROXIES: '127.0.0.1/32, ::1/128',
     SHOPIFY_ALLOWED_IPS: '127.0.0.0/8, ::1/128',
     WEBHOOK_BODY_LIMIT_BYTES: String(256 * 1024),
     GATEWAY_PUBLISH_TIMEOUT: '1500ms',

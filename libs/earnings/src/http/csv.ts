@@ -7,7 +7,8 @@ export function toCsv<TRow>(columns: readonly { header: string; value: (row: TRo
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  // A leading =, +, - or @ would make a spreadsheet run the field as a formula.
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d+$/.test(text) ? `'${text}` : text;
+  // A leading =, +, - or @ would make a spreadsheet run the field as a formula; so would a leading
+  // tab or carriage return, which spreadsheets strip before they look at the rest (OWASP's list).
+  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d+$/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

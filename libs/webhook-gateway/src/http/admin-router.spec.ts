@@ -70,7 +70,7 @@ function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server>
         metrics: new GatewayMetrics(new Registry(), () => store.spoolDepth()),
         bodyLimitBytes: 1024 * 1024,
         admission: new WebhookAdmission(100),
-        trustedProxyCount: 0,
+        trustedProxies: [],
         allowlists: { shopify: [], clerk: [] },
         svixToleranceSeconds: 300,
       }),

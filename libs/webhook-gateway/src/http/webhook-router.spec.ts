@@ -60,7 +60,7 @@ beforeAll(async () => {
       metrics,
       bodyLimitBytes: 1024 * 1024,
       admission,
-      trustedProxyCount: 0,
+      trustedProxies: [],
       allowlists: { shopify: [], clerk: [] },
       svixToleranceSeconds: 300,
     }),

@@ -28,7 +28,8 @@ export interface WebhookRouterOptions {
   bodyLimitBytes: number;
   /** Whether a new webhook is taken now or refused with 503 and Retry-After. */
   admission: WebhookAdmission;
-  trustedProxyCount: number;
+  /** Our proxies in front of the gateway: only their X-Forwarded-For entries are believed. */
+  trustedProxies: readonly CidrRange[];
   allowlists: { shopify: CidrRange[]; clerk: CidrRange[] };
   /** Refuse Shopify deliveries triggered longer ago than this; unset: no limit (Shopify retries for hours). */
   shopifyMaxAgeMs?: number;
@@ -73,7 +74,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
         'webhook request',
       );
     });
-    const client = clientAddress(req.socket.remoteAddress ?? '', req.header('x-forwarded-for'), options.trustedProxyCount);
+    const client = clientAddress(req.socket.remoteAddress ?? '', req.header('x-forwarded-for'), options.trustedProxies);
     if (!isAllowed(client, options.allowlists[source])) {
       next(new PlatformError(`sender address ${client} is not on the ${source} allowlist`, { code: 'gateway.address_not_allowed', category: 'unauthorized', httpStatus: 403 }));
       return;

@@ -1,4 +1,4 @@
 export { clientAddress } from './client-address';
-export { isAllowed, parseCidrList } from './ip-allowlist';
+export { inRanges, isAllowed, parseCidrList } from './ip-allowlist';
 export type { CidrRange } from './ip-allowlist';
 export { normaliseAddress } from './ip-address';

@@ -104,8 +104,11 @@ describe('isAllowed', () => {
 
   it('with clientAddress, keeps out a client that forges an allowlisted X-Forwarded-For prefix', () => {
     const internal = parseCidrList('10.0.0.0/8');
-    expect(isAllowed(clientAddress('10.0.0.2', '10.0.0.1, 198.51.100.7', 1), internal)).toBe(false);
-    expect(isAllowed(clientAddress('10.0.0.2', '198.51.100.7, 10.0.0.1', 1), internal)).toBe(true);
+    const ourProxy = parseCidrList('10.0.0.2/32');
+    expect(isAllowed(clientAddress('10.0.0.2', '10.0.0.1, 198.51.100.7', ourProxy), internal)).toBe(false);
+    expect(isAllowed(clientAddress('10.0.0.2', '198.51.100.7, 10.0.0.1', ourProxy), internal)).toBe(true);
+    // A direct connection claiming an allowlisted address is not one of our proxies: its header is ignored.
+    expect(isAllowed(clientAddress('198.51.100.7', '10.0.0.1', ourProxy), internal)).toBe(false);
   });
 
   it('agrees with node:net BlockList on random addresses and ranges', () => {

@@ -32,7 +32,11 @@ export function parseCidrList(text: string): CidrRange[] {
  * socket reports IPv4 peers) match IPv4 ranges. Anything that is not an address matches nothing.
  */
 export function isAllowed(address: string, ranges: readonly CidrRange[]): boolean {
-  if (ranges.length === 0) return true;
+  return ranges.length === 0 || inRanges(address, ranges);
+}
+
+/** Whether the address lies in any of the ranges; an empty list holds no address. */
+export function inRanges(address: string, ranges: readonly CidrRange[]): boolean {
   const parsed = parseAddress(address);
   if (parsed === null) return false;
   return ranges.some((range) => networkOf(parsed.value, range.bits) === range.network);
@@ -40,7 +44,7 @@ export function isAllowed(address: string, ranges: readonly CidrRange[]): boolea
 
 function parseCidr(entry: string): CidrRange {
   const fail = (reason: string): never => {
-    throw new Error(`invalid CIDR entry "${entry}" in the IP allowlist: ${reason}`);
+    throw new Error(`invalid CIDR entry "${entry}": ${reason}`);
   };
   const parts = entry.split('/');
   if (parts.length > 2) fail('more than one "/"');
