@@ -178,7 +178,14 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
     };
     const worker = join(__dirname, 'testing/consumer-worker.ts');
     const first = startServiceProcess(worker, [], env, ['--import', 'tsx']);
-    await waitFor('the worker to consume', async () => (first.output().includes('ready') ? true : undefined), 30_000);
+    await waitFor(
+      'the worker to consume',
+      async () => {
+        if (first.child.exitCode !== null) throw new Error(`the worker exited with ${first.child.exitCode}:\n${first.output()}`);
+        return first.output().includes('ready') ? true : undefined;
+      },
+      60_000,
+    );
     const publisher = await createTestPublisher({ brokers: endpoints.kafkaBrokers, registryUrl: endpoints.schemaRegistryUrl, topic });
     const events = await publisher.publishEvents(300);
     await publisher.close();
