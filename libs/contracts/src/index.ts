@@ -8,5 +8,5 @@ export { deterministicEventId, derivedMetadata } from './event-id';
 export type { DerivedMetadataOptions } from './event-id';
 export { currencyDigits, parseMinorUnits } from './minor-units';
 export type { MinorUnitsProblem } from './minor-units';
-export { shopifyWebhookTopics } from './webhook-topics';
+export { shopifyApiVersion, shopifyWebhookTopics } from './webhook-topics';
 export type { ShopifyWebhookTopic } from './webhook-topics';

@@ -14,3 +14,6 @@ export const shopifyWebhookTopics = [
 ] as const;
 
 export type ShopifyWebhookTopic = (typeof shopifyWebhookTopics)[number];
+
+/** The Shopify API version the platform is built against: its webhook subscriptions and the Admin API the reconciler reads. */
+export const shopifyApiVersion = '2026-07';

@@ -92,6 +92,12 @@ describe('prepareTestDelivery', () => {
     expect(delivery.headers['svix-signature']).toBe(svixSignatureOf(delivery.body, secondStore.clerkSigningSecrets[0], delivery.deliveryId, now.getTime() / 1000));
   });
 
+  it('asks for --tenant when a Clerk event names no instance and several tenants are configured', () => {
+    const body = Buffer.from(JSON.stringify({ object: 'event', type: 'user.created', data: { id: 'user_1' } }));
+    expect(() => prepareTestDelivery(twoStores, { body, fileName: 'user.json' }, now)).toThrow(/names no Clerk instance .*name one with --tenant \(dev-store, second-store\)/);
+    expect(prepareTestDelivery(development, { body, fileName: 'user.json' }, now).tenantId).toBe('dev-store');
+  });
+
   it('refuses what it cannot sign rightly, with a code', () => {
     const orders = readFixture('shopify/orders-create.json');
     expect(codeOf(() => prepareTestDelivery(development, { body: orders, fileName: 'order.json' }, now))).toBe('operations.test_delivery_invalid');

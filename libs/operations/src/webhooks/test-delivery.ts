@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { shopifyWebhookTopics } from '@consign/contracts';
+import { shopifyApiVersion, shopifyWebhookTopics } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { Fetch, parseBody } from '../http/admin-client';
@@ -33,9 +33,6 @@ export interface TestDeliveryAnswer {
   body: unknown;
 }
 
-/** The Shopify API version the test deliveries claim, as in the committed fixtures. */
-const shopifyApiVersion = '2026-07';
-
 /**
  * Signs a webhook body for the gateway as Shopify or Svix (Clerk) would: a Clerk event is told by
  * its envelope (`"object": "event"` and a `type`), anything else is a Shopify body, whose topic
@@ -49,7 +46,7 @@ export function prepareTestDelivery(tenants: TenantDirectory, request: TestDeliv
   if (envelope) {
     if (request.topic !== undefined) throw invalid(`--topic is for Shopify bodies; this is a Clerk ${envelope.type} event, whose type is in the body`, 'operations.test_delivery_invalid');
     const tenant = request.tenantId !== undefined ? tenantById(tenants, request.tenantId) : envelope.instanceId !== undefined ? tenants.byClerkInstanceId(envelope.instanceId) : onlyTenant(tenants);
-    if (!tenant) throw invalid(`no tenant knows Clerk instance ${envelope.instanceId}; name one with --tenant (${tenantList(tenants)})`, 'tenant.unknown');
+    if (!tenant) throw invalid(`${envelope.instanceId === undefined ? 'the event names no Clerk instance and several tenants are configured' : `no tenant knows Clerk instance ${envelope.instanceId}`}; name one with --tenant (${tenantList(tenants)})`, 'tenant.unknown');
     const secret = tenant.clerkSigningSecrets[0];
     if (!secret) throw invalid(`tenant ${tenant.id} has no Clerk signing secret`, 'operations.test_delivery_invalid');
     const messageId = `msg_${randomUUID().replaceAll('-', '')}`;

@@ -1,4 +1,5 @@
 import { AdminApiClient, createAdminApiClient } from '@shopify/admin-api-client';
+import { shopifyApiVersion } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { Tenant } from '@consign/tenants';
 import { ShopifyOrderState, ShopifyProductState } from '../domain/shopify-state';
@@ -6,7 +7,7 @@ import { orderStateOf, productStateOf } from './map-nodes';
 import { Connection, OrderNode, ordersQuery, ProductNode, productsQuery } from './queries';
 import { QueryCost, waitBeforeQueryMs } from './throttle';
 
-export const shopifyAdminApiVersion = '2026-07';
+export const shopifyAdminApiVersion = shopifyApiVersion;
 
 export interface ShopifyAdminReaderOptions {
   /** The shop's permanent domain, e.g. acme.myshopify.com. */
