@@ -1,6 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { integer, loadConfig } from '@consign/config';
 import { shopifyHmacOf } from '@consign/operations';
@@ -9,6 +8,7 @@ import { createTemporaryDatabase, freePort, KeepAliveHttpClient, readFixture, te
 import { quantiles } from './latency-quantiles';
 import { runOrFail, waitUntilReady } from './local-processes';
 import { assertPinnedRuntime } from './pinned-runtime';
+import { CpuSample, cpuSample, msPerTick } from './process-cpu';
 
 /**
  * Acknowledgement latency of the gateway under a steady, open-loop load of verified webhooks
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_gateway_bench');
   // The access log stays on, as in production (one JSON line per request), written to /dev/null.
-  const env = { ...process.env, GATEWAY_PORT: String(port), GATEWAY_DATABASE_URL: database.url, LOG_LEVEL: 'info' };
+  const env = { ...process.env, NODE_ENV: 'development', GATEWAY_PORT: String(port), GATEWAY_INTERNAL_PORT: '0', GATEWAY_DATABASE_URL: database.url, LOG_LEVEL: 'info' };
   const script = join(root, 'dist/apps/gateway/main.js');
   await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
   // `--profile DIR`: the gateway writes a V8 CPU profile there when the run ends.
@@ -150,30 +150,6 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
   return result;
 }
 
-interface CpuSample {
-  at: number;
-  processTicks: number;
-  machineTicks: number;
-  machineIdleTicks: number;
-}
-
-/** The gateway's CPU time and the machine's busy and idle time so far, from /proc (Linux only; elsewhere none). */
-function cpuSample(pid: number | undefined): CpuSample | undefined {
-  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
-  // The process name, in parentheses, may hold spaces and parentheses: the fields counted from after it.
-  const processStat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const processFields = processStat.slice(processStat.lastIndexOf(') ') + 2).split(' ');
-  // user, nice, system, idle, iowait, irq, softirq, steal (guest time is already counted in user).
-  const machineFields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  return {
-    at: performance.now(),
-    processTicks: Number(processFields[11]) + Number(processFields[12]),
-    machineTicks: machineFields.reduce((sum, ticks) => sum + ticks, 0),
-    machineIdleTicks: machineFields[3] + machineFields[4],
-  };
-}
-
-/** Runs one load phase, and what it cost the gateway, this load generator and the machine (none where /proc is missing). */
 async function withCpuUse(pid: number | undefined, phase: () => Promise<Result>): Promise<[Result, ReturnType<typeof cpuUse>]> {
   const before = cpuSample(pid);
   const generatorBefore = process.cpuUsage();
@@ -183,8 +159,7 @@ async function withCpuUse(pid: number | undefined, phase: () => Promise<Result>)
 
 function cpuUse(before: CpuSample, after: CpuSample | undefined, generator: NodeJS.CpuUsage, requests: number) {
   if (!after) return undefined;
-  const msPerTick = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-  const gatewayMs = (after.processTicks - before.processTicks) * msPerTick;
+  const gatewayMs = (after.processTicks - before.processTicks) * msPerTick();
   const machineTicks = after.machineTicks - before.machineTicks;
   return {
     gatewayMsPerRequest: Number((gatewayMs / requests).toFixed(2)),

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { integer, loadConfig } from '@consign/config';
-import { serviceNodeOptions } from '@consign/service-runtime';
+import { developmentAdminKey, serviceNodeOptions } from '@consign/service-runtime';
 import { startDevelopmentShopify } from '@consign/test-support';
 import { runOrFail, waitUntilReady } from './local-processes';
 import { platformApps } from './platform-apps';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const infra = await acquirePlatformInfra({ allowDocker: true, log });
   const shopify = await startDevelopmentShopify(developmentShopifyPort);
   log(`development Shopify Admin API stand-in (NOT Shopify: a seeded shop for the tenant dev-store) at ${shopify.origin}`);
-  const env: NodeJS.ProcessEnv = { ...process.env, ...infra.env, NODE_ENV: process.env.NODE_ENV ?? 'development', SHOPIFY_ADMIN_API_ORIGIN: shopify.origin };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...infra.env, NODE_ENV: 'development', SHOPIFY_ADMIN_API_ORIGIN: shopify.origin };
   log('building the apps');
   await runOrFail('npx', ['nx', 'run-many', '-t', 'build', `--projects=${platformApps.map((app) => app.name).join(',')}`, '--outputStyle=static'], env);
   for (const app of platformApps.filter((candidate) => candidate.migrates)) {
@@ -64,7 +64,11 @@ async function main(): Promise<void> {
   const urls = platformApps.map((app) => ({ app, url: `http://127.0.0.1:${env[app.portVariable] ?? app.defaultPort}` }));
   if (!(await waitUntilReady(urls.map(({ url }) => url), 90_000))) log('some apps are not ready after 90 s; see their output above');
   log('the platform is running:');
-  for (const { app, url } of urls) log(`  ${app.name.padEnd(20)} ${url}   (${url}/readyz, ${url}/metrics)`);
+  for (const { app, url } of urls) {
+    const internal = app.internal ? `http://127.0.0.1:${env[app.internal.portVariable] ?? app.internal.defaultPort}` : url;
+    log(`  ${app.name.padEnd(20)} ${url}   (${url}/readyz; ${internal}/metrics and the ${app.internal ? 'admin API' : 'read and admin APIs'} with a key)`);
+  }
+  log(`  development key: ${developmentAdminKey} (Authorization: Bearer ${developmentAdminKey}), every scope`);
   for (const [name, value] of Object.entries(infra.env)) log(`  ${name.padEnd(20)} ${value.replace(/\/\/[^@/]*@/, '//***@')}`);
   log('press Ctrl-C to stop the apps');
 }

@@ -1,12 +1,14 @@
 import { loadConfig } from '@consign/config';
 import { eventServiceSettings } from '@consign/event-service';
+import { keyEncryptionKeysSetting } from '@consign/personal-data';
 import { tenantsSetting } from '@consign/tenants';
 
 /** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
 export function consignorSettings(env: NodeJS.ProcessEnv) {
   return {
-    ...eventServiceSettings('CONSIGNOR', { port: 3003, database: 'consignor', consumerGroup: 'consignor-service' }, env.NODE_ENV),
-    tenants: tenantsSetting(env.NODE_ENV),
+    ...eventServiceSettings('CONSIGNOR', { port: 3003, database: 'consignor', consumerGroup: 'consignor-service' }, env),
+    tenants: tenantsSetting(env),
+    personalDataKeys: keyEncryptionKeysSetting(env),
   };
 }
 

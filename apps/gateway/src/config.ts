@@ -1,17 +1,22 @@
-import { databaseUrlDefault, durationMs, integer, list, loadConfig, platformDefaults, port, setting, url } from '@consign/config';
+import { databaseTlsSettings, databaseUrlSetting, durationMs, host, integer, loadConfig, platformConnectionSettings, port, setting } from '@consign/config';
 import { maxRecordBytes } from '@consign/contracts';
 import { tenantsSetting } from '@consign/tenants';
-import { adminApiKeyHashesSetting } from '@consign/service-runtime';
+import { apiKeysSetting } from '@consign/service-runtime';
 import { parseCidrList } from '@consign/webhook-gateway';
 
 /** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
 export function gatewaySettings(env: NodeJS.ProcessEnv) {
   return {
+    // The public listener serves the webhooks (and health probes) only: senders must reach it.
     port: port('GATEWAY_PORT', 3000),
-    kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
-    schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
-    databaseUrl: url('GATEWAY_DATABASE_URL', databaseUrlDefault('gateway'), ['postgres', 'postgresql']),
-    tenants: tenantsSetting(env.NODE_ENV),
+    host: host('GATEWAY_HOST', '0.0.0.0'),
+    // The internal listener serves /admin and /metrics: this host only unless an operator opens it.
+    internalPort: port('GATEWAY_INTERNAL_PORT', 3010),
+    internalHost: host('GATEWAY_INTERNAL_HOST', '127.0.0.1'),
+    ...platformConnectionSettings(env),
+    databaseUrl: databaseUrlSetting('GATEWAY_DATABASE_URL', 'gateway', env),
+    ...databaseTlsSettings('GATEWAY_DATABASE', env),
+    tenants: tenantsSetting(env),
     // The raw archive carries the whole body: it must fit in one Kafka record, with room for the delivery's headers.
     bodyLimitBytes: integer('WEBHOOK_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: maxRecordBytes - 256 * 1024 }),
     // Past it the gateway refuses new webhooks with 503 (WebhookAdmission): about a second of webhooks at 500/s.
@@ -26,7 +31,12 @@ export function gatewaySettings(env: NodeJS.ProcessEnv) {
     publishTimeoutMs: durationMs('GATEWAY_PUBLISH_TIMEOUT', '2s'),
     // Concurrent webhooks share their claim and their produce request (decision 0009).
     claimLingerMs: durationMs('GATEWAY_CLAIM_LINGER', '2ms'),
-    adminApiKeyHashes: adminApiKeyHashesSetting(env.NODE_ENV),
+    apiKeys: apiKeysSetting(env),
+    // A sender slower than these over its headers, or its whole request, is cut (408), and frees its admission slot.
+    headersTimeoutMs: durationMs('GATEWAY_HEADERS_TIMEOUT', '10s'),
+    requestTimeoutMs: durationMs('GATEWAY_REQUEST_TIMEOUT', '30s'),
+    // One sender (client address) may hold this many of the GATEWAY_MAX_IN_FLIGHT webhooks at once; past it, 429.
+    maxInFlightPerSender: integer('GATEWAY_MAX_IN_FLIGHT_PER_SENDER', 100, { min: 1 }),
   };
 }
 

@@ -1,11 +1,11 @@
 import { telemetry } from './instrumentation';
 import { Registry } from 'prom-client';
-import { ConfigError } from '@consign/config';
+import { ConfigError, databaseTls } from '@consign/config';
 import { events, topics } from '@consign/contracts';
 import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@consign/database';
 import { Kafka } from 'kafkajs';
-import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
-import { createLogger, createServiceHttp, Logger, logStartupRetry, runService, untilDone } from '@consign/service-runtime';
+import { createKafka, EventCodec, EventPublisher, provisionTopics, publishAdminCalls } from '@consign/kafka';
+import { auditAdminCalls, createLogger, createPublicHttp, createServiceHttp, Logger, logStartupRetry, runService, untilDone } from '@consign/service-runtime';
 import {
   createAdminRouter,
   createWebhookRouter,
@@ -15,6 +15,7 @@ import {
   SpoolRelay,
   WebhookAdmission,
   WebhookIntake,
+  WebhookArchive,
   WebhookReplay,
 } from '@consign/webhook-gateway';
 import { loadGatewayConfig } from './config';
@@ -27,6 +28,7 @@ async function main(command: string | undefined): Promise<void> {
   const config = loadGatewayConfig();
   const database = createServiceDataSource({
     url: config.databaseUrl,
+    tls: databaseTls(config),
     entities: [],
     migrations: gatewayMigrations,
     applicationName: service,
@@ -75,28 +77,24 @@ async function main(command: string | undefined): Promise<void> {
   }, 10 * 60_000);
   forget.unref();
 
-  const admission = new WebhookAdmission(config.maxInFlight, (inFlight) => gatewayMetrics.inFlight.set(inFlight));
-  const http = createServiceHttp({
-    service,
-    logger,
-    metrics,
-    // Ready while a delivery can be made durable: on Kafka, or in the spool when Kafka is down.
-    readiness: [
-      {
-        name: 'kafka-or-spool',
-        check: async () => {
-          const kafkaUp = admin.connect().then(() => admin.describeCluster());
-          const spoolUp = checkDatabase(database);
-          const [kafkaResult, spoolResult] = await Promise.allSettled([kafkaUp, spoolUp]);
-          if (kafkaResult.status === 'rejected' && spoolResult.status === 'rejected') {
-            throw new Error(`Kafka: ${(kafkaResult.reason as Error).message}; spool database: ${(spoolResult.reason as Error).message}`);
-          }
-        },
+  const admission = new WebhookAdmission(config.maxInFlight, config.maxInFlightPerSender, (inFlight) => gatewayMetrics.inFlight.set(inFlight));
+  // Ready while a delivery can be made durable: on Kafka, or in the spool when Kafka is down.
+  const readiness = [
+    {
+      name: 'kafka-or-spool',
+      check: async () => {
+        const kafkaUp = admin.connect().then(() => admin.describeCluster());
+        const spoolUp = checkDatabase(database);
+        const [kafkaResult, spoolResult] = await Promise.allSettled([kafkaUp, spoolUp]);
+        if (kafkaResult.status === 'rejected' && spoolResult.status === 'rejected') {
+          throw new Error(`Kafka: ${(kafkaResult.reason as Error).message}; spool database: ${(spoolResult.reason as Error).message}`);
+        }
       },
-    ],
-  });
-  http.app.set('trust proxy', false);
-  http.app.use(
+    },
+  ];
+  const publicHttp = createPublicHttp({ service, logger, readiness });
+  publicHttp.app.set('trust proxy', false);
+  publicHttp.app.use(
     createWebhookRouter({
       tenants: config.tenants,
       intake,
@@ -111,15 +109,22 @@ async function main(command: string | undefined): Promise<void> {
       svixToleranceSeconds: config.svixToleranceSeconds,
     }),
   );
+  publicHttp.finish();
+  const internalHttp = createServiceHttp({ service, logger, metrics, readiness, apiKeys: config.apiKeys });
   // An operator's replay of up to 500 deliveries waits longer for Kafka than a sender's request does.
   const replay = new WebhookReplay({ tenants: config.tenants, codec, publisher, store, publishTimeoutMs: 30_000 });
-  http.app.use(createAdminRouter({ store, intake, replay, apiKeyHashes: config.adminApiKeyHashes }));
-  http.finish();
+  const archive = new WebhookArchive(kafka, admin, codec);
+  // Before the key check, so refused calls are recorded too.
+  internalHttp.app.use('/admin', auditAdminCalls(publishAdminCalls(publisher, service), logger));
+  internalHttp.app.use(createAdminRouter({ store, intake, replay, archive, guard: internalHttp.guard }));
+  internalHttp.finish();
 
   await runService({
     service,
-    port: config.port,
-    app: http.app,
+    listeners: [
+      { name: 'public', app: publicHttp.app, port: config.port, host: config.host, deadlines: { headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs } },
+      { name: 'internal', app: internalHttp.app, port: config.internalPort, host: config.internalHost },
+    ],
     logger,
     stop: [
       { name: 'provisioning', run: () => provisioning.stop() },

@@ -2,7 +2,7 @@ import { loadNotificationConfig } from './config';
 
 describe('notification-service configuration', () => {
   it('sends to the development mail sink by default', () => {
-    expect(loadNotificationConfig({})).toMatchObject({
+    expect(loadNotificationConfig({ NODE_ENV: 'development' })).toMatchObject({
       port: 3004,
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/consign_notification',
       consumerGroup: 'notification-service',
@@ -10,7 +10,16 @@ describe('notification-service configuration', () => {
     });
   });
 
+  it('names its relay and sender outside development, instead of the development mail sink', () => {
+    expect(() => loadNotificationConfig({ NODE_ENV: 'prod' })).toThrow(/SMTP_URL: is required but not set[\s\S]*MAIL_FROM: is required but not set/);
+  });
+
+  it('seals contacts under the development KEK in development, and requires the KEKs in production', () => {
+    expect(loadNotificationConfig({ NODE_ENV: 'development' }).personalDataKeys.current.id).toBe('development');
+    expect(() => loadNotificationConfig({ NODE_ENV: 'prod' })).toThrow('PERSONAL_DATA_KEYS: is required but not set');
+  });
+
   it('refuses an SMTP URL of another protocol', () => {
-    expect(() => loadNotificationConfig({ SMTP_URL: 'http://mail.example.test' })).toThrow('SMTP_URL');
+    expect(() => loadNotificationConfig({ NODE_ENV: 'development', SMTP_URL: 'http://mail.example.test' })).toThrow('SMTP_URL');
   });
 });

@@ -1,13 +1,16 @@
-import { loadConfig, text, url } from '@consign/config';
+import { developmentDefault, loadConfig, text } from '@consign/config';
 import { eventServiceSettings } from '@consign/event-service';
+import { smtpSettings } from '@consign/notifications';
+import { keyEncryptionKeysSetting } from '@consign/personal-data';
 
 /** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
 export function notificationSettings(env: NodeJS.ProcessEnv) {
   return {
-    ...eventServiceSettings('NOTIFICATION', { port: 3004, database: 'notification', consumerGroup: 'notification-service' }, env.NODE_ENV),
-    // The development mail sink by default; production points this at its relay (smtps:// with credentials).
-    smtpUrl: url('SMTP_URL', 'smtp://127.0.0.1:1025', ['smtp', 'smtps']),
-    mailFrom: text('MAIL_FROM', 'Consign Stream <no-reply@consign-stream.local>'),
+    ...eventServiceSettings('NOTIFICATION', { port: 3004, database: 'notification', consumerGroup: 'notification-service' }, env),
+    // The development mail sink in development; production names its relay, over verified TLS.
+    ...smtpSettings(env),
+    mailFrom: text('MAIL_FROM', developmentDefault(env, 'Consign Stream <no-reply@consign-stream.local>')),
+    personalDataKeys: keyEncryptionKeysSetting(env),
   };
 }
 

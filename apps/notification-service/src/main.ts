@@ -16,14 +16,16 @@ import {
   recordConsignorRegistered,
   recordConsignorUpdated,
   sendAwaitingNotifications,
+  smtpConnection,
 } from '@consign/notifications';
+import { runRewrapCommand } from '@consign/personal-data';
 import { loadNotificationConfig } from './config';
 
 const service = 'notification-service';
 
 async function main(): Promise<void> {
   const config = loadNotificationConfig();
-  const mailer = createSmtpMailer(config.smtpUrl);
+  const mailer = createSmtpMailer(smtpConnection(config));
   const deps = (context: EventServiceContext): NotificationDeps => ({
     dataSource: context.database,
     mailer,
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     templatesDir: join(__dirname, 'templates'),
     from: config.mailFrom,
     publish: context.publish,
+    personalDataKeys: config.personalDataKeys,
     maxAttempts: 3,
   });
   const sendAwaiting = async (context: EventServiceContext, consignorId: string) => {
@@ -42,7 +45,8 @@ async function main(): Promise<void> {
     service,
     config,
     telemetry,
-    database: { entities: notificationEntities, migrations: notificationMigrations },
+    database: { entities: notificationEntities, migrations: notificationMigrations(config.personalDataKeys) },
+    commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
     consumes: [topics.consignors, topics.earnings],
     publishes: [events.notificationSent, events.notificationFailed],
     // The contact projection is applied once; the email is attempted on every delivery, because the
@@ -50,22 +54,23 @@ async function main(): Promise<void> {
     handlers: {
       // Emails that arrived before their recipient wait for the contact; each consignor event releases them.
       consignorRegistered: async (value, event, context) => {
-        await context.applyEvent(event, (manager) => recordConsignorRegistered(manager, value));
+        await context.applyEvent(event, (manager) => recordConsignorRegistered(manager, config.personalDataKeys, value));
         await notifyConsignorRegistered(deps(context), value);
         return sendAwaiting(context, value.consignor.id);
       },
       consignorUpdated: async (value, event, context) => {
-        await context.applyEvent(event, (manager) => recordConsignorUpdated(manager, value));
+        await context.applyEvent(event, (manager) => recordConsignorUpdated(manager, config.personalDataKeys, value));
         return sendAwaiting(context, value.consignor.id);
       },
       consignorDeactivated: async (value, event, context) => {
+        // Also erases the consignor's name and address (crypto-shredding): see recordConsignorDeactivated.
         await context.applyEvent(event, (manager) => recordConsignorDeactivated(manager, value));
         return sendAwaiting(context, value.consignorId);
       },
       earningsRecorded: (value, _event, context) => notifyItemSold(deps(context), value),
       earningsReversed: (value, _event, context) => notifyEarningsReversed(deps(context), value),
     },
-    routes: (app, context) => app.use(createNotificationReadRouter(context.database)),
+    routes: (app, context) => app.use(createNotificationReadRouter(context.database, config.personalDataKeys)),
     stop: [{ name: 'smtp', run: async () => mailer.close() }],
   });
 }

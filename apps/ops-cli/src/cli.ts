@@ -295,8 +295,9 @@ redrive is refused unless --force (Kafka cannot delete one record). Exit 1 when 
     path: ['webhooks', 'replay'],
     summary: 'replay archived raw webhooks through the gateway mapping path',
     usage: 'webhooks replay (--delivery-id <id>... | --from <ISO> --to <ISO> [--source shopify|clerk] [--topic orders/create]) [--dry-run]',
-    details: `Reads webhooks.raw.v1 (by time with the broker's time index), then POSTs batches to the
-gateway's /admin/webhooks/replay. Exit 1 when any delivery failed or an id is not archived.`,
+    details: `Reads webhooks.raw.v1 (by time with the broker's time index), then asks the gateway to replay
+each by its place in the archive (POST /admin/webhooks/replay): the gateway reads the bodies there
+itself. Exit 1 when any delivery failed or an id is not archived.`,
     options: { 'delivery-id': { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, source: { type: 'string' }, topic: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'archive-topic': { type: 'string' } },
     async run({ values, json: asJson, context, io }) {
       const ids = (values['delivery-id'] as string[] | undefined) ?? [];
@@ -319,7 +320,7 @@ gateway's /admin/webhooks/replay. Exit 1 when any delivery failed or an id is no
       const failed = outcome.failed > 0 || outcome.missing.length > 0;
       if (asJson) return io.out(json(outcome)), failed ? 1 : 0;
       if (flag(values, 'dry-run')) io.out(table(['received', 'source', 'delivery id', 'topic', 'tenant'], outcome.deliveries.map((entry) => [entry.receivedAt, entry.source, entry.deliveryId, entry.topic, entry.tenantId])));
-      else io.out(table(['delivery id', 'status', 'events', 'error'], outcome.results.map((result) => [result.deliveryId, result.status, result.publishedTo.map((record) => `${record.topic}:${record.partition}:${record.offset}`).join(' '), result.error])));
+      else io.out(table(['delivery id', 'status', 'events', 'error'], outcome.results.map((result) => [result.deliveryId ?? `(archive ${result.archivedAt.partition}:${result.archivedAt.offset})`, result.status, result.publishedTo.map((record) => `${record.topic}:${record.partition}:${record.offset}`).join(' '), result.error])));
       io.out(`${outcome.found} archived deliveries found (${outcome.scanned} read)${flag(values, 'dry-run') ? '; dry run: nothing replayed' : `; ${outcome.results.length - outcome.failed} replayed, ${outcome.failed} failed`}\n`);
       if (outcome.missing.length) io.err(`not in the archive: ${outcome.missing.join(', ')}\n`);
       if (outcome.undecodable.length) io.err(`${outcome.undecodable.length} archive record(s) could not be decoded\n`);
@@ -346,9 +347,9 @@ the delivery id to follow with "status". Exit 1 when the gateway did not answer 
       } catch (error) {
         throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
-      const { tenants } = loadConfig({ tenants: tenantsSetting(io.env.NODE_ENV) }, io.env);
+      const { tenants } = loadConfig({ tenants: tenantsSetting(io.env) }, io.env);
       const delivery = prepareTestDelivery(tenants, { body, fileName: file, topic: text(values, 'topic'), tenantId: text(values, 'tenant') });
-      const gateway = context.settings.serviceUrls.gateway;
+      const gateway = context.settings.webhookUrl;
       const answer = await sendTestDelivery(gateway, delivery, io.fetch);
       const accepted = answer.status >= 200 && answer.status < 300;
       const report = { gateway, source: delivery.source, tenantId: delivery.tenantId, topic: delivery.topic, deliveryId: delivery.deliveryId, status: answer.status, answer: answer.body };
@@ -370,13 +371,13 @@ the delivery id to follow with "status". Exit 1 when the gateway did not answer 
     path: ['events', 'process'],
     summary: 'push one stuck record through a service now',
     usage: 'events process --service <s> <topic>:<partition>:<offset>',
-    details: `Reads the record (from a dead-letter topic or an original topic) and POSTs it to the
-service's /admin/events/process with its ORIGINAL position.`,
+    details: `Asks the service to read the record (from its dead-letter topic or a topic it consumes)
+and process it now (POST /admin/events/process); a dead letter is processed at its ORIGINAL position.`,
     options: { service: { type: 'string' } },
     async run({ values, positionals, json: asJson, context, io }) {
       if (positionals.length !== 1) throw new UsageError('give one record as <topic>:<partition>:<offset>');
       const outcome = await forceProcessing(
-        { kafka: context.kafka, admin: await context.admin(), http: context.http, database: await context.database(), actor: context.actor },
+        { http: context.http, database: await context.database(), actor: context.actor },
         { service: service(required(values, 'service')), position: parsePosition(positionals[0]) },
       );
       if (asJson) return io.out(json(outcome)), 0;
@@ -418,7 +419,7 @@ correction:<uuid>. Validated against the schema, published to the catalogue topi
 and prints the discrepancies found, with both sides' values (--json).`,
     options: { tenant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
     async run({ values, json: asJson, context, io }) {
-      const run = await startReconciliation(context.http, context.actor, { tenantId: text(values, 'tenant'), from: time(text(values, 'from'), 'from'), to: time(text(values, 'to'), 'to') });
+      const run = await startReconciliation(context.http, { tenantId: text(values, 'tenant'), from: time(text(values, 'from'), 'from'), to: time(text(values, 'to'), 'to') });
       if (asJson) return io.out(json(run)), 0;
       io.out(fields([['run', run.id], ['tenant', run.tenantId], ['window', `${run.windowFrom} .. ${run.windowTo}`], ['status', run.status], ['counts', Object.entries(run.counts).map(([kind, count]) => `${kind}=${count}`).join(' ')]]));
       io.out(table(['discrepancy', 'kind', 'subject', 'repairable'], (run.discrepancies ?? []).map((item) => [item.id, item.kind, item.subjectId, item.repairable ? 'yes' : `no: ${item.notRepairableReason ?? ''}`])));
@@ -437,7 +438,7 @@ correlation id). --dry-run shows what would be published. Repairing twice publis
       const discrepancyIds = values.discrepancy as string[] | undefined;
       const choices = [discrepancyIds !== undefined, text(values, 'kind') !== undefined, flag(values, 'all')].filter(Boolean).length;
       if (choices !== 1) throw new UsageError('choose what to repair: --discrepancy <id>..., --kind <kind> or --all');
-      const repair = await repairReconciliation(context.http, context.actor, { runId: positionals[0], discrepancyIds, kind: text(values, 'kind'), all: flag(values, 'all'), dryRun: flag(values, 'dry-run') });
+      const repair = await repairReconciliation(context.http, { runId: positionals[0], discrepancyIds, kind: text(values, 'kind'), all: flag(values, 'all'), dryRun: flag(values, 'dry-run') });
       if (asJson) return io.out(json(repair)), 0;
       io.out(`${repair.dryRun ? 'would publish' : 'published'}:\n`);
       io.out(table(['discrepancy', 'kind', 'subject', 'events'], repair.repaired.map((item) => [item.discrepancyId, item.kind, item.subjectId, item.events.map((event) => event.eventType).join(', ')])));
@@ -467,14 +468,16 @@ correlation id). --dry-run shows what would be published. Repairing twice publis
   },
   {
     path: ['audit'],
-    summary: 'the audit log of operator actions, newest first',
+    summary: 'the audit log: operator actions and every admin call to an app, newest first',
     usage: 'audit [--actor <name>] [--action <a | prefix.>] [--since <ISO>] [--limit <n>]',
-    details: 'Every action and dry run of this tool, with who, what, when, parameters and outcome.',
+    details: `Every action and dry run of this tool, every reconciliation run and repair, and every call to an
+app's /admin API (refused ones too), with which app, who (the tool's --as, or api-key:<key name>),
+what, when, parameters and outcome. --action takes an action or a prefix ending in "." or "/".`,
     options: { actor: { type: 'string' }, action: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } },
     async run({ values, json: asJson, context, io }) {
       const actions = await listOperatorActions(await context.database(), { actor: text(values, 'actor'), action: text(values, 'action'), since: time(text(values, 'since'), 'since'), limit: wholeNumber(text(values, 'limit'), 'limit') });
       if (asJson) return io.out(json({ actions })), 0;
-      io.out(table(['id', 'started', 'actor', 'action', 'outcome', 'parameters', 'error'], actions.map((action) => [action.id, action.startedAt.toISOString(), action.actor, action.action, action.outcome, JSON.stringify(action.parameters).slice(0, 80), action.error])));
+      io.out(table(['id', 'started', 'app', 'actor', 'action', 'outcome', 'parameters', 'error'], actions.map((action) => [action.id, action.startedAt.toISOString(), action.app, action.actor, action.action, action.outcome, JSON.stringify(action.parameters).slice(0, 80), action.error])));
       return 0;
     },
   },

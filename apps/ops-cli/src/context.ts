@@ -64,7 +64,7 @@ export class CommandContext {
   }
 
   database(): Promise<DataSource> {
-    this.databaseInstance ??= openOperationsDatabase(this.settings.databaseUrl);
+    this.databaseInstance ??= openOperationsDatabase({ url: this.settings.databaseUrl, tls: this.settings.databaseTls });
     return this.databaseInstance;
   }
 

@@ -41,6 +41,8 @@ const tenants = [
 let postgres: PrivatePostgres;
 let gateway: ServiceProcess;
 let baseUrl: string;
+/** The gateway's internal listener: /admin and /metrics. */
+let internalUrl: string;
 let gatewayEnv: Record<string, string>;
 
 interface Delivery {
@@ -135,11 +137,14 @@ async function startGateway(): Promise<ServiceProcess> {
 beforeAll(async () => {
   postgres = await startPrivatePostgres();
   const port = await freePort();
+  const internalPort = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
+  internalUrl = `http://127.0.0.1:${internalPort}`;
   gatewayEnv = {
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
     GATEWAY_PORT: String(port),
+    GATEWAY_INTERNAL_PORT: String(internalPort),
     GATEWAY_DATABASE_URL: postgres.url,
     TENANTS: JSON.stringify(tenants),
     GATEWAY_TRUSTED_PROXIES: '127.0.0.1/32, ::1/128',
@@ -147,7 +152,7 @@ beforeAll(async () => {
     WEBHOOK_BODY_LIMIT_BYTES: String(256 * 1024),
     GATEWAY_PUBLISH_TIMEOUT: '1500ms',
     LOG_LEVEL: 'info',
-    ADMIN_API_KEY_HASHES: createHash('sha256').update('e2e-admin-key').digest('hex'),
+    API_KEYS: JSON.stringify([{ name: 'e2e-operator', sha256: createHash('sha256').update('e2e-admin-key').digest('hex'), scopes: ['admin', 'metrics'] }]),
   };
   await runToCompletion(gatewayScript, ['migrate'], gatewayEnv);
   gateway = await startGateway();
@@ -277,15 +282,17 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     expect(new Set(answers.map((answer) => answer.body.eventId)).size).toBe(1);
     expect(await totalRecords(['shopify.orders.v1'])).toBe(before + 1);
 
-    const unauthorised = await fetch(`${baseUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, { headers: { authorization: 'Bearer wrong-key' } });
+    const unauthorised = await fetch(`${internalUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, { headers: { authorization: 'Bearer wrong-key' } });
     expect(unauthorised.status).toBe(401);
-    const lookup = await fetch(`${baseUrl}/admin/deliveries/${sameEventOtherDelivery.headers['x-shopify-webhook-id']}`, { headers: { authorization: 'Bearer e2e-admin-key' } });
+    // The public listener serves webhooks only: no admin API, whatever the key.
+    expect((await fetch(`${baseUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, { headers: { authorization: 'Bearer e2e-admin-key' } })).status).toBe(404);
+    const lookup = await fetch(`${internalUrl}/admin/deliveries/${sameEventOtherDelivery.headers['x-shopify-webhook-id']}`, { headers: { authorization: 'Bearer e2e-admin-key' } });
     expect(lookup.status).toBe(200);
     const { deliveries } = (await lookup.json()) as { deliveries: Array<Record<string, unknown>> };
     expect(deliveries).toEqual([
       expect.objectContaining({ status: 'duplicate', duplicateOf: `shopify:shop.myshopify.com:${first.headers['x-shopify-webhook-id']}`, eventId: answers[0].body.eventId }),
     ]);
-    const original = (await (await fetch(`${baseUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, { headers: { 'x-api-key': 'e2e-admin-key' } })).json()) as {
+    const original = (await (await fetch(`${internalUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, { headers: { 'x-api-key': 'e2e-admin-key' } })).json()) as {
       deliveries: Array<{ status: string; publishedTo: Array<{ topic: string; partition: number; offset: string }> }>;
     };
     expect(original.deliveries[0].status).toBe('published');
@@ -348,7 +355,7 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     const registryPort = await freePort();
     const port = await freePort();
     const registry = new URL(endpoints.schemaRegistryUrl);
-    const late = startServiceProcess(gatewayScript, [], { ...gatewayEnv, GATEWAY_PORT: String(port), SCHEMA_REGISTRY_URL: `http://127.0.0.1:${registryPort}${registry.pathname}` });
+    const late = startServiceProcess(gatewayScript, [], { ...gatewayEnv, GATEWAY_PORT: String(port), GATEWAY_INTERNAL_PORT: '0', SCHEMA_REGISTRY_URL: `http://127.0.0.1:${registryPort}${registry.pathname}` });
     // The gateway's registry address answers only once this relay to the real registry listens.
     const relay = createServer((client) => {
       const upstream = createConnection(Number(registry.port), registry.hostname);
@@ -383,4 +390,35 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
       await restartKafka();
     }
   }, 120_000);
+});
+
+describe('a gateway started outside development', () => {
+  // The private PostgreSQL serves no TLS: production's default, verify-full, is turned off by name.
+  const production = (env: Record<string, string>) => ({ KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, GATEWAY_DATABASE_URL: postgres.url, GATEWAY_DATABASE_TLS: 'disable', GATEWAY_PORT: '0', GATEWAY_INTERNAL_PORT: '0', ...env });
+  const key = JSON.stringify([{ name: 'ops', sha256: createHash('sha256').update('a-real-key').digest('hex'), scopes: ['admin'] }]);
+
+  it.each(['prod', 'Production', ''])('refuses to start with NODE_ENV=%j and no tenants or keys, naming them', async (nodeEnv) => {
+    const started = startServiceProcess(gatewayScript, [], production({ NODE_ENV: nodeEnv }));
+    expect(await started.exited()).toBe(1);
+    expect(started.output()).toMatch(/TENANTS: is required but not set[\s\S]*API_KEYS: is required but not set/);
+  });
+
+  it("refuses the development tenant's public secrets and the development key", async () => {
+    const tenantsWithTestSecret = JSON.stringify([{ ...tenants[0], shopifyWebhookSecrets: ['test_secret_key'] }]);
+    const developmentKey = JSON.stringify([{ name: 'ops', sha256: createHash('sha256').update('dev-admin-key').digest('hex'), scopes: ['admin'] }]);
+    const started = startServiceProcess(gatewayScript, [], production({ NODE_ENV: 'prod', TENANTS: tenantsWithTestSecret, API_KEYS: developmentKey }));
+    expect(await started.exited()).toBe(1);
+    expect(started.output()).toMatch(/TENANTS: tenant #0 \([^)]+\): shopifyWebhookSecrets holds a public test secret[\s\S]*API_KEYS: key #0 \(ops\): is the public development key/);
+    expect(started.output()).not.toContain('test_secret_key');
+  });
+
+  it('starts with tenants of its own and named keys', async () => {
+    const ownTenants = JSON.stringify([{ ...tenants[0], shopifyWebhookSecrets: ['a-secret-of-our-own'], clerkSigningSecrets: [] }]);
+    const started = startServiceProcess(gatewayScript, [], production({ NODE_ENV: 'prod', TENANTS: ownTenants, API_KEYS: key }));
+    try {
+      await waitFor('the production gateway to listen', async () => (started.output().includes('internal listener on') ? true : undefined), 45_000);
+    } finally {
+      await started.stop();
+    }
+  });
 });

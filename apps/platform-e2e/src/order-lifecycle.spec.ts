@@ -1,6 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { topics } from '@consign/contracts';
-import { readTopic, testEndpoints, waitFor } from '@consign/test-support';
+import { developmentKeyEncryptionKeys } from '@consign/personal-data';
+import { readTopic, runToCompletion, testEndpoints, waitFor } from '@consign/test-support';
 import { AppName, PlatformUnderTest } from './support/platform-under-test';
 import { TraceCollector } from './support/trace-collector';
 import { clerkUserBody, inventoryLevelBody, orderBody, productBody, shopifyId, WebhookSender } from './support/webhooks';
@@ -391,7 +393,10 @@ describe('odd orders', () => {
 });
 
 describe('consignor changes through Clerk', () => {
-  it('syncs the changed fields on user.updated and deactivates on user.deleted, keeping the history', async () => {
+  it('syncs the changed fields on user.updated; user.deleted deactivates and erases the person everywhere, keeping history and amounts', async () => {
+    const earningsOfBob = () => platform.read<{ entries: LedgerEntry[] }>('earnings-service', `/consignors/${consignorIds.bob}/earnings?tenantId=${tenantId}`);
+    const bobsEarningsBefore = await earningsOfBob();
+    expect(bobsEarningsBefore.entries.length).toBeGreaterThan(0);
     const newEmail = `alice.new.${run}@example.test`;
     await webhooks.clerk(clerkUserBody('user.updated', { ...people.alice, email: newEmail, lastName: 'Archer-Smith', updatedAt: Date.now() }));
     await webhooks.clerk(clerkUserBody('user.deleted', { id: people.bob.id }));
@@ -403,8 +408,59 @@ describe('consignor changes through Clerk', () => {
     const contact = await platform.read<Record<string, unknown>>('notification-service', `/contacts/${consignorIds.alice}`);
     expect(JSON.stringify(contact)).toContain(newEmail);
 
-    const bob = await platform.read<Record<string, unknown>>('consignor-service', `/consignors/${consignorIds.bob}`);
-    expect(JSON.stringify(bob)).toContain('deactivated');
-    expect(JSON.stringify(bob)).toContain(people.bob.email);
+    const bob = await platform.read<{ consignor: Record<string, unknown>; history: Array<Record<string, unknown>> }>('consignor-service', `/consignors/${consignorIds.bob}`);
+    expect(bob.consignor).toMatchObject({ status: 'deactivated', erased: true, displayName: null, email: null, firstName: null, lastName: null, commissionRateBasisPoints: 4000 });
+    expect(bob.history.map((entry) => entry.change)).toEqual(['registered', 'deactivated']);
+    const bobsContact = await platform.read<Record<string, unknown>>('notification-service', `/contacts/${consignorIds.bob}`);
+    expect(bobsContact).toMatchObject({ active: false, erased: true, email: null, displayName: null });
+    const bobsMail = await platform.read<{ notifications: Array<Record<string, unknown>> }>('notification-service', `/notifications?consignorId=${consignorIds.bob}`);
+    expect(bobsMail.notifications.length).toBeGreaterThan(0);
+    expect(bobsMail.notifications.every((notification) => notification.erased === true && notification.recipient === null)).toBe(true);
+    for (const answer of [bob, bobsContact, bobsMail]) expect(JSON.stringify(answer)).not.toMatch(new RegExp(`${people.bob.email}|Baker`));
+
+    // What the databases hold, read directly: Bob's name and address nowhere in the clear, his data key gone.
+    for (const app of ['consignor-service', 'notification-service'] as const) {
+      const snapshot = JSON.stringify(await platform.snapshot(app));
+      expect(snapshot).not.toContain(people.bob.email);
+      expect(snapshot).not.toContain('Baker');
+    }
+    expect(await platform.query('consignor-service', 'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [`clerk-user:${people.bob.id}`])).toEqual([
+      { wrapped_key: null, erased: true },
+    ]);
+    expect(await platform.query('notification-service', 'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [`consignor:${consignorIds.bob}`])).toEqual([
+      { wrapped_key: null, erased: true },
+    ]);
+    // Alice is sealed too: her address only in the read APIs, never in a table.
+    expect(JSON.stringify(await platform.snapshot('consignor-service'))).not.toContain(newEmail);
+    // The ledger keeps Bob's amounts and history as they were.
+    expect(await earningsOfBob()).toEqual(bobsEarningsBefore);
   });
+});
+
+describe('rotating the key-encryption key of the personal data', () => {
+  it('wraps new data keys under the new KEK, re-wraps the others with main.js rewrap-personal-data-keys, and reads on without the old one', async () => {
+    const app = 'consignor-service';
+    const development = { id: 'development', key: developmentKeyEncryptionKeys.current.key.toString('base64') };
+    const rotated = { id: `e2e-${run}`, key: randomBytes(32).toString('base64') };
+    const [{ underOld }] = await platform.query<{ underOld: number }>(app, "SELECT count(*)::int AS \"underOld\" FROM personal_data_keys WHERE kek_id = 'development'");
+    expect(underOld).toBeGreaterThan(0);
+
+    // The new KEK first (current), the old one still listed: every key still opens.
+    await platform.restart(app, { PERSONAL_DATA_KEYS: JSON.stringify([rotated, development]) });
+    const output = await runToCompletion(join(__dirname, '../../../dist/apps', app, 'main.js'), ['rewrap-personal-data-keys'], platform.environment(app));
+    const summary = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => 'rewrapped' in line);
+    // The groups read the topics' history too: other runs' users may have added keys (old or new) and tombstones meanwhile.
+    expect(summary).toMatchObject({ keyEncryptionKey: rotated.id, alreadyCurrent: expect.any(Number), erased: expect.any(Number) });
+    expect(summary?.rewrapped).toBeGreaterThanOrEqual(underOld);
+    expect(await platform.query(app, 'SELECT DISTINCT kek_id FROM personal_data_keys WHERE kek_id IS NOT NULL')).toEqual([{ kek_id: rotated.id }]);
+
+    // The old KEK removed: nothing needs it any more.
+    await platform.restart(app, { PERSONAL_DATA_KEYS: JSON.stringify([rotated]) });
+    const alice = await platform.read<{ consignor: { email: string; erased: boolean } }>(app, `/consignors/${consignorIds.alice}`);
+    expect(alice.consignor).toMatchObject({ email: `alice.new.${run}@example.test`, erased: false });
+  }, 120_000);
 });

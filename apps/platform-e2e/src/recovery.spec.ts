@@ -53,7 +53,8 @@ interface Run {
 async function reconcilerPost<T>(path: string, body: unknown): Promise<T> {
   const response = await fetch(`${platform.urls.reconciler}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}`, 'x-operator': 'e2e-operator' },
+    // The audit identity is the key's name: a caller's claim of another is ignored.
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}`, 'x-operator': 'mallory' },
     body: JSON.stringify(body),
   });
   if (response.status >= 300) throw new Error(`POST reconciler ${path}: ${response.status} ${await response.text()}`);
@@ -189,7 +190,8 @@ describe('reconciliation against Shopify', () => {
     expect(await platform.snapshot('inventory-service')).toEqual(snapshot);
     expect(repaired.repaired.length).toBe(4);
 
-    const audit = await platform.query<{ action: string; actor: string; outcome: string }>('reconciler', "SELECT action, actor, outcome FROM operator_actions WHERE actor = 'e2e-operator' ORDER BY id");
+    const audit = await platform.query<{ action: string; actor: string; outcome: string }>('reconciler', "SELECT action, actor, outcome FROM operator_actions WHERE actor IN ('api-key:developer', 'mallory') AND action LIKE 'reconciliation.%' ORDER BY id");
+    expect(new Set(audit.map((row) => row.actor))).toEqual(new Set(['api-key:developer']));
     expect(audit.map((row) => `${row.action}:${row.outcome}`)).toEqual([
       'reconciliation.run:succeeded',
       'reconciliation.repair:dry_run',
@@ -303,9 +305,6 @@ describe('operator command line', () => {
     const audit = await ops<{ actions: Array<{ actor: string; action: string; outcome: string; parameters: Record<string, unknown> }> }>('audit', '--actor', 'e2e-operator', '--limit', '500');
     const seen = new Set(audit.json.actions.map((action) => `${action.action}:${action.outcome}`));
     for (const expected of [
-      'reconciliation.run:succeeded',
-      'reconciliation.repair:dry_run',
-      'reconciliation.repair:succeeded',
       'deadletters.redrive:succeeded',
       'deadletters.redrive:refused',
       'events.process:succeeded',
@@ -318,5 +317,9 @@ describe('operator command line', () => {
       expect(seen).toContain(expected);
     }
     expect(audit.json.actions.every((action) => action.actor === 'e2e-operator' && typeof action.parameters === 'object')).toBe(true);
+    // What the CLI asks of an app's API is recorded by that app, under the key the CLI presented.
+    const byKey = await ops<{ actions: Array<{ action: string; outcome: string }> }>('audit', '--actor', 'api-key:developer', '--limit', '500');
+    const seenByKey = new Set(byKey.json.actions.map((action) => `${action.action}:${action.outcome}`));
+    for (const expected of ['reconciliation.run:succeeded', 'reconciliation.repair:dry_run', 'reconciliation.repair:succeeded']) expect(seenByKey).toContain(expected);
   });
 });

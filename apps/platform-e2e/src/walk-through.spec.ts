@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { developmentMissedOrderId, ShopifyAdminStandIn, startDevelopmentShopify, testEndpoints, waitFor } from '@consign/test-support';
+import { developmentAdminKey } from '@consign/service-runtime';
 import { opsCli } from './support/ops-cli';
-import { PlatformUnderTest } from './support/platform-under-test';
+import { AppName, PlatformUnderTest } from './support/platform-under-test';
 
 /**
  * The local walk-through of docs/integration-guide.md, command for command, on the development
@@ -62,10 +63,37 @@ describe('the platform under test', () => {
   it('runs every app on the pinned Node.js major', async () => {
     const { engines } = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { engines: { node: string } };
     const pinnedMajor = /^>=(\d+)\./.exec(engines.node)?.[1];
-    for (const [app, url] of Object.entries(platform.urls)) {
-      const metrics = await (await fetch(`${url}/metrics`)).text();
+    for (const [app, url] of Object.entries(platform.internalUrls)) {
+      const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${developmentAdminKey}` } })).text();
       expect({ app, major: /^nodejs_version_info\{.*major="(\d+)"/m.exec(metrics)?.[1] }).toEqual({ app, major: pinnedMajor });
     }
+  });
+});
+
+describe('who may call what', () => {
+  const unauthenticated: Array<[AppName, string]> = [
+    ['consignor-service', '/clients/dev-store/consignors'],
+    ['consignor-service', '/consignors/04651b49-9522-515b-8117-a12cd696641e'],
+    ['earnings-service', '/clients/dev-store/earnings?format=csv'],
+    ['notification-service', '/notifications'],
+    ['notification-service', '/contacts/04651b49-9522-515b-8117-a12cd696641e'],
+    ['inventory-service', '/items'],
+    ['reconciler', '/runs?tenantId=dev-store'],
+    ['gateway', '/admin/deliveries?subjectId=1'],
+  ];
+
+  it.each(unauthenticated)('%s refuses %s without a key, and with a wrong one', async (app, path) => {
+    for (const headers of [{}, { authorization: 'Bearer not-a-key' }]) {
+      const response = await fetch(`${platform.internalUrls[app]}${path}`, { headers });
+      expect({ app, path, status: response.status }).toEqual({ app, path, status: 401 });
+      expect(await response.json()).toMatchObject({ code: 'api.unauthorized' });
+    }
+  });
+
+  it.each(['inventory-service', 'earnings-service', 'consignor-service', 'notification-service', 'reconciler', 'gateway'] as const)('%s refuses /metrics and admin calls without a key', async (app) => {
+    expect((await fetch(`${platform.internalUrls[app]}/metrics`)).status).toBe(401);
+    const admin = app === 'gateway' ? '/admin/webhooks/replay' : app === 'reconciler' ? '/runs' : '/admin/consumer/stop';
+    expect((await fetch(`${platform.internalUrls[app]}${admin}`, { method: 'POST' })).status).toBe(401);
   });
 });
 
@@ -131,5 +159,30 @@ describe('the local walk-through', () => {
         expect.objectContaining({ kind: 'order_cancelled_in_shopify_only', subjectId: sampleOrderId }),
       ]),
     );
+  });
+
+  it("keeps every app's admin calls, refused ones too, in the one audit log, under the key's name", async () => {
+    type AuditRows = { actions: Array<{ app: string; actor: string; action: string; outcome: string }> };
+    const seen = (rows: AuditRows['actions']) => new Set(rows.map((row) => `${row.app} ${row.actor} ${row.action} ${row.outcome}`));
+    const refused = await waitFor(
+      'the refused admin calls in the audit log',
+      async () => {
+        const rows = (await ops<AuditRows>('audit', '--actor', 'unauthenticated', '--limit', '500')).json.actions;
+        return seen(rows).has('inventory-service unauthenticated POST /admin/consumer/stop refused') && seen(rows).has('gateway unauthenticated POST /admin/webhooks/replay refused') ? rows : undefined;
+      },
+      30_000,
+      500,
+    );
+    expect(refused.every((row) => row.outcome === 'refused')).toBe(true);
+    const byKey = await waitFor(
+      "the replay in the audit log under the development key's name",
+      async () => {
+        const rows = (await ops<AuditRows>('audit', '--actor', 'api-key:developer', '--limit', '500')).json.actions;
+        return seen(rows).has('gateway api-key:developer POST /admin/webhooks/replay succeeded') ? rows : undefined;
+      },
+      30_000,
+      500,
+    );
+    expect(seen(byKey)).toContain('reconciler api-key:developer reconciliation.run succeeded');
   });
 });

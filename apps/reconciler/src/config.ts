@@ -1,25 +1,30 @@
-import { databaseUrlDefault, durationMs, json, list, loadConfig, platformDefaults, port, setting, text, url } from '@consign/config';
-import { adminApiKeyHashesSetting } from '@consign/service-runtime';
+import { databaseTlsSettings, databaseUrlSetting, developmentDefault, durationMs, host, isDevelopment, json, loadConfig, platformConnectionSettings, port, setting, text, url } from '@consign/config';
+import { apiKeysSetting, developmentAdminKey } from '@consign/service-runtime';
 import { shopifyAdminApiVersion } from '@consign/reconciliation';
 import { developmentShopifyAdminTokens, tenantsSetting } from '@consign/tenants';
 
 /** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
 export function reconcilerSettings(env: NodeJS.ProcessEnv) {
-  const production = env.NODE_ENV === 'production';
   return {
     port: port('RECONCILER_PORT', 3005),
-    databaseUrl: url('RECONCILER_DATABASE_URL', databaseUrlDefault('reconciler'), ['postgres', 'postgresql']),
-    kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
-    schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
-    tenants: tenantsSetting(env.NODE_ENV),
-    adminApiKeyHashes: adminApiKeyHashesSetting(env.NODE_ENV),
-    inventoryUrl: url('RECONCILER_INVENTORY_URL', 'http://127.0.0.1:3001', ['http', 'https']),
-    earningsUrl: url('RECONCILER_EARNINGS_URL', 'http://127.0.0.1:3002', ['http', 'https']),
+    // Its API shows runs and repairs: reachable from this host only unless an operator opens it.
+    host: host('RECONCILER_HOST', '127.0.0.1'),
+    databaseUrl: databaseUrlSetting('RECONCILER_DATABASE_URL', 'reconciler', env),
+    ...databaseTlsSettings('RECONCILER_DATABASE', env),
+    ...platformConnectionSettings(env),
+    tenants: tenantsSetting(env),
+    apiKeys: apiKeysSetting(env),
+    inventoryUrl: url('RECONCILER_INVENTORY_URL', developmentDefault(env, 'http://127.0.0.1:3001'), ['http', 'https']),
+    earningsUrl: url('RECONCILER_EARNINGS_URL', developmentDefault(env, 'http://127.0.0.1:3002'), ['http', 'https']),
+    // A key with the read scope on inventory-service and earnings-service, whose read APIs the reconciler compares.
+    readApiKey: text('RECONCILER_READ_API_KEY', developmentDefault(env, developmentAdminKey)),
     // Tenant id → Admin API access token of that tenant's shop.
-    shopifyAdminTokens: json('SHOPIFY_ADMIN_TOKENS', tokenMap, production ? undefined : () => ({ ...developmentShopifyAdminTokens })),
+    shopifyAdminTokens: json('SHOPIFY_ADMIN_TOKENS', tokenMap, isDevelopment(env) ? () => ({ ...developmentShopifyAdminTokens }) : undefined),
     shopifyAdminApiVersion: text('SHOPIFY_ADMIN_API_VERSION', shopifyAdminApiVersion),
     // Unset in production: requests go to https://<shop domain>. A stand-in's origin in tests and local runs.
     shopifyAdminApiOrigin: setting('SHOPIFY_ADMIN_API_ORIGIN', (raw) => (raw === undefined ? undefined : url('SHOPIFY_ADMIN_API_ORIGIN', undefined, ['http', 'https']).parse(raw))),
+    // The consumer group that keeps the apps' admin calls in the audit log.
+    auditConsumerGroup: text('RECONCILER_AUDIT_CONSUMER_GROUP', 'reconciler-audit'),
     // How often every tenant is reconciled: a duration, or `off`.
     scheduleEveryMs: setting('RECONCILER_SCHEDULE', (raw) => (raw?.trim() === 'off' ? undefined : durationMs('RECONCILER_SCHEDULE', '1h').parse(raw))),
     // The window of a scheduled or on-demand run: orders Shopify updated in the last RECONCILER_WINDOW.

@@ -1,7 +1,9 @@
 import { telemetry } from './instrumentation';
-import { ConfigError } from '@consign/config';
-import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@consign/database';
-import { createKafka, EventCodec, EventPublisher } from '@consign/kafka';
+import { ConfigError, databaseTls } from '@consign/config';
+import { OperatorActionRecorded, topics } from '@consign/contracts';
+import { checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand } from '@consign/database';
+import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
+import { recordAdminCall } from '@consign/operations';
 import { OutboxRelay } from '@consign/outbox';
 import {
   createReconciliationRouter,
@@ -25,7 +27,7 @@ const service = 'reconciler';
 async function main(command = process.argv[2]): Promise<void> {
   const config = loadReconcilerConfig();
   const logger = createLogger(service);
-  const database = createServiceDataSource({ url: config.databaseUrl, entities: reconciliationEntities, migrations: reconciliationMigrations, applicationName: service });
+  const database = createServiceDataSource({ url: config.databaseUrl, tls: databaseTls(config), entities: reconciliationEntities, migrations: reconciliationMigrations, applicationName: service });
   await database.initialize();
   if (command === 'migrate') return runMigrationCommand(database, logger);
   if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or "migrate"`);
@@ -37,7 +39,7 @@ async function main(command = process.argv[2]): Promise<void> {
     dataSource: database,
     tenants: config.tenants,
     codec,
-    local: httpLocalReadApi({ inventory: config.inventoryUrl, earnings: config.earningsUrl }),
+    local: httpLocalReadApi({ inventory: config.inventoryUrl, earnings: config.earningsUrl }, config.readApiKey),
     shopifyReaderFor: shopifyReaderFactory({
       accessTokens: config.shopifyAdminTokens,
       apiVersion: config.shopifyAdminApiVersion,
@@ -58,6 +60,7 @@ async function main(command = process.argv[2]): Promise<void> {
   const http = createServiceHttp({
     service,
     logger,
+    apiKeys: config.apiKeys,
     readiness: [
       { name: 'postgres', check: () => checkDatabase(database) },
       {
@@ -68,7 +71,7 @@ async function main(command = process.argv[2]): Promise<void> {
       },
     ],
   });
-  http.app.use(createReconciliationRouter(deps, { apiKeyHashes: config.adminApiKeyHashes, defaultWindowMs: config.windowMs }));
+  http.app.use(createReconciliationRouter(deps, { guard: http.guard, defaultWindowMs: config.windowMs }));
   http.finish();
 
   let round: Promise<void> | undefined;
@@ -93,14 +96,25 @@ async function main(command = process.argv[2]): Promise<void> {
             });
         }, config.scheduleEveryMs);
 
+  // Every app publishes its admin calls; the reconciler keeps them in the one audit log, beside its own.
+  const auditLog = new ConsumerRunner<OperatorActionRecorded>(kafka, codec, {
+    groupId: config.auditConsumerGroup,
+    topics: [topics.operationsAudit],
+    publisher,
+    metrics: new ConsumerMetrics(http.metrics),
+    logger,
+    dependency: postgresOutagePolicy(database),
+    handle: (event) => recordAdminCall(database, event.value),
+  });
+
   await runService({
     service,
-    port: config.port,
-    app: http.app,
+    listeners: [{ name: 'internal', app: http.app, port: config.port, host: config.host }],
     logger,
     stop: [
       { name: 'schedule', run: async () => (timer === undefined ? undefined : clearInterval(timer)) },
       { name: 'scheduled round', run: async () => round },
+      { name: 'audit log consumer', run: () => auditLog.stop() },
       { name: 'outbox relay', run: () => relay.stop() },
       { name: 'publisher', run: () => publisher.disconnect() },
       { name: 'database', run: () => database.destroy() },
@@ -112,6 +126,7 @@ async function main(command = process.argv[2]): Promise<void> {
     async () => {
       await codec.register(reconciliationPublishes);
       await publisher.connect();
+      await auditLog.start();
     },
     { onRetry: logStartupRetry(logger, 'cannot reach Kafka or the schema registry yet; retrying') },
   );

@@ -18,6 +18,12 @@ export function setting<T>(variable: string, parse: (raw: string | undefined) =>
   return { variable, parse };
 }
 
+/** A variable's value as a setting receives it: the empty string is unset. */
+export function rawValue(env: NodeJS.ProcessEnv, variable: string): string | undefined {
+  const raw = env[variable];
+  return raw === '' ? undefined : raw;
+}
+
 /**
  * Parses every setting once, at start-up, and reports all problems together so that an operator
  * fixes the environment in one go.
@@ -26,9 +32,8 @@ export function loadConfig<S extends SettingSpec>(spec: S, env: NodeJS.ProcessEn
   const problems: string[] = [];
   const result: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(spec)) {
-    const raw = env[entry.variable];
     try {
-      result[key] = entry.parse(raw === '' ? undefined : raw);
+      result[key] = entry.parse(rawValue(env, entry.variable));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       problems.push(`${entry.variable}: ${reason}`);

@@ -1,7 +1,12 @@
+import { developmentDefault } from './deployment-mode';
+import { Setting } from './load-config';
+import { list, url } from './settings';
+import { postgresUrl } from './tls-settings';
+
 /**
- * Local development endpoints (started by `npm run infra:up`). Every one is overridable by its
- * environment variable, so the same code runs against managed Kafka, a Confluent registry or a
- * cloud PostgreSQL.
+ * Local development endpoints (started by `npm run infra:up`), the defaults in development only.
+ * Every one is set by its environment variable, so the same code runs against managed Kafka, a
+ * Confluent registry or a cloud PostgreSQL.
  */
 export const platformDefaults = {
   kafkaBrokers: ['127.0.0.1:9092'],
@@ -12,4 +17,20 @@ export const platformDefaults = {
 /** Each service owns one database, `consign_<service>`, on the platform's PostgreSQL server. */
 export function databaseUrlDefault(service: string): string {
   return `${platformDefaults.postgresServer}/consign_${service}`;
+}
+
+/**
+ * KAFKA_BROKERS and SCHEMA_REGISTRY_URL, shared by every app: the local infrastructure in
+ * development, required anywhere else.
+ */
+export function platformConnectionSettings(env: NodeJS.ProcessEnv) {
+  return {
+    kafkaBrokers: list('KAFKA_BROKERS', developmentDefault(env, [...platformDefaults.kafkaBrokers])),
+    schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', developmentDefault(env, platformDefaults.schemaRegistryUrl), ['http', 'https']),
+  };
+}
+
+/** `<APP>_DATABASE_URL`: the app's own database on the local server in development, required anywhere else. */
+export function databaseUrlSetting(variable: string, service: string, env: NodeJS.ProcessEnv): Setting<string> {
+  return postgresUrl(variable, developmentDefault(env, databaseUrlDefault(service)));
 }

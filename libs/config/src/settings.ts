@@ -89,3 +89,12 @@ export function json<T>(variable: string, validate: (value: unknown) => T, fallb
 function redactUrl(value: string): string {
   return value.replace(/\/\/[^@/]*@/, '//***@');
 }
+
+/** An address to listen on: an IPv4 or IPv6 literal, or a host name. */
+export function host(variable: string, fallback: string): Setting<string> {
+  return setting(variable, (raw) => {
+    const value = raw ?? fallback;
+    if (!/^[A-Za-z0-9.:-]+$/.test(value) || value.length > 253) throw new Error(`must be an IP address or host name to listen on, got "${value}"`);
+    return value;
+  });
+}

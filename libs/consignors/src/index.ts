@@ -1,7 +1,9 @@
 import { EntitySchema } from 'typeorm';
 import { CreateProcessedEvents1764355100000 } from '@consign/database';
 import { CreateOutboxEvents1764355150000 } from '@consign/outbox';
+import { CreatePersonalDataKeys1764362000000, KeyEncryptionKeys } from '@consign/personal-data';
 import { CreateConsignors1764358000000 } from './migrations/1764358000000-create-consignors';
+import { encryptConsignorPersonalData } from './migrations/1764362100000-encrypt-consignor-personal-data';
 
 export { consignorIdFor, shopifyTagFor } from './domain/consignor';
 export type { ConsignorStatus } from './domain/consignor';
@@ -13,4 +15,8 @@ export { CreateConsignors1764358000000 } from './migrations/1764358000000-create
 
 /** The lib reads and writes with plain SQL: no TypeORM entities. */
 export const consignorEntities: EntitySchema[] = [];
-export const consignorMigrations = [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, CreateConsignors1764358000000];
+
+/** The migrations, the last sealing what earlier versions stored in the clear: it needs the KEKs. */
+export function consignorMigrations(keys: KeyEncryptionKeys) {
+  return [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, CreateConsignors1764358000000, CreatePersonalDataKeys1764362000000, encryptConsignorPersonalData(keys)];
+}

@@ -193,6 +193,18 @@ const samples: { [TName in EventName]: ValueOf<(typeof events)[TName]> } = {
     headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': 'shop.myshopify.com' },
     body: Buffer.from('{"id":820982911946154508}'),
   },
+  operatorActionRecorded: {
+    metadata: metadata('operations.action.recorded'),
+    app: 'inventory-service',
+    actor: 'api-key:alice',
+    action: 'POST /admin/consumer/stop',
+    parameters: '{"path":"/admin/consumer/stop","query":{},"body":null}',
+    outcome: 'succeeded',
+    status: 200,
+    error: null,
+    startedAt: 1764400000000,
+    finishedAt: 1764400000042,
+  },
 };
 
 /** The record key each sample must produce: the field the topic catalogue says is the key. */
@@ -216,6 +228,7 @@ const expectedKeys: { [TName in EventName]: string } = {
   notificationSent: 'c0a80121-7ac0-4e1c-9a6b-2f1f3b1d0001',
   notificationFailed: 'c0a80121-7ac0-4e1c-9a6b-2f1f3b1d0003',
   rawWebhookArchived: 'b1a20f30-63e1-4a2c-8199-5f4f15b131a2',
+  operatorActionRecorded: 'api-key:alice',
 };
 
 const eventNames = Object.keys(events) as EventName[];

@@ -13,6 +13,7 @@ import {
   ItemSold,
   NotificationFailed,
   NotificationSent,
+  OperatorActionRecorded,
   RawWebhookArchived,
   ShopifyInventoryLevelUpdated,
   ShopifyOrderCancelled,
@@ -174,6 +175,13 @@ export const events = {
     schemaVersion: 1,
     topic: topics.webhooksRaw,
     keyOf: (value) => value.deliveryId,
+  }),
+  operatorActionRecorded: define<OperatorActionRecorded>({
+    type: 'operations.action.recorded',
+    schemaName: 'OperatorActionRecorded',
+    schemaVersion: 1,
+    topic: topics.operationsAudit,
+    keyOf: (value) => value.actor,
   }),
 } as const;
 

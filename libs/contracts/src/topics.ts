@@ -77,6 +77,14 @@ export const topics = {
     // A year of verified deliveries, so any projection can be rebuilt by replaying them.
     retentionMs: 365 * DAY_MS,
   },
+  operationsAudit: {
+    name: 'operations.audit.v1',
+    // One partition: the audit log reads in the order the calls were made.
+    partitions: 1,
+    key: 'actor (api-key:<key name>)',
+    // Until the reconciler has it in the audit log, and long after for a second look.
+    retentionMs: 400 * DAY_MS,
+  },
 } as const satisfies Record<string, TopicDefinition>;
 
 export type TopicName = (typeof topics)[keyof typeof topics]['name'];

@@ -4,7 +4,7 @@ import { checkDatabase, createServiceDataSource, isDatabaseOutage, runPrepared }
 describe('service database (real PostgreSQL)', () => {
   it('answers the readiness check once initialised, and refuses before', async () => {
     const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_database_test');
-    const dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: [], applicationName: 'database-test' });
+    const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: [], migrations: [], applicationName: 'database-test' });
     try {
       await expect(checkDatabase(dataSource)).rejects.toThrow('database connection is not initialised');
       await dataSource.initialize();
@@ -18,7 +18,7 @@ describe('service database (real PostgreSQL)', () => {
   });
 
   it('recognises an unreachable server as an outage, and a bad query as not one', async () => {
-    const unreachable = createServiceDataSource({ url: 'postgres://postgres@127.0.0.1:1/none', entities: [], migrations: [], applicationName: 'database-test' });
+    const unreachable = createServiceDataSource({ url: 'postgres://postgres@127.0.0.1:1/none', tls: { mode: 'disable' }, entities: [], migrations: [], applicationName: 'database-test' });
     const failure = await unreachable.initialize().catch((error: unknown) => error);
     expect(isDatabaseOutage(failure)).toBe(true);
     expect(isDatabaseOutage(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false);
@@ -26,7 +26,7 @@ describe('service database (real PostgreSQL)', () => {
 
   it('runs a prepared statement: planned once per connection under its name, and reused', async () => {
     const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_database_test');
-    const dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: [], applicationName: 'database-test', poolSize: 1 });
+    const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: [], migrations: [], applicationName: 'database-test', poolSize: 1 });
     const doubled = { name: 'test-doubled', text: 'SELECT $1::int * 2 AS doubled' };
     try {
       await expect(runPrepared(dataSource, doubled, [1])).rejects.toThrow('cannot run test-doubled: the database connection is not initialised');
@@ -44,7 +44,7 @@ describe('service database (real PostgreSQL)', () => {
   it('closes idle connections after the idle timeout, and keeps them when it is 0', async () => {
     const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_database_test');
     const backendAfterIdling = async (idleTimeoutMs: number): Promise<{ before: number; after: number }> => {
-      const dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: [], applicationName: 'database-test', poolSize: 1, idleTimeoutMs });
+      const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: [], migrations: [], applicationName: 'database-test', poolSize: 1, idleTimeoutMs });
       await dataSource.initialize();
       try {
         const [{ pid: before }] = await dataSource.query('SELECT pg_backend_pid() AS pid');

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
+import type { ConnectionOptions } from 'node:tls';
 import { DataSource, MixedList, EntitySchema } from 'typeorm';
+import type { DatabaseTls } from '@consign/config';
 import { PlatformError } from '@consign/errors';
 
 export interface ServiceDatabaseOptions {
   /** postgres://user:password@host:port/database */
   url: string;
+  /** How the connection is protected (`<APP>_DATABASE_TLS*`); no default, so no caller falls back to plain TCP unawares. */
+  tls: DatabaseTls;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -40,6 +44,7 @@ export function createServiceDataSource(options: ServiceDatabaseOptions): DataSo
     migrationsTransactionMode: 'each',
     synchronize: false,
     applicationName: options.applicationName,
+    ssl: postgresSsl(options.tls),
     extra: {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 3000,
@@ -47,6 +52,26 @@ export function createServiceDataSource(options: ServiceDatabaseOptions): DataSo
       ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
     },
   });
+}
+
+/** What node-postgres' `ssl` option takes, in the terms both pg's and TypeORM's types accept. */
+export type PostgresSsl = false | Pick<ConnectionOptions, 'rejectUnauthorized' | 'ca' | 'cert' | 'key' | 'checkServerIdentity'>;
+
+/**
+ * node-postgres' `ssl` option for a TLS mode. Always a value, never undefined: node-postgres would
+ * otherwise take PGSSLMODE from the environment.
+ */
+export function postgresSsl(tls: DatabaseTls): PostgresSsl {
+  if (tls.mode === 'disable') return false;
+  const clientCertificate = tls.cert !== undefined && tls.key !== undefined ? { cert: tls.cert, key: tls.key } : {};
+  if (tls.mode === 'require') return { rejectUnauthorized: false, ...clientCertificate };
+  return {
+    rejectUnauthorized: true,
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    // verify-ca trusts any certificate of the CA whatever host it names: the name check is skipped.
+    ...(tls.mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+    ...clientCertificate,
+  };
 }
 
 /** Applies pending migrations and reports their names. */
@@ -67,13 +92,33 @@ export async function checkDatabase(dataSource: DataSource): Promise<void> {
   await dataSource.query('SELECT 1');
 }
 
-const outageCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const outageCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  // A server certificate the client refuses (a rotation to an unknown CA, an expiry) fails every
+  // connection alike: the database is unusable, no event is to blame.
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+]);
 
 /** PostgreSQL unreachable or shutting down is an outage of a dependency, not a bad event. */
 export function isDatabaseOutage(error: unknown): boolean {
   const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
   if (code && outageCodes.has(code)) return true;
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test((error as Error).message ?? '');
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|server does not support SSL/i.test((error as Error).message ?? '');
 }
 
 /** How a consumer tells a PostgreSQL outage from a bad event, and how it knows the database is back. */

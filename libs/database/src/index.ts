@@ -1,5 +1,5 @@
-export { createServiceDataSource, migrateDatabase, runMigrationCommand, checkDatabase, isDatabaseOutage, postgresOutagePolicy } from './data-source';
-export type { ServiceDatabaseOptions } from './data-source';
+export { createServiceDataSource, postgresSsl, migrateDatabase, runMigrationCommand, checkDatabase, isDatabaseOutage, postgresOutagePolicy } from './data-source';
+export type { PostgresSsl, ServiceDatabaseOptions } from './data-source';
 export { applyOnce, CreateProcessedEvents1764355100000 } from './processed-events';
 export type { EventPosition } from './processed-events';
 export { isoTimeSql } from './iso-time';

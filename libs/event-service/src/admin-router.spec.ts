@@ -1,14 +1,19 @@
 import { Server } from 'node:http';
-import { createLogger, createServiceHttp, hashApiKey } from '@consign/service-runtime';
-import { createEventServiceAdminRouter, EventServiceAdmin, RecordToProcess } from './admin-router';
+import { ApiKeyring, createLogger, createServiceHttp, hashApiKey } from '@consign/service-runtime';
+import { createEventServiceAdminRouter, EventServiceAdmin, RecordPosition } from './admin-router';
 
 describe('event service admin API', () => {
   let server: Server;
   let base: string;
   let consuming = true;
-  const processed: RecordToProcess[] = [];
+  const processed: RecordPosition[] = [];
+  const keys = new ApiKeyring([
+    { name: 'ops', sha256: hashApiKey('ops-key'), scopes: ['admin'] },
+    { name: 'reader', sha256: hashApiKey('read-key'), scopes: ['read'] },
+  ]);
+  const http = createServiceHttp({ service: 'admin-test', logger: createLogger('admin-test', 'silent'), readiness: [], apiKeys: keys });
   const admin: EventServiceAdmin = {
-    apiKeyHashes: [hashApiKey('ops-key')],
+    guard: http.guard,
     consuming: () => consuming,
     stopConsuming: async () => {
       consuming = false;
@@ -16,16 +21,15 @@ describe('event service admin API', () => {
     startConsuming: async () => {
       consuming = true;
     },
-    process: async (record) => {
-      processed.push(record);
-      return { outcome: 'applied', eventId: 'e-1', eventType: 'shopify.order.created' };
+    process: async (position) => {
+      processed.push(position);
+      return { outcome: 'applied', eventId: 'e-1', eventType: 'shopify.order.created', processed: position };
     },
   };
   const post = (path: string, body?: unknown, key = 'ops-key') =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: body === undefined ? undefined : JSON.stringify(body) });
 
   beforeAll(async () => {
-    const http = createServiceHttp({ service: 'admin-test', logger: createLogger('admin-test', 'silent'), readiness: [] });
     http.app.use(createEventServiceAdminRouter(admin));
     http.finish();
     server = await new Promise<Server>((resolve) => {
@@ -37,10 +41,13 @@ describe('event service admin API', () => {
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('refuses requests without a valid key', async () => {
+  it('refuses requests without a valid key, and a key without the admin scope', async () => {
     const response = await post('/admin/consumer/stop', undefined, 'wrong');
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ code: 'admin.unauthorized' });
+    expect(await response.json()).toMatchObject({ code: 'api.unauthorized' });
+    const reader = await post('/admin/consumer/stop', undefined, 'read-key');
+    expect(reader.status).toBe(403);
+    expect(await reader.json()).toMatchObject({ code: 'api.forbidden' });
     expect(consuming).toBe(true);
   });
 
@@ -50,17 +57,17 @@ describe('event service admin API', () => {
     expect(await (await post('/admin/consumer/start')).json()).toEqual({ consuming: true });
   });
 
-  it('passes one record, decoded from base64, to the service and answers its outcome', async () => {
-    const response = await post('/admin/events/process', { topic: 'shopify.orders.v1', partition: 2, offset: '41', key: '820982911946154508', valueBase64: Buffer.from([0, 0, 0, 0, 7]).toString('base64'), headers: { 'event-type': 'x' } });
-    expect(await response.json()).toEqual({ outcome: 'applied', eventId: 'e-1', eventType: 'shopify.order.created' });
-    expect(processed).toEqual([{ topic: 'shopify.orders.v1', partition: 2, offset: '41', key: '820982911946154508', value: Buffer.from([0, 0, 0, 0, 7]), headers: { 'event-type': 'x' } }]);
+  it('passes the position of one record to the service, never bytes of the caller, and answers its outcome', async () => {
+    const response = await post('/admin/events/process', { topic: 'shopify.orders.v1', partition: 2, offset: '41', valueBase64: Buffer.from([0, 0, 0, 0, 7]).toString('base64') });
+    expect(await response.json()).toEqual({ outcome: 'applied', eventId: 'e-1', eventType: 'shopify.order.created', processed: { topic: 'shopify.orders.v1', partition: 2, offset: '41' } });
+    expect(processed).toEqual([{ topic: 'shopify.orders.v1', partition: 2, offset: '41' }]);
   });
 
   it.each([
-    [{ partition: 0, offset: '1', valueBase64: 'AA==' }, 'topic'],
-    [{ topic: 't', partition: -1, offset: '1', valueBase64: 'AA==' }, 'partition'],
-    [{ topic: 't', partition: 0, offset: 'one', valueBase64: 'AA==' }, 'offset'],
-    [{ topic: 't', partition: 0, offset: '1' }, 'valueBase64'],
+    [{ partition: 0, offset: '1' }, 'topic'],
+    [{ topic: 'a topic', partition: 0, offset: '1' }, 'topic'],
+    [{ topic: 't', partition: -1, offset: '1' }, 'partition'],
+    [{ topic: 't', partition: 0, offset: 'one' }, 'offset'],
   ])('answers a malformed record %j with 400 naming %s', async (body, field) => {
     const response = await post('/admin/events/process', body);
     expect(response.status).toBe(400);

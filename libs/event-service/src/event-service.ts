@@ -1,23 +1,26 @@
-import { Express } from 'express';
+import { Router } from 'express';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
-import { AnyEventDefinition, EventDefinition, EventMetadata, events, PlatformEvent, TopicDefinition } from '@consign/contracts';
+import { databaseTls, DatabaseTlsConfig } from '@consign/config';
+import { AnyEventDefinition, deadLetterTopic, EventDefinition, EventMetadata, events, PlatformEvent, TopicDefinition } from '@consign/contracts';
+import { PlatformError } from '@consign/errors';
 import { applyOnce, checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand, ServiceDatabaseOptions } from '@consign/database';
-import { ConsumedEvent, ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
+import { ConsumedEvent, ConsumerMetrics, ConsumerRunner, createKafka, deadLetterOriginal, EventCodec, EventPublisher, publishAdminCalls, readOneRecord } from '@consign/kafka';
 import { appendEventsToOutbox, OutboxRelay } from '@consign/outbox';
 import { createEventServiceAdminRouter } from './admin-router';
-import { createLogger, createServiceHttp, Logger, logStartupRetry, ReadinessCheck, runService, untilDone } from '@consign/service-runtime';
+import { ApiKeyring, auditAdminCalls, createLogger, createServiceHttp, Logger, logStartupRetry, ReadinessCheck, runService, untilDone } from '@consign/service-runtime';
 import { Telemetry } from '@consign/telemetry';
 
 /** Settings every event-consuming service has; each app parses its own, once, at start-up. */
-export interface EventServiceConfig {
+export interface EventServiceConfig extends DatabaseTlsConfig {
   port: number;
+  host: string;
   databaseUrl: string;
   kafkaBrokers: string[];
   schemaRegistryUrl: string;
   consumerGroup: string;
-  /** Hashes of the API keys the /admin endpoints accept. */
-  adminApiKeyHashes: string[];
+  /** Who may read (the read API), administer (/admin) and scrape (/metrics). */
+  apiKeys: ApiKeyring;
 }
 
 export interface EventServiceContext {
@@ -49,12 +52,14 @@ export interface EventServiceDefinition {
   service: string;
   config: EventServiceConfig;
   database: Pick<ServiceDatabaseOptions, 'entities' | 'migrations'>;
+  /** One-off commands besides `migrate`, by name (`main.js <name>`): run on the database, then exit. */
+  commands?: Record<string, (database: DataSource, logger: Logger) => Promise<unknown>>;
   consumes: TopicDefinition[];
   /** Events this service writes to its outbox; their schemas are registered at start and their topics relayed. */
   publishes: AnyEventDefinition[];
   handlers: EventHandlers;
-  /** The service's read API and anything else it serves besides /healthz, /readyz and /metrics. */
-  routes?(app: Express, context: EventServiceContext): void;
+  /** The service's read API, served behind the `read` scope. */
+  routes?(readApi: Router, context: EventServiceContext): void;
   /** Periodic work (e.g. moving held records to reconciliation); a failed round is logged and retried next time. */
   jobs?: Array<{ name: string; everyMs: number; run(context: EventServiceContext): Promise<void> }>;
   readiness?: ReadinessCheck[];
@@ -65,21 +70,30 @@ export interface EventServiceDefinition {
 
 /**
  * The composition every consuming service shares: its own database (`main.js migrate` applies the
- * migrations and exits), a consumer group whose handler applies each event once, an outbox relay
+ * migrations and exits, as the service's own `commands` do their work), a consumer group whose handler applies each event once, an outbox relay
  * for what it publishes, the read API and the operational endpoints, and a graceful stop.
  */
 export async function runEventService(definition: EventServiceDefinition, command = process.argv[2]): Promise<void> {
   const { service, config } = definition;
   const logger = createLogger(service);
-  const database = createServiceDataSource({ url: config.databaseUrl, ...definition.database, applicationName: service });
+  const database = createServiceDataSource({ url: config.databaseUrl, tls: databaseTls(config), ...definition.database, applicationName: service });
   await database.initialize();
   if (command === 'migrate') return runMigrationCommand(database, logger);
-  if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or "migrate"`);
+  if (command !== undefined) {
+    const run = definition.commands?.[command];
+    const known = ['migrate', ...Object.keys(definition.commands ?? {})].map((name) => JSON.stringify(name)).join(', ');
+    if (!run) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or one of ${known}`);
+    await run(database, logger);
+    await database.destroy();
+    return;
+  }
 
   const metrics = new Registry();
   const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers, logger });
   const codec = new EventCodec(config.schemaRegistryUrl);
   const publisher = new EventPublisher(kafka, codec);
+  // Reads the one record an operator asks to process; connects on first use.
+  const kafkaAdmin = kafka.admin();
   const context: EventServiceContext = {
     service,
     database,
@@ -130,6 +144,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
     service,
     logger,
     metrics,
+    apiKeys: config.apiKeys,
     readiness: [
       { name: 'postgres', check: () => checkDatabase(database) },
       {
@@ -142,10 +157,11 @@ export async function runEventService(definition: EventServiceDefinition, comman
       ...(definition.readiness ?? []),
     ],
   });
-  definition.routes?.(http.app, context);
+  // Before the key check, so refused calls are recorded too.
+  http.app.use('/admin', auditAdminCalls(publishAdminCalls(publisher, service), logger));
   http.app.use(
     createEventServiceAdminRouter({
-      apiKeyHashes: config.adminApiKeyHashes,
+      guard: http.guard,
       consuming: () => consuming,
       stopConsuming: async () => {
         stoppedByOperator = true;
@@ -160,14 +176,35 @@ export async function runEventService(definition: EventServiceDefinition, comman
         consuming = true;
         logger.info({ group: config.consumerGroup }, 'consumer started by an operator');
       },
-      process: async (record) => {
+      process: async (position) => {
+        const consumed = new Set(definition.consumes.map((topic) => topic.name));
+        const ownDeadLetters = deadLetterTopic(config.consumerGroup).name;
+        if (!consumed.has(position.topic) && position.topic !== ownDeadLetters) {
+          throw new PlatformError(`${service} processes records of ${[...consumed, ownDeadLetters].join(', ')}, not of ${position.topic}`, {
+            code: 'admin.topic_not_consumed',
+            category: 'invalid',
+            httpStatus: 400,
+            details: { topic: position.topic },
+          });
+        }
+        await kafkaAdmin.connect();
+        const record = await readOneRecord(kafka, kafkaAdmin, position.topic, position.partition, position.offset);
+        if (record.value === null) throw new PlatformError(`${position.topic}:${position.partition}:${position.offset} has no value`, { code: 'admin.invalid_record', category: 'invalid', httpStatus: 400 });
+        // A dead letter is processed as the record it was, at its original position, so the
+        // service's idempotency (processed events per position and event id) recognises it.
+        const original = position.topic === ownDeadLetters ? deadLetterOriginal(record) : { ...position, headers: record.headers };
         const { value } = await codec.decode<{ metadata: EventMetadata }>(record.value);
-        const outcome = await handleEvent({ value, topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, headers: record.headers, attempt: 1 });
-        logger.warn({ eventId: value.metadata.eventId, topic: record.topic, partition: record.partition, offset: record.offset, outcome }, 'record processed on an operator\'s request');
-        return { outcome, eventId: value.metadata.eventId, eventType: value.metadata.eventType };
+        const outcome = await handleEvent({ value, topic: original.topic, partition: original.partition, offset: original.offset, key: record.key?.toString() ?? null, headers: original.headers, attempt: 1 });
+        const processed = { topic: original.topic, partition: original.partition, offset: original.offset };
+        logger.warn({ eventId: value.metadata.eventId, readFrom: position, processed, outcome }, "record processed on an operator's request");
+        return { outcome, eventId: value.metadata.eventId, eventType: value.metadata.eventType, processed };
       },
     }),
   );
+  const readApi = Router();
+  readApi.use(http.guard('read'));
+  definition.routes?.(readApi, context);
+  http.app.use(readApi);
   http.finish();
 
   const timers = (definition.jobs ?? []).map((job) =>
@@ -177,14 +214,14 @@ export async function runEventService(definition: EventServiceDefinition, comman
   );
   await runService({
     service,
-    port: config.port,
-    app: http.app,
+    listeners: [{ name: 'internal', app: http.app, port: config.port, host: config.host }],
     logger,
     stop: [
       { name: 'jobs', run: async () => timers.forEach((timer) => clearInterval(timer)) },
       { name: 'consumer', run: () => consumer.stop() },
       ...(relayTopics.length > 0 ? [{ name: 'outbox relay', run: () => relay.stop() }] : []),
       { name: 'publisher', run: () => publisher.disconnect() },
+      { name: 'kafka-admin', run: () => kafkaAdmin.disconnect() },
       ...(definition.stop ?? []),
       { name: 'database', run: () => database.destroy() },
       ...(definition.telemetry ? [{ name: 'telemetry', run: () => definition.telemetry?.shutdown() ?? Promise.resolve() }] : []),
@@ -194,7 +231,8 @@ export async function runEventService(definition: EventServiceDefinition, comman
   // Kafka or the registry being down at start is waited out rather than crash-looped.
   await untilDone(
     async () => {
-      await codec.register(definition.publishes);
+      // The audit record of an admin call is published like any event.
+      await codec.register([...definition.publishes, events.operatorActionRecorded]);
       await publisher.connect();
       await consumer.start();
     },

@@ -13,3 +13,7 @@ export { backoffDelayMs, defaultRetryPolicy } from './retry-policy';
 export type { RetryPolicy } from './retry-policy';
 export { provisionPlatform, provisionTopics } from './provision';
 export type { ProvisionReport } from './provision';
+export { readerGroupPrefix, readOneRecord, readRanges, recordCount, stringHeaders, topicWatermarks, wholeTopic } from './topic-reader';
+export type { PartitionRange, PartitionWatermarks, TopicRecord } from './topic-reader';
+export { deadLetterOriginal } from './dead-letter-record';
+export { publishAdminCalls } from './admin-call-audit';

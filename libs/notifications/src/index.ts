@@ -1,8 +1,10 @@
 import { CreateProcessedEvents1764355100000 } from '@consign/database';
 import { CreateOutboxEvents1764355150000 } from '@consign/outbox';
+import { CreatePersonalDataKeys1764362000000, type KeyEncryptionKeys } from '@consign/personal-data';
 import { CreateNotificationContacts1764359000000 } from './migrations/1764359000000-create-notification-contacts';
 import { CreateNotificationLog1764359010000 } from './migrations/1764359010000-create-notification-log';
 import { AddAwaitingContactNotifications1764359020000 } from './migrations/1764359020000-add-awaiting-contact-notifications';
+import { encryptNotificationPersonalData } from './migrations/1764362200000-encrypt-notification-personal-data';
 
 export type { Contact } from './domain/contact';
 export { notificationIdFor, messageIdFor } from './domain/notification-content';
@@ -14,6 +16,8 @@ export type { NotificationDeps, NotifyOutcome, PublishEvents } from './sending/d
 export { sendAwaitingNotifications } from './sending/send-awaiting-notifications';
 export type { AwaitingNotificationsResult } from './sending/send-awaiting-notifications';
 export { createSmtpMailer } from './sending/mailer';
+export { smtpConnection, smtpSettings, smtpTlsModes } from './sending/smtp-settings';
+export type { SmtpConfig, SmtpConnection, SmtpTlsMode } from './sending/smtp-settings';
 export type { Mailer } from './sending/mailer';
 export { notificationTemplatesDir } from './sending/template-files';
 export { createNotificationReadRouter } from './http/notification-read-router';
@@ -21,10 +25,16 @@ export type { NotificationReadOptions } from './http/notification-read-router';
 
 /** Plain SQL throughout (manager.query): no entities. */
 export const notificationEntities = [];
-export const notificationMigrations = [
-  CreateProcessedEvents1764355100000,
-  CreateOutboxEvents1764355150000,
-  CreateNotificationContacts1764359000000,
-  CreateNotificationLog1764359010000,
-  AddAwaitingContactNotifications1764359020000,
-];
+
+/** The migrations, the last sealing what earlier versions stored in the clear: it needs the KEKs. */
+export function notificationMigrations(keys: KeyEncryptionKeys) {
+  return [
+    CreateProcessedEvents1764355100000,
+    CreateOutboxEvents1764355150000,
+    CreateNotificationContacts1764359000000,
+    CreateNotificationLog1764359010000,
+    AddAwaitingContactNotifications1764359020000,
+    CreatePersonalDataKeys1764362000000,
+    encryptNotificationPersonalData(keys),
+  ];
+}

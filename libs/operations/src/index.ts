@@ -1,7 +1,7 @@
 import { CreateOperatorActions1764360000000 } from './migrations/1764360000000-create-operator-actions';
 import { CreateRedrivenDeadLetters1764360010000 } from './migrations/1764360010000-create-redriven-dead-letters';
 
-export { audited, listOperatorActions, recordOperatorAction } from './audit/operator-actions';
+export { audited, listOperatorActions, recordAdminCall, recordOperatorAction } from './audit/operator-actions';
 export type { ActionOutcome, AuditQuery, OperatorAction, RecordedAction } from './audit/operator-actions';
 export { CreateOperatorActions1764360000000, CreateRedrivenDeadLetters1764360010000 };
 export { operationsMigrations, openOperationsDatabase } from './operations-database';
@@ -12,8 +12,6 @@ export { AdminClient } from './http/admin-client';
 export type { AdminResponse, Fetch } from './http/admin-client';
 export { Progress, progressTo, formatDuration } from './progress/progress';
 export type { ProgressFactory, ProgressSink, ProgressSnapshot } from './progress/progress';
-export { readRanges, readOneRecord, topicWatermarks, wholeTopic, recordCount, readerGroupPrefix } from './kafka/topic-reader';
-export type { PartitionRange, PartitionWatermarks, TopicRecord } from './kafka/topic-reader';
 
 export { planOffsetReset, describeTarget } from './offsets/offset-plan';
 export type { OffsetResetPlan, PartitionResetPlan, ResetTarget } from './offsets/offset-plan';
@@ -31,7 +29,7 @@ export type { ConsumerProgress, DeliveryStatus, GatewayDelivery, RecordPath } fr
 export { findArchivedWebhooks, replayWebhooks, matchesSelection } from './webhooks/webhook-replay';
 export type { ArchivedWebhook, ArchiveSearch, ReplayDelivery, ReplayResult, WebhookReplayRequest, WebhookSelection } from './webhooks/webhook-replay';
 export { forceProcessing } from './events/force-processing';
-export type { ProcessOutcome, ProcessRequestBody } from './events/force-processing';
+export type { ProcessOutcome } from './events/force-processing';
 export { publishCorrection, correctionValue, definitionOfType, canonicalJson } from './events/correction';
 export type { CorrectionOutcome } from './events/correction';
 export { findReconciliation, listReconciliations, repairReconciliation, startReconciliation } from './reconciliation/reconciler-client';

@@ -1,19 +1,21 @@
 import { DataSource } from 'typeorm';
 import { Client } from 'pg';
-import { createServiceDataSource, migrateDatabase } from '@consign/database';
+import type { DatabaseTls } from '@consign/config';
+import { createServiceDataSource, migrateDatabase, postgresSsl } from '@consign/database';
 import { CreateOperatorActions1764360000000 } from './migrations/1764360000000-create-operator-actions';
 import { CreateRedrivenDeadLetters1764360010000 } from './migrations/1764360010000-create-redriven-dead-letters';
+import { AddOperatorActionApps1764360020000 } from './migrations/1764360020000-add-operator-action-apps';
 
 /** The audit log's and the redrive log's migrations; the operations database (the reconciler's) applies them. */
-export const operationsMigrations = [CreateOperatorActions1764360000000, CreateRedrivenDeadLetters1764360010000];
+export const operationsMigrations = [CreateOperatorActions1764360000000, CreateRedrivenDeadLetters1764360010000, AddOperatorActionApps1764360020000];
 
 /**
  * Opens the operations database, creating it and applying the migrations when missing, so the
  * operator tools work before the reconciler ever started.
  */
-export async function openOperationsDatabase(url: string, applicationName = 'ops-cli'): Promise<DataSource> {
-  await createDatabaseIfMissing(url);
-  const dataSource = createServiceDataSource({ url, entities: [], migrations: operationsMigrations, applicationName, poolSize: 2 });
+export async function openOperationsDatabase(connection: { url: string; tls: DatabaseTls }, applicationName = 'ops-cli'): Promise<DataSource> {
+  await createDatabaseIfMissing(connection);
+  const dataSource = createServiceDataSource({ ...connection, entities: [], migrations: operationsMigrations, applicationName, poolSize: 2 });
   await dataSource.initialize();
   try {
     await migrateDatabase(dataSource);
@@ -24,12 +26,12 @@ export async function openOperationsDatabase(url: string, applicationName = 'ops
   return dataSource;
 }
 
-async function createDatabaseIfMissing(url: string): Promise<void> {
+async function createDatabaseIfMissing({ url, tls }: { url: string; tls: DatabaseTls }): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
   const server = new URL(url);
   server.pathname = '/postgres';
-  const client = new Client({ connectionString: server.toString() });
+  const client = new Client({ connectionString: server.toString(), ssl: postgresSsl(tls) });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -24,9 +24,9 @@ interface OutboxRow {
 
 /**
  * Relays outbox rows to Kafka in id order. One relay per database holds an advisory lock (others
- * stand by), which keeps records of one key in order. A row is marked published only after Kafka
- * acknowledged it: a crash in between publishes it again, and consumers' processed-event records
- * absorb the repeat.
+ * stand by), which keeps records of one key in order. A row is marked published, and its payload
+ * emptied, only after Kafka acknowledged it: a crash in between publishes it again, and consumers'
+ * processed-event records absorb the repeat.
  */
 export class OutboxRelay {
   private runner: QueryRunner | undefined;
@@ -61,7 +61,9 @@ export class OutboxRelay {
           return this.options.publisher.publishRaw(topic, { key: row.record_key, value: row.payload, headers: row.headers });
         }),
       );
-      await runner.query('UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      // The payload is on Kafka now and nothing reads it here again: it goes, with the personal data
+      // some events carry (a consignor's name and address); the row stays for the event-id dedupe.
+      await runner.query("UPDATE outbox_events SET published_at = now(), payload = ''::bytea WHERE id = ANY($1::bigint[])", [rows.map((row) => row.id)]);
       total += rows.length;
     }
     if (!this.runner) await runner.release();

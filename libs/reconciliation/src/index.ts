@@ -8,7 +8,7 @@ export { runReconciliation } from './reconcile';
 export type { ReconciliationDeps, ReconciliationRequest, ShopifyReader } from './reconcile';
 export { repairDiscrepancies } from './repair';
 export type { PlannedEvent, RepairRequest, RepairResult } from './repair';
-export { createReconciliationRouter, actorOf } from './http/reconciliation-router';
+export { createReconciliationRouter } from './http/reconciliation-router';
 export type { ReconciliationRouterOptions } from './http/reconciliation-router';
 export { findRun, listRuns } from './persistence/runs';
 export type { Discrepancy, ReconciliationRun, RunStatus, RunTrigger, RunWithDiscrepancies } from './persistence/runs';
@@ -17,7 +17,7 @@ export type { DiscrepancyKind, FoundDiscrepancy } from './domain/discrepancies';
 export type { ShopifyOrderState, ShopifyProductState, ShopifyVariantStock } from './domain/shopify-state';
 export { ShopifyAdminReader, shopifyAdminApiVersion, shopifyReaderFactory } from './shopify/shopify-admin-reader';
 export type { ShopifyAdminReaderOptions } from './shopify/shopify-admin-reader';
-export { defaultLocalServiceUrls, httpLocalReadApi } from './local/local-read-api';
+export { httpLocalReadApi } from './local/local-read-api';
 export type { LocalReadApi, LocalServiceUrls } from './local/local-read-api';
 export { CreateReconciliation1764361000000 };
 

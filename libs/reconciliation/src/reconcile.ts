@@ -70,6 +70,7 @@ export async function runReconciliation(deps: ReconciliationDeps, request: Recon
       outcome: error === undefined ? 'succeeded' : 'failed',
       result: { runId, counts: run.counts },
       error,
+      app: 'reconciler',
       startedAt,
     });
   }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { EventCodec } from '@consign/kafka';
 import { listOperatorActions } from '@consign/operations';
-import { createLogger, createServiceHttp, developmentAdminKey, hashApiKey } from '@consign/service-runtime';
+import { ApiKeyring, createLogger, createServiceHttp, developmentAdminKey, hashApiKey } from '@consign/service-runtime';
 import { developmentTenants, TenantDirectory } from '@consign/tenants';
 import { createTemporaryDatabase, ShopifyAdminStandIn, startShopifyAdminStandIn, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { LocalEarningsEntry, LocalOrder, LocalProduct } from './domain/local-state';
@@ -13,12 +13,20 @@ import { createReconciliationRouter, httpLocalReadApi, reconciliationMigrations,
 import { ReconciliationDeps } from './reconcile';
 import { seededOrder, seededProducts } from './testing/shop-seed';
 
+const readKey = 'reconciler-read-key';
+const keys = new ApiKeyring([
+  { name: 'operator', sha256: hashApiKey(developmentAdminKey), scopes: ['read', 'admin'] },
+  { name: 'auditor', sha256: hashApiKey('auditor-key'), scopes: ['read'] },
+]);
+
 /** A small HTTP server answering like inventory's and earnings' read routers, from maps the test fills. */
 async function startFakeServices() {
   const orders = new Map<string, LocalOrder>();
   const products = new Map<string, LocalProduct>();
   const earnings = new Map<string, LocalEarningsEntry[]>();
   const app = express();
+  // The services' read APIs need a key with the read scope: the fake one refuses any other.
+  app.use((req, res, next) => (req.header('authorization') === `Bearer ${readKey}` ? next() : res.status(401).json({ status: 401, code: 'api.unauthorized' })));
   const answer = <T>(found: T | undefined, res: express.Response) =>
     found === undefined ? res.status(404).type('application/problem+json').json({ status: 404, code: 'not_found' }) : res.json(found);
   app.get('/orders/:orderId/earnings', (req, res) => answer(earnings.has(req.params.orderId) ? { entries: earnings.get(req.params.orderId) } : undefined, res));
@@ -45,7 +53,7 @@ describe('reconciliation against the Shopify stand-in and the services read APIs
 
   beforeAll(async () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_reconciliation_test');
-    dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: reconciliationMigrations, applicationName: 'reconciliation-test' });
+    dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: [], migrations: reconciliationMigrations, applicationName: 'reconciliation-test' });
     await dataSource.initialize();
     await migrateDatabase(dataSource);
     const codec = new EventCodec(testEndpoints().schemaRegistryUrl);
@@ -74,7 +82,7 @@ describe('reconciliation against the Shopify stand-in and the services read APIs
       codec,
       tenants: new TenantDirectory(developmentTenants),
       shopifyReaderFor: shopifyReaderFactory({ accessTokens: { 'dev-store': standIn.accessToken }, originOverride: standIn.origin, ordersPageSize: 2 }),
-      local: httpLocalReadApi({ inventory: services.url, earnings: services.url }),
+      local: httpLocalReadApi({ inventory: services.url, earnings: services.url }, readKey),
     };
   });
 
@@ -104,7 +112,7 @@ describe('reconciliation against the Shopify stand-in and the services read APIs
   });
 
   it('fails the run with the reason when a service is down, reporting nothing', async () => {
-    const down = { ...deps, local: httpLocalReadApi({ inventory: services.url, earnings: 'http://127.0.0.1:1' }) };
+    const down = { ...deps, local: httpLocalReadApi({ inventory: services.url, earnings: 'http://127.0.0.1:1' }, readKey) };
     const run = await runReconciliation(down, request);
     expect(run).toMatchObject({ status: 'failed', discrepancies: [], error: expect.stringContaining('earnings-service at http://127.0.0.1:1 unreachable') });
     expect(Object.values(run.counts).every((count) => count === 0)).toBe(true);
@@ -172,8 +180,8 @@ describe('reconciliation against the Shopify stand-in and the services read APIs
     const key = { authorization: `Bearer ${developmentAdminKey}`, 'content-type': 'application/json' };
 
     beforeAll(async () => {
-      const http = createServiceHttp({ service: 'reconciler-test', logger: createLogger('reconciler-test', 'silent'), readiness: [] });
-      http.app.use(createReconciliationRouter(deps, { apiKeyHashes: [hashApiKey(developmentAdminKey)], defaultWindowMs: 86_400_000 }));
+      const http = createServiceHttp({ service: 'reconciler-test', logger: createLogger('reconciler-test', 'silent'), readiness: [], apiKeys: keys });
+      http.app.use(createReconciliationRouter(deps, { guard: http.guard, defaultWindowMs: 86_400_000 }));
       http.finish();
       server = http.app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
@@ -182,11 +190,11 @@ describe('reconciliation against the Shopify stand-in and the services read APIs
 
     afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-    it('runs on demand, lists and shows runs, and repairs, auditing each POST under the key fingerprint or X-Operator', async () => {
+    it("runs on demand, lists and shows runs, and repairs, auditing each POST under the key's name whatever X-Operator claims", async () => {
       const created = await fetch(`${base}/runs`, { method: 'POST', headers: key, body: JSON.stringify({ from: window.from.toISOString(), to: window.to.toISOString() }) });
       expect(created.status).toBe(201);
       const run = (await created.json()) as { id: string; tenantId: string; trigger: string; actor: string; discrepancies: unknown[] };
-      expect(run).toMatchObject({ tenantId: 'dev-store', trigger: 'http', actor: `api-key:${hashApiKey(developmentAdminKey).slice(0, 12)}` });
+      expect(run).toMatchObject({ tenantId: 'dev-store', trigger: 'http', actor: 'api-key:operator' });
       expect(run.discrepancies).toHaveLength(6);
 
       const listed = (await (await fetch(`${base}/runs?tenantId=dev-store&limit=2`, { headers: key })).json()) as { runs: Array<{ id: string }> };
@@ -197,15 +205,18 @@ describe('reconciliation against the Shopify stand-in and the services read APIs
       const repair = await fetch(`${base}/runs/${run.id}/repair`, { method: 'POST', headers: { ...key, 'x-operator': 'erin' }, body: JSON.stringify({ kind: 'product_unknown', dryRun: true }) });
       expect(repair.status).toBe(200);
       expect(((await repair.json()) as { dryRun: boolean; repaired: unknown[] }).repaired).toHaveLength(1);
-      const fingerprint = `api-key:${hashApiKey(developmentAdminKey).slice(0, 12)}`;
-      expect((await listOperatorActions(dataSource, { actor: 'erin' })).map((row) => [row.action, row.outcome, row.parameters])).toEqual([
+      expect(await listOperatorActions(dataSource, { actor: 'erin' })).toEqual([]);
+      expect((await listOperatorActions(dataSource, { actor: 'api-key:operator' })).map((row) => [row.action, row.outcome, row.parameters])).toEqual([
         ['reconciliation.repair', 'dry_run', { runId: run.id, discrepancyIds: null, kind: 'product_unknown', dryRun: true }],
+        ['reconciliation.run', 'succeeded', expect.anything()],
       ]);
-      expect((await listOperatorActions(dataSource, { actor: fingerprint })).map((row) => [row.action, row.outcome])).toEqual([['reconciliation.run', 'succeeded']]);
     });
 
-    it('refuses callers without the admin key and bad requests', async () => {
+    it('refuses callers without a key, runs by a read-only key, and bad requests', async () => {
       expect((await fetch(`${base}/runs`, { method: 'POST' })).status).toBe(401);
+      const auditor = { authorization: 'Bearer auditor-key', 'content-type': 'application/json' };
+      expect((await fetch(`${base}/runs`, { method: 'POST', headers: auditor, body: '{}' })).status).toBe(403);
+      expect((await fetch(`${base}/runs?tenantId=dev-store`, { headers: auditor })).status).toBe(200);
       const bad = await fetch(`${base}/runs`, { method: 'POST', headers: key, body: JSON.stringify({ from: 'yesterday' }) });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { code: string }).code).toBe('reconciliation.invalid_request');
@@ -213,8 +224,8 @@ describe('reconciliation against the Shopify stand-in and the services read APIs
 
     it('answers a failed run with a problem naming the run and the reason', async () => {
       services.server.closeAllConnections();
-      const down = createServiceHttp({ service: 'reconciler-down', logger: createLogger('reconciler-down', 'silent'), readiness: [] });
-      down.app.use(createReconciliationRouter({ ...deps, local: httpLocalReadApi({ inventory: 'http://127.0.0.1:1', earnings: 'http://127.0.0.1:1' }) }, { apiKeyHashes: [hashApiKey(developmentAdminKey)], defaultWindowMs: 86_400_000 }));
+      const down = createServiceHttp({ service: 'reconciler-down', logger: createLogger('reconciler-down', 'silent'), readiness: [], apiKeys: keys });
+      down.app.use(createReconciliationRouter({ ...deps, local: httpLocalReadApi({ inventory: 'http://127.0.0.1:1', earnings: 'http://127.0.0.1:1' }, readKey) }, { guard: down.guard, defaultWindowMs: 86_400_000 }));
       down.finish();
       const downServer = down.app.listen(0, '127.0.0.1');
       await new Promise((resolve) => downServer.once('listening', resolve));

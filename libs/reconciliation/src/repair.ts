@@ -88,12 +88,13 @@ export async function repairDiscrepancies(deps: ReconciliationDeps, request: Rep
           skipped: result.skipped.map((entry) => entry.discrepancyId),
         },
         startedAt,
+        app: 'reconciler',
       });
       return result;
     });
   } catch (error) {
     // The transaction rolled back; the failure still belongs in the audit log.
-    await recordOperatorAction(deps.dataSource, { actor: request.actor, action: 'reconciliation.repair', parameters, outcome: 'failed', error: toPlatformError(error).message, startedAt });
+    await recordOperatorAction(deps.dataSource, { actor: request.actor, action: 'reconciliation.repair', parameters, outcome: 'failed', error: toPlatformError(error).message, startedAt, app: 'reconciler' });
     throw error;
   }
 }

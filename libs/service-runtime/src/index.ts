@@ -1,10 +1,14 @@
 export { createLogger } from './logger';
 export type { Logger } from './logger';
-export { createServiceHttp } from './http-app';
+export { createPublicHttp, createServiceHttp, fromBodyParser } from './http-app';
 export type { ReadinessCheck, ServiceHttp, ServiceHttpOptions } from './http-app';
 export { runService } from './service-lifecycle';
-export type { RunningService, RunServiceOptions } from './service-lifecycle';
-export { adminApiKeyHashesSetting, apiKeyMatches, developmentAdminKey, hashApiKey, presentedApiKey, requireApiKey } from './api-key';
+export { applyRequestDeadlines, type RequestDeadlines } from './request-deadlines';
+export type { RunningService, RunServiceOptions, ServiceListener } from './service-lifecycle';
+export { ApiKeyring, apiKeysSetting, apiScopes, callerOf, developmentAdminKey, grants, hashApiKey, parseApiKeys, presentedApiKey, requireScope } from './api-key';
+export type { ApiKey, ApiScope } from './api-key';
 export { logStartupRetry, untilDone } from './until-done';
 export type { UntilDoneOptions } from './until-done';
 export { serviceNodeOptions } from './node-options';
+export { auditAdminCalls } from './admin-audit';
+export type { AdminCall } from './admin-audit';

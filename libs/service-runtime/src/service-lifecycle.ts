@@ -2,12 +2,21 @@ import { Server } from 'node:http';
 import { Express } from 'express';
 import { createExpressServer } from './express-server';
 import { Logger } from './logger';
+import { applyRequestDeadlines } from './request-deadlines';
+
+/** One HTTP listener of an app: the internal one (read, admin, metrics) or the gateway's public one. */
+export interface ServiceListener {
+  name: 'internal' | 'public';
+  app: Express;
+  port: number;
+  host: string;
+  /** Set on a listener that strangers reach: how long a sender may take over headers and over the whole request. */
+  deadlines?: Parameters<typeof applyRequestDeadlines>[1];
+}
 
 export interface RunServiceOptions {
   service: string;
-  port: number;
-  host?: string;
-  app: Express;
+  listeners: ServiceListener[];
   logger: Logger;
   /** Run in order on shutdown, after the HTTP server stops accepting requests. */
   stop: Array<{ name: string; run: () => Promise<void> }>;
@@ -16,8 +25,8 @@ export interface RunServiceOptions {
 }
 
 export interface RunningService {
-  server: Server;
-  port: number;
+  /** The servers in the order of the listeners, each with the port it got (0 asks for any free one). */
+  servers: Array<{ name: ServiceListener['name']; server: Server; port: number }>;
   shutdown(reason: string): Promise<void>;
 }
 
@@ -26,13 +35,7 @@ export interface RunningService {
  * flush producers, close pools) within a bounded time, then exits.
  */
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = createExpressServer(options.app).listen(options.port, options.host ?? '0.0.0.0', () => resolve(listening));
-    listening.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  options.logger.info({ port }, `${options.service} listening on http://127.0.0.1:${port}`);
+  const servers = await Promise.all(options.listeners.map((listener) => listen(listener, options)));
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
@@ -43,10 +46,15 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
         process.exit(1);
       }, options.shutdownTimeoutMs ?? 15_000);
       timeout.unref();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await Promise.all(
+        servers.map(
+          ({ server }) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeIdleConnections();
+            }),
+        ),
+      );
       for (const hook of options.stop) {
         try {
           await hook.run();
@@ -65,5 +73,21 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       void shutdown(signal).then(() => process.exit(0));
     });
   }
-  return { server, port, shutdown };
+  return { servers, shutdown };
+}
+
+async function listen(listener: ServiceListener, options: RunServiceOptions): Promise<RunningService['servers'][number]> {
+  const server = createExpressServer(listener.app);
+  if (listener.deadlines) applyRequestDeadlines(server, listener.deadlines);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listener.port, listener.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : listener.port;
+  options.logger.info({ listener: listener.name, host: listener.host, port }, `${options.service} ${listener.name} listener on ${listener.host}:${port}`);
+  return { name: listener.name, server, port };
 }

@@ -1,13 +1,37 @@
-import { json, Setting } from '@consign/config';
+import { isDevelopment, json, Setting } from '@consign/config';
 import { developmentTenants } from './development-tenants';
 import { parseTenants, Tenant, TenantDirectory } from './tenant';
 
 /**
- * The TENANTS environment variable (a JSON array). Outside production it defaults to the
- * development tenant; in production it must be set.
+ * The TENANTS environment variable (a JSON array). In development it defaults to the development
+ * tenant; anywhere else it must be set, and the public test secrets are refused.
  */
-export function tenantsSetting(nodeEnv = process.env.NODE_ENV): Setting<TenantDirectory> {
-  const fallback = nodeEnv === 'production' ? undefined : (): Tenant[] => [...developmentTenants];
-  const setting = json('TENANTS', parseTenants, fallback);
+export function tenantsSetting(env: NodeJS.ProcessEnv): Setting<TenantDirectory> {
+  const development = isDevelopment(env);
+  const fallback = development ? (): Tenant[] => [...developmentTenants] : undefined;
+  const setting = json('TENANTS', (value) => refusingPublicSecrets(parseTenants(value), development), fallback);
   return { variable: setting.variable, parse: (raw) => new TenantDirectory(setting.parse(raw)) };
+}
+
+/**
+ * Secrets published with test vectors (Shopify's and Svix's documentation, the committed fixtures):
+ * anyone can sign with them, so only development accepts them.
+ */
+const publicTestSecrets = new Set([
+  ...developmentTenants.flatMap((tenant) => [...tenant.shopifyWebhookSecrets, ...tenant.clerkSigningSecrets]),
+  // Svix's second documented vector (libs/webhook-gateway/src/svix/svix-signature.spec.ts).
+  'whsec_plJ3nmyCDGBKInavdOK15jsl',
+]);
+
+function refusingPublicSecrets(tenants: Tenant[], development: boolean): Tenant[] {
+  if (development) return tenants;
+  tenants.forEach((tenant, index) => {
+    for (const field of ['shopifyWebhookSecrets', 'clerkSigningSecrets'] as const) {
+      // A Svix secret is the same with or without its whsec_ prefix.
+      if (tenant[field].some((secret) => publicTestSecrets.has(secret) || publicTestSecrets.has(`whsec_${secret}`))) {
+        throw new Error(`tenant #${index} (${tenant.id}): ${field} holds a public test secret, which only development accepts`);
+      }
+    }
+  });
+  return tenants;
 }

@@ -6,13 +6,13 @@ const valid = {
   shopDomain: 'Acme.myshopify.com',
   shopifyWebhookSecrets: ['new-secret', 'old-secret'],
   clerkInstanceIds: ['ins_acme'],
-  clerkSigningSecrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+  clerkSigningSecrets: ['whsec_YWNtZS1zdG9yZS1zaWduaW5nLWtleQ=='],
   currency: 'EUR',
 };
 
 describe('tenants', () => {
   it('parses tenants and finds them by shop domain, case-insensitively', () => {
-    const { tenants } = loadConfig({ tenants: tenantsSetting('production') }, { TENANTS: JSON.stringify([valid]) });
+    const { tenants } = loadConfig({ tenants: tenantsSetting({}) }, { TENANTS: JSON.stringify([valid]) });
     expect(tenants.byShopDomain('ACME.myshopify.com')?.id).toBe('acme');
     expect(tenants.byClerkInstanceId('ins_acme')?.shopifyWebhookSecrets).toEqual(['new-secret', 'old-secret']);
     expect(tenants.byShopDomain('other.myshopify.com')).toBeUndefined();
@@ -20,9 +20,23 @@ describe('tenants', () => {
     expect(() => tenants.requireById('nope')).toThrow(expect.objectContaining({ code: 'tenant.unknown', category: 'invalid' }));
   });
 
-  it('requires TENANTS in production and defaults to the development tenant elsewhere', () => {
-    expect(() => loadConfig({ tenants: tenantsSetting('production') }, {})).toThrow('TENANTS: is required but not set');
-    const { tenants } = loadConfig({ tenants: tenantsSetting('development') }, {});
+  it.each([
+    ['the development Shopify secret', { shopifyWebhookSecrets: ['test_secret_key'] }, 'shopifyWebhookSecrets'],
+    ["Svix's documented secret", { clerkSigningSecrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'] }, 'clerkSigningSecrets'],
+    ["Svix's documented secret without its prefix", { clerkSigningSecrets: ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'] }, 'clerkSigningSecrets'],
+  ])('refuses %s outside development, naming the variable and the field', (_name, secrets, field) => {
+    const tenants = JSON.stringify([{ ...valid, ...secrets }]);
+    expect(() => loadConfig({ tenants: tenantsSetting({ NODE_ENV: 'prod' }) }, { TENANTS: tenants })).toThrow(`TENANTS: tenant #0 (acme): ${field} holds a public test secret`);
+    expect(loadConfig({ tenants: tenantsSetting({ NODE_ENV: 'development' }) }, { TENANTS: tenants }).tenants.byId('acme')).toBeDefined();
+  });
+
+  it.each([{}, { NODE_ENV: 'prod' }, { NODE_ENV: 'Production' }, { NODE_ENV: 'test' }])('requires TENANTS with NODE_ENV %j (only "development" is development)', (env) => {
+    expect(() => loadConfig({ tenants: tenantsSetting(env) }, {})).toThrow('TENANTS: is required but not set');
+  });
+
+  it('requires TENANTS in production and defaults to the development tenant in development', () => {
+    expect(() => loadConfig({ tenants: tenantsSetting({}) }, {})).toThrow('TENANTS: is required but not set');
+    const { tenants } = loadConfig({ tenants: tenantsSetting({ NODE_ENV: 'development' }) }, {});
     expect(tenants.byShopDomain('shop.myshopify.com')?.shopifyWebhookSecrets).toEqual(['test_secret_key']);
   });
 

@@ -10,7 +10,8 @@ import type { Setting, SettingSpec } from '@consign/config';
  *   [name](#section)   the same, kept in the first code block of that section (too long for a cell)
  *   required           no default: the app refuses to start without it
  *   unset              no default and none needed (the meaning says what happens)
- * optionally followed by `; <one of those> in production` when NODE_ENV=production differs.
+ * optionally followed by `; <one of those> in production` when production (NODE_ENV anything but
+ * `development`) differs.
  */
 const referencePath = resolve(__dirname, '../../../docs/configuration.md');
 
@@ -25,15 +26,15 @@ interface DocumentedSetting {
 /**
  * What is wrong in the table under `heading` for the settings `settingsFor` builds: variables
  * missing or extra, and defaults that do not mean what the setting really defaults to, in
- * development (NODE_ENV unset) and in production. Empty when the table is right.
+ * development (NODE_ENV=development) and in production (NODE_ENV unset). Empty when the table is right.
  */
 export function configurationReferenceProblems(heading: string, settingsFor: (env: NodeJS.ProcessEnv) => SettingSpec): string[] {
   const problems: string[] = [];
   const rows = documentedSettings(readFileSync(referencePath, 'utf8'), heading, problems);
   if (rows === undefined) return problems;
   const documented = new Map(rows.map((row) => [row.variable, row]));
-  const development = byVariable(settingsFor({}));
-  const production = byVariable(settingsFor({ NODE_ENV: 'production' }));
+  const development = byVariable(settingsFor({ NODE_ENV: 'development' }));
+  const production = byVariable(settingsFor({}));
   for (const variable of new Set([...development.keys(), ...production.keys()])) {
     if (!documented.has(variable)) problems.push(`${heading}: ${variable} is read but not documented`);
   }

@@ -8,7 +8,9 @@ export { freePort, runToCompletion, startServiceProcess } from './service-proces
 export type { ServiceProcess } from './service-process';
 export { sampleOrderCreated } from './sample-events';
 export { startPrivatePostgres } from './private-postgres';
-export type { PrivatePostgres } from './private-postgres';
+export type { PrivatePostgres, PrivatePostgresOptions } from './private-postgres';
+export { createTestCertificateAuthority } from './test-certificates';
+export type { TestCertificate, TestCertificateAuthority } from './test-certificates';
 export { readTopic } from './read-topic';
 export type { ReadRecord } from './read-topic';
 export { developmentMissedOrderId, developmentShop, developmentShopifyAdminToken, startDevelopmentShopify } from './development-shop';
@@ -18,3 +20,5 @@ export type { TestServer } from './test-server';
 export { KeepAliveHttpClient } from './keep-alive-http-client';
 export type { KeepAliveHttpClientOptions, KeepAliveRequest, KeepAliveResponse } from './keep-alive-http-client';
 export { configurationReferenceProblems, documentedVariables } from './configuration-reference';
+export { describeExchange, extraHeaders, fieldReplacement, fuzzApi, fuzzParameters, FuzzTally, headerValue, hostileBody, jsonText, mutatedJson, queryString, startGuardedServer } from './http-fuzz';
+export type { WireAnswer, WireRequest } from './http-fuzz';

@@ -27,10 +27,14 @@ export interface ServiceProcess {
 /**
  * Runs a service as its own process (one process: a TypeScript entry runs with
  * `nodeOptions = ['--import', 'tsx']`, not through a wrapper that would survive a SIGKILL), with
- * the Node.js options every service runs with, keeping its output for assertions.
+ * the Node.js options every service runs with, keeping its output for assertions. Tests ask for
+ * development (its tenant, key and local endpoints) unless `env` sets NODE_ENV itself.
  */
 export function startServiceProcess(script: string, args: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []): ServiceProcess {
-  const child = spawn(process.execPath, [...serviceNodeOptions, ...nodeOptions, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...serviceNodeOptions, ...nodeOptions, script, ...args], {
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,7 +1,7 @@
 import { isInteger, isSafeNumber, parse } from 'lossless-json';
 import { PlatformError } from '@consign/errors';
 import { readFixture } from '@consign/test-support';
-import { parseExactJson } from './exact-json';
+import { maxJsonDepth, maxNumberDigits, parseExactJson } from './exact-json';
 
 const parseText = (text: string): unknown => parseExactJson(Buffer.from(text));
 
@@ -40,6 +40,48 @@ describe('parseExactJson', () => {
     expect(parseText(text)).toEqual({ a: '\u{e000}9007199254740993', b: '\u{e001}x', c: '\u{e002}', id: 9007199254740993n });
   });
 
+  it('stays exact, without a marker, when the body holds every private-use character', () => {
+    let every = '';
+    for (let code = 0xe000; code <= 0xf8ff; code += 1) every += String.fromCharCode(code);
+    const text = `{"note":"${every}","escaped":"\\uf8ff","id":9007199254740993,"ids":[-18446744073709551615,1.5,1e300]}`;
+    expect(parseText(text)).toEqual(reference(text));
+    expect(parseText(text)).toMatchObject({ id: 9007199254740993n, ids: [-18446744073709551615n, 1.5, 1e300] });
+  });
+
+  it(`accepts ${maxJsonDepth} levels of nesting and counts no brackets inside strings`, () => {
+    const deepest = `${'['.repeat(maxJsonDepth - 1)}{"id":9007199254740993,"note":"${'['.repeat(1000)}"}${']'.repeat(maxJsonDepth - 1)}`;
+    expect(parseText(deepest)).toEqual(reference(deepest));
+  });
+
+  it.each([
+    ['one level too deep', `${'['.repeat(maxJsonDepth + 1)}${']'.repeat(maxJsonDepth + 1)}`],
+    // Deep enough to overflow the stack of a recursive walk (restoring the bigint, mapping).
+    ['10,000 levels with an unsafe integer', `{"id":9007199254740993,"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`],
+    ['4,000 levels of unsafe_metadata', `{"type":"user.created","data":{"unsafe_metadata":${'{"a":'.repeat(4000)}1${'}'.repeat(4000)}}}`],
+  ])('refuses a body nested too deep (%s) with webhook.too_deep', (_name, text) => {
+    expect(rejection(() => parseText(text))).toMatchObject({ code: 'webhook.too_deep', httpStatus: 400, details: { maxDepth: maxJsonDepth } });
+  });
+
+  it(`keeps integers of ${maxNumberDigits} digits and longer fractions and exponents, and digits inside strings`, () => {
+    const text = `{"max":-99999999999999999999,"fraction":0.${'1'.repeat(40)},"exponent":1e${'0'.repeat(40)}5,"note":"${'9'.repeat(100)}"}`;
+    expect(parseText(text)).toEqual(reference(text));
+    expect(parseText(text)).toMatchObject({ max: -99999999999999999999n });
+  });
+
+  it.each([
+    ['21 digits', '{"id":123456789012345678901}'],
+    ['21 digits before a fraction', '{"price":123456789012345678901.5}'],
+    ['a million digits', `{"id":${'7'.repeat(1_000_000)}}`],
+  ])('refuses a number of %s with webhook.number_too_long, before converting it', (_name, text) => {
+    const bigInt = jest.spyOn(globalThis, 'BigInt');
+    try {
+      expect(rejection(() => parseText(text))).toMatchObject({ code: 'webhook.number_too_long', httpStatus: 400, details: { maxDigits: maxNumberDigits } });
+      expect(bigInt).not.toHaveBeenCalled();
+    } finally {
+      bigInt.mockRestore();
+    }
+  });
+
   it.each(['{"id":', '{"id":9007199254740993', '{"a":"unterminated', '{"id":09007199254740993}', ''])('rejects malformed JSON %p with webhook.malformed_json', (text) => {
     let error: unknown;
     try {
@@ -51,3 +93,13 @@ describe('parseExactJson', () => {
     expect(error).toMatchObject({ code: 'webhook.malformed_json', message: expect.stringMatching(/^body is not valid JSON/) });
   });
 });
+
+function rejection(parse: () => unknown): unknown {
+  try {
+    parse();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlatformError);
+    return error;
+  }
+  throw new Error('expected the body to be refused');
+}

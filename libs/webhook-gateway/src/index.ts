@@ -7,6 +7,8 @@ export { createAdminRouter } from './http/admin-router';
 export type { AdminRouterOptions } from './http/admin-router';
 export { maxReplayDeliveries } from './http/replay-request';
 export { WebhookReplay } from './replay/webhook-replay';
+export { WebhookArchive } from './replay/webhook-archive';
+export type { ArchivePosition, ArchiveRead } from './replay/webhook-archive';
 export type { ReplayResult, WebhookReplayOptions } from './replay/webhook-replay';
 export { mapArchivedDelivery } from './replay/archived-delivery';
 export type { ArchivedDelivery } from './replay/archived-delivery';

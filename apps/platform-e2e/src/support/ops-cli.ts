@@ -23,13 +23,15 @@ export function opsCli(platform: PlatformUnderTest, operator: string) {
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
     OPERATIONS_DATABASE_URL: platform.databases.reconciler.url,
-    OPS_GATEWAY_URL: platform.urls.gateway,
-    OPS_INVENTORY_URL: platform.urls['inventory-service'],
-    OPS_EARNINGS_URL: platform.urls['earnings-service'],
-    OPS_CONSIGNOR_URL: platform.urls['consignor-service'],
-    OPS_NOTIFICATION_URL: platform.urls['notification-service'],
-    OPS_RECONCILER_URL: platform.urls.reconciler,
+    OPS_GATEWAY_URL: platform.internalUrls.gateway,
+    OPS_WEBHOOK_URL: platform.urls.gateway,
+    OPS_INVENTORY_URL: platform.internalUrls['inventory-service'],
+    OPS_EARNINGS_URL: platform.internalUrls['earnings-service'],
+    OPS_CONSIGNOR_URL: platform.internalUrls['consignor-service'],
+    OPS_NOTIFICATION_URL: platform.internalUrls['notification-service'],
+    OPS_RECONCILER_URL: platform.internalUrls.reconciler,
     OPERATOR: operator,
+    NODE_ENV: 'development',
   };
   return function ops<T = Record<string, unknown>>(...args: string[]): Promise<OpsResult<T>> {
     return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { topics } from '@consign/contracts';
+import { developmentAdminKey } from '@consign/service-runtime';
 import { createTemporaryDatabase, freePort, runToCompletion, ServiceProcess, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
 
 /**
@@ -41,7 +42,10 @@ export class PlatformUnderTest {
 
   private constructor(
     readonly apps: AppName[],
+    /** Where each app listens: for the gateway, its public (webhook) listener. */
     readonly urls: Record<AppName, string>,
+    /** Where each app's read, admin and metrics endpoints are: for the gateway, its internal listener. */
+    readonly internalUrls: Record<AppName, string>,
     readonly databases: Record<AppName, TemporaryDatabase>,
     readonly groups: Record<ConsumerApp, string>,
     private readonly env: Record<AppName, Record<string, string>>,
@@ -63,6 +67,7 @@ export class PlatformUnderTest {
     const endpoints = testEndpoints();
     const shared = { KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', ...sharedEnv };
     const urls = {} as Record<AppName, string>;
+    const internalUrls = {} as Record<AppName, string>;
     const databases = {} as Record<AppName, TemporaryDatabase>;
     const groups = {} as Record<ConsumerApp, string>;
     const env = {} as Record<AppName, Record<string, string>>;
@@ -72,16 +77,24 @@ export class PlatformUnderTest {
       const port = await freePort();
       databases[app] = await createTemporaryDatabase(endpoints.postgresServerUrl, `consign_${prefix.toLowerCase()}_e2e`);
       urls[app] = `http://127.0.0.1:${port}`;
+      internalUrls[app] = urls[app];
       env[app] = { ...shared, [`${prefix}_PORT`]: String(port), [`${prefix}_DATABASE_URL`]: databases[app].url, ...appEnv[app] };
+      if (app === 'gateway') {
+        const internalPort = await freePort();
+        internalUrls[app] = `http://127.0.0.1:${internalPort}`;
+        env[app].GATEWAY_INTERNAL_PORT = String(internalPort);
+      }
       if (app !== 'gateway' && app !== 'reconciler') {
         groups[app] = `${app}-e2e-${run}`;
         env[app][`${prefix}_CONSUMER_GROUP`] = groups[app];
       }
+      // The audit topic has one partition: a group shared with another run would leave this one none.
+      if (app === 'reconciler') env[app].RECONCILER_AUDIT_CONSUMER_GROUP = `reconciler-audit-e2e-${run}`;
       await runToCompletion(join(dist, app, 'main.js'), ['migrate'], env[app]);
     }
     // The reconciler reads the projections through the services' read APIs.
     if (apps.includes('reconciler')) Object.assign(env.reconciler, { RECONCILER_INVENTORY_URL: urls['inventory-service'], RECONCILER_EARNINGS_URL: urls['earnings-service'] });
-    const platform = new PlatformUnderTest(apps, urls, databases, groups, env);
+    const platform = new PlatformUnderTest(apps, urls, internalUrls, databases, groups, env);
     if (options.skipHistory) await platform.skipToEnd();
     for (const app of apps) platform.launch(app);
     await platform.ready(apps);
@@ -130,9 +143,9 @@ export class PlatformUnderTest {
     return { ...this.env[app] };
   }
 
-  /** GET a JSON document from one app's read API. */
+  /** GET a JSON document from one app's read API, with the development key. */
   async read<T>(app: AppName, path: string): Promise<T> {
-    const response = await fetch(`${this.urls[app]}${path}`);
+    const response = await fetch(`${this.internalUrls[app]}${path}`, { headers: { authorization: `Bearer ${developmentAdminKey}` } });
     if (!response.ok) throw new Error(`GET ${app} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   }

@@ -22,6 +22,23 @@ export const profileFields = ['displayName', 'email', 'firstName', 'lastName', '
 
 export type ProfileField = (typeof profileFields)[number];
 
+/** The profile fields that are personal data: stored sealed under the person's data key. */
+export const personalProfileFields = ['displayName', 'email', 'firstName', 'lastName'] as const;
+
+export type PersonalProfileField = (typeof personalProfileFields)[number];
+
+export function isPersonalProfileField(field: string | null): field is PersonalProfileField {
+  return (personalProfileFields as readonly (string | null)[]).includes(field);
+}
+
+/**
+ * Whose personal data a consignor's rows hold: the Clerk user's, one person, also before a client
+ * is determined (a held user). Their data key is erased when Clerk deletes the user.
+ */
+export function clerkUserSubject(clerkUserId: string): string {
+  return `clerk-user:${clerkUserId}`;
+}
+
 export interface ConsignorRecord extends ConsignorProfile {
   consignorId: string;
   tenantId: string;

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
+import { developmentKeyEncryptionKeys as keys } from '@consign/personal-data';
 import { createTemporaryDatabase, TemporaryDatabase, testEndpoints, startTestServer, TestServer } from '@consign/test-support';
 import { consignorEntities, consignorIdFor, consignorMigrations, createConsignorReadRouter, handleClerkUserEvent } from '../index';
 import { fixtureUser, tenants, userCreated, userDeleted, userUpdated } from '../testing/clerk-user-events';
@@ -15,7 +16,7 @@ describe('consignor read API (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_consignors_api');
-    dataSource = createServiceDataSource({ url: database.url, entities: consignorEntities, migrations: consignorMigrations, applicationName: 'consignors-api-test' });
+    dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: consignorEntities, migrations: consignorMigrations(keys), applicationName: 'consignors-api-test' });
     await dataSource.initialize();
     await migrateDatabase(dataSource);
     const sequence = [
@@ -26,9 +27,9 @@ describe('consignor read API (real PostgreSQL)', () => {
       userCreated('api-5', { id: 'user_other', publicMetadataJson: '{"clientId":"other-store"}' }),
       userCreated('api-6', { id: 'user_held', primaryEmail: 'held@example.org', publicMetadataJson: '{"clientId":"nowhere"}' }),
     ];
-    for (const event of sequence) await dataSource.transaction((manager) => handleClerkUserEvent(manager, event, tenants));
+    for (const event of sequence) await dataSource.transaction((manager) => handleClerkUserEvent(manager, event, tenants, keys));
 
-    server = await startTestServer('consignor-read-test', createConsignorReadRouter(dataSource));
+    server = await startTestServer('consignor-read-test', createConsignorReadRouter(dataSource, keys));
     base = server.base;
   });
 
@@ -49,8 +50,8 @@ describe('consignor read API (real PostgreSQL)', () => {
     expect(all.body).toEqual({
       tenantId: 'dev-store',
       consignors: [
-        expect.objectContaining({ consignorId: ada, displayName: 'Ada Lovelace', status: 'active', shopifyTag: `consignor:${ada}`, commissionRateBasisPoints: 4000 }),
-        expect.objectContaining({ consignorId: gone, displayName: 'Gone Example', status: 'deactivated' }),
+        expect.objectContaining({ consignorId: ada, displayName: 'Ada Lovelace', erased: false, status: 'active', shopifyTag: `consignor:${ada}`, commissionRateBasisPoints: 4000 }),
+        expect.objectContaining({ consignorId: gone, displayName: null, email: null, firstName: null, lastName: null, erased: true, status: 'deactivated', commissionRateBasisPoints: 4000 }),
       ],
     });
     expect((await getJson('/clients/dev-store/consignors?status=deactivated')).body.consignors).toEqual([expect.objectContaining({ consignorId: gone })]);
@@ -80,6 +81,7 @@ describe('consignor read API (real PostgreSQL)', () => {
         email: 'example@example.org',
         firstName: 'Ada',
         lastName: 'Lovelace',
+        erased: false,
         commissionRateBasisPoints: 4000,
         shopifyTag: `consignor:${ada}`,
         registeredByEventId: expect.any(String),
@@ -87,8 +89,8 @@ describe('consignor read API (real PostgreSQL)', () => {
         changedAt: new Date(fixtureUser.updatedAt + 1).toISOString(),
       },
       history: [
-        expect.objectContaining({ change: 'registered', field: null, from: null, to: expect.objectContaining({ id: ada, displayName: 'Example Example' }) }),
-        expect.objectContaining({ change: 'updated', field: 'displayName', from: 'Example Example', to: 'Ada Lovelace', eventId: adaUpdate.metadata.eventId }),
+        expect.objectContaining({ change: 'registered', field: null, from: null, to: expect.objectContaining({ id: ada, displayName: 'Example Example', status: 'active' }), erased: false }),
+        expect.objectContaining({ change: 'updated', field: 'displayName', from: 'Example Example', to: 'Ada Lovelace', eventId: adaUpdate.metadata.eventId, erased: false }),
         expect.objectContaining({ change: 'updated', field: 'firstName', from: 'Example', to: 'Ada' }),
         expect.objectContaining({ change: 'updated', field: 'lastName', from: 'Example', to: 'Lovelace', eventType: 'clerk.user.updated' }),
       ],
@@ -97,11 +99,30 @@ describe('consignor read API (real PostgreSQL)', () => {
           eventId: adaUpdate.metadata.eventId,
           field: 'email',
           attemptedValue: 'broken@',
+          erased: false,
           reason: 'not a valid email address',
           occurredAt: new Date(fixtureUser.updatedAt + 1).toISOString(),
         },
       ],
     });
+  });
+
+  it('shows a consignor whose Clerk user was deleted as erased: no name or address anywhere, the rate, status and history kept', async () => {
+    const answer = await getJson(`/consignors/${gone}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      consignor: expect.objectContaining({ consignorId: gone, clerkUserId: 'user_gone', status: 'deactivated', displayName: null, email: null, firstName: null, lastName: null, erased: true, commissionRateBasisPoints: 4000 }),
+      history: [
+        expect.objectContaining({
+          change: 'registered',
+          erased: true,
+          to: expect.objectContaining({ id: gone, status: 'active', commissionRateBasisPoints: 4000, displayName: null, email: null, firstName: null, lastName: null }),
+        }),
+        expect.objectContaining({ change: 'deactivated', field: 'status', from: 'active', to: 'deactivated', erased: false }),
+      ],
+      rejectedChanges: [],
+    });
+    expect(JSON.stringify(answer.body)).not.toMatch(/Gone|Example|example\.org/);
   });
 
   it('answers 404 problems for unknown consignor ids, well-formed or not', async () => {

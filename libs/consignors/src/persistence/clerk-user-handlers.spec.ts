@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { ClerkUser, derivedMetadata, events, PlatformEvent } from '@consign/contracts';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { PlatformError } from '@consign/errors';
+import { developmentKeyEncryptionKeys as keys, openPersonalData } from '@consign/personal-data';
 import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { ClerkUserEvent, consignorEntities, consignorIdFor, consignorMigrations, handleClerkUserEvent } from '../index';
 import { fixtureUser, tenants, userCreated, userDeleted, userUpdated } from '../testing/clerk-user-events';
@@ -10,22 +11,33 @@ const tables = ['consignors', 'clerk_users', 'consignor_history', 'rejected_cons
 
 async function openDatabase(): Promise<{ database: TemporaryDatabase; dataSource: DataSource }> {
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_consignors_test');
-  const dataSource = createServiceDataSource({ url: database.url, entities: consignorEntities, migrations: consignorMigrations, applicationName: 'consignors-test' });
+  const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: consignorEntities, migrations: consignorMigrations(keys), applicationName: 'consignors-test' });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   return { database, dataSource };
 }
 
 function apply(dataSource: DataSource, event: ClerkUserEvent): Promise<PlatformEvent[]> {
-  return dataSource.transaction((manager) => handleClerkUserEvent(manager, event, tenants));
+  return dataSource.transaction((manager) => handleClerkUserEvent(manager, event, tenants, keys));
 }
 
-/** Every row of every table, apart from when it was recorded. */
-async function dump(dataSource: DataSource): Promise<Record<string, unknown[]>> {
+/** The rows a query returns, each `sealed_<column>` opened into `<column>` (null once its person is erased). */
+async function opened(dataSource: DataSource, sql: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = await dataSource.query(sql, parameters);
+  const subjects: { subject: string }[] = await dataSource.query('SELECT subject FROM personal_data_keys');
+  const personalData = await openPersonalData(dataSource.manager, keys, subjects.map(({ subject }) => subject));
+  return rows.map((row) =>
+    Object.fromEntries(Object.entries(row).map(([column, value]) => (column.startsWith('sealed_') ? [column.slice('sealed_'.length), personalData.text(value as Buffer | null)] : [column, value]))),
+  );
+}
+
+/** Every row of every table, apart from when it was recorded; sealed values opened, unless `sealed`. */
+async function dump(dataSource: DataSource, { sealed = false } = {}): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
   for (const table of tables) {
-    const rows: { row: unknown }[] = await dataSource.query(`SELECT to_jsonb(t) - 'recorded_at' AS row FROM ${table} t ORDER BY (to_jsonb(t) - 'recorded_at')::text`);
-    result[table] = rows.map(({ row }) => row);
+    const query = `SELECT * FROM ${table}`;
+    const rows = sealed ? ((await dataSource.query(query)) as Record<string, unknown>[]) : await opened(dataSource, query);
+    result[table] = rows.map(({ recorded_at: _recordedAt, ...row }) => row).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   }
   return result;
 }
@@ -51,7 +63,13 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
 
   it('applies the migrations in order, once', async () => {
     const rows: { name: string }[] = await dataSource.query('SELECT name FROM schema_migrations ORDER BY timestamp');
-    expect(rows.map((row) => row.name)).toEqual(['CreateProcessedEvents1764355100000', 'CreateOutboxEvents1764355150000', 'CreateConsignors1764358000000']);
+    expect(rows.map((row) => row.name)).toEqual([
+      'CreateProcessedEvents1764355100000',
+      'CreateOutboxEvents1764355150000',
+      'CreateConsignors1764358000000',
+      'CreatePersonalDataKeys1764362000000',
+      'EncryptConsignorPersonalData1764362100000',
+    ]);
     expect(await migrateDatabase(dataSource)).toEqual([]);
   });
 
@@ -88,10 +106,10 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
     expect(await apply(dataSource, created)).toHaveLength(1);
     const updated = userUpdated('msg-twice-update', user('user_twice', { lastName: 'Twice', updatedAt: t0 + 1 }));
     expect(await apply(dataSource, updated)).toHaveLength(1);
-    const before = await dump(dataSource);
+    const before = await dump(dataSource, { sealed: true });
     expect(await apply(dataSource, created)).toEqual([]);
     expect(await apply(dataSource, updated)).toEqual([]);
-    expect(await dump(dataSource)).toEqual(before);
+    expect(await dump(dataSource, { sealed: true })).toEqual(before);
   });
 
   it('registers with the client named by public metadata, its default rate and tag prefix, or the rate the metadata gives', async () => {
@@ -110,7 +128,7 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
     const created = userCreated('msg-refused', user('user_refused', { primaryEmail: 'not an email', publicMetadataJson: '{"commissionRatePercent":101}' }));
     const [registered] = await apply(dataSource, created);
     expect(registered.value).toMatchObject({ consignor: { email: null, commissionRateBasisPoints: 4000 } });
-    const rejected = await dataSource.query('SELECT field, attempted_value, event_id FROM rejected_consignor_changes WHERE consignor_id = $1 ORDER BY field', [
+    const rejected = await opened(dataSource, 'SELECT field, sealed_attempted_value, event_id FROM rejected_consignor_changes WHERE consignor_id = $1 ORDER BY field', [
       consignorIdFor('dev-store', 'user_refused'),
     ]);
     expect(rejected).toEqual([
@@ -156,13 +174,15 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
       },
     });
     expect(await apply(dataSource, userUpdated('msg-sync-2', user('user_sync', { lastName: 'Doe', updatedAt: t0 + 20 })))).toEqual([]);
-    const history = await dataSource.query(
-      "SELECT change, field, from_value, to_value, event_id FROM consignor_history WHERE consignor_id = $1 AND change = 'updated' ORDER BY position",
+    // A personal field's change is sealed whole, as JSON; nothing of it stays in the clear.
+    const history = await opened(
+      dataSource,
+      "SELECT change, field, from_value AS open_from, to_value AS open_to, sealed_from_value, sealed_to_value, event_id FROM consignor_history WHERE consignor_id = $1 AND change = 'updated' ORDER BY position",
       [consignorId],
     );
     expect(history).toEqual([
-      { change: 'updated', field: 'displayName', from_value: 'Example Example', to_value: 'Example Doe', event_id: update.metadata.eventId },
-      { change: 'updated', field: 'lastName', from_value: 'Example', to_value: 'Doe', event_id: update.metadata.eventId },
+      { change: 'updated', field: 'displayName', open_from: null, open_to: null, from_value: '"Example Example"', to_value: '"Example Doe"', event_id: update.metadata.eventId },
+      { change: 'updated', field: 'lastName', open_from: null, open_to: null, from_value: '"Example"', to_value: '"Doe"', event_id: update.metadata.eventId },
     ]);
     const outcomes = await dataSource.query("SELECT outcome FROM clerk_user_events WHERE clerk_user_id = 'user_sync' ORDER BY occurred_at");
     expect(outcomes).toEqual([{ outcome: 'registered' }, { outcome: 'updated' }, { outcome: 'unchanged' }]);
@@ -178,7 +198,7 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
     const [updated] = await apply(dataSource, update);
     expect(updated.value).toMatchObject({ changedFields: ['displayName', 'firstName'], consignor: { email: 'example@example.org', commissionRateBasisPoints: 4000 } });
     expect(await dataSource.query('SELECT tenant_id FROM consignors WHERE consignor_id = $1', [consignorId])).toEqual([{ tenant_id: 'dev-store' }]);
-    const rejected = await dataSource.query('SELECT field, attempted_value, reason, event_id FROM rejected_consignor_changes WHERE consignor_id = $1 ORDER BY field', [consignorId]);
+    const rejected = await opened(dataSource, 'SELECT field, sealed_attempted_value, reason, event_id FROM rejected_consignor_changes WHERE consignor_id = $1 ORDER BY field', [consignorId]);
     expect(rejected).toEqual([
       { field: 'clientId', attempted_value: 'other-store', reason: 'a consignor never changes client: it belongs to "dev-store"', event_id: update.metadata.eventId },
       { field: 'commissionRatePercent', attempted_value: '250', reason: 'commissionRatePercent must be a number from 0 to 100', event_id: update.metadata.eventId },
@@ -191,7 +211,7 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
     await apply(dataSource, userUpdated('msg-stale-2', user('user_stale', { lastName: 'Second', updatedAt: t0 + 2 })));
     const late = userUpdated('msg-stale-1', user('user_stale', { lastName: 'First', updatedAt: t0 + 1 }));
     expect(await apply(dataSource, late)).toEqual([]);
-    expect(await dataSource.query("SELECT last_name FROM consignors WHERE clerk_user_id = 'user_stale'")).toEqual([{ last_name: 'Second' }]);
+    expect(await opened(dataSource, "SELECT sealed_last_name FROM consignors WHERE clerk_user_id = 'user_stale'")).toEqual([{ last_name: 'Second' }]);
     expect(await dataSource.query('SELECT reason FROM clerk_user_events WHERE event_id = $1', [late.metadata.eventId])).toEqual([
       { reason: `stale: older than the version already applied (updatedAt ${t0 + 2})` },
     ]);
@@ -203,7 +223,7 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
     expect(await apply(dataSource, userCreated('msg-late-created', user('user_early')))).toEqual([]);
   });
 
-  it('deactivates on user.deleted, keeps the consignor and its history, and ignores what follows', async () => {
+  it('deactivates on user.deleted, keeps the consignor and its history, erases the person, and ignores what follows', async () => {
     await apply(dataSource, userCreated('msg-delete', user('user_delete')));
     const consignorId = consignorIdFor('dev-store', 'user_delete');
     const deleted = userDeleted('msg-delete-1', 'user_delete');
@@ -213,13 +233,22 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
         value: { metadata: derivedMetadata(events.consignorDeactivated, deleted.metadata, { source: 'consignor-service' }), consignorId, reason: 'Clerk user deleted' },
       },
     ]);
-    expect(await dataSource.query('SELECT status, display_name FROM consignors WHERE consignor_id = $1', [consignorId])).toEqual([
-      { status: 'deactivated', display_name: 'Example Example' },
+    expect(await opened(dataSource, 'SELECT status, commission_rate_basis_points, sealed_display_name, sealed_email FROM consignors WHERE consignor_id = $1', [consignorId])).toEqual([
+      { status: 'deactivated', commission_rate_basis_points: 4000, display_name: null, email: null },
+    ]);
+    expect(await dataSource.query("SELECT kek_id, wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = 'clerk-user:user_delete'")).toEqual([
+      { kek_id: null, wrapped_key: null, erased: true },
     ]);
     expect(await dataSource.query('SELECT change, from_value, to_value FROM consignor_history WHERE consignor_id = $1 ORDER BY occurred_at', [consignorId])).toEqual([
-      { change: 'registered', from_value: null, to_value: expect.any(Object) },
+      { change: 'registered', from_value: null, to_value: expect.objectContaining({ id: consignorId, clerkUserId: 'user_delete', commissionRateBasisPoints: 4000, status: 'active' }) },
       { change: 'deactivated', from_value: 'active', to_value: 'deactivated' },
     ]);
+    // No name or address of the person anywhere in the clear: only sealed, under a key that is gone.
+    for (const table of ['consignors', 'consignor_history', 'clerk_users']) {
+      const rows: { row: string }[] = await dataSource.query(`SELECT t::text AS row FROM ${table} t WHERE consignor_id = $1`, [consignorId]);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.filter(({ row }) => /Example|example\.org/.test(row))).toEqual([]);
+    }
     const again = userDeleted('msg-delete-2', 'user_delete');
     expect(await apply(dataSource, again)).toEqual([]);
     expect(await dataSource.query('SELECT outcome, reason FROM clerk_user_events WHERE event_id = $1', [again.metadata.eventId])).toEqual([
@@ -245,7 +274,8 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
   it('takes a deleted held user off the held list', async () => {
     await apply(dataSource, userCreated('msg-held-deleted', user('user_held_deleted', { publicMetadataJson: '{"clientId":"nowhere"}' })));
     expect(await apply(dataSource, userDeleted('msg-held-deleted-1', 'user_held_deleted'))).toEqual([]);
-    expect(await dataSource.query("SELECT state FROM clerk_users WHERE clerk_user_id = 'user_held_deleted'")).toEqual([{ state: 'deleted' }]);
+    expect(await opened(dataSource, "SELECT state, sealed_user_snapshot FROM clerk_users WHERE clerk_user_id = 'user_held_deleted'")).toEqual([{ state: 'deleted', user_snapshot: null }]);
+    expect(await dataSource.query("SELECT erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = 'clerk-user:user_held_deleted'")).toEqual([{ erased: true }]);
     expect(await dataSource.query("SELECT outcome FROM clerk_user_events WHERE clerk_user_id = 'user_held_deleted' ORDER BY occurred_at")).toEqual([
       { outcome: 'held' },
       { outcome: 'discarded' },
@@ -285,10 +315,10 @@ describe('replaying clerk.users.v1 into a fresh database (real PostgreSQL)', () 
     userDeleted('r-9', 'user_never_seen'),
     userCreated('r-1', user('user_a')),
   ];
-  const opened: { database: TemporaryDatabase; dataSource: DataSource }[] = [];
+  const databases: { database: TemporaryDatabase; dataSource: DataSource }[] = [];
 
   afterAll(async () => {
-    for (const { database, dataSource } of opened) {
+    for (const { database, dataSource } of databases) {
       await dataSource.destroy();
       await database.drop();
     }
@@ -301,8 +331,8 @@ describe('replaying clerk.users.v1 into a fresh database (real PostgreSQL)', () 
   }
 
   it('rebuilds identical rows, ids included, and publishes identical events', async () => {
-    opened.push(await openDatabase(), await openDatabase());
-    const [first, second] = opened.map(({ dataSource }) => dataSource);
+    databases.push(await openDatabase(), await openDatabase());
+    const [first, second] = databases.map(({ dataSource }) => dataSource);
     const publishedFirst = await replay(first);
     const publishedSecond = await replay(second);
     expect(publishedSecond).toEqual(publishedFirst);
@@ -314,9 +344,9 @@ describe('replaying clerk.users.v1 into a fresh database (real PostgreSQL)', () 
   });
 
   it('changes nothing and publishes nothing when the same sequence is replayed over itself', async () => {
-    const { dataSource } = opened[0];
-    const before = await dump(dataSource);
+    const { dataSource } = databases[0];
+    const before = await dump(dataSource, { sealed: true });
     expect(await replay(dataSource)).toEqual([]);
-    expect(await dump(dataSource)).toEqual(before);
+    expect(await dump(dataSource, { sealed: true })).toEqual(before);
   });
 });

@@ -9,9 +9,10 @@ import {
   PlatformEvent,
 } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
+import { erasePersonalData, KeyEncryptionKeys, personalDataSealer, PersonalDataSealer } from '@consign/personal-data';
 import { TenantDirectory } from '@consign/tenants';
 import { determineClient } from '../domain/client-determination';
-import { consignorContract, consignorIdFor, ConsignorRecord, shopifyTagFor } from '../domain/consignor';
+import { clerkUserSubject, consignorContract, consignorIdFor, ConsignorRecord, shopifyTagFor } from '../domain/consignor';
 import { consignorSettingsFrom } from '../domain/consignor-settings';
 import { initialProfile, reconcileProfile } from '../domain/profile';
 import {
@@ -38,10 +39,11 @@ const source = 'consignor-service';
 
 /**
  * Applies any clerk.users.v1 event inside the caller's transaction and returns the consignor
- * events to publish. An event applied before returns nothing and changes nothing.
+ * events to publish. An event applied before returns nothing and changes nothing. The user's
+ * personal data is stored sealed under their data key, which `keys` wraps.
  */
-export async function handleClerkUserEvent(manager: EntityManager, event: ClerkUserEvent, tenants: TenantDirectory): Promise<PlatformEvent[]> {
-  return 'userId' in event ? deactivateConsignor(manager, event) : registerOrUpdateConsignor(manager, event, tenants);
+export async function handleClerkUserEvent(manager: EntityManager, event: ClerkUserEvent, tenants: TenantDirectory, keys: KeyEncryptionKeys): Promise<PlatformEvent[]> {
+  return 'userId' in event ? deactivateConsignor(manager, event, keys) : registerOrUpdateConsignor(manager, event, tenants, keys);
 }
 
 /**
@@ -50,7 +52,7 @@ export async function handleClerkUserEvent(manager: EntityManager, event: ClerkU
  * created event may come after updates. What counts is ClerkUser.updatedAt: a version older than
  * the one applied is ignored (and recorded as such).
  */
-export async function registerOrUpdateConsignor(manager: EntityManager, event: ClerkUserChange, tenants: TenantDirectory): Promise<PlatformEvent[]> {
+export async function registerOrUpdateConsignor(manager: EntityManager, event: ClerkUserChange, tenants: TenantDirectory, keys: KeyEncryptionKeys): Promise<PlatformEvent[]> {
   const { user } = event;
   requireUserId(user.id);
   const facts = factsOf(event.metadata);
@@ -64,16 +66,19 @@ export async function registerOrUpdateConsignor(manager: EntityManager, event: C
   if (known?.clerkUpdatedAt != null && user.updatedAt < known.clerkUpdatedAt) {
     return ignore(`stale: older than the version already applied (updatedAt ${known.clerkUpdatedAt})`);
   }
-  if (known?.state === 'registered' && known.consignorId !== null) return updateConsignor(manager, event, known.consignorId, facts);
-  return registerOrHold(manager, event, tenants, facts);
+  const sealer = await personalDataSealer(manager, keys, clerkUserSubject(user.id));
+  if (known?.state === 'registered' && known.consignorId !== null) return updateConsignor(manager, keys, sealer, event, known.consignorId, facts);
+  return registerOrHold(manager, sealer, event, tenants, facts);
 }
 
 /**
  * user.deleted: the consignor is deactivated, never removed (what it is owed is still paid and
- * its history stays). A deletion of a user never seen is recorded and remembered, so a created
- * event arriving after it does not register a deleted user.
+ * its history stays), and the person's personal data is erased: their data key is destroyed, so
+ * every name, address and snapshot sealed under it is unreadable for good. A deletion of a user
+ * never seen is recorded and remembered, so a created event arriving after it does not register a
+ * deleted user.
  */
-export async function deactivateConsignor(manager: EntityManager, event: ClerkUserDeleted): Promise<PlatformEvent[]> {
+export async function deactivateConsignor(manager: EntityManager, event: ClerkUserDeleted, keys: KeyEncryptionKeys): Promise<PlatformEvent[]> {
   const { userId } = event;
   requireUserId(userId);
   const facts = factsOf(event.metadata);
@@ -89,34 +94,41 @@ export async function deactivateConsignor(manager: EntityManager, event: ClerkUs
     await record('ignored', 'the Clerk user was deleted already');
     return [];
   }
-  await saveClerkUser(manager, { clerkUserId: userId, state: 'deleted', consignorId: known?.consignorId ?? null, eventTenantId: facts.tenantId, holdReason: null, user: null }, facts);
-  if (!known) {
-    await record('ignored', 'deletion of a user never registered nor held');
-    return [];
-  }
-  if (known.consignorId === null) {
-    await record('discarded', 'a held user was deleted');
-    return [];
-  }
-  const consignor = await existingConsignor(manager, known.consignorId, userId);
-  await updateConsignorStatus(manager, consignor.consignorId, 'deactivated', facts);
-  await appendHistory(manager, consignor.consignorId, [{ change: 'deactivated', field: 'status', from: consignor.status, to: 'deactivated' }], facts);
-  await record('deactivated');
-  const definition = events.consignorDeactivated;
-  return [
-    {
-      definition,
-      value: { metadata: consignorEventMetadata(definition, event.metadata, consignor.tenantId), consignorId: consignor.consignorId, reason: 'Clerk user deleted' },
-    },
-  ];
+  await saveClerkUser(
+    manager,
+    { clerkUserId: userId, state: 'deleted', consignorId: known?.consignorId ?? null, eventTenantId: facts.tenantId, holdReason: null, sealedUser: null, clerkUpdatedAt: null },
+    facts,
+  );
+  const published = known?.consignorId ? await deactivateRegistered(manager, keys, event, known.consignorId, facts) : [];
+  if (!known) await record('ignored', 'deletion of a user never registered nor held');
+  else if (known.consignorId === null) await record('discarded', 'a held user was deleted');
+  else await record('deactivated');
+  // Last, so that nothing is sealed for the person after their key is gone; the tombstone it leaves
+  // also covers a user never seen, whose data a late event must not bring in.
+  await erasePersonalData(manager, clerkUserSubject(userId));
+  return published;
 }
 
-async function registerOrHold(manager: EntityManager, event: ClerkUserChange, tenants: TenantDirectory, facts: EventFacts): Promise<PlatformEvent[]> {
+async function deactivateRegistered(manager: EntityManager, keys: KeyEncryptionKeys, event: ClerkUserDeleted, consignorId: string, facts: EventFacts): Promise<PlatformEvent[]> {
+  const consignor = await existingConsignor(manager, keys, consignorId, event.userId);
+  await updateConsignorStatus(manager, consignorId, 'deactivated', facts);
+  const sealer = await personalDataSealer(manager, keys, clerkUserSubject(event.userId));
+  await appendHistory(manager, sealer, consignorId, [{ change: 'deactivated', field: 'status', from: consignor.status, to: 'deactivated' }], facts);
+  const definition = events.consignorDeactivated;
+  return [{ definition, value: { metadata: consignorEventMetadata(definition, event.metadata, consignor.tenantId), consignorId, reason: 'Clerk user deleted' } }];
+}
+
+async function registerOrHold(manager: EntityManager, sealer: PersonalDataSealer, event: ClerkUserChange, tenants: TenantDirectory, facts: EventFacts): Promise<PlatformEvent[]> {
   const { user } = event;
   const settings = consignorSettingsFrom(user.publicMetadataJson);
   const client = determineClient(settings.client, facts.tenantId, tenants);
+  const sealedUser = sealer.seal(JSON.stringify(user));
   if (!client.determined) {
-    await saveClerkUser(manager, { clerkUserId: user.id, state: 'held', consignorId: null, eventTenantId: facts.tenantId, holdReason: client.reason, user }, facts);
+    await saveClerkUser(
+      manager,
+      { clerkUserId: user.id, state: 'held', consignorId: null, eventTenantId: facts.tenantId, holdReason: client.reason, sealedUser, clerkUpdatedAt: user.updatedAt },
+      facts,
+    );
     await recordClerkUserEvent(manager, { clerkUserId: user.id, outcome: 'held', reason: client.reason, clerkUpdatedAt: user.updatedAt }, facts);
     return [];
   }
@@ -130,25 +142,40 @@ async function registerOrHold(manager: EntityManager, event: ClerkUserChange, te
     status: 'active',
     shopifyTag: shopifyTagFor(client.tenant, consignorId),
   };
-  await insertConsignor(manager, record, facts);
-  await saveClerkUser(manager, { clerkUserId: user.id, state: 'registered', consignorId, eventTenantId: facts.tenantId, holdReason: null, user }, facts);
-  await appendHistory(manager, consignorId, [{ change: 'registered', field: null, from: null, to: { ...consignorContract(record), tenantId: record.tenantId, status: record.status } }], facts);
-  await recordRejectedChanges(manager, consignorId, rejections, facts);
+  await insertConsignor(manager, sealer, record, facts);
+  await saveClerkUser(
+    manager,
+    { clerkUserId: user.id, state: 'registered', consignorId, eventTenantId: facts.tenantId, holdReason: null, sealedUser, clerkUpdatedAt: user.updatedAt },
+    facts,
+  );
+  await appendHistory(manager, sealer, consignorId, [{ change: 'registered', field: null, from: null, to: { ...consignorContract(record), tenantId: record.tenantId, status: record.status } }], facts);
+  await recordRejectedChanges(manager, sealer, consignorId, rejections, facts);
   await recordClerkUserEvent(manager, { clerkUserId: user.id, outcome: 'registered', clerkUpdatedAt: user.updatedAt }, facts);
   const definition = events.consignorRegistered;
   return [{ definition, value: { metadata: consignorEventMetadata(definition, event.metadata, record.tenantId), consignor: consignorContract(record) } }];
 }
 
-async function updateConsignor(manager: EntityManager, event: ClerkUserChange, consignorId: string, facts: EventFacts): Promise<PlatformEvent[]> {
+async function updateConsignor(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  sealer: PersonalDataSealer,
+  event: ClerkUserChange,
+  consignorId: string,
+  facts: EventFacts,
+): Promise<PlatformEvent[]> {
   const { user } = event;
-  const current = await existingConsignor(manager, consignorId, user.id);
+  const current = await existingConsignor(manager, keys, consignorId, user.id);
   const { profile, changes, rejections } = reconcileProfile(current, user, consignorSettingsFrom(user.publicMetadataJson));
-  await saveClerkUser(manager, { clerkUserId: user.id, state: 'registered', consignorId, eventTenantId: facts.tenantId, holdReason: null, user }, facts);
-  await recordRejectedChanges(manager, consignorId, rejections, facts);
+  await saveClerkUser(
+    manager,
+    { clerkUserId: user.id, state: 'registered', consignorId, eventTenantId: facts.tenantId, holdReason: null, sealedUser: sealer.seal(JSON.stringify(user)), clerkUpdatedAt: user.updatedAt },
+    facts,
+  );
+  await recordRejectedChanges(manager, sealer, consignorId, rejections, facts);
   await recordClerkUserEvent(manager, { clerkUserId: user.id, outcome: changes.length ? 'updated' : 'unchanged', clerkUpdatedAt: user.updatedAt }, facts);
   if (changes.length === 0) return [];
-  await updateConsignorProfile(manager, consignorId, profile, facts);
-  await appendHistory(manager, consignorId, changes.map((change) => ({ change: 'updated', ...change })), facts);
+  await updateConsignorProfile(manager, sealer, consignorId, profile, facts);
+  await appendHistory(manager, sealer, consignorId, changes.map((change) => ({ change: 'updated', ...change })), facts);
   const definition = events.consignorUpdated;
   return [
     {
@@ -162,8 +189,8 @@ async function updateConsignor(manager: EntityManager, event: ClerkUserChange, c
   ];
 }
 
-async function existingConsignor(manager: EntityManager, consignorId: string, clerkUserId: string): Promise<ConsignorRecord> {
-  const consignor = await findConsignor(manager, consignorId);
+async function existingConsignor(manager: EntityManager, keys: KeyEncryptionKeys, consignorId: string, clerkUserId: string): Promise<ConsignorRecord> {
+  const consignor = await findConsignor(manager, keys, consignorId);
   // The foreign key makes this unreachable; transient lets the consumer retry rather than dead-letter the event.
   if (!consignor) {
     throw new PlatformError(`clerk user ${clerkUserId} points at consignor ${consignorId}, which does not exist`, { code: 'consignor.record_missing', category: 'transient' });

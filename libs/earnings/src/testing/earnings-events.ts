@@ -163,7 +163,7 @@ export interface EarningsTestDatabase {
 
 export async function openEarningsDatabase(): Promise<EarningsTestDatabase> {
   const database: TemporaryDatabase = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_earnings_test');
-  const dataSource = createServiceDataSource({ url: database.url, entities: earningsEntities, migrations: earningsMigrations, applicationName: 'earnings-test' });
+  const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: earningsEntities, migrations: earningsMigrations, applicationName: 'earnings-test' });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   return {

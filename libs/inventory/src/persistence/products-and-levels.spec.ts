@@ -42,7 +42,7 @@ describe('migrations', () => {
 
   it('drops the received_orders table of the first example, which orders replaces', async () => {
     const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_inventory_upgrade');
-    const dataSource = createServiceDataSource({ url: database.url, entities: inventoryEntities, migrations: inventoryMigrations, applicationName: 'inventory-test' });
+    const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: inventoryEntities, migrations: inventoryMigrations, applicationName: 'inventory-test' });
     try {
       await dataSource.initialize();
       await dataSource.query('CREATE TABLE received_orders (event_id uuid PRIMARY KEY)');

@@ -13,7 +13,7 @@ export interface InventoryDatabase {
 /** A fresh, migrated inventory database on the real PostgreSQL. */
 export async function openInventoryDatabase(prefix: string): Promise<InventoryDatabase> {
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, prefix);
-  const dataSource = createServiceDataSource({ url: database.url, entities: inventoryEntities, migrations: inventoryMigrations, applicationName: 'inventory-test' });
+  const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: inventoryEntities, migrations: inventoryMigrations, applicationName: 'inventory-test' });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   return {

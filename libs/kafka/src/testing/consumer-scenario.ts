@@ -85,6 +85,7 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
   const { kafka, codec, publisher, publishEvents, close: closePublisher } = await createTestPublisher(options);
   const dataSource = createServiceDataSource({
     url: options.databaseUrl,
+    tls: { mode: 'disable' },
     entities: [],
     migrations: [CreateProcessedEvents1764355100000, CreateAppliedEffects1764355300000],
     applicationName: options.groupId,

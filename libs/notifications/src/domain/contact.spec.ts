@@ -5,6 +5,7 @@ const contact: Contact = {
   tenantId: 'dev-store',
   displayName: 'Ada Lovelace',
   email: 'ada@example.com',
+  erased: false,
   active: true,
   deactivationReason: null,
   detailsOccurredAt: new Date('2026-11-28T10:00:00Z'),
@@ -32,7 +33,7 @@ describe('decideRecipient', () => {
 
   it('skips a consignor without a usable email address', () => {
     expect(decideRecipient({ ...contact, email: null }, 'dev-store')).toEqual({ kind: 'skip', reason: 'consignor has no email address' });
-    expect(decideRecipient({ ...contact, email: 'ada at example' }, 'dev-store')).toEqual({ kind: 'skip', reason: 'consignor email address is not valid: ada at example' });
+    expect(decideRecipient({ ...contact, email: 'ada at example' }, 'dev-store')).toEqual({ kind: 'skip', reason: 'consignor email address is not valid' });
   });
 
   it('skips a consignor of another store', () => {

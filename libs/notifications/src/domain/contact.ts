@@ -2,9 +2,11 @@
 export interface Contact {
   consignorId: string;
   tenantId: string;
-  /** null until a ConsignorRegistered/ConsignorUpdated arrives (a deactivation may come first). */
+  /** null until a ConsignorRegistered/ConsignorUpdated arrives (a deactivation may come first), and once erased. */
   displayName: string | null;
   email: string | null;
+  /** The name and address were erased, at the consignor's deactivation: they read as null for good. */
+  erased: boolean;
   /** Deactivation is final: no event of consignors.v1 reactivates a consignor. */
   active: boolean;
   deactivationReason: string | null;
@@ -28,6 +30,15 @@ export function decideRecipient(contact: Contact | undefined, tenantId: string):
   if (!contact.active) return { kind: 'skip', reason: `consignor deactivated${contact.deactivationReason ? `: ${contact.deactivationReason}` : ''}` };
   if (contact.detailsOccurredAt === null) return { kind: 'unknown' };
   if (!contact.email) return { kind: 'skip', reason: 'consignor has no email address' };
-  if (!PLAUSIBLE_EMAIL.test(contact.email)) return { kind: 'skip', reason: `consignor email address is not valid: ${contact.email}` };
+  // The reason is stored in the clear: it does not repeat the address.
+  if (!PLAUSIBLE_EMAIL.test(contact.email)) return { kind: 'skip', reason: 'consignor email address is not valid' };
   return { kind: 'send', to: contact.email, displayName: contact.displayName?.trim() || 'consignor' };
+}
+
+/**
+ * Whose personal data a contact and its notifications hold: the consignor's, the only person this
+ * service knows. Their data key is erased when the consignor is deactivated.
+ */
+export function consignorSubject(consignorId: string): string {
+  return `consignor:${consignorId}`;
 }

@@ -1,10 +1,11 @@
+import { developmentKeyEncryptionKeys as keys } from '@consign/personal-data';
 import { startTestServer, TestServer } from '@consign/test-support';
 import type { DataSource } from 'typeorm';
 import { messageIdFor, notificationIdFor, type NotificationTemplate } from '../domain/notification-content';
-import { recordConsignorRegistered } from '../persistence/contacts';
+import { recordConsignorDeactivated, recordConsignorRegistered } from '../persistence/contacts';
 import { claimNotification, deferNotification, markNotificationFailed, markNotificationSent } from '../persistence/notification-log';
 import { notificationDatabase } from '../testing/notification-database';
-import { consignorRegistered, metadata } from '../testing/sample-events';
+import { consignorDeactivated, consignorRegistered, metadata } from '../testing/sample-events';
 import { createNotificationReadRouter } from './notification-read-router';
 
 describe('notification read API (real PostgreSQL)', () => {
@@ -14,7 +15,7 @@ describe('notification read API (real PostgreSQL)', () => {
 
   async function claim(eventId: string, consignorId: string, template: NotificationTemplate = 'item-sold'): Promise<string> {
     const notificationId = notificationIdFor(eventId, template);
-    await claimNotification(db.dataSource.manager, {
+    await claimNotification(db.dataSource.manager, keys, {
       eventId,
       template,
       notificationId,
@@ -32,11 +33,11 @@ describe('notification read API (real PostgreSQL)', () => {
   beforeAll(async () => {
     db = await notificationDatabase('consign_notification_api_test');
     const { manager } = db.dataSource;
-    await recordConsignorRegistered(manager, consignorRegistered('ada', { email: 'ada@example.com' }));
+    await recordConsignorRegistered(manager, keys, consignorRegistered('ada', { email: 'ada@example.com' }));
     await claim('e-sent', 'ada');
     await markNotificationSent(manager, { eventId: 'e-sent', template: 'item-sold' }, 'Q1');
     await claim('e-failed', 'ada');
-    await markNotificationFailed(manager, { eventId: 'e-failed', template: 'item-sold' }, '451 mailbox busy', '451');
+    await markNotificationFailed(manager, keys, { eventId: 'e-failed', template: 'item-sold', consignorId: 'ada' }, '451 <ada@example.com> mailbox busy', '451');
     await claim('e-stuck', 'bob');
     await manager.query(`UPDATE notification_log SET last_attempt_at = now() - interval '1 hour' WHERE event_id = 'e-stuck'`);
     await claim('e-sending', 'bob');
@@ -51,7 +52,7 @@ describe('notification read API (real PostgreSQL)', () => {
       values: { itemTitle: 'Scarf' },
     });
 
-    server = await startTestServer('notification-read-test', createNotificationReadRouter(db.dataSource, { uncertainAfterMs: 5 * 60_000 }));
+    server = await startTestServer('notification-read-test', createNotificationReadRouter(db.dataSource, keys, { uncertainAfterMs: 5 * 60_000 }));
     base = server.base;
   });
 
@@ -101,9 +102,10 @@ describe('notification read API (real PostgreSQL)', () => {
       template: 'item-sold',
       consignorId: 'ada',
       recipient: 'ada@example.com',
+      erased: false,
       status: 'failed',
       attempts: 1,
-      lastError: '451 mailbox busy',
+      lastError: '451 <ada@example.com> mailbox busy',
       lastErrorCode: '451',
       messageId: messageIdFor(id),
     });
@@ -121,8 +123,24 @@ describe('notification read API (real PostgreSQL)', () => {
     expect(missing.body.code).toBe('notification.not_found');
   });
 
+  it('stores recipients and SMTP errors sealed', async () => {
+    const rows: { text: string }[] = await db.dataSource.query("SELECT concat(encode(sealed_recipient, 'escape'), encode(sealed_last_error, 'escape')) AS text FROM notification_log WHERE sealed_recipient IS NOT NULL");
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((row) => row.text.includes('@example.com'))).toEqual([]);
+  });
+
+  it('shows an erased consignor as erased, with no address, and the rest of its log as it was', async () => {
+    await claim('e-erased', 'erin');
+    await markNotificationSent(db.dataSource.manager, { eventId: 'e-erased', template: 'item-sold' }, 'Q2');
+    await recordConsignorDeactivated(db.dataSource.manager, consignorDeactivated('erin', {}, 'Clerk user deleted'));
+    expect((await get(`/notifications?consignorId=erin`)).body).toEqual({
+      notifications: [expect.objectContaining({ eventId: 'e-erased', consignorId: 'erin', recipient: null, erased: true, status: 'sent', providerMessageId: 'Q2', attempts: 1 })],
+    });
+    expect((await get('/contacts/erin')).body).toMatchObject({ consignorId: 'erin', email: null, displayName: null, erased: true, active: false });
+  });
+
   it('shows a consignor contact, 404 for an unknown one', async () => {
-    expect((await get('/contacts/ada')).body).toMatchObject({ consignorId: 'ada', email: 'ada@example.com', active: true });
+    expect((await get('/contacts/ada')).body).toMatchObject({ consignorId: 'ada', email: 'ada@example.com', erased: false, active: true });
     const missing = await get('/contacts/nobody');
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('notification.contact_not_found');

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { PlatformError } from '@consign/errors';
+import type { KeyEncryptionKeys } from '@consign/personal-data';
 import { findContact } from '../persistence/contacts';
 import { findNotifications, reportedNotificationStatuses, type ReportedNotificationStatus } from '../persistence/notification-log';
 
@@ -43,13 +44,17 @@ function limitOf(value: string | undefined): number {
   return limit;
 }
 
-/** GET /notifications?consignorId=&status=&limit=, GET /notifications/:id, GET /contacts/:consignorId. */
-export function createNotificationReadRouter(dataSource: DataSource, options: NotificationReadOptions = {}): Router {
+/**
+ * GET /notifications?consignorId=&status=&limit=, GET /notifications/:id, GET /contacts/:consignorId.
+ * The addresses are opened here, for callers with the `read` scope; `erased: true` marks a
+ * consignor whose personal data was erased.
+ */
+export function createNotificationReadRouter(dataSource: DataSource, keys: KeyEncryptionKeys, options: NotificationReadOptions = {}): Router {
   const uncertainAfterMs = options.uncertainAfterMs ?? 10 * 60_000;
   const router = Router();
 
   router.get('/notifications', async (req, res) => {
-    const notifications = await findNotifications(dataSource.manager, {
+    const notifications = await findNotifications(dataSource.manager, keys, {
       consignorId: queryText(req.query.consignorId, 'consignorId'),
       status: statusFilter(queryText(req.query.status, 'status')),
       limit: limitOf(queryText(req.query.limit, 'limit')),
@@ -59,7 +64,7 @@ export function createNotificationReadRouter(dataSource: DataSource, options: No
   });
 
   router.get('/notifications/:id', async (req, res) => {
-    const [notification] = await findNotifications(dataSource.manager, { notificationId: req.params.id, limit: 1, uncertainAfterMs });
+    const [notification] = await findNotifications(dataSource.manager, keys, { notificationId: req.params.id, limit: 1, uncertainAfterMs });
     if (!notification) {
       throw new PlatformError(`no notification ${req.params.id}`, { code: 'notification.not_found', category: 'invalid', httpStatus: 404 });
     }
@@ -67,7 +72,7 @@ export function createNotificationReadRouter(dataSource: DataSource, options: No
   });
 
   router.get('/contacts/:consignorId', async (req, res) => {
-    const contact = await findContact(dataSource.manager, req.params.consignorId);
+    const contact = await findContact(dataSource.manager, keys, req.params.consignorId);
     if (!contact) {
       throw new PlatformError(`no contact for consignor ${req.params.consignorId}`, { code: 'notification.contact_not_found', category: 'invalid', httpStatus: 404 });
     }

@@ -1,62 +1,57 @@
 import type { EntityManager } from 'typeorm';
 import type { ConsignorDeactivated, ConsignorRegistered, ConsignorUpdated, EventMetadata } from '@consign/contracts';
-import type { Contact } from '../domain/contact';
+import { erasePersonalData, type KeyEncryptionKeys, openPersonalData, personalDataSealer } from '@consign/personal-data';
+import { consignorSubject, type Contact } from '../domain/contact';
 
 interface ContactRow {
   consignor_id: string;
   tenant_id: string;
-  display_name: string | null;
-  email: string | null;
+  sealed_display_name: Buffer | null;
+  sealed_email: Buffer | null;
   details_occurred_at: Date | null;
   deactivated_at: Date | null;
   deactivation_reason: string | null;
 }
 
-function contactFrom(row: ContactRow): Contact {
-  return {
-    consignorId: row.consignor_id,
-    tenantId: row.tenant_id,
-    displayName: row.display_name,
-    email: row.email,
-    active: row.deactivated_at === null,
-    deactivationReason: row.deactivation_reason,
-    detailsOccurredAt: row.details_occurred_at,
-    deactivatedAt: row.deactivated_at,
-  };
-}
-
 /**
  * Keeps the details of the newest event by occurredAt (event id breaks ties), so the projection is
- * the same whatever order the events arrive in, and a repeat changes nothing.
+ * the same whatever order the events arrive in, and a repeat changes nothing. The name and address
+ * are sealed under the consignor's data key; once it is erased, none is stored again.
  */
-async function recordDetails(manager: EntityManager, metadata: EventMetadata, consignor: ConsignorRegistered['consignor']): Promise<void> {
+async function recordDetails(manager: EntityManager, keys: KeyEncryptionKeys, metadata: EventMetadata, consignor: ConsignorRegistered['consignor']): Promise<void> {
+  const sealer = await personalDataSealer(manager, keys, consignorSubject(consignor.id));
   await manager.query(
-    `INSERT INTO notification_contacts (consignor_id, tenant_id, display_name, email, details_occurred_at, details_event_id)
+    `INSERT INTO notification_contacts (consignor_id, tenant_id, sealed_display_name, sealed_email, details_occurred_at, details_event_id)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (consignor_id) DO UPDATE SET
-       display_name = EXCLUDED.display_name,
-       email = EXCLUDED.email,
+       sealed_display_name = EXCLUDED.sealed_display_name,
+       sealed_email = EXCLUDED.sealed_email,
        details_occurred_at = EXCLUDED.details_occurred_at,
        details_event_id = EXCLUDED.details_event_id,
        updated_at = now()
      WHERE notification_contacts.details_occurred_at IS NULL
         OR (notification_contacts.details_occurred_at, notification_contacts.details_event_id)
            < (EXCLUDED.details_occurred_at, EXCLUDED.details_event_id)`,
-    [consignor.id, metadata.tenantId, consignor.displayName, consignor.email, new Date(metadata.occurredAt), metadata.eventId],
+    [consignor.id, metadata.tenantId, sealer.seal(consignor.displayName), sealer.seal(consignor.email), new Date(metadata.occurredAt), metadata.eventId],
   );
 }
 
-export async function recordConsignorRegistered(manager: EntityManager, event: ConsignorRegistered): Promise<void> {
-  await recordDetails(manager, event.metadata, event.consignor);
+export async function recordConsignorRegistered(manager: EntityManager, keys: KeyEncryptionKeys, event: ConsignorRegistered): Promise<void> {
+  await recordDetails(manager, keys, event.metadata, event.consignor);
 }
 
-export async function recordConsignorUpdated(manager: EntityManager, event: ConsignorUpdated): Promise<void> {
-  await recordDetails(manager, event.metadata, event.consignor);
+export async function recordConsignorUpdated(manager: EntityManager, keys: KeyEncryptionKeys, event: ConsignorUpdated): Promise<void> {
+  await recordDetails(manager, keys, event.metadata, event.consignor);
 }
 
 /**
  * Deactivation is final (no event reactivates a consignor); of several, the earliest is kept. A
  * deactivation may arrive before any details: the row then holds no recipient yet.
+ *
+ * It also erases the consignor's personal data, in the contact and in the notification log:
+ * consignor-service deactivates a consignor when Clerk deletes the person, and this service never
+ * mails a deactivated consignor again, so it has no use left for it. On consignors.v1 the
+ * deactivation follows the consignor's details on the same partition: no detail comes after it.
  */
 export async function recordConsignorDeactivated(manager: EntityManager, event: ConsignorDeactivated): Promise<void> {
   await manager.query(
@@ -72,13 +67,28 @@ export async function recordConsignorDeactivated(manager: EntityManager, event: 
            > (EXCLUDED.deactivated_at, EXCLUDED.deactivation_event_id)`,
     [event.consignorId, event.metadata.tenantId, new Date(event.metadata.occurredAt), event.metadata.eventId, event.reason],
   );
+  await erasePersonalData(manager, consignorSubject(event.consignorId));
 }
 
-export async function findContact(manager: EntityManager, consignorId: string): Promise<Contact | undefined> {
+export async function findContact(manager: EntityManager, keys: KeyEncryptionKeys, consignorId: string): Promise<Contact | undefined> {
   const rows: ContactRow[] = await manager.query(
-    `SELECT consignor_id, tenant_id, display_name, email, details_occurred_at, deactivated_at, deactivation_reason
+    `SELECT consignor_id, tenant_id, sealed_display_name, sealed_email, details_occurred_at, deactivated_at, deactivation_reason
      FROM notification_contacts WHERE consignor_id = $1`,
     [consignorId],
   );
-  return rows[0] ? contactFrom(rows[0]) : undefined;
+  const row = rows[0];
+  if (!row) return undefined;
+  const subject = consignorSubject(row.consignor_id);
+  const opened = await openPersonalData(manager, keys, [subject]);
+  return {
+    consignorId: row.consignor_id,
+    tenantId: row.tenant_id,
+    displayName: opened.text(row.sealed_display_name),
+    email: opened.text(row.sealed_email),
+    erased: opened.erased(subject),
+    active: row.deactivated_at === null,
+    deactivationReason: row.deactivation_reason,
+    detailsOccurredAt: row.details_occurred_at,
+    deactivatedAt: row.deactivated_at,
+  };
 }

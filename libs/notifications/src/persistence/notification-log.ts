@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventMetadata } from '@consign/contracts';
+import { type KeyEncryptionKeys, openPersonalData, personalDataSealer } from '@consign/personal-data';
+import { consignorSubject } from '../domain/contact';
 import type { EventValues, NotificationTemplate } from '../domain/notification-content';
 
 /** `awaiting_contact`: deferred until the consignor's contact is projected (sendAwaitingNotifications). */
@@ -28,25 +30,26 @@ export interface NotificationClaim extends NotificationKey {
 /**
  * Takes the (event, template) row: inserts it, or takes over a row whose last attempt failed or
  * that awaits its contact. Returns the attempt number, or undefined when the row is already sent,
- * sending or skipped.
+ * sending or skipped. The recipient's address is stored sealed under the consignor's data key.
  * Concurrent claims serialise on the row: exactly one of them gets it.
  */
-export async function claimNotification(manager: EntityManager, claim: NotificationClaim): Promise<{ attempt: number } | undefined> {
+export async function claimNotification(manager: EntityManager, keys: KeyEncryptionKeys, claim: NotificationClaim): Promise<{ attempt: number } | undefined> {
   const attempts = claim.status === 'sending' ? 1 : 0;
+  const recipient = claim.recipient === null ? null : (await personalDataSealer(manager, keys, consignorSubject(claim.consignorId))).seal(claim.recipient);
   const rows: { attempts: number }[] = await manager.query(
     `INSERT INTO notification_log
-       (event_id, template, notification_id, event_type, tenant_id, consignor_id, recipient, status, attempts, skip_reason, message_id, last_attempt_at)
+       (event_id, template, notification_id, event_type, tenant_id, consignor_id, sealed_recipient, status, attempts, skip_reason, message_id, last_attempt_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $9 > 0 THEN now() END)
      ON CONFLICT (event_id, template) DO UPDATE SET
        status = EXCLUDED.status,
        attempts = notification_log.attempts + EXCLUDED.attempts,
-       recipient = EXCLUDED.recipient,
+       sealed_recipient = EXCLUDED.sealed_recipient,
        skip_reason = EXCLUDED.skip_reason,
        last_attempt_at = COALESCE(EXCLUDED.last_attempt_at, notification_log.last_attempt_at),
        updated_at = now()
      WHERE notification_log.status IN ('failed', 'awaiting_contact')
      RETURNING attempts`,
-    [claim.eventId, claim.template, claim.notificationId, claim.eventType, claim.tenantId, claim.consignorId, claim.recipient, claim.status, attempts, claim.skipReason, claim.messageId],
+    [claim.eventId, claim.template, claim.notificationId, claim.eventType, claim.tenantId, claim.consignorId, recipient, claim.status, attempts, claim.skipReason, claim.messageId],
   );
   return rows[0] ? { attempt: rows[0].attempts } : undefined;
 }
@@ -101,22 +104,33 @@ export async function findDeferredNotifications(manager: EntityManager, consigno
 export async function markNotificationSent(manager: EntityManager, key: NotificationKey, providerMessageId: string | null): Promise<void> {
   await manager.query(
     `UPDATE notification_log
-     SET status = 'sent', provider_message_id = $3, last_error = NULL, last_error_code = NULL, sent_at = now(), updated_at = now()
+     SET status = 'sent', provider_message_id = $3, sealed_last_error = NULL, last_error_code = NULL, sent_at = now(), updated_at = now()
      WHERE event_id = $1 AND template = $2 AND status = 'sending'`,
     [key.eventId, key.template, providerMessageId],
   );
 }
 
-export async function markNotificationFailed(manager: EntityManager, key: NotificationKey, error: string, errorCode: string | null): Promise<void> {
+/** The SMTP server's message is sealed like the address: a refusal commonly quotes the recipient. */
+export async function markNotificationFailed(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  key: NotificationKey & { consignorId: string },
+  error: string,
+  errorCode: string | null,
+): Promise<void> {
+  const sealer = await personalDataSealer(manager, keys, consignorSubject(key.consignorId));
   await manager.query(
     `UPDATE notification_log
-     SET status = 'failed', last_error = $3, last_error_code = $4, updated_at = now()
+     SET status = 'failed', sealed_last_error = $3, last_error_code = $4, updated_at = now()
      WHERE event_id = $1 AND template = $2 AND status = 'sending'`,
-    [key.eventId, key.template, error, errorCode],
+    [key.eventId, key.template, sealer.seal(error), errorCode],
   );
 }
 
-/** One row of the log as the read API shows it. */
+/**
+ * One row of the log as the read API shows it. `erased`: the consignor's personal data was erased,
+ * so the recipient and the last error read as null for good.
+ */
 export interface NotificationRecord {
   notificationId: string;
   eventId: string;
@@ -125,6 +139,7 @@ export interface NotificationRecord {
   tenantId: string;
   consignorId: string;
   recipient: string | null;
+  erased: boolean;
   status: ReportedNotificationStatus;
   attempts: number;
   lastError: string | null;
@@ -147,14 +162,16 @@ export interface NotificationQuery {
   uncertainAfterMs: number;
 }
 
-export async function findNotifications(manager: EntityManager, query: NotificationQuery): Promise<NotificationRecord[]> {
-  return manager.query(
+type NotificationRow = Omit<NotificationRecord, 'recipient' | 'erased' | 'lastError'> & { sealedRecipient: Buffer | null; sealedLastError: Buffer | null };
+
+export async function findNotifications(manager: EntityManager, keys: KeyEncryptionKeys, query: NotificationQuery): Promise<NotificationRecord[]> {
+  const rows: NotificationRow[] = await manager.query(
     `SELECT * FROM (
        SELECT notification_id AS "notificationId", event_id AS "eventId", event_type AS "eventType", template,
-              tenant_id AS "tenantId", consignor_id AS "consignorId", recipient,
+              tenant_id AS "tenantId", consignor_id AS "consignorId", sealed_recipient AS "sealedRecipient",
               CASE WHEN status = 'sending' AND last_attempt_at < now() - make_interval(secs => $1 / 1000.0)
                    THEN 'uncertain' ELSE status END AS status,
-              attempts, last_error AS "lastError", last_error_code AS "lastErrorCode", skip_reason AS "skipReason",
+              attempts, sealed_last_error AS "sealedLastError", last_error_code AS "lastErrorCode", skip_reason AS "skipReason",
               message_id AS "messageId", provider_message_id AS "providerMessageId", created_at AS "createdAt",
               updated_at AS "updatedAt", last_attempt_at AS "lastAttemptAt", sent_at AS "sentAt"
        FROM notification_log
@@ -165,4 +182,11 @@ export async function findNotifications(manager: EntityManager, query: Notificat
      LIMIT $5`,
     [query.uncertainAfterMs, query.consignorId ?? null, query.notificationId ?? null, query.status ?? null, query.limit],
   );
+  const opened = await openPersonalData(manager, keys, rows.map((row) => consignorSubject(row.consignorId)));
+  return rows.map(({ sealedRecipient, sealedLastError, ...row }) => ({
+    ...row,
+    recipient: opened.text(sealedRecipient),
+    lastError: opened.text(sealedLastError),
+    erased: opened.erased(consignorSubject(row.consignorId)),
+  }));
 }

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventMetadata, PlatformEvent } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
+import type { KeyEncryptionKeys } from '@consign/personal-data';
 import { decideRecipient, type RecipientDecision } from '../domain/contact';
 import { messageIdFor, notificationIdFor, type EventValues, type NotificationTemplate } from '../domain/notification-content';
 import { notificationFailed, notificationSent, providerMessageIdFrom, type AttemptFacts } from '../domain/notification-events';
@@ -21,6 +22,8 @@ export interface NotificationDeps {
   /** The From header, e.g. `"Consign Stream" <no-reply@example.com>`. */
   from: string;
   publish: PublishEvents;
+  /** Wrap the consignors' data keys: contacts' addresses are stored sealed, and so are the log's. */
+  personalDataKeys: KeyEncryptionKeys;
   /** The consumer's attempts per event (default 3): only sets NotificationFailed.willRetry. */
   maxAttempts?: number;
 }
@@ -42,7 +45,7 @@ export interface NotificationRequest {
 export type AttemptOutcome = { kind: 'sent' | 'duplicate' | 'skipped' } | { kind: 'failed'; error: PlatformError };
 
 async function recipientOf(deps: NotificationDeps, request: NotificationRequest): Promise<RecipientDecision> {
-  return decideRecipient(await findContact(deps.dataSource.manager, request.consignorId), request.cause.tenantId);
+  return decideRecipient(await findContact(deps.dataSource.manager, deps.personalDataKeys, request.consignorId), request.cause.tenantId);
 }
 
 async function render(deps: NotificationDeps, request: NotificationRequest, displayName: string): Promise<RenderedEmail> {
@@ -91,12 +94,12 @@ export async function attemptNotification(
   });
 
   if (decision.kind === 'skip') {
-    return { kind: (await claimNotification(deps.dataSource.manager, claimOf('skipped', null, decision.reason))) ? 'skipped' : 'duplicate' };
+    return { kind: (await claimNotification(deps.dataSource.manager, deps.personalDataKeys, claimOf('skipped', null, decision.reason))) ? 'skipped' : 'duplicate' };
   }
 
   const email = await render(deps, request, decision.displayName);
   // One statement outside any transaction: committed before the first SMTP byte.
-  const claim = await claimNotification(deps.dataSource.manager, claimOf('sending', decision.to, null));
+  const claim = await claimNotification(deps.dataSource.manager, deps.personalDataKeys, claimOf('sending', decision.to, null));
   if (!claim) return { kind: 'duplicate' };
 
   let info: { messageId: string; response?: string };
@@ -116,7 +119,7 @@ export async function attemptNotification(
     const facts: AttemptFacts = { notificationId, consignorId, template, attempt: claim.attempt, at: Date.now() };
     const willRetry = claim.attempt < (deps.maxAttempts ?? 3);
     await deps.dataSource.transaction(async (manager) => {
-      await markNotificationFailed(manager, key, message, errorCode);
+      await markNotificationFailed(manager, deps.personalDataKeys, { ...key, consignorId }, message, errorCode);
       await deps.publish(manager, [notificationFailed(cause, facts, { error: message, errorCode, willRetry })]);
     });
     return {

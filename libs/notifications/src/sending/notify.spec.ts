@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PlatformEvent } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
+import { developmentKeyEncryptionKeys as keys, openPersonalData, personalDataSealer } from '@consign/personal-data';
+import { consignorSubject } from '../domain/contact';
 import { itemSoldValues, messageIdFor, notificationIdFor, type NotificationTemplate } from '../domain/notification-content';
 import { recordConsignorDeactivated, recordConsignorRegistered } from '../persistence/contacts';
 import { notificationDatabase } from '../testing/notification-database';
@@ -26,8 +28,8 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
   beforeAll(async () => {
     db = await notificationDatabase('consign_notification_notify_test');
     relay = await startSmtpRelay();
-    mailer = createSmtpMailer(relay.url);
-    deps = { dataSource: db.dataSource, mailer, templatesDir: notificationTemplatesDir, from: '"Consign Stream" <no-reply@consign.test>', publish };
+    mailer = createSmtpMailer({ url: relay.url, tls: 'none' });
+    deps = { dataSource: db.dataSource, mailer, templatesDir: notificationTemplatesDir, from: '"Consign Stream" <no-reply@consign.test>', publish, personalDataKeys: keys };
   });
 
   afterAll(async () => {
@@ -45,7 +47,7 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
     consignorCount += 1;
     const id = `consignor-${consignorCount}`;
     const email = `consignor${consignorCount}@example.com`;
-    await recordConsignorRegistered(db.dataSource.manager, consignorRegistered(id, { email, ...overrides }));
+    await recordConsignorRegistered(db.dataSource.manager, keys, consignorRegistered(id, { email, ...overrides }));
     return { id, email };
   }
 
@@ -54,9 +56,13 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
     return relay.received.filter((m) => m.parsed.messageId === messageId);
   }
 
+  /** The log row with its recipient and last error opened. */
   async function logRow(eventId: string, template: NotificationTemplate): Promise<Record<string, unknown>> {
     const rows: Record<string, unknown>[] = await db.dataSource.query('SELECT * FROM notification_log WHERE event_id = $1 AND template = $2', [eventId, template]);
-    return rows[0] ?? {};
+    if (!rows[0]) return {};
+    const { sealed_recipient, sealed_last_error, ...row } = rows[0] as { sealed_recipient: Buffer | null; sealed_last_error: Buffer | null; consignor_id: string };
+    const opened = await openPersonalData(db.dataSource.manager, keys, [consignorSubject(row.consignor_id)]);
+    return { ...row, recipient: opened.text(sealed_recipient), last_error: opened.text(sealed_last_error) };
   }
 
   it('sends the welcome email to the projected address, HTML-escaped, and records it', async () => {
@@ -202,7 +208,7 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
 
     async function registerLater(id: string, overrides: Parameters<typeof consignorRegistered>[1] = {}): Promise<string> {
       const email = `${id}@example.com`;
-      await recordConsignorRegistered(db.dataSource.manager, consignorRegistered(id, { email, displayName: 'Grace Hopper', ...overrides }));
+      await recordConsignorRegistered(db.dataSource.manager, keys, consignorRegistered(id, { email, displayName: 'Grace Hopper', ...overrides }));
       return email;
     }
 
@@ -272,7 +278,7 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
       const id = unknownConsignor();
       const registered = consignorRegistered(id, { email: `${id}@example.com`, displayName: 'Grace Hopper' });
       expect(await notifyConsignorRegistered(deps, registered)).toBe('deferred');
-      await recordConsignorRegistered(db.dataSource.manager, registered);
+      await recordConsignorRegistered(db.dataSource.manager, keys, registered);
       expect(await sendAwaitingNotifications(deps, id)).toEqual({ sent: 1, skipped: 0, failed: 0 });
       expect(messagesFor(registered.metadata.eventId, 'welcome')[0]?.parsed.subject).toBe('Welcome, Grace Hopper');
     });
@@ -349,10 +355,13 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
       // The trigger records the contact in the deferral's own statement: after notify looked it up,
       // before the row exists, i.e. when a concurrent sendAwaitingNotifications would miss the row.
       const id = unknownConsignor();
+      // Sealed beforehand, as recordConsignorRegistered would: the trigger cannot seal.
+      const sealer = await personalDataSealer(db.dataSource.manager, keys, consignorSubject(id));
+      const [name, email] = ['Grace Hopper', `${id}@example.com`].map((text) => (sealer.seal(text) as Buffer).toString('hex'));
       await db.dataSource.query(`
         CREATE FUNCTION contact_arrives_meanwhile() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-          INSERT INTO notification_contacts (consignor_id, tenant_id, display_name, email, details_occurred_at, details_event_id)
-          VALUES (NEW.consignor_id, NEW.tenant_id, 'Grace Hopper', NEW.consignor_id || '@example.com', now(), 'meanwhile')
+          INSERT INTO notification_contacts (consignor_id, tenant_id, sealed_display_name, sealed_email, details_occurred_at, details_event_id)
+          VALUES (NEW.consignor_id, NEW.tenant_id, '\\x${name}'::bytea, '\\x${email}'::bytea, now(), 'meanwhile')
           ON CONFLICT (consignor_id) DO NOTHING;
           RETURN NEW;
         END $$`);

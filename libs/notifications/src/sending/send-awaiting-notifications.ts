@@ -20,7 +20,7 @@ export interface AwaitingNotificationsResult {
  */
 export async function sendAwaitingNotifications(deps: NotificationDeps, consignorId: string): Promise<AwaitingNotificationsResult> {
   const result: AwaitingNotificationsResult = { sent: 0, skipped: 0, failed: 0 };
-  const contact = await findContact(deps.dataSource.manager, consignorId);
+  const contact = await findContact(deps.dataSource.manager, deps.personalDataKeys, consignorId);
   for (const deferred of await findDeferredNotifications(deps.dataSource.manager, consignorId)) {
     const decision = decideRecipient(contact, deferred.cause.tenantId);
     if (decision.kind === 'unknown') continue;

@@ -5,6 +5,20 @@ import { SMTPServer } from 'smtp-server';
 export interface ReceivedMail {
   to: string[];
   parsed: ParsedMail;
+  /** Whether the message came over TLS (STARTTLS or implicit). */
+  secure: boolean;
+  /** The user the session signed in as, if it did. */
+  user?: string;
+}
+
+export interface SmtpRelayOptions {
+  /**
+   * Serve TLS with this certificate and key (PEM): offered with STARTTLS, or from the first byte
+   * when `implicit`. Without it the relay offers no TLS at all.
+   */
+  tls?: { certificate: string; key: string; implicit?: boolean };
+  /** Require AUTH (PLAIN or LOGIN, over TLS only) with these credentials. */
+  credentials?: { user: string; password: string };
 }
 
 /**
@@ -14,17 +28,28 @@ export interface ReceivedMail {
 export interface SmtpRelay {
   url: string;
   received: ReceivedMail[];
+  /** Every AUTH attempt, as the relay received it. */
+  logins: { user: string; password: string }[];
   rejectNext(count: number): void;
   stop(): Promise<void>;
 }
 
-export async function startSmtpRelay(): Promise<SmtpRelay> {
+export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<SmtpRelay> {
+  const { tls, credentials } = options;
   const received: ReceivedMail[] = [];
+  const logins: SmtpRelay['logins'] = [];
   let rejections = 0;
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    secure: tls?.implicit === true,
+    ...(tls ? { cert: tls.certificate, key: tls.key } : {}),
+    authOptional: credentials === undefined,
+    disabledCommands: [...(credentials ? [] : ['AUTH']), ...(tls && !tls.implicit ? [] : ['STARTTLS'])],
     logger: false,
+    onAuth(auth, _session, callback) {
+      logins.push({ user: auth.username ?? '', password: auth.password ?? '' });
+      if (auth.username === credentials?.user && auth.password === credentials?.password) callback(null, { user: auth.username });
+      else callback(Object.assign(new Error('authentication failed'), { responseCode: 535 }));
+    },
     onData(stream, session, callback) {
       simpleParser(stream).then((parsed) => {
         if (rejections > 0) {
@@ -32,16 +57,19 @@ export async function startSmtpRelay(): Promise<SmtpRelay> {
           callback(Object.assign(new Error('mailbox temporarily unavailable'), { responseCode: 451 }));
           return;
         }
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), parsed });
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), parsed, secure: session.secure, user: typeof session.user === 'string' ? session.user : undefined });
         callback(null, `Ok: queued as Q${received.length}`);
       }, callback);
     },
   });
+  // A client that refuses the relay's certificate drops the handshake; the relay only notes it, as a real one does.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `${tls?.implicit ? 'smtps' : 'smtp'}://127.0.0.1:${port}`,
     received,
+    logins,
     rejectNext(count) {
       rejections = count;
     },

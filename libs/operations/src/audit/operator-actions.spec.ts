@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { operationsMigrations } from '../index';
-import { audited, listOperatorActions, recordOperatorAction } from './operator-actions';
+import { audited, listOperatorActions, recordAdminCall, recordOperatorAction } from './operator-actions';
 
 describe('operator audit log (real PostgreSQL)', () => {
   let database: TemporaryDatabase;
@@ -10,7 +10,7 @@ describe('operator audit log (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_operations_test');
-    dataSource = createServiceDataSource({ url: database.url, entities: [], migrations: operationsMigrations, applicationName: 'operations-test' });
+    dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, entities: [], migrations: operationsMigrations, applicationName: 'operations-test' });
     await dataSource.initialize();
     await migrateDatabase(dataSource);
   });
@@ -50,5 +50,37 @@ describe('operator audit log (real PostgreSQL)', () => {
     const id = await recordOperatorAction(dataSource, { actor: 'carol', action: 'audit.test', parameters: {}, outcome: 'refused', startedAt: new Date() });
     await expect(dataSource.query('UPDATE operator_actions SET actor = $1 WHERE id = $2', ['mallory', id])).rejects.toThrow('audit log');
     await expect(dataSource.query('DELETE FROM operator_actions WHERE id = $1', [id])).rejects.toThrow('audit log');
+  });
+
+  it("keeps an app's admin call once, however often its audit event is delivered, with the app that served it", async () => {
+    const call = {
+      metadata: { eventId: 'audit-event-1', eventType: 'operations.action.recorded', schemaVersion: 1, occurredAt: 1, receivedAt: 2, source: 'inventory-service', tenantId: 'platform', shopifyWebhookId: null, shopifyEventId: null, svixMessageId: null, correlationId: 'req-1', causationId: null },
+      app: 'inventory-service',
+      actor: 'api-key:erin',
+      action: 'POST /admin/consumer/stop',
+      parameters: '{"path":"/admin/consumer/stop","query":{},"body":null}',
+      outcome: 'refused' as const,
+      status: 403,
+      error: 'api.forbidden',
+      startedAt: Date.parse('2026-12-06T07:00:00Z'),
+      finishedAt: Date.parse('2026-12-06T07:00:01Z'),
+    };
+    await recordAdminCall(dataSource, call);
+    await recordAdminCall(dataSource, call);
+    const rows = await listOperatorActions(dataSource, { actor: 'api-key:erin' });
+    expect(rows.map(({ app, action, outcome, parameters, result, error, startedAt, finishedAt }) => ({ app, action, outcome, parameters, result, error, startedAt, finishedAt }))).toEqual([
+      {
+        app: 'inventory-service',
+        action: 'POST /admin/consumer/stop',
+        outcome: 'refused',
+        parameters: { path: '/admin/consumer/stop', query: {}, body: null },
+        result: { status: 403 },
+        error: 'api.forbidden',
+        startedAt: new Date('2026-12-06T07:00:00Z'),
+        finishedAt: new Date('2026-12-06T07:00:01Z'),
+      },
+    ]);
+    expect((await listOperatorActions(dataSource, { action: 'POST /admin/' })).map((row) => row.actor)).toEqual(['api-key:erin']);
+    expect((await listOperatorActions(dataSource, { actor: 'alice' }))[0].app).toBe('ops-cli');
   });
 });

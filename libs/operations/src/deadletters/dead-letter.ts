@@ -1,6 +1,5 @@
-import { deadLetterHeaders } from '@consign/kafka';
+import { deadLetterHeaders, deadLetterOriginal, TopicRecord } from '@consign/kafka';
 import { PlatformError } from '@consign/errors';
-import { TopicRecord } from '../kafka/topic-reader';
 
 export interface RecordPosition {
   topic: string;
@@ -45,10 +44,9 @@ export function formatPosition(position: RecordPosition): string {
   return `${position.topic}:${position.partition}:${position.offset}`;
 }
 
-const dlqPrefix = 'dlq.';
-
 export function deadLetterFrom(record: TopicRecord): DeadLetter {
   const headers = record.headers;
+  const { headers: originalHeaders, ...original } = deadLetterOriginal(record);
   const position = { topic: record.topic, partition: record.partition, offset: record.offset };
   const group = headers[deadLetterHeaders.group] ?? deadLetterTopicPattern.exec(record.topic)?.[1] ?? '';
   return {
@@ -62,14 +60,10 @@ export function deadLetterFrom(record: TopicRecord): DeadLetter {
     attempts: Number(headers[deadLetterHeaders.attempts] ?? 0),
     firstFailureAt: headers[deadLetterHeaders.firstFailureAt] ?? null,
     lastFailureAt: headers[deadLetterHeaders.lastFailureAt] ?? null,
-    original: {
-      topic: headers[deadLetterHeaders.topic] ?? '',
-      partition: Number(headers[deadLetterHeaders.partition] ?? -1),
-      offset: headers[deadLetterHeaders.offset] ?? '-1',
-    },
+    original,
     eventType: headers['event-type'] ?? null,
     key: record.key?.toString() ?? null,
-    headers: Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith(dlqPrefix))),
+    headers: originalHeaders,
   };
 }
 

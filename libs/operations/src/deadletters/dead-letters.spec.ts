@@ -4,7 +4,7 @@ import { events } from '@consign/contracts';
 import { deadLetterHeaders, EventCodec } from '@consign/kafka';
 import { readTopic, sampleOrderCreated, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { listOperatorActions } from '../audit/operator-actions';
-import { topicWatermarks } from '../kafka/topic-reader';
+import { topicWatermarks } from '@consign/kafka';
 import { Progress } from '../progress/progress';
 import { createTopics, operationsTestDatabase, produce, randomName, testKafka } from '../testing/test-fixtures';
 import { listDeadLetters, purgeDeadLetters, redriveDeadLetters, showDeadLetter } from './dead-letters';

@@ -4,7 +4,7 @@ import { deadLetterTopic } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { EventCodec } from '@consign/kafka';
 import { audited, recordOperatorAction } from '../audit/operator-actions';
-import { PartitionRange, readOneRecord, readRanges, recordCount, topicWatermarks } from '../kafka/topic-reader';
+import { PartitionRange, readOneRecord, readRanges, recordCount, topicWatermarks } from '@consign/kafka';
 import { ProgressFactory } from '../progress/progress';
 import { bytesPreview, DeadLetter, deadLetterFrom, DeadLetterFilter, isDeadLetterTopic, matchesFilter, parsePosition, plainValue, RecordPosition, redriveHeaders } from './dead-letter';
 import { lockDeadLetter, recordRedrive, Redrive, redrivesOf } from './redrive-log';

@@ -1,4 +1,4 @@
-import { PartitionWatermarks } from '../kafka/topic-reader';
+import { PartitionWatermarks } from '@consign/kafka';
 
 export type ResetTarget = { kind: 'earliest' } | { kind: 'offset'; offset: string; partition?: number } | { kind: 'datetime'; at: Date };
 

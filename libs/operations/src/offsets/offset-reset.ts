@@ -5,7 +5,7 @@ import { audited, recordOperatorAction } from '../audit/operator-actions';
 import { AdminClient } from '../http/admin-client';
 import { withCoordinatorRetry } from '../kafka/coordinator-retry';
 import { commitGroupOffsets } from '../kafka/group-offsets';
-import { topicWatermarks } from '../kafka/topic-reader';
+import { topicWatermarks } from '@consign/kafka';
 import { isPlatformService, PlatformService } from '../settings/operations-settings';
 import { OffsetResetPlan, planOffsetReset, ResetTarget } from './offset-plan';
 

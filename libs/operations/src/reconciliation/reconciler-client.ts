@@ -33,12 +33,12 @@ export interface RepairView {
 
 /**
  * Reconciliation from the command line goes through the reconciler's HTTP API, which records the
- * audit row under the operator's name (X-Operator), so the CLI and HTTP paths are one.
+ * audit row under the name of the key the CLI presents, so the CLI and HTTP paths are one.
  */
-export async function startReconciliation(http: AdminClient, actor: string, request: { tenantId?: string; from?: Date; to?: Date }): Promise<ReconciliationRunView> {
+export async function startReconciliation(http: AdminClient, request: { tenantId?: string; from?: Date; to?: Date }): Promise<ReconciliationRunView> {
   const body = { tenantId: request.tenantId, from: request.from?.toISOString(), to: request.to?.toISOString() };
   // A run that failed (Shopify or a service unreachable) answers 503 with the run id and the reason.
-  const answer = await http.request<ReconciliationRunView>('reconciler', 'POST', '/runs', { body, headers: { 'x-operator': actor }, timeoutMs: 600_000 });
+  const answer = await http.request<ReconciliationRunView>('reconciler', 'POST', '/runs', { body, timeoutMs: 600_000 });
   return answer.body;
 }
 
@@ -53,11 +53,10 @@ export async function listReconciliations(http: AdminClient, tenantId?: string):
 
 export async function repairReconciliation(
   http: AdminClient,
-  actor: string,
   request: { runId: string; discrepancyIds?: string[]; kind?: string; all?: boolean; dryRun?: boolean },
 ): Promise<RepairView> {
   let discrepancyIds = request.discrepancyIds;
   if (request.all) discrepancyIds = ((await findReconciliation(http, request.runId)).discrepancies ?? []).map((discrepancy) => discrepancy.id);
   const body = { discrepancyIds, kind: request.kind, dryRun: request.dryRun ?? false };
-  return (await http.request<RepairView>('reconciler', 'POST', `/runs/${encodeURIComponent(request.runId)}/repair`, { body, headers: { 'x-operator': actor }, timeoutMs: 120_000 })).body;
+  return (await http.request<RepairView>('reconciler', 'POST', `/runs/${encodeURIComponent(request.runId)}/repair`, { body, timeoutMs: 120_000 })).body;
 }

@@ -1,20 +1,22 @@
 import { operationsSettings } from './operations-settings';
 
 describe('operationsSettings', () => {
-  it('defaults to the local platform and the development key outside production', () => {
-    expect(operationsSettings({})).toEqual({
+  it('defaults to the local platform and the development key in development', () => {
+    expect(operationsSettings({ NODE_ENV: 'development' })).toEqual({
       kafkaBrokers: ['127.0.0.1:9092'],
       schemaRegistryUrl: 'http://127.0.0.1:8080/apis/ccompat/v7',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/consign_reconciler',
+      databaseTls: { mode: 'disable' },
       apiKey: 'dev-admin-key',
       serviceUrls: {
-        gateway: 'http://127.0.0.1:3000',
+        gateway: 'http://127.0.0.1:3010',
         'inventory-service': 'http://127.0.0.1:3001',
         'earnings-service': 'http://127.0.0.1:3002',
         'consignor-service': 'http://127.0.0.1:3003',
         'notification-service': 'http://127.0.0.1:3004',
         reconciler: 'http://127.0.0.1:3005',
       },
+      webhookUrl: 'http://127.0.0.1:3000',
     });
   });
 
@@ -24,8 +26,15 @@ describe('operationsSettings', () => {
     expect(operationsSettings({ RECONCILER_DATABASE_URL: 'postgres://r@db/rec' }).databaseUrl).toBe('postgres://r@db/rec');
   });
 
-  it('has no key in production unless given, and reports bad values by name', () => {
-    expect(operationsSettings({ NODE_ENV: 'production' }).apiKey).toBeUndefined();
+  it('verifies the database server outside development, reaching it as the reconciler does unless told otherwise', () => {
+    expect(operationsSettings({}).databaseTls).toEqual({ mode: 'verify-full' });
+    expect(operationsSettings({ RECONCILER_DATABASE_TLS: 'verify-ca' }).databaseTls).toEqual({ mode: 'verify-ca' });
+    expect(operationsSettings({ RECONCILER_DATABASE_TLS: 'verify-ca', OPERATIONS_DATABASE_TLS: 'require' }).databaseTls).toEqual({ mode: 'require' });
+    expect(() => operationsSettings({ OPERATIONS_DATABASE_URL: 'postgres://ops@db/ops?sslmode=disable' })).toThrow('OPERATIONS_DATABASE_URL: sets sslmode in its query');
+  });
+
+  it('has no key outside development unless given, and reports bad values by name', () => {
+    for (const env of [{}, { NODE_ENV: 'production' }, { NODE_ENV: 'prod' }]) expect(operationsSettings(env).apiKey).toBeUndefined();
     expect(() => operationsSettings({ OPS_GATEWAY_URL: 'nope' })).toThrow('OPS_GATEWAY_URL: must be a URL');
   });
 });

@@ -1,10 +1,11 @@
-import { ConfigOf, list, loadConfig, text, url } from '@consign/config';
+import { ConfigOf, DatabaseTls, databaseTls, databaseTlsSettings, isDevelopment, list, loadConfig, postgresUrl, text, url } from '@consign/config';
 import { platformDefaults } from '@consign/config';
 import { developmentAdminKey } from '@consign/service-runtime';
 
 /** The platform's HTTP parts the operator tools call, with their local ports. */
 export const platformServices = {
-  gateway: { port: 3000, variable: 'OPS_GATEWAY_URL' },
+  // The gateway's internal listener: its admin API.
+  gateway: { port: 3010, variable: 'OPS_GATEWAY_URL' },
   'inventory-service': { port: 3001, variable: 'OPS_INVENTORY_URL' },
   'earnings-service': { port: 3002, variable: 'OPS_EARNINGS_URL' },
   'consignor-service': { port: 3003, variable: 'OPS_CONSIGNOR_URL' },
@@ -23,8 +24,11 @@ export interface OperationsSettings {
   schemaRegistryUrl: string;
   /** The audit log's database (the reconciler's). */
   databaseUrl: string;
+  databaseTls: DatabaseTls;
   serviceUrls: Record<PlatformService, string>;
-  /** Presented to admin endpoints; unset in production unless given. */
+  /** The gateway's public listener, where `webhooks send-test` posts. */
+  webhookUrl: string;
+  /** Presented to the read and admin endpoints; the development key in development, else unset unless given. */
   apiKey: string | undefined;
 }
 
@@ -33,12 +37,14 @@ export function operationsSettingSpec(env: NodeJS.ProcessEnv) {
   const serviceSpecs = Object.fromEntries(
     Object.entries(platformServices).map(([service, { port, variable }]) => [service, url(variable, `http://127.0.0.1:${port}`, ['http', 'https'])]),
   ) as { [S in PlatformService]: ReturnType<typeof url> };
-  const production = env.NODE_ENV === 'production';
   return {
     kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
     schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
-    databaseUrl: url('OPERATIONS_DATABASE_URL', env.RECONCILER_DATABASE_URL ?? `${platformDefaults.postgresServer}/consign_reconciler`, ['postgres', 'postgresql']),
-    apiKey: production ? optionalText('OPS_API_KEY') : text('OPS_API_KEY', developmentAdminKey),
+    databaseUrl: postgresUrl('OPERATIONS_DATABASE_URL', env.RECONCILER_DATABASE_URL ?? `${platformDefaults.postgresServer}/consign_reconciler`),
+    // Like the URL, each unset one takes the reconciler's: the CLI reaches that database as the reconciler does.
+    ...databaseTlsSettings('OPERATIONS_DATABASE', env, 'RECONCILER_DATABASE'),
+    apiKey: isDevelopment(env) ? text('OPS_API_KEY', developmentAdminKey) : optionalText('OPS_API_KEY'),
+    webhookUrl: url('OPS_WEBHOOK_URL', 'http://127.0.0.1:3000', ['http', 'https']),
     ...serviceSpecs,
   };
 }
@@ -51,5 +57,5 @@ function optionalText(variable: string) {
 export function operationsSettings(env: NodeJS.ProcessEnv = process.env): OperationsSettings {
   const config: ConfigOf<ReturnType<typeof operationsSettingSpec>> = loadConfig(operationsSettingSpec(env), env);
   const serviceUrls = Object.fromEntries(Object.keys(platformServices).map((service) => [service, config[service as PlatformService]])) as Record<PlatformService, string>;
-  return { kafkaBrokers: config.kafkaBrokers, schemaRegistryUrl: config.schemaRegistryUrl, databaseUrl: config.databaseUrl, apiKey: config.apiKey, serviceUrls };
+  return { kafkaBrokers: config.kafkaBrokers, schemaRegistryUrl: config.schemaRegistryUrl, databaseUrl: config.databaseUrl, databaseTls: databaseTls(config), apiKey: config.apiKey, serviceUrls, webhookUrl: config.webhookUrl };
 }

@@ -3,7 +3,7 @@ import { deadLetterTopic } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { DeadLetter, deadLetterFrom, RecordPosition } from '../deadletters/dead-letter';
 import { AdminClient } from '../http/admin-client';
-import { PartitionRange, readerGroupPrefix, readRanges, recordCount, topicWatermarks } from '../kafka/topic-reader';
+import { PartitionRange, readerGroupPrefix, readRanges, recordCount, topicWatermarks } from '@consign/kafka';
 import { ProgressFactory } from '../progress/progress';
 import { withCoordinatorRetry } from '../kafka/coordinator-retry';
 

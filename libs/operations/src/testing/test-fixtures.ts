@@ -59,7 +59,7 @@ export async function produce(kafka: Kafka, topic: string, records: SeedRecord[]
 
 export async function operationsTestDatabase(): Promise<{ database: TemporaryDatabase; dataSource: DataSource }> {
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_ops_test');
-  return { database, dataSource: await openOperationsDatabase(database.url, 'operations-test') };
+  return { database, dataSource: await openOperationsDatabase({ url: database.url, tls: { mode: 'disable' } }, 'operations-test') };
 }
 
 export interface StandInRequest {

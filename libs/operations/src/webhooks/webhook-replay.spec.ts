@@ -8,7 +8,7 @@ import { AdminClient } from '../http/admin-client';
 import { Progress } from '../progress/progress';
 import { operationsSettings } from '../settings/operations-settings';
 import { createTopics, operationsTestDatabase, produce, randomName, recentRecordTime, startStandIn, testKafka } from '../testing/test-fixtures';
-import { replayWebhooks } from './webhook-replay';
+import { findArchivedWebhooks, replayWebhooks } from './webhook-replay';
 
 describe('webhook replay from the archive (real Kafka, stand-in gateway)', () => {
   let kafka: Kafka;
@@ -50,15 +50,23 @@ describe('webhook replay from the archive (real Kafka, stand-in gateway)', () =>
       const partition = partitionFor({ topic: archive, partitionMetadata, message: { key: seed.deliveryId, value: null } });
       await produce(kafka, archive, [{ partition, key: seed.deliveryId, value: await codec.encode(events.rawWebhookArchived, seed), timestamp: seed.metadata.receivedAt }]);
     }
+    // Answers as the gateway does, reading each delivery at the position it is given in the archive.
+    const archivedIdAt = new Map<string, string>();
     gateway = await startStandIn({
       'POST /admin/webhooks/replay': (request) => ({
         body: {
-          results: (request.body as { deliveries: Array<{ deliveryId: string }> }).deliveries.map((delivery) =>
-            delivery.deliveryId === 'd-4' ? { deliveryId: 'd-4', status: 'failed', eventIds: [], publishedTo: [], error: 'mapping failed' } : { deliveryId: delivery.deliveryId, status: 'published', eventIds: [`e-${delivery.deliveryId}`], publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '1' }] },
-          ),
+          results: (request.body as { archived: Array<{ partition: number; offset: string }> }).archived.map((archivedAt) => {
+            const deliveryId = archivedIdAt.get(`${archivedAt.partition}:${archivedAt.offset}`) ?? null;
+            return deliveryId === 'd-4'
+              ? { archivedAt, deliveryId, status: 'failed', eventIds: [], publishedTo: [], error: 'mapping failed' }
+              : { archivedAt, deliveryId, status: 'published', eventIds: [`e-${deliveryId}`], publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '1' }] };
+          }),
         },
       }),
     });
+    for (const found of (await findArchivedWebhooks({ kafka, admin, codec, progress }, { from: new Date(base - 60_000), to: new Date(base + 60 * 60_000) }, archive)).archived) {
+      archivedIdAt.set(`${found.archivedAt.partition}:${found.archivedAt.offset}`, found.deliveryId);
+    }
   });
 
   afterAll(async () => {
@@ -76,11 +84,11 @@ describe('webhook replay from the archive (real Kafka, stand-in gateway)', () =>
     expect(outcome.deliveries.map((delivery) => delivery.deliveryId)).toEqual(['d-1', 'd-2']);
     expect(outcome.undecodable).toHaveLength(1);
     expect(outcome.failed).toBe(0);
-    const posted = gateway.requests.map((request) => (request.body as { deliveries: unknown[] }).deliveries).flat();
-    expect(posted).toEqual([
-      { source: 'shopify', deliveryId: 'd-1', topic: 'orders/create', tenantId: 'dev-store', receivedAt: new Date(base).toISOString(), headers: { 'x-shopify-topic': 'orders/create' }, bodyBase64: Buffer.from('{"id":"d-1"}').toString('base64') },
-      expect.objectContaining({ deliveryId: 'd-2', receivedAt: new Date(base + 10 * 60_000).toISOString() }),
-    ]);
+    // Only positions are posted: the gateway reads the bodies from the archive itself.
+    const posted = gateway.requests.map((request) => (request.body as { archived: unknown[] }).archived).flat();
+    expect(posted).toEqual(outcome.deliveries.map((delivery) => ({ partition: delivery.archivedAt.partition, offset: delivery.archivedAt.offset })));
+    expect(JSON.stringify(gateway.requests.map((request) => request.body))).not.toContain(Buffer.from('{"id":"d-1"}').toString('base64'));
+    expect(outcome.results.map((result) => result.deliveryId)).toEqual(['d-1', 'd-2']);
     expect(gateway.requests[0].headers.authorization).toBe('Bearer dev-admin-key');
     expect(lines.some((line) => /^replaying webhooks: 2\/2 \(.*\/s/.test(line))).toBe(true);
     expect((await replayWebhooks(deps(), { selection: { from: new Date(base), to: new Date(base + 60 * 60_000), topic: 'user.created' }, archiveTopic: archive, dryRun: true })).deliveries.map((delivery) => delivery.deliveryId)).toEqual(['d-3']);
@@ -89,7 +97,7 @@ describe('webhook replay from the archive (real Kafka, stand-in gateway)', () =>
   it('replays by delivery id, reports failures and ids not archived, and audits', async () => {
     gateway.requests.length = 0;
     const outcome = await replayWebhooks(deps(), { selection: { deliveryIds: ['d-4', 'd-9'] }, archiveTopic: archive });
-    expect(outcome.results).toEqual([{ deliveryId: 'd-4', status: 'failed', eventIds: [], publishedTo: [], error: 'mapping failed' }]);
+    expect(outcome.results).toEqual([{ archivedAt: { partition: outcome.deliveries[0].archivedAt.partition, offset: outcome.deliveries[0].archivedAt.offset }, deliveryId: 'd-4', status: 'failed', eventIds: [], publishedTo: [], error: 'mapping failed' }]);
     expect(outcome.failed).toBe(1);
     expect(outcome.missing).toEqual(['d-9']);
     const audit = await listOperatorActions(dataSource, { action: 'webhooks.replay' });

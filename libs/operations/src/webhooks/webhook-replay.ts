@@ -6,12 +6,12 @@ import { EventCodec } from '@consign/kafka';
 import { audited } from '../audit/operator-actions';
 import { RecordPosition } from '../deadletters/dead-letter';
 import { AdminClient } from '../http/admin-client';
-import { PartitionRange, readRanges, recordCount, topicWatermarks } from '../kafka/topic-reader';
+import { PartitionRange, readRanges, recordCount, topicWatermarks } from '@consign/kafka';
 import { ProgressFactory } from '../progress/progress';
 
 export type WebhookSelection = { deliveryIds: string[] } | { from: Date; to: Date; source?: 'shopify' | 'clerk'; topic?: string };
 
-/** One archived delivery as `POST /admin/webhooks/replay` takes it. */
+/** One archived delivery, as found in the raw archive. */
 export interface ReplayDelivery {
   source: string;
   deliveryId: string;
@@ -27,7 +27,9 @@ export interface ArchivedWebhook extends ReplayDelivery {
 }
 
 export interface ReplayResult {
-  deliveryId: string;
+  /** The archive record the gateway read and replayed. */
+  archivedAt: { partition: number; offset: string };
+  deliveryId: string | null;
   status: 'published' | 'failed';
   eventIds: string[];
   publishedTo: RecordPosition[];
@@ -119,8 +121,9 @@ export interface WebhookReplayRequest {
 
 /**
  * Re-injects archived deliveries through the gateway's mapping path (`POST /admin/webhooks/replay`)
- * in batches. Event ids come from the deliveries, so a replay of what was already processed
- * produces repeats that every consumer absorbs.
+ * in batches. The gateway is given where each delivery is in the archive and reads it there itself:
+ * no body leaves this tool. Event ids come from the deliveries, so a replay of what was already
+ * processed produces repeats that every consumer absorbs.
  */
 export async function replayWebhooks(
   deps: { kafka: Kafka; admin: Admin; codec: EventCodec; http: AdminClient; database: DataSource; actor: string; progress: ProgressFactory },
@@ -136,8 +139,8 @@ export async function replayWebhooks(
       const progress = deps.progress('replaying webhooks', search.archived.length);
       const batchSize = request.batchSize ?? 50;
       for (let start = 0; start < search.archived.length; start += batchSize) {
-        const batch = search.archived.slice(start, start + batchSize).map(({ archivedAt: _archivedAt, ...delivery }) => delivery);
-        const { body } = await deps.http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', { body: { deliveries: batch }, timeoutMs: 120_000 });
+        const batch = search.archived.slice(start, start + batchSize).map(({ archivedAt }) => ({ partition: archivedAt.partition, offset: archivedAt.offset }));
+        const { body } = await deps.http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', { body: { archived: batch }, timeoutMs: 120_000 });
         if (!Array.isArray(body?.results)) throw new PlatformError('the gateway answered the replay without results', { code: 'operations.bad_replay_answer', category: 'invalid' });
         results.push(...body.results);
         progress.advance(batch.length);

@@ -12,7 +12,7 @@ import { appendToOutbox } from '../outbox-writer';
 async function main(): Promise<void> {
   const topic: TopicDefinition = { name: String(process.env.OUTBOX_TOPIC), partitions: 3, key: 'order id', retentionMs: 3_600_000 };
   const definition = { ...events.shopifyOrderCreated, topic };
-  const dataSource = createServiceDataSource({ url: String(process.env.OUTBOX_DATABASE_URL), entities: [], migrations: [CreateOutboxEvents1764355150000], applicationName: 'write-then-die' });
+  const dataSource = createServiceDataSource({ url: String(process.env.OUTBOX_DATABASE_URL), tls: { mode: 'disable' }, entities: [], migrations: [CreateOutboxEvents1764355150000], applicationName: 'write-then-die' });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   const codec = new EventCodec(String(process.env.SCHEMA_REGISTRY_URL));

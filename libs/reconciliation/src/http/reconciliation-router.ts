@@ -1,33 +1,35 @@
-import express, { Request, Router } from 'express';
+import express, { Request, RequestHandler, Router } from 'express';
 import { PlatformError } from '@consign/errors';
-import { hashApiKey, presentedApiKey, requireApiKey } from '@consign/service-runtime';
+import { ApiScope, callerOf } from '@consign/service-runtime';
 import { DiscrepancyKind, discrepancyKinds } from '../domain/discrepancies';
 import { findRun, listRuns } from '../persistence/runs';
 import { ReconciliationDeps, runReconciliation } from '../reconcile';
 import { repairDiscrepancies } from '../repair';
 
 export interface ReconciliationRouterOptions {
-  /** SHA-256 hex of each admin API key accepted (ADMIN_API_KEY_HASHES). */
-  apiKeyHashes: readonly string[];
+  /** The internal listener's key check (`ServiceHttp.guard`). */
+  guard(scope: ApiScope): RequestHandler;
   /** The window of an on-demand run given no `from` (RECONCILER_WINDOW, 24 h by default). */
   defaultWindowMs: number;
 }
 
 /**
- * The reconciler's API, behind the admin API key: on-demand runs, their results, and repairs.
- * Each POST is audited under the operator's name (X-Operator) or the key's fingerprint.
+ * The reconciler's API: results need the `read` scope; on-demand runs and repairs need `admin`
+ * and are audited under the key's name.
  */
 export function createReconciliationRouter(deps: ReconciliationDeps, options: ReconciliationRouterOptions): Router {
   const router = Router();
-  router.use(requireApiKey(options.apiKeyHashes));
-  router.use(express.json({ limit: '64kb' }));
+  const read = options.guard('read');
+  const admin = options.guard('admin');
+  // Parsed only once the key is known to be an admin's.
+  const jsonBody = express.json({ limit: '64kb' });
 
-  router.post('/runs', async (req, res) => {
+  router.post('/runs', admin, jsonBody, async (req, res) => {
     const body = bodyOf(req);
     const tenantId = optionalString(body, 'tenantId') ?? onlyTenant(deps);
     const to = optionalTime(body, 'to') ?? (deps.now ?? (() => new Date()))();
     const from = optionalTime(body, 'from') ?? new Date(to.getTime() - options.defaultWindowMs);
-    const run = await runReconciliation(deps, { tenantId, from, to, trigger: 'http', actor: actorOf(req) });
+    const run = await runReconciliation(deps, { tenantId, from, to, trigger: 'http', actor: callerOf(res) });
     if (run.status === 'failed') {
       throw new PlatformError(`reconciliation run ${run.id} failed: ${run.error}`, {
         code: 'reconciliation.run_failed',
@@ -39,20 +41,20 @@ export function createReconciliationRouter(deps: ReconciliationDeps, options: Re
     res.status(201).json(run);
   });
 
-  router.get('/runs', async (req, res) => {
+  router.get('/runs', read, async (req, res) => {
     const limit = typeof req.query.limit === 'string' ? Number(req.query.limit) : undefined;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 500)) throw invalid('limit must be a whole number from 1 to 500', { limit: req.query.limit });
     const tenantId = typeof req.query.tenantId === 'string' && req.query.tenantId !== '' ? req.query.tenantId : undefined;
     res.json({ runs: await listRuns(deps.dataSource, { tenantId, limit }) });
   });
 
-  router.get('/runs/:runId', async (req, res) => {
+  router.get('/runs/:runId', read, async (req, res) => {
     const run = await findRun(deps.dataSource, String(req.params.runId));
     if (run === undefined) throw new PlatformError(`no reconciliation run ${req.params.runId}`, { code: 'reconciliation.run_not_found', category: 'invalid', httpStatus: 404 });
     res.json(run);
   });
 
-  router.post('/runs/:runId/repair', async (req, res) => {
+  router.post('/runs/:runId/repair', admin, jsonBody, async (req, res) => {
     const body = bodyOf(req);
     const ids = body.discrepancyIds;
     if (ids !== undefined && (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string'))) {
@@ -66,19 +68,12 @@ export function createReconciliationRouter(deps: ReconciliationDeps, options: Re
       discrepancyIds: ids as string[] | undefined,
       kind: kind as DiscrepancyKind | undefined,
       dryRun: body.dryRun as boolean | undefined,
-      actor: actorOf(req),
+      actor: callerOf(res),
     });
     res.json(result);
   });
 
   return router;
-}
-
-/** The operator's name when the caller gives one, else which key was used (never the key itself). */
-export function actorOf(req: Request): string {
-  const operator = req.header('x-operator')?.trim();
-  if (operator) return operator.slice(0, 200);
-  return `api-key:${hashApiKey(presentedApiKey((name) => req.header(name)) ?? '').slice(0, 12)}`;
 }
 
 function bodyOf(req: Request): Record<string, unknown> {

@@ -7,11 +7,6 @@ export interface LocalServiceUrls {
   earnings: string;
 }
 
-export const defaultLocalServiceUrls: LocalServiceUrls = {
-  inventory: 'http://127.0.0.1:3001',
-  earnings: 'http://127.0.0.1:3002',
-};
-
 /** What the reconciler reads of the local projections. */
 export interface LocalReadApi {
   /** Undefined when inventory has never heard of the order (404). */
@@ -26,12 +21,12 @@ export interface LocalReadApi {
  * anything but 200/404 fails the read with a `reconciliation.service_unavailable` error naming it:
  * a run must fail then, not report what it could not see as discrepancies.
  */
-export function httpLocalReadApi(urls: LocalServiceUrls = defaultLocalServiceUrls, timeoutMs = 10_000): LocalReadApi {
+export function httpLocalReadApi(urls: LocalServiceUrls, apiKey: string, timeoutMs = 10_000): LocalReadApi {
   async function read<T>(service: 'inventory' | 'earnings', path: string): Promise<T | undefined> {
     const url = new URL(path, urls[service]);
     let response: Response;
     try {
-      response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       const cause = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw unavailable(service, urls[service], `unreachable (${cause})`);

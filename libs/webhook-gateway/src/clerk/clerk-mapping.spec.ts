@@ -98,6 +98,33 @@ describe('mapClerkUserCreated', () => {
     expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field } });
   });
 
+  it.each([
+    ['data.id', (envelope: ReturnType<typeof fixture>) => (envelope.data.id = 'usr_29w83sxmDNGwOuEthce5gg56FcC'), 'format'],
+    ['data.id', (envelope: ReturnType<typeof fixture>) => (envelope.data.id = 'user_29w83sxm-DNGwOuE'), 'format'],
+    ['data.id', (envelope: ReturnType<typeof fixture>) => (envelope.data.id = `user_${'a'.repeat(60)}`), 'length'],
+    ['data.first_name', (envelope: ReturnType<typeof fixture>) => (envelope.data.first_name = 'E'.repeat(257)), 'length'],
+    ['data.username', (envelope: ReturnType<typeof fixture>) => (envelope.data.username = 'u'.repeat(257)), 'length'],
+    ['data.image_url', (envelope: ReturnType<typeof fixture>) => (envelope.data.image_url = `https://img.clerk.com/${'x'.repeat(2048)}`), 'length'],
+    [
+      'data.email_addresses[0].email_address',
+      (envelope: ReturnType<typeof fixture>) => ((envelope.data.email_addresses as Record<string, unknown>[])[0].email_address = `${'e'.repeat(309)}@example.org`),
+      'length',
+    ],
+    ['data.public_metadata', (envelope: ReturnType<typeof fixture>) => (envelope.data.public_metadata = { note: 'm'.repeat(16_384) }), 'length'],
+  ])('refuses an absurd %s', (field, change, reason) => {
+    const envelope = fixture('user-created.json');
+    change(envelope);
+    expect(rejection(() => mapClerkUserCreated(envelope, delivery))).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field, reason } });
+  });
+
+  it('accepts an email address of 320 characters and a user id of 64', () => {
+    const envelope = fixture('user-created.json');
+    const email = `${'e'.repeat(308)}@example.org`;
+    envelope.data.id = `user_${'a'.repeat(59)}`;
+    (envelope.data.email_addresses as Record<string, unknown>[])[0].email_address = email;
+    expect(mapClerkUserCreated(envelope, delivery).user).toMatchObject({ id: `user_${'a'.repeat(59)}`, primaryEmail: email });
+  });
+
   it('rejects a body that is not an object', () => {
     expect(rejection(() => mapClerkUserCreated([], delivery)).message).toBe('field body must be an object');
   });
@@ -165,6 +192,7 @@ describe('mapClerkUserDeleted', () => {
 
   it.each([
     ['data.id', (envelope: ReturnType<typeof deletedEnvelope>) => delete envelope.data.id, 'must be a non-empty string'],
+    ['data.id', (envelope: ReturnType<typeof deletedEnvelope>) => (envelope.data.id = 'user 29wBMCtzATuFJut8jO2VNTVekS4'), 'must be a Clerk user id: user_ followed by letters, digits or underscores'],
     ['data.deleted', (envelope: ReturnType<typeof deletedEnvelope>) => (envelope.data.deleted = 'true'), 'must be a boolean'],
     ['data.deleted', (envelope: ReturnType<typeof deletedEnvelope>) => delete envelope.data.deleted, 'must be a boolean'],
     ['timestamp', (envelope: ReturnType<typeof deletedEnvelope>) => (envelope.timestamp = 0), 'must be a positive integer Unix time in seconds or milliseconds'],

@@ -2,6 +2,7 @@ import { stringify } from 'lossless-json';
 import { ClerkUser, ClerkUserCreated, ClerkUserDeleted, ClerkUserUpdated, events } from '@consign/contracts';
 import {
   booleanAt,
+  boundedText,
   epochMillisAt,
   invalidField,
   JsonObject,
@@ -10,6 +11,7 @@ import {
   optionalStringAt,
   stringAt,
 } from '../payload-fields';
+import { textLimits } from '../validation/text-limits';
 import { clerkEventMetadata, ClerkDelivery } from './clerk-delivery';
 
 /** Unix times below this are seconds: 10^12 ms is 2001, 10^12 s is tens of thousands of years away. */
@@ -29,14 +31,21 @@ export function clerkInstanceIdOf(payload: unknown): string | null {
   return typeof instanceId === 'string' && instanceId !== '' ? instanceId : null;
 }
 
+/** Clerk user ids are `user_` and a base62 id; underscores are allowed too. */
+function clerkUserIdAt(data: JsonObject, path: string): string {
+  const id = stringAt(data, 'id', path, textLimits.clerkUserId);
+  if (!/^user_[0-9A-Za-z_]+$/.test(id)) throw invalidField(path, 'must be a Clerk user id: user_ followed by letters, digits or underscores', 'format');
+  return id;
+}
+
 /** The Svix envelope `{ data, object, type, timestamp, instance_id }`, checked to carry the expected type. */
 function envelopeOf(payload: unknown, expectedType: string): { envelope: JsonObject; data: JsonObject } {
   const envelope = objectAt(payload, 'body');
-  const type = stringAt(envelope, 'type', 'type');
-  if (type !== expectedType) throw invalidField('type', `must be ${expectedType}, got "${type}"`);
+  const type = stringAt(envelope, 'type', 'type', textLimits.enumeration);
+  if (type !== expectedType) throw invalidField('type', `must be ${expectedType}, got "${type}"`, 'value');
   const data = objectAt(envelope.data, 'data');
-  const object = optionalStringAt(data, 'object', 'data.object');
-  if (object !== null && object !== 'user') throw invalidField('data.object', `must be user, got "${object}"`);
+  const object = optionalStringAt(data, 'object', 'data.object', textLimits.enumeration);
+  if (object !== null && object !== 'user') throw invalidField('data.object', `must be user, got "${object}"`, 'value');
   return { envelope, data };
 }
 
@@ -45,7 +54,7 @@ function envelopeTimestamp(envelope: JsonObject): number | null {
   const value = envelope.timestamp;
   if (value === null || value === undefined) return null;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalidField('timestamp', 'must be a positive integer Unix time in seconds or milliseconds');
+    throw invalidField('timestamp', 'must be a positive integer Unix time in seconds or milliseconds', typeof value === 'number' ? 'range' : 'type');
   }
   return toMillis(value);
 }
@@ -55,30 +64,30 @@ function metadataJson(data: JsonObject, field: string): string {
   if (value === null || value === undefined) return '{}';
   const metadata = objectAt(value, `data.${field}`);
   // lossless-json writes the bigints parseExactJson produced for large integers; JSON.stringify throws on them.
-  return stringify(metadata) ?? '{}';
+  return boundedText(stringify(metadata) ?? '{}', `data.${field}`, textLimits.metadataJson);
 }
 
 function primaryEmailOf(data: JsonObject): string | null {
-  const primaryId = optionalStringAt(data, 'primary_email_address_id', 'data.primary_email_address_id');
+  const primaryId = optionalStringAt(data, 'primary_email_address_id', 'data.primary_email_address_id', textLimits.clerkObjectId);
   const addresses = optionalArrayAt(data, 'email_addresses', 'data.email_addresses');
   if (primaryId === null) return null;
   for (const [index, item] of addresses.entries()) {
     const path = `data.email_addresses[${index}]`;
     const address = objectAt(item, path);
-    if (address.id === primaryId) return stringAt(address, 'email_address', `${path}.email_address`);
+    if (address.id === primaryId) return stringAt(address, 'email_address', `${path}.email_address`, textLimits.email);
   }
   return null;
 }
 
 function userOf(data: JsonObject): ClerkUser {
   return {
-    id: stringAt(data, 'id', 'data.id'),
+    id: clerkUserIdAt(data, 'data.id'),
     primaryEmail: primaryEmailOf(data),
-    firstName: optionalStringAt(data, 'first_name', 'data.first_name'),
-    lastName: optionalStringAt(data, 'last_name', 'data.last_name'),
-    username: optionalStringAt(data, 'username', 'data.username'),
-    externalId: optionalStringAt(data, 'external_id', 'data.external_id'),
-    imageUrl: optionalStringAt(data, 'image_url', 'data.image_url'),
+    firstName: optionalStringAt(data, 'first_name', 'data.first_name', textLimits.clerkText),
+    lastName: optionalStringAt(data, 'last_name', 'data.last_name', textLimits.clerkText),
+    username: optionalStringAt(data, 'username', 'data.username', textLimits.clerkText),
+    externalId: optionalStringAt(data, 'external_id', 'data.external_id', textLimits.clerkText),
+    imageUrl: optionalStringAt(data, 'image_url', 'data.image_url', textLimits.url),
     publicMetadataJson: metadataJson(data, 'public_metadata'),
     unsafeMetadataJson: metadataJson(data, 'unsafe_metadata'),
     createdAt: epochMillisAt(data, 'created_at', 'data.created_at'),
@@ -108,7 +117,7 @@ export function mapClerkUserUpdated(payload: unknown, delivery: ClerkDelivery): 
 /** Maps a Clerk user.deleted envelope, whose data is only `{ id, deleted, object }`. */
 export function mapClerkUserDeleted(payload: unknown, delivery: ClerkDelivery): ClerkUserDeleted {
   const { envelope, data } = envelopeOf(payload, 'user.deleted');
-  const userId = stringAt(data, 'id', 'data.id');
+  const userId = clerkUserIdAt(data, 'data.id');
   const deleted = booleanAt(data, 'deleted', 'data.deleted');
   return { metadata: clerkEventMetadata(delivery, events.clerkUserDeleted, occurredAtOf(envelope, null, delivery)), userId, deleted };
 }

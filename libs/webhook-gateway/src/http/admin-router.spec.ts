@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
-import { Kafka } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { events, RawWebhookArchived, TopicDefinition } from '@consign/contracts';
-import { createServiceHttp, hashApiKey } from '@consign/service-runtime';
+import { ApiKeyring, createServiceHttp, hashApiKey } from '@consign/service-runtime';
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { readFixture, readTopic, testEndpoints } from '@consign/test-support';
 import { DeliveryStore } from '../intake/delivery-store';
 import { GatewayMetrics } from '../intake/gateway-metrics';
 import { WebhookIntake } from '../intake/webhook-intake';
+import { ArchivePosition, WebhookArchive } from '../replay/webhook-archive';
 import { WebhookReplay } from '../replay/webhook-replay';
 import { GatewayDatabase, openGatewayDatabase } from '../testing/gateway-database';
 import { signedShopifyOrderHeaders } from '../testing/signed-deliveries';
@@ -41,7 +42,7 @@ const tenant: Tenant = {
   consignorTagPrefix: 'consignor:',
 };
 const testTopics = new Map<string, TopicDefinition>(
-  [events.shopifyOrderCreated.topic, events.clerkUserCreated.topic].map((topic) => [topic.name, { ...topic, name: `test.replay.${topic.name}.${randomUUID()}` }]),
+  [events.shopifyOrderCreated.topic, events.clerkUserCreated.topic, events.rawWebhookArchived.topic].map((topic) => [topic.name, { ...topic, name: `test.replay.${topic.name}.${randomUUID()}` }]),
 );
 const testTopicOf = (definition: { topic: TopicDefinition }): TopicDefinition => testTopics.get(definition.topic.name) ?? { ...definition.topic, name: 'test.replay.unexpected' };
 
@@ -55,10 +56,13 @@ let publisher: EventPublisher;
 let unreachable: EventPublisher;
 let gateway: Server;
 let kafkaDownGateway: Server;
+/** This suite's raw archive, where replays read. */
+let archive: WebhookArchive;
+let archiveAdmin: Admin;
 
 function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server> {
   const logger = pino({ level: 'silent' });
-  const http = createServiceHttp({ service: 'gateway-test', logger, readiness: [] });
+  const http = createServiceHttp({ service: 'gateway-test', logger, readiness: [], apiKeys: new ApiKeyring([{ name: 'ops', sha256: hashApiKey(adminKey), scopes: ['admin'] }]) });
   const intake = new WebhookIntake({ store, publisher: unreachable, publishTimeoutMs: 200 });
   if (withWebhooks) {
     http.app.use(
@@ -69,14 +73,14 @@ function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server>
         logger,
         metrics: new GatewayMetrics(new Registry(), () => store.spoolDepth()),
         bodyLimitBytes: 1024 * 1024,
-        admission: new WebhookAdmission(100),
+        admission: new WebhookAdmission(100, 100),
         trustedProxies: [],
         allowlists: { shopify: [], clerk: [] },
         svixToleranceSeconds: 300,
       }),
     );
   }
-  http.app.use(createAdminRouter({ store, intake, replay, apiKeyHashes: [hashApiKey(adminKey)] }));
+  http.app.use(createAdminRouter({ store, intake, replay, archive, guard: http.guard }));
   http.finish();
   return new Promise((resolve) => {
     const server = http.app.listen(0, '127.0.0.1', () => resolve(server));
@@ -100,11 +104,15 @@ beforeAll(async () => {
   publisher = new EventPublisher(kafka, codec);
   unreachable = new EventPublisher(createKafka({ clientId: 'gateway-admin-test-down', brokers: ['127.0.0.1:1'] }), codec);
   const tenants = new TenantDirectory([tenant]);
+  archiveAdmin = kafka.admin();
+  await archiveAdmin.connect();
+  archive = new WebhookArchive(kafka, archiveAdmin, codec, testTopicOf(events.rawWebhookArchived).name);
   gateway = await startApp(new WebhookReplay({ tenants, codec, publisher, store, publishTimeoutMs: 10_000, topicOf: testTopicOf }), true);
   kafkaDownGateway = await startApp(new WebhookReplay({ tenants, codec, publisher: unreachable, store, publishTimeoutMs: 300, topicOf: testTopicOf }), false);
 });
 
 afterAll(async () => {
+  await archiveAdmin?.disconnect();
   await new Promise((resolve) => gateway?.close(resolve));
   await new Promise((resolve) => kafkaDownGateway?.close(resolve));
   await publisher?.disconnect();
@@ -152,41 +160,36 @@ async function receiveClerkUser(): Promise<{ deliveryKey: string }> {
   return { deliveryKey: `clerk:${tenant.id}:${svixId}` };
 }
 
-/** The replay request for an archived delivery, as an operator tool builds it from the raw archive. */
-function replayItem(archived: RawWebhookArchived): Record<string, unknown> {
-  return {
-    source: archived.source,
-    deliveryId: archived.deliveryId,
-    topic: archived.topic,
-    tenantId: archived.metadata.tenantId,
-    receivedAt: new Date(archived.metadata.receivedAt).toISOString(),
-    headers: archived.headers,
-    bodyBase64: Buffer.from(archived.body).toString('base64'),
-    correlationId: archived.metadata.correlationId,
-  };
+/** Writes a delivery to this suite's raw archive, as the gateway archives one; its position there. */
+async function archived(delivery: RawWebhookArchived): Promise<ArchivePosition> {
+  const landed = await publisher.publishRaw(testTopicOf(events.rawWebhookArchived), { key: delivery.deliveryId, value: await codec.encode(events.rawWebhookArchived, delivery) });
+  return { partition: landed.partition, offset: landed.offset };
 }
 
-async function replay(server: Server, deliveries: unknown[], headers: Record<string, string> = asAdmin): Promise<Response> {
-  return fetch(urlOf(server, '/admin/webhooks/replay'), { method: 'POST', headers, body: JSON.stringify({ deliveries }) });
+async function replay(server: Server, positions: unknown[], headers: Record<string, string> = asAdmin): Promise<Response> {
+  return fetch(urlOf(server, '/admin/webhooks/replay'), { method: 'POST', headers, body: JSON.stringify({ archived: positions }) });
 }
 
 interface ReplayAnswer {
-  results: Array<{ deliveryId: string; status: string; eventIds: string[]; publishedTo: Array<{ topic: string; partition: number; offset: string }>; error?: { code: string } }>;
+  results: Array<{ archivedAt: ArchivePosition; deliveryId: string | null; status: string; eventIds: string[]; publishedTo: Array<{ topic: string; partition: number; offset: string }>; error?: { code: string } }>;
 }
 
 describe('POST /admin/webhooks/replay', () => {
   it('publishes archived deliveries again through the live mapping: equal events, same ids, marked as replays; a delivery that no longer maps fails alone', async () => {
     const shopify = await liveDelivery((await receiveShopifyOrder()).deliveryKey);
     const clerk = await liveDelivery((await receiveClerkUser()).deliveryKey);
-    const unsupported = { ...replayItem(shopify.archived), deliveryId: randomUUID(), topic: 'orders/fulfilled' };
-    const malformed = { ...replayItem(shopify.archived), deliveryId: randomUUID(), bodyBase64: Buffer.from('{"id":').toString('base64') };
-    const unknownTenant = { ...replayItem(clerk.archived), tenantId: 'no-such-store' };
+    // Archived deliveries that no longer map: a topic since dropped, a body the mapping now refuses, a tenant since removed.
+    const unsupported = { ...shopify.archived, deliveryId: randomUUID(), topic: 'orders/fulfilled' };
+    const malformed = { ...shopify.archived, deliveryId: randomUUID(), body: Buffer.from('{"id":') };
+    const unknownTenant = { ...clerk.archived, metadata: { ...clerk.archived.metadata, tenantId: 'no-such-store' } };
 
-    const response = await replay(gateway, [replayItem(shopify.archived), unsupported, replayItem(clerk.archived), malformed, unknownTenant]);
+    const positions = [await archived(shopify.archived), await archived(unsupported), await archived(clerk.archived), await archived(malformed), await archived(unknownTenant)];
+    const response = await replay(gateway, positions);
     expect(response.status).toBe(200);
     const { results } = (await response.json()) as ReplayAnswer;
     const shopifyEventId = (shopify.event.value as { metadata: { eventId: string } }).metadata.eventId;
     const clerkEventId = (clerk.event.value as { metadata: { eventId: string } }).metadata.eventId;
+    expect(results.map((result) => result.archivedAt)).toEqual(positions);
     expect(results.map((result) => [result.deliveryId, result.status, result.eventIds, result.error?.code])).toEqual([
       [shopify.archived.deliveryId, 'published', [shopifyEventId], undefined],
       [unsupported.deliveryId, 'failed', [], 'shopify.topic_not_supported'],
@@ -215,9 +218,9 @@ describe('POST /admin/webhooks/replay', () => {
 
   it('publishes a delivery again on every replay, with no dedupe, and counts the replays on its delivery record', async () => {
     const { deliveryKey, webhookId } = await receiveShopifyOrder();
-    const { archived } = await liveDelivery(deliveryKey);
-    const first = (await (await replay(gateway, [replayItem(archived)])).json()) as ReplayAnswer;
-    const second = (await (await replay(gateway, [replayItem(archived)])).json()) as ReplayAnswer;
+    const position = await archived((await liveDelivery(deliveryKey)).archived);
+    const first = (await (await replay(gateway, [position])).json()) as ReplayAnswer;
+    const second = (await (await replay(gateway, [position])).json()) as ReplayAnswer;
     expect(second.results[0].eventIds).toEqual(first.results[0].eventIds);
     expect(second.results[0].publishedTo[0]).not.toEqual(first.results[0].publishedTo[0]);
     const lookup = (await (await fetch(urlOf(gateway, `/admin/deliveries/${webhookId}`), { headers: asAdmin })).json()) as { deliveries: Array<{ replayCount: number; subjectId: string }> };
@@ -226,25 +229,44 @@ describe('POST /admin/webhooks/replay', () => {
 
   it('answers 503 and reports nothing as published while Kafka does not acknowledge', async () => {
     const { deliveryKey } = await receiveShopifyOrder();
-    const response = await replay(kafkaDownGateway, [replayItem((await liveDelivery(deliveryKey)).archived)]);
+    const response = await replay(kafkaDownGateway, [await archived((await liveDelivery(deliveryKey)).archived)]);
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await response.json()).toMatchObject({ status: 503, code: 'gateway.replay_unavailable', retriable: true });
     expect((await store.find(deliveryKey))[0].replayCount).toBe(0);
   });
 
+  it('publishes nothing it did not archive: a body from the caller is refused, and a position without an archived delivery fails alone', async () => {
+    const forged = { source: 'shopify', deliveryId: 'd1', topic: 'orders/create', tenantId: tenant.id, receivedAt: '2026-01-01T00:00:00Z', headers: {}, bodyBase64: Buffer.from('{"id":1}').toString('base64') };
+    const refused = await fetch(urlOf(gateway, '/admin/webhooks/replay'), { method: 'POST', headers: asAdmin, body: JSON.stringify({ deliveries: [forged] }) });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: 'admin.invalid_replay_request', field: 'archived' });
+
+    // An event that is not an archived delivery, written to the archive topic by someone else, and an offset past the end.
+    const shopify = await liveDelivery((await receiveShopifyOrder()).deliveryKey);
+    const notADelivery = await publisher.publishRaw(testTopicOf(events.rawWebhookArchived), { key: 'x', value: await codec.encode(events.shopifyOrderCreated, shopify.event.value as never) });
+    const good = await archived(shopify.archived);
+    const response = await replay(gateway, [{ partition: notADelivery.partition, offset: notADelivery.offset }, { partition: good.partition, offset: '999999999' }, good]);
+    expect(response.status).toBe(200);
+    const { results } = (await response.json()) as ReplayAnswer;
+    expect(results.map((result) => [result.deliveryId, result.status, result.error?.code])).toEqual([
+      [null, 'failed', 'replay.not_archived'],
+      [null, 'failed', 'replay.not_archived'],
+      [shopify.archived.deliveryId, 'published', undefined],
+    ]);
+  });
+
   it('refuses a malformed request with a problem naming the field', async () => {
-    const valid = { source: 'shopify', deliveryId: 'd1', topic: 'orders/create', tenantId: tenant.id, receivedAt: '2026-01-01T00:00:00Z', headers: {}, bodyBase64: 'e30=' };
-    for (const [deliveries, field] of [
-      [[], 'deliveries'],
-      [Array.from({ length: maxReplayDeliveries + 1 }, () => valid), 'deliveries'],
-      [[{ ...valid, source: 'stripe' }], 'deliveries[0].source'],
-      [[valid, { ...valid, receivedAt: 'yesterday' }], 'deliveries[1].receivedAt'],
-      [[{ ...valid, headers: { 'x-shopify-topic': 1 } }], 'deliveries[0].headers'],
-      [[{ ...valid, bodyBase64: 'not base64!' }], 'deliveries[0].bodyBase64'],
-      [[{ ...valid, deliveryId: '' }], 'deliveries[0].deliveryId'],
+    const valid = { partition: 0, offset: '0' };
+    for (const [positions, field] of [
+      [[], 'archived'],
+      [Array.from({ length: maxReplayDeliveries + 1 }, () => valid), 'archived'],
+      [[{ ...valid, partition: -1 }], 'archived[0].partition'],
+      [[valid, { ...valid, offset: 'latest' }], 'archived[1].offset'],
+      [[{ ...valid, offset: 7 }], 'archived[0].offset'],
+      [['0:0'], 'archived[0]'],
     ] as const) {
-      const response = await replay(gateway, [...deliveries]);
+      const response = await replay(gateway, [...positions]);
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(await response.json()).toMatchObject({ code: 'admin.invalid_replay_request', field });
@@ -254,7 +276,7 @@ describe('POST /admin/webhooks/replay', () => {
   it('requires the admin API key', async () => {
     const response = await replay(gateway, [{}], { 'content-type': 'application/json', 'x-api-key': 'wrong-key' });
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ code: 'admin.unauthorized' });
+    expect(await response.json()).toMatchObject({ code: 'api.unauthorized' });
   });
 });
 

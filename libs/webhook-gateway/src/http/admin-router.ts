@@ -1,8 +1,9 @@
-import express, { NextFunction, Request, Response, Router } from 'express';
+import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { PlatformError } from '@consign/errors';
-import { requireApiKey } from '@consign/service-runtime';
+import { ApiScope } from '@consign/service-runtime';
 import { DeliveryStore } from '../intake/delivery-store';
 import { WebhookIntake } from '../intake/webhook-intake';
+import { WebhookArchive } from '../replay/webhook-archive';
 import { WebhookReplay } from '../replay/webhook-replay';
 import { parseReplayRequest, replayBodyLimitBytes } from './replay-request';
 
@@ -11,13 +12,16 @@ export interface AdminRouterOptions {
   /** Deliveries acknowledged moments ago are recorded as published in the background: reads wait for that. */
   intake: Pick<WebhookIntake, 'recorded'>;
   replay: WebhookReplay;
-  apiKeyHashes: readonly string[];
+  /** Where replays read the deliveries they publish again. */
+  archive: Pick<WebhookArchive, 'read'>;
+  /** The internal listener's key check (`ServiceHttp.guard`). */
+  guard(scope: ApiScope): RequestHandler;
 }
 
-/** The operators' API: what happened to a delivery or a subject, and replays of archived deliveries. */
+/** The operators' API: what happened to a delivery or a subject, and replays of archived deliveries, by their place in the archive. */
 export function createAdminRouter(options: AdminRouterOptions): Router {
   const router = Router();
-  router.use('/admin', requireApiKey(options.apiKeyHashes));
+  router.use('/admin', options.guard('admin'));
   router.get('/admin/deliveries', async (req: Request, res: Response) => {
     const subjectId = req.query.subjectId;
     if (typeof subjectId !== 'string' || subjectId === '') {
@@ -42,9 +46,11 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
       next(error);
     }
   });
+  // Positions in the raw archive, never bodies: what is replayed is only what the gateway verified and archived.
   router.post('/admin/webhooks/replay', express.json({ limit: replayBodyLimitBytes }), async (req: Request, res: Response) => {
-    const deliveries = parseReplayRequest(req.body, String(res.locals.requestId));
-    res.json({ results: await options.replay.replay(deliveries) });
+    const positions = parseReplayRequest(req.body);
+    const reads = await options.archive.read(positions);
+    res.json({ results: await options.replay.replay(reads) });
   });
   return router;
 }

@@ -1,116 +1,173 @@
-import { AddressInfo } from 'node:net';
-import { Server } from 'node:http';
-import pino from 'pino';
-import { Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { events } from '@consign/contracts';
-import { createKafka, EventCodec, EventPublisher } from '@consign/kafka';
-import { createServiceHttp } from '@consign/service-runtime';
-import { Tenant, TenantDirectory } from '@consign/tenants';
-import { metricTotal, readFixture, testEndpoints, waitFor } from '@consign/test-support';
-import { DeliveryStore } from '../intake/delivery-store';
-import { GatewayMetrics } from '../intake/gateway-metrics';
-import { WebhookIntake } from '../intake/webhook-intake';
-import { GatewayDatabase, openGatewayDatabase } from '../testing/gateway-database';
+import { gzipSync } from 'node:zlib';
+import { Tenant } from '@consign/tenants';
+import { metricTotal, readFixture, waitFor } from '@consign/test-support';
+import * as exactJson from '../exact-json';
 import { signedShopifyOrderHeaders } from '../testing/signed-deliveries';
-import { WebhookAdmission } from './webhook-admission';
-import { createWebhookRouter } from './webhook-router';
+import { RouterUnderTest, signedClerkHeaders, WebhookRouterHarness } from '../testing/webhook-router-harness';
 
 /**
- * The webhook router's admission limit against real PostgreSQL and registry. Kafka is unreachable
- * here (nothing listens on its port), so admitted deliveries end in the spool; a lock on the
- * delivery table holds one of them in flight for as long as the test needs.
+ * The webhook router against real PostgreSQL and registry, Kafka unreachable (admitted deliveries
+ * end in the spool): its admission limit, and what it does with hostile input.
  */
-const endpoints = testEndpoints();
-const tenant: Tenant = {
-  id: 'admission-store',
-  shopDomain: 'admission-store.myshopify.com',
-  shopifyWebhookSecrets: ['shopify-secret'],
+const tenant = (id: string, overrides: Partial<Tenant>): Tenant => ({
+  id,
+  shopDomain: `${id}.myshopify.com`,
+  shopifyWebhookSecrets: [],
   clerkInstanceIds: [],
   clerkSigningSecrets: [],
   currency: 'USD',
   defaultCommissionRateBasisPoints: 4000,
   consignorTagPrefix: 'consignor:',
-};
+  ...overrides,
+});
+const shop = tenant('admission-store', { shopifyWebhookSecrets: ['shopify-secret'] });
+const clerkStore = tenant('clerk-store', { clerkInstanceIds: ['ins_123'], clerkSigningSecrets: [`whsec_${Buffer.from('clerk-store-secret').toString('base64')}`] });
+const otherStore = tenant('other-store', { clerkInstanceIds: ['ins_other'], clerkSigningSecrets: [`whsec_${Buffer.from('other-store-secret').toString('base64')}`] });
+const brokenStore = tenant('broken-store', { clerkInstanceIds: ['ins_broken'], clerkSigningSecrets: ['whsec_not*base64!'] });
 
-let database: GatewayDatabase;
-let dataSource: DataSource;
-let unreachable: EventPublisher;
-let registry: Registry;
-let server: Server;
+let harness: WebhookRouterHarness;
+let oneAtATime: RouterUnderTest;
+let gateway: RouterUnderTest;
 
 beforeAll(async () => {
-  database = await openGatewayDatabase('consign_gateway_router_test');
-  dataSource = database.dataSource;
-  const store = new DeliveryStore(dataSource);
-  const codec = new EventCodec(endpoints.schemaRegistryUrl);
-  await codec.register([events.shopifyOrderCreated, events.rawWebhookArchived]);
-  unreachable = new EventPublisher(createKafka({ clientId: 'gateway-router-test-down', brokers: ['127.0.0.1:1'] }), codec);
-  const logger = pino({ level: 'silent' });
-  registry = new Registry();
-  const metrics = new GatewayMetrics(registry, () => store.spoolDepth());
-  const admission = new WebhookAdmission(1, (inFlight) => metrics.inFlight.set(inFlight));
-  const http = createServiceHttp({ service: 'gateway-router-test', logger, readiness: [] });
-  http.app.use(
-    createWebhookRouter({
-      tenants: new TenantDirectory([tenant]),
-      intake: new WebhookIntake({ store, publisher: unreachable, publishTimeoutMs: 200 }),
-      codec,
-      logger,
-      metrics,
-      bodyLimitBytes: 1024 * 1024,
-      admission,
-      trustedProxies: [],
-      allowlists: { shopify: [], clerk: [] },
-      svixToleranceSeconds: 300,
-    }),
-  );
-  http.finish();
-  server = await new Promise((resolve) => {
-    const listening = http.app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
+  harness = await WebhookRouterHarness.open('consign_gateway_router_test');
+  oneAtATime = await harness.serve({ tenants: [shop], maxInFlight: 1, maxInFlightPerSender: 100 });
+  gateway = await harness.serve({ tenants: [shop, clerkStore, otherStore, brokenStore], maxInFlight: 100, maxInFlightPerSender: 100 });
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  await unreachable?.disconnect().catch(() => undefined);
-  await database?.drop();
+  await harness?.close();
 });
 
-async function receiveShopifyOrder(): Promise<{ status: number; retryAfter: string | null; body: Record<string, unknown> }> {
-  const body = readFixture('shopify/orders-create.json');
-  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/shopify/order`, {
-    method: 'POST',
-    body,
-    headers: signedShopifyOrderHeaders(tenant, body),
-  });
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  body: Record<string, unknown>;
+}
+
+async function post(router: RouterUnderTest, path: string, body: Buffer, headers: Record<string, string>): Promise<Answer> {
+  const response = await fetch(`${router.base}${path}`, { method: 'POST', body, headers });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
+}
+
+const shopifyOrder = (router: RouterUnderTest, body = readFixture('shopify/orders-create.json'), headers: Record<string, string> = {}): Promise<Answer> =>
+  post(router, '/webhooks/shopify/order', body, { ...signedShopifyOrderHeaders(shop, body), ...headers });
+
+/** Clerk's user.created fixture (instance ins_123) with `change` applied to its envelope. */
+function clerkBody(change: (envelope: Record<string, unknown> & { data: Record<string, unknown> }) => void = () => undefined): Buffer {
+  const envelope = JSON.parse(readFixture('clerk/user-created.json').toString('utf8'));
+  change(envelope);
+  return Buffer.from(JSON.stringify(envelope));
 }
 
 describe('webhook admission', () => {
   it('refuses a webhook beyond the in-flight limit with 503 and Retry-After, and admits again once the one in flight is answered', async () => {
-    const lock = dataSource.createQueryRunner();
+    const lock = harness.dataSource.createQueryRunner();
     await lock.connect();
     await lock.startTransaction();
-    let first: ReturnType<typeof receiveShopifyOrder> | undefined;
+    let first: Promise<Answer> | undefined;
     try {
       // The first delivery's claim waits for this lock, so it stays in flight.
       await lock.query('LOCK TABLE webhook_deliveries IN ACCESS EXCLUSIVE MODE');
-      first = receiveShopifyOrder();
-      await waitFor('the first delivery to be in flight', async () => ((await metricTotal(registry, 'webhook_requests_in_flight')) === 1 ? true : undefined), 10_000, 20);
+      first = shopifyOrder(oneAtATime);
+      await waitFor('the first delivery to be in flight', async () => ((await metricTotal(oneAtATime.registry, 'webhook_requests_in_flight')) === 1 ? true : undefined), 10_000, 20);
 
-      const refused = await receiveShopifyOrder();
+      const refused = await shopifyOrder(oneAtATime);
       expect(refused.status).toBe(503);
       expect(refused.retryAfter).toBe('5');
       expect(refused.body).toMatchObject({ code: 'gateway.overloaded', retriable: true });
-      expect(await metricTotal(registry, 'webhook_deliveries_rejected_total', { reason: 'gateway.overloaded' })).toBe(1);
+      expect(await metricTotal(oneAtATime.registry, 'webhook_deliveries_rejected_total', { reason: 'gateway.overloaded' })).toBe(1);
     } finally {
       await lock.rollbackTransaction();
       await lock.release();
     }
 
     expect(await first).toMatchObject({ status: 200, body: { status: 'spooled' } });
-    await waitFor('the in-flight count to return to zero', async () => ((await metricTotal(registry, 'webhook_requests_in_flight')) === 0 ? true : undefined), 5_000, 20);
-    expect(await receiveShopifyOrder()).toMatchObject({ status: 200, body: { status: 'spooled' } });
+    await waitFor('the in-flight count to return to zero', async () => ((await metricTotal(oneAtATime.registry, 'webhook_requests_in_flight')) === 0 ? true : undefined), 5_000, 20);
+    expect(await shopifyOrder(oneAtATime)).toMatchObject({ status: 200, body: { status: 'spooled' } });
   }, 30_000);
+});
+
+describe('Clerk deliveries, verified before their body is parsed', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('refuses an unsigned 1 MiB body of private-use characters and a big integer with 401, without parsing it', async () => {
+    const parse = jest.spyOn(exactJson, 'parseExactJson');
+    let characters = '';
+    for (let index = 0; index < 349_000; index += 1) characters += String.fromCharCode(0xe000 + (index % 0x1900));
+    const body = Buffer.from(`{"type":"user.created","instance_id":"ins_123","data":{"note":"${characters}"},"n":12345678901234567890}`);
+    expect(body.length).toBeLessThan(1024 * 1024);
+    const answer = await post(gateway, '/webhooks/clerk', body, { ...signedClerkHeaders(clerkStore, body), 'svix-signature': signedClerkHeaders(clerkStore, Buffer.from('other'))['svix-signature'] });
+    expect(answer).toMatchObject({ status: 401, body: { code: 'svix.signature_invalid' } });
+    expect(parse).not.toHaveBeenCalled();
+  });
+
+  it('refuses an unsigned body that is not even JSON with the signature error, not a parse error', async () => {
+    const body = Buffer.from('{"instance_id":"ins_123","type":');
+    const answer = await post(gateway, '/webhooks/clerk', body, { ...signedClerkHeaders(clerkStore, body), 'svix-signature': 'v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=' });
+    expect(answer).toMatchObject({ status: 401, body: { code: 'svix.signature_invalid' } });
+  });
+
+  it('refuses a body that names no known instance with 401 clerk.unknown_tenant', async () => {
+    const body = clerkBody((envelope) => (envelope.instance_id = 'ins_nobody'));
+    expect(await post(gateway, '/webhooks/clerk', body, signedClerkHeaders(clerkStore, body))).toMatchObject({ status: 401, body: { code: 'clerk.unknown_tenant' } });
+  });
+
+  it("accepts a signed delivery for the tenant of its instance_id, found in the raw bytes, even when the body also names another tenant's instance", async () => {
+    const body = clerkBody((envelope) => (envelope.data.unsafe_metadata = { instance_id: 'ins_other' }));
+    expect(await post(gateway, '/webhooks/clerk', body, signedClerkHeaders(clerkStore, body))).toMatchObject({ status: 200, body: { status: 'spooled' } });
+  });
+
+  it("refuses a delivery signed by one tenant whose top-level instance_id is another tenant's", async () => {
+    const body = clerkBody((envelope) => {
+      envelope.instance_id = 'ins_other';
+      envelope.data.unsafe_metadata = { instance_id: 'ins_123' };
+    });
+    expect(await post(gateway, '/webhooks/clerk', body, signedClerkHeaders(clerkStore, body))).toMatchObject({ status: 400, body: { code: 'clerk.instance_mismatch' } });
+  });
+
+  it("takes the tenant from ?tenant=, with an instance no tenant lists, but not with another tenant's", async () => {
+    const unlisted = clerkBody((envelope) => (envelope.instance_id = 'ins_unlisted'));
+    expect(await post(gateway, '/webhooks/clerk?tenant=clerk-store', unlisted, signedClerkHeaders(clerkStore, unlisted))).toMatchObject({ status: 200 });
+    const others = clerkBody((envelope) => (envelope.instance_id = 'ins_other'));
+    expect(await post(gateway, '/webhooks/clerk?tenant=clerk-store', others, signedClerkHeaders(clerkStore, others))).toMatchObject({ status: 400, body: { code: 'clerk.instance_mismatch' } });
+  });
+
+  it('refuses a signed body whose unsafe_metadata nests 4,000 arrays deep with 400 webhook.too_deep', async () => {
+    const body = Buffer.from(clerkBody().toString('utf8').replace('"unsafe_metadata":{}', `"unsafe_metadata":{"a":${'['.repeat(4000)}${']'.repeat(4000)}}`));
+    expect(body.toString('utf8')).toContain('[[[[');
+    expect(await post(gateway, '/webhooks/clerk', body, signedClerkHeaders(clerkStore, body))).toMatchObject({ status: 400, body: { code: 'webhook.too_deep' } });
+  });
+
+  it('answers our own misconfigured secret with 500 and without its message', async () => {
+    const body = clerkBody((envelope) => (envelope.instance_id = 'ins_broken'));
+    const answer = await post(gateway, '/webhooks/clerk', body, signedClerkHeaders(clerkStore, body));
+    expect(answer).toMatchObject({ status: 500, body: { code: 'svix.secret_invalid', retriable: true, reason: 'not_base64' } });
+    expect(answer.body.detail).toMatch(/^the request could not be completed on our side/);
+  });
+});
+
+describe('hostile Shopify bodies', () => {
+  it('refuses a signed body nested 10,000 deep with 400 webhook.too_deep', async () => {
+    const body = Buffer.from(`{"id":820982911946154508,"note_attributes":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    expect(await shopifyOrder(gateway, body)).toMatchObject({ status: 400, body: { code: 'webhook.too_deep' } });
+  });
+
+  it('refuses a signed body with a million-digit id with 400 webhook.number_too_long', async () => {
+    const body = Buffer.from(`{"id":${'8'.repeat(1_000_000)}}`);
+    expect(await shopifyOrder(gateway, body)).toMatchObject({ status: 400, body: { code: 'webhook.number_too_long' } });
+  });
+
+  it.each([
+    ['an unknown Content-Encoding', 'foo', Buffer.from('{}'), 415, 'http.unsupported_encoding'],
+    ['corrupt gzip', 'gzip', Buffer.from('this is not gzip'), 400, 'http.body_encoding_invalid'],
+    ['truncated gzip', 'gzip', gzipSync(readFixture('shopify/orders-create.json')).subarray(0, 100), 400, 'http.body_encoding_invalid'],
+    ['corrupt deflate', 'deflate', Buffer.from('this is not deflate'), 400, 'http.body_encoding_invalid'],
+    ['corrupt Brotli', 'br', Buffer.from('this is not brotli at all'), 400, 'http.body_encoding_invalid'],
+    ['corrupt Zstandard', 'zstd', Buffer.from('this is not zstd at all'), 400, 'http.body_encoding_invalid'],
+  ])('refuses %s with a 4xx that no sender retries as an outage', async (_name, encoding, body, status, code) => {
+    const answer = await shopifyOrder(gateway, body, { 'content-encoding': encoding });
+    expect(answer).toMatchObject({ status, body: { code, retriable: false } });
+    expect(await metricTotal(gateway.registry, 'webhook_deliveries_rejected_total', { reason: code })).toBeGreaterThan(0);
+  });
 });

@@ -1,9 +1,9 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { Context } from '@opentelemetry/api';
 import { events, EventMetadata, RawWebhookArchived } from '@consign/contracts';
-import { PlatformError } from '@consign/errors';
+import { PlatformError, toPlatformError } from '@consign/errors';
 import { EventCodec, eventHeaders, OutgoingEvent } from '@consign/kafka';
-import { Logger } from '@consign/service-runtime';
+import { fromBodyParser, Logger } from '@consign/service-runtime';
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { clerkInstanceIdOf } from '../clerk/clerk-mapping';
 import { ClerkDelivery } from '../clerk/clerk-delivery';
@@ -14,7 +14,8 @@ import { OutgoingRecord, WebhookIntake } from '../intake/webhook-intake';
 import { clientAddress, isAllowed, CidrRange } from '../network';
 import { ShopifyDelivery, shopifyDeliveryOf } from '../shopify/shopify-delivery';
 import { verifyShopifyHmac } from '../shopify/shopify-signature';
-import { verifySvixDelivery } from '../svix/svix-signature';
+import { VerifiedSvixDelivery, verifySvixDeliveryAmong } from '../svix/svix-signature';
+import { clerkTenantCandidates } from './clerk-tenant-candidates';
 import { RequestTrace, startRequestTrace } from './request-trace';
 import { WebhookAdmission } from './webhook-admission';
 import { ClerkPath, clerkTypeRoutes, mapClerkWebhook, mapShopifyWebhook, ShopifyPath, shopifyTopicRoutes } from '../webhook-mapping';
@@ -26,7 +27,7 @@ export interface WebhookRouterOptions {
   logger: Logger;
   metrics: GatewayMetrics;
   bodyLimitBytes: number;
-  /** Whether a new webhook is taken now or refused with 503 and Retry-After. */
+  /** Whether a new webhook is taken now or refused (503, or 429 for a sender over its share) with Retry-After. */
   admission: WebhookAdmission;
   /** Our proxies in front of the gateway: only their X-Forwarded-For entries are believed. */
   trustedProxies: readonly CidrRange[];
@@ -44,7 +45,7 @@ const secretHeaders = new Set(['x-shopify-hmac-sha256', 'shopify-hmac-sha256', '
 
 /**
  * Every webhook endpoint. For each request, in order: the sender's address, the content type and
- * size, the tenant and the signature (before anything trusts the body), the topic, the body's
+ * size, the tenant and the signature (before the body is parsed or trusted), the topic, the body's
  * fields; then the delivery is made durable (Kafka, or the spool) before the 200.
  */
 export function createWebhookRouter(options: WebhookRouterOptions): Router {
@@ -83,14 +84,16 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       next(new PlatformError(`content type must be application/json, got "${req.header('content-type') ?? 'none'}"`, { code: 'http.unsupported_media_type', category: 'invalid', httpStatus: 415 }));
       return;
     }
-    // Refused before its body is read: an overloaded gateway spends nothing more on it.
-    const refusal = options.admission.refusal();
+    // Refused before its body is read: an overloaded gateway spends nothing more on it. Express
+    // runs this once the headers are in, so a slot is held from then until the answer.
+    const refusal = options.admission.refusal(client);
     if (refusal) {
       next(refusal);
       return;
     }
-    // 'close' comes once the answer is sent and also when the sender hangs up before it.
-    res.once('close', options.admission.admit());
+    // 'close' comes once the answer is sent and also when the sender hangs up before it, or the
+    // server cuts a request that missed its deadline.
+    res.once('close', options.admission.admit(client));
     next();
   };
 
@@ -107,9 +110,9 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
   };
 
   const clerk = (path: ClerkPath | undefined) => async (req: Request, res: Response) => {
-    // Parsed once: before verification only the instance id is read from it, to choose the secret.
+    const signed = verifyClerk(req, res);
     const payload = parseExactJson(req.body as Buffer);
-    const delivery = verifyClerk(req, res, path, payload);
+    const delivery = clerkDeliveryOf(req, res, path, signed, payload);
     const event = mapClerkWebhook(delivery.type, payload, delivery);
     await accept(req, res, 'clerk', event, {
       deliveryKey: deliveryKeyOf('clerk', delivery.tenantId, delivery.svixId),
@@ -155,19 +158,42 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     return shopifyDeliveryOf(tenant, { topic, webhookId, header: (name) => req.header(name), receivedAt: now(), requestId: String(res.locals.requestId) });
   }
 
-  function verifyClerk(req: Request, res: Response, path: ClerkPath | undefined, payload: unknown): ClerkDelivery {
-    const instanceId = clerkInstanceIdOf(payload);
+  /**
+   * The tenant whose secret signed the delivery, verified before the body is parsed: `?tenant=`
+   * names it, or the raw bytes' instance ids name the candidates, each tried in turn.
+   */
+  function verifyClerk(req: Request, res: Response): SignedClerkDelivery {
     const tenantHint = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
-    const tenant = tenantHint ? options.tenants.tenants.find((candidate) => candidate.id === tenantHint) : instanceId ? options.tenants.byClerkInstanceId(instanceId) : undefined;
-    if (!tenant || tenant.clerkSigningSecrets.length === 0) {
-      throw new PlatformError(`unknown Clerk instance "${tenantHint ?? instanceId ?? ''}"`, { code: 'clerk.unknown_tenant', category: 'unauthorized' });
+    const named = tenantHint !== undefined ? [options.tenants.byId(tenantHint)].filter((tenant) => tenant !== undefined) : clerkTenantCandidates(req.body as Buffer, options.tenants);
+    const candidates = named.filter((tenant) => tenant.clerkSigningSecrets.length > 0);
+    if (candidates.length === 0) {
+      const message = tenantHint !== undefined ? `?tenant=${tenantHint} names no tenant with Clerk signing secrets` : 'no instance_id in the body names a tenant with Clerk signing secrets';
+      throw new PlatformError(message, { code: 'clerk.unknown_tenant', category: 'unauthorized' });
     }
+    res.locals.audit.tenant = candidates.map((tenant) => tenant.id).join(',');
+    const verified = verifySvixDeliveryAmong(
+      req.body as Buffer,
+      { get: (name) => req.header(name) },
+      candidates.map((tenant) => tenant.clerkSigningSecrets),
+      { now, toleranceSeconds: options.svixToleranceSeconds },
+    );
+    const tenant = candidates[verified.signer];
     res.locals.audit.tenant = tenant.id;
-    const verified = verifySvixDelivery(req.body as Buffer, { get: (name) => req.header(name) }, tenant.clerkSigningSecrets, {
-      now,
-      toleranceSeconds: options.svixToleranceSeconds,
-    });
     options.metrics.verified.inc({ source: 'clerk' });
+    return { tenant, hinted: tenantHint !== undefined, verified };
+  }
+
+  function clerkDeliveryOf(req: Request, res: Response, path: ClerkPath | undefined, { tenant, hinted, verified }: SignedClerkDelivery, payload: unknown): ClerkDelivery {
+    const instanceId = clerkInstanceIdOf(payload);
+    const owner = instanceId === null ? undefined : options.tenants.byClerkInstanceId(instanceId);
+    // Named by ?tenant=, the body may name an instance no tenant lists (the hint skips the lookup),
+    // never another tenant's; otherwise the top-level instance_id must be the signing tenant's.
+    if (hinted ? owner !== undefined && owner !== tenant : owner !== tenant) {
+      throw new PlatformError(`the delivery is signed with tenant ${tenant.id}'s secret, but its instance_id "${instanceId ?? ''}" is not one of that tenant's`, {
+        code: 'clerk.instance_mismatch',
+        category: 'invalid',
+      });
+    }
     const type = typeof payload === 'object' && payload !== null ? String((payload as { type?: unknown }).type ?? '') : '';
     Object.assign(res.locals.audit, { topic: type, svixId: verified.messageId });
     const route = clerkTypeRoutes[type];
@@ -235,16 +261,22 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
   // Counts and annotates every refusal (ours and the body parser's) before the app's problem handler answers.
   router.use('/webhooks', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const audit = res.locals.audit as Record<string, unknown> | undefined;
-    const parserError = (error as { type?: string }).type;
-    const code = error instanceof PlatformError ? error.code : parserError === 'entity.too.large' ? 'http.body_too_large' : (parserError ?? 'internal.unexpected');
+    const problem = toPlatformError(fromBodyParser(error));
     if (audit) {
-      audit.code = code;
-      options.metrics.rejected.inc({ source: String(audit.source), reason: code });
+      audit.code = problem.code;
+      options.metrics.rejected.inc({ source: String(audit.source), reason: problem.code });
     }
-    if (error instanceof PlatformError && (error.category === 'dependency' || error.httpStatus === 503)) res.setHeader('Retry-After', '5');
+    if (problem.category === 'dependency' || problem.httpStatus === 503 || problem.httpStatus === 429) res.setHeader('Retry-After', '5');
     next(error);
   });
   return router;
+}
+
+interface SignedClerkDelivery {
+  tenant: Tenant;
+  /** Whether `?tenant=` named the tenant, rather than the body's instance ids. */
+  hinted: boolean;
+  verified: VerifiedSvixDelivery;
 }
 
 function archivableHeaders(req: Request): Record<string, string> {

@@ -5,9 +5,13 @@ import { TenantDirectory } from '@consign/tenants';
 import { DeliveryStore } from '../intake/delivery-store';
 import { acknowledgedWithin, OutgoingRecord } from '../intake/webhook-intake';
 import { ArchivedDelivery, mapArchivedDelivery } from './archived-delivery';
+import { ArchivePosition, ArchiveRead } from './webhook-archive';
 
 export interface ReplayResult {
-  deliveryId: string;
+  /** The record replayed, in the raw archive. */
+  archivedAt: ArchivePosition;
+  /** Null when the archive holds no delivery there. */
+  deliveryId: string | null;
   status: 'published' | 'failed';
   eventIds: string[];
   publishedTo: PublishedRecord[];
@@ -25,8 +29,8 @@ export interface WebhookReplayOptions {
   topicOf?: (definition: EventDefinition<never>) => TopicDefinition;
 }
 
-type Mapped = { deliveryId: string; deliveryKey: string; subjectId: string; eventId: string; record: OutgoingRecord };
-type Prepared = Mapped | { deliveryId: string; error: PlatformError };
+type Mapped = { archivedAt: ArchivePosition; deliveryId: string; deliveryKey: string; subjectId: string; eventId: string; record: OutgoingRecord };
+type Prepared = Mapped | { archivedAt: ArchivePosition; deliveryId: string | null; error: PlatformError };
 
 /**
  * Publishes archived deliveries again through the live mapping path (after a mapping fix, say).
@@ -41,8 +45,8 @@ export class WebhookReplay {
    * does not acknowledge every event, the whole replay fails (503) rather than report a part of it
    * as published, and can be repeated as it is.
    */
-  async replay(deliveries: ArchivedDelivery[]): Promise<ReplayResult[]> {
-    const prepared = await Promise.all(deliveries.map((delivery) => this.prepare(delivery)));
+  async replay(reads: ArchiveRead[]): Promise<ReplayResult[]> {
+    const prepared: Prepared[] = await Promise.all(reads.map((read) => ('error' in read ? { archivedAt: read.position, deliveryId: null, error: read.error } : this.prepare(read.position, read.delivery))));
     const mapped = prepared.filter((item): item is Mapped => 'record' in item);
     const landed = await this.publishInOrder(mapped.map((item) => item.record));
     // The count is informative: the events are on Kafka whether or not it was recorded.
@@ -50,12 +54,12 @@ export class WebhookReplay {
     let next = 0;
     return prepared.map((item) =>
       'record' in item
-        ? { deliveryId: item.deliveryId, status: 'published', eventIds: [item.eventId], publishedTo: [landed[next++]] }
-        : { deliveryId: item.deliveryId, status: 'failed', eventIds: [], publishedTo: [], error: { code: item.error.code, message: item.error.message } },
+        ? { archivedAt: item.archivedAt, deliveryId: item.deliveryId, status: 'published', eventIds: [item.eventId], publishedTo: [landed[next++]] }
+        : { archivedAt: item.archivedAt, deliveryId: item.deliveryId, status: 'failed', eventIds: [], publishedTo: [], error: { code: item.error.code, message: item.error.message } },
     );
   }
 
-  private async prepare(delivery: ArchivedDelivery): Promise<Prepared> {
+  private async prepare(archivedAt: ArchivePosition, delivery: ArchivedDelivery): Promise<Prepared> {
     try {
       const { event, deliveryKey } = mapArchivedDelivery(delivery, this.options.tenants);
       const metadata = (event.value as { metadata: EventMetadata }).metadata;
@@ -67,9 +71,9 @@ export class WebhookReplay {
         value: await this.options.codec.encode(event.definition, event.value),
         headers: eventHeaders(event.definition.type, { 'correlation-id': metadata.correlationId, 'replayed-by': 'admin', 'replay-of': delivery.deliveryId }),
       };
-      return { deliveryId: delivery.deliveryId, deliveryKey, subjectId, eventId: metadata.eventId, record };
+      return { archivedAt, deliveryId: delivery.deliveryId, deliveryKey, subjectId, eventId: metadata.eventId, record };
     } catch (error) {
-      if (error instanceof PlatformError && error.category === 'invalid') return { deliveryId: delivery.deliveryId, error };
+      if (error instanceof PlatformError && error.category === 'invalid') return { archivedAt, deliveryId: delivery.deliveryId, error };
       throw error;
     }
   }

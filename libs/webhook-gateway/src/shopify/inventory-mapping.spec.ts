@@ -73,7 +73,8 @@ describe('mapInventoryLevelUpdated', () => {
 
   it.each([
     ['inventory_item_id', (level: Record<string, unknown>) => delete level.inventory_item_id, 'is required'],
-    ['location_id', (level: Record<string, unknown>) => (level.location_id = 'main'), 'must be a positive integer id'],
+    ['location_id', (level: Record<string, unknown>) => (level.location_id = 'main'), 'must be an integer id from 1 to 18446744073709551615'],
+    ['inventory_item_id', (level: Record<string, unknown>) => (level.inventory_item_id = 18446744073709551616n), 'must be an integer id from 1 to 18446744073709551615'],
     ['available', (level: Record<string, unknown>) => (level.available = '10'), 'must be an integer of at least -2147483648'],
     ['available', (level: Record<string, unknown>) => (level.available = 2 ** 31), 'must be an integer of at most 2147483647'],
     ['updated_at', (level: Record<string, unknown>) => delete level.updated_at, 'must be a non-empty string'],

@@ -152,6 +152,43 @@ describe('mapOrderUpdated', () => {
   });
 });
 
+describe('order change bounds', () => {
+  type RefundLine = Record<string, unknown> & { subtotal_set?: { shop_money: { amount: string } } };
+  type Body = Record<string, unknown> & { refunds: (Record<string, unknown> & { refund_line_items: RefundLine[] })[] };
+  const refundedOrder = (): Body => parseExactJson(refundedOrderBody) as Body;
+
+  it.each([
+    ['current_total_price', (body: Body) => (body.current_total_price = '-10.00'), 'range'],
+    ['refunds[0].id', (body: Body) => (body.refunds[0].id = 18446744073709551616n), 'range'],
+    ['refunds[0].note', (body: Body) => (body.refunds[0].note = 'n'.repeat(65_536)), 'length'],
+    ['refunds[0].refund_line_items[0].restock_type', (body: Body) => (body.refunds[0].refund_line_items[0].restock_type = 'r'.repeat(65)), 'length'],
+    ['refunds[0].refund_line_items[0].subtotal_set.shop_money.amount', (body: Body) => (body.refunds[0].refund_line_items[0].subtotal_set = { shop_money: { amount: '-40.00' } }), 'range'],
+    ['refunds[0].refund_line_items[1].subtotal', (body: Body) => (body.refunds[0].refund_line_items[1].subtotal = -9.5), 'range'],
+    ['refunds[0].refund_line_items[1].subtotal', (body: Body) => (body.refunds[0].refund_line_items[1].subtotal = '-9.50'), 'range'],
+    ['refunds[0].refund_line_items[1].quantity', (body: Body) => (body.refunds[0].refund_line_items[1].quantity = -1), 'range'],
+    ['fulfillment_status', (body: Body) => (body.fulfillment_status = 'f'.repeat(65)), 'length'],
+  ])('orders/updated refuses an absurd %s', (field, change, reason) => {
+    const body = refundedOrder();
+    change(body);
+    const error = rejection(() => mapOrderUpdated(body, delivery));
+    expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field, reason } });
+  });
+
+  it('orders/cancelled refuses a cancel_reason longer than an enumeration', () => {
+    const body = refundedOrder();
+    body.cancel_reason = 'c'.repeat(65);
+    expect(rejection(() => mapOrderCancelled(body, { ...delivery, topic: 'orders/cancelled' })).details).toEqual({ field: 'cancel_reason', reason: 'length' });
+  });
+
+  it('orders/paid takes a negative total_outstanding, which Shopify sends when the merchant owes the customer', () => {
+    const body = refundedOrder();
+    body.total_outstanding = '-5.00';
+    const event = mapOrderPaid(body, { ...delivery, topic: 'orders/paid' });
+    expect(event.totalOutstanding).toEqual({ amountMinor: -500, currency: 'EUR' });
+    expect(avroErrors('ShopifyOrderPaid', event)).toEqual([]);
+  });
+});
+
 describe('mapOrderPaid', () => {
   const paidDelivery = { ...delivery, topic: 'orders/paid' };
 
@@ -228,7 +265,7 @@ describe('mapOrderCancelled', () => {
     ['cancelled_at', (body: Record<string, unknown>) => (body.cancelled_at = null), 'field cancelled_at must be a non-empty string'],
     ['cancel_reason', (body: Record<string, unknown>) => (body.cancel_reason = 3), 'field cancel_reason must be a string'],
     ['refunds[0]', (body: Record<string, unknown>) => (body.refunds = ['r1']), 'field refunds[0] must be an object'],
-    ['id', (body: Record<string, unknown>) => (body.id = 0), 'field id must be a positive integer id'],
+    ['id', (body: Record<string, unknown>) => (body.id = 0), 'field id must be an integer id from 1 to 18446744073709551615'],
   ])('rejects a body with a missing or malformed %s, naming it', (field, change, message) => {
     const body = fixtureOrder('orders-cancelled.json');
     change(body);

@@ -1,4 +1,5 @@
 import { events, Money, ShopifyOrderCancelled, ShopifyOrderPaid, ShopifyOrderUpdated, ShopifyRefund, ShopifyRefundLineItem } from '@consign/contracts';
+import { amountTextAt } from '../money';
 import {
   avroIntMax,
   arrayAt,
@@ -9,9 +10,9 @@ import {
   objectAt,
   optionalStringAt,
   optionalTimestampAt,
-  stringAt,
   timestampAt,
 } from '../payload-fields';
+import { textLimits } from '../validation/text-limits';
 import { mapOrderBody, orderMoney } from './order-mapping';
 import { shopifyEventMetadata, ShopifyDelivery } from './shopify-delivery';
 
@@ -34,12 +35,12 @@ function refundSubtotal(refundLine: JsonObject, currency: string, path: string):
   const set = refundLine.subtotal_set;
   if (set !== null && set !== undefined) {
     const shopMoney = objectAt(objectAt(set, `${path}.subtotal_set`).shop_money, `${path}.subtotal_set.shop_money`);
-    return orderMoney(stringAt(shopMoney, 'amount', `${path}.subtotal_set.shop_money.amount`), currency, `${path}.subtotal_set.shop_money.amount`);
+    return orderMoney(amountTextAt(shopMoney, 'amount', `${path}.subtotal_set.shop_money.amount`), currency, `${path}.subtotal_set.shop_money.amount`);
   }
   const subtotal = refundLine.subtotal;
   if (typeof subtotal === 'number' && Number.isFinite(subtotal)) return orderMoney(String(subtotal), currency, `${path}.subtotal`);
-  if (typeof subtotal === 'string') return orderMoney(subtotal, currency, `${path}.subtotal`);
-  throw invalidField(`${path}.subtotal`, 'must be a decimal amount');
+  if (typeof subtotal === 'string') return orderMoney(amountTextAt(refundLine, 'subtotal', `${path}.subtotal`), currency, `${path}.subtotal`);
+  throw invalidField(`${path}.subtotal`, 'must be a decimal amount', subtotal === undefined || subtotal === null ? 'missing' : 'type');
 }
 
 function refundsOf(body: JsonObject, currency: string): ShopifyRefund[] {
@@ -49,7 +50,7 @@ function refundsOf(body: JsonObject, currency: string): ShopifyRefund[] {
     return {
       id: idAt(refund, 'id', `${path}.id`),
       createdAt: timestampAt(refund, 'created_at', `${path}.created_at`),
-      note: optionalStringAt(refund, 'note', `${path}.note`),
+      note: optionalStringAt(refund, 'note', `${path}.note`, textLimits.note),
       refundLineItems: arrayAt(refund, 'refund_line_items', `${path}.refund_line_items`).map((lineItem, lineIndex): ShopifyRefundLineItem => {
         const linePath = `${path}.refund_line_items[${lineIndex}]`;
         const line = objectAt(lineItem, linePath);
@@ -57,7 +58,7 @@ function refundsOf(body: JsonObject, currency: string): ShopifyRefund[] {
           id: idAt(line, 'id', `${linePath}.id`),
           lineItemId: idAt(line, 'line_item_id', `${linePath}.line_item_id`),
           quantity: integerAt(line, 'quantity', `${linePath}.quantity`, 0, avroIntMax),
-          restockType: optionalStringAt(line, 'restock_type', `${linePath}.restock_type`),
+          restockType: optionalStringAt(line, 'restock_type', `${linePath}.restock_type`, textLimits.enumeration),
           subtotal: refundSubtotal(line, currency, linePath),
         };
       }),
@@ -73,10 +74,10 @@ export function mapOrderUpdated(payload: unknown, delivery: ShopifyDelivery): Sh
     metadata: shopifyEventMetadata(delivery, events.shopifyOrderUpdated, Date.parse(updatedAt)),
     order,
     updatedAt,
-    fulfillmentStatus: optionalStringAt(body, 'fulfillment_status', 'fulfillment_status'),
+    fulfillmentStatus: optionalStringAt(body, 'fulfillment_status', 'fulfillment_status', textLimits.enumeration),
     cancelledAt: optionalTimestampAt(body, 'cancelled_at', 'cancelled_at'),
     currentQuantities: currentQuantitiesOf(body),
-    currentTotalPrice: orderMoney(stringAt(body, 'current_total_price', 'current_total_price'), currency, 'current_total_price'),
+    currentTotalPrice: orderMoney(amountTextAt(body, 'current_total_price', 'current_total_price'), currency, 'current_total_price'),
     refunds: refundsOf(body, currency),
   };
 }
@@ -89,7 +90,8 @@ export function mapOrderPaid(payload: unknown, delivery: ShopifyDelivery): Shopi
     metadata: shopifyEventMetadata(delivery, events.shopifyOrderPaid, Date.parse(paidAt)),
     order,
     paidAt,
-    totalOutstanding: orderMoney(stringAt(body, 'total_outstanding', 'total_outstanding'), currency, 'total_outstanding'),
+    // Shopify documents a negative outstanding amount: what the merchant owes the customer back.
+    totalOutstanding: orderMoney(amountTextAt(body, 'total_outstanding', 'total_outstanding'), currency, 'total_outstanding', 'signed'),
   };
 }
 
@@ -104,7 +106,7 @@ export function mapOrderCancelled(payload: unknown, delivery: ShopifyDelivery): 
     metadata: shopifyEventMetadata(delivery, events.shopifyOrderCancelled, Date.parse(cancelledAt)),
     order,
     cancelledAt,
-    cancelReason: optionalStringAt(body, 'cancel_reason', 'cancel_reason'),
+    cancelReason: optionalStringAt(body, 'cancel_reason', 'cancel_reason', textLimits.enumeration),
     currentQuantities: currentQuantitiesOf(body),
     refunds: refundsOf(body, currency),
   };

@@ -3,6 +3,7 @@ import { readFixture } from '@consign/test-support';
 import { parseExactJson } from '../exact-json';
 import { mapOrderCreated } from './order-mapping';
 import { ShopifyDelivery } from './shopify-delivery';
+import { rejection } from '../testing/mapping-assertions';
 
 const delivery: ShopifyDelivery = {
   tenantId: 'dev-store',
@@ -72,7 +73,7 @@ describe('mapOrderCreated', () => {
 
   it.each([
     ['{"name":"#1"}', 'field id is required'],
-    ['{"id":-5}', 'field id must be a positive integer id'],
+    ['{"id":-5}', 'field id must be an integer id from 1 to 18446744073709551615'],
     ['[]', 'field body must be an object'],
     ['{"id":1,"name":"#1","created_at":"yesterday","currency":"USD","total_price":"1.00","line_items":[]}', 'field created_at must be an ISO 8601 timestamp'],
     ['{"id":1,"name":"#1","created_at":"2026-01-01T00:00:00Z","currency":"USD","total_price":"1.00"}', 'field line_items must be an array'],
@@ -90,6 +91,45 @@ describe('mapOrderCreated', () => {
     expect(caught).toBeInstanceOf(PlatformError);
     expect((caught as PlatformError).message).toContain(message);
     expect((caught as PlatformError).httpStatus).toBe(400);
+  });
+
+  describe('refuses absurd values, naming the field', () => {
+    type Order = Record<string, unknown> & { line_items: Record<string, unknown>[]; customer: Record<string, unknown> };
+    const fixtureOrder = (): Order => parseExactJson(readFixture('shopify/orders-create.json')) as Order;
+
+    it.each([
+      ['id', (order: Order) => (order.id = 18446744073709551616n), 'webhook.invalid_field', 'range'],
+      ['id', (order: Order) => (order.id = '9'.repeat(200_000)), 'webhook.invalid_field', 'range'],
+      ['id', (order: Order) => (order.id = '8209829119461545O8'), 'webhook.invalid_field', 'format'],
+      ['customer.id', (order: Order) => (order.customer.id = 18446744073709551616n), 'webhook.invalid_field', 'range'],
+      ['line_items[3].id', (order: Order) => (order.line_items[3].id = '123456789012345678901'), 'webhook.invalid_field', 'range'],
+      ['line_items[1].product_id', (order: Order) => (order.line_items[1].product_id = '0x1F'), 'webhook.invalid_field', 'format'],
+      ['line_items[4].variant_id', (order: Order) => (order.line_items[4].variant_id = -1), 'webhook.invalid_field', 'range'],
+      ['line_items[2].price', (order: Order) => (order.line_items[2].price = '-3.50'), 'webhook.invalid_field', 'range'],
+      ['line_items[0].total_discount', (order: Order) => (order.line_items[0].total_discount = '-1.00'), 'webhook.invalid_field', 'range'],
+      ['total_price', (order: Order) => (order.total_price = '-404.95'), 'webhook.invalid_field', 'range'],
+      ['total_price', (order: Order) => (order.total_price = `1${'0'.repeat(40)}.00`), 'webhook.invalid_field', 'length'],
+      ['currency', (order: Order) => (order.currency = 'ZZZ'), 'webhook.invalid_currency', 'currency'],
+      ['line_items[0].title', (order: Order) => (order.line_items[0].title = 'x'.repeat(256)), 'webhook.invalid_field', 'length'],
+      ['line_items[0].sku', (order: Order) => (order.line_items[0].sku = 'x'.repeat(256)), 'webhook.invalid_field', 'length'],
+      ['name', (order: Order) => (order.name = `#${'9'.repeat(255)}`), 'webhook.invalid_field', 'length'],
+      ['financial_status', (order: Order) => (order.financial_status = 'p'.repeat(65)), 'webhook.invalid_field', 'length'],
+      ['line_items[0].quantity', (order: Order) => (order.line_items[0].quantity = 9007199254740993n), 'webhook.invalid_field', 'range'],
+    ])('%s', (field, change, code, reason) => {
+      const order = fixtureOrder();
+      change(order);
+      const error = rejection(() => mapOrderCreated(order, delivery));
+      expect(error).toMatchObject({ code, httpStatus: 400, details: { field, reason } });
+    });
+
+    it('accepts the largest id and a title of exactly 255 characters', () => {
+      const order = fixtureOrder();
+      Object.assign(order, { id: 18446744073709551615n });
+      order.line_items[0].title = '👕'.repeat(255);
+      const event = mapOrderCreated(order, delivery);
+      expect(event.order.id).toBe('18446744073709551615');
+      expect(event.order.lineItems[0].title).toBe('👕'.repeat(255));
+    });
   });
 
   it('reports unparsable JSON as malformed', () => {

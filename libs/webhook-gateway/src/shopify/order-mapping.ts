@@ -1,6 +1,7 @@
 import { events, Money, ShopifyLineItem, ShopifyOrder, ShopifyOrderCreated } from '@consign/contracts';
-import { toMinorUnits } from '../money';
+import { AmountSign, amountTextAt, currencyAt, optionalAmountTextAt, toMinorUnits } from '../money';
 import { avroIntMax, arrayAt, idAt, integerAt, JsonObject, objectAt, optionalIdAt, optionalStringAt, stringAt, timestampAt } from '../payload-fields';
+import { textLimits } from '../validation/text-limits';
 import { shopifyEventMetadata, ShopifyDelivery } from './shopify-delivery';
 
 /** An order body read into the part every order event shares, with what the event-specific parts need. */
@@ -13,8 +14,8 @@ export interface OrderBody {
 }
 
 /** A decimal amount field of the order in minor units of the order's currency. */
-export function orderMoney(amount: string, currency: string, path: string): Money {
-  return { amountMinor: toMinorUnits(amount, currency, path), currency };
+export function orderMoney(amount: string, currency: string, path: string, sign: AmountSign = 'non-negative'): Money {
+  return { amountMinor: toMinorUnits(amount, currency, path, sign), currency };
 }
 
 /**
@@ -24,7 +25,7 @@ export function orderMoney(amount: string, currency: string, path: string): Mone
 export function mapOrderBody(payload: unknown): OrderBody {
   const body = objectAt(payload, 'body');
   const id = idAt(body, 'id', 'id');
-  const currency = stringAt(body, 'currency', 'currency');
+  const currency = currencyAt(body, 'currency', 'currency');
   const createdAt = timestampAt(body, 'created_at', 'created_at');
   const customer = body.customer === null || body.customer === undefined ? null : objectAt(body.customer, 'customer');
   const lineItems = arrayAt(body, 'line_items', 'line_items').map((item, index): ShopifyLineItem => {
@@ -34,11 +35,11 @@ export function mapOrderBody(payload: unknown): OrderBody {
       id: idAt(line, 'id', `${path}.id`),
       productId: optionalIdAt(line, 'product_id', `${path}.product_id`),
       variantId: optionalIdAt(line, 'variant_id', `${path}.variant_id`),
-      sku: optionalStringAt(line, 'sku', `${path}.sku`),
-      title: stringAt(line, 'title', `${path}.title`),
+      sku: optionalStringAt(line, 'sku', `${path}.sku`, textLimits.shopifyText),
+      title: stringAt(line, 'title', `${path}.title`, textLimits.shopifyText),
       quantity: integerAt(line, 'quantity', `${path}.quantity`, 1, avroIntMax),
-      unitPrice: orderMoney(stringAt(line, 'price', `${path}.price`), currency, `${path}.price`),
-      totalDiscount: orderMoney(optionalStringAt(line, 'total_discount', `${path}.total_discount`) ?? '0', currency, `${path}.total_discount`),
+      unitPrice: orderMoney(amountTextAt(line, 'price', `${path}.price`), currency, `${path}.price`),
+      totalDiscount: orderMoney(optionalAmountTextAt(line, 'total_discount', `${path}.total_discount`) ?? '0', currency, `${path}.total_discount`),
     };
   });
   return {
@@ -46,11 +47,11 @@ export function mapOrderBody(payload: unknown): OrderBody {
     currency,
     order: {
       id,
-      name: stringAt(body, 'name', 'name'),
+      name: stringAt(body, 'name', 'name', textLimits.shopifyText),
       createdAt,
-      financialStatus: optionalStringAt(body, 'financial_status', 'financial_status'),
+      financialStatus: optionalStringAt(body, 'financial_status', 'financial_status', textLimits.enumeration),
       customerId: customer ? optionalIdAt(customer, 'id', 'customer.id') : null,
-      totalPrice: orderMoney(stringAt(body, 'total_price', 'total_price'), currency, 'total_price'),
+      totalPrice: orderMoney(amountTextAt(body, 'total_price', 'total_price'), currency, 'total_price'),
       lineItems,
     },
   };

@@ -133,6 +133,32 @@ describe('mapProductUpserted', () => {
   });
 
   it.each([
+    ['id', (product: Record<string, unknown>) => (product.id = 18446744073709551616n), 'range'],
+    ['variants[1].id', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[1].id = '642667041472714000.5'), 'format'],
+    ['title', (product: Record<string, unknown>) => (product.title = 'x'.repeat(256)), 'length'],
+    ['tags', (product: Record<string, unknown>) => (product.tags = `vintage, ${'t'.repeat(256)}`), 'length'],
+    ['vendor', (product: Record<string, unknown>) => (product.vendor = 'v'.repeat(256)), 'length'],
+    ['variants[0].price', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].price = '-19.99'), 'range'],
+    ['variants[1].compare_at_price', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[1].compare_at_price = '-24.99'), 'range'],
+    ['variants[0].title', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].title = 's'.repeat(1025)), 'length'],
+  ])('refuses an absurd %s', (field, change, reason) => {
+    const product = fixtureProduct();
+    change(product);
+    expect(rejection(() => mapProductUpserted(product, delivery))).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field, reason } });
+  });
+
+  it('refuses prices under a tenant whose currency is no ISO 4217 currency, naming the first price', () => {
+    const error = rejection(() => mapProductUpserted(fixtureProduct(), { ...delivery, currency: 'ZZZ' }));
+    expect(error).toMatchObject({ code: 'webhook.invalid_currency', httpStatus: 400, details: { field: 'variants[0].price', reason: 'currency' } });
+  });
+
+  it('accepts a title and a tag of exactly 255 characters', () => {
+    const product = fixtureProduct();
+    Object.assign(product, { title: 'x'.repeat(255), tags: `vintage, ${'t'.repeat(255)}` });
+    expect(mapProductUpserted(product, delivery).product).toMatchObject({ title: 'x'.repeat(255), tags: ['vintage', 't'.repeat(255)] });
+  });
+
+  it.each([
     ['id', (product: Record<string, unknown>) => delete product.id, 'is required'],
     ['title', (product: Record<string, unknown>) => (product.title = ''), 'must be a non-empty string'],
     ['status', (product: Record<string, unknown>) => delete product.status, 'must be a non-empty string'],
@@ -141,7 +167,7 @@ describe('mapProductUpserted', () => {
     ['updated_at', (product: Record<string, unknown>) => (product.updated_at = '31/12/2021'), 'must be an ISO 8601 timestamp'],
     ['variants[1].price', (product: Record<string, unknown>) => delete (product.variants as Record<string, unknown>[])[1].price, 'must be a non-empty string'],
     ['variants[0].compare_at_price', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].compare_at_price = '24.999'), 'has more decimals than USD allows: "24.999"'],
-    ['variants[0].inventory_item_id', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].inventory_item_id = -4), 'must be a positive integer id'],
+    ['variants[0].inventory_item_id', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].inventory_item_id = -4), 'must be an integer id from 1 to 18446744073709551615'],
   ])('rejects a body with a missing or malformed %s, naming it', (field, change, expectation) => {
     const product = fixtureProduct();
     change(product);

@@ -1,10 +1,11 @@
 import { events, Money, ShopifyProductChange, ShopifyProductUpserted, ShopifyProductVariant } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { toMinorUnits } from '../money';
+import { amountTextAt, optionalAmountTextAt, toMinorUnits } from '../money';
 import {
   avroIntMax,
   avroIntMin,
   arrayAt,
+  boundedText,
   idAt,
   objectAt,
   optionalIdAt,
@@ -13,6 +14,7 @@ import {
   optionalTimestampAt,
   stringAt,
 } from '../payload-fields';
+import { textLimits } from '../validation/text-limits';
 import { shopifyEventMetadata, ShopifyDelivery } from './shopify-delivery';
 
 const changeByTopic: Record<string, ShopifyProductChange> = { 'products/create': 'created', 'products/update': 'updated' };
@@ -28,10 +30,11 @@ function changeOf(topic: string): ShopifyProductChange {
   return changeByTopic[topic];
 }
 
+/** Shopify's comma-separated tags, each within Shopify's limit for one tag. */
 function tagsOf(tags: string | null): string[] {
   return (tags ?? '')
     .split(',')
-    .map((tag) => tag.trim())
+    .map((tag) => boundedText(tag.trim(), 'tags', textLimits.shopifyText))
     .filter((tag) => tag !== '');
 }
 
@@ -59,12 +62,12 @@ export function mapProductUpserted(payload: unknown, delivery: ShopifyDelivery):
   const variants = arrayAt(product, 'variants', 'variants').map((item, index): ShopifyProductVariant => {
     const path = `variants[${index}]`;
     const variant = objectAt(item, path);
-    const compareAtPrice = optionalStringAt(variant, 'compare_at_price', `${path}.compare_at_price`);
+    const compareAtPrice = optionalAmountTextAt(variant, 'compare_at_price', `${path}.compare_at_price`);
     return {
       id: idAt(variant, 'id', `${path}.id`),
-      title: stringAt(variant, 'title', `${path}.title`),
-      sku: optionalStringAt(variant, 'sku', `${path}.sku`),
-      price: money(stringAt(variant, 'price', `${path}.price`), `${path}.price`),
+      title: stringAt(variant, 'title', `${path}.title`, textLimits.variantTitle),
+      sku: optionalStringAt(variant, 'sku', `${path}.sku`, textLimits.shopifyText),
+      price: money(amountTextAt(variant, 'price', `${path}.price`), `${path}.price`),
       compareAtPrice: compareAtPrice === null ? null : money(compareAtPrice, `${path}.compare_at_price`),
       inventoryItemId: optionalIdAt(variant, 'inventory_item_id', `${path}.inventory_item_id`),
       inventoryQuantity: optionalIntegerAt(variant, 'inventory_quantity', `${path}.inventory_quantity`, avroIntMin, avroIntMax),
@@ -77,12 +80,12 @@ export function mapProductUpserted(payload: unknown, delivery: ShopifyDelivery):
     change,
     product: {
       id,
-      title: stringAt(product, 'title', 'title'),
-      handle: optionalStringAt(product, 'handle', 'handle'),
-      status: stringAt(product, 'status', 'status'),
-      vendor: optionalStringAt(product, 'vendor', 'vendor'),
-      productType: optionalStringAt(product, 'product_type', 'product_type'),
-      tags: tagsOf(optionalStringAt(product, 'tags', 'tags')),
+      title: stringAt(product, 'title', 'title', textLimits.shopifyText),
+      handle: optionalStringAt(product, 'handle', 'handle', textLimits.shopifyText),
+      status: stringAt(product, 'status', 'status', textLimits.enumeration),
+      vendor: optionalStringAt(product, 'vendor', 'vendor', textLimits.shopifyText),
+      productType: optionalStringAt(product, 'product_type', 'product_type', textLimits.shopifyText),
+      tags: tagsOf(optionalStringAt(product, 'tags', 'tags', textLimits.tags)),
       createdAt,
       updatedAt,
       variants,

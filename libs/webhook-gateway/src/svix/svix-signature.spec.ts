@@ -1,6 +1,6 @@
 import { PlatformError } from '@consign/errors';
 import { readFixture } from '@consign/test-support';
-import { signSvixBody, SvixHeaders, SvixVerifyOptions, verifySvixDelivery } from './svix-signature';
+import { signSvixBody, SvixHeaders, SvixVerifyOptions, verifySvixDelivery, verifySvixDeliveryAmong } from './svix-signature';
 
 // Official vector 1 (svix-webhooks Go and Python library tests), see SIGNING.md.
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -209,6 +209,12 @@ describe('Svix signature verification', () => {
       expect(error.httpStatus).toBe(500);
       expect(error.details).toEqual({ reason });
       expect(error.message).not.toContain(SECRET.slice('whsec_'.length));
+    });
+
+    it('tells which of several signers matched, and refuses when none does', () => {
+      const third = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
+      expect(verifySvixDeliveryAmong(BODY, svixHeaders(), [[other], [third, SECRET]], atVectorTime)).toEqual({ messageId: MSG_ID, timestamp: TIMESTAMP, signer: 1 });
+      expect(failure(() => verifySvixDeliveryAmong(BODY, svixHeaders(), [[other], [third]], atVectorTime)).code).toBe('svix.signature_invalid');
     });
 
     it('refuses to sign with an empty secret or a non-integer timestamp', () => {

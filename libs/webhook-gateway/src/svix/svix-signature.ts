@@ -47,9 +47,25 @@ export function verifySvixDelivery(
   secrets: readonly string[],
   options: SvixVerifyOptions = {},
 ): VerifiedSvixDelivery {
+  const { messageId, timestamp } = verifySvixDeliveryAmong(rawBody, headers, [secrets], options);
+  return { messageId, timestamp };
+}
+
+/**
+ * As verifySvixDelivery, for a delivery that any of several signers (tenants, each with its own
+ * secrets) may have signed; also returns the index of the signer whose secret matched. The headers
+ * and the timestamp are checked once, before any HMAC, and each secret costs one HMAC of the body:
+ * the work is bounded by the secrets of the signers given.
+ */
+export function verifySvixDeliveryAmong(
+  rawBody: Buffer,
+  headers: SvixHeaders,
+  signers: ReadonlyArray<readonly string[]>,
+  options: SvixVerifyOptions = {},
+): VerifiedSvixDelivery & { signer: number } {
   // A configuration fault is checked before the request, so it surfaces on every delivery.
-  const keys = secrets.map(decodeSecret);
-  if (keys.length === 0) {
+  const keyrings = signers.map((secrets) => secrets.map(decodeSecret));
+  if (keyrings.length === 0 || keyrings.some((keys) => keys.length === 0)) {
     throw secretInvalid('no Svix signing secret is configured', { reason: 'none_configured' });
   }
 
@@ -63,21 +79,21 @@ export function verifySvixDelivery(
     .filter((entry): entry is string => entry !== null)
     .map((signature) => Buffer.from(signature));
 
-  let matched = false;
-  for (const key of keys) {
-    const expected = Buffer.from(computeSignature(rawBody, key, id, timestamp));
-    for (const candidate of received) {
-      matched = (candidate.length === expected.length && timingSafeEqual(candidate, expected)) || matched;
+  for (let signer = 0; signer < keyrings.length; signer += 1) {
+    let matched = false;
+    for (const key of keyrings[signer]) {
+      const expected = Buffer.from(computeSignature(rawBody, key, id, timestamp));
+      for (const candidate of received) {
+        matched = (candidate.length === expected.length && timingSafeEqual(candidate, expected)) || matched;
+      }
     }
+    if (matched) return { messageId: id, timestamp, signer };
   }
-  if (!matched) {
-    throw new PlatformError('no v1 signature in the Svix signature header matches', {
-      code: 'svix.signature_invalid',
-      category: 'unauthorized',
-      details: { entries: received.length },
-    });
-  }
-  return { messageId: id, timestamp };
+  throw new PlatformError('no v1 signature in the Svix signature header matches', {
+    code: 'svix.signature_invalid',
+    category: 'unauthorized',
+    details: { entries: received.length },
+  });
 }
 
 /** The `svix-signature` value (`v1,<base64>`) Svix would send for this body; for tests and tools. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Admin, IHeaders, Kafka } from 'kafkajs';
 import { PlatformError } from '@consign/errors';
 
-/** Groups the operator tools join only to read; never shown as consumers of a topic. */
+/** Groups joined only to read (operator tools, replays); never shown as consumers of a topic. */
 export const readerGroupPrefix = 'ops-reader-';
 
 export interface TopicRecord {
@@ -105,7 +105,7 @@ export async function readRanges(kafka: Kafka, ranges: PartitionRange[], onRecor
     while (remaining.size > 0 && !failure) {
       if (Date.now() - lastProgress > idleTimeoutMs) {
         const left = [...remaining.values()].map((range) => `${range.topic}:${range.partition}`).join(', ');
-        throw new PlatformError(`Kafka delivered nothing for ${idleTimeoutMs / 1000}s while reading ${left}`, { code: 'operations.read_stalled', category: 'dependency' });
+        throw new PlatformError(`Kafka delivered nothing for ${idleTimeoutMs / 1000}s while reading ${left}`, { code: 'kafka.read_stalled', category: 'dependency' });
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -132,14 +132,14 @@ async function forgetGroup(kafka: Kafka, groupId: string): Promise<void> {
 /** Reads one record; fails readably when the offset is outside the retained log. */
 export async function readOneRecord(kafka: Kafka, admin: Admin, topic: string, partition: number, offset: string): Promise<TopicRecord> {
   const marks = (await topicWatermarks(admin, topic)).find((entry) => entry.partition === partition);
-  if (!marks) throw new PlatformError(`${topic} has no partition ${partition}`, { code: 'operations.no_such_partition', category: 'invalid' });
+  if (!marks) throw new PlatformError(`${topic} has no partition ${partition}`, { code: 'kafka.no_such_partition', category: 'invalid', httpStatus: 404 });
   if (BigInt(offset) < BigInt(marks.low) || BigInt(offset) >= BigInt(marks.high)) {
-    throw new PlatformError(`${topic}:${partition} holds offsets ${marks.low} to ${BigInt(marks.high) - 1n}; ${offset} is not among them`, { code: 'operations.no_such_record', category: 'invalid' });
+    throw new PlatformError(`${topic}:${partition} holds offsets ${marks.low} to ${BigInt(marks.high) - 1n}; ${offset} is not among them`, { code: 'kafka.no_such_record', category: 'invalid', httpStatus: 404 });
   }
   let found: TopicRecord | undefined;
   await readRanges(kafka, [{ topic, partition, from: offset, to: (BigInt(offset) + 1n).toString() }], (record) => {
     found = record;
   });
-  if (!found) throw new PlatformError(`no record at ${topic}:${partition}:${offset} (a control record or compacted away)`, { code: 'operations.no_such_record', category: 'invalid' });
+  if (!found) throw new PlatformError(`no record at ${topic}:${partition}:${offset} (a control record or compacted away)`, { code: 'kafka.no_such_record', category: 'invalid', httpStatus: 404 });
   return found;
 }

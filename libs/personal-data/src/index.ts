@@ -1,0 +1,5 @@
+export { developmentKeyEncryptionKeys, KeyEncryptionKeys, keyEncryptionKeysSetting } from './key-encryption-keys';
+export type { KeyEncryptionKey } from './key-encryption-keys';
+export { erasePersonalData, openPersonalData, personalDataSealer, runRewrapCommand } from './personal-data-store';
+export type { OpenedPersonalData, PersonalDataSealer, RewrapOutcome } from './personal-data-store';
+export { CreatePersonalDataKeys1764362000000 } from './personal-data-keys-migration';
