@@ -93,6 +93,15 @@ describe('service HTTP endpoints', () => {
     expect(await response.json()).toMatchObject({ code, status });
   });
 
+  it('answers OPTIONS with 405 before anything else, so no route or method list shows without a key', async () => {
+    for (const headers of [{}, bearer('reader-key')]) {
+      const response = await fetch(`${base}/consignors/c-1`, { method: 'OPTIONS', headers });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBeNull();
+      expect(await response.json()).toMatchObject({ code: 'http.method_not_allowed' });
+    }
+  });
+
   it('serves a read to a key with the read scope, X-Api-Key or Bearer', async () => {
     expect((await fetch(`${base}/consignors/c-1`, { headers: bearer('reader-key') })).status).toBe(200);
     expect((await fetch(`${base}/consignors/c-1`, { headers: { 'x-api-key': 'reader-key' } })).status).toBe(200);

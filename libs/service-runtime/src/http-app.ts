@@ -40,6 +40,10 @@ export function createServiceHttp(options: ServiceHttpOptions): ServiceHttp {
   const guard = (scope: ApiScope): RequestHandler => requireScope(options.apiKeys, scope, options.service);
   const app = baseApp(options, (app) => {
     app.use(accessLog(options.logger));
+    // No browser calls these APIs: Express would otherwise answer OPTIONS itself, before any key check.
+    app.use((req, _res, next) => {
+      next(req.method === 'OPTIONS' ? new PlatformError('OPTIONS is not served here', { code: 'http.method_not_allowed', category: 'invalid', httpStatus: 405 }) : undefined);
+    });
     app.get('/metrics', guard('metrics'), async (_req, res) => {
       res.type(metrics.contentType).send(await metrics.metrics());
     });
