@@ -4,14 +4,8 @@
  * Anything else, unset, `prod`, `Production` or `test` included, is production, so a mistyped or
  * forgotten variable fails closed instead of opening the development secrets.
  */
-export type DeploymentMode = 'development' | 'production';
-
-export function deploymentModeOf(env: NodeJS.ProcessEnv): DeploymentMode {
-  return env.NODE_ENV === 'development' ? 'development' : 'production';
-}
-
 export function isDevelopment(env: NodeJS.ProcessEnv): boolean {
-  return deploymentModeOf(env) === 'development';
+  return env.NODE_ENV === 'development';
 }
 
 /** A local-infrastructure default that holds in development only: production names every endpoint. */

@@ -5,7 +5,7 @@ export type { ReadinessCheck, ServiceHttp, ServiceHttpOptions } from './http-app
 export { runService } from './service-lifecycle';
 export { applyRequestDeadlines, type RequestDeadlines } from './request-deadlines';
 export type { RunningService, RunServiceOptions, ServiceListener } from './service-lifecycle';
-export { ApiKeyring, apiKeysSetting, apiScopes, callerOf, developmentAdminKey, grants, hashApiKey, parseApiKeys, presentedApiKey, requireScope } from './api-key';
+export { ApiKeyring, apiKeysSetting, callerOf, developmentAdminKey, grants, hashApiKey, presentedApiKey, requireScope } from './api-key';
 export type { ApiKey, ApiScope } from './api-key';
 export { logStartupRetry, untilDone } from './until-done';
 export type { UntilDoneOptions } from './until-done';

@@ -1,11 +1,10 @@
 import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import fc from 'fast-check';
 import { EventPublisher } from '@consign/kafka';
-import { Tenant } from '@consign/tenants';
 import { describeExchange, extraHeaders, fieldReplacement, fuzzParameters, FuzzTally, headerValue, hostileBody, jsonText, mutatedJson, queryString, readFixture, WireAnswer, WireRequest } from '@consign/test-support';
 import { signShopifyBody } from '../shopify/shopify-signature';
 import { signSvixBody } from '../svix/svix-signature';
-import { RouterUnderTest, WebhookRouterHarness } from '../testing/webhook-router-harness';
+import { RouterUnderTest, testTenant, WebhookRouterHarness } from '../testing/webhook-router-harness';
 
 /**
  * Generated requests against every webhook endpoint of the real router (real PostgreSQL and
@@ -19,24 +18,13 @@ const runs = { shopifySigned: 900, clerkSigned: 600, unsigned: 300, framing: 60 
 const minimumRequests = 1_500;
 
 const secret = (text: string) => `whsec_${Buffer.from(text).toString('base64')}`;
-const tenant = (id: string, overrides: Partial<Tenant>): Tenant => ({
-  id,
-  shopDomain: `${id}.myshopify.com`,
-  shopifyWebhookSecrets: [],
-  clerkInstanceIds: [],
-  clerkSigningSecrets: [],
-  currency: 'USD',
-  defaultCommissionRateBasisPoints: 4000,
-  consignorTagPrefix: 'consignor:',
-  ...overrides,
-});
 // Two secrets each, as during a rotation; the Clerk instances are the fixtures'.
-const shop = tenant('fuzz-store', {
+const shop = testTenant('fuzz-store', {
   shopifyWebhookSecrets: ['fuzz-shopify-secret', 'fuzz-shopify-old'],
   clerkInstanceIds: ['ins_123', 'ins_2g7np7Hrk0SN6kj5EDMLDaKNL0S'],
   clerkSigningSecrets: [secret('fuzz-clerk'), secret('fuzz-clerk-old')],
 });
-const other = tenant('other-store', { shopifyWebhookSecrets: ['other-shopify-secret'], clerkInstanceIds: ['ins_other'], clerkSigningSecrets: [secret('other-clerk')] });
+const other = testTenant('other-store', { shopifyWebhookSecrets: ['other-shopify-secret'], clerkInstanceIds: ['ins_other'], clerkSigningSecrets: [secret('other-clerk')] });
 const signers = { own: 0, rotated: 1 } as const;
 
 const shopifyFixtures = [

@@ -1,29 +1,17 @@
 import { gzipSync } from 'node:zlib';
-import { Tenant } from '@consign/tenants';
 import { metricTotal, readFixture, waitFor } from '@consign/test-support';
 import * as exactJson from '../exact-json';
 import { signedShopifyOrderHeaders } from '../testing/signed-deliveries';
-import { RouterUnderTest, signedClerkHeaders, WebhookRouterHarness } from '../testing/webhook-router-harness';
+import { RouterUnderTest, signedClerkHeaders, testTenant, WebhookRouterHarness } from '../testing/webhook-router-harness';
 
 /**
  * The webhook router against real PostgreSQL and registry, Kafka unreachable (admitted deliveries
  * end in the spool): its admission limit, and what it does with hostile input.
  */
-const tenant = (id: string, overrides: Partial<Tenant>): Tenant => ({
-  id,
-  shopDomain: `${id}.myshopify.com`,
-  shopifyWebhookSecrets: [],
-  clerkInstanceIds: [],
-  clerkSigningSecrets: [],
-  currency: 'USD',
-  defaultCommissionRateBasisPoints: 4000,
-  consignorTagPrefix: 'consignor:',
-  ...overrides,
-});
-const shop = tenant('admission-store', { shopifyWebhookSecrets: ['shopify-secret'] });
-const clerkStore = tenant('clerk-store', { clerkInstanceIds: ['ins_123'], clerkSigningSecrets: [`whsec_${Buffer.from('clerk-store-secret').toString('base64')}`] });
-const otherStore = tenant('other-store', { clerkInstanceIds: ['ins_other'], clerkSigningSecrets: [`whsec_${Buffer.from('other-store-secret').toString('base64')}`] });
-const brokenStore = tenant('broken-store', { clerkInstanceIds: ['ins_broken'], clerkSigningSecrets: ['whsec_not*base64!'] });
+const shop = testTenant('admission-store', { shopifyWebhookSecrets: ['shopify-secret'] });
+const clerkStore = testTenant('clerk-store', { clerkInstanceIds: ['ins_123'], clerkSigningSecrets: [`whsec_${Buffer.from('clerk-store-secret').toString('base64')}`] });
+const otherStore = testTenant('other-store', { clerkInstanceIds: ['ins_other'], clerkSigningSecrets: [`whsec_${Buffer.from('other-store-secret').toString('base64')}`] });
+const brokenStore = testTenant('broken-store', { clerkInstanceIds: ['ins_broken'], clerkSigningSecrets: ['whsec_not*base64!'] });
 
 let harness: WebhookRouterHarness;
 let oneAtATime: RouterUnderTest;
