@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Type } from 'avsc';
 import { avroSchemas, deterministicEventId, EventMetadata, EventSchemaName, events, RawWebhookArchived } from '@consign/contracts';
+import { clerkUserSubject, shopifyStoreSubject } from '@consign/personal-data';
 import { developmentTenants, Tenant, TenantDirectory } from '@consign/tenants';
 import { readFixture } from '@consign/test-support';
 import { ArchivedDelivery, clerkInstanceIdOf, clerkTypeRoutes, mapArchivedDelivery, parseExactJson, shopifyTopicRoutes, signShopifyBody, signSvixBody } from '@consign/webhook-gateway';
@@ -109,7 +110,7 @@ function isSerialisedBuffer(value: unknown): value is { type: 'Buffer'; data: nu
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data);
 }
 
-/** The archive shows its Avro `bytes` body as UTF-8 text. */
+/** The archive shows its Avro `bytes` body opened, as UTF-8 text. */
 type DocumentedArchive = Omit<RawWebhookArchived, 'body'> & { body: string };
 
 /**
@@ -189,6 +190,8 @@ describe('docs/payload-examples.md', () => {
             topic: archived.topic,
             headers: archived.headers,
             body: archived.body,
+            // The router's rule (ArchiveSealing): a store's key for Shopify, the user's for Clerk, none for a deletion.
+            bodySealedFor: archived.source === 'shopify' ? shopifyStoreSubject(archived.tenantId) : archived.topic === 'user.deleted' ? null : clerkUserSubject(mappedRecord(archived).key),
           };
           const definition = events.rawWebhookArchived;
           expect(archive).toStrictEqual({ schemaName: definition.schemaName, topic: definition.topic.name, key: definition.keyOf(expected), value: { ...expected, body: expected.body.toString('utf8') } });

@@ -1,6 +1,7 @@
 import { databaseTlsSettings, databaseUrlSetting, durationMs, host, integer, loadConfig, platformConnectionSettings, port, setting } from '@consign/config';
 import { maxRecordBytes } from '@consign/contracts';
 import { tenantsSetting } from '@consign/tenants';
+import { keyEncryptionKeysSetting } from '@consign/personal-data';
 import { apiKeysSetting } from '@consign/service-runtime';
 import { parseCidrList } from '@consign/webhook-gateway';
 
@@ -17,6 +18,8 @@ export function gatewaySettings(env: NodeJS.ProcessEnv) {
     databaseUrl: databaseUrlSetting('GATEWAY_DATABASE_URL', 'gateway', env),
     ...databaseTlsSettings('GATEWAY_DATABASE', env),
     tenants: tenantsSetting(env),
+    // Seal the raw archive's bodies (decision 0011).
+    personalDataKeys: keyEncryptionKeysSetting(env),
     // The raw archive carries the whole body: it must fit in one Kafka record, with room for the delivery's headers.
     bodyLimitBytes: integer('WEBHOOK_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: maxRecordBytes - 256 * 1024 }),
     // Past it the gateway refuses new webhooks with 503 (WebhookAdmission): about a second of webhooks at 500/s.

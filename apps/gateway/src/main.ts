@@ -6,7 +6,9 @@ import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@co
 import { Kafka } from 'kafkajs';
 import { createKafka, EventCodec, EventPublisher, provisionTopics, publishAdminCalls } from '@consign/kafka';
 import { auditAdminCalls, createLogger, createPublicHttp, createServiceHttp, Logger, logStartupRetry, runService, untilDone } from '@consign/service-runtime';
+import { runRewrapCommand } from '@consign/personal-data';
 import {
+  ArchiveSealing,
   createAdminRouter,
   createWebhookRouter,
   DeliveryStore,
@@ -22,7 +24,10 @@ import { loadGatewayConfig } from './config';
 
 const service = 'gateway';
 
-/** `main.js migrate` applies the database migrations and exits; `main.js` serves. */
+/**
+ * `main.js migrate` applies the database migrations and exits; `main.js rewrap-personal-data-keys`
+ * moves the archive's data keys to the current key-encryption key; `main.js` serves.
+ */
 async function main(command: string | undefined): Promise<void> {
   const logger = createLogger(service);
   const config = loadGatewayConfig();
@@ -39,6 +44,10 @@ async function main(command: string | undefined): Promise<void> {
   });
   await database.initialize();
   if (command === 'migrate') return runMigrationCommand(database, logger);
+  if (command === 'rewrap-personal-data-keys') {
+    await runRewrapCommand(database, config.personalDataKeys, logger);
+    return database.destroy();
+  }
 
   const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers, logger });
   const codec = new EventCodec(config.schemaRegistryUrl);
@@ -54,6 +63,7 @@ async function main(command: string | undefined): Promise<void> {
   const admin = kafka.admin();
 
   const store = new DeliveryStore(database);
+  const archiveSealing = new ArchiveSealing(database, config.personalDataKeys);
   const metrics = new Registry();
   const gatewayMetrics = new GatewayMetrics(metrics, () => store.spoolDepth());
   const intake = new WebhookIntake({
@@ -107,13 +117,14 @@ async function main(command: string | undefined): Promise<void> {
       allowlists: { shopify: config.shopifyAllowlist, clerk: config.clerkAllowlist },
       shopifyMaxAgeMs: config.shopifyMaxAgeMs,
       svixToleranceSeconds: config.svixToleranceSeconds,
+      archiveSealing,
     }),
   );
   publicHttp.finish();
   const internalHttp = createServiceHttp({ service, logger, metrics, readiness, apiKeys: config.apiKeys });
   // An operator's replay of up to 500 deliveries waits longer for Kafka than a sender's request does.
   const replay = new WebhookReplay({ tenants: config.tenants, codec, publisher, store, publishTimeoutMs: 30_000 });
-  const archive = new WebhookArchive(kafka, admin, codec);
+  const archive = new WebhookArchive(kafka, admin, codec, archiveSealing);
   // Before the key check, so refused calls are recorded too.
   internalHttp.app.use('/admin', auditAdminCalls(publishAdminCalls(publisher, service), logger));
   internalHttp.app.use(createAdminRouter({ store, intake, replay, archive, guard: internalHttp.guard }));

@@ -1,8 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Type } from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { developmentKeyEncryptionKeys, openBytesWithDataKey, unwrapDataKey } from '@consign/personal-data';
 import { ensureInfraUp, stopInfra } from '@consign/infra-local';
 import {
   freePort,
@@ -224,13 +226,24 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     expect((event as unknown as { order: { id: string } }).order.id).toBe('820982911946154508');
   });
 
-  it('archives the raw body and non-secret headers of every accepted delivery', async () => {
+  it('archives the raw body, sealed under the store\'s key, and the non-secret headers of every accepted delivery', async () => {
     const delivery = shopifyDelivery('/webhooks/shopify/inventory', 'inventory_levels/update', readFixture('shopify/inventory-levels-update.json'));
     const answer = await send(delivery);
     const eventId = String(answer.body.eventId);
     const [archived] = await eventsOnTopic('webhooks.raw.v1', [`${eventId}:raw:${delivery.headers['x-shopify-webhook-id']}`]);
-    const record = archived as unknown as { body: Buffer; headers: Record<string, string>; deliveryId: string };
-    expect(record.body.equals(delivery.body)).toBe(true);
+    const record = archived as unknown as { body: Buffer; bodySealedFor: string; headers: Record<string, string>; deliveryId: string };
+    expect(record.bodySealedFor).toBe(`shopify-store:${tenants[0].id}`);
+    expect(record.body.includes('inventory_item_id')).toBe(false);
+    // Opened with the key in the gateway's database, as a replay opens it: byte for byte.
+    const keys = new Client({ connectionString: postgres.url });
+    await keys.connect();
+    try {
+      const [row] = (await keys.query('SELECT kek_id, wrapped_key FROM personal_data_keys WHERE subject = $1', [record.bodySealedFor])).rows as Array<{ kek_id: string; wrapped_key: Buffer }>;
+      const dataKey = unwrapDataKey({ id: row.kek_id, key: developmentKeyEncryptionKeys.current.key }, record.bodySealedFor, row.wrapped_key);
+      expect(openBytesWithDataKey(dataKey, record.body).equals(delivery.body)).toBe(true);
+    } finally {
+      await keys.end();
+    }
     expect(record.deliveryId).toBe(delivery.headers['x-shopify-webhook-id']);
     expect(record.headers['x-shopify-topic']).toBe('inventory_levels/update');
     expect(record.headers['x-shopify-hmac-sha256']).toBeUndefined();
@@ -412,9 +425,17 @@ describe('a gateway started outside development', () => {
     expect(started.output()).not.toContain('test_secret_key');
   });
 
-  it('starts with tenants of its own and named keys', async () => {
+  it('refuses to start without key-encryption keys of its own for the raw archive, naming the variable', async () => {
     const ownTenants = JSON.stringify([{ ...tenants[0], shopifyWebhookSecrets: ['a-secret-of-our-own'], clerkSigningSecrets: [] }]);
     const started = startServiceProcess(gatewayScript, [], production({ NODE_ENV: 'prod', TENANTS: ownTenants, API_KEYS: key }));
+    expect(await started.exited()).toBe(1);
+    expect(started.output()).toMatch(/PERSONAL_DATA_KEYS: is required but not set/);
+  });
+
+  it('starts with tenants, named keys and key-encryption keys of its own', async () => {
+    const ownTenants = JSON.stringify([{ ...tenants[0], shopifyWebhookSecrets: ['a-secret-of-our-own'], clerkSigningSecrets: [] }]);
+    const ownKeys = JSON.stringify([{ id: 'e2e', key: randomBytes(32).toString('base64') }]);
+    const started = startServiceProcess(gatewayScript, [], production({ NODE_ENV: 'prod', TENANTS: ownTenants, API_KEYS: key, PERSONAL_DATA_KEYS: ownKeys }));
     try {
       await waitFor('the production gateway to listen', async () => (started.output().includes('internal listener on') ? true : undefined), 45_000);
     } finally {

@@ -430,6 +430,10 @@ describe('consignor changes through Clerk', () => {
     expect(await platform.query('notification-service', 'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [`consignor:${consignorIds.bob}`])).toEqual([
       { wrapped_key: null, erased: true },
     ]);
+    // The gateway's key for Bob's archived webhooks (webhooks.raw.v1) is gone too.
+    expect(await platform.query('gateway', 'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [`clerk-user:${people.bob.id}`])).toEqual([
+      { wrapped_key: null, erased: true },
+    ]);
     // Alice is sealed too: her address only in the read APIs, never in a table.
     expect(JSON.stringify(await platform.snapshot('consignor-service'))).not.toContain(newEmail);
     // The ledger keeps Bob's amounts and history as they were.

@@ -192,6 +192,7 @@ const samples: { [TName in EventName]: ValueOf<(typeof events)[TName]> } = {
     topic: 'orders/create',
     headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': 'shop.myshopify.com' },
     body: Buffer.from('{"id":820982911946154508}'),
+    bodySealedFor: null,
   },
   operatorActionRecorded: {
     metadata: metadata('operations.action.recorded'),

@@ -172,7 +172,7 @@ export const events = {
   rawWebhookArchived: define<RawWebhookArchived>({
     type: 'webhook.raw.archived',
     schemaName: 'RawWebhookArchived',
-    schemaVersion: 1,
+    schemaVersion: 2,
     topic: topics.webhooksRaw,
     keyOf: (value) => value.deliveryId,
   }),

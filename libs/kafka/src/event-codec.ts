@@ -22,15 +22,23 @@ export class EventCodec {
     this.admin = new SchemaRegistryAdmin(registryUrl, requestTimeoutMs);
   }
 
-  /** Registers (idempotently) the schema of each event this process publishes, under the platform's compatibility rule. */
+  /**
+   * Registers (idempotently) the schema of each event this process publishes, under the platform's
+   * compatibility rule. Reads before it writes: every process start registers, the schemas are
+   * nearly always there already, and concurrent writes to one subject are what makes the registry
+   * slow to answer.
+   */
   async register(definitions: Array<EventDefinition<never>>): Promise<Map<string, number>> {
     for (const definition of definitions) {
       const subject = subjectOf(definition);
-      await this.admin.setCompatibility(subject, subjectCompatibility);
-      const { id } = await this.registry.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(avroSchemas[definition.schemaName]) },
-        { subject, compatibility: subjectCompatibility as never },
-      );
+      if ((await this.admin.getCompatibility(subject)) !== subjectCompatibility) {
+        await this.admin.setCompatibility(subject, subjectCompatibility);
+      }
+      const schema = { type: SchemaType.AVRO, schema: JSON.stringify(avroSchemas[definition.schemaName]) } as const;
+      const known = await this.admin.registeredSchemaId(subject, schema.schema);
+      const id = known ?? (await this.registry.register(schema, { subject, compatibility: subjectCompatibility as never })).id;
+      // Into the client's cache now: encoding must not wait for the registry on a webhook's path.
+      if (known !== undefined) await this.registry.getSchema(id);
       this.schemaIds.set(definition.type, id);
     }
     return new Map(this.schemaIds);

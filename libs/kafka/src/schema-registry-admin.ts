@@ -36,6 +36,12 @@ export class SchemaRegistryAdmin {
     return String(body.compatibilityLevel ?? body.compatibility ?? '').toUpperCase() || undefined;
   }
 
+  /** The id of `schemaText` under `subject` when it is registered there already. */
+  async registeredSchemaId(subject: string, schemaText: string): Promise<number | undefined> {
+    const body = await this.request('POST', `/subjects/${encodeURIComponent(subject)}`, { schema: schemaText }, [404]);
+    return typeof body?.id === 'number' ? body.id : undefined;
+  }
+
   async listSubjects(): Promise<string[]> {
     return (await this.request('GET', '/subjects')) as unknown as string[];
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { newDataKey, openWithDataKey, sealWithDataKey, subjectOfSealed, unwrapDataKey, wrapDataKey } from './envelope';
+import { newDataKey, openBytesWithDataKey, openWithDataKey, sealWithDataKey, subjectOfSealed, unwrapDataKey, wrapDataKey } from './envelope';
 
 const kek = { id: '2026-12', key: randomBytes(32) };
 
@@ -11,6 +11,14 @@ describe('envelope encryption (AES-256-GCM)', () => {
     expect(sealed.includes(Buffer.from('Ada'))).toBe(false);
     expect(openWithDataKey(dataKey, sealed)).toBe('Ada Lovelace <ada@example.org> ✓');
     expect(sealWithDataKey(dataKey, 'clerk-user:user_1', 'Ada Lovelace <ada@example.org> ✓').equals(sealed)).toBe(false);
+  });
+
+  it('seals bytes that are not UTF-8 (a webhook body as received) and opens them byte for byte', () => {
+    const dataKey = newDataKey();
+    const body = Buffer.concat([Buffer.from('{"name":"'), Buffer.of(0xff, 0xfe, 0xc3), Buffer.from('"}')]);
+    const sealed = sealWithDataKey(dataKey, 'shopify-store:s-1', body);
+    expect(sealed.includes(Buffer.from('"name"'))).toBe(false);
+    expect(openBytesWithDataKey(dataKey, sealed).equals(body)).toBe(true);
   });
 
   it('refuses a sealed value with any byte flipped, header, nonce, tag or text', () => {

@@ -42,19 +42,24 @@ export function unwrapDataKey(kek: KeyEncryptionKey, subject: string, wrapped: B
  * A sealed value: `version | subject length (2 bytes) | subject | nonce | tag | ciphertext`. It
  * names its data key (the subject's), and that header is authenticated with the text.
  */
-export function sealWithDataKey(dataKey: Buffer, subject: string, plaintext: string): Buffer {
+export function sealWithDataKey(dataKey: Buffer, subject: string, plaintext: string | Buffer): Buffer {
   const header = sealedHeader(subject);
-  return Buffer.concat([header, encrypt(dataKey, Buffer.from(plaintext, 'utf8'), header)]);
+  return Buffer.concat([header, encrypt(dataKey, typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext, header)]);
 }
 
 export function openWithDataKey(dataKey: Buffer, sealed: Buffer): string {
+  return openBytesWithDataKey(dataKey, sealed).toString('utf8');
+}
+
+/** For what was sealed as bytes (a webhook body), byte for byte. */
+export function openBytesWithDataKey(dataKey: Buffer, sealed: Buffer): Buffer {
   const subject = subjectOfSealed(sealed);
   const headerLength = 3 + Buffer.byteLength(subject, 'utf8');
   const plaintext = decrypt(dataKey, sealed.subarray(headerLength), sealed.subarray(0, headerLength));
   if (plaintext === undefined) {
     throw new PlatformError(`a sealed value of ${subject} does not open with its data key: it was altered`, { code: 'personal_data.unreadable', category: 'transient' });
   }
-  return plaintext.toString('utf8');
+  return plaintext;
 }
 
 /** Which subject's data key sealed the value. */

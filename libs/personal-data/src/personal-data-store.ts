@@ -2,7 +2,7 @@
 // change that stores or forgets the data.
 import { DataSource, EntityManager } from 'typeorm';
 import { PlatformError } from '@consign/errors';
-import { newDataKey, openWithDataKey, sealWithDataKey, subjectOfSealed, unwrapDataKey, wrapDataKey } from './envelope';
+import { newDataKey, openBytesWithDataKey, sealWithDataKey, subjectOfSealed, unwrapDataKey, wrapDataKey } from './envelope';
 import { KeyEncryptionKeys } from './key-encryption-keys';
 
 interface KeyRow {
@@ -18,6 +18,8 @@ export interface PersonalDataSealer {
   /** The subject was erased: nothing about them is stored again, so every seal gives null. */
   readonly erased: boolean;
   seal(plaintext: string | null): Buffer | null;
+  /** The same for bytes that must open exactly as they were (a webhook body). */
+  sealBytes(plaintext: Buffer): Buffer | null;
 }
 
 /**
@@ -36,12 +38,17 @@ export async function personalDataSealer(manager: EntityManager, keys: KeyEncryp
     if (inserted.length > 0) return sealerWith(subject, dataKey);
     row = (await keyRows(manager, [subject])).get(subject) as KeyRow;
   }
-  if (row.erased_at !== null) return { subject, erased: true, seal: () => null };
+  if (row.erased_at !== null) return { subject, erased: true, seal: () => null, sealBytes: () => null };
   return sealerWith(subject, unwrap(keys, row));
 }
 
 function sealerWith(subject: string, dataKey: Buffer): PersonalDataSealer {
-  return { subject, erased: false, seal: (plaintext) => (plaintext === null ? null : sealWithDataKey(dataKey, subject, plaintext)) };
+  return {
+    subject,
+    erased: false,
+    seal: (plaintext) => (plaintext === null ? null : sealWithDataKey(dataKey, subject, plaintext)),
+    sealBytes: (plaintext) => sealWithDataKey(dataKey, subject, plaintext),
+  };
 }
 
 /** The stored personal data of some subjects, readable. */
@@ -50,6 +57,8 @@ export interface OpenedPersonalData {
   erased(subject: string): boolean;
   /** The plaintext of a sealed value of one of the subjects opened; null for null, or when its subject was erased. */
   text(sealed: Buffer | null): string | null;
+  /** The same for values sealed as bytes. */
+  bytes(sealed: Buffer | null): Buffer | null;
 }
 
 /**
@@ -64,20 +73,18 @@ export async function openPersonalData(manager: EntityManager, keys: KeyEncrypti
   const dataKeys = new Map<string, Buffer>();
   for (const row of rows.values()) if (row.erased_at === null) dataKeys.set(row.subject, unwrap(keys, row));
   const erased = (subject: string): boolean => rows.get(subject)?.erased_at != null;
-  return {
-    erased,
-    text(sealed) {
-      if (sealed === null) return null;
-      const subject = subjectOfSealed(sealed);
-      if (!asked.has(subject)) throw new Error(`a sealed value of ${subject} was read without opening that subject's data`);
-      if (erased(subject)) return null;
-      const dataKey = dataKeys.get(subject);
-      if (dataKey === undefined) {
-        throw new PlatformError(`${subject} has sealed data but no data key, and was not erased: the key row was removed by hand`, { code: 'personal_data.unreadable', category: 'transient' });
-      }
-      return openWithDataKey(dataKey, sealed);
-    },
+  const bytes = (sealed: Buffer | null): Buffer | null => {
+    if (sealed === null) return null;
+    const subject = subjectOfSealed(sealed);
+    if (!asked.has(subject)) throw new Error(`a sealed value of ${subject} was read without opening that subject's data`);
+    if (erased(subject)) return null;
+    const dataKey = dataKeys.get(subject);
+    if (dataKey === undefined) {
+      throw new PlatformError(`${subject} has sealed data but no data key, and was not erased: the key row was removed by hand`, { code: 'personal_data.unreadable', category: 'transient' });
+    }
+    return openBytesWithDataKey(dataKey, sealed);
   };
+  return { erased, bytes, text: (sealed) => bytes(sealed)?.toString('utf8') ?? null };
 }
 
 /**

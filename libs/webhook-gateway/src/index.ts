@@ -1,3 +1,4 @@
+import { CreatePersonalDataKeys1764362000000 } from '@consign/personal-data';
 import { AddDeliverySubjectsAndReplays1764355410000, CreateWebhookDeliveries1764355400000, IndexDeliveriesByEventAndArrival1764355420000 } from './intake/gateway-migrations';
 
 export { createWebhookRouter } from './http/webhook-router';
@@ -15,6 +16,8 @@ export type { ArchivedDelivery } from './replay/archived-delivery';
 export { DeliveryStore, deliveryKeyOf } from './intake/delivery-store';
 export type { DeliveryRecord, DeliveryStatus } from './intake/delivery-store';
 export { WebhookIntake } from './intake/webhook-intake';
+export { ArchiveSealing } from './intake/archive-sealing';
+export type { ArchivedBody, BodyOwner } from './intake/archive-sealing';
 export type { IntakeOutcome, OutgoingRecord } from './intake/webhook-intake';
 export { SpoolRelay } from './intake/spool-relay';
 export { GatewayMetrics } from './intake/gateway-metrics';
@@ -34,4 +37,4 @@ export { shopifyTopicRoutes, clerkTypeRoutes, mapShopifyWebhook, mapClerkWebhook
 export type { ShopifyPath, ClerkPath } from './webhook-mapping';
 export { parseExactJson } from './exact-json';
 export { toMinorUnits } from './money';
-export const gatewayMigrations = [CreateWebhookDeliveries1764355400000, AddDeliverySubjectsAndReplays1764355410000, IndexDeliveriesByEventAndArrival1764355420000];
+export const gatewayMigrations = [CreateWebhookDeliveries1764355400000, AddDeliverySubjectsAndReplays1764355410000, IndexDeliveriesByEventAndArrival1764355420000, CreatePersonalDataKeys1764362000000];

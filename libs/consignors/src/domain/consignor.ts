@@ -31,13 +31,8 @@ export function isPersonalProfileField(field: string | null): field is PersonalP
   return (personalProfileFields as readonly (string | null)[]).includes(field);
 }
 
-/**
- * Whose personal data a consignor's rows hold: the Clerk user's, one person, also before a client
- * is determined (a held user). Their data key is erased when Clerk deletes the user.
- */
-export function clerkUserSubject(clerkUserId: string): string {
-  return `clerk-user:${clerkUserId}`;
-}
+// Whose personal data a consignor's rows hold: the Clerk user's, also before a client is determined (a held user).
+export { clerkUserSubject } from '@consign/personal-data';
 
 export interface ConsignorRecord extends ConsignorProfile {
   consignorId: string;

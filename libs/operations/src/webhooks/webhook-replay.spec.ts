@@ -30,6 +30,7 @@ describe('webhook replay from the archive (real Kafka, stand-in gateway)', () =>
       topic,
       headers: { 'x-shopify-topic': topic },
       body: Buffer.from(JSON.stringify({ id: deliveryId })),
+      bodySealedFor: null,
     };
   }
 

@@ -10,6 +10,8 @@ import { ApiKeyring, createServiceHttp, hashApiKey } from '@consign/service-runt
 import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { readFixture, readTopic, testEndpoints } from '@consign/test-support';
+import { developmentKeyEncryptionKeys } from '@consign/personal-data';
+import { ArchiveSealing } from '../intake/archive-sealing';
 import { DeliveryStore } from '../intake/delivery-store';
 import { GatewayMetrics } from '../intake/gateway-metrics';
 import { WebhookIntake } from '../intake/webhook-intake';
@@ -59,6 +61,7 @@ let kafkaDownGateway: Server;
 /** This suite's raw archive, where replays read. */
 let archive: WebhookArchive;
 let archiveAdmin: Admin;
+let sealing: ArchiveSealing;
 
 function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server> {
   const logger = pino({ level: 'silent' });
@@ -77,6 +80,7 @@ function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server>
         trustedProxies: [],
         allowlists: { shopify: [], clerk: [] },
         svixToleranceSeconds: 300,
+        archiveSealing: sealing,
       }),
     );
   }
@@ -100,13 +104,14 @@ beforeAll(async () => {
   kafka = createKafka({ clientId: 'gateway-admin-test', brokers: endpoints.kafkaBrokers });
   await provisionTopics(kafka, [...testTopics.values()]);
   codec = new EventCodec(endpoints.schemaRegistryUrl);
-  await codec.register([events.shopifyOrderCreated, events.clerkUserCreated, events.rawWebhookArchived]);
+  await codec.register([events.shopifyOrderCreated, events.clerkUserCreated, events.clerkUserDeleted, events.rawWebhookArchived]);
   publisher = new EventPublisher(kafka, codec);
   unreachable = new EventPublisher(createKafka({ clientId: 'gateway-admin-test-down', brokers: ['127.0.0.1:1'] }), codec);
   const tenants = new TenantDirectory([tenant]);
   archiveAdmin = kafka.admin();
   await archiveAdmin.connect();
-  archive = new WebhookArchive(kafka, archiveAdmin, codec, testTopicOf(events.rawWebhookArchived).name);
+  sealing = new ArchiveSealing(dataSource, developmentKeyEncryptionKeys);
+  archive = new WebhookArchive(kafka, archiveAdmin, codec, sealing, testTopicOf(events.rawWebhookArchived).name);
   gateway = await startApp(new WebhookReplay({ tenants, codec, publisher, store, publishTimeoutMs: 10_000, topicOf: testTopicOf }), true);
   kafkaDownGateway = await startApp(new WebhookReplay({ tenants, codec, publisher: unreachable, store, publishTimeoutMs: 300, topicOf: testTopicOf }), false);
 });
@@ -147,11 +152,10 @@ async function receiveShopifyOrder(): Promise<{ deliveryKey: string; webhookId: 
   return { deliveryKey: `shopify:${tenant.shopDomain}:${webhookId}`, webhookId };
 }
 
-async function receiveClerkUser(): Promise<{ deliveryKey: string }> {
-  const body = readFixture('clerk/user-created.json');
+async function receiveClerkUser(body = readFixture('clerk/user-created.json'), path = '/webhooks/clerk/user'): Promise<{ deliveryKey: string }> {
   const svixId = `msg_${randomUUID()}`;
   const timestamp = Math.floor(Date.now() / 1000);
-  const response = await fetch(urlOf(gateway, '/webhooks/clerk/user'), {
+  const response = await fetch(urlOf(gateway, path), {
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json', 'svix-id': svixId, 'svix-timestamp': String(timestamp), 'svix-signature': signSvixBody(body, tenant.clerkSigningSecrets[0], svixId, timestamp) },
@@ -180,7 +184,8 @@ describe('POST /admin/webhooks/replay', () => {
     const clerk = await liveDelivery((await receiveClerkUser()).deliveryKey);
     // Archived deliveries that no longer map: a topic since dropped, a body the mapping now refuses, a tenant since removed.
     const unsupported = { ...shopify.archived, deliveryId: randomUUID(), topic: 'orders/fulfilled' };
-    const malformed = { ...shopify.archived, deliveryId: randomUUID(), body: Buffer.from('{"id":') };
+    // Plain, as archived before bodies were sealed.
+    const malformed = { ...shopify.archived, deliveryId: randomUUID(), body: Buffer.from('{"id":'), bodySealedFor: null };
     const unknownTenant = { ...clerk.archived, metadata: { ...clerk.archived.metadata, tenantId: 'no-such-store' } };
 
     const positions = [await archived(shopify.archived), await archived(unsupported), await archived(clerk.archived), await archived(malformed), await archived(unknownTenant)];
@@ -253,6 +258,46 @@ describe('POST /admin/webhooks/replay', () => {
       [null, 'failed', 'replay.not_archived'],
       [null, 'failed', 'replay.not_archived'],
       [shopify.archived.deliveryId, 'published', undefined],
+    ]);
+  });
+
+  it("keeps archived bodies sealed; a deleted Clerk user's cannot be replayed any more, while the deletion and others' still can", async () => {
+    const userId = `user_${randomUUID().replace(/-/g, '')}`;
+    const created = Buffer.from(readFixture('clerk/user-created.json').toString('utf8').replaceAll('user_29w83sxmDNGwOuEthce5gg56FcC', userId));
+    const clerk = await liveDelivery((await receiveClerkUser(created)).deliveryKey);
+    const shopify = await liveDelivery((await receiveShopifyOrder()).deliveryKey);
+    expect(clerk.archived.bodySealedFor).toBe(`clerk-user:${userId}`);
+    expect(shopify.archived.bodySealedFor).toBe(`shopify-store:${tenant.id}`);
+    for (const { archived: { body } } of [clerk, shopify]) {
+      expect(Buffer.from(body).includes('example@example.org')).toBe(false);
+      expect(Buffer.from(body).includes('"id"')).toBe(false);
+    }
+    const altered = { ...shopify.archived, deliveryId: randomUUID(), body: Buffer.from(shopify.archived.body).fill(7, 60, 80) };
+    const beforeDeletion = [await archived(clerk.archived), await archived(shopify.archived), await archived(altered)];
+    const before = (await (await replay(gateway, beforeDeletion)).json()) as ReplayAnswer;
+    expect(before.results.map((result) => [result.status, result.error?.code])).toEqual([
+      ['published', undefined],
+      ['published', undefined],
+      ['failed', 'replay.not_archived'],
+    ]);
+
+    const deletion = Buffer.from(JSON.stringify({ data: { deleted: true, id: userId, object: 'user' }, instance_id: 'ins_123', object: 'event', timestamp: Date.now(), type: 'user.deleted' }));
+    const deleted = await liveDelivery((await receiveClerkUser(deletion, '/webhooks/clerk')).deliveryKey);
+    expect(deleted.archived.bodySealedFor).toBeNull();
+    expect((await dataSource.query('SELECT erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [`clerk-user:${userId}`]))[0]).toEqual({ erased: true });
+
+    // A signup redelivered after the deletion: nothing about the person is archived again.
+    const redelivered = await liveDelivery((await receiveClerkUser(created)).deliveryKey);
+    expect(redelivered.archived).toMatchObject({ bodySealedFor: `clerk-user:${userId}`, body: Buffer.alloc(0) });
+
+    const afterDeletion = [beforeDeletion[0], beforeDeletion[1], await archived(deleted.archived)];
+    const response = await replay(gateway, afterDeletion);
+    expect(response.status).toBe(200);
+    const after = (await response.json()) as ReplayAnswer;
+    expect(after.results.map((result) => [result.status, result.error?.code])).toEqual([
+      ['failed', 'replay.erased'],
+      ['published', undefined],
+      ['published', undefined],
     ]);
   });
 

@@ -1,6 +1,6 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { Context } from '@opentelemetry/api';
-import { events, EventMetadata, RawWebhookArchived } from '@consign/contracts';
+import { ClerkUserDeleted, events, EventMetadata, RawWebhookArchived } from '@consign/contracts';
 import { PlatformError, toPlatformError } from '@consign/errors';
 import { EventCodec, eventHeaders, OutgoingEvent } from '@consign/kafka';
 import { fromBodyParser, Logger } from '@consign/service-runtime';
@@ -8,6 +8,7 @@ import { Tenant, TenantDirectory } from '@consign/tenants';
 import { clerkInstanceIdOf } from '../clerk/clerk-mapping';
 import { ClerkDelivery } from '../clerk/clerk-delivery';
 import { parseExactJson } from '../exact-json';
+import { ArchiveSealing, BodyOwner } from '../intake/archive-sealing';
 import { deliveryKeyOf } from '../intake/delivery-store';
 import { GatewayMetrics } from '../intake/gateway-metrics';
 import { OutgoingRecord, WebhookIntake } from '../intake/webhook-intake';
@@ -35,6 +36,8 @@ export interface WebhookRouterOptions {
   /** Refuse Shopify deliveries triggered longer ago than this; unset: no limit (Shopify retries for hours). */
   shopifyMaxAgeMs?: number;
   svixToleranceSeconds: number;
+  /** Seals the archived bodies, and erases a deleted Clerk user's. */
+  archiveSealing: ArchiveSealing;
   now?: () => number;
 }
 
@@ -216,13 +219,15 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     delivery: { deliveryKey: string; deliveryId: string; sourceEventId: string | null; topic: string; tenantId: string },
   ): Promise<void> {
     const metadata = (event.value as { metadata: EventMetadata }).metadata;
+    const deletedClerkUser = event.definition === events.clerkUserDeleted ? (event.value as ClerkUserDeleted).userId : undefined;
     const archived: RawWebhookArchived = {
       metadata: { ...metadata, eventId: `${metadata.eventId}:raw:${delivery.deliveryId}`, eventType: events.rawWebhookArchived.type, schemaVersion: events.rawWebhookArchived.schemaVersion },
       source,
       deliveryId: delivery.deliveryId,
       topic: delivery.topic,
       headers: archivableHeaders(req),
-      body: req.body as Buffer,
+      // A deletion names the user and nothing else about them: kept plain, it can be replayed after the erasure.
+      ...(deletedClerkUser !== undefined ? { body: req.body as Buffer, bodySealedFor: null } : await options.archiveSealing.seal(bodyOwnerOf(source, delivery.tenantId, event), req.body as Buffer)),
     };
     const traceContext = (res.locals.trace as RequestTrace).context;
     const records: OutgoingRecord[] = [
@@ -233,6 +238,10 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       { ...delivery, source, eventId: metadata.eventId, subjectId: event.definition.keyOf(event.value), requestId: String(res.locals.requestId) },
       records,
     );
+    // Also on a duplicate: a first delivery whose erasure failed (503) is erased by Clerk's retry.
+    if (deletedClerkUser !== undefined) await options.archiveSealing.eraseClerkUser(deletedClerkUser).catch((error: unknown) => {
+      throw new PlatformError("the deletion is stored, but the user's archived webhooks could not be erased yet; retry", { code: 'gateway.erasure_pending', category: 'dependency', httpStatus: 503, cause: error });
+    });
     Object.assign(res.locals.audit, { outcome: outcome.status, eventId: metadata.eventId });
     if (outcome.status === 'duplicate') options.metrics.duplicates.inc({ source });
     if (outcome.status === 'spooled') options.metrics.spooled.inc({ source });
@@ -286,4 +295,11 @@ function archivableHeaders(req: Request): Record<string, string> {
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
+}
+
+/** A Clerk body is its user's personal data; a Shopify body, its store's customers'. */
+function bodyOwnerOf(source: Source, tenantId: string, event: OutgoingEvent<unknown>): BodyOwner {
+  if (source === 'shopify') return { source, tenantId };
+  // The record key of every Clerk event is its user's id.
+  return { source, clerkUserId: event.definition.keyOf(event.value) };
 }

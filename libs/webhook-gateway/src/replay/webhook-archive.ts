@@ -2,6 +2,7 @@ import { Admin, Kafka } from 'kafkajs';
 import { events, RawWebhookArchived } from '@consign/contracts';
 import { PlatformError, toPlatformError } from '@consign/errors';
 import { EventCodec, readRanges, topicWatermarks } from '@consign/kafka';
+import { ArchiveSealing } from '../intake/archive-sealing';
 import { ArchivedDelivery } from './archived-delivery';
 
 /** Where an archived delivery is: its record in the raw archive topic. */
@@ -21,6 +22,7 @@ export class WebhookArchive {
     private readonly kafka: Kafka,
     private readonly admin: Admin,
     private readonly codec: EventCodec,
+    private readonly sealing: ArchiveSealing,
     readonly topic: string = events.rawWebhookArchived.topic.name,
   ) {}
 
@@ -58,11 +60,18 @@ export class WebhookArchive {
   }
 
   private async decode(position: ArchivePosition, value: Buffer | null): Promise<ArchiveRead> {
+    let archived: RawWebhookArchived;
     try {
       if (value === null) throw new Error('the record is empty');
-      const { value: archived } = await this.codec.decode<RawWebhookArchived>(value);
+      archived = (await this.codec.decode<RawWebhookArchived>(value)).value;
       if (archived.metadata.eventType !== events.rawWebhookArchived.type) throw new Error(`the record is a ${archived.metadata.eventType}, not an archived delivery`);
       if (archived.source !== 'shopify' && archived.source !== 'clerk') throw new Error(`the record's source is ${archived.source}`);
+    } catch (error) {
+      return { position, error: notArchived(this.topic, position, toPlatformError(error).message) };
+    }
+    try {
+      // An erased subject's body answers replay.erased; a database outage fails the whole read.
+      const body = await this.sealing.open({ body: Buffer.from(archived.body), bodySealedFor: archived.bodySealedFor ?? null });
       return {
         position,
         delivery: {
@@ -72,13 +81,16 @@ export class WebhookArchive {
           tenantId: archived.metadata.tenantId,
           receivedAt: archived.metadata.receivedAt,
           headers: { ...archived.headers },
-          body: Buffer.from(archived.body),
+          body,
           // The original request's: the replayed event equals the one first published.
           correlationId: archived.metadata.correlationId,
         },
       };
     } catch (error) {
-      return { position, error: notArchived(this.topic, position, toPlatformError(error).message) };
+      if (error instanceof PlatformError && error.code === 'replay.erased') return { position, error };
+      // An altered body fails alone; a database outage or an unlisted key-encryption key fails the read.
+      if (error instanceof PlatformError && error.code === 'personal_data.unreadable') return { position, error: notArchived(this.topic, position, error.message) };
+      throw error;
     }
   }
 }

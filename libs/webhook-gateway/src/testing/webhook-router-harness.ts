@@ -8,6 +8,8 @@ import { createKafka, EventCodec, EventPublisher } from '@consign/kafka';
 import { applyRequestDeadlines, createPublicHttp, RequestDeadlines } from '@consign/service-runtime';
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { testEndpoints } from '@consign/test-support';
+import { developmentKeyEncryptionKeys } from '@consign/personal-data';
+import { ArchiveSealing } from '../intake/archive-sealing';
 import { DeliveryStore } from '../intake/delivery-store';
 import { GatewayMetrics } from '../intake/gateway-metrics';
 import { WebhookIntake } from '../intake/webhook-intake';
@@ -88,6 +90,7 @@ export class WebhookRouterHarness {
         trustedProxies: [],
         allowlists: { shopify: [], clerk: [] },
         svixToleranceSeconds: 300,
+        archiveSealing: new ArchiveSealing(this.dataSource, developmentKeyEncryptionKeys),
       }),
     );
     http.finish();
