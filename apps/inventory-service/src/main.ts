@@ -4,6 +4,7 @@ import { events, topics } from '@consign/contracts';
 import { runEventService } from '@consign/event-service';
 import {
   applyInventoryLevel,
+  applyOrderUpdate,
   cancelOrder,
   createInventoryReadRouter,
   escalateOverdueCancellations,
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
       shopifyProductUpserted: (value, event, context) => context.applyEvent(event, (manager) => syncProduct(manager, value, config.tenants.requireById(value.metadata.tenantId))),
       shopifyOrderCreated: (value, event, context) => context.applyEvent(event, (manager) => recordOrderPlaced(manager, value)),
       shopifyOrderCancelled: (value, event, context) => context.applyEvent(event, (manager) => cancelOrder(manager, value)),
+      // Refunds release (and restock) what they refund; a paid or edited order changes nothing here.
+      shopifyOrderUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyOrderUpdate(manager, value)),
       shopifyInventoryLevelUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyInventoryLevel(manager, value)),
     },
     routes: (app, context) => app.use(createInventoryReadRouter(context.database)),

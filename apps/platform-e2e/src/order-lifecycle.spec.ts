@@ -271,7 +271,9 @@ describe('cancellations', () => {
       await platform.settled();
       const line = { id: ids.line, productId: ids.product, variantId: ids.variant, title: 'Leather bag', quantity: 1, price: '80.00' };
       const created = orderBody({ id: ids.order, name: `#C-${ids.order}`, lines: [line] });
-      const cancelled = orderBody({ id: ids.order, name: `#C-${ids.order}`, cancelledAt: '2026-11-28T11:00:00-05:00', lines: [{ ...line, currentQuantity: 0 }] });
+      // Cancelled with restock: Shopify sends the refund line (restock_type cancel) that puts the bag back.
+      const refunds = [{ id: shopifyId(), lines: [{ id: shopifyId(), lineItemId: ids.line, quantity: 1, restockType: 'cancel', subtotal: '80.00' }] }];
+      const cancelled = orderBody({ id: ids.order, name: `#C-${ids.order}`, cancelledAt: '2026-11-28T11:00:00-05:00', lines: [{ ...line, currentQuantity: 0 }], refunds });
       const sequence: Array<[string, string]> = cancelFirst ? [['orders/cancelled', cancelled], ['orders/create', created]] : [['orders/create', created], ['orders/cancelled', cancelled]];
       for (const [topic, body] of sequence) {
         await webhooks.shopify(topic, body);

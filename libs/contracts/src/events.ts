@@ -88,14 +88,14 @@ export const events = {
   clerkUserCreated: define<ClerkUserCreated>({
     type: 'clerk.user.created',
     schemaName: 'ClerkUserCreated',
-    schemaVersion: 1,
+    schemaVersion: 2,
     topic: topics.clerkUsers,
     keyOf: (value) => value.user.id,
   }),
   clerkUserUpdated: define<ClerkUserUpdated>({
     type: 'clerk.user.updated',
     schemaName: 'ClerkUserUpdated',
-    schemaVersion: 1,
+    schemaVersion: 2,
     topic: topics.clerkUsers,
     keyOf: (value) => value.user.id,
   }),

@@ -1,6 +1,6 @@
 export type * from './generated/contracts';
 export { avroSchemas } from './generated/contracts';
-export { topics, deadLetterTopic, maxRecordBytes } from './topics';
+export { topics, deadLetterTopic, maxRecordBytes, retryTopic } from './topics';
 export type { TopicDefinition, TopicName } from './topics';
 export { events, subjectOf, subjectCompatibility } from './events';
 export type { EventDefinition, AnyEventDefinition, PlatformEvent } from './events';
@@ -10,3 +10,5 @@ export { currencyDigits, parseMinorUnits } from './minor-units';
 export type { MinorUnitsProblem } from './minor-units';
 export { shopifyApiVersion, shopifyWebhookTopics } from './webhook-topics';
 export type { ShopifyWebhookTopic } from './webhook-topics';
+export { orderLineTarget, restocksUnits } from './order-line-rule';
+export type { OrderLineKnowledge, OrderLineTarget } from './order-line-rule';

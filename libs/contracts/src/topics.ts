@@ -108,3 +108,17 @@ export function deadLetterTopic(consumerGroup: string): TopicDefinition {
     retentionMs: 30 * DAY_MS,
   };
 }
+
+/**
+ * The retry topic of one consumer group: dead letters an operator redrives, under their original
+ * key. Only that group reads it, so a redrive reaches only the consumer that failed, never the
+ * other groups of the original topic.
+ */
+export function retryTopic(consumerGroup: string): TopicDefinition {
+  return {
+    name: `retry.${deadLetterTopic(consumerGroup).name.slice('deadletter.'.length)}`,
+    partitions: 3,
+    key: 'original record key',
+    retentionMs: 30 * DAY_MS,
+  };
+}

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { databaseTls, DatabaseTlsConfig } from '@consign/config';
-import { AnyEventDefinition, deadLetterTopic, EventDefinition, EventMetadata, events, PlatformEvent, TopicDefinition } from '@consign/contracts';
+import { AnyEventDefinition, deadLetterTopic, EventDefinition, EventMetadata, events, PlatformEvent, retryTopic, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { applyOnce, checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand, ServiceDatabaseOptions } from '@consign/database';
 import { ConsumedEvent, ConsumerMetrics, ConsumerRunner, createKafka, deadLetterOriginal, EventCodec, EventPublisher, publishAdminCalls, readOneRecord } from '@consign/kafka';
@@ -177,7 +177,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
         logger.info({ group: config.consumerGroup }, 'consumer started by an operator');
       },
       process: async (position) => {
-        const consumed = new Set(definition.consumes.map((topic) => topic.name));
+        const consumed = new Set([...definition.consumes, retryTopic(config.consumerGroup)].map((topic) => topic.name));
         const ownDeadLetters = deadLetterTopic(config.consumerGroup).name;
         if (!consumed.has(position.topic) && position.topic !== ownDeadLetters) {
           throw new PlatformError(`${service} processes records of ${[...consumed, ownDeadLetters].join(', ')}, not of ${position.topic}`, {

@@ -1,10 +1,11 @@
 import { CreateProcessedEvents1764355100000 } from '@consign/database';
 import { CreateOutboxEvents1764355150000 } from '@consign/outbox';
 import { CreateInventory1764356000000 } from './migrations/1764356000000-create-inventory';
+import { KeepRefundLines1764356100000 } from './migrations/1764356100000-keep-refund-lines';
 
 export { syncProduct } from './persistence/sync-product';
 export { recordOrderPlaced } from './persistence/record-order-placed';
-export { cancelOrder } from './persistence/cancel-order';
+export { applyOrderUpdate, cancelOrder } from './persistence/order-changes';
 export { applyInventoryLevel } from './persistence/apply-inventory-level';
 export { escalateOverdueCancellations } from './persistence/held-cancellations';
 export { createInventoryReadRouter } from './http/inventory-read-router';
@@ -18,4 +19,4 @@ export { inventoryServiceName } from './domain/published-events';
 
 /** Plain SQL throughout: no TypeORM entities. */
 export const inventoryEntities = [];
-export const inventoryMigrations = [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, CreateInventory1764356000000];
+export const inventoryMigrations = [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, CreateInventory1764356000000, KeepRefundLines1764356100000];

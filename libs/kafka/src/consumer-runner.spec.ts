@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { deadLetterTopic } from '@consign/contracts';
+import { deadLetterTopic, retryTopic } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import {
   createTemporaryDatabase,
@@ -83,6 +83,24 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
     expect(Number(dead.headers[deadLetterHeaders.offset])).toBeGreaterThanOrEqual(0);
     expect(Date.parse(dead.headers[deadLetterHeaders.firstFailureAt])).not.toBeNaN();
     expect(dead.headers[deadLetterHeaders.message]).toBe('record is not in the Confluent wire format');
+  });
+
+  it("applies what is redriven to its own retry topic, once, and that topic is its group's alone", async () => {
+    const run = await scenario();
+    const [event] = await run.publishEvents(1);
+    await allApplied(run, 1);
+    // An operator's redrive of an event it already applied, and of one it never saw.
+    const retries = retryTopic(run.groupId);
+    expect(retries.name).toBe(`retry.${run.groupId}.v1`);
+    const [fresh] = await createTestPublisher({ brokers: endpoints.kafkaBrokers, registryUrl: endpoints.schemaRegistryUrl, topic: retries }).then(async (retry) => {
+      try {
+        return await retry.publishEvents(1);
+      } finally {
+        await retry.close();
+      }
+    });
+    const applied = await allApplied(run, 2);
+    expect([applied.get(event.metadata.eventId), applied.get(fresh.metadata.eventId)]).toEqual([1, 1]);
   });
 
   it('retries transient failures: two then success applies once; three dead-letter; invalid dead-letters at once', async () => {

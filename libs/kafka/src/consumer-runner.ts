@@ -1,6 +1,6 @@
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { deadLetterTopic, maxRecordBytes, TopicDefinition } from '@consign/contracts';
+import { deadLetterTopic, maxRecordBytes, retryTopic, TopicDefinition } from '@consign/contracts';
 import { PlatformError, toPlatformError } from '@consign/errors';
 import { ConsumerMetrics } from './consumer-metrics';
 import { EventCodec } from './event-codec';
@@ -76,6 +76,7 @@ export class ConsumerRunner<TValue> {
   private readonly consumer: Consumer;
   private readonly retry: RetryPolicy;
   private readonly deadLetters: TopicDefinition;
+  private readonly retries: TopicDefinition;
   private readonly paused = new Map<string, NodeJS.Timeout>();
   private stopping = false;
 
@@ -89,14 +90,16 @@ export class ConsumerRunner<TValue> {
     });
     this.retry = options.retry ?? defaultRetryPolicy;
     this.deadLetters = deadLetterTopic(options.groupId);
+    this.retries = retryTopic(options.groupId);
   }
 
   async start(): Promise<void> {
     this.stopping = false;
     // Its own topics too: a service must not depend on which service happened to start first.
-    await provisionTopics(this.kafka, [...this.options.topics, this.deadLetters]);
+    await provisionTopics(this.kafka, [...this.options.topics, this.deadLetters, this.retries]);
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics.map((topic) => topic.name), fromBeginning: this.options.fromBeginning ?? true });
+    // Its retry topic too: what an operator redrives from its dead letters comes back there, to this group alone.
+    await this.consumer.subscribe({ topics: [...this.options.topics, this.retries].map((topic) => topic.name), fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

@@ -72,6 +72,8 @@ export interface OrderSpec {
   withCustomer?: boolean;
   cancelledAt?: string | null;
   lines: LineSpec[];
+  /** Refunds as Shopify sends them with the order: each line refunds units of an order line, restocked or not. */
+  refunds?: Array<{ id: number; lines: Array<{ id: number; lineItemId: number; quantity: number; restockType: string; subtotal: string }> }>;
 }
 
 export function orderBody(spec: OrderSpec): string {
@@ -97,7 +99,19 @@ export function orderBody(spec: OrderSpec): string {
     current_total_price: totalText,
     total_outstanding: spec.financialStatus === 'paid' ? '0.00' : totalText,
     customer: spec.withCustomer === false ? null : orderFixture.customer,
-    refunds: [],
+    refunds: (spec.refunds ?? []).map((refund) => ({
+      id: refund.id,
+      created_at: spec.cancelledAt ?? '2026-11-28T10:30:00-05:00',
+      note: null,
+      refund_line_items: refund.lines.map((line) => ({
+        id: line.id,
+        line_item_id: line.lineItemId,
+        quantity: line.quantity,
+        restock_type: line.restockType,
+        subtotal: line.subtotal,
+        subtotal_set: money(line.subtotal),
+      })),
+    })),
     line_items: spec.lines.map((line) => ({
       ...template,
       id: line.id,

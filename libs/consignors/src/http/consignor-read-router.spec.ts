@@ -85,7 +85,7 @@ describe('consignor read API (real PostgreSQL)', () => {
         commissionRateBasisPoints: 4000,
         shopifyTag: `consignor:${ada}`,
         registeredByEventId: expect.any(String),
-        registeredAt: new Date(fixtureUser.updatedAt).toISOString(),
+        registeredAt: new Date(fixtureUser.createdAt).toISOString(),
         changedAt: new Date(fixtureUser.updatedAt + 1).toISOString(),
       },
       history: [
@@ -142,7 +142,7 @@ describe('consignor read API (real PostgreSQL)', () => {
           eventTenantId: 'dev-store',
           reason: 'public metadata names clientId "nowhere", which is not a known client',
           email: 'held@example.org',
-          heldSince: new Date(fixtureUser.updatedAt).toISOString(),
+          heldSince: new Date(fixtureUser.createdAt).toISOString(),
           lastEventId: expect.any(String),
         },
       ],

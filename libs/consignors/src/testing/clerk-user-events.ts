@@ -53,12 +53,12 @@ function metadata(type: string, delivery: string, occurredAt: number, tenantId: 
 
 export function userCreated(delivery: string, user: Partial<ClerkUser> = {}, tenantId = devStore.id): ClerkUserCreated {
   const value = { ...fixtureUser, ...user };
-  return { metadata: metadata(events.clerkUserCreated.type, delivery, value.updatedAt, tenantId), user: value };
+  return { metadata: metadata(events.clerkUserCreated.type, delivery, value.createdAt, tenantId), user: value, clerkEventAt: null };
 }
 
 export function userUpdated(delivery: string, user: Partial<ClerkUser> = {}, tenantId = devStore.id): ClerkUserUpdated {
   const value = { ...fixtureUser, ...user };
-  return { metadata: metadata(events.clerkUserUpdated.type, delivery, value.updatedAt, tenantId), user: value };
+  return { metadata: metadata(events.clerkUserUpdated.type, delivery, value.updatedAt, tenantId), user: value, clerkEventAt: null };
 }
 
 export function userDeleted(delivery: string, userId = fixtureUser.id, occurredAt = fixtureUser.updatedAt + 60_000, tenantId = devStore.id): ClerkUserDeleted {

@@ -59,9 +59,19 @@ describe('planReversals', () => {
     ]);
   });
 
-  it('reverses nothing for a cancellation that left every line whole', () => {
+  it('reverses nothing for an update that left every line whole', () => {
     const plan = planReversals({ sales: [sale('a', 3)], refunds: [], claimedRefundLineIds: new Set(), currentQuantities: { a: 3 } });
     expect(plan.reversals).toEqual([]);
+  });
+
+  it("voids every unit of a cancelled order not reversed yet, with or without refund lines (Shopify's own sample has none)", () => {
+    const plain = planReversals({ sales: [sale('a', 3), sale('b', 1)], refunds: [], claimedRefundLineIds: new Set(), currentQuantities: { a: 3, b: 1 }, cancelled: true });
+    expect(plain.reversals.map((reversal) => [reversal.sale.lineItemId, reversal.units, reversal.refundLineItemId])).toEqual([
+      ['a', 3, null],
+      ['b', 1, null],
+    ]);
+    const afterPartialRefund = planReversals({ sales: [{ ...sale('a', 3), reversedUnits: 1 }], refunds: [refund('r1', [['rl1', 'a', 1]])], claimedRefundLineIds: new Set(['rl1']), cancelled: true });
+    expect(afterPartialRefund.reversals.map((reversal) => [reversal.units, reversal.refundLineItemId])).toEqual([[2, null]]);
   });
 
   it('ignores nonsense quantities instead of reversing by them', () => {

@@ -1,4 +1,4 @@
-import { ShopifyRefund } from '@consign/contracts';
+import { orderLineTarget, ShopifyRefund } from '@consign/contracts';
 import { reversalAmounts, ShareAmounts } from './money';
 
 /** A sale entry of the order, with how many of its units are already reversed. */
@@ -37,14 +37,16 @@ export interface ReversalInput<TSale extends SaleEntryState = SaleEntryState> {
   claimedRefundLineIds: ReadonlySet<string>;
   /** A cancellation's current quantity of each line; a line below its ordered quantity lost those units. */
   currentQuantities?: Readonly<Record<string, number>>;
+  /** The order was cancelled: every unit not reversed yet is voided (orderLineTarget). */
+  cancelled?: boolean;
 }
 
 /**
  * Which units of the order's sale entries to reverse. Refund lines not seen before come first, each
- * taking at most the units still unreversed on its line; then, for a cancellation, a line whose
- * current quantity is below its ordered quantity is reversed up to the units it lost. Reversed
- * units only ever grow toward the line's quantity, so no unit is reversed twice whatever the
- * order or repetition of events.
+ * taking at most the units still unreversed on its line; then each line is brought to what the
+ * platform's order-line rule says it lost (orderLineTarget): every unit for a cancellation, the
+ * units below its current quantity otherwise. Reversed units only ever grow toward the line's
+ * quantity, so no unit is reversed twice whatever the order or repetition of events.
  */
 export function planReversals<TSale extends SaleEntryState>(input: ReversalInput<TSale>): ReversalPlan<TSale> {
   const reversedUnits = new Map(input.sales.map((sale) => [sale.entryId, sale.reversedUnits]));
@@ -70,13 +72,18 @@ export function planReversals<TSale extends SaleEntryState>(input: ReversalInput
     }
   }
 
-  if (input.currentQuantities !== undefined) {
-    for (const sale of input.sales) {
-      const current = input.currentQuantities[sale.lineItemId];
-      if (current === undefined || !Number.isSafeInteger(current)) continue;
-      const lostUnits = sale.quantity - Math.max(0, current);
-      reverse(sale, lostUnits - (reversedUnits.get(sale.entryId) ?? 0), null);
-    }
+  for (const sale of input.sales) {
+    const reversed = reversedUnits.get(sale.entryId) ?? 0;
+    const current = input.currentQuantities?.[sale.lineItemId];
+    const target = orderLineTarget({
+      quantity: sale.quantity,
+      // Every reversal so far answered a refund line or this rule: either way those units are gone.
+      refundedUnits: reversed,
+      restockedByRefundsUnits: 0,
+      cancelled: input.cancelled ?? false,
+      currentQuantity: current !== undefined && Number.isSafeInteger(current) ? current : undefined,
+    });
+    reverse(sale, target.removedUnits - reversed, null);
   }
   return plan;
 }

@@ -216,45 +216,40 @@ describe('earnings handlers (real PostgreSQL)', () => {
     expect(report.totals.map((totals) => totals.currency)).toEqual(['EUR', 'USD']);
   });
 
-  it('reverses only the lines a cancellation touched, by appending entries, once', async () => {
+  it('voids every line of a cancelled order by appending entries, once, whatever its current quantities say', async () => {
     const placed = order('1014', [line('141', 'p-1', 2, 1000), line('142', 'p-2', 1, 700), line('143', 'p-1', 3, 1001)]);
     await db.apply(orderCreated('create-1014', placed));
+    // Only 141 and part of 143 taken off: a cancellation still voids every unit of every line.
     const cancellation = orderCancelled('cancel-1014', placed, '2026-03-03T10:00:00Z', { '141': 0, '143': 1 });
     const published = await db.apply(cancellation);
 
     const reversals = values<EarningsReversed>(published);
     expect(published.every((event) => event.definition === events.earningsReversed)).toBe(true);
-    expect(reversals.map((value) => [value.lineItemId, value.quantity, value.consignorShare.amountMinor, value.storeShare.amountMinor, value.reason])).toEqual([
-      ['141', 2, 1400, 600, 'order_cancelled'],
-      // 2 of 3 units of 3003: consignor share 2102 → 1401.33 → 1401, store 901 → 600.67 → 601.
-      ['143', 2, 1401, 601, 'order_cancelled'],
+    expect(reversals.map((value) => [value.lineItemId, value.quantity, value.reason])).toEqual([
+      ['141', 2, 'order_cancelled'],
+      ['142', 1, 'order_cancelled'],
+      ['143', 3, 'order_cancelled'],
     ]);
     expect(reversals[0]).toMatchObject({ itemTitle: 'Item 141', status: 'pending', consignorId: 'c-1', reversedLedgerEntryId: expect.any(String) });
+    expect([reversals[0].consignorShare.amountMinor, reversals[0].storeShare.amountMinor]).toEqual([1400, 600]);
 
     const before = await db.snapshot();
     expect(await db.apply(cancellation)).toEqual([]);
     expect(await db.apply(orderCancelled('cancel-1014-again', placed, '2026-03-03T10:05:00Z', { '141': 0, '143': 1 }))).toEqual([]);
-    expect(await db.snapshot()).toEqual(before);
+    // A refund after the cancellation finds nothing left to reverse.
+    expect(await db.apply(orderUpdated('update-1014', placed, '2026-03-04T10:00:00Z', [refund('r-1014', [['rl-1431', '143', 1]])]))).toEqual([]);
+    expect(await db.snapshot()).toEqual({ ...before, refundLines: expect.anything() });
 
-    const entries = (await orderEarnings(db.dataSource.manager, tenant.id, '1014'))?.entries ?? [];
-    expect(entries.map((entry) => [entry.lineItemId, entry.type])).toEqual([
-      ['141', 'sale'],
-      ['142', 'sale'],
-      ['143', 'sale'],
-      ['141', 'reversal'],
-      ['143', 'reversal'],
-    ]);
-
-    // The last unit of 143 goes with a refund: together the reversals are exactly the sale.
-    await db.apply(orderUpdated('update-1014', placed, '2026-03-04T10:00:00Z', [refund('r-1014', [['rl-1431', '143', 1]])]));
-    const sums: { gross: string; consignor: string; store: string }[] = await db.dataSource.query(
-      `SELECT SUM(gross_minor)::text AS gross, SUM(consignor_share_minor)::text AS consignor, SUM(store_share_minor)::text AS store
-       FROM earnings_ledger WHERE order_id = '1014' AND line_item_id = '143' GROUP BY entry_type ORDER BY entry_type`,
+    // Each line nets to exactly zero, shares included.
+    const sums: { line: string; type: string; gross: string; consignor: string; store: string }[] = await db.dataSource.query(
+      `SELECT line_item_id AS line, entry_type AS type, SUM(gross_minor)::text AS gross, SUM(consignor_share_minor)::text AS consignor, SUM(store_share_minor)::text AS store
+       FROM earnings_ledger WHERE order_id = '1014' GROUP BY line_item_id, entry_type ORDER BY line_item_id, entry_type`,
     );
-    expect(sums[0]).toEqual(sums[1]);
+    expect(sums.map(({ line, type }) => `${line} ${type}`)).toEqual(['141 reversal', '141 sale', '142 reversal', '142 sale', '143 reversal', '143 sale']);
+    for (let index = 0; index < sums.length; index += 2) expect({ ...sums[index], type: '' }).toEqual({ ...sums[index + 1], type: '' });
   });
 
-  it('reverses refunded units on an update, and never the same refund line twice whichever event carries it first', async () => {
+  it('a partial refund, then the cancellation, either way round: the refund line once, the cancellation the rest', async () => {
     const scenario = async (first: 'update' | 'cancellation') => {
       const orderId = first === 'update' ? '1015' : '1016';
       const placed = order(orderId, [line(`${orderId}-1`, 'p-1', 3, 1000)]);
@@ -265,8 +260,14 @@ describe('earnings handlers (real PostgreSQL)', () => {
       const published = [...(await db.apply(first === 'update' ? update : cancellation)), ...(await db.apply(first === 'update' ? cancellation : update))];
       return values<EarningsReversed>(published).map((value) => [value.quantity, value.reason]);
     };
-    expect(await scenario('update')).toEqual([[1, 'refunded']]);
-    expect(await scenario('cancellation')).toEqual([[1, 'order_cancelled']]);
+    expect(await scenario('update')).toEqual([
+      [1, 'refunded'],
+      [2, 'order_cancelled'],
+    ]);
+    expect(await scenario('cancellation')).toEqual([
+      [1, 'order_cancelled'],
+      [2, 'order_cancelled'],
+    ]);
   });
 
   it('refuses an event meant for another tenant as invalid, and ignores event types it does not use', async () => {
@@ -393,7 +394,8 @@ describe('replaying the whole event sequence (real PostgreSQL)', () => {
     expect(reversalsOfPaidOrder.map((value) => [value.lineItemId, value.quantity, value.status, value.reason])).toEqual([
       ['301', 1, 'earned', 'refunded'],
       ['301', 2, 'earned', 'order_cancelled'],
-      ['302', 1, 'earned', 'order_cancelled'],
+      // The cancellation voids both units of 302, though its current quantity says only one left.
+      ['302', 2, 'earned', 'order_cancelled'],
     ]);
     const snapshot = await replay.snapshot();
     expect(snapshot).toEqual(await original.snapshot());

@@ -116,12 +116,14 @@ export async function recordOrderUpdate(manager: EntityManager, event: ShopifyOr
   if (isPaidFinancialStatus(order.financialStatus)) {
     await markOrderPaid(manager, { tenantId: tenant.id, orderId: order.id, paidAt: new Date(metadata.occurredAt), eventId: metadata.eventId });
   }
-  if (!event.refunds.some((refund) => refund.refundLineItems.length > 0)) return [];
+  // An update of a cancelled order (cancelled_at set) voids like the cancellation, whichever arrives first.
+  const cancelled = event.cancelledAt !== null;
+  if (!cancelled && !event.refunds.some((refund) => refund.refundLineItems.length > 0)) return [];
   if (!(await isOrderReceived(manager, tenant.id, order.id))) {
     await holdOrderChange(manager, metadata, order.id, event);
     return [];
   }
-  return reverseEarnings(manager, metadata, order.id, { refunds: event.refunds, currentQuantities: undefined, reason: 'refunded' });
+  return reverseEarnings(manager, metadata, order.id, { refunds: event.refunds, currentQuantities: undefined, cancelled, reason: cancelled ? 'order_cancelled' : 'refunded' });
 }
 
 /**
@@ -134,7 +136,7 @@ export async function reverseCancelledOrder(manager: EntityManager, event: Shopi
     await holdOrderChange(manager, event.metadata, event.order.id, event);
     return [];
   }
-  return reverseEarnings(manager, event.metadata, event.order.id, { refunds: event.refunds, currentQuantities: event.currentQuantities, reason: 'order_cancelled' });
+  return reverseEarnings(manager, event.metadata, event.order.id, { refunds: event.refunds, currentQuantities: event.currentQuantities, cancelled: true, reason: 'order_cancelled' });
 }
 
 /**
@@ -190,11 +192,12 @@ async function applyHeldOrderChanges(manager: EntityManager, tenantId: string, o
   const inOrder = held.map((row) => row.event).sort((a, b) => a.metadata.occurredAt - b.metadata.occurredAt || a.metadata.eventId.localeCompare(b.metadata.eventId));
   const published: PlatformEvent[] = [];
   for (const event of inOrder) {
-    const cancellation = event.metadata.eventType === events.shopifyOrderCancelled.type;
+    const cancellation = event.metadata.eventType === events.shopifyOrderCancelled.type || (event as ShopifyOrderUpdated).cancelledAt != null;
     published.push(
       ...(await reverseEarnings(manager, event.metadata, orderId, {
         refunds: event.refunds,
         currentQuantities: cancellation ? event.currentQuantities : undefined,
+        cancelled: cancellation,
         reason: cancellation ? 'order_cancelled' : 'refunded',
       })),
     );
@@ -207,12 +210,18 @@ async function reverseEarnings(
   manager: EntityManager,
   cause: EventMetadata,
   orderId: string,
-  change: { refunds: readonly ShopifyRefund[]; currentQuantities: Readonly<Record<string, number>> | undefined; reason: EarningsReversalReason },
+  change: { refunds: readonly ShopifyRefund[]; currentQuantities: Readonly<Record<string, number>> | undefined; cancelled: boolean; reason: EarningsReversalReason },
 ): Promise<PlatformEvent[]> {
   const tenantId = cause.tenantId;
   const sales = await recordedSalesOf(manager, tenantId, orderId);
   if (sales.length === 0) return [];
-  const plan = planReversals({ sales, refunds: change.refunds, claimedRefundLineIds: await claimedRefundLineIds(manager, tenantId, orderId), currentQuantities: change.currentQuantities });
+  const plan = planReversals({
+    sales,
+    refunds: change.refunds,
+    claimedRefundLineIds: await claimedRefundLineIds(manager, tenantId, orderId),
+    currentQuantities: change.currentQuantities,
+    cancelled: change.cancelled,
+  });
   const paid = await isOrderPaid(manager, tenantId, orderId);
   const published: PlatformEvent[] = [];
   const entryOfRefundLine = new Map<string, string>();

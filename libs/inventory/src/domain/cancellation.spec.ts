@@ -1,54 +1,57 @@
-import { refund } from '../testing/inventory-events';
-import { isRestocked, lineReleasesOf } from './cancellation';
+import { lineReleasesOf, RefundLineFact } from './cancellation';
 
 const lines = [
-  { lineItemId: 'l1', quantity: 2 },
-  { lineItemId: 'l2', quantity: 1 },
+  { lineItemId: 'l1', quantity: 2, releasedUnits: 0, restockedUnits: 0 },
+  { lineItemId: 'l2', quantity: 1, releasedUnits: 0, restockedUnits: 0 },
 ];
+const refundLine = (id: string, lineItemId: string, quantity: number, restockType: string | null): RefundLineFact => ({ id, lineItemId, quantity, restockType });
 
 describe('lineReleasesOf', () => {
-  it('a line whose current quantity fell is touched; without refund lines its units were restocked', () => {
-    expect(lineReleasesOf({ currentQuantities: { l1: 0, l2: 1 }, refunds: [] }, lines)).toEqual([{ lineItemId: 'l1', releasedUnits: 2, restockedUnits: 2 }]);
+  it('releases every line of a cancelled order, refund lines or not; without refund lines nothing is restocked here', () => {
+    expect(lineReleasesOf({ cancelled: true, refundLines: [], currentQuantities: { l1: 2, l2: 1 } }, lines)).toEqual([
+      { lineItemId: 'l1', releasedUnits: 2, restockedUnits: 0 },
+      { lineItemId: 'l2', releasedUnits: 1, restockedUnits: 0 },
+    ]);
   });
 
-  it('a line neither refunded nor reduced is not touched', () => {
-    expect(lineReleasesOf({ currentQuantities: { l1: 2, l2: 1 }, refunds: [] }, lines)).toEqual([]);
-  });
-
-  it('a line missing from currentQuantities is touched only by a refund line', () => {
-    expect(lineReleasesOf({ currentQuantities: {}, refunds: [] }, lines)).toEqual([]);
-    expect(lineReleasesOf({ currentQuantities: {}, refunds: [refund('r1', [{ lineItemId: 'l2', quantity: 1, restockType: 'cancel' }])] }, lines)).toEqual([
+  it('restocks what the refund lines say, by restock_type', () => {
+    const refundLines = [refundLine('r1', 'l1', 1, 'cancel'), refundLine('r2', 'l1', 1, 'no_restock'), refundLine('r3', 'l2', 1, 'return')];
+    expect(lineReleasesOf({ cancelled: true, refundLines }, lines)).toEqual([
+      { lineItemId: 'l1', releasedUnits: 2, restockedUnits: 1 },
       { lineItemId: 'l2', releasedUnits: 1, restockedUnits: 1 },
     ]);
   });
 
-  it('a refund line with no_restock releases the units without restocking them', () => {
-    const refunds = [refund('r1', [{ lineItemId: 'l1', quantity: 2, restockType: 'no_restock' }])];
-    expect(lineReleasesOf({ currentQuantities: { l1: 0, l2: 1 }, refunds }, lines)).toEqual([{ lineItemId: 'l1', releasedUnits: 2, restockedUnits: 0 }]);
+  it('releases a refund of an order still open, and a line whose current quantity dropped', () => {
+    expect(lineReleasesOf({ cancelled: false, refundLines: [refundLine('r1', 'l2', 1, 'legacy_restock')] }, lines)).toEqual([{ lineItemId: 'l2', releasedUnits: 1, restockedUnits: 1 }]);
+    expect(lineReleasesOf({ cancelled: false, refundLines: [], currentQuantities: { l1: 1, l2: 1 } }, lines)).toEqual([{ lineItemId: 'l1', releasedUnits: 1, restockedUnits: 0 }]);
+    expect(lineReleasesOf({ cancelled: false, refundLines: [] }, lines)).toEqual([]);
   });
 
-  it('splits a line whose refund lines restocked part of its units', () => {
-    const refunds = [
-      refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'return' }]),
-      refund('r2', [{ lineItemId: 'l1', quantity: 1, restockType: 'no_restock' }]),
+  it('applies only what changed since: a partial refund, then the cancellation, then the refund lines of the cancellation', () => {
+    const afterRefund = [
+      { lineItemId: 'l1', quantity: 2, releasedUnits: 1, restockedUnits: 1 },
+      { lineItemId: 'l2', quantity: 1, releasedUnits: 0, restockedUnits: 0 },
     ];
-    expect(lineReleasesOf({ currentQuantities: { l1: 0 }, refunds }, lines)).toEqual([{ lineItemId: 'l1', releasedUnits: 2, restockedUnits: 1 }]);
-  });
-
-  it('never releases more than the line ordered', () => {
-    const refunds = [refund('r1', [{ lineItemId: 'l2', quantity: 5, restockType: 'cancel' }])];
-    expect(lineReleasesOf({ currentQuantities: {}, refunds }, lines)).toEqual([{ lineItemId: 'l2', releasedUnits: 1, restockedUnits: 1 }]);
-  });
-
-  it('a touched line with nothing to release yields no release', () => {
-    const refunds = [refund('r1', [{ lineItemId: 'l2', quantity: 0, restockType: 'cancel' }])];
-    expect(lineReleasesOf({ currentQuantities: {}, refunds }, lines)).toEqual([]);
-  });
-});
-
-describe('isRestocked', () => {
-  it('anything but no_restock put the units back', () => {
-    expect(['cancel', 'return', 'legacy_restock', null].map(isRestocked)).toEqual([true, true, true, true]);
-    expect(isRestocked('no_restock')).toBe(false);
+    const partial = [refundLine('r1', 'l1', 1, 'return')];
+    expect(lineReleasesOf({ cancelled: false, refundLines: partial }, afterRefund)).toEqual([]);
+    expect(lineReleasesOf({ cancelled: true, refundLines: partial }, afterRefund)).toEqual([
+      { lineItemId: 'l1', releasedUnits: 1, restockedUnits: 0 },
+      { lineItemId: 'l2', releasedUnits: 1, restockedUnits: 0 },
+    ]);
+    const afterCancel = [
+      { lineItemId: 'l1', quantity: 2, releasedUnits: 2, restockedUnits: 1 },
+      { lineItemId: 'l2', quantity: 1, releasedUnits: 1, restockedUnits: 0 },
+    ];
+    const cancelRefunds = [...partial, refundLine('r2', 'l1', 1, 'cancel'), refundLine('r3', 'l2', 1, 'cancel')];
+    expect(lineReleasesOf({ cancelled: true, refundLines: cancelRefunds }, afterCancel)).toEqual([
+      { lineItemId: 'l1', releasedUnits: 0, restockedUnits: 1 },
+      { lineItemId: 'l2', releasedUnits: 0, restockedUnits: 1 },
+    ]);
+    const done = [
+      { lineItemId: 'l1', quantity: 2, releasedUnits: 2, restockedUnits: 2 },
+      { lineItemId: 'l2', quantity: 1, releasedUnits: 1, restockedUnits: 1 },
+    ];
+    expect(lineReleasesOf({ cancelled: true, refundLines: cancelRefunds }, done)).toEqual([]);
   });
 });

@@ -1,46 +1,58 @@
-import { ShopifyOrderCancelled } from '@consign/contracts';
+import { orderLineTarget, restocksUnits } from '@consign/contracts';
 
-/** A line of an order as inventory recorded it when the order was placed. */
-export interface OrderedLine {
+/** A consignor line of an order, with what inventory has released and restocked of it so far. */
+export interface AppliedLine {
   lineItemId: string;
+  /** Units the line sold. */
   quantity: number;
+  releasedUnits: number;
+  restockedUnits: number;
 }
 
-/** Units of one line a cancellation released, and how many of them went back to stock. */
+/** A refund line as Shopify sent it, kept once per id whichever event carried it. */
+export interface RefundLineFact {
+  id: string;
+  lineItemId: string;
+  quantity: number;
+  restockType: string | null;
+}
+
+/** What an order change releases now on one line, and how many of those units go back to stock. */
 export interface LineRelease {
   lineItemId: string;
   releasedUnits: number;
   restockedUnits: number;
 }
 
-/** Shopify restock_type: anything but no_restock put the units back (null is an older refund that restocked). */
-export function isRestocked(restockType: string | null): boolean {
-  return restockType !== 'no_restock';
+/** Everything known of the order's changes so far. */
+export interface OrderChangeKnowledge {
+  cancelled: boolean;
+  /** Every distinct refund line known for the order. */
+  refundLines: readonly RefundLineFact[];
+  /** The current_quantity of each line in the change being applied, when it gave them. */
+  currentQuantities?: Readonly<Record<string, number>>;
 }
 
 /**
- * The lines a cancellation touched (ShopifyOrderCancelled doc): a refund line names it, or its
- * current quantity is below the ordered one. Released units are the larger of the two signals,
- * never more than were ordered; without refund lines Shopify restocked them (a plain cancel).
+ * The difference between what the platform's order-line rule (orderLineTarget) says of each line
+ * now and what inventory applied before: applied again, it releases nothing twice.
  */
-export function lineReleasesOf(cancellation: Pick<ShopifyOrderCancelled, 'currentQuantities' | 'refunds'>, lines: readonly OrderedLine[]): LineRelease[] {
-  const refundLines = cancellation.refunds.flatMap((refund) => refund.refundLineItems);
-  const releases: LineRelease[] = [];
-  for (const line of lines) {
-    const refunded = refundLines.filter((refundLine) => refundLine.lineItemId === line.lineItemId);
-    const current = cancellation.currentQuantities[line.lineItemId];
-    const removed = current === undefined ? 0 : Math.max(0, line.quantity - current);
-    if (refunded.length === 0 && removed === 0) continue;
-    const refundedUnits = sum(refunded.map((refundLine) => refundLine.quantity));
-    const releasedUnits = Math.min(Math.max(0, line.quantity), Math.max(refundedUnits, removed));
-    if (releasedUnits === 0) continue;
-    const restockedUnits =
-      refunded.length === 0 ? releasedUnits : Math.min(releasedUnits, sum(refunded.filter((refundLine) => isRestocked(refundLine.restockType)).map((refundLine) => refundLine.quantity)));
-    releases.push({ lineItemId: line.lineItemId, releasedUnits, restockedUnits });
-  }
-  return releases;
+export function lineReleasesOf(change: OrderChangeKnowledge, lines: readonly AppliedLine[]): LineRelease[] {
+  return lines.flatMap((line) => {
+    const refundLines = change.refundLines.filter((refundLine) => refundLine.lineItemId === line.lineItemId);
+    const target = orderLineTarget({
+      quantity: line.quantity,
+      refundedUnits: sum(refundLines.map((refundLine) => refundLine.quantity)),
+      restockedByRefundsUnits: sum(refundLines.filter((refundLine) => restocksUnits(refundLine.restockType)).map((refundLine) => refundLine.quantity)),
+      cancelled: change.cancelled,
+      currentQuantity: change.currentQuantities?.[line.lineItemId],
+    });
+    const releasedUnits = Math.max(0, target.removedUnits - line.releasedUnits);
+    const restockedUnits = Math.max(0, target.restockedUnits - line.restockedUnits);
+    return releasedUnits > 0 || restockedUnits > 0 ? [{ lineItemId: line.lineItemId, releasedUnits, restockedUnits }] : [];
+  });
 }
 
 function sum(values: number[]): number {
-  return values.reduce((total, value) => total + Math.max(0, value), 0);
+  return values.reduce((total, value) => total + (Number.isSafeInteger(value) && value > 0 ? value : 0), 0);
 }

@@ -24,13 +24,13 @@ describe('published events', () => {
     expect(itemSoldFor(cause, line).value.metadata.eventId).toBe(sold.value.metadata.eventId);
   });
 
-  it('ItemReleased: one event per restock outcome of the line', () => {
-    const released = itemsReleasedFor(cause, line, { lineItemId: 'l1', releasedUnits: 2, restockedUnits: 1 });
+  it('ItemReleased: one event per restock outcome of the line, with the reason of the change', () => {
+    const released = itemsReleasedFor(cause, line, { lineItemId: 'l1', releasedUnits: 2, restockedUnits: 1 }, 'order_cancelled');
     expect(released.map(({ value }) => [value.quantity, value.reason, value.restocked])).toEqual([
       [1, 'order_cancelled', true],
       [1, 'order_cancelled', false],
     ]);
     expect(new Set(released.map(({ value }) => value.metadata.eventId)).size).toBe(2);
-    expect(itemsReleasedFor(cause, line, { lineItemId: 'l1', releasedUnits: 2, restockedUnits: 2 }).map(({ value }) => value.quantity)).toEqual([2]);
+    expect(itemsReleasedFor(cause, line, { lineItemId: 'l1', releasedUnits: 2, restockedUnits: 2 }, 'refunded').map(({ value }) => [value.quantity, value.reason])).toEqual([[2, 'refunded']]);
   });
 });

@@ -32,7 +32,13 @@ export function itemSoldFor(cause: EventMetadata, line: ConsignorLine): { defini
  * ItemReleased carries one restocked flag, so a line whose units partly went back to stock
  * yields one event for the restocked units and one for the rest.
  */
-export function itemsReleasedFor(cause: EventMetadata, line: ConsignorLine, release: LineRelease): Array<{ definition: typeof events.itemReleased; value: ItemReleased }> {
+/** One ItemReleased per part of a release: the units back in stock, and the others. */
+export function itemsReleasedFor(
+  cause: EventMetadata,
+  line: ConsignorLine,
+  release: LineRelease,
+  reason: ItemReleased['reason'],
+): Array<{ definition: typeof events.itemReleased; value: ItemReleased }> {
   const parts = [
     { restocked: true, quantity: release.restockedUnits },
     { restocked: false, quantity: release.releasedUnits - release.restockedUnits },
@@ -48,7 +54,7 @@ export function itemsReleasedFor(cause: EventMetadata, line: ConsignorLine, rele
         }),
         ...lineFields(line),
         quantity: part.quantity,
-        reason: 'order_cancelled',
+        reason,
         restocked: part.restocked,
       },
     }));

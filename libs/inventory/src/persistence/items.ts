@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { ItemState } from '../domain/item';
 import { itemStatusOf, ItemStatus } from '../domain/item-status';
 
-export type MovementCause = 'product_sync' | 'order_sold' | 'order_cancelled' | 'level_update';
+export type MovementCause = 'product_sync' | 'order_sold' | 'order_cancelled' | 'order_refunded' | 'level_update';
 
 /** What changed an item's count: the source event, and the order line when an order did. */
 export interface MovementSource {

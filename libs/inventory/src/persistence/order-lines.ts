@@ -69,3 +69,12 @@ export async function recordLineRelease(
     [tenantId, orderId, release.lineItemId, release.releasedUnits, release.restockedUnits],
   );
 }
+
+/** What inventory has released and restocked of each line of the order so far. */
+export async function releasesOfOrder(manager: EntityManager, tenantId: string, orderId: string): Promise<Map<string, { releasedUnits: number; restockedUnits: number }>> {
+  const rows: Array<{ line_item_id: string; quantity_released: number; quantity_restocked: number }> = await manager.query(
+    'SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND order_id = $2',
+    [tenantId, orderId],
+  );
+  return new Map(rows.map((row) => [row.line_item_id, { releasedUnits: row.quantity_released, restockedUnits: row.quantity_restocked }]));
+}

@@ -1,8 +1,8 @@
 import { derivedMetadata, events, PlatformEvent } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
-import { cancelOrder, escalateOverdueCancellations, recordOrderPlaced, syncProduct } from '../index';
+import { applyOrderUpdate, cancelOrder, escalateOverdueCancellations, recordOrderPlaced, syncProduct } from '../index';
 import { InventoryDatabase, inventorySnapshot, openInventoryDatabase } from '../testing/inventory-database';
-import { LineInput, orderCancelled, orderCreated, productUpserted, refund, tenantNamed } from '../testing/inventory-events';
+import { LineInput, orderCancelled, orderCreated, orderUpdated, productUpserted, refund, tenantNamed } from '../testing/inventory-events';
 
 let db: InventoryDatabase;
 let tenantCount = 0;
@@ -128,63 +128,109 @@ describe('cancelOrder (real PostgreSQL)', () => {
     return tenant;
   }
 
-  it('releases and restocks the consignor lines of a plain cancellation, publishing ItemReleased', async () => {
+  it("releases every consignor line of a plain cancellation (Shopify's sample: no refunds, quantities unchanged), restocking nothing itself", async () => {
     const tenant = await placedOrder();
-    const event = orderCancelled(tenant.id, 'cancel-1', 'o1', lines);
+    const event = orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { currentQuantities: { l1: 1, l2: 1, l3: 2, l4: 1, l5: 1 } });
     const published = await db.apply((manager) => cancelOrder(manager, event));
     expect(summary(published)).toEqual([
-      { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: true },
-      { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: true },
+      { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
+      { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: false },
     ]);
     expect(published[0].value).toMatchObject({
-      metadata: derivedMetadata(events.itemReleased, event.metadata, { source: 'inventory-service', discriminator: 'l1:restocked' }),
+      metadata: derivedMetadata(events.itemReleased, event.metadata, { source: 'inventory-service', discriminator: 'l1:not_restocked' }),
       orderId: 'o1',
       consignorId: 'c1',
       reason: 'order_cancelled',
     });
+    // Sold no more; the counts move when Shopify's inventory-level webhooks say it restocked.
     expect(await items(db, tenant.id)).toEqual([
-      { variant_id: 'v1', quantity: 1, units_sold: 0, status: 'available' },
+      { variant_id: 'v1', quantity: 0, units_sold: 0, status: 'out_of_stock' },
       { variant_id: 'v2', quantity: 5, units_sold: 0, status: 'available' },
-      { variant_id: 'v3', quantity: 3, units_sold: 0, status: 'available' },
+      { variant_id: 'v3', quantity: 1, units_sold: 0, status: 'available' },
     ]);
     expect(await db.dataSource.query('SELECT state, cancel_event_id, cancel_reason FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([
       { state: 'cancelled', cancel_event_id: 'cancel-1', cancel_reason: 'customer' },
     ]);
-    expect(await db.dataSource.query(`SELECT variant_id, line_item_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND cause = 'order_cancelled' ORDER BY variant_id`, [tenant.id])).toEqual([
-      { variant_id: 'v1', line_item_id: 'l1', delta: 1, quantity_after: 1 },
-      { variant_id: 'v3', line_item_id: 'l3', delta: 2, quantity_after: 3 },
+    expect(await db.dataSource.query(`SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND quantity_sold > 0 ORDER BY line_item_id`, [tenant.id])).toEqual([
+      { line_item_id: 'l1', quantity_released: 1, quantity_restocked: 0 },
+      { line_item_id: 'l3', quantity_released: 2, quantity_restocked: 0 },
     ]);
   });
 
-  it('reverts only the lines the cancellation touched', async () => {
+  it('restocks what the refund lines of the cancellation say, by restock_type', async () => {
     const tenant = await placedOrder();
-    const published = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { currentQuantities: { l1: 0, l2: 1, l3: 2 } })));
-    expect(summary(published)).toEqual([{ type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: true }]);
-    expect((await items(db, tenant.id))[2]).toEqual({ variant_id: 'v3', quantity: 1, units_sold: 2, status: 'available' });
-  });
-
-  it('units refunded without restock are released but stay out of stock', async () => {
-    const tenant = await placedOrder();
-    const refunds = [refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'no_restock' }])];
-    const published = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { currentQuantities: { l1: 0 }, refunds })));
-    expect(summary(published)).toEqual([{ type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false }]);
-    expect((await items(db, tenant.id))[0]).toEqual({ variant_id: 'v1', quantity: 0, units_sold: 0, status: 'out_of_stock' });
-    expect(await db.dataSource.query(`SELECT quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND line_item_id = 'l1'`, [tenant.id])).toEqual([
-      { quantity_released: 1, quantity_restocked: 0 },
+    const refunds = [refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'no_restock' }, { lineItemId: 'l3', quantity: 2, restockType: 'cancel' }])];
+    const published = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { refunds })));
+    expect(summary(published)).toEqual([
+      { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
+      { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: true },
     ]);
-    // The history still shows the cancellation's effect on the item, though its count could not move.
-    expect(await db.dataSource.query(`SELECT line_item_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND cause = 'order_cancelled'`, [tenant.id])).toEqual([
+    expect(await items(db, tenant.id)).toEqual([
+      { variant_id: 'v1', quantity: 0, units_sold: 0, status: 'out_of_stock' },
+      { variant_id: 'v2', quantity: 5, units_sold: 0, status: 'available' },
+      { variant_id: 'v3', quantity: 3, units_sold: 0, status: 'available' },
+    ]);
+    expect(await db.dataSource.query(`SELECT line_item_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND cause = 'order_cancelled' ORDER BY line_item_id`, [tenant.id])).toEqual([
       { line_item_id: 'l1', delta: 0, quantity_after: 0 },
+      { line_item_id: 'l3', delta: 2, quantity_after: 3 },
     ]);
   });
 
-  it('applies once per order: a second cancellation event changes nothing', async () => {
+  it('a cancel without refunds, then again with refund lines: released once, restocked by the second', async () => {
     const tenant = await placedOrder();
     await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines)));
+    const refunds = [refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'cancel' }, { lineItemId: 'l3', quantity: 2, restockType: 'cancel' }])];
+    const second = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-2', 'o1', lines, { refunds })));
+    expect(summary(second)).toEqual([
+      { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: true },
+      { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: true },
+    ]);
+    expect(await db.dataSource.query(`SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND quantity_sold > 0 ORDER BY line_item_id`, [tenant.id])).toEqual([
+      { line_item_id: 'l1', quantity_released: 1, quantity_restocked: 1 },
+      { line_item_id: 'l3', quantity_released: 2, quantity_restocked: 2 },
+    ]);
+    expect((await items(db, tenant.id)).map((item: { quantity: number }) => item.quantity)).toEqual([1, 5, 3]);
+    // Both again, and an orders/updated carrying the same refunds: nothing more.
     const before = await inventorySnapshot(db.dataSource, tenant.id);
     expect(await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines)))).toEqual([]);
-    expect(await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-2', 'o1', lines)))).toEqual([]);
+    expect(await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-2', 'o1', lines, { refunds })))).toEqual([]);
+    expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds })))).toEqual([]);
     expect(await inventorySnapshot(db.dataSource, tenant.id)).toEqual(before);
+    expect(await db.dataSource.query('SELECT cancel_event_id FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([{ cancel_event_id: 'cancel-1' }]);
+  });
+
+  it('a partial refund (orders/updated), then the cancellation: the refund releases its units, the cancellation the rest', async () => {
+    const tenant = await placedOrder();
+    const partial = [refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }])];
+    const refunded = await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds: partial })));
+    expect(summary(refunded)).toEqual([{ type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: true }]);
+    expect(refunded[0].value).toMatchObject({ reason: 'refunded' });
+    const cancelled = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { refunds: partial })));
+    expect(summary(cancelled)).toEqual([
+      { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
+      { type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: false },
+    ]);
+    expect(await db.dataSource.query(`SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND quantity_sold > 0 ORDER BY line_item_id`, [tenant.id])).toEqual([
+      { line_item_id: 'l1', quantity_released: 1, quantity_restocked: 0 },
+      { line_item_id: 'l3', quantity_released: 2, quantity_restocked: 1 },
+    ]);
+    expect(await db.dataSource.query(`SELECT cause, line_item_id, delta FROM item_movements WHERE tenant_id = $1 AND cause IN ('order_refunded', 'order_cancelled') ORDER BY cause, line_item_id`, [tenant.id])).toEqual([
+      { cause: 'order_cancelled', line_item_id: 'l1', delta: 0 },
+      { cause: 'order_cancelled', line_item_id: 'l3', delta: 0 },
+      { cause: 'order_refunded', line_item_id: 'l3', delta: 1 },
+    ]);
+  });
+
+  it('refund lines that arrive before their order are released when it arrives', async () => {
+    const tenant = await stockedTenant(db);
+    const refunds = [refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'cancel' }])];
+    expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds })))).toEqual([]);
+    const published = await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', lines)));
+    expect(summary(published)).toEqual([
+      { type: 'inventory.item.sold', line: 'l1', quantity: 1, restocked: undefined },
+      { type: 'inventory.item.sold', line: 'l3', quantity: 2, restocked: undefined },
+      { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: true },
+    ]);
   });
 });
 
@@ -210,8 +256,8 @@ describe('a cancellation that arrives before its order', () => {
       expect(summary(heldFirst)).toEqual([
         { type: 'inventory.item.sold', line: 'l1', quantity: 1, restocked: undefined },
         { type: 'inventory.item.sold', line: 'l3', quantity: 2, restocked: undefined },
-        { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: true },
-        { type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: true },
+        { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
+        { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: false },
       ]);
       expect([...heldFirst].sort(byId)).toEqual([...orderFirst].sort(byId));
       const snapshot = await inventorySnapshot(db.dataSource, tenant.id);
@@ -222,14 +268,17 @@ describe('a cancellation that arrives before its order', () => {
     }
   });
 
-  it('the earliest of several held cancellations applies, once', async () => {
+  it('several held cancellations void the order once, the earliest recorded as its cancellation', async () => {
     const tenant = await stockedTenant(db);
     const later = orderCancelled(tenant.id, 'cancel-b', 'o1', lines, { cancelledAt: '2026-01-04T10:00:00Z', currentQuantities: { l3: 0 } });
     const earliest = orderCancelled(tenant.id, 'cancel-a', 'o1', lines, { cancelledAt: '2026-01-03T10:00:00Z', currentQuantities: { l1: 0 } });
     await db.apply((manager) => cancelOrder(manager, later));
     await db.apply((manager) => cancelOrder(manager, earliest));
     const published = await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', lines)));
-    expect(summary(published).filter(({ type }) => type === 'inventory.item.released')).toEqual([{ type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: true }]);
+    expect(summary(published).filter(({ type }) => type === 'inventory.item.released')).toEqual([
+      { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
+      { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: false },
+    ]);
     expect(await db.dataSource.query('SELECT cancel_event_id FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([{ cancel_event_id: 'cancel-a' }]);
     expect(await db.dataSource.query('SELECT 1 FROM held_cancellations WHERE tenant_id = $1', [tenant.id])).toEqual([]);
   });

@@ -36,7 +36,7 @@ async function reconciliation(tenantId: string) {
 
 describe('migrations', () => {
   it('the list starts with processed events and the outbox, and is applied once', async () => {
-    expect(inventoryMigrations.map((migration) => migration.name)).toEqual(['CreateProcessedEvents1764355100000', 'CreateOutboxEvents1764355150000', 'CreateInventory1764356000000']);
+    expect(inventoryMigrations.map((migration) => migration.name)).toEqual(['CreateProcessedEvents1764355100000', 'CreateOutboxEvents1764355150000', 'CreateInventory1764356000000', 'KeepRefundLines1764356100000']);
     expect(await migrateDatabase(db.dataSource)).toEqual([]);
   });
 

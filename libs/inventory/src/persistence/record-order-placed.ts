@@ -4,7 +4,7 @@ import { sourceTimeOf } from '../domain/applied-version';
 import { itemAfterSale } from '../domain/item';
 import { consignorLineOf, placedLinesOf } from '../domain/order-lines';
 import { itemSoldFor } from '../domain/published-events';
-import { applyCancellation } from './cancel-order';
+import { applyCancellation, releaseOrderLines } from './order-changes';
 import { takeHeldCancellation } from './held-cancellations';
 import { lockItemsByVariant, saveItemChange } from './items';
 import { insertOrderLines } from './order-lines';
@@ -75,6 +75,9 @@ export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOr
   if (heldCancellation !== undefined) {
     published.push(...(await applyCancellation(manager, heldCancellation)));
     await resolveOrderReconciliation(manager, tenantId, 'cancellation_order_missing', order.id);
+  } else {
+    // Refund lines that arrived before the order (orders/updated) release what they refunded now.
+    published.push(...(await releaseOrderLines(manager, event.metadata, order.id, { cancelled: false, reason: 'refunded' })));
   }
   return published;
 }

@@ -1,4 +1,4 @@
-import { EventMetadata, ShopifyInventoryLevelUpdated, ShopifyLineItem, ShopifyOrderCancelled, ShopifyOrderCreated, ShopifyProductUpserted, ShopifyRefund } from '@consign/contracts';
+import { EventMetadata, ShopifyInventoryLevelUpdated, ShopifyLineItem, ShopifyOrderCancelled, ShopifyOrderCreated, ShopifyOrderUpdated, ShopifyProductUpserted, ShopifyRefund } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
 
 /** Events as the gateway produces them, built by hand: the gateway's mapping lib is another scope's. */
@@ -122,6 +122,26 @@ export function orderCancelled(
     cancelledAt,
     cancelReason: 'customer',
     currentQuantities: changes.currentQuantities ?? Object.fromEntries(lines.map((line) => [line.id, 0])),
+    refunds: changes.refunds ?? [],
+  };
+}
+
+/** orders/updated: the order as it is now, with its refunds so far; every line still whole unless told. */
+export function orderUpdated(
+  tenantId: string,
+  eventId: string,
+  orderId: string,
+  lines: LineInput[],
+  changes: { currentQuantities?: Record<string, number>; refunds?: ShopifyRefund[]; cancelledAt?: string } = {},
+): ShopifyOrderUpdated {
+  return {
+    metadata: metadata(tenantId, eventId, 'shopify.order.updated', '2026-01-02T12:00:00Z'),
+    order: order(orderId, lines),
+    updatedAt: '2026-01-02T12:00:00Z',
+    fulfillmentStatus: null,
+    cancelledAt: changes.cancelledAt ?? null,
+    currentQuantities: changes.currentQuantities ?? Object.fromEntries(lines.map((line) => [line.id, line.quantity ?? 1])),
+    currentTotalPrice: { amountMinor: 5000 * lines.length, currency: 'USD' },
     refunds: changes.refunds ?? [],
   };
 }

@@ -59,7 +59,7 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
   });
 
   afterAll(async () => {
-    await admin?.deleteTopics({ topics: [deadLetters, original] }).catch(() => undefined);
+    await admin?.deleteTopics({ topics: [deadLetters, original, `retry.${group}.v1`] }).catch(() => undefined);
     await admin?.disconnect();
     await dataSource?.destroy();
     await database?.drop();
@@ -107,15 +107,20 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
     await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${deadLetters}:1:99`)).rejects.toThrow('holds offsets');
   });
 
-  it('redrives once to the original topic and partition, refuses a second time, and audits each', async () => {
+  it("redrives once to the group's own retry topic, never to the original one, refuses a second time, and audits each", async () => {
     const dry = await redriveDeadLetters({ ...reading(), actor: 'alice' }, { ids: [ids.invalid], dryRun: true });
     expect(dry.results).toEqual([{ id: ids.invalid, status: 'would_redrive', original: { topic: original, partition: 1, offset: '7' } }]);
     expect((await topicWatermarks(admin, original)).map((entry) => entry.high)).toEqual(['0', '0', '0']);
 
     const first = await redriveDeadLetters({ ...reading(), actor: 'alice' }, { ids: [ids.invalid] });
-    expect(first.results).toEqual([{ id: ids.invalid, status: 'redriven', original: { topic: original, partition: 1, offset: '7' }, redrivenTo: { topic: original, partition: 1, offset: '0' } }]);
-    const [redriven] = await readTopic(testEndpoints().kafkaBrokers, original, 1);
-    expect(redriven.partition).toBe(1);
+    const retries = `retry.${group}.v1`;
+    expect(first.results).toEqual([
+      { id: ids.invalid, status: 'redriven', original: { topic: original, partition: 1, offset: '7' }, redrivenTo: { topic: retries, partition: expect.any(Number), offset: '0' } },
+    ]);
+    // The other groups reading the original topic see nothing.
+    expect((await topicWatermarks(admin, original)).map((entry) => entry.high)).toEqual(['0', '0', '0']);
+    const [redriven] = await readTopic(testEndpoints().kafkaBrokers, retries, 1);
+    expect(redriven.partition).toBe(first.results[0].redrivenTo?.partition);
     expect(redriven.key).toBe(event.order.id);
     expect((await codec.decode(redriven.value)).value).toEqual(event);
     expect(redriven.headers).toMatchObject({ 'event-type': 'shopify.order.created', 'redriven-from': ids.invalid, 'redriven-by': 'alice' });
@@ -123,7 +128,7 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
 
     await expect(redriveDeadLetters({ ...reading(), actor: 'bob' }, { ids: [ids.invalid] })).rejects.toThrow(/refused: already redriven: .*--force/);
     const forced = await redriveDeadLetters({ ...reading(), actor: 'bob' }, { ids: [ids.invalid], force: true });
-    expect(forced.results[0]).toMatchObject({ status: 'redriven', redrivenTo: { partition: 1, offset: '1' } });
+    expect(forced.results[0]).toMatchObject({ status: 'redriven', redrivenTo: { topic: retries, partition: first.results[0].redrivenTo?.partition, offset: '1' } });
 
     const listed = await listDeadLetters(reading(), { group, category: 'invalid' });
     expect(listed.deadLetters[0].redrives.map((redrive) => [redrive.redrivenBy, redrive.forced])).toEqual([

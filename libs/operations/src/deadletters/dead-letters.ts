@@ -1,10 +1,10 @@
 import { Admin, Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { deadLetterTopic } from '@consign/contracts';
+import { deadLetterTopic, retryTopic } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { EventCodec } from '@consign/kafka';
 import { audited, recordOperatorAction } from '../audit/operator-actions';
-import { PartitionRange, readOneRecord, readRanges, recordCount, topicWatermarks } from '@consign/kafka';
+import { PartitionRange, provisionTopics, readOneRecord, readRanges, recordCount, topicWatermarks } from '@consign/kafka';
 import { ProgressFactory } from '../progress/progress';
 import { bytesPreview, DeadLetter, deadLetterFrom, DeadLetterFilter, isDeadLetterTopic, matchesFilter, parsePosition, plainValue, RecordPosition, redriveHeaders } from './dead-letter';
 import { lockDeadLetter, recordRedrive, Redrive, redrivesOf } from './redrive-log';
@@ -108,8 +108,9 @@ export interface RedriveResult {
 }
 
 /**
- * Sends dead letters back to their original topic and partition, with their original key, value
- * and headers (plus where they came from and who sent them), once each unless forced.
+ * Sends dead letters back to the group that dead-lettered them, through its retry topic, with their
+ * original key, value and headers (plus where they came from and who sent them), once each unless
+ * forced. The other groups of the original topic never see them again.
  */
 export async function redriveDeadLetters(deps: DeadLetterReading & { actor: string }, request: RedriveRequest): Promise<{ results: RedriveResult[] }> {
   const parameters = { ids: request.ids, all: request.all ? { ...request.all, since: request.all.since?.toISOString() } : undefined, force: request.force ?? false };
@@ -126,6 +127,8 @@ export async function redriveDeadLetters(deps: DeadLetterReading & { actor: stri
     const progress = deps.progress(request.dryRun ? 'checking dead letters' : 'redriving dead letters', selected.length);
     const producer = request.dryRun ? undefined : deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer?.connect();
+    // A group's consumers make its retry topic when they start; a redrive must not wait for that.
+    if (producer) await provisionTopics(deps.kafka, [...new Set(selected.map(({ deadLetter }) => deadLetter.group))].map(retryTopic));
     const results: RedriveResult[] = [];
     try {
       for (const { deadLetter, value, key } of selected) {
@@ -166,13 +169,10 @@ async function redriveOne(database: DataSource, producer: Producer, record: { de
     if (!forced && (await redrivesOf(manager, [deadLetter.id])).has(deadLetter.id)) {
       return { id: deadLetter.id, status: 'already_redriven' as const, original: deadLetter.original };
     }
-    // The original partition, not the key's hash: the record rejoins the order it was taken out of.
-    const [sent] = await producer.send({
-      topic: deadLetter.original.topic,
-      acks: -1,
-      messages: [{ key: record.key, value: record.value, partition: deadLetter.original.partition, headers: redriveHeaders(deadLetter, actor) }],
-    });
-    const redrivenTo = { topic: deadLetter.original.topic, partition: deadLetter.original.partition, offset: sent.baseOffset ?? sent.offset ?? '-1' };
+    // To the group's own retry topic: the original topic is read by every group, which would see the record again.
+    const topic = retryTopic(deadLetter.group).name;
+    const [sent] = await producer.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, headers: redriveHeaders(deadLetter, actor) }] });
+    const redrivenTo = { topic, partition: sent.partition, offset: sent.baseOffset ?? sent.offset ?? '-1' };
     await recordRedrive(manager, { deadLetterId: deadLetter.id, original: deadLetter.original, redrivenTo, redrivenBy: actor, forced });
     return { id: deadLetter.id, status: 'redriven' as const, original: deadLetter.original, redrivenTo };
   });

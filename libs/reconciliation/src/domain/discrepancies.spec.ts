@@ -71,6 +71,20 @@ describe('compareEarnings', () => {
     expect(compareEarnings(cancelled, [sale('466157049', 19_000)], 'consignor:')[0].shopifyValue).toMatchObject({ lines: [{ expectedGrossMinor: 0 }] });
   });
 
+  it("expects zero on every line of a cancelled order, also Shopify's sample cancel with no refunds and quantities unchanged", () => {
+    const plainCancel = orderState({ cancelledAt: '2026-11-28T11:00:00-05:00' });
+    expect(compareEarnings(plainCancel, [sale('466157049', 19_000)], 'consignor:')[0].shopifyValue).toMatchObject({ lines: [{ lineItemId: '466157049', expectedGrossMinor: 0 }] });
+    const reversal = { type: 'reversal' as const, consignorId: 'c-7', lineItemId: '466157049', grossMinor: 19_000 };
+    expect(compareEarnings(plainCancel, [sale('466157049', 19_000), reversal], 'consignor:')).toEqual([]);
+  });
+
+  it('expects zero on a line refunded whole, and leaves a partly refunded line to the refund amounts', () => {
+    const refunded = (quantity: number) =>
+      orderState({ refunds: [{ id: 'r1', createdAt: '2026-11-28T11:00:00-05:00', note: null, refundLineItems: [{ id: 'rl1', lineItemId: '466157049', quantity, restockType: 'return', subtotal: usd(9_500 * quantity) }] }] });
+    expect(compareEarnings(refunded(2), [sale('466157049', 19_000)], 'consignor:')[0].shopifyValue).toMatchObject({ lines: [{ expectedGrossMinor: 0 }] });
+    expect(compareEarnings(refunded(1), [sale('466157049', 19_000)], 'consignor:')).toEqual([]);
+  });
+
   it('uses the tenant tag prefix and reports an order earnings never received', () => {
     const owned = orderState({ lineProductTags: { '466157049': ['owner=c-9'], '518995019': [] } });
     expect(compareEarnings(owned, undefined, 'owner=')[0]).toMatchObject({ localValue: { orderReceived: false, lines: [{ lineItemId: '466157049', netGrossMinor: 0 }] } });

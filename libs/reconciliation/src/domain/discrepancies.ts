@@ -1,5 +1,5 @@
 import { consignorIdFromTags } from '@consign/tenants';
-import { deterministicEventId } from '@consign/contracts';
+import { deterministicEventId, orderLineTarget } from '@consign/contracts';
 import { LocalEarningsEntry, LocalOrder, LocalProduct } from './local-state';
 import { ShopifyOrderState, ShopifyProductState } from './shopify-state';
 
@@ -62,13 +62,14 @@ export function compareOrder(shopify: ShopifyOrderState, local: LocalOrder | und
 }
 
 /**
- * What each consignor line should have earned: unit price × quantity − the line's discount, and
- * nothing for a line a cancellation touched (a refund line names it or units were taken off it,
- * as ShopifyOrderCancelled defines). Compared with the net of earnings' sale and reversal entries
- * per line; lines of the store's own products should have no entries.
+ * What each consignor line should have earned: unit price × quantity − the line's discount while
+ * the line is whole, nothing once the platform's order-line rule (orderLineTarget) says every unit
+ * left it (a cancellation voids them all). A line partly refunded is not compared here: its amount
+ * depends on the split of each reversed unit. Compared with the net of earnings' sale and reversal
+ * entries per line; lines of the store's own products should have no entries.
  */
 export function compareEarnings(shopify: ShopifyOrderState, entries: LocalEarningsEntry[] | undefined, consignorTagPrefix: string): FoundDiscrepancy[] {
-  const refundedLines = new Set(shopify.refunds.flatMap((refund) => refund.refundLineItems.map((item) => item.lineItemId)));
+  const refundLines = shopify.refunds.flatMap((refund) => refund.refundLineItems);
   const localNet = new Map<string, number>();
   for (const entry of entries ?? []) {
     localNet.set(entry.lineItemId, (localNet.get(entry.lineItemId) ?? 0) + (entry.type === 'sale' ? entry.grossMinor : -entry.grossMinor));
@@ -76,8 +77,15 @@ export function compareEarnings(shopify: ShopifyOrderState, entries: LocalEarnin
   const differing: Array<{ lineItemId: string; consignorId: string | null; expectedGrossMinor: number; localNetGrossMinor: number }> = [];
   for (const line of shopify.order.lineItems) {
     const consignorId = consignorIdFromTags(shopify.lineProductTags[line.id] ?? [], consignorTagPrefix) ?? null;
-    const touched = shopify.cancelledAt !== null && (refundedLines.has(line.id) || (shopify.currentQuantities[line.id] ?? line.quantity) < line.quantity);
-    const expected = consignorId === null || touched ? 0 : line.unitPrice.amountMinor * line.quantity - line.totalDiscount.amountMinor;
+    const { removedUnits } = orderLineTarget({
+      quantity: line.quantity,
+      refundedUnits: refundLines.filter((refundLine) => refundLine.lineItemId === line.id).reduce((units, refundLine) => units + refundLine.quantity, 0),
+      restockedByRefundsUnits: 0,
+      cancelled: shopify.cancelledAt !== null,
+      currentQuantity: shopify.currentQuantities[line.id],
+    });
+    if (consignorId !== null && removedUnits > 0 && removedUnits < line.quantity) continue;
+    const expected = consignorId === null || removedUnits > 0 ? 0 : line.unitPrice.amountMinor * line.quantity - line.totalDiscount.amountMinor;
     const actual = localNet.get(line.id) ?? 0;
     if (expected !== actual) differing.push({ lineItemId: line.id, consignorId, expectedGrossMinor: expected, localNetGrossMinor: actual });
   }

@@ -34,7 +34,7 @@ function deletedEnvelope(): Record<string, unknown> & { data: Record<string, unk
 }
 
 describe('mapClerkUserCreated', () => {
-  it('maps the user.created fixture; its timestamp is in milliseconds', () => {
+  it("maps the user.created fixture: it occurred at the user's created_at; the envelope's timestamp (milliseconds) is kept beside", () => {
     const event = mapClerkUserCreated(fixture('user-created.json'), delivery);
     expect(event.user).toEqual({
       id: 'user_29w83sxmDNGwOuEthce5gg56FcC',
@@ -52,8 +52,8 @@ describe('mapClerkUserCreated', () => {
     expect(event.metadata).toEqual({
       eventId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
       eventType: 'clerk.user.created',
-      schemaVersion: 1,
-      occurredAt: 1654012591835,
+      schemaVersion: 2,
+      occurredAt: 1654012591514,
       receivedAt: delivery.receivedAt,
       source: 'clerk',
       tenantId: 'dev-store',
@@ -63,6 +63,7 @@ describe('mapClerkUserCreated', () => {
       correlationId: 'req-clerk',
       causationId: null,
     });
+    expect(event.clerkEventAt).toBe(1654012591835);
     expect(avroErrors('ClerkUserCreated', event)).toEqual([]);
   });
 
@@ -133,7 +134,7 @@ describe('mapClerkUserCreated', () => {
 describe('mapClerkUserUpdated', () => {
   const updatedDelivery = { ...delivery, type: 'user.updated' };
 
-  it('maps the user.updated fixture; its timestamp is in seconds', () => {
+  it("maps the user.updated fixture: it occurred at the user's updated_at, not at the envelope's timestamp (seconds), kept beside", () => {
     const event = mapClerkUserUpdated(fixture('user-updated.json'), updatedDelivery);
     expect(event.user).toEqual({
       id: 'user_2g7np7Hrk0SN6kj5EDMLDaKNL0S',
@@ -149,14 +150,16 @@ describe('mapClerkUserUpdated', () => {
       createdAt: 1716883200000,
       updatedAt: 1716883500000,
     });
-    expect(event.metadata).toMatchObject({ eventType: 'clerk.user.updated', occurredAt: 1716883200 * 1000, svixMessageId: delivery.svixId });
+    expect(event.metadata).toMatchObject({ eventType: 'clerk.user.updated', occurredAt: 1716883500000, svixMessageId: delivery.svixId });
+    expect(event.clerkEventAt).toBe(1716883200 * 1000);
     expect(avroErrors('ClerkUserUpdated', event)).toEqual([]);
   });
 
-  it('occurs at the user updated_at when the envelope has no timestamp', () => {
+  it('keeps no envelope time when the envelope has no timestamp', () => {
     const envelope = fixture('user-updated.json');
     delete envelope.timestamp;
-    expect(mapClerkUserUpdated(envelope, updatedDelivery).metadata.occurredAt).toBe(1716883500000);
+    const event = mapClerkUserUpdated(envelope, updatedDelivery);
+    expect([event.metadata.occurredAt, event.clerkEventAt]).toEqual([1716883500000, null]);
   });
 
   it.each([
@@ -205,7 +208,7 @@ describe('mapClerkUserDeleted', () => {
   });
 });
 
-describe('Clerk occurredAt', () => {
+describe('Clerk envelope time', () => {
   it.each([
     [1654012591835, 1654012591835],
     [1654012591, 1654012591000],
@@ -214,7 +217,7 @@ describe('Clerk occurredAt', () => {
   ])('reads envelope timestamp %d as %d ms', (timestamp, expected) => {
     const envelope = fixture('user-created.json');
     envelope.timestamp = timestamp;
-    expect(mapClerkUserCreated(envelope, delivery).metadata.occurredAt).toBe(expected);
+    expect(mapClerkUserCreated(envelope, delivery).clerkEventAt).toBe(expected);
   });
 });
 

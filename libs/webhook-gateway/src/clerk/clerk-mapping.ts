@@ -95,29 +95,31 @@ function userOf(data: JsonObject): ClerkUser {
   };
 }
 
-/** svix-timestamp is when this attempt was sent, so it is only the last resort for when the event happened. */
-function occurredAtOf(envelope: JsonObject, userUpdatedAt: number | null, delivery: ClerkDelivery): number {
-  return envelopeTimestamp(envelope) ?? userUpdatedAt ?? toMillis(delivery.svixTimestamp);
-}
-
-/** Maps a Clerk user.created envelope to the ClerkUserCreated event. */
+/** Maps a Clerk user.created envelope to the ClerkUserCreated event: it happened when the user was created. */
 export function mapClerkUserCreated(payload: unknown, delivery: ClerkDelivery): ClerkUserCreated {
   const { envelope, data } = envelopeOf(payload, 'user.created');
   const user = userOf(data);
-  return { metadata: clerkEventMetadata(delivery, events.clerkUserCreated, occurredAtOf(envelope, user.updatedAt, delivery)), user };
+  return { metadata: clerkEventMetadata(delivery, events.clerkUserCreated, user.createdAt), user, clerkEventAt: envelopeTimestamp(envelope) };
 }
 
-/** Maps a Clerk user.updated envelope to the ClerkUserUpdated event: the user as it is now. */
+/**
+ * Maps a Clerk user.updated envelope to the ClerkUserUpdated event: the user as it is now, changed
+ * at their own updated_at. The envelope's time is when Clerk emitted the event, which can be much
+ * later (a resent or replayed event): it is kept beside it.
+ */
 export function mapClerkUserUpdated(payload: unknown, delivery: ClerkDelivery): ClerkUserUpdated {
   const { envelope, data } = envelopeOf(payload, 'user.updated');
   const user = userOf(data);
-  return { metadata: clerkEventMetadata(delivery, events.clerkUserUpdated, occurredAtOf(envelope, user.updatedAt, delivery)), user };
+  return { metadata: clerkEventMetadata(delivery, events.clerkUserUpdated, user.updatedAt), user, clerkEventAt: envelopeTimestamp(envelope) };
 }
 
-/** Maps a Clerk user.deleted envelope, whose data is only `{ id, deleted, object }`. */
+/**
+ * Maps a Clerk user.deleted envelope, whose data is only `{ id, deleted, object }`: with no time of
+ * the user's, it happened when Clerk says; svix-timestamp (when this attempt was sent) is the last resort.
+ */
 export function mapClerkUserDeleted(payload: unknown, delivery: ClerkDelivery): ClerkUserDeleted {
   const { envelope, data } = envelopeOf(payload, 'user.deleted');
   const userId = clerkUserIdAt(data, 'data.id');
   const deleted = booleanAt(data, 'deleted', 'data.deleted');
-  return { metadata: clerkEventMetadata(delivery, events.clerkUserDeleted, occurredAtOf(envelope, null, delivery)), userId, deleted };
+  return { metadata: clerkEventMetadata(delivery, events.clerkUserDeleted, envelopeTimestamp(envelope) ?? toMillis(delivery.svixTimestamp)), userId, deleted };
 }

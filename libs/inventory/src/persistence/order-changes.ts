@@ -1,0 +1,104 @@
+import { EntityManager } from 'typeorm';
+import { EventMetadata, ItemReleased, PlatformEvent, ShopifyOrderCancelled, ShopifyOrderUpdated } from '@consign/contracts';
+import { sourceTimeOf } from '../domain/applied-version';
+import { lineReleasesOf } from '../domain/cancellation';
+import { itemAfterRelease } from '../domain/item';
+import { consignorLineOf } from '../domain/order-lines';
+import { itemsReleasedFor } from '../domain/published-events';
+import { holdCancellation } from './held-cancellations';
+import { lockItemsByVariant, saveItemChange } from './items';
+import { placedLinesOfOrder, recordLineRelease, releasesOfOrder } from './order-lines';
+import { keepRefundLines, refundLinesOfOrder } from './refund-lines';
+
+/**
+ * An order was cancelled: every line it sold is released, refund lines or not, and what those
+ * refund lines restock goes back to stock. A repeat, or a later cancellation carrying the refund
+ * lines, applies only what it adds. An order not known here yet has its cancellation held; the
+ * order's arrival applies it.
+ */
+export async function cancelOrder(manager: EntityManager, event: ShopifyOrderCancelled): Promise<PlatformEvent[]> {
+  const tenantId = event.metadata.tenantId;
+  await keepRefundLines(manager, tenantId, event.order.id, event.refunds);
+  const state = await lockOrder(manager, tenantId, event.order.id);
+  if (state === undefined) {
+    await holdCancellation(manager, event);
+    return [];
+  }
+  return applyCancellation(manager, event);
+}
+
+/**
+ * The order changed (orders/updated): its refund lines release what they refund, and a line whose
+ * current quantity dropped releases what it lost. Refund lines of an order not known yet are kept
+ * for its arrival.
+ */
+export async function applyOrderUpdate(manager: EntityManager, event: ShopifyOrderUpdated): Promise<PlatformEvent[]> {
+  const tenantId = event.metadata.tenantId;
+  await keepRefundLines(manager, tenantId, event.order.id, event.refunds);
+  const state = await lockOrder(manager, tenantId, event.order.id);
+  if (state === undefined) return [];
+  // An update of a cancelled order (cancelled_at set) voids like the cancellation, whichever arrives first.
+  const cancelled = state === 'cancelled' || event.cancelledAt !== null;
+  return releaseOrderLines(manager, event.metadata, event.order.id, { cancelled, currentQuantities: event.currentQuantities, reason: cancelled ? 'order_cancelled' : 'refunded' });
+}
+
+/** Marks a known order cancelled (the first cancellation's details stay) and releases its lines. */
+export async function applyCancellation(manager: EntityManager, event: ShopifyOrderCancelled): Promise<PlatformEvent[]> {
+  await manager.query(
+    `UPDATE orders SET state = 'cancelled', cancel_event_id = $3, cancelled_at = $4, cancel_reason = $5
+     WHERE tenant_id = $1 AND order_id = $2 AND state <> 'cancelled'`,
+    [event.metadata.tenantId, event.order.id, event.metadata.eventId, new Date(sourceTimeOf(event.cancelledAt, event.metadata.occurredAt)), event.cancelReason],
+  );
+  return releaseOrderLines(manager, event.metadata, event.order.id, { cancelled: true, currentQuantities: event.currentQuantities, reason: 'order_cancelled' });
+}
+
+/**
+ * Brings each consignor line to what everything known of the order says (lineReleasesOf): the
+ * units released and restocked since, recorded on the line and the item, published as
+ * ItemReleased. Only consignor lines were marked sold, so only they are released.
+ */
+export async function releaseOrderLines(
+  manager: EntityManager,
+  cause: EventMetadata,
+  orderId: string,
+  change: { cancelled: boolean; currentQuantities?: Readonly<Record<string, number>>; reason: ItemReleased['reason'] },
+): Promise<PlatformEvent[]> {
+  const tenantId = cause.tenantId;
+  const consignorLines = (await placedLinesOfOrder(manager, tenantId, orderId)).flatMap((line) => consignorLineOf(orderId, line) ?? []);
+  if (consignorLines.length === 0) return [];
+  const applied = await releasesOfOrder(manager, tenantId, orderId);
+  const releases = lineReleasesOf(
+    { cancelled: change.cancelled, refundLines: await refundLinesOfOrder(manager, tenantId, orderId), currentQuantities: change.currentQuantities },
+    consignorLines.map((line) => ({ lineItemId: line.lineItemId, quantity: line.quantity, ...(applied.get(line.lineItemId) ?? { releasedUnits: 0, restockedUnits: 0 }) })),
+  );
+  const items = await lockItemsByVariant(
+    manager,
+    tenantId,
+    consignorLines.map((line) => line.variantId),
+  );
+  const published: PlatformEvent[] = [];
+  for (const release of releases) {
+    const line = consignorLines.find((candidate) => candidate.lineItemId === release.lineItemId);
+    if (line === undefined) continue;
+    await recordLineRelease(manager, tenantId, orderId, release);
+    published.push(...itemsReleasedFor(cause, line, release, change.reason));
+    const item = items.get(line.variantId);
+    // Items are never deleted; this only narrows the type.
+    if (item === undefined) continue;
+    const after = itemAfterRelease(item, release);
+    items.set(item.variantId, after);
+    await saveItemChange(manager, item.quantity, after, {
+      cause: change.reason === 'order_cancelled' ? 'order_cancelled' : 'order_refunded',
+      sourceEventId: cause.eventId,
+      orderId,
+      lineItemId: line.lineItemId,
+      occurredAt: cause.occurredAt,
+    });
+  }
+  return published;
+}
+
+async function lockOrder(manager: EntityManager, tenantId: string, orderId: string): Promise<string | undefined> {
+  const [order]: Array<{ state: string }> = await manager.query('SELECT state FROM orders WHERE tenant_id = $1 AND order_id = $2 FOR UPDATE', [tenantId, orderId]);
+  return order?.state;
+}
