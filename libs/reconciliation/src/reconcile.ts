@@ -4,7 +4,7 @@ import { PlatformError, toPlatformError } from '@consign/errors';
 import { EventCodec } from '@consign/kafka';
 import { recordOperatorAction } from '@consign/operations';
 import { Tenant, TenantDirectory } from '@consign/tenants';
-import { compareEarnings, compareOrder, compareProduct, FoundDiscrepancy } from './domain/discrepancies';
+import { compareBooksWithStock, compareEarnings, compareOrder, compareProduct, FoundDiscrepancy } from './domain/discrepancies';
 import { ShopifyOrderState, ShopifyProductState } from './domain/shopify-state';
 import { LocalReadApi } from './local/local-read-api';
 import { completeRun, failRun, findRun, RunTrigger, RunWithDiscrepancies, startRun } from './persistence/runs';
@@ -82,10 +82,12 @@ async function findDiscrepancies(deps: ReconciliationDeps, tenant: Tenant, reque
   const orders = await shopify.ordersUpdatedBetween(request.from, request.to);
   const products = await shopify.products();
   const orderFindings = await mapWithLimit(orders, async (order) => {
-    const orderFound = compareOrder(order, await deps.local.inventoryOrder(tenant.id, order.order.id));
+    const stock = await deps.local.inventoryOrder(tenant.id, order.order.id);
+    const orderFound = compareOrder(order, stock);
     // An order missing or differently cancelled is repaired as a whole; its earnings follow that repair.
     if (orderFound.length > 0) return orderFound;
-    return compareEarnings(order, await deps.local.orderEarnings(tenant.id, order.order.id), tenant.consignorTagPrefix);
+    const books = await deps.local.orderEarnings(tenant.id, order.order.id);
+    return [...compareEarnings(order, books, tenant.consignorTagPrefix), ...compareBooksWithStock(order.order.id, stock, books)];
   });
   const productFindings = await mapWithLimit(products, async (product) => compareProduct(product, await deps.local.inventoryProduct(tenant.id, product.product.id)));
   return [...orderFindings.flat(), ...productFindings.flat()];

@@ -38,7 +38,7 @@ async function startFakeServices() {
 }
 
 const ids = { missing: '9007199254740993001', cancelledInShopify: '9007199254740993002', cancelledLocally: '9007199254740993003', wrongEarnings: '9007199254740993004', fine: '9007199254740993005' };
-const sale = (orderId: string, grossMinor: number): LocalEarningsEntry => ({ type: 'sale', consignorId: 'c-7', lineItemId: `${orderId.slice(0, -2)}11`, grossMinor });
+const sale = (orderId: string, grossMinor: number): LocalEarningsEntry => ({ type: 'sale', consignorId: 'c-7', lineItemId: `${orderId.slice(0, -2)}11`, grossMinor, quantity: 1 });
 
 describe('reconciliation against the Shopify stand-in and the services read APIs (real PostgreSQL and registry)', () => {
   let database: TemporaryDatabase;
@@ -96,7 +96,7 @@ describe('reconciliation against the Shopify stand-in and the services read APIs
   it('finds each kind of discrepancy once, with both sides values, and stores the run', async () => {
     const run = await runReconciliation(deps, request);
     expect(run).toMatchObject({ status: 'succeeded', tenantId: 'dev-store', trigger: 'cli', actor: 'alice', windowFrom: '2026-11-28T00:00:00.000Z', error: null });
-    expect(run.counts).toEqual({ order_missing: 1, order_cancelled_in_shopify_only: 1, order_cancelled_locally_only: 1, inventory_level_differs: 1, product_unknown: 1, earnings_mismatch: 1 });
+    expect(run.counts).toEqual({ order_missing: 1, order_cancelled_in_shopify_only: 1, order_cancelled_locally_only: 1, inventory_level_differs: 1, product_unknown: 1, earnings_mismatch: 1, books_stock_mismatch: 0 });
     const byKind = Object.fromEntries(run.discrepancies.map((discrepancy) => [discrepancy.kind, discrepancy]));
     expect(byKind.order_missing).toMatchObject({ subjectId: ids.missing, localValue: null, repairable: true, repairedAt: null });
     expect(byKind.order_cancelled_in_shopify_only).toMatchObject({ subjectId: ids.cancelledInShopify, localValue: { state: 'received' }, shopifyValue: { cancelledAt: '2026-11-28T11:00:00Z' } });

@@ -1,4 +1,4 @@
-import { ItemState, itemAfterLevel, itemAfterProductSync, itemAfterRelease, itemAfterSale } from './item';
+import { ItemState, itemAfterLevel, itemAfterProductSync, itemAfterRelease, itemAfterSale, oversoldUnits } from './item';
 import { ProductSnapshot } from './product-items';
 
 const product: ProductSnapshot = {
@@ -73,5 +73,19 @@ describe('itemAfterLevel', () => {
   it('ignores an older level or the same one again', () => {
     expect(itemAfterLevel(item, 5, { at: 999, eventId: 'level-0' })).toBeUndefined();
     expect(itemAfterLevel(item, 5, { at: 1000, eventId: 'level-1' })).toBeUndefined();
+  });
+});
+
+describe('oversoldUnits', () => {
+  it('counts the units an order sold beyond the count it found, when that count predates the order', () => {
+    expect(oversoldUnits(item, 1, 2000)).toBe(0);
+    expect(oversoldUnits(item, 3, 2000)).toBe(2);
+    expect(oversoldUnits({ ...item, quantity: -4 }, 1, 2000)).toBe(1);
+    expect(oversoldUnits({ ...item, levelVersion: null, quantity: 0 }, 75_000, 2000)).toBe(75_000);
+  });
+
+  it("trusts no count set at or after the order: Shopify's level webhook for the order itself may come first", () => {
+    expect(oversoldUnits({ ...item, quantity: 0, levelVersion: { at: 2000, eventId: 'level-2' } }, 1, 2000)).toBe(0);
+    expect(oversoldUnits({ ...item, quantity: 0, levelVersion: { at: 2500, eventId: 'level-3' } }, 1, 2000)).toBe(0);
   });
 });

@@ -45,6 +45,16 @@ export function itemAfterProductSync(tenantId: string, existing: ItemState | und
   };
 }
 
+/**
+ * Units an order sold beyond what the item had: 0 when it had enough. The count is only a witness
+ * while it predates the order: Shopify's inventory-level webhook for the order itself can arrive
+ * first, and then the count already has the units taken off.
+ */
+export function oversoldUnits(item: ItemState, units: number, orderPlacedAt: number): number {
+  if (item.levelVersion !== null && item.levelVersion.at >= orderPlacedAt) return 0;
+  return Math.max(0, units - Math.max(0, item.quantity));
+}
+
 export function itemAfterSale(item: ItemState, units: number): ItemState {
   return { ...item, quantity: quantityAfterSale(item.quantity, units), unitsSold: item.unitsSold + units };
 }

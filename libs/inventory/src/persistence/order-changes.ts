@@ -33,6 +33,12 @@ export async function cancelOrder(manager: EntityManager, event: ShopifyOrderCan
  * for its arrival.
  */
 export async function applyOrderUpdate(manager: EntityManager, event: ShopifyOrderUpdated): Promise<PlatformEvent[]> {
+  // Most updates (fulfilment, tags, notes) take nothing off any line: no lock, no lookup.
+  const takesUnitsOff =
+    event.cancelledAt !== null ||
+    event.refunds.some((refund) => refund.refundLineItems.length > 0) ||
+    event.order.lineItems.some((line) => (event.currentQuantities[line.id] ?? line.quantity) < line.quantity);
+  if (!takesUnitsOff) return [];
   const tenantId = event.metadata.tenantId;
   await keepRefundLines(manager, tenantId, event.order.id, event.refunds);
   const state = await lockOrder(manager, tenantId, event.order.id);

@@ -221,6 +221,15 @@ describe('cancelOrder (real PostgreSQL)', () => {
     ]);
   });
 
+  it('an update that takes nothing off any line changes nothing; one whose current quantity dropped releases the units', async () => {
+    const tenant = await placedOrder();
+    const before = await inventorySnapshot(db.dataSource, tenant.id);
+    expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines)))).toEqual([]);
+    expect(await inventorySnapshot(db.dataSource, tenant.id)).toEqual(before);
+    const edited = await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-2', 'o1', lines, { currentQuantities: { l1: 1, l2: 1, l3: 1, l4: 1, l5: 1 } })));
+    expect(summary(edited)).toEqual([{ type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: false }]);
+  });
+
   it('refund lines that arrive before their order are released when it arrives', async () => {
     const tenant = await stockedTenant(db);
     const refunds = [refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'cancel' }])];
@@ -231,6 +240,19 @@ describe('cancelOrder (real PostgreSQL)', () => {
       { type: 'inventory.item.sold', line: 'l3', quantity: 2, restocked: undefined },
       { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: true },
     ]);
+  });
+});
+
+describe('selling more than the item had', () => {
+  it('sells it anyway, as Shopify did, and records the oversold units for reconciliation, once', async () => {
+    const tenant = await stockedTenant(db);
+    const oversold = orderCreated(tenant.id, 'order-over', 'o-over', [{ id: 'l1', variantId: 'v1', quantity: 3 }, { id: 'l3', variantId: 'v3', quantity: 3 }]);
+    await db.apply((manager) => recordOrderPlaced(manager, oversold));
+    await db.apply((manager) => recordOrderPlaced(manager, oversold));
+    expect(await db.dataSource.query(`SELECT kind, subject_id, order_id, detail FROM reconciliation_records WHERE tenant_id = $1 AND kind = 'item_oversold'`, [tenant.id])).toEqual([
+      { kind: 'item_oversold', subject_id: 'l1', order_id: 'o-over', detail: { variantId: 'v1', consignorId: 'c1', sku: 'SKU-v1', available: 1, sold: 3, oversoldUnits: 2 } },
+    ]);
+    expect((await items(db, tenant.id))[0]).toMatchObject({ variant_id: 'v1', quantity: 0, units_sold: 3 });
   });
 });
 

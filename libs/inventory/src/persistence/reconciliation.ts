@@ -6,7 +6,7 @@ import { EntityManager } from 'typeorm';
  * - inventory_item_unknown: a level update names an inventory item no known variant has.
  * - cancellation_order_missing: a cancellation waited too long for its order; still applied if the order comes.
  */
-export const reconciliationKinds = ['order_line_unknown_variant', 'inventory_item_unknown', 'cancellation_order_missing'] as const;
+export const reconciliationKinds = ['order_line_unknown_variant', 'inventory_item_unknown', 'cancellation_order_missing', 'item_oversold'] as const;
 export type ReconciliationKind = (typeof reconciliationKinds)[number];
 
 export interface ReconciliationRecord {

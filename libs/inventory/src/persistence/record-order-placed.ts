@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { PlatformEvent, ShopifyOrderCreated } from '@consign/contracts';
 import { sourceTimeOf } from '../domain/applied-version';
-import { itemAfterSale } from '../domain/item';
+import { itemAfterSale, oversoldUnits } from '../domain/item';
 import { consignorLineOf, placedLinesOf } from '../domain/order-lines';
 import { itemSoldFor } from '../domain/published-events';
 import { applyCancellation, releaseOrderLines } from './order-changes';
@@ -19,6 +19,7 @@ import { recordForReconciliation, resolveOrderReconciliation } from './reconcili
 export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOrderCreated): Promise<PlatformEvent[]> {
   const tenantId = event.metadata.tenantId;
   const { order } = event;
+  const placedAt = sourceTimeOf(order.createdAt, event.metadata.occurredAt);
   const inserted: unknown[] = await manager.query(
     `INSERT INTO orders (tenant_id, order_id, order_name, placed_event_id, placed_at, total_minor, currency, state)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'received')
@@ -29,7 +30,7 @@ export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOr
       order.id,
       order.name,
       event.metadata.eventId,
-      new Date(sourceTimeOf(order.createdAt, event.metadata.occurredAt)),
+      new Date(placedAt),
       order.totalPrice.amountMinor,
       order.totalPrice.currency,
     ],
@@ -59,6 +60,17 @@ export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOr
     const sale = consignorLineOf(order.id, line);
     const item = sale && items.get(sale.variantId);
     if (sale === undefined || item === undefined) continue;
+    const oversold = oversoldUnits(item, sale.quantity, placedAt);
+    if (oversold > 0) {
+      await recordForReconciliation(manager, {
+        tenantId,
+        kind: 'item_oversold',
+        sourceEventId: event.metadata.eventId,
+        subjectId: line.lineItemId,
+        orderId: order.id,
+        detail: { variantId: item.variantId, consignorId: sale.consignorId, sku: item.sku, available: item.quantity, sold: sale.quantity, oversoldUnits: oversold },
+      });
+    }
     const after = itemAfterSale(item, sale.quantity);
     items.set(item.variantId, after);
     await saveItemChange(manager, item.quantity, after, {

@@ -1,4 +1,4 @@
-import { compareEarnings, compareOrder, compareProduct, discrepancyIdOf } from './discrepancies';
+import { compareBooksWithStock, compareEarnings, compareOrder, compareProduct, discrepancyIdOf } from './discrepancies';
 import { ShopifyOrderState, ShopifyProductState } from './shopify-state';
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
@@ -50,7 +50,7 @@ describe('compareOrder', () => {
 });
 
 describe('compareEarnings', () => {
-  const sale = (lineItemId: string, grossMinor: number) => ({ type: 'sale' as const, consignorId: 'c-7', lineItemId, grossMinor });
+  const sale = (lineItemId: string, grossMinor: number, quantity = 2) => ({ type: 'sale' as const, consignorId: 'c-7', lineItemId, grossMinor, quantity });
 
   it('expects unit price × quantity − discount on consignor lines and nothing on the store own lines', () => {
     expect(compareEarnings(orderState(), [sale('466157049', 19_000)], 'consignor:')).toEqual([]);
@@ -66,7 +66,7 @@ describe('compareEarnings', () => {
 
   it('nets reversals against sales, and expects zero on lines a cancellation touched', () => {
     const cancelled = orderState({ cancelledAt: '2026-11-28T11:00:00-05:00', currentQuantities: { '466157049': 0, '518995019': 0 } });
-    const reversal = { type: 'reversal' as const, consignorId: 'c-7', lineItemId: '466157049', grossMinor: 19_000 };
+    const reversal = { type: 'reversal' as const, consignorId: 'c-7', lineItemId: '466157049', grossMinor: 19_000, quantity: 2 };
     expect(compareEarnings(cancelled, [sale('466157049', 19_000), reversal], 'consignor:')).toEqual([]);
     expect(compareEarnings(cancelled, [sale('466157049', 19_000)], 'consignor:')[0].shopifyValue).toMatchObject({ lines: [{ expectedGrossMinor: 0 }] });
   });
@@ -74,7 +74,7 @@ describe('compareEarnings', () => {
   it("expects zero on every line of a cancelled order, also Shopify's sample cancel with no refunds and quantities unchanged", () => {
     const plainCancel = orderState({ cancelledAt: '2026-11-28T11:00:00-05:00' });
     expect(compareEarnings(plainCancel, [sale('466157049', 19_000)], 'consignor:')[0].shopifyValue).toMatchObject({ lines: [{ lineItemId: '466157049', expectedGrossMinor: 0 }] });
-    const reversal = { type: 'reversal' as const, consignorId: 'c-7', lineItemId: '466157049', grossMinor: 19_000 };
+    const reversal = { type: 'reversal' as const, consignorId: 'c-7', lineItemId: '466157049', grossMinor: 19_000, quantity: 2 };
     expect(compareEarnings(plainCancel, [sale('466157049', 19_000), reversal], 'consignor:')).toEqual([]);
   });
 
@@ -142,5 +142,41 @@ describe('discrepancyIdOf', () => {
   it('is the same for the same run, kind and subject, and differs otherwise', () => {
     expect(discrepancyIdOf('run-1', 'order_missing', '1')).toBe(discrepancyIdOf('run-1', 'order_missing', '1'));
     expect(discrepancyIdOf('run-1', 'order_missing', '1')).not.toBe(discrepancyIdOf('run-2', 'order_missing', '1'));
+  });
+});
+
+describe('compareBooksWithStock', () => {
+  const stock = (lines: Array<[string, number, number]>) => ({
+    orderId: 'o-1',
+    state: 'received' as const,
+    cancelledAt: null,
+    lines: lines.map(([lineItemId, quantitySold, quantityReleased]) => ({ lineItemId, quantitySold, quantityReleased })),
+  });
+  const entry = (type: 'sale' | 'reversal', lineItemId: string, quantity: number) => ({ type, consignorId: 'c-7', lineItemId, grossMinor: 1000 * quantity, quantity });
+
+  it('finds nothing when every line has as many units sold in inventory as on the books, releases and reversals netted', () => {
+    const books = [entry('sale', 'l1', 2), entry('sale', 'l2', 1), entry('reversal', 'l1', 1)];
+    expect(compareBooksWithStock('o-1', stock([['l1', 2, 1], ['l2', 1, 0], ['l3', 0, 0]]), books)).toEqual([]);
+  });
+
+  it('reports each line that differs, either way round, as not repairable from Shopify', () => {
+    // Stock released l1 but the books never reversed it; the books hold a sale of a line inventory never sold.
+    const [found] = compareBooksWithStock('o-1', stock([['l1', 2, 2]]), [entry('sale', 'l1', 2), entry('sale', 'l9', 1)]);
+    expect(found).toMatchObject({
+      kind: 'books_stock_mismatch',
+      subjectId: 'o-1',
+      repairable: false,
+      localValue: {
+        lines: [
+          { lineItemId: 'l1', soldInInventory: 0, onTheBooks: 2 },
+          { lineItemId: 'l9', soldInInventory: 0, onTheBooks: 1 },
+        ],
+      },
+    });
+  });
+
+  it('compares nothing while either side lacks the order', () => {
+    expect(compareBooksWithStock('o-1', undefined, [entry('sale', 'l1', 1)])).toEqual([]);
+    expect(compareBooksWithStock('o-1', stock([['l1', 1, 0]]), undefined)).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ export const discrepancyKinds = [
   'inventory_level_differs',
   'product_unknown',
   'earnings_mismatch',
+  'books_stock_mismatch',
 ] as const;
 
 export type DiscrepancyKind = (typeof discrepancyKinds)[number];
@@ -152,4 +153,29 @@ export function compareProduct(shopify: ShopifyProductState, local: LocalProduct
     });
   }
   return found;
+}
+
+/**
+ * Books against stock, per order line: the units inventory still counts as sold for a consignor
+ * equal the units earnings still has on the books for it (sales less reversals). Both apply the same
+ * order-line rule, so any difference is a fault in one of them, which no Shopify event can repair.
+ */
+export function compareBooksWithStock(orderId: string, stock: LocalOrder | undefined, books: LocalEarningsEntry[] | undefined): FoundDiscrepancy[] {
+  if (stock?.lines === undefined || stock.state === 'cancellation_held' || books === undefined) return [];
+  const units = new Map<string, { stock: number; books: number }>();
+  const at = (lineItemId: string) => units.get(lineItemId) ?? units.set(lineItemId, { stock: 0, books: 0 }).get(lineItemId)!;
+  for (const line of stock.lines) if (line.quantitySold > 0) at(line.lineItemId).stock += line.quantitySold - line.quantityReleased;
+  for (const entry of books) at(entry.lineItemId).books += entry.type === 'sale' ? entry.quantity : -entry.quantity;
+  const differing = [...units].filter(([, counted]) => counted.stock !== counted.books).map(([lineItemId, counted]) => ({ lineItemId, soldInInventory: counted.stock, onTheBooks: counted.books }));
+  if (differing.length === 0) return [];
+  return [
+    {
+      kind: 'books_stock_mismatch',
+      subjectId: orderId,
+      shopifyValue: { orderId },
+      localValue: { lines: differing },
+      repairable: false,
+      notRepairableReason: 'inventory and earnings disagree with each other, not with Shopify: find the event one of them missed (dead letters, exceptions) and redrive or correct it',
+    },
+  ];
 }

@@ -61,6 +61,7 @@ export function repairEventsOf(discrepancy: RepairableDiscrepancy, context: Repa
     }
     case 'order_cancelled_locally_only':
     case 'earnings_mismatch':
+    case 'books_stock_mismatch':
       throw new Error(`a ${discrepancy.kind} discrepancy has no corrective event from Shopify`);
   }
 }
