@@ -7,8 +7,9 @@ export function earningsSettings(env: NodeJS.ProcessEnv) {
   return {
     ...eventServiceSettings('EARNINGS', { port: 3002, database: 'earnings', consumerGroup: 'earnings-service' }, env),
     tenants: tenantsSetting(env),
-    // How long a cancellation waits for its order before it is also listed for reconciliation.
-    heldCancellationWaitMs: durationMs('EARNINGS_HELD_CANCELLATION_WAIT', '15m'),
+    // How long what came early (an order change before its order, an order line before its product
+    // or consignor) waits for it before it is also listed as an exception.
+    holdGracePeriodMs: durationMs('EARNINGS_HOLD_GRACE_PERIOD', '15m'),
   };
 }
 

@@ -6,13 +6,14 @@ import {
   earningsEntities,
   earningsInputTopics,
   earningsMigrations,
-  markHeldOrderChangesForReconciliation,
+  escalateOverdueHolds,
   recordConsignorDeactivated,
   recordConsignorRegistered,
   recordConsignorUpdated,
   recordOrderPayment,
   recordOrderUpdate,
   recordProductOwnership,
+  recordRefund,
   recordSale,
   reverseCancelledOrder,
 } from '@consign/earnings';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     shopifyOrderPaid: (value, event, context) => context.applyEvent(event, (manager) => recordOrderPayment(manager, value, tenantOf(value.metadata.tenantId))),
     shopifyOrderUpdated: (value, event, context) => context.applyEvent(event, (manager) => recordOrderUpdate(manager, value, tenantOf(value.metadata.tenantId))),
     shopifyOrderCancelled: (value, event, context) => context.applyEvent(event, (manager) => reverseCancelledOrder(manager, value, tenantOf(value.metadata.tenantId))),
+    shopifyRefundCreated: (value, event, context) => context.applyEvent(event, (manager) => recordRefund(manager, value, tenantOf(value.metadata.tenantId))),
     shopifyProductUpserted: (value, event, context) => context.applyEvent(event, (manager) => recordProductOwnership(manager, value, tenantOf(value.metadata.tenantId))),
     consignorRegistered: (value, event, context) => context.applyEvent(event, (manager) => recordConsignorRegistered(manager, value, tenantOf(value.metadata.tenantId))),
     consignorUpdated: (value, event, context) => context.applyEvent(event, (manager) => recordConsignorUpdated(manager, value, tenantOf(value.metadata.tenantId))),
@@ -46,11 +48,12 @@ async function main(): Promise<void> {
     routes: (app, context) => app.use(createEarningsReadRouter(context.database)),
     jobs: [
       {
-        name: 'list overdue held order changes for reconciliation',
-        everyMs: 60_000,
+        name: 'list what is held past the grace period as exceptions',
+        // Every minute, or every grace period when that is shorter, so a short grace is kept to.
+        everyMs: Math.min(60_000, Math.max(1_000, config.holdGracePeriodMs)),
         run: async (context) => {
-          const listed = await context.database.transaction((manager) => markHeldOrderChangesForReconciliation(manager, new Date(Date.now() - config.heldCancellationWaitMs)));
-          if (listed > 0) context.logger.warn({ listed }, 'order changes still waiting for their order were listed for reconciliation');
+          const listed = await context.database.transaction((manager) => escalateOverdueHolds(manager, new Date(Date.now() - config.holdGracePeriodMs)));
+          if (listed.orderChanges + listed.lines > 0) context.logger.warn(listed, 'order changes and order lines still waiting past the grace period were listed as exceptions');
         },
       },
     ],

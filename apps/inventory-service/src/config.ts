@@ -7,8 +7,10 @@ export function inventorySettings(env: NodeJS.ProcessEnv) {
   return {
     ...eventServiceSettings('INVENTORY', { port: 3001, database: 'inventory', consumerGroup: 'inventory-service' }, env),
     tenants: tenantsSetting(env),
-    // How long a cancellation waits for its order before it is also listed for reconciliation.
-    heldCancellationWaitMs: durationMs('INVENTORY_HELD_CANCELLATION_WAIT', '15m'),
+    // How long what arrived early waits for what it names: an order for its products (then it is placed
+    // without them), a level for its product or a cancellation for its order (then also listed for
+    // reconciliation). A rebuild must not treat what merely came first as missing.
+    holdGracePeriodMs: durationMs('INVENTORY_HOLD_GRACE_PERIOD', '15m'),
   };
 }
 

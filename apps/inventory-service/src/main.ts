@@ -7,7 +7,8 @@ import {
   applyOrderUpdate,
   cancelOrder,
   createInventoryReadRouter,
-  escalateOverdueCancellations,
+  applyRefund,
+  escalateOverdueHolds,
   inventoryEntities,
   inventoryMigrations,
   recordOrderPlaced,
@@ -32,16 +33,28 @@ async function main(): Promise<void> {
       shopifyOrderCancelled: (value, event, context) => context.applyEvent(event, (manager) => cancelOrder(manager, value)),
       // Refunds release (and restock) what they refund; a paid or edited order changes nothing here.
       shopifyOrderUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyOrderUpdate(manager, value)),
+      shopifyRefundCreated: (value, event, context) => context.applyEvent(event, (manager) => applyRefund(manager, value)),
       shopifyInventoryLevelUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyInventoryLevel(manager, value)),
     },
     routes: (app, context) => app.use(createInventoryReadRouter(context.database)),
     jobs: [
       {
-        name: 'escalate overdue cancellations',
-        everyMs: 60_000,
+        name: 'escalate overdue holds',
+        // Every minute, or every grace period when that is shorter, so a short grace is kept to.
+        everyMs: Math.min(60_000, Math.max(1_000, config.holdGracePeriodMs)),
         run: async (context) => {
-          const escalated = await context.database.transaction((manager) => escalateOverdueCancellations(manager, new Date(Date.now() - config.heldCancellationWaitMs)));
-          if (escalated > 0) context.logger.warn({ escalated }, 'cancellations still waiting for their order were listed for reconciliation');
+          const escalated = await context.database.transaction(async (manager) => {
+            const round = await escalateOverdueHolds(manager, new Date(Date.now() - config.holdGracePeriodMs));
+            await context.publish(manager, round.published);
+            return round;
+          });
+          const { orders, cancellations, inventoryLevels } = escalated;
+          if (orders + cancellations + inventoryLevels > 0) {
+            context.logger.warn(
+              { orders, cancellations, inventoryLevels },
+              'events still waiting past the grace period: orders placed without the variants they wait for, cancellations and levels listed for reconciliation',
+            );
+          }
         },
       },
     ],

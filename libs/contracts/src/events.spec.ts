@@ -124,6 +124,7 @@ const samples: { [TName in EventName]: ValueOf<(typeof events)[TName]> } = {
     currentQuantities: { [lineItemId]: 0 },
     refunds: [refund],
   },
+  shopifyRefundCreated: { metadata: metadata('shopify.refund.created'), orderId: '820982911946154511', refund },
   shopifyInventoryLevelUpdated: {
     metadata: metadata('shopify.inventory_level.updated'),
     inventoryItemId: '271878346596884015',
@@ -214,6 +215,7 @@ const expectedKeys: { [TName in EventName]: string } = {
   shopifyOrderUpdated: orderId,
   shopifyOrderPaid: orderId,
   shopifyOrderCancelled: orderId,
+  shopifyRefundCreated: '820982911946154511',
   shopifyInventoryLevelUpdated: '271878346596884015',
   shopifyProductUpserted: '788032119674292922',
   clerkUserCreated: 'user_29w83sxmDNGwOuEthce5gg56FcC',

@@ -21,6 +21,7 @@ import {
   ShopifyOrderPaid,
   ShopifyOrderUpdated,
   ShopifyProductUpserted,
+  ShopifyRefundCreated,
 } from './generated/contracts';
 import { TopicDefinition, topics } from './topics';
 
@@ -70,6 +71,13 @@ export const events = {
     schemaVersion: 1,
     topic: topics.shopifyOrders,
     keyOf: (value) => value.order.id,
+  }),
+  shopifyRefundCreated: define<ShopifyRefundCreated>({
+    type: 'shopify.refund.created',
+    schemaName: 'ShopifyRefundCreated',
+    schemaVersion: 1,
+    topic: topics.shopifyOrders,
+    keyOf: (value) => value.orderId,
   }),
   shopifyInventoryLevelUpdated: define<ShopifyInventoryLevelUpdated>({
     type: 'shopify.inventory_level.updated',

@@ -8,6 +8,7 @@ export const shopifyWebhookTopics = [
   'orders/updated',
   'orders/paid',
   'orders/cancelled',
+  'refunds/create',
   'inventory_levels/update',
   'products/create',
   'products/update',

@@ -2,15 +2,16 @@ import { CreateProcessedEvents1764355100000 } from '@consign/database';
 import { CreateOutboxEvents1764355150000 } from '@consign/outbox';
 import { CreateEarningsProjections1764357000000 } from './migrations/1764357000000-create-earnings-projections';
 import { CreateEarningsLedger1764357010000 } from './migrations/1764357010000-create-earnings-ledger';
+import { HoldEarlyOrderLines1764357020000 } from './migrations/1764357020000-hold-early-order-lines';
 
 export { earningsExceptionKinds } from './domain/sale';
 export type { EarningsExceptionKind } from './domain/sale';
 
 export { handleEarningsEvent, earningsInputTopics } from './persistence/handle-earnings-event';
 export type { EarningsInputEvent } from './persistence/handle-earnings-event';
-export { recordSale, recordOrderPayment, recordOrderUpdate, reverseCancelledOrder, markHeldOrderChangesForReconciliation } from './persistence/order-events';
+export { recordSale, recordOrderPayment, recordOrderUpdate, reverseCancelledOrder, recordRefund, escalateOverdueHolds } from './persistence/order-events';
 export { recordProductOwnership } from './persistence/product-ownership';
-export { recordConsignorRegistered, recordConsignorUpdated, recordConsignorDeactivated } from './persistence/consignor-terms';
+export { recordConsignorRegistered, recordConsignorUpdated, recordConsignorDeactivated } from './persistence/consignor-events';
 export { earningsSource } from './persistence/tenant-check';
 export { consignorEarnings, clientEarnings, orderEarnings, listEarningsExceptions } from './persistence/reports';
 export type {
@@ -32,4 +33,5 @@ export const earningsMigrations = [
   CreateOutboxEvents1764355150000,
   CreateEarningsProjections1764357000000,
   CreateEarningsLedger1764357010000,
+  HoldEarlyOrderLines1764357020000,
 ];

@@ -4,13 +4,13 @@ import { OutgoingEvent } from '@consign/kafka';
 import { ClerkDelivery } from './clerk/clerk-delivery';
 import { mapClerkUserCreated, mapClerkUserDeleted, mapClerkUserUpdated } from './clerk/clerk-mapping';
 import { mapInventoryLevelUpdated } from './shopify/inventory-mapping';
-import { mapOrderCancelled, mapOrderPaid, mapOrderUpdated } from './shopify/order-change-mapping';
+import { mapOrderCancelled, mapOrderPaid, mapOrderUpdated, mapRefundCreated } from './shopify/order-change-mapping';
 import { mapOrderCreated } from './shopify/order-mapping';
 import { mapProductUpserted } from './shopify/product-mapping';
 import { ShopifyDelivery } from './shopify/shopify-delivery';
 
 /** The path after /webhooks/shopify/ that accepts a topic. */
-export type ShopifyPath = 'order' | 'order/cancelled' | 'inventory' | 'product';
+export type ShopifyPath = 'order' | 'order/cancelled' | 'refund' | 'inventory' | 'product';
 
 /** The path after /webhooks/clerk/ that accepts a type; user.deleted has none and arrives only through the routing endpoint. */
 export type ClerkPath = 'user' | 'user/updated';
@@ -51,6 +51,7 @@ export const shopifyTopicRoutes: Readonly<Record<string, ShopifyTopicRoute>> = r
   'orders/updated': webhookRoute(['order'], events.shopifyOrderUpdated, mapOrderUpdated),
   'orders/paid': webhookRoute(['order'], events.shopifyOrderPaid, mapOrderPaid),
   'orders/cancelled': webhookRoute(['order/cancelled'], events.shopifyOrderCancelled, mapOrderCancelled),
+  'refunds/create': webhookRoute(['refund'], events.shopifyRefundCreated, mapRefundCreated),
   'inventory_levels/update': webhookRoute(['inventory'], events.shopifyInventoryLevelUpdated, mapInventoryLevelUpdated),
   'products/create': webhookRoute(['product'], events.shopifyProductUpserted, mapProductUpserted),
   'products/update': webhookRoute(['product'], events.shopifyProductUpserted, mapProductUpserted),

@@ -34,10 +34,15 @@ export const consumedTopics: Record<ConsumerApp, string[]> = {
   'notification-service': [topics.consignors.name, topics.earnings.name],
 };
 
+/** Where a consumer group starts on each topic: the offset of each partition. */
+export type StartOffsets = Map<string, Array<{ partition: number; offset: string }>>;
+
 const publishingApps: AppName[] = ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service', 'reconciler'];
 
 export class PlatformUnderTest {
   readonly kafka: Kafka;
+  /** Where this platform's groups started reading (empty when they read each topic from its beginning). */
+  readonly startOffsets: StartOffsets = new Map();
   private readonly processes = new Map<AppName, ServiceProcess>();
 
   private constructor(
@@ -56,13 +61,14 @@ export class PlatformUnderTest {
   /**
    * `skipHistory`: the consumer groups start at the current end of their topics, as on a fresh
    * cluster, instead of replaying what other test files left there (which may share ids with the
-   * committed fixtures this file sends).
+   * committed fixtures this file sends). `startAt`: the groups start where another platform's
+   * started, so that both read the same history.
    */
   static async start(
     apps: AppName[],
     sharedEnv: Record<string, string> = {},
     appEnv: Partial<Record<AppName, Record<string, string>>> = {},
-    options: { skipHistory?: boolean } = {},
+    options: { skipHistory?: boolean; startAt?: StartOffsets } = {},
   ): Promise<PlatformUnderTest> {
     const endpoints = testEndpoints();
     const shared = { KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', ...sharedEnv };
@@ -96,6 +102,7 @@ export class PlatformUnderTest {
     if (apps.includes('reconciler')) Object.assign(env.reconciler, { RECONCILER_INVENTORY_URL: urls['inventory-service'], RECONCILER_EARNINGS_URL: urls['earnings-service'] });
     const platform = new PlatformUnderTest(apps, urls, internalUrls, databases, groups, env);
     if (options.skipHistory) await platform.skipToEnd();
+    if (options.startAt) await platform.startGroupsAt(options.startAt);
     for (const app of apps) platform.launch(app);
     await platform.ready(apps);
     return platform;
@@ -207,13 +214,27 @@ export class PlatformUnderTest {
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
+      for (const topic of new Set(Object.values(consumedTopics).flat())) {
+        // The end offsets themselves: resetOffsets' "latest" commits -1, which a group that starts from the beginning reads as earliest.
+        if (existing.has(topic)) this.startOffsets.set(topic, (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ partition, offset: high })));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    await this.startGroupsAt(this.startOffsets);
+  }
+
+  private async startGroupsAt(offsets: StartOffsets): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
       for (const [app, group] of Object.entries(this.groups) as Array<[ConsumerApp, string]>) {
-        for (const topic of consumedTopics[app].filter((name) => existing.has(name))) {
-          // The end offsets themselves: resetOffsets' "latest" commits -1, which a group that starts from the beginning reads as earliest.
-          const ends = await admin.fetchTopicOffsets(topic);
-          await admin.setOffsets({ groupId: group, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+        for (const topic of consumedTopics[app]) {
+          const partitions = offsets.get(topic);
+          if (partitions !== undefined) await admin.setOffsets({ groupId: group, topic, partitions });
         }
       }
+      for (const [topic, partitions] of offsets) this.startOffsets.set(topic, partitions);
     } finally {
       await admin.disconnect();
     }
@@ -230,14 +251,17 @@ export class PlatformUnderTest {
     }
   }
 
-  /** Every table of one app's database, rows in a stable order: what "no change" is measured on. */
-  async snapshot(app: AppName, exclude: string[] = ['schema_migrations']): Promise<Record<string, unknown[]>> {
+  /**
+   * Every table of one app's database, rows in a stable order: what "no change" is measured on.
+   * `omitColumn` leaves out the columns (such as processing times) it answers true for.
+   */
+  async snapshot(app: AppName, exclude: string[] = ['schema_migrations'], omitColumn: (column: string, table: string) => boolean = () => false): Promise<Record<string, unknown[]>> {
     const tables = await this.query<{ table_name: string }>(app, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name");
     const snapshot: Record<string, unknown[]> = {};
     for (const { table_name: table } of tables) {
       if (exclude.includes(table)) continue;
       const rows = await this.query(app, `SELECT * FROM "${table}"`);
-      snapshot[table] = rows.map((row) => JSON.stringify(row)).sort();
+      snapshot[table] = rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([column]) => !omitColumn(column, table))))).sort();
     }
     return snapshot;
   }

@@ -132,6 +132,33 @@ export function orderBody(spec: OrderSpec): string {
   });
 }
 
+/** A Shopify refunds/create body: one refund of order lines, each with its amount and restock type. */
+export function refundBody(spec: { id: number; orderId: number; createdAt: string; currency?: string; lines: Array<{ id: number; lineItemId: number; quantity: number; restockType: string; subtotal: string }> }): string {
+  const currency = spec.currency ?? 'USD';
+  const money = (amount: string): Json => ({ shop_money: { amount, currency_code: currency }, presentment_money: { amount, currency_code: currency } });
+  const total = spec.lines.reduce((sum, line) => sum + Math.round(Number(line.subtotal) * 100), 0);
+  return JSON.stringify({
+    id: spec.id,
+    order_id: spec.orderId,
+    created_at: spec.createdAt,
+    note: null,
+    restock: spec.lines.some((line) => line.restockType !== 'no_restock'),
+    admin_graphql_api_id: `gid://shopify/Refund/${spec.id}`,
+    refund_line_items: spec.lines.map((line) => ({
+      id: line.id,
+      line_item_id: line.lineItemId,
+      quantity: line.quantity,
+      restock_type: line.restockType,
+      subtotal: Number(line.subtotal),
+      subtotal_set: money(line.subtotal),
+      total_tax: 0,
+      total_tax_set: money('0.00'),
+    })),
+    transactions: [{ id: spec.id + 1, order_id: spec.orderId, kind: 'refund', status: 'success', amount: (total / 100).toFixed(2), currency }],
+    order_adjustments: [],
+  });
+}
+
 export function inventoryLevelBody(spec: { inventoryItemId: number; available: number | null; updatedAt: string }): string {
   return JSON.stringify({
     inventory_item_id: spec.inventoryItemId,

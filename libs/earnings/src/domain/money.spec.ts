@@ -1,4 +1,4 @@
-import { divideHalfEven, reversalAmounts, splitSale } from './money';
+import { amountsLeft, divideHalfEven, proRataAmounts, refundedAmounts, splitSale } from './money';
 
 describe('divideHalfEven', () => {
   it.each([
@@ -43,36 +43,56 @@ describe('splitSale', () => {
   });
 });
 
-describe('reversalAmounts', () => {
+describe('proRataAmounts', () => {
   const sale = splitSale(1001, 3333);
 
   it('reverses the whole sale exactly when all units go at once', () => {
-    expect(reversalAmounts(sale, 3, 0, 3)).toEqual(sale);
+    expect(proRataAmounts(sale, 3, 3)).toEqual(sale);
   });
 
   it('adds up to exactly the sale over partial reversals, none negative', () => {
-    const parts = [reversalAmounts(sale, 3, 0, 1), reversalAmounts(sale, 3, 1, 2), reversalAmounts(sale, 3, 2, 3)];
+    const parts = [];
+    let left = sale;
+    for (const [unitsLeft, units] of [[3, 1], [2, 1], [1, 1]]) {
+      const part = proRataAmounts(left, unitsLeft, units);
+      parts.push(part);
+      left = amountsLeft(left, part);
+    }
     for (const part of parts) {
       expect(part.consignorShareMinor).toBeGreaterThanOrEqual(0);
       expect(part.storeShareMinor).toBeGreaterThanOrEqual(0);
       expect(part.grossMinor).toBe(part.consignorShareMinor + part.storeShareMinor);
     }
-    const sum = (key: 'grossMinor' | 'consignorShareMinor' | 'storeShareMinor') => parts.reduce((total, part) => total + part[key], 0);
-    expect({ grossMinor: sum('grossMinor'), consignorShareMinor: sum('consignorShareMinor'), storeShareMinor: sum('storeShareMinor') }).toEqual(sale);
+    expect(left).toEqual({ grossMinor: 0, consignorShareMinor: 0, storeShareMinor: 0 });
   });
 
   it('rounds a proportional part half to even', () => {
     // consignor share 5 over 2 units: the first unit is worth 2.5 → 2, the second gets the other 3.
     const odd = { grossMinor: 10, consignorShareMinor: 5, storeShareMinor: 5 };
-    expect(reversalAmounts(odd, 2, 0, 1)).toEqual({ grossMinor: 4, consignorShareMinor: 2, storeShareMinor: 2 });
-    expect(reversalAmounts(odd, 2, 1, 2)).toEqual({ grossMinor: 6, consignorShareMinor: 3, storeShareMinor: 3 });
+    expect(proRataAmounts(odd, 2, 1)).toEqual({ grossMinor: 4, consignorShareMinor: 2, storeShareMinor: 2 });
+    expect(proRataAmounts(amountsLeft(odd, proRataAmounts(odd, 2, 1)), 1, 1)).toEqual({ grossMinor: 6, consignorShareMinor: 3, storeShareMinor: 3 });
   });
 
   it('stays exact for large amounts', () => {
     const large = splitSale(Number.MAX_SAFE_INTEGER, 4000);
-    const first = reversalAmounts(large, 7, 0, 3);
-    const rest = reversalAmounts(large, 7, 3, 7);
-    expect(first.consignorShareMinor + rest.consignorShareMinor).toBe(large.consignorShareMinor);
-    expect(first.storeShareMinor + rest.storeShareMinor).toBe(large.storeShareMinor);
+    const first = proRataAmounts(large, 7, 3);
+    expect(proRataAmounts(amountsLeft(large, first), 4, 4)).toEqual(amountsLeft(large, first));
+    expect(first.consignorShareMinor).toBe(Number(divideHalfEven(BigInt(large.consignorShareMinor) * 3n, 7n)));
+  });
+});
+
+describe('refundedAmounts', () => {
+  it('reverses the refunded gross, split at the rate as a sale of that gross is', () => {
+    expect(refundedAmounts(splitSale(2900, 4000), 967, 4000)).toEqual(splitSale(967, 4000));
+  });
+
+  it('never reverses more gross than is left', () => {
+    expect(refundedAmounts({ grossMinor: 500, consignorShareMinor: 300, storeShareMinor: 200 }, 967, 4000)).toEqual({ grossMinor: 500, consignorShareMinor: 300, storeShareMinor: 200 });
+  });
+
+  it('keeps each share within what is left of it when earlier reversals rounded the other way', () => {
+    // 6 at 50 % splits 3 and 3, but only 1 of the consignor's share is left: the store takes the rest.
+    expect(refundedAmounts({ grossMinor: 10, consignorShareMinor: 1, storeShareMinor: 9 }, 6, 5000)).toEqual({ grossMinor: 6, consignorShareMinor: 1, storeShareMinor: 5 });
+    expect(refundedAmounts({ grossMinor: 10, consignorShareMinor: 9, storeShareMinor: 1 }, 6, 5000)).toEqual({ grossMinor: 6, consignorShareMinor: 5, storeShareMinor: 1 });
   });
 });

@@ -34,15 +34,35 @@ export function splitSale(grossMinor: number, rateBasisPoints: number): ShareAmo
   return { grossMinor, consignorShareMinor, storeShareMinor: grossMinor - consignorShareMinor };
 }
 
+/** What is left of a sale once the given reversals are taken off it. */
+export function amountsLeft(sale: ShareAmounts, reversed: ShareAmounts): ShareAmounts {
+  return {
+    grossMinor: sale.grossMinor - reversed.grossMinor,
+    consignorShareMinor: sale.consignorShareMinor - reversed.consignorShareMinor,
+    storeShareMinor: sale.storeShareMinor - reversed.storeShareMinor,
+  };
+}
+
 /**
- * The amounts of reversing units `fromUnits`..`toUnits` of a sale of `quantity` units. Each share
- * is taken cumulatively (what the first k units are worth, rounded half to even) and a reversal is
- * the difference, so any sequence of partial reversals ending at `quantity` adds up to exactly the
- * sale's amounts, and no part is ever negative. The gross is the sum of the two shares.
+ * Reversing `units` of the `unitsLeft` units not reversed yet, pro rata of what is left of the
+ * sale: each share rounded half to even, the gross their sum. Reversing every unit left takes
+ * exactly what is left, so a line reversed in pieces nets to zero, and no part is ever negative.
  */
-export function reversalAmounts(sale: ShareAmounts, quantity: number, fromUnits: number, toUnits: number): ShareAmounts {
-  const cumulative = (amountMinor: number, units: number): bigint => divideHalfEven(BigInt(amountMinor) * BigInt(units), BigInt(quantity));
-  const consignorShareMinor = Number(cumulative(sale.consignorShareMinor, toUnits) - cumulative(sale.consignorShareMinor, fromUnits));
-  const storeShareMinor = Number(cumulative(sale.storeShareMinor, toUnits) - cumulative(sale.storeShareMinor, fromUnits));
+export function proRataAmounts(left: ShareAmounts, unitsLeft: number, units: number): ShareAmounts {
+  const part = (amountMinor: number): number => Number(divideHalfEven(BigInt(amountMinor) * BigInt(units), BigInt(unitsLeft)));
+  const consignorShareMinor = part(left.consignorShareMinor);
+  const storeShareMinor = part(left.storeShareMinor);
   return { grossMinor: consignorShareMinor + storeShareMinor, consignorShareMinor, storeShareMinor };
+}
+
+/**
+ * Reversing what a refund gave back: that gross, at most what is left of the sale, split at the
+ * sale's rate as the sale was (splitSale). Earlier reversals may have rounded the other way, so
+ * each share is kept within what is left of it and the next reversals never go negative.
+ */
+export function refundedAmounts(left: ShareAmounts, refundedMinor: number, rateBasisPoints: number): ShareAmounts {
+  const grossMinor = Math.min(refundedMinor, left.grossMinor);
+  const split = splitSale(grossMinor, rateBasisPoints);
+  const consignorShareMinor = Math.min(left.consignorShareMinor, Math.max(split.consignorShareMinor, grossMinor - left.storeShareMinor));
+  return { grossMinor, consignorShareMinor, storeShareMinor: grossMinor - consignorShareMinor };
 }

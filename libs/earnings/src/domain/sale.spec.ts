@@ -1,5 +1,5 @@
 import { ShopifyLineItem } from '@consign/contracts';
-import { evaluateLine, isCommissionRate, isPaidFinancialStatus, LineContext, lineGross } from './sale';
+import { evaluateLine, isCommissionRate, isPaidFinancialStatus, LineContext, lineGross, overdueLineException } from './sale';
 
 const line = (overrides: Partial<ShopifyLineItem> = {}): ShopifyLineItem => ({
   id: '1001',
@@ -46,14 +46,34 @@ describe('evaluateLine', () => {
     expect(evaluateLine(line(), context({ ownership: { kind: 'store' } }))).toEqual({ kind: 'store_item' });
   });
 
+  it('holds a line whose product it has never seen, or whose consignor never registered here, until that arrives', () => {
+    expect(evaluateLine(line(), context({ ownership: { kind: 'never_seen' } }))).toEqual({ kind: 'held', awaiting: { kind: 'product', productId: '2001' } });
+    expect(evaluateLine(line(), context({ terms: undefined }))).toEqual({ kind: 'held', awaiting: { kind: 'consignor', productId: '2001', consignorId: 'c-1' } });
+  });
+
   it.each([
     ['line_without_product', line({ productId: null }), context()],
-    ['unknown_product', line(), context({ ownership: { kind: 'never_seen' } })],
-    ['unknown_consignor', line(), context({ terms: undefined })],
     ['consignor_inactive', line(), context({ terms: { active: false, commissionRateBasisPoints: 3000 } })],
     ['invalid_line', line({ quantity: 0 }), context()],
   ])('reports %s instead of earnings', (exception, input, lineContext) => {
     expect(evaluateLine(input, lineContext)).toMatchObject({ kind: 'exception', exception });
+  });
+});
+
+describe('overdueLineException', () => {
+  it('lists a line still waiting as what it waits for, from the line alone', () => {
+    expect(overdueLineException(line(), { kind: 'product', productId: '2001' })).toEqual({
+      kind: 'exception',
+      exception: 'unknown_product',
+      consignorId: null,
+      detail: { productId: '2001', title: 'Aviator sunglasses' },
+    });
+    expect(overdueLineException(line(), { kind: 'consignor', productId: '2001', consignorId: 'c-9' })).toEqual({
+      kind: 'exception',
+      exception: 'unknown_consignor',
+      consignorId: 'c-9',
+      detail: { productId: '2001', title: 'Aviator sunglasses' },
+    });
   });
 });
 

@@ -32,7 +32,14 @@ export const earningsExceptionKinds: readonly EarningsExceptionKind[] = [
   'order_not_received',
 ];
 
+/**
+ * What a line waits for before it can be evaluated: whose the product is, or the registration of
+ * the consignor it belongs to. Topics are read in parallel, so either may come after the order.
+ */
+export type AwaitedFact = { kind: 'product'; productId: string } | { kind: 'consignor'; productId: string; consignorId: string };
+
 export type LineOutcome =
+  | { kind: 'held'; awaiting: AwaitedFact }
   | { kind: 'store_item' }
   | { kind: 'sale'; consignorId: string; quantity: number; commissionRateBasisPoints: number; amounts: ShareAmounts }
   | { kind: 'exception'; exception: EarningsExceptionKind; consignorId: string | null; detail: Record<string, unknown> };
@@ -46,18 +53,14 @@ export interface LineContext {
   defaultCommissionRateBasisPoints: number;
 }
 
-/** Decides what one order line earns its consignor, or why it earns nothing. */
+/** Decides what one order line earns its consignor, why it earns nothing, or what it must wait for. */
 export function evaluateLine(line: ShopifyLineItem, context: LineContext): LineOutcome {
   if (line.productId === null) return { kind: 'exception', exception: 'line_without_product', consignorId: null, detail: { title: line.title } };
   const { ownership } = context;
-  if (ownership.kind === 'never_seen') {
-    return { kind: 'exception', exception: 'unknown_product', consignorId: null, detail: { productId: line.productId, title: line.title } };
-  }
+  if (ownership.kind === 'never_seen') return { kind: 'held', awaiting: { kind: 'product', productId: line.productId } };
   if (ownership.kind === 'store') return { kind: 'store_item' };
   const { consignorId } = ownership;
-  if (context.terms === undefined) {
-    return { kind: 'exception', exception: 'unknown_consignor', consignorId, detail: { productId: line.productId, title: line.title } };
-  }
+  if (context.terms === undefined) return { kind: 'held', awaiting: { kind: 'consignor', productId: line.productId, consignorId } };
   if (!context.terms.active) {
     return { kind: 'exception', exception: 'consignor_inactive', consignorId, detail: { productId: line.productId, title: line.title } };
   }
@@ -65,6 +68,14 @@ export function evaluateLine(line: ShopifyLineItem, context: LineContext): LineO
   if (typeof gross === 'string') return { kind: 'exception', exception: 'invalid_line', consignorId, detail: { reason: gross, title: line.title } };
   const commissionRateBasisPoints = context.terms.commissionRateBasisPoints ?? context.defaultCommissionRateBasisPoints;
   return { kind: 'sale', consignorId, quantity: line.quantity, commissionRateBasisPoints, amounts: splitSale(gross, commissionRateBasisPoints) };
+}
+
+/** The exception a line still waiting past the grace period is listed as, from the line alone. */
+export function overdueLineException(line: ShopifyLineItem, awaiting: AwaitedFact): Extract<LineOutcome, { kind: 'exception' }> {
+  const detail = { productId: awaiting.productId, title: line.title };
+  return awaiting.kind === 'product'
+    ? { kind: 'exception', exception: 'unknown_product', consignorId: null, detail }
+    : { kind: 'exception', exception: 'unknown_consignor', consignorId: awaiting.consignorId, detail };
 }
 
 /** What the buyer paid for the line: unit price × quantity − the line's discount, or why it cannot be computed. */

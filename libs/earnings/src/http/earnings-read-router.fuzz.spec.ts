@@ -1,5 +1,5 @@
 import { fuzzApi, FuzzTally, startGuardedServer, TestServer } from '@consign/test-support';
-import { createEarningsReadRouter, earningsExceptionKinds } from '../index';
+import { createEarningsReadRouter, earningsExceptionKinds, escalateOverdueHolds } from '../index';
 import { consignorRegistered, EarningsTestDatabase, line, openEarningsDatabase, order, orderCancelled, orderCreated, orderPaid, productUpserted } from '../testing/earnings-events';
 
 /**
@@ -27,6 +27,8 @@ beforeAll(async () => {
   ]) {
     await db.apply(event);
   }
+  // 5004's product never came: past the grace period, it is listed.
+  await db.dataSource.transaction((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 1000)));
   server = await startGuardedServer('earnings-service', (http) => http.app.use(http.guard('read'), createEarningsReadRouter(db.dataSource)));
 });
 

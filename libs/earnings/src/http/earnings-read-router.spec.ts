@@ -1,5 +1,5 @@
 import { startTestServer, TestServer } from '@consign/test-support';
-import { ClientEarningsReport, ConsignorEarningsReport, createEarningsReadRouter, EarningsExceptionView, OrderEarningsReport } from '../index';
+import { ClientEarningsReport, ConsignorEarningsReport, createEarningsReadRouter, EarningsExceptionView, escalateOverdueHolds, OrderEarningsReport } from '../index';
 import {
   EarningsTestDatabase,
   line,
@@ -40,9 +40,13 @@ describe('earnings read API (real PostgreSQL, real HTTP)', () => {
       orderCancelled('cancel-5002', laterOrder, '2026-03-04T10:00:00Z', { '503': 0 }),
       orderCreated('create-5003', euroOrder),
       orderCreated('create-5004', order('5004', [line('505', 'p-ghost', 1, 100)])),
+      orderCreated('create-5005', order('5005', [line('506', 'p-late', 1, 100)])),
     ]) {
       await db.apply(event);
     }
+    // Both lines waited past the grace period; then 5005's product came, closing its exception.
+    await db.dataSource.transaction((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 1000)));
+    await db.apply(productUpserted('prod-late', 'p-late', [], '2026-01-02T00:00:00Z'));
 
     server = await startTestServer('earnings-test', createEarningsReadRouter(db.dataSource));
     base = server.base;
@@ -115,13 +119,17 @@ describe('earnings read API (real PostgreSQL, real HTTP)', () => {
     expect(((await missing.json()) as { code: string }).code).toBe('earnings.order_not_found');
   });
 
-  it('lists exceptions, filtered by kind', async () => {
+  it('lists exceptions, filtered by kind, with when the resolved ones were resolved', async () => {
     const all = await json<{ exceptions: EarningsExceptionView[] }>('/exceptions?tenantId=dev-store');
-    expect(all.exceptions.map((exception) => exception.kind).sort()).toEqual(['foreign_currency', 'unknown_product']);
+    expect(all.exceptions.map((exception) => [exception.kind, exception.orderId, exception.resolvedAt === null ? 'open' : 'resolved']).sort()).toEqual([
+      ['foreign_currency', '5003', 'open'],
+      ['unknown_product', '5004', 'open'],
+      ['unknown_product', '5005', 'resolved'],
+    ]);
     const filtered = await json<{ exceptions: EarningsExceptionView[] }>('/exceptions?tenantId=dev-store&kind=foreign_currency');
     expect(filtered.exceptions).toEqual([expect.objectContaining({ kind: 'foreign_currency', orderId: '5003', detail: { orderCurrency: 'EUR', tenantCurrency: 'USD', recordedIn: 'EUR' } })]);
     expect((await get('/exceptions?tenantId=dev-store&kind=foreign_currency&format=csv').then((response) => response.text())).split('\r\n')[0]).toBe(
-      'exception_id,kind,occurred_at,order_id,line_item_id,consignor_id,detail,cause_event_id',
+      'exception_id,kind,occurred_at,order_id,line_item_id,consignor_id,detail,cause_event_id,resolved_at',
     );
   });
 

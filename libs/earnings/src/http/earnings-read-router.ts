@@ -105,6 +105,7 @@ const exceptionColumns: { header: string; value: (exception: EarningsExceptionVi
   { header: 'consignor_id', value: (exception) => exception.consignorId },
   { header: 'detail', value: (exception) => exception.detail },
   { header: 'cause_event_id', value: (exception) => exception.causeEventId },
+  { header: 'resolved_at', value: (exception) => exception.resolvedAt },
 ];
 
 function formatOf(req: Request): 'json' | 'csv' {

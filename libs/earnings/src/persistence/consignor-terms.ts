@@ -1,31 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { ConsignorDeactivated, ConsignorRegistered, ConsignorUpdated, EventMetadata, PlatformEvent } from '@consign/contracts';
-import { Tenant } from '@consign/tenants';
-import { ConsignorTerms, isCommissionRate } from '../domain/sale';
-import { recordEarningsException } from './exceptions';
-import { assertTenant } from './tenant-check';
-
-export async function recordConsignorRegistered(manager: EntityManager, event: ConsignorRegistered, tenant: Tenant): Promise<PlatformEvent[]> {
-  assertTenant(event.metadata, tenant);
-  const rate = await commissionRateOf(manager, event.metadata, event.consignor.id, event.consignor.commissionRateBasisPoints);
-  await appendConsignorChange(manager, event.metadata, event.consignor.id, { rate, active: true });
-  return [];
-}
-
-/** An update changes the rate from its time on; it does not reactivate a deactivated consignor. */
-export async function recordConsignorUpdated(manager: EntityManager, event: ConsignorUpdated, tenant: Tenant): Promise<PlatformEvent[]> {
-  assertTenant(event.metadata, tenant);
-  const rate = await commissionRateOf(manager, event.metadata, event.consignor.id, event.consignor.commissionRateBasisPoints);
-  await appendConsignorChange(manager, event.metadata, event.consignor.id, { rate, active: 'as_before' });
-  return [];
-}
-
-/** From its time on the consignor earns nothing new; sales before it still count, whenever they are processed. */
-export async function recordConsignorDeactivated(manager: EntityManager, event: ConsignorDeactivated, tenant: Tenant): Promise<PlatformEvent[]> {
-  assertTenant(event.metadata, tenant);
-  await appendConsignorChange(manager, event.metadata, event.consignorId, { rate: 'as_before', active: false });
-  return [];
-}
+import { EventMetadata } from '@consign/contracts';
+import { ConsignorTerms } from '../domain/sale';
 
 /**
  * The consignor's terms in force at `at`: the latest change effective by then. A sale before the
@@ -45,25 +20,14 @@ export async function consignorTermsAt(manager: EntityManager, tenantId: string,
   return rows.length === 0 ? undefined : { active: rows[0].active, commissionRateBasisPoints: rows[0].commission_rate_basis_points };
 }
 
-async function commissionRateOf(manager: EntityManager, cause: EventMetadata, consignorId: string, rate: number): Promise<number | null> {
-  if (isCommissionRate(rate)) return rate;
-  await recordEarningsException(manager, cause, {
-    kind: 'invalid_commission_rate',
-    orderId: null,
-    lineItemId: null,
-    consignorId,
-    detail: { commissionRateBasisPoints: rate, applied: "the tenant's default rate" },
-  });
-  return null;
+/** What a consignor event changes; 'as_before': what it does not say, kept from the terms in force at its time. */
+export interface ConsignorChange {
+  rate: number | null | 'as_before';
+  active: boolean | 'as_before';
 }
 
 /** Appends one change, taking what the event does not say from the terms in force at its time. */
-async function appendConsignorChange(
-  manager: EntityManager,
-  cause: EventMetadata,
-  consignorId: string,
-  change: { rate: number | null | 'as_before'; active: boolean | 'as_before' },
-): Promise<void> {
+export async function appendConsignorChange(manager: EntityManager, cause: EventMetadata, consignorId: string, change: ConsignorChange): Promise<void> {
   const effectiveAt = new Date(cause.occurredAt);
   const before = change.rate === 'as_before' || change.active === 'as_before' ? await consignorTermsAt(manager, cause.tenantId, consignorId, effectiveAt) : undefined;
   await manager.query(

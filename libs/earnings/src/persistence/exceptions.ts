@@ -23,3 +23,18 @@ export async function recordEarningsException(manager: EntityManager, cause: Eve
     [id, cause.tenantId, exception.kind, exception.orderId, exception.lineItemId, exception.consignorId, JSON.stringify(exception.detail), cause.eventId, new Date(cause.occurredAt)],
   );
 }
+
+/**
+ * Closes the open exceptions of one kind about an order (lineItemId null) or one of its lines, once
+ * what they waited for has arrived. They stay listed, with when they were resolved.
+ */
+export async function resolveEarningsExceptions(
+  manager: EntityManager,
+  about: { tenantId: string; kind: EarningsExceptionKind; orderId: string; lineItemId: string | null },
+): Promise<void> {
+  await manager.query(
+    `UPDATE earnings_exceptions SET resolved_at = now()
+     WHERE tenant_id = $1 AND kind = $2 AND order_id = $3 AND line_item_id IS NOT DISTINCT FROM $4 AND resolved_at IS NULL`,
+    [about.tenantId, about.kind, about.orderId, about.lineItemId],
+  );
+}

@@ -10,11 +10,12 @@ import {
   ShopifyOrderPaid,
   ShopifyOrderUpdated,
   ShopifyProductUpserted,
+  ShopifyRefundCreated,
   topics,
 } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
-import { recordConsignorDeactivated, recordConsignorRegistered, recordConsignorUpdated } from './consignor-terms';
-import { recordOrderPayment, recordOrderUpdate, recordSale, reverseCancelledOrder } from './order-events';
+import { recordConsignorDeactivated, recordConsignorRegistered, recordConsignorUpdated } from './consignor-events';
+import { recordOrderPayment, recordOrderUpdate, recordRefund, recordSale, reverseCancelledOrder } from './order-events';
 import { recordProductOwnership } from './product-ownership';
 
 /** Every event earnings-service consumes, from shopify.orders.v1, shopify.products.v1 and consignors.v1. */
@@ -23,6 +24,7 @@ export type EarningsInputEvent =
   | ShopifyOrderUpdated
   | ShopifyOrderPaid
   | ShopifyOrderCancelled
+  | ShopifyRefundCreated
   | ShopifyProductUpserted
   | ConsignorRegistered
   | ConsignorUpdated
@@ -39,6 +41,7 @@ const handlers = new Map<string, Handler>([
   [events.shopifyOrderPaid.type, (manager, event, tenant) => recordOrderPayment(manager, event as ShopifyOrderPaid, tenant)],
   [events.shopifyOrderUpdated.type, (manager, event, tenant) => recordOrderUpdate(manager, event as ShopifyOrderUpdated, tenant)],
   [events.shopifyOrderCancelled.type, (manager, event, tenant) => reverseCancelledOrder(manager, event as ShopifyOrderCancelled, tenant)],
+  [events.shopifyRefundCreated.type, (manager, event, tenant) => recordRefund(manager, event as ShopifyRefundCreated, tenant)],
   [events.shopifyProductUpserted.type, (manager, event, tenant) => recordProductOwnership(manager, event as ShopifyProductUpserted, tenant)],
   [events.consignorRegistered.type, (manager, event, tenant) => recordConsignorRegistered(manager, event as ConsignorRegistered, tenant)],
   [events.consignorUpdated.type, (manager, event, tenant) => recordConsignorUpdated(manager, event as ConsignorUpdated, tenant)],

@@ -25,8 +25,6 @@ export interface LedgerEntry {
 export interface RecordedSale extends SaleEntryState {
   consignorId: string;
   itemTitle: string;
-  commissionRateBasisPoints: number;
-  currency: string;
 }
 
 /** Records that the order arrived; false when it had already. */
@@ -144,15 +142,23 @@ interface SaleRow {
   store_share_minor: string;
   currency: string;
   reversed_units: string;
+  reversed_gross_minor: string;
+  reversed_consignor_share_minor: string;
+  reversed_store_share_minor: string;
 }
 
-/** The order's sale entries, each with the units already reversed. */
+/** The order's sale entries, each with the units and amounts already reversed. */
 export async function recordedSalesOf(manager: EntityManager, tenantId: string, orderId: string): Promise<RecordedSale[]> {
   const rows: SaleRow[] = await manager.query(
     `SELECT sale.id, sale.consignor_id, sale.line_item_id, sale.item_title, sale.quantity, sale.commission_rate_basis_points,
             sale.gross_minor, sale.consignor_share_minor, sale.store_share_minor, sale.currency,
-            COALESCE((SELECT SUM(reversal.quantity) FROM earnings_ledger AS reversal WHERE reversal.reverses_entry_id = sale.id), 0) AS reversed_units
+            COALESCE(reversed.units, 0) AS reversed_units, COALESCE(reversed.gross, 0) AS reversed_gross_minor,
+            COALESCE(reversed.consignor_share, 0) AS reversed_consignor_share_minor, COALESCE(reversed.store_share, 0) AS reversed_store_share_minor
      FROM earnings_ledger AS sale
+     LEFT JOIN LATERAL (
+       SELECT SUM(quantity) AS units, SUM(gross_minor) AS gross, SUM(consignor_share_minor) AS consignor_share, SUM(store_share_minor) AS store_share
+       FROM earnings_ledger AS reversal WHERE reversal.reverses_entry_id = sale.id
+     ) AS reversed ON true
      WHERE sale.tenant_id = $1 AND sale.order_id = $2 AND sale.entry_type = 'sale'
      ORDER BY sale.line_item_id`,
     [tenantId, orderId],
@@ -163,6 +169,11 @@ export async function recordedSalesOf(manager: EntityManager, tenantId: string, 
     quantity: row.quantity,
     amounts: { grossMinor: Number(row.gross_minor), consignorShareMinor: Number(row.consignor_share_minor), storeShareMinor: Number(row.store_share_minor) },
     reversedUnits: Number(row.reversed_units),
+    reversedAmounts: {
+      grossMinor: Number(row.reversed_gross_minor),
+      consignorShareMinor: Number(row.reversed_consignor_share_minor),
+      storeShareMinor: Number(row.reversed_store_share_minor),
+    },
     consignorId: row.consignor_id,
     itemTitle: row.item_title,
     commissionRateBasisPoints: row.commission_rate_basis_points,

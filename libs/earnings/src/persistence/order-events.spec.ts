@@ -1,7 +1,8 @@
 import { derivedMetadata, EarningsRecorded, EarningsReversed, events, PlatformEvent } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { markHeldOrderChangesForReconciliation } from '../index';
+import { escalateOverdueHolds } from '../index';
 import {
+  catalogue,
   consignorDeactivated,
   consignorRegistered,
   consignorUpdated,
@@ -15,30 +16,13 @@ import {
   orderUpdated,
   productUpserted,
   refund,
+  seeded,
   storedTotals,
   tenant,
   totalsRecomputedFromLedger,
 } from '../testing/earnings-events';
 import { EarningsInputEvent, handleEarningsEvent } from './handle-earnings-event';
 import { orderEarnings, listEarningsExceptions, consignorEarnings } from './reports';
-
-const catalogue: EarningsInputEvent[] = [
-  consignorRegistered('reg-c1', 'c-1', 3000, '2026-01-01T00:00:00Z'),
-  consignorRegistered('reg-c2', 'c-2', 5000, '2026-01-01T00:00:00Z'),
-  consignorRegistered('reg-c3', 'c-3', 3000, '2026-01-01T00:00:00Z'),
-  consignorDeactivated('deact-c3', 'c-3', '2026-02-01T00:00:00Z'),
-  productUpserted('prod-1', 'p-1', ['vintage', 'consignor:c-1'], '2026-01-02T00:00:00Z'),
-  productUpserted('prod-2', 'p-2', ['Consignor:c-2'], '2026-01-02T00:00:00Z'),
-  productUpserted('prod-3', 'p-3', ['consignor:c-3'], '2026-01-02T00:00:00Z'),
-  productUpserted('prod-store', 'p-store', ['house'], '2026-01-02T00:00:00Z'),
-  productUpserted('prod-ghost', 'p-ghost', ['consignor:c-ghost'], '2026-01-02T00:00:00Z'),
-];
-
-async function seeded(): Promise<EarningsTestDatabase> {
-  const db = await openEarningsDatabase();
-  for (const event of catalogue) await db.apply(event);
-  return db;
-}
 
 const values = <T>(published: PlatformEvent[]) => published.map((event) => event.value as T);
 
@@ -60,6 +44,7 @@ describe('earnings handlers (real PostgreSQL)', () => {
       'CreateOutboxEvents1764355150000',
       'CreateEarningsProjections1764357000000',
       'CreateEarningsLedger1764357010000',
+      'HoldEarlyOrderLines1764357020000',
     ]);
     expect(await db.dataSource.runMigrations()).toEqual([]);
   });
@@ -128,7 +113,7 @@ describe('earnings handlers (real PostgreSQL)', () => {
     expect((await orderEarnings(db.dataSource.manager, tenant.id, '1006'))?.paid).toBe(true);
   });
 
-  it('records odd lines as exceptions instead of earnings, and a zero-price line as an entry of zero', async () => {
+  it('records odd lines as exceptions instead of earnings, holds those it cannot tell yet, and records a zero-price line as an entry of zero', async () => {
     const placed = order('1007', [
       line('71', 'p-ghost', 1, 1000),
       line('72', 'p-3', 1, 1000),
@@ -142,11 +127,14 @@ describe('earnings handlers (real PostgreSQL)', () => {
     expect(values<EarningsRecorded>(published).map((value) => [value.lineItemId, value.gross.amountMinor, value.consignorShare.amountMinor])).toEqual([['75', 0, 0]]);
     const exceptions = (await listEarningsExceptions(db.dataSource.manager, tenant.id, null)).filter((exception) => exception.orderId === '1007');
     expect(exceptions.map((exception) => [exception.lineItemId, exception.kind, exception.consignorId]).sort()).toEqual([
-      ['71', 'unknown_consignor', 'c-ghost'],
       ['72', 'consignor_inactive', 'c-3'],
       ['73', 'line_without_product', null],
-      ['74', 'unknown_product', null],
       ['76', 'invalid_line', 'c-1'],
+    ]);
+    // Their consignor never registered, their product never came: held until it does (or the grace period ends).
+    expect(await db.dataSource.query("SELECT line_item_id, awaiting, consignor_id, state FROM held_order_lines WHERE order_id = '1007' ORDER BY line_item_id")).toEqual([
+      { line_item_id: '71', awaiting: 'consignor', consignor_id: 'c-ghost', state: 'held' },
+      { line_item_id: '74', awaiting: 'product', consignor_id: null, state: 'held' },
     ]);
     expect(exceptions.find((exception) => exception.kind === 'invalid_line')?.detail).toEqual({ reason: "discount 200 exceeds the line's price 100 × 1", title: 'Item 76' });
   });
@@ -237,7 +225,7 @@ describe('earnings handlers (real PostgreSQL)', () => {
     expect(await db.apply(cancellation)).toEqual([]);
     expect(await db.apply(orderCancelled('cancel-1014-again', placed, '2026-03-03T10:05:00Z', { '141': 0, '143': 1 }))).toEqual([]);
     // A refund after the cancellation finds nothing left to reverse.
-    expect(await db.apply(orderUpdated('update-1014', placed, '2026-03-04T10:00:00Z', [refund('r-1014', [['rl-1431', '143', 1]])]))).toEqual([]);
+    expect(await db.apply(orderUpdated('update-1014', placed, '2026-03-04T10:00:00Z', [refund('r-1014', [['rl-1431', '143', 1, 1001]])]))).toEqual([]);
     expect(await db.snapshot()).toEqual({ ...before, refundLines: expect.anything() });
 
     // Each line nets to exactly zero, shares included.
@@ -253,7 +241,7 @@ describe('earnings handlers (real PostgreSQL)', () => {
     const scenario = async (first: 'update' | 'cancellation') => {
       const orderId = first === 'update' ? '1015' : '1016';
       const placed = order(orderId, [line(`${orderId}-1`, 'p-1', 3, 1000)]);
-      const refunds = [refund(`r-${orderId}`, [[`rl-${orderId}`, `${orderId}-1`, 1]])];
+      const refunds = [refund(`r-${orderId}`, [[`rl-${orderId}`, `${orderId}-1`, 1, 1000]])];
       const update = orderUpdated(`update-${orderId}`, placed, '2026-03-04T10:00:00Z', refunds);
       const cancellation = orderCancelled(`cancel-${orderId}`, placed, '2026-03-04T10:00:00Z', { [`${orderId}-1`]: 2 }, refunds);
       await db.apply(orderCreated(`create-${orderId}`, placed));
@@ -297,8 +285,8 @@ describe('earnings handlers (real PostgreSQL)', () => {
 describe('order changes that arrive before their order (real PostgreSQL)', () => {
   const placed = order('2001', [line('201', 'p-1', 2, 1500), line('202', 'p-2', 1, 999)]);
   const created = orderCreated('create-2001', placed);
-  const cancellation = orderCancelled('cancel-2001', placed, '2026-03-02T10:00:00Z', { '201': 0 }, [refund('r-2001', [['rl-2021', '202', 1]])]);
-  const refundUpdate = orderUpdated('update-2001', placed, '2026-03-01T12:00:00Z', [refund('r-2001a', [['rl-2011', '201', 1]])]);
+  const cancellation = orderCancelled('cancel-2001', placed, '2026-03-02T10:00:00Z', { '201': 0 }, [refund('r-2001', [['rl-2021', '202', 1, 999]])]);
+  const refundUpdate = orderUpdated('update-2001', placed, '2026-03-01T12:00:00Z', [refund('r-2001a', [['rl-2011', '201', 1, 1500]])]);
   let inOrder: EarningsTestDatabase;
   let outOfOrder: EarningsTestDatabase;
 
@@ -336,20 +324,25 @@ describe('order changes that arrive before their order (real PostgreSQL)', () =>
     expect(await outOfOrder.dataSource.query("SELECT order_id FROM order_payments WHERE order_id = '2003'")).toEqual([{ order_id: '2003' }]);
   });
 
-  it('marks changes held past the wait for reconciliation, and still applies them when the order comes', async () => {
+  it('lists changes held past the grace period as exceptions, and still applies them when the order comes, closing the exception', async () => {
     const lost = order('2002', [line('203', 'p-1', 1, 1000)]);
-    await outOfOrder.apply(orderCancelled('cancel-2002', lost, '2026-03-02T10:00:00Z', { '203': 0 }));
+    const cancellation = orderCancelled('cancel-2002', lost, '2026-03-02T10:00:00Z', { '203': 0 });
+    await outOfOrder.apply(cancellation);
+    const escalate = (heldBefore: Date) => outOfOrder.dataSource.transaction((manager) => escalateOverdueHolds(manager, heldBefore));
 
-    expect(await markHeldOrderChangesForReconciliation(outOfOrder.dataSource.manager, new Date(Date.now() - 60_000))).toBe(0);
-    expect(await markHeldOrderChangesForReconciliation(outOfOrder.dataSource.manager, new Date(Date.now() + 1000))).toBe(1);
-    expect(await markHeldOrderChangesForReconciliation(outOfOrder.dataSource.manager, new Date(Date.now() + 1000))).toBe(0);
+    expect(await escalate(new Date(Date.now() - 60_000))).toEqual({ orderChanges: 0, lines: 0 });
+    expect(await escalate(new Date(Date.now() + 1000))).toEqual({ orderChanges: 1, lines: 0 });
+    expect(await escalate(new Date(Date.now() + 1000))).toEqual({ orderChanges: 0, lines: 0 });
     const [exception] = await listEarningsExceptions(outOfOrder.dataSource.manager, tenant.id, 'order_not_received');
-    expect(exception).toMatchObject({ orderId: '2002', detail: { eventType: 'shopify.order.cancelled' } });
+    // Nothing in it but what the events say: a rebuild lists the same.
+    expect(exception).toMatchObject({ orderId: '2002', detail: { eventId: cancellation.metadata.eventId, eventType: 'shopify.order.cancelled' }, resolvedAt: null });
 
     const published = await outOfOrder.apply(orderCreated('create-2002', lost));
     expect(published.map((event) => event.definition.type)).toEqual(['earnings.recorded', 'earnings.reversed']);
     const states: { state: string }[] = await outOfOrder.dataSource.query("SELECT state FROM held_order_changes WHERE order_id = '2002'");
     expect(states).toEqual([{ state: 'applied' }]);
+    const [closed] = await listEarningsExceptions(outOfOrder.dataSource.manager, tenant.id, 'order_not_received');
+    expect(closed).toEqual({ ...exception, resolvedAt: expect.any(String) });
   });
 });
 
@@ -364,11 +357,11 @@ describe('replaying the whole event sequence (real PostgreSQL)', () => {
     orderCreated('create-3002', second),
     orderPaid('paid-3001', first, '2026-03-01T12:00:00Z'),
     orderCreated('create-3003', foreign),
-    orderUpdated('update-3001', first, '2026-03-04T08:00:00Z', [refund('r-3001', [['rl-3011', '301', 1]])]),
+    orderUpdated('update-3001', first, '2026-03-04T08:00:00Z', [refund('r-3001', [['rl-3011', '301', 1, 3333]])]),
     consignorUpdated('update-c1', 'c-1', 3500, '2026-03-05T00:00:00Z'),
     orderPaid('paid-3002', second, '2026-03-05T12:00:00Z'),
-    orderCancelled('cancel-3001', first, '2026-03-06T10:00:00Z', { '301': 0, '302': 1 }, [refund('r-3001', [['rl-3011', '301', 1]])]),
-    orderCancelled('cancel-3001', first, '2026-03-06T10:00:00Z', { '301': 0, '302': 1 }, [refund('r-3001', [['rl-3011', '301', 1]])]),
+    orderCancelled('cancel-3001', first, '2026-03-06T10:00:00Z', { '301': 0, '302': 1 }, [refund('r-3001', [['rl-3011', '301', 1, 3333]])]),
+    orderCancelled('cancel-3001', first, '2026-03-06T10:00:00Z', { '301': 0, '302': 1 }, [refund('r-3001', [['rl-3011', '301', 1, 3333]])]),
   ];
   let original: EarningsTestDatabase;
   let replay: EarningsTestDatabase;

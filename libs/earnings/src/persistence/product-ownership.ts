@@ -2,16 +2,19 @@ import { EntityManager } from 'typeorm';
 import { PlatformEvent, ShopifyProductUpserted } from '@consign/contracts';
 import { consignorIdFromTags, Tenant } from '@consign/tenants';
 import { ProductOwnership } from '../domain/sale';
+import { lockForTransaction } from './locks';
+import { releaseLinesAwaitingProduct } from './order-lines';
 import { assertTenant } from './tenant-check';
 
 /**
  * Keeps which consignor a product belongs to, from its tags. The product with the latest updatedAt
  * wins, so an older update delivered late does not undo a newer one; one without updatedAt never
- * replaces one that has it.
+ * replaces one that has it. Order lines held for the product are then evaluated.
  */
 export async function recordProductOwnership(manager: EntityManager, event: ShopifyProductUpserted, tenant: Tenant): Promise<PlatformEvent[]> {
   assertTenant(event.metadata, tenant);
   const { product } = event;
+  await lockForTransaction(manager, tenant.id, 'product', [product.id]);
   const consignorId = consignorIdFromTags(product.tags, tenant.consignorTagPrefix) ?? null;
   const updatedAt = product.updatedAt === null ? NaN : Date.parse(product.updatedAt);
   await manager.query(
@@ -22,7 +25,10 @@ export async function recordProductOwnership(manager: EntityManager, event: Shop
        WHERE current.product_updated_at IS NULL OR excluded.product_updated_at > current.product_updated_at`,
     [tenant.id, product.id, consignorId, Number.isNaN(updatedAt) ? null : new Date(updatedAt), event.metadata.eventId],
   );
-  return [];
+  const ownership = await productOwnership(manager, tenant.id, product.id);
+  // The consignor's lock before the orders' (locks.ts): their terms decide the released lines.
+  if (ownership.kind === 'consignor') await lockForTransaction(manager, tenant.id, 'consignor', [ownership.consignorId]);
+  return releaseLinesAwaitingProduct(manager, tenant, product.id, ownership);
 }
 
 export async function productOwnership(manager: EntityManager, tenantId: string, productId: string): Promise<ProductOwnership> {

@@ -56,6 +56,8 @@ export interface EarningsExceptionView {
   causeEventId: string;
   occurredAt: string;
   recordedAt: string;
+  /** When what it waited for arrived (an order, product or consignor held for): null while open. */
+  resolvedAt: string | null;
 }
 
 export interface ConsignorEarningsReport {
@@ -149,8 +151,9 @@ export async function listEarningsExceptions(manager: EntityManager, tenantId: s
     cause_event_id: string;
     occurred_at: Date;
     recorded_at: Date;
+    resolved_at: Date | null;
   }[] = await manager.query(
-    `SELECT id, kind, order_id, line_item_id, consignor_id, detail, cause_event_id, occurred_at, recorded_at FROM earnings_exceptions
+    `SELECT id, kind, order_id, line_item_id, consignor_id, detail, cause_event_id, occurred_at, recorded_at, resolved_at FROM earnings_exceptions
      WHERE tenant_id = $1 AND ($2::text IS NULL OR kind = $2)
      ORDER BY occurred_at, id`,
     [tenantId, kind],
@@ -165,6 +168,7 @@ export async function listEarningsExceptions(manager: EntityManager, tenantId: s
     causeEventId: row.cause_event_id,
     occurredAt: row.occurred_at.toISOString(),
     recordedAt: row.recorded_at.toISOString(),
+    resolvedAt: row.resolved_at?.toISOString() ?? null,
   }));
 }
 

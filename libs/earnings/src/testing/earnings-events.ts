@@ -14,6 +14,7 @@ import {
   ShopifyOrderUpdated,
   ShopifyProductUpserted,
   ShopifyRefund,
+  ShopifyRefundCreated,
 } from '@consign/contracts';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { Tenant } from '@consign/tenants';
@@ -80,14 +81,21 @@ export function order(id: string, lineItems: ShopifyLineItem[], overrides: Parti
   };
 }
 
-export function refund(id: string, lines: [refundLineId: string, lineItemId: string, quantity: number][]): ShopifyRefund {
+/** Refund lines with what Shopify says each refunded, in USD minor units after the line's discount. */
+export function refund(id: string, lines: [refundLineId: string, lineItemId: string, quantity: number, subtotalMinor: number][]): ShopifyRefund {
   return {
     id,
     createdAt: '2026-03-05T10:00:00Z',
     note: null,
-    refundLineItems: lines.map(([refundLineId, lineItemId, quantity]) => ({ id: refundLineId, lineItemId, quantity, restockType: 'cancel', subtotal: usd(0) })),
+    refundLineItems: lines.map(([refundLineId, lineItemId, quantity, subtotalMinor]) => ({ id: refundLineId, lineItemId, quantity, restockType: 'cancel', subtotal: usd(subtotalMinor) })),
   };
 }
+
+export const refundCreated = (name: string, orderId: string, refunded: ShopifyRefund, at: string): ShopifyRefundCreated => ({
+  metadata: metadata('shopify.refund.created', name, at),
+  orderId,
+  refund: refunded,
+});
 
 export const productUpserted = (name: string, productId: string, tags: string[], updatedAt: string | null): ShopifyProductUpserted => ({
   metadata: metadata('shopify.product.upserted', name, updatedAt ?? '2026-01-01T00:00:00Z'),
@@ -156,7 +164,14 @@ export const orderCancelled = (name: string, cancelled: ShopifyOrder, at: string
 export interface EarningsTestDatabase {
   dataSource: DataSource;
   apply(event: EarningsInputEvent): Promise<PlatformEvent[]>;
-  /** Every row that replays must reproduce, recorded-at times left out. */
+  /**
+   * Applies the event in a transaction left open until `commit`: what a handler of another
+   * partition, running at the same moment, would be racing.
+   */
+  applyUncommitted(event: EarningsInputEvent): Promise<{ published: PlatformEvent[]; commit(): Promise<void> }>;
+  /** Resolves once a transaction of this database waits for a lock another one holds. */
+  untilOneWaitsForALock(): Promise<void>;
+  /** Every row that replays must reproduce (open exceptions and holds included), processing times left out. */
   snapshot(): Promise<Record<string, unknown[]>>;
   close(): Promise<void>;
 }
@@ -169,6 +184,31 @@ export async function openEarningsDatabase(): Promise<EarningsTestDatabase> {
   return {
     dataSource,
     apply: (event) => dataSource.transaction((manager) => handleEarningsEvent(manager, event, tenant)),
+    applyUncommitted: (event) =>
+      new Promise((resolveApplied, rejectApplied) => {
+        let letCommit = (): void => undefined;
+        const commitAllowed = new Promise<void>((resolve) => (letCommit = resolve));
+        const transaction = dataSource.transaction(async (manager) => {
+          const published = await handleEarningsEvent(manager, event, tenant);
+          resolveApplied({
+            published,
+            commit: async () => {
+              letCommit();
+              await transaction;
+            },
+          });
+          await commitAllowed;
+        });
+        transaction.catch(rejectApplied);
+      }),
+    untilOneWaitsForALock: async () => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const waiting: unknown[] = await dataSource.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (waiting.length > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('no transaction waited for a lock within 5 s');
+    },
     snapshot: async () => ({
       ledger: await dataSource.query(
         `SELECT id, tenant_id, entry_type, consignor_id, order_id, line_item_id, item_title, quantity, gross_minor::text, commission_rate_basis_points,
@@ -179,6 +219,12 @@ export async function openEarningsDatabase(): Promise<EarningsTestDatabase> {
       payments: await dataSource.query('SELECT tenant_id, order_id, paid_at, event_id FROM order_payments ORDER BY tenant_id, order_id'),
       refundLines: await dataSource.query('SELECT tenant_id, refund_line_item_id, refund_id, order_id, line_item_id, ledger_entry_id FROM reversed_refund_lines ORDER BY refund_line_item_id'),
       orders: await dataSource.query('SELECT tenant_id, order_id, order_name, currency, sold_at, event_id FROM earnings_orders ORDER BY order_id'),
+      openExceptions: await dataSource.query(
+        'SELECT id, tenant_id, kind, order_id, line_item_id, consignor_id, detail, cause_event_id, occurred_at FROM earnings_exceptions WHERE resolved_at IS NULL ORDER BY id',
+      ),
+      heldLines: await dataSource.query(
+        "SELECT tenant_id, order_id, line_item_id, awaiting, product_id, consignor_id, state FROM held_order_lines WHERE state <> 'applied' ORDER BY tenant_id, order_id, line_item_id",
+      ),
     }),
     close: async () => {
       await dataSource.destroy();
@@ -207,4 +253,24 @@ export async function storedTotals(dataSource: DataSource): Promise<unknown[]> {
     SELECT tenant_id, consignor_id, day::text AS day, currency, pending_minor::text, earned_minor::text, reversed_minor::text, gross_sold_minor::text,
       gross_reversed_minor::text, store_share_sold_minor::text, store_share_reversed_minor::text
     FROM earnings_daily_totals ORDER BY 1, 2, 3, 4`);
+}
+
+/** Consignors c-1 (30 %), c-2 (50 %) and c-3 (deactivated on 1 February), their products p-1 to p-3, the store's p-store, and p-ghost of a consignor never registered. */
+export const catalogue: EarningsInputEvent[] = [
+  consignorRegistered('reg-c1', 'c-1', 3000, '2026-01-01T00:00:00Z'),
+  consignorRegistered('reg-c2', 'c-2', 5000, '2026-01-01T00:00:00Z'),
+  consignorRegistered('reg-c3', 'c-3', 3000, '2026-01-01T00:00:00Z'),
+  consignorDeactivated('deact-c3', 'c-3', '2026-02-01T00:00:00Z'),
+  productUpserted('prod-1', 'p-1', ['vintage', 'consignor:c-1'], '2026-01-02T00:00:00Z'),
+  productUpserted('prod-2', 'p-2', ['Consignor:c-2'], '2026-01-02T00:00:00Z'),
+  productUpserted('prod-3', 'p-3', ['consignor:c-3'], '2026-01-02T00:00:00Z'),
+  productUpserted('prod-store', 'p-store', ['house'], '2026-01-02T00:00:00Z'),
+  productUpserted('prod-ghost', 'p-ghost', ['consignor:c-ghost'], '2026-01-02T00:00:00Z'),
+];
+
+/** A migrated database of its own that has had the catalogue. */
+export async function seeded(): Promise<EarningsTestDatabase> {
+  const db = await openEarningsDatabase();
+  for (const event of catalogue) await db.apply(event);
+  return db;
 }

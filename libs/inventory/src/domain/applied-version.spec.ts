@@ -1,4 +1,5 @@
-import { isSupersededBy, sourceTimeOf } from './applied-version';
+import { levelUpdated } from '../testing/inventory-events';
+import { isSupersededBy, levelVersionOf, sourceTimeOf } from './applied-version';
 
 describe('isSupersededBy', () => {
   const applied = { at: 1000, eventId: 'a' };
@@ -23,5 +24,13 @@ describe('sourceTimeOf', () => {
     expect(sourceTimeOf('2021-12-31T19:00:00-05:00', 0)).toBe(Date.parse('2022-01-01T00:00:00Z'));
     expect(sourceTimeOf(null, 42)).toBe(42);
     expect(sourceTimeOf('yesterday-ish', 42)).toBe(42);
+  });
+});
+
+describe('levelVersionOf', () => {
+  it("is the level's updatedAt, or the event's time when that is unreadable", () => {
+    const level = levelUpdated('t', 'level-1', 'inv-1', 3, '2026-01-02T00:00:00Z');
+    expect(levelVersionOf(level)).toEqual({ at: Date.parse('2026-01-02T00:00:00Z'), eventId: 'level-1' });
+    expect(levelVersionOf({ ...level, updatedAt: 'unreadable' })).toEqual({ at: level.metadata.occurredAt, eventId: 'level-1' });
   });
 });

@@ -1,3 +1,5 @@
+import { ShopifyInventoryLevelUpdated } from '@consign/contracts';
+
 /** Which source event last set something, and as of when the source says. */
 export interface AppliedVersion {
   at: number;
@@ -18,4 +20,9 @@ export function isSupersededBy(incoming: AppliedVersion, applied: AppliedVersion
 export function sourceTimeOf(value: string | null, fallback: number): number {
   const parsed = value === null ? Number.NaN : Date.parse(value);
   return Number.isNaN(parsed) ? fallback : parsed;
+}
+
+/** A level update's version: Shopify's updated_at, or the event's time when that is unreadable. */
+export function levelVersionOf(event: ShopifyInventoryLevelUpdated): AppliedVersion {
+  return { at: sourceTimeOf(event.updatedAt, event.metadata.occurredAt), eventId: event.metadata.eventId };
 }

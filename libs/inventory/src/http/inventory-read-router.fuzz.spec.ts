@@ -44,6 +44,7 @@ it(`answers ${runs} generated requests without a server error or an unguarded an
         { method: 'GET', path: '/orders/:orderId', query: ['tenantId'] },
         { method: 'GET', path: '/products/:productId', query: ['tenantId'] },
         { method: 'GET', path: '/reconciliation', query: ['tenantId', 'kind'] },
+        { method: 'GET', path: '/held', query: ['tenantId'] },
       ],
       knownValues: {
         tenantId: [tenant.id],

@@ -1,5 +1,5 @@
 import { startTestServer, TestServer } from '@consign/test-support';
-import { applyInventoryLevel, cancelOrder, createInventoryReadRouter, recordOrderPlaced, syncProduct } from '../index';
+import { applyInventoryLevel, cancelOrder, createInventoryReadRouter, escalateOverdueHolds, recordOrderPlaced, syncProduct } from '../index';
 import { InventoryDatabase, openInventoryDatabase } from '../testing/inventory-database';
 import { levelUpdated, orderCancelled, orderCreated, productUpserted, tenantNamed } from '../testing/inventory-events';
 
@@ -18,6 +18,11 @@ beforeAll(async () => {
   for (const product of products) await db.apply((manager) => syncProduct(manager, product, tenant));
   await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', [{ id: 'l1', variantId: 'v1' }, { id: 'l9', variantId: 'v999' }])));
   await db.apply((manager) => applyInventoryLevel(manager, levelUpdated(tenant.id, 'level-1', 'inv-v2', 1, '2026-01-04T00:00:00Z')));
+  await db.apply((manager) => applyInventoryLevel(manager, levelUpdated(tenant.id, 'level-2', 'inv-v999', 2, '2026-01-04T00:00:00Z')));
+  // Past the grace period: o1 is placed without v999 (line l9 listed for reconciliation), level-2 is listed and still held; what follows is not yet.
+  await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 60_000)));
+  await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-8', 'o8', [{ id: 'l80', variantId: 'v4' }, { id: 'l81', variantId: 'v998' }])));
+  await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-8', 'o8', [{ id: 'l80', variantId: 'v4' }, { id: 'l81', variantId: 'v998' }])));
   await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-7', 'o7', [{ id: 'l70', variantId: 'v4' }])));
 
   server = await startTestServer('inventory-test', createInventoryReadRouter(db.dataSource));
@@ -35,7 +40,7 @@ async function get(path: string): Promise<{ status: number; type: string | null;
 }
 
 describe('inventory read API', () => {
-  it.each(['/items', '/items/v1', '/availability', '/orders/o1', '/products/p1', '/reconciliation', '/items?tenantId='])('%s without a tenantId is a 400 problem', async (path) => {
+  it.each(['/items', '/items/v1', '/availability', '/orders/o1', '/products/p1', '/reconciliation', '/held', '/items?tenantId='])('%s without a tenantId is a 400 problem', async (path) => {
     const answer = await get(path);
     expect(answer.status).toBe(400);
     expect(answer.type).toContain('application/problem+json');
@@ -118,10 +123,27 @@ describe('inventory read API', () => {
 
   it('GET /reconciliation lists open records, of one kind when asked', async () => {
     const all = await get(`/reconciliation?tenantId=${tenant.id}`);
-    expect(all.body.records).toEqual([expect.objectContaining({ kind: 'order_line_unknown_variant', subjectId: 'l9', orderId: 'o1', sourceEventId: 'order-1' })]);
-    expect((await get(`/reconciliation?tenantId=${tenant.id}&kind=inventory_item_unknown`)).body.records).toEqual([]);
+    expect(all.body.records).toEqual([
+      expect.objectContaining({ kind: 'inventory_item_unknown', subjectId: 'inv-v999', orderId: null, sourceEventId: 'level-2' }),
+      expect.objectContaining({ kind: 'order_line_unknown_variant', subjectId: 'l9', orderId: 'o1', sourceEventId: 'order-1' }),
+    ]);
+    expect((await get(`/reconciliation?tenantId=${tenant.id}&kind=inventory_item_unknown`)).body.records).toEqual([expect.objectContaining({ subjectId: 'inv-v999' })]);
+    expect((await get(`/reconciliation?tenantId=${tenant.id}&kind=cancellation_order_missing`)).body.records).toEqual([]);
     const wrong = await get(`/reconciliation?tenantId=${tenant.id}&kind=whatever`);
     expect(wrong.status).toBe(400);
     expect(wrong.body).toMatchObject({ code: 'inventory.reconciliation_kind_unknown' });
+  });
+
+  it('GET /held lists what waits: orders with their events for their products, levels for their product, cancellations for their order', async () => {
+    const answer = await get(`/held?tenantId=${tenant.id}`);
+    expect(answer.status).toBe(200);
+    const heldAt = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(answer.body).toEqual({
+      tenantId: tenant.id,
+      orders: [{ orderId: 'o8', eventCount: 2, awaitedVariantIds: ['v998'], heldAt }],
+      inventoryLevels: [{ inventoryItemId: 'inv-v999', sourceEventId: 'level-2', available: 2, updatedAt: '2026-01-04T00:00:00Z', heldAt, escalatedAt: heldAt }],
+      cancellations: [{ orderId: 'o7', sourceEventId: 'cancel-7', heldAt, escalatedAt: null }],
+    });
+    expect((await get('/held?tenantId=other')).body).toEqual({ tenantId: 'other', orders: [], inventoryLevels: [], cancellations: [] });
   });
 });

@@ -2,7 +2,7 @@ import { Request, Router } from 'express';
 import { DataSource } from 'typeorm';
 import { PlatformError } from '@consign/errors';
 import { availabilityOf } from '../domain/availability';
-import { itemsOf, itemWithMovements, openReconciliationRecords, orderState, productWithItems } from '../persistence/read-model';
+import { heldOf, itemsOf, itemWithMovements, openReconciliationRecords, orderState, productWithItems } from '../persistence/read-model';
 import { ReconciliationKind, reconciliationKinds } from '../persistence/reconciliation';
 
 /**
@@ -54,6 +54,11 @@ export function createInventoryReadRouter(dataSource: DataSource): Router {
       });
     }
     res.json({ tenantId, kind: kind ?? null, records: await openReconciliationRecords(dataSource, tenantId, kind) });
+  });
+
+  router.get('/held', async (req, res) => {
+    const tenantId = requiredTenantId(req);
+    res.json({ tenantId, ...(await heldOf(dataSource, tenantId)) });
   });
 
   return router;

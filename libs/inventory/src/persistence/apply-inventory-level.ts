@@ -1,30 +1,28 @@
 import { EntityManager } from 'typeorm';
 import { PlatformEvent, ShopifyInventoryLevelUpdated } from '@consign/contracts';
-import { sourceTimeOf } from '../domain/applied-version';
-import { itemAfterLevel } from '../domain/item';
+import { levelVersionOf } from '../domain/applied-version';
+import { itemAfterLevel, ItemState } from '../domain/item';
+import { holdInventoryLevel } from './held-inventory-levels';
+import { lockHoldSubjects } from './hold-locks';
 import { lockItemsByInventoryItem, saveItemChange } from './items';
-import { recordForReconciliation } from './reconciliation';
 
 /**
  * Shopify's count of an inventory item changed: sets the count of the item(s) with that inventory
- * item, unless a newer count is already applied. An inventory item no known variant has is
- * recorded for reconciliation: not an error, and retrying would not help. Publishes nothing.
+ * item, unless a newer count is already applied. An inventory item no known variant has yet is
+ * held for the product sync that brings it (topics are consumed in parallel: a rebuild often sees
+ * the level first); it goes to reconciliation only if it waits too long. Publishes nothing.
  */
 export async function applyInventoryLevel(manager: EntityManager, event: ShopifyInventoryLevelUpdated): Promise<PlatformEvent[]> {
-  const tenantId = event.metadata.tenantId;
-  const items = await lockItemsByInventoryItem(manager, tenantId, event.inventoryItemId);
-  if (items.length === 0) {
-    await recordForReconciliation(manager, {
-      tenantId,
-      kind: 'inventory_item_unknown',
-      sourceEventId: event.metadata.eventId,
-      subjectId: event.inventoryItemId,
-      orderId: null,
-      detail: { locationId: event.locationId, available: event.available, updatedAt: event.updatedAt },
-    });
-    return [];
-  }
-  const version = { at: sourceTimeOf(event.updatedAt, event.metadata.occurredAt), eventId: event.metadata.eventId };
+  await lockHoldSubjects(manager, event.metadata.tenantId, { inventoryItemIds: [event.inventoryItemId] });
+  const items = await lockItemsByInventoryItem(manager, event.metadata.tenantId, event.inventoryItemId);
+  if (items.length === 0) await holdInventoryLevel(manager, event);
+  else await setLevel(manager, items, event);
+  return [];
+}
+
+/** Sets the count of these (locked) items with the level's inventory item, unless a newer count is applied. */
+export async function setLevel(manager: EntityManager, items: readonly ItemState[], event: ShopifyInventoryLevelUpdated): Promise<void> {
+  const version = levelVersionOf(event);
   for (const item of items) {
     const after = itemAfterLevel(item, event.available, version);
     if (after === undefined) continue;
@@ -36,5 +34,4 @@ export async function applyInventoryLevel(manager: EntityManager, event: Shopify
       occurredAt: version.at,
     });
   }
-  return [];
 }

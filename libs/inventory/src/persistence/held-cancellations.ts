@@ -29,15 +29,16 @@ export async function takeHeldCancellation(manager: EntityManager, tenantId: str
 }
 
 /**
- * Hands the cancellations held since before `heldBefore` to reconciliation, once each. They stay
- * held: if their order arrives later they are still applied (and the record resolved). The app
- * calls this periodically, inside a transaction; returns how many it escalated.
+ * Hands the cancellations held since before `heldBefore` to reconciliation, once each; they stay
+ * held. Not one whose order has come but is held for its products: that order applies it when it
+ * is placed, at the latest past its own grace period. Returns how many.
  */
 export async function escalateOverdueCancellations(manager: EntityManager, heldBefore: Date): Promise<number> {
   const rows: Array<{ event: ShopifyOrderCancelled; held_at: Date }> = await manager.query(
     `WITH escalated AS (
        UPDATE held_cancellations SET escalated_at = now()
        WHERE escalated_at IS NULL AND held_at < $1
+         AND NOT EXISTS (SELECT 1 FROM held_orders WHERE held_orders.tenant_id = held_cancellations.tenant_id AND held_orders.order_id = held_cancellations.order_id)
        RETURNING event, held_at
      )
      SELECT event, held_at FROM escalated ORDER BY held_at`,

@@ -1,11 +1,12 @@
 import { EntityManager } from 'typeorm';
-import { EventMetadata, ItemReleased, PlatformEvent, ShopifyOrderCancelled, ShopifyOrderUpdated } from '@consign/contracts';
+import { EventMetadata, ItemReleased, PlatformEvent, ShopifyOrderCancelled, ShopifyOrderUpdated, ShopifyRefundCreated } from '@consign/contracts';
 import { sourceTimeOf } from '../domain/applied-version';
 import { lineReleasesOf } from '../domain/cancellation';
 import { itemAfterRelease } from '../domain/item';
 import { consignorLineOf } from '../domain/order-lines';
 import { itemsReleasedFor } from '../domain/published-events';
 import { holdCancellation } from './held-cancellations';
+import { appendIfOrderHeld } from './held-orders';
 import { lockItemsByVariant, saveItemChange } from './items';
 import { placedLinesOfOrder, recordLineRelease, releasesOfOrder } from './order-lines';
 import { keepRefundLines, refundLinesOfOrder } from './refund-lines';
@@ -14,10 +15,11 @@ import { keepRefundLines, refundLinesOfOrder } from './refund-lines';
  * An order was cancelled: every line it sold is released, refund lines or not, and what those
  * refund lines restock goes back to stock. A repeat, or a later cancellation carrying the refund
  * lines, applies only what it adds. An order not known here yet has its cancellation held; the
- * order's arrival applies it.
+ * order's arrival applies it. Of an order held for its products, it waits in that order's hold.
  */
 export async function cancelOrder(manager: EntityManager, event: ShopifyOrderCancelled): Promise<PlatformEvent[]> {
   const tenantId = event.metadata.tenantId;
+  if (await appendIfOrderHeld(manager, event.order.id, event)) return [];
   await keepRefundLines(manager, tenantId, event.order.id, event.refunds);
   const state = await lockOrder(manager, tenantId, event.order.id);
   if (state === undefined) {
@@ -30,7 +32,7 @@ export async function cancelOrder(manager: EntityManager, event: ShopifyOrderCan
 /**
  * The order changed (orders/updated): its refund lines release what they refund, and a line whose
  * current quantity dropped releases what it lost. Refund lines of an order not known yet are kept
- * for its arrival.
+ * for its arrival; an update of an order held for its products waits in that order's hold.
  */
 export async function applyOrderUpdate(manager: EntityManager, event: ShopifyOrderUpdated): Promise<PlatformEvent[]> {
   // Most updates (fulfilment, tags, notes) take nothing off any line: no lock, no lookup.
@@ -40,12 +42,29 @@ export async function applyOrderUpdate(manager: EntityManager, event: ShopifyOrd
     event.order.lineItems.some((line) => (event.currentQuantities[line.id] ?? line.quantity) < line.quantity);
   if (!takesUnitsOff) return [];
   const tenantId = event.metadata.tenantId;
+  if (await appendIfOrderHeld(manager, event.order.id, event)) return [];
   await keepRefundLines(manager, tenantId, event.order.id, event.refunds);
   const state = await lockOrder(manager, tenantId, event.order.id);
   if (state === undefined) return [];
   // An update of a cancelled order (cancelled_at set) voids like the cancellation, whichever arrives first.
   const cancelled = state === 'cancelled' || event.cancelledAt !== null;
   return releaseOrderLines(manager, event.metadata, event.order.id, { cancelled, currentQuantities: event.currentQuantities, reason: cancelled ? 'order_cancelled' : 'refunded' });
+}
+
+/**
+ * A refund was made (refunds/create): its lines release exactly the units they refund, back in
+ * stock by their restock_type, each refund line once whichever event (this, orders/updated,
+ * orders/cancelled) carries it first. A refund of an order not known yet is kept for its arrival;
+ * of an order held for its products, it waits in that order's hold.
+ */
+export async function applyRefund(manager: EntityManager, event: ShopifyRefundCreated): Promise<PlatformEvent[]> {
+  const tenantId = event.metadata.tenantId;
+  if (await appendIfOrderHeld(manager, event.orderId, event)) return [];
+  await keepRefundLines(manager, tenantId, event.orderId, [event.refund]);
+  const state = await lockOrder(manager, tenantId, event.orderId);
+  if (state === undefined) return [];
+  const cancelled = state === 'cancelled';
+  return releaseOrderLines(manager, event.metadata, event.orderId, { cancelled, reason: cancelled ? 'order_cancelled' : 'refunded' });
 }
 
 /** Marks a known order cancelled (the first cancellation's details stay) and releases its lines. */

@@ -1,8 +1,8 @@
 import { derivedMetadata, events, PlatformEvent } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
-import { applyOrderUpdate, cancelOrder, escalateOverdueCancellations, recordOrderPlaced, syncProduct } from '../index';
+import { applyOrderUpdate, applyRefund, cancelOrder, escalateOverdueHolds, recordOrderPlaced, syncProduct } from '../index';
 import { InventoryDatabase, inventorySnapshot, openInventoryDatabase } from '../testing/inventory-database';
-import { LineInput, orderCancelled, orderCreated, orderUpdated, productUpserted, refund, tenantNamed } from '../testing/inventory-events';
+import { LineInput, orderCancelled, orderCreated, orderUpdated, productUpserted, refund, refundCreated, tenantNamed } from '../testing/inventory-events';
 
 let db: InventoryDatabase;
 let tenantCount = 0;
@@ -30,7 +30,6 @@ const lines: LineInput[] = [
   { id: 'l1', variantId: 'v1' },
   { id: 'l2', variantId: 'v2' },
   { id: 'l3', variantId: 'v3', quantity: 2 },
-  { id: 'l4', variantId: 'v404' },
   { id: 'l5', variantId: null },
 ];
 
@@ -85,14 +84,10 @@ describe('recordOrderPlaced (real PostgreSQL)', () => {
       { line_item_id: 'l1', variant_id: 'v1', ownership: 'consignor', consignor_id: 'c1', quantity_sold: 1 },
       { line_item_id: 'l2', variant_id: 'v2', ownership: 'store', consignor_id: null, quantity_sold: 0 },
       { line_item_id: 'l3', variant_id: 'v3', ownership: 'consignor', consignor_id: 'c2', quantity_sold: 2 },
-      { line_item_id: 'l4', variant_id: 'v404', ownership: 'unknown_variant', consignor_id: null, quantity_sold: 0 },
       { line_item_id: 'l5', variant_id: null, ownership: 'untracked', consignor_id: null, quantity_sold: 0 },
     ]);
     expect(await db.dataSource.query('SELECT order_id, order_name, state, total_minor::text AS total FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([
-      { order_id: 'o1', order_name: '#o1', state: 'received', total: '25000' },
-    ]);
-    expect(await db.dataSource.query('SELECT kind, subject_id, order_id, detail FROM reconciliation_records WHERE tenant_id = $1', [tenant.id])).toEqual([
-      { kind: 'order_line_unknown_variant', subject_id: 'l4', order_id: 'o1', detail: { variantId: 'v404', productId: null, sku: null, title: 'Line l4', quantity: 1 } },
+      { order_id: 'o1', order_name: '#o1', state: 'received', total: '20000' },
     ]);
     expect(
       await db.dataSource.query(`SELECT variant_id, source_event_id, order_id, line_item_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND cause = 'order_sold' ORDER BY variant_id`, [
@@ -130,7 +125,7 @@ describe('cancelOrder (real PostgreSQL)', () => {
 
   it("releases every consignor line of a plain cancellation (Shopify's sample: no refunds, quantities unchanged), restocking nothing itself", async () => {
     const tenant = await placedOrder();
-    const event = orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { currentQuantities: { l1: 1, l2: 1, l3: 2, l4: 1, l5: 1 } });
+    const event = orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { currentQuantities: { l1: 1, l2: 1, l3: 2, l5: 1 } });
     const published = await db.apply((manager) => cancelOrder(manager, event));
     expect(summary(published)).toEqual([
       { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
@@ -226,7 +221,7 @@ describe('cancelOrder (real PostgreSQL)', () => {
     const before = await inventorySnapshot(db.dataSource, tenant.id);
     expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines)))).toEqual([]);
     expect(await inventorySnapshot(db.dataSource, tenant.id)).toEqual(before);
-    const edited = await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-2', 'o1', lines, { currentQuantities: { l1: 1, l2: 1, l3: 1, l4: 1, l5: 1 } })));
+    const edited = await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-2', 'o1', lines, { currentQuantities: { l1: 1, l2: 1, l3: 1, l5: 1 } })));
     expect(summary(edited)).toEqual([{ type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: false }]);
   });
 
@@ -240,6 +235,84 @@ describe('cancelOrder (real PostgreSQL)', () => {
       { type: 'inventory.item.sold', line: 'l3', quantity: 2, restocked: undefined },
       { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: true },
     ]);
+  });
+});
+
+describe('applyRefund: refunds/create (real PostgreSQL)', () => {
+  // v3 (consignor c2) has 3 units: the order sells all of them on l3.
+  const refundedLines: LineInput[] = [
+    { id: 'l1', variantId: 'v1' },
+    { id: 'l3', variantId: 'v3', quantity: 3 },
+  ];
+  const soldUnits = (tenantId: string) =>
+    db.dataSource.query(`SELECT line_item_id, quantity_sold, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 ORDER BY line_item_id`, [tenantId]);
+
+  async function placedOrder() {
+    const tenant = await stockedTenant(db);
+    await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', refundedLines)));
+    return tenant;
+  }
+
+  it('releases exactly the refunded units and restocks them when restock_type says so (1 of 3, return)', async () => {
+    const tenant = await placedOrder();
+    const event = refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }]));
+    const published = await db.apply((manager) => applyRefund(manager, event));
+    expect(summary(published)).toEqual([{ type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: true }]);
+    expect(published[0].value).toMatchObject({
+      metadata: derivedMetadata(events.itemReleased, event.metadata, { source: 'inventory-service', discriminator: 'l3:restocked' }),
+      orderId: 'o1',
+      consignorId: 'c2',
+      reason: 'refunded',
+    });
+    expect((await items(db, tenant.id))[2]).toEqual({ variant_id: 'v3', quantity: 1, units_sold: 2, status: 'available' });
+    expect(await soldUnits(tenant.id)).toEqual([
+      { line_item_id: 'l1', quantity_sold: 1, quantity_released: 0, quantity_restocked: 0 },
+      { line_item_id: 'l3', quantity_sold: 3, quantity_released: 1, quantity_restocked: 1 },
+    ]);
+    expect(await db.dataSource.query(`SELECT source_event_id, line_item_id, delta FROM item_movements WHERE tenant_id = $1 AND cause = 'order_refunded'`, [tenant.id])).toEqual([
+      { source_event_id: 'refund-1', line_item_id: 'l3', delta: 1 },
+    ]);
+  });
+
+  it('no_restock releases the units without putting them back in stock', async () => {
+    const tenant = await placedOrder();
+    const published = await db.apply((manager) => applyRefund(manager, refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'no_restock' }]))));
+    expect(summary(published)).toEqual([{ type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: false }]);
+    expect((await items(db, tenant.id))[2]).toEqual({ variant_id: 'v3', quantity: 0, units_sold: 2, status: 'sold' });
+  });
+
+  it('the same refund twice, then in orders/updated and orders/cancelled: its refund line counts once', async () => {
+    const tenant = await placedOrder();
+    const made = refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }]);
+    const event = refundCreated(tenant.id, 'refund-1', 'o1', made);
+    await db.apply((manager) => applyRefund(manager, event));
+    const before = await inventorySnapshot(db.dataSource, tenant.id);
+    expect(await db.apply((manager) => applyRefund(manager, event))).toEqual([]);
+    expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', refundedLines, { refunds: [made] })))).toEqual([]);
+    expect(await inventorySnapshot(db.dataSource, tenant.id)).toEqual(before);
+    // The cancellation voids the units left, without restocking the refunded one again.
+    const cancelled = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', refundedLines, { refunds: [made] })));
+    expect(summary(cancelled)).toEqual([
+      { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
+      { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: false },
+    ]);
+    expect(await soldUnits(tenant.id)).toEqual([
+      { line_item_id: 'l1', quantity_sold: 1, quantity_released: 1, quantity_restocked: 0 },
+      { line_item_id: 'l3', quantity_sold: 3, quantity_released: 3, quantity_restocked: 1 },
+    ]);
+    expect((await items(db, tenant.id))[2]).toMatchObject({ variant_id: 'v3', quantity: 1, units_sold: 0 });
+  });
+
+  it('a refund that arrives before its order is applied when the order arrives', async () => {
+    const tenant = await stockedTenant(db);
+    expect(await db.apply((manager) => applyRefund(manager, refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }]))))).toEqual([]);
+    const published = await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', refundedLines)));
+    expect(summary(published)).toEqual([
+      { type: 'inventory.item.sold', line: 'l1', quantity: 1, restocked: undefined },
+      { type: 'inventory.item.sold', line: 'l3', quantity: 3, restocked: undefined },
+      { type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: true },
+    ]);
+    expect((await items(db, tenant.id))[2]).toEqual({ variant_id: 'v3', quantity: 1, units_sold: 2, status: 'available' });
   });
 });
 
@@ -283,7 +356,7 @@ describe('a cancellation that arrives before its order', () => {
       ]);
       expect([...heldFirst].sort(byId)).toEqual([...orderFirst].sort(byId));
       const snapshot = await inventorySnapshot(db.dataSource, tenant.id);
-      expect(snapshot.heldCancellations).toEqual([]);
+      expect(snapshot.held_cancellations).toEqual([]);
       expect(snapshot).toEqual(await inventorySnapshot(other.dataSource, tenant.id));
     } finally {
       await other.drop();
@@ -308,12 +381,12 @@ describe('a cancellation that arrives before its order', () => {
   it('held past the wait goes to reconciliation, once; the order arriving later still applies it and resolves the record', async () => {
     const tenant = await stockedTenant(db);
     await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines)));
-    expect(await db.apply((manager) => escalateOverdueCancellations(manager, new Date(Date.now() - 60_000)))).toBe(0);
+    expect(await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() - 60_000)))).toEqual({ orders: 0, cancellations: 0, inventoryLevels: 0, published: [] });
     const open = `SELECT kind, source_event_id, subject_id, order_id, detail->>'cancelledAt' AS "cancelledAt" FROM reconciliation_records WHERE tenant_id = $1 AND resolved_at IS NULL`;
     expect(await db.dataSource.query(open, [tenant.id])).toEqual([]);
 
-    expect(await db.apply((manager) => escalateOverdueCancellations(manager, new Date(Date.now() + 60_000)))).toBeGreaterThanOrEqual(1);
-    expect(await db.apply((manager) => escalateOverdueCancellations(manager, new Date(Date.now() + 60_000)))).toBe(0);
+    expect((await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 60_000)))).cancellations).toBeGreaterThanOrEqual(1);
+    expect(await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 60_000)))).toEqual({ orders: 0, cancellations: 0, inventoryLevels: 0, published: [] });
     expect(await db.dataSource.query(open, [tenant.id])).toEqual([
       { kind: 'cancellation_order_missing', source_event_id: 'cancel-1', subject_id: 'o1', order_id: 'o1', cancelledAt: '2026-01-03T10:00:00Z' },
     ]);
@@ -321,6 +394,6 @@ describe('a cancellation that arrives before its order', () => {
     const published = await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', lines)));
     expect(summary(published).filter(({ type }) => type === 'inventory.item.released')).toHaveLength(2);
     expect(await db.dataSource.query(`SELECT state FROM orders WHERE tenant_id = $1`, [tenant.id])).toEqual([{ state: 'cancelled' }]);
-    expect(await db.dataSource.query(open, [tenant.id])).toEqual([{ kind: 'order_line_unknown_variant', source_event_id: 'order-1', subject_id: 'l4', order_id: 'o1', cancelledAt: null }]);
+    expect(await db.dataSource.query(open, [tenant.id])).toEqual([]);
   });
 });

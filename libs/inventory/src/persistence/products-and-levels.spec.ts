@@ -36,7 +36,7 @@ async function reconciliation(tenantId: string) {
 
 describe('migrations', () => {
   it('the list starts with processed events and the outbox, and is applied once', async () => {
-    expect(inventoryMigrations.map((migration) => migration.name)).toEqual(['CreateProcessedEvents1764355100000', 'CreateOutboxEvents1764355150000', 'CreateInventory1764356000000', 'KeepRefundLines1764356100000']);
+    expect(inventoryMigrations.map((migration) => migration.name)).toEqual(['CreateProcessedEvents1764355100000', 'CreateOutboxEvents1764355150000', 'CreateInventory1764356000000', 'KeepRefundLines1764356100000', 'HoldEarlyEvents1764356200000']);
     expect(await migrateDatabase(db.dataSource)).toEqual([]);
   });
 
@@ -114,20 +114,15 @@ describe('applyInventoryLevel (real PostgreSQL)', () => {
     await db.apply((manager) => syncProduct(manager, productUpserted(tenant.id, 'p-1', { id: 'p1', status, tags: ['consignor:c1'], updatedAt: '2026-01-01T00:00:00Z', variants: [{ id: 'v1', quantity }] }), tenant));
   }
 
-  it('an unknown inventory item is recorded for reconciliation, not an error', async () => {
+  it('an unknown inventory item is held for its product, once: not an error, nothing for reconciliation yet', async () => {
     const tenant = nextTenant();
     const event = levelUpdated(tenant.id, 'l-1', 'inv-unknown', 3, '2026-01-02T00:00:00Z');
     expect(await db.apply((manager) => applyInventoryLevel(manager, event))).toEqual([]);
     await db.apply((manager) => applyInventoryLevel(manager, event));
-    expect(await reconciliation(tenant.id)).toEqual([
-      {
-        kind: 'inventory_item_unknown',
-        source_event_id: 'l-1',
-        subject_id: 'inv-unknown',
-        order_id: null,
-        detail: { locationId: 'location-1', available: 3, updatedAt: '2026-01-02T00:00:00Z' },
-      },
+    expect(await db.dataSource.query('SELECT inventory_item_id, event_id, event FROM held_inventory_levels WHERE tenant_id = $1', [tenant.id])).toEqual([
+      { inventory_item_id: 'inv-unknown', event_id: 'l-1', event: JSON.parse(JSON.stringify(event)) },
     ]);
+    expect(await reconciliation(tenant.id)).toEqual([]);
   });
 
   it('sets the count and status of the known item and records the movement', async () => {

@@ -76,6 +76,16 @@ export interface ReconciliationView {
   recordedAt: string;
 }
 
+/**
+ * What waits for something not known yet: orders (with every later event of them) for the product
+ * syncs bringing the variants they name, levels for a product sync, cancellations for their order.
+ * A held order is not escalated: past the grace period it is placed, and no longer held.
+ */
+export interface HeldView {
+  orders: Array<{ orderId: string; eventCount: number; awaitedVariantIds: string[]; heldAt: string }>;
+  inventoryLevels: Array<{ inventoryItemId: string; sourceEventId: string; available: number | null; updatedAt: string; heldAt: string; escalatedAt: string | null }>;
+  cancellations: Array<{ orderId: string; sourceEventId: string; heldAt: string; escalatedAt: string | null }>;
+}
 
 const itemViewColumns = `variant_id AS "variantId", product_id AS "productId", inventory_item_id AS "inventoryItemId", sku,
   product_title AS "productTitle", variant_title AS "variantTitle", consignor_id AS "consignorId",
@@ -155,4 +165,27 @@ export async function openReconciliationRecords(dataSource: DataSource, tenantId
      ORDER BY recorded_at, kind, source_event_id, subject_id`,
     [tenantId, kind ?? null],
   );
+}
+
+/** Everything held for the tenant, longest waiting first. */
+export async function heldOf(dataSource: DataSource, tenantId: string): Promise<HeldView> {
+  const orders: HeldView['orders'] = await dataSource.query(
+    `SELECT order_id AS "orderId",
+       (SELECT count(*)::int FROM held_order_events event WHERE event.tenant_id = held.tenant_id AND event.order_id = held.order_id) AS "eventCount",
+       awaited_variant_ids AS "awaitedVariantIds", ${isoTimeSql('held_at')} AS "heldAt"
+     FROM held_orders held WHERE tenant_id = $1 ORDER BY held_at, order_id`,
+    [tenantId],
+  );
+  const inventoryLevels: HeldView['inventoryLevels'] = await dataSource.query(
+    `SELECT inventory_item_id AS "inventoryItemId", event_id AS "sourceEventId", (event->>'available')::int AS available, event->>'updatedAt' AS "updatedAt",
+       ${isoTimeSql('held_at')} AS "heldAt", ${isoTimeSql('escalated_at')} AS "escalatedAt"
+     FROM held_inventory_levels WHERE tenant_id = $1 ORDER BY held_at, inventory_item_id, event_id`,
+    [tenantId],
+  );
+  const cancellations: HeldView['cancellations'] = await dataSource.query(
+    `SELECT order_id AS "orderId", event_id AS "sourceEventId", ${isoTimeSql('held_at')} AS "heldAt", ${isoTimeSql('escalated_at')} AS "escalatedAt"
+     FROM held_cancellations WHERE tenant_id = $1 ORDER BY held_at, order_id, event_id`,
+    [tenantId],
+  );
+  return { orders, inventoryLevels, cancellations };
 }

@@ -2,9 +2,12 @@ import { EntityManager } from 'typeorm';
 
 /**
  * What a human or the reconciler has to look at; the handlers record it instead of failing.
- * - order_line_unknown_variant: an order line names a variant no product sync has brought.
- * - inventory_item_unknown: a level update names an inventory item no known variant has.
- * - cancellation_order_missing: a cancellation waited too long for its order; still applied if the order comes.
+ * - order_line_unknown_variant: an order waited past the grace period for a product sync to bring
+ *   a variant it names, and was placed without it: the line stays unknown_variant.
+ * - inventory_item_unknown: a level update waited past the grace period for a variant with its
+ *   inventory item; still held, and applied (the record resolved) if one comes.
+ * - cancellation_order_missing: a cancellation waited past the grace period for its order; likewise.
+ * - item_oversold: an order sold more units than the item's count held before it.
  */
 export const reconciliationKinds = ['order_line_unknown_variant', 'inventory_item_unknown', 'cancellation_order_missing', 'item_oversold'] as const;
 export type ReconciliationKind = (typeof reconciliationKinds)[number];
@@ -35,5 +38,14 @@ export async function resolveOrderReconciliation(manager: EntityManager, tenantI
     `UPDATE reconciliation_records SET resolved_at = now()
      WHERE tenant_id = $1 AND kind = $2 AND order_id = $3 AND resolved_at IS NULL`,
     [tenantId, kind, orderId],
+  );
+}
+
+/** Closes the open record about one subject of one event, once what it waited for has happened. */
+export async function resolveReconciliation(manager: EntityManager, tenantId: string, kind: ReconciliationKind, sourceEventId: string, subjectId: string): Promise<void> {
+  await manager.query(
+    `UPDATE reconciliation_records SET resolved_at = now()
+     WHERE tenant_id = $1 AND kind = $2 AND source_event_id = $3 AND subject_id = $4 AND resolved_at IS NULL`,
+    [tenantId, kind, sourceEventId, subjectId],
   );
 }

@@ -3,8 +3,8 @@ import { ShopifyRefund } from '@consign/contracts';
 import { RefundLineFact } from '../domain/cancellation';
 
 /**
- * Keeps each refund line once, whichever event carried it (orders/updated, orders/cancelled), also
- * before its order arrived: the order's arrival then releases what they refunded.
+ * Keeps each refund line once, whichever event carried it first (orders/updated, orders/cancelled,
+ * refunds/create), also before its order arrived: the order's arrival then releases what they refunded.
  */
 export async function keepRefundLines(manager: EntityManager, tenantId: string, orderId: string, refunds: readonly ShopifyRefund[]): Promise<void> {
   const lines = refunds.flatMap((refund) => refund.refundLineItems.map((line) => ({ refundId: refund.id, ...line })));

@@ -4,7 +4,11 @@ import { Tenant } from '@consign/tenants';
 import { isSupersededBy } from '../domain/applied-version';
 import { itemAfterProductSync } from '../domain/item';
 import { productSnapshotOf } from '../domain/product-items';
+import { takeHeldInventoryLevels } from './held-inventory-levels';
+import { lockOrdersAwaiting, takeHeldOrders } from './held-orders';
+import { lockHoldSubjects } from './hold-locks';
 import { lockItemsByVariant, saveItemChange } from './items';
+import { replayHeld } from './replay-held';
 
 interface ProductVersionRow {
   version_at: Date;
@@ -13,7 +17,10 @@ interface ProductVersionRow {
 
 /**
  * A product was created or updated: upserts its items, one per variant. An update Shopify dated
- * before the one already applied (or the same event again) changes nothing. Publishes nothing.
+ * before the one already applied (or the same event again) changes nothing. Then applies what
+ * waited for its variants and inventory items: each held order whose variants are now all known,
+ * and level updates (replayHeld), which publishes what those would have published had the product
+ * come first.
  */
 export async function syncProduct(manager: EntityManager, event: ShopifyProductUpserted, tenant: Tenant): Promise<PlatformEvent[]> {
   const tenantId = event.metadata.tenantId;
@@ -32,11 +39,13 @@ export async function syncProduct(manager: EntityManager, event: ShopifyProductU
        version_at = EXCLUDED.version_at, version_event_id = EXCLUDED.version_event_id`,
     [tenantId, product.productId, product.title, product.status, product.consignorId, new Date(product.version.at), product.version.eventId],
   );
-  const items = await lockItemsByVariant(
-    manager,
-    tenantId,
-    product.variants.map((variant) => variant.variantId),
-  );
+  const variantIds = product.variants.map((variant) => variant.variantId);
+  const inventoryItemIds = product.variants.flatMap((variant) => (variant.inventoryItemId === null ? [] : [variant.inventoryItemId]));
+  await lockHoldSubjects(manager, tenantId, { variantIds, inventoryItemIds });
+  const heldOrders = await lockOrdersAwaiting(manager, tenantId, variantIds);
+  // The items the held orders name are locked with the product's own, in one sorted order: replaying
+  // an order locks them again, and order handlers lock theirs sorted too, so none waits in a cycle.
+  const items = await lockItemsByVariant(manager, tenantId, [...variantIds, ...heldOrders.flatMap((held) => held.variantIds)]);
   for (const variant of product.variants) {
     const existing = items.get(variant.variantId);
     const item = itemAfterProductSync(tenantId, existing, product, variant);
@@ -48,5 +57,9 @@ export async function syncProduct(manager: EntityManager, event: ShopifyProductU
       occurredAt: product.version.at,
     });
   }
-  return [];
+  // A held order also waiting for another product's variant stays held; that product's sync, if it
+  // committed while this one waited for the hold's lock, is seen here, and the order is ready.
+  const known = new Set([...items.keys(), ...variantIds]);
+  const ready = heldOrders.filter((held) => held.awaitedVariantIds.every((variantId) => known.has(variantId)));
+  return replayHeld(manager, await takeHeldOrders(manager, ready), await takeHeldInventoryLevels(manager, tenantId, inventoryItemIds));
 }

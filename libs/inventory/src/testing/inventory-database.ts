@@ -26,20 +26,30 @@ export async function openInventoryDatabase(prefix: string): Promise<InventoryDa
   };
 }
 
-/** Everything a replay must rebuild identically: every row but this database's own clock and serial ids. */
+/** Bookkeeping of consuming and publishing, not inventory's state: compared through what handlers return. */
+const bookkeepingTables = ['processed_events', 'outbox_events', 'schema_migrations'];
+/** This database's own clock: only whether each is set belongs to the state. */
+const clockColumns = ['recorded_at', 'held_at', 'escalated_at', 'resolved_at'];
+
+/**
+ * Everything a replay must rebuild identically, by table: every row of every inventory table the
+ * tenant has, as a set, without this database's clock (only whether escalated_at and resolved_at
+ * are set) and serial numbers.
+ */
 export async function inventorySnapshot(dataSource: DataSource, tenantId: string): Promise<Record<string, unknown[]>> {
-  const tables: Record<string, string> = {
-    products: 'SELECT * FROM products WHERE tenant_id = $1 ORDER BY product_id',
-    items: 'SELECT * FROM items WHERE tenant_id = $1 ORDER BY variant_id',
-    movements: `SELECT tenant_id, variant_id, cause, source_event_id, order_id, line_item_id, delta, quantity_after, occurred_at
-                FROM item_movements WHERE tenant_id = $1 ORDER BY variant_id, source_event_id, line_item_id`,
-    orders: 'SELECT * FROM orders WHERE tenant_id = $1 ORDER BY order_id',
-    orderLines: 'SELECT * FROM order_lines WHERE tenant_id = $1 ORDER BY order_id, line_item_id',
-    heldCancellations: 'SELECT tenant_id, order_id, event_id FROM held_cancellations WHERE tenant_id = $1 ORDER BY order_id, event_id',
-    reconciliation: `SELECT tenant_id, kind, source_event_id, subject_id, order_id, detail, resolved_at IS NOT NULL AS resolved
-                     FROM reconciliation_records WHERE tenant_id = $1 ORDER BY kind, source_event_id, subject_id`,
-  };
+  const columns: Array<{ table_name: string; column_name: string; serial: boolean }> = await dataSource.query(
+    `SELECT table_name, column_name, (column_default LIKE 'nextval(%' OR is_identity = 'YES') AS serial
+     FROM information_schema.columns
+     WHERE table_schema = current_schema() AND NOT (table_name = ANY($1::text[]))
+     ORDER BY table_name, ordinal_position`,
+    [bookkeepingTables],
+  );
   const snapshot: Record<string, unknown[]> = {};
-  for (const [name, sql] of Object.entries(tables)) snapshot[name] = await dataSource.query(sql, [tenantId]);
+  for (const table of [...new Set(columns.map((column) => column.table_name))]) {
+    const selected = columns
+      .filter((column) => column.table_name === table && !column.serial)
+      .map(({ column_name: name }) => (clockColumns.includes(name) ? `${name} IS NOT NULL AS ${name}` : name));
+    snapshot[table] = await dataSource.query(`SELECT ${selected.join(', ')} FROM ${table} WHERE tenant_id = $1 ORDER BY ${selected.map((_, index) => index + 1).join(', ')}`, [tenantId]);
+  }
   return snapshot;
 }

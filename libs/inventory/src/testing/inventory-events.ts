@@ -1,4 +1,4 @@
-import { EventMetadata, ShopifyInventoryLevelUpdated, ShopifyLineItem, ShopifyOrderCancelled, ShopifyOrderCreated, ShopifyOrderUpdated, ShopifyProductUpserted, ShopifyRefund } from '@consign/contracts';
+import { EventMetadata, ShopifyInventoryLevelUpdated, ShopifyLineItem, ShopifyOrderCancelled, ShopifyOrderCreated, ShopifyOrderUpdated, ShopifyProductUpserted, ShopifyRefund, ShopifyRefundCreated } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
 
 /** Events as the gateway produces them, built by hand: the gateway's mapping lib is another scope's. */
@@ -153,6 +153,11 @@ export function refund(id: string, refundLines: Array<{ lineItemId: string; quan
     note: null,
     refundLineItems: refundLines.map((line, index) => ({ id: `${id}-${index}`, ...line, subtotal: { amountMinor: 5000 * line.quantity, currency: 'USD' } })),
   };
+}
+
+/** refunds/create: one refund, dated when it was made. */
+export function refundCreated(tenantId: string, eventId: string, orderId: string, made: ShopifyRefund): ShopifyRefundCreated {
+  return { metadata: metadata(tenantId, eventId, 'shopify.refund.created', made.createdAt), orderId, refund: made };
 }
 
 export function levelUpdated(tenantId: string, eventId: string, inventoryItemId: string, available: number | null, updatedAt: string): ShopifyInventoryLevelUpdated {

@@ -101,10 +101,15 @@ export async function findDeferredNotifications(manager: EntityManager, consigno
   );
 }
 
+/**
+ * Records the send. What a deferred notification kept for sending later is dropped: it is sent, and
+ * the row is then what sending it at once leaves (as in a rebuild that knew the contact first).
+ */
 export async function markNotificationSent(manager: EntityManager, key: NotificationKey, providerMessageId: string | null): Promise<void> {
   await manager.query(
     `UPDATE notification_log
-     SET status = 'sent', provider_message_id = $3, sealed_last_error = NULL, last_error_code = NULL, sent_at = now(), updated_at = now()
+     SET status = 'sent', provider_message_id = $3, sealed_last_error = NULL, last_error_code = NULL, sent_at = now(), updated_at = now(),
+       cause_metadata = NULL, template_values = NULL
      WHERE event_id = $1 AND template = $2 AND status = 'sending'`,
     [key.eventId, key.template, providerMessageId],
   );

@@ -256,7 +256,7 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
       expect(soldMessage?.parsed.text).toContain('You earn ¥15,000.');
       expect(reversedMessage?.parsed.text).toContain('because the buyer was refunded');
       expect(relay.received.indexOf(soldMessage as (typeof relay.received)[number])).toBeLessThan(relay.received.indexOf(reversedMessage as (typeof relay.received)[number]));
-      expect(await logRow(sold.metadata.eventId, 'item-sold')).toMatchObject({ status: 'sent', attempts: 1, recipient: email });
+      expect(await logRow(sold.metadata.eventId, 'item-sold')).toMatchObject({ status: 'sent', attempts: 1, recipient: email, cause_metadata: null, template_values: null });
       expect(published.map((p) => [p.event.definition.type, p.inTransaction])).toEqual([
         ['notification.sent', true],
         ['notification.sent', true],

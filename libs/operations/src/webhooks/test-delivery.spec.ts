@@ -42,6 +42,7 @@ describe('topicFromFileName', () => {
     ['inventory-levels-update.json', 'inventory_levels/update'],
     ['/tmp/products-update-consignor.json', 'products/update'],
     ['Orders-Paid.JSON', 'orders/paid'],
+    ['fixtures/development/refunds-create.json', 'refunds/create'],
   ])('reads %s as %s', (file, topic) => {
     expect(topicFromFileName(file)).toBe(topic);
   });

@@ -78,11 +78,23 @@ describe('compareEarnings', () => {
     expect(compareEarnings(plainCancel, [sale('466157049', 19_000), reversal], 'consignor:')).toEqual([]);
   });
 
-  it('expects zero on a line refunded whole, and leaves a partly refunded line to the refund amounts', () => {
-    const refunded = (quantity: number) =>
-      orderState({ refunds: [{ id: 'r1', createdAt: '2026-11-28T11:00:00-05:00', note: null, refundLineItems: [{ id: 'rl1', lineItemId: '466157049', quantity, restockType: 'return', subtotal: usd(9_500 * quantity) }] }] });
-    expect(compareEarnings(refunded(2), [sale('466157049', 19_000)], 'consignor:')[0].shopifyValue).toMatchObject({ lines: [{ expectedGrossMinor: 0 }] });
-    expect(compareEarnings(refunded(1), [sale('466157049', 19_000)], 'consignor:')).toEqual([]);
+  it("expects zero on a line refunded whole, and a partly refunded line's gross less the refund's own amount", () => {
+    const refunded = (quantity: number, subtotal: number) =>
+      orderState({ refunds: [{ id: 'r1', createdAt: '2026-11-28T11:00:00-05:00', note: null, refundLineItems: [{ id: 'rl1', lineItemId: '466157049', quantity, restockType: 'return', subtotal: usd(subtotal) }] }] });
+    expect(compareEarnings(refunded(2, 19_000), [sale('466157049', 19_000)], 'consignor:')[0].shopifyValue).toMatchObject({ lines: [{ expectedGrossMinor: 0 }] });
+    // Shopify refunded 95.01 of the discounted 190.00 for one of two units: 94.99 stays earned, not a pro-rata 95.00.
+    const reversal = { type: 'reversal' as const, consignorId: 'c-7', lineItemId: '466157049', grossMinor: 9_501, quantity: 1 };
+    expect(compareEarnings(refunded(1, 9_501), [sale('466157049', 19_000), reversal], 'consignor:')).toEqual([]);
+    expect(compareEarnings(refunded(1, 9_501), [sale('466157049', 19_000), { ...reversal, grossMinor: 9_500 }], 'consignor:')[0]).toMatchObject({
+      shopifyValue: { lines: [{ lineItemId: '466157049', expectedGrossMinor: 9_499 }] },
+      localValue: { lines: [{ lineItemId: '466157049', netGrossMinor: 9_500 }] },
+    });
+  });
+
+  it('leaves a line that lost units without a refund line (an edit) unchecked in money', () => {
+    const edited = orderState({ currentQuantities: { '466157049': 1, '518995019': 1 } });
+    const proRata = { type: 'reversal' as const, consignorId: 'c-7', lineItemId: '466157049', grossMinor: 9_500, quantity: 1 };
+    expect(compareEarnings(edited, [sale('466157049', 19_000), proRata], 'consignor:')).toEqual([]);
   });
 
   it('uses the tenant tag prefix and reports an order earnings never received', () => {

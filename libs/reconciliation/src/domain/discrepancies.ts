@@ -71,6 +71,7 @@ export function compareOrder(shopify: ShopifyOrderState, local: LocalOrder | und
  */
 export function compareEarnings(shopify: ShopifyOrderState, entries: LocalEarningsEntry[] | undefined, consignorTagPrefix: string): FoundDiscrepancy[] {
   const refundLines = shopify.refunds.flatMap((refund) => refund.refundLineItems);
+  const currency = shopify.order.totalPrice.currency;
   const localNet = new Map<string, number>();
   for (const entry of entries ?? []) {
     localNet.set(entry.lineItemId, (localNet.get(entry.lineItemId) ?? 0) + (entry.type === 'sale' ? entry.grossMinor : -entry.grossMinor));
@@ -78,15 +79,25 @@ export function compareEarnings(shopify: ShopifyOrderState, entries: LocalEarnin
   const differing: Array<{ lineItemId: string; consignorId: string | null; expectedGrossMinor: number; localNetGrossMinor: number }> = [];
   for (const line of shopify.order.lineItems) {
     const consignorId = consignorIdFromTags(shopify.lineProductTags[line.id] ?? [], consignorTagPrefix) ?? null;
+    const refunded = refundLines.filter((refundLine) => refundLine.lineItemId === line.id);
+    const refundedUnits = refunded.reduce((units, refundLine) => units + refundLine.quantity, 0);
     const { removedUnits } = orderLineTarget({
       quantity: line.quantity,
-      refundedUnits: refundLines.filter((refundLine) => refundLine.lineItemId === line.id).reduce((units, refundLine) => units + refundLine.quantity, 0),
+      refundedUnits,
       restockedByRefundsUnits: 0,
       cancelled: shopify.cancelledAt !== null,
       currentQuantity: shopify.currentQuantities[line.id],
     });
-    if (consignorId !== null && removedUnits > 0 && removedUnits < line.quantity) continue;
-    const expected = consignorId === null || removedUnits > 0 ? 0 : line.unitPrice.amountMinor * line.quantity - line.totalDiscount.amountMinor;
+    const gross = line.unitPrice.amountMinor * line.quantity - line.totalDiscount.amountMinor;
+    let expected: number;
+    if (consignorId === null || removedUnits >= line.quantity) expected = 0;
+    else if (removedUnits === 0) expected = gross;
+    else {
+      // Earnings reverse a refund line's own amount; units removed without one (an edit) are a pro-rata share, not checked in money.
+      const amounts = refunded.map((refundLine) => refundLine.subtotal);
+      if (removedUnits !== refundedUnits || amounts.some((amount) => amount.currency !== currency)) continue;
+      expected = Math.max(0, gross - amounts.reduce((sum, amount) => sum + amount.amountMinor, 0));
+    }
     const actual = localNet.get(line.id) ?? 0;
     if (expected !== actual) differing.push({ lineItemId: line.id, consignorId, expectedGrossMinor: expected, localNetGrossMinor: actual });
   }

@@ -33,12 +33,14 @@ const shopifyFixtures = [
   { file: 'shopify/inventory-levels-update.json', topics: ['inventory_levels/update'], path: '/webhooks/shopify/inventory' },
   { file: 'shopify/products-create.json', topics: ['products/create', 'products/update'], path: '/webhooks/shopify/product' },
   { file: 'development/products-update-consignor.json', topics: ['products/update'], path: '/webhooks/shopify/product' },
+  { file: 'development/refunds-create.json', topics: ['refunds/create'], path: '/webhooks/shopify/refund' },
 ].map((fixture) => ({ ...fixture, sample: JSON.parse(readFixture(fixture.file).toString('utf8')) as unknown }));
 const clerkFixtures = ['clerk/user-created.json', 'clerk/user-updated.json'].map((file) => JSON.parse(readFixture(file).toString('utf8')) as unknown);
 const webhookPaths = [
   '/webhooks/shopify',
   '/webhooks/shopify/order',
   '/webhooks/shopify/order/cancelled',
+  '/webhooks/shopify/refund',
   '/webhooks/shopify/inventory',
   '/webhooks/shopify/product',
   '/webhooks/clerk',

@@ -264,7 +264,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
   ];
 
   router.post('/webhooks/shopify', ...handle('shopify', shopify(undefined)));
-  for (const path of ['order', 'order/cancelled', 'inventory', 'product'] as const) router.post(`/webhooks/shopify/${path}`, ...handle('shopify', shopify(path)));
+  for (const path of ['order', 'order/cancelled', 'refund', 'inventory', 'product'] as const) router.post(`/webhooks/shopify/${path}`, ...handle('shopify', shopify(path)));
   router.post('/webhooks/clerk', ...handle('clerk', clerk(undefined)));
   for (const path of ['user', 'user/updated'] as const) router.post(`/webhooks/clerk/${path}`, ...handle('clerk', clerk(path)));
   // Counts and annotates every refusal (ours and the body parser's) before the app's problem handler answers.

@@ -1,6 +1,6 @@
 import { readFixture } from '@consign/test-support';
 import { parseExactJson } from '../exact-json';
-import { mapOrderCancelled, mapOrderPaid, mapOrderUpdated } from './order-change-mapping';
+import { mapOrderCancelled, mapOrderPaid, mapOrderUpdated, mapRefundCreated } from './order-change-mapping';
 import { mapOrderCreated } from './order-mapping';
 import { ShopifyDelivery } from './shopify-delivery';
 import { avroErrors, rejection } from '../testing/mapping-assertions';
@@ -299,5 +299,59 @@ describe('order event ids', () => {
     expect(mapOrderUpdated(body, withoutEventId).metadata.eventId).toBe(first.metadata.eventId);
     expect(mapOrderUpdated(body, { ...withoutEventId, webhookId: 'another-delivery' }).metadata.eventId).not.toBe(first.metadata.eventId);
     expect(first.metadata.shopifyEventId).toBeNull();
+  });
+});
+
+describe('mapRefundCreated', () => {
+  const refundDelivery = { ...delivery, topic: 'refunds/create' };
+  type RefundBody = Record<string, unknown> & { refund_line_items: (Record<string, unknown> & { subtotal_set?: unknown })[] };
+  const refundBody = (): RefundBody => parseExactJson(readFixture('development/refunds-create.json')) as RefundBody;
+
+  it('maps the refunds fixture: the refund on its order, its line in exact minor units, at its creation', () => {
+    const event = mapRefundCreated(refundBody(), refundDelivery);
+    expect(event).toEqual({
+      metadata: expect.objectContaining({ eventType: 'shopify.refund.created', schemaVersion: 1, occurredAt: Date.parse('2022-01-02T10:15:00-05:00'), tenantId: 'dev-store' }),
+      orderId: '820982911946154500',
+      refund: {
+        id: '509562969000000001',
+        createdAt: '2022-01-02T10:15:00-05:00',
+        note: 'Returned: scratched leg',
+        refundLineItems: [{ id: '104689539000000001', lineItemId: '976318377106520300', quantity: 1, restockType: 'return', subtotal: { amountMinor: 15999, currency: 'USD' } }],
+      },
+    });
+    expect(avroErrors('ShopifyRefundCreated', event)).toEqual([]);
+  });
+
+  it('keeps ids above 2^53 exact', () => {
+    const text = readFixture('development/refunds-create.json').toString('utf8').replace('"order_id":820982911946154500', '"order_id":820982911946154508');
+    expect(mapRefundCreated(parseExactJson(Buffer.from(text)), refundDelivery).orderId).toBe('820982911946154508');
+  });
+
+  it('takes a line amount in the currency its shop money names, and a bare subtotal in the shop currency', () => {
+    const body = refundBody();
+    body.refund_line_items[0].subtotal_set = { shop_money: { amount: '1500', currency_code: 'JPY' } };
+    expect(mapRefundCreated(body, refundDelivery).refund.refundLineItems[0].subtotal).toEqual({ amountMinor: 1500, currency: 'JPY' });
+    delete body.refund_line_items[0].subtotal_set;
+    expect(mapRefundCreated(body, { ...refundDelivery, currency: 'EUR' }).refund.refundLineItems[0].subtotal).toEqual({ amountMinor: 15999, currency: 'EUR' });
+  });
+
+  it('maps a refund of an amount only (no lines): nothing for the projections to reverse', () => {
+    const body = refundBody();
+    body.refund_line_items = [];
+    expect(mapRefundCreated(body, refundDelivery).refund.refundLineItems).toEqual([]);
+  });
+
+  it.each([
+    ['order_id', (body: RefundBody) => delete body.order_id, 'is required'],
+    ['created_at', (body: RefundBody) => (body.created_at = 'yesterday'), 'must be an ISO 8601 timestamp'],
+    ['refund_line_items', (body: RefundBody) => delete (body as Record<string, unknown>).refund_line_items, 'must be an array'],
+    ['refund_line_items[0].quantity', (body: RefundBody) => (body.refund_line_items[0].quantity = -1), 'must be an integer of at least 0'],
+    ['refund_line_items[0].subtotal_set.shop_money.currency_code', (body: RefundBody) => (body.refund_line_items[0].subtotal_set = { shop_money: { amount: '1.00', currency_code: 'XXX' } }), ''],
+  ])('rejects a refund with a malformed %s, naming it', (field, change, expectation) => {
+    const body = refundBody();
+    change(body);
+    const error = rejection(() => mapRefundCreated(body, refundDelivery));
+    if (expectation !== '') expect(error.message).toBe(`field ${field} ${expectation}`);
+    expect(error).toMatchObject({ httpStatus: 400, details: expect.objectContaining({ field }) });
   });
 });

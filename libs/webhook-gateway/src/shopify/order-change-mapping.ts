@@ -1,5 +1,14 @@
-import { events, Money, ShopifyOrderCancelled, ShopifyOrderPaid, ShopifyOrderUpdated, ShopifyRefund, ShopifyRefundLineItem } from '@consign/contracts';
-import { amountTextAt } from '../money';
+import {
+  events,
+  Money,
+  ShopifyOrderCancelled,
+  ShopifyOrderPaid,
+  ShopifyOrderUpdated,
+  ShopifyRefund,
+  ShopifyRefundCreated,
+  ShopifyRefundLineItem,
+} from '@consign/contracts';
+import { amountTextAt, currencyAt } from '../money';
 import {
   avroIntMax,
   arrayAt,
@@ -29,13 +38,16 @@ function currentQuantitiesOf(body: JsonObject): Record<string, number> {
 
 /**
  * Shopify's REST refund line items carry `subtotal` as a JSON number in some versions and a string in
- * others; `subtotal_set.shop_money.amount` is always a decimal string, so it is read first.
+ * others; `subtotal_set.shop_money` is always a decimal string with its currency, so it is read
+ * first. `currency` is what a bare `subtotal` is in: the order's, or the shop's for a refund alone.
  */
 function refundSubtotal(refundLine: JsonObject, currency: string, path: string): Money {
   const set = refundLine.subtotal_set;
   if (set !== null && set !== undefined) {
-    const shopMoney = objectAt(objectAt(set, `${path}.subtotal_set`).shop_money, `${path}.subtotal_set.shop_money`);
-    return orderMoney(amountTextAt(shopMoney, 'amount', `${path}.subtotal_set.shop_money.amount`), currency, `${path}.subtotal_set.shop_money.amount`);
+    const moneyPath = `${path}.subtotal_set.shop_money`;
+    const shopMoney = objectAt(objectAt(set, `${path}.subtotal_set`).shop_money, moneyPath);
+    const moneyCurrency = shopMoney.currency_code === undefined ? currency : currencyAt(shopMoney, 'currency_code', `${moneyPath}.currency_code`);
+    return orderMoney(amountTextAt(shopMoney, 'amount', `${moneyPath}.amount`), moneyCurrency, `${moneyPath}.amount`);
   }
   const subtotal = refundLine.subtotal;
   if (typeof subtotal === 'number' && Number.isFinite(subtotal)) return orderMoney(String(subtotal), currency, `${path}.subtotal`);
@@ -43,27 +55,44 @@ function refundSubtotal(refundLine: JsonObject, currency: string, path: string):
   throw invalidField(`${path}.subtotal`, 'must be a decimal amount', subtotal === undefined || subtotal === null ? 'missing' : 'type');
 }
 
+/** One Shopify refund object, as it appears in an order's `refunds` and as a refunds/create body. */
+function refundAt(item: unknown, path: string, currency: string): ShopifyRefund {
+  const refund = objectAt(item, path || 'body');
+  const field = (name: string): string => (path === '' ? name : `${path}.${name}`);
+  return {
+    id: idAt(refund, 'id', field('id')),
+    createdAt: timestampAt(refund, 'created_at', field('created_at')),
+    note: optionalStringAt(refund, 'note', field('note'), textLimits.note),
+    refundLineItems: arrayAt(refund, 'refund_line_items', field('refund_line_items')).map((lineItem, lineIndex): ShopifyRefundLineItem => {
+      const linePath = `${field('refund_line_items')}[${lineIndex}]`;
+      const line = objectAt(lineItem, linePath);
+      return {
+        id: idAt(line, 'id', `${linePath}.id`),
+        lineItemId: idAt(line, 'line_item_id', `${linePath}.line_item_id`),
+        quantity: integerAt(line, 'quantity', `${linePath}.quantity`, 0, avroIntMax),
+        restockType: optionalStringAt(line, 'restock_type', `${linePath}.restock_type`, textLimits.enumeration),
+        subtotal: refundSubtotal(line, currency, linePath),
+      };
+    }),
+  };
+}
+
 function refundsOf(body: JsonObject, currency: string): ShopifyRefund[] {
-  return arrayAt(body, 'refunds', 'refunds').map((item, index): ShopifyRefund => {
-    const path = `refunds[${index}]`;
-    const refund = objectAt(item, path);
-    return {
-      id: idAt(refund, 'id', `${path}.id`),
-      createdAt: timestampAt(refund, 'created_at', `${path}.created_at`),
-      note: optionalStringAt(refund, 'note', `${path}.note`, textLimits.note),
-      refundLineItems: arrayAt(refund, 'refund_line_items', `${path}.refund_line_items`).map((lineItem, lineIndex): ShopifyRefundLineItem => {
-        const linePath = `${path}.refund_line_items[${lineIndex}]`;
-        const line = objectAt(lineItem, linePath);
-        return {
-          id: idAt(line, 'id', `${linePath}.id`),
-          lineItemId: idAt(line, 'line_item_id', `${linePath}.line_item_id`),
-          quantity: integerAt(line, 'quantity', `${linePath}.quantity`, 0, avroIntMax),
-          restockType: optionalStringAt(line, 'restock_type', `${linePath}.restock_type`, textLimits.enumeration),
-          subtotal: refundSubtotal(line, currency, linePath),
-        };
-      }),
-    };
-  });
+  return arrayAt(body, 'refunds', 'refunds').map((item, index) => refundAt(item, `refunds[${index}]`, currency));
+}
+
+/**
+ * Maps a Shopify refunds/create body: the refund itself, on its order, occurred when it was made.
+ * The body names no currency of its own; amounts without one are in the shop's.
+ */
+export function mapRefundCreated(payload: unknown, delivery: ShopifyDelivery): ShopifyRefundCreated {
+  const body = objectAt(payload, 'body');
+  const refund = refundAt(body, '', delivery.currency);
+  return {
+    metadata: shopifyEventMetadata(delivery, events.shopifyRefundCreated, Date.parse(refund.createdAt)),
+    orderId: idAt(body, 'order_id', 'order_id'),
+    refund,
+  };
 }
 
 /** Maps a Shopify orders/updated body: the order as it is now, occurred when Shopify last changed it. */

@@ -47,6 +47,7 @@ const fixture = (name: string) => (): Json => parseExactJson(readFixture(name)) 
 const order = fixture('shopify/orders-create.json');
 const product = fixture('shopify/products-create.json');
 const clerkUser = fixture('clerk/user-created.json');
+const refund = fixture('development/refunds-create.json');
 
 /** The orders fixture with one refund of one line, so that refund fields have a place. */
 function refundedOrder(): Json {
@@ -101,6 +102,13 @@ const textFields: Record<string, TextField> = {
     path: 'refunds[0].refund_line_items[0].restock_type',
   },
   'orders/cancelled | `cancel_reason`': { topic: 'orders/cancelled', fixture: order, set: setField('cancel_reason'), path: 'cancel_reason' },
+  'refunds/create | `note`': { topic: 'refunds/create', fixture: refund, set: setField('note'), path: 'note' },
+  'refunds/create | `refund_line_items[].restock_type`': {
+    topic: 'refunds/create',
+    fixture: refund,
+    set: setEach('refund_line_items', 'restock_type'),
+    path: 'refund_line_items[0].restock_type',
+  },
   'products | `title`': { topic: 'products/update', fixture: product, set: setField('title'), path: 'title' },
   'products | `handle`': { topic: 'products/update', fixture: product, set: setField('handle'), path: 'handle' },
   'products | `vendor`': { topic: 'products/update', fixture: product, set: setField('vendor'), path: 'vendor' },
