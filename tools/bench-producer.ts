@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import { events, TopicDefinition } from '@consign/contracts';
 import { list, loadConfig, platformDefaults, url, integer } from '@consign/config';
-import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
+import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from '@consign/kafka';
 import { sampleOrderCreated } from '@consign/test-support';
 import { quantiles } from './latency-quantiles';
 import { assertPinnedRuntime } from './pinned-runtime';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     count: integer('BENCH_EVENTS', 20_000, { min: 100 }),
     concurrency: integer('BENCH_CONCURRENCY', 500, { min: 1 }),
   });
-  const kafka = createKafka({ clientId: 'bench-producer', brokers: config.brokers });
+  const kafka = createKafka({ clientId: 'bench-producer', connection: plainKafkaConnection(config.brokers) });
   const codec = new EventCodec(config.registryUrl);
   await codec.register([events.shopifyOrderCreated]);
   const topic: TopicDefinition = { name: `bench.producer.${randomUUID()}`, partitions: 3, key: 'order id', retentionMs: 3_600_000 };

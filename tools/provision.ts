@@ -1,15 +1,16 @@
-import { loadConfig, list, platformDefaults, url } from '@consign/config';
+import { kafkaConnection, loadConfig, platformConnectionSettings } from '@consign/config';
 import { createKafka, EventCodec, provisionPlatform } from '@consign/kafka';
 import { assertPinnedRuntime } from './pinned-runtime';
 
-/** `npm run provision`: creates the catalogue's topics and registers every event schema with its compatibility rule. Idempotent. */
+/**
+ * `npm run provision`: creates the catalogue's topics and registers every event schema with its
+ * compatibility rule. Idempotent. It connects as the apps do (KAFKA_*, SCHEMA_REGISTRY_URL): the
+ * local infrastructure with NODE_ENV=development, named endpoints anywhere else.
+ */
 async function main(): Promise<void> {
   assertPinnedRuntime('provision');
-  const config = loadConfig({
-    kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
-    schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl),
-  });
-  const report = await provisionPlatform(createKafka({ clientId: 'provision', brokers: config.kafkaBrokers }), new EventCodec(config.schemaRegistryUrl));
+  const config = loadConfig(platformConnectionSettings(process.env));
+  const report = await provisionPlatform(createKafka({ clientId: 'provision', connection: kafkaConnection(config) }), new EventCodec(config.schemaRegistryUrl));
   const json = { createdTopics: report.created, existingTopics: report.existing, reconfiguredTopics: report.reconfigured, schemaIds: Object.fromEntries(report.schemas) };
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify(json, null, 2));

@@ -1,6 +1,6 @@
 import { telemetry } from './instrumentation';
 import { Registry } from 'prom-client';
-import { ConfigError, databaseTls } from '@consign/config';
+import { ConfigError, databaseTls, kafkaConnection } from '@consign/config';
 import { events, topics } from '@consign/contracts';
 import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@consign/database';
 import { Kafka } from 'kafkajs';
@@ -49,7 +49,7 @@ async function main(command: string | undefined): Promise<void> {
     return database.destroy();
   }
 
-  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers, logger });
+  const kafka = createKafka({ clientId: service, connection: kafkaConnection(config), logger });
   const codec = new EventCodec(config.schemaRegistryUrl);
   // Schemas come from the registry; topics need Kafka, which may be down while webhooks still
   // arrive (they go to the spool), so the gateway starts without it and provisions once it answers.

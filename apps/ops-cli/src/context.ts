@@ -40,7 +40,7 @@ export class CommandContext {
 
   get kafka(): Kafka {
     // kafkajs logs every retry; the command reports the failure it ends with instead.
-    this.kafkaClient ??= createKafka({ clientId: 'ops-cli', brokers: this.settings.kafkaBrokers });
+    this.kafkaClient ??= createKafka({ clientId: 'ops-cli', connection: this.settings.kafka });
     return this.kafkaClient;
   }
 

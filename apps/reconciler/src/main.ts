@@ -1,5 +1,5 @@
 import { telemetry } from './instrumentation';
-import { ConfigError, databaseTls } from '@consign/config';
+import { ConfigError, databaseTls, kafkaConnection } from '@consign/config';
 import { OperatorActionRecorded, topics } from '@consign/contracts';
 import { checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand } from '@consign/database';
 import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
@@ -32,7 +32,7 @@ async function main(command = process.argv[2]): Promise<void> {
   if (command === 'migrate') return runMigrationCommand(database, logger);
   if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or "migrate"`);
 
-  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers, logger });
+  const kafka = createKafka({ clientId: service, connection: kafkaConnection(config), logger });
   const codec = new EventCodec(config.schemaRegistryUrl);
   const publisher = new EventPublisher(kafka, codec);
   const deps: ReconciliationDeps = {

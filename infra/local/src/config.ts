@@ -31,6 +31,8 @@ export interface Paths {
   kafkaMarker: string;
   kafkaRunDir: string;
   kafkaData: string;
+  /** The SASL_SSL listener's CA (ca.pem, what clients trust) and the broker's PEM keystore. */
+  kafkaTlsDir: string;
   kafkaProps: string;
   kafkaClusterId: string;
   kafkaFormatInfo: string;
@@ -63,6 +65,7 @@ export function resolvePaths(home: string = path.resolve(__dirname, '..')): Path
     kafkaProps: path.join(kafkaRunDir, 'server.properties'),
     kafkaClusterId: path.join(kafkaRunDir, 'cluster.id'),
     kafkaFormatInfo: path.join(kafkaRunDir, 'formatted.json'),
+    kafkaTlsDir: path.join(kafkaRunDir, 'tls'),
     registryHome,
     registryMarker: path.join(registryHome, '.fetched'),
     mailSinkMain: path.join(home, 'src', 'mail-sink', 'main.ts'),
@@ -86,6 +89,8 @@ export interface Settings {
   host: string;
   kafkaPort: number;
   kafkaControllerPort: number;
+  /** A second listener with TLS and SCRAM sign-in, as managed Kafka offers: for the tests that prove the apps speak it. */
+  kafkaSaslSslPort: number;
   registryPort: number;
   registryManagementPort: number;
   /** Brokers that clients should use; local unless KAFKA_BROKERS points elsewhere. */
@@ -130,6 +135,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
   const host = '127.0.0.1';
   const kafkaPort = intFromEnv(env, 'KAFKA_PORT', 9092);
   const kafkaControllerPort = intFromEnv(env, 'KAFKA_CONTROLLER_PORT', 9093);
+  const kafkaSaslSslPort = intFromEnv(env, 'KAFKA_SASL_SSL_PORT', 9094);
   const registryPort = intFromEnv(env, 'REGISTRY_PORT', 8080);
   // Quarkus' management interface defaults to 9000, which is a popular port (and
   // would sit next to Kafka's 9092/9093); pin it.
@@ -157,6 +163,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
     host,
     kafkaPort,
     kafkaControllerPort,
+    kafkaSaslSslPort,
     registryPort,
     registryManagementPort,
     kafkaBrokers: kafkaExternal && brokersEnv ? brokersEnv : localBrokers,
@@ -171,3 +178,6 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
     startTimeoutMs,
   };
 }
+
+/** The user the local SASL_SSL listener signs in (SCRAM-SHA-256 and -512): a local-only credential, like the development tenant. */
+export const localKafkaScramUser = { username: 'consign-local', password: 'consign-local-scram-secret' } as const;

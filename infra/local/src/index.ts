@@ -19,3 +19,4 @@ export {
 export { DATABASES, REGISTRY_DATABASE, databaseNames, type DatabaseName } from './databases';
 export { ALL_PARTS, APICURIO_VERSION, KAFKA_VERSION, type PartName } from './config';
 export { InfraError, silentLogger, type Logger } from './util';
+export { localKafkaSaslSsl, type LocalSaslSslEndpoint } from './kafka';

@@ -111,8 +111,8 @@ const MANAGED: Record<ManagedPart, ManagedDef> = {
   kafka: {
     part: 'kafka',
     label: `Kafka ${KAFKA_VERSION}`,
-    ports: (s) => [s.kafkaPort, s.kafkaControllerPort],
-    portVariables: ['KAFKA_PORT', 'KAFKA_CONTROLLER_PORT'],
+    ports: (s) => [s.kafkaPort, s.kafkaControllerPort, s.kafkaSaslSslPort],
+    portVariables: ['KAFKA_PORT', 'KAFKA_CONTROLLER_PORT', 'KAFKA_SASL_SSL_PORT'],
     healthy: (s) => isKafkaHealthy(`${s.host}:${s.kafkaPort}`),
     prepare: prepareKafka,
     spec: (paths) => kafkaStartSpec(paths),

@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { Kafka, logLevel } from 'kafkajs';
 
-import { KAFKA_MIN_JAVA, KAFKA_VERSION, type Paths, type Settings } from './config';
+import { KAFKA_MIN_JAVA, KAFKA_VERSION, localKafkaScramUser, resolvePaths, resolveSettings, type Paths, type Settings } from './config';
 import { findJava } from './java';
 import { markerArgs, type StartSpec } from './process';
 import { canConnect, ensureDir, InfraError, readTextIfExists, writeFileAtomic, type Logger } from './util';
@@ -16,11 +16,17 @@ export function serverProperties(paths: Paths, s: Settings): string {
     'node.id': 1,
     // Dynamic (KIP-853) quorum, matching `format --standalone`.
     'controller.quorum.bootstrap.servers': `${s.host}:${s.kafkaControllerPort}`,
-    listeners: `PLAINTEXT://${s.host}:${s.kafkaPort},CONTROLLER://${s.host}:${s.kafkaControllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${s.host}:${s.kafkaPort}`,
+    listeners: `PLAINTEXT://${s.host}:${s.kafkaPort},CONTROLLER://${s.host}:${s.kafkaControllerPort},SASL_SSL://${s.host}:${s.kafkaSaslSslPort}`,
+    'advertised.listeners': `PLAINTEXT://${s.host}:${s.kafkaPort},SASL_SSL://${s.host}:${s.kafkaSaslSslPort}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL',
+    // What a managed Kafka offers: TLS with a certificate of the local CA (kafkaTlsDir/ca.pem), and SCRAM users.
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.ssl.keystore.type': 'PEM',
+    'listener.name.sasl_ssl.ssl.keystore.location': path.join(paths.kafkaTlsDir, 'broker-keystore.pem'),
     'log.dirs': paths.kafkaData,
     'num.partitions': 3,
     'default.replication.factor': 1,
@@ -66,11 +72,36 @@ function execJava(bin: string, args: string[]): Promise<string> {
 interface FormatInfo {
   clusterId: string;
   controllerPort: number;
+  /** The storage was formatted with the SASL_SSL listener's SCRAM user. */
+  scramUser?: string;
+}
+
+/**
+ * The local CA and the broker's certificate for 127.0.0.1 and localhost, made once with openssl.
+ * Kafka reads its PEM keystore as the PKCS#8 key followed by the certificate chain.
+ */
+export function ensureBrokerCertificates(paths: Paths): void {
+  const dir = paths.kafkaTlsDir;
+  const keystore = path.join(dir, 'broker-keystore.pem');
+  if (fs.existsSync(keystore)) return;
+  ensureDir(dir);
+  const openssl = (args: string[]): void => {
+    const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (result.status !== 0) throw new InfraError(`openssl ${args[0]} failed: ${(result.stderr || result.error?.message || '').trim()}`);
+  };
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', '/CN=consign-stream local Kafka CA']);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'broker.key', '-out', 'broker.csr', '-subj', '/CN=127.0.0.1']);
+  writeFileAtomic(path.join(dir, 'broker.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(['x509', '-req', '-in', 'broker.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'broker.crt', '-days', '3650', '-extfile', 'broker.ext']);
+  openssl(['pkcs8', '-topk8', '-nocrypt', '-in', 'broker.key', '-out', 'broker-pkcs8.key']);
+  const pem = ['broker-pkcs8.key', 'broker.crt', 'ca.pem'].map((file) => fs.readFileSync(path.join(dir, file), 'utf8')).join('');
+  writeFileAtomic(keystore, pem);
 }
 
 /** Writes server.properties and formats the storage directory the first time. */
 export async function prepareKafka(paths: Paths, s: Settings, log: Logger): Promise<void> {
   ensureDir(paths.kafkaRunDir);
+  ensureBrokerCertificates(paths);
   writeFileAtomic(paths.kafkaProps, serverProperties(paths, s));
   const metaProps = path.join(paths.kafkaData, 'meta.properties');
   if (fs.existsSync(metaProps)) {
@@ -84,6 +115,7 @@ export async function prepareKafka(paths: Paths, s: Settings, log: Logger): Prom
             `but KAFKA_CONTROLLER_PORT is now ${s.kafkaControllerPort}. Run \`down --purge\` for a fresh cluster, or use the old port.`,
         );
       }
+      if (parsed.scramUser === undefined) log(`Kafka data in ${paths.kafkaData} predates the SASL_SSL listener's user: run \`down --purge\` to sign in there`);
     }
     return;
   }
@@ -108,11 +140,16 @@ export async function prepareKafka(paths: Paths, s: Settings, log: Logger): Prom
       clusterId,
       '-c',
       paths.kafkaProps,
+      // The SASL_SSL listener's user, stored in the metadata log like a managed cluster's.
+      '--add-scram',
+      `SCRAM-SHA-512=[name=${localKafkaScramUser.username},password=${localKafkaScramUser.password}]`,
+      '--add-scram',
+      `SCRAM-SHA-256=[name=${localKafkaScramUser.username},password=${localKafkaScramUser.password}]`,
     ]);
   } catch (err) {
     throw new InfraError(`formatting Kafka storage failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const info: FormatInfo = { clusterId, controllerPort: s.kafkaControllerPort };
+  const info: FormatInfo = { clusterId, controllerPort: s.kafkaControllerPort, scramUser: localKafkaScramUser.username };
   writeFileAtomic(paths.kafkaFormatInfo, `${JSON.stringify(info)}\n`);
 }
 
@@ -146,6 +183,20 @@ export function kafkaStartSpec(paths: Paths): StartSpec {
     env: { ...process.env },
     cwd: paths.kafkaRunDir,
   };
+}
+
+/** How a client reaches the local broker's SASL_SSL listener: what a managed Kafka asks of the apps. */
+export interface LocalSaslSslEndpoint {
+  brokers: string[];
+  /** The local CA the broker's certificate chains to. */
+  caFile: string;
+  username: string;
+  password: string;
+}
+
+/** The local broker's TLS-and-SCRAM listener, for tests that run the apps as against a managed Kafka. */
+export function localKafkaSaslSsl(paths: Paths = resolvePaths(), s: Settings = resolveSettings()): LocalSaslSslEndpoint {
+  return { brokers: [`${s.host}:${s.kafkaSaslSslPort}`], caFile: path.join(paths.kafkaTlsDir, 'ca.pem'), ...localKafkaScramUser };
 }
 
 /** Healthy = the broker answers a metadata request (kafkajs describeCluster). */

@@ -1,6 +1,7 @@
 import { developmentDefault } from './deployment-mode';
+import { kafkaConnectionSettings } from './kafka-settings';
 import { Setting } from './load-config';
-import { list, url } from './settings';
+import { url } from './settings';
 import { postgresUrl } from './tls-settings';
 
 /**
@@ -20,12 +21,12 @@ export function databaseUrlDefault(service: string): string {
 }
 
 /**
- * KAFKA_BROKERS and SCHEMA_REGISTRY_URL, shared by every app: the local infrastructure in
- * development, required anywhere else.
+ * The Kafka connection (kafkaConnectionSettings) and SCHEMA_REGISTRY_URL, shared by every app: the
+ * local infrastructure in development, required anywhere else.
  */
 export function platformConnectionSettings(env: NodeJS.ProcessEnv) {
   return {
-    kafkaBrokers: list('KAFKA_BROKERS', developmentDefault(env, [...platformDefaults.kafkaBrokers])),
+    ...kafkaConnectionSettings(env),
     schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', developmentDefault(env, platformDefaults.schemaRegistryUrl), ['http', 'https']),
   };
 }

@@ -1,4 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type { ConnectionOptions } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { isDevelopment } from './deployment-mode';
 import { ConfigOf, rawValue, Setting, setting } from './load-config';
@@ -69,6 +70,22 @@ export type DatabaseTlsConfig = ConfigOf<ReturnType<typeof databaseTlsSettings>>
 /** The loaded `databaseTlsSettings` as one value, for createServiceDataSource. */
 export function databaseTls(config: DatabaseTlsConfig): DatabaseTls {
   return { mode: config.databaseTlsMode, ca: config.databaseTlsCa, cert: config.databaseTlsCert, key: config.databaseTlsKey };
+}
+
+/** Node's TLS options for a mode (false: plain TCP), for PostgreSQL and Kafka clients alike. */
+export type TlsConnectionOptions = false | Pick<ConnectionOptions, 'rejectUnauthorized' | 'ca' | 'cert' | 'key' | 'checkServerIdentity'>;
+
+export function tlsConnectionOptions(tls: DatabaseTls): TlsConnectionOptions {
+  if (tls.mode === 'disable') return false;
+  const clientCertificate = tls.cert !== undefined && tls.key !== undefined ? { cert: tls.cert, key: tls.key } : {};
+  if (tls.mode === 'require') return { rejectUnauthorized: false, ...clientCertificate };
+  return {
+    rejectUnauthorized: true,
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    // verify-ca trusts any certificate of the CA whatever host it names: the name check is skipped.
+    ...(tls.mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+    ...clientCertificate,
+  };
 }
 
 /**

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import type { ConnectionOptions } from 'node:tls';
 import { DataSource, MixedList, EntitySchema } from 'typeorm';
-import type { DatabaseTls } from '@consign/config';
+import { DatabaseTls, tlsConnectionOptions, TlsConnectionOptions } from '@consign/config';
 import { PlatformError } from '@consign/errors';
 
 export interface ServiceDatabaseOptions {
@@ -55,23 +54,14 @@ export function createServiceDataSource(options: ServiceDatabaseOptions): DataSo
 }
 
 /** What node-postgres' `ssl` option takes, in the terms both pg's and TypeORM's types accept. */
-export type PostgresSsl = false | Pick<ConnectionOptions, 'rejectUnauthorized' | 'ca' | 'cert' | 'key' | 'checkServerIdentity'>;
+export type PostgresSsl = TlsConnectionOptions;
 
 /**
  * node-postgres' `ssl` option for a TLS mode. Always a value, never undefined: node-postgres would
  * otherwise take PGSSLMODE from the environment.
  */
 export function postgresSsl(tls: DatabaseTls): PostgresSsl {
-  if (tls.mode === 'disable') return false;
-  const clientCertificate = tls.cert !== undefined && tls.key !== undefined ? { cert: tls.cert, key: tls.key } : {};
-  if (tls.mode === 'require') return { rejectUnauthorized: false, ...clientCertificate };
-  return {
-    rejectUnauthorized: true,
-    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-    // verify-ca trusts any certificate of the CA whatever host it names: the name check is skipped.
-    ...(tls.mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
-    ...clientCertificate,
-  };
+  return tlsConnectionOptions(tls);
 }
 
 /** Applies pending migrations and reports their names. */

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
-import { databaseTls, DatabaseTlsConfig } from '@consign/config';
+import { databaseTls, DatabaseTlsConfig, kafkaConnection, KafkaConnectionConfig } from '@consign/config';
 import { AnyEventDefinition, deadLetterTopic, EventDefinition, EventMetadata, events, PlatformEvent, retryTopic, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { applyOnce, checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand, ServiceDatabaseOptions } from '@consign/database';
@@ -12,11 +12,10 @@ import { ApiKeyring, auditAdminCalls, createLogger, createServiceHttp, Logger, l
 import { Telemetry } from '@consign/telemetry';
 
 /** Settings every event-consuming service has; each app parses its own, once, at start-up. */
-export interface EventServiceConfig extends DatabaseTlsConfig {
+export interface EventServiceConfig extends DatabaseTlsConfig, KafkaConnectionConfig {
   port: number;
   host: string;
   databaseUrl: string;
-  kafkaBrokers: string[];
   schemaRegistryUrl: string;
   consumerGroup: string;
   /** Who may read (the read API), administer (/admin) and scrape (/metrics). */
@@ -89,7 +88,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
   }
 
   const metrics = new Registry();
-  const kafka = createKafka({ clientId: service, brokers: config.kafkaBrokers, logger });
+  const kafka = createKafka({ clientId: service, connection: kafkaConnection(config), logger });
   const codec = new EventCodec(config.schemaRegistryUrl);
   const publisher = new EventPublisher(kafka, codec);
   // Reads the one record an operator asks to process; connects on first use.

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { events, maxRecordBytes, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { readTopic, sampleOrderCreated, testEndpoints } from '@consign/test-support';
-import { createKafka, EventCodec, EventPublisher, provisionTopics } from './index';
+import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from './index';
 
 /** Against the real broker and registry: what the publisher reports is where the record really is. */
 const endpoints = testEndpoints();
-const kafka: Kafka = createKafka({ clientId: 'kafka-lib-test', brokers: endpoints.kafkaBrokers });
+const kafka: Kafka = createKafka({ clientId: 'kafka-lib-test', connection: plainKafkaConnection(endpoints.kafkaBrokers) });
 const topic: TopicDefinition = { name: `test.publisher.${randomUUID()}`, partitions: 3, key: 'test key', retentionMs: 3_600_000 };
 
 describe('EventPublisher (real Kafka)', () => {

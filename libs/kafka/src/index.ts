@@ -1,4 +1,4 @@
-export { createKafka, kafkaLogLevel } from './kafka-connection';
+export { createKafka, kafkaLogLevel, kafkaSecurity, plainKafkaConnection } from './kafka-connection';
 export type { LevelLogger } from './kafka-connection';
 export type { KafkaConnectionOptions } from './kafka-connection';
 export { EventCodec } from './event-codec';

@@ -1,4 +1,4 @@
-import { createKafka, kafkaLogLevel, LevelLogger } from './index';
+import { createKafka, kafkaLogLevel, kafkaSecurity, LevelLogger, plainKafkaConnection } from './index';
 
 function recordingLogger() {
   const lines: Array<{ level: string; fields: Record<string, unknown>; message: string }> = [];
@@ -10,7 +10,7 @@ function recordingLogger() {
 describe('kafkajs log lines', () => {
   it("go through the app's logger, marked as kafkajs, without kafkajs' own time and logger fields", () => {
     const { logger, lines } = recordingLogger();
-    const kafka = createKafka({ clientId: 'log-test', brokers: ['127.0.0.1:1'], logger });
+    const kafka = createKafka({ clientId: 'log-test', connection: plainKafkaConnection(['127.0.0.1:1']), logger });
     kafka.logger().namespace('Consumer').error('Crash: KafkaJSNumberOfRetriesExceeded', { groupId: 'inventory-service' });
     expect(lines).toEqual([
       { level: 'error', message: 'Crash: KafkaJSNumberOfRetriesExceeded', fields: { component: 'kafkajs', namespace: 'Consumer', groupId: 'inventory-service' } },
@@ -18,7 +18,7 @@ describe('kafkajs log lines', () => {
   });
 
   it('are dropped when no logger is given', () => {
-    const kafka = createKafka({ clientId: 'log-test', brokers: ['127.0.0.1:1'] });
+    const kafka = createKafka({ clientId: 'log-test', connection: plainKafkaConnection(['127.0.0.1:1']) });
     expect(() => kafka.logger().error('nobody hears this', {})).not.toThrow();
   });
 
@@ -38,5 +38,30 @@ describe('kafkajs log lines', () => {
     expect(kafkaLogLevel('Consumer', 'error', "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group")).toBe('info');
     expect(kafkaLogLevel('Consumer', 'error', 'Crash: KafkaJSProtocolError: The group coordinator is not available')).toBe('info');
     expect(kafkaLogLevel('Consumer', 'error', 'Restarting the consumer in 200ms')).toBe('info');
+  });
+});
+
+describe('kafkaSecurity', () => {
+  it('connects in plain TCP without SASL to the local broker', () => {
+    expect(kafkaSecurity(plainKafkaConnection(['127.0.0.1:9092']))).toEqual({ ssl: false });
+  });
+
+  it('verifies the brokers against the CA given, with the client certificate, and signs in with the SASL mechanism', () => {
+    const security = kafkaSecurity({
+      brokers: ['b:9094'],
+      tls: { mode: 'verify-full', ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM' },
+      sasl: { mechanism: 'scram-sha-256', username: 'consign', password: 'pw' },
+    });
+    expect(security).toEqual({ ssl: { rejectUnauthorized: true, ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM' }, sasl: { mechanism: 'scram-sha-256', username: 'consign', password: 'pw' } });
+  });
+
+  it('skips only the name check under verify-ca and every check under require', () => {
+    const verifyCa = kafkaSecurity({ brokers: ['b:9094'], tls: { mode: 'verify-ca' }, sasl: null }).ssl as { rejectUnauthorized: boolean; checkServerIdentity: () => undefined };
+    expect(verifyCa.rejectUnauthorized).toBe(true);
+    expect(verifyCa.checkServerIdentity()).toBeUndefined();
+    expect(kafkaSecurity({ brokers: ['b:9094'], tls: { mode: 'require' }, sasl: { mechanism: 'plain', username: 'u', password: 'p' } })).toEqual({
+      ssl: { rejectUnauthorized: false },
+      sasl: { mechanism: 'plain', username: 'u', password: 'p' },
+    });
   });
 });

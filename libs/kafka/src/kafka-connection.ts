@@ -1,4 +1,5 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import { KafkaConnection, tlsConnectionOptions } from '@consign/config';
 
 /** The levels of the apps' logger (pino's Logger has them) that kafkajs' own lines go to. */
 export interface LevelLogger {
@@ -12,7 +13,8 @@ export type KafkaLogLevel = keyof LevelLogger;
 
 export interface KafkaConnectionOptions {
   clientId: string;
-  brokers: string[];
+  /** The brokers, and how to reach and sign in to them (kafkaConnectionSettings). */
+  connection: KafkaConnection;
   /**
    * Receives kafkajs' lines in the app's own JSON shape. Without one they are dropped: the CLI and
    * the benches report the failure a command ends with instead of every retry on the way.
@@ -56,11 +58,39 @@ export function kafkaLogLevel(namespace: string, level: KafkaLogLevel, message: 
 
 const coordinatorStarting = /coordinator is loading|coordinator is not available/i;
 
+/** kafkajs' `ssl` and `sasl` options for a connection: TLS as for PostgreSQL, SASL when configured. */
+export function kafkaSecurity(connection: KafkaConnection): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const ssl = tlsConnectionOptions(connection.tls);
+  const { sasl } = connection;
+  return {
+    ssl: ssl === false ? false : ssl,
+    ...(sasl === null ? {} : { sasl: saslOptions(sasl) }),
+  };
+}
+
+// kafkajs types each mechanism's options apart.
+function saslOptions({ mechanism, username, password }: NonNullable<KafkaConnection['sasl']>): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
+}
+
+/** A connection to brokers on this host without TLS or SASL: the local infrastructure, for tests and tools. */
+export function plainKafkaConnection(brokers: string[]): KafkaConnection {
+  return { brokers, tls: { mode: 'disable' }, sasl: null };
+}
+
 export function createKafka(options: KafkaConnectionOptions): Kafka {
   const logger = options.logger;
   return new Kafka({
     clientId: options.clientId,
-    brokers: options.brokers,
+    brokers: options.connection.brokers,
+    ...kafkaSecurity(options.connection),
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, retries: 5 },

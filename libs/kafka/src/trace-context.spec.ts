@@ -5,7 +5,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { Registry } from 'prom-client';
 import { events, ShopifyOrderCreated } from '@consign/contracts';
 import { sampleOrderCreated, testEndpoints, waitFor } from '@consign/test-support';
-import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher, eventHeaders, provisionTopics } from './index';
+import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, eventHeaders, EventPublisher, plainKafkaConnection, provisionTopics } from './index';
 import { testTopic } from './testing/consumer-scenario';
 
 /** W3C trace context crosses Kafka in headers: the handler runs inside the publisher's trace. */
@@ -22,7 +22,7 @@ afterAll(() => {
 });
 
 it('carries traceparent from the publishing context to the consuming handler', async () => {
-  const kafka = createKafka({ clientId: 'trace-test', brokers: endpoints.kafkaBrokers });
+  const kafka = createKafka({ clientId: 'trace-test', connection: plainKafkaConnection(endpoints.kafkaBrokers) });
   const codec = new EventCodec(endpoints.schemaRegistryUrl);
   await codec.register([events.shopifyOrderCreated]);
   const topic = testTopic('trace');

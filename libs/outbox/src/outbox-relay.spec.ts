@@ -5,13 +5,13 @@ import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { applyOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
-import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
+import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from '@consign/kafka';
 import { createTemporaryDatabase, readTopic, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
 import { OutboxRelay } from './index';
 
 /** The outbox against the real PostgreSQL, registry and Kafka, with real process deaths. */
 const endpoints = testEndpoints();
-const kafka = createKafka({ clientId: 'outbox-test', brokers: endpoints.kafkaBrokers });
+const kafka = createKafka({ clientId: 'outbox-test', connection: plainKafkaConnection(endpoints.kafkaBrokers) });
 const codec = new EventCodec(endpoints.schemaRegistryUrl);
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

@@ -16,13 +16,15 @@ export interface OpsResult<T> {
   stderr: string;
 }
 
-export function opsCli(platform: PlatformUnderTest, operator: string) {
+/** `extraEnv` goes last: another way to reach Kafka, for instance. */
+export function opsCli(platform: PlatformUnderTest, operator: string, extraEnv: Record<string, string> = {}) {
   const endpoints = testEndpoints();
   const env = {
     ...process.env,
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
-    OPERATIONS_DATABASE_URL: platform.databases.reconciler.url,
+    // Without a reconciler under test, the local platform's audit database.
+    ...(platform.databases.reconciler ? { OPERATIONS_DATABASE_URL: platform.databases.reconciler.url } : {}),
     OPS_GATEWAY_URL: platform.internalUrls.gateway,
     OPS_WEBHOOK_URL: platform.urls.gateway,
     OPS_INVENTORY_URL: platform.internalUrls['inventory-service'],
@@ -32,6 +34,7 @@ export function opsCli(platform: PlatformUnderTest, operator: string) {
     OPS_RECONCILER_URL: platform.internalUrls.reconciler,
     OPERATOR: operator,
     NODE_ENV: 'development',
+    ...extraEnv,
   };
   return function ops<T = Record<string, unknown>>(...args: string[]): Promise<OpsResult<T>> {
     return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ import { ConsumerMetrics } from '../consumer-metrics';
 import { ConsumerRunner } from '../consumer-runner';
 import { EventCodec } from '../event-codec';
 import { EventPublisher } from '../event-publisher';
-import { createKafka } from '../kafka-connection';
+import { createKafka, plainKafkaConnection } from '../kafka-connection';
 import { provisionTopics } from '../provision';
 
 /**
@@ -62,7 +62,7 @@ export interface TestPublisher {
 
 /** Publishes distinct order events to a test topic, encoded as the platform encodes them. */
 export async function createTestPublisher(options: { brokers: string[]; registryUrl: string; topic: TopicDefinition }): Promise<TestPublisher & { kafka: Kafka; codec: EventCodec }> {
-  const kafka = createKafka({ clientId: 'test-publisher', brokers: options.brokers });
+  const kafka = createKafka({ clientId: 'test-publisher', connection: plainKafkaConnection(options.brokers) });
   const codec = new EventCodec(options.registryUrl);
   await codec.register([events.shopifyOrderCreated]);
   await provisionTopics(kafka, [options.topic]);

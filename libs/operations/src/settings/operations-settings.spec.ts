@@ -3,7 +3,7 @@ import { operationsSettings } from './operations-settings';
 describe('operationsSettings', () => {
   it('defaults to the local platform and the development key in development', () => {
     expect(operationsSettings({ NODE_ENV: 'development' })).toEqual({
-      kafkaBrokers: ['127.0.0.1:9092'],
+      kafka: { brokers: ['127.0.0.1:9092'], tls: { mode: 'disable' }, sasl: null },
       schemaRegistryUrl: 'http://127.0.0.1:8080/apis/ccompat/v7',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/consign_reconciler',
       databaseTls: { mode: 'disable' },
@@ -22,8 +22,14 @@ describe('operationsSettings', () => {
 
   it('takes every endpoint from the environment', () => {
     const settings = operationsSettings({ OPS_INVENTORY_URL: 'http://inv:80', KAFKA_BROKERS: 'k1:9092,k2:9092', OPERATIONS_DATABASE_URL: 'postgres://ops@db/ops', OPS_API_KEY: 'secret' });
-    expect(settings).toMatchObject({ kafkaBrokers: ['k1:9092', 'k2:9092'], databaseUrl: 'postgres://ops@db/ops', apiKey: 'secret', serviceUrls: { 'inventory-service': 'http://inv:80' } });
+    expect(settings).toMatchObject({ kafka: { brokers: ['k1:9092', 'k2:9092'] }, databaseUrl: 'postgres://ops@db/ops', apiKey: 'secret', serviceUrls: { 'inventory-service': 'http://inv:80' } });
     expect(operationsSettings({ RECONCILER_DATABASE_URL: 'postgres://r@db/rec' }).databaseUrl).toBe('postgres://r@db/rec');
+  });
+
+  it('verifies the brokers outside development and signs in with the SASL credentials given', () => {
+    expect(operationsSettings({}).kafka).toEqual({ brokers: ['127.0.0.1:9092'], tls: { mode: 'verify-full' }, sasl: null });
+    const env = { KAFKA_BROKERS: 'b1:9094', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'ops', KAFKA_SASL_PASSWORD: 'pw' };
+    expect(operationsSettings(env).kafka).toEqual({ brokers: ['b1:9094'], tls: { mode: 'verify-full' }, sasl: { mechanism: 'scram-sha-512', username: 'ops', password: 'pw' } });
   });
 
   it('verifies the database server outside development, reaching it as the reconciler does unless told otherwise', () => {

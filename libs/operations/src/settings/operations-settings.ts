@@ -1,4 +1,4 @@
-import { ConfigOf, DatabaseTls, databaseTls, databaseTlsSettings, isDevelopment, list, loadConfig, postgresUrl, text, url } from '@consign/config';
+import { ConfigOf, DatabaseTls, databaseTls, databaseTlsSettings, isDevelopment, KafkaConnection, kafkaConnection, kafkaConnectionSettings, loadConfig, postgresUrl, text, url } from '@consign/config';
 import { platformDefaults } from '@consign/config';
 import { developmentAdminKey } from '@consign/service-runtime';
 
@@ -20,7 +20,7 @@ export function isPlatformService(name: string): name is PlatformService {
 }
 
 export interface OperationsSettings {
-  kafkaBrokers: string[];
+  kafka: KafkaConnection;
   schemaRegistryUrl: string;
   /** The audit log's database (the reconciler's). */
   databaseUrl: string;
@@ -38,7 +38,7 @@ export function operationsSettingSpec(env: NodeJS.ProcessEnv) {
     Object.entries(platformServices).map(([service, { port, variable }]) => [service, url(variable, `http://127.0.0.1:${port}`, ['http', 'https'])]),
   ) as { [S in PlatformService]: ReturnType<typeof url> };
   return {
-    kafkaBrokers: list('KAFKA_BROKERS', [...platformDefaults.kafkaBrokers]),
+    ...kafkaConnectionSettings(env, [...platformDefaults.kafkaBrokers]),
     schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
     databaseUrl: postgresUrl('OPERATIONS_DATABASE_URL', env.RECONCILER_DATABASE_URL ?? `${platformDefaults.postgresServer}/consign_reconciler`),
     // Like the URL, each unset one takes the reconciler's: the CLI reaches that database as the reconciler does.
@@ -57,5 +57,5 @@ function optionalText(variable: string) {
 export function operationsSettings(env: NodeJS.ProcessEnv = process.env): OperationsSettings {
   const config: ConfigOf<ReturnType<typeof operationsSettingSpec>> = loadConfig(operationsSettingSpec(env), env);
   const serviceUrls = Object.fromEntries(Object.keys(platformServices).map((service) => [service, config[service as PlatformService]])) as Record<PlatformService, string>;
-  return { kafkaBrokers: config.kafkaBrokers, schemaRegistryUrl: config.schemaRegistryUrl, databaseUrl: config.databaseUrl, databaseTls: databaseTls(config), apiKey: config.apiKey, serviceUrls, webhookUrl: config.webhookUrl };
+  return { kafka: kafkaConnection(config), schemaRegistryUrl: config.schemaRegistryUrl, databaseUrl: config.databaseUrl, databaseTls: databaseTls(config), apiKey: config.apiKey, serviceUrls, webhookUrl: config.webhookUrl };
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Admin, Kafka } from 'kafkajs';
 import { events, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
+import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from '@consign/kafka';
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { fuzzApi, FuzzTally, headerValue, hostileBody, jsonText, mutatedJson, readFixture, startGuardedServer, TestServer, testEndpoints } from '@consign/test-support';
 import { DeliveryStore } from '../intake/delivery-store';
@@ -85,7 +85,7 @@ beforeAll(async () => {
   await store.claimAll([
     { deliveryKey: `shopify:${shop.shopDomain}:${known.deliveryId}`, source: 'shopify', tenantId: shop.id, topic: 'orders/create', deliveryId: known.deliveryId, sourceEventId: null, eventId: randomUUID(), requestId: 'fuzz', subjectId: known.subjectId },
   ]);
-  kafka = createKafka({ clientId: 'gateway-admin-fuzz', brokers: testEndpoints().kafkaBrokers });
+  kafka = createKafka({ clientId: 'gateway-admin-fuzz', connection: plainKafkaConnection(testEndpoints().kafkaBrokers) });
   await provisionTopics(kafka, [replayTopic]);
   kafkaAdmin = kafka.admin();
   await kafkaAdmin.connect();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { TopicDefinition } from '@consign/contracts';
-import { createKafka, EventCodec, EventPublisher, provisionTopics } from '@consign/kafka';
+import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from '@consign/kafka';
 import { readTopic, testEndpoints } from '@consign/test-support';
 import { GatewayDatabase, openGatewayDatabase } from '../testing/gateway-database';
 import { deliveryClaimFor } from '../testing/delivery-claims';
@@ -50,7 +50,7 @@ let publisher: EventPublisher;
 beforeAll(async () => {
   database = await openGatewayDatabase('consign_intake_test');
   dataSource = database.dataSource;
-  kafka = createKafka({ clientId: 'intake-test', brokers: endpoints.kafkaBrokers });
+  kafka = createKafka({ clientId: 'intake-test', connection: plainKafkaConnection(endpoints.kafkaBrokers) });
   await provisionTopics(kafka, [topic]);
   publisher = new EventPublisher(kafka, new EventCodec(endpoints.schemaRegistryUrl));
   await publisher.connect();

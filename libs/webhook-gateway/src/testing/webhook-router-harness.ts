@@ -4,7 +4,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { events } from '@consign/contracts';
-import { createKafka, EventCodec, EventPublisher } from '@consign/kafka';
+import { createKafka, EventCodec, EventPublisher, plainKafkaConnection } from '@consign/kafka';
 import { applyRequestDeadlines, createPublicHttp, RequestDeadlines } from '@consign/service-runtime';
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { testEndpoints } from '@consign/test-support';
@@ -68,7 +68,7 @@ export class WebhookRouterHarness {
     const database = await openGatewayDatabase(databasePrefix);
     const codec = new EventCodec(testEndpoints().schemaRegistryUrl);
     await codec.register(Object.values(events));
-    const unreachable = new EventPublisher(createKafka({ clientId: `${databasePrefix}-kafka-down`, brokers: ['127.0.0.1:1'] }), codec);
+    const unreachable = new EventPublisher(createKafka({ clientId: `${databasePrefix}-kafka-down`, connection: plainKafkaConnection(['127.0.0.1:1']) }), codec);
     return new WebhookRouterHarness(database, codec, unreachable);
   }
 
