@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ShopifyOrderCancelled } from '@consign/contracts';
-import { recordForReconciliation } from './reconciliation';
+import { escalateHeldEvents } from './reconciliation';
 
 /** Keeps a cancellation whose order has not arrived yet; the order's arrival applies it. */
 export async function holdCancellation(manager: EntityManager, event: ShopifyOrderCancelled): Promise<void> {
@@ -33,26 +33,21 @@ export async function takeHeldCancellation(manager: EntityManager, tenantId: str
  * held. Not one whose order has come but is held for its products: that order applies it when it
  * is placed, at the latest past its own grace period. Returns how many.
  */
-export async function escalateOverdueCancellations(manager: EntityManager, heldBefore: Date): Promise<number> {
-  const rows: Array<{ event: ShopifyOrderCancelled; held_at: Date }> = await manager.query(
-    `WITH escalated AS (
-       UPDATE held_cancellations SET escalated_at = now()
-       WHERE escalated_at IS NULL AND held_at < $1
-         AND NOT EXISTS (SELECT 1 FROM held_orders WHERE held_orders.tenant_id = held_cancellations.tenant_id AND held_orders.order_id = held_cancellations.order_id)
-       RETURNING event, held_at
-     )
-     SELECT event, held_at FROM escalated ORDER BY held_at`,
-    [heldBefore],
-  );
-  for (const { event, held_at: heldAt } of rows) {
-    await recordForReconciliation(manager, {
+export function escalateOverdueCancellations(manager: EntityManager, heldBefore: Date): Promise<number> {
+  return escalateHeldEvents<ShopifyOrderCancelled>(
+    manager,
+    {
+      table: 'held_cancellations',
+      unless: 'EXISTS (SELECT 1 FROM held_orders WHERE held_orders.tenant_id = held_cancellations.tenant_id AND held_orders.order_id = held_cancellations.order_id)',
+    },
+    heldBefore,
+    (event, heldAt) => ({
       tenantId: event.metadata.tenantId,
       kind: 'cancellation_order_missing',
       sourceEventId: event.metadata.eventId,
       subjectId: event.order.id,
       orderId: event.order.id,
       detail: { orderName: event.order.name, cancelledAt: event.cancelledAt, cancelReason: event.cancelReason, heldAt: heldAt.toISOString() },
-    });
-  }
-  return rows.length;
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ShopifyInventoryLevelUpdated } from '@consign/contracts';
-import { recordForReconciliation, resolveReconciliation } from './reconciliation';
+import { escalateHeldEvents, resolveReconciliation } from './reconciliation';
 
 /** Keeps a level update for an inventory item no known variant has; the product sync that brings one applies it. */
 export async function holdInventoryLevel(manager: EntityManager, event: ShopifyInventoryLevelUpdated): Promise<void> {
@@ -25,25 +25,13 @@ export async function takeHeldInventoryLevels(manager: EntityManager, tenantId: 
 }
 
 /** Hands the levels held since before `heldBefore` to reconciliation, once each; they stay held. Returns how many. */
-export async function escalateOverdueInventoryLevels(manager: EntityManager, heldBefore: Date): Promise<number> {
-  const rows: Array<{ event: ShopifyInventoryLevelUpdated; held_at: Date }> = await manager.query(
-    `WITH escalated AS (
-       UPDATE held_inventory_levels SET escalated_at = now()
-       WHERE escalated_at IS NULL AND held_at < $1
-       RETURNING event, held_at
-     )
-     SELECT event, held_at FROM escalated ORDER BY held_at`,
-    [heldBefore],
-  );
-  for (const { event, held_at: heldAt } of rows) {
-    await recordForReconciliation(manager, {
-      tenantId: event.metadata.tenantId,
-      kind: 'inventory_item_unknown',
-      sourceEventId: event.metadata.eventId,
-      subjectId: event.inventoryItemId,
-      orderId: null,
-      detail: { locationId: event.locationId, available: event.available, updatedAt: event.updatedAt, heldAt: heldAt.toISOString() },
-    });
-  }
-  return rows.length;
+export function escalateOverdueInventoryLevels(manager: EntityManager, heldBefore: Date): Promise<number> {
+  return escalateHeldEvents<ShopifyInventoryLevelUpdated>(manager, { table: 'held_inventory_levels' }, heldBefore, (event, heldAt) => ({
+    tenantId: event.metadata.tenantId,
+    kind: 'inventory_item_unknown',
+    sourceEventId: event.metadata.eventId,
+    subjectId: event.inventoryItemId,
+    orderId: null,
+    detail: { locationId: event.locationId, available: event.available, updatedAt: event.updatedAt, heldAt: heldAt.toISOString() },
+  }));
 }

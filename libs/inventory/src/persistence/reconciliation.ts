@@ -49,3 +49,28 @@ export async function resolveReconciliation(manager: EntityManager, tenantId: st
     [tenantId, kind, sourceEventId, subjectId],
   );
 }
+
+/**
+ * Lists for reconciliation, once each, the events held in `table` since before `heldBefore`
+ * (`unless`: a further condition on the table's rows that keeps one back). They stay held, marked
+ * escalated. Returns how many were listed.
+ */
+export async function escalateHeldEvents<TEvent>(
+  manager: EntityManager,
+  hold: { table: 'held_cancellations' | 'held_inventory_levels'; unless?: string },
+  heldBefore: Date,
+  recordOf: (event: TEvent, heldAt: Date) => ReconciliationRecord,
+): Promise<number> {
+  // UPDATE … RETURNING goes through a CTE: TypeORM answers the bare statement with [rows, count].
+  const rows: Array<{ event: TEvent; held_at: Date }> = await manager.query(
+    `WITH escalated AS (
+       UPDATE ${hold.table} SET escalated_at = now()
+       WHERE escalated_at IS NULL AND held_at < $1 ${hold.unless === undefined ? '' : `AND NOT (${hold.unless})`}
+       RETURNING event, held_at
+     )
+     SELECT event, held_at FROM escalated ORDER BY held_at`,
+    [heldBefore],
+  );
+  for (const { event, held_at: heldAt } of rows) await recordForReconciliation(manager, recordOf(event, heldAt));
+  return rows.length;
+}
