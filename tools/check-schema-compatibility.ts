@@ -1,7 +1,7 @@
 import { Type, types } from 'avsc';
 import { loadConfig, platformDefaults, url } from '@consign/config';
 import { avroSchemas, events, subjectCompatibility, subjectOf } from '@consign/contracts';
-import { SchemaRegistryAdmin } from '@consign/kafka';
+import { plainRegistryConnection, SchemaRegistryAdmin } from '@consign/kafka';
 
 /**
  * `npm run contracts:check [-- --json]`: is every event schema in the repo compatible with what the
@@ -156,7 +156,7 @@ class Registry {
   private readonly admin: SchemaRegistryAdmin;
 
   constructor(private readonly baseUrl: string) {
-    this.admin = new SchemaRegistryAdmin(baseUrl);
+    this.admin = new SchemaRegistryAdmin(plainRegistryConnection(baseUrl));
   }
 
   subjects(): Promise<string[]> {

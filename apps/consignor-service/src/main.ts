@@ -4,12 +4,18 @@ import { consignorEntities, consignorMigrations, createConsignorReadRouter, deac
 import { events, topics } from '@consign/contracts';
 import { runEventService } from '@consign/event-service';
 import { runRewrapCommand } from '@consign/personal-data';
+import { afterTenantStoreRead, followTenantStore } from '@consign/operations';
+import { createLogger } from '@consign/service-runtime';
 import { loadConsignorConfig } from './config';
 
 const service = 'consignor-service';
 
-async function main(): Promise<void> {
+async function main(command = process.argv[2]): Promise<void> {
   const config = loadConsignorConfig();
+  const logger = createLogger(service);
+  // Tenants come from TENANTS and the tenant store, followed at run time (decision 0018); this app never sees their secrets.
+  const tenantStore = followTenantStore(service, config, logger, command);
+  const tenants = tenantStore.directory;
   await runEventService({
     service,
     config,
@@ -18,15 +24,17 @@ async function main(): Promise<void> {
     commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
     consumes: [topics.clerkUsers],
     publishes: [events.consignorRegistered, events.consignorUpdated, events.consignorDeactivated],
-    handlers: {
+    handlers: afterTenantStoreRead({
       // Created and updated are one rule: the newest version of the Clerk user wins, whichever arrives first.
-      clerkUserCreated: (value, event, context) => context.applyEvent(event, (manager) => registerOrUpdateConsignor(manager, value, config.tenants, config.personalDataKeys)),
-      clerkUserUpdated: (value, event, context) => context.applyEvent(event, (manager) => registerOrUpdateConsignor(manager, value, config.tenants, config.personalDataKeys)),
+      clerkUserCreated: (value, event, context) => context.applyEvent(event, (manager) => registerOrUpdateConsignor(manager, value, tenants, config.personalDataKeys)),
+      clerkUserUpdated: (value, event, context) => context.applyEvent(event, (manager) => registerOrUpdateConsignor(manager, value, tenants, config.personalDataKeys)),
       // Deactivates the consignor and erases the person's personal data (crypto-shredding).
       clerkUserDeleted: (value, event, context) => context.applyEvent(event, (manager) => deactivateConsignor(manager, value, config.personalDataKeys)),
-    },
+    }, tenantStore),
     routes: (app, context) => app.use(createConsignorReadRouter(context.database, config.personalDataKeys)),
-  });
+    readiness: [tenantStore.readiness],
+    stop: [{ name: 'tenant store', run: () => tenantStore.stop() }],
+  }, command);
 }
 
 main().catch((error: unknown) => {

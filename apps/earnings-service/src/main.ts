@@ -18,14 +18,20 @@ import {
   reverseCancelledOrder,
 } from '@consign/earnings';
 import { EventHandlers, runEventService } from '@consign/event-service';
+import { afterTenantStoreRead, followTenantStore } from '@consign/operations';
+import { createLogger } from '@consign/service-runtime';
 import { loadEarningsConfig } from './config';
 
 const service = 'earnings-service';
 
-async function main(): Promise<void> {
+async function main(command = process.argv[2]): Promise<void> {
   const config = loadEarningsConfig();
+  const logger = createLogger(service);
+  // Tenants come from TENANTS and the tenant store, followed at run time (decision 0018); this app never sees their secrets.
+  const tenantStore = followTenantStore(service, config, logger, command);
+  const tenants = tenantStore.directory;
   // Every earnings rule needs the client's terms (default rate, tag prefix, currency).
-  const tenantOf = (tenantId: string) => config.tenants.requireById(tenantId);
+  const tenantOf = (tenantId: string) => tenants.requireById(tenantId);
   const handlers: EventHandlers = {
     shopifyOrderCreated: (value, event, context) => context.applyEvent(event, (manager) => recordSale(manager, value, tenantOf(value.metadata.tenantId))),
     shopifyOrderPaid: (value, event, context) => context.applyEvent(event, (manager) => recordOrderPayment(manager, value, tenantOf(value.metadata.tenantId))),
@@ -44,8 +50,10 @@ async function main(): Promise<void> {
     database: { entities: earningsEntities, migrations: earningsMigrations },
     consumes: earningsInputTopics,
     publishes: [events.earningsRecorded, events.earningsReversed],
-    handlers,
+    handlers: afterTenantStoreRead(handlers, tenantStore),
     routes: (app, context) => app.use(createEarningsReadRouter(context.database)),
+    readiness: [tenantStore.readiness],
+    stop: [{ name: 'tenant store', run: () => tenantStore.stop() }],
     jobs: [
       {
         name: 'list what is held past the grace period as exceptions',
@@ -57,7 +65,7 @@ async function main(): Promise<void> {
         },
       },
     ],
-  });
+  }, command);
 }
 
 main().catch((error: unknown) => {

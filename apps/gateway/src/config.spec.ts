@@ -33,6 +33,7 @@ describe('gateway configuration', () => {
       'SCHEMA_REGISTRY_URL: must use http or https, got "ftp:"',
       'GATEWAY_DATABASE_URL: is required but not set',
       'TENANTS: is required but not set',
+      'TENANT_SECRETS_KEYS: is required but not set',
       'PERSONAL_DATA_KEYS: is required but not set',
       'API_KEYS: is required but not set',
     ]);

@@ -1,6 +1,6 @@
 import { databaseTlsSettings, databaseUrlSetting, durationMs, host, integer, loadConfig, platformConnectionSettings, port, setting } from '@consign/config';
 import { maxRecordBytes } from '@consign/contracts';
-import { tenantsSetting } from '@consign/tenants';
+import { tenantSecretsKeysSetting, tenantsSetting } from '@consign/tenants';
 import { keyEncryptionKeysSetting } from '@consign/personal-data';
 import { apiKeysSetting } from '@consign/service-runtime';
 import { parseCidrList } from '@consign/webhook-gateway';
@@ -17,7 +17,10 @@ export function gatewaySettings(env: NodeJS.ProcessEnv) {
     ...platformConnectionSettings(env),
     databaseUrl: databaseUrlSetting('GATEWAY_DATABASE_URL', 'gateway', env),
     ...databaseTlsSettings('GATEWAY_DATABASE', env),
+    // The seed of the tenant directory; the tenant store adds to and overrides it at run time (decision 0018).
     tenants: tenantsSetting(env),
+    // Opens the webhook secrets of the tenant store's tenants.
+    tenantSecretsKeys: tenantSecretsKeysSetting(env),
     // Seal the raw archive's bodies (decision 0011).
     personalDataKeys: keyEncryptionKeysSetting(env),
     // The raw archive carries the whole body: it must fit in one Kafka record, with room for the delivery's headers.

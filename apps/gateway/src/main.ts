@@ -1,11 +1,13 @@
 import { telemetry } from './instrumentation';
 import { Registry } from 'prom-client';
-import { ConfigError, databaseTls, kafkaConnection } from '@consign/config';
+import { ConfigError, databaseTls, kafkaConnection, registryConnection } from '@consign/config';
 import { events, topics } from '@consign/contracts';
 import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@consign/database';
 import { Kafka } from 'kafkajs';
-import { createKafka, EventCodec, EventPublisher, provisionTopics, publishAdminCalls } from '@consign/kafka';
+import { createKafka, describeDrift, ensureTopics, EventCodec, EventPublisher, publishAdminCalls } from '@consign/kafka';
+import { isPlatformError } from '@consign/errors';
 import { auditAdminCalls, createLogger, createPublicHttp, createServiceHttp, Logger, logStartupRetry, runService, untilDone } from '@consign/service-runtime';
+import { startTenantDirectory } from '@consign/operations';
 import { runRewrapCommand } from '@consign/personal-data';
 import {
   ArchiveSealing,
@@ -50,16 +52,13 @@ async function main(command: string | undefined): Promise<void> {
   }
 
   const kafka = createKafka({ clientId: service, connection: kafkaConnection(config), logger });
-  const codec = new EventCodec(config.schemaRegistryUrl);
-  // Schemas come from the registry; topics need Kafka, which may be down while webhooks still
-  // arrive (they go to the spool), so the gateway starts without it and provisions once it answers.
-  // Before listening: without its schemas the gateway could not make a webhook durable. A registry
-  // that is down or slow (once, an Apicurio request answered after 10 s) is waited out.
-  await untilDone(() => codec.register(Object.values(events)), {
-    onRetry: logStartupRetry(logger, 'cannot register the event schemas yet; retrying'),
-  });
+  const codec = new EventCodec(registryConnection(config));
   const publisher = new EventPublisher(kafka, codec);
-  const provisioning = provisionUntilDone(kafka, logger);
+  // Topics need Kafka, which may be down while webhooks still arrive (they go to the spool), so the
+  // gateway starts without it and provisions (or, outside development, checks) once it answers.
+  const provisioning = provisionUntilDone(kafka, config.createTopics, logger);
+  // TENANTS and the tenant store, followed at run time (decision 0018): answered from memory on the webhook path.
+  const tenantStore = startTenantDirectory({ service, kafka, codec, logger, seed: config.tenants.tenants, secretsKeys: config.tenantSecretsKeys });
   const admin = kafka.admin();
 
   const store = new DeliveryStore(database);
@@ -89,7 +88,22 @@ async function main(command: string | undefined): Promise<void> {
 
   const admission = new WebhookAdmission(config.maxInFlight, config.maxInFlightPerSender, (inFlight) => gatewayMetrics.inFlight.set(inFlight));
   // Ready while a delivery can be made durable: on Kafka, or in the spool when Kafka is down.
+  let schemaProblem: string | undefined = 'not prepared yet';
   const readiness = [
+    {
+      // Without its schemas the gateway cannot make a webhook durable: it answers 503 until then.
+      name: 'schemas',
+      check: async () => {
+        if (schemaProblem !== undefined) throw new Error(`event schemas: ${schemaProblem}`);
+      },
+    },
+    {
+      name: 'topics',
+      check: async () => {
+        const missing = provisioning.missing();
+        if (missing !== undefined) throw new Error(missing);
+      },
+    },
     {
       name: 'kafka-or-spool',
       check: async () => {
@@ -101,12 +115,13 @@ async function main(command: string | undefined): Promise<void> {
         }
       },
     },
+    tenantStore.readiness,
   ];
   const publicHttp = createPublicHttp({ service, logger, readiness });
   publicHttp.app.set('trust proxy', false);
   publicHttp.app.use(
     createWebhookRouter({
-      tenants: config.tenants,
+      tenants: tenantStore.directory,
       intake,
       codec,
       logger,
@@ -123,7 +138,7 @@ async function main(command: string | undefined): Promise<void> {
   publicHttp.finish();
   const internalHttp = createServiceHttp({ service, logger, metrics, readiness, apiKeys: config.apiKeys });
   // An operator's replay of up to 500 deliveries waits longer for Kafka than a sender's request does.
-  const replay = new WebhookReplay({ tenants: config.tenants, codec, publisher, store, publishTimeoutMs: 30_000 });
+  const replay = new WebhookReplay({ tenants: tenantStore.directory, codec, publisher, store, publishTimeoutMs: 30_000 });
   const archive = new WebhookArchive(kafka, admin, codec, archiveSealing);
   // Before the key check, so refused calls are recorded too.
   internalHttp.app.use('/admin', auditAdminCalls(publishAdminCalls(publisher, service), logger));
@@ -140,6 +155,7 @@ async function main(command: string | undefined): Promise<void> {
     stop: [
       { name: 'provisioning', run: () => provisioning.stop() },
       { name: 'spool-relay', run: () => relay.stop() },
+      { name: 'tenant store', run: () => tenantStore.stop() },
       { name: 'published-records', run: () => intake.recorded() },
       { name: 'publisher', run: () => publisher.disconnect() },
       { name: 'kafka-admin', run: () => admin.disconnect() },
@@ -147,23 +163,44 @@ async function main(command: string | undefined): Promise<void> {
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });
+  // Listening first, so /readyz says why: a registry that is down or slow (once, an Apicurio request
+  // answered after 10 s) is waited out, and a schema `npm run provision` has not registered yet is named.
+  const logSchemaRetry = logStartupRetry(logger, 'cannot prepare the event schemas yet; retrying');
+  await untilDone(() => codec.prepare(Object.values(events), { register: config.registerSchemas }), {
+    onRetry: (attempt, delayMs, error) => {
+      schemaProblem = error.message;
+      logSchemaRetry(attempt, delayMs, error);
+    },
+  });
+  schemaProblem = undefined;
 }
 
-function provisionUntilDone(kafka: Kafka, logger: Logger): { stop(): Promise<void> } {
+
+/**
+ * Creates (development) or checks the catalogue's topics once Kafka answers. `missing()` names the
+ * topics `npm run provision` has not made yet: Kafka being down is no reason to be unready, as the
+ * spool takes webhooks, but a missing topic is, until the deploy step has run.
+ */
+function provisionUntilDone(kafka: Kafka, create: boolean, logger: Logger): { missing(): string | undefined; stop(): Promise<void> } {
   let stopped = false;
+  let missing: string | undefined;
   const done = (async () => {
     for (let attempt = 1; !stopped; attempt += 1) {
       try {
-        const report = await provisionTopics(kafka, Object.values(topics));
-        logger.info({ createdTopics: report.created, reconfiguredTopics: report.reconfigured }, 'topics provisioned');
+        const report = await ensureTopics(kafka, Object.values(topics), { create });
+        missing = undefined;
+        if (report.created.length > 0) logger.info({ createdTopics: report.created }, 'topics created');
+        if (report.drift.length > 0) logger.warn({ drift: describeDrift(report.drift) }, 'topics differ from the catalogue; left as they are (npm run provision -- --align-settings aligns them)');
         return;
       } catch (error) {
-        logger.warn({ attempt, err: (error as Error).message }, 'Kafka unreachable; topics will be provisioned when it answers');
+        if (isPlatformError(error) && error.code === 'kafka.topics_missing') missing = error.message;
+        logger.warn({ attempt, err: (error as Error).message }, 'topics not ready; checking again');
         await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * attempt)));
       }
     }
   })();
   return {
+    missing: () => missing,
     stop: async () => {
       stopped = true;
       await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 1000))]);

@@ -14,12 +14,18 @@ import {
   recordOrderPlaced,
   syncProduct,
 } from '@consign/inventory';
+import { afterTenantStoreRead, followTenantStore } from '@consign/operations';
+import { createLogger } from '@consign/service-runtime';
 import { loadInventoryConfig } from './config';
 
 const service = 'inventory-service';
 
-async function main(): Promise<void> {
+async function main(command = process.argv[2]): Promise<void> {
   const config = loadInventoryConfig();
+  const logger = createLogger(service);
+  // Tenants come from TENANTS and the tenant store, followed at run time (decision 0018); this app never sees their secrets.
+  const tenantStore = followTenantStore(service, config, logger, command);
+  const tenants = tenantStore.directory;
   await runEventService({
     service,
     config,
@@ -27,16 +33,18 @@ async function main(): Promise<void> {
     database: { entities: inventoryEntities, migrations: inventoryMigrations },
     consumes: [topics.shopifyProducts, topics.shopifyOrders, topics.shopifyInventory],
     publishes: [events.itemSold, events.itemReleased],
-    handlers: {
-      shopifyProductUpserted: (value, event, context) => context.applyEvent(event, (manager) => syncProduct(manager, value, config.tenants.requireById(value.metadata.tenantId))),
+    handlers: afterTenantStoreRead({
+      shopifyProductUpserted: (value, event, context) => context.applyEvent(event, (manager) => syncProduct(manager, value, tenants.requireById(value.metadata.tenantId))),
       shopifyOrderCreated: (value, event, context) => context.applyEvent(event, (manager) => recordOrderPlaced(manager, value)),
       shopifyOrderCancelled: (value, event, context) => context.applyEvent(event, (manager) => cancelOrder(manager, value)),
       // Refunds release (and restock) what they refund; a paid or edited order changes nothing here.
       shopifyOrderUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyOrderUpdate(manager, value)),
       shopifyRefundCreated: (value, event, context) => context.applyEvent(event, (manager) => applyRefund(manager, value)),
       shopifyInventoryLevelUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyInventoryLevel(manager, value)),
-    },
+    }, tenantStore),
     routes: (app, context) => app.use(createInventoryReadRouter(context.database)),
+    readiness: [tenantStore.readiness],
+    stop: [{ name: 'tenant store', run: () => tenantStore.stop() }],
     jobs: [
       {
         name: 'escalate overdue holds',
@@ -58,7 +66,7 @@ async function main(): Promise<void> {
         },
       },
     ],
-  });
+  }, command);
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '@consign/config';
-import { tenantsSetting } from '@consign/tenants';
+import { ConfigError, isDevelopment, loadConfig } from '@consign/config';
+import { topics } from '@consign/contracts';
+import { tenantOfRecord, tenantSecretsKeysSetting, tenantsSetting } from '@consign/tenants';
 import {
+  addTenant,
+  ListedTenant,
+  listTenants,
+  readTenantStore,
+  removeTenantFromStore,
+  rotateTenantSecret,
+  TenantCommandDependencies,
   DeadLetterSelection,
   deliveryStatus,
   forceProcessing,
@@ -102,6 +110,46 @@ function deadLetterSelection(values: Values): DeadLetterSelection {
   if (text(values, 'group') && text(values, 'service')) throw new UsageError('give --service or --group, not both');
   return { group, category: text(values, 'category'), since: time(text(values, 'since'), 'since'), limit: wholeNumber(text(values, 'limit'), 'limit') };
 }
+
+/** What the tenants commands share: the tenant store (`--tenants-topic` for tests), TENANT_SECRETS_KEYS, the audit log. */
+async function tenantCommandDependencies(values: Values, context: CommandContext, io: CliIo): Promise<TenantCommandDependencies> {
+  const { keys } = loadConfig({ keys: tenantSecretsKeysSetting(io.env) }, io.env);
+  const topicName = text(values, 'tenants-topic');
+  return {
+    store: { kafka: context.kafka, admin: await context.admin(), codec: context.codec, topic: topicName ? { ...topics.tenants, name: topicName } : undefined },
+    database: await context.database(),
+    actor: context.actor,
+    keys,
+    development: isDevelopment(io.env),
+  };
+}
+
+function renderTenants(tenants: ListedTenant[]): string {
+  return table(
+    ['id', 'shop', 'clerk instances', 'currency', 'commission', 'tag prefix', 'shopify secrets', 'clerk secrets', 'key', 'changed'],
+    tenants.map((tenant) => [
+      tenant.id,
+      tenant.shopDomain,
+      tenant.clerkInstanceIds.join(' '),
+      tenant.currency,
+      `${tenant.defaultCommissionRateBasisPoints / 100} %`,
+      tenant.consignorTagPrefix,
+      tenant.shopifySecretFingerprints.join(' '),
+      tenant.clerkSecretFingerprints.join(' '),
+      tenant.secretsKeyId,
+      tenant.changedAt,
+    ]),
+  );
+}
+
+/** A destructive step goes ahead with --yes, or once the operator says so; with nobody to ask it is refused. */
+function confirmation(values: Values, io: CliIo): ((question: string) => Promise<boolean>) | undefined {
+  if (flag(values, 'yes')) return undefined;
+  if (!io.ask) throw new UsageError('nobody can confirm here: add --yes');
+  return io.ask;
+}
+
+const tenantsTopicOption: OptionSpec = { 'tenants-topic': { type: 'string' } };
 
 const commands: Command[] = [
   {
@@ -335,7 +383,7 @@ itself. Exit 1 when any delivery failed or an id is not archived.`,
 "object": "event"), Shopify's HMAC for anything else, whose topic comes from --topic or from a
 file name that starts with it (orders-create.json is orders/create). The secret is the tenant's
 from TENANTS (the development tenant dev-store outside production); --tenant picks one when
-several are configured. Each send is a new delivery with new ids. Prints the gateway's answer and
+several are configured, and finds one of the tenant store (tenants add) too. Each send is a new delivery with new ids. Prints the gateway's answer and
 the delivery id to follow with "status". Exit 1 when the gateway did not answer 2xx.`,
     options: { topic: { type: 'string' }, tenant: { type: 'string' } },
     async run({ values, positionals, json: asJson, context, io }) {
@@ -348,6 +396,13 @@ the delivery id to follow with "status". Exit 1 when the gateway did not answer 
         throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
       const { tenants } = loadConfig({ tenants: tenantsSetting(io.env) }, io.env);
+      const tenantId = text(values, 'tenant');
+      if (tenantId !== undefined && !tenants.byId(tenantId)) {
+        // A store added at run time: its secrets are in the tenant store.
+        const { keys } = loadConfig({ keys: tenantSecretsKeysSetting(io.env) }, io.env);
+        const stored = (await readTenantStore({ kafka: context.kafka, admin: await context.admin(), codec: context.codec })).get(tenantId);
+        if (stored) tenants.applyStored(tenantId, tenantOfRecord(stored, keys));
+      }
       const delivery = prepareTestDelivery(tenants, { body, fileName: file, topic: text(values, 'topic'), tenantId: text(values, 'tenant') });
       const gateway = context.settings.webhookUrl;
       const answer = await sendTestDelivery(gateway, delivery, io.fetch);
@@ -463,6 +518,95 @@ correlation id). --dry-run shows what would be published. Repairing twice publis
       if (asJson) return io.out(json(run)), 0;
       io.out(fields([['run', run.id], ['status', run.status], ['window', `${run.windowFrom} .. ${run.windowTo}`], ['actor', run.actor]]));
       io.out(table(['discrepancy', 'kind', 'subject', 'shopify', 'local', 'repaired'], (run.discrepancies ?? []).map((item) => [item.id, item.kind, item.subjectId, JSON.stringify(item.shopifyValue).slice(0, 60), JSON.stringify(item.localValue).slice(0, 60), item.repairedAt ?? ''])));
+      return 0;
+    },
+  },
+  {
+    path: ['tenants', 'list'],
+    summary: 'the stores in the tenant store, with fingerprints of their secrets (never the secrets)',
+    usage: 'tenants list',
+    details: `Reads the tenant store (topic tenants.v1) and opens each store's secrets with
+TENANT_SECRETS_KEYS to show a fingerprint of each (the first 12 hex digits of its SHA-256), current
+first. Tenants only in an app's TENANTS are not listed: TENANTS is each app's own.`,
+    options: tenantsTopicOption,
+    async run({ values, json: asJson, context, io }) {
+      const { tenants } = await listTenants(await tenantCommandDependencies(values, context, io));
+      if (asJson) return io.out(json({ tenants })), 0;
+      io.out(renderTenants(tenants));
+      io.out(`${tenants.length} tenant(s) in the tenant store\n`);
+      return 0;
+    },
+  },
+  {
+    path: ['tenants', 'add'],
+    summary: 'add a store to the tenant store; every app knows it within seconds, without a restart',
+    usage: 'tenants add --file <tenant.json>',
+    details: `The file holds one tenant as TENANTS lists one: id, shopDomain, shopifyWebhookSecrets,
+clerkInstanceIds, clerkSigningSecrets, currency, defaultCommissionRateBasisPoints,
+consignorTagPrefix. Its secrets are sealed with the current TENANT_SECRETS_KEYS key before they
+leave this machine. Refused when the id, the shop or a Clerk instance is another stored tenant's.`,
+    options: { file: { type: 'string' }, ...tenantsTopicOption },
+    async run({ values, json: asJson, context, io }) {
+      const file = required(values, 'file');
+      let document: unknown;
+      try {
+        document = JSON.parse(await readFile(resolve(io.env.INIT_CWD ?? process.cwd(), file), 'utf8'));
+      } catch (error) {
+        throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
+      }
+      const { tenant } = await addTenant(await tenantCommandDependencies(values, context, io), document);
+      if (asJson) return io.out(json({ tenant })), 0;
+      io.out(renderTenants([tenant]));
+      io.out(`Added ${tenant.id}: the apps pick it up without a restart.\n`);
+      return 0;
+    },
+  },
+  {
+    path: ['tenants', 'rotate-secret'],
+    summary: "give a store a new webhook secret, the previous one accepted until retired",
+    usage: 'tenants rotate-secret <tenant id> --kind shopify|clerk (--secret-file <file> | --retire-previous [--yes])',
+    details: `--secret-file: the file's first line becomes the current secret (Shopify's, or the Clerk
+endpoint's whsec_ signing secret); every secret listed before stays accepted. Once the sender signs
+with the new one, --retire-previous drops the others (asks first unless --yes).`,
+    options: { kind: { type: 'string' }, 'secret-file': { type: 'string' }, 'retire-previous': { type: 'boolean' }, yes: { type: 'boolean' }, ...tenantsTopicOption },
+    async run({ values, positionals, json: asJson, context, io }) {
+      if (positionals.length !== 1) throw new UsageError('give the tenant id');
+      const kind = required(values, 'kind');
+      if (kind !== 'shopify' && kind !== 'clerk') throw new UsageError(`--kind must be shopify or clerk, got "${kind}"`);
+      const secretFile = text(values, 'secret-file');
+      if ((secretFile === undefined) === !flag(values, 'retire-previous')) throw new UsageError('give --secret-file <file> (a new secret) or --retire-previous, one of them');
+      let newSecret = '';
+      if (secretFile !== undefined) {
+        try {
+          newSecret = (await readFile(resolve(io.env.INIT_CWD ?? process.cwd(), secretFile), 'utf8')).split('\n')[0].trim();
+        } catch (error) {
+          throw new UsageError(`cannot read ${secretFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        }
+        if (newSecret === '') throw new UsageError(`${secretFile} is empty: its first line is the new secret`);
+      }
+      const deps = await tenantCommandDependencies(values, context, io);
+      const outcome = secretFile !== undefined
+        ? await rotateTenantSecret(deps, positionals[0], { kind, newSecret })
+        : await rotateTenantSecret({ ...deps, confirm: confirmation(values, io) }, positionals[0], { kind, retirePrevious: true });
+      if (asJson) return io.out(json(outcome)), 0;
+      io.out(renderTenants([outcome.tenant]));
+      io.out(secretFile !== undefined ? `New current ${kind} secret for ${outcome.tenant.id}; the previous one(s) stay accepted until --retire-previous.\n` : `Retired ${outcome.retired.length} previous ${kind} secret(s) of ${outcome.tenant.id}.\n`);
+      return 0;
+    },
+  },
+  {
+    path: ['tenants', 'remove'],
+    summary: 'remove a store from the tenant store: its webhooks are refused from then on',
+    usage: 'tenants remove <tenant id> [--yes]',
+    details: `Writes a tombstone: every app forgets the store within seconds, and compaction drops its
+records. Asks first unless --yes. What the services hold of the store (items, ledgers) stays.`,
+    options: { yes: { type: 'boolean' }, ...tenantsTopicOption },
+    async run({ values, positionals, json: asJson, context, io }) {
+      if (positionals.length !== 1) throw new UsageError('give the tenant id');
+      const confirm = confirmation(values, io);
+      const { removed } = await removeTenantFromStore({ ...(await tenantCommandDependencies(values, context, io)), confirm }, positionals[0]);
+      if (asJson) return io.out(json({ removed })), 0;
+      io.out(`Removed ${removed.id} (${removed.shopDomain}).\n`);
       return 0;
     },
   },

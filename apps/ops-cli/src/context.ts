@@ -54,7 +54,7 @@ export class CommandContext {
   }
 
   get codec(): EventCodec {
-    this.codecInstance ??= new EventCodec(this.settings.schemaRegistryUrl);
+    this.codecInstance ??= new EventCodec(this.settings.registry);
     return this.codecInstance;
   }
 

@@ -129,7 +129,12 @@ async function restartKafka(): Promise<void> {
 async function startGateway(): Promise<ServiceProcess> {
   const started = startServiceProcess(gatewayScript, [], gatewayEnv);
   try {
-    await waitFor('the gateway to answer', async () => ((await fetch(`${baseUrl}/healthz`).catch(() => undefined))?.ok ? true : undefined), 45_000);
+    // Its schemas found, it can make a webhook durable, on Kafka or in the spool; Kafka may be down here.
+    await waitFor('the gateway to have its schemas', async () => {
+      const answer = await fetch(`${baseUrl}/readyz`).catch(() => undefined);
+      const body = (await answer?.json().catch(() => undefined)) as { checks?: Array<{ name: string; ok: boolean }> } | undefined;
+      return body?.checks?.some((check) => check.name === 'schemas' && check.ok) ? true : undefined;
+    }, 45_000);
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- gateway output ---\n${started.output()}`);
   }
@@ -377,10 +382,14 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
       upstream.on('error', () => client.destroy());
     });
     try {
-      await waitFor('the gateway to report the registry unreachable', async () => (late.output().includes('cannot register the event schemas yet') ? true : undefined), 30_000, 100);
+      await waitFor('the gateway to report the registry unreachable', async () => (late.output().includes('cannot prepare the event schemas yet') ? true : undefined), 30_000, 100);
       expect(late.child.exitCode).toBeNull();
+      // Listening, and saying why it is not ready.
+      const waiting = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(waiting.status).toBe(503);
+      expect(await waiting.text()).toContain('event schemas');
       await new Promise<void>((resolve) => relay.listen(registryPort, '127.0.0.1', resolve));
-      await waitFor('the gateway to answer', async () => ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok ? true : undefined), 45_000).catch((error: Error) => { throw new Error(`${error.message}\n${late.output()}`); });
+      await waitFor('the gateway to be ready', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok ? true : undefined), 45_000).catch((error: Error) => { throw new Error(`${error.message}\n${late.output()}`); });
       const delivery = shopifyDelivery('/webhooks/shopify/order', 'orders/create', readFixture('shopify/orders-create.json'));
       const answer = await fetch(`http://127.0.0.1:${port}${delivery.path}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
       expect(answer.status).toBe(200);
@@ -407,7 +416,7 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
 
 describe('a gateway started outside development', () => {
   // The private PostgreSQL serves no TLS: production's default, verify-full, is turned off by name.
-  const production = (env: Record<string, string>) => ({ KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, GATEWAY_DATABASE_URL: postgres.url, GATEWAY_DATABASE_TLS: 'disable', GATEWAY_PORT: '0', GATEWAY_INTERNAL_PORT: '0', ...env });
+  const production = (env: Record<string, string>) => ({ KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SCHEMA_REGISTRY_TLS: 'disable', GATEWAY_DATABASE_URL: postgres.url, GATEWAY_DATABASE_TLS: 'disable', GATEWAY_PORT: '0', GATEWAY_INTERNAL_PORT: '0', ...env });
   const key = JSON.stringify([{ name: 'ops', sha256: createHash('sha256').update('a-real-key').digest('hex'), scopes: ['admin'] }]);
 
   it.each(['prod', 'Production', ''])('refuses to start with NODE_ENV=%j and no tenants or keys, naming them', async (nodeEnv) => {
@@ -435,7 +444,7 @@ describe('a gateway started outside development', () => {
   it('starts with tenants, named keys and key-encryption keys of its own', async () => {
     const ownTenants = JSON.stringify([{ ...tenants[0], shopifyWebhookSecrets: ['a-secret-of-our-own'], clerkSigningSecrets: [] }]);
     const ownKeys = JSON.stringify([{ id: 'e2e', key: randomBytes(32).toString('base64') }]);
-    const started = startServiceProcess(gatewayScript, [], production({ NODE_ENV: 'prod', TENANTS: ownTenants, API_KEYS: key, PERSONAL_DATA_KEYS: ownKeys }));
+    const started = startServiceProcess(gatewayScript, [], production({ NODE_ENV: 'prod', TENANTS: ownTenants, API_KEYS: key, PERSONAL_DATA_KEYS: ownKeys, TENANT_SECRETS_KEYS: JSON.stringify([{ id: 'e2e', key: randomBytes(32).toString('base64') }]) }));
     try {
       await waitFor('the production gateway to listen', async () => (started.output().includes('internal listener on') ? true : undefined), 45_000);
     } finally {

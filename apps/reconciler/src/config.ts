@@ -1,4 +1,4 @@
-import { databaseTlsSettings, databaseUrlSetting, developmentDefault, durationMs, host, isDevelopment, json, loadConfig, platformConnectionSettings, port, setting, text, url } from '@consign/config';
+import { consumerGroupDefaults, databaseTlsSettings, databaseUrlSetting, developmentDefault, durationMs, host, isDevelopment, json, loadConfig, platformConnectionSettings, port, setting, text, url } from '@consign/config';
 import { apiKeysSetting, developmentAdminKey } from '@consign/service-runtime';
 import { shopifyAdminApiVersion } from '@consign/reconciliation';
 import { developmentShopifyAdminTokens, tenantsSetting } from '@consign/tenants';
@@ -24,7 +24,7 @@ export function reconcilerSettings(env: NodeJS.ProcessEnv) {
     // Unset in production: requests go to https://<shop domain>. A stand-in's origin in tests and local runs.
     shopifyAdminApiOrigin: setting('SHOPIFY_ADMIN_API_ORIGIN', (raw) => (raw === undefined ? undefined : url('SHOPIFY_ADMIN_API_ORIGIN', undefined, ['http', 'https']).parse(raw))),
     // The consumer group that keeps the apps' admin calls in the audit log.
-    auditConsumerGroup: text('RECONCILER_AUDIT_CONSUMER_GROUP', 'reconciler-audit'),
+    auditConsumerGroup: text('RECONCILER_AUDIT_CONSUMER_GROUP', consumerGroupDefaults.RECONCILER_AUDIT_CONSUMER_GROUP),
     // How often every tenant is reconciled: a duration, or `off`.
     scheduleEveryMs: setting('RECONCILER_SCHEDULE', (raw) => (raw?.trim() === 'off' ? undefined : durationMs('RECONCILER_SCHEDULE', '1h').parse(raw))),
     // The window of a scheduled or on-demand run: orders Shopify updated in the last RECONCILER_WINDOW.

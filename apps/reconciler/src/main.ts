@@ -1,9 +1,9 @@
 import { telemetry } from './instrumentation';
-import { ConfigError, databaseTls, kafkaConnection } from '@consign/config';
+import { ConfigError, databaseTls, kafkaConnection, registryConnection } from '@consign/config';
 import { OperatorActionRecorded, topics } from '@consign/contracts';
 import { checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand } from '@consign/database';
 import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
-import { recordAdminCall } from '@consign/operations';
+import { recordAdminCall, startTenantDirectory } from '@consign/operations';
 import { OutboxRelay } from '@consign/outbox';
 import {
   createReconciliationRouter,
@@ -33,11 +33,13 @@ async function main(command = process.argv[2]): Promise<void> {
   if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or "migrate"`);
 
   const kafka = createKafka({ clientId: service, connection: kafkaConnection(config), logger });
-  const codec = new EventCodec(config.schemaRegistryUrl);
+  const codec = new EventCodec(registryConnection(config));
   const publisher = new EventPublisher(kafka, codec);
+  // Tenants come from TENANTS and the tenant store, followed at run time (decision 0018); the reconciler never sees their secrets.
+  const tenantStore = startTenantDirectory({ service, kafka, codec, logger, seed: config.tenants.tenants });
   const deps: ReconciliationDeps = {
     dataSource: database,
-    tenants: config.tenants,
+    tenants: tenantStore.directory,
     codec,
     local: httpLocalReadApi({ inventory: config.inventoryUrl, earnings: config.earningsUrl }, config.readApiKey),
     shopifyReaderFor: shopifyReaderFactory({
@@ -63,6 +65,7 @@ async function main(command = process.argv[2]): Promise<void> {
     apiKeys: config.apiKeys,
     readiness: [
       { name: 'postgres', check: () => checkDatabase(database) },
+      tenantStore.readiness,
       {
         name: 'publisher',
         check: async () => {
@@ -76,7 +79,7 @@ async function main(command = process.argv[2]): Promise<void> {
 
   let round: Promise<void> | undefined;
   const reconcileEveryTenant = async () => {
-    for (const tenant of config.tenants.tenants) {
+    for (const tenant of tenantStore.directory.tenants) {
       const to = new Date();
       const run = await runReconciliation(deps, { tenantId: tenant.id, from: new Date(to.getTime() - config.windowMs), to, trigger: 'schedule', actor: 'schedule' });
       const log = run.status === 'succeeded' ? logger.info.bind(logger) : logger.warn.bind(logger);
@@ -104,6 +107,7 @@ async function main(command = process.argv[2]): Promise<void> {
     metrics: new ConsumerMetrics(http.metrics),
     logger,
     dependency: postgresOutagePolicy(database),
+    createTopics: config.createTopics,
     handle: (event) => recordAdminCall(database, event.value),
   });
 
@@ -115,6 +119,7 @@ async function main(command = process.argv[2]): Promise<void> {
       { name: 'schedule', run: async () => (timer === undefined ? undefined : clearInterval(timer)) },
       { name: 'scheduled round', run: async () => round },
       { name: 'audit log consumer', run: () => auditLog.stop() },
+      { name: 'tenant store', run: () => tenantStore.stop() },
       { name: 'outbox relay', run: () => relay.stop() },
       { name: 'publisher', run: () => publisher.disconnect() },
       { name: 'database', run: () => database.destroy() },
@@ -124,7 +129,7 @@ async function main(command = process.argv[2]): Promise<void> {
   // Listening first: /healthz answers, and /readyz says why, while Kafka and the registry are reached.
   await untilDone(
     async () => {
-      await codec.register(reconciliationPublishes);
+      await codec.prepare(reconciliationPublishes, { register: config.registerSchemas });
       await publisher.connect();
       await auditLog.start();
     },

@@ -12,8 +12,11 @@ const USAGE = `Local infrastructure (PostgreSQL databases, Kafka, Apicurio Regis
 
 usage: npx tsx infra/local/src/cli.ts <command> [options]
 
-  fetch                 download Kafka and Apicurio Registry with Maven into infra/local/.cache
+  fetch                 download Kafka and Apicurio Registry with Maven into infra/local/.cache;
+                        install the Debian packages the tests start (pgbouncer) when missing
   up [parts...]         fetch if needed, start what is not running, wait until healthy
+     --brokers N        N local Kafka nodes (broker+controller each; replication 3, min.insync 2),
+                        as KAFKA_BROKER_COUNT=N; default 1, the single broker
   down [parts...]       stop what \`up\` started (never the machine's PostgreSQL)
        --purge          also delete Kafka's data (fresh cluster)
   status [--json]       one line per part (exit code 0 either way)
@@ -48,7 +51,8 @@ function printStatus(statuses: PartStatus[]): void {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...given] = argv;
+  const rest = takeBrokerCount(given);
   const flags = new Set(rest.filter((a) => a.startsWith('-')));
   const args = rest.filter((a) => !a.startsWith('-'));
   switch (command) {
@@ -100,6 +104,22 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
       return 2;
   }
+}
+
+/** `--brokers N` / `--brokers=N` become KAFKA_BROKER_COUNT, which the settings read (and check). */
+function takeBrokerCount(args: string[]): string[] {
+  const remaining: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? '';
+    if (arg === '--brokers' || arg.startsWith('--brokers=')) {
+      const value = arg === '--brokers' ? args[(index += 1)] : arg.slice('--brokers='.length);
+      if (value === undefined || value === '') throw new InfraError('--brokers needs a number, e.g. --brokers 3');
+      process.env['KAFKA_BROKER_COUNT'] = value;
+    } else {
+      remaining.push(arg);
+    }
+  }
+  return remaining;
 }
 
 function isPart(value: string): value is PartName {

@@ -14,6 +14,12 @@ export const ALL_PARTS: readonly PartName[] = ['postgres', 'kafka', 'registry', 
 /** Parts that run as our own child processes (PostgreSQL is the machine's). */
 export type ManagedPart = Exclude<PartName, 'postgres'>;
 export const MANAGED_PARTS: readonly ManagedPart[] = ['kafka', 'registry', 'mail'];
+/** A process we start and track by pid file and marker: a part, or one node of a local Kafka cluster. */
+export type ProcessName = ManagedPart | `kafka-node-${number}`;
+
+export function kafkaNodeProcess(nodeId: number): ProcessName {
+  return `kafka-node-${nodeId}`;
+}
 
 export function isPartName(value: string): value is PartName {
   return (ALL_PARTS as readonly string[]).includes(value);
@@ -36,13 +42,15 @@ export interface Paths {
   kafkaProps: string;
   kafkaClusterId: string;
   kafkaFormatInfo: string;
+  /** The nodes of the cluster mode (KAFKA_BROKER_COUNT > 1): node-<id>/ each, pid files and logs beside them. */
+  kafkaClusterDir: string;
   registryHome: string;
   registryMarker: string;
   /** The development mail sink's entry point, run with tsx. */
   mailSinkMain: string;
   lockFile: string;
-  pidFile(part: ManagedPart): string;
-  logFile(part: ManagedPart): string;
+  pidFile(name: ProcessName): string;
+  logFile(name: ProcessName): string;
 }
 
 export function resolvePaths(home: string = path.resolve(__dirname, '..')): Paths {
@@ -66,12 +74,13 @@ export function resolvePaths(home: string = path.resolve(__dirname, '..')): Path
     kafkaClusterId: path.join(kafkaRunDir, 'cluster.id'),
     kafkaFormatInfo: path.join(kafkaRunDir, 'formatted.json'),
     kafkaTlsDir: path.join(kafkaRunDir, 'tls'),
+    kafkaClusterDir: path.join(run, 'kafka-cluster'),
     registryHome,
     registryMarker: path.join(registryHome, '.fetched'),
     mailSinkMain: path.join(home, 'src', 'mail-sink', 'main.ts'),
     lockFile: path.join(run, 'up.lock'),
-    pidFile: (part) => path.join(run, `${part}.pid`),
-    logFile: (part) => path.join(logs, `${part}.log`),
+    pidFile: (name) => path.join(run, `${name}.pid`),
+    logFile: (name) => path.join(logs, `${name}.log`),
   };
 }
 
@@ -85,8 +94,24 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+/** One node of the local Kafka cluster: a combined broker and controller. */
+export interface KafkaNodeAddress {
+  nodeId: number;
+  brokerPort: number;
+  controllerPort: number;
+  /** The TLS-and-SCRAM listener; absent for nodes that only speak PLAINTEXT (test clusters). */
+  saslSslPort?: number;
+}
+
+/** How far apart the nodes' ports are in the cluster mode: node 2 on 9102/9103/9104, node 3 on 9112/9113/9114. */
+export const KAFKA_NODE_PORT_STEP = 10;
+
 export interface Settings {
   host: string;
+  /** 1: the single broker (the default). More: that many combined broker+controller nodes. */
+  kafkaBrokerCount: number;
+  /** The cluster mode's nodes (one entry, the single broker's ports, when kafkaBrokerCount is 1). */
+  kafkaNodes: KafkaNodeAddress[];
   kafkaPort: number;
   kafkaControllerPort: number;
   /** A second listener with TLS and SCRAM sign-in, as managed Kafka offers: for the tests that prove the apps speak it. */
@@ -111,15 +136,24 @@ export interface Settings {
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-function isLocalBrokers(value: string, port: number): boolean {
+function isLocalBrokers(value: string, ports: number[]): boolean {
   return value
     .split(',')
     .map((b) => b.trim())
     .filter((b) => b.length > 0)
     .every((b) => {
       const idx = b.lastIndexOf(':');
-      return idx > 0 && LOCAL_HOSTS.has(b.slice(0, idx)) && Number(b.slice(idx + 1)) === port;
+      return idx > 0 && LOCAL_HOSTS.has(b.slice(0, idx)) && ports.includes(Number(b.slice(idx + 1)));
     });
+}
+
+/** KAFKA_BROKER_COUNT: how many local Kafka nodes `up` starts (1 to 5). */
+function brokerCountFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env['KAFKA_BROKER_COUNT'];
+  if (raw === undefined || raw.trim() === '') return 1;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 5) throw new Error(`KAFKA_BROKER_COUNT=${raw} is not a number of brokers from 1 to 5`);
+  return value;
 }
 
 function isLocalUrl(value: string, port: number, defaultPort = 80): boolean {
@@ -140,11 +174,18 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
   // Quarkus' management interface defaults to 9000, which is a popular port (and
   // would sit next to Kafka's 9092/9093); pin it.
   const registryManagementPort = intFromEnv(env, 'REGISTRY_MANAGEMENT_PORT', 9001);
-  const localBrokers = `${host}:${kafkaPort}`;
+  const kafkaBrokerCount = brokerCountFromEnv(env);
+  const kafkaNodes: KafkaNodeAddress[] = Array.from({ length: kafkaBrokerCount }, (_, index) => ({
+    nodeId: index + 1,
+    brokerPort: kafkaPort + index * KAFKA_NODE_PORT_STEP,
+    controllerPort: kafkaControllerPort + index * KAFKA_NODE_PORT_STEP,
+    saslSslPort: kafkaSaslSslPort + index * KAFKA_NODE_PORT_STEP,
+  }));
+  const localBrokers = kafkaNodes.map((node) => `${host}:${node.brokerPort}`).join(',');
   const localRegistry = `http://${host}:${registryPort}/apis/ccompat/v7`;
 
   const brokersEnv = env['KAFKA_BROKERS']?.trim();
-  const kafkaExternal = !!brokersEnv && !isLocalBrokers(brokersEnv, kafkaPort);
+  const kafkaExternal = !!brokersEnv && !isLocalBrokers(brokersEnv, kafkaNodes.map((node) => node.brokerPort));
   const registryEnv = env['SCHEMA_REGISTRY_URL']?.trim().replace(/\/+$/, '');
   const registryExternal = !!registryEnv && !isLocalUrl(registryEnv, registryPort);
 
@@ -161,6 +202,8 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
 
   return {
     host,
+    kafkaBrokerCount,
+    kafkaNodes,
     kafkaPort,
     kafkaControllerPort,
     kafkaSaslSslPort,

@@ -12,6 +12,7 @@ import {
   type Paths,
 } from './config';
 import { findJava } from './java';
+import { ensureSystemPackages } from './system-packages';
 import { ensureDir, findOnPath, InfraError, readTextIfExists, seconds, writeFileAtomic, type Logger } from './util';
 
 const APICURIO_ARTIFACT = `io.apicurio:apicurio-registry-app:${APICURIO_VERSION}:tar.gz:all`;
@@ -271,6 +272,7 @@ export interface FetchOptions {
 export async function fetchAll(paths: Paths, log: Logger, opts: FetchOptions = {}): Promise<void> {
   const wantKafka = opts.kafka ?? true;
   const wantRegistry = opts.registry ?? true;
+  ensureSystemPackages(log);
   const needed = (wantKafka && !isKafkaFetched(paths)) || (wantRegistry && !isRegistryFetched(paths));
   if (!needed) {
     if (wantKafka) log(`Kafka ${KAFKA_VERSION} jars already fetched`);

@@ -20,3 +20,4 @@ export { DATABASES, REGISTRY_DATABASE, databaseNames, type DatabaseName } from '
 export { ALL_PARTS, APICURIO_VERSION, KAFKA_VERSION, type PartName } from './config';
 export { InfraError, silentLogger, type Logger } from './util';
 export { localKafkaSaslSsl, type LocalSaslSslEndpoint } from './kafka';
+export { startLocalKafkaCluster, type LocalKafkaCluster, type StartClusterOptions } from './kafka-cluster';

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import {
   ALL_PARTS,
   APICURIO_VERSION,
+  kafkaNodeProcess,
   KAFKA_VERSION,
   MANAGED_PARTS,
   resolvePaths,
@@ -15,6 +16,7 @@ import {
 import { databaseNames } from './databases';
 import { fetchAll, isKafkaFetched, isRegistryFetched } from './fetch';
 import { isExternalKafkaReachable, isKafkaHealthy, kafkaStartSpec, prepareKafka } from './kafka';
+import { clusterProcessPaths, ensureKafkaCluster, kafkaClusterStatus, stopKafkaCluster, type KafkaClusterLayout } from './kafka-cluster';
 import { withLock } from './lock';
 import { isExternalSmtpReachable, isMailSinkHealthy, mailSinkStartSpec } from './mail';
 import {
@@ -150,6 +152,33 @@ function isExternal(part: ManagedPart, s: Settings): boolean {
   return MANAGED[part].isExternal(s);
 }
 
+/** The cluster mode's nodes, in infra/local/.run/kafka-cluster, sharing the single broker's CA for their SASL_SSL listeners. */
+export function localClusterLayout(paths: Paths, s: Settings): KafkaClusterLayout {
+  return { host: s.host, runDir: paths.kafkaClusterDir, nodes: s.kafkaNodes, tlsDir: paths.kafkaTlsDir };
+}
+
+/** The most nodes KAFKA_BROKER_COUNT allows: `down` and `status` look for all of them, whatever the count now is. */
+const MAX_CLUSTER_NODES = 5;
+
+function runningClusterNodes(paths: Paths): number[] {
+  const processPaths = clusterProcessPaths({ host: '127.0.0.1', runDir: paths.kafkaClusterDir, nodes: [] });
+  const ids = Array.from({ length: MAX_CLUSTER_NODES }, (_, index) => index + 1);
+  return ids.filter((nodeId) => findOurProcess(kafkaNodeProcess(nodeId), processPaths) !== undefined);
+}
+
+/** Kafka in the mode KAFKA_BROKER_COUNT asks for; the other mode must not be running, as both use the same ports. */
+async function ensureLocalKafka(paths: Paths, s: Settings, pg: PostgresConfig, log: Logger, timeoutMs: number): Promise<boolean> {
+  if (s.kafkaBrokerCount === 1) {
+    const nodes = runningClusterNodes(paths);
+    if (nodes.length > 0) throw new InfraError(`the local Kafka cluster runs (nodes ${nodes.join(', ')}); stop it with \`down kafka\` or keep KAFKA_BROKER_COUNT=${nodes.length}`);
+    return ensureManaged(MANAGED.kafka, paths, s, pg, log, timeoutMs);
+  }
+  const single = findOurProcess('kafka', paths);
+  if (single !== undefined) throw new InfraError(`the single local broker runs (pid ${single}); stop it with \`down kafka\` before starting ${s.kafkaBrokerCount} brokers`);
+  const started = await ensureKafkaCluster(localClusterLayout(paths, s), { log, timeoutMs, paths });
+  return started.length > 0;
+}
+
 /** Starts the part unless it already runs; returns true when it started it. */
 async function ensureManaged(
   def: ManagedDef,
@@ -243,7 +272,7 @@ export async function ensureInfraUp(options: EnsureInfraOptions = {}): Promise<E
     const results = await Promise.allSettled(
       managed
         .filter((p) => !isExternal(p, s))
-        .map(async (p) => ((await ensureManaged(MANAGED[p], paths, s, pg, log, timeoutMs)) ? p : undefined)),
+        .map(async (p) => ((await (p === 'kafka' ? ensureLocalKafka(paths, s, pg, log, timeoutMs) : ensureManaged(MANAGED[p], paths, s, pg, log, timeoutMs))) ? p : undefined)),
     );
     const errors: string[] = [];
     for (const r of results) {
@@ -285,9 +314,13 @@ export async function stopInfra(parts?: string[], options: StopOptions = {}): Pr
     // Registry first: it is the one more likely to be mid-request.
     for (const part of ['registry', 'kafka', 'mail'] as const) {
       if (!wanted.includes(part)) continue;
+      if (part === 'kafka') {
+        const nodes = runningClusterNodes(paths).map((nodeId) => ({ nodeId }));
+        if (nodes.length > 0 && (await stopKafkaCluster({ runDir: paths.kafkaClusterDir, nodes }, log)).length > 0) stopped.push('kafka');
+      }
       const pid = findOurProcess(part, paths);
       if (pid === undefined) {
-        log(`${MANAGED[part].label} is not running`);
+        if (!stopped.includes(part)) log(`${MANAGED[part].label} is not running`);
         continue;
       }
       const started = Date.now();
@@ -297,13 +330,14 @@ export async function stopInfra(parts?: string[], options: StopOptions = {}): Pr
       log(`stopped ${MANAGED[part].label} (pid ${pid}) in ${seconds(Date.now() - started)}${how === 'killed' ? ' (had to SIGKILL)' : ''}`);
     }
     if (options.purge) {
-      if (findOurProcess('kafka', paths) !== undefined) {
+      if (findOurProcess('kafka', paths) !== undefined || runningClusterNodes(paths).length > 0) {
         throw new InfraError('refusing to purge Kafka data while Kafka is running; run `down --purge` without a part list');
       }
       fs.rmSync(paths.kafkaData, { recursive: true, force: true });
       fs.rmSync(paths.kafkaFormatInfo, { force: true });
       fs.rmSync(paths.kafkaClusterId, { force: true });
-      log(`purged Kafka data (${paths.kafkaData})`);
+      fs.rmSync(paths.kafkaClusterDir, { recursive: true, force: true });
+      log(`purged Kafka data (${paths.kafkaData}, ${paths.kafkaClusterDir})`);
     }
     return stopped;
   });
@@ -331,6 +365,15 @@ export async function infraStatus(): Promise<PartStatus[]> {
       const endpoint = def.endpoint(s);
       const reachable = await def.externalReachable(s);
       result.push({ part, mode: 'external', state: reachable ? 'running' : 'stopped', pid: null, endpoint, healthy: reachable, rssMiB: null });
+      continue;
+    }
+    if (part === 'kafka' && (s.kafkaBrokerCount > 1 || runningClusterNodes(paths).length > 0)) {
+      // One line per node of the cluster mode, whichever count started it.
+      const count = Math.max(s.kafkaBrokerCount, ...runningClusterNodes(paths));
+      const layout = localClusterLayout(paths, resolveSettings({ ...process.env, KAFKA_BROKER_COUNT: String(count) }));
+      for (const node of await kafkaClusterStatus(layout)) {
+        result.push({ part, mode: 'local', state: node.pid !== null ? 'running' : 'stopped', pid: node.pid, endpoint: `${node.endpoint} (node ${node.nodeId})`, healthy: node.healthy, rssMiB: node.rssMiB });
+      }
       continue;
     }
     const pid = findOurProcess(part, paths) ?? null;

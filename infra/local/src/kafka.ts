@@ -49,18 +49,18 @@ export function serverProperties(paths: Paths, s: Settings): string {
 }
 
 /** Kafka cluster ids are 16 random bytes, base64url without padding; Kafka avoids a leading '-'. */
-function randomClusterId(): string {
+export function randomClusterId(): string {
   for (;;) {
     const id = crypto.randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
   }
 }
 
-function classpath(paths: Paths): string {
+export function classpath(paths: Pick<Paths, 'kafkaLibs'>): string {
   return `${paths.kafkaLibs}${path.sep}*`;
 }
 
-function execJava(bin: string, args: string[]): Promise<string> {
+export function execJava(bin: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(bin, args, { timeout: 120_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new InfraError(`${stderr.trim() || stdout.trim() || err.message}`));
@@ -153,6 +153,20 @@ export async function prepareKafka(paths: Paths, s: Settings, log: Logger): Prom
   writeFileAtomic(paths.kafkaFormatInfo, `${JSON.stringify(info)}\n`);
 }
 
+/** The JVM flags of bin/kafka-server-start.sh, and ours, for every broker we start. */
+export const brokerJvmFlags: readonly string[] = [
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  // What survives one young collection here survives them all (300 to 400 KB every 10 s
+  // under load, hardly any of it dying by age 15): kept in the survivor spaces, it was copied
+  // again at every young collection, whose pauses grew to 10 to 29 ms as the age table filled
+  // (after about 15 collections). Promoted at once, it is copied once: pauses of 5 to 12 ms.
+  '-XX:MaxTenuringThreshold=1',
+  '-Djava.awt.headless=true',
+];
+
 export function kafkaStartSpec(paths: Paths): StartSpec {
   const java = findJava(KAFKA_MIN_JAVA, 'KAFKA_JAVA_HOME', `Kafka ${KAFKA_VERSION}`);
   const heap = (process.env['KAFKA_HEAP_OPTS'] ?? '-Xms256m -Xmx512m').split(/\s+/).filter((a) => a.length > 0);
@@ -161,17 +175,7 @@ export function kafkaStartSpec(paths: Paths): StartSpec {
     command: java.bin,
     args: [
       ...heap,
-      // The JVM flags of bin/kafka-server-start.sh.
-      '-XX:+UseG1GC',
-      '-XX:MaxGCPauseMillis=20',
-      '-XX:InitiatingHeapOccupancyPercent=35',
-      '-XX:+ExplicitGCInvokesConcurrent',
-      // What survives one young collection here survives them all (300 to 400 KB every 10 s
-      // under load, hardly any of it dying by age 15): kept in the survivor spaces, it was copied
-      // again at every young collection, whose pauses grew to 10 to 29 ms as the age table filled
-      // (after about 15 collections). Promoted at once, it is copied once: pauses of 5 to 12 ms.
-      '-XX:MaxTenuringThreshold=1',
-      '-Djava.awt.headless=true',
+      ...brokerJvmFlags,
       ...markerArgs('kafka', paths),
       `-Dkafka.logs.dir=${paths.logs}`,
       `-Dlog4j2.configurationFile=${paths.kafkaLog4j}`,

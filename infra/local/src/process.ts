@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { ManagedPart, Paths } from './config';
+import type { Paths, ProcessName } from './config';
 import { ensureDir, errorCode, InfraError, readTextIfExists, seconds, sleep, tailFile, type Logger } from './util';
 
 /**
@@ -10,7 +10,7 @@ import { ensureDir, errorCode, InfraError, readTextIfExists, seconds, sleep, tai
  * arguments for the mail sink). They let us recognise our own processes (a pid file can be stale
  * and its pid reused) and find an orphan whose pid file was deleted, without confusing two checkouts.
  */
-export function markerArgs(part: ManagedPart, paths: Paths): string[] {
+export function markerArgs(part: ProcessName, paths: Pick<Paths, 'home'>): string[] {
   return [`-Dconsign.infra.part=${part}`, `-Dconsign.infra.home=${paths.home}`];
 }
 
@@ -38,7 +38,7 @@ function commandLine(pid: number): string[] | undefined {
   }
 }
 
-export function isOurProcess(pid: number, part: ManagedPart, paths: Paths): boolean {
+export function isOurProcess(pid: number, part: ProcessName, paths: ProcessPaths): boolean {
   if (!isAlive(pid)) return false;
   const args = commandLine(pid);
   if (!args) return false;
@@ -64,14 +64,14 @@ function listPids(): number[] {
   }
 }
 
-export function readPidFile(part: ManagedPart, paths: Paths): number | undefined {
+export function readPidFile(part: ProcessName, paths: ProcessPaths): number | undefined {
   const raw = readTextIfExists(paths.pidFile(part));
   if (raw === undefined) return undefined;
   const pid = Number(raw.trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-export function removePidFile(part: ManagedPart, paths: Paths): void {
+export function removePidFile(part: ProcessName, paths: ProcessPaths): void {
   fs.rmSync(paths.pidFile(part), { force: true });
 }
 
@@ -79,7 +79,7 @@ export function removePidFile(part: ManagedPart, paths: Paths): void {
  * Our running process for this part: the one in the pid file, or else an orphan
  * found by its marker (then the pid file is rewritten). Stale pid files are removed.
  */
-export function findOurProcess(part: ManagedPart, paths: Paths): number | undefined {
+export function findOurProcess(part: ProcessName, paths: ProcessPaths): number | undefined {
   const fromFile = readPidFile(part, paths);
   if (fromFile !== undefined) {
     if (isOurProcess(fromFile, part, paths)) return fromFile;
@@ -94,8 +94,11 @@ export function findOurProcess(part: ManagedPart, paths: Paths): number | undefi
   return undefined;
 }
 
+/** What process tracking needs: the marker's home, and where pid files and logs go. */
+export type ProcessPaths = Pick<Paths, 'home' | 'pidFile' | 'logFile'>;
+
 export interface StartSpec {
-  part: ManagedPart;
+  part: ProcessName;
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
@@ -103,7 +106,7 @@ export interface StartSpec {
 }
 
 /** Starts a detached process in its own process group, output appended to the part's log. */
-export function startDetached(spec: StartSpec, paths: Paths): number {
+export function startDetached(spec: StartSpec, paths: ProcessPaths): number {
   const logFile = paths.logFile(spec.part);
   ensureDir(path.dirname(logFile));
   if (fs.existsSync(logFile)) fs.renameSync(logFile, `${logFile}.1`);
@@ -130,12 +133,12 @@ export function startDetached(spec: StartSpec, paths: Paths): number {
 }
 
 export interface WaitOptions {
-  part: ManagedPart;
+  part: ProcessName;
   pid: number;
   timeoutMs: number;
   check: () => Promise<boolean>;
   log: Logger;
-  paths: Paths;
+  paths: ProcessPaths;
   /** Extra hint appended when the process died or timed out. */
   diagnostics?: () => string;
 }

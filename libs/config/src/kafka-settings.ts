@@ -1,5 +1,5 @@
 import { developmentDefault } from './deployment-mode';
-import { ConfigOf, rawValue, setting } from './load-config';
+import { ConfigOf, rawValue, setting, valueIfValid } from './load-config';
 import { platformDefaults } from './platform-defaults';
 import { list, oneOf } from './settings';
 import { DatabaseTls, databaseTlsSettings } from './tls-settings';
@@ -27,14 +27,7 @@ export interface KafkaConnection {
 export function kafkaConnectionSettings(env: NodeJS.ProcessEnv, brokersFallback: string[] | undefined = developmentDefault(env, [...platformDefaults.kafkaBrokers])) {
   const tls = databaseTlsSettings('KAFKA', env);
   const mechanismOf = oneOf('KAFKA_SASL_MECHANISM', kafkaSaslMechanisms, 'none');
-  const configured = <T>(parse: () => T): T | undefined => {
-    try {
-      return parse();
-    } catch {
-      return undefined;
-    }
-  };
-  const mechanism = () => configured(() => mechanismOf.parse(rawValue(env, 'KAFKA_SASL_MECHANISM')));
+  const mechanism = () => valueIfValid(() => mechanismOf.parse(rawValue(env, 'KAFKA_SASL_MECHANISM')));
   const credential = (variable: string) =>
     setting(variable, (raw) => {
       const current = mechanism();
@@ -50,7 +43,7 @@ export function kafkaConnectionSettings(env: NodeJS.ProcessEnv, brokersFallback:
     kafkaTlsKey: tls.databaseTlsKey,
     kafkaSaslMechanism: setting('KAFKA_SASL_MECHANISM', (raw) => {
       const value = mechanismOf.parse(raw);
-      if (value === 'plain' && configured(() => tls.databaseTlsMode.parse(rawValue(env, 'KAFKA_TLS'))) === 'disable') {
+      if (value === 'plain' && valueIfValid(() => tls.databaseTlsMode.parse(rawValue(env, 'KAFKA_TLS'))) === 'disable') {
         throw new Error('is plain, which sends the password in clear, but KAFKA_TLS is disable: use TLS, or scram-sha-512');
       }
       return value;

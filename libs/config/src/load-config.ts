@@ -18,6 +18,18 @@ export function setting<T>(variable: string, parse: (raw: string | undefined) =>
   return { variable, parse };
 }
 
+/**
+ * The value `parse` gives, or undefined where it throws: for a rule that depends on another
+ * variable, whose own problem is reported under that variable's name.
+ */
+export function valueIfValid<T>(parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch {
+    return undefined;
+  }
+}
+
 /** A variable's value as a setting receives it: the empty string is unset. */
 export function rawValue(env: NodeJS.ProcessEnv, variable: string): string | undefined {
   const raw = env[variable];

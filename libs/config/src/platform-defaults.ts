@@ -1,7 +1,8 @@
-import { developmentDefault } from './deployment-mode';
+import { developmentDefault, isDevelopment } from './deployment-mode';
 import { kafkaConnectionSettings } from './kafka-settings';
 import { Setting } from './load-config';
-import { url } from './settings';
+import { registryConnectionSettings } from './registry-settings';
+import { flag } from './settings';
 import { postgresUrl } from './tls-settings';
 
 /**
@@ -15,19 +16,46 @@ export const platformDefaults = {
   postgresServer: 'postgres://postgres@127.0.0.1:5432',
 } as const;
 
+/**
+ * The platform's consumer groups by the variable that renames each, with its default: each has
+ * its own dead-letter and retry topics, which `npm run provision` creates.
+ */
+export const consumerGroupDefaults = {
+  INVENTORY_CONSUMER_GROUP: 'inventory-service',
+  EARNINGS_CONSUMER_GROUP: 'earnings-service',
+  CONSIGNOR_CONSUMER_GROUP: 'consignor-service',
+  NOTIFICATION_CONSUMER_GROUP: 'notification-service',
+  RECONCILER_AUDIT_CONSUMER_GROUP: 'reconciler-audit',
+} as const;
+
 /** Each service owns one database, `consign_<service>`, on the platform's PostgreSQL server. */
 export function databaseUrlDefault(service: string): string {
   return `${platformDefaults.postgresServer}/consign_${service}`;
 }
 
 /**
- * The Kafka connection (kafkaConnectionSettings) and SCHEMA_REGISTRY_URL, shared by every app: the
- * local infrastructure in development, required anywhere else.
+ * The Kafka connection (kafkaConnectionSettings) and the registry's (registryConnectionSettings),
+ * shared by every app and the tools: the local infrastructure in development, required anywhere
+ * else. With them, whether the app provisions what it uses at start (startupProvisioningSettings).
  */
 export function platformConnectionSettings(env: NodeJS.ProcessEnv) {
   return {
     ...kafkaConnectionSettings(env),
-    schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', developmentDefault(env, platformDefaults.schemaRegistryUrl), ['http', 'https']),
+    ...registryConnectionSettings(env, developmentDefault(env, platformDefaults.schemaRegistryUrl)),
+    ...startupProvisioningSettings(env),
+  };
+}
+
+/**
+ * Whether an app creates the topics it uses and registers the schemas it writes when it starts
+ * (KAFKA_CREATE_TOPICS, SCHEMA_REGISTRY_REGISTER_SCHEMAS). In development it does; anywhere else
+ * `npm run provision` is the deploy step, run with admin credentials, and the apps only check that
+ * what they need exists, so they need no admin rights.
+ */
+export function startupProvisioningSettings(env: NodeJS.ProcessEnv) {
+  return {
+    createTopics: flag('KAFKA_CREATE_TOPICS', isDevelopment(env)),
+    registerSchemas: flag('SCHEMA_REGISTRY_REGISTER_SCHEMAS', isDevelopment(env)),
   };
 }
 

@@ -98,3 +98,15 @@ export function host(variable: string, fallback: string): Setting<string> {
     return value;
   });
 }
+
+/** `true` or `false`; anything else is refused rather than guessed. */
+export function flag(variable: string, fallback: boolean | undefined): Setting<boolean> {
+  return setting(variable, (raw) => {
+    if (raw === undefined) {
+      if (fallback === undefined) throw new Error('is required: true or false');
+      return fallback;
+    }
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    throw new Error(`must be true or false, got "${raw}"`);
+  });
+}

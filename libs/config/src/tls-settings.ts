@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { isDevelopment } from './deployment-mode';
-import { ConfigOf, rawValue, Setting, setting } from './load-config';
+import { ConfigOf, rawValue, Setting, setting, valueIfValid } from './load-config';
 import { oneOf, url } from './settings';
 
 /**
@@ -35,13 +35,7 @@ export function databaseTlsSettings(prefix: string, env: NodeJS.ProcessEnv, inhe
   const modes = oneOf(name('TLS'), databaseTlsModes, isDevelopment(env) ? 'disable' : 'verify-full');
   const mode = setting(name('TLS'), (raw) => modes.parse(rawOf('TLS', raw)));
   // The files are checked against the mode they serve; an invalid mode is reported by its own variable.
-  const configuredMode = (): DatabaseTlsMode | undefined => {
-    try {
-      return mode.parse(rawValue(env, name('TLS')));
-    } catch {
-      return undefined;
-    }
-  };
+  const configuredMode = (): DatabaseTlsMode | undefined => valueIfValid(() => mode.parse(rawValue(env, name('TLS'))));
   const clientFile = (suffix: 'TLS_CERT' | 'TLS_KEY', other: 'TLS_CERT' | 'TLS_KEY', read: (path: string) => string): Setting<string | undefined> =>
     setting(name(suffix), (raw) => {
       const path = rawOf(suffix, raw);

@@ -207,6 +207,16 @@ const samples: { [TName in EventName]: ValueOf<(typeof events)[TName]> } = {
     startedAt: 1764400000000,
     finishedAt: 1764400000042,
   },
+  tenantConfigured: {
+    metadata: metadata('tenant.configured'),
+    tenantId: 'dev-store',
+    shopDomain: 'shop.myshopify.com',
+    clerkInstanceIds: ['ins_123'],
+    currency: 'USD',
+    defaultCommissionRateBasisPoints: 4000,
+    consignorTagPrefix: 'consignor:',
+    secrets: { keyId: 'development', sealed: Buffer.from([1, 2, 3, 4]) },
+  },
 };
 
 /** The record key each sample must produce: the field the topic catalogue says is the key. */
@@ -232,6 +242,7 @@ const expectedKeys: { [TName in EventName]: string } = {
   notificationFailed: 'c0a80121-7ac0-4e1c-9a6b-2f1f3b1d0003',
   rawWebhookArchived: 'b1a20f30-63e1-4a2c-8199-5f4f15b131a2',
   operatorActionRecorded: 'api-key:alice',
+  tenantConfigured: 'dev-store',
 };
 
 const eventNames = Object.keys(events) as EventName[];

@@ -22,6 +22,7 @@ import {
   ShopifyOrderUpdated,
   ShopifyProductUpserted,
   ShopifyRefundCreated,
+  TenantConfigured,
 } from './generated/contracts';
 import { TopicDefinition, topics } from './topics';
 
@@ -190,6 +191,13 @@ export const events = {
     schemaVersion: 1,
     topic: topics.operationsAudit,
     keyOf: (value) => value.actor,
+  }),
+  tenantConfigured: define<TenantConfigured>({
+    type: 'tenant.configured',
+    schemaName: 'TenantConfigured',
+    schemaVersion: 1,
+    topic: topics.tenants,
+    keyOf: (value) => value.tenantId,
   }),
 } as const;
 

@@ -18,6 +18,11 @@ describe('topic catalogue', () => {
     }
   });
 
+  it('compacts the tenant store, keyed by tenant id, so the latest settings of each store are kept', () => {
+    expect(topics.tenants).toMatchObject({ name: 'tenants.v1', key: 'tenant id', cleanupPolicy: 'compact' });
+    expect(definitions.filter((topic) => 'cleanupPolicy' in topic).map((topic) => topic.name)).toEqual(['tenants.v1']);
+  });
+
   it('keeps the raw webhook archive for a year', () => {
     expect(topics.webhooksRaw).toMatchObject({ name: 'webhooks.raw.v1', retentionMs: 365 * DAY_MS });
   });

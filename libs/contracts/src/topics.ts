@@ -6,6 +6,12 @@ export interface TopicDefinition {
   /** What the record key is: records with the same key stay in order. */
   readonly key: string;
   readonly retentionMs: number;
+  /**
+   * Kafka's `cleanup.policy`: `delete` (the default) drops records past retentionMs; `compact` keeps
+   * the latest record of every key (a tombstone, a record without value, removes the key) and
+   * ignores retentionMs.
+   */
+  readonly cleanupPolicy?: 'delete' | 'compact';
 }
 
 /**
@@ -84,6 +90,16 @@ export const topics = {
     key: 'actor (api-key:<key name>)',
     // Until the reconciler has it in the audit log, and long after for a second look.
     retentionMs: 400 * DAY_MS,
+  },
+  tenants: {
+    name: 'tenants.v1',
+    // One partition: every app reads the whole topic at start, and it holds one record per store.
+    partitions: 1,
+    key: 'tenant id',
+    // The latest settings of each store, kept for as long as the store is (decision 0018).
+    cleanupPolicy: 'compact',
+    // Not applied under compaction; what provisioning sets should the policy ever be widened to delete.
+    retentionMs: 3650 * DAY_MS,
   },
 } as const satisfies Record<string, TopicDefinition>;
 

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { createTemporaryDatabase, testEndpoints } from '@consign/test-support';
-import { checkDatabase, createServiceDataSource, isDatabaseOutage, runPrepared } from './index';
+import { checkDatabase, createServiceDataSource, isDatabaseOutage, migrateDatabase, runPrepared } from './index';
 
 describe('service database (real PostgreSQL)', () => {
   it('answers the readiness check once initialised, and refuses before', async () => {
@@ -34,10 +36,39 @@ describe('service database (real PostgreSQL)', () => {
       expect(await runPrepared(dataSource, doubled, [21])).toEqual([{ doubled: 42 }]);
       expect(await runPrepared(dataSource, doubled, [5])).toEqual([{ doubled: 10 }]);
       // One connection in the pool: this query sees the statement prepared on it.
-      expect(await dataSource.query('SELECT name, generic_plans + custom_plans AS plans FROM pg_prepared_statements')).toEqual([{ name: 'test-doubled', plans: '2' }]);
+      expect(await dataSource.query('SELECT name, generic_plans + custom_plans AS plans FROM pg_prepared_statements')).toEqual([{ name: expect.stringMatching(/^test-doubled-[0-9a-f]{12}$/), plans: '2' }]);
     } finally {
       if (dataSource.isInitialized) await dataSource.destroy();
       await database.drop();
+    }
+  });
+
+  it('makes asynchronous commit the default of an unprivileged role in its database at migrate', async () => {
+    const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_database_test');
+    const role = `consign_app_${randomBytes(4).toString('hex')}`;
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    const roleUrl = new URL(database.url);
+    roleUrl.username = role;
+    const dataSource = createServiceDataSource({ url: roleUrl.toString(), tls: { mode: 'disable' }, entities: [], migrations: [], applicationName: 'database-test', synchronousCommit: false });
+    try {
+      // Neither superuser nor owner: the role a managed database gives an app, which may create its tables.
+      await admin.query(`CREATE ROLE ${role} LOGIN`);
+      await admin.query(`GRANT CREATE ON SCHEMA public TO ${role}`);
+      await dataSource.initialize();
+      await migrateDatabase(dataSource);
+      await dataSource.destroy();
+      await dataSource.initialize();
+      expect(await dataSource.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'off' }]);
+      expect((await admin.query('SHOW synchronous_commit')).rows).toEqual([{ synchronous_commit: 'on' }]);
+    } finally {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await admin.end();
+      await database.drop();
+      const server = new Client({ connectionString: testEndpoints().postgresServerUrl });
+      await server.connect();
+      await server.query(`DROP ROLE IF EXISTS ${role}`);
+      await server.end();
     }
   });
 

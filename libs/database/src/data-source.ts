@@ -24,7 +24,10 @@ export interface ServiceDatabaseOptions {
   /**
    * `false` lets commits return before the WAL is flushed. Only for records whose loss on a
    * database crash costs a repeat, never an accepted event; a transaction that must be durable
-   * sets `SET LOCAL synchronous_commit = on`.
+   * sets `SET LOCAL synchronous_commit = on`. Applied by `migrate`, as the service role's default
+   * in its database (`ALTER ROLE … IN DATABASE … SET`), which PostgreSQL gives every session it
+   * starts: no startup parameter (a transaction-pooling PgBouncer refuses `options`) and no round
+   * trip. `true` removes that default; unset leaves the server's setting alone.
    */
   synchronousCommit?: boolean;
 }
@@ -34,7 +37,7 @@ export interface ServiceDatabaseOptions {
  * entities, so every deployment applies the same reviewed steps.
  */
 export function createServiceDataSource(options: ServiceDatabaseOptions): DataSource {
-  return new DataSource({
+  const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
     entities: options.entities,
@@ -48,10 +51,14 @@ export function createServiceDataSource(options: ServiceDatabaseOptions): DataSo
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
-      ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
     },
   });
+  if (options.synchronousCommit !== undefined) synchronousCommitOf.set(dataSource, options.synchronousCommit);
+  return dataSource;
 }
+
+/** The commit mode each data source asked for, which `migrateDatabase` makes the role's default. */
+const synchronousCommitOf = new WeakMap<DataSource, boolean>();
 
 /** What node-postgres' `ssl` option takes, in the terms both pg's and TypeORM's types accept. */
 export type PostgresSsl = TlsConnectionOptions;
@@ -64,9 +71,16 @@ export function postgresSsl(tls: DatabaseTls): PostgresSsl {
   return tlsConnectionOptions(tls);
 }
 
-/** Applies pending migrations and reports their names. */
+/** Applies pending migrations, then the data source's commit mode, and reports the migrations' names. */
 export async function migrateDatabase(dataSource: DataSource): Promise<string[]> {
   const applied = await dataSource.runMigrations({ transaction: 'each' });
+  const synchronousCommit = synchronousCommitOf.get(dataSource);
+  if (synchronousCommit !== undefined) {
+    // For the connecting role in this database only: other databases on the server, and other
+    // roles in this one (an operator's), keep theirs. Sessions started from now on get it.
+    const change = synchronousCommit ? 'RESET synchronous_commit' : 'SET synchronous_commit = off';
+    await dataSource.query(`DO $$ BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I ${change}', current_database()); END $$`);
+  }
   return applied.map((migration) => migration.name);
 }
 

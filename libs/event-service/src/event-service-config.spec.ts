@@ -2,7 +2,7 @@ import { loadConfig } from '@consign/config';
 import { hashApiKey } from '@consign/service-runtime';
 import { eventServiceSettings } from './event-service-config';
 
-const settingsIn = (env: NodeJS.ProcessEnv) => eventServiceSettings('INVENTORY', { port: 3001, database: 'inventory', consumerGroup: 'inventory-service' }, env);
+const settingsIn = (env: NodeJS.ProcessEnv) => eventServiceSettings('INVENTORY', { port: 3001, database: 'inventory' }, env);
 const development = { NODE_ENV: 'development' };
 
 describe('event service settings', () => {
@@ -15,6 +15,9 @@ describe('event service settings', () => {
       kafkaTlsMode: 'disable',
       kafkaSaslMechanism: 'none',
       schemaRegistryUrl: 'http://127.0.0.1:8080/apis/ccompat/v7',
+      schemaRegistryTlsMode: 'disable',
+      createTopics: true,
+      registerSchemas: true,
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/consign_inventory',
       databaseTlsMode: 'disable',
       consumerGroup: 'inventory-service',
@@ -46,6 +49,10 @@ describe('event service settings', () => {
       kafkaSaslUsername: 'inventory',
       kafkaSaslPassword: 'kafka-secret',
       schemaRegistryUrl: 'https://registry.example.test',
+      schemaRegistryTlsMode: 'verify-full',
+      // Outside development the deploy step provisions; the service only checks.
+      createTopics: false,
+      registerSchemas: false,
       databaseUrl: 'postgresql://inventory:secret@db.example.test:5432/inventory',
       databaseTlsMode: 'verify-ca',
       consumerGroup: 'inventory-blue',

@@ -1,13 +1,14 @@
-import { databaseTlsSettings, databaseUrlSetting, host, platformConnectionSettings, port, text } from '@consign/config';
+import { consumerGroupDefaults, databaseTlsSettings, databaseUrlSetting, host, platformConnectionSettings, port, text } from '@consign/config';
 import { apiKeysSetting } from '@consign/service-runtime';
 
 /**
  * The settings of an event-consuming service, named after it: `INVENTORY_PORT`, `INVENTORY_HOST`,
- * `INVENTORY_DATABASE_URL`, `INVENTORY_DATABASE_TLS*`, `INVENTORY_CONSUMER_GROUP`, plus the shared KAFKA_BROKERS,
- * SCHEMA_REGISTRY_URL and API_KEYS (who may read, administer and scrape). Pass the result to
- * loadConfig together with the service's own settings.
+ * `INVENTORY_DATABASE_URL`, `INVENTORY_DATABASE_TLS*`, `INVENTORY_CONSUMER_GROUP` (its default in
+ * consumerGroupDefaults, which `npm run provision` reads too), plus the shared Kafka and registry
+ * settings and API_KEYS (who may read, administer and scrape). Pass the result to loadConfig
+ * together with the service's own settings.
  */
-export function eventServiceSettings(prefix: string, defaults: { port: number; database: string; consumerGroup: string }, env: NodeJS.ProcessEnv) {
+export function eventServiceSettings(prefix: 'INVENTORY' | 'EARNINGS' | 'CONSIGNOR' | 'NOTIFICATION', defaults: { port: number; database: string }, env: NodeJS.ProcessEnv) {
   return {
     port: port(`${prefix}_PORT`, defaults.port),
     // Its read API holds personal data: reachable from this host only unless an operator opens it.
@@ -15,7 +16,7 @@ export function eventServiceSettings(prefix: string, defaults: { port: number; d
     ...platformConnectionSettings(env),
     databaseUrl: databaseUrlSetting(`${prefix}_DATABASE_URL`, defaults.database, env),
     ...databaseTlsSettings(`${prefix}_DATABASE`, env),
-    consumerGroup: text(`${prefix}_CONSUMER_GROUP`, defaults.consumerGroup),
+    consumerGroup: text(`${prefix}_CONSUMER_GROUP`, consumerGroupDefaults[`${prefix}_CONSUMER_GROUP`]),
     apiKeys: apiKeysSetting(env),
   };
 }

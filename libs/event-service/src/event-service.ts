@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
-import { databaseTls, DatabaseTlsConfig, kafkaConnection, KafkaConnectionConfig } from '@consign/config';
+import { databaseTls, DatabaseTlsConfig, kafkaConnection, KafkaConnectionConfig, registryConnection, RegistryConnectionConfig } from '@consign/config';
 import { AnyEventDefinition, deadLetterTopic, EventDefinition, EventMetadata, events, PlatformEvent, retryTopic, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { applyOnce, checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand, ServiceDatabaseOptions } from '@consign/database';
@@ -12,12 +12,14 @@ import { ApiKeyring, auditAdminCalls, createLogger, createServiceHttp, Logger, l
 import { Telemetry } from '@consign/telemetry';
 
 /** Settings every event-consuming service has; each app parses its own, once, at start-up. */
-export interface EventServiceConfig extends DatabaseTlsConfig, KafkaConnectionConfig {
+export interface EventServiceConfig extends DatabaseTlsConfig, KafkaConnectionConfig, RegistryConnectionConfig {
   port: number;
   host: string;
   databaseUrl: string;
-  schemaRegistryUrl: string;
   consumerGroup: string;
+  /** Whether start-up creates the topics and registers the schemas, or only checks they exist (startupProvisioningSettings). */
+  createTopics: boolean;
+  registerSchemas: boolean;
   /** Who may read (the read API), administer (/admin) and scrape (/metrics). */
   apiKeys: ApiKeyring;
 }
@@ -89,7 +91,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
 
   const metrics = new Registry();
   const kafka = createKafka({ clientId: service, connection: kafkaConnection(config), logger });
-  const codec = new EventCodec(config.schemaRegistryUrl);
+  const codec = new EventCodec(registryConnection(config));
   const publisher = new EventPublisher(kafka, codec);
   // Reads the one record an operator asks to process; connects on first use.
   const kafkaAdmin = kafka.admin();
@@ -124,6 +126,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
     metrics: new ConsumerMetrics(metrics),
     logger,
     dependency: postgresOutagePolicy(database),
+    createTopics: config.createTopics,
     handle: async (event) => {
       await handleEvent(event);
     },
@@ -139,6 +142,8 @@ export async function runEventService(definition: EventServiceDefinition, comman
 
   let consuming = false;
   let stoppedByOperator = false;
+  // Why start-up has not finished yet, for /readyz: a missing topic or schema names the deploy step.
+  let startupProblem = 'joining the consumer group';
   const http = createServiceHttp({
     service,
     logger,
@@ -150,7 +155,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
         name: 'consumer',
         check: async () => {
           if (stoppedByOperator) throw new Error('consumer stopped by an operator (POST /admin/consumer/start resumes it)');
-          if (!consuming) throw new Error('not consuming yet (joining the consumer group)');
+          if (!consuming) throw new Error(`not consuming yet (${startupProblem})`);
         },
       },
       ...(definition.readiness ?? []),
@@ -226,16 +231,22 @@ export async function runEventService(definition: EventServiceDefinition, comman
       ...(definition.telemetry ? [{ name: 'telemetry', run: () => definition.telemetry?.shutdown() ?? Promise.resolve() }] : []),
     ],
   });
+  const logRetry = logStartupRetry(logger, 'cannot start consuming yet (Kafka, the registry, or what provisioning makes); retrying');
   // Listening first: /healthz answers, and /readyz says why, while Kafka is reached and the group joined.
   // Kafka or the registry being down at start is waited out rather than crash-looped.
   await untilDone(
     async () => {
       // The audit record of an admin call is published like any event.
-      await codec.register([...definition.publishes, events.operatorActionRecorded]);
+      await codec.prepare([...definition.publishes, events.operatorActionRecorded], { register: config.registerSchemas });
       await publisher.connect();
       await consumer.start();
     },
-    { onRetry: logStartupRetry(logger, 'cannot reach Kafka or the schema registry yet; retrying') },
+    {
+      onRetry: (attempt, delayMs, error) => {
+        startupProblem = error.message;
+        logRetry(attempt, delayMs, error);
+      },
+    },
   );
   if (relayTopics.length > 0) relay.start();
   consuming = !stoppedByOperator;

@@ -5,7 +5,7 @@ import { PlatformError, toPlatformError } from '@consign/errors';
 import { ConsumerMetrics } from './consumer-metrics';
 import { EventCodec } from './event-codec';
 import { EventPublisher } from './event-publisher';
-import { provisionTopics } from './provision';
+import { describeDrift, ensureTopics } from './provision';
 import { backoffDelayMs, defaultRetryPolicy, RetryPolicy } from './retry-policy';
 
 export interface ConsumedEvent<TValue> {
@@ -43,6 +43,11 @@ export interface ConsumerRunnerOptions<TValue> {
   fromBeginning?: boolean;
   /** How long the broker waits for a silent member (a crashed process) before reassigning its partitions. */
   sessionTimeoutMs?: number;
+  /**
+   * Whether start() creates the topics it needs (KAFKA_CREATE_TOPICS; the default here) or only
+   * checks that they exist, waiting as for an outage until `npm run provision` has made them.
+   */
+  createTopics?: boolean;
 }
 
 /** Headers the dead-letter record carries besides the original ones. */
@@ -96,7 +101,9 @@ export class ConsumerRunner<TValue> {
   async start(): Promise<void> {
     this.stopping = false;
     // Its own topics too: a service must not depend on which service happened to start first.
-    await provisionTopics(this.kafka, [...this.options.topics, this.deadLetters, this.retries]);
+    const { created, drift } = await ensureTopics(this.kafka, [...this.options.topics, this.deadLetters, this.retries], { create: this.options.createTopics ?? true });
+    if (created.length > 0) this.options.logger.info({ group: this.options.groupId, createdTopics: created }, 'topics created');
+    if (drift.length > 0) this.options.logger.warn({ group: this.options.groupId, drift: describeDrift(drift) }, 'topics differ from the catalogue; left as they are (npm run provision -- --align-settings aligns them)');
     await this.consumer.connect();
     // Its retry topic too: what an operator redrives from its dead letters comes back there, to this group alone.
     await this.consumer.subscribe({ topics: [...this.options.topics, this.retries].map((topic) => topic.name), fromBeginning: this.options.fromBeginning ?? true });

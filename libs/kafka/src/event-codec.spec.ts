@@ -40,3 +40,27 @@ describe('EventCodec against a registry that never answers', () => {
     expect(failure).toMatchObject({ code: 'registry.unreachable', category: 'dependency' });
   });
 });
+
+describe('EventCodec against a registry that answers with errors', () => {
+  let failing: import('node:http').Server;
+  let registryUrl: string;
+
+  beforeAll(async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    failing = createHttpServer((_request, response) => {
+      response.writeHead(503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error_code: 50301, message: 'registry restarting' }));
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    registryUrl = `http://127.0.0.1:${(failing.address() as import('node:net').AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => failing.close(resolve));
+  });
+
+  it('waits out a registry answering 5xx while decoding instead of dead-lettering the record as poison', async () => {
+    const failure = await new EventCodec(registryUrl, { requestTimeoutMs: 2000 }).decode(Buffer.from([0, 0, 0, 0, 43, 2])).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'registry.unreachable', category: 'dependency' });
+  });
+});

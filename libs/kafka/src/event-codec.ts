@@ -1,8 +1,11 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { Middleware } from 'mappersmith';
 import TimeoutMiddleware from 'mappersmith/middleware/timeout';
+import { RegistryConnection } from '@consign/config';
 import { avroSchemas, EventDefinition, subjectCompatibility, subjectOf } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { registryRequestTimeoutMs, SchemaRegistryAdmin } from './schema-registry-admin';
+import { plainRegistryConnection, registryAgent, registryAuthorization } from './registry-connection';
+import { registryRefused, registryRequestTimeoutMs, SchemaRegistryAdmin } from './schema-registry-admin';
 
 // The last: a request the registry did not answer in time (the schema client's timeout).
 const unreachable = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed|Timeout \(\d+ms\)/i;
@@ -16,10 +19,19 @@ export class EventCodec {
   private readonly admin: SchemaRegistryAdmin;
   private readonly schemaIds = new Map<string, number>();
 
-  constructor(registryUrl: string, options: { requestTimeoutMs?: number } = {}) {
+  private readonly registryUrl: string;
+
+  /** `registry`: the connection (registryConnectionSettings), or the URL of a registry that asks for no credentials. */
+  constructor(registry: RegistryConnection | string, options: { requestTimeoutMs?: number } = {}) {
+    const connection = typeof registry === 'string' ? plainRegistryConnection(registry) : registry;
     const requestTimeoutMs = options.requestTimeoutMs ?? registryRequestTimeoutMs;
-    this.registry = new SchemaRegistry({ host: registryUrl, clientId: 'consign-stream', middlewares: [TimeoutMiddleware(requestTimeoutMs)] });
-    this.admin = new SchemaRegistryAdmin(registryUrl, requestTimeoutMs);
+    const authorization = registryAuthorization(connection);
+    const middlewares: Middleware[] = [TimeoutMiddleware(requestTimeoutMs)];
+    // Basic and bearer alike as a header: the client's own `auth` knows basic only.
+    if (authorization !== undefined) middlewares.push(() => ({ prepareRequest: (next) => next().then((request) => request.enhance({ headers: { authorization } })) }));
+    this.registryUrl = connection.url;
+    this.registry = new SchemaRegistry({ host: connection.url, clientId: 'consign-stream', agent: registryAgent(connection), middlewares });
+    this.admin = new SchemaRegistryAdmin(connection, requestTimeoutMs);
   }
 
   /**
@@ -42,6 +54,38 @@ export class EventCodec {
       this.schemaIds.set(definition.type, id);
     }
     return new Map(this.schemaIds);
+  }
+
+  /**
+   * Finds the registry id of each event schema this process publishes without registering
+   * anything, for apps that leave registration to `npm run provision`. A subject or schema that is
+   * not there yet is a dependency this app waits for, named so an operator knows what to run.
+   */
+  async resolve(definitions: Array<EventDefinition<never>>): Promise<Map<string, number>> {
+    const missing: string[] = [];
+    for (const definition of definitions) {
+      const subject = subjectOf(definition);
+      const id = await this.admin.registeredSchemaId(subject, JSON.stringify(avroSchemas[definition.schemaName]));
+      if (id === undefined) {
+        missing.push(subject);
+        continue;
+      }
+      await this.registry.getSchema(id);
+      this.schemaIds.set(definition.type, id);
+    }
+    if (missing.length > 0) {
+      throw new PlatformError(`the schema registry lacks this version of ${missing.join(', ')}: run \`npm run provision\` (the deploy step) with the registry's admin credentials`, {
+        code: 'registry.schema_missing',
+        category: 'dependency',
+        details: { subjects: missing },
+      });
+    }
+    return new Map(this.schemaIds);
+  }
+
+  /** Registers the schemas (development, KAFKA_CREATE_TOPICS's twin SCHEMA_REGISTRY_REGISTER_SCHEMAS) or only finds them. */
+  async prepare(definitions: Array<EventDefinition<never>>, options: { register: boolean }): Promise<Map<string, number>> {
+    return options.register ? this.register(definitions) : this.resolve(definitions);
   }
 
   async encode<TValue>(definition: EventDefinition<TValue>, value: TValue): Promise<Buffer> {
@@ -72,7 +116,12 @@ export class EventCodec {
       return { schemaId: bytes.readInt32BE(1), value: (await this.registry.decode(bytes)) as TValue };
     } catch (error) {
       const message = (error as Error).message;
-      if (unreachable.test(message)) {
+      // The client's errors carry the registry's HTTP status. Only a registry that answered "no
+      // such schema" (404) makes a record poison; refused credentials and a failing registry are
+      // waited out, never dead-lettered.
+      const status = (error as { status?: unknown }).status;
+      if (status === 401 || status === 403) throw registryRefused(status, this.registryUrl);
+      if (unreachable.test(message) || (typeof status === 'number' && (status >= 500 || status === 429))) {
         throw new PlatformError(`schema registry unreachable while decoding: ${message}`, {
           code: 'registry.unreachable',
           category: 'dependency',

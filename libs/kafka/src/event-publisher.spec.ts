@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { events, maxRecordBytes, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { readTopic, sampleOrderCreated, testEndpoints } from '@consign/test-support';
-import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from './index';
+import { alignTopicSettings, createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics, verifyTopics } from './index';
 
 /** Against the real broker and registry: what the publisher reports is where the record really is. */
 const endpoints = testEndpoints();
@@ -14,7 +14,7 @@ describe('EventPublisher (real Kafka)', () => {
   const codec = new EventCodec(endpoints.schemaRegistryUrl);
 
   beforeAll(async () => {
-    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [topic.name], existing: [], reconfigured: [] });
+    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [topic.name], existing: [], drift: [] });
     publisher = new EventPublisher(kafka, codec);
     await publisher.connect();
   });
@@ -27,12 +27,24 @@ describe('EventPublisher (real Kafka)', () => {
     await admin.disconnect();
   });
 
-  it('provisioning twice changes nothing; a changed retention is brought to the catalogue\'s value', async () => {
-    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [], existing: [topic.name], reconfigured: [] });
+  it('provisioning twice changes nothing; a retention that differs is reported, kept, and aligned only when asked', async () => {
+    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [], existing: [topic.name], drift: [] });
     const longer = { ...topic, retentionMs: 2 * topic.retentionMs };
-    expect(await provisionTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], reconfigured: [topic.name] });
-    expect(await provisionTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], reconfigured: [] });
-    expect(await provisionTopics(kafka, [topic])).toEqual({ created: [], existing: [topic.name], reconfigured: [topic.name] });
+    const drift = [{ topic: topic.name, setting: 'retention.ms', catalogue: String(longer.retentionMs), actual: String(topic.retentionMs) }];
+    expect(await provisionTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], drift });
+    // Reported again: nothing changed it behind the operator's back.
+    expect(await verifyTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], drift });
+    expect(await alignTopicSettings(kafka, [longer], drift)).toEqual([topic.name]);
+    expect(await provisionTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], drift: [] });
+    expect((await provisionTopics(kafka, [topic])).drift).toEqual([{ topic: topic.name, setting: 'retention.ms', catalogue: String(topic.retentionMs), actual: String(longer.retentionMs) }]);
+  });
+
+  it('reports a different partition count as drift, and a missing topic as a dependency to provision', async () => {
+    expect((await verifyTopics(kafka, [{ ...topic, partitions: 6 }])).drift).toContainEqual({ topic: topic.name, setting: 'partitions', catalogue: '6', actual: '3' });
+    const missing = `test.publisher.missing.${randomUUID()}`;
+    const failure = await verifyTopics(kafka, [topic, { ...topic, name: missing }]).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'kafka.topics_missing', category: 'dependency', details: { topics: [missing] } });
+    expect((failure as Error).message).toContain('npm run provision');
   });
 
   it('batches concurrent publishes and reports each record\'s exact partition and offset', async () => {

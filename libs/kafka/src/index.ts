@@ -11,8 +11,9 @@ export type { ConsumedEvent, ConsumerLogger, ConsumerRunnerOptions } from './con
 export { ConsumerMetrics } from './consumer-metrics';
 export { backoffDelayMs, defaultRetryPolicy } from './retry-policy';
 export type { RetryPolicy } from './retry-policy';
-export { provisionPlatform, provisionTopics } from './provision';
-export type { ProvisionReport } from './provision';
+export { alignTopicSettings, describeDrift, ensureTopics, platformTopics, provisionPlatform, provisionTopics, verifyTopics } from './provision';
+export type { ProvisionReport, TopicDrift } from './provision';
+export { plainRegistryConnection } from './registry-connection';
 export { readerGroupPrefix, readOneRecord, readRanges, recordCount, stringHeaders, topicWatermarks, wholeTopic } from './topic-reader';
 export type { PartitionRange, PartitionWatermarks, TopicRecord } from './topic-reader';
 export { deadLetterOriginal } from './dead-letter-record';

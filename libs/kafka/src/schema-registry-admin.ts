@@ -1,4 +1,8 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { RegistryConnection } from '@consign/config';
 import { PlatformError } from '@consign/errors';
+import { registryAgent, registryAuthorization } from './registry-connection';
 
 export type CompatibilityLevel = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'NONE';
 
@@ -17,10 +21,18 @@ export const registryRequestTimeoutMs = 10_000;
  * ccompat API alike.
  */
 export class SchemaRegistryAdmin {
+  private readonly baseUrl: string;
+  private readonly agent;
+  private readonly authorization;
+
   constructor(
-    private readonly baseUrl: string,
+    connection: RegistryConnection,
     private readonly requestTimeoutMs = registryRequestTimeoutMs,
-  ) {}
+  ) {
+    this.baseUrl = connection.url.replace(/\/$/, '');
+    this.agent = registryAgent(connection);
+    this.authorization = registryAuthorization(connection);
+  }
 
   /**
    * Set explicitly for every subject: Apicurio answers `NONE` for a subject without a rule where
@@ -60,14 +72,10 @@ export class SchemaRegistryAdmin {
   }
 
   private async request(method: string, path: string, payload?: unknown, tolerated: number[] = []): Promise<Record<string, unknown> | undefined> {
-    let response: Response;
+    const body = payload === undefined ? undefined : JSON.stringify(payload);
+    let response: { status: number; text: string };
     try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: { accept: contentType, ...(payload === undefined ? {} : { 'content-type': contentType }) },
-        body: payload === undefined ? undefined : JSON.stringify(payload),
-        signal: AbortSignal.timeout(this.requestTimeoutMs),
-      });
+      response = await this.send(method, path, body);
     } catch (error) {
       throw new PlatformError(`schema registry at ${this.baseUrl} is unreachable: ${(error as Error).message}`, {
         code: 'registry.unreachable',
@@ -76,13 +84,42 @@ export class SchemaRegistryAdmin {
       });
     }
     if (tolerated.includes(response.status)) return undefined;
-    const text = await response.text();
-    if (!response.ok) {
-      throw new PlatformError(`schema registry ${method} ${path} answered ${response.status}: ${text}`, {
+    if (response.status === 401 || response.status === 403) throw registryRefused(response.status, this.baseUrl);
+    if (response.status < 200 || response.status >= 300) {
+      throw new PlatformError(`schema registry ${method} ${path} answered ${response.status}: ${response.text}`, {
         code: 'registry.request_failed',
         category: response.status >= 500 ? 'transient' : 'invalid',
       });
     }
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    return response.text ? (JSON.parse(response.text) as Record<string, unknown>) : {};
   }
+
+  private send(method: string, path: string, body: string | undefined): Promise<{ status: number; text: string }> {
+    const target = new URL(`${this.baseUrl}${path}`);
+    const headers: Record<string, string> = { accept: contentType };
+    if (body !== undefined) Object.assign(headers, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) });
+    if (this.authorization !== undefined) headers.authorization = this.authorization;
+    const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const outgoing = request(target, { method, headers, agent: this.agent, signal: AbortSignal.timeout(this.requestTimeoutMs) }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        incoming.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+}
+
+/**
+ * The registry refused our credentials: a setting to fix, not an outage. A dependency failure all
+ * the same, so a starting app keeps retrying (the secret may be rotated into place) and says why.
+ */
+export function registryRefused(status: number, baseUrl: string): PlatformError {
+  return new PlatformError(`schema registry at ${baseUrl} refused the credentials (HTTP ${status}): check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD, or SCHEMA_REGISTRY_BEARER_TOKEN`, {
+    code: 'registry.unauthorized',
+    category: 'dependency',
+  });
 }

@@ -36,3 +36,4 @@ export { findReconciliation, listReconciliations, repairReconciliation, startRec
 export type { ReconciliationDiscrepancy, ReconciliationRunView, RepairView } from './reconciliation/reconciler-client';
 export { prepareTestDelivery, sendTestDelivery, shopifyHmacOf, svixSignatureOf, topicFromFileName } from './webhooks/test-delivery';
 export type { TestDelivery, TestDeliveryAnswer, TestDeliveryRequest } from './webhooks/test-delivery';
+export * from './tenants';

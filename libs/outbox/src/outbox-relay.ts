@@ -1,4 +1,4 @@
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { TopicDefinition } from '@consign/contracts';
 import { EventPublisher } from '@consign/kafka';
 
@@ -23,13 +23,15 @@ interface OutboxRow {
 }
 
 /**
- * Relays outbox rows to Kafka in id order. One relay per database holds an advisory lock (others
- * stand by), which keeps records of one key in order. A row is marked published, and its payload
- * emptied, only after Kafka acknowledged it: a crash in between publishes it again, and consumers'
+ * Relays outbox rows to Kafka in id order. Each round (a batch) runs in one transaction that first
+ * takes a transaction-scoped advisory lock: one relay per database relays at a time (others skip
+ * the round), and a round's rows are marked before the lock passes on, which keeps records of one
+ * key in order. Nothing outlives the transaction, so the relay works through a transaction-pooling
+ * PgBouncer as on a direct connection. A row is marked published, and its payload emptied, only
+ * after Kafka acknowledged it: a crash in between publishes it again, and consumers'
  * processed-event records absorb the repeat.
  */
 export class OutboxRelay {
-  private runner: QueryRunner | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -44,16 +46,27 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Relays everything pending now, in id order; returns how many records were published. */
-  private async relayPending(): Promise<number> {
-    const runner = this.runner ?? this.options.dataSource.createQueryRunner();
-    let total = 0;
-    for (;;) {
-      const rows: OutboxRow[] = await runner.query(
+  /** Relays everything pending now, in id order, until a round finds nothing or another relay holds the lock. */
+  private async relayPending(): Promise<void> {
+    // An idle poll costs one statement, not a transaction of four.
+    const [pending] = (await this.options.dataSource.query('SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1')) as unknown[];
+    if (!pending) return;
+    while ((await this.relayRound()) > 0);
+  }
+
+  /** One batch under the lock; returns how many records were published (0 when another relay holds the lock). */
+  private relayRound(): Promise<number> {
+    return this.options.dataSource.transaction(async (manager) => {
+      // Its own statement, before the read: the read's snapshot then sees what the previous holder committed.
+      const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`outbox-relay:${this.options.lockName}`])) as {
+        locked: boolean;
+      }[];
+      if (!locked) return 0;
+      const rows: OutboxRow[] = await manager.query(
         'SELECT id, topic, record_key, payload, headers FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT $1',
         [this.options.batchSize ?? 500],
       );
-      if (rows.length === 0) break;
+      if (rows.length === 0) return 0;
       await Promise.all(
         rows.map((row) => {
           const topic = this.topics.get(row.topic);
@@ -63,52 +76,26 @@ export class OutboxRelay {
       );
       // The payload is on Kafka now and nothing reads it here again: it goes, with the personal data
       // some events carry (a consignor's name and address); the row stays for the event-id dedupe.
-      await runner.query("UPDATE outbox_events SET published_at = now(), payload = ''::bytea WHERE id = ANY($1::bigint[])", [rows.map((row) => row.id)]);
-      total += rows.length;
-    }
-    if (!this.runner) await runner.release();
-    return total;
+      await manager.query("UPDATE outbox_events SET published_at = now(), payload = ''::bytea WHERE id = ANY($1::bigint[])", [rows.map((row) => row.id)]);
+      return rows.length;
+    });
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        if (!this.runner) await this.acquireLock();
-        if (this.runner) await this.relayPending();
+        await this.relayPending();
       } catch (error) {
         this.options.onError?.(error as Error);
-        await this.releaseLock();
       }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, this.options.idleDelayMs ?? 200);
       });
     }
-    await this.releaseLock();
   }
 
-  private async acquireLock(): Promise<void> {
-    const runner = this.options.dataSource.createQueryRunner();
-    await runner.connect();
-    const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`outbox-relay:${this.options.lockName}`])) as { locked: boolean }[];
-    if (locked) this.runner = runner;
-    else await runner.release();
-  }
-
-  private async releaseLock(): Promise<void> {
-    const runner = this.runner;
-    this.runner = undefined;
-    if (!runner) return;
-    try {
-      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`outbox-relay:${this.options.lockName}`]);
-    } catch {
-      // The connection is gone, and the lock with it.
-    } finally {
-      await runner.release();
-    }
-  }
-
-  /** Finishes the round in progress (so nothing acknowledged stays unmarked) and releases the lock. */
+  /** Finishes the round in progress, so nothing acknowledged stays unmarked. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();

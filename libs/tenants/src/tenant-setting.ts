@@ -3,8 +3,10 @@ import { developmentTenants } from './development-tenants';
 import { parseTenants, Tenant, TenantDirectory } from './tenant';
 
 /**
- * The TENANTS environment variable (a JSON array). In development it defaults to the development
- * tenant; anywhere else it must be set, and the public test secrets are refused.
+ * The TENANTS environment variable (a JSON array): the tenants a process knows before it has read the
+ * tenant store, which overrides them by id (decision 0018). In development it defaults to the
+ * development tenant; anywhere else it must be set (`[]` when the tenant store holds every tenant),
+ * and the public test secrets are refused.
  */
 export function tenantsSetting(env: NodeJS.ProcessEnv): Setting<TenantDirectory> {
   const development = isDevelopment(env);
@@ -26,12 +28,14 @@ const publicTestSecrets = new Set([
 function refusingPublicSecrets(tenants: Tenant[], development: boolean): Tenant[] {
   if (development) return tenants;
   tenants.forEach((tenant, index) => {
-    for (const field of ['shopifyWebhookSecrets', 'clerkSigningSecrets'] as const) {
-      // A Svix secret is the same with or without its whsec_ prefix.
-      if (tenant[field].some((secret) => publicTestSecrets.has(secret) || publicTestSecrets.has(`whsec_${secret}`))) {
-        throw new Error(`tenant #${index} (${tenant.id}): ${field} holds a public test secret, which only development accepts`);
-      }
-    }
+    const field = publicTestSecretField(tenant);
+    if (field) throw new Error(`tenant #${index} (${tenant.id}): ${field} holds a public test secret, which only development accepts`);
   });
   return tenants;
+}
+
+/** The secret list of a tenant that holds a public test secret, if any: what only development may use. */
+export function publicTestSecretField(tenant: Tenant): 'shopifyWebhookSecrets' | 'clerkSigningSecrets' | undefined {
+  // A Svix secret is the same with or without its whsec_ prefix.
+  return (['shopifyWebhookSecrets', 'clerkSigningSecrets'] as const).find((field) => tenant[field].some((secret) => publicTestSecrets.has(secret) || publicTestSecrets.has(`whsec_${secret}`)));
 }

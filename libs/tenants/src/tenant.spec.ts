@@ -1,5 +1,5 @@
 import { loadConfig } from '@consign/config';
-import { parseTenants, tenantsSetting } from './index';
+import { parseTenants, Tenant, TenantDirectory, tenantsSetting } from './index';
 
 const valid = {
   id: 'acme',
@@ -40,7 +40,12 @@ describe('tenants', () => {
     expect(tenants.byShopDomain('shop.myshopify.com')?.shopifyWebhookSecrets).toEqual(['test_secret_key']);
   });
 
+  it('takes an empty TENANTS: every tenant then comes from the tenant store', () => {
+    expect(loadConfig({ tenants: tenantsSetting({ NODE_ENV: 'prod' }) }, { TENANTS: '[]' }).tenants.tenants).toEqual([]);
+  });
+
   it.each([
+    [{}, 'must be a JSON array of tenants'],
     [[{ ...valid, shopDomain: 'acme.com' }], 'tenant #0 (acme): shopDomain must look like name.myshopify.com'],
     [[{ ...valid, shopifyWebhookSecrets: [] }], 'tenant #0 (acme): shopifyWebhookSecrets needs at least one secret'],
     [[valid, { ...valid, id: 'copy' }], 'tenant #1 (copy): shopDomain acme.myshopify.com is listed twice'],
@@ -50,5 +55,40 @@ describe('tenants', () => {
     [[{ ...valid, consignorTagPrefix: '' }], 'tenant #0 (acme): consignorTagPrefix must be a non-empty string without commas'],
   ])('rejects %j', (input, message) => {
     expect(() => parseTenants(input)).toThrow(message);
+  });
+});
+
+describe('TenantDirectory with the tenant store', () => {
+  const seeded = parseTenants([valid])[0];
+  const stored = (id: string, shopDomain: string, secret: string): Tenant => ({ ...seeded, id, shopDomain, shopifyWebhookSecrets: [secret], clerkInstanceIds: [`ins_${id}`] });
+
+  it('finds a stored tenant by id, shop and Clerk instance, from the change on', () => {
+    const directory = new TenantDirectory([seeded]);
+    expect(directory.byShopDomain('new.myshopify.com')).toBeUndefined();
+    directory.applyStored('new', stored('new', 'new.myshopify.com', 's-new'));
+    expect(directory.byShopDomain('NEW.myshopify.com')?.id).toBe('new');
+    expect(directory.byClerkInstanceId('ins_new')?.id).toBe('new');
+    expect(directory.tenants.map((tenant) => tenant.id)).toEqual(['acme', 'new']);
+    directory.applyStored('new', undefined);
+    expect(directory.byId('new')).toBeUndefined();
+    expect(directory.byShopDomain('new.myshopify.com')).toBeUndefined();
+    expect(() => directory.requireById('new')).toThrow(expect.objectContaining({ code: 'tenant.unknown' }));
+  });
+
+  it('lets the stored tenant override the seeded one with its id, and shows the seeded one again once removed', () => {
+    const directory = new TenantDirectory([seeded]);
+    directory.applyStored('acme', { ...seeded, shopifyWebhookSecrets: ['rotated', 'new-secret'] });
+    expect(directory.byShopDomain('acme.myshopify.com')?.shopifyWebhookSecrets).toEqual(['rotated', 'new-secret']);
+    expect(directory.tenants).toHaveLength(1);
+    directory.applyStored('acme', undefined);
+    expect(directory.byShopDomain('acme.myshopify.com')?.shopifyWebhookSecrets).toEqual(['new-secret', 'old-secret']);
+  });
+
+  it('forgets the old shop domain of a stored tenant that moved', () => {
+    const directory = new TenantDirectory([]);
+    directory.applyStored('moving', stored('moving', 'before.myshopify.com', 's'));
+    directory.applyStored('moving', stored('moving', 'after.myshopify.com', 's'));
+    expect(directory.byShopDomain('before.myshopify.com')).toBeUndefined();
+    expect(directory.byShopDomain('after.myshopify.com')?.id).toBe('moving');
   });
 });

@@ -22,3 +22,6 @@ export type { KeepAliveHttpClientOptions, KeepAliveRequest, KeepAliveResponse } 
 export { configurationReferenceProblems, documentedVariables } from './configuration-reference';
 export { describeExchange, extraHeaders, fieldReplacement, fuzzApi, fuzzParameters, FuzzTally, headerValue, hostileBody, jsonText, mutatedJson, queryString, startGuardedServer } from './http-fuzz';
 export type { WireAnswer, WireRequest } from './http-fuzz';
+export { startRegistryAuthProxy } from './registry-auth-proxy';
+export type { RegistryAuthProxy } from './registry-auth-proxy';
+export { startPgBouncer, type PgBouncer, type PgBouncerOptions } from './pgbouncer';

@@ -37,6 +37,15 @@ export const consumedTopics: Record<ConsumerApp, string[]> = {
 /** Where a consumer group starts on each topic: the offset of each partition. */
 export type StartOffsets = Map<string, Array<{ partition: number; offset: string }>>;
 
+/** One running process of an app: the first is started by start(), more by addInstance(). */
+export interface AppInstance {
+  app: AppName;
+  /** 1 for the first instance, 2 and up for those added. */
+  number: number;
+  url: string;
+  internalUrl: string;
+}
+
 const publishingApps: AppName[] = ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service', 'reconciler'];
 
 export class PlatformUnderTest {
@@ -44,6 +53,10 @@ export class PlatformUnderTest {
   /** Where this platform's groups started reading (empty when they read each topic from its beginning). */
   readonly startOffsets: StartOffsets = new Map();
   private readonly processes = new Map<AppName, ServiceProcess>();
+  /** Instances beyond the first, sharing its database and consumer group. */
+  private readonly addedInstances: Array<AppInstance & { process: ServiceProcess }> = [];
+  /** Apps whose added instances were killed, one entry each: their numbers are not given again. */
+  private readonly killedInstances: AppName[] = [];
 
   private constructor(
     readonly apps: AppName[],
@@ -54,24 +67,27 @@ export class PlatformUnderTest {
     readonly databases: Record<AppName, TemporaryDatabase>,
     readonly groups: Record<ConsumerApp, string>,
     private readonly env: Record<AppName, Record<string, string>>,
+    kafkaBrokers: string[],
   ) {
-    this.kafka = new Kafka({ clientId: 'platform-e2e', brokers: testEndpoints().kafkaBrokers, logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({ clientId: 'platform-e2e', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
   }
 
   /**
    * `skipHistory`: the consumer groups start at the current end of their topics, as on a fresh
    * cluster, instead of replaying what other test files left there (which may share ids with the
    * committed fixtures this file sends). `startAt`: the groups start where another platform's
-   * started, so that both read the same history.
+   * started, so that both read the same history. `kafkaBrokers`: another (plain) cluster than the
+   * shared one, for the apps and for this class' own client alike.
    */
   static async start(
     apps: AppName[],
     sharedEnv: Record<string, string> = {},
     appEnv: Partial<Record<AppName, Record<string, string>>> = {},
-    options: { skipHistory?: boolean; startAt?: StartOffsets } = {},
+    options: { skipHistory?: boolean; startAt?: StartOffsets; kafkaBrokers?: string[] } = {},
   ): Promise<PlatformUnderTest> {
     const endpoints = testEndpoints();
-    const shared = { KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', ...sharedEnv };
+    const kafkaBrokers = options.kafkaBrokers ?? endpoints.kafkaBrokers;
+    const shared = { KAFKA_BROKERS: kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', ...sharedEnv };
     const urls = {} as Record<AppName, string>;
     const internalUrls = {} as Record<AppName, string>;
     const databases = {} as Record<AppName, TemporaryDatabase>;
@@ -100,7 +116,7 @@ export class PlatformUnderTest {
     }
     // The reconciler reads the projections through the services' read APIs.
     if (apps.includes('reconciler')) Object.assign(env.reconciler, { RECONCILER_INVENTORY_URL: urls['inventory-service'], RECONCILER_EARNINGS_URL: urls['earnings-service'] });
-    const platform = new PlatformUnderTest(apps, urls, internalUrls, databases, groups, env);
+    const platform = new PlatformUnderTest(apps, urls, internalUrls, databases, groups, env, kafkaBrokers);
     if (options.skipHistory) await platform.skipToEnd();
     if (options.startAt) await platform.startGroupsAt(options.startAt);
     for (const app of apps) platform.launch(app);
@@ -130,6 +146,49 @@ export class PlatformUnderTest {
 
   output(app: AppName): string {
     return this.processes.get(app)?.output() ?? '';
+  }
+
+  /**
+   * Starts one more instance of a started app: the same settings, database and consumer group,
+   * its own ports. Resolves once it is ready.
+   */
+  async addInstance(app: AppName): Promise<AppInstance> {
+    const prefix = envPrefix[app];
+    const port = await freePort();
+    const env = { ...this.env[app], [`${prefix}_PORT`]: String(port) };
+    const url = `http://127.0.0.1:${port}`;
+    let internalUrl = url;
+    if (app === 'gateway') {
+      const internalPort = await freePort();
+      env.GATEWAY_INTERNAL_PORT = String(internalPort);
+      internalUrl = `http://127.0.0.1:${internalPort}`;
+    }
+    const instance = { app, number: 2 + this.addedInstances.filter((added) => added.app === app).length + this.killedInstances.filter((killed) => killed === app).length, url, internalUrl };
+    const child = startServiceProcess(join(dist, app, 'main.js'), [], env, ['--enable-source-maps']);
+    this.addedInstances.push({ ...instance, process: child });
+    await waitFor(`${app} instance ${instance.number} to be ready`, async () => ((await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 120_000, 250).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- ${app} instance ${instance.number} output ---\n${child.output().slice(-4000)}`);
+    });
+    return instance;
+  }
+
+  /** Every running instance of an app, the first one first. */
+  instances(app: AppName): AppInstance[] {
+    const first = this.processes.has(app) ? [{ app, number: 1, url: this.urls[app], internalUrl: this.internalUrls[app] }] : [];
+    return [...first, ...this.addedInstances.filter((instance) => instance.app === app).map(({ process: _, ...instance }) => instance)];
+  }
+
+  /** SIGKILL one instance: no shutdown, no leaving the group, no flushing; as when its machine dies. */
+  async kill(app: AppName, number: number): Promise<void> {
+    if (number === 1) {
+      await this.processes.get(app)?.stop('SIGKILL');
+      this.processes.delete(app);
+      return;
+    }
+    const index = this.addedInstances.findIndex((instance) => instance.app === app && instance.number === number);
+    const [killed] = index >= 0 ? this.addedInstances.splice(index, 1) : [];
+    if (killed) this.killedInstances.push(app);
+    await killed?.process.stop('SIGKILL');
   }
 
   async stop(app: AppName): Promise<number | null> {
@@ -168,8 +227,9 @@ export class PlatformUnderTest {
   }
 
   /**
-   * Waits until the platform is quiet: every outbox relayed and every consumer group committed up to
-   * the end of its topics, twice in a row (a consumer may still be publishing what it caused).
+   * Waits until the platform is quiet: the gateway's spool and every outbox relayed, and every
+   * consumer group committed up to the end of its topics, twice in a row (a consumer may still be
+   * publishing what it caused).
    */
   async settled(timeoutMs = 90_000): Promise<void> {
     let quietRounds = 0;
@@ -185,6 +245,11 @@ export class PlatformUnderTest {
   }
 
   private async isQuiet(): Promise<boolean> {
+    // What the gateway spooled while Kafka did not answer is not on the topics yet.
+    if (this.apps.includes('gateway')) {
+      const [{ spooled }] = await this.query<{ spooled: number }>('gateway', 'SELECT count(*)::int AS spooled FROM webhook_spool');
+      if (spooled > 0) return false;
+    }
     for (const app of publishingApps.filter((candidate) => this.apps.includes(candidate))) {
       const [{ pending }] = await this.query<{ pending: number }>(app, 'SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL');
       if (pending > 0) return false;
@@ -268,6 +333,7 @@ export class PlatformUnderTest {
 
   async teardown(): Promise<void> {
     await Promise.all([...this.processes.keys()].map((app) => this.stop(app)));
+    await Promise.all(this.addedInstances.splice(0).map((instance) => instance.process.stop('SIGTERM')));
     for (const database of Object.values(this.databases)) await database.drop();
   }
 }

@@ -88,7 +88,7 @@ describe('forced processing (real Kafka, stand-in service)', () => {
     await database?.drop();
   });
 
-  const deps = () => ({ database: dataSource, actor: 'alice', http: new AdminClient({ ...operationsSettings({}).serviceUrls, 'inventory-service': service.url }, 'dev-admin-key') });
+  const deps = () => ({ database: dataSource, actor: 'alice', http: new AdminClient({ ...operationsSettings({ NODE_ENV: 'development' }).serviceUrls, 'inventory-service': service.url }, 'dev-admin-key') });
 
   it("sends the dead letter's position, never its bytes, and reports where the service processed it", async () => {
     const outcome = await forceProcessing(deps(), { service: 'inventory-service', position: { topic: deadLetters, partition: 1, offset: '0' } });

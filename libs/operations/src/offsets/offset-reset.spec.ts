@@ -22,7 +22,7 @@ describe('offset resets (real Kafka)', () => {
   let dataSource: DataSource;
   const topic = randomName('ops-offsets');
   const groups: string[] = [];
-  const http = new AdminClient(operationsSettings({}).serviceUrls, 'dev-admin-key');
+  const http = new AdminClient(operationsSettings({ NODE_ENV: 'development' }).serviceUrls, 'dev-admin-key');
 
   beforeAll(async () => {
     kafka = testKafka();
@@ -138,7 +138,7 @@ describe('offset resets (real Kafka)', () => {
         'POST /admin/consumer/start': () => ({ body: { consuming: true } }),
       });
       try {
-        const client = new AdminClient({ ...operationsSettings({}).serviceUrls, 'earnings-service': service.url }, 'dev-admin-key');
+        const client = new AdminClient({ ...operationsSettings({ NODE_ENV: 'development' }).serviceUrls, 'earnings-service': service.url }, 'dev-admin-key');
         const outcome = await resetOffsets({ kafka, admin, database: dataSource, http: client, actor: 'frank' }, { group, topic, target: { kind: 'offset', offset: '3' }, stopMembersOf: 'earnings-service' });
         expect(outcome.stoppedService).toBe('earnings-service');
         expect(service.requests.map((request) => request.path)).toEqual(['/admin/consumer/stop', '/admin/consumer/start']);

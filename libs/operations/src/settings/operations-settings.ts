@@ -1,4 +1,4 @@
-import { ConfigOf, DatabaseTls, databaseTls, databaseTlsSettings, isDevelopment, KafkaConnection, kafkaConnection, kafkaConnectionSettings, loadConfig, postgresUrl, text, url } from '@consign/config';
+import { ConfigOf, DatabaseTls, databaseTls, databaseTlsSettings, developmentDefault, isDevelopment, KafkaConnection, kafkaConnection, kafkaConnectionSettings, loadConfig, postgresUrl, RegistryConnection, registryConnection, registryConnectionSettings, text, url } from '@consign/config';
 import { platformDefaults } from '@consign/config';
 import { developmentAdminKey } from '@consign/service-runtime';
 
@@ -21,7 +21,7 @@ export function isPlatformService(name: string): name is PlatformService {
 
 export interface OperationsSettings {
   kafka: KafkaConnection;
-  schemaRegistryUrl: string;
+  registry: RegistryConnection;
   /** The audit log's database (the reconciler's). */
   databaseUrl: string;
   databaseTls: DatabaseTls;
@@ -39,7 +39,8 @@ export function operationsSettingSpec(env: NodeJS.ProcessEnv) {
   ) as { [S in PlatformService]: ReturnType<typeof url> };
   return {
     ...kafkaConnectionSettings(env, [...platformDefaults.kafkaBrokers]),
-    schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', platformDefaults.schemaRegistryUrl, ['http', 'https']),
+    // A registry is named outside development: a CLI run against production must not quietly read schemas elsewhere.
+    ...registryConnectionSettings(env, developmentDefault(env, platformDefaults.schemaRegistryUrl)),
     databaseUrl: postgresUrl('OPERATIONS_DATABASE_URL', env.RECONCILER_DATABASE_URL ?? `${platformDefaults.postgresServer}/consign_reconciler`),
     // Like the URL, each unset one takes the reconciler's: the CLI reaches that database as the reconciler does.
     ...databaseTlsSettings('OPERATIONS_DATABASE', env, 'RECONCILER_DATABASE'),
@@ -57,5 +58,5 @@ function optionalText(variable: string) {
 export function operationsSettings(env: NodeJS.ProcessEnv = process.env): OperationsSettings {
   const config: ConfigOf<ReturnType<typeof operationsSettingSpec>> = loadConfig(operationsSettingSpec(env), env);
   const serviceUrls = Object.fromEntries(Object.keys(platformServices).map((service) => [service, config[service as PlatformService]])) as Record<PlatformService, string>;
-  return { kafka: kafkaConnection(config), schemaRegistryUrl: config.schemaRegistryUrl, databaseUrl: config.databaseUrl, databaseTls: databaseTls(config), apiKey: config.apiKey, serviceUrls, webhookUrl: config.webhookUrl };
+  return { kafka: kafkaConnection(config), registry: registryConnection(config), databaseUrl: config.databaseUrl, databaseTls: databaseTls(config), apiKey: config.apiKey, serviceUrls, webhookUrl: config.webhookUrl };
 }

@@ -44,7 +44,7 @@ describe('delivery status (real Kafka, stand-in gateway)', () => {
     await admin?.disconnect();
   });
 
-  const deps = () => ({ kafka, admin, http: new AdminClient({ ...operationsSettings({}).serviceUrls, gateway: gateway.url }, 'dev-admin-key'), progress: (label: string, total?: number) => new Progress(label, total, () => undefined) });
+  const deps = () => ({ kafka, admin, http: new AdminClient({ ...operationsSettings({ NODE_ENV: 'development' }).serviceUrls, gateway: gateway.url }, 'dev-admin-key'), progress: (label: string, total?: number) => new Progress(label, total, () => undefined) });
 
   it('follows a delivery to the groups that processed it and the one that dead-lettered it', async () => {
     const report = await deliveryStatus(deps(), 'd-1');

@@ -78,7 +78,7 @@ describe('webhook replay from the archive (real Kafka, stand-in gateway)', () =>
     await database?.drop();
   });
 
-  const deps = () => ({ kafka, admin, codec, http: new AdminClient({ ...operationsSettings({}).serviceUrls, gateway: gateway.url }, 'dev-admin-key'), database: dataSource, actor: 'alice', progress });
+  const deps = () => ({ kafka, admin, codec, http: new AdminClient({ ...operationsSettings({ NODE_ENV: 'development' }).serviceUrls, gateway: gateway.url }, 'dev-admin-key'), database: dataSource, actor: 'alice', progress });
 
   it('replays a time range once per delivery, filtered by source and topic, through the gateway', async () => {
     const outcome = await replayWebhooks(deps(), { selection: { from: new Date(base), to: new Date(base + 25 * 60_000), source: 'shopify' }, archiveTopic: archive, batchSize: 1 });

@@ -15,7 +15,7 @@ export interface SpoolRelayOptions {
 
 /**
  * Drains the spool to Kafka in arrival order, up to 100 deliveries (and 2 MiB) per round, once Kafka is
- * reachable again. One replica drains at a time (advisory lock), which keeps the order. A delivery is removed
+ * reachable again. One replica drains at a time (a transaction-scoped advisory lock), which keeps the order. A delivery is removed
  * from the spool only after Kafka acknowledged all its records.
  */
 export class SpoolRelay {
@@ -55,32 +55,28 @@ export class SpoolRelay {
     return topic;
   }
 
-  private async drainOnce(): Promise<number> {
-    const runner = this.options.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query("SELECT pg_try_advisory_lock(hashtext('gateway-spool-relay')) AS locked")) as { locked: boolean }[];
+  /**
+   * Drains while holding a transaction-scoped advisory lock in a transaction of its own, which ends
+   * with the drain: nothing outlives it, so this works through a transaction-pooling PgBouncer as on
+   * a direct connection. The store's reads and deletes run on other connections and commit before
+   * the lock passes on, so the next holder reads what this one left.
+   */
+  private drainOnce(): Promise<number> {
+    return this.options.dataSource.transaction(async (manager) => {
+      const [{ locked }] = (await manager.query("SELECT pg_try_advisory_xact_lock(hashtext('gateway-spool-relay')) AS locked")) as { locked: boolean }[];
       if (!locked) return 0;
-      try {
-        let drained = 0;
-        while (this.running) {
-          const rows = drainRound(await this.options.store.oldestSpooled(100));
-          if (rows.length === 0) break;
-          // One produce request, in spool order: if it fails, nothing later can overtake what is retried.
-          const published = await this.options.publisher.publishAll(rows.flatMap((row) => row.records.map((record) => ({ topic: this.topicOf(record), record: recordOf(record) }))));
-          let next = 0;
-          await this.options.store.drained(
-            rows.map((row) => ({ id: row.id, deliveryKey: row.deliveryKey, publishedTo: row.records.map(() => published[next++]) })),
-          );
-          drained += rows.length;
-        }
-        return drained;
-      } finally {
-        await runner.query("SELECT pg_advisory_unlock(hashtext('gateway-spool-relay'))");
+      let drained = 0;
+      while (this.running) {
+        const rows = drainRound(await this.options.store.oldestSpooled(100));
+        if (rows.length === 0) break;
+        // One produce request, in spool order: if it fails, nothing later can overtake what is retried.
+        const published = await this.options.publisher.publishAll(rows.flatMap((row) => row.records.map((record) => ({ topic: this.topicOf(record), record: recordOf(record) }))));
+        let next = 0;
+        await this.options.store.drained(rows.map((row) => ({ id: row.id, deliveryKey: row.deliveryKey, publishedTo: row.records.map(() => published[next++]) })));
+        drained += rows.length;
       }
-    } finally {
-      await runner.release();
-    }
+      return drained;
+    });
   }
 }
 
