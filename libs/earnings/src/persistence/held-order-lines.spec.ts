@@ -83,9 +83,10 @@ describe('order lines that arrive before their product or consignor (real Postgr
     const oneUnit = refund('r-8003', [['rl-8003', '821', 1, 967]]);
     const refunded = refundCreated('refund-8003', '8003', oneUnit, '2026-03-02T10:00:00Z');
     const cancelled = orderCancelled('cancel-8003', placed, '2026-03-03T10:00:00Z', { '821': 0, '822': 0 }, [oneUnit]);
-    const inOrderEvents = await applyAll(inOrder, [product, orderCreated('create-8003', placed), refunded, cancelled]);
-
-    // The cancellation even comes before the order; the refund while the line is held.
+    // The cancellation even comes before the order; the refund while the line is held. In-order
+    // processing is the same arrival with the product known: the cancellation, applied when the
+    // order arrives, claims the refund line before the refund does.
+    const inOrderEvents = await applyAll(inOrder, [product, cancelled, orderCreated('create-8003', placed), refunded]);
     await applyAll(early, [cancelled, orderCreated('create-8003', placed), refunded]);
     const published = await early.apply(product);
 
@@ -101,6 +102,24 @@ describe('order lines that arrive before their product or consignor (real Postgr
     expect(await early.dataSource.query("SELECT line_item_id FROM held_order_lines WHERE order_id = '8003'")).toEqual([]);
     expect(await early.apply(product)).toEqual([]);
     expect(await early.apply(refunded)).toEqual([]);
+  });
+
+  it('replays the changes a late line missed in the order they were applied, not the order they happened', async () => {
+    const product = productUpserted('prod-late-9', 'p-late-9', ['consignor:c-1'], '2026-01-03T00:00:00Z');
+    const placed = order('8009', [line('891', 'p-late-9', 2, 1500)]);
+    const oneUnit = refund('r-8009', [['rl-8009', '891', 1, 1500]]);
+    // The refund webhook comes first; an orders/updated that happened earlier brings the same refund line after it.
+    const refunded = refundCreated('refund-8009', '8009', oneUnit, '2026-03-04T10:00:00Z');
+    const updated = orderUpdated('update-8009', placed, '2026-03-03T10:00:00Z', [oneUnit]);
+    await applyAll(inOrder, [product, orderCreated('create-8009', placed), refunded, updated]);
+
+    await applyAll(early, [orderCreated('create-8009', placed), refunded, updated]);
+    await early.apply(product);
+
+    // The refund claimed the line in-order, so its reversal counts for its own day in both.
+    expect(await ofOrder(early, '8009')).toEqual(await ofOrder(inOrder, '8009'));
+    const reversalDays = (await ofOrder(early, '8009')).ledger.filter((entry) => (entry as { reverses_entry_id: string | null }).reverses_entry_id !== null).map((entry) => new Date((entry as { occurred_at: string }).occurred_at).toISOString().slice(0, 10));
+    expect(reversalDays).toEqual(['2026-03-04']);
   });
 
   it('applies an orders/updated refund and the payment the order had while its line was held', async () => {

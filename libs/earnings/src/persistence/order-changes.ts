@@ -61,16 +61,20 @@ export async function applyHeldOrderChanges(manager: EntityManager, tenantId: st
 
 /**
  * Applies to sale entries appended after their order's changes (lines evaluated late) every change
- * the order has had, in the order they happened, as if the entries had been there all along. The
- * caller holds the order's lock.
+ * the order has had, as if the entries had been there all along: in the order the order's other
+ * entries had them applied (when each was applied, then as applyHeldOrderChanges orders those
+ * applied together), not the order they happened. Whichever change came first claims a refund line
+ * and dates its reversal, and a rebuild, which may evaluate a line late that live processing did
+ * not, must end with the same books. The caller holds the order's lock.
  */
 export async function applyPastOrderChanges(manager: EntityManager, tenantId: string, orderId: string, entryIds: ReadonlySet<string>): Promise<PlatformEvent[]> {
-  const applied: { event: OrderChangeEvent }[] = await manager.query(`SELECT event FROM held_order_changes WHERE tenant_id = $1 AND order_id = $2 AND state IN ('applied', 'kept_for_held_lines')`, [
-    tenantId,
-    orderId,
-  ]);
+  const applied: { event: OrderChangeEvent }[] = await manager.query(
+    `SELECT event FROM held_order_changes WHERE tenant_id = $1 AND order_id = $2 AND state IN ('applied', 'kept_for_held_lines')
+     ORDER BY state_changed_at, occurred_at, event_id`,
+    [tenantId, orderId],
+  );
   const published: PlatformEvent[] = [];
-  for (const event of inTheOrderTheyHappened(applied.map((row) => row.event))) {
+  for (const { event } of applied) {
     published.push(...(await reverseEarnings(manager, event.metadata, orderId, orderChangeOf(event), entryIds)));
   }
   return published;
