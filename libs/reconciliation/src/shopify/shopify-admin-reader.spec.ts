@@ -58,24 +58,28 @@ describe('ShopifyAdminReader against the Admin API stand-in', () => {
   });
 
   it('waits out a THROTTLED answer for (requested − available) / restoreRate and retries', async () => {
-    standIn.setBucket({ maximumAvailable: 1000, currentlyAvailable: 10, restoreRate: 200 });
+    // Restoring slowly keeps the bucket short of 152 points for seconds, so a busy machine cannot refill it
+    // before the first request arrives.
+    standIn.setBucket({ maximumAvailable: 1000, currentlyAvailable: 10, restoreRate: 50 });
     const orders = await reader({ ordersPageSize: 5 }).ordersUpdatedBetween(window.from, window.to);
     expect(orders).toHaveLength(5);
     expect(standIn.requests.map((request) => request.outcome)).toEqual(['throttled', 'ok']);
-    // 2 + 5 × 30 = 152 points requested, 200 restored per second. The bucket refills in real time from
+    // 2 + 5 × 30 = 152 points requested, 50 restored per second. The bucket refills in real time from
     // 10, so what Shopify reports depends on how busy this machine is; the wait must follow from it.
     expect(waits).toEqual([{ reason: 'throttled', requestedCost: 152, currentlyAvailable: expect.any(Number), waitMs: expect.any(Number) }]);
     const [{ currentlyAvailable, waitMs }] = waits;
     expect(currentlyAvailable).toBeGreaterThanOrEqual(10);
     expect(currentlyAvailable).toBeLessThan(152);
-    expect(waitMs).toBe(Math.ceil(((152 - currentlyAvailable) / 200) * 1000));
+    expect(waitMs).toBe(Math.ceil(((152 - currentlyAvailable) / 50) * 1000));
     expect(standIn.requests[1].at - standIn.requests[0].at).toBeGreaterThanOrEqual(waitMs);
   });
 
   it('paces itself when the bucket holds less than the next page costs, so Shopify never throttles', async () => {
-    standIn.setBucket({ maximumAvailable: 100, currentlyAvailable: 100, restoreRate: 200 });
-    await reader({ ordersPageSize: 2 }).ordersUpdatedBetween(window.from, window.to);
-    expect(standIn.requests.map((request) => request.outcome)).toEqual(['ok', 'ok', 'ok']);
+    // A page of 3 costs 2 + 3 × 30 = 92 points, leaving 8; the second page needs 84 more, 1.7 s of restoring,
+    // which is longer than any stall of a busy machine between the two pages.
+    standIn.setBucket({ maximumAvailable: 100, currentlyAvailable: 100, restoreRate: 50 });
+    await reader({ ordersPageSize: 3 }).ordersUpdatedBetween(window.from, window.to);
+    expect(standIn.requests.map((request) => request.outcome)).toEqual(['ok', 'ok']);
     expect(waits.length).toBeGreaterThanOrEqual(1);
     expect(waits.every((wait) => wait.reason === 'pacing' && wait.waitMs > 0)).toBe(true);
   });
