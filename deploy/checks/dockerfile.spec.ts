@@ -37,6 +37,8 @@ describe('deploy/docker/Dockerfile', () => {
   it('installs the runtime dependencies from the bundle\'s lockfile in a stage of its own, without install scripts', () => {
     const install = stages[0].body.find((line) => line.instruction === 'RUN')?.argument ?? '';
     expect(install).toMatch(/npm ci --omit=dev --ignore-scripts/);
+    // npm's cache in a cache mount: shared between builds, left out of the image.
+    expect(install).toMatch(/^--mount=type=cache,target=\/root\/\.npm /);
     expect(runtime.some((line) => line.instruction === 'RUN')).toBe(false);
   });
 
@@ -55,7 +57,12 @@ describe('deploy/docker/Dockerfile', () => {
   });
 
   it('declares the build arguments each app\'s image is built with', () => {
-    expect(runtime.filter((line) => line.instruction === 'ARG').map((line) => line.argument)).toEqual(['APP', 'PORT_VARIABLE', 'DEFAULT_PORT']);
+    expect(runtime.filter((line) => line.instruction === 'ARG').map((line) => line.argument)).toEqual(['APP', 'PORT_VARIABLE', 'DEFAULT_PORT', 'BUILD_VERSION=unknown', 'BUILD_REVISION=unknown']);
+  });
+
+  it('hands the release and commit it was built from to the app, for consign_build_info', () => {
+    expect(argumentOf('ENV')).toMatch(/BUILD_VERSION=\$\{BUILD_VERSION\}/);
+    expect(argumentOf('ENV')).toMatch(/BUILD_REVISION=\$\{BUILD_REVISION\}/);
   });
 
   describe('HEALTHCHECK, with node rather than curl', () => {

@@ -64,7 +64,7 @@ async function main(command: string | undefined): Promise<void> {
   const store = new DeliveryStore(database);
   const archiveSealing = new ArchiveSealing(database, config.personalDataKeys);
   const metrics = new Registry();
-  const gatewayMetrics = new GatewayMetrics(metrics, () => store.spoolDepth());
+  const gatewayMetrics = new GatewayMetrics(metrics, () => store.spoolBacklog());
   const intake = new WebhookIntake({
     store,
     publisher,
@@ -117,7 +117,7 @@ async function main(command: string | undefined): Promise<void> {
     },
     tenantStore.readiness,
   ];
-  const publicHttp = createPublicHttp({ service, logger, readiness });
+  const publicHttp = createPublicHttp({ service, logger, readiness, metrics });
   publicHttp.app.set('trust proxy', false);
   publicHttp.app.use(
     createWebhookRouter({

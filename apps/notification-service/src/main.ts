@@ -6,6 +6,7 @@ import { EventServiceContext, runEventService } from '@consign/event-service';
 import {
   createNotificationReadRouter,
   createSmtpMailer,
+  emailMetrics,
   NotificationDeps,
   notificationEntities,
   notificationMigrations,
@@ -26,6 +27,7 @@ const service = 'notification-service';
 async function main(): Promise<void> {
   const config = loadNotificationConfig();
   const mailer = createSmtpMailer(smtpConnection(config));
+  let countEmail: NotificationDeps['countEmail'];
   const deps = (context: EventServiceContext): NotificationDeps => ({
     dataSource: context.database,
     mailer,
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     publish: context.publish,
     personalDataKeys: config.personalDataKeys,
     maxAttempts: 3,
+    countEmail: (countEmail ??= emailMetrics(context.metrics)),
   });
   const sendAwaiting = async (context: EventServiceContext, consignorId: string) => {
     const result = await sendAwaitingNotifications(deps(context), consignorId);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { developmentMissedOrderId, ShopifyAdminStandIn, startDevelopmentShopify, testEndpoints, waitFor } from '@consign/test-support';
 import { developmentAdminKey } from '@consign/service-runtime';
+import { metricCatalogue } from '@consign/telemetry';
 import { opsCli } from './support/ops-cli';
 import { AppName, PlatformUnderTest } from './support/platform-under-test';
 
@@ -184,5 +185,39 @@ describe('the local walk-through', () => {
       500,
     );
     expect(seen(byKey)).toContain('reconciler api-key:developer reconciliation.run succeeded');
+  });
+});
+
+describe('what operators scrape', () => {
+  const scrape = async (app: AppName) => (await fetch(`${platform.internalUrls[app]}/metrics`, { headers: { authorization: `Bearer ${developmentAdminKey}` } })).text();
+
+  it("shows on every app's /metrics each family the catalogue lists for it, and no label repeating Prometheus' job", async () => {
+    for (const app of platform.apps) {
+      const metrics = await scrape(app);
+      const missing = metricCatalogue.filter((metric) => metric.exportedBy.includes(app as never) && !metrics.includes(`# TYPE ${metric.name} ${metric.type}\n`)).map((metric) => metric.name);
+      expect({ app, missing }).toEqual({ app, missing: [] });
+      const undeclared = [...metrics.matchAll(/^# TYPE (consign_\w+) /gm)].map(([, name]) => name).filter((name) => !metricCatalogue.some((metric) => metric.name === name));
+      expect({ app, undeclared }).toEqual({ app, undeclared: [] });
+      expect(metrics).not.toMatch(/[{,]service="/);
+    }
+  });
+
+  it('counts what the walk-through did: deliveries accepted, emails sent, reconciliations, read-API requests', async () => {
+    const gateway = await scrape('gateway');
+    const accepted = [...gateway.matchAll(/^consign_webhook_deliveries_total\{source="shopify",topic="orders\/create",outcome="accepted"\} (\d+)$/gm)].map(([, value]) => Number(value));
+    expect(accepted[0]).toBeGreaterThan(0);
+    // The refused topic is one label value, whatever the sender wrote.
+    expect(gateway).toMatch(/^consign_webhook_rejections_total\{source="shopify",reason="shopify\.topic_not_supported"\} 1$/m);
+    expect(gateway).toMatch(/^consign_webhook_deliveries_total\{source="shopify",topic="unsupported",outcome="rejected"\} 1$/m);
+    expect(gateway).not.toContain('orders/fulfilled');
+    expect(gateway).toMatch(/^consign_spool_deliveries 0$/m);
+    expect(await scrape('notification-service')).toMatch(/^consign_emails_total\{outcome="sent"\} [1-9]/m);
+    const reconciler = await scrape('reconciler');
+    expect(reconciler).toMatch(/^consign_reconciliation_runs_total\{outcome="succeeded"\} [1-9]/m);
+    expect(reconciler).toMatch(/^consign_reconciliation_discrepancies_total\{kind="order_cancelled_in_shopify_only"\} [1-9]/m);
+    expect(await scrape('inventory-service')).toMatch(/^consign_http_requests_total\{listener="internal",method="GET",route="[^"]+",status="200"\} [1-9]/m);
+    for (const app of ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service'] as const) {
+      expect({ app, outbox: /^consign_outbox_rows (\d+)$/m.exec(await scrape(app))?.[1] }).toEqual({ app, outbox: expect.stringMatching(/^\d+$/) });
+    }
   });
 });

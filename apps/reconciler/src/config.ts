@@ -1,4 +1,4 @@
-import { consumerGroupDefaults, databaseTlsSettings, databaseUrlSetting, developmentDefault, durationMs, host, isDevelopment, json, loadConfig, platformConnectionSettings, port, setting, text, url } from '@consign/config';
+import { consumerGroupDefaults, databaseTlsSettings, lagExporterSettings, databaseUrlSetting, developmentDefault, durationMs, host, isDevelopment, json, loadConfig, platformConnectionSettings, port, setting, text, url } from '@consign/config';
 import { apiKeysSetting, developmentAdminKey } from '@consign/service-runtime';
 import { shopifyAdminApiVersion } from '@consign/reconciliation';
 import { developmentShopifyAdminTokens, tenantsSetting } from '@consign/tenants';
@@ -29,6 +29,8 @@ export function reconcilerSettings(env: NodeJS.ProcessEnv) {
     scheduleEveryMs: setting('RECONCILER_SCHEDULE', (raw) => (raw?.trim() === 'off' ? undefined : durationMs('RECONCILER_SCHEDULE', '1h').parse(raw))),
     // The window of a scheduled or on-demand run: orders Shopify updated in the last RECONCILER_WINDOW.
     windowMs: durationMs('RECONCILER_WINDOW', '24h'),
+    // The consumer lag it reads from Kafka for every group (decision 0022).
+    ...lagExporterSettings(),
   };
 }
 

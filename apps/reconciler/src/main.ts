@@ -1,10 +1,12 @@
 import { telemetry } from './instrumentation';
-import { ConfigError, databaseTls, kafkaConnection, registryConnection } from '@consign/config';
+import { ConfigError, databaseTls, kafkaConnection, platformConsumerGroups, registryConnection } from '@consign/config';
 import { OperatorActionRecorded, topics } from '@consign/contracts';
 import { checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand } from '@consign/database';
 import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
+import { startLagExporter } from '@consign/monitoring';
 import { recordAdminCall, startTenantDirectory } from '@consign/operations';
-import { OutboxRelay } from '@consign/outbox';
+import { OutboxRelay, registerOutboxMetrics } from '@consign/outbox';
+import { Registry } from 'prom-client';
 import {
   createReconciliationRouter,
   httpLocalReadApi,
@@ -12,6 +14,7 @@ import {
   reconciliationEntities,
   reconciliationMigrations,
   reconciliationPublishes,
+  reconciliationMetrics,
   runReconciliation,
   shopifyReaderFactory,
 } from '@consign/reconciliation';
@@ -37,6 +40,7 @@ async function main(command = process.argv[2]): Promise<void> {
   const publisher = new EventPublisher(kafka, codec);
   // Tenants come from TENANTS and the tenant store, followed at run time (decision 0018); the reconciler never sees their secrets.
   const tenantStore = startTenantDirectory({ service, kafka, codec, logger, seed: config.tenants.tenants });
+  const metrics = new Registry();
   const deps: ReconciliationDeps = {
     dataSource: database,
     tenants: tenantStore.directory,
@@ -48,6 +52,7 @@ async function main(command = process.argv[2]): Promise<void> {
       originOverride: config.shopifyAdminApiOrigin,
       onWait: (wait) => logger.info(wait, 'waiting for Shopify query points'),
     }),
+    onRunFinished: reconciliationMetrics(metrics),
   };
   const relayTopics = [...new Map(reconciliationPublishes.map((event) => [event.topic.name, event.topic])).values()];
   const relay = new OutboxRelay({
@@ -57,11 +62,13 @@ async function main(command = process.argv[2]): Promise<void> {
     lockName: service,
     onError: (error) => logger.warn({ err: error.message }, 'outbox relay round failed; retrying'),
   });
+  registerOutboxMetrics(metrics, database);
 
   let publishing = false;
   const http = createServiceHttp({
     service,
     logger,
+    metrics,
     apiKeys: config.apiKeys,
     readiness: [
       { name: 'postgres', check: () => checkDatabase(database) },
@@ -76,6 +83,16 @@ async function main(command = process.argv[2]): Promise<void> {
   });
   http.app.use(createReconciliationRouter(deps, { guard: http.guard, defaultWindowMs: config.windowMs }));
   http.finish();
+
+  // Every group's lag, read from Kafka here so that it is reported while a consumer is down (decision 0022).
+  // Its own client, without the app's logger: the exporter logs an outage once, not every retry. Readiness does not wait on it.
+  const lagExporter = startLagExporter({
+    kafka: createKafka({ clientId: `${service}-lag-exporter`, connection: kafkaConnection(config) }),
+    registry: http.metrics,
+    logger,
+    intervalMs: config.lagPollIntervalMs,
+    groups: platformConsumerGroups(config),
+  });
 
   let round: Promise<void> | undefined;
   const reconcileEveryTenant = async () => {
@@ -118,6 +135,7 @@ async function main(command = process.argv[2]): Promise<void> {
     stop: [
       { name: 'schedule', run: async () => (timer === undefined ? undefined : clearInterval(timer)) },
       { name: 'scheduled round', run: async () => round },
+      { name: 'lag exporter', run: () => lagExporter.stop() },
       { name: 'audit log consumer', run: () => auditLog.stop() },
       { name: 'tenant store', run: () => tenantStore.stop() },
       { name: 'outbox relay', run: () => relay.stop() },

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { ALL_PARTS, isPartName, resolvePaths, resolveSettings, type PartName } from './config';
+import { ALL_PARTS, isPartName, OPTIONAL_PARTS, resolvePaths, resolveSettings, type PartName } from './config';
 import { dockerInitSql } from './databases';
 import { fetchAll } from './fetch';
 import { ensureInfraUp, infraEndpoints, infraStatus, stopInfra, type InfraEndpoints, type PartStatus } from './infra';
@@ -13,17 +13,21 @@ const USAGE = `Local infrastructure (PostgreSQL databases, Kafka, Apicurio Regis
 usage: npx tsx infra/local/src/cli.ts <command> [options]
 
   fetch                 download Kafka and Apicurio Registry with Maven into infra/local/.cache;
-                        install the Debian packages the tests start (pgbouncer) when missing
+                        install the Debian packages the tests start (pgbouncer, prometheus,
+                        prometheus-alertmanager) when missing
   up [parts...]         fetch if needed, start what is not running, wait until healthy
      --brokers N        N local Kafka nodes (broker+controller each; replication 3, min.insync 2),
                         as KAFKA_BROKER_COUNT=N; default 1, the single broker
+     --monitoring       also Prometheus (:9090) and Alertmanager (:9095) with the alert rules,
+                        scraping the apps of \`npm start\` and mailing the mail sink (same as naming
+                        the part monitoring)
   down [parts...]       stop what \`up\` started (never the machine's PostgreSQL)
        --purge          also delete Kafka's data (fresh cluster)
   status [--json]       one line per part (exit code 0 either way)
   endpoints [--json]    print the endpoints without starting anything
   gen-docker-init       rewrite infra/docker/postgres-init/01-databases.sql from databases.ts
 
-parts: postgres, kafka, registry, mail (default: all)
+parts: postgres, kafka, registry, mail (default: all of these), monitoring (only when named)
 See infra/README.md for environment overrides.`;
 
 function printEndpoints(e: InfraEndpoints): void {
@@ -64,7 +68,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'up': {
       const started = Date.now();
-      const result = await ensureInfraUp(args.length > 0 ? { parts: args.filter(isPart) } : {});
+      const named = args.filter(isPart);
+      const parts = flags.has('--monitoring') ? [...(named.length > 0 ? named : ALL_PARTS), 'monitoring' as const] : named;
+      const result = await ensureInfraUp(parts.length > 0 ? { parts } : {});
       defaultLogger(
         `${result.started.length > 0 ? `started ${result.started.join(', ')}` : 'nothing to start'} ` +
           `(${seconds(Date.now() - started)})`,
@@ -124,7 +130,7 @@ function takeBrokerCount(args: string[]): string[] {
 
 function isPart(value: string): value is PartName {
   if (isPartName(value)) return true;
-  throw new InfraError(`unknown part "${value}" (expected ${ALL_PARTS.join(', ')})`);
+  throw new InfraError(`unknown part "${value}" (expected ${[...ALL_PARTS, ...OPTIONAL_PARTS].join(', ')})`);
 }
 
 // `status | head` closes the pipe early; that is not an error.

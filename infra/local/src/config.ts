@@ -9,11 +9,14 @@ export const REGISTRY_MIN_JAVA = 21;
 /** Pinned so that runs without a project (dependency:copy) resolve the same plugin. */
 export const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 
-export type PartName = 'postgres' | 'kafka' | 'registry' | 'mail';
+export type PartName = 'postgres' | 'kafka' | 'registry' | 'mail' | 'monitoring';
+/** What `up` starts when no part is named. */
 export const ALL_PARTS: readonly PartName[] = ['postgres', 'kafka', 'registry', 'mail'];
+/** Started only when named: Prometheus and Alertmanager scrape the apps `npm start` runs, which tests do not need. */
+export const OPTIONAL_PARTS: readonly PartName[] = ['monitoring'];
 /** Parts that run as our own child processes (PostgreSQL is the machine's). */
 export type ManagedPart = Exclude<PartName, 'postgres'>;
-export const MANAGED_PARTS: readonly ManagedPart[] = ['kafka', 'registry', 'mail'];
+export const MANAGED_PARTS: readonly ManagedPart[] = ['kafka', 'registry', 'mail', 'monitoring'];
 /** A process we start and track by pid file and marker: a part, or one node of a local Kafka cluster. */
 export type ProcessName = ManagedPart | `kafka-node-${number}`;
 
@@ -22,7 +25,7 @@ export function kafkaNodeProcess(nodeId: number): ProcessName {
 }
 
 export function isPartName(value: string): value is PartName {
-  return (ALL_PARTS as readonly string[]).includes(value);
+  return (ALL_PARTS as readonly string[]).includes(value) || (OPTIONAL_PARTS as readonly string[]).includes(value);
 }
 
 export interface Paths {
@@ -48,6 +51,8 @@ export interface Paths {
   registryMarker: string;
   /** The development mail sink's entry point, run with tsx. */
   mailSinkMain: string;
+  /** Prometheus' and Alertmanager's rendered configs, the metrics key file and their data. */
+  monitoringRunDir: string;
   lockFile: string;
   pidFile(name: ProcessName): string;
   logFile(name: ProcessName): string;
@@ -78,6 +83,7 @@ export function resolvePaths(home: string = path.resolve(__dirname, '..')): Path
     registryHome,
     registryMarker: path.join(registryHome, '.fetched'),
     mailSinkMain: path.join(home, 'src', 'mail-sink', 'main.ts'),
+    monitoringRunDir: path.join(run, 'monitoring'),
     lockFile: path.join(run, 'up.lock'),
     pidFile: (name) => path.join(run, `${name}.pid`),
     logFile: (name) => path.join(logs, `${name}.log`),
@@ -131,6 +137,9 @@ export interface Settings {
   /** The mail sink's HTTP API, as in MAIL_SINK_URL; null for an external SMTP server without one. */
   mailSinkUrl: string | null;
   mailExternal: boolean;
+  /** Prometheus and Alertmanager of the `monitoring` part (Alertmanager's usual 9093 is the Kafka controller's). */
+  prometheusPort: number;
+  alertmanagerPort: number;
   startTimeoutMs: number;
 }
 
@@ -218,6 +227,8 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
     smtpUrl: mailExternal && smtpEnv ? smtpEnv : `smtp://${host}:${mailSmtpPort}`,
     mailSinkUrl: mailExternal ? (mailSinkEnv ?? null) : `http://${host}:${mailHttpPort}`,
     mailExternal,
+    prometheusPort: intFromEnv(env, 'PROMETHEUS_PORT', 9090),
+    alertmanagerPort: intFromEnv(env, 'ALERTMANAGER_PORT', 9095),
     startTimeoutMs,
   };
 }

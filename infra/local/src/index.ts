@@ -21,3 +21,6 @@ export { ALL_PARTS, APICURIO_VERSION, KAFKA_VERSION, type PartName } from './con
 export { InfraError, silentLogger, type Logger } from './util';
 export { localKafkaSaslSsl, type LocalSaslSslEndpoint } from './kafka';
 export { startLocalKafkaCluster, type LocalKafkaCluster, type StartClusterOptions } from './kafka-cluster';
+export { containerPackages, ensureSystemPackages } from './system-packages';
+export { podmanArguments } from './podman';
+export { alertmanagerConfig, alertRuleFiles, developmentMetricsKey, ensureMonitoringPackages, prometheusConfig, startMonitoringStack, writeShortenedRules, type AlertMailOptions, type MonitoringStack, type MonitoringStackOptions, type RuleShortening } from './monitoring';

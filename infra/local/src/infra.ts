@@ -19,6 +19,7 @@ import { isExternalKafkaReachable, isKafkaHealthy, kafkaStartSpec, prepareKafka 
 import { clusterProcessPaths, ensureKafkaCluster, kafkaClusterStatus, stopKafkaCluster, type KafkaClusterLayout } from './kafka-cluster';
 import { withLock } from './lock';
 import { isExternalSmtpReachable, isMailSinkHealthy, mailSinkStartSpec } from './mail';
+import { isMonitoringHealthy, monitoringStartSpec, prepareLocalMonitoring } from './monitoring';
 import {
   ensureDatabases,
   ensurePostgres,
@@ -145,6 +146,18 @@ const MANAGED: Record<ManagedPart, ManagedDef> = {
     endpoint: (s) => `${s.smtpUrl}${s.mailSinkUrl ? ` (API ${s.mailSinkUrl})` : ''}`,
     isExternal: (s) => s.mailExternal,
     externalReachable: (s) => isExternalSmtpReachable(s.smtpUrl),
+  },
+  monitoring: {
+    part: 'monitoring',
+    label: 'Prometheus and Alertmanager',
+    ports: (s) => [s.prometheusPort, s.alertmanagerPort],
+    portVariables: ['PROMETHEUS_PORT', 'ALERTMANAGER_PORT'],
+    healthy: isMonitoringHealthy,
+    prepare: prepareLocalMonitoring,
+    spec: (paths, s) => monitoringStartSpec(paths, s),
+    endpoint: (s) => `http://${s.host}:${s.prometheusPort} (Alertmanager http://${s.host}:${s.alertmanagerPort})`,
+    isExternal: () => false,
+    externalReachable: async () => false,
   },
 };
 
@@ -312,7 +325,7 @@ export async function stopInfra(parts?: string[], options: StopOptions = {}): Pr
     if (wanted.includes('postgres')) log('PostgreSQL is the machine\'s server: leaving it running');
     const stopped: PartName[] = [];
     // Registry first: it is the one more likely to be mid-request.
-    for (const part of ['registry', 'kafka', 'mail'] as const) {
+    for (const part of ['monitoring', 'registry', 'kafka', 'mail'] as const) {
       if (!wanted.includes(part)) continue;
       if (part === 'kafka') {
         const nodes = runningClusterNodes(paths).map((nodeId) => ({ nodeId }));

@@ -3,7 +3,12 @@ import * as fs from 'node:fs';
 import { InfraError, type Logger } from './util';
 
 /** Debian packages the tests start as real servers, by the binary each provides. */
-export const systemPackages = [{ name: 'pgbouncer', binary: '/usr/sbin/pgbouncer', usedBy: 'the PgBouncer tests (transaction pooling)' }] as const;
+export const systemPackages = [
+  { name: 'pgbouncer', binary: '/usr/sbin/pgbouncer', usedBy: 'the PgBouncer tests (transaction pooling)' },
+  // promtool (the rule checks and rule tests) comes with Prometheus.
+  { name: 'prometheus', binary: '/usr/bin/promtool', usedBy: 'the alert rules, their tests and the local monitoring' },
+  { name: 'prometheus-alertmanager', binary: '/usr/bin/prometheus-alertmanager', usedBy: 'the alert e2e test and the local monitoring' },
+] as const;
 
 /**
  * Installs the missing ones with apt-get when running as root (CI, these machines); otherwise
@@ -25,3 +30,11 @@ export function ensureSystemPackages(log: Logger, packages: ReadonlyArray<{ name
     if (result.status !== 0) throw new InfraError(`apt-get ${args.join(' ')} failed: ${(result.stderr || result.error?.message || '').trim().slice(-2000)}`);
   }
 }
+
+/** What builds and runs the apps' images (tools/container-images.ts, decision 0020): only needed for that. */
+export const containerPackages = [
+  { name: 'podman', binary: '/usr/bin/podman', usedBy: 'the apps\' images' },
+  // podman's runtime on these machines (see podman.ts), and the base image's root filesystem.
+  { name: 'runc', binary: '/usr/sbin/runc', usedBy: 'the apps\' images' },
+  { name: 'debootstrap', binary: '/usr/sbin/debootstrap', usedBy: 'the apps\' images (their local base image)' },
+] as const;

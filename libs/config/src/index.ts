@@ -9,3 +9,4 @@ export { kafkaConnection, kafkaConnectionSettings, kafkaSaslMechanisms } from '.
 export type { KafkaConnection, KafkaConnectionConfig, KafkaSaslMechanism } from './kafka-settings';
 export { registryConnection, registryConnectionSettings } from './registry-settings';
 export type { RegistryAuth, RegistryConnection, RegistryConnectionConfig } from './registry-settings';
+export { lagExporterSettings, platformConsumerGroups } from './lag-exporter-settings';

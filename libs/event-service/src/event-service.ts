@@ -6,7 +6,7 @@ import { AnyEventDefinition, deadLetterTopic, EventDefinition, EventMetadata, ev
 import { PlatformError } from '@consign/errors';
 import { applyOnce, checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand, ServiceDatabaseOptions } from '@consign/database';
 import { ConsumedEvent, ConsumerMetrics, ConsumerRunner, createKafka, deadLetterOriginal, EventCodec, EventPublisher, publishAdminCalls, readOneRecord } from '@consign/kafka';
-import { appendEventsToOutbox, OutboxRelay } from '@consign/outbox';
+import { appendEventsToOutbox, OutboxRelay, registerOutboxMetrics } from '@consign/outbox';
 import { createEventServiceAdminRouter } from './admin-router';
 import { ApiKeyring, auditAdminCalls, createLogger, createServiceHttp, Logger, logStartupRetry, ReadinessCheck, runService, untilDone } from '@consign/service-runtime';
 import { Telemetry } from '@consign/telemetry';
@@ -139,6 +139,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
     lockName: service,
     onError: (error) => logger.warn({ err: error.message }, 'outbox relay round failed; retrying'),
   });
+  registerOutboxMetrics(metrics, database);
 
   let consuming = false;
   let stoppedByOperator = false;

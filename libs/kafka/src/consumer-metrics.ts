@@ -1,34 +1,31 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** What a consumer reports on /metrics: lag, processing time, retries, dead letters and paused partitions. */
+/**
+ * What a consumer reports on /metrics: processing time, retries, dead letters and paused
+ * partitions. Lag is not here: the lag exporter reads it from Kafka, so it is still reported while
+ * this consumer is down (decision 0022).
+ */
 export class ConsumerMetrics {
-  readonly lag: Gauge<'group' | 'topic' | 'partition'>;
   readonly processingSeconds: Histogram<'group' | 'topic' | 'outcome'>;
   readonly retries: Counter<'group' | 'topic'>;
   readonly deadLetters: Counter<'group' | 'topic' | 'category'>;
   readonly pausedPartitions: Gauge<'group'>;
 
   constructor(registry: Registry) {
-    this.lag = new Gauge({
-      name: 'consumer_lag_records',
-      help: 'Records between the last processed offset and the partition high watermark',
-      labelNames: ['group', 'topic', 'partition'],
-      registers: [registry],
-    });
     this.processingSeconds = new Histogram({
-      name: 'consumer_processing_seconds',
+      name: 'consign_consumer_processing_duration_seconds',
       help: 'Time to handle one record, by outcome (applied, dead_lettered, paused)',
       labelNames: ['group', 'topic', 'outcome'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     });
-    this.retries = new Counter({ name: 'consumer_retries_total', help: 'Handler attempts retried after a transient error', labelNames: ['group', 'topic'], registers: [registry] });
+    this.retries = new Counter({ name: 'consign_consumer_retries_total', help: 'Handler attempts retried after a transient error', labelNames: ['group', 'topic'], registers: [registry] });
     this.deadLetters = new Counter({
-      name: 'consumer_dead_letters_total',
+      name: 'consign_consumer_dead_letters_total',
       help: 'Records sent to the dead-letter topic, by error category',
       labelNames: ['group', 'topic', 'category'],
       registers: [registry],
     });
-    this.pausedPartitions = new Gauge({ name: 'consumer_paused_partitions', help: 'Partitions paused while a dependency is down', labelNames: ['group'], registers: [registry] });
+    this.pausedPartitions = new Gauge({ name: 'consign_consumer_paused_partitions', help: 'Partitions paused while a dependency is down', labelNames: ['group'], registers: [registry] });
   }
 }

@@ -126,7 +126,6 @@ export class ConsumerRunner<TValue> {
       if (outcome === 'paused') break;
       resolveOffset(message.offset);
       lastResolved = message.offset;
-      this.options.metrics.lag.set({ group: this.options.groupId, topic, partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(message.offset) - 1n)));
       await heartbeat();
     }
     // Committed through the batch's own handle: it still works while the consumer is stopping, so a

@@ -1,4 +1,4 @@
-import { context, Context, propagation } from '@opentelemetry/api';
+import { context, Context, propagation, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { CompressionTypes, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import { RequestBatcher } from '@consign/batching';
 import { EventDefinition, maxRecordBytes, TopicDefinition } from '@consign/contracts';
@@ -28,6 +28,8 @@ interface Pending {
   topic: string;
   message: Message & { partition: number };
 }
+
+const tracer = trace.getTracer('@consign/kafka');
 
 /**
  * Idempotent, acks=all producer. kafkajs sends each `send()` as its own request, so concurrent
@@ -101,8 +103,16 @@ export class EventPublisher {
    * Publishes records together, in the same produce request and in the given order: they are
    * appended together or not at all (per partition), and never behind a later publish.
    */
-  publishAll(records: Array<{ topic: TopicDefinition; record: RawRecord }>): Promise<PublishedRecord[]> {
-    return this.batches.submit(records.map(({ topic, record }) => ({ topic: topic.name, message: { ...record, partition: this.partitionOf(topic, record) } })));
+  async publishAll(records: Array<{ topic: TopicDefinition; record: RawRecord }>): Promise<PublishedRecord[]> {
+    const sends = records.map(({ topic, record }) => sendInSpan(topic.name, this.partitionOf(topic, record), record));
+    try {
+      const published = await this.batches.submit(sends.map((send) => send.pending));
+      sends.forEach((send, index) => send.acknowledged(published[index]));
+      return published;
+    } catch (error) {
+      for (const send of sends) send.failed(error as Error);
+      throw error;
+    }
   }
 
   private partitionOf(topic: TopicDefinition, record: RawRecord): number {
@@ -166,6 +176,48 @@ export function eventHeaders(eventType: string, extra: Record<string, string> = 
   const headers: Record<string, string> = { 'event-type': eventType, ...extra };
   propagation.inject(traceContext, headers);
   return headers;
+}
+
+/**
+ * A PRODUCER span for one record, following OpenTelemetry's messaging conventions. Its parent is
+ * the trace context the record already carries (the webhook request's, or the consumer's that
+ * wrote an outbox row), else the active one; the record then carries the span's own context, so
+ * consumers' spans are its children and the time a record spends in Kafka shows between the two.
+ */
+function sendInSpan(topic: string, partition: number, record: RawRecord): { pending: Pending; acknowledged: (published: PublishedRecord) => void; failed: (error: Error) => void } {
+  const parent = record.headers ? propagation.extract(context.active(), record.headers) : context.active();
+  const span: Span = tracer.startSpan(
+    `send ${topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.name': 'send',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition),
+        'messaging.message.body.size': byteLength(record.value),
+        ...(record.headers?.['event-type'] ? { 'consign.event_type': record.headers['event-type'] } : {}),
+      },
+    },
+    parent,
+  );
+  const headers: Record<string, string> = { ...record.headers };
+  delete headers.traceparent;
+  delete headers.tracestate;
+  propagation.inject(trace.setSpan(parent, span), headers);
+  return {
+    pending: { topic, message: { ...record, headers, partition } },
+    acknowledged: (published) => {
+      span.setAttribute('messaging.kafka.offset', Number(published.offset));
+      span.end();
+    },
+    failed: (error) => {
+      span.recordException(error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      span.end();
+    },
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { events } from '@consign/contracts';
 import { CreateReconciliation1764361000000 } from './migrations/1764361000000-create-reconciliation';
 
 export { runReconciliation } from './reconcile';
+export { reconciliationMetrics } from './reconciliation-metrics';
 export type { ReconciliationDeps, ReconciliationRequest, ShopifyReader } from './reconcile';
 export { repairDiscrepancies } from './repair';
 export type { PlannedEvent, RepairRequest, RepairResult } from './repair';

@@ -25,6 +25,8 @@ export interface ReconciliationDeps {
   /** Encodes repairs into the outbox; the four Shopify event schemas must be registered with it. */
   codec: EventCodec;
   now?: () => Date;
+  /** Told of every finished run, whatever its trigger (reconciliationMetrics). */
+  onRunFinished?: (run: RunWithDiscrepancies) => void;
 }
 
 export interface ReconciliationRequest {
@@ -62,6 +64,7 @@ export async function runReconciliation(deps: ReconciliationDeps, request: Recon
     await failRun(deps.dataSource, runId, error, now());
   }
   const run = (await findRun(deps.dataSource, runId)) as RunWithDiscrepancies;
+  deps.onRunFinished?.(run);
   if (request.trigger !== 'schedule') {
     await recordOperatorAction(deps.dataSource, {
       actor: request.actor,

@@ -1,6 +1,7 @@
 import express from 'express';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
 import { createLogger, createPublicHttp } from './index';
 
 /** How the problem handler answers what Express' body parsers refuse: always a 4xx for the request's own faults. */
@@ -9,7 +10,7 @@ describe('body parser refusals', () => {
   let port: number;
 
   beforeAll(async () => {
-    const http = createPublicHttp({ service: 'probe', logger: createLogger('probe', 'silent'), readiness: [] });
+    const http = createPublicHttp({ service: 'probe', logger: createLogger('probe', 'silent'), readiness: [], metrics: new Registry() });
     http.app.post('/json', express.json(), (_req, res) => {
       res.json({ ok: true });
     });

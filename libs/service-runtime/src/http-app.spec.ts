@@ -1,6 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
 import { Writable } from 'node:stream';
+import { Registry } from 'prom-client';
 import { PlatformError } from '@consign/errors';
 import { ApiKeyring, createLogger, createPublicHttp, createServiceHttp, hashApiKey } from './index';
 
@@ -74,12 +75,39 @@ describe('service HTTP endpoints', () => {
     });
   });
 
-  it('exposes Prometheus metrics labelled with the service, to a key with the metrics scope only', async () => {
+  it('exposes Prometheus metrics to a key with the metrics scope only, with no label repeating the job', async () => {
     expect((await fetch(`${base}/metrics`)).status).toBe(401);
     expect((await fetch(`${base}/metrics`, { headers: bearer('reader-key') })).status).toBe(403);
     const text = await (await fetch(`${base}/metrics`, { headers: bearer('scraper-key') })).text();
-    expect(text).toContain('process_cpu_user_seconds_total{service="probe"}');
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).not.toContain('service="probe"');
+    expect(text).toMatch(new RegExp(`^consign_build_info\\{version="[^"]+",revision="[^"]+",node_version="${process.version}"\\} 1$`, 'm'));
   });
+
+  it('counts and times requests by listener, method, route pattern and status, never by id', async () => {
+    await fetch(`${base}/consignors/c-42`, { headers: bearer('reader-key') });
+    await fetch(`${base}/consignors/c-43`, { headers: bearer('reader-key') });
+    await fetch(`${base}/consignors/c-44`);
+    await fetch(`${base}/no/such/route/c-45`, { headers: bearer('reader-key') });
+    const text = await (await fetch(`${base}/metrics`, { headers: bearer('scraper-key') })).text();
+    expect(text).toMatch(/^consign_http_requests_total\{listener="internal",method="GET",route="\/consignors\/:id",status="200"\} 2$/m);
+    expect(text).toMatch(/^consign_http_requests_total\{listener="internal",method="GET",route="\/consignors\/:id",status="401"\} 1$/m);
+    expect(text).toMatch(/^consign_http_requests_total\{listener="internal",method="GET",route="unmatched",status="404"\} \d+$/m);
+    expect(text).toMatch(/^consign_http_request_duration_seconds_count\{listener="internal",method="GET",route="\/consignors\/:id",status="200"\} 2$/m);
+    expect(text).not.toContain('c-42');
+  });
+
+  it('reports each readiness check as consign_ready', async () => {
+    dependencyUp = false;
+    // The gauge caches its checks for 5 s, so whatever an earlier scrape saw may still show: wait it out.
+    await new Promise((resolve) => setTimeout(resolve, 5100));
+    const down = await (await fetch(`${base}/metrics`, { headers: bearer('scraper-key') })).text();
+    expect(down).toMatch(/^consign_ready\{check="dependency"\} 0$/m);
+    dependencyUp = true;
+    await new Promise((resolve) => setTimeout(resolve, 5100));
+    const up = await (await fetch(`${base}/metrics`, { headers: bearer('scraper-key') })).text();
+    expect(up).toMatch(/^consign_ready\{check="dependency"\} 1$/m);
+  }, 20_000);
 
   it.each([
     ['no key', {}, 401, 'api.unauthorized'],
@@ -157,7 +185,11 @@ describe('service HTTP endpoints', () => {
 
 describe('the public listener', () => {
   it('serves the health probes and what the app adds, and neither metrics nor anything else', async () => {
-    const http = createPublicHttp({ service: 'probe', logger: createLogger('probe', 'silent'), readiness: [] });
+    const metrics = new Registry();
+    const http = createPublicHttp({ service: 'probe', logger: createLogger('probe', 'silent'), readiness: [], metrics });
+    http.app.post('/webhooks/:source', (_req, res) => {
+      res.json({ ok: true });
+    });
     http.finish();
     const server = http.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -166,6 +198,9 @@ describe('the public listener', () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
       expect((await fetch(`${base}/metrics`, { headers: bearer('scraper-key') })).status).toBe(404);
+      await fetch(`${base}/webhooks/shopify`, { method: 'POST' });
+      // Counted in the registry the internal listener serves.
+      expect(await metrics.metrics()).toMatch(/^consign_http_requests_total\{listener="public",method="POST",route="\/webhooks\/:source",status="200"\} 1$/m);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { PlatformError, problemFrom, toPlatformError } from '@consign/errors';
 import { Logger } from './logger';
+import { evaluateReadiness, measureRequests, registerServiceMetrics } from './service-metrics';
 
 /** A dependency a service needs to do its work; `/readyz` reports each one. */
 export interface ReadinessCheck {
@@ -35,10 +36,11 @@ export interface ServiceHttp {
  */
 export function createServiceHttp(options: ServiceHttpOptions): ServiceHttp {
   const metrics = options.metrics ?? new Registry();
-  metrics.setDefaultLabels({ service: options.service });
   collectDefaultMetrics({ register: metrics });
+  registerServiceMetrics(metrics, options.readiness);
   const guard = (scope: ApiScope): RequestHandler => requireScope(options.apiKeys, scope, options.service);
   const app = baseApp(options, (app) => {
+    app.use(measureRequests(metrics, 'internal'));
     app.use(accessLog(options.logger));
     // No browser calls these APIs: Express would otherwise answer OPTIONS itself, before any key check.
     app.use((req, _res, next) => {
@@ -53,10 +55,12 @@ export function createServiceHttp(options: ServiceHttpOptions): ServiceHttp {
 
 /**
  * The gateway's public listener: only /healthz, /readyz and what the app adds (the webhook
- * endpoints, which log and authenticate each delivery themselves).
+ * endpoints, which log and authenticate each delivery themselves). Its requests are counted in
+ * `metrics`, which the internal listener serves.
  */
-export function createPublicHttp(options: Pick<ServiceHttpOptions, 'service' | 'logger' | 'readiness'>): Pick<ServiceHttp, 'app' | 'finish'> {
-  const app = baseApp(options, () => undefined);
+export function createPublicHttp(options: Pick<ServiceHttpOptions, 'service' | 'logger' | 'readiness'> & { metrics: Registry }): Pick<ServiceHttp, 'app' | 'finish'> {
+  registerServiceMetrics(options.metrics, options.readiness);
+  const app = baseApp(options, (app) => app.use(measureRequests(options.metrics, 'public')));
   return { app, finish: () => finishApp(app, options.logger) };
 }
 
@@ -73,16 +77,7 @@ function baseApp(options: Pick<ServiceHttpOptions, 'service' | 'readiness'>, bef
     res.json({ status: 'ok', service: options.service });
   });
   app.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(
-      options.readiness.map(async ({ name, check }) => {
-        try {
-          await withTimeout(check(), 2000);
-          return { name, ok: true };
-        } catch (error) {
-          return { name, ok: false, error: (error as Error).message };
-        }
-      }),
-    );
+    const results = await evaluateReadiness(options.readiness);
     const ready = results.every((result) => result.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', service: options.service, checks: results });
   });
@@ -217,18 +212,3 @@ export function fromBodyParser(error: unknown): unknown {
   return error;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}

@@ -2,6 +2,8 @@ export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { createPublicHttp, createServiceHttp, fromBodyParser } from './http-app';
 export type { ReadinessCheck, ServiceHttp, ServiceHttpOptions } from './http-app';
+export { evaluateReadiness, measureRequests, registerServiceMetrics } from './service-metrics';
+export type { ReadinessResult } from './service-metrics';
 export { runService } from './service-lifecycle';
 export { applyRequestDeadlines, type RequestDeadlines } from './request-deadlines';
 export type { RunningService, RunServiceOptions, ServiceListener } from './service-lifecycle';

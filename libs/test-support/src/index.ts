@@ -4,7 +4,7 @@ export { waitFor } from './wait-for';
 export { metricTotal } from './metric-total';
 export { createTemporaryDatabase } from './temporary-database';
 export type { TemporaryDatabase } from './temporary-database';
-export { freePort, runToCompletion, startServiceProcess } from './service-process';
+export { freePort, runToCompletion, serviceProcessOf, startServiceProcess } from './service-process';
 export type { ServiceProcess } from './service-process';
 export { sampleOrderCreated } from './sample-events';
 export { startPrivatePostgres } from './private-postgres';

@@ -35,6 +35,16 @@ export function startServiceProcess(script: string, args: string[], env: NodeJS.
     env: { ...process.env, NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return serviceProcessOf(child, async (signal) => {
+    child.kill(signal);
+  });
+}
+
+/**
+ * A started child as a ServiceProcess: its output kept for assertions; `signal` sends a signal the
+ * way this kind of process takes one (a container's client passes it on to the container, say).
+ */
+export function serviceProcessOf(child: ChildProcess, signal: (signal: NodeJS.Signals) => Promise<void>): ServiceProcess {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -43,8 +53,8 @@ export function startServiceProcess(script: string, args: string[], env: NodeJS.
     child,
     output: () => output,
     exited: () => exited,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    async stop(name = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) await signal(name);
       return exited;
     },
   };

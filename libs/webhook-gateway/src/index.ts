@@ -21,6 +21,7 @@ export type { ArchivedBody, BodyOwner } from './intake/archive-sealing';
 export type { IntakeOutcome, OutgoingRecord } from './intake/webhook-intake';
 export { SpoolRelay } from './intake/spool-relay';
 export { GatewayMetrics } from './intake/gateway-metrics';
+export type { DeliveryOutcome, SpoolBacklog } from './intake/gateway-metrics';
 export { verifyShopifyHmac, signShopifyBody } from './shopify/shopify-signature';
 export { verifySvixDelivery, signSvixBody } from './svix/svix-signature';
 export type { SvixHeaders, SvixVerifyOptions, VerifiedSvixDelivery } from './svix/svix-signature';

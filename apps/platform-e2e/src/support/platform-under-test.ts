@@ -4,13 +4,13 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { topics } from '@consign/contracts';
 import { developmentAdminKey } from '@consign/service-runtime';
-import { createTemporaryDatabase, freePort, runToCompletion, ServiceProcess, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
+import { createTemporaryDatabase, freePort, ServiceProcess, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
 
 /**
  * The whole platform as separate processes over the real Kafka, registry, PostgreSQL and mail
- * sink: each app from its own bundle, with its own fresh database and its own consumer group, so a
- * test file sees only what it caused (plus what earlier runs left on the shared topics, which the
- * new groups read from the start).
+ * sink: each app from its own bundle (or its image: launchAppsWith), with its own fresh database
+ * and its own consumer group, so a test file sees only what it caused (plus what earlier runs left
+ * on the shared topics, which the new groups read from the start).
  */
 const dist = join(__dirname, '../../../../dist/apps');
 
@@ -46,6 +46,34 @@ export interface AppInstance {
   internalUrl: string;
 }
 
+/**
+ * How an app's processes are started: from its bundle on the pinned Node.js (the default), or from
+ * its container image (app-images.ts), so one scenario runs against either.
+ */
+export interface AppLauncher {
+  /** `main.js <args>` of the app with `env` (and NODE_ENV=development unless `env` sets it). */
+  start(app: AppName, args: string[], env: Record<string, string>): ServiceProcess;
+}
+
+export const bundleLauncher: AppLauncher = {
+  start: (app, args, env) => startServiceProcess(join(dist, app, 'main.js'), args, env, ['--enable-source-maps']),
+};
+
+let defaultLauncher: AppLauncher = bundleLauncher;
+
+/** Every platform this test file starts from now on starts its apps with `launcher`. */
+export function launchAppsWith(launcher: AppLauncher): void {
+  defaultLauncher = launcher;
+}
+
+/** Runs a command of an app to its end (such as `migrate`), failing with its output when it fails. */
+async function runCommand(launcher: AppLauncher, app: AppName, args: string[], env: Record<string, string>): Promise<string> {
+  const command = launcher.start(app, args, env);
+  const code = await command.exited();
+  if (code !== 0) throw new Error(`${app} ${args.join(' ')} exited with ${code}:\n${command.output()}`);
+  return command.output();
+}
+
 const publishingApps: AppName[] = ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service', 'reconciler'];
 
 export class PlatformUnderTest {
@@ -68,6 +96,7 @@ export class PlatformUnderTest {
     readonly groups: Record<ConsumerApp, string>,
     private readonly env: Record<AppName, Record<string, string>>,
     kafkaBrokers: string[],
+    private readonly launcher: AppLauncher,
   ) {
     this.kafka = new Kafka({ clientId: 'platform-e2e', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
   }
@@ -77,14 +106,16 @@ export class PlatformUnderTest {
    * cluster, instead of replaying what other test files left there (which may share ids with the
    * committed fixtures this file sends). `startAt`: the groups start where another platform's
    * started, so that both read the same history. `kafkaBrokers`: another (plain) cluster than the
-   * shared one, for the apps and for this class' own client alike.
+   * shared one, for the apps and for this class' own client alike. `launcher`: how the apps start
+   * (by default their bundles, or what launchAppsWith set).
    */
   static async start(
     apps: AppName[],
     sharedEnv: Record<string, string> = {},
     appEnv: Partial<Record<AppName, Record<string, string>>> = {},
-    options: { skipHistory?: boolean; startAt?: StartOffsets; kafkaBrokers?: string[] } = {},
+    options: { skipHistory?: boolean; startAt?: StartOffsets; kafkaBrokers?: string[]; launcher?: AppLauncher } = {},
   ): Promise<PlatformUnderTest> {
+    const launcher = options.launcher ?? defaultLauncher;
     const endpoints = testEndpoints();
     const kafkaBrokers = options.kafkaBrokers ?? endpoints.kafkaBrokers;
     const shared = { KAFKA_BROKERS: kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', ...sharedEnv };
@@ -112,11 +143,11 @@ export class PlatformUnderTest {
       }
       // The audit topic has one partition: a group shared with another run would leave this one none.
       if (app === 'reconciler') env[app].RECONCILER_AUDIT_CONSUMER_GROUP = `reconciler-audit-e2e-${run}`;
-      await runToCompletion(join(dist, app, 'main.js'), ['migrate'], env[app]);
+      await runCommand(launcher, app, ['migrate'], env[app]);
     }
     // The reconciler reads the projections through the services' read APIs.
     if (apps.includes('reconciler')) Object.assign(env.reconciler, { RECONCILER_INVENTORY_URL: urls['inventory-service'], RECONCILER_EARNINGS_URL: urls['earnings-service'] });
-    const platform = new PlatformUnderTest(apps, urls, internalUrls, databases, groups, env, kafkaBrokers);
+    const platform = new PlatformUnderTest(apps, urls, internalUrls, databases, groups, env, kafkaBrokers, launcher);
     if (options.skipHistory) await platform.skipToEnd();
     if (options.startAt) await platform.startGroupsAt(options.startAt);
     for (const app of apps) platform.launch(app);
@@ -125,7 +156,12 @@ export class PlatformUnderTest {
   }
 
   private launch(app: AppName): void {
-    this.processes.set(app, startServiceProcess(join(dist, app, 'main.js'), [], this.env[app], ['--enable-source-maps']));
+    this.processes.set(app, this.launcher.start(app, [], this.env[app]));
+  }
+
+  /** Runs one of an app's commands (such as `rewrap-personal-data-keys`) with its environment, as it was launched. */
+  run(app: AppName, args: string[]): Promise<string> {
+    return runCommand(this.launcher, app, args, this.env[app]);
   }
 
   async ready(apps: AppName[] = this.apps): Promise<void> {
@@ -164,7 +200,7 @@ export class PlatformUnderTest {
       internalUrl = `http://127.0.0.1:${internalPort}`;
     }
     const instance = { app, number: 2 + this.addedInstances.filter((added) => added.app === app).length + this.killedInstances.filter((killed) => killed === app).length, url, internalUrl };
-    const child = startServiceProcess(join(dist, app, 'main.js'), [], env, ['--enable-source-maps']);
+    const child = this.launcher.start(app, [], env);
     this.addedInstances.push({ ...instance, process: child });
     await waitFor(`${app} instance ${instance.number} to be ready`, async () => ((await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 120_000, 250).catch((error: Error) => {
       throw new Error(`${error.message}\n--- ${app} instance ${instance.number} output ---\n${child.output().slice(-4000)}`);

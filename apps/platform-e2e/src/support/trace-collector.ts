@@ -11,8 +11,13 @@ export interface CollectedSpan {
   spanId: string;
   parentSpanId: string;
   name: string;
+  kind: SpanKindName;
   attributes: Record<string, string | number | boolean>;
 }
+
+/** OTLP's span kinds, by their number on the wire. */
+const spanKinds = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+export type SpanKindName = (typeof spanKinds)[number];
 
 interface OtlpValue {
   stringValue?: string;
@@ -27,7 +32,7 @@ interface OtlpAttribute {
 interface OtlpExport {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: OtlpAttribute[] }> }>;
+    scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; attributes?: OtlpAttribute[] }> }>;
   }>;
 }
 
@@ -61,7 +66,7 @@ export class TraceCollector {
       const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? 'unknown');
       for (const scope of resourceSpans.scopeSpans ?? []) {
         for (const span of scope.spans ?? []) {
-          this.spans.push({ service, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', name: span.name, attributes: attributesOf(span.attributes) });
+          this.spans.push({ service, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', name: span.name, kind: spanKinds[span.kind ?? 0] ?? 'unspecified', attributes: attributesOf(span.attributes) });
         }
       }
     }

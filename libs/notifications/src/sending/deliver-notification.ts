@@ -26,7 +26,12 @@ export interface NotificationDeps {
   personalDataKeys: KeyEncryptionKeys;
   /** The consumer's attempts per event (default 3): only sets NotificationFailed.willRetry. */
   maxAttempts?: number;
+  /** Told of every email sent, failed or deferred (consign_emails_total). */
+  countEmail?: (outcome: EmailOutcome) => void;
 }
+
+/** What became of one email: handed to the SMTP server, refused or unreachable, or waiting for its recipient's contact. */
+export type EmailOutcome = 'sent' | 'failed' | 'deferred';
 
 /**
  * sent: this call sent it; duplicate: sent, sending, skipped or deferred before; skipped: recorded
@@ -118,6 +123,7 @@ export async function attemptNotification(
     const errorCode = smtpErrorCode(error);
     const facts: AttemptFacts = { notificationId, consignorId, template, attempt: claim.attempt, at: Date.now() };
     const willRetry = claim.attempt < (deps.maxAttempts ?? 3);
+    deps.countEmail?.('failed');
     await deps.dataSource.transaction(async (manager) => {
       await markNotificationFailed(manager, deps.personalDataKeys, { ...key, consignorId }, message, errorCode);
       await deps.publish(manager, [notificationFailed(cause, facts, { error: message, errorCode, willRetry })]);
@@ -133,6 +139,7 @@ export async function attemptNotification(
     };
   }
 
+  deps.countEmail?.('sent');
   const providerMessageId = providerMessageIdFrom(info.response);
   const facts: AttemptFacts = { notificationId, consignorId, template, attempt: claim.attempt, at: Date.now() };
   await deps.dataSource.transaction(async (manager) => {
@@ -163,7 +170,10 @@ export async function deliverNotification(deps: NotificationDeps, request: Notif
     // The contact may have been recorded, and its awaiting notifications looked for, between the
     // first read and the deferral: reading it again means this row never waits for a contact that came.
     decision = await recipientOf(deps, request);
-    if (decision.kind === 'unknown') return 'deferred';
+    if (decision.kind === 'unknown') {
+      deps.countEmail?.('deferred');
+      return 'deferred';
+    }
   }
   const outcome = await attemptNotification(deps, request, decision);
   if (outcome.kind === 'failed') throw outcome.error;

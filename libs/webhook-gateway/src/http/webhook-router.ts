@@ -10,7 +10,7 @@ import { ClerkDelivery } from '../clerk/clerk-delivery';
 import { parseExactJson } from '../exact-json';
 import { ArchiveSealing, BodyOwner } from '../intake/archive-sealing';
 import { deliveryKeyOf } from '../intake/delivery-store';
-import { GatewayMetrics } from '../intake/gateway-metrics';
+import { DeliveryOutcome, GatewayMetrics } from '../intake/gateway-metrics';
 import { OutgoingRecord, WebhookIntake } from '../intake/webhook-intake';
 import { clientAddress, isAllowed, CidrRange } from '../network';
 import { ShopifyDelivery, shopifyDeliveryOf } from '../shopify/shopify-delivery';
@@ -60,12 +60,13 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     const requestTrace = startRequestTrace(req.method, String(req.route?.path ?? req.path), req.headers);
     res.locals.trace = requestTrace;
     res.locals.audit = { source };
-    options.metrics.received.inc({ source });
     res.on('finish', () => {
       requestTrace.end(res.statusCode);
       const latencySeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       const audit = res.locals.audit as Record<string, unknown>;
-      options.metrics.ackLatency.observe({ source, outcome: String(audit.outcome ?? 'rejected') }, latencySeconds);
+      const outcome = deliveryOutcome(audit.outcome);
+      options.metrics.ackDuration.observe({ source, outcome }, latencySeconds);
+      options.metrics.deliveries.inc({ source, topic: topicLabel(source, audit.topic), outcome });
       options.logger.info(
         {
           requestId: res.locals.requestId,
@@ -134,7 +135,6 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     if (!verifyShopifyHmac(req.body as Buffer, req.header('x-shopify-hmac-sha256') ?? req.header('shopify-hmac-sha256'), tenant.shopifyWebhookSecrets)) {
       throw new PlatformError('X-Shopify-Hmac-Sha256 is missing or does not match the body', { code: 'shopify.signature_invalid', category: 'unauthorized' });
     }
-    options.metrics.verified.inc({ source: 'shopify' });
     const topic = req.header('x-shopify-topic') ?? '';
     const webhookId = req.header('x-shopify-webhook-id');
     Object.assign(res.locals.audit, { topic, webhookId, shopifyEventId: req.header('x-shopify-event-id'), triggeredAt: req.header('x-shopify-triggered-at') });
@@ -182,7 +182,6 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     );
     const tenant = candidates[verified.signer];
     res.locals.audit.tenant = tenant.id;
-    options.metrics.verified.inc({ source: 'clerk' });
     return { tenant, hinted: tenantHint !== undefined, verified };
   }
 
@@ -243,8 +242,6 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       throw new PlatformError("the deletion is stored, but the user's archived webhooks could not be erased yet; retry", { code: 'gateway.erasure_pending', category: 'dependency', httpStatus: 503, cause: error });
     });
     Object.assign(res.locals.audit, { outcome: outcome.status, eventId: metadata.eventId });
-    if (outcome.status === 'duplicate') options.metrics.duplicates.inc({ source });
-    if (outcome.status === 'spooled') options.metrics.spooled.inc({ source });
     res.status(200).json({ eventId: metadata.eventId, ...outcome });
   }
 
@@ -273,12 +270,33 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     const problem = toPlatformError(fromBodyParser(error));
     if (audit) {
       audit.code = problem.code;
-      options.metrics.rejected.inc({ source: String(audit.source), reason: problem.code });
+      options.metrics.rejections.inc({ source: String(audit.source), reason: problem.code });
     }
     if (problem.category === 'dependency' || problem.httpStatus === 503 || problem.httpStatus === 429) res.setHeader('Retry-After', '5');
     next(error);
   });
   return router;
+}
+
+/** The metrics' name for what the intake did with a delivery; no outcome means it was refused. */
+function deliveryOutcome(status: unknown): DeliveryOutcome {
+  switch (status) {
+    case 'published':
+    case 'published_without_dedupe':
+      return 'accepted';
+    case 'duplicate':
+    case 'spooled':
+      return status;
+    default:
+      return 'rejected';
+  }
+}
+
+/** A topic we take names itself; any other is one label, so a sender cannot mint label values. */
+function topicLabel(source: Source, topic: unknown): string {
+  if (typeof topic !== 'string') return 'none';
+  const routes: Record<string, unknown> = source === 'shopify' ? shopifyTopicRoutes : clerkTypeRoutes;
+  return Object.hasOwn(routes, topic) ? topic : 'unsupported';
 }
 
 interface SignedClerkDelivery {

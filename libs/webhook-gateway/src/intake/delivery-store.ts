@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { PreparedStatement, runPrepared } from '@consign/database';
 import { PublishedRecord } from '@consign/kafka';
+import type { SpoolBacklog } from './gateway-metrics';
 
 export type DeliveryStatus = 'receiving' | 'published' | 'spooled' | 'duplicate' | 'failed';
 
@@ -157,6 +158,14 @@ export class DeliveryStore {
       await manager.query('DELETE FROM webhook_spool WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       await recordPublished(manager, rows);
     });
+  }
+
+  /** How many deliveries the spool holds, and the age of the oldest: 0 when it is empty. */
+  async spoolBacklog(): Promise<SpoolBacklog> {
+    const [row] = (await this.dataSource.query(
+      'SELECT count(*)::int AS deliveries, coalesce(extract(epoch FROM now() - min(spooled_at)), 0)::float8 AS oldest_age_seconds FROM webhook_spool',
+    )) as { deliveries: number; oldest_age_seconds: number }[];
+    return { deliveries: row.deliveries, oldestAgeSeconds: row.oldest_age_seconds };
   }
 
   async spoolDepth(): Promise<number> {

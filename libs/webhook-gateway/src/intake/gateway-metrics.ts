@@ -1,36 +1,58 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What the spool holds: deliveries waiting for Kafka, and how long the oldest has waited. */
+export interface SpoolBacklog {
+  deliveries: number;
+  oldestAgeSeconds: number;
+}
+
+/** A delivery's end: published to Kafka (`accepted`), already seen, kept in the spool, or refused. */
+export type DeliveryOutcome = 'accepted' | 'duplicate' | 'spooled' | 'rejected';
+
 /** What the gateway reports on /metrics. */
 export class GatewayMetrics {
-  readonly received: Counter<'source'>;
-  readonly verified: Counter<'source'>;
-  readonly rejected: Counter<'source' | 'reason'>;
-  readonly duplicates: Counter<'source'>;
-  readonly spooled: Counter<'source'>;
-  readonly ackLatency: Histogram<'source' | 'outcome'>;
+  /** By source, webhook topic and outcome: the delivery success rate is one query over it. */
+  readonly deliveries: Counter<'source' | 'topic' | 'outcome'>;
+  readonly rejections: Counter<'source' | 'reason'>;
+  readonly ackDuration: Histogram<'source' | 'outcome'>;
   readonly inFlight: Gauge;
 
-  constructor(registry: Registry, spoolDepth: () => Promise<number>) {
+  constructor(registry: Registry, spoolBacklog: () => Promise<SpoolBacklog>) {
     const registers = [registry];
-    this.received = new Counter({ name: 'webhook_deliveries_received_total', help: 'Webhook requests received', labelNames: ['source'], registers });
-    this.verified = new Counter({ name: 'webhook_deliveries_verified_total', help: 'Deliveries whose signature verified', labelNames: ['source'], registers });
-    this.rejected = new Counter({ name: 'webhook_deliveries_rejected_total', help: 'Deliveries refused, by reason (error code)', labelNames: ['source', 'reason'], registers });
-    this.duplicates = new Counter({ name: 'webhook_deliveries_duplicate_total', help: 'Repeated deliveries answered without a new event', labelNames: ['source'], registers });
-    this.spooled = new Counter({ name: 'webhook_deliveries_spooled_total', help: 'Deliveries kept in the spool because Kafka was unreachable', labelNames: ['source'], registers });
-    this.ackLatency = new Histogram({
-      name: 'webhook_ack_latency_seconds',
-      help: 'Time from request to answer',
+    this.deliveries = new Counter({
+      name: 'consign_webhook_deliveries_total',
+      help: 'Webhook deliveries answered, by source, webhook topic ("unsupported" for one we do not take, "none" when refused before it was read) and outcome',
+      labelNames: ['source', 'topic', 'outcome'],
+      registers,
+    });
+    this.rejections = new Counter({ name: 'consign_webhook_rejections_total', help: 'Deliveries refused, by reason (the error code)', labelNames: ['source', 'reason'], registers });
+    this.ackDuration = new Histogram({
+      name: 'consign_webhook_ack_duration_seconds',
+      help: 'Time from request to answer, by outcome',
       labelNames: ['source', 'outcome'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    this.inFlight = new Gauge({ name: 'webhook_requests_in_flight', help: 'Webhook requests received and not yet answered', registers });
+    this.inFlight = new Gauge({ name: 'consign_webhook_requests_in_flight', help: 'Webhook requests received and not yet answered', registers });
+    // One query serves both gauges of a scrape.
+    let backlog: Promise<SpoolBacklog | undefined> | undefined;
+    const readBacklog = () => (backlog ??= spoolBacklog().catch(() => undefined).finally(() => setTimeout(() => (backlog = undefined), 1000).unref()));
     new Gauge({
-      name: 'webhook_spool_depth',
-      help: 'Deliveries waiting in the spool for Kafka',
+      name: 'consign_spool_deliveries',
+      help: 'Deliveries waiting in the spool for Kafka (NaN while the spool database cannot be read)',
       registers,
       async collect() {
-        this.set(await spoolDepth().catch(() => -1));
+        const read = await readBacklog();
+        this.set(read ? read.deliveries : Number.NaN);
+      },
+    });
+    new Gauge({
+      name: 'consign_spool_oldest_age_seconds',
+      help: 'How long the oldest delivery in the spool has waited for Kafka; 0 when the spool is empty, NaN while it cannot be read',
+      registers,
+      async collect() {
+        const read = await readBacklog();
+        this.set(read ? read.oldestAgeSeconds : Number.NaN);
       },
     });
   }

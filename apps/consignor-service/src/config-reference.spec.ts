@@ -1,8 +1,0 @@
-import { configurationReferenceProblems } from '@consign/test-support';
-import { consignorSettings } from './config';
-
-describe('docs/configuration.md, consignor-service', () => {
-  it('lists exactly the settings, each with its real default', () => {
-    expect(configurationReferenceProblems('consignor-service', consignorSettings)).toEqual([]);
-  });
-});

@@ -1,8 +1,0 @@
-import { configurationReferenceProblems } from '@consign/test-support';
-import { earningsSettings } from './config';
-
-describe('docs/configuration.md, earnings-service', () => {
-  it('lists exactly the settings, each with its real default', () => {
-    expect(configurationReferenceProblems('earnings-service', earningsSettings)).toEqual([]);
-  });
-});

@@ -1,8 +1,0 @@
-import { configurationReferenceProblems } from '@consign/test-support';
-import { inventorySettings } from './config';
-
-describe('docs/configuration.md, inventory-service', () => {
-  it('lists exactly the settings, each with its real default', () => {
-    expect(configurationReferenceProblems('inventory-service', inventorySettings)).toEqual([]);
-  });
-});

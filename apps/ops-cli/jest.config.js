@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'ops-cli',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'ops-cli-tests',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+};

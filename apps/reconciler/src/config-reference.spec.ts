@@ -1,8 +1,0 @@
-import { configurationReferenceProblems } from '@consign/test-support';
-import { reconcilerSettings } from './config';
-
-describe('docs/configuration.md, reconciler', () => {
-  it('lists exactly the settings, each with its real default', () => {
-    expect(configurationReferenceProblems('reconciler', reconcilerSettings)).toEqual([]);
-  });
-});

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'database',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

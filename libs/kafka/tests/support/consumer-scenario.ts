@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { Kafka } from 'kafkajs';
+import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
+import { PlatformError } from '@consign/errors';
+import { applyOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
+import { sampleOrderCreated } from '@consign/test-support';
+import { ConsumerMetrics, ConsumerRunner, EventCodec, EventPublisher, createKafka, plainKafkaConnection, provisionTopics } from '@consign/kafka';
+
+/**
+ * A test consumer whose effect counts how often each event was applied: `applications` above 1
+ * means an event was applied twice. Used by the runner's tests in this process and, for crash
+ * tests, in a child process (consumer-worker.ts).
+ */
+export class CreateAppliedEffects1764355300000 implements MigrationInterface {
+  name = 'CreateAppliedEffects1764355300000';
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE TABLE applied_effects (event_id text PRIMARY KEY, applications integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE applied_effects');
+  }
+}
+
+export interface ScenarioOptions {
+  brokers: string[];
+  registryUrl: string;
+  databaseUrl: string;
+  topic: TopicDefinition;
+  groupId: string;
+  /** Failures to raise, per event id, before the handler succeeds. */
+  failures?: Map<string, PlatformError[]>;
+  handlerDelayMs?: number;
+}
+
+export interface ConsumerScenario {
+  dataSource: DataSource;
+  runner: ConsumerRunner<ShopifyOrderCreated>;
+  metrics: Registry;
+  publisher: EventPublisher;
+  publishEvents(count: number, eventIds?: string[]): Promise<ShopifyOrderCreated[]>;
+  applications(): Promise<Map<string, number>>;
+  close(): Promise<void>;
+}
+
+export function testTopic(prefix: string): TopicDefinition {
+  return { name: `test.${prefix}.${randomUUID()}`, partitions: 3, key: 'order id', retentionMs: 3_600_000 };
+}
+
+export interface TestPublisher {
+  publisher: EventPublisher;
+  /** Publishes `count` events; the first ones take the given event ids. */
+  publishEvents(count: number, eventIds?: string[]): Promise<ShopifyOrderCreated[]>;
+  close(): Promise<void>;
+}
+
+/** Publishes distinct order events to a test topic, encoded as the platform encodes them. */
+export async function createTestPublisher(options: { brokers: string[]; registryUrl: string; topic: TopicDefinition }): Promise<TestPublisher & { kafka: Kafka; codec: EventCodec }> {
+  const kafka = createKafka({ clientId: 'test-publisher', connection: plainKafkaConnection(options.brokers) });
+  const codec = new EventCodec(options.registryUrl);
+  await codec.register([events.shopifyOrderCreated]);
+  await provisionTopics(kafka, [options.topic]);
+  const publisher = new EventPublisher(kafka, codec);
+  await publisher.connect();
+  return {
+    kafka,
+    codec,
+    publisher,
+    async publishEvents(count, eventIds = []) {
+      const values = Array.from({ length: count }, (_, index) => sampleOrderCreated({ id: String(1_000_000 + index), name: `#${index}` }, eventIds[index] ?? randomUUID()));
+      await Promise.all(values.map(async (value) => publisher.publishRaw(options.topic, { key: value.order.id, value: await codec.encode(events.shopifyOrderCreated, value) })));
+      return values;
+    },
+    close: () => publisher.disconnect(),
+  };
+}
+
+export async function startConsumerScenario(options: ScenarioOptions): Promise<ConsumerScenario> {
+  const { kafka, codec, publisher, publishEvents, close: closePublisher } = await createTestPublisher(options);
+  const dataSource = createServiceDataSource({
+    url: options.databaseUrl,
+    tls: { mode: 'disable' },
+    entities: [],
+    migrations: [CreateProcessedEvents1764355100000, CreateAppliedEffects1764355300000],
+    applicationName: options.groupId,
+  });
+  await dataSource.initialize();
+  await migrateDatabase(dataSource);
+  const metrics = new Registry();
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const runner = new ConsumerRunner<ShopifyOrderCreated>(kafka, codec, {
+    groupId: options.groupId,
+    topics: [options.topic],
+    publisher,
+    metrics: new ConsumerMetrics(metrics),
+    logger: silent,
+    dependency: postgresOutagePolicy(dataSource),
+    retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
+    recoveryProbeMs: 300,
+    sessionTimeoutMs: 6000,
+    handle: async ({ value, topic, partition, offset }) => {
+      const planned = options.failures?.get(value.metadata.eventId)?.shift();
+      if (planned) throw planned;
+      if (options.handlerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs));
+      await applyOnce(dataSource, { consumerGroup: options.groupId, eventId: value.metadata.eventId, topic, partition, offset }, async (manager) => {
+        await manager.query(
+          `INSERT INTO applied_effects (event_id, applications) VALUES ($1, 1)
+           ON CONFLICT (event_id) DO UPDATE SET applications = applied_effects.applications + 1`,
+          [value.metadata.eventId],
+        );
+      });
+    },
+  });
+  await runner.start();
+  return {
+    dataSource,
+    runner,
+    metrics,
+    publisher,
+    publishEvents,
+    async applications() {
+      const rows: { event_id: string; applications: number }[] = await dataSource.query('SELECT event_id, applications FROM applied_effects');
+      return new Map(rows.map((row) => [row.event_id, row.applications]));
+    },
+    async close() {
+      await runner.stop();
+      await closePublisher();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

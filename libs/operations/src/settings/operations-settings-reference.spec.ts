@@ -1,8 +1,0 @@
-import { configurationReferenceProblems } from '@consign/test-support';
-import { operationsSettingSpec } from './operations-settings';
-
-describe('docs/configuration.md, ops-cli', () => {
-  it('lists exactly the settings, each with its real default', () => {
-    expect(configurationReferenceProblems('ops-cli', operationsSettingSpec)).toEqual([]);
-  });
-});

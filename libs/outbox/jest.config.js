@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'outbox',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};
