@@ -36,7 +36,7 @@ export interface NotificationClaim extends NotificationKey {
 export async function claimNotification(manager: EntityManager, keys: KeyEncryptionKeys, claim: NotificationClaim): Promise<{ attempt: number } | undefined> {
   const attempts = claim.status === 'sending' ? 1 : 0;
   const recipient = claim.recipient === null ? null : (await personalDataSealer(manager, keys, consignorSubject(claim.consignorId))).seal(claim.recipient);
-  const rows: { attempts: number }[] = await manager.query(
+  const claimRow = (): Promise<{ attempts: number }[]> => manager.query(
     `INSERT INTO notification_log
        (event_id, template, notification_id, event_type, tenant_id, consignor_id, sealed_recipient, status, attempts, skip_reason, message_id, last_attempt_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $9 > 0 THEN now() END)
@@ -51,6 +51,13 @@ export async function claimNotification(manager: EntityManager, keys: KeyEncrypt
      RETURNING attempts`,
     [claim.eventId, claim.template, claim.notificationId, claim.eventType, claim.tenantId, claim.consignorId, recipient, claim.status, attempts, claim.skipReason, claim.messageId],
   );
+  // ON CONFLICT settles a race only on its own key: two claims inserting at once may instead meet on
+  // notification_id (the same row by another name), which fails the later one once the first has
+  // committed. Claimed again, it then finds the row.
+  const rows = await claimRow().catch((error: unknown) => {
+    if ((error as { driverError?: { code?: string; constraint?: string } }).driverError?.constraint === 'notification_log_notification_id_key') return claimRow();
+    throw error;
+  });
   return rows[0] ? { attempt: rows[0].attempts } : undefined;
 }
 
