@@ -1,7 +1,7 @@
 import { telemetry } from './instrumentation';
 import { ConfigError } from '@consign/config';
 import { consignorEntities, consignorMigrations, createConsignorReadRouter, deactivateConsignor, registerOrUpdateConsignor } from '@consign/consignors';
-import { events, topics } from '@consign/contracts';
+import { events, serviceSubscriptions } from '@consign/contracts';
 import { runEventService } from '@consign/event-service';
 import { runRewrapCommand } from '@consign/personal-data';
 import { afterTenantStoreRead, followTenantStore } from '@consign/operations';
@@ -22,7 +22,7 @@ async function main(command = process.argv[2]): Promise<void> {
     telemetry,
     database: { entities: consignorEntities, migrations: consignorMigrations(config.personalDataKeys) },
     commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
-    consumes: [topics.clerkUsers],
+    consumes: serviceSubscriptions['consignor-service'],
     publishes: [events.consignorRegistered, events.consignorUpdated, events.consignorDeactivated],
     handlers: afterTenantStoreRead({
       // Created and updated are one rule: the newest version of the Clerk user wins, whichever arrives first.

@@ -1,10 +1,9 @@
 import { telemetry } from './instrumentation';
 import { ConfigError } from '@consign/config';
-import { events } from '@consign/contracts';
+import { events, serviceSubscriptions } from '@consign/contracts';
 import {
   createEarningsReadRouter,
   earningsEntities,
-  earningsInputTopics,
   earningsMigrations,
   escalateOverdueHolds,
   recordConsignorDeactivated,
@@ -48,7 +47,7 @@ async function main(command = process.argv[2]): Promise<void> {
     config,
     telemetry,
     database: { entities: earningsEntities, migrations: earningsMigrations },
-    consumes: earningsInputTopics,
+    consumes: serviceSubscriptions['earnings-service'],
     publishes: [events.earningsRecorded, events.earningsReversed],
     handlers: afterTenantStoreRead(handlers, tenantStore),
     routes: (app, context) => app.use(createEarningsReadRouter(context.database)),

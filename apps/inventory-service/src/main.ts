@@ -1,6 +1,6 @@
 import { telemetry } from './instrumentation';
 import { ConfigError } from '@consign/config';
-import { events, topics } from '@consign/contracts';
+import { events, serviceSubscriptions } from '@consign/contracts';
 import { runEventService } from '@consign/event-service';
 import {
   applyInventoryLevel,
@@ -31,7 +31,7 @@ async function main(command = process.argv[2]): Promise<void> {
     config,
     telemetry,
     database: { entities: inventoryEntities, migrations: inventoryMigrations },
-    consumes: [topics.shopifyProducts, topics.shopifyOrders, topics.shopifyInventory],
+    consumes: serviceSubscriptions['inventory-service'],
     publishes: [events.itemSold, events.itemReleased],
     handlers: afterTenantStoreRead({
       shopifyProductUpserted: (value, event, context) => context.applyEvent(event, (manager) => syncProduct(manager, value, tenants.requireById(value.metadata.tenantId))),

@@ -1,7 +1,7 @@
 import { telemetry } from './instrumentation';
 import { join } from 'node:path';
 import { ConfigError } from '@consign/config';
-import { events, topics } from '@consign/contracts';
+import { events, serviceSubscriptions } from '@consign/contracts';
 import { EventServiceContext, runEventService } from '@consign/event-service';
 import {
   createNotificationReadRouter,
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     telemetry,
     database: { entities: notificationEntities, migrations: notificationMigrations(config.personalDataKeys) },
     commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
-    consumes: [topics.consignors, topics.earnings],
+    consumes: serviceSubscriptions['notification-service'],
     publishes: [events.notificationSent, events.notificationFailed],
     // The contact projection is applied once; the email is attempted on every delivery, because the
     // notification log, not the processed-event record, decides whether it was already sent.

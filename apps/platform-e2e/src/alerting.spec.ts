@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startMonitoringStack, type MonitoringStack } from '@consign/infra-local';
 import { developmentAdminKey } from '@consign/service-runtime';
-import { testEndpoints, waitFor } from '@consign/test-support';
+import { orderBody, shopifyId, testEndpoints, waitFor, WebhookSender } from '@consign/test-support';
 import { PlatformUnderTest } from './support/platform-under-test';
-import { orderBody, shopifyId, WebhookSender } from './support/webhooks';
 
 /**
  * An alert, end to end: Prometheus scrapes the platform's apps (the reconciler hosting the lag

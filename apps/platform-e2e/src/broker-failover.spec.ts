@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startLocalKafkaCluster, type LocalKafkaCluster } from '@consign/infra-local';
 import { topics } from '@consign/contracts';
 import { PlatformUnderTest } from './support/platform-under-test';
-import { clerkUserBody, orderBody, productBody, shopifyId, WebhookSender } from './support/webhooks';
+import { clerkUserBody, orderBody, productBody, shopifyId, WebhookSender } from '@consign/test-support';
 
 /**
  * A broker dies under load. The platform runs on its own cluster of three brokers (replication 3,

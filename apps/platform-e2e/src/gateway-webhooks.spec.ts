@@ -7,6 +7,9 @@ import { Client } from 'pg';
 import { developmentKeyEncryptionKeys, openBytesWithDataKey, unwrapDataKey } from '@consign/personal-data';
 import { ensureInfraUp, stopInfra } from '@consign/infra-local';
 import {
+  developmentClerkSecret,
+  shopifySignature,
+  svixSignature,
   freePort,
   PrivatePostgres,
   readFixture,
@@ -18,7 +21,6 @@ import {
   testEndpoints,
   waitFor,
 } from '@consign/test-support';
-import { developmentClerkSecret, shopifySignature, svixSignature } from './webhook-signing';
 
 /**
  * The gateway as its own process against the real Kafka and registry, with its own PostgreSQL

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localKafkaSaslSsl } from '@consign/infra-local';
-import { RegistryAuthProxy, startRegistryAuthProxy, testEndpoints } from '@consign/test-support';
+import { orderBody, productBody, RegistryAuthProxy, shopifyId, startRegistryAuthProxy, testEndpoints, WebhookSender } from '@consign/test-support';
 import { opsCli } from './support/ops-cli';
 import { PlatformUnderTest } from './support/platform-under-test';
-import { orderBody, productBody, shopifyId, WebhookSender } from './support/webhooks';
 
 /**
  * The apps as against a managed Kafka and a managed registry: every Kafka client of the gateway

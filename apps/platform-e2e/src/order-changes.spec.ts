@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PlatformUnderTest } from './support/platform-under-test';
-import { clerkUserBody, orderBody, productBody, refundBody, shopifyId, WebhookSender } from './support/webhooks';
+import { clerkUserBody, orderBody, productBody, refundBody, shopifyId, WebhookSender } from '@consign/test-support';
 
 /**
  * Cancellations and refunds in Shopify's real shapes, through the gateway to inventory and

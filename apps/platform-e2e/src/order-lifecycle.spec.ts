@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { topics } from '@consign/contracts';
 import { developmentKeyEncryptionKeys } from '@consign/personal-data';
-import { readTopic, testEndpoints, waitFor } from '@consign/test-support';
+import { clerkUserBody, inventoryLevelBody, orderBody, productBody, readTopic, shopifyId, testEndpoints, waitFor, WebhookSender } from '@consign/test-support';
 import { AppName, PlatformUnderTest } from './support/platform-under-test';
 import { TraceCollector } from './support/trace-collector';
-import { clerkUserBody, inventoryLevelBody, orderBody, productBody, shopifyId, WebhookSender } from './support/webhooks';
 
 /**
  * The four services behind the gateway, each its own process with its own database, over the real

@@ -4,6 +4,7 @@ import { Type } from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import {
+  shopifySignature,
   createTemporaryDatabase,
   freePort,
   readFixture,
@@ -14,7 +15,6 @@ import {
   testEndpoints,
   waitFor,
 } from '@consign/test-support';
-import { shopifySignature } from './webhook-signing';
 
 /**
  * The walking skeleton through the real stack: a signed Shopify orders/create delivery goes into

@@ -1,8 +1,7 @@
 import { Client } from 'pg';
 import { developmentAdminKey } from '@consign/service-runtime';
-import { createTemporaryDatabase, PgBouncer, startPgBouncer, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
+import { createTemporaryDatabase, orderBody, PgBouncer, productBody, shopifyId, startPgBouncer, TemporaryDatabase, testEndpoints, waitFor, WebhookSender } from '@consign/test-support';
 import { PlatformUnderTest } from './support/platform-under-test';
-import { orderBody, productBody, shopifyId, WebhookSender } from './support/webhooks';
 
 /**
  * The gateway and inventory-service with every database connection through a real PgBouncer in

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppName, ConsumerApp, consumedTopics, PlatformUnderTest } from './support/platform-under-test';
-import { clerkUserBody, inventoryLevelBody, orderBody, productBody, refundBody, shopifyId, WebhookSender } from './support/webhooks';
+import { clerkUserBody, inventoryLevelBody, orderBody, productBody, refundBody, shopifyId, WebhookSender } from '@consign/test-support';
 
 /**
  * A rebuild from the stream equals the live state. A realistic mixed history goes through the

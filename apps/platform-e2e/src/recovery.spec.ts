@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ShopifyAdminStandIn, startShopifyAdminStandIn, StandInProduct } from '@consign/test-support';
+import { clerkUserBody, orderBody, productBody, ShopifyAdminStandIn, shopifyId, StandInProduct, startShopifyAdminStandIn, WebhookSender } from '@consign/test-support';
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,6 @@ import { topics } from '@consign/contracts';
 import { testEndpoints } from '@consign/test-support';
 import { opsCli } from './support/ops-cli';
 import { ConsumerApp, PlatformUnderTest } from './support/platform-under-test';
-import { clerkUserBody, orderBody, productBody, shopifyId, WebhookSender } from './support/webhooks';
 
 /**
  * Recovery on the running platform: the reconciler against a Shopify Admin API stand-in, and the

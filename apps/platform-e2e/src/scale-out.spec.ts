@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { topics } from '@consign/contracts';
 import { LocalKafkaCluster, startLocalKafkaCluster } from '@consign/infra-local';
 import { AppInstance, PlatformUnderTest } from './support/platform-under-test';
-import { clerkUserBody, orderBody, productBody, shopifyId, WebhookSender } from './support/webhooks';
+import { clerkUserBody, orderBody, productBody, shopifyId, WebhookSender } from '@consign/test-support';
 
 /**
  * Scale-out: two instances of inventory-service and of earnings-service, each pair in one consumer

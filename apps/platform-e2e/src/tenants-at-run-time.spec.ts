@@ -3,11 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { developmentAdminKey } from '@consign/service-runtime';
-import { waitFor } from '@consign/test-support';
+import { productBody, shopifyId, shopifySignature, waitFor } from '@consign/test-support';
 import { opsCli } from './support/ops-cli';
 import { PlatformUnderTest } from './support/platform-under-test';
-import { productBody, shopifyId } from './support/webhooks';
-import { shopifySignature } from './webhook-signing';
 
 /**
  * Issue 21: a store onboarded, its secret rotated and the store removed with `npm run ops -- tenants`

@@ -1,7 +1,7 @@
 export type * from './generated/contracts';
 export { avroSchemas } from './generated/contracts';
-export { topics, deadLetterTopic, maxRecordBytes, retryTopic } from './topics';
-export type { TopicDefinition, TopicName } from './topics';
+export { topics, deadLetterTopic, maxRecordBytes, retryTopic, serviceSubscriptions } from './topics';
+export type { SubscribingService, TopicDefinition, TopicName } from './topics';
 export { events, subjectOf, subjectCompatibility } from './events';
 export type { EventDefinition, AnyEventDefinition, PlatformEvent } from './events';
 export { deterministicEventId, derivedMetadata } from './event-id';

@@ -138,3 +138,16 @@ export function retryTopic(consumerGroup: string): TopicDefinition {
     retentionMs: 30 * DAY_MS,
   };
 }
+
+/**
+ * What each consuming service reads. Its app subscribes to exactly these, and whatever starts the
+ * service with a group of its own (the end-to-end tests, the benches) positions that group on them.
+ */
+export type SubscribingService = 'inventory-service' | 'earnings-service' | 'consignor-service' | 'notification-service';
+
+export const serviceSubscriptions: Readonly<Record<SubscribingService, TopicDefinition[]>> = {
+  'inventory-service': [topics.shopifyProducts, topics.shopifyOrders, topics.shopifyInventory],
+  'earnings-service': [topics.shopifyOrders, topics.shopifyProducts, topics.consignors],
+  'consignor-service': [topics.clerkUsers],
+  'notification-service': [topics.consignors, topics.earnings],
+};

@@ -7,7 +7,7 @@ import { HoldEarlyOrderLines1764357020000 } from './migrations/1764357020000-hol
 export { earningsExceptionKinds } from './domain/sale';
 export type { EarningsExceptionKind } from './domain/sale';
 
-export { handleEarningsEvent, earningsInputTopics } from './persistence/handle-earnings-event';
+export { handleEarningsEvent } from './persistence/handle-earnings-event';
 export type { EarningsInputEvent } from './persistence/handle-earnings-event';
 export { recordSale, recordOrderPayment, recordOrderUpdate, reverseCancelledOrder, recordRefund, escalateOverdueHolds } from './persistence/order-events';
 export { recordProductOwnership } from './persistence/product-ownership';

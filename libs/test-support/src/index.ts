@@ -25,3 +25,6 @@ export type { WireAnswer, WireRequest } from './http-fuzz';
 export { startRegistryAuthProxy } from './registry-auth-proxy';
 export type { RegistryAuthProxy } from './registry-auth-proxy';
 export { startPgBouncer, type PgBouncer, type PgBouncerOptions } from './pgbouncer';
+export { clerkUserBody, inventoryLevelBody, orderBody, productBody, refundBody, shopifyId, WebhookSender } from './scenario-webhooks';
+export type { Accepted, LineSpec, OrderSpec, VariantSpec } from './scenario-webhooks';
+export { developmentClerkSecret, developmentShopifySecret, shopifySignature, svixSignature } from './webhook-signing';

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { readFixture } from '@consign/test-support';
-import { shopifySignature, svixSignature } from '../webhook-signing';
+import { readFixture } from './fixtures';
+import { shopifySignature, svixSignature } from './webhook-signing';
 
 /**
  * Webhook bodies for scenario tests, made from the shared fixtures (what Shopify and Clerk really

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { topics } from '@consign/contracts';
+import { serviceSubscriptions } from '@consign/contracts';
 import { developmentAdminKey } from '@consign/service-runtime';
 import { createTemporaryDatabase, freePort, ServiceProcess, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
 
@@ -26,13 +26,10 @@ const envPrefix: Record<AppName, string> = {
   reconciler: 'RECONCILER',
 };
 
-/** What each consumer reads: the test waits until every group has reached the end of these. */
-export const consumedTopics: Record<ConsumerApp, string[]> = {
-  'inventory-service': [topics.shopifyOrders.name, topics.shopifyProducts.name, topics.shopifyInventory.name],
-  'earnings-service': [topics.shopifyOrders.name, topics.shopifyProducts.name, topics.consignors.name],
-  'consignor-service': [topics.clerkUsers.name],
-  'notification-service': [topics.consignors.name, topics.earnings.name],
-};
+/** What each consumer reads (serviceSubscriptions): the test waits until every group has reached the end of these. */
+export const consumedTopics = Object.fromEntries(
+  Object.entries(serviceSubscriptions).map(([app, subscribed]) => [app, subscribed.map((topic) => topic.name)]),
+) as Record<ConsumerApp, string[]>;
 
 /** Where a consumer group starts on each topic: the offset of each partition. */
 export type StartOffsets = Map<string, Array<{ partition: number; offset: string }>>;

@@ -11,7 +11,6 @@ import {
   ShopifyOrderUpdated,
   ShopifyProductUpserted,
   ShopifyRefundCreated,
-  topics,
 } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
 import { recordConsignorDeactivated, recordConsignorRegistered, recordConsignorUpdated } from './consignor-events';
@@ -29,9 +28,6 @@ export type EarningsInputEvent =
   | ConsignorRegistered
   | ConsignorUpdated
   | ConsignorDeactivated;
-
-/** The topics earnings-service subscribes to. */
-export const earningsInputTopics = [topics.shopifyOrders, topics.shopifyProducts, topics.consignors];
 
 type Handler = (manager: EntityManager, event: EarningsInputEvent, tenant: Tenant) => Promise<PlatformEvent[]>;
 
