@@ -326,13 +326,17 @@ export async function prepareLocalMonitoring(paths: Paths, s: Settings, log: Log
 
 /**
  * Both servers under one shell, which carries the markers `up` recognises its processes by (the
- * Go binaries refuse arguments they do not know); stopping the process group stops all three.
+ * Go binaries refuse arguments they do not know); stopping the process group stops all three, the
+ * shell last.
  */
 export function monitoringStartSpec(paths: Paths, s: Settings): StartSpec {
   const script = [
     '"$PROMETHEUS" --config.file="$DIR/prometheus.yml" --storage.tsdb.path="$DIR/prometheus-data" --web.listen-address="$PROMETHEUS_ADDRESS" &',
     // No Alertmanager cluster: its gossip port, 9094, is the local Kafka's SASL_SSL listener.
     '"$ALERTMANAGER" --config.file="$DIR/alertmanager.yml" --storage.path="$DIR/alertmanager-data" --web.listen-address="$ALERTMANAGER_ADDRESS" --cluster.listen-address= &',
+    // Signalled with its group, the shell outlives both servers: whoever waits for it to stop
+    // (`down`, the tests) then finds their ports free.
+    "trap 'wait; exit 0' TERM INT",
     'wait',
   ].join('\n');
   return {
