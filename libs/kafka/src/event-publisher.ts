@@ -202,10 +202,10 @@ function sendInSpan(topic: string, partition: number, record: RawRecord): { pend
     },
     parent,
   );
-  const headers: Record<string, string> = { ...record.headers };
-  delete headers.traceparent;
-  delete headers.tracestate;
-  propagation.inject(trace.setSpan(parent, span), headers);
+  // Without a propagator (tracing off) nothing is injected, and the record keeps the context it came with.
+  const spanContext: Record<string, string> = {};
+  propagation.inject(trace.setSpan(parent, span), spanContext);
+  const headers = { ...record.headers, ...spanContext };
   return {
     pending: { topic, message: { ...record, headers, partition } },
     acknowledged: (published) => {
