@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -23,7 +24,7 @@ import { quantiles } from './latency-quantiles';
 import { runOrFail, waitUntilReady } from './local-processes';
 import { assertPinnedRuntime } from './pinned-runtime';
 import { platformApps } from './platform-apps';
-import { cpuSample, CpuSample, msPerTick } from './process-cpu';
+import { commandTicks, cpuSample, CpuSample, msPerTick } from './process-cpu';
 
 /**
  * End-to-end latency of the whole platform under an open-loop load of orders
@@ -194,13 +195,21 @@ async function main(): Promise<void> {
     if (settings.warmupSeconds > 0) await phase('warm-up (not counted)', settings.rate, settings.warmupSeconds);
     const before = new Map(apps.map((app) => [app.name, cpuSample(app.process.pid)]));
     const machineBefore = cpuSample(process.pid);
+    const serversBefore = { postgres: commandTicks('postgres'), java: commandTicks('java') };
+    const transactionsBefore = await databaseTransactions(apps);
     const measured = await phase('measured', settings.rate, settings.seconds);
-    const cpu = cpuUse(apps, before, machineBefore);
-    log(`CPU while measuring and draining (% of one core): ${cpu.map((entry) => `${entry.process} ${entry.percentOfCore}`).join(', ')}`);
+    const cpu = cpuUse(apps, before, machineBefore, serversBefore);
+    log(`CPU while measuring and draining (% of one core; the machine has ${cpus().length}): ${cpu.map((entry) => `${entry.process} ${entry.percentOfCore}`).join(', ')}`);
+    const transactionsAfter = await databaseTransactions(apps);
+    const perOrder = apps.flatMap((app) => {
+      const count = (transactionsAfter.get(app.name) ?? 0) - (transactionsBefore.get(app.name) ?? 0);
+      return measured.orders > 0 ? [{ app: app.name, transactionsPerOrder: Number((count / measured.orders).toFixed(1)) }] : [];
+    });
+    log(`PostgreSQL transactions per order (pg_stat_database, statements outside a transaction count as one): ${perOrder.map((entry) => `${entry.app} ${entry.transactionsPerOrder}`).join(', ')}`);
     const target = measured.services.filter((service) => service.expected > 0).every((service) => service.p99Ms < 100 && service.applied === service.expected);
     log(`target p99 < 100 ms for every service at ${settings.rate} orders/s: ${target ? 'MET' : 'MISSED'}`);
     client.close();
-    if (settings.json) console.log(JSON.stringify({ settings, anchor, measured, cpu, target: 'p99 < 100 ms for every service, everything applied', verdict: target ? 'MET' : 'MISSED' }, null, 2));
+    if (settings.json) console.log(JSON.stringify({ settings, anchor, measured, cpu, perOrder, target: 'p99 < 100 ms for every service, everything applied', verdict: target ? 'MET' : 'MISSED' }, null, 2));
   } finally {
     for (const app of apps) app.process.kill('SIGTERM');
     await Promise.all(apps.map((app) => (app.process.exitCode === null && app.process.signalCode === null ? new Promise((done) => app.process.once('exit', done)) : undefined)));
@@ -377,13 +386,42 @@ function printPhase(report: PhaseReport, log: (line: string) => void): void {
   }
 }
 
-function cpuUse(apps: RunningApp[], before: Map<string, CpuSample | undefined>, machineBefore: CpuSample | undefined): Array<{ process: string; percentOfCore: number }> {
+/**
+ * Each app's share of a core, then PostgreSQL's and the JVMs' (Kafka and the registry), and the
+ * machine's whole busy time: what is left is the kernel and everything else.
+ */
+function cpuUse(
+  apps: RunningApp[],
+  before: Map<string, CpuSample | undefined>,
+  machineBefore: CpuSample | undefined,
+  serversBefore: { postgres: number; java: number },
+): Array<{ process: string; percentOfCore: number }> {
   const tick = msPerTick();
   const entries = apps.map((app) => ({ name: app.name, before: before.get(app.name), after: cpuSample(app.process.pid) }));
   entries.push({ name: 'load generator', before: machineBefore, after: cpuSample(process.pid) });
-  return entries.flatMap(({ name, before: first, after }) =>
-    first && after ? [{ process: name, percentOfCore: Math.round(((after.processTicks - first.processTicks) * tick * 100) / (after.at - first.at)) }] : [],
-  );
+  const machineAfter = cpuSample(process.pid);
+  if (!machineBefore || !machineAfter) return [];
+  const elapsedMs = machineAfter.at - machineBefore.at;
+  const percent = (ticks: number): number => Math.round((ticks * tick * 100) / elapsedMs);
+  return [
+    ...entries.flatMap(({ name, before: first, after }) => (first && after ? [{ process: name, percentOfCore: percent(after.processTicks - first.processTicks) }] : [])),
+    { process: 'PostgreSQL', percentOfCore: percent(commandTicks('postgres') - serversBefore.postgres) },
+    { process: 'Kafka and registry (JVMs)', percentOfCore: percent(commandTicks('java') - serversBefore.java) },
+    {
+      process: 'machine busy',
+      percentOfCore: percent(machineAfter.machineTicks - machineAfter.machineIdleTicks - (machineBefore.machineTicks - machineBefore.machineIdleTicks)),
+    },
+  ];
+}
+
+/** Transactions committed so far in each app's database. */
+async function databaseTransactions(apps: RunningApp[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const app of apps) {
+    const [row] = await query<{ commits: string }>(app, 'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()');
+    counts.set(app.name, Number(row.commits));
+  }
+  return counts;
 }
 
 async function query<T>(app: RunningApp, sql: string, parameters: unknown[] = []): Promise<T[]> {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export interface CpuSample {
   at: number;
@@ -27,4 +27,25 @@ export function cpuSample(pid: number | undefined): CpuSample | undefined {
 /** Milliseconds of one clock tick, the unit of /proc's CPU times. */
 export function msPerTick(): number {
   return 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+}
+
+/**
+ * CPU ticks used so far by every live process whose command name is `command` (`postgres`, `java`):
+ * the servers the platform runs on, whose share a profile must show beside the apps'.
+ */
+export function commandTicks(command: string): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (name !== command) continue;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return ticks;
 }

@@ -9,6 +9,7 @@ import {
   emailMetrics,
   NotificationDeps,
   notificationEntities,
+  NotificationOutcomeWriter,
   notificationMigrations,
   notifyConsignorRegistered,
   notifyEarningsReversed,
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   const config = loadNotificationConfig();
   const mailer = createSmtpMailer(smtpConnection(config));
   let countEmail: NotificationDeps['countEmail'];
+  // One for the process: the outcomes of the emails the consumer sends concurrently share transactions.
+  let outcomeWriter: NotificationOutcomeWriter | undefined;
   const deps = (context: EventServiceContext): NotificationDeps => ({
     dataSource: context.database,
     mailer,
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
     personalDataKeys: config.personalDataKeys,
     maxAttempts: 3,
     countEmail: (countEmail ??= emailMetrics(context.metrics)),
+    outcomeWriter: (outcomeWriter ??= new NotificationOutcomeWriter({ dataSource: context.database, publish: context.publish })),
   });
   const sendAwaiting = async (context: EventServiceContext, consignorId: string) => {
     const result = await sendAwaitingNotifications(deps(context), consignorId);
@@ -51,6 +55,8 @@ async function main(): Promise<void> {
     database: { entities: notificationEntities, migrations: notificationMigrations(config.personalDataKeys) },
     commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
     consumes: serviceSubscriptions['notification-service'],
+    // Emails leave the database, so a unit cannot be one transaction; sends of different keys overlap instead.
+    unitOfWork: { kind: 'concurrent', keys: 16 },
     publishes: [events.notificationSent, events.notificationFailed],
     // The contact projection is applied once; the email is attempted on every delivery, because the
     // notification log, not the processed-event record, decides whether it was already sent.
@@ -74,7 +80,11 @@ async function main(): Promise<void> {
       earningsReversed: (value, _event, context) => notifyEarningsReversed(deps(context), value),
     },
     routes: (app, context) => app.use(createNotificationReadRouter(context.database, config.personalDataKeys)),
-    stop: [{ name: 'smtp', run: async () => mailer.close() }],
+    // After the consumer has stopped: what its last handlers left is written before the database closes.
+    stop: [
+      { name: 'notification outcomes', run: async () => outcomeWriter?.close() },
+      { name: 'smtp', run: async () => mailer.close() },
+    ],
   });
 }
 

@@ -57,3 +57,51 @@ export async function applyOnce(
     return 'applied';
   });
 }
+
+/** Applies one event of a unit (see applyUnitOnce), inside the unit's transaction. */
+export type ApplyInUnit = (position: EventPosition, effect: (manager: EntityManager) => Promise<void>) => Promise<'applied' | 'duplicate'>;
+
+/**
+ * applyOnce for a run of events in one transaction: which of `eventIds` were processed before is
+ * read in one statement, each event `run` applies through `apply` is skipped when it was, and the
+ * processed-event rows are written together before the one COMMIT. A row another delivery
+ * committed meanwhile fails the unit with a unique violation rather than being skipped: whatever
+ * applied the event then must not be applied twice, and the caller retries the events one by one.
+ */
+export async function applyUnitOnce<T>(
+  dataSource: DataSource,
+  consumerGroup: string,
+  eventIds: readonly string[],
+  run: (apply: ApplyInUnit, manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  return dataSource.transaction(async (manager) => {
+    const known: { event_id: string }[] = await manager.query('SELECT event_id FROM processed_events WHERE consumer_group = $1 AND event_id = ANY($2::text[])', [consumerGroup, eventIds]);
+    const processed = new Set(known.map((row) => row.event_id));
+    const positions: EventPosition[] = [];
+    const result = await run(async (position, effect) => {
+      if (position.consumerGroup !== consumerGroup) throw new Error(`an event of group ${position.consumerGroup} cannot join a unit of group ${consumerGroup}`);
+      if (processed.has(position.eventId)) return 'duplicate';
+      processed.add(position.eventId);
+      await effect(manager);
+      positions.push(position);
+      return 'applied';
+    }, manager);
+    await recordProcessedEvents(manager, positions);
+    return result;
+  });
+}
+
+/** A row already there fails the statement. processed_at is when the row is written, near the commit, not when the transaction began. */
+async function recordProcessedEvents(manager: EntityManager, positions: readonly EventPosition[]): Promise<void> {
+  const rowsPerStatement = 2000;
+  for (let start = 0; start < positions.length; start += rowsPerStatement) {
+    const chunk = positions.slice(start, start + rowsPerStatement);
+    const parameters: unknown[] = [];
+    const rows = chunk.map((position) => {
+      const at = parameters.length;
+      parameters.push(position.consumerGroup, position.eventId, position.topic, position.partition, position.offset);
+      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, clock_timestamp())`;
+    });
+    await manager.query(`INSERT INTO processed_events (consumer_group, event_id, topic, partition, "offset", processed_at) VALUES ${rows.join(', ')}`, parameters);
+  }
+}

@@ -10,6 +10,8 @@ export class ConsumerMetrics {
   readonly retries: Counter<'group' | 'topic'>;
   readonly deadLetters: Counter<'group' | 'topic' | 'category'>;
   readonly pausedPartitions: Gauge<'group'>;
+  readonly unitRecords: Histogram<'group' | 'topic'>;
+  readonly unitSplits: Counter<'group' | 'topic'>;
 
   constructor(registry: Registry) {
     this.processingSeconds = new Histogram({
@@ -24,6 +26,19 @@ export class ConsumerMetrics {
       name: 'consign_consumer_dead_letters_total',
       help: 'Records sent to the dead-letter topic, by error category',
       labelNames: ['group', 'topic', 'category'],
+      registers: [registry],
+    });
+    this.unitRecords = new Histogram({
+      name: 'consign_consumer_unit_records',
+      help: 'Records applied together in one unit of work',
+      labelNames: ['group', 'topic'],
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+      registers: [registry],
+    });
+    this.unitSplits = new Counter({
+      name: 'consign_consumer_unit_splits_total',
+      help: 'Units of work that failed and were split in halves to find the failing record',
+      labelNames: ['group', 'topic'],
       registers: [registry],
     });
     this.pausedPartitions = new Gauge({ name: 'consign_consumer_paused_partitions', help: 'Partitions paused while a dependency is down', labelNames: ['group'], registers: [registry] });

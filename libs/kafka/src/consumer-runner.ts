@@ -25,10 +25,27 @@ export interface ConsumerLogger {
   error(fields: object, message: string): void;
 }
 
-export interface ConsumerRunnerOptions<TValue> {
+/**
+ * Runs a run of consecutive records of one partition as one unit of work (one transaction, say):
+ * it calls `applyAll` once, with whatever the handler needs to join the unit, and returns when the
+ * unit's effects are durable. Throwing undoes the unit, or leaves only effects that applying again
+ * does not repeat: the runner then splits the run (decision 0025).
+ */
+export type UnitOfWork<TValue, TUnit> = (events: readonly ConsumedEvent<TValue>[], applyAll: (unit: TUnit) => Promise<void>) => Promise<void>;
+
+export interface ConsumerRunnerOptions<TValue, TUnit = undefined> {
   groupId: string;
   topics: TopicDefinition[];
-  handle: (event: ConsumedEvent<TValue>) => Promise<void>;
+  /** Applies one record; `unit` is the unit of work it belongs to, undefined when it is applied alone. */
+  handle: (event: ConsumedEvent<TValue>, unit?: TUnit) => Promise<void>;
+  /** Without it, every record is its own unit. */
+  batch?: {
+    unitOfWork: UnitOfWork<TValue, TUnit>;
+    /** Most records in one unit; a Kafka batch holding more is applied as several units. */
+    maxRecords?: number;
+    /** Records of different keys applied at the same time within a unit; one key's records stay in order. */
+    keyConcurrency?: number;
+  };
   /** Publishes dead letters; shared with the service's other publishing. */
   publisher: EventPublisher;
   /** Recognises an outage of a dependency (PostgreSQL) among handler errors. */
@@ -64,7 +81,10 @@ export const deadLetterHeaders = {
   lastFailureAt: 'dlq.last.failure.at',
 } as const;
 
-type Outcome = 'applied' | 'dead_lettered' | 'paused';
+type Outcome = 'applied' | 'dead_lettered' | 'paused' | 'abandoned';
+
+/** Thrown into a unit of work when the consumer stops or loses the partition: the unit is undone, not split. */
+class UnitAbandoned extends Error {}
 
 const tracer = trace.getTracer('@consign/kafka');
 
@@ -77,7 +97,7 @@ const tracer = trace.getTracer('@consign/kafka');
  * - dependency outage: the partition is paused at the failing record, without using up attempts,
  *   and resumes once the dependency answers again.
  */
-export class ConsumerRunner<TValue> {
+export class ConsumerRunner<TValue, TUnit = undefined> {
   private readonly consumer: Consumer;
   private readonly retry: RetryPolicy;
   private readonly deadLetters: TopicDefinition;
@@ -85,7 +105,7 @@ export class ConsumerRunner<TValue> {
   private readonly paused = new Map<string, NodeJS.Timeout>();
   private stopping = false;
 
-  constructor(private readonly kafka: Kafka, private readonly codec: EventCodec, private readonly options: ConsumerRunnerOptions<TValue>) {
+  constructor(private readonly kafka: Kafka, private readonly codec: EventCodec, private readonly options: ConsumerRunnerOptions<TValue, TUnit>) {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -117,22 +137,137 @@ export class ConsumerRunner<TValue> {
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
+    const keepGoing = () => isRunning() && !isStale() && !this.stopping;
     let lastResolved: string | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.stopping) break;
-      const startedAt = process.hrtime.bigint();
-      const outcome = await this.processRecord(topic, partition, message, heartbeat);
-      this.options.metrics.processingSeconds.observe({ group: this.options.groupId, topic, outcome }, Number(process.hrtime.bigint() - startedAt) / 1e9);
-      if (outcome === 'paused') break;
-      resolveOffset(message.offset);
-      lastResolved = message.offset;
+    let lastCommitted: string | undefined;
+    const resolve = (offset: string): void => {
+      resolveOffset(offset);
+      lastResolved = offset;
+    };
+    // Committed through the batch's own handle: it still works while the consumer is stopping, so a
+    // graceful stop keeps what the batch applied. After every unit, so that a Kafka batch of
+    // thousands of records (a rebuild) shows its progress and a crash repeats one unit at most.
+    const commit = async (): Promise<void> => {
+      if (lastResolved === undefined || lastResolved === lastCommitted) return;
+      lastCommitted = lastResolved;
+      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastResolved) + 1n).toString() }] }] });
+    };
+    const unitSize = this.options.batch ? Math.max(1, this.options.batch.maxRecords ?? 100) : 1;
+    for (let start = 0; start < batch.messages.length && keepGoing(); start += unitSize) {
+      const messages = batch.messages.slice(start, start + unitSize);
+      const outcome = this.options.batch ? await this.processUnit(topic, partition, messages, heartbeat, resolve, keepGoing) : await this.processAlone(topic, partition, messages[0], heartbeat, resolve);
+      if (outcome === 'paused' || outcome === 'abandoned') break;
+      if (this.options.batch) await commit();
       await heartbeat();
     }
-    // Committed through the batch's own handle: it still works while the consumer is stopping, so a
-    // graceful stop keeps what the batch applied.
-    if (lastResolved !== undefined) {
-      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastResolved) + 1n).toString() }] }] });
+    await commit();
+  }
+
+  /** One record as its own unit: retried, dead-lettered or paused on as its failure's category says. */
+  private async processAlone(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, resolve: (offset: string) => void): Promise<Outcome> {
+    const startedAt = process.hrtime.bigint();
+    const outcome = await this.processRecord(topic, partition, message, heartbeat);
+    this.options.metrics.processingSeconds.observe({ group: this.options.groupId, topic, outcome }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    if (outcome !== 'paused') resolve(message.offset);
+    if (outcome === 'applied') this.options.metrics.unitRecords.observe({ group: this.options.groupId, topic }, 1);
+    return outcome;
+  }
+
+  /**
+   * Consecutive records as one unit of work. A record that cannot be decoded is dead-lettered on
+   * its own between the units before and after it. A unit that fails for any reason but a
+   * dependency outage is split in halves, down to single records, which then take the per-record
+   * path: a poison record dead-letters alone, and its neighbours are applied once.
+   */
+  private async processUnit(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    heartbeat: () => Promise<void>,
+    resolve: (offset: string) => void,
+    keepGoing: () => boolean,
+  ): Promise<Outcome> {
+    const applyRun = (run: { event: ConsumedEvent<TValue>; message: KafkaMessage }[]) => this.applyRun(topic, partition, run, heartbeat, resolve, keepGoing);
+    let run: { event: ConsumedEvent<TValue>; message: KafkaMessage }[] = [];
+    for (const message of messages) {
+      try {
+        const { value } = await this.codec.decode<TValue>(message.value);
+        run.push({ message, event: { value, topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: decodeHeaders(message.headers), attempt: 1 } });
+      } catch {
+        const before = await applyRun(run);
+        if (before === 'paused' || before === 'abandoned') return before;
+        run = [];
+        if ((await this.processAlone(topic, partition, message, heartbeat, resolve)) === 'paused') return 'paused';
+      }
     }
+    return applyRun(run);
+  }
+
+  private async applyRun(
+    topic: string,
+    partition: number,
+    run: { event: ConsumedEvent<TValue>; message: KafkaMessage }[],
+    heartbeat: () => Promise<void>,
+    resolve: (offset: string) => void,
+    keepGoing: () => boolean,
+  ): Promise<Outcome> {
+    const batch = this.options.batch;
+    if (run.length === 0 || !batch) return 'applied';
+    if (run.length === 1) return this.processAlone(topic, partition, run[0].message, heartbeat, resolve);
+    const startedAt = process.hrtime.bigint();
+    try {
+      const events = run.map((entry) => entry.event);
+      await batch.unitOfWork(events, (unit) => this.applyEach(events, unit, batch.keyConcurrency ?? 1, keepGoing));
+    } catch (caught) {
+      // Stopping waits for the record in hand, not for the rest of its unit; the unit is read again.
+      if (caught instanceof UnitAbandoned) return 'abandoned';
+      const error = this.options.dependency?.classify(caught) ?? toPlatformError(caught);
+      if (error.category === 'dependency') {
+        this.pauseUntilRecovered(topic, partition, run[0].message.offset, error);
+        return 'paused';
+      }
+      this.options.metrics.unitSplits.inc({ group: this.options.groupId, topic });
+      this.options.logger.warn({ group: this.options.groupId, topic, partition, from: run[0].message.offset, records: run.length, code: error.code, err: error.message }, 'unit of work failed; splitting it');
+      const half = Math.ceil(run.length / 2);
+      const first = await this.applyRun(topic, partition, run.slice(0, half), heartbeat, resolve, keepGoing);
+      if (first === 'paused' || first === 'abandoned') return first;
+      return this.applyRun(topic, partition, run.slice(half), heartbeat, resolve, keepGoing);
+    }
+    // Each record is charged an equal share of the unit it was applied in.
+    const share = Number(process.hrtime.bigint() - startedAt) / 1e9 / run.length;
+    for (const { message } of run) {
+      this.options.metrics.processingSeconds.observe({ group: this.options.groupId, topic, outcome: 'applied' }, share);
+      resolve(message.offset);
+    }
+    this.options.metrics.unitRecords.observe({ group: this.options.groupId, topic }, run.length);
+    return 'applied';
+  }
+
+  /** The unit's records in order, or, with key concurrency, each key's records in order and up to that many keys at once. */
+  private async applyEach(events: readonly ConsumedEvent<TValue>[], unit: TUnit, keyConcurrency: number, keepGoing: () => boolean): Promise<void> {
+    const apply = async (event: ConsumedEvent<TValue>): Promise<void> => {
+      if (!keepGoing()) throw new UnitAbandoned('the consumer is stopping or lost the partition');
+      await this.handleInSpan(event, unit);
+    };
+    if (keyConcurrency <= 1) {
+      for (const event of events) await apply(event);
+      return;
+    }
+    const byKey = new Map<string, ConsumedEvent<TValue>[]>();
+    for (const event of events) {
+      const key = event.key ?? `${event.partition}/${event.offset}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), event]);
+    }
+    const queues = [...byKey.values()];
+    const worker = async (): Promise<void> => {
+      for (let queue = queues.shift(); queue; queue = queues.shift()) {
+        for (const event of queue) await apply(event);
+      }
+    };
+    // Every worker finishes before the unit fails: a record is never still being applied when its unit is retried.
+    const results = await Promise.allSettled(Array.from({ length: Math.min(keyConcurrency, queues.length) }, worker));
+    const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected').map((result) => result.reason as unknown);
+    if (failed.length > 0) throw failed.find((reason) => !(reason instanceof UnitAbandoned)) ?? failed[0];
   }
 
   private async processRecord(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
@@ -169,7 +304,7 @@ export class ConsumerRunner<TValue> {
    * One consumer span per attempt, a child of the producer's context from the record headers: a
    * trace then runs from the webhook through every service the event (and what it caused) reaches.
    */
-  private handleInSpan(event: ConsumedEvent<TValue>): Promise<void> {
+  private handleInSpan(event: ConsumedEvent<TValue>, unit?: TUnit): Promise<void> {
     const parent = propagation.extract(otelContext.active(), event.headers);
     const attributes = {
       'messaging.system': 'kafka',
@@ -183,7 +318,7 @@ export class ConsumerRunner<TValue> {
     };
     return tracer.startActiveSpan(`process ${event.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
       try {
-        await this.options.handle(event);
+        await this.options.handle(event, unit);
       } catch (error) {
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });

@@ -24,7 +24,7 @@ const admin = new Kafka({ clientId: 'runner-test-admin', brokers: endpoints.kafk
 const databases: TemporaryDatabase[] = [];
 const scenarios: ConsumerScenario[] = [];
 
-async function scenario(options: { failures?: Map<string, PlatformError[]>; databaseUrl?: string; handlerDelayMs?: number } = {}) {
+async function scenario(options: { failures?: Map<string, PlatformError[]>; databaseUrl?: string; handlerDelayMs?: number; batched: boolean }) {
   const topic = testTopic('runner');
   const groupId = `runner-test-${randomUUID().slice(0, 8)}`;
   let databaseUrl = options.databaseUrl;
@@ -41,6 +41,7 @@ async function scenario(options: { failures?: Map<string, PlatformError[]>; data
     groupId,
     failures: options.failures,
     handlerDelayMs: options.handlerDelayMs,
+    batched: options.batched,
   });
   scenarios.push(started);
   return { ...started, topic, groupId };
@@ -61,9 +62,12 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
-describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
+describe.each([
+  ['each record its own unit', false],
+  ['runs of records as units of work', true],
+])('ConsumerRunner (real Kafka, registry and PostgreSQL): %s', (_mode, batched) => {
   it('dead-letters a poison record with its reason and carries on', async () => {
-    const run = await scenario();
+    const run = await scenario({ batched });
     await run.publisher.publishRaw(run.topic, { key: 'order-poison', value: 'this is not Avro', headers: { 'event-type': 'shopify.order.created' } });
     const [valid] = await run.publishEvents(1);
     await allApplied(run, 1);
@@ -86,7 +90,7 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
   });
 
   it("applies what is redriven to its own retry topic, once, and that topic is its group's alone", async () => {
-    const run = await scenario();
+    const run = await scenario({ batched });
     const [event] = await run.publishEvents(1);
     await allApplied(run, 1);
     // An operator's redrive of an event it already applied, and of one it never saw.
@@ -106,7 +110,7 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
   it('retries transient failures: two then success applies once; three dead-letter; invalid dead-letters at once', async () => {
     const failures = new Map<string, PlatformError[]>();
     const transient = (): PlatformError => new PlatformError('deadlock detected', { code: 'test.transient', category: 'transient' });
-    const run = await scenario({ failures });
+    const run = await scenario({ failures, batched });
     const values = [0, 1, 2].map(() => randomUUID());
     failures.set(values[0], [transient(), transient()]);
     failures.set(values[1], [transient(), transient(), transient()]);
@@ -133,7 +137,7 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
     afterAll(() => postgres?.destroy());
 
     it('pauses, dead-letters nothing, and applies everything once PostgreSQL is back', async () => {
-      const run = await scenario({ databaseUrl: postgres.url });
+      const run = await scenario({ databaseUrl: postgres.url, batched });
       await run.publishEvents(5);
       await allApplied(run, 5);
       postgres.stop();
@@ -151,7 +155,7 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
   });
 
   it('changes nothing when the group\'s offsets are rewound to the earliest', async () => {
-    const run = await scenario();
+    const run = await scenario({ batched });
     await run.publishEvents(20);
     const before = await allApplied(run, 20);
     const handled = async (): Promise<number> => {
@@ -167,7 +171,7 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
   });
 
   it('stops gracefully: finishes the record in hand, commits what it applied, and leaves within a bounded time', async () => {
-    const run = await scenario({ handlerDelayMs: 300 });
+    const run = await scenario({ handlerDelayMs: 300, batched });
     await run.publishEvents(30);
     await allApplied(run, 1);
     const stoppingAt = Date.now();
@@ -193,6 +197,7 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
       WORKER_TOPIC: topic.name,
       WORKER_GROUP: group,
       WORKER_HANDLER_DELAY_MS: '15',
+      WORKER_BATCHED: String(batched),
     };
     const worker = join(__dirname, 'support/consumer-worker.ts');
     const first = startServiceProcess(worker, [], env, ['--import', 'tsx']);
@@ -229,4 +234,31 @@ describe('ConsumerRunner (real Kafka, registry and PostgreSQL)', () => {
       await inspector.end();
     }
   }, 120_000);
+});
+
+describe('ConsumerRunner units of work', () => {
+  it('applies a run of records in units, and a record failing inside one dead-letters alone while the rest apply once', async () => {
+    const failures = new Map<string, PlatformError[]>();
+    const run = await scenario({ failures, batched: true });
+    // Published while stopped, so the restarted consumer fetches them as full batches.
+    await run.runner.stop();
+    const eventIds = Array.from({ length: 60 }, () => randomUUID());
+    failures.set(eventIds[31], [new PlatformError('line quantity is negative', { code: 'test.invalid', category: 'invalid' })]);
+    const published = await run.publishEvents(60, eventIds);
+    await run.runner.start();
+
+    const [dead] = await readTopic(endpoints.kafkaBrokers, deadLetterTopic(run.groupId).name, 1);
+    const applied = await allApplied(run, 59);
+    expect(applied.size).toBe(59);
+    expect([...applied.values()].every((count) => count === 1)).toBe(true);
+    expect(applied.has(published[31].metadata.eventId)).toBe(false);
+    expect(dead.headers).toMatchObject({ [deadLetterHeaders.code]: 'test.invalid', [deadLetterHeaders.attempts]: '1' });
+    expect(await metricTotal(run.metrics, 'consign_consumer_unit_splits_total')).toBeGreaterThan(0);
+    const sizes = (await run.metrics.getMetricsAsJSON()).find((metric) => metric.name === 'consign_consumer_unit_records');
+    const count = sizes?.values.find((value) => (value as { metricName?: string }).metricName === 'consign_consumer_unit_records_count')?.value ?? 0;
+    const sum = sizes?.values.find((value) => (value as { metricName?: string }).metricName === 'consign_consumer_unit_records_sum')?.value ?? 0;
+    // 60 records read in far fewer units than records: most units held several.
+    expect(sum).toBe(59);
+    expect(count).toBeLessThan(30);
+  }, 60_000);
 });

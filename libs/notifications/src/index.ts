@@ -17,6 +17,8 @@ export { emailMetrics } from './sending/email-metrics';
 export { sendAwaitingNotifications } from './sending/send-awaiting-notifications';
 export type { AwaitingNotificationsResult } from './sending/send-awaiting-notifications';
 export { createSmtpMailer } from './sending/mailer';
+export { NotificationOutcomeWriter } from './sending/outcome-writer';
+export type { NotificationOutcomeWriterOptions } from './sending/outcome-writer';
 export { smtpConnection, smtpSettings, smtpTlsModes } from './sending/smtp-settings';
 export type { SmtpConfig, SmtpConnection, SmtpTlsMode } from './sending/smtp-settings';
 export type { Mailer } from './sending/mailer';

@@ -35,6 +35,7 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private nudged = false;
   private readonly topics: Map<string, TopicDefinition>;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -44,6 +45,15 @@ export class OutboxRelay {
   start(): void {
     this.running = true;
     this.loop = this.run();
+  }
+
+  /**
+   * Says rows were just committed: the relay looks at once instead of at its next idle poll, which
+   * takes an event's wait in the outbox from up to idleDelayMs to about one round.
+   */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
   }
 
   /** Relays everything pending now, in id order, until a round finds nothing or another relay holds the lock. */
@@ -83,15 +93,19 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.nudged = false;
       try {
         await this.relayPending();
       } catch (error) {
         this.options.onError?.(error as Error);
       }
+      // A nudge during the round may have come after its last read: look again at once.
+      if (this.nudged) continue;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, this.options.idleDelayMs ?? 200);
       });
+      this.wake = undefined;
     }
   }
 

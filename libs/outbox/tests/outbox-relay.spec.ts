@@ -6,8 +6,8 @@ import { DataSource } from 'typeorm';
 import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { applyOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
 import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from '@consign/kafka';
-import { createTemporaryDatabase, metricTotal, readTopic, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
-import { OutboxRelay, registerOutboxMetrics } from '@consign/outbox';
+import { createTemporaryDatabase, metricTotal, sampleOrderCreated, readTopic, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
+import { appendEventsToOutbox, CreateOutboxEvents1764355150000, OutboxRelay, registerOutboxMetrics } from '@consign/outbox';
 
 /** The outbox against the real PostgreSQL, registry and Kafka, with real process deaths. */
 const endpoints = testEndpoints();
@@ -154,5 +154,26 @@ describe('transactional outbox (real PostgreSQL, registry and Kafka)', () => {
     const offsets = await admin.fetchTopicOffsets(topic.name);
     await admin.disconnect();
     expect(offsets.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(9);
+  });
+
+  it('relays at once when nudged, not at its next idle poll, and keeps the order of a multi-row append', async () => {
+    const runner = dataSource.createQueryRunner();
+    await new CreateOutboxEvents1764355150000().up(runner);
+    await runner.release();
+    const idle = new OutboxRelay({ dataSource, publisher, topics: [topic], lockName: database.name, idleDelayMs: 60_000 });
+    idle.start();
+    try {
+      // The first poll finds nothing; the next would come a minute later.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const orders = Array.from({ length: 5 }, (_, index) => sampleOrderCreated({ id: '9001', name: `#${index}` }));
+      await dataSource.transaction((manager) => appendEventsToOutbox(manager, codec, orders.map((value) => ({ definition: { ...events.shopifyOrderCreated, topic }, value }))));
+      idle.nudge();
+      await waitFor('the nudged relay to publish', async () => ((await unpublished()) === 0 ? true : undefined), 10_000);
+      const records = await readTopic(endpoints.kafkaBrokers, topic.name, 5);
+      const decoded = await Promise.all(records.map(async (record) => (await codec.decode<ShopifyOrderCreated>(record.value)).value.order.name));
+      expect(decoded).toEqual(['#0', '#1', '#2', '#3', '#4']);
+    } finally {
+      await idle.stop();
+    }
   });
 });

@@ -53,6 +53,8 @@ export const metricCatalogue: readonly MetricDefinition[] = [
   { name: 'consign_consumer_processing_duration_seconds', type: 'histogram', labels: ['group', 'topic', 'outcome'], help: 'Time to handle one record, by outcome (applied, dead_lettered, paused)', exportedBy: consumerApps },
   { name: 'consign_consumer_retries_total', type: 'counter', labels: ['group', 'topic'], help: 'Handler attempts retried after a transient error', exportedBy: consumerApps },
   { name: 'consign_consumer_dead_letters_total', type: 'counter', labels: ['group', 'topic', 'category'], help: 'Records sent to the dead-letter topic, by error category', exportedBy: consumerApps },
+  { name: 'consign_consumer_unit_records', type: 'histogram', labels: ['group', 'topic'], help: 'Records applied together in one unit of work', exportedBy: consumerApps },
+  { name: 'consign_consumer_unit_splits_total', type: 'counter', labels: ['group', 'topic'], help: 'Units of work that failed and were split in halves to find the failing record', exportedBy: consumerApps },
   { name: 'consign_consumer_paused_partitions', type: 'gauge', labels: ['group'], help: 'Partitions paused while a dependency is down', exportedBy: consumerApps },
 
   { name: 'consign_emails_total', type: 'counter', labels: ['outcome'], help: 'Emails handed to the SMTP relay, by outcome (sent, failed, deferred)', exportedBy: ['notification-service'] },

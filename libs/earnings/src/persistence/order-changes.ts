@@ -45,7 +45,9 @@ export async function applyOrderChange(manager: EntityManager, orderId: string, 
 export async function applyHeldOrderChanges(manager: EntityManager, tenantId: string, orderId: string): Promise<PlatformEvent[]> {
   const held = await updateReturning<{ event: OrderChangeEvent }>(
     manager,
-    `UPDATE held_order_changes SET state = 'applied', state_changed_at = now()
+    // clock_timestamp(), not now(): state_changed_at orders the changes by when they were applied
+    // (applyPastOrderChanges), and events applied in one unit of work share one transaction's now().
+    `UPDATE held_order_changes SET state = 'applied', state_changed_at = clock_timestamp()
      WHERE tenant_id = $1 AND order_id = $2 AND state IN ('held', 'awaiting_reconciliation')
      RETURNING event`,
     [tenantId, orderId],
@@ -133,7 +135,7 @@ async function keepOrderChange(manager: EntityManager, orderId: string, event: O
   const { metadata } = event;
   await manager.query(
     `INSERT INTO held_order_changes (tenant_id, event_id, order_id, event_type, occurred_at, event, state, state_changed_at)
-     SELECT $1::text, $2::text, $3::text, $4::text, $5::timestamptz, $6::jsonb, $7::text, CASE WHEN $7::text = 'kept_for_held_lines' THEN now() END
+     SELECT $1::text, $2::text, $3::text, $4::text, $5::timestamptz, $6::jsonb, $7::text, CASE WHEN $7::text = 'kept_for_held_lines' THEN clock_timestamp() END
      WHERE $7::text = 'held' OR EXISTS (SELECT 1 FROM held_order_lines WHERE tenant_id = $1 AND order_id = $3 AND state <> 'applied')
      ON CONFLICT (tenant_id, event_id) DO NOTHING`,
     [metadata.tenantId, metadata.eventId, orderId, metadata.eventType, new Date(metadata.occurredAt), JSON.stringify(event), state],

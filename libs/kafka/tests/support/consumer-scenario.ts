@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { Kafka } from 'kafkajs';
-import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { applyOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
+import { applyOnce, ApplyInUnit, applyUnitOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
 import { sampleOrderCreated } from '@consign/test-support';
 import { ConsumerMetrics, ConsumerRunner, EventCodec, EventPublisher, createKafka, plainKafkaConnection, provisionTopics } from '@consign/kafka';
 
@@ -32,11 +32,16 @@ export interface ScenarioOptions {
   /** Failures to raise, per event id, before the handler succeeds. */
   failures?: Map<string, PlatformError[]>;
   handlerDelayMs?: number;
+  /**
+   * Applies runs of records in one transaction, as the services do (decision 0025). A planned
+   * failure then fails every unit its event is in, and is used up only by attempts of the event alone.
+   */
+  batched?: boolean;
 }
 
 export interface ConsumerScenario {
   dataSource: DataSource;
-  runner: ConsumerRunner<ShopifyOrderCreated>;
+  runner: ConsumerRunner<ShopifyOrderCreated, ApplyInUnit>;
   metrics: Registry;
   publisher: EventPublisher;
   publishEvents(count: number, eventIds?: string[]): Promise<ShopifyOrderCreated[]>;
@@ -89,7 +94,13 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
   await migrateDatabase(dataSource);
   const metrics = new Registry();
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const runner = new ConsumerRunner<ShopifyOrderCreated>(kafka, codec, {
+  const recordApplication = (manager: EntityManager, eventId: string) =>
+    manager.query(
+      `INSERT INTO applied_effects (event_id, applications) VALUES ($1, 1)
+       ON CONFLICT (event_id) DO UPDATE SET applications = applied_effects.applications + 1`,
+      [eventId],
+    );
+  const runner = new ConsumerRunner<ShopifyOrderCreated, ApplyInUnit>(kafka, codec, {
     groupId: options.groupId,
     topics: [options.topic],
     publisher,
@@ -99,18 +110,17 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
     retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
     recoveryProbeMs: 300,
     sessionTimeoutMs: 6000,
-    handle: async ({ value, topic, partition, offset }) => {
-      const planned = options.failures?.get(value.metadata.eventId)?.shift();
-      if (planned) throw planned;
+    handle: async ({ value, topic, partition, offset }, unit) => {
+      const planned = options.failures?.get(value.metadata.eventId);
+      if (planned?.length) throw unit ? planned[0] : planned.shift();
       if (options.handlerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs));
-      await applyOnce(dataSource, { consumerGroup: options.groupId, eventId: value.metadata.eventId, topic, partition, offset }, async (manager) => {
-        await manager.query(
-          `INSERT INTO applied_effects (event_id, applications) VALUES ($1, 1)
-           ON CONFLICT (event_id) DO UPDATE SET applications = applied_effects.applications + 1`,
-          [value.metadata.eventId],
-        );
-      });
+      const position = { consumerGroup: options.groupId, eventId: value.metadata.eventId, topic, partition, offset };
+      if (unit) await unit(position, (manager) => recordApplication(manager, value.metadata.eventId));
+      else await applyOnce(dataSource, position, (manager) => recordApplication(manager, value.metadata.eventId));
     },
+    ...(options.batched
+      ? { batch: { maxRecords: 20, unitOfWork: (batch, applyAll) => applyUnitOnce(dataSource, options.groupId, batch.map((event) => event.value.metadata.eventId), (apply) => applyAll(apply)) } }
+      : {}),
   });
   await runner.start();
   return {

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       topic: { name: env('WORKER_TOPIC'), partitions: 3, key: 'order id', retentionMs: 3_600_000 },
       groupId: env('WORKER_GROUP'),
       handlerDelayMs: Number(process.env.WORKER_HANDLER_DELAY_MS ?? 0),
+      batched: process.env.WORKER_BATCHED === 'true',
     });
   // A young cluster can refuse the first join (coordinator still loading); the services wait that out too.
   let scenario: Awaited<ReturnType<typeof start>> | undefined;

@@ -108,21 +108,52 @@ export async function findDeferredNotifications(manager: EntityManager, consigno
   );
 }
 
+/** How one claimed (`sending`) row ended: the SMTP server took the message, or refused it or could not be reached. */
+export type NotificationOutcome = NotificationKey &
+  ({ status: 'sent'; providerMessageId: string | null } | { status: 'failed'; sealedError: Buffer | null; errorCode: string | null });
+
 /**
- * Records the send. What a deferred notification kept for sending later is dropped: it is sent, and
- * the row is then what sending it at once leaves (as in a rebuild that knew the contact first).
+ * Records how attempts ended, any number of rows in at most two statements (one per status). Only
+ * rows still `sending` change. A sent row drops what a deferred notification kept for sending
+ * later: it is sent, and the row is then what sending it at once leaves (as in a rebuild that knew
+ * the contact first). A failed row keeps its error sealed under the consignor's data key
+ * (sealNotificationError): a refusal commonly quotes the recipient.
  */
-export async function markNotificationSent(manager: EntityManager, key: NotificationKey, providerMessageId: string | null): Promise<void> {
-  await manager.query(
-    `UPDATE notification_log
-     SET status = 'sent', provider_message_id = $3, sealed_last_error = NULL, last_error_code = NULL, sent_at = now(), updated_at = now(),
-       cause_metadata = NULL, template_values = NULL
-     WHERE event_id = $1 AND template = $2 AND status = 'sending'`,
-    [key.eventId, key.template, providerMessageId],
-  );
+export async function recordNotificationOutcomes(manager: EntityManager, outcomes: readonly NotificationOutcome[]): Promise<void> {
+  const sent = outcomes.filter((o): o is Extract<NotificationOutcome, { status: 'sent' }> => o.status === 'sent');
+  const failed = outcomes.filter((o): o is Extract<NotificationOutcome, { status: 'failed' }> => o.status === 'failed');
+  if (sent.length > 0) {
+    await manager.query(
+      `UPDATE notification_log AS l
+       SET status = 'sent', provider_message_id = v.provider_message_id, sealed_last_error = NULL, last_error_code = NULL, sent_at = now(), updated_at = now(),
+         cause_metadata = NULL, template_values = NULL
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS v (event_id, template, provider_message_id)
+       WHERE l.event_id = v.event_id AND l.template = v.template AND l.status = 'sending'`,
+      [sent.map((o) => o.eventId), sent.map((o) => o.template), sent.map((o) => o.providerMessageId)],
+    );
+  }
+  if (failed.length > 0) {
+    await manager.query(
+      `UPDATE notification_log AS l
+       SET status = 'failed', sealed_last_error = v.sealed_last_error, last_error_code = v.last_error_code, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[]) AS v (event_id, template, sealed_last_error, last_error_code)
+       WHERE l.event_id = v.event_id AND l.template = v.template AND l.status = 'sending'`,
+      [failed.map((o) => o.eventId), failed.map((o) => o.template), failed.map((o) => o.sealedError), failed.map((o) => o.errorCode)],
+    );
+  }
 }
 
-/** The SMTP server's message is sealed like the address: a refusal commonly quotes the recipient. */
+/** The SMTP server's message, sealed like the address: a refusal commonly quotes the recipient. */
+export async function sealNotificationError(manager: EntityManager, keys: KeyEncryptionKeys, consignorId: string, error: string): Promise<Buffer | null> {
+  return (await personalDataSealer(manager, keys, consignorSubject(consignorId))).seal(error);
+}
+
+/** Records one send (recordNotificationOutcomes). */
+export async function markNotificationSent(manager: EntityManager, key: NotificationKey, providerMessageId: string | null): Promise<void> {
+  await recordNotificationOutcomes(manager, [{ ...key, status: 'sent', providerMessageId }]);
+}
+
+/** Records one failure, sealing its message (recordNotificationOutcomes). */
 export async function markNotificationFailed(
   manager: EntityManager,
   keys: KeyEncryptionKeys,
@@ -130,13 +161,8 @@ export async function markNotificationFailed(
   error: string,
   errorCode: string | null,
 ): Promise<void> {
-  const sealer = await personalDataSealer(manager, keys, consignorSubject(key.consignorId));
-  await manager.query(
-    `UPDATE notification_log
-     SET status = 'failed', sealed_last_error = $3, last_error_code = $4, updated_at = now()
-     WHERE event_id = $1 AND template = $2 AND status = 'sending'`,
-    [key.eventId, key.template, sealer.seal(error), errorCode],
-  );
+  const sealedError = await sealNotificationError(manager, keys, key.consignorId, error);
+  await recordNotificationOutcomes(manager, [{ eventId: key.eventId, template: key.template, status: 'failed', sealedError, errorCode }]);
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import type { EventMetadata, PlatformEvent } from '@consign/contracts';
+import type { DataSource } from 'typeorm';
+import type { EventMetadata } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import type { KeyEncryptionKeys } from '@consign/personal-data';
 import { decideRecipient, type RecipientDecision } from '../domain/contact';
@@ -7,12 +7,12 @@ import { messageIdFor, notificationIdFor, type EventValues, type NotificationTem
 import { notificationFailed, notificationSent, providerMessageIdFrom, type AttemptFacts } from '../domain/notification-events';
 import { renderTemplate, type RenderedEmail } from '../domain/render-template';
 import { findContact } from '../persistence/contacts';
-import { claimNotification, deferNotification, markNotificationFailed, markNotificationSent, type NotificationKey } from '../persistence/notification-log';
+import { claimNotification, deferNotification, sealNotificationError, type NotificationKey } from '../persistence/notification-log';
 import type { Mailer } from './mailer';
+import { writeAttemptRecords, type AttemptRecord, type NotificationOutcomeWriter, type PublishEvents } from './outcome-writer';
 import { loadTemplate } from './template-files';
 
-/** Appends the events to the app's outbox, inside the transaction that records the outcome. */
-export type PublishEvents = (manager: EntityManager, events: PlatformEvent[]) => Promise<void>;
+export type { PublishEvents } from './outcome-writer';
 
 export interface NotificationDeps {
   dataSource: DataSource;
@@ -28,6 +28,11 @@ export interface NotificationDeps {
   maxAttempts?: number;
   /** Told of every email sent, failed or deferred (consign_emails_total). */
   countEmail?: (outcome: EmailOutcome) => void;
+  /**
+   * Writes the outcomes of attempts that end together in one transaction (one writer per process,
+   * on the same database and outbox as dataSource and publish). Unset: each in its own transaction.
+   */
+  outcomeWriter?: NotificationOutcomeWriter;
 }
 
 /** What became of one email: handed to the SMTP server, refused or unreachable, or waiting for its recipient's contact. */
@@ -53,6 +58,12 @@ async function recipientOf(deps: NotificationDeps, request: NotificationRequest)
   return decideRecipient(await findContact(deps.dataSource.manager, deps.personalDataKeys, request.consignorId), request.cause.tenantId);
 }
 
+/** Records the attempt's outcome and its event, committed when this resolves. */
+async function recordAttempt(deps: NotificationDeps, record: AttemptRecord): Promise<void> {
+  if (deps.outcomeWriter) await deps.outcomeWriter.write(record);
+  else await writeAttemptRecords(deps.dataSource, deps.publish, [record]);
+}
+
 async function render(deps: NotificationDeps, request: NotificationRequest, displayName: string): Promise<RenderedEmail> {
   try {
     return renderTemplate(await loadTemplate(deps.templatesDir, request.template), { ...request.values, displayName });
@@ -74,9 +85,10 @@ function smtpErrorCode(error: unknown): string | null {
 /**
  * Sends one email for one (event, template) at most once, whatever the redelivery or replay:
  * the log row is claimed in its own short transaction before the SMTP conversation, and the
- * outcome recorded (with its event) after it. A crash between the two leaves the row `sending`,
- * which is never resent automatically: the read API reports it as uncertain. An SMTP failure is
- * recorded (row `failed`, NotificationFailed) and returned, not thrown.
+ * outcome recorded (with its event) after it, in a transaction it may share with other attempts
+ * that ended meanwhile (deps.outcomeWriter). A crash between the two, or a failure of that
+ * transaction, leaves the row `sending`, which is never resent automatically: the read API reports
+ * it as uncertain. An SMTP failure is recorded (row `failed`, NotificationFailed) and returned, not thrown.
  */
 export async function attemptNotification(
   deps: NotificationDeps,
@@ -124,9 +136,11 @@ export async function attemptNotification(
     const facts: AttemptFacts = { notificationId, consignorId, template, attempt: claim.attempt, at: Date.now() };
     const willRetry = claim.attempt < (deps.maxAttempts ?? 3);
     deps.countEmail?.('failed');
-    await deps.dataSource.transaction(async (manager) => {
-      await markNotificationFailed(manager, deps.personalDataKeys, { ...key, consignorId }, message, errorCode);
-      await deps.publish(manager, [notificationFailed(cause, facts, { error: message, errorCode, willRetry })]);
+    // Sealed before joining the shared transaction, which then holds only the multi-row writes.
+    const sealedError = await sealNotificationError(deps.dataSource.manager, deps.personalDataKeys, consignorId, message);
+    await recordAttempt(deps, {
+      outcome: { ...key, status: 'failed', sealedError, errorCode },
+      event: notificationFailed(cause, facts, { error: message, errorCode, willRetry }),
     });
     return {
       kind: 'failed',
@@ -142,10 +156,7 @@ export async function attemptNotification(
   deps.countEmail?.('sent');
   const providerMessageId = providerMessageIdFrom(info.response);
   const facts: AttemptFacts = { notificationId, consignorId, template, attempt: claim.attempt, at: Date.now() };
-  await deps.dataSource.transaction(async (manager) => {
-    await markNotificationSent(manager, key, providerMessageId);
-    await deps.publish(manager, [notificationSent(cause, facts, providerMessageId)]);
-  });
+  await recordAttempt(deps, { outcome: { ...key, status: 'sent', providerMessageId }, event: notificationSent(cause, facts, providerMessageId) });
   return { kind: 'sent' };
 }
 

@@ -7,13 +7,28 @@ export interface Mailer {
 }
 
 /**
+ * Messages one pooled connection sends before it is replaced: a reconnect (TLS, AUTH) spread over
+ * this many is negligible, and it stays under the per-connection limits relays commonly set.
+ */
+export const smtpMessagesPerConnection = 50;
+
+/**
  * An SMTP mailer for the relay of SMTP_URL, as SMTP_TLS says. Built from options, not from the
  * URL, so nodemailer reads nothing else from it. Its own logger stays off: its debug output
  * would carry the AUTH exchange.
+ *
+ * Pooled: up to `maxConnections` (SMTP_MAX_CONNECTIONS) connections are kept open and reused, so
+ * an email costs its own commands only, not a TCP and TLS handshake and an AUTH; concurrent sends
+ * beyond them wait their turn. The pool sends a message again on another connection only when not
+ * a byte of it went out (the relay dropped an idle connection), so pooling sends nothing twice.
+ * `close()` closes the idle connections at once and the busy ones when their message is done.
  */
 export function createSmtpMailer(connection: SmtpConnection): Mailer & { close(): void } {
   const { hostname, port } = new URL(connection.url);
   return createTransport({
+    pool: true,
+    maxConnections: connection.maxConnections ?? 5,
+    maxMessages: smtpMessagesPerConnection,
     host: hostname.replace(/^\[(.*)\]$/, '$1'),
     ...(port !== '' ? { port: Number(port) } : {}),
     secure: connection.tls === 'implicit',

@@ -1,4 +1,4 @@
-import { ConfigOf, developmentDefault, isDevelopment, oneOf, rawValue, readCertificateFile, setting, url } from '@consign/config';
+import { ConfigOf, developmentDefault, integer, isDevelopment, oneOf, rawValue, readCertificateFile, setting, url } from '@consign/config';
 
 /**
  * How the connection to the relay is protected: `starttls` plain SMTP upgraded with STARTTLS
@@ -19,13 +19,15 @@ export interface SmtpConnection {
   /** Both or neither: the relay's AUTH login. */
   user?: string;
   password?: string;
+  /** Most connections open to the relay at once, i.e. emails in flight (default 5). */
+  maxConnections?: number;
 }
 
 /** The local mail sink `npm run infra:up` starts; it speaks plain SMTP on this host only. */
 const developmentMailSink = 'smtp://127.0.0.1:1025';
 
 /**
- * SMTP_URL, SMTP_TLS, SMTP_TLS_CA, SMTP_USER and SMTP_PASSWORD. The relay's certificate is always
+ * SMTP_URL, SMTP_TLS, SMTP_TLS_CA, SMTP_USER, SMTP_PASSWORD and SMTP_MAX_CONNECTIONS. The relay's certificate is always
  * verified when TLS is used: a relay with a private CA is trusted through SMTP_TLS_CA, never by
  * turning verification off. Credentials have their own variables, so that no URL holds a secret.
  */
@@ -69,6 +71,8 @@ export function smtpSettings(env: NodeJS.ProcessEnv) {
       if (raw === undefined && rawValue(env, 'SMTP_USER') !== undefined) throw new Error('is required when SMTP_USER is set');
       return raw;
     }),
+    // Connections are kept open and reused; this bounds them, and with them the emails in flight.
+    smtpMaxConnections: integer('SMTP_MAX_CONNECTIONS', 5, { min: 1 }),
   };
 }
 
@@ -76,5 +80,12 @@ export type SmtpConfig = ConfigOf<ReturnType<typeof smtpSettings>>;
 
 /** The loaded `smtpSettings` as one value, for createSmtpMailer. */
 export function smtpConnection(config: SmtpConfig): SmtpConnection {
-  return { url: config.smtpUrl, tls: config.smtpTls, ca: config.smtpTlsCa, user: config.smtpUser, password: config.smtpPassword };
+  return {
+    url: config.smtpUrl,
+    tls: config.smtpTls,
+    ca: config.smtpTlsCa,
+    user: config.smtpUser,
+    password: config.smtpPassword,
+    maxConnections: config.smtpMaxConnections,
+  };
 }

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -30,6 +30,8 @@ export interface SmtpRelay {
   received: ReceivedMail[];
   /** Every AUTH attempt, as the relay received it. */
   logins: { user: string; password: string }[];
+  /** Connections (TCP) accepted so far, how many are open now, and the most that were open at once. */
+  connections: { accepted: number; open: number; mostOpen: number };
   rejectNext(count: number): void;
   stop(): Promise<void>;
 }
@@ -64,12 +66,22 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
   });
   // A client that refuses the relay's certificate drops the handshake; the relay only notes it, as a real one does.
   server.on('error', () => undefined);
+  const connections = { accepted: 0, open: 0, mostOpen: 0 };
+  server.server.on('connection', (socket: Socket) => {
+    connections.accepted += 1;
+    connections.open += 1;
+    connections.mostOpen = Math.max(connections.mostOpen, connections.open);
+    socket.once('close', () => {
+      connections.open -= 1;
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `${tls?.implicit ? 'smtps' : 'smtp'}://127.0.0.1:${port}`,
     received,
     logins,
+    connections,
     rejectNext(count) {
       rejections = count;
     },
