@@ -5,7 +5,7 @@ import { checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrat
 import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
 import { startLagExporter } from '@consign/monitoring';
 import { recordAdminCall, startTenantDirectory } from '@consign/operations';
-import { OutboxRelay, registerOutboxMetrics } from '@consign/outbox';
+import { createOutboxRelay, registerOutboxMetrics } from '@consign/outbox';
 import { Registry } from 'prom-client';
 import {
   createReconciliationRouter,
@@ -54,14 +54,7 @@ async function main(command = process.argv[2]): Promise<void> {
     }),
     onRunFinished: reconciliationMetrics(metrics),
   };
-  const relayTopics = [...new Map(reconciliationPublishes.map((event) => [event.topic.name, event.topic])).values()];
-  const relay = new OutboxRelay({
-    dataSource: database,
-    publisher,
-    topics: relayTopics,
-    lockName: service,
-    onError: (error) => logger.warn({ err: error.message }, 'outbox relay round failed; retrying'),
-  });
+  const relay = createOutboxRelay({ dataSource: database, publisher, publishes: reconciliationPublishes, lockName: service, logger });
   registerOutboxMetrics(metrics, database);
 
   let publishing = false;

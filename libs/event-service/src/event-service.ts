@@ -6,7 +6,7 @@ import { AnyEventDefinition, deadLetterTopic, EventDefinition, EventMetadata, ev
 import { PlatformError } from '@consign/errors';
 import { applyOnce, applyUnitOnce, checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand, ServiceDatabaseOptions } from '@consign/database';
 import { ConsumedEvent, ConsumerMetrics, ConsumerRunner, createKafka, deadLetterOriginal, EventCodec, EventPublisher, publishAdminCalls, readOneRecord } from '@consign/kafka';
-import { appendEventsToOutbox, OutboxRelay, registerOutboxMetrics } from '@consign/outbox';
+import { appendEventsToOutbox, createOutboxRelay, registerOutboxMetrics } from '@consign/outbox';
 import { createEventServiceAdminRouter } from './admin-router';
 import { ApiKeyring, auditAdminCalls, createLogger, createServiceHttp, Logger, logStartupRetry, ReadinessCheck, runService, untilDone } from '@consign/service-runtime';
 import { Telemetry } from '@consign/telemetry';
@@ -126,14 +126,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
     logger.info({ eventId, eventType, topic: event.topic, partition: event.partition, offset: event.offset, outcome }, 'event handled');
     return outcome;
   };
-  const relayTopics = [...new Map(definition.publishes.map((event) => [event.topic.name, event.topic])).values()];
-  const relay = new OutboxRelay({
-    dataSource: database,
-    publisher,
-    topics: relayTopics,
-    lockName: service,
-    onError: (error) => logger.warn({ err: error.message }, 'outbox relay round failed; retrying'),
-  });
+  const relay = createOutboxRelay({ dataSource: database, publisher, publishes: definition.publishes, lockName: service, logger });
   const unitOfWork = definition.unitOfWork ?? { kind: 'transaction' };
   const consumer = new ConsumerRunner<{ metadata: EventMetadata }, EventServiceContext>(kafka, codec, {
     groupId: config.consumerGroup,
@@ -246,7 +239,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
     stop: [
       { name: 'jobs', run: async () => timers.forEach((timer) => clearInterval(timer)) },
       { name: 'consumer', run: () => consumer.stop() },
-      ...(relayTopics.length > 0 ? [{ name: 'outbox relay', run: () => relay.stop() }] : []),
+      ...(relay.relaysAnything ? [{ name: 'outbox relay', run: () => relay.stop() }] : []),
       { name: 'publisher', run: () => publisher.disconnect() },
       { name: 'kafka-admin', run: () => kafkaAdmin.disconnect() },
       ...(definition.stop ?? []),
@@ -271,7 +264,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
       },
     },
   );
-  if (relayTopics.length > 0) relay.start();
+  if (relay.relaysAnything) relay.start();
   consuming = !stoppedByOperator;
   logger.info({ group: config.consumerGroup, topics: definition.consumes.map((topic) => topic.name) }, 'consuming');
 }

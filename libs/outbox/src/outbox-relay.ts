@@ -42,6 +42,11 @@ export class OutboxRelay {
     this.topics = new Map(options.topics.map((topic) => [topic.name, topic]));
   }
 
+  /** False for a service that publishes nothing: there is then nothing to start. */
+  get relaysAnything(): boolean {
+    return this.topics.size > 0;
+  }
+
   start(): void {
     this.running = true;
     this.loop = this.run();
@@ -115,4 +120,24 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
   }
+}
+
+/**
+ * The relay of a service's outbox: to the topics of the events it publishes (each once), a failed
+ * round logged as a warning and retried.
+ */
+export function createOutboxRelay(options: {
+  dataSource: DataSource;
+  publisher: EventPublisher;
+  publishes: readonly { topic: TopicDefinition }[];
+  lockName: string;
+  logger: { warn(fields: object, message: string): void };
+}): OutboxRelay {
+  return new OutboxRelay({
+    dataSource: options.dataSource,
+    publisher: options.publisher,
+    topics: [...new Map(options.publishes.map((event) => [event.topic.name, event.topic])).values()],
+    lockName: options.lockName,
+    onError: (error) => options.logger.warn({ err: error.message }, 'outbox relay round failed; retrying'),
+  });
 }
