@@ -25,29 +25,52 @@ async function main(): Promise<number> {
     log('checking the repo\'s Avro schemas against what the registry holds');
     code = await runCommand('npx', ['tsx', join(__dirname, 'check-schema-compatibility.ts')], { ...process.env, ...infra.env });
     if (code !== 0) return code;
-    code = await runCommand('npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--outputStyle=stream', '--skip-nx-cache', ...process.argv.slice(2)], {
+    const env = {
       ...process.env,
       ...infra.env,
       // The tests ask for development: its tenant and key. Production is what any other value means.
       NODE_ENV: 'development',
       TEST_RESULTS_DIR: resultsDir,
-    });
+    };
+    const runMany = (targets: string[], parallel: number) =>
+      runCommand('npx', ['nx', 'run-many', '-t', ...targets, `--parallel=${parallel}`, '--outputStyle=stream', '--skip-nx-cache', ...process.argv.slice(2)], env);
+    // Type checks and lint touch no server, so two run at once; tests run one project at a time,
+    // because several of them measure time or load the machine on purpose.
+    const staticChecks = await runMany(['typecheck', 'lint'], 2);
+    const tests = await runMany(['test'], 1);
+    code = staticChecks !== 0 ? staticChecks : tests;
   } finally {
     if (process.env.INFRA_KEEP === '1') log('INFRA_KEEP=1: leaving the infrastructure running');
     else await infra.release();
   }
   const totals = testTotals();
   log(`${code === 0 ? 'all checks passed' : interrupted ? 'interrupted' : 'checks FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  const slowest = [...totals.suites].sort((a, b) => b.seconds - a.seconds).slice(0, 12);
+  console.log(`slowest suites: ${slowest.map((suite) => `\n  ${suite.seconds.toFixed(1).padStart(7)} s  ${suite.file}`).join('')}`);
+  for (const failure of totals.failures) console.log(`failed: ${failure.file} › ${failure.test}\n${failure.message.replace(/^/gm, '    ')}`);
   console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   return code === 0 && totals.failed === 0 ? 0 : 1;
 }
 
-/** Sums what every project's Jest run recorded (tools/jest-results-reporter.js). */
-function testTotals(): { passed: number; failed: number; skipped: number } {
-  const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Sums what every project's Jest run recorded (tools/jest-results-reporter.js), and gathers its failures and suite durations. */
+interface TestFailure {
+  file: string;
+  test: string;
+  message: string;
+}
+
+interface SuiteDuration {
+  file: string;
+  seconds: number;
+}
+
+function testTotals(): { passed: number; failed: number; skipped: number; failures: TestFailure[]; suites: SuiteDuration[] } {
+  const totals = { passed: 0, failed: 0, skipped: 0, failures: [] as TestFailure[], suites: [] as SuiteDuration[] };
   if (!existsSync(resultsDir)) return totals;
   for (const file of readdirSync(resultsDir)) {
     const counts = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as typeof totals;
+    totals.failures.push(...(counts.failures ?? []));
+    totals.suites.push(...(counts.suites ?? []));
     totals.passed += counts.passed;
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
