@@ -5,3 +5,5 @@ export type { ApplyInUnit, EventPosition } from './processed-events';
 export { isoTimeSql } from './iso-time';
 export { runPrepared } from './prepared-statement';
 export type { PreparedStatement } from './prepared-statement';
+export { insertRows } from './insert-rows';
+export type { InsertRowsOptions } from './insert-rows';

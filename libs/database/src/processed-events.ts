@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { insertRows } from './insert-rows';
 
 /**
  * Every service's database has this table: one row per (consumer group, event id) it has applied,
@@ -93,15 +94,10 @@ export async function applyUnitOnce<T>(
 
 /** A row already there fails the statement. processed_at is when the row is written, near the commit, not when the transaction began. */
 async function recordProcessedEvents(manager: EntityManager, positions: readonly EventPosition[]): Promise<void> {
-  const rowsPerStatement = 2000;
-  for (let start = 0; start < positions.length; start += rowsPerStatement) {
-    const chunk = positions.slice(start, start + rowsPerStatement);
-    const parameters: unknown[] = [];
-    const rows = chunk.map((position) => {
-      const at = parameters.length;
-      parameters.push(position.consumerGroup, position.eventId, position.topic, position.partition, position.offset);
-      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, clock_timestamp())`;
-    });
-    await manager.query(`INSERT INTO processed_events (consumer_group, event_id, topic, partition, "offset", processed_at) VALUES ${rows.join(', ')}`, parameters);
-  }
+  await insertRows(
+    manager,
+    'INSERT INTO processed_events (consumer_group, event_id, topic, partition, "offset", processed_at)',
+    positions.map((position) => [position.consumerGroup, position.eventId, position.topic, position.partition, position.offset]),
+    { rowSuffix: 'clock_timestamp()', rowsPerStatement: 2000 },
+  );
 }

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventDefinition, EventMetadata, PlatformEvent } from '@consign/contracts';
+import { insertRows } from '@consign/database';
 import { EventCodec, eventHeaders } from '@consign/kafka';
 
 /**
@@ -29,25 +30,13 @@ export async function appendToOutbox<TValue extends { metadata: EventMetadata }>
  * to a thousand of them, where one each would cost a round trip apiece.
  */
 export async function appendEventsToOutbox(manager: EntityManager, codec: EventCodec, pending: readonly PlatformEvent[]): Promise<void> {
-  const rowsPerStatement = 1000;
-  for (let start = 0; start < pending.length; start += rowsPerStatement) {
-    const chunk = pending.slice(start, start + rowsPerStatement);
-    const parameters: unknown[] = [];
-    const rows: string[] = [];
-    for (const event of chunk) {
-      // The union pairs each definition with its own value type; TypeScript cannot correlate them through the loop variable.
-      const definition = event.definition as EventDefinition<typeof event.value>;
-      const payload = await codec.encode(definition, event.value);
-      const at = parameters.length;
-      rows.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`);
-      parameters.push(event.value.metadata.eventId, definition.type, definition.topic.name, definition.keyOf(event.value), payload, JSON.stringify(eventHeaders(definition.type, {})));
-    }
-    // Ids are taken in VALUES order, so relaying in id order keeps the events' order.
-    await manager.query(
-      `INSERT INTO outbox_events (event_id, event_type, topic, record_key, payload, headers)
-       VALUES ${rows.join(', ')}
-       ON CONFLICT (event_id) DO NOTHING`,
-      parameters,
-    );
+  const rows: unknown[][] = [];
+  for (const event of pending) {
+    // The union pairs each definition with its own value type; TypeScript cannot correlate them through the loop variable.
+    const definition = event.definition as EventDefinition<typeof event.value>;
+    const payload = await codec.encode(definition, event.value);
+    rows.push([event.value.metadata.eventId, definition.type, definition.topic.name, definition.keyOf(event.value), payload, JSON.stringify(eventHeaders(definition.type, {}))]);
   }
+  // Ids are taken in VALUES order, so relaying in id order keeps the events' order.
+  await insertRows(manager, 'INSERT INTO outbox_events (event_id, event_type, topic, record_key, payload, headers)', rows, { tail: 'ON CONFLICT (event_id) DO NOTHING' });
 }

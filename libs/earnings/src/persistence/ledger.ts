@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { insertRows } from '@consign/database';
 import { EarningsReversalReason } from '@consign/contracts';
 import { ShareAmounts } from '../domain/money';
 import { SaleEntryState } from '../domain/reversal';
@@ -78,15 +79,17 @@ export async function markOrderPaid(manager: EntityManager, payment: { tenantId:
   );
 }
 
-/** Appends an entry and adds it to the daily totals in the same transaction; false when it was already there. */
-export async function appendLedgerEntry(manager: EntityManager, entry: LedgerEntry, orderPaid: boolean): Promise<boolean> {
-  const inserted: unknown[] = await manager.query(
+/**
+ * Appends entries and adds them to the daily totals in the same transaction, one statement each
+ * whatever their number (an order's lines, a cancellation's reversals). Returns the ids appended
+ * now: an entry already there is neither appended nor counted again.
+ */
+export async function appendLedgerEntries(manager: EntityManager, entries: ReadonlyArray<{ entry: LedgerEntry; orderPaid: boolean }>): Promise<Set<string>> {
+  const appended = await insertRows<{ id: string }>(
+    manager,
     `INSERT INTO earnings_ledger (id, tenant_id, entry_type, consignor_id, order_id, line_item_id, item_title, quantity, gross_minor,
-       commission_rate_basis_points, consignor_share_minor, store_share_minor, currency, reverses_entry_id, reversal_reason, occurred_at, cause_event_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-     ON CONFLICT DO NOTHING
-     RETURNING id`,
-    [
+       commission_rate_basis_points, consignor_share_minor, store_share_minor, currency, reverses_entry_id, reversal_reason, occurred_at, cause_event_id)`,
+    entries.map(({ entry }) => [
       entry.id,
       entry.tenantId,
       entry.reversal === null ? 'sale' : 'reversal',
@@ -104,20 +107,29 @@ export async function appendLedgerEntry(manager: EntityManager, entry: LedgerEnt
       entry.reversal?.reason ?? null,
       entry.occurredAt,
       entry.causeEventId,
-    ],
+    ]),
+    { tail: 'ON CONFLICT DO NOTHING RETURNING id' },
   );
-  if (inserted.length === 0) return false;
-  const { grossMinor, consignorShareMinor, storeShareMinor } = entry.amounts;
-  const sale = entry.reversal === null;
-  // pending, earned, reversed, gross sold, gross reversed, store share sold, store share reversed
-  const deltas = sale
-    ? [orderPaid ? 0 : consignorShareMinor, orderPaid ? consignorShareMinor : 0, 0, grossMinor, 0, storeShareMinor, 0]
-    : [0, 0, consignorShareMinor, 0, grossMinor, 0, storeShareMinor];
-  await manager.query(
+  const appendedIds = new Set(appended.map((row) => row.id));
+  // One row per consignor, day and currency: a statement may not update a row twice.
+  const totals = new Map<string, unknown[]>();
+  for (const { entry, orderPaid } of entries) {
+    if (!appendedIds.has(entry.id)) continue;
+    // The day the entry counts for, in UTC, as the totals' readers take it.
+    const day = entry.occurredAt.toISOString().slice(0, 10);
+    const key = JSON.stringify([entry.tenantId, entry.consignorId, day, entry.currency]);
+    const deltas = totalsDeltasOf(entry, orderPaid);
+    const row = totals.get(key);
+    if (row === undefined) totals.set(key, [entry.tenantId, entry.consignorId, day, entry.currency, ...deltas]);
+    else deltas.forEach((delta, index) => (row[4 + index] = (row[4 + index] as number) + delta));
+  }
+  await insertRows(
+    manager,
     `INSERT INTO earnings_daily_totals AS totals (tenant_id, consignor_id, day, currency, pending_minor, earned_minor, reversed_minor,
-       gross_sold_minor, gross_reversed_minor, store_share_sold_minor, store_share_reversed_minor)
-     VALUES ($1, $2, ($3::timestamptz AT TIME ZONE 'UTC')::date, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT (tenant_id, consignor_id, day, currency) DO UPDATE SET
+       gross_sold_minor, gross_reversed_minor, store_share_sold_minor, store_share_reversed_minor)`,
+    [...totals.values()],
+    {
+      tail: `ON CONFLICT (tenant_id, consignor_id, day, currency) DO UPDATE SET
        pending_minor = totals.pending_minor + excluded.pending_minor,
        earned_minor = totals.earned_minor + excluded.earned_minor,
        reversed_minor = totals.reversed_minor + excluded.reversed_minor,
@@ -125,9 +137,17 @@ export async function appendLedgerEntry(manager: EntityManager, entry: LedgerEnt
        gross_reversed_minor = totals.gross_reversed_minor + excluded.gross_reversed_minor,
        store_share_sold_minor = totals.store_share_sold_minor + excluded.store_share_sold_minor,
        store_share_reversed_minor = totals.store_share_reversed_minor + excluded.store_share_reversed_minor`,
-    [entry.tenantId, entry.consignorId, entry.occurredAt, entry.currency, ...deltas],
+    },
   );
-  return true;
+  return appendedIds;
+}
+
+/** pending, earned, reversed, gross sold, gross reversed, store share sold, store share reversed. */
+function totalsDeltasOf(entry: LedgerEntry, orderPaid: boolean): number[] {
+  const { grossMinor, consignorShareMinor, storeShareMinor } = entry.amounts;
+  return entry.reversal === null
+    ? [orderPaid ? 0 : consignorShareMinor, orderPaid ? consignorShareMinor : 0, 0, grossMinor, 0, storeShareMinor, 0]
+    : [0, 0, consignorShareMinor, 0, grossMinor, 0, storeShareMinor];
 }
 
 interface SaleRow {

@@ -12,7 +12,8 @@ export type LockScope = 'product' | 'consignor' | 'order';
  * deadlocking.
  */
 export async function lockForTransaction(manager: EntityManager, tenantId: string, scope: LockScope, ids: Iterable<string>): Promise<void> {
-  for (const id of [...new Set(ids)].sort()) {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['earnings', scope, tenantId, id])]);
-  }
+  const keys = [...new Set(ids)].sort().map((id) => JSON.stringify(['earnings', scope, tenantId, id]));
+  if (keys.length === 0) return;
+  // One round trip for all of them, taken in the array's (sorted) order.
+  await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS lock(key, position) ORDER BY position', [keys]);
 }

@@ -12,7 +12,7 @@ import {
 } from '@consign/contracts';
 import { planReversals } from '../domain/reversal';
 import { recordEarningsException, resolveEarningsExceptions } from './exceptions';
-import { appendLedgerEntry, claimedRefundLineIds, claimRefundLine, isOrderPaid, isOrderReceived, LedgerEntry, recordedSalesOf } from './ledger';
+import { appendLedgerEntries, claimedRefundLineIds, claimRefundLine, isOrderPaid, isOrderReceived, LedgerEntry, recordedSalesOf } from './ledger';
 import { earningsReversedEvent } from './published-events';
 
 /** The order events that take units off an order's lines: cancellations and refunds. */
@@ -158,7 +158,7 @@ async function reverseEarnings(manager: EntityManager, cause: EventMetadata, ord
     cancelled: change.cancelled,
   });
   const paid = await isOrderPaid(manager, tenantId, orderId);
-  const published: PlatformEvent[] = [];
+  const reversals: Array<{ entry: LedgerEntry; reversedEntryId: string }> = [];
   const entryOfRefundLine = new Map<string, string>();
   for (const { sale, units, amounts, refundLineItemId } of plan.reversals) {
     const entry: LedgerEntry = {
@@ -177,16 +177,21 @@ async function reverseEarnings(manager: EntityManager, cause: EventMetadata, ord
       reversal: { reversesEntryId: sale.entryId, reason: change.reason },
     };
     if (refundLineItemId !== null) entryOfRefundLine.set(refundLineItemId, entry.id);
-    if (!(await appendLedgerEntry(manager, entry, paid))) continue;
-    published.push(earningsReversedEvent(cause, entry, sale.entryId, change.reason, paid));
+    reversals.push({ entry, reversedEntryId: sale.entryId });
   }
+  const appended = await appendLedgerEntries(
+    manager,
+    reversals.map(({ entry }) => ({ entry, orderPaid: paid })),
+  );
+  const published = reversals
+    .filter(({ entry }) => appended.has(entry.id))
+    .map(({ entry, reversedEntryId }) => earningsReversedEvent(cause, entry, reversedEntryId, change.reason, paid));
   for (const claim of plan.claims) {
     await claimRefundLine(manager, { tenantId, orderId, ...claim, ledgerEntryId: entryOfRefundLine.get(claim.refundLineItemId) ?? null });
   }
   return published;
 }
 
-/** TypeORM answers an UPDATE with [rows, affected count], unlike an INSERT or a SELECT. */
 /**
  * Forgets what was kept only for held lines of these orders once none of their lines waits any
  * more: the lines are in the ledger and the changes applied to them, so what remains is what
@@ -198,6 +203,7 @@ export async function forgetSettledHolds(manager: EntityManager, tenantId: strin
   await manager.query(`DELETE FROM held_order_changes AS kept WHERE tenant_id = $1 AND state = 'kept_for_held_lines' AND ${settled}`, [tenantId, orderIds]);
 }
 
+/** TypeORM answers an UPDATE with [rows, affected count], unlike an INSERT or a SELECT. */
 export async function updateReturning<TRow>(manager: EntityManager, sql: string, parameters: unknown[]): Promise<TRow[]> {
   const [rows]: [TRow[], number] = await manager.query(sql, parameters);
   return rows;

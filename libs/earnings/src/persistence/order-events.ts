@@ -8,7 +8,7 @@ import { markOrderPaid, recordOrderReceived } from './ledger';
 import { lockForTransaction } from './locks';
 import { applyHeldOrderChanges, applyOrderChange, escalateOverdueOrderChanges } from './order-changes';
 import { escalateOverdueLines, OrderLine, ReceivedOrder, settleOrderLines } from './order-lines';
-import { productOwnership } from './product-ownership';
+import { productOwnerships } from './product-ownership';
 import { assertTenant } from './tenant-check';
 
 /**
@@ -39,10 +39,12 @@ export async function recordSale(manager: EntityManager, event: ShopifyOrderCrea
     });
   }
 
-  const lines: OrderLine[] = [];
-  for (const line of order.lineItems) {
-    lines.push({ order: received, line, ownership: line.productId === null ? { kind: 'store' } : await productOwnership(manager, tenant.id, line.productId) });
-  }
+  const ownerships = await productOwnerships(manager, tenant.id, order.lineItems.flatMap((line) => (line.productId === null ? [] : [line.productId])));
+  const lines: OrderLine[] = order.lineItems.map((line) => ({
+    order: received,
+    line,
+    ownership: line.productId === null ? { kind: 'store' } : (ownerships.get(line.productId) ?? { kind: 'never_seen' }),
+  }));
   const { published } = await settleOrderLines(manager, tenant, lines);
   published.push(...(await applyHeldOrderChanges(manager, tenant.id, order.id)));
   return published;

@@ -4,7 +4,7 @@ import { Tenant } from '@consign/tenants';
 import { AwaitedFact, evaluateLine, overdueLineException, ProductOwnership } from '../domain/sale';
 import { consignorTermsAt } from './consignor-terms';
 import { recordEarningsException, resolveEarningsExceptions } from './exceptions';
-import { appendLedgerEntry, isOrderPaid, LedgerEntry } from './ledger';
+import { appendLedgerEntries, isOrderPaid, LedgerEntry } from './ledger';
 import { lockForTransaction } from './locks';
 import { applyPastOrderChanges, forgetSettledHolds, updateReturning } from './order-changes';
 import { earningsRecordedEvent } from './published-events';
@@ -34,6 +34,7 @@ export async function settleOrderLines(manager: EntityManager, tenant: Tenant, l
   await lockForTransaction(manager, tenant.id, 'consignor', lines.flatMap(({ ownership }) => (ownership.kind === 'consignor' ? [ownership.consignorId] : [])));
   const paidByOrder = new Map<string, boolean>();
   const settled = { published: [] as PlatformEvent[], appended: [] as LedgerEntry[] };
+  const sales: Array<{ entry: LedgerEntry; orderPaid: boolean; cause: EventMetadata }> = [];
   for (const { order, line, ownership } of lines) {
     const terms = ownership.kind === 'consignor' ? await consignorTermsAt(manager, tenant.id, ownership.consignorId, order.soldAt) : undefined;
     const outcome = evaluateLine(line, { orderCurrency: order.currency, ownership, terms, defaultCommissionRateBasisPoints: tenant.defaultCommissionRateBasisPoints });
@@ -63,9 +64,13 @@ export async function settleOrderLines(manager: EntityManager, tenant: Tenant, l
     };
     const paid = paidByOrder.get(order.orderId) ?? (await isOrderPaid(manager, tenant.id, order.orderId));
     paidByOrder.set(order.orderId, paid);
-    if (!(await appendLedgerEntry(manager, entry, paid))) continue;
+    sales.push({ entry, orderPaid: paid, cause: order.cause });
+  }
+  const appended = await appendLedgerEntries(manager, sales);
+  for (const { entry, orderPaid, cause } of sales) {
+    if (!appended.has(entry.id)) continue;
     settled.appended.push(entry);
-    settled.published.push(earningsRecordedEvent(order.cause, entry, paid));
+    settled.published.push(earningsRecordedEvent(cause, entry, orderPaid));
   }
   return settled;
 }

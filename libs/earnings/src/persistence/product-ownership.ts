@@ -32,7 +32,17 @@ export async function recordProductOwnership(manager: EntityManager, event: Shop
 }
 
 export async function productOwnership(manager: EntityManager, tenantId: string, productId: string): Promise<ProductOwnership> {
-  const rows: { consignor_id: string | null }[] = await manager.query('SELECT consignor_id FROM product_consignors WHERE tenant_id = $1 AND product_id = $2', [tenantId, productId]);
-  if (rows.length === 0) return { kind: 'never_seen' };
-  return rows[0].consignor_id === null ? { kind: 'store' } : { kind: 'consignor', consignorId: rows[0].consignor_id };
+  return (await productOwnerships(manager, tenantId, [productId])).get(productId) ?? { kind: 'never_seen' };
+}
+
+/** Whose each of these products is, read in one statement (an order's lines name several). */
+export async function productOwnerships(manager: EntityManager, tenantId: string, productIds: readonly string[]): Promise<Map<string, ProductOwnership>> {
+  const ownerships = new Map<string, ProductOwnership>(productIds.map((productId) => [productId, { kind: 'never_seen' }]));
+  if (productIds.length === 0) return ownerships;
+  const rows: { product_id: string; consignor_id: string | null }[] = await manager.query(
+    'SELECT product_id, consignor_id FROM product_consignors WHERE tenant_id = $1 AND product_id = ANY($2::text[])',
+    [tenantId, [...new Set(productIds)]],
+  );
+  for (const row of rows) ownerships.set(row.product_id, row.consignor_id === null ? { kind: 'store' } : { kind: 'consignor', consignorId: row.consignor_id });
+  return ownerships;
 }

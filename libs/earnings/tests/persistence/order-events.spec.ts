@@ -87,6 +87,16 @@ describe('earnings handlers (real PostgreSQL)', () => {
     expect(await db.snapshot()).toEqual(before);
   });
 
+  it('counts two lines of one consignor on one day into the same daily total, on the sale and on its cancellation', async () => {
+    const placed = order('1095', [line('951', 'p-1', 1, 1000), line('952', 'p-1', 2, 700), line('953', 'p-2', 1, 400)]);
+    const totalsBefore = await storedTotals(db.dataSource);
+    expect(values<EarningsRecorded>(await db.apply(orderCreated('create-1095', placed))).map((value) => value.lineItemId)).toEqual(['951', '952', '953']);
+    const reversed = await db.apply(orderCancelled('cancel-1095', placed, '2026-03-01T12:00:00Z', { '951': 0, '952': 0, '953': 0 }));
+    expect(values<EarningsReversed>(reversed).map((value) => value.lineItemId).sort()).toEqual(['951', '952', '953']);
+    expect(await storedTotals(db.dataSource)).not.toEqual(totalsBefore);
+    expect(await storedTotals(db.dataSource)).toEqual(await totalsRecomputedFromLedger(db.dataSource));
+  });
+
   it('derives earned from the order payment, whether the payment comes before or after the sale', async () => {
     const late = order('1003', [line('31', 'p-1', 1, 1000)]);
     await db.apply(orderCreated('create-1003', late));

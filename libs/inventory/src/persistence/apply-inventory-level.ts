@@ -4,7 +4,7 @@ import { levelVersionOf } from '../domain/applied-version';
 import { itemAfterLevel, ItemState } from '../domain/item';
 import { holdInventoryLevel } from './held-inventory-levels';
 import { lockHoldSubjects } from './hold-locks';
-import { lockItemsByInventoryItem, saveItemChange } from './items';
+import { lockItemsByInventoryItem, saveItemChanges } from './items';
 
 /**
  * Shopify's count of an inventory item changed: sets the count of the item(s) with that inventory
@@ -23,15 +23,12 @@ export async function applyInventoryLevel(manager: EntityManager, event: Shopify
 /** Sets the count of these (locked) items with the level's inventory item, unless a newer count is applied. */
 export async function setLevel(manager: EntityManager, items: readonly ItemState[], event: ShopifyInventoryLevelUpdated): Promise<void> {
   const version = levelVersionOf(event);
-  for (const item of items) {
-    const after = itemAfterLevel(item, event.available, version);
-    if (after === undefined) continue;
-    await saveItemChange(manager, item.quantity, after, {
-      cause: 'level_update',
-      sourceEventId: event.metadata.eventId,
-      orderId: null,
-      lineItemId: null,
-      occurredAt: version.at,
-    });
-  }
+  const source = { cause: 'level_update' as const, sourceEventId: event.metadata.eventId, orderId: null, lineItemId: null, occurredAt: version.at };
+  await saveItemChanges(
+    manager,
+    items.flatMap((item) => {
+      const after = itemAfterLevel(item, event.available, version);
+      return after === undefined ? [] : [{ quantityBefore: item.quantity, item: after, source }];
+    }),
+  );
 }

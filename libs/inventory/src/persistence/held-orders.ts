@@ -87,16 +87,19 @@ export async function lockOverdueOrders(manager: EntityManager, heldBefore: Date
 
 /** Removes these (locked) holds and returns each order's events as they arrived: the caller applies them now. */
 export async function takeHeldOrders(manager: EntityManager, orders: readonly HeldOrder[]): Promise<TakenOrder[]> {
-  const taken: TakenOrder[] = [];
-  for (const { tenantId, orderId } of orders) {
-    // DELETE … RETURNING goes through a CTE: TypeORM answers the bare statement with [rows, count].
-    const rows: Array<{ event_type: string; occurred_at: Date; event: OrderEvent }> = await manager.query(
-      `WITH taken AS (DELETE FROM held_order_events WHERE tenant_id = $1 AND order_id = $2 RETURNING arrival, event_type, occurred_at, event)
-       SELECT event_type, occurred_at, event FROM taken ORDER BY arrival`,
-      [tenantId, orderId],
-    );
-    await manager.query('DELETE FROM held_orders WHERE tenant_id = $1 AND order_id = $2', [tenantId, orderId]);
-    taken.push({ orderId, events: rows.map((row) => ({ eventType: row.event_type, occurredAt: row.occurred_at.getTime(), event: row.event })) });
-  }
-  return taken;
+  if (orders.length === 0) return [];
+  // All at once: a product sync in a rebuild can release thousands of orders.
+  const keys = [orders.map((held) => held.tenantId), orders.map((held) => held.orderId)];
+  // DELETE … RETURNING goes through a CTE: TypeORM answers the bare statement with [rows, count].
+  const rows: Array<{ tenant_id: string; order_id: string; event_type: string; occurred_at: Date; event: OrderEvent }> = await manager.query(
+    `WITH taken AS (
+       DELETE FROM held_order_events WHERE (tenant_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+       RETURNING tenant_id, order_id, arrival, event_type, occurred_at, event)
+     SELECT tenant_id, order_id, event_type, occurred_at, event FROM taken ORDER BY arrival`,
+    keys,
+  );
+  await manager.query('DELETE FROM held_orders WHERE (tenant_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))', keys);
+  const taken = new Map(orders.map((held) => [`${held.tenantId}/${held.orderId}`, { orderId: held.orderId, events: [] as TakenOrder['events'] }]));
+  for (const row of rows) taken.get(`${row.tenant_id}/${row.order_id}`)?.events.push({ eventType: row.event_type, occurredAt: row.occurred_at.getTime(), event: row.event });
+  return [...taken.values()];
 }

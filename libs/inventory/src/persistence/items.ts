@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { ItemState } from '../domain/item';
-import { itemStatusOf, ItemStatus } from '../domain/item-status';
+import { insertRows } from '@consign/database';
+import { itemStatusOf } from '../domain/item-status';
 
 export type MovementCause = 'product_sync' | 'order_sold' | 'order_cancelled' | 'order_refunded' | 'level_update';
 
@@ -69,18 +70,26 @@ export async function lockItemsByInventoryItem(manager: EntityManager, tenantId:
   return rows.map(itemFrom);
 }
 
-/** Writes the item with its status derived from its facts, so the status can never disagree with them. */
-async function saveItem(manager: EntityManager, item: ItemState): Promise<ItemStatus> {
-  const status = itemStatusOf(item);
-  await manager.query(
-    `INSERT INTO items (${itemColumns}, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-     ON CONFLICT (tenant_id, variant_id) DO UPDATE SET
-       product_id = EXCLUDED.product_id, inventory_item_id = EXCLUDED.inventory_item_id, sku = EXCLUDED.sku,
-       product_title = EXCLUDED.product_title, variant_title = EXCLUDED.variant_title, consignor_id = EXCLUDED.consignor_id,
-       product_status = EXCLUDED.product_status, quantity = EXCLUDED.quantity, units_sold = EXCLUDED.units_sold,
-       level_as_of = EXCLUDED.level_as_of, level_event_id = EXCLUDED.level_event_id, status = EXCLUDED.status`,
-    [
+/** One change of an item's count (or an order line's effect on it), with what caused it. */
+export interface ItemChange {
+  quantityBefore: number;
+  item: ItemState;
+  source: MovementSource;
+}
+
+/**
+ * Saves the items, each with its status derived from its facts so the status can never disagree
+ * with them, and their movements: every change of a count, and every order line's effect even
+ * when the count could not move (already 0, or units not restocked), so the history explains it.
+ * One statement for the items and one for the movements, whatever the number of changes; an item
+ * changed twice (two lines of one variant) is written as it is after the last.
+ */
+export async function saveItemChanges(manager: EntityManager, changes: readonly ItemChange[]): Promise<void> {
+  const latest = new Map(changes.map(({ item }) => [item.variantId, item]));
+  await insertRows(
+    manager,
+    `INSERT INTO items (${itemColumns}, status)`,
+    [...latest.values()].map((item) => [
       item.tenantId,
       item.variantId,
       item.productId,
@@ -94,24 +103,31 @@ async function saveItem(manager: EntityManager, item: ItemState): Promise<ItemSt
       item.unitsSold,
       item.levelVersion === null ? null : new Date(item.levelVersion.at),
       item.levelVersion?.eventId ?? null,
-      status,
-    ],
+      itemStatusOf(item),
+    ]),
+    {
+      tail: `ON CONFLICT (tenant_id, variant_id) DO UPDATE SET
+       product_id = EXCLUDED.product_id, inventory_item_id = EXCLUDED.inventory_item_id, sku = EXCLUDED.sku,
+       product_title = EXCLUDED.product_title, variant_title = EXCLUDED.variant_title, consignor_id = EXCLUDED.consignor_id,
+       product_status = EXCLUDED.product_status, quantity = EXCLUDED.quantity, units_sold = EXCLUDED.units_sold,
+       level_as_of = EXCLUDED.level_as_of, level_event_id = EXCLUDED.level_event_id, status = EXCLUDED.status`,
+    },
   );
-  return status;
-}
-
-/**
- * Saves the item and its movement: every change of its count, and every order line's effect even
- * when the count could not move (already 0, or units not restocked), so the history explains it.
- */
-export async function saveItemChange(manager: EntityManager, quantityBefore: number, item: ItemState, source: MovementSource): Promise<ItemStatus> {
-  const status = await saveItem(manager, item);
-  const delta = item.quantity - quantityBefore;
-  if (delta === 0 && source.orderId === null) return status;
-  await manager.query(
-    `INSERT INTO item_movements (tenant_id, variant_id, cause, source_event_id, order_id, line_item_id, delta, quantity_after, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [item.tenantId, item.variantId, source.cause, source.sourceEventId, source.orderId, source.lineItemId, delta, item.quantity, new Date(source.occurredAt)],
+  await insertRows(
+    manager,
+    'INSERT INTO item_movements (tenant_id, variant_id, cause, source_event_id, order_id, line_item_id, delta, quantity_after, occurred_at)',
+    changes
+      .filter(({ quantityBefore, item, source }) => item.quantity !== quantityBefore || source.orderId !== null)
+      .map(({ quantityBefore, item, source }) => [
+        item.tenantId,
+        item.variantId,
+        source.cause,
+        source.sourceEventId,
+        source.orderId,
+        source.lineItemId,
+        item.quantity - quantityBefore,
+        item.quantity,
+        new Date(source.occurredAt),
+      ]),
   );
-  return status;
 }

@@ -7,7 +7,7 @@ import { consignorLineOf } from '../domain/order-lines';
 import { itemsReleasedFor } from '../domain/published-events';
 import { holdCancellation } from './held-cancellations';
 import { appendIfOrderHeld } from './held-orders';
-import { lockItemsByVariant, saveItemChange } from './items';
+import { ItemChange, lockItemsByVariant, saveItemChanges } from './items';
 import { placedLinesOfOrder, recordLineRelease, releasesOfOrder } from './order-lines';
 import { keepRefundLines, refundLinesOfOrder } from './refund-lines';
 
@@ -89,11 +89,15 @@ export async function releaseOrderLines(
   change: { cancelled: boolean; currentQuantities?: Readonly<Record<string, number>>; reason: ItemReleased['reason'] },
 ): Promise<PlatformEvent[]> {
   const tenantId = cause.tenantId;
+  const refundLines = await refundLinesOfOrder(manager, tenantId, orderId);
+  // Only a cancellation, a refund or a lowered quantity releases units: an order placed with none
+  // (nearly every one) needs no more reading.
+  if (!change.cancelled && change.currentQuantities === undefined && refundLines.length === 0) return [];
   const consignorLines = (await placedLinesOfOrder(manager, tenantId, orderId)).flatMap((line) => consignorLineOf(orderId, line) ?? []);
   if (consignorLines.length === 0) return [];
   const applied = await releasesOfOrder(manager, tenantId, orderId);
   const releases = lineReleasesOf(
-    { cancelled: change.cancelled, refundLines: await refundLinesOfOrder(manager, tenantId, orderId), currentQuantities: change.currentQuantities },
+    { cancelled: change.cancelled, refundLines, currentQuantities: change.currentQuantities },
     consignorLines.map((line) => ({ lineItemId: line.lineItemId, quantity: line.quantity, ...(applied.get(line.lineItemId) ?? { releasedUnits: 0, restockedUnits: 0 }) })),
   );
   const items = await lockItemsByVariant(
@@ -102,6 +106,7 @@ export async function releaseOrderLines(
     consignorLines.map((line) => line.variantId),
   );
   const published: PlatformEvent[] = [];
+  const changes: ItemChange[] = [];
   for (const release of releases) {
     const line = consignorLines.find((candidate) => candidate.lineItemId === release.lineItemId);
     if (line === undefined) continue;
@@ -112,14 +117,13 @@ export async function releaseOrderLines(
     if (item === undefined) continue;
     const after = itemAfterRelease(item, release);
     items.set(item.variantId, after);
-    await saveItemChange(manager, item.quantity, after, {
-      cause: change.reason === 'order_cancelled' ? 'order_cancelled' : 'order_refunded',
-      sourceEventId: cause.eventId,
-      orderId,
-      lineItemId: line.lineItemId,
-      occurredAt: cause.occurredAt,
+    changes.push({
+      quantityBefore: item.quantity,
+      item: after,
+      source: { cause: change.reason === 'order_cancelled' ? 'order_cancelled' : 'order_refunded', sourceEventId: cause.eventId, orderId, lineItemId: line.lineItemId, occurredAt: cause.occurredAt },
     });
   }
+  await saveItemChanges(manager, changes);
   return published;
 }
 

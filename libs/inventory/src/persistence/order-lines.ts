@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { insertRows } from '@consign/database';
 import { LineOwnership, PlacedLine } from '../domain/order-lines';
 
 interface OrderLineRow {
@@ -14,27 +15,26 @@ interface OrderLineRow {
   quantity_sold: number;
 }
 
+/** Keeps an order's lines, all in one statement. */
 export async function insertOrderLines(manager: EntityManager, tenantId: string, orderId: string, lines: readonly PlacedLine[]): Promise<void> {
-  for (const line of lines) {
-    await manager.query(
-      `INSERT INTO order_lines (tenant_id, order_id, line_item_id, variant_id, product_id, inventory_item_id, sku, title, ownership, consignor_id, quantity, quantity_sold)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        tenantId,
-        orderId,
-        line.lineItemId,
-        line.variantId,
-        line.productId,
-        line.inventoryItemId,
-        line.sku,
-        line.title,
-        line.ownership,
-        line.consignorId,
-        line.quantity,
-        line.quantitySold,
-      ],
-    );
-  }
+  await insertRows(
+    manager,
+    'INSERT INTO order_lines (tenant_id, order_id, line_item_id, variant_id, product_id, inventory_item_id, sku, title, ownership, consignor_id, quantity, quantity_sold)',
+    lines.map((line) => [
+      tenantId,
+      orderId,
+      line.lineItemId,
+      line.variantId,
+      line.productId,
+      line.inventoryItemId,
+      line.sku,
+      line.title,
+      line.ownership,
+      line.consignorId,
+      line.quantity,
+      line.quantitySold,
+    ]),
+  );
 }
 
 export async function placedLinesOfOrder(manager: EntityManager, tenantId: string, orderId: string): Promise<PlacedLine[]> {

@@ -8,7 +8,7 @@ import { applyCancellation, releaseOrderLines } from './order-changes';
 import { takeHeldCancellation } from './held-cancellations';
 import { appendIfOrderHeld, holdOrder } from './held-orders';
 import { lockHoldSubjects } from './hold-locks';
-import { lockItemsByVariant, saveItemChange } from './items';
+import { ItemChange, lockItemsByVariant, saveItemChanges } from './items';
 import { insertOrderLines } from './order-lines';
 import { recordForReconciliation, resolveOrderReconciliation } from './reconciliation';
 
@@ -56,6 +56,7 @@ export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOr
   await insertOrderLines(manager, tenantId, order.id, lines);
 
   const published: PlatformEvent[] = [];
+  const sold: ItemChange[] = [];
   for (const line of lines) {
     if (line.ownership === 'unknown_variant') {
       await recordForReconciliation(manager, {
@@ -83,15 +84,14 @@ export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOr
     }
     const after = itemAfterSale(item, sale.quantity);
     items.set(item.variantId, after);
-    await saveItemChange(manager, item.quantity, after, {
-      cause: 'order_sold',
-      sourceEventId: event.metadata.eventId,
-      orderId: order.id,
-      lineItemId: line.lineItemId,
-      occurredAt: event.metadata.occurredAt,
+    sold.push({
+      quantityBefore: item.quantity,
+      item: after,
+      source: { cause: 'order_sold', sourceEventId: event.metadata.eventId, orderId: order.id, lineItemId: line.lineItemId, occurredAt: event.metadata.occurredAt },
     });
     published.push(itemSoldFor(event.metadata, sale));
   }
+  await saveItemChanges(manager, sold);
 
   const heldCancellation = await takeHeldCancellation(manager, tenantId, order.id);
   if (heldCancellation !== undefined) {

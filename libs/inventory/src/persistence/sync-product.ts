@@ -7,7 +7,7 @@ import { productSnapshotOf } from '../domain/product-items';
 import { takeHeldInventoryLevels } from './held-inventory-levels';
 import { lockOrdersAwaiting, takeHeldOrders } from './held-orders';
 import { lockHoldSubjects } from './hold-locks';
-import { lockItemsByVariant, saveItemChange } from './items';
+import { lockItemsByVariant, saveItemChanges } from './items';
 import { replayHeld } from './replay-held';
 
 interface ProductVersionRow {
@@ -46,17 +46,14 @@ export async function syncProduct(manager: EntityManager, event: ShopifyProductU
   // The items the held orders name are locked with the product's own, in one sorted order: replaying
   // an order locks them again, and order handlers lock theirs sorted too, so none waits in a cycle.
   const items = await lockItemsByVariant(manager, tenantId, [...variantIds, ...heldOrders.flatMap((held) => held.variantIds)]);
-  for (const variant of product.variants) {
-    const existing = items.get(variant.variantId);
-    const item = itemAfterProductSync(tenantId, existing, product, variant);
-    await saveItemChange(manager, existing?.quantity ?? 0, item, {
-      cause: 'product_sync',
-      sourceEventId: event.metadata.eventId,
-      orderId: null,
-      lineItemId: null,
-      occurredAt: product.version.at,
-    });
-  }
+  const source = { cause: 'product_sync' as const, sourceEventId: event.metadata.eventId, orderId: null, lineItemId: null, occurredAt: product.version.at };
+  await saveItemChanges(
+    manager,
+    product.variants.map((variant) => {
+      const existing = items.get(variant.variantId);
+      return { quantityBefore: existing?.quantity ?? 0, item: itemAfterProductSync(tenantId, existing, product, variant), source };
+    }),
+  );
   // A held order also waiting for another product's variant stays held; that product's sync, if it
   // committed while this one waited for the hold's lock, is seen here, and the order is ready.
   const known = new Set([...items.keys(), ...variantIds]);
