@@ -24,11 +24,12 @@ import { quantiles } from './latency-quantiles';
 import { runOrFail, waitUntilReady } from './local-processes';
 import { assertPinnedRuntime } from './pinned-runtime';
 import { platformApps } from './platform-apps';
+import { cpuProfileOptions, printCpuProfile, profileDirArgument } from './cpu-profile';
 import { commandTicks, cpuSample, CpuSample, msPerTick } from './process-cpu';
 
 /**
  * End-to-end latency of the whole platform under an open-loop load of orders
- * (`npm run bench:e2e -- [--rate 200] [--seconds 30] [--warmup 5] [--json]`). Each order is unique
+ * (`npm run bench:e2e -- [--rate 200] [--seconds 30] [--warmup 5] [--json] [--profile DIR]`). Each order is unique
  * and has three lines, two of them consignors' items, as a flash sale's would. Latency runs from the
  * gateway's `received_at` of the delivery to each service's record of it: `processed_events` in
  * inventory and earnings, the "sold" email's `sent_at` in notification-service (one per consignor
@@ -51,6 +52,8 @@ interface Settings {
   warmupSeconds: number;
   drainTimeoutSeconds: number;
   json: boolean;
+  /** `--profile DIR`: every app's CPU profile is written there, and where each one's time went printed. */
+  profileDir: string | undefined;
 }
 
 function settingsFrom(argv: string[]): Settings {
@@ -67,6 +70,7 @@ function settingsFrom(argv: string[]): Settings {
     warmupSeconds: number('--warmup', 5, 0),
     drainTimeoutSeconds: number('--drain-timeout', 120, 1),
     json: argv.includes('--json'),
+    profileDir: profileDirArgument(argv),
   };
 }
 
@@ -110,6 +114,10 @@ async function main(): Promise<void> {
   const run = randomUUID().slice(0, 8);
   const kafka = new Kafka({ clientId: `bench-e2e-${run}`, brokers: endpoints.kafkaBrokers, logLevel: logLevel.NOTHING });
   const apps: RunningApp[] = [];
+  const stopApps = async () => {
+    for (const app of apps) app.process.kill('SIGTERM');
+    await Promise.all(apps.map((app) => (app.process.exitCode === null && app.process.signalCode === null ? new Promise((done) => app.process.once('exit', done)) : undefined)));
+  };
   try {
     const shared = { ...process.env, NODE_ENV: 'development', KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', RECONCILER_SCHEDULE: 'off' };
     for (const app of platformApps.filter((candidate) => candidate.name !== 'reconciler')) {
@@ -126,7 +134,8 @@ async function main(): Promise<void> {
       const script = join(root, 'dist/apps', app.name, 'main.js');
       await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
       // The apps' logs go nowhere, as a log shipper would take them: their writing is still paid for.
-      const child = spawn(process.execPath, [...serviceNodeOptions, script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const profileDir = settings.profileDir && join(settings.profileDir, app.name);
+      const child = spawn(process.execPath, [...serviceNodeOptions, ...cpuProfileOptions(profileDir), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       apps.push({ name: app.name, url: `http://127.0.0.1:${port}`, database, group, process: child });
     }
     if (!(await waitUntilReady(apps.map((app) => app.url), 120_000))) throw new Error('the platform did not become ready within 120 s');
@@ -210,9 +219,13 @@ async function main(): Promise<void> {
     log(`target p99 < 100 ms for every service at ${settings.rate} orders/s: ${target ? 'MET' : 'MISSED'}`);
     client.close();
     if (settings.json) console.log(JSON.stringify({ settings, anchor, measured, cpu, perOrder, target: 'p99 < 100 ms for every service, everything applied', verdict: target ? 'MET' : 'MISSED' }, null, 2));
+    if (settings.profileDir) {
+      // Each profile is written when its app exits, and covers the app's whole run, anchor included.
+      await stopApps();
+      for (const app of apps) printCpuProfile(app.name, join(settings.profileDir, app.name), 10);
+    }
   } finally {
-    for (const app of apps) app.process.kill('SIGTERM');
-    await Promise.all(apps.map((app) => (app.process.exitCode === null && app.process.signalCode === null ? new Promise((done) => app.process.once('exit', done)) : undefined)));
+    await stopApps();
     await Promise.all(apps.map((app) => app.database.drop().catch(() => undefined)));
     const admin = kafka.admin();
     await admin.connect();

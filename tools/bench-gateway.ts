@@ -6,6 +6,7 @@ import { shopifyHmacOf } from '@consign/operations';
 import { serviceNodeOptions } from '@consign/service-runtime';
 import { createTemporaryDatabase, freePort, KeepAliveHttpClient, readFixture, testEndpoints } from '@consign/test-support';
 import { quantiles } from './latency-quantiles';
+import { cpuProfileOptions, printCpuProfile, profileDirArgument } from './cpu-profile';
 import { runOrFail, waitUntilReady } from './local-processes';
 import { assertPinnedRuntime } from './pinned-runtime';
 import { CpuSample, cpuSample, msPerTick } from './process-cpu';
@@ -58,10 +59,9 @@ async function main(): Promise<void> {
   const env = { ...process.env, NODE_ENV: 'development', GATEWAY_PORT: String(port), GATEWAY_INTERNAL_PORT: '0', GATEWAY_DATABASE_URL: database.url, LOG_LEVEL: 'info' };
   const script = join(root, 'dist/apps/gateway/main.js');
   await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
-  // `--profile DIR`: the gateway writes a V8 CPU profile there when the run ends.
-  const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
+  const profileDir = profileDirArgument(process.argv);
   const client = new KeepAliveHttpClient({ host: '127.0.0.1', port });
-  const gateway = spawn(process.execPath, [...serviceNodeOptions, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const gateway = spawn(process.execPath, [...serviceNodeOptions, ...cpuProfileOptions(profileDir), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     if (!(await waitUntilReady([base], 60_000))) throw new Error('the gateway did not become ready within 60 s');
     const body = readFixture('shopify/orders-create.json');
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     if (gateway.exitCode === null && gateway.signalCode === null) await new Promise((resolve) => gateway.once('exit', resolve));
     await database.drop();
   }
+  if (profileDir) printCpuProfile('gateway', profileDir);
 }
 
 async function load(name: string, request: () => Promise<number>, rate: number, seconds: number): Promise<Result> {

@@ -9,13 +9,15 @@ import { createTemporaryDatabase, freePort, TemporaryDatabase, testEndpoints } f
 import { runOrFail, waitUntilReady } from './local-processes';
 import { assertPinnedRuntime } from './pinned-runtime';
 import { platformApps } from './platform-apps';
+import { cpuProfileOptions, printCpuProfile, profileDirArgument } from './cpu-profile';
 import { cpuSample, msPerTick } from './process-cpu';
 
 /**
  * How fast one service rebuilds its projections from Kafka (`npm run bench:rebuild -- --service
  * inventory-service [--json]`): a new consumer group reads every topic the service subscribes to
  * from the earliest offset into an empty database, and the events per second are timed from the
- * service's start until its group has committed the end offsets taken at the start.
+ * service's start until its group has committed the end offsets taken at the start. `--profile DIR`
+ * profiles the service's CPU and prints where its time went.
  *
  * The anchor, in the same run on the same rows: PostgreSQL writing what the rebuild wrote (the
  * processed-event records and every projection table), copied with one batched `INSERT … SELECT`
@@ -29,6 +31,8 @@ interface Settings {
   service: SubscribingService;
   timeoutSeconds: number;
   json: boolean;
+  /** `--profile DIR`: the service's CPU profile is written there, and where its time went printed. */
+  profileDir: string | undefined;
 }
 
 function settingsFrom(argv: string[]): Settings {
@@ -39,7 +43,7 @@ function settingsFrom(argv: string[]): Settings {
   }
   const timeoutSeconds = Number(value('--timeout') ?? 900);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 1) throw new Error(`--timeout must be a number of seconds, got "${value('--timeout')}"`);
-  return { service: service as SubscribingService, timeoutSeconds, json: argv.includes('--json') };
+  return { service: service as SubscribingService, timeoutSeconds, json: argv.includes('--json'), profileDir: profileDirArgument(argv) };
 }
 
 async function main(): Promise<void> {
@@ -59,6 +63,10 @@ async function main(): Promise<void> {
   const prefix = app.portVariable.replace(/_PORT$/, '');
   const database: TemporaryDatabase = await createTemporaryDatabase(endpoints.postgresServerUrl, `consign_${prefix.toLowerCase()}_rebuild`);
   let child: ReturnType<typeof spawn> | undefined;
+  const stopService = async () => {
+    child?.kill('SIGTERM');
+    if (child && child.exitCode === null && child.signalCode === null) await new Promise((done) => child?.once('exit', done));
+  };
   try {
     const existing = new Set(await admin.listTopics());
     const topics = serviceSubscriptions[settings.service].map((topic) => topic.name).filter((name) => existing.has(name));
@@ -83,7 +91,7 @@ async function main(): Promise<void> {
     const script = join(root, 'dist/apps', settings.service, 'main.js');
     await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
     const startedAt = performance.now();
-    child = spawn(process.execPath, [...serviceNodeOptions, script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    child = spawn(process.execPath, [...serviceNodeOptions, ...cpuProfileOptions(settings.profileDir), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     const cpuBefore = cpuSample(child.pid);
     if (!(await waitUntilReady([`http://127.0.0.1:${port}`], 120_000))) throw new Error(`${settings.service} did not become ready within 120 s`);
     const deadline = Date.now() + settings.timeoutSeconds * 1000;
@@ -119,9 +127,13 @@ async function main(): Promise<void> {
       log(`anchor:  the same ${anchor.rows} rows of ${anchor.tables.length} tables copied by batched INSERT … SELECT in ${result.anchor.seconds} s, ${anchorPerSecond} events/s`);
       log(`ratio:   the rebuild reaches ${(ratio * 100).toFixed(2)} % of the anchor`);
     }
+    if (settings.profileDir) {
+      // The profile is written when the service exits, and it then covers the whole rebuild.
+      await stopService();
+      printCpuProfile(settings.service, settings.profileDir);
+    }
   } finally {
-    child?.kill('SIGTERM');
-    if (child && child.exitCode === null && child.signalCode === null) await new Promise((done) => child?.once('exit', done));
+    await stopService();
     await admin.deleteGroups([group]).catch(() => undefined);
     await admin.disconnect();
     await database.drop();
