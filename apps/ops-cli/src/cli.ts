@@ -24,6 +24,7 @@ import {
   publishCorrection,
   purgeDeadLetters,
   redriveDeadLetters,
+  ReplayDelivery,
   replayWebhooks,
   resetOffsets,
   ResetTarget,
@@ -40,10 +41,34 @@ import {
 import { CliIo, CommandContext, operatorIdentity } from './context';
 import { fields, indent, json, table } from './render';
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+/** A command's option: its definition both parses the command line and writes the command's help. */
+type OptionDefinition =
+  | { type: 'boolean'; description: string }
+  | ({
+      type: 'string';
+      /** The value's placeholder in help: `<g>`. */
+      value: string;
+      description: string;
+      /** Given several times, each value kept. */
+      multiple?: boolean;
+      /** The words after its value are more values: `--delivery-id A B`. */
+      variadic?: boolean;
+    } & ({ /** What holds without the option, as help says it. */ default: string; required?: never } | { required: true; default?: never }));
+type OptionSpec = Record<string, OptionDefinition>;
 type Values = Record<string, string | boolean | string[] | undefined>;
 
+/** The words after a command that are not options: none unless a command names them. */
+interface Operands {
+  name: string;
+  description: string;
+  /** Several may be given (`<id>...`). */
+  many?: boolean;
+  /** None may be given. */
+  optional?: boolean;
+}
+
 interface Invocation {
+  command: Command;
   values: Values;
   positionals: string[];
   json: boolean;
@@ -56,6 +81,7 @@ interface Command {
   summary: string;
   usage: string;
   details: string;
+  operands?: Operands;
   options: OptionSpec;
   run(invocation: Invocation): Promise<number>;
 }
@@ -63,13 +89,12 @@ interface Command {
 /** A mistake in the command line itself: exit 2 with a pointer to the help. */
 class UsageError extends Error {}
 
-const globalOptions: OptionSpec = { json: { type: 'boolean' }, as: { type: 'string' }, 'api-key': { type: 'string' }, help: { type: 'boolean' } };
-
-const globalHelp = `Global options:
-  --json             machine-readable output on stdout (progress and messages stay off it)
-  --as <name>        who you are for the audit log (default: $OPERATOR, else your login name)
-  --api-key <key>    key for the admin endpoints (default: $OPS_API_KEY; dev-admin-key outside production)
-  --help             this help`;
+const globalOptions: OptionSpec = {
+  json: { type: 'boolean', description: 'machine-readable output on stdout (progress and messages stay off it)' },
+  as: { type: 'string', value: '<name>', description: 'who you are for the audit log', default: '$OPERATOR, else your login name' },
+  'api-key': { type: 'string', value: '<key>', description: 'key for the admin endpoints', default: '$OPS_API_KEY; dev-admin-key in development' },
+  help: { type: 'boolean', description: 'this help' },
+};
 
 const text = (values: Values, name: string): string | undefined => values[name] as string | undefined;
 const flag = (values: Values, name: string): boolean => values[name] === true;
@@ -93,15 +118,39 @@ function wholeNumber(value: string | undefined, name: string): number | undefine
   return Number(value);
 }
 
+function signedNumber(value: string, name: string): string {
+  if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, negative to move back, got "${value}"`);
+  return value;
+}
+
 function service(value: string, name = 'service'): PlatformService {
   if (!isPlatformService(value)) throw new UsageError(`--${name} must be one of inventory-service, earnings-service, consignor-service, notification-service, got "${value}"`);
   return value;
 }
 
-function renderPlan(plan: OffsetResetPlan): string {
-  return `Group ${plan.group} on ${plan.topic}, reset to ${plan.target}:\n${table(
-    ['partition', 'committed', 'target', 'reprocess', 'skip', 'lag after'],
-    plan.partitions.map((entry) => [entry.partition, entry.committed ?? 'none', entry.target, entry.toReprocess, entry.toSkip, entry.lagAfter]),
+/** The endpoints a plan acts on, named before it: a plan against the wrong cluster must read as such. */
+function renderActingOn(actingOn: Record<string, string>): string {
+  return fields(Object.entries(actingOn).map(([endpoint, at]) => [endpoint === 'kafka' ? 'Kafka cluster' : endpoint, at]));
+}
+
+/** The first rows of a long list, for a question: the whole list is one --dry-run away. */
+function previewTable(header: string[], rows: Array<Array<string | number | null | undefined>>, shown = 20): string {
+  return `${table(header, rows.slice(0, shown))}${rows.length > shown ? `… and ${rows.length - shown} more (--dry-run lists them all)\n` : ''}`;
+}
+
+function renderPlan(plan: OffsetResetPlan, actingOn: Record<string, string>): string {
+  const clamped = plan.partitions.some((entry) => entry.clamped);
+  return `${renderActingOn(actingOn)}Group ${plan.group} on ${plan.topic}, reset to ${plan.target}:\n${table(
+    ['partition', 'committed', 'target', 'reprocess', 'skip', 'lag after', ...(clamped ? ['note'] : [])],
+    plan.partitions.map((entry) => [
+      entry.partition,
+      entry.committed ?? 'none',
+      entry.target,
+      entry.toReprocess,
+      entry.toSkip,
+      entry.lagAfter,
+      ...(clamped ? [entry.clamped ? `clamped to ${entry.clamped.to}: ${entry.clamped.wanted} is outside the log` : ''] : []),
+    ]),
   )}Total: ${plan.totalToReprocess} record(s) to reprocess${plan.totalToSkip ? `, ${plan.totalToSkip} to skip` : ''}\n`;
 }
 
@@ -142,14 +191,27 @@ function renderTenants(tenants: ListedTenant[]): string {
   );
 }
 
-/** A destructive step goes ahead with --yes, or once the operator says so; with nobody to ask it is refused. */
-function confirmation(values: Values, io: CliIo): ((question: string) => Promise<boolean>) | undefined {
-  if (flag(values, 'yes')) return undefined;
-  if (!io.ask) throw new UsageError('nobody can confirm here: add --yes');
+/**
+ * A destructive step goes ahead with --yes, or once the operator says so; a dry run changes nothing
+ * and asks nothing; with nobody to ask it is refused.
+ */
+function confirmation({ command, values, io }: Pick<Invocation, 'command' | 'values' | 'io'>): ((question: string) => Promise<boolean>) | undefined {
+  if (flag(values, 'yes') || flag(values, 'dry-run')) return undefined;
+  if (!io.ask) throw new UsageError(`nobody can confirm here: add --yes${command.options['dry-run'] ? ' to go ahead, or --dry-run to see the plan' : ''}`);
   return io.ask;
 }
 
-const tenantsTopicOption: OptionSpec = { 'tenants-topic': { type: 'string' } };
+const yesOption = (what: string): OptionSpec => ({ yes: { type: 'boolean', description: `${what} without asking` } });
+const dryRunOption = (what: string): OptionSpec => ({ 'dry-run': { type: 'boolean', description: `show ${what}, change nothing` } });
+const positionOperand = (what: string): Operands => ({ name: '<topic>:<partition>:<offset>', description: what });
+const deadLetterFilterOptions: OptionSpec = {
+  service: { type: 'string', value: '<s>', description: "one service's dead letters (those of its default group)", default: 'every group' },
+  group: { type: 'string', value: '<g>', description: "one consumer group's dead letters", default: 'every group' },
+  category: { type: 'string', value: '<c>', description: 'only this category: transient, invalid, poison, dependency or unauthorized', default: 'every category' },
+  since: { type: 'string', value: '<ISO>', description: 'only those dead-lettered at or after this time', default: 'all the topic holds' },
+};
+
+const tenantsTopicOption: OptionSpec = { 'tenants-topic': { type: 'string', value: '<topic>', description: 'the tenant store, another topic for tests', default: topics.tenants.name } };
 
 const commands: Command[] = [
   {
@@ -158,9 +220,9 @@ const commands: Command[] = [
     usage: 'status <delivery-id|order-id>',
     details: `Asks the gateway (GET /admin/deliveries/:id, else ?subjectId=<order id>), then Kafka: which
 consumer groups committed past each published record, and which dead-lettered it and why.`,
+    operands: { name: '<delivery-id|order-id>', description: 'a delivery id (X-Shopify-Webhook-Id or svix-id) or an order id' },
     options: {},
     async run({ positionals, json: asJson, context, io }) {
-      if (positionals.length !== 1) throw new UsageError('give exactly one delivery id or order id');
       const report = await deliveryStatus({ http: context.http, kafka: context.kafka, admin: await context.admin(), progress: context.progress }, positionals[0]);
       if (asJson) return io.out(json(report)), 0;
       for (const { delivery, records } of report.deliveries) {
@@ -190,41 +252,50 @@ consumer groups committed past each published record, and which dead-lettered it
   {
     path: ['offsets', 'reset'],
     summary: "move a consumer group's offsets on a topic (to replay or skip)",
-    usage: 'offsets reset --group <g> --topic <t> (--to-earliest | --to-offset <n> [--partition <p>] | --to-datetime <ISO>) [--dry-run] [--stop-members [--service <s>] | --wait <seconds>] [--yes]',
-    details: `Shows the plan per partition (committed, target, records to reprocess). Refuses while the
+    usage: 'offsets reset --group <g> --topic <t> (--to-earliest | --to-latest | --to-offset <n> | --shift-by <n> | --to-datetime <ISO>) [--partition <p>] [--dry-run] [--stop-members [--service <s>] | --wait <seconds>] [--yes]',
+    details: `Shows the Kafka cluster and the plan per partition (committed, target, records to reprocess or
+skip; an offset outside the retained log is clamped to its nearest end, and the plan says so).
+--shift-by needs a committed offset on each partition it moves, as Kafka's tool does. Refuses while the
 group has members unless --wait (poll until they leave) or --stop-members (POST
 /admin/consumer/stop on the group's service, default: the service named like the group; started
 again afterwards). Same result as kafka-consumer-groups --reset-offsets. Asks before applying
 unless --yes.`,
     options: {
-      group: { type: 'string' },
-      topic: { type: 'string' },
-      'to-earliest': { type: 'boolean' },
-      'to-offset': { type: 'string' },
-      partition: { type: 'string' },
-      'to-datetime': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'stop-members': { type: 'boolean' },
-      service: { type: 'string' },
-      wait: { type: 'string' },
-      yes: { type: 'boolean' },
+      group: { type: 'string', value: '<g>', description: 'the consumer group whose offsets move', required: true },
+      topic: { type: 'string', value: '<t>', description: 'the topic they move on', required: true },
+      'to-earliest': { type: 'boolean', description: 'to the start of the retained log: reprocess all it holds' },
+      'to-latest': { type: 'boolean', description: 'to the end of the log: skip all not consumed yet' },
+      'to-offset': { type: 'string', value: '<n>', description: 'to this offset, clamped into the retained log', default: 'none' },
+      'shift-by': { type: 'string', value: '<n>', description: 'by n from the committed offset, negative to move back, clamped into the retained log', default: 'none' },
+      'to-datetime': { type: 'string', value: '<ISO>', description: 'to the first record at or after this time, else the log end', default: 'none' },
+      partition: { type: 'string', value: '<p>', description: 'only this partition, with --to-offset or --shift-by', default: 'every partition' },
+      ...dryRunOption('the plan'),
+      'stop-members': { type: 'boolean', description: "stop the group's service for the reset (POST /admin/consumer/stop), start it again after" },
+      service: { type: 'string', value: '<s>', description: 'the service whose consumer the group is, for --stop-members', default: 'the service named like the group' },
+      wait: { type: 'string', value: '<seconds>', description: "wait this long for the group's members to leave", default: 'refuse at once; 60 with --stop-members' },
+      ...yesOption('apply the reset'),
     },
-    async run({ values, json: asJson, context, io }) {
-      const chosen = ['to-earliest', 'to-offset', 'to-datetime'].filter((name) => values[name] !== undefined);
-      if (chosen.length !== 1) throw new UsageError('give exactly one of --to-earliest, --to-offset <n>, --to-datetime <ISO>');
+    async run(invocation) {
+      const { values, json: asJson, context, io } = invocation;
+      const chosen = ['to-earliest', 'to-latest', 'to-offset', 'shift-by', 'to-datetime'].filter((name) => values[name] !== undefined);
+      if (chosen.length !== 1) throw new UsageError('give exactly one of --to-earliest, --to-latest, --to-offset <n>, --shift-by <n>, --to-datetime <ISO>');
       const partition = wholeNumber(text(values, 'partition'), 'partition');
-      if (partition !== undefined && !values['to-offset']) throw new UsageError('--partition goes with --to-offset');
+      if (partition !== undefined && values['to-offset'] === undefined && values['shift-by'] === undefined) throw new UsageError('--partition goes with --to-offset or --shift-by');
+      const onPartition = partition === undefined ? {} : { partition };
       const target: ResetTarget = values['to-earliest']
         ? { kind: 'earliest' }
-        : values['to-offset'] !== undefined
-          ? { kind: 'offset', offset: String(wholeNumber(text(values, 'to-offset'), 'to-offset')), ...(partition === undefined ? {} : { partition }) }
-          : { kind: 'datetime', at: time(text(values, 'to-datetime'), 'to-datetime') as Date };
+        : values['to-latest']
+          ? { kind: 'latest' }
+          : values['to-offset'] !== undefined
+            ? { kind: 'offset', offset: String(wholeNumber(text(values, 'to-offset'), 'to-offset')), ...onPartition }
+            : values['shift-by'] !== undefined
+              ? { kind: 'shift', by: signedNumber(required(values, 'shift-by'), 'shift-by'), ...onPartition }
+              : { kind: 'datetime', at: time(text(values, 'to-datetime'), 'to-datetime') as Date };
       const group = required(values, 'group');
       if (flag(values, 'stop-members') && flag(values, 'dry-run')) throw new UsageError('--stop-members does nothing in a dry run');
-      const dryRun = flag(values, 'dry-run');
-      const yes = flag(values, 'yes');
-      const ask = io.ask;
-      if (!dryRun && !yes && !ask) throw new UsageError('nobody can confirm here: add --yes to apply, or --dry-run to see the plan');
+      const ask = confirmation(invocation);
+      const stopMembersOf = flag(values, 'stop-members') ? serviceOfGroup(group, text(values, 'service')) : undefined;
+      const actingOn = context.actingOn(stopMembersOf ? ['kafka', stopMembersOf] : ['kafka']);
       const outcome = await resetOffsets(
         {
           kafka: context.kafka,
@@ -232,19 +303,12 @@ unless --yes.`,
           database: await context.database(),
           http: context.http,
           actor: context.actor,
-          confirm: dryRun || yes || !ask ? undefined : async (plan) => (io.err(renderPlan(plan)), ask('Apply this reset?')),
+          confirm: ask && (async (plan) => (io.err(renderPlan(plan, actingOn)), ask('Apply this reset?'))),
         },
-        {
-          group,
-          topic: required(values, 'topic'),
-          target,
-          dryRun,
-          waitSeconds: wholeNumber(text(values, 'wait'), 'wait'),
-          stopMembersOf: flag(values, 'stop-members') ? serviceOfGroup(group, text(values, 'service')) : undefined,
-        },
+        { group, topic: required(values, 'topic'), target, dryRun: flag(values, 'dry-run'), waitSeconds: wholeNumber(text(values, 'wait'), 'wait'), stopMembersOf },
       );
-      if (asJson) return io.out(json(outcome)), 0;
-      io.out(renderPlan(outcome.plan));
+      if (asJson) return io.out(json({ ...outcome, actingOn })), 0;
+      io.out(renderPlan(outcome.plan, actingOn));
       io.out(outcome.applied ? `Applied${outcome.stoppedService ? ` (${outcome.stoppedService} stopped and started again)` : ''}.\n` : 'Dry run: nothing changed.\n');
       return 0;
     },
@@ -254,7 +318,7 @@ unless --yes.`,
     summary: 'dead letters by service or group, category and time',
     usage: 'deadletters list [--service <s> | --group <g>] [--category <c>] [--since <ISO>] [--limit <n>]',
     details: 'The newest --limit (100) matching dead letters, oldest first, with whether they were redriven.',
-    options: { service: { type: 'string' }, group: { type: 'string' }, category: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } },
+    options: { ...deadLetterFilterOptions, limit: { type: 'string', value: '<n>', description: 'the newest n matching', default: '100' } },
     async run({ values, json: asJson, context, io }) {
       const listed = await listDeadLetters({ kafka: context.kafka, admin: await context.admin(), database: await context.database(), progress: context.progress }, deadLetterSelection(values));
       if (asJson) return io.out(json(listed)), 0;
@@ -273,9 +337,9 @@ unless --yes.`,
     summary: 'one dead letter: decoded payload, reason, attempts, original position, headers',
     usage: 'deadletters show <topic>:<partition>:<offset>',
     details: 'Poison bytes (not a decodable event) are shown as a hex and base64 preview.',
+    operands: positionOperand('the dead letter, as deadletters list names it'),
     options: {},
     async run({ positionals, json: asJson, context, io }) {
-      if (positionals.length !== 1) throw new UsageError('give one dead letter as <topic>:<partition>:<offset>');
       const shown = await showDeadLetter({ kafka: context.kafka, admin: await context.admin(), codec: context.codec, database: await context.database() }, positionals[0]);
       if (asJson) return io.out(json(shown)), 0;
       io.out(
@@ -300,20 +364,50 @@ unless --yes.`,
   {
     path: ['deadletters', 'redrive'],
     summary: 'send dead letters back to their original topic after a fix',
-    usage: 'deadletters redrive (<id>... | --all [--service <s> | --group <g>] [--category <c>] [--since <ISO>]) [--dry-run] [--force]',
+    usage: 'deadletters redrive (<id>... | --all [--service <s> | --group <g>] [--category <c>] [--since <ISO>] [--limit <n>] [--yes]) [--dry-run] [--force]',
     details: `Publishes the original key, value and headers (without dlq.*, with redriven-from and
-redriven-by) to the original topic and partition. Each dead letter is redriven once: a second
-redrive is refused unless --force (Kafka cannot delete one record). Exit 1 when any was refused.`,
-    options: { all: { type: 'boolean' }, service: { type: 'string' }, group: { type: 'string' }, category: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } },
-    async run({ values, positionals, json: asJson, context, io }) {
+redriven-by) to the group's retry topic. Each dead letter is redriven once: a second
+redrive is refused unless --force (Kafka cannot delete one record). With --all, shows the Kafka
+cluster and what it is about to redrive, and asks first unless --yes. Exit 1 when any was refused.`,
+    operands: { name: '<id>', description: 'a dead letter, as deadletters list names it', many: true, optional: true },
+    options: {
+      all: { type: 'boolean', description: 'every dead letter matching the filters below' },
+      ...deadLetterFilterOptions,
+      limit: { type: 'string', value: '<n>', description: 'the newest n matching, with --all', default: 'all matching' },
+      ...dryRunOption('what would be redriven'),
+      force: { type: 'boolean', description: 'redrive again those redriven before' },
+      ...yesOption('redrive --all'),
+    },
+    async run(invocation) {
+      const { values, positionals, json: asJson, context, io } = invocation;
       if (flag(values, 'all') === positionals.length > 0) throw new UsageError('name dead letters by id, or use --all with filters');
+      const ask = flag(values, 'all') ? confirmation(invocation) : undefined;
+      const actingOn = context.actingOn(['kafka']);
       const { results } = await redriveDeadLetters(
-        { kafka: context.kafka, admin: await context.admin(), database: await context.database(), progress: context.progress, actor: context.actor },
+        {
+          kafka: context.kafka,
+          admin: await context.admin(),
+          database: await context.database(),
+          progress: context.progress,
+          actor: context.actor,
+          confirm:
+            ask &&
+            (async (plan) => {
+              io.err(
+                `${renderActingOn(actingOn)}Redrive ${plan.deadLetters.length} dead letter(s) to their groups' retry topics${plan.alreadyRedriven.length ? ` (${plan.alreadyRedriven.length} redriven before are skipped; --force to include them)` : ''}:\n${previewTable(
+                  ['id', 'group', 'category', 'code', 'original'],
+                  plan.deadLetters.map((entry) => [entry.id, entry.group, entry.category, entry.code, `${entry.original.topic}:${entry.original.partition}:${entry.original.offset}`]),
+                )}`,
+              );
+              return ask('Redrive them?');
+            }),
+        },
         { ids: positionals.length ? positionals : undefined, all: flag(values, 'all') ? deadLetterSelection(values) : undefined, dryRun: flag(values, 'dry-run'), force: flag(values, 'force') },
       );
       const refused = results.filter((result) => result.status === 'already_redriven');
-      if (asJson) io.out(json({ results }));
+      if (asJson) io.out(json({ results, actingOn }));
       else {
+        io.out(renderActingOn(actingOn));
         io.out(table(['id', 'status', 'to'], results.map((result) => [result.id, result.status, result.redrivenTo ? `${result.redrivenTo.topic}:${result.redrivenTo.partition}:${result.redrivenTo.offset}` : `${result.original.topic}:${result.original.partition}`])));
         if (refused.length) io.err(`${refused.length} already redriven before; add --force to redrive them again\n`);
       }
@@ -324,15 +418,22 @@ redrive is refused unless --force (Kafka cannot delete one record). Exit 1 when 
     path: ['deadletters', 'purge'],
     summary: "delete a group's dead letters up to a point (with --yes)",
     usage: 'deadletters purge --group <g> [--before <offset|ISO>] --yes',
-    details: 'Without --yes it only shows what would be purged and exits 1. Default: everything.',
-    options: { group: { type: 'string' }, service: { type: 'string' }, before: { type: 'string' }, yes: { type: 'boolean' } },
+    details: 'Shows the Kafka cluster and the records per partition. Without --yes it only shows what would be purged and exits 1.',
+    options: {
+      group: { type: 'string', value: '<g>', description: 'the consumer group whose dead letters go (or --service)', default: 'none' },
+      service: { type: 'string', value: '<s>', description: "the service whose default group's dead letters go", default: 'none' },
+      before: { type: 'string', value: '<offset|ISO>', description: 'only those before this offset (on every partition) or time', default: 'everything' },
+      yes: { type: 'boolean', description: 'purge; without it, only show what would be purged' },
+    },
     async run({ values, json: asJson, context, io }) {
       const group = text(values, 'group') ?? (text(values, 'service') ? service(required(values, 'service')) : required(values, 'group'));
       const beforeText = text(values, 'before');
       const before = beforeText === undefined ? undefined : /^\d+$/.test(beforeText) ? { offset: beforeText } : { at: time(beforeText, 'before') as Date };
+      const actingOn = context.actingOn(['kafka']);
       const plan = await purgeDeadLetters({ admin: await context.admin(), database: await context.database(), actor: context.actor }, { group, before, confirmed: flag(values, 'yes') });
-      if (asJson) io.out(json(plan));
+      if (asJson) io.out(json({ ...plan, actingOn }));
       else {
+        io.out(renderActingOn(actingOn));
         io.out(table(['partition', 'from', 'up to', 'records'], plan.partitions.map((entry) => [entry.partition, entry.from, entry.upTo, entry.records])));
         io.out(plan.applied ? `Purged ${plan.total} record(s) from ${plan.topic}.\n` : `Would purge ${plan.total} record(s) from ${plan.topic}; add --yes to purge.\n`);
       }
@@ -342,12 +443,23 @@ redrive is refused unless --force (Kafka cannot delete one record). Exit 1 when 
   {
     path: ['webhooks', 'replay'],
     summary: 'replay archived raw webhooks through the gateway mapping path',
-    usage: 'webhooks replay (--delivery-id <id>... | --from <ISO> --to <ISO> [--source shopify|clerk] [--topic orders/create]) [--dry-run]',
+    usage: 'webhooks replay (--delivery-id <id>... | --from <ISO> --to <ISO> [--source shopify|clerk] [--topic orders/create]) [--dry-run] [--yes]',
     details: `Reads webhooks.raw.v1 (by time with the broker's time index), then asks the gateway to replay
 each by its place in the archive (POST /admin/webhooks/replay): the gateway reads the bodies there
-itself. Exit 1 when any delivery failed or an id is not archived.`,
-    options: { 'delivery-id': { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, source: { type: 'string' }, topic: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'archive-topic': { type: 'string' } },
-    async run({ values, json: asJson, context, io }) {
+itself. Shows the Kafka cluster, the gateway and what it found, and asks first unless --yes.
+Exit 1 when any delivery failed or an id is not archived.`,
+    options: {
+      'delivery-id': { type: 'string', value: '<id>...', description: 'these deliveries: --delivery-id A B, or the option repeated', default: 'none', multiple: true, variadic: true },
+      from: { type: 'string', value: '<ISO>', description: 'the deliveries received from this time on, with --to', default: 'none' },
+      to: { type: 'string', value: '<ISO>', description: 'and before this time', default: 'none' },
+      source: { type: 'string', value: 'shopify|clerk', description: 'only those of this sender', default: 'both' },
+      topic: { type: 'string', value: '<topic>', description: 'only those of this webhook topic, such as orders/create', default: 'every topic' },
+      ...dryRunOption('what would be replayed'),
+      'archive-topic': { type: 'string', value: '<topic>', description: 'the raw archive, another topic for tests', default: topics.webhooksRaw.name },
+      ...yesOption('replay'),
+    },
+    async run(invocation) {
+      const { values, json: asJson, context, io } = invocation;
       const ids = (values['delivery-id'] as string[] | undefined) ?? [];
       const source = text(values, 'source');
       if (source !== undefined && source !== 'shopify' && source !== 'clerk') throw new UsageError(`--source must be shopify or clerk, got "${source}"`);
@@ -361,13 +473,27 @@ itself. Exit 1 when any delivery failed or an id is not archived.`,
         if (to <= from) throw new UsageError('--to must be after --from');
         selection = { from, to, source, topic: text(values, 'topic') };
       }
+      const ask = confirmation(invocation);
+      const actingOn = context.actingOn(['kafka', 'gateway']);
+      const deliveryRows = (deliveries: Array<Pick<ReplayDelivery, 'receivedAt' | 'source' | 'deliveryId' | 'topic' | 'tenantId'>>) => deliveries.map((entry) => [entry.receivedAt, entry.source, entry.deliveryId, entry.topic, entry.tenantId]);
+      const deliveryHeader = ['received', 'source', 'delivery id', 'topic', 'tenant'];
       const outcome = await replayWebhooks(
-        { kafka: context.kafka, admin: await context.admin(), codec: context.codec, http: context.http, database: await context.database(), actor: context.actor, progress: context.progress },
+        {
+          kafka: context.kafka,
+          admin: await context.admin(),
+          codec: context.codec,
+          http: context.http,
+          database: await context.database(),
+          actor: context.actor,
+          progress: context.progress,
+          confirm: ask && (async (plan) => (io.err(`${renderActingOn(actingOn)}Replay ${plan.found} archived delivery(ies) through the gateway:\n${previewTable(deliveryHeader, deliveryRows(plan.deliveries))}`), ask('Replay them?'))),
+        },
         { selection, dryRun: flag(values, 'dry-run'), archiveTopic: text(values, 'archive-topic') },
       );
       const failed = outcome.failed > 0 || outcome.missing.length > 0;
-      if (asJson) return io.out(json(outcome)), failed ? 1 : 0;
-      if (flag(values, 'dry-run')) io.out(table(['received', 'source', 'delivery id', 'topic', 'tenant'], outcome.deliveries.map((entry) => [entry.receivedAt, entry.source, entry.deliveryId, entry.topic, entry.tenantId])));
+      if (asJson) return io.out(json({ ...outcome, actingOn })), failed ? 1 : 0;
+      io.out(renderActingOn(actingOn));
+      if (flag(values, 'dry-run')) io.out(table(deliveryHeader, deliveryRows(outcome.deliveries)));
       else io.out(table(['delivery id', 'status', 'events', 'error'], outcome.results.map((result) => [result.deliveryId ?? `(archive ${result.archivedAt.partition}:${result.archivedAt.offset})`, result.status, result.publishedTo.map((record) => `${record.topic}:${record.partition}:${record.offset}`).join(' '), result.error])));
       io.out(`${outcome.found} archived deliveries found (${outcome.scanned} read)${flag(values, 'dry-run') ? '; dry run: nothing replayed' : `; ${outcome.results.length - outcome.failed} replayed, ${outcome.failed} failed`}\n`);
       if (outcome.missing.length) io.err(`not in the archive: ${outcome.missing.join(', ')}\n`);
@@ -385,9 +511,13 @@ file name that starts with it (orders-create.json is orders/create). The secret 
 from TENANTS (the development tenant dev-store outside production); --tenant picks one when
 several are configured, and finds one of the tenant store (tenants add) too. Each send is a new delivery with new ids. Prints the gateway's answer and
 the delivery id to follow with "status". Exit 1 when the gateway did not answer 2xx.`,
-    options: { topic: { type: 'string' }, tenant: { type: 'string' } },
+    operands: { name: '<file>', description: 'the webhook body to send' },
+    options: {
+      topic: { type: 'string', value: '<shopify topic>', description: "the Shopify topic, such as orders/create", default: 'from the file name' },
+      tenant: { type: 'string', value: '<id>', description: 'the tenant whose secret signs it', default: 'the only one configured (dev-store in development)' },
+    },
     async run({ values, positionals, json: asJson, context, io }) {
-      if (positionals.length !== 1) throw new UsageError('give exactly one file: the webhook body to send');
+      const gateway = context.endpoint('webhooks');
       const file = resolve(io.env.INIT_CWD ?? process.cwd(), positionals[0]);
       let body: Buffer;
       try {
@@ -404,7 +534,6 @@ the delivery id to follow with "status". Exit 1 when the gateway did not answer 
         if (stored) tenants.applyStored(tenantId, tenantOfRecord(stored, keys));
       }
       const delivery = prepareTestDelivery(tenants, { body, fileName: file, topic: text(values, 'topic'), tenantId: text(values, 'tenant') });
-      const gateway = context.settings.webhookUrl;
       const answer = await sendTestDelivery(gateway, delivery, io.fetch);
       const accepted = answer.status >= 200 && answer.status < 300;
       const report = { gateway, source: delivery.source, tenantId: delivery.tenantId, topic: delivery.topic, deliveryId: delivery.deliveryId, status: answer.status, answer: answer.body };
@@ -428,13 +557,12 @@ the delivery id to follow with "status". Exit 1 when the gateway did not answer 
     usage: 'events process --service <s> <topic>:<partition>:<offset>',
     details: `Asks the service to read the record (from its dead-letter topic or a topic it consumes)
 and process it now (POST /admin/events/process); a dead letter is processed at its ORIGINAL position.`,
-    options: { service: { type: 'string' } },
+    operands: positionOperand("the record: in a topic the service consumes, or in its dead-letter topic"),
+    options: { service: { type: 'string', value: '<s>', description: 'the service that processes it', required: true } },
     async run({ values, positionals, json: asJson, context, io }) {
-      if (positionals.length !== 1) throw new UsageError('give one record as <topic>:<partition>:<offset>');
-      const outcome = await forceProcessing(
-        { http: context.http, database: await context.database(), actor: context.actor },
-        { service: service(required(values, 'service')), position: parsePosition(positionals[0]) },
-      );
+      const processing = service(required(values, 'service'));
+      context.endpoint(processing);
+      const outcome = await forceProcessing({ http: context.http, database: await context.database(), actor: context.actor }, { service: processing, position: parsePosition(positionals[0]) });
       if (asJson) return io.out(json(outcome)), 0;
       io.out(fields([['service', outcome.service], ['record', `${outcome.processed.topic}:${outcome.processed.partition}:${outcome.processed.offset}`], ['outcome', String(outcome.answer.outcome ?? '?')], ['event', `${String(outcome.answer.eventType ?? '?')} ${String(outcome.answer.eventId ?? '')}`]]));
       return 0;
@@ -447,7 +575,12 @@ and process it now (POST /admin/events/process); a dead letter is processed at i
     details: `The file is the event value, with no or partial metadata. Metadata is completed: eventId
 from the content unless given, source operator, occurredAt/receivedAt now, correlationId
 correction:<uuid>. Validated against the schema, published to the catalogue topic under its key.`,
-    options: { type: { type: 'string' }, file: { type: 'string' }, tenant: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    options: {
+      type: { type: 'string', value: '<event type>', description: 'the event type, such as shopify.order.created', required: true },
+      file: { type: 'string', value: '<value.json>', description: 'the event value', required: true },
+      tenant: { type: 'string', value: '<id>', description: "the tenant, unless the file's metadata.tenantId names it", default: "the file's metadata.tenantId" },
+      ...dryRunOption('the completed event, validated'),
+    },
     async run({ values, json: asJson, context, io }) {
       const file = required(values, 'file');
       let document: unknown;
@@ -472,7 +605,11 @@ correction:<uuid>. Validated against the schema, published to the catalogue topi
     usage: 'reconcile run [--tenant <id>] [--from <ISO>] [--to <ISO>]',
     details: `Asks the reconciler (OPS_RECONCILER_URL) for a run over the window (default: the last 24 h)
 and prints the discrepancies found, with both sides' values (--json).`,
-    options: { tenant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+    options: {
+      tenant: { type: 'string', value: '<id>', description: 'the tenant to compare', default: 'the only one configured' },
+      from: { type: 'string', value: '<ISO>', description: 'the start of the window', default: '24 h before --to' },
+      to: { type: 'string', value: '<ISO>', description: 'the end of the window', default: 'now' },
+    },
     async run({ values, json: asJson, context, io }) {
       const run = await startReconciliation(context.http, { tenantId: text(values, 'tenant'), from: time(text(values, 'from'), 'from'), to: time(text(values, 'to'), 'to') });
       if (asJson) return io.out(json(run)), 0;
@@ -487,9 +624,14 @@ and prints the discrepancies found, with both sides' values (--json).`,
     usage: 'reconcile repair <run id> (--discrepancy <id>... | --kind <kind> | --all) [--dry-run]',
     details: `The owning services fix themselves from the events (source reconciler, the run id as
 correlation id). --dry-run shows what would be published. Repairing twice publishes nothing new.`,
-    options: { discrepancy: { type: 'string', multiple: true }, kind: { type: 'string' }, all: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    operands: { name: '<run id>', description: 'the reconciliation run, as reconcile show names it' },
+    options: {
+      discrepancy: { type: 'string', value: '<id>', description: 'this discrepancy; repeat the option for more', default: 'none', multiple: true },
+      kind: { type: 'string', value: '<kind>', description: 'every discrepancy of this kind', default: 'none' },
+      all: { type: 'boolean', description: 'every repairable discrepancy of the run' },
+      ...dryRunOption('what would be published'),
+    },
     async run({ values, positionals, json: asJson, context, io }) {
-      if (positionals.length !== 1) throw new UsageError('give the run id');
       const discrepancyIds = values.discrepancy as string[] | undefined;
       const choices = [discrepancyIds !== undefined, text(values, 'kind') !== undefined, flag(values, 'all')].filter(Boolean).length;
       if (choices !== 1) throw new UsageError('choose what to repair: --discrepancy <id>..., --kind <kind> or --all');
@@ -506,7 +648,8 @@ correlation id). --dry-run shows what would be published. Repairing twice publis
     summary: 'one reconciliation run with its discrepancies, or the latest runs',
     usage: 'reconcile show [<run id>] [--tenant <id>]',
     details: 'Without a run id: the latest runs (when, window, status, counts per kind).',
-    options: { tenant: { type: 'string' } },
+    operands: { name: '<run id>', description: 'the run to show', optional: true },
+    options: { tenant: { type: 'string', value: '<id>', description: 'the latest runs of this tenant only', default: 'every tenant' } },
     async run({ values, positionals, json: asJson, context, io }) {
       if (positionals.length === 0) {
         const runs = await listReconciliations(context.http, text(values, 'tenant'));
@@ -545,7 +688,7 @@ first. Tenants only in an app's TENANTS are not listed: TENANTS is each app's ow
 clerkInstanceIds, clerkSigningSecrets, currency, defaultCommissionRateBasisPoints,
 consignorTagPrefix. Its secrets are sealed with the current TENANT_SECRETS_KEYS key before they
 leave this machine. Refused when the id, the shop or a Clerk instance is another stored tenant's.`,
-    options: { file: { type: 'string' }, ...tenantsTopicOption },
+    options: { file: { type: 'string', value: '<tenant.json>', description: 'the tenant, as TENANTS lists one', required: true }, ...tenantsTopicOption },
     async run({ values, json: asJson, context, io }) {
       const file = required(values, 'file');
       let document: unknown;
@@ -568,9 +711,16 @@ leave this machine. Refused when the id, the shop or a Clerk instance is another
     details: `--secret-file: the file's first line becomes the current secret (Shopify's, or the Clerk
 endpoint's whsec_ signing secret); every secret listed before stays accepted. Once the sender signs
 with the new one, --retire-previous drops the others (asks first unless --yes).`,
-    options: { kind: { type: 'string' }, 'secret-file': { type: 'string' }, 'retire-previous': { type: 'boolean' }, yes: { type: 'boolean' }, ...tenantsTopicOption },
-    async run({ values, positionals, json: asJson, context, io }) {
-      if (positionals.length !== 1) throw new UsageError('give the tenant id');
+    operands: { name: '<tenant id>', description: 'the stored tenant' },
+    options: {
+      kind: { type: 'string', value: 'shopify|clerk', description: 'which sender signs with the secret', required: true },
+      'secret-file': { type: 'string', value: '<file>', description: 'a file whose first line is the new current secret', default: 'none' },
+      'retire-previous': { type: 'boolean', description: 'drop every secret but the current one' },
+      ...yesOption('retire'),
+      ...tenantsTopicOption,
+    },
+    async run(invocation) {
+      const { values, positionals, json: asJson, context, io } = invocation;
       const kind = required(values, 'kind');
       if (kind !== 'shopify' && kind !== 'clerk') throw new UsageError(`--kind must be shopify or clerk, got "${kind}"`);
       const secretFile = text(values, 'secret-file');
@@ -587,7 +737,7 @@ with the new one, --retire-previous drops the others (asks first unless --yes).`
       const deps = await tenantCommandDependencies(values, context, io);
       const outcome = secretFile !== undefined
         ? await rotateTenantSecret(deps, positionals[0], { kind, newSecret })
-        : await rotateTenantSecret({ ...deps, confirm: confirmation(values, io) }, positionals[0], { kind, retirePrevious: true });
+        : await rotateTenantSecret({ ...deps, confirm: confirmation(invocation) }, positionals[0], { kind, retirePrevious: true });
       if (asJson) return io.out(json(outcome)), 0;
       io.out(renderTenants([outcome.tenant]));
       io.out(secretFile !== undefined ? `New current ${kind} secret for ${outcome.tenant.id}; the previous one(s) stay accepted until --retire-previous.\n` : `Retired ${outcome.retired.length} previous ${kind} secret(s) of ${outcome.tenant.id}.\n`);
@@ -600,10 +750,11 @@ with the new one, --retire-previous drops the others (asks first unless --yes).`
     usage: 'tenants remove <tenant id> [--yes]',
     details: `Writes a tombstone: every app forgets the store within seconds, and compaction drops its
 records. Asks first unless --yes. What the services hold of the store (items, ledgers) stays.`,
-    options: { yes: { type: 'boolean' }, ...tenantsTopicOption },
-    async run({ values, positionals, json: asJson, context, io }) {
-      if (positionals.length !== 1) throw new UsageError('give the tenant id');
-      const confirm = confirmation(values, io);
+    operands: { name: '<tenant id>', description: 'the stored tenant' },
+    options: { ...yesOption('remove'), ...tenantsTopicOption },
+    async run(invocation) {
+      const { values, positionals, json: asJson, context, io } = invocation;
+      const confirm = confirmation(invocation);
       const { removed } = await removeTenantFromStore({ ...(await tenantCommandDependencies(values, context, io)), confirm }, positionals[0]);
       if (asJson) return io.out(json({ removed })), 0;
       io.out(`Removed ${removed.id} (${removed.shopDomain}).\n`);
@@ -617,7 +768,12 @@ records. Asks first unless --yes. What the services hold of the store (items, le
     details: `Every action and dry run of this tool, every reconciliation run and repair, and every call to an
 app's /admin API (refused ones too), with which app, who (the tool's --as, or api-key:<key name>),
 what, when, parameters and outcome. --action takes an action or a prefix ending in "." or "/".`,
-    options: { actor: { type: 'string' }, action: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } },
+    options: {
+      actor: { type: 'string', value: '<name>', description: 'only what this actor did', default: 'everyone' },
+      action: { type: 'string', value: '<a | prefix.>', description: 'only this action, or those starting with a prefix ending in "." or "/"', default: 'every action' },
+      since: { type: 'string', value: '<ISO>', description: 'only those started at or after this time', default: 'ever' },
+      limit: { type: 'string', value: '<n>', description: 'the newest n', default: '100' },
+    },
     async run({ values, json: asJson, context, io }) {
       const actions = await listOperatorActions(await context.database(), { actor: text(values, 'actor'), action: text(values, 'action'), since: time(text(values, 'since'), 'since'), limit: wholeNumber(text(values, 'limit'), 'limit') });
       if (asJson) return io.out(json({ actions })), 0;
@@ -627,6 +783,24 @@ what, when, parameters and outcome. --action takes an action or a prefix ending 
   },
 ];
 
+function optionLabel(name: string, option: OptionDefinition): string {
+  return `--${name}${option.type === 'string' ? ` ${option.value}` : ''}`;
+}
+
+/** One line per option: what it does and what holds without it. */
+function optionLines(options: OptionSpec, width: number): string {
+  return Object.entries(options)
+    .map(([name, option]) => {
+      const holds = option.type === 'boolean' ? 'default: off' : option.required ? 'required' : `default: ${option.default}`;
+      return `  ${optionLabel(name, option).padEnd(width)}  ${option.description} (${holds})`;
+    })
+    .join('\n');
+}
+
+function labelWidth(...specs: OptionSpec[]): number {
+  return Math.max(...specs.flatMap((spec) => Object.entries(spec).map(([name, option]) => optionLabel(name, option).length)));
+}
+
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.path.join(' ').length));
   return `Usage: npm run ops -- <command> [options]
@@ -634,14 +808,71 @@ function overview(): string {
 Commands:
 ${commands.map((command) => `  ${command.path.join(' ').padEnd(width)}  ${command.summary}`).join('\n')}
 
-${globalHelp}
+Global options:
+${optionLines(globalOptions, labelWidth(globalOptions))}
 
 Run "npm run ops -- <command> --help" for a command's options.
 `;
 }
 
 function commandHelp(command: Command): string {
-  return `Usage: npm run ops -- ${command.usage}\n\n${command.summary}.\n${command.details}\n\n${globalHelp}\n`;
+  const width = Math.max(labelWidth(command.options, globalOptions), command.operands?.name.length ?? 0);
+  const operands = command.operands ? `Arguments:\n  ${command.operands.name.padEnd(width)}  ${command.operands.description}${command.operands.many ? ', one or more' : ''}\n\n` : '';
+  const options = Object.keys(command.options).length ? `Options:\n${optionLines(command.options, width)}\n\n` : '';
+  return `Usage: npm run ops -- ${command.usage}\n\n${command.summary}.\n${command.details}\n\n${operands}${options}Global options:\n${optionLines(globalOptions, width)}\n`;
+}
+
+/** `--shift-by -3`: parseArgs takes a word starting with "-" for an option, but after an option that takes a value, a negative number is that value. */
+function withNegativeValues(args: string[], options: OptionSpec): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const option = args[index].startsWith('--') ? options[args[index].slice(2)] : undefined;
+    if (option?.type === 'string' && /^-\d+$/.test(args[index + 1] ?? '')) joined.push(`${args[index]}=${args[(index += 1)]}`);
+    else joined.push(args[index]);
+  }
+  return joined;
+}
+
+/**
+ * The values and the operands of a command line: a variadic option takes the words after its value
+ * (`--delivery-id A B`); every other word is an operand, and the command refuses those it does not take.
+ */
+function parseCommandLine(command: Command, args: string[]): { values: Values; positionals: string[] } {
+  const options = { ...globalOptions, ...command.options };
+  const parsed = parseArgs({
+    args: withNegativeValues(args, options),
+    options: Object.fromEntries(Object.entries(options).map(([name, option]) => [name, { type: option.type, multiple: option.type === 'string' && (option.multiple ?? false) }])),
+    allowPositionals: true,
+    strict: true,
+    tokens: true,
+  });
+  const values = { ...parsed.values } as Values;
+  // A variadic option's values are collected again from the tokens, in the order given, with the words after each.
+  for (const [name, option] of Object.entries(options)) if (option.type === 'string' && option.variadic && values[name] !== undefined) values[name] = [];
+  const positionals: string[] = [];
+  let variadic: string[] | undefined;
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option') {
+      const option = options[token.name];
+      variadic = option?.type === 'string' && option.variadic ? (values[token.name] as string[]) : undefined;
+      if (variadic && token.value !== undefined) variadic.push(token.value);
+    } else if (token.kind === 'positional' && variadic) variadic.push(token.value);
+    else if (token.kind === 'positional') positionals.push(token.value);
+    else variadic = undefined;
+  }
+  return { values, positionals };
+}
+
+/** What the definitions say a command line must hold: its operands, and its required options. */
+function checkCommandLine(command: Command, { values, positionals }: { values: Values; positionals: string[] }): void {
+  const name = command.path.join(' ');
+  const operands = command.operands;
+  const taken = !operands ? 0 : operands.many ? Infinity : 1;
+  if (positionals.length > taken) throw new UsageError(`unexpected argument "${positionals[taken]}": ${name} takes ${operands ? `one ${operands.name}` : 'no arguments'}`);
+  if (operands && !operands.optional && positionals.length === 0) throw new UsageError(`give ${operands.name}: ${operands.description}`);
+  for (const [option, definition] of Object.entries(command.options)) {
+    if (definition.type === 'string' && definition.required && (values[option] === undefined || values[option] === '')) throw new UsageError(`--${option} is required`);
+  }
 }
 
 /** Runs one command line; returns the exit code: 0 done, 1 failed or refused, 2 bad command line. */
@@ -668,7 +899,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args: argv.slice(command.path.length), options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
+    parsed = parseCommandLine(command, argv.slice(command.path.length));
   } catch (error) {
     io.err(`error: ${(error as Error).message}\nRun "npm run ops -- ${command.path.join(' ')} --help" for its options.\n`);
     return 2;
@@ -676,8 +907,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const asJson = flag(parsed.values, 'json');
   let context: CommandContext | undefined;
   try {
+    checkCommandLine(command, parsed);
     context = new CommandContext(operatorIdentity(text(parsed.values, 'as'), io.env), { apiKey: text(parsed.values, 'api-key'), json: asJson }, io);
-    return await command.run({ values: parsed.values, positionals: parsed.positionals, json: asJson, context, io });
+    return await command.run({ command, values: parsed.values, positionals: parsed.positionals, json: asJson, context, io });
   } catch (error) {
     const usage = error instanceof UsageError;
     const message = error instanceof ConfigError ? error.message : (error as Error).message;

@@ -1,8 +1,10 @@
 import { userInfo } from 'node:os';
 import { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { isDevelopment } from '@consign/config';
+import { PlatformError } from '@consign/errors';
 import { createKafka, EventCodec, EventPublisher } from '@consign/kafka';
-import { AdminClient, Fetch, openOperationsDatabase, OperationsSettings, operationsSettings, ProgressFactory, progressTo } from '@consign/operations';
+import { AdminClient, AdminResponse, Fetch, openOperationsDatabase, OperationsSettings, operationsSettings, platformServices, PlatformService, ProgressFactory, progressTo } from '@consign/operations';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -16,6 +18,38 @@ export interface CliIo {
 /** Who acts: `--as`, else OPERATOR, else the login name. */
 export function operatorIdentity(as: string | undefined, env: NodeJS.ProcessEnv): string {
   return as ?? env.OPERATOR ?? userInfo().username;
+}
+
+/** What the CLI reaches: the Kafka cluster, the audit log's database, the gateway's public listener, each app's API. */
+export type Endpoint = 'kafka' | 'audit-log' | 'webhooks' | PlatformService;
+
+/** The variables that name an endpoint, the first being the one to set. */
+function variablesOf(endpoint: Endpoint): string[] {
+  switch (endpoint) {
+    case 'kafka':
+      return ['KAFKA_BROKERS'];
+    case 'audit-log':
+      return ['OPERATIONS_DATABASE_URL', 'RECONCILER_DATABASE_URL'];
+    case 'webhooks':
+      return ['OPS_WEBHOOK_URL'];
+    default:
+      return [platformServices[endpoint].variable];
+  }
+}
+
+/** An app's API, called only once its URL is named (CommandContext.endpoint). */
+class NamedServicesClient extends AdminClient {
+  constructor(
+    private readonly named: (service: PlatformService) => void,
+    ...client: ConstructorParameters<typeof AdminClient>
+  ) {
+    super(...client);
+  }
+
+  override request<TBody>(service: PlatformService, method: 'GET' | 'POST', path: string, options?: Parameters<AdminClient['request']>[3]): Promise<AdminResponse<TBody>> {
+    this.named(service);
+    return super.request<TBody>(service, method, path, options);
+  }
 }
 
 /**
@@ -32,15 +66,59 @@ export class CommandContext {
   private publisherInstance?: EventPublisher;
   private databaseInstance?: Promise<DataSource>;
 
-  constructor(readonly actor: string, options: { apiKey?: string; json: boolean }, io: CliIo) {
+  constructor(
+    readonly actor: string,
+    options: { apiKey?: string; json: boolean },
+    private readonly io: CliIo,
+  ) {
     this.settings = operationsSettings(io.env);
-    this.http = new AdminClient(this.settings.serviceUrls, options.apiKey ?? this.settings.apiKey, io.fetch);
+    this.http = new NamedServicesClient((service) => this.endpoint(service), this.settings.serviceUrls, options.apiKey ?? this.settings.apiKey, io.fetch);
     this.progress = progressTo(options.json ? () => undefined : (line) => io.err(`${line}\n`));
   }
 
+  /**
+   * Where an endpoint is. Outside development it must be named: the settings' local default would
+   * act on whatever listens on this machine, or fail late and obscurely, so the command stops first.
+   */
+  endpoint(endpoint: Endpoint): string {
+    const variables = variablesOf(endpoint);
+    if (!isDevelopment(this.io.env) && !variables.some((variable) => this.io.env[variable])) {
+      throw new PlatformError(`${variables.join(' or ')} is not set: outside development (NODE_ENV=development) the ops CLI never falls back to the local ${endpoint} at ${this.locationOf(endpoint)}`, {
+        code: 'operations.endpoint_not_named',
+        category: 'invalid',
+        details: { endpoint, variables },
+      });
+    }
+    return this.locationOf(endpoint);
+  }
+
+  /** The endpoints a command acts on, for its plan: each checked as `endpoint` checks it, before anything happens. */
+  actingOn(endpoints: Endpoint[]): Record<string, string> {
+    return Object.fromEntries(endpoints.map((endpoint) => [endpoint, this.endpoint(endpoint)]));
+  }
+
+  private locationOf(endpoint: Endpoint): string {
+    switch (endpoint) {
+      case 'kafka':
+        return this.settings.kafka.brokers.join(',');
+      case 'audit-log': {
+        // Host and database only: the URL may carry a password.
+        const url = new URL(this.settings.databaseUrl);
+        return `${url.host}${url.pathname}`;
+      }
+      case 'webhooks':
+        return this.settings.webhookUrl;
+      default:
+        return this.settings.serviceUrls[endpoint];
+    }
+  }
+
   get kafka(): Kafka {
-    // kafkajs logs every retry; the command reports the failure it ends with instead.
-    this.kafkaClient ??= createKafka({ clientId: 'ops-cli', connection: this.settings.kafka });
+    if (!this.kafkaClient) {
+      this.endpoint('kafka');
+      // kafkajs logs every retry; the command reports the failure it ends with instead.
+      this.kafkaClient = createKafka({ clientId: 'ops-cli', connection: this.settings.kafka });
+    }
     return this.kafkaClient;
   }
 
@@ -64,7 +142,10 @@ export class CommandContext {
   }
 
   database(): Promise<DataSource> {
-    this.databaseInstance ??= openOperationsDatabase({ url: this.settings.databaseUrl, tls: this.settings.databaseTls });
+    if (!this.databaseInstance) {
+      this.endpoint('audit-log');
+      this.databaseInstance = openOperationsDatabase({ url: this.settings.databaseUrl, tls: this.settings.databaseTls });
+    }
     return this.databaseInstance;
   }
 

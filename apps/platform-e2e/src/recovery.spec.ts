@@ -273,7 +273,7 @@ describe('operator command line', () => {
 
   it('replays the archived webhooks of a time range through the gateway without duplicates', async () => {
     const before = await snapshotAll();
-    const replay = await ops<{ results: Array<{ status: string }> }>('webhooks', 'replay', '--from', startedAt.toISOString(), '--to', new Date().toISOString());
+    const replay = await ops<{ results: Array<{ status: string }> }>('webhooks', 'replay', '--from', startedAt.toISOString(), '--to', new Date().toISOString(), '--yes');
     expect(replay.code).toBe(0);
     expect(replay.json.results.length).toBeGreaterThan(5);
     expect(replay.json.results.every((result) => result.status === 'published')).toBe(true);

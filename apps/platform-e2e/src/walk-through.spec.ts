@@ -143,7 +143,7 @@ describe('the local walk-through', () => {
 
   it('replays the delivery from the archive without changing the books', async () => {
     const before = await platform.read<{ entries: unknown[] }>('earnings-service', `/orders/${sampleOrderId}/earnings?tenantId=dev-store`);
-    const replay = await ops<{ failed: number; results: unknown[] }>('webhooks', 'replay', '--delivery-id', orderDelivery.deliveryId);
+    const replay = await ops<{ failed: number; results: unknown[] }>('webhooks', 'replay', '--delivery-id', orderDelivery.deliveryId, '--yes');
     expect(replay).toMatchObject({ code: 0, json: { failed: 0 } });
     expect(replay.json.results).toHaveLength(1);
     await platform.settled();

@@ -12,7 +12,7 @@ interface BuildTarget {
   options?: { outputPath?: string; generatePackageJson?: boolean };
 }
 
-/** Built as a production bundle but never deployed: operators run it from a checkout (`npm run ops`). */
+/** Built but never deployed: operators run it from a checkout (`npm run ops`) or as its standalone bundle (`node main.js`). */
 const notDeployed = new Set(['ops-cli']);
 
 /**

@@ -133,8 +133,14 @@ async function forgetGroup(kafka: Kafka, groupId: string): Promise<void> {
 export async function readOneRecord(kafka: Kafka, admin: Admin, topic: string, partition: number, offset: string): Promise<TopicRecord> {
   const marks = (await topicWatermarks(admin, topic)).find((entry) => entry.partition === partition);
   if (!marks) throw new PlatformError(`${topic} has no partition ${partition}`, { code: 'kafka.no_such_partition', category: 'invalid', httpStatus: 404 });
-  if (BigInt(offset) < BigInt(marks.low) || BigInt(offset) >= BigInt(marks.high)) {
-    throw new PlatformError(`${topic}:${partition} holds offsets ${marks.low} to ${BigInt(marks.high) - 1n}; ${offset} is not among them`, { code: 'kafka.no_such_record', category: 'invalid', httpStatus: 404 });
+  const [low, high] = [BigInt(marks.low), BigInt(marks.high)];
+  if (low === high) {
+    // An empty partition has no range of offsets to name ("0 to -1").
+    const gone = low > 0n ? ` (offsets below ${low} were deleted or expired)` : '';
+    throw new PlatformError(`${topic}:${partition} is empty: it holds no records${gone}`, { code: 'kafka.no_such_record', category: 'invalid', httpStatus: 404 });
+  }
+  if (BigInt(offset) < low || BigInt(offset) >= high) {
+    throw new PlatformError(`${topic}:${partition} holds offsets ${low} to ${high - 1n}; ${offset} is not among them`, { code: 'kafka.no_such_record', category: 'invalid', httpStatus: 404 });
   }
   let found: TopicRecord | undefined;
   await readRanges(kafka, [{ topic, partition, from: offset, to: (BigInt(offset) + 1n).toString() }], (record) => {

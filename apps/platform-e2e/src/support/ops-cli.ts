@@ -4,11 +4,11 @@ import { testEndpoints } from '@consign/test-support';
 import { PlatformUnderTest } from './platform-under-test';
 
 /**
- * Runs the operator command line (`npm run ops`) as an operator would, as its own process, against
- * the platform under test.
+ * Runs the operator command line as an operator would: its standalone bundle (built before these
+ * tests, like the apps), as its own process, against the platform under test.
  */
 const root = join(__dirname, '../../../..');
-const entry = join(root, 'apps/ops-cli/src/main.ts');
+const bundle = join(root, 'dist/apps/ops-cli/main.js');
 
 export interface OpsResult<T> {
   code: number;
@@ -38,7 +38,7 @@ export function opsCli(platform: PlatformUnderTest, operator: string, extraEnv: 
   };
   return function ops<T = Record<string, unknown>>(...args: string[]): Promise<OpsResult<T>> {
     return new Promise((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', entry, ...args, '--json'], { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--enable-source-maps', bundle, ...args, '--json'], { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         try {
           resolve({ code, json: JSON.parse(stdout) as T, stderr });

@@ -107,12 +107,20 @@ export interface RedriveResult {
   previous?: Redrive[];
 }
 
+/** What a redrive is about to send back, for the operator to confirm. */
+export interface RedrivePlan {
+  deadLetters: DeadLetter[];
+  /** Selected, but skipped: redriven before, and not forced. */
+  alreadyRedriven: string[];
+}
+
 /**
  * Sends dead letters back to the group that dead-lettered them, through its retry topic, with their
  * original key, value and headers (plus where they came from and who sent them), once each unless
- * forced. The other groups of the original topic never see them again.
+ * forced. The other groups of the original topic never see them again. Asks `confirm`, when given,
+ * with what it is about to send; a dry run asks nothing.
  */
-export async function redriveDeadLetters(deps: DeadLetterReading & { actor: string }, request: RedriveRequest): Promise<{ results: RedriveResult[] }> {
+export async function redriveDeadLetters(deps: DeadLetterReading & { actor: string; confirm?: (plan: RedrivePlan) => Promise<boolean> }, request: RedriveRequest): Promise<{ results: RedriveResult[] }> {
   const parameters = { ids: request.ids, all: request.all ? { ...request.all, since: request.all.since?.toISOString() } : undefined, force: request.force ?? false };
   const action = { actor: deps.actor, action: 'deadletters.redrive', parameters };
   const selected = await selectForRedrive(deps, request);
@@ -122,6 +130,13 @@ export async function redriveDeadLetters(deps: DeadLetterReading & { actor: stri
     const reason = `already redriven: ${blocked.map(({ deadLetter }) => deadLetter.id).join(', ')} (use --force to redrive again)`;
     await recordOperatorAction(deps.database, { ...action, outcome: 'refused', error: reason, startedAt: new Date() });
     throw new PlatformError(`refused: ${reason}`, { code: 'operations.already_redriven', category: 'invalid' });
+  }
+  const alreadyRedriven = blocked.map(({ deadLetter }) => deadLetter.id);
+  const skipped = new Set(alreadyRedriven);
+  const toRedrive = selected.map(({ deadLetter }) => deadLetter).filter((deadLetter) => !skipped.has(deadLetter.id));
+  if (!request.dryRun && toRedrive.length > 0 && deps.confirm && !(await deps.confirm({ deadLetters: toRedrive, alreadyRedriven }))) {
+    await recordOperatorAction(deps.database, { ...action, outcome: 'refused', error: 'not confirmed by the operator', startedAt: new Date() });
+    throw new PlatformError('refused: not confirmed by the operator', { code: 'operations.refused', category: 'invalid' });
   }
   return audited(deps.database, { ...action, dryRun: request.dryRun }, async () => {
     const progress = deps.progress(request.dryRun ? 'checking dead letters' : 'redriving dead letters', selected.length);

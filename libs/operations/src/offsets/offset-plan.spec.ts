@@ -33,4 +33,30 @@ describe('planOffsetReset (as kafka-consumer-groups computes targets)', () => {
     expect(plan.partitions.map((entry) => entry.target)).toEqual(['5', '3']);
     expect(plan.target).toBe('datetime 2025-01-01T00:00:00.000Z');
   });
+
+  it('resets to the log end, skipping what is left', () => {
+    const plan = planOffsetReset({ group: 'g', topic: 't', target: { kind: 'latest' }, watermarks, committed });
+    expect(plan.partitions).toEqual([
+      { partition: 0, committed: '8', target: '10', toReprocess: 0, toSkip: 2, lagAfter: 0 },
+      { partition: 1, committed: null, target: '3', toReprocess: 0, toSkip: 0, lagAfter: 0 },
+    ]);
+    expect(plan.target).toBe('latest');
+  });
+
+  it('shifts the committed offset either way, clamped into the retained log, and says when it clamped', () => {
+    const back = planOffsetReset({ group: 'g', topic: 't', target: { kind: 'shift', by: '-3', partition: 0 }, watermarks, committed });
+    expect(back.partitions).toEqual([{ partition: 0, committed: '8', target: '5', toReprocess: 3, toSkip: 0, lagAfter: 5 }]);
+    expect(back.target).toBe('shift by -3 on partition 0');
+    const tooFarBack = planOffsetReset({ group: 'g', topic: 't', target: { kind: 'shift', by: '-50', partition: 0 }, watermarks, committed });
+    expect(tooFarBack.partitions[0]).toMatchObject({ target: '2', toReprocess: 6, clamped: { wanted: '-42', to: 'earliest' } });
+    const tooFarOn = planOffsetReset({ group: 'g', topic: 't', target: { kind: 'shift', by: '5', partition: 0 }, watermarks, committed });
+    expect(tooFarOn.partitions[0]).toMatchObject({ target: '10', toSkip: 2, clamped: { wanted: '13', to: 'latest' } });
+    expect(planOffsetReset({ group: 'g', topic: 't', target: { kind: 'offset', offset: '50' }, watermarks, committed }).partitions[1].clamped).toEqual({ wanted: '50', to: 'latest' });
+  });
+
+  it('refuses to shift a partition where the group committed nothing, as Kafka does', () => {
+    expect(() => planOffsetReset({ group: 'g', topic: 't', target: { kind: 'shift', by: '1' }, watermarks, committed })).toThrow(
+      expect.objectContaining({ code: 'operations.no_committed_offset', message: expect.stringContaining('no committed offset on partition(s) 1') }),
+    );
+  });
 });

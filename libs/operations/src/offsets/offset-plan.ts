@@ -1,6 +1,13 @@
+import { PlatformError } from '@consign/errors';
 import { PartitionWatermarks } from '@consign/kafka';
 
-export type ResetTarget = { kind: 'earliest' } | { kind: 'offset'; offset: string; partition?: number } | { kind: 'datetime'; at: Date };
+/** Where a reset moves the group: `offset` and `shift` may name one partition, the others move every partition of the topic. */
+export type ResetTarget =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'offset'; offset: string; partition?: number }
+  | { kind: 'shift'; by: string; partition?: number }
+  | { kind: 'datetime'; at: Date };
 
 export interface PartitionResetPlan {
   partition: number;
@@ -13,6 +20,8 @@ export interface PartitionResetPlan {
   toSkip: number;
   /** Records between the target and the end of the log: what the group consumes after the reset. */
   lagAfter: number;
+  /** Set when the offset asked for lies outside the retained log and the target is its nearest end instead. */
+  clamped?: { wanted: string; to: 'earliest' | 'latest' };
 }
 
 export interface OffsetResetPlan {
@@ -27,18 +36,27 @@ export interface OffsetResetPlan {
 export function describeTarget(target: ResetTarget): string {
   switch (target.kind) {
     case 'earliest':
-      return 'earliest';
+    case 'latest':
+      return target.kind;
     case 'offset':
-      return `offset ${target.offset}${target.partition === undefined ? '' : ` on partition ${target.partition}`}`;
+      return `offset ${target.offset}${onPartition(target.partition)}`;
+    case 'shift':
+      return `shift by ${target.by}${onPartition(target.partition)}`;
     case 'datetime':
       return `datetime ${target.at.toISOString()}`;
   }
 }
 
+function onPartition(partition: number | undefined): string {
+  return partition === undefined ? '' : ` on partition ${partition}`;
+}
+
 /**
  * The new offset of each partition, as `kafka-consumer-groups --reset-offsets` computes it:
- * earliest is the log start; an offset is clamped into the retained log; a datetime is the first
- * record at or after it, or the log end when there is none (`offsetsAtTime`, from the broker).
+ * earliest is the log start, latest its end; an offset, or the committed one shifted, is clamped
+ * into the retained log; a datetime is the first record at or after it, or the log end when there
+ * is none (`offsetsAtTime`, from the broker). Like Kafka's tool, a shift refuses a partition where
+ * the group has committed nothing: there is nothing to shift from.
  */
 export function planOffsetReset(input: {
   group: string;
@@ -49,12 +67,26 @@ export function planOffsetReset(input: {
   offsetsAtTime?: Map<number, string>;
 }): OffsetResetPlan {
   const { target } = input;
-  const selected = input.watermarks.filter((entry) => target.kind !== 'offset' || target.partition === undefined || entry.partition === target.partition);
-  if (selected.length === 0) throw new Error(`${input.topic} has no partition ${target.kind === 'offset' ? target.partition : ''}`);
-  const partitions = selected.map(({ partition, low, high }) => {
-    const newOffset = targetOffset(target, BigInt(low), BigInt(high), input.offsetsAtTime?.get(partition));
-    const committedRaw = input.committed.get(partition) ?? null;
-    const committed = committedRaw === null || BigInt(committedRaw) < 0n ? null : BigInt(committedRaw);
+  const onePartition = target.kind === 'offset' || target.kind === 'shift' ? target.partition : undefined;
+  const selected = input.watermarks.filter((entry) => onePartition === undefined || entry.partition === onePartition);
+  if (selected.length === 0) throw new Error(`${input.topic} has no partition ${onePartition ?? ''}`);
+  const committedOf = (partition: number): bigint | null => {
+    const raw = input.committed.get(partition) ?? null;
+    return raw === null || BigInt(raw) < 0n ? null : BigInt(raw);
+  };
+  if (target.kind === 'shift') {
+    const uncommitted = selected.filter(({ partition }) => committedOf(partition) === null).map(({ partition }) => partition);
+    if (uncommitted.length > 0) {
+      throw new PlatformError(`cannot shift group ${input.group} on ${input.topic}: it has no committed offset on partition(s) ${uncommitted.join(', ')}; shift another partition with --partition, or reset these to an offset first`, {
+        code: 'operations.no_committed_offset',
+        category: 'invalid',
+        details: { partitions: uncommitted },
+      });
+    }
+  }
+  const partitions = selected.map(({ partition, low, high }): PartitionResetPlan => {
+    const committed = committedOf(partition);
+    const { offset: newOffset, clamped } = targetOffset(target, BigInt(low), BigInt(high), committed, input.offsetsAtTime?.get(partition));
     return {
       partition,
       committed: committed === null ? null : committed.toString(),
@@ -62,6 +94,7 @@ export function planOffsetReset(input: {
       toReprocess: committed !== null && committed > newOffset ? Number(committed - newOffset) : 0,
       toSkip: committed !== null && newOffset > committed ? Number(newOffset - committed) : 0,
       lagAfter: Number(BigInt(high) - newOffset),
+      ...(clamped ? { clamped } : {}),
     };
   });
   return {
@@ -74,18 +107,27 @@ export function planOffsetReset(input: {
   };
 }
 
-function targetOffset(target: ResetTarget, low: bigint, high: bigint, atTime: string | undefined): bigint {
+function targetOffset(target: ResetTarget, low: bigint, high: bigint, committed: bigint | null, atTime: string | undefined): { offset: bigint; clamped?: PartitionResetPlan['clamped'] } {
   switch (target.kind) {
     case 'earliest':
-      return low;
-    case 'offset': {
-      const wanted = BigInt(target.offset);
-      return wanted < low ? low : wanted > high ? high : wanted;
-    }
+      return { offset: low };
+    case 'latest':
+      return { offset: high };
+    case 'offset':
+      return clampedToLog(BigInt(target.offset), low, high);
+    case 'shift':
+      // planOffsetReset refused the partitions without a committed offset.
+      return clampedToLog((committed ?? 0n) + BigInt(target.by), low, high);
     case 'datetime': {
       if (atTime === undefined) throw new Error('the offsets at that time are needed for a datetime reset');
       const found = BigInt(atTime);
-      return found < 0n ? high : found;
+      return { offset: found < 0n ? high : found };
     }
   }
+}
+
+function clampedToLog(wanted: bigint, low: bigint, high: bigint): { offset: bigint; clamped?: PartitionResetPlan['clamped'] } {
+  if (wanted < low) return { offset: low, clamped: { wanted: wanted.toString(), to: 'earliest' } };
+  if (wanted > high) return { offset: high, clamped: { wanted: wanted.toString(), to: 'latest' } };
+  return { offset: wanted };
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { RawWebhookArchived, topics } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { EventCodec } from '@consign/kafka';
-import { audited } from '../audit/operator-actions';
+import { audited, recordOperatorAction } from '../audit/operator-actions';
 import { RecordPosition } from '../deadletters/dead-letter';
 import { AdminClient } from '../http/admin-client';
 import { PartitionRange, readRanges, recordCount, topicWatermarks } from '@consign/kafka';
@@ -119,35 +119,59 @@ export interface WebhookReplayRequest {
   archiveTopic?: string;
 }
 
+type ReplayOutcome = { found: number; scanned: number; undecodable: RecordPosition[]; missing: string[]; deliveries: Array<Pick<ArchivedWebhook, 'source' | 'deliveryId' | 'topic' | 'tenantId' | 'receivedAt' | 'archivedAt'>>; results: ReplayResult[]; failed: number };
+
+/** What a replay is about to send through the gateway, for the operator to confirm: the outcome before any result. */
+export type ReplayPlan = Omit<ReplayOutcome, 'results' | 'failed'>;
+
+function replayPlan(search: ArchiveSearch): ReplayPlan {
+  const deliveries = search.archived.map(({ source, deliveryId, topic, tenantId, receivedAt, archivedAt }) => ({ source, deliveryId, topic, tenantId, receivedAt, archivedAt }));
+  return { found: search.archived.length, scanned: search.scanned, undecodable: search.undecodable, missing: search.missing, deliveries };
+}
+
 /**
  * Re-injects archived deliveries through the gateway's mapping path (`POST /admin/webhooks/replay`)
  * in batches. The gateway is given where each delivery is in the archive and reads it there itself:
  * no body leaves this tool. Event ids come from the deliveries, so a replay of what was already
- * processed produces repeats that every consumer absorbs.
+ * processed produces repeats that every consumer absorbs. Asks `confirm`, when given, with what it
+ * found before replaying any of it; a dry run asks nothing.
  */
 export async function replayWebhooks(
-  deps: { kafka: Kafka; admin: Admin; codec: EventCodec; http: AdminClient; database: DataSource; actor: string; progress: ProgressFactory },
+  deps: { kafka: Kafka; admin: Admin; codec: EventCodec; http: AdminClient; database: DataSource; actor: string; progress: ProgressFactory; confirm?: (plan: ReplayPlan) => Promise<boolean> },
   request: WebhookReplayRequest,
-): Promise<{ found: number; scanned: number; undecodable: RecordPosition[]; missing: string[]; deliveries: Array<Pick<ArchivedWebhook, 'source' | 'deliveryId' | 'topic' | 'tenantId' | 'receivedAt' | 'archivedAt'>>; results: ReplayResult[]; failed: number }> {
+): Promise<ReplayOutcome> {
   const selection = request.selection;
   const parameters = 'deliveryIds' in selection ? { deliveryIds: selection.deliveryIds } : { from: selection.from.toISOString(), to: selection.to.toISOString(), source: selection.source, topic: selection.topic };
-  return audited(deps.database, { actor: deps.actor, action: 'webhooks.replay', parameters: { ...parameters, archiveTopic: request.archiveTopic }, dryRun: request.dryRun }, async () => {
-    const search = await findArchivedWebhooks(deps, selection, request.archiveTopic);
-    const deliveries = search.archived.map(({ source, deliveryId, topic, tenantId, receivedAt, archivedAt }) => ({ source, deliveryId, topic, tenantId, receivedAt, archivedAt }));
+  const action = { actor: deps.actor, action: 'webhooks.replay', parameters: { ...parameters, archiveTopic: request.archiveTopic } };
+  if (request.dryRun) {
+    return audited(deps.database, { ...action, dryRun: true }, async () => ({ ...replayPlan(await findArchivedWebhooks(deps, selection, request.archiveTopic)), results: [], failed: 0 }));
+  }
+  const startedAt = new Date();
+  let search: ArchiveSearch;
+  try {
+    search = await findArchivedWebhooks(deps, selection, request.archiveTopic);
+  } catch (error) {
+    // Audited as the replay's failure, as it would be had the search run inside it.
+    await recordOperatorAction(deps.database, { ...action, outcome: 'failed', error: (error as Error).message, startedAt });
+    throw error;
+  }
+  const plan = replayPlan(search);
+  if (plan.found > 0 && deps.confirm && !(await deps.confirm(plan))) {
+    await recordOperatorAction(deps.database, { ...action, outcome: 'refused', error: 'not confirmed by the operator', startedAt });
+    throw new PlatformError('refused: not confirmed by the operator', { code: 'operations.refused', category: 'invalid' });
+  }
+  return audited(deps.database, action, async () => {
     const results: ReplayResult[] = [];
-    if (!request.dryRun) {
-      const progress = deps.progress('replaying webhooks', search.archived.length);
-      const batchSize = request.batchSize ?? 50;
-      for (let start = 0; start < search.archived.length; start += batchSize) {
-        const batch = search.archived.slice(start, start + batchSize).map(({ archivedAt }) => ({ partition: archivedAt.partition, offset: archivedAt.offset }));
-        const { body } = await deps.http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', { body: { archived: batch }, timeoutMs: 120_000 });
-        if (!Array.isArray(body?.results)) throw new PlatformError('the gateway answered the replay without results', { code: 'operations.bad_replay_answer', category: 'invalid' });
-        results.push(...body.results);
-        progress.advance(batch.length);
-      }
-      progress.finish();
+    const progress = deps.progress('replaying webhooks', search.archived.length);
+    const batchSize = request.batchSize ?? 50;
+    for (let start = 0; start < search.archived.length; start += batchSize) {
+      const batch = search.archived.slice(start, start + batchSize).map(({ archivedAt }) => ({ partition: archivedAt.partition, offset: archivedAt.offset }));
+      const { body } = await deps.http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', { body: { archived: batch }, timeoutMs: 120_000 });
+      if (!Array.isArray(body?.results)) throw new PlatformError('the gateway answered the replay without results', { code: 'operations.bad_replay_answer', category: 'invalid' });
+      results.push(...body.results);
+      progress.advance(batch.length);
     }
-    const failed = results.filter((result) => result.status !== 'published').length;
-    return { found: search.archived.length, scanned: search.scanned, undecodable: search.undecodable, missing: search.missing, deliveries, results, failed };
+    progress.finish();
+    return { ...plan, results, failed: results.filter((result) => result.status !== 'published').length };
   });
 }

@@ -142,8 +142,15 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
     ]);
   }, 120_000);
 
-  it('redrives --all of a selection, skipping those already redriven', async () => {
-    const { results } = await redriveDeadLetters({ ...reading(), actor: 'carol' }, { all: { group, since: new Date(seededAt - 60_000) } });
+  it('redrives --all of a selection, skipping those already redriven, once confirmed', async () => {
+    const asked: Array<{ deadLetters: string[]; alreadyRedriven: string[] }> = [];
+    const declined = redriveDeadLetters({ ...reading(), actor: 'carol', confirm: async (plan) => (asked.push({ deadLetters: plan.deadLetters.map((entry) => entry.id), alreadyRedriven: plan.alreadyRedriven }), false) }, { all: { group, since: new Date(seededAt - 60_000) } });
+    await expect(declined).rejects.toMatchObject({ code: 'operations.refused' });
+    expect(asked).toEqual([{ deadLetters: [ids.poison], alreadyRedriven: [ids.invalid] }]);
+    expect((await listOperatorActions(dataSource, { actor: 'carol' })).map((row) => row.outcome)).toEqual(['refused']);
+    expect((await listDeadLetters(reading(), { group, category: 'poison' })).deadLetters[0].redrives).toEqual([]);
+
+    const { results } = await redriveDeadLetters({ ...reading(), actor: 'carol', confirm: async () => true }, { all: { group, since: new Date(seededAt - 60_000) } });
     expect(results.map((result) => [result.id, result.status])).toEqual([
       [ids.invalid, 'already_redriven'],
       [ids.poison, 'redriven'],
@@ -163,5 +170,16 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
     await purgeDeadLetters({ admin, database: dataSource, actor: 'dave' }, { group, before: { offset: '1' }, confirmed: true });
     expect((await topicWatermarks(admin, deadLetters)).map((entry) => entry.low)).toEqual(['1', '1', '1']);
     expect((await listOperatorActions(dataSource, { action: 'deadletters.purge' })).map((row) => row.outcome)).toEqual(['succeeded', 'succeeded', 'dry_run']);
+    await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${deadLetters}:2:0`)).rejects.toThrow(`${deadLetters}:2 is empty: it holds no records (offsets below 1 were deleted or expired)`);
+  });
+
+  it('says a partition that never held a dead letter is empty, not which offsets it holds', async () => {
+    const empty = `deadletter.${randomName('ops-dlq-empty')}.v1`;
+    await createTopics(admin, [empty], 1);
+    try {
+      await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${empty}:0:0`)).rejects.toMatchObject({ code: 'kafka.no_such_record', message: `${empty}:0 is empty: it holds no records` });
+    } finally {
+      await admin.deleteTopics({ topics: [empty] });
+    }
   });
 });

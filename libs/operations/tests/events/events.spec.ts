@@ -92,9 +92,24 @@ describe('forced processing (real Kafka, stand-in service)', () => {
     expect(outcome).toMatchObject({ processed: { topic: 'shopify.orders.v1', partition: 2, offset: '17' }, answer: { outcome: 'applied', eventId: 'e-1' } });
   });
 
-  it('turns a problem answer into a readable failure, audited', async () => {
+  it('turns a problem answer into a readable failure by its code, audited', async () => {
     answer = { status: 422, body: { code: 'inventory.unknown_variant', detail: 'variant 42 is unknown', category: 'invalid' } };
-    await expect(forceProcessing(deps(), { service: 'inventory-service', position: { topic: deadLetters, partition: 1, offset: '0' } })).rejects.toThrow('inventory-service answered 422 to POST /admin/events/process: variant 42 is unknown (inventory.unknown_variant)');
+    await expect(forceProcessing(deps(), { service: 'inventory-service', position: { topic: deadLetters, partition: 1, offset: '0' } })).rejects.toMatchObject({
+      code: 'inventory.unknown_variant',
+      message: `inventory-service could not process ${deadLetters}:1:0 (inventory.unknown_variant): variant 42 is unknown`,
+    });
     expect((await listOperatorActions(dataSource, { action: 'events.process' })).map((row) => row.outcome)).toEqual(['failed', 'succeeded']);
+  });
+
+  it('reports an unknown tenant as such, with the service\'s code, not as the 404 it travelled with', async () => {
+    answer = { status: 404, body: { type: 'urn:consign-stream:problem:tenant.unknown', title: 'tenant.unknown', status: 404, code: 'tenant.unknown', detail: 'tenant shop-gone is not configured in this service (TENANTS or the tenant store)' } };
+    const failure = await forceProcessing(deps(), { service: 'inventory-service', position: { topic: deadLetters, partition: 1, offset: '0' } }).catch((error: unknown) => error as Error & { code: string });
+    expect(failure).toMatchObject({ code: 'tenant.unknown', message: expect.stringMatching(/^unknown tenant: inventory-service does not know the tenant of .*:1:0 \(tenant\.unknown\): tenant shop-gone is not configured/) });
+    expect(failure.message).not.toContain('404');
+  });
+
+  it('keeps the status of an answer that carries no problem code', async () => {
+    answer = { status: 502, body: 'Bad Gateway' };
+    await expect(forceProcessing(deps(), { service: 'inventory-service', position: { topic: deadLetters, partition: 1, offset: '0' } })).rejects.toMatchObject({ code: 'operations.service_refused', message: expect.stringContaining('answered 502') });
   });
 });

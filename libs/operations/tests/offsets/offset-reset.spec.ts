@@ -58,6 +58,7 @@ describe('offset resets (real Kafka)', () => {
 
   tool.each([
     ['--to-earliest', [], { kind: 'earliest' as const }, { 0: '2', 1: '0', 2: '0' }],
+    ['--to-latest', [], { kind: 'latest' as const }, { 0: '5', 1: '3', 2: '0' }],
     ['--to-offset', ['4'], { kind: 'offset' as const, offset: '4' }, { 0: '4', 1: '3', 2: '0' }],
     ['--to-datetime', [new Date(base + 3000).toISOString()], { kind: 'datetime' as const, at: new Date(base + 3000) }, { 0: '3', 1: '3', 2: '0' }],
   ])('%s gives what kafka-consumer-groups --reset-offsets gives', async (option, args, target, expected) => {
@@ -69,6 +70,30 @@ describe('offset resets (real Kafka)', () => {
     expect(await committed(theirs)).toEqual(await committed(ours));
     expect(outcome.committedAfter).toEqual(Object.fromEntries(Object.entries(expected).map(([partition, offset]) => [partition, offset])));
   }, 90_000);
+
+  // Each run of Kafka's tool starts a JVM (10 s or more here): it checks the clamped case, the
+  // others hold the values it gave for them.
+  tool.each([
+    [0, '-2', { 0: '3', 1: '3', 2: null }, false],
+    [0, '-10', { 0: '2', 1: '3', 2: null }, true],
+    [1, '10', { 0: '5', 1: '3', 2: null }, false],
+  ])('--shift-by on partition %i by %s gives what kafka-consumer-groups gives, clamped into the log', async (partition, by, expected, againstTheTool) => {
+    const ours = await groupAt({ p0: '5', p1: '3' });
+    const outcome = await resetOffsets({ kafka, admin, database: dataSource, http, actor: 'alice' }, { group: ours, topic, target: { kind: 'shift', by, partition } });
+    expect(await committed(ours)).toEqual(expected);
+    expect(outcome.plan.partitions[0].clamped !== undefined).toBe(by !== '-2');
+    if (!againstTheTool) return;
+    const theirs = await groupAt({ p0: '5', p1: '3' });
+    await promisify(execFile)(kafkaTool, ['consumer-groups', '--bootstrap-server', testEndpoints().kafkaBrokers[0], '--group', theirs, '--topic', `${topic}:${partition}`, '--reset-offsets', '--shift-by', by, '--execute'], { timeout: 60_000 });
+    expect(await committed(theirs)).toEqual(await committed(ours));
+  }, 90_000);
+
+  it('refuses to shift where the group committed nothing, and audits the failure', async () => {
+    const group = await groupAt({ p0: '5', p1: '3' });
+    await expect(resetOffsets({ kafka, admin, database: dataSource, http, actor: 'gina' }, { group, topic, target: { kind: 'shift', by: '-1' } })).rejects.toMatchObject({ code: 'operations.no_committed_offset' });
+    expect(await committed(group)).toEqual({ 0: '5', 1: '3', 2: null });
+    expect((await listOperatorActions(dataSource, { actor: 'gina' }))[0]).toMatchObject({ outcome: 'failed', parameters: { target: { kind: 'shift', by: '-1' } } });
+  });
 
   it('shows the plan in a dry run without changing anything, and audits it', async () => {
     const group = await groupAt({ p0: '5', p1: '3' });

@@ -102,6 +102,18 @@ describe('webhook replay from the archive (real Kafka, stand-in gateway)', () =>
     expect(audit[0].parameters).toMatchObject({ deliveryIds: ['d-4', 'd-9'] });
   });
 
+  it('asks before replaying, with what it found, and replays nothing when declined', async () => {
+    gateway.requests.length = 0;
+    const asked: string[][] = [];
+    const declined = replayWebhooks({ ...deps(), actor: 'grace', confirm: async (plan) => (asked.push(plan.deliveries.map((delivery) => delivery.deliveryId)), false) }, { selection: { deliveryIds: ['d-1', 'd-2'] }, archiveTopic: archive });
+    await expect(declined).rejects.toMatchObject({ code: 'operations.refused' });
+    expect(asked).toEqual([['d-1', 'd-2']]);
+    expect(gateway.requests).toEqual([]);
+    const confirmed = await replayWebhooks({ ...deps(), actor: 'grace', confirm: async () => true }, { selection: { deliveryIds: ['d-1', 'd-2'] }, archiveTopic: archive });
+    expect(confirmed.results.map((result) => result.deliveryId)).toEqual(['d-1', 'd-2']);
+    expect((await listOperatorActions(dataSource, { actor: 'grace' })).map((row) => row.outcome)).toEqual(['succeeded', 'refused']);
+  });
+
   it('a dry run posts nothing', async () => {
     gateway.requests.length = 0;
     const outcome = await replayWebhooks(deps(), { selection: { deliveryIds: ['d-1'] }, archiveTopic: archive, dryRun: true });
