@@ -19,10 +19,12 @@ class ResultsReporter {
     const suites = [];
     for (const suite of results.testResults) {
       const file = relative(root, suite.testFilePath);
+      // When the suite ran, so that what the servers logged meanwhile can be shown beside its failures.
+      const during = [suite.perfStats.start, suite.perfStats.end];
       suites.push({ file, seconds: Math.max(0, suite.perfStats.end - suite.perfStats.start) / 1000 });
-      if (suite.testExecError) failures.push({ file, test: '(suite failed to run)', message: firstLines(suite.testExecError.message) });
+      if (suite.testExecError) failures.push({ file, test: '(suite failed to run)', message: firstLines(suite.testExecError.message), during });
       for (const test of suite.testResults) {
-        if (test.status === 'failed') failures.push({ file, test: test.fullName, message: firstLines(test.failureMessages.join('\n')) });
+        if (test.status === 'failed') failures.push({ file, test: test.fullName, message: firstLines(test.failureMessages.join('\n')), during });
       }
     }
     writeFileSync(

@@ -22,7 +22,8 @@ describe('the Jest results reporter', () => {
       const [file] = readdirSync(results);
       const recorded = JSON.parse(readFileSync(join(results, file), 'utf8'));
       expect(recorded).toMatchObject({ passed: 1, failed: 1, skipped: 0 });
-      expect(recorded.failures).toEqual([{ file: expect.stringMatching(/sample\.spec\.js$/), test: 'a payout adds up', message: expect.stringContaining('Expected: 5') }]);
+      expect(recorded.failures).toEqual([{ file: expect.stringMatching(/sample\.spec\.js$/), test: 'a payout adds up', message: expect.stringContaining('Expected: 5'), during: [expect.any(Number), expect.any(Number)] }]);
+      expect(recorded.failures[0].during[0]).toBeLessThanOrEqual(recorded.failures[0].during[1]);
       expect(recorded.suites).toEqual([{ file: expect.stringMatching(/sample\.spec\.js$/), seconds: expect.any(Number) }]);
       expect(recorded.suites[0].seconds).toBeGreaterThan(0);
       expect(recorded.failures[0].message).not.toContain('\u001b[');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runCommand } from './local-processes';
 import { acquirePlatformInfra } from './platform-infra';
 import { assertPinnedRuntime } from './pinned-runtime';
+import { serverWarningsDuring } from './server-warnings';
 
 const resultsDir = join(__dirname, '../tmp/test-results');
 
@@ -47,6 +48,10 @@ async function main(): Promise<number> {
   log(`${code === 0 ? 'all checks passed' : interrupted ? 'interrupted' : 'checks FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   const slowest = [...totals.suites].sort((a, b) => b.seconds - a.seconds).slice(0, 12);
   console.log(`slowest suites: ${slowest.map((suite) => `\n  ${suite.seconds.toFixed(1).padStart(7)} s  ${suite.file}`).join('')}`);
+  for (const { log, file, lines } of serverWarningsDuring(join(__dirname, '../infra/local/.run/logs'), totals.failures)) {
+    console.log(`${log} warned ${lines.length} time(s) while ${file} ran; the last ones:`);
+    for (const line of lines.slice(-8)) console.log(`    ${line.slice(0, 240)}`);
+  }
   for (const failure of totals.failures) console.log(`failed: ${failure.file} › ${failure.test}\n${failure.message.replace(/^/gm, '    ')}`);
   console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   return code === 0 && totals.failed === 0 ? 0 : 1;
@@ -57,7 +62,10 @@ interface TestFailure {
   file: string;
   test: string;
   message: string;
+  /** When its suite started and ended, in ms since the epoch. */
+  during?: [number, number];
 }
+
 
 interface SuiteDuration {
   file: string;
