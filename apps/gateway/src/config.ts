@@ -34,6 +34,8 @@ export function gatewaySettings(env: NodeJS.ProcessEnv) {
     shopifyMaxAgeMs: setting('SHOPIFY_MAX_DELIVERY_AGE', (raw) => (raw ? durationMs('SHOPIFY_MAX_DELIVERY_AGE', raw).parse(raw) : undefined)),
     svixToleranceSeconds: integer('SVIX_TOLERANCE_SECONDS', 300, { min: 1, max: 3600 }),
     dedupeWindowMs: durationMs('DEDUPE_WINDOW', '48h'),
+    // Every answered request (refused ones too) stays searchable this long: GET /admin/delivery-history.
+    historyRetentionMs: durationMs('DELIVERY_HISTORY_RETENTION', '30d'),
     publishTimeoutMs: durationMs('GATEWAY_PUBLISH_TIMEOUT', '2s'),
     // Concurrent webhooks share their claim and their produce request (decision 0009).
     claimLingerMs: durationMs('GATEWAY_CLAIM_LINGER', '2ms'),

@@ -13,6 +13,7 @@ import {
   ArchiveSealing,
   createAdminRouter,
   createWebhookRouter,
+  DeliveryHistory,
   DeliveryStore,
   GatewayMetrics,
   gatewayMigrations,
@@ -81,8 +82,15 @@ async function main(command: string | undefined): Promise<void> {
     onError: (error) => logger.warn({ err: error.message }, 'spool not drained yet'),
   });
   relay.start();
+  const history = new DeliveryHistory(database, {
+    onUnrecorded: (count, error) => {
+      gatewayMetrics.historyUnrecorded.inc(count);
+      if (error) logger.warn({ count, err: error.message }, 'delivery history not recorded');
+    },
+  });
   const forget = setInterval(() => {
     store.forgetOlderThan(config.dedupeWindowMs).catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'dedupe cleanup failed'));
+    history.forgetOlderThan(config.historyRetentionMs).catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'delivery history cleanup failed'));
   }, 10 * 60_000);
   forget.unref();
 
@@ -133,6 +141,7 @@ async function main(command: string | undefined): Promise<void> {
       shopifyMaxAgeMs: config.shopifyMaxAgeMs,
       svixToleranceSeconds: config.svixToleranceSeconds,
       archiveSealing,
+      history,
     }),
   );
   publicHttp.finish();
@@ -142,7 +151,7 @@ async function main(command: string | undefined): Promise<void> {
   const archive = new WebhookArchive(kafka, admin, codec, archiveSealing);
   // Before the key check, so refused calls are recorded too.
   internalHttp.app.use('/admin', auditAdminCalls(publishAdminCalls(publisher, service), logger));
-  internalHttp.app.use(createAdminRouter({ store, intake, replay, archive, guard: internalHttp.guard }));
+  internalHttp.app.use(createAdminRouter({ store, intake, history, replay, archive, guard: internalHttp.guard }));
   internalHttp.finish();
 
   await runService({
@@ -157,6 +166,7 @@ async function main(command: string | undefined): Promise<void> {
       { name: 'spool-relay', run: () => relay.stop() },
       { name: 'tenant store', run: () => tenantStore.stop() },
       { name: 'published-records', run: () => intake.recorded() },
+      { name: 'delivery-history', run: () => history.stop() },
       { name: 'publisher', run: () => publisher.disconnect() },
       { name: 'kafka-admin', run: () => admin.disconnect() },
       { name: 'database', run: () => database.destroy() },

@@ -15,6 +15,12 @@ import {
   DeadLetterSelection,
   deliveryStatus,
   forceProcessing,
+  searchDeliveryHistory,
+  HistorySearch,
+  BulkReplayJob,
+  ReplayTarget,
+  listBulkReplayJobs,
+  runBulkReplay,
   isPlatformService,
   listDeadLetters,
   listOperatorActions,
@@ -211,6 +217,40 @@ const deadLetterFilterOptions: OptionSpec = {
   since: { type: 'string', value: '<ISO>', description: 'only those dead-lettered at or after this time', default: 'all the topic holds' },
 };
 
+/** The delivery history's filters, for listing and for replaying what they match. */
+const historyFilterOptions: OptionSpec = {
+  from: { type: 'string', value: '<ISO>', description: 'received at or after this time', default: 'the start of the history' },
+  to: { type: 'string', value: '<ISO>', description: 'received before this time', default: 'now' },
+  source: { type: 'string', value: 'shopify|clerk', description: 'only this sender', default: 'both' },
+  tenant: { type: 'string', value: '<id>', description: "only this tenant's deliveries", default: 'every tenant' },
+  topic: { type: 'string', value: '<t>', description: 'only this topic or event type (orders/create, user.created)', default: 'every topic' },
+  outcome: { type: 'string', value: '<o>', description: 'only published, spooled, duplicate or rejected', default: 'every outcome' },
+  reason: { type: 'string', value: '<code>', description: 'only refusals with this code (shopify.signature_invalid, say), with --outcome rejected', default: 'every reason' },
+  subject: { type: 'string', value: '<id>', description: 'only deliveries about this order, product, inventory item or Clerk user', default: 'every subject' },
+  'delivery-id': { type: 'string', value: '<id>', description: 'only this X-Shopify-Webhook-Id or svix-id', default: 'every delivery' },
+};
+
+function historySearch(values: Values): HistorySearch {
+  return {
+    from: time(text(values, 'from'), 'from'),
+    to: time(text(values, 'to'), 'to'),
+    source: text(values, 'source'),
+    tenant: text(values, 'tenant'),
+    topic: text(values, 'topic'),
+    outcome: text(values, 'outcome'),
+    reason: text(values, 'reason'),
+    subject: text(values, 'subject'),
+    deliveryId: text(values, 'delivery-id'),
+  };
+}
+
+function renderReplayJobs(jobs: BulkReplayJob[]): string {
+  return table(
+    ['job', 'started', 'actor', 'status', 'done', 'replayed', 'failed', 'rate/s', 'search', 'last error'],
+    jobs.map((job) => [job.id, job.createdAt, job.actor, job.status, `${job.nextIndex}/${job.total}`, job.replayed, job.failed, job.ratePerSecond, JSON.stringify(job.search).slice(0, 60), job.lastError?.slice(0, 60)]),
+  );
+}
+
 const tenantsTopicOption: OptionSpec = { 'tenants-topic': { type: 'string', value: '<topic>', description: 'the tenant store, another topic for tests', default: topics.tenants.name } };
 
 const commands: Command[] = [
@@ -246,6 +286,109 @@ consumer groups committed past each published record, and which dead-lettered it
         }
         io.out('\n');
       }
+      return 0;
+    },
+  },
+  {
+    path: ['deliveries', 'list'],
+    summary: 'search the delivery history: every webhook answered, refused ones with their reason',
+    usage:
+      'deliveries list [--from <ISO>] [--to <ISO>] [--source shopify|clerk] [--tenant <id>] [--topic <t>] [--outcome <o>] [--reason <code>] [--subject <id>] [--delivery-id <id>] [--limit <n>] [--cursor <c>]',
+    details: `Asks the gateway (GET /admin/delivery-history), which keeps every request it answered for
+DELIVERY_HISTORY_RETENTION (30 days), newest first: refused ones with their reason, the sender's
+address and headers (secrets removed), never a body. A page ends with the --cursor of the next one.`,
+    options: {
+      ...historyFilterOptions,
+      limit: { type: 'string', value: '<n>', description: 'deliveries per page, 1 to 500', default: '50' },
+      cursor: { type: 'string', value: '<c>', description: 'the page a previous listing named as the next', default: 'the newest page' },
+    },
+    async run({ values, json: asJson, context, io }) {
+      const page = await searchDeliveryHistory(context.http, { ...historySearch(values), limit: wholeNumber(text(values, 'limit'), 'limit'), cursor: text(values, 'cursor') });
+      if (asJson) return io.out(json(page)), 0;
+      io.out(
+        table(
+          ['received', 'source', 'tenant', 'topic', 'delivery id', 'subject', 'outcome', 'HTTP', 'from'],
+          page.deliveries.map((entry) => [
+            entry.receivedAt,
+            entry.source,
+            entry.tenantId,
+            entry.topic,
+            entry.deliveryId,
+            entry.subjectId,
+            entry.outcome === 'rejected' ? `rejected: ${entry.reason ?? ''}` : entry.outcome,
+            entry.httpStatus,
+            entry.sourceAddress,
+          ]),
+        ),
+      );
+      io.out(page.nextCursor ? `${page.deliveries.length} shown; older ones: --cursor ${page.nextCursor}\n` : `${page.deliveries.length} shown; no older ones match\n`);
+      return 0;
+    },
+  },
+  {
+    path: ['deliveries', 'replay'],
+    summary: 'replay every archived delivery a history search matches, throttled and resumable',
+    usage: 'deliveries replay (<filters of deliveries list> [--rate <n>] | --resume <job id>) [--dry-run] [--yes]',
+    details: `Searches the delivery history with the filters of deliveries list, then asks the gateway to
+replay each archived delivery found (POST /admin/webhooks/replay), oldest first, at most --rate per
+second. Refused deliveries and repeats were never archived and are listed as not replayable. The
+job is stored in the operations database with how far it got after every batch: after an
+interruption, --resume <job id> goes on from there (deliveries jobs lists them). Shows the plan and
+asks first unless --yes. Exit 1 when any delivery failed.`,
+    options: {
+      ...historyFilterOptions,
+      rate: { type: 'string', value: '<n>', description: 'deliveries replayed per second at most', default: '10' },
+      resume: { type: 'string', value: '<job id>', description: 'go on with an interrupted replay job, where it stopped', default: 'a new job' },
+      ...dryRunOption('what would be replayed'),
+      'archive-topic': { type: 'string', value: '<topic>', description: 'the raw archive, another topic for tests', default: topics.webhooksRaw.name },
+      ...yesOption('replay'),
+    },
+    async run(invocation) {
+      const { values, json: asJson, context, io } = invocation;
+      const resume = text(values, 'resume');
+      const filtered = Object.keys(historyFilterOptions).some((name) => values[name] !== undefined);
+      if (resume !== undefined && (filtered || values.rate !== undefined || flag(values, 'dry-run'))) throw new UsageError('--resume goes on with the job as it was planned: give no filters, --rate or --dry-run with it');
+      if (resume === undefined && !filtered) throw new UsageError('give at least one filter (--from, --subject, --outcome ...): a replay of the whole history is never what is meant');
+      const rate = Number(text(values, 'rate') ?? '10');
+      if (!(rate > 0) || !/^\d+(\.\d+)?$/.test(text(values, 'rate') ?? '10')) throw new UsageError(`--rate must be a number of deliveries per second above 0, got "${text(values, 'rate')}"`);
+      const ask = confirmation(invocation);
+      const actingOn = context.actingOn(['gateway']);
+      const header = ['received', 'source', 'delivery id', 'topic', 'tenant', 'archived at'];
+      const rows = (targets: ReplayTarget[]) => targets.map((target) => [target.receivedAt, target.source, target.deliveryId, target.topic, target.tenantId, `${target.partition}:${target.offset}`]);
+      const outcome = await runBulkReplay(
+        {
+          http: context.http,
+          database: await context.database(),
+          actor: context.actor,
+          progress: context.progress,
+          confirm: ask && (async ({ job, targets, notReplayable }) => {
+            io.err(`${renderActingOn(actingOn)}Replay job ${job.id}: ${targets.length} archived delivery(ies) through the gateway at ${job.ratePerSecond}/s${notReplayable.length ? `, ${notReplayable.length} matched but not replayable` : ''}:\n${previewTable(header, rows(targets))}`);
+            return ask('Replay them?');
+          }),
+          onJobStarted: (job) => io.err(`replay job ${job.id} started: after an interruption, --resume ${job.id}\n`),
+        },
+        resume !== undefined ? { resumeJobId: resume } : { search: historySearch(values), ratePerSecond: rate, dryRun: flag(values, 'dry-run'), archiveTopic: text(values, 'archive-topic') },
+      );
+      const failed = outcome.job.failed > 0;
+      if (asJson) return io.out(json({ ...outcome, actingOn })), failed ? 1 : 0;
+      io.out(renderActingOn(actingOn));
+      if (flag(values, 'dry-run')) io.out(table(header, rows(outcome.targets)));
+      else io.out(table(['delivery id', 'status', 'events', 'error'], outcome.results.map((result) => [result.deliveryId ?? `(archive ${result.archivedAt.partition}:${result.archivedAt.offset})`, result.status, result.publishedTo.map((record) => `${record.topic}:${record.partition}:${record.offset}`).join(' '), result.error])));
+      if (outcome.notReplayable.length) io.out(table(['not replayable', 'outcome', 'why'], outcome.notReplayable.map((entry) => [entry.deliveryId, entry.outcome, entry.reason])));
+      io.out(flag(values, 'dry-run') ? `${outcome.targets.length} would be replayed; dry run: nothing replayed\n` : renderReplayJobs([outcome.job]));
+      return failed ? 1 : 0;
+    },
+  },
+  {
+    path: ['deliveries', 'jobs'],
+    summary: 'the bulk replay jobs, newest first: how far each got, and how it ended',
+    usage: 'deliveries jobs [--limit <n>]',
+    details: 'From the operations database. A job left interrupted or running goes on with deliveries replay --resume <job id>.',
+    options: { limit: { type: 'string', value: '<n>', description: 'the newest n', default: '20' } },
+    async run({ values, json: asJson, context, io }) {
+      const jobs = await listBulkReplayJobs(await context.database(), wholeNumber(text(values, 'limit'), 'limit'));
+      if (asJson) return io.out(json({ jobs })), 0;
+      io.out(renderReplayJobs(jobs));
       return 0;
     },
   },

@@ -20,6 +20,7 @@ describe('ops command line', () => {
   const archived = ['wh-1', 'wh-2'];
   const replayed: unknown[] = [];
   const processRequests: unknown[] = [];
+  const historyQueries: Array<Record<string, unknown>> = [];
 
   function archivedWebhook(deliveryId: string): RawWebhookArchived {
     const receivedAt = Date.now() - 60_000;
@@ -56,6 +57,16 @@ describe('ops command line', () => {
       replayed.push(...positions);
       res.json({ results: positions.map((archivedAt) => ({ archivedAt, deliveryId: archived[Number(archivedAt.offset)], status: 'published', eventIds: [], publishedTo: [] })) });
     });
+    routes.get('/admin/delivery-history', (req, res) => {
+      historyQueries.push({ ...req.query });
+      res.json({
+        deliveries: [
+          { id: '2', requestId: 'r2', receivedAt: '2026-12-07T05:00:01.000Z', source: 'shopify', tenantId: 'dev-store', topic: 'orders/create', deliveryId: 'wh-forged', deliveryKey: null, subjectId: null, eventId: null, outcome: 'rejected', reason: 'shopify.signature_invalid', detail: 'X-Shopify-Hmac-Sha256 is missing or does not match the body', httpStatus: 401, sourceAddress: '203.0.113.9', headers: {}, publishedTo: null },
+          { id: '1', requestId: 'r1', receivedAt: '2026-12-07T05:00:00.000Z', source: 'shopify', tenantId: 'dev-store', topic: 'orders/create', deliveryId: 'wh-1', deliveryKey: 'shopify:dev-store.myshopify.com:wh-1', subjectId: '820982911946154500', eventId: 'e1', outcome: 'published', reason: null, detail: null, httpStatus: 200, sourceAddress: '203.0.113.9', headers: {}, publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '3' }] },
+        ],
+        nextCursor: req.query.cursor ? null : 'next-page',
+      });
+    });
     routes.post('/admin/events/process', express.json(), (req) => {
       processRequests.push(req.body);
       const development = { NODE_ENV: 'development' };
@@ -86,7 +97,7 @@ describe('ops command line', () => {
     return { code, out, err };
   }
 
-  const commands = ['status', 'offsets reset', 'deadletters list', 'deadletters show', 'deadletters redrive', 'deadletters purge', 'webhooks replay', 'webhooks send-test', 'events process', 'events publish', 'reconcile run', 'reconcile repair', 'reconcile show', 'tenants list', 'tenants add', 'tenants rotate-secret', 'tenants remove', 'audit'];
+  const commands = ['status', 'offsets reset', 'deadletters list', 'deadletters show', 'deadletters redrive', 'deadletters purge', 'webhooks replay', 'webhooks send-test', 'deliveries list', 'deliveries replay', 'deliveries jobs', 'events process', 'events publish', 'reconcile run', 'reconcile repair', 'reconcile show', 'tenants list', 'tenants add', 'tenants rotate-secret', 'tenants remove', 'audit'];
 
   it('explains itself with --help at every level', async () => {
     const overview = await ops('--help');
@@ -172,6 +183,44 @@ describe('ops command line', () => {
     expect(replayed).toHaveLength(4);
     const audit = JSON.parse((await ops('audit', '--json', '--actor', 'replayer')).out) as { actions: Array<{ action: string; outcome: string }> };
     expect(audit.actions.map(({ action, outcome }) => `${action} ${outcome}`)).toEqual(['webhooks.replay succeeded', 'webhooks.replay succeeded', 'webhooks.replay refused']);
+  });
+
+  it('searches the delivery history with every filter, and names the next page', async () => {
+    const human = await ops('deliveries', 'list', '--from', '2026-12-01T00:00:00Z', '--to', '2026-12-08T00:00:00Z', '--source', 'shopify', '--tenant', 'dev-store', '--topic', 'orders/create', '--outcome', 'rejected', '--reason', 'shopify.signature_invalid', '--subject', '820982911946154500', '--delivery-id', 'wh-forged', '--limit', '2');
+    expect(human.code).toBe(0);
+    expect(historyQueries.at(-1)).toEqual({
+      from: '2026-12-01T00:00:00.000Z',
+      to: '2026-12-08T00:00:00.000Z',
+      source: 'shopify',
+      tenant: 'dev-store',
+      topic: 'orders/create',
+      outcome: 'rejected',
+      reason: 'shopify.signature_invalid',
+      subject: '820982911946154500',
+      deliveryId: 'wh-forged',
+      limit: '2',
+    });
+    expect(human.out).toMatch(/wh-forged .*rejected: shopify\.signature_invalid +401 +203\.0\.113\.9/);
+    expect(human.out).toMatch(/wh-1 +820982911946154500 +published +200/);
+    expect(human.out).toContain('2 shown; older ones: --cursor next-page');
+    const last = await ops('deliveries', 'list', '--cursor', 'next-page', '--json');
+    expect(historyQueries.at(-1)).toEqual({ cursor: 'next-page' });
+    expect(JSON.parse(last.out)).toMatchObject({ nextCursor: null, deliveries: [{ deliveryId: 'wh-forged' }, { deliveryId: 'wh-1' }] });
+    expect((await ops('deliveries', 'list', '--from', 'yesterday')).code).toBe(2);
+  });
+
+  it('replays by search only with a filter, a rate above 0, and no filters beside --resume', async () => {
+    for (const [argv, message] of [
+      [['deliveries', 'replay', '--yes'], 'give at least one filter'],
+      [['deliveries', 'replay', '--subject', '1', '--rate', '0', '--yes'], '--rate must be'],
+      [['deliveries', 'replay', '--subject', '1', '--rate', 'fast', '--yes'], '--rate must be'],
+      [['deliveries', 'replay', '--resume', '6f1c2f8e-0000-4000-8000-000000000000', '--subject', '1'], '--resume goes on with the job as it was planned'],
+    ] as Array<[string[], string]>) {
+      const refused = await ops(...argv);
+      expect({ argv, code: refused.code, err: refused.err }).toEqual({ argv, code: 2, err: expect.stringContaining(message) });
+    }
+    const unknown = await ops('deliveries', 'replay', '--resume', '6f1c2f8e-0000-4000-8000-000000000000', '--yes');
+    expect({ code: unknown.code, err: unknown.err }).toEqual({ code: 1, err: expect.stringContaining('no replay job 6f1c2f8e-0000-4000-8000-000000000000') });
   });
 
   it('lists dead letters for people and as JSON', async () => {

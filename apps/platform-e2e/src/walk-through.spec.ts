@@ -101,6 +101,7 @@ describe('who may call what', () => {
 describe('the local walk-through', () => {
   let orderDelivery: SendTestReport;
 
+  // Three settles and a mail wait: room for each to fail with its own message rather than the test's timeout.
   it('signs each committed fixture for the development tenant and the gateway accepts it', async () => {
     const soldBefore = (await mailTo(consignorEmail)).filter((mail) => /sold/i.test(mail.subject)).length;
     const user = await sendTest('fixtures/clerk/user-created.json');
@@ -123,11 +124,22 @@ describe('the local walk-through', () => {
       ['Mid-century lounger', 'sale', '04651b49-9522-515b-8117-a12cd696641e'],
     ]);
     await waitFor('the "sold" emails in the mail sink', async () => ((await mailTo(consignorEmail)).filter((mail) => /sold/i.test(mail.subject)).length > soldBefore ? true : undefined), 30_000);
-  });
+  }, 300_000);
 
   it("reports the gateway's refusal with its code and exits 1", async () => {
     const refused = await ops<SendTestReport>('webhooks', 'send-test', 'fixtures/shopify/orders-create.json', '--topic', 'orders/fulfilled');
     expect(refused).toMatchObject({ code: 1, json: { status: 400, answer: { code: 'shopify.topic_not_supported' } } });
+  });
+
+  it('finds the order, and the refusal with its reason, in the delivery history', async () => {
+    type HistoryReport = { deliveries: Array<{ deliveryId: string; outcome: string; reason: string | null; topic: string; tenantId: string | null; publishedTo: Array<{ topic: string }> | null }> };
+    const order = await ops<HistoryReport>('deliveries', 'list', '--subject', sampleOrderId, '--tenant', 'dev-store');
+    expect(order.code).toBe(0);
+    const published = order.json.deliveries.find((entry) => entry.deliveryId === orderDelivery.deliveryId);
+    expect(published).toMatchObject({ outcome: 'published', topic: 'orders/create', reason: null });
+    expect(published?.publishedTo?.map((record) => record.topic)).toContain('shopify.orders.v1');
+    const refusals = await ops<HistoryReport>('deliveries', 'list', '--outcome', 'rejected', '--reason', 'shopify.topic_not_supported', '--limit', '5');
+    expect(refusals.json.deliveries[0]).toMatchObject({ topic: 'orders/fulfilled', tenantId: 'dev-store', outcome: 'rejected' });
   });
 
   it('follows the order with ops status, by delivery id and by order id', async () => {
@@ -146,6 +158,17 @@ describe('the local walk-through', () => {
     const replay = await ops<{ failed: number; results: unknown[] }>('webhooks', 'replay', '--delivery-id', orderDelivery.deliveryId, '--yes');
     expect(replay).toMatchObject({ code: 0, json: { failed: 0 } });
     expect(replay.json.results).toHaveLength(1);
+    await platform.settled();
+    expect(await platform.read('earnings-service', `/orders/${sampleOrderId}/earnings?tenantId=dev-store`)).toEqual(before);
+  });
+
+  it('replays every delivery of the order the history holds, throttled, without changing the books', async () => {
+    const before = await platform.read<{ entries: unknown[] }>('earnings-service', `/orders/${sampleOrderId}/earnings?tenantId=dev-store`);
+    const replay = await ops<{ job: { id: string; status: string; replayed: number; failed: number } }>('deliveries', 'replay', '--subject', sampleOrderId, '--rate', '5', '--yes');
+    expect(replay).toMatchObject({ code: 0, json: { job: { status: 'finished', failed: 0 } } });
+    expect(replay.json.job.replayed).toBeGreaterThanOrEqual(1);
+    const jobs = await ops<{ jobs: Array<{ id: string; status: string }> }>('deliveries', 'jobs');
+    expect(jobs.json.jobs[0]).toMatchObject({ id: replay.json.job.id, status: 'finished' });
     await platform.settled();
     expect(await platform.read('earnings-service', `/orders/${sampleOrderId}/earnings?tenantId=dev-store`)).toEqual(before);
   });

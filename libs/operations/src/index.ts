@@ -26,6 +26,10 @@ export type { Redrive } from './deadletters/redrive-log';
 
 export { deliveryStatus, gatewayDeliveries, consumerGroupsOf } from './status/delivery-status';
 export type { ConsumerProgress, DeliveryStatus, GatewayDelivery, RecordPath } from './status/delivery-status';
+export { searchDeliveryHistory } from './status/delivery-history';
+export { listBulkReplayJobs, planBulkReplay, runBulkReplay } from './webhooks/bulk-replay';
+export type { BulkReplayJob, BulkReplayOutcome, NotReplayable, ReplayTarget } from './webhooks/bulk-replay';
+export type { HistoryDelivery, HistoryPage, HistorySearch } from './status/delivery-history';
 export { findArchivedWebhooks, replayWebhooks, matchesSelection } from './webhooks/webhook-replay';
 export type { ArchivedWebhook, ArchiveSearch, ReplayDelivery, ReplayResult, WebhookReplayRequest, WebhookSelection } from './webhooks/webhook-replay';
 export { forceProcessing } from './events/force-processing';

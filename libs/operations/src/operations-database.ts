@@ -5,9 +5,10 @@ import { createServiceDataSource, migrateDatabase, postgresSsl } from '@consign/
 import { CreateOperatorActions1764360000000 } from './migrations/1764360000000-create-operator-actions';
 import { CreateRedrivenDeadLetters1764360010000 } from './migrations/1764360010000-create-redriven-dead-letters';
 import { AddOperatorActionApps1764360020000 } from './migrations/1764360020000-add-operator-action-apps';
+import { CreateWebhookReplayJobs1764360030000 } from './migrations/1764360030000-create-webhook-replay-jobs';
 
-/** The audit log's and the redrive log's migrations; the operations database (the reconciler's) applies them. */
-export const operationsMigrations = [CreateOperatorActions1764360000000, CreateRedrivenDeadLetters1764360010000, AddOperatorActionApps1764360020000];
+/** The audit log's, the redrive log's and the replay jobs' migrations; the operations database (the reconciler's) applies them. */
+export const operationsMigrations = [CreateOperatorActions1764360000000, CreateRedrivenDeadLetters1764360010000, AddOperatorActionApps1764360020000, CreateWebhookReplayJobs1764360030000];
 
 /**
  * Opens the operations database, creating it and applying the migrations when missing, so the

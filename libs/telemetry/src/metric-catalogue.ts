@@ -43,6 +43,7 @@ export const metricCatalogue: readonly MetricDefinition[] = [
   },
   { name: 'consign_webhook_rejections_total', type: 'counter', labels: ['source', 'reason'], help: 'Webhook deliveries refused, by source and reason (the problem code answered)', exportedBy: ['gateway'] },
   { name: 'consign_webhook_ack_duration_seconds', type: 'histogram', labels: ['source', 'outcome'], help: 'Time from a delivery\'s arrival to its answer, by source and outcome', exportedBy: ['gateway'] },
+  { name: 'consign_delivery_history_unrecorded_total', type: 'counter', labels: [], help: 'Answered webhook requests missing from the delivery history (its database refused them, or too many waited)', exportedBy: ['gateway'] },
   { name: 'consign_webhook_requests_in_flight', type: 'gauge', labels: [], help: 'Webhook requests being handled now', exportedBy: ['gateway'] },
   { name: 'consign_spool_deliveries', type: 'gauge', labels: [], help: 'Deliveries in the spool, waiting for Kafka', exportedBy: ['gateway'] },
   { name: 'consign_spool_oldest_age_seconds', type: 'gauge', labels: [], help: 'Age of the oldest delivery in the spool (0 when empty)', exportedBy: ['gateway'] },

@@ -1,5 +1,5 @@
 import { CreatePersonalDataKeys1764362000000 } from '@consign/personal-data';
-import { AddDeliverySubjectsAndReplays1764355410000, CreateWebhookDeliveries1764355400000, IndexDeliveriesByEventAndArrival1764355420000 } from './intake/gateway-migrations';
+import { AddDeliverySubjectsAndReplays1764355410000, CreateDeliveryHistory1764363000000, CreateWebhookDeliveries1764355400000, IndexDeliveriesByEventAndArrival1764355420000 } from './intake/gateway-migrations';
 
 export { createWebhookRouter } from './http/webhook-router';
 export type { WebhookRouterOptions } from './http/webhook-router';
@@ -14,6 +14,9 @@ export type { ReplayResult, WebhookReplayOptions } from './replay/webhook-replay
 export { mapArchivedDelivery } from './replay/archived-delivery';
 export type { ArchivedDelivery } from './replay/archived-delivery';
 export { DeliveryStore, deliveryKeyOf } from './intake/delivery-store';
+export { DeliveryHistory } from './history/delivery-history';
+export type { HistoryEntry, HistoryPage, HistoryRecord } from './history/delivery-history';
+export { parseHistoryQuery } from './history/history-query';
 export type { DeliveryRecord, DeliveryStatus } from './intake/delivery-store';
 export { WebhookIntake } from './intake/webhook-intake';
 export { ArchiveSealing } from './intake/archive-sealing';
@@ -38,4 +41,4 @@ export { shopifyTopicRoutes, clerkTypeRoutes, mapShopifyWebhook, mapClerkWebhook
 export type { ShopifyPath, ClerkPath } from './webhook-mapping';
 export { parseExactJson } from './exact-json';
 export { toMinorUnits } from './money';
-export const gatewayMigrations = [CreateWebhookDeliveries1764355400000, AddDeliverySubjectsAndReplays1764355410000, IndexDeliveriesByEventAndArrival1764355420000, CreatePersonalDataKeys1764362000000];
+export const gatewayMigrations = [CreateWebhookDeliveries1764355400000, AddDeliverySubjectsAndReplays1764355410000, IndexDeliveriesByEventAndArrival1764355420000, CreatePersonalDataKeys1764362000000, CreateDeliveryHistory1764363000000];

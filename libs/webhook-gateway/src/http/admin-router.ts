@@ -1,6 +1,8 @@
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { PlatformError } from '@consign/errors';
 import { ApiScope } from '@consign/service-runtime';
+import { DeliveryHistory } from '../history/delivery-history';
+import { parseHistoryQuery } from '../history/history-query';
 import { DeliveryStore } from '../intake/delivery-store';
 import { WebhookIntake } from '../intake/webhook-intake';
 import { WebhookArchive } from '../replay/webhook-archive';
@@ -11,6 +13,7 @@ export interface AdminRouterOptions {
   store: DeliveryStore;
   /** Deliveries acknowledged moments ago are recorded as published in the background: reads wait for that. */
   intake: Pick<WebhookIntake, 'recorded'>;
+  history: Pick<DeliveryHistory, 'flush' | 'search'>;
   replay: WebhookReplay;
   /** Where replays read the deliveries they publish again. */
   archive: Pick<WebhookArchive, 'read'>;
@@ -18,7 +21,7 @@ export interface AdminRouterOptions {
   guard(scope: ApiScope): RequestHandler;
 }
 
-/** The operators' API: what happened to a delivery or a subject, and replays of archived deliveries, by their place in the archive. */
+/** The operators' API: what happened to a delivery or a subject, the delivery history's search, and replays of archived deliveries, by their place in the archive. */
 export function createAdminRouter(options: AdminRouterOptions): Router {
   const router = Router();
   router.use('/admin', options.guard('admin'));
@@ -33,6 +36,13 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     }
     await options.intake.recorded();
     res.json({ deliveries: await options.store.findBySubject(subjectId) });
+  });
+  // The searchable history: every request answered, refused ones too, for DELIVERY_HISTORY_RETENTION.
+  router.get('/admin/delivery-history', async (req: Request, res: Response) => {
+    const page = parseHistoryQuery(req.query);
+    // What was answered a moment ago is in the next batch of history rows: a search waits for it.
+    await options.history.flush();
+    res.json(await options.history.search(page));
   });
   router.get('/admin/deliveries/:id', async (req: Request, res: Response, next: NextFunction) => {
     try {

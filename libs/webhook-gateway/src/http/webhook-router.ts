@@ -11,6 +11,8 @@ import { parseExactJson } from '../exact-json';
 import { ArchiveSealing, BodyOwner } from '../intake/archive-sealing';
 import { deliveryKeyOf } from '../intake/delivery-store';
 import { DeliveryOutcome, GatewayMetrics } from '../intake/gateway-metrics';
+import { DeliveryHistory } from '../history/delivery-history';
+import { HistoryOutcome } from '../history/history-query';
 import { OutgoingRecord, WebhookIntake } from '../intake/webhook-intake';
 import { clientAddress, isAllowed, CidrRange } from '../network';
 import { ShopifyDelivery, shopifyDeliveryOf } from '../shopify/shopify-delivery';
@@ -38,10 +40,33 @@ export interface WebhookRouterOptions {
   svixToleranceSeconds: number;
   /** Seals the archived bodies, and erases a deleted Clerk user's. */
   archiveSealing: ArchiveSealing;
+  /** Where every answered request is kept for operators to search, refused ones too. */
+  history: Pick<DeliveryHistory, 'record'>;
   now?: () => number;
 }
 
 type Source = 'shopify' | 'clerk';
+
+/** What the router learns of a request as it goes: its log line, its metrics and its history entry. */
+interface DeliveryAudit {
+  source: Source;
+  tenant?: string;
+  topic?: string;
+  webhookId?: string;
+  shopifyEventId?: string;
+  triggeredAt?: string;
+  svixId?: string;
+  deliveryKey?: string;
+  subjectId?: string;
+  eventId?: string;
+  /** What the intake did with it; none when it was refused. */
+  outcome?: string;
+  /** A refusal's code and message. */
+  code?: string;
+  detail?: string;
+}
+
+const auditOf = (res: Response): DeliveryAudit => res.locals.audit as DeliveryAudit;
 
 /** Headers that prove or grant something: never archived, never logged. */
 const secretHeaders = new Set(['x-shopify-hmac-sha256', 'shopify-hmac-sha256', 'svix-signature', 'webhook-signature', 'authorization', 'cookie', 'x-api-key']);
@@ -57,13 +82,15 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
   const rawBody = express.raw({ type: () => true, limit: options.bodyLimitBytes });
   const audited = (source: Source) => (req: Request, res: Response, next: NextFunction) => {
     const startedAt = process.hrtime.bigint();
+    const receivedAt = new Date(now());
     const requestTrace = startRequestTrace(req.method, String(req.route?.path ?? req.path), req.headers);
     res.locals.trace = requestTrace;
-    res.locals.audit = { source };
+    const audit: DeliveryAudit = { source };
+    res.locals.audit = audit;
+    const client = clientAddress(req.socket.remoteAddress ?? '', req.header('x-forwarded-for'), options.trustedProxies);
     res.on('finish', () => {
       requestTrace.end(res.statusCode);
       const latencySeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-      const audit = res.locals.audit as Record<string, unknown>;
       const outcome = deliveryOutcome(audit.outcome);
       options.metrics.ackDuration.observe({ source, outcome }, latencySeconds);
       options.metrics.deliveries.inc({ source, topic: topicLabel(source, audit.topic), outcome });
@@ -78,8 +105,8 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
         },
         'webhook request',
       );
+      options.history.record(historyEntryOf(req, res.statusCode, audit, { receivedAt, sourceAddress: client, requestId: String(res.locals.requestId) }));
     });
-    const client = clientAddress(req.socket.remoteAddress ?? '', req.header('x-forwarded-for'), options.trustedProxies);
     if (!isAllowed(client, options.allowlists[source])) {
       next(new PlatformError(`sender address ${client} is not on the ${source} allowlist`, { code: 'gateway.address_not_allowed', category: 'unauthorized', httpStatus: 403 }));
       return;
@@ -131,13 +158,13 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     const shopDomain = req.header('x-shopify-shop-domain');
     const tenant: Tenant | undefined = shopDomain ? options.tenants.byShopDomain(shopDomain) : undefined;
     if (!tenant) throw new PlatformError(`unknown shop "${shopDomain ?? ''}"`, { code: 'shopify.unknown_shop', category: 'unauthorized' });
-    res.locals.audit.tenant = tenant.id;
+    auditOf(res).tenant = tenant.id;
     if (!verifyShopifyHmac(req.body as Buffer, req.header('x-shopify-hmac-sha256') ?? req.header('shopify-hmac-sha256'), tenant.shopifyWebhookSecrets)) {
       throw new PlatformError('X-Shopify-Hmac-Sha256 is missing or does not match the body', { code: 'shopify.signature_invalid', category: 'unauthorized' });
     }
     const topic = req.header('x-shopify-topic') ?? '';
     const webhookId = req.header('x-shopify-webhook-id');
-    Object.assign(res.locals.audit, { topic, webhookId, shopifyEventId: req.header('x-shopify-event-id'), triggeredAt: req.header('x-shopify-triggered-at') });
+    Object.assign(auditOf(res), { topic, webhookId, shopifyEventId: req.header('x-shopify-event-id'), triggeredAt: req.header('x-shopify-triggered-at') });
     const route = shopifyTopicRoutes[topic];
     if (!route) throw new PlatformError(`topic "${topic}" is not supported`, { code: 'shopify.topic_not_supported', category: 'invalid' });
     if (path && !route.paths.includes(path)) {
@@ -173,7 +200,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       const message = tenantHint !== undefined ? `?tenant=${tenantHint} names no tenant with Clerk signing secrets` : 'no instance_id in the body names a tenant with Clerk signing secrets';
       throw new PlatformError(message, { code: 'clerk.unknown_tenant', category: 'unauthorized' });
     }
-    res.locals.audit.tenant = candidates.map((tenant) => tenant.id).join(',');
+    auditOf(res).tenant = candidates.map((tenant) => tenant.id).join(',');
     const verified = verifySvixDeliveryAmong(
       req.body as Buffer,
       { get: (name) => req.header(name) },
@@ -181,7 +208,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       { now, toleranceSeconds: options.svixToleranceSeconds },
     );
     const tenant = candidates[verified.signer];
-    res.locals.audit.tenant = tenant.id;
+    auditOf(res).tenant = tenant.id;
     return { tenant, hinted: tenantHint !== undefined, verified };
   }
 
@@ -197,7 +224,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       });
     }
     const type = typeof payload === 'object' && payload !== null ? String((payload as { type?: unknown }).type ?? '') : '';
-    Object.assign(res.locals.audit, { topic: type, svixId: verified.messageId });
+    Object.assign(auditOf(res), { topic: type, svixId: verified.messageId });
     const route = clerkTypeRoutes[type];
     if (!route) throw new PlatformError(`event type "${type}" is not supported`, { code: 'clerk.type_not_supported', category: 'invalid' });
     if (path && !route.paths.includes(path)) {
@@ -233,15 +260,14 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
       await encode(events.rawWebhookArchived, archived, {}, traceContext),
       await encode(event.definition, event.value, { 'correlation-id': metadata.correlationId }, traceContext),
     ];
-    const outcome = await options.intake.accept(
-      { ...delivery, source, eventId: metadata.eventId, subjectId: event.definition.keyOf(event.value), requestId: String(res.locals.requestId) },
-      records,
-    );
+    const subjectId = event.definition.keyOf(event.value);
+    Object.assign(auditOf(res), { deliveryKey: delivery.deliveryKey, subjectId });
+    const outcome = await options.intake.accept({ ...delivery, source, eventId: metadata.eventId, subjectId, requestId: String(res.locals.requestId) }, records);
     // Also on a duplicate: a first delivery whose erasure failed (503) is erased by Clerk's retry.
     if (deletedClerkUser !== undefined) await options.archiveSealing.eraseClerkUser(deletedClerkUser).catch((error: unknown) => {
       throw new PlatformError("the deletion is stored, but the user's archived webhooks could not be erased yet; retry", { code: 'gateway.erasure_pending', category: 'dependency', httpStatus: 503, cause: error });
     });
-    Object.assign(res.locals.audit, { outcome: outcome.status, eventId: metadata.eventId });
+    Object.assign(auditOf(res), { outcome: outcome.status, eventId: metadata.eventId });
     res.status(200).json({ eventId: metadata.eventId, ...outcome });
   }
 
@@ -266,11 +292,11 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
   for (const path of ['user', 'user/updated'] as const) router.post(`/webhooks/clerk/${path}`, ...handle('clerk', clerk(path)));
   // Counts and annotates every refusal (ours and the body parser's) before the app's problem handler answers.
   router.use('/webhooks', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const audit = res.locals.audit as Record<string, unknown> | undefined;
+    const audit = res.locals.audit as DeliveryAudit | undefined;
     const problem = toPlatformError(fromBodyParser(error));
     if (audit) {
-      audit.code = problem.code;
-      options.metrics.rejections.inc({ source: String(audit.source), reason: problem.code });
+      Object.assign(audit, { code: problem.code, detail: problem.message });
+      options.metrics.rejections.inc({ source: audit.source, reason: problem.code });
     }
     if (problem.category === 'dependency' || problem.httpStatus === 503 || problem.httpStatus === 429) res.setHeader('Retry-After', '5');
     next(error);
@@ -290,6 +316,45 @@ function deliveryOutcome(status: unknown): DeliveryOutcome {
     default:
       return 'rejected';
   }
+}
+
+/** The history's name for what became of a request: anything answered with an error was refused. */
+function historyOutcomeOf(status: number, intakeStatus: string | undefined): HistoryOutcome {
+  if (status >= 400) return 'rejected';
+  switch (intakeStatus) {
+    case 'published':
+    case 'published_without_dedupe':
+      return 'published';
+    case 'duplicate':
+    case 'spooled':
+      return intakeStatus;
+    default:
+      return 'rejected';
+  }
+}
+
+/**
+ * A request's history entry. The delivery id and topic are what the sender claimed, verified or
+ * not: an operator looks a refused delivery up by the id the sender's dashboard shows.
+ */
+function historyEntryOf(req: Request, status: number, audit: DeliveryAudit, at: { receivedAt: Date; sourceAddress: string; requestId: string }) {
+  const outcome = historyOutcomeOf(status, audit.outcome);
+  const claimedId = audit.source === 'shopify' ? (audit.webhookId ?? req.header('x-shopify-webhook-id')) : (audit.svixId ?? req.header('svix-id') ?? req.header('webhook-id'));
+  return {
+    ...at,
+    source: audit.source,
+    tenantId: audit.tenant ?? null,
+    topic: audit.topic ?? (audit.source === 'shopify' ? req.header('x-shopify-topic') : undefined) ?? null,
+    deliveryId: claimedId ?? null,
+    deliveryKey: outcome === 'rejected' ? null : (audit.deliveryKey ?? null),
+    subjectId: audit.subjectId ?? null,
+    eventId: audit.eventId ?? null,
+    outcome,
+    reason: outcome === 'rejected' ? (audit.code ?? `http.status_${status}`) : null,
+    detail: outcome === 'rejected' ? (audit.detail?.slice(0, 1000) ?? null) : null,
+    httpStatus: status,
+    headers: archivableHeaders(req),
+  };
 }
 
 /** A topic we take names itself; any other is one label, so a sender cannot mint label values. */

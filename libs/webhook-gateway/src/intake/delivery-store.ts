@@ -175,18 +175,26 @@ export class DeliveryStore {
 
   /**
    * Forgets deliveries older than the dedupe window: finished ones, and claims a gateway that died
-   * mid-request left `receiving`; spooled ones are kept until drained.
+   * mid-request left `receiving`; spooled ones are kept until drained. Where a forgotten delivery's
+   * records landed stays in the delivery history.
    */
   async forgetOlderThan(windowMs: number): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
-      `DELETE FROM webhook_deliveries d
-       WHERE d.received_at < now() - ($1::double precision * interval '1 millisecond')
-         AND d.status IN ('published', 'duplicate', 'failed', 'receiving')
-         AND NOT EXISTS (SELECT 1 FROM webhook_spool s WHERE s.delivery_key = d.delivery_key)
-       RETURNING delivery_key`,
+    const [{ forgotten }] = (await this.dataSource.query(
+      `WITH forgotten AS (
+         DELETE FROM webhook_deliveries d
+         WHERE d.received_at < now() - ($1::double precision * interval '1 millisecond')
+           AND d.status IN ('published', 'duplicate', 'failed', 'receiving')
+           AND NOT EXISTS (SELECT 1 FROM webhook_spool s WHERE s.delivery_key = d.delivery_key)
+         RETURNING delivery_key, published_to
+       ), kept AS (
+         UPDATE delivery_history h SET published_to = f.published_to
+         FROM forgotten f
+         WHERE h.delivery_key = f.delivery_key AND f.published_to IS NOT NULL AND h.published_to IS NULL AND h.outcome IN ('published', 'spooled')
+       )
+       SELECT count(*)::int AS forgotten FROM forgotten`,
       [windowMs],
-    );
-    return rows.length;
+    )) as Array<{ forgotten: number }>;
+    return forgotten;
   }
 
   /**

@@ -16,6 +16,7 @@ export class GatewayMetrics {
   readonly rejections: Counter<'source' | 'reason'>;
   readonly ackDuration: Histogram<'source' | 'outcome'>;
   readonly inFlight: Gauge;
+  readonly historyUnrecorded: Counter;
 
   constructor(registry: Registry, spoolBacklog: () => Promise<SpoolBacklog>) {
     const registers = [registry];
@@ -34,6 +35,11 @@ export class GatewayMetrics {
       registers,
     });
     this.inFlight = new Gauge({ name: 'consign_webhook_requests_in_flight', help: 'Webhook requests received and not yet answered', registers });
+    this.historyUnrecorded = new Counter({
+      name: 'consign_delivery_history_unrecorded_total',
+      help: 'Answered webhook requests missing from the delivery history: its database refused them, or too many waited',
+      registers,
+    });
     // One query serves both gauges of a scrape.
     let backlog: Promise<SpoolBacklog | undefined> | undefined;
     const readBacklog = () => (backlog ??= spoolBacklog().catch(() => undefined).finally(() => setTimeout(() => (backlog = undefined), 1000).unref()));

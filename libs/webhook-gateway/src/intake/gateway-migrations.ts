@@ -88,3 +88,45 @@ export class IndexDeliveriesByEventAndArrival1764355420000 implements MigrationI
     await queryRunner.query('DROP INDEX webhook_deliveries_event_received');
   }
 }
+
+/**
+ * Operators search what happened to deliveries long after the dedupe window forgot them, refused
+ * ones included (a wrong secret, an unknown shop): one row per request, no body, kept for
+ * DELIVERY_HISTORY_RETENTION. Newest first is every search's order; subject and delivery id are
+ * the lookups an operator starts from.
+ */
+export class CreateDeliveryHistory1764363000000 implements MigrationInterface {
+  name = 'CreateDeliveryHistory1764363000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE delivery_history (
+        id bigserial PRIMARY KEY,
+        request_id text NOT NULL,
+        received_at timestamptz NOT NULL,
+        source text NOT NULL CHECK (source IN ('shopify', 'clerk')),
+        tenant_id text,
+        topic text,
+        delivery_id text,
+        delivery_key text,
+        subject_id text,
+        event_id text,
+        outcome text NOT NULL CHECK (outcome IN ('published', 'spooled', 'duplicate', 'rejected')),
+        reason text,
+        detail text,
+        http_status integer NOT NULL,
+        source_address text NOT NULL,
+        headers jsonb NOT NULL,
+        -- Copied from webhook_deliveries when the dedupe window forgets the delivery.
+        published_to jsonb
+      )`);
+    await queryRunner.query('CREATE INDEX delivery_history_received ON delivery_history (received_at, id)');
+    await queryRunner.query('CREATE INDEX delivery_history_subject ON delivery_history (subject_id, received_at) WHERE subject_id IS NOT NULL');
+    await queryRunner.query('CREATE INDEX delivery_history_delivery_id ON delivery_history (delivery_id) WHERE delivery_id IS NOT NULL');
+    await queryRunner.query('CREATE INDEX delivery_history_delivery_key ON delivery_history (delivery_key) WHERE delivery_key IS NOT NULL');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE delivery_history');
+  }
+}

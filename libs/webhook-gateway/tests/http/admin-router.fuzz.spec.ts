@@ -6,7 +6,7 @@ import { PlatformError } from '@consign/errors';
 import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from '@consign/kafka';
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { fuzzApi, FuzzTally, headerValue, hostileBody, jsonText, mutatedJson, readFixture, startGuardedServer, TestServer, testEndpoints } from '@consign/test-support';
-import { DeliveryStore, ArchivedDelivery, ArchivePosition, ArchiveRead, WebhookReplay, clerkTypeRoutes, shopifyTopicRoutes, createAdminRouter } from '@consign/webhook-gateway';
+import { DeliveryHistory, DeliveryStore, ArchivedDelivery, ArchivePosition, ArchiveRead, WebhookReplay, clerkTypeRoutes, shopifyTopicRoutes, createAdminRouter } from '@consign/webhook-gateway';
 import { GatewayDatabase, openGatewayDatabase } from '../support/gateway-database';
 
 /**
@@ -63,6 +63,7 @@ let kafka: Kafka;
 let kafkaAdmin: Admin;
 let publisher: EventPublisher;
 let server: TestServer;
+let history: DeliveryHistory;
 /** What the stand-in archive holds, at partition 0 from offset 0: set before each request. */
 let held: ArchivedDelivery[] = [];
 
@@ -89,11 +90,14 @@ beforeAll(async () => {
   await codec.register([...Object.values(shopifyTopicRoutes), ...Object.values(clerkTypeRoutes)].map((route) => route.definition));
   publisher = new EventPublisher(kafka, codec);
   const replay = new WebhookReplay({ tenants: new TenantDirectory([shop]), codec, publisher, store, publishTimeoutMs: 10_000, topicOf: () => replayTopic });
-  server = await startGuardedServer('gateway', (http) => http.app.use(createAdminRouter({ store, intake: { recorded: async () => undefined }, replay, archive, guard: http.guard })));
+  history = new DeliveryHistory(database.dataSource);
+  history.record({ requestId: 'fuzz', receivedAt: new Date(), source: 'shopify', tenantId: shop.id, topic: 'orders/create', deliveryId: known.deliveryId, deliveryKey: null, subjectId: known.subjectId, eventId: null, outcome: 'rejected', reason: 'shopify.signature_invalid', detail: null, httpStatus: 401, sourceAddress: '127.0.0.1', headers: {} });
+  server = await startGuardedServer('gateway', (http) => http.app.use(createAdminRouter({ store, intake: { recorded: async () => undefined }, history, replay, archive, guard: http.guard })));
 });
 
 afterAll(async () => {
   await server?.close();
+  await history?.stop();
   await publisher?.disconnect();
   await kafkaAdmin?.deleteTopics({ topics: [replayTopic.name] });
   await kafkaAdmin?.disconnect();
@@ -111,6 +115,7 @@ it(`answers ${runs} generated requests without a server error or an unguarded an
       routes: [
         { method: 'GET', path: '/admin/deliveries', query: ['subjectId'] },
         { method: 'GET', path: '/admin/deliveries/:id' },
+        { method: 'GET', path: '/admin/delivery-history', query: ['from', 'to', 'source', 'tenant', 'topic', 'outcome', 'reason', 'subject', 'deliveryId', 'limit', 'cursor'] },
         {
           method: 'POST',
           path: '/admin/webhooks/replay',
@@ -129,7 +134,18 @@ it(`answers ${runs} generated requests without a server error or an unguarded an
           },
         },
       ],
-      knownValues: { id: [known.deliveryId, `shopify:${shop.shopDomain}:${known.deliveryId}`], subjectId: [known.subjectId] },
+      knownValues: {
+        id: [known.deliveryId, `shopify:${shop.shopDomain}:${known.deliveryId}`],
+        subjectId: [known.subjectId],
+        subject: [known.subjectId],
+        deliveryId: [known.deliveryId],
+        source: ['shopify', 'clerk'],
+        outcome: ['published', 'spooled', 'duplicate', 'rejected'],
+        reason: ['shopify.signature_invalid'],
+        tenant: [shop.id],
+        from: ['2026-01-01T00:00:00Z'],
+        limit: ['1', '500'],
+      },
     },
     runs,
     { arbitrary: fc.array(archivedDelivery, { minLength: 1, maxLength: 3 }), arrange: (deliveries) => (held = deliveries) },

@@ -11,7 +11,7 @@ import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisio
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { readFixture, readTopic, testEndpoints } from '@consign/test-support';
 import { developmentKeyEncryptionKeys } from '@consign/personal-data';
-import { ArchiveSealing, DeliveryStore, GatewayMetrics, WebhookIntake, ArchivePosition, WebhookArchive, WebhookReplay, signSvixBody, createAdminRouter, maxReplayDeliveries, WebhookAdmission, createWebhookRouter } from '@consign/webhook-gateway';
+import { ArchiveSealing, DeliveryHistory, DeliveryStore, GatewayMetrics, WebhookIntake, ArchivePosition, WebhookArchive, WebhookReplay, signSvixBody, createAdminRouter, maxReplayDeliveries, WebhookAdmission, createWebhookRouter } from '@consign/webhook-gateway';
 import { GatewayDatabase, openGatewayDatabase } from '../support/gateway-database';
 import { signedShopifyOrderHeaders } from '../support/signed-deliveries';
 
@@ -41,6 +41,7 @@ const testTopicOf = (definition: { topic: TopicDefinition }): TopicDefinition =>
 let database: GatewayDatabase;
 let dataSource: DataSource;
 let store: DeliveryStore;
+let history: DeliveryHistory;
 let kafka: Kafka;
 let codec: EventCodec;
 let publisher: EventPublisher;
@@ -71,10 +72,11 @@ function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server>
         allowlists: { shopify: [], clerk: [] },
         svixToleranceSeconds: 300,
         archiveSealing: sealing,
+        history,
       }),
     );
   }
-  http.app.use(createAdminRouter({ store, intake, replay, archive, guard: http.guard }));
+  http.app.use(createAdminRouter({ store, intake, history, replay, archive, guard: http.guard }));
   http.finish();
   return new Promise((resolve) => {
     const server = http.app.listen(0, '127.0.0.1', () => resolve(server));
@@ -91,6 +93,7 @@ beforeAll(async () => {
   database = await openGatewayDatabase('consign_gateway_admin_test');
   dataSource = database.dataSource;
   store = new DeliveryStore(dataSource);
+  history = new DeliveryHistory(dataSource);
   kafka = createKafka({ clientId: 'gateway-admin-test', connection: plainKafkaConnection(endpoints.kafkaBrokers) });
   await provisionTopics(kafka, [...testTopics.values()]);
   codec = new EventCodec(endpoints.schemaRegistryUrl);
@@ -107,6 +110,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await history?.stop();
   await archiveAdmin?.disconnect();
   await new Promise((resolve) => gateway?.close(resolve));
   await new Promise((resolve) => kafkaDownGateway?.close(resolve));
@@ -334,5 +338,94 @@ describe('GET /admin/deliveries?subjectId=', () => {
     expect(await unfiltered.json()).toMatchObject({ code: 'admin.filter_required', status: 400 });
     const anonymous = await fetch(urlOf(gateway, '/admin/deliveries?subjectId=820982911946154500'));
     expect(anonymous.status).toBe(401);
+  });
+});
+
+interface HistoryAnswer {
+  deliveries: Array<{
+    id: string;
+    source: string;
+    tenantId: string | null;
+    topic: string | null;
+    deliveryId: string | null;
+    subjectId: string | null;
+    outcome: string;
+    reason: string | null;
+    detail: string | null;
+    httpStatus: number;
+    sourceAddress: string;
+    headers: Record<string, string>;
+    publishedTo: unknown;
+  }>;
+  nextCursor: string | null;
+}
+
+async function searchHistory(query: Record<string, string>, headers: Record<string, string> = asAdmin): Promise<{ status: number; body: HistoryAnswer & { code?: string; parameter?: string } }> {
+  const response = await fetch(urlOf(gateway, `/admin/delivery-history?${new URLSearchParams(query).toString()}`), { headers });
+  return { status: response.status, body: (await response.json()) as HistoryAnswer & { code?: string } };
+}
+
+describe('GET /admin/delivery-history', () => {
+  it("keeps every answered request, refused ones with their reason, with the sender's address and its headers without secrets, never the body", async () => {
+    const from = new Date().toISOString();
+    const { webhookId } = await receiveShopifyOrder();
+    const body = readFixture('shopify/orders-create.json');
+    // The same delivery again, then one with a wrong signature, then one from a shop nobody configured.
+    await fetch(urlOf(gateway, '/webhooks/shopify/order'), { method: 'POST', body, headers: signedShopifyOrderHeaders(tenant, body, webhookId) });
+    const forged = randomUUID();
+    const forgedAnswer = await fetch(urlOf(gateway, '/webhooks/shopify/order'), { method: 'POST', body, headers: { ...signedShopifyOrderHeaders(tenant, body, forged), 'x-shopify-hmac-sha256': 'bm90IHRoZSBzaWduYXR1cmU=' } });
+    expect(forgedAnswer.status).toBe(401);
+    const stranger = randomUUID();
+    await fetch(urlOf(gateway, '/webhooks/shopify/order'), { method: 'POST', body, headers: { ...signedShopifyOrderHeaders(tenant, body, stranger), 'x-shopify-shop-domain': 'nobody.myshopify.com' } });
+
+    const accepted = await searchHistory({ deliveryId: webhookId });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.deliveries.map((entry) => [entry.outcome, entry.httpStatus, entry.subjectId, entry.tenantId, entry.topic])).toEqual([
+      ['duplicate', 200, '820982911946154500', tenant.id, 'orders/create'],
+      ['spooled', 200, '820982911946154500', tenant.id, 'orders/create'],
+    ]);
+    const [refused] = (await searchHistory({ deliveryId: forged })).body.deliveries;
+    expect(refused).toMatchObject({ outcome: 'rejected', reason: 'shopify.signature_invalid', httpStatus: 401, tenantId: tenant.id, topic: 'orders/create', sourceAddress: '127.0.0.1', subjectId: null });
+    expect(refused.detail).toMatch(/does not match/);
+    expect(refused.headers).toMatchObject({ 'x-shopify-webhook-id': forged, 'x-shopify-shop-domain': tenant.shopDomain, 'content-type': 'application/json' });
+    expect(Object.keys(refused.headers)).not.toContain('x-shopify-hmac-sha256');
+    expect(JSON.stringify(refused)).not.toContain('bm90IHRoZSBzaWduYXR1cmU=');
+    expect(JSON.stringify(refused)).not.toContain('Mid-century lounger');
+    expect((await searchHistory({ deliveryId: stranger })).body.deliveries).toEqual([expect.objectContaining({ outcome: 'rejected', reason: 'shopify.unknown_shop', tenantId: null })]);
+
+    const rejectedSince = await searchHistory({ from, outcome: 'rejected', reason: 'shopify.signature_invalid' });
+    expect(rejectedSince.body.deliveries.map((entry) => entry.deliveryId)).toEqual([forged]);
+    expect((await searchHistory({ from, source: 'clerk' })).body.deliveries).toEqual([]);
+    expect((await searchHistory({ from, tenant: tenant.id, outcome: 'spooled', subject: '820982911946154500' })).body.deliveries.map((entry) => entry.deliveryId)).toEqual([webhookId]);
+    expect((await searchHistory({ from, topic: 'orders/create' })).body.deliveries).toHaveLength(4);
+    expect((await searchHistory({ from, to: from })).status).toBe(400);
+    expect((await searchHistory({ to: from, deliveryId: webhookId })).body.deliveries).toEqual([]);
+  });
+
+  it('records a Clerk delivery under its user, without its signature', async () => {
+    const { deliveryKey } = await receiveClerkUser();
+    const svixId = deliveryKey.split(':').at(-1) as string;
+    const [entry] = (await searchHistory({ deliveryId: svixId, source: 'clerk' })).body.deliveries;
+    expect(entry).toMatchObject({ source: 'clerk', tenantId: tenant.id, topic: 'user.created', outcome: 'spooled', subjectId: 'user_29w83sxmDNGwOuEthce5gg56FcC' });
+    expect(Object.keys(entry.headers)).toEqual(expect.arrayContaining(['svix-id', 'svix-timestamp']));
+    expect(Object.keys(entry.headers)).not.toContain('svix-signature');
+  });
+
+  it('refuses an unknown or malformed filter with a 400 naming it, and anyone without the admin key', async () => {
+    for (const [query, parameter] of [
+      [{ outcom: 'rejected' }, 'outcom'],
+      [{ outcome: 'lost' }, 'outcome'],
+      [{ source: 'stripe' }, 'source'],
+      [{ from: 'yesterday' }, 'from'],
+      [{ limit: '0' }, 'limit'],
+      [{ limit: '501' }, 'limit'],
+      [{ cursor: 'bm9wZQ' }, 'cursor'],
+      [{ outcome: 'published', reason: 'shopify.signature_invalid' }, 'reason'],
+    ] as Array<[Record<string, string>, string]>) {
+      const answer = await searchHistory(query);
+      expect({ query, status: answer.status, code: answer.body.code, parameter: answer.body.parameter }).toEqual({ query, status: 400, code: 'admin.filter_invalid', parameter });
+    }
+    expect((await searchHistory({}, {})).status).toBe(401);
+    expect((await searchHistory({}, { authorization: 'Bearer wrong' })).status).toBe(401);
   });
 });

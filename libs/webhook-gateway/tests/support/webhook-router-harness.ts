@@ -9,7 +9,7 @@ import { applyRequestDeadlines, createPublicHttp, RequestDeadlines } from '@cons
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { testEndpoints } from '@consign/test-support';
 import { developmentKeyEncryptionKeys } from '@consign/personal-data';
-import { ArchiveSealing, DeliveryStore, GatewayMetrics, WebhookIntake, WebhookAdmission, createWebhookRouter, signSvixBody } from '@consign/webhook-gateway';
+import { ArchiveSealing, DeliveryHistory, DeliveryStore, GatewayMetrics, WebhookIntake, WebhookAdmission, createWebhookRouter, signSvixBody } from '@consign/webhook-gateway';
 import { GatewayDatabase, openGatewayDatabase } from './gateway-database';
 
 /** A tenant with no secrets and the defaults, given its id; the overrides add what a test needs. */
@@ -48,6 +48,8 @@ export interface RouterOptions {
  */
 export class WebhookRouterHarness {
   readonly dataSource: DataSource;
+  /** Every router served records its requests here. */
+  readonly history: DeliveryHistory;
   private readonly servers: Server[] = [];
 
   private constructor(
@@ -56,6 +58,7 @@ export class WebhookRouterHarness {
     private readonly publisher: EventPublisher,
   ) {
     this.dataSource = database.dataSource;
+    this.history = new DeliveryHistory(this.dataSource);
   }
 
   static async open(databasePrefix: string): Promise<WebhookRouterHarness> {
@@ -85,6 +88,7 @@ export class WebhookRouterHarness {
         allowlists: { shopify: [], clerk: [] },
         svixToleranceSeconds: 300,
         archiveSealing: new ArchiveSealing(this.dataSource, developmentKeyEncryptionKeys),
+        history: this.history,
       }),
     );
     http.finish();
@@ -100,6 +104,7 @@ export class WebhookRouterHarness {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+    await this.history.stop();
     await this.publisher.disconnect().catch(() => undefined);
     await this.database.drop();
   }
