@@ -3,12 +3,19 @@ import { Middleware } from 'mappersmith';
 import TimeoutMiddleware from 'mappersmith/middleware/timeout';
 import { RegistryConnection } from '@consign/config';
 import { avroSchemas, EventDefinition, subjectCompatibility, subjectOf } from '@consign/contracts';
-import { PlatformError } from '@consign/errors';
+import { isPlatformError, PlatformError } from '@consign/errors';
 import { plainRegistryConnection, registryAgent, registryAuthorization } from './registry-connection';
 import { registryRefused, registryRequestTimeoutMs, SchemaRegistryAdmin } from './schema-registry-admin';
 
 // The last: a request the registry did not answer in time (the schema client's timeout).
 const unreachable = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed|Timeout \(\d+ms\)/i;
+/** The registry client's request failed or timed out, or our own admin calls found it unreachable or failing (5xx). */
+function registryDidNotAnswer(error: unknown): boolean {
+  if (isPlatformError(error)) return error.code === 'registry.unreachable' || error.category === 'transient';
+  return unreachable.test((error as Error).message ?? '');
+}
+/** Waits before the second and third try of a preparation step the registry did not answer. */
+const preparationRetryDelaysMs = [1000, 3000];
 
 /**
  * Encodes and decodes events in the Confluent wire format (magic byte 0, 4-byte schema id, Avro
@@ -22,7 +29,10 @@ export class EventCodec {
   private readonly registryUrl: string;
 
   /** `registry`: the connection (registryConnectionSettings), or the URL of a registry that asks for no credentials. */
-  constructor(registry: RegistryConnection | string, options: { requestTimeoutMs?: number } = {}) {
+  private readonly retryDelaysMs: readonly number[];
+
+  /** `retryDelaysMs`: the waits between tries of a preparation step the registry did not answer. */
+  constructor(registry: RegistryConnection | string, options: { requestTimeoutMs?: number; retryDelaysMs?: readonly number[] } = {}) {
     const connection = typeof registry === 'string' ? plainRegistryConnection(registry) : registry;
     const requestTimeoutMs = options.requestTimeoutMs ?? registryRequestTimeoutMs;
     const authorization = registryAuthorization(connection);
@@ -30,6 +40,7 @@ export class EventCodec {
     // Basic and bearer alike as a header: the client's own `auth` knows basic only.
     if (authorization !== undefined) middlewares.push(() => ({ prepareRequest: (next) => next().then((request) => request.enhance({ headers: { authorization } })) }));
     this.registryUrl = connection.url;
+    this.retryDelaysMs = options.retryDelaysMs ?? preparationRetryDelaysMs;
     this.registry = new SchemaRegistry({ host: connection.url, clientId: 'consign-stream', agent: registryAgent(connection), middlewares });
     this.admin = new SchemaRegistryAdmin(connection, requestTimeoutMs);
   }
@@ -43,14 +54,17 @@ export class EventCodec {
   async register(definitions: Array<EventDefinition<never>>): Promise<Map<string, number>> {
     for (const definition of definitions) {
       const subject = subjectOf(definition);
-      if ((await this.admin.getCompatibility(subject)) !== subjectCompatibility) {
-        await this.admin.setCompatibility(subject, subjectCompatibility);
-      }
-      const schema = { type: SchemaType.AVRO, schema: JSON.stringify(avroSchemas[definition.schemaName]) } as const;
-      const known = await this.admin.registeredSchemaId(subject, schema.schema);
-      const id = known ?? (await this.registry.register(schema, { subject, compatibility: subjectCompatibility as never })).id;
-      // Into the client's cache now: encoding must not wait for the registry on a webhook's path.
-      if (known !== undefined) await this.registry.getSchema(id);
+      const id = await this.patiently(async () => {
+        if ((await this.admin.getCompatibility(subject)) !== subjectCompatibility) {
+          await this.admin.setCompatibility(subject, subjectCompatibility);
+        }
+        const schema = { type: SchemaType.AVRO, schema: JSON.stringify(avroSchemas[definition.schemaName]) } as const;
+        const known = await this.admin.registeredSchemaId(subject, schema.schema);
+        const registered = known ?? (await this.registry.register(schema, { subject, compatibility: subjectCompatibility as never })).id;
+        // Into the client's cache now: encoding must not wait for the registry on a webhook's path.
+        if (known !== undefined) await this.registry.getSchema(registered);
+        return registered;
+      });
       this.schemaIds.set(definition.type, id);
     }
     return new Map(this.schemaIds);
@@ -65,12 +79,12 @@ export class EventCodec {
     const missing: string[] = [];
     for (const definition of definitions) {
       const subject = subjectOf(definition);
-      const id = await this.admin.registeredSchemaId(subject, JSON.stringify(avroSchemas[definition.schemaName]));
+      const id = await this.patiently(() => this.admin.registeredSchemaId(subject, JSON.stringify(avroSchemas[definition.schemaName])));
       if (id === undefined) {
         missing.push(subject);
         continue;
       }
-      await this.registry.getSchema(id);
+      await this.patiently(() => this.registry.getSchema(id));
       this.schemaIds.set(definition.type, id);
     }
     if (missing.length > 0) {
@@ -81,6 +95,22 @@ export class EventCodec {
       });
     }
     return new Map(this.schemaIds);
+  }
+
+  /**
+   * Runs an idempotent preparation step again when the registry did not answer it (Apicurio has
+   * left a request unanswered while several clients wrote one subject): `npm run provision`, run
+   * once per deploy, must not fail on one lost request. Other errors, and the last try's, are thrown.
+   */
+  private async patiently<T>(step: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await step();
+      } catch (error) {
+        if (attempt >= this.retryDelaysMs.length || !registryDidNotAnswer(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempt]));
+      }
+    }
   }
 
   /** Registers the schemas (development, KAFKA_CREATE_TOPICS's twin SCHEMA_REGISTRY_REGISTER_SCHEMAS) or only finds them. */
