@@ -1,6 +1,6 @@
 import { telemetry } from './instrumentation';
 import { ConfigError } from '@consign/config';
-import { events, serviceSubscriptions } from '@consign/contracts';
+import { events, serviceReferenceTopics, serviceSubscriptions } from '@consign/contracts';
 import {
   createEarningsReadRouter,
   earningsEntities,
@@ -48,6 +48,7 @@ async function main(command = process.argv[2]): Promise<void> {
     telemetry,
     database: { entities: earningsEntities, migrations: earningsMigrations },
     consumes: serviceSubscriptions['earnings-service'],
+    readFirst: serviceReferenceTopics['earnings-service'],
     publishes: [events.earningsRecorded, events.earningsReversed],
     handlers: afterTenantStoreRead(handlers, tenantStore),
     routes: (app, context) => app.use(createEarningsReadRouter(context.database)),

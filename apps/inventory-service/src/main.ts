@@ -1,6 +1,6 @@
 import { telemetry } from './instrumentation';
 import { ConfigError } from '@consign/config';
-import { events, serviceSubscriptions } from '@consign/contracts';
+import { events, serviceReferenceTopics, serviceSubscriptions } from '@consign/contracts';
 import { runEventService } from '@consign/event-service';
 import {
   applyInventoryLevel,
@@ -32,6 +32,7 @@ async function main(command = process.argv[2]): Promise<void> {
     telemetry,
     database: { entities: inventoryEntities, migrations: inventoryMigrations },
     consumes: serviceSubscriptions['inventory-service'],
+    readFirst: serviceReferenceTopics['inventory-service'],
     publishes: [events.itemSold, events.itemReleased],
     handlers: afterTenantStoreRead({
       shopifyProductUpserted: (value, event, context) => context.applyEvent(event, (manager) => syncProduct(manager, value, tenants.requireById(value.metadata.tenantId))),

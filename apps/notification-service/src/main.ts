@@ -1,7 +1,7 @@
 import { telemetry } from './instrumentation';
 import { join } from 'node:path';
 import { ConfigError } from '@consign/config';
-import { events, serviceSubscriptions } from '@consign/contracts';
+import { events, serviceReferenceTopics, serviceSubscriptions } from '@consign/contracts';
 import { EventServiceContext, runEventService } from '@consign/event-service';
 import {
   createNotificationReadRouter,
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     database: { entities: notificationEntities, migrations: notificationMigrations(config.personalDataKeys) },
     commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
     consumes: serviceSubscriptions['notification-service'],
+    readFirst: serviceReferenceTopics['notification-service'],
     // Emails leave the database, so a unit cannot be one transaction; sends of different keys overlap instead.
     unitOfWork: { kind: 'concurrent', keys: 16 },
     publishes: [events.notificationSent, events.notificationFailed],

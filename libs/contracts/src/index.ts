@@ -1,6 +1,6 @@
 export type * from './generated/contracts';
 export { avroSchemas } from './generated/contracts';
-export { topics, deadLetterTopic, maxRecordBytes, retryTopic, serviceSubscriptions } from './topics';
+export { topics, deadLetterTopic, maxRecordBytes, retryTopic, serviceReferenceTopics, serviceSubscriptions } from './topics';
 export type { SubscribingService, TopicDefinition, TopicName } from './topics';
 export { events, subjectOf, subjectCompatibility } from './events';
 export type { EventDefinition, AnyEventDefinition, PlatformEvent } from './events';

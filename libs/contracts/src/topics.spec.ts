@@ -1,4 +1,4 @@
-import { deadLetterTopic, topics } from './topics';
+import { deadLetterTopic, serviceReferenceTopics, serviceSubscriptions, SubscribingService, topics } from './topics';
 
 const DAY_MS = 86_400_000;
 
@@ -25,6 +25,17 @@ describe('topic catalogue', () => {
 
   it('keeps the raw webhook archive for a year', () => {
     expect(topics.webhooksRaw).toMatchObject({ name: 'webhooks.raw.v1', retentionMs: 365 * DAY_MS });
+  });
+});
+
+describe('serviceReferenceTopics', () => {
+  it("names only topics the service reads, and never all of them: something must refer to what is read first", () => {
+    for (const [service, references] of Object.entries(serviceReferenceTopics) as Array<[SubscribingService, typeof topics.shopifyProducts[]]>) {
+      const subscribed = serviceSubscriptions[service].map((topic) => topic.name);
+      expect({ service, outside: references.map((topic) => topic.name).filter((name) => !subscribed.includes(name)) }).toEqual({ service, outside: [] });
+      if (references.length > 0) expect(references.length).toBeLessThan(subscribed.length);
+    }
+    expect(serviceReferenceTopics['inventory-service']).toEqual([topics.shopifyProducts]);
   });
 });
 

@@ -151,3 +151,15 @@ export const serviceSubscriptions: Readonly<Record<SubscribingService, TopicDefi
   'consignor-service': [topics.clerkUsers],
   'notification-service': [topics.consignors, topics.earnings],
 };
+
+/**
+ * The topics among a service's subscriptions that its other topics refer to: read to their end,
+ * as it was at start, before the others (ConsumerRunner's `readFirst`), so that a rebuild meets
+ * each product and consignor before the orders and earnings naming them.
+ */
+export const serviceReferenceTopics: Readonly<Record<SubscribingService, TopicDefinition[]>> = {
+  'inventory-service': [topics.shopifyProducts],
+  'earnings-service': [topics.shopifyProducts, topics.consignors],
+  'consignor-service': [],
+  'notification-service': [topics.consignors],
+};

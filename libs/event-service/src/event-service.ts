@@ -56,6 +56,8 @@ export interface EventServiceDefinition {
   /** One-off commands besides `migrate`, by name (`main.js <name>`): run on the database, then exit. */
   commands?: Record<string, (database: DataSource, logger: Logger) => Promise<unknown>>;
   consumes: TopicDefinition[];
+  /** Among `consumes`, what the others refer to: read to their end at start before the others (serviceReferenceTopics). */
+  readFirst?: TopicDefinition[];
   /** Events this service writes to its outbox; their schemas are registered at start and their topics relayed. */
   publishes: AnyEventDefinition[];
   handlers: EventHandlers;
@@ -131,6 +133,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
   const consumer = new ConsumerRunner<{ metadata: EventMetadata }, EventServiceContext>(kafka, codec, {
     groupId: config.consumerGroup,
     topics: definition.consumes,
+    readFirst: definition.readFirst,
     publisher,
     metrics: new ConsumerMetrics(metrics),
     logger,

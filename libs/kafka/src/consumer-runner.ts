@@ -58,6 +58,14 @@ export interface ConsumerRunnerOptions<TValue, TUnit = undefined> {
   /** How often a paused partition checks whether its dependency is back. */
   recoveryProbeMs?: number;
   fromBeginning?: boolean;
+  /**
+   * Topics the group reads up to their end, as it was at start, before any other: what the other
+   * topics' records refer to (products before the orders naming them). Read in parallel instead,
+   * a rebuild holds each order until its product arrives and then replays the held ones in one go.
+   */
+  readFirst?: TopicDefinition[];
+  /** How often the group's committed offsets on `readFirst` are compared with the ends it waits for. */
+  readFirstPollMs?: number;
   /** How long the broker waits for a silent member (a crashed process) before reassigning its partitions. */
   sessionTimeoutMs?: number;
   /**
@@ -104,6 +112,11 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
   private readonly retries: TopicDefinition;
   private readonly paused = new Map<string, NodeJS.Timeout>();
   private stopping = false;
+  /** The `readFirst` partitions not read to their end yet ("topic/partition" to that end); empty once they are. */
+  private referencesPending = new Map<string, bigint>();
+  /** Partitions of other topics held back until then. */
+  private readonly heldBack = new Map<string, { topic: string; partition: number }>();
+  private referencePoll?: NodeJS.Timeout;
 
   constructor(private readonly kafka: Kafka, private readonly codec: EventCodec, private readonly options: ConsumerRunnerOptions<TValue, TUnit>) {
     this.consumer = kafka.consumer({
@@ -120,10 +133,16 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
 
   async start(): Promise<void> {
     this.stopping = false;
+    this.heldBack.clear();
     // Its own topics too: a service must not depend on which service happened to start first.
     const { created, drift } = await ensureTopics(this.kafka, [...this.options.topics, this.deadLetters, this.retries], { create: this.options.createTopics ?? true });
     if (created.length > 0) this.options.logger.info({ group: this.options.groupId, createdTopics: created }, 'topics created');
     if (drift.length > 0) this.options.logger.warn({ group: this.options.groupId, drift: describeDrift(drift) }, 'topics differ from the catalogue; left as they are (npm run provision -- --align-settings aligns them)');
+    this.referencesPending = await this.unreadReferences();
+    if (this.referencesPending.size > 0) {
+      this.options.logger.info({ group: this.options.groupId, topics: (this.options.readFirst ?? []).map((topic) => topic.name), partitions: this.referencesPending.size }, 'reading the reference topics to their end before the others');
+      this.pollReferences(Date.now());
+    }
     await this.consumer.connect();
     // Its retry topic too: what an operator redrives from its dead letters comes back there, to this group alone.
     await this.consumer.subscribe({ topics: [...this.options.topics, this.retries].map((topic) => topic.name), fromBeginning: this.options.fromBeginning ?? true });
@@ -137,6 +156,13 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
+    if (this.referencesPending.size > 0 && !(this.options.readFirst ?? []).some((reference) => reference.name === topic) && batch.messages.length > 0) {
+      // Read again from here once the reference topics are read: nothing of this batch is resolved.
+      this.consumer.pause([{ topic, partitions: [partition] }]);
+      this.consumer.seek({ topic, partition, offset: batch.messages[0].offset });
+      this.heldBack.set(`${topic}/${partition}`, { topic, partition });
+      return;
+    }
     const keepGoing = () => isRunning() && !isStale() && !this.stopping;
     let lastResolved: string | undefined;
     let lastCommitted: string | undefined;
@@ -329,6 +355,62 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     });
   }
 
+  /**
+   * The `readFirst` partitions whose end, as it is now, the group has not read yet: where it
+   * committed, or where it starts without a commit (the log's start, or its end when it does not
+   * read from the beginning).
+   */
+  private async unreadReferences(): Promise<Map<string, bigint>> {
+    const unread = new Map<string, bigint>();
+    const references = this.options.readFirst ?? [];
+    if (references.length === 0) return unread;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: references.map((topic) => topic.name) });
+      for (const reference of references) {
+        const positions = new Map((committed.find((entry) => entry.topic === reference.name)?.partitions ?? []).map((entry) => [entry.partition, BigInt(entry.offset)]));
+        for (const { partition, low, high } of await admin.fetchTopicOffsets(reference.name)) {
+          const at = positions.get(partition) ?? -1n;
+          const from = at >= 0n ? at : (this.options.fromBeginning ?? true) ? BigInt(low) : BigInt(high);
+          if (from < BigInt(high)) unread.set(`${reference.name}/${partition}`, BigInt(high));
+        }
+      }
+      return unread;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Compares the group's commits (every member's) with the ends it waits for; lets the other topics go once all are reached. */
+  private pollReferences(since: number): void {
+    this.referencePoll = setTimeout(async () => {
+      if (this.stopping) return;
+      try {
+        const ends = this.referencesPending;
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          for (const { topic, partitions } of await admin.fetchOffsets({ groupId: this.options.groupId, topics: [...new Set([...ends.keys()].map((id) => id.slice(0, id.lastIndexOf('/'))))] })) {
+            for (const { partition, offset } of partitions) {
+              const end = ends.get(`${topic}/${partition}`);
+              if (end !== undefined && BigInt(offset) >= end) ends.delete(`${topic}/${partition}`);
+            }
+          }
+        } finally {
+          await admin.disconnect();
+        }
+      } catch (error) {
+        this.options.logger.warn({ group: this.options.groupId, err: (error as Error).message }, 'cannot read the reference topics\' progress yet');
+      }
+      if (this.referencesPending.size > 0) return this.pollReferences(since);
+      const held = [...this.heldBack.values()];
+      this.heldBack.clear();
+      if (held.length > 0 && !this.stopping) this.consumer.resume(held.map(({ topic, partition }) => ({ topic, partitions: [partition] })));
+      this.options.logger.info({ group: this.options.groupId, seconds: Math.round((Date.now() - since) / 100) / 10, resumed: held.length }, 'reference topics read; the other topics go on');
+    }, this.options.readFirstPollMs ?? 1000);
+  }
+
   private pauseUntilRecovered(topic: string, partition: number, offset: string, error: PlatformError): void {
     const id = `${topic}/${partition}`;
     this.consumer.pause([{ topic, partitions: [partition] }]);
@@ -378,6 +460,7 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
   /** Stops fetching, lets the batch in hand finish and commit, then leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.referencePoll);
     for (const timer of this.paused.values()) clearTimeout(timer);
     this.paused.clear();
     await this.consumer.disconnect();
