@@ -125,6 +125,9 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3000,
       maxBytesPerPartition: maxRecordBytes,
+      // How long the broker may hold a fetch that finds nothing new (kafkajs' default: 5 s). Partitions
+      // resumed meanwhile join only the next fetch: the other topics after the reference topics are read.
+      maxWaitTimeInMs: 1000,
     });
     this.retry = options.retry ?? defaultRetryPolicy;
     this.deadLetters = deadLetterTopic(options.groupId);
