@@ -690,7 +690,7 @@ the delivery id to follow with "status". Exit 1 when the gateway did not answer 
           ['answer', `${answer.status}${accepted && problem.status ? ` ${problem.status}` : ''}${problem.code ? ` ${problem.code}` : ''}${problem.detail ?? problem.title ? `: ${problem.detail ?? problem.title}` : ''}`],
         ]),
       );
-      io.out(accepted ? `Follow it: npm run ops -- status ${delivery.deliveryId}\n` : 'The gateway refused it; docs/troubleshooting.md explains each code.\n');
+      io.out(accepted ? `Follow it: ${invocation(io)} status ${delivery.deliveryId}\n` : 'The gateway refused it; docs/troubleshooting.md explains each code.\n');
       return accepted ? 0 : 1;
     },
   },
@@ -944,9 +944,14 @@ function labelWidth(...specs: OptionSpec[]): number {
   return Math.max(...specs.flatMap((spec) => Object.entries(spec).map(([name, option]) => optionLabel(name, option).length)));
 }
 
-function overview(): string {
+/** How the operator runs this tool, as help and hints say it. */
+function invocation(io: CliIo): string {
+  return io.invokedAs ?? 'npm run ops --';
+}
+
+function overview(io: CliIo): string {
   const width = Math.max(...commands.map((command) => command.path.join(' ').length));
-  return `Usage: npm run ops -- <command> [options]
+  return `Usage: ${invocation(io)} <command> [options]
 
 Commands:
 ${commands.map((command) => `  ${command.path.join(' ').padEnd(width)}  ${command.summary}`).join('\n')}
@@ -954,15 +959,15 @@ ${commands.map((command) => `  ${command.path.join(' ').padEnd(width)}  ${comman
 Global options:
 ${optionLines(globalOptions, labelWidth(globalOptions))}
 
-Run "npm run ops -- <command> --help" for a command's options.
+Run "${invocation(io)} <command> --help" for a command's options.
 `;
 }
 
-function commandHelp(command: Command): string {
+function commandHelp(command: Command, io: CliIo): string {
   const width = Math.max(labelWidth(command.options, globalOptions), command.operands?.name.length ?? 0);
   const operands = command.operands ? `Arguments:\n  ${command.operands.name.padEnd(width)}  ${command.operands.description}${command.operands.many ? ', one or more' : ''}\n\n` : '';
   const options = Object.keys(command.options).length ? `Options:\n${optionLines(command.options, width)}\n\n` : '';
-  return `Usage: npm run ops -- ${command.usage}\n\n${command.summary}.\n${command.details}\n\n${operands}${options}Global options:\n${optionLines(globalOptions, width)}\n`;
+  return `Usage: ${invocation(io)} ${command.usage}\n\n${command.summary}.\n${command.details}\n\n${operands}${options}Global options:\n${optionLines(globalOptions, width)}\n`;
 }
 
 /** `--shift-by -3`: parseArgs takes a word starting with "-" for an option, but after an option that takes a value, a negative number is that value. */
@@ -1030,21 +1035,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (wantsHelp || argv.length === 0) {
-      io.out(overview());
+      io.out(overview(io));
       return argv.length === 0 ? 2 : 0;
     }
-    io.err(`error: unknown command "${words.join(' ')}"\n\n${overview()}`);
+    io.err(`error: unknown command "${words.join(' ')}"\n\n${overview(io)}`);
     return 2;
   }
   if (wantsHelp) {
-    io.out(commandHelp(command));
+    io.out(commandHelp(command, io));
     return 0;
   }
   let parsed: { values: Values; positionals: string[] };
   try {
     parsed = parseCommandLine(command, argv.slice(command.path.length));
   } catch (error) {
-    io.err(`error: ${(error as Error).message}\nRun "npm run ops -- ${command.path.join(' ')} --help" for its options.\n`);
+    io.err(`error: ${(error as Error).message}\nRun "${invocation(io)} ${command.path.join(' ')} --help" for its options.\n`);
     return 2;
   }
   const asJson = flag(parsed.values, 'json');
@@ -1056,7 +1061,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const usage = error instanceof UsageError;
     const message = error instanceof ConfigError ? error.message : (error as Error).message;
-    io.err(`error: ${message}\n${usage ? `Run "npm run ops -- ${command.path.join(' ')} --help" for its options.\n` : ''}`);
+    io.err(`error: ${message}\n${usage ? `Run "${invocation(io)} ${command.path.join(' ')} --help" for its options.\n` : ''}`);
     if (asJson) io.out(json({ error: { message, code: (error as { code?: string }).code ?? (usage ? 'usage' : 'error') } }));
     return usage ? 2 : 1;
   } finally {

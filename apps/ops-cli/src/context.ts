@@ -13,6 +13,8 @@ export interface CliIo {
   /** Asks the operator a yes/no question; absent when nobody can answer (no terminal). */
   ask?: (question: string) => Promise<boolean>;
   fetch?: Fetch;
+  /** How the operator runs this tool, for help and hints: `npm run ops --` (the default), or `node main.js` for the bundle. */
+  invokedAs?: string;
 }
 
 /** Who acts: `--as`, else OPERATOR, else the login name. */

@@ -1,7 +1,8 @@
+import { relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { runCli } from './cli';
 
-/** `npm run ops -- <command>`: the operator's command line. */
+/** `npm run ops -- <command>` in a checkout, `node main.js <command>` as the bundle: the operator's command line. */
 async function main(): Promise<void> {
   const ask = process.stdin.isTTY
     ? async (question: string): Promise<boolean> => {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     err: (text) => process.stderr.write(text),
     env: process.env,
     ask,
+    invokedAs: process.env.npm_lifecycle_event === 'ops' ? 'npm run ops --' : `node ${relative(process.cwd(), process.argv[1]) || process.argv[1]}`,
   });
 }
 

@@ -134,10 +134,15 @@ describe('the ops CLI bundle', () => {
     expect(requiredAtRunTime(readFileSync(join(alone, 'main.js'), 'utf8')).filter((name) => !optionalAtRunTime.has(name))).toEqual([]);
   });
 
-  it('explains itself with --help, listing every command group', async () => {
+  it('explains itself with --help, listing every command group, as the bundle is run', async () => {
     const help = await ops({}, '--help');
     expect(help.code).toBe(0);
-    for (const group of ['status', 'offsets', 'deadletters', 'webhooks', 'events', 'reconcile', 'tenants', 'audit']) expect(help.out).toMatch(new RegExp(`^ {2}${group}\\b`, 'm'));
+    for (const group of ['status', 'deliveries', 'offsets', 'deadletters', 'webhooks', 'events', 'reconcile', 'tenants', 'audit']) expect(help.out).toMatch(new RegExp(`^ {2}${group}\\b`, 'm'));
+    // Help and hints name the way this copy is run, not the checkout's npm script.
+    expect(help.out).toMatch(/^Usage: node main\.js <command>/);
+    expect(help.out).not.toContain('npm run ops');
+    const wrong = await ops({}, 'status', 'a', 'b');
+    expect({ code: wrong.code, err: wrong.err }).toEqual({ code: 2, err: expect.stringContaining('Run "node main.js status --help" for its options.') });
   });
 
   it("lists a group's dead letters from Kafka, with the redrive log from PostgreSQL, as JSON", async () => {
