@@ -394,7 +394,7 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
         const admin = this.kafka.admin();
         await admin.connect();
         try {
-          for (const { topic, partitions } of await admin.fetchOffsets({ groupId: this.options.groupId, topics: [...new Set([...ends.keys()].map((id) => id.slice(0, id.lastIndexOf('/'))))] })) {
+          for (const { topic, partitions } of await admin.fetchOffsets({ groupId: this.options.groupId, topics: (this.options.readFirst ?? []).map((reference) => reference.name) })) {
             for (const { partition, offset } of partitions) {
               const end = ends.get(`${topic}/${partition}`);
               if (end !== undefined && BigInt(offset) >= end) ends.delete(`${topic}/${partition}`);
