@@ -6,7 +6,7 @@ import { audited, recordOperatorAction } from '../audit/operator-actions';
 import { AdminClient } from '../http/admin-client';
 import { ProgressFactory } from '../progress/progress';
 import { HistoryDelivery, HistorySearch, searchDeliveryHistory } from '../status/delivery-history';
-import { ReplayResult } from './webhook-replay';
+import { replayArchived, ReplayResult } from './webhook-replay';
 
 /** One delivery a bulk replay sends again: where the gateway archived it. */
 export interface ReplayTarget {
@@ -200,9 +200,7 @@ export async function runBulkReplay(deps: BulkReplayDependencies, request: BulkR
       if (due > now()) await sleep(due - now());
       let answered: ReplayResult[];
       try {
-        const { body } = await deps.http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', { body: { archived: batch.map(({ partition, offset }) => ({ partition, offset })) }, timeoutMs: 120_000 });
-        if (!Array.isArray(body?.results)) throw new PlatformError('the gateway answered the replay without results', { code: 'operations.bad_replay_answer', category: 'invalid' });
-        answered = body.results;
+        answered = await replayArchived(deps.http, batch.map(({ partition, offset }) => ({ partition, offset })));
       } catch (error) {
         await deps.database.query(`UPDATE webhook_replay_jobs SET status = 'interrupted', last_error = $2, updated_at = now() WHERE id = $1`, [job.id, (error as Error).message]);
         throw new PlatformError(`replay job ${job.id} stopped after ${job.nextIndex} of ${job.total}: ${(error as Error).message}; resume it with --resume ${job.id}`, {

@@ -112,6 +112,13 @@ export async function findArchivedWebhooks(deps: { kafka: Kafka; admin: Admin; c
   return { archived, scanned, undecodable, missing };
 }
 
+/** Asks the gateway to replay archived deliveries by their place in the archive; its result for each, in order. */
+export async function replayArchived(http: AdminClient, positions: ReadonlyArray<{ partition: number; offset: string }>): Promise<ReplayResult[]> {
+  const { body } = await http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', { body: { archived: positions }, timeoutMs: 120_000 });
+  if (!Array.isArray(body?.results)) throw new PlatformError('the gateway answered the replay without results', { code: 'operations.bad_replay_answer', category: 'invalid' });
+  return body.results;
+}
+
 export interface WebhookReplayRequest {
   selection: WebhookSelection;
   dryRun?: boolean;
@@ -166,9 +173,7 @@ export async function replayWebhooks(
     const batchSize = request.batchSize ?? 50;
     for (let start = 0; start < search.archived.length; start += batchSize) {
       const batch = search.archived.slice(start, start + batchSize).map(({ archivedAt }) => ({ partition: archivedAt.partition, offset: archivedAt.offset }));
-      const { body } = await deps.http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', { body: { archived: batch }, timeoutMs: 120_000 });
-      if (!Array.isArray(body?.results)) throw new PlatformError('the gateway answered the replay without results', { code: 'operations.bad_replay_answer', category: 'invalid' });
-      results.push(...body.results);
+      results.push(...(await replayArchived(deps.http, batch)));
       progress.advance(batch.length);
     }
     progress.finish();
