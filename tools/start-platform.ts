@@ -26,24 +26,25 @@ async function main(): Promise<void> {
   log(`development Shopify Admin API stand-in (NOT Shopify: a seeded shop for the tenant dev-store) at ${shopify.origin}`);
   const env: NodeJS.ProcessEnv = { ...process.env, ...infra.env, NODE_ENV: 'development', SHOPIFY_ADMIN_API_ORIGIN: shopify.origin };
   log('building the apps');
-  await runOrFail('npx', ['nx', 'run-many', '-t', 'build', `--projects=${platformApps.map((app) => app.name).join(',')}`, '--outputStyle=static'], env);
+  await runOrFail('npx', ['nx', 'run-many', '-t', 'build', `--projects=${[...platformApps.map((app) => app.name), 'ops-cli'].join(',')}`, '--outputStyle=static'], env);
   for (const app of platformApps.filter((candidate) => candidate.migrates)) {
     log(`migrating ${app.name}`);
     await runOrFail(process.execPath, [bundle(app.name), 'migrate'], env);
   }
 
   const children = new Map<string, ChildProcess>();
-  for (const app of platformApps) {
-    const child = spawn(process.execPath, ['--enable-source-maps', ...serviceNodeOptions, bundle(app.name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    prefixLines(child, app.name);
+  // The operator console is the ops CLI's `console` command, run from its bundle as an operator would.
+  for (const [name, args] of [...platformApps.map((app) => [app.name, [bundle(app.name)]]), ['ops-console', [bundle('ops-cli'), 'console']]] as Array<[string, string[]]>) {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...serviceNodeOptions, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    prefixLines(child, name);
     child.once('exit', (code, signal) => {
-      children.delete(app.name);
+      children.delete(name);
       if (!stopping) {
-        log(`${app.name} exited (${signal ?? code}); stopping the others`);
+        log(`${name} exited (${signal ?? code}); stopping the others`);
         void stopAll(1);
       }
     });
-    children.set(app.name, child);
+    children.set(name, child);
   }
 
   let stopping = false;
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     const internal = app.internal ? `http://127.0.0.1:${env[app.internal.portVariable] ?? app.internal.defaultPort}` : url;
     log(`  ${app.name.padEnd(20)} ${url}   (${url}/readyz; ${internal}/metrics and the ${app.internal ? 'admin API' : 'read and admin APIs'} with a key)`);
   }
+  log(`  ${'operator console'.padEnd(20)} http://127.0.0.1:${env.CONSOLE_PORT ?? 3007}/console/   (sign in with the development key)`);
   log(`  development key: ${developmentAdminKey} (Authorization: Bearer ${developmentAdminKey}), every scope`);
   for (const [name, value] of Object.entries(infra.env)) log(`  ${name.padEnd(20)} ${value.replace(/\/\/[^@/]*@/, '//***@')}`);
   log('press Ctrl-C to stop the apps');

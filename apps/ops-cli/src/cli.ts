@@ -44,6 +44,9 @@ import {
   repairReconciliation,
   startReconciliation,
 } from '@consign/operations';
+import { CommandOptionTypes } from './console/console-commands';
+import { startConsole } from './console/console-server';
+import { loadConsoleSettings } from './console/console-settings';
 import { CliIo, CommandContext, operatorIdentity } from './context';
 import { fields, indent, json, table } from './render';
 
@@ -905,6 +908,31 @@ records. Asks first unless --yes. What the services hold of the store (items, le
     },
   },
   {
+    path: ['console'],
+    summary: 'serve the operator console: these commands as web pages, for operators signed in with their keys',
+    usage: 'console',
+    details: `Serves the console on CONSOLE_HOST:CONSOLE_PORT (127.0.0.1:3007) until interrupted. Operators
+sign in with their API key (API_KEYS, the read scope on console; admin there to change anything).
+Each page runs the commands of this tool for the signed-in operator, with their key and their name
+in the audit log: a change is previewed (its --dry-run), then applied once confirmed.`,
+    options: {},
+    async run({ io }) {
+      const running = await startConsole(loadConsoleSettings(io.env), {
+        optionsOf: optionTypesOf,
+        run: (argv, captured) => runCli(argv, { env: io.env, invokedAs: invocation(io), ...captured }),
+      });
+      io.err(`operator console at ${running.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await running.close();
+      // A command still running for a page (a long archive scan, say) is abandoned, as when a CLI is interrupted.
+      setTimeout(() => process.exit(0), 10_000).unref();
+      return 0;
+    },
+  },
+  {
     path: ['audit'],
     summary: 'the audit log: operator actions and every admin call to an app, newest first',
     usage: 'audit [--actor <name>] [--action <a | prefix.>] [--since <ISO>] [--limit <n>]',
@@ -1021,6 +1049,13 @@ function checkCommandLine(command: Command, { values, positionals }: { values: V
   for (const [option, definition] of Object.entries(command.options)) {
     if (definition.type === 'string' && definition.required && (values[option] === undefined || values[option] === '')) throw new UsageError(`--${option} is required`);
   }
+}
+
+/** A command's options with their types, for the console to check a request against. */
+export function optionTypesOf(path: string[]): CommandOptionTypes | undefined {
+  const command = commands.find((candidate) => candidate.path.join(' ') === path.join(' '));
+  if (!command) return undefined;
+  return Object.fromEntries(Object.entries({ ...globalOptions, ...command.options }).map(([name, option]) => [name, { type: option.type, multiple: option.type === 'string' && (option.multiple ?? false) }]));
 }
 
 /** Runs one command line; returns the exit code: 0 done, 1 failed or refused, 2 bad command line. */

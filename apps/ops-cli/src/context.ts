@@ -15,6 +15,8 @@ export interface CliIo {
   fetch?: Fetch;
   /** How the operator runs this tool, for help and hints: `npm run ops --` (the default), or `node main.js` for the bundle. */
   invokedAs?: string;
+  /** Where progress lines of long work go instead of stderr, even with `--json`: the console streams them to the browser. */
+  progress?: (line: string) => void;
 }
 
 /** Who acts: `--as`, else OPERATOR, else the login name. */
@@ -75,7 +77,8 @@ export class CommandContext {
   ) {
     this.settings = operationsSettings(io.env);
     this.http = new NamedServicesClient((service) => this.endpoint(service), this.settings.serviceUrls, options.apiKey ?? this.settings.apiKey, io.fetch);
-    this.progress = progressTo(options.json ? () => undefined : (line) => io.err(`${line}\n`));
+    const progress = io.progress;
+    this.progress = progressTo(progress ? (line) => progress(line) : options.json ? () => undefined : (line) => io.err(`${line}\n`));
   }
 
   /**

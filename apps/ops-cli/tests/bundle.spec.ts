@@ -1,6 +1,6 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,7 @@ describe('the ops CLI bundle', () => {
     buildWhenStale();
     alone = mkdtempSync(join(tmpdir(), 'ops-cli-bundle-'));
     for (const file of ['main.js', 'main.js.map']) copyFileSync(join(built, file), join(alone, file));
+    cpSync(join(built, 'console'), join(alone, 'console'), { recursive: true });
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_ops_cli_bundle_test');
     const admin = kafka.admin();
     await admin.connect();
@@ -156,6 +157,29 @@ describe('the ops CLI bundle', () => {
     expect(listed.code).toBe(1);
     expect(JSON.parse(listed.out)).toMatchObject({ error: { code: 'operations.endpoint_not_named' } });
     expect(listed.err).toContain('KAFKA_BROKERS is not set');
+  });
+
+  it('serves the operator console from the pages beside it, until told to stop', async () => {
+    const served = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(alone, 'main.js'), 'console'], { cwd: alone, env: alonesEnvironment({ ...development(), CONSOLE_PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      served.stderr.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+        const found = /operator console at (\S+)/.exec(err);
+        if (found) resolve(found[1]);
+      });
+      served.once('exit', (code) => reject(new Error(`the console exited ${code}: ${err}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => served.once('exit', resolve));
+    try {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/console\/$/);
+      const page = await fetch(url);
+      expect({ status: page.status, page: await page.text() }).toEqual({ status: 200, page: expect.stringContaining('operator console') });
+      expect((await fetch(new URL('console.js', url))).status).toBe(200);
+    } finally {
+      served.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('carries its sourcemap, with the sources inside, beside it', () => {

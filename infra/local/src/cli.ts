@@ -13,7 +13,7 @@ const USAGE = `Local infrastructure (PostgreSQL databases, Kafka, Apicurio Regis
 usage: npx tsx infra/local/src/cli.ts <command> [options]
 
   fetch                 download Kafka and Apicurio Registry with Maven into infra/local/.cache;
-                        install the Debian packages the tests start (pgbouncer, prometheus,
+                        install the Debian packages the tests start (pgbouncer, chromium, prometheus,
                         prometheus-alertmanager) when missing
   up [parts...]         fetch if needed, start what is not running, wait until healthy
      --brokers N        N local Kafka nodes (broker+controller each; replication 3, min.insync 2),

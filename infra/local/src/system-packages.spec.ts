@@ -1,8 +1,8 @@
 import { ensureSystemPackages, systemPackages } from './system-packages';
 
 describe('the Debian packages the tests start', () => {
-  it('lists PgBouncer, and does nothing when every binary is there', () => {
-    expect(systemPackages.map((entry) => entry.name)).toContain('pgbouncer');
+  it('lists PgBouncer and Chromium, and does nothing when every binary is there', () => {
+    expect(systemPackages.map((entry) => entry.name)).toEqual(expect.arrayContaining(['pgbouncer', 'chromium']));
     const lines: string[] = [];
     ensureSystemPackages((line) => lines.push(line), [{ name: 'coreutils', binary: process.execPath, usedBy: 'this test' }]);
     expect(lines).toEqual([]);

@@ -8,6 +8,8 @@ export const systemPackages = [
   // promtool (the rule checks and rule tests) comes with Prometheus.
   { name: 'prometheus', binary: '/usr/bin/promtool', usedBy: 'the alert rules, their tests and the local monitoring' },
   { name: 'prometheus-alertmanager', binary: '/usr/bin/prometheus-alertmanager', usedBy: 'the alert e2e test and the local monitoring' },
+  // Driven by playwright-core from npm, which brings no browser of its own.
+  { name: 'chromium', binary: '/usr/bin/chromium', usedBy: 'the operator console tests (headless Chromium)' },
 ] as const;
 
 /**
