@@ -240,6 +240,9 @@ describe('the operator console in a browser', () => {
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('Replayed: 1, failed: 0.').waitFor({ timeout: 60_000 });
     await page.getByText(/^Job [0-9a-f-]+: finished\.$/).waitFor();
+    // The delivery's timeline shows the replay too.
+    await page.goto(`${consoleUrl}#/deliveries/${orderDeliveryId}`);
+    await page.getByRole('list', { name: 'Timeline' }).getByText('Replayed by olivia (deliveries.replay): succeeded').waitFor();
   });
 
   it('shows the redrive and the replay in the audit log, under the operator', async () => {

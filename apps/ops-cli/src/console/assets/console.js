@@ -235,9 +235,10 @@ async function deliveryPage(deliveryId) {
   const body = h('div', {}, h('p', { class: 'note' }, 'Loading…'));
   show(h('h2', {}, `Delivery ${deliveryId}`), h('p', {}, h('a', { href: '#/deliveries' }, '← All deliveries')), body);
   try {
-    const [history, path] = await Promise.all([
+    const [history, path, audit] = await Promise.all([
       run('deliveries list', { options: { 'delivery-id': deliveryId, limit: '100' } }),
       run('status', { operands: [deliveryId] }).catch((error) => ({ unavailable: error.message })),
+      run('audit', { options: { limit: '500' } }).catch(() => ({ actions: [] })),
     ]);
     const answers = [...history.deliveries].reverse();
     const steps = [];
@@ -271,6 +272,14 @@ async function deliveryPage(deliveryId) {
           );
         }
       }
+    }
+    // Replays are found in the audit log: those that named this delivery, or searched for its subject.
+    const subjects = new Set(history.deliveries.map((answer) => answer.subjectId).filter(Boolean));
+    for (const action of [...audit.actions].reverse()) {
+      if (!['webhooks.replay', 'deliveries.replay'].includes(action.action) || action.outcome === 'dry_run') continue;
+      const parameters = JSON.stringify(action.parameters);
+      if (!parameters.includes(`"${deliveryId}"`) && ![...subjects].some((subject) => parameters.includes(`"subject":"${subject}"`))) continue;
+      steps.push(h('li', { class: action.outcome === 'succeeded' ? 'good' : 'bad' }, h('span', { class: 'when' }, action.startedAt), `Replayed by ${action.actor} (${action.action}): ${action.outcome}`));
     }
     body.replaceChildren(
       steps.length ? h('ol', { class: 'timeline', 'aria-label': 'Timeline' }, steps) : h('p', { class: 'empty' }, 'Nothing is known of this delivery.'),
