@@ -1,3 +1,5 @@
+import { PlatformAppName, serviceCatalogue } from '@consign/config';
+
 /** The platform's deployable apps as `npm start` runs them: built bundle, port variables, default ports. */
 export interface PlatformApp {
   name: string;
@@ -9,11 +11,11 @@ export interface PlatformApp {
   migrates: boolean;
 }
 
-export const platformApps: PlatformApp[] = [
-  { name: 'gateway', portVariable: 'GATEWAY_PORT', defaultPort: 3000, internal: { portVariable: 'GATEWAY_INTERNAL_PORT', defaultPort: 3010 }, migrates: true },
-  { name: 'inventory-service', portVariable: 'INVENTORY_PORT', defaultPort: 3001, migrates: true },
-  { name: 'earnings-service', portVariable: 'EARNINGS_PORT', defaultPort: 3002, migrates: true },
-  { name: 'consignor-service', portVariable: 'CONSIGNOR_PORT', defaultPort: 3003, migrates: true },
-  { name: 'notification-service', portVariable: 'NOTIFICATION_PORT', defaultPort: 3004, migrates: true },
-  { name: 'reconciler', portVariable: 'RECONCILER_PORT', defaultPort: 3005, migrates: true },
-];
+/** Every app of the service catalogue; each has a database, so each migrates before it serves. */
+export const platformApps: PlatformApp[] = (Object.entries(serviceCatalogue) as Array<[PlatformAppName, (typeof serviceCatalogue)[PlatformAppName]]>).map(([name, entry]) => ({
+  name,
+  portVariable: `${entry.prefix}_PORT`,
+  defaultPort: entry.port,
+  ...('internalPort' in entry ? { internal: { portVariable: `${entry.prefix}_INTERNAL_PORT`, defaultPort: entry.internalPort } } : {}),
+  migrates: true,
+}));

@@ -6,7 +6,7 @@ import { tenantsSetting } from '@consign/tenants';
 /** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
 export function consignorSettings(env: NodeJS.ProcessEnv) {
   return {
-    ...eventServiceSettings('CONSIGNOR', { port: 3003, database: 'consignor' }, env),
+    ...eventServiceSettings('consignor-service', env),
     tenants: tenantsSetting(env),
     personalDataKeys: keyEncryptionKeysSetting(env),
   };

@@ -5,7 +5,7 @@ import { tenantsSetting } from '@consign/tenants';
 /** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
 export function earningsSettings(env: NodeJS.ProcessEnv) {
   return {
-    ...eventServiceSettings('EARNINGS', { port: 3002, database: 'earnings' }, env),
+    ...eventServiceSettings('earnings-service', env),
     tenants: tenantsSetting(env),
     // How long what came early (an order change before its order, an order line before its product
     // or consignor) waits for it before it is also listed as an exception.

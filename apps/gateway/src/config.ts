@@ -1,4 +1,4 @@
-import { databaseTlsSettings, databaseUrlSetting, durationMs, host, integer, loadConfig, platformConnectionSettings, port, setting } from '@consign/config';
+import { databaseTlsSettings, databaseUrlSetting, durationMs, host, integer, loadConfig, platformConnectionSettings, port, serviceCatalogue, setting } from '@consign/config';
 import { maxRecordBytes } from '@consign/contracts';
 import { tenantSecretsKeysSetting, tenantsSetting } from '@consign/tenants';
 import { keyEncryptionKeysSetting } from '@consign/personal-data';
@@ -9,13 +9,13 @@ import { parseCidrList } from '@consign/webhook-gateway';
 export function gatewaySettings(env: NodeJS.ProcessEnv) {
   return {
     // The public listener serves the webhooks (and health probes) only: senders must reach it.
-    port: port('GATEWAY_PORT', 3000),
+    port: port('GATEWAY_PORT', serviceCatalogue.gateway.port),
     host: host('GATEWAY_HOST', '0.0.0.0'),
     // The internal listener serves /admin and /metrics: this host only unless an operator opens it.
-    internalPort: port('GATEWAY_INTERNAL_PORT', 3010),
+    internalPort: port('GATEWAY_INTERNAL_PORT', serviceCatalogue.gateway.internalPort),
     internalHost: host('GATEWAY_INTERNAL_HOST', '127.0.0.1'),
     ...platformConnectionSettings(env),
-    databaseUrl: databaseUrlSetting('GATEWAY_DATABASE_URL', 'gateway', env),
+    databaseUrl: databaseUrlSetting('GATEWAY_DATABASE_URL', serviceCatalogue.gateway.database, env),
     ...databaseTlsSettings('GATEWAY_DATABASE', env),
     // The seed of the tenant directory; the tenant store adds to and overrides it at run time (decision 0018).
     tenants: tenantsSetting(env),

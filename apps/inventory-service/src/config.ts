@@ -5,7 +5,7 @@ import { tenantsSetting } from '@consign/tenants';
 /** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
 export function inventorySettings(env: NodeJS.ProcessEnv) {
   return {
-    ...eventServiceSettings('INVENTORY', { port: 3001, database: 'inventory' }, env),
+    ...eventServiceSettings('inventory-service', env),
     tenants: tenantsSetting(env),
     // How long what arrived early waits for what it names: an order for its products (then it is placed
     // without them), a level for its product or a cancellation for its order (then also listed for

@@ -6,7 +6,7 @@ import { keyEncryptionKeysSetting } from '@consign/personal-data';
 /** Apart from loading, so that config-reference.spec.ts can hold docs/configuration.md to the real settings. */
 export function notificationSettings(env: NodeJS.ProcessEnv) {
   return {
-    ...eventServiceSettings('NOTIFICATION', { port: 3004, database: 'notification' }, env),
+    ...eventServiceSettings('notification-service', env),
     // The development mail sink in development; production names its relay, over verified TLS.
     ...smtpSettings(env),
     mailFrom: text('MAIL_FROM', developmentDefault(env, 'Consign Stream <no-reply@consign-stream.local>')),

@@ -3,6 +3,8 @@ export type { Setting, SettingSpec, ConfigOf } from './load-config';
 export { port, text, list, url, integer, durationMs, oneOf, json, host, flag } from './settings';
 export { consumerGroupDefaults, platformDefaults, databaseUrlDefault, databaseUrlSetting, platformConnectionSettings, startupProvisioningSettings } from './platform-defaults';
 export { developmentDefault, isDevelopment } from './deployment-mode';
+export { consumingServices, localAppUrl, serviceCatalogue } from './service-catalogue';
+export type { ConsumingServiceName, PlatformAppName } from './service-catalogue';
 export { databaseTls, databaseTlsModes, databaseTlsSettings, postgresUrl, readCertificateFile, readPrivateKeyFile, tlsConnectionOptions } from './tls-settings';
 export type { DatabaseTls, DatabaseTlsConfig, DatabaseTlsMode, TlsConnectionOptions } from './tls-settings';
 export { kafkaConnection, kafkaConnectionSettings, kafkaSaslMechanisms } from './kafka-settings';

@@ -2,6 +2,7 @@ import { developmentDefault, isDevelopment } from './deployment-mode';
 import { kafkaConnectionSettings } from './kafka-settings';
 import { Setting } from './load-config';
 import { registryConnectionSettings } from './registry-settings';
+import { serviceCatalogue } from './service-catalogue';
 import { flag } from './settings';
 import { postgresUrl } from './tls-settings';
 
@@ -21,11 +22,11 @@ export const platformDefaults = {
  * its own dead-letter and retry topics, which `npm run provision` creates.
  */
 export const consumerGroupDefaults = {
-  INVENTORY_CONSUMER_GROUP: 'inventory-service',
-  EARNINGS_CONSUMER_GROUP: 'earnings-service',
-  CONSIGNOR_CONSUMER_GROUP: 'consignor-service',
-  NOTIFICATION_CONSUMER_GROUP: 'notification-service',
-  RECONCILER_AUDIT_CONSUMER_GROUP: 'reconciler-audit',
+  INVENTORY_CONSUMER_GROUP: serviceCatalogue['inventory-service'].consumerGroup,
+  EARNINGS_CONSUMER_GROUP: serviceCatalogue['earnings-service'].consumerGroup,
+  CONSIGNOR_CONSUMER_GROUP: serviceCatalogue['consignor-service'].consumerGroup,
+  NOTIFICATION_CONSUMER_GROUP: serviceCatalogue['notification-service'].consumerGroup,
+  RECONCILER_AUDIT_CONSUMER_GROUP: serviceCatalogue.reconciler.auditConsumerGroup,
 } as const;
 
 /** Each service owns one database, `consign_<service>`, on the platform's PostgreSQL server. */

@@ -2,7 +2,7 @@ import { loadConfig } from '@consign/config';
 import { hashApiKey } from '@consign/service-runtime';
 import { eventServiceSettings } from './event-service-config';
 
-const settingsIn = (env: NodeJS.ProcessEnv) => eventServiceSettings('INVENTORY', { port: 3001, database: 'inventory' }, env);
+const settingsIn = (env: NodeJS.ProcessEnv) => eventServiceSettings('inventory-service', env);
 const development = { NODE_ENV: 'development' };
 
 describe('event service settings', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { PlatformAppName, serviceCatalogue } from '@consign/config';
 import { serviceSubscriptions } from '@consign/contracts';
 import { developmentAdminKey } from '@consign/service-runtime';
 import { createTemporaryDatabase, freePort, ServiceProcess, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
@@ -14,17 +15,10 @@ import { createTemporaryDatabase, freePort, ServiceProcess, startServiceProcess,
  */
 const dist = join(__dirname, '../../../../dist/apps');
 
-export type AppName = 'gateway' | 'inventory-service' | 'earnings-service' | 'consignor-service' | 'notification-service' | 'reconciler';
+export type AppName = PlatformAppName;
 export type ConsumerApp = Exclude<AppName, 'gateway' | 'reconciler'>;
 
-const envPrefix: Record<AppName, string> = {
-  gateway: 'GATEWAY',
-  'inventory-service': 'INVENTORY',
-  'earnings-service': 'EARNINGS',
-  'consignor-service': 'CONSIGNOR',
-  'notification-service': 'NOTIFICATION',
-  reconciler: 'RECONCILER',
-};
+const envPrefix = (app: AppName): string => serviceCatalogue[app].prefix;
 
 /** What each consumer reads (serviceSubscriptions): the test waits until every group has reached the end of these. */
 export const consumedTopics = Object.fromEntries(
@@ -123,7 +117,7 @@ export class PlatformUnderTest {
     const env = {} as Record<AppName, Record<string, string>>;
     const run = randomUUID().slice(0, 8);
     for (const app of apps) {
-      const prefix = envPrefix[app];
+      const prefix = envPrefix(app);
       const port = await freePort();
       databases[app] = await createTemporaryDatabase(endpoints.postgresServerUrl, `consign_${prefix.toLowerCase()}_e2e`);
       urls[app] = `http://127.0.0.1:${port}`;
@@ -186,7 +180,7 @@ export class PlatformUnderTest {
    * its own ports. Resolves once it is ready.
    */
   async addInstance(app: AppName): Promise<AppInstance> {
-    const prefix = envPrefix[app];
+    const prefix = envPrefix(app);
     const port = await freePort();
     const env = { ...this.env[app], [`${prefix}_PORT`]: String(port) };
     const url = `http://127.0.0.1:${port}`;

@@ -1,16 +1,16 @@
-import { ConfigOf, DatabaseTls, databaseTls, databaseTlsSettings, developmentDefault, isDevelopment, KafkaConnection, kafkaConnection, kafkaConnectionSettings, loadConfig, postgresUrl, RegistryConnection, registryConnection, registryConnectionSettings, text, url } from '@consign/config';
+import { ConfigOf, localAppUrl, DatabaseTls, databaseTls, databaseTlsSettings, developmentDefault, isDevelopment, KafkaConnection, kafkaConnection, kafkaConnectionSettings, loadConfig, postgresUrl, RegistryConnection, registryConnection, registryConnectionSettings, text, url } from '@consign/config';
 import { platformDefaults } from '@consign/config';
 import { developmentAdminKey } from '@consign/service-runtime';
 
 /** The platform's HTTP parts the operator tools call, with their local ports. */
 export const platformServices = {
   // The gateway's internal listener: its admin API.
-  gateway: { port: 3010, variable: 'OPS_GATEWAY_URL' },
-  'inventory-service': { port: 3001, variable: 'OPS_INVENTORY_URL' },
-  'earnings-service': { port: 3002, variable: 'OPS_EARNINGS_URL' },
-  'consignor-service': { port: 3003, variable: 'OPS_CONSIGNOR_URL' },
-  'notification-service': { port: 3004, variable: 'OPS_NOTIFICATION_URL' },
-  reconciler: { port: 3005, variable: 'OPS_RECONCILER_URL' },
+  gateway: { localUrl: localAppUrl('gateway', 'internal'), variable: 'OPS_GATEWAY_URL' },
+  'inventory-service': { localUrl: localAppUrl('inventory-service'), variable: 'OPS_INVENTORY_URL' },
+  'earnings-service': { localUrl: localAppUrl('earnings-service'), variable: 'OPS_EARNINGS_URL' },
+  'consignor-service': { localUrl: localAppUrl('consignor-service'), variable: 'OPS_CONSIGNOR_URL' },
+  'notification-service': { localUrl: localAppUrl('notification-service'), variable: 'OPS_NOTIFICATION_URL' },
+  reconciler: { localUrl: localAppUrl('reconciler'), variable: 'OPS_RECONCILER_URL' },
 } as const;
 
 export type PlatformService = keyof typeof platformServices;
@@ -35,7 +35,7 @@ export interface OperationsSettings {
 /** Apart from loading, so that operations-settings-reference.spec.ts can hold docs/configuration.md to the real settings. */
 export function operationsSettingSpec(env: NodeJS.ProcessEnv) {
   const serviceSpecs = Object.fromEntries(
-    Object.entries(platformServices).map(([service, { port, variable }]) => [service, url(variable, `http://127.0.0.1:${port}`, ['http', 'https'])]),
+    Object.entries(platformServices).map(([service, { localUrl, variable }]) => [service, url(variable, localUrl, ['http', 'https'])]),
   ) as { [S in PlatformService]: ReturnType<typeof url> };
   return {
     ...kafkaConnectionSettings(env, [...platformDefaults.kafkaBrokers]),
@@ -45,7 +45,7 @@ export function operationsSettingSpec(env: NodeJS.ProcessEnv) {
     // Like the URL, each unset one takes the reconciler's: the CLI reaches that database as the reconciler does.
     ...databaseTlsSettings('OPERATIONS_DATABASE', env, 'RECONCILER_DATABASE'),
     apiKey: isDevelopment(env) ? text('OPS_API_KEY', developmentAdminKey) : optionalText('OPS_API_KEY'),
-    webhookUrl: url('OPS_WEBHOOK_URL', 'http://127.0.0.1:3000', ['http', 'https']),
+    webhookUrl: url('OPS_WEBHOOK_URL', localAppUrl('gateway'), ['http', 'https']),
     ...serviceSpecs,
   };
 }
