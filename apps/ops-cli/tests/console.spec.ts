@@ -6,7 +6,7 @@ import { ApiKeyring, hashApiKey } from '@consign/service-runtime';
 import { configurationReferenceProblems, createTemporaryDatabase, startTestServer, TemporaryDatabase, TestServer, testEndpoints } from '@consign/test-support';
 import { optionTypesOf, runCli } from '../src/cli';
 import { planConsoleRun } from '../src/console/console-commands';
-import { ConsoleRunner, createConsoleApp } from '../src/console/console-server';
+import { ConsoleRunner, ConsoleRuns, createConsoleApp } from '../src/console/console-server';
 import { consoleSettingSpec, ConsoleSettings, loadConsoleSettings } from '../src/console/console-settings';
 
 describe('operator console', () => {
@@ -23,6 +23,7 @@ describe('operator console', () => {
   ]);
   const settings: ConsoleSettings = { port: 0, host: '127.0.0.1', apiKeys: keys, tls: 'off', sessionIdleMs: 60_000 };
   const progressLines: string[] = [];
+  let quietForMs = 0;
 
   function runner(env: NodeJS.ProcessEnv): ConsoleRunner {
     return {
@@ -30,6 +31,7 @@ describe('operator console', () => {
       run: async (argv, io) => {
         // The streaming protocol is the server's; a line of progress stands for a long command's.
         for (const line of progressLines) io.progress(line);
+        if (quietForMs) await new Promise((resolve) => setTimeout(resolve, quietForMs));
         return runCli(argv, { env, ...io });
       },
     };
@@ -50,7 +52,7 @@ describe('operator console', () => {
     });
     gateway = await startTestServer('console-gateway-stand-in', routes);
     const env = { ...process.env, NODE_ENV: 'development', OPERATIONS_DATABASE_URL: database.url, OPS_GATEWAY_URL: gateway.base };
-    ({ server, base } = await listen(createConsoleApp(settings, runner(env), () => clock)));
+    ({ server, base } = await listen(createConsoleApp(settings, runner(env), { now: () => clock })));
   });
 
   afterAll(async () => {
@@ -137,6 +139,47 @@ describe('operator console', () => {
     expect(historyCalls.length).toBe(calls);
   });
 
+  it('keeps a quiet command\'s answer open with heartbeats, for proxies that time out silent requests', async () => {
+    const { cookie } = await signIn('alice-key');
+    quietForMs = 2500;
+    try {
+      const answer = await runCommand(cookie, { command: 'deliveries list' });
+      expect(answer.lines[0]).toEqual({});
+      expect(answer.lines.at(-1)).toMatchObject({ exitCode: 0 });
+    } finally {
+      quietForMs = 0;
+    }
+  });
+
+  it('does not quote a body it cannot read, which may hold a key', async () => {
+    const response = await fetch(`${base}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-consign-console': '1' }, body: '{"apiKey": "alice-ke' });
+    const body = await response.text();
+    expect(response.status).toBe(400);
+    expect(body).toContain('not valid JSON');
+    expect(body).not.toContain('alice-ke');
+  });
+
+  it('refuses new commands while stopping, and waits for those running', async () => {
+    const runs = new ConsoleRuns();
+    const stopping = await listen(createConsoleApp(settings, runner({}), { runs }));
+    try {
+      let finish: (value: number) => void = () => undefined;
+      runs.track(new Promise<number>((resolve) => (finish = resolve)));
+      const drained = runs.drain(10_000);
+      const { cookie } = await signIn('alice-key', stopping.base);
+      const refused = await fetch(`${stopping.base}/console/api/run`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-consign-console': '1', cookie: cookie as string }, body: JSON.stringify({ command: 'audit' }) });
+      expect({ status: refused.status, body: await refused.json() }).toMatchObject({ status: 503, body: { code: 'console.stopping' } });
+      finish(0);
+      await expect(drained).resolves.toBe(0);
+      await expect(new ConsoleRuns().drain(10)).resolves.toBe(0);
+      const stuck = new ConsoleRuns();
+      stuck.track(new Promise(() => undefined));
+      await expect(stuck.drain(50)).resolves.toBe(1);
+    } finally {
+      await new Promise((resolve) => stopping.server.close(resolve));
+    }
+  });
+
   it('lets a read-only key preview a change but not apply it', async () => {
     const { cookie } = await signIn('reader-key');
     const apply = await runCommand(cookie, { command: 'deadletters purge', mode: 'apply', options: { service: 'inventory-service' } });
@@ -153,8 +196,20 @@ describe('operator console', () => {
     expect((await fetch(`${base}/console/api/session`, { headers: { cookie: second.cookie as string } })).status).toBe(401);
   });
 
+  it('behind the TLS proxy, counts failed sign-ins per browser address, not per proxy', async () => {
+    const proxied = await listen(createConsoleApp({ ...settings, tls: 'proxy' }, runner({}), { now: () => clock }));
+    const from = (address: string, key: string) => fetch(`${proxied.base}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-consign-console': '1', 'x-forwarded-for': `${address}, 10.0.0.1` }, body: JSON.stringify({ apiKey: key }) });
+    try {
+      for (let attempt = 0; attempt < 10; attempt += 1) expect((await from('203.0.113.7', `guess-${attempt}`)).status).toBe(401);
+      expect((await from('203.0.113.7', 'alice-key')).status).toBe(429);
+      expect((await from('198.51.100.4', 'alice-key')).status).toBe(201);
+    } finally {
+      await new Promise((resolve) => proxied.server.close(resolve));
+    }
+  });
+
   it('slows down guessing: the eleventh failed sign-in in a minute waits', async () => {
-    const throttled = await listen(createConsoleApp(settings, runner({}), () => clock));
+    const throttled = await listen(createConsoleApp(settings, runner({}), { now: () => clock }));
     try {
       for (let attempt = 0; attempt < 10; attempt += 1) expect((await signIn(`guess-${attempt}`, throttled.base)).status).toBe(401);
       expect(await signIn('alice-key', throttled.base)).toMatchObject({ status: 429, body: { code: 'console.sign_in_throttled' } });
@@ -178,6 +233,15 @@ describe('console requests as command lines', () => {
       operands: [],
     });
     expect(planConsoleRun({ command: 'deadletters redrive', mode: 'apply', operands: ['--all'] }, () => options)).toMatchObject({ scope: 'admin', args: ['deadletters', 'redrive', '--yes', '--json'], operands: ['--all'] });
+  });
+
+  it('leaves out of a preview what only applying takes, and refuses the test-only topics', () => {
+    const offsets = { group: { type: 'string' as const, multiple: false }, 'stop-members': { type: 'boolean' as const, multiple: false }, 'to-latest': { type: 'boolean' as const, multiple: false } };
+    const request = { command: 'offsets reset', options: { group: 'g', 'stop-members': true, 'to-latest': true } };
+    expect(planConsoleRun({ ...request, mode: 'preview' }, () => offsets).args).toEqual(['offsets', 'reset', '--group=g', '--to-latest', '--dry-run', '--json']);
+    expect(planConsoleRun({ ...request, mode: 'apply' }, () => offsets).args).toEqual(['offsets', 'reset', '--group=g', '--stop-members', '--to-latest', '--yes', '--json']);
+    expect(() => planConsoleRun({ command: 'webhooks replay', mode: 'preview', options: { 'archive-topic': 'elsewhere' } }, () => ({ 'archive-topic': { type: 'string', multiple: false } }))).toThrow('no option --archive-topic the console may set');
+    expect(() => planConsoleRun({ command: 'audit', options: { constructor: 'x' } }, () => ({}))).toThrow('no option --constructor');
   });
 
   it('refuses a switch given a value, and text given to a switch', () => {

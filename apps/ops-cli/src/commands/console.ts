@@ -1,3 +1,4 @@
+import { createLogger } from '@consign/service-runtime';
 import { Command, invocation } from '../command';
 import { startConsole } from '../console/console-server';
 import { loadConsoleSettings } from '../console/console-settings';
@@ -12,18 +13,27 @@ Each page runs the commands of this tool for the signed-in operator, with their 
 in the audit log: a change is previewed (its --dry-run), then applied once confirmed.`,
   options: {},
   async run({ io, commandLine }) {
-    const running = await startConsole(loadConsoleSettings(io.env), {
-      optionsOf: commandLine.optionTypesOf,
-      run: (argv, captured) => commandLine.run(argv, { env: io.env, invokedAs: invocation(io), ...captured }),
-    });
+    const logger = createLogger('ops-console');
+    const running = await startConsole(
+      loadConsoleSettings(io.env),
+      {
+        optionsOf: commandLine.optionTypesOf,
+        run: (argv, captured) => commandLine.run(argv, { env: io.env, invokedAs: invocation(io), ...captured }),
+      },
+      logger,
+    );
     io.err(`operator console at ${running.url}\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    await running.close();
-    // A command still running for a page (a long archive scan, say) is abandoned, as when a CLI is interrupted.
-    setTimeout(() => process.exit(0), 10_000).unref();
+    logger.info('stopping: no new commands; waiting up to 2 min for those running');
+    const abandoned = await running.close();
+    if (abandoned > 0) {
+      // As when a CLI is interrupted: what they did so far stays, their audit entries may be missing.
+      logger.warn({ abandoned }, 'stopped with commands still running; they are abandoned');
+      setTimeout(() => process.exit(0), 500).unref();
+    }
     return 0;
   },
 };

@@ -16,12 +16,22 @@ export const consoleCommands = {
   'deadletters redrive': { changes: true, preview: ['--dry-run'], apply: ['--yes'] },
   // Without --yes, purge only shows what it would delete.
   'deadletters purge': { changes: true, preview: [], apply: ['--yes'] },
-  'offsets reset': { changes: true, preview: ['--dry-run'], apply: ['--yes'] },
+  // Stopping the group's service is part of applying; the plan is the same without it.
+  'offsets reset': { changes: true, preview: ['--dry-run'], apply: ['--yes'], applyOnly: ['stop-members', 'service', 'wait'] },
   'reconcile show': { changes: false },
   'reconcile run': { changes: true, apply: [] },
   'reconcile repair': { changes: true, preview: ['--dry-run'], apply: [] },
   audit: { changes: false },
-} as const satisfies Record<string, { changes: boolean; preview?: readonly string[]; apply?: readonly string[] }>;
+} as const satisfies Record<string, CommandDefinition>;
+
+interface CommandDefinition {
+  changes: boolean;
+  /** What the mode adds to the command line; a mode a command lacks is refused. */
+  preview?: readonly string[];
+  apply?: readonly string[];
+  /** Options that only applying takes: left out of the preview. */
+  applyOnly?: readonly string[];
+}
 
 export type ConsoleCommand = keyof typeof consoleCommands;
 export type ConsoleMode = 'run' | 'preview' | 'apply';
@@ -48,8 +58,12 @@ export interface PlannedRun {
   operands: string[];
 }
 
-/** Set by the server from the session, never by the browser; --yes and --dry-run come from the mode. */
-const reservedOptions = new Set(['json', 'as', 'api-key', 'help', 'yes', 'dry-run']);
+/**
+ * Set by the server from the session, never by the browser; --yes and --dry-run come from the mode.
+ * The archive and tenant-store topics are for tests: a page acting on another topic than the
+ * gateway reads would replay the wrong deliveries.
+ */
+const reservedOptions = new Set(['json', 'as', 'api-key', 'help', 'yes', 'dry-run', 'archive-topic', 'tenants-topic']);
 
 function invalid(message: string, details: Record<string, unknown> = {}): PlatformError {
   return new PlatformError(message, { code: 'console.request_invalid', category: 'invalid', httpStatus: 400, details });
@@ -66,7 +80,7 @@ function isConsoleCommand(name: string): name is ConsoleCommand {
 export function planConsoleRun(request: ConsoleRequest, optionsOf: (path: string[]) => CommandOptionTypes | undefined): PlannedRun {
   if (typeof request.command !== 'string' || !isConsoleCommand(request.command)) throw invalid(`the console runs ${Object.keys(consoleCommands).join(', ')}; got ${JSON.stringify(request.command)}`, { parameter: 'command' });
   const command = request.command;
-  const definition: { changes: boolean; preview?: readonly string[]; apply?: readonly string[] } = consoleCommands[command];
+  const definition: CommandDefinition = consoleCommands[command];
   const mode = request.mode ?? 'run';
   const modeArgs = mode === 'run' && !definition.changes ? [] : mode === 'preview' ? definition.preview : mode === 'apply' ? definition.apply : undefined;
   if (modeArgs === undefined) throw invalid(`${command} ${definition.changes ? `takes the mode ${definition.preview ? 'preview or apply' : 'apply'}` : 'takes the mode run'}, got ${JSON.stringify(mode)}`, { parameter: 'mode' });
@@ -75,9 +89,10 @@ export function planConsoleRun(request: ConsoleRequest, optionsOf: (path: string
   if (!known) throw new Error(`the CLI has no command "${command}"`);
   const optionArgs: string[] = [];
   for (const [name, value] of Object.entries(request.options ?? {})) {
-    const option = known[name];
+    const option = Object.hasOwn(known, name) ? known[name] : undefined;
     if (!option || reservedOptions.has(name)) throw invalid(`${command} has no option --${name} the console may set`, { parameter: `options.${name}` });
     if (value === undefined || value === null || value === false || value === '') continue;
+    if (mode === 'preview' && definition.applyOnly?.includes(name)) continue;
     if (option.type === 'boolean') {
       if (value !== true) throw invalid(`--${name} is a switch: true or false, got ${JSON.stringify(value)}`, { parameter: `options.${name}` });
       optionArgs.push(`--${name}`);

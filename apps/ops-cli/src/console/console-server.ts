@@ -5,7 +5,8 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express, { NextFunction, Request, Response } from 'express';
 import { isPlatformError, PlatformError, problemFrom } from '@consign/errors';
-import { grants } from '@consign/service-runtime';
+import { randomUUID } from 'node:crypto';
+import { grants, Logger } from '@consign/service-runtime';
 import { CommandOptionTypes, ConsoleRequest, planConsoleRun } from './console-commands';
 import { ConsoleSession, ConsoleSessions, SignInThrottle } from './console-sessions';
 import { ConsoleSettings } from './console-settings';
@@ -42,13 +43,44 @@ function cookieOf(req: Request): string | undefined {
 
 const unauthorized = () => new PlatformError('sign in with an operator key first', { code: 'console.signed_out', category: 'unauthorized', httpStatus: 401 });
 
+/** The commands running for pages: a stop waits for them, since one may have a service stopped or a job half done. */
+export class ConsoleRuns {
+  private readonly running = new Set<Promise<unknown>>();
+  private stopping = false;
+
+  get accepting(): boolean {
+    return !this.stopping;
+  }
+
+  track<T>(run: Promise<T>): Promise<T> {
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run)).catch(() => undefined);
+    return run;
+  }
+
+  /** Refuses new runs, then waits up to `timeoutMs` for those running; resolves with how many were left. */
+  async drain(timeoutMs: number): Promise<number> {
+    this.stopping = true;
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.allSettled([...this.running]), deadline]);
+    return this.running.size;
+  }
+}
+
+/** Without a command's answer for this long, the stream starts with a heartbeat: a proxy in front must not time the request out. */
+const firstLineAfterMs = 2000;
+const heartbeatEveryMs = 15_000;
+
 /**
  * The operator console: static pages and one JSON API that runs the CLI's commands for the
  * signed-in operator (decision 0027). Signing in takes an API key with the read scope on
  * `console`; what changes state needs admin there, and every app the command calls checks the
  * same key's scopes again.
  */
-export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunner, now: () => number = Date.now): express.Express {
+export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunner, options: { now?: () => number; runs?: ConsoleRuns; logger?: Logger } = {}): express.Express {
+  const now = options.now ?? Date.now;
+  const runs = options.runs ?? new ConsoleRuns();
+  const logger = options.logger;
   const sessions = new ConsoleSessions(settings.sessionIdleMs, now);
   const throttle = new SignInThrottle(10, now);
   const secure = settings.tls !== 'off';
@@ -81,7 +113,9 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
   const describe = (session: ConsoleSession) => ({ operator: session.operator, scopes: session.scopes, mayChange: may(session, 'admin') });
 
   api.post('/session', (req, res) => {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    // Behind the TLS proxy every operator comes from the proxy's address: its X-Forwarded-For names the browser's.
+    const forwarded = settings.tls === 'proxy' ? req.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    const address = forwarded || (req.socket.remoteAddress ?? 'unknown');
     if (!throttle.allows(address)) return problem(res, new PlatformError('too many failed sign-ins from this address; wait a minute', { code: 'console.sign_in_throttled', category: 'unauthorized', httpStatus: 429 }));
     const presented = (req.body as { apiKey?: unknown } | undefined)?.apiKey;
     if (typeof presented !== 'string' || presented === '') return problem(res, new PlatformError('give the operator key as apiKey', { code: 'console.request_invalid', category: 'invalid', httpStatus: 400, details: { parameter: 'apiKey' } }));
@@ -110,6 +144,7 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
     try {
       const session = sessionOf(req);
       if (!session) return problem(res, unauthorized());
+      if (!runs.accepting) return problem(res, new PlatformError('the console is stopping; try again when it is back', { code: 'console.stopping', category: 'transient', httpStatus: 503 }));
       const plan = planConsoleRun((req.body ?? {}) as ConsoleRequest, (path) => runner.optionsOf(path));
       if (!may(session, plan.scope)) {
         return problem(res, new PlatformError(`the key "${session.operator}" does not have the ${plan.scope} scope on console`, { code: 'console.forbidden', category: 'unauthorized', httpStatus: 403, details: { scope: plan.scope } }));
@@ -124,8 +159,24 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
         }
         res.write(`${JSON.stringify(line)}\n`);
       };
+      const runId = randomUUID();
+      const startedAt = now();
       const argv = [...plan.args, `--as=${session.operator}`, `--api-key=${session.apiKey}`, '--', ...plan.operands];
-      const exitCode = await runner.run(argv, { out: (text) => (out += text), err: (text) => (err += text), progress: (line) => stream({ progress: line }) });
+      // A command that answers at once (a refused command line) is answered with its status; a long one streams.
+      let beating: NodeJS.Timeout | undefined;
+      const firstBeat = setTimeout(() => {
+        stream({});
+        beating = setInterval(() => stream({}), heartbeatEveryMs);
+      }, firstLineAfterMs);
+      let exitCode: number;
+      try {
+        exitCode = await runs.track(runner.run(argv, { out: (text) => (out += text), err: (text) => (err += text), progress: (line) => stream({ progress: line }) }));
+      } finally {
+        clearTimeout(firstBeat);
+        clearInterval(beating);
+      }
+      // Who ran what and how it ended; never the command line, which holds the key.
+      logger?.info({ runId, operator: session.operator, command: plan.command, mode: plan.mode, exitCode, ms: now() - startedAt }, 'console command finished');
       let result: unknown = null;
       try {
         result = out.trim() ? JSON.parse(out) : null;
@@ -138,6 +189,13 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
       stream({ exitCode, result: error ? null : result, ...(error ? { error } : {}), messages: err.trim() ? err.trim().split('\n') : [] });
       res.end();
     } catch (error) {
+      const requestId = randomUUID();
+      logger?.error({ requestId, err: (error as Error).message }, 'console request failed');
+      // Once the stream has started, its last line says what went wrong instead of a status.
+      if (res.headersSent) {
+        res.end(`${JSON.stringify({ exitCode: 1, result: null, error: { message: `the console failed (request ${requestId})`, code: 'console.failed' }, messages: [] })}\n`);
+        return;
+      }
       next(error);
     }
   });
@@ -147,6 +205,8 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
     if (res.headersSent) return next(error);
     const status = (error as { status?: number }).status;
     if (isPlatformError(error)) return problem(res, error);
+    // A body-parser message can quote the body, which may be a key: say what is wrong without it.
+    if ((error as { type?: string }).type === 'entity.parse.failed') return problem(res, new PlatformError('the request body is not valid JSON', { code: 'console.request_invalid', category: 'invalid', httpStatus: 400 }));
     if (typeof status === 'number' && status >= 400 && status < 500) return problem(res, new PlatformError((error as Error).message, { code: 'console.request_invalid', category: 'invalid', httpStatus: status }));
     problem(res, new PlatformError((error as Error).message, { code: 'console.failed', category: 'transient', httpStatus: 500 }));
   });
@@ -156,11 +216,13 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
 export interface RunningConsole {
   url: string;
   server: Server;
-  close(): Promise<void>;
+  /** Stops taking requests, waits for the commands still running (up to `drainMs`), then closes; resolves with how many were abandoned. */
+  close(drainMs?: number): Promise<number>;
 }
 
-export async function startConsole(settings: ConsoleSettings, runner: ConsoleRunner): Promise<RunningConsole> {
-  const app = createConsoleApp(settings, runner);
+export async function startConsole(settings: ConsoleSettings, runner: ConsoleRunner, logger?: Logger): Promise<RunningConsole> {
+  const runs = new ConsoleRuns();
+  const app = createConsoleApp(settings, runner, { runs, logger });
   const server = settings.tls === 'on' ? createHttpsServer({ cert: settings.certificate, key: settings.privateKey, minVersion: 'TLSv1.2' }, app) : createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -171,10 +233,13 @@ export async function startConsole(settings: ConsoleSettings, runner: ConsoleRun
   return {
     url: `${settings.tls === 'on' ? 'https' : 'http'}://${hostPart}:${port}/console/`,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async (drainMs = 120_000) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const abandoned = await runs.drain(drainMs);
+      server.closeAllConnections();
+      await closed;
+      return abandoned;
+    },
   };
 }

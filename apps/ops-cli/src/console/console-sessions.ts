@@ -33,6 +33,7 @@ export class ConsoleSessions {
 
   /** The live session of a cookie, its idle time restarted; an expired one is forgotten. */
   find(id: string | undefined): ConsoleSession | undefined {
+    this.sweep();
     if (id === undefined) return undefined;
     const session = this.sessions.get(id);
     if (!session) return undefined;
@@ -49,8 +50,13 @@ export class ConsoleSessions {
     if (id !== undefined) this.sessions.delete(id);
   }
 
+  private lastSweepAt = 0;
+
+  /** Forgets expired sessions, at most once a minute: those never used again would stay otherwise. */
   private sweep(): void {
     const at = this.now();
+    if (at - this.lastSweepAt < 60_000) return;
+    this.lastSweepAt = at;
     for (const [id, session] of this.sessions) if (at - session.lastSeenAt > this.idleMs || at - session.createdAt > longestSessionMs) this.sessions.delete(id);
   }
 }
@@ -68,6 +74,8 @@ export class SignInThrottle {
   ) {}
 
   allows(address: string): boolean {
+    // Addresses that never come back are forgotten with the next sign-in a minute later.
+    for (const known of [...this.failures.keys()]) if (known !== address) this.recent(known);
     return this.recent(address).length < this.perMinute;
   }
 

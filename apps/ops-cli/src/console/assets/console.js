@@ -83,8 +83,9 @@ async function runCommand(command, { options = {}, operands = [], mode = 'run' }
     while ((newline = buffered.indexOf('\n')) >= 0) {
       const line = JSON.parse(buffered.slice(0, newline));
       buffered = buffered.slice(newline + 1);
+      // Empty lines are the server's heartbeat while a command is quiet.
       if (line.progress !== undefined) status(`${command}: ${line.progress}`);
-      else last = line;
+      else if (line.exitCode !== undefined) last = line;
     }
     if (done) break;
   }
@@ -123,6 +124,8 @@ function position(record) {
 /** Asks before a change, showing its plan; resolves true only on Confirm. */
 function confirmDialog(title, ...body) {
   const dialog = document.getElementById('confirm');
+  // One question at a time: a second would share the first's answer.
+  if (dialog.open) return Promise.resolve(false);
   document.getElementById('confirm-title').textContent = title;
   document.getElementById('confirm-body').replaceChildren(...body);
   dialog.returnValue = '';
@@ -154,26 +157,45 @@ function isoOrUndefined(local) {
   return local ? new Date(local).toISOString() : undefined;
 }
 
+let changing = false;
+
 /**
  * A change in two steps: its preview (the command's dry run) in a dialog, then the change itself
- * once confirmed. Shows the outcome in `target`.
+ * once confirmed. Shows the outcome in `target`. `pin(options, at)` fixes what "until now" means
+ * in the preview, so that what is applied is what was shown, not what arrived meanwhile; a plan
+ * that `isEmpty` is shown without a Confirm.
  */
-async function previewThenApply({ command, options = {}, operands = [], title, renderPlan, renderOutcome, target, preview = true }) {
+async function previewThenApply({ command, options = {}, operands = [], title, renderPlan, renderOutcome, target, preview = true, pin = (given) => given, isEmpty = () => false }) {
+  // A change at a time: a second click or Enter while one is asked or applied does nothing.
+  if (changing) return null;
+  changing = true;
   target.replaceChildren();
   try {
-    const plan = preview ? await run(command, { options, operands, mode: 'preview' }) : null;
+    const pinned = pin(options, new Date().toISOString());
+    const plan = preview ? await run(command, { options: pinned, operands, mode: 'preview' }) : null;
+    if (plan && isEmpty(plan)) {
+      target.replaceChildren(renderPlan(plan), h('p', { class: 'note' }, 'Nothing to do: nothing changed.'));
+      return null;
+    }
     const confirmed = await confirmDialog(title, ...(plan ? [renderPlan(plan)] : []));
     if (!confirmed) {
       target.replaceChildren(h('p', { class: 'note' }, 'Cancelled: nothing changed.'));
       return null;
     }
-    const outcome = await run(command, { options, operands, mode: 'apply' });
-    target.replaceChildren(renderOutcome(outcome));
+    const outcome = await run(command, { options: pinned, operands, mode: 'apply' });
+    target.replaceChildren(renderOutcome(outcome), ...messagesOf(outcome));
     return outcome;
   } catch (error) {
     target.replaceChildren(errorBox(error));
     return null;
+  } finally {
+    changing = false;
   }
+}
+
+/** What the command said besides its result (ids not found, records not decodable), as a list. */
+function messagesOf(result) {
+  return result.messages?.length ? [h('ul', { class: 'note' }, result.messages.map((message) => h('li', {}, message)))] : [];
 }
 
 // Deliveries ------------------------------------------------------------------------------------
@@ -238,7 +260,10 @@ async function deliveryPage(deliveryId) {
     const [history, path, audit] = await Promise.all([
       run('deliveries list', { options: { 'delivery-id': deliveryId, limit: '100' } }),
       run('status', { operands: [deliveryId] }).catch((error) => ({ unavailable: error.message })),
-      run('audit', { options: { limit: '500' } }).catch(() => ({ actions: [] })),
+      Promise.all(['deliveries.replay', 'webhooks.replay'].map((action) => run('audit', { options: { action, limit: '200' } }))).then(
+        (lists) => ({ actions: lists.flatMap((list) => list.actions).sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1)) }),
+        (error) => ({ actions: [], unavailable: error.message }),
+      ),
     ]);
     const answers = [...history.deliveries].reverse();
     const steps = [];
@@ -276,7 +301,7 @@ async function deliveryPage(deliveryId) {
     // Replays are found in the audit log: those that named this delivery, or searched for its subject.
     const subjects = new Set(history.deliveries.map((answer) => answer.subjectId).filter(Boolean));
     for (const action of [...audit.actions].reverse()) {
-      if (!['webhooks.replay', 'deliveries.replay'].includes(action.action) || action.outcome === 'dry_run') continue;
+      if (action.outcome === 'dry_run') continue;
       const parameters = JSON.stringify(action.parameters);
       if (!parameters.includes(`"${deliveryId}"`) && ![...subjects].some((subject) => parameters.includes(`"subject":"${subject}"`))) continue;
       steps.push(h('li', { class: action.outcome === 'succeeded' ? 'good' : 'bad' }, h('span', { class: 'when' }, action.startedAt), `Replayed by ${action.actor} (${action.action}): ${action.outcome}`));
@@ -284,6 +309,7 @@ async function deliveryPage(deliveryId) {
     body.replaceChildren(
       steps.length ? h('ol', { class: 'timeline', 'aria-label': 'Timeline' }, steps) : h('p', { class: 'empty' }, 'Nothing is known of this delivery.'),
       h('p', { class: 'note' }, path.unavailable ? `Its path through Kafka is not known: ${path.unavailable}` : ''),
+      h('p', { class: 'note' }, audit.unavailable ? `Its replays are not known: the audit log did not answer (${audit.unavailable})` : ''),
       h('div', { class: 'actions' }, h('a', { href: `#/replay?delivery-id=${encodeURIComponent(deliveryId)}` }, 'Replay this delivery…')),
       h('h3', {}, 'Answers'),
       table(historyColumns, history.deliveries),
@@ -368,7 +394,17 @@ function deadLettersPage() {
       onsubmit: (event) => {
         event.preventDefault();
         const values = formValues(purgeForm);
-        previewThenApply({ command: 'deadletters purge', options: values, title: `Purge the dead letters of ${values.service}?`, renderPlan: purgePlan, renderOutcome: purgePlan, target: outcome }).then((done) => done && list(formValues(form)));
+        previewThenApply({
+          command: 'deadletters purge',
+          options: values,
+          // Only what the preview showed: dead letters arriving while the question is asked stay.
+          pin: (given, at) => ({ ...given, before: given.before ?? at }),
+          isEmpty: (plan) => plan.total === 0,
+          title: `Purge the dead letters of ${values.service}?`,
+          renderPlan: purgePlan,
+          renderOutcome: purgePlan,
+          target: outcome,
+        }).then((done) => done && list(formValues(form)));
       },
     },
     select('Service', 'service', services.map((service) => [service, service])),
@@ -395,7 +431,18 @@ async function deadLetterPage(id) {
         ['key', shown.key],
         ['redriven', shown.redrives.map((redrive) => `${redrive.redrivenAt} by ${redrive.redrivenBy}`).join('; ') || 'no'],
       ]),
-      h('div', { class: 'actions' }, h('button', { onclick: () => previewThenApply({ command: 'deadletters redrive', operands: [id], title: `Redrive ${id}?`, renderPlan: redrivePlan, renderOutcome: redrivePlan, target: outcome }) }, 'Redrive…')),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            onclick: () =>
+              previewThenApply({ command: 'deadletters redrive', operands: [id], title: `Redrive ${id}?`, isEmpty: (plan) => !plan.results.some((result) => result.status === 'would_redrive'), renderPlan: redrivePlan, renderOutcome: redrivePlan, target: outcome })
+          },
+          'Redrive…',
+        ),
+      ),
       h('h3', {}, shown.payload.decoded ? `Payload (schema ${shown.payload.schemaId})` : 'Payload (not decodable)'),
       h('pre', {}, shown.payload.decoded ? JSON.stringify(shown.payload.value, null, 2) : `${shown.payload.error}\nhex    ${shown.payload.preview.hex}\nbase64 ${shown.payload.preview.base64}`),
       h('h3', {}, 'Headers'),
@@ -408,12 +455,17 @@ async function deadLetterPage(id) {
 
 // Webhook replay --------------------------------------------------------------------------------
 
+function replayTargets(plan) {
+  return plan.targets ?? plan.deliveries ?? [];
+}
+
 function replayPlan(plan) {
-  const targets = plan.targets ?? plan.deliveries ?? [];
+  const targets = replayTargets(plan);
   return h(
     'div',
     {},
     h('p', {}, `${targets.length} archived delivery(ies) would be replayed through the gateway${plan.job ? ` at ${plan.job.ratePerSecond}/s` : ''}.`),
+    plan.missing?.length ? h('p', { class: 'error' }, `Not in the archive: ${plan.missing.join(', ')}`) : null,
     table(
       [
         ['received', (row) => row.receivedAt],
@@ -471,7 +523,8 @@ function replayPage(query) {
             ['done', (row) => `${row.nextIndex}/${row.total}`],
             ['replayed', (row) => row.replayed],
             ['failed', (row) => row.failed],
-            ['', (row) => (row.status === 'finished' ? '' : h('button', { class: 'secondary', onclick: () => previewThenApply({ command: 'deliveries replay', options: { resume: row.id }, preview: false, title: `Resume replay job ${row.id}?`, renderOutcome: replayOutcome, target: outcome }).then(listJobs) }, 'Resume…'))],
+            // Only an interrupted job is resumed: a running one has its runner.
+            ['', (row) => (row.status !== 'interrupted' ? '' : h('button', { class: 'secondary', onclick: () => previewThenApply({ command: 'deliveries replay', options: { resume: row.id }, preview: false, title: `Resume replay job ${row.id}?`, renderOutcome: replayOutcome, target: outcome }).then(listJobs) }, 'Resume…'))],
           ],
           listed.jobs,
           'No replay job yet.',
@@ -488,7 +541,7 @@ function replayPage(query) {
       onsubmit: (event) => {
         event.preventDefault();
         const ids = bySelection.elements['delivery-ids'].value.split(/[\s,]+/).filter(Boolean);
-        previewThenApply({ command: 'webhooks replay', options: { 'delivery-id': ids }, title: `Replay ${ids.length} delivery(ies)?`, renderPlan: replayPlan, renderOutcome: replayOutcome, target: outcome });
+        previewThenApply({ command: 'webhooks replay', options: { 'delivery-id': ids }, title: `Replay ${ids.length} delivery(ies)?`, isEmpty: (plan) => replayTargets(plan).length === 0, renderPlan: replayPlan, renderOutcome: replayOutcome, target: outcome });
       },
     },
     h('label', {}, 'Delivery ids, one per line', h('textarea', { name: 'delivery-ids', rows: 3, cols: 40, required: true })),
@@ -501,7 +554,14 @@ function replayPage(query) {
       onsubmit: (event) => {
         event.preventDefault();
         const values = historyOptions(formValues(byFilter));
-        previewThenApply({ command: 'deliveries replay', options: values, title: 'Replay every archived delivery the search matches?', renderPlan: replayPlan, renderOutcome: (done) => h('div', {}, replayOutcome(done), h('p', {}, `Job ${done.job.id}: ${done.job.status}.`)), target: outcome }).then(listJobs);
+        previewThenApply({
+          command: 'deliveries replay',
+          options: values,
+          // Only what the preview found: deliveries received while the question is asked are not added.
+          pin: (given, at) => ({ ...given, to: given.to ?? at }),
+          isEmpty: (plan) => replayTargets(plan).length === 0,
+          title: 'Replay every archived delivery the search matches?',
+          renderPlan: replayPlan, renderOutcome: (done) => h('div', {}, replayOutcome(done), h('p', {}, `Job ${done.job.id}: ${done.job.status}.`)), target: outcome }).then(listJobs);
       },
     },
     historyFilterFields({ 'delivery-id': query.get('delivery-id') ?? undefined }),
