@@ -7,8 +7,8 @@ import { KafkaMessage } from 'kafkajs';
 import { Browser, chromium, Page } from 'playwright-core';
 import { deadLetterHeaders } from '@consign/kafka';
 import { developmentAdminKey, hashApiKey } from '@consign/service-runtime';
-import { ShopifyAdminStandIn, startDevelopmentShopify, testEndpoints } from '@consign/test-support';
-import { opsCli } from './support/ops-cli';
+import { ShopifyAdminStandIn, startDevelopmentShopify } from '@consign/test-support';
+import { operationsEnvironment, opsCli } from './support/ops-cli';
 import { PlatformUnderTest } from './support/platform-under-test';
 
 /**
@@ -143,22 +143,7 @@ beforeAll(async () => {
   await producer.disconnect();
   deadLetterId = `${deadLetterTopic}:0:${written.baseOffset}`;
 
-  const endpoints = testEndpoints();
-  ({ child: consoleProcess, url: consoleUrl } = await startConsole({
-    ...process.env,
-    NODE_ENV: 'development',
-    CONSOLE_PORT: '0',
-    API_KEYS: apiKeys,
-    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
-    OPERATIONS_DATABASE_URL: platform.databases.reconciler.url,
-    OPS_GATEWAY_URL: platform.internalUrls.gateway,
-    OPS_INVENTORY_URL: platform.internalUrls['inventory-service'],
-    OPS_EARNINGS_URL: platform.internalUrls['earnings-service'],
-    OPS_CONSIGNOR_URL: platform.internalUrls['consignor-service'],
-    OPS_NOTIFICATION_URL: platform.internalUrls['notification-service'],
-    OPS_RECONCILER_URL: platform.internalUrls.reconciler,
-  }));
+  ({ child: consoleProcess, url: consoleUrl } = await startConsole({ ...operationsEnvironment(platform), CONSOLE_PORT: '0', API_KEYS: apiKeys }));
   // As root (CI), Chromium's sandbox cannot start; the pages it opens are the test's own.
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

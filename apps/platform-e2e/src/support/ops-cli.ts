@@ -16,10 +16,10 @@ export interface OpsResult<T> {
   stderr: string;
 }
 
-/** `extraEnv` goes last: another way to reach Kafka, for instance. */
-export function opsCli(platform: PlatformUnderTest, operator: string, extraEnv: Record<string, string> = {}) {
+/** Where the operator tools find the platform under test: its endpoints, in development. */
+export function operationsEnvironment(platform: PlatformUnderTest): NodeJS.ProcessEnv {
   const endpoints = testEndpoints();
-  const env = {
+  return {
     ...process.env,
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
@@ -32,10 +32,13 @@ export function opsCli(platform: PlatformUnderTest, operator: string, extraEnv: 
     OPS_CONSIGNOR_URL: platform.internalUrls['consignor-service'],
     OPS_NOTIFICATION_URL: platform.internalUrls['notification-service'],
     OPS_RECONCILER_URL: platform.internalUrls.reconciler,
-    OPERATOR: operator,
     NODE_ENV: 'development',
-    ...extraEnv,
   };
+}
+
+/** `extraEnv` goes last: another way to reach Kafka, for instance. */
+export function opsCli(platform: PlatformUnderTest, operator: string, extraEnv: Record<string, string> = {}) {
+  const env = { ...operationsEnvironment(platform), OPERATOR: operator, ...extraEnv };
   return function ops<T = Record<string, unknown>>(...args: string[]): Promise<OpsResult<T>> {
     return new Promise((resolve, reject) => {
       execFile(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--enable-source-maps', bundle, ...args, '--json'], { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (error, stdout, stderr) => {

@@ -94,6 +94,15 @@ async function runCommand(command, { options = {}, operands = [], mode = 'run' }
   return { ...last.result, exitCode: last.exitCode, messages: last.messages };
 }
 
+/** Fills `target` with the nodes `render` resolves to, or with what went wrong. */
+async function fill(target, render) {
+  try {
+    target.replaceChildren(...(await render()).filter((node) => node !== null && node !== undefined));
+  } catch (error) {
+    target.replaceChildren(errorBox(error));
+  }
+}
+
 function errorBox(error) {
   return h('p', { class: 'error', role: 'alert' }, error instanceof ConsoleError ? error.message : `Unexpected: ${error.message}`);
 }
@@ -132,6 +141,22 @@ function confirmDialog(title, ...body) {
   dialog.showModal();
   document.getElementById('confirm-cancel').focus();
   return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true }));
+}
+
+/** A form of filters or a change's fields: on submit, `submit` gets its filled fields and the form. */
+function filterForm(submit, ...children) {
+  const form = h(
+    'form',
+    {
+      class: 'filters',
+      onsubmit: (event) => {
+        event.preventDefault();
+        submit(formValues(form), form);
+      },
+    },
+    ...children,
+  );
+  return form;
 }
 
 /** The form's filled fields, by name. */
@@ -233,22 +258,20 @@ function deliveriesPage() {
   const results = h('div', { id: 'delivery-results' });
   const search = async (options, cursor) => {
     results.replaceChildren(h('p', { class: 'note' }, 'Searching…'));
-    try {
+    await fill(results, async () => {
       const page = await run('deliveries list', { options: { ...options, limit: '50', cursor } });
-      results.replaceChildren(
+      return [
         table(historyColumns, page.deliveries, 'No delivery in the history matches.'),
         page.nextCursor ? h('button', { class: 'secondary', onclick: () => search(options, page.nextCursor) }, 'Older deliveries') : h('p', { class: 'note' }, `${page.deliveries.length} shown; no older ones match.`),
-      );
-    } catch (error) {
-      results.replaceChildren(errorBox(error));
-    }
+      ];
+    });
   };
-  const form = h(
-    'form',
-    { class: 'filters', role: 'search', onsubmit: (event) => (event.preventDefault(), search(historyOptions(formValues(form)))) },
+  const form = filterForm(
+    (values) => search(historyOptions(values)),
     historyFilterFields(),
     h('button', { type: 'submit' }, 'Search'),
   );
+  form.setAttribute('role', 'search');
   show(h('h2', {}, 'Deliveries'), h('p', { class: 'note' }, 'Every webhook the gateway answered, refused ones with their reason, newest first.'), form, results);
   search({});
 }
@@ -357,9 +380,9 @@ function deadLettersPage() {
   const outcome = h('div', {});
   const list = async (options) => {
     results.replaceChildren(h('p', { class: 'note' }, 'Reading the dead-letter topics…'));
-    try {
+    await fill(results, async () => {
       const listed = await run('deadletters list', { options });
-      results.replaceChildren(
+      return [
         table(
           [
             ['dead letter', (row) => h('a', { href: `#/deadletters/${encodeURIComponent(row.id)}` }, row.id)],
@@ -375,37 +398,28 @@ function deadLettersPage() {
           'No dead letters match.',
         ),
         h('p', { class: 'note' }, `${listed.deadLetters.length} shown of ${listed.matched} matching.`),
-      );
-    } catch (error) {
-      results.replaceChildren(errorBox(error));
-    }
+      ];
+    });
   };
-  const form = h(
-    'form',
-    { class: 'filters', onsubmit: (event) => (event.preventDefault(), list(formValues(form))) },
+  const form = filterForm(
+    (values) => list(values),
     select('Service', 'service', [['', 'every service'], ...services.map((service) => [service, service])]),
     select('Category', 'category', [['', 'any'], ...['transient', 'invalid', 'poison', 'dependency', 'unauthorized'].map((category) => [category, category])]),
     h('button', { type: 'submit' }, 'List'),
   );
-  const purgeForm = h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const values = formValues(purgeForm);
-        previewThenApply({
-          command: 'deadletters purge',
-          options: values,
-          // Only what the preview showed: dead letters arriving while the question is asked stay.
-          pin: (given, at) => ({ ...given, before: given.before ?? at }),
-          isEmpty: (plan) => plan.total === 0,
-          title: `Purge the dead letters of ${values.service}?`,
-          renderPlan: purgePlan,
-          renderOutcome: purgePlan,
-          target: outcome,
-        }).then((done) => done && list(formValues(form)));
-      },
+  const purgeForm = filterForm(
+    (values) => {
+      previewThenApply({
+        command: 'deadletters purge',
+        options: values,
+        // Only what the preview showed: dead letters arriving while the question is asked stay.
+        pin: (given, at) => ({ ...given, before: given.before ?? at }),
+        isEmpty: (plan) => plan.total === 0,
+        title: `Purge the dead letters of ${values.service}?`,
+        renderPlan: purgePlan,
+        renderOutcome: purgePlan,
+        target: outcome,
+      }).then((done) => done && list(formValues(form)));
     },
     select('Service', 'service', services.map((service) => [service, service])),
     h('button', { type: 'submit', class: 'danger' }, 'Purge…'),
@@ -418,9 +432,9 @@ async function deadLetterPage(id) {
   const body = h('div', {}, h('p', { class: 'note' }, 'Loading…'));
   const outcome = h('div', {});
   show(h('h2', {}, `Dead letter ${id}`), h('p', {}, h('a', { href: '#/deadletters' }, '← All dead letters')), body, outcome);
-  try {
+  await fill(body, async () => {
     const shown = await run('deadletters show', { operands: [id] });
-    body.replaceChildren(
+    return [
       fields([
         ['group', shown.group],
         ['dead-lettered at', shown.deadLetteredAt],
@@ -447,10 +461,8 @@ async function deadLetterPage(id) {
       h('pre', {}, shown.payload.decoded ? JSON.stringify(shown.payload.value, null, 2) : `${shown.payload.error}\nhex    ${shown.payload.preview.hex}\nbase64 ${shown.payload.preview.base64}`),
       h('h3', {}, 'Headers'),
       h('pre', {}, JSON.stringify(shown.headers, null, 2)),
-    );
-  } catch (error) {
-    body.replaceChildren(errorBox(error));
-  }
+    ];
+  });
 }
 
 // Webhook replay --------------------------------------------------------------------------------
@@ -511,9 +523,9 @@ function replayPage(query) {
   const outcome = h('div', { id: 'replay-outcome' });
   const jobs = h('div', {});
   const listJobs = async () => {
-    try {
+    await fill(jobs, async () => {
       const listed = await run('deliveries jobs', { options: { limit: '10' } });
-      jobs.replaceChildren(
+      return [
         table(
           [
             ['job', (row) => row.id],
@@ -529,40 +541,28 @@ function replayPage(query) {
           listed.jobs,
           'No replay job yet.',
         ),
-      );
-    } catch (error) {
-      jobs.replaceChildren(errorBox(error));
-    }
+      ];
+    });
   };
-  const bySelection = h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const ids = bySelection.elements['delivery-ids'].value.split(/[\s,]+/).filter(Boolean);
-        previewThenApply({ command: 'webhooks replay', options: { 'delivery-id': ids }, title: `Replay ${ids.length} delivery(ies)?`, isEmpty: (plan) => replayTargets(plan).length === 0, renderPlan: replayPlan, renderOutcome: replayOutcome, target: outcome });
-      },
+  const bySelection = filterForm(
+    (values, form) => {
+      const ids = form.elements['delivery-ids'].value.split(/[\s,]+/).filter(Boolean);
+      previewThenApply({ command: 'webhooks replay', options: { 'delivery-id': ids }, title: `Replay ${ids.length} delivery(ies)?`, isEmpty: (plan) => replayTargets(plan).length === 0, renderPlan: replayPlan, renderOutcome: replayOutcome, target: outcome });
     },
     h('label', {}, 'Delivery ids, one per line', h('textarea', { name: 'delivery-ids', rows: 3, cols: 40, required: true })),
     h('button', { type: 'submit' }, 'Preview and replay…'),
   );
-  const byFilter = h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const values = historyOptions(formValues(byFilter));
-        previewThenApply({
-          command: 'deliveries replay',
-          options: values,
-          // Only what the preview found: deliveries received while the question is asked are not added.
-          pin: (given, at) => ({ ...given, to: given.to ?? at }),
-          isEmpty: (plan) => replayTargets(plan).length === 0,
-          title: 'Replay every archived delivery the search matches?',
-          renderPlan: replayPlan, renderOutcome: (done) => h('div', {}, replayOutcome(done), h('p', {}, `Job ${done.job.id}: ${done.job.status}.`)), target: outcome }).then(listJobs);
-      },
+  const byFilter = filterForm(
+    (filled) => {
+      const values = historyOptions(filled);
+      previewThenApply({
+        command: 'deliveries replay',
+        options: values,
+        // Only what the preview found: deliveries received while the question is asked are not added.
+        pin: (given, at) => ({ ...given, to: given.to ?? at }),
+        isEmpty: (plan) => replayTargets(plan).length === 0,
+        title: 'Replay every archived delivery the search matches?',
+        renderPlan: replayPlan, renderOutcome: (done) => h('div', {}, replayOutcome(done), h('p', {}, `Job ${done.job.id}: ${done.job.status}.`)), target: outcome }).then(listJobs);
     },
     historyFilterFields({ 'delivery-id': query.get('delivery-id') ?? undefined }),
     input('Per second at most', 'rate', { value: '10', inputmode: 'numeric', size: 4 }),
@@ -609,18 +609,12 @@ function offsetPlan(outcome) {
 
 function offsetsPage() {
   const outcome = h('div', {});
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const values = formValues(form);
-        const options = { group: values.group, topic: values.topic, 'stop-members': values['stop-members'] };
-        if (values.target === 'to-earliest' || values.target === 'to-latest') options[values.target] = true;
-        else options[values.target] = values.value;
-        previewThenApply({ command: 'offsets reset', options, title: `Move ${values.group}'s offsets on ${values.topic}?`, renderPlan: offsetPlan, renderOutcome: offsetPlan, target: outcome });
-      },
+  const form = filterForm(
+    (values) => {
+      const options = { group: values.group, topic: values.topic, 'stop-members': values['stop-members'] };
+      if (values.target === 'to-earliest' || values.target === 'to-latest') options[values.target] = true;
+      else options[values.target] = values.value;
+      previewThenApply({ command: 'offsets reset', options, title: `Move ${values.group}'s offsets on ${values.topic}?`, renderPlan: offsetPlan, renderOutcome: offsetPlan, target: outcome });
     },
     input('Consumer group', 'group', { required: true, list: 'groups' }),
     h('datalist', { id: 'groups' }, services.map((service) => h('option', { value: service }))),
@@ -679,9 +673,9 @@ async function reconciliationPage() {
   const runs = h('div', {}, h('p', { class: 'note' }, 'Loading…'));
   const outcome = h('div', {});
   const listRuns = async () => {
-    try {
+    await fill(runs, async () => {
       const listed = await run('reconcile show');
-      runs.replaceChildren(
+      return [
         table(
           [
             ['run', (row) => h('a', { href: `#/reconciliation/${encodeURIComponent(row.id)}` }, row.id)],
@@ -694,20 +688,12 @@ async function reconciliationPage() {
           listed.runs,
           'No reconciliation has run yet.',
         ),
-      );
-    } catch (error) {
-      runs.replaceChildren(errorBox(error));
-    }
+      ];
+    });
   };
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const values = formValues(form);
-        previewThenApply({ command: 'reconcile run', options: values, preview: false, title: `Compare Shopify with the platform now${values.tenant ? ` for ${values.tenant}` : ''}?`, renderOutcome: (run) => h('p', { role: 'alert' }, `Run ${run.id}: ${run.status}, ${countsOf(run.counts) || 'no discrepancies'}.`), target: outcome }).then(listRuns);
-      },
+  const form = filterForm(
+    (values) => {
+      previewThenApply({ command: 'reconcile run', options: values, preview: false, title: `Compare Shopify with the platform now${values.tenant ? ` for ${values.tenant}` : ''}?`, renderOutcome: (run) => h('p', { role: 'alert' }, `Run ${run.id}: ${run.status}, ${countsOf(run.counts) || 'no discrepancies'}.`), target: outcome }).then(listRuns);
     },
     input('Tenant', 'tenant'),
     h('button', { type: 'submit' }, 'Run now…'),
@@ -720,9 +706,9 @@ async function reconciliationRunPage(runId) {
   const body = h('div', {}, h('p', { class: 'note' }, 'Loading…'));
   const outcome = h('div', {});
   show(h('h2', {}, `Reconciliation run ${runId}`), h('p', {}, h('a', { href: '#/reconciliation' }, '← All runs')), body, outcome);
-  try {
+  await fill(body, async () => {
     const shown = await run('reconcile show', { operands: [runId] });
-    body.replaceChildren(
+    return [
       fields([
         ['status', shown.status],
         ['window', `${shown.windowFrom} .. ${shown.windowTo}`],
@@ -741,10 +727,8 @@ async function reconciliationRunPage(runId) {
         'No discrepancies: Shopify and the platform agree.',
       ),
       h('div', { class: 'actions' }, h('button', { onclick: () => previewThenApply({ command: 'reconcile repair', operands: [runId], options: { all: true }, title: 'Publish the repairs of this run?', renderPlan: repairPlan, renderOutcome: repairPlan, target: outcome }) }, 'Repair all…')),
-    );
-  } catch (error) {
-    body.replaceChildren(errorBox(error));
-  }
+    ];
+  });
 }
 
 // Audit -----------------------------------------------------------------------------------------
@@ -752,9 +736,9 @@ async function reconciliationRunPage(runId) {
 function auditPage() {
   const results = h('div', {});
   const list = async (options) => {
-    try {
+    await fill(results, async () => {
       const listed = await run('audit', { options: { ...options, limit: '100' } });
-      results.replaceChildren(
+      return [
         table(
           [
             ['when', (row) => row.startedAt],
@@ -768,14 +752,11 @@ function auditPage() {
           listed.actions,
           'Nothing recorded matches.',
         ),
-      );
-    } catch (error) {
-      results.replaceChildren(errorBox(error));
-    }
+      ];
+    });
   };
-  const form = h(
-    'form',
-    { class: 'filters', onsubmit: (event) => (event.preventDefault(), list(formValues(form))) },
+  const form = filterForm(
+    (values) => list(values),
     input('Who', 'actor'),
     input('Action or prefix', 'action', { placeholder: 'deadletters.' }),
     h('button', { type: 'submit' }, 'Filter'),
