@@ -6,11 +6,9 @@ import { CreateConsignors1764358000000 } from './migrations/1764358000000-create
 import { encryptConsignorPersonalData } from './migrations/1764362100000-encrypt-consignor-personal-data';
 
 export { consignorIdFor, shopifyTagFor } from './domain/consignor';
-export type { ConsignorStatus } from './domain/consignor';
 export { deactivateConsignor, handleClerkUserEvent, registerOrUpdateConsignor } from './persistence/clerk-user-handlers';
-export type { ClerkUserChange, ClerkUserEvent } from './persistence/clerk-user-handlers';
+export type { ClerkUserEvent } from './persistence/clerk-user-handlers';
 export { createConsignorReadRouter } from './http/consignor-read-router';
-export type { ConsignorHistoryView, ConsignorView, HeldUserView, RejectedChangeView } from './http/consignor-read-router';
 export { CreateConsignors1764358000000 } from './migrations/1764358000000-create-consignors';
 
 /** The lib reads and writes with plain SQL: no TypeORM entities. */

@@ -1,4 +1,5 @@
-import { createKafka, kafkaLogLevel, kafkaSecurity, LevelLogger, plainKafkaConnection } from './index';
+import { createKafka, LevelLogger, plainKafkaConnection } from './index';
+import { kafkaLogLevel, kafkaSecurity } from './kafka-connection';
 
 function recordingLogger() {
   const lines: Array<{ level: string; fields: Record<string, unknown>; message: string }> = [];

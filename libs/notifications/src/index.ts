@@ -6,25 +6,19 @@ import { CreateNotificationLog1764359010000 } from './migrations/1764359010000-c
 import { AddAwaitingContactNotifications1764359020000 } from './migrations/1764359020000-add-awaiting-contact-notifications';
 import { encryptNotificationPersonalData } from './migrations/1764362200000-encrypt-notification-personal-data';
 
-export type { Contact } from './domain/contact';
 export { notificationIdFor, messageIdFor } from './domain/notification-content';
 export type { NotificationTemplate } from './domain/notification-content';
 export { recordConsignorRegistered, recordConsignorUpdated, recordConsignorDeactivated } from './persistence/contacts';
-export type { NotificationRecord, NotificationStatus, ReportedNotificationStatus } from './persistence/notification-log';
 export { notifyConsignorRegistered, notifyItemSold, notifyEarningsReversed } from './sending/notify';
-export type { EmailOutcome, NotificationDeps, NotifyOutcome, PublishEvents } from './sending/deliver-notification';
+export type { NotificationDeps } from './sending/deliver-notification';
 export { emailMetrics } from './sending/email-metrics';
 export { sendAwaitingNotifications } from './sending/send-awaiting-notifications';
-export type { AwaitingNotificationsResult } from './sending/send-awaiting-notifications';
 export { createSmtpMailer } from './sending/mailer';
 export { NotificationOutcomeWriter } from './sending/outcome-writer';
-export type { NotificationOutcomeWriterOptions } from './sending/outcome-writer';
-export { smtpConnection, smtpSettings, smtpTlsModes } from './sending/smtp-settings';
-export type { SmtpConfig, SmtpConnection, SmtpTlsMode } from './sending/smtp-settings';
-export type { Mailer } from './sending/mailer';
+export { smtpConnection, smtpSettings } from './sending/smtp-settings';
+export type { SmtpConnection } from './sending/smtp-settings';
 export { notificationTemplatesDir } from './sending/template-files';
 export { createNotificationReadRouter } from './http/notification-read-router';
-export type { NotificationReadOptions } from './http/notification-read-router';
 
 /** Plain SQL throughout (manager.query): no entities. */
 export const notificationEntities = [];

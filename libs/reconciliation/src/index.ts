@@ -6,20 +6,13 @@ import { CreateReconciliation1764361000000 } from './migrations/1764361000000-cr
 
 export { runReconciliation } from './reconcile';
 export { reconciliationMetrics } from './reconciliation-metrics';
-export type { ReconciliationDeps, ReconciliationRequest, ShopifyReader } from './reconcile';
+export type { ReconciliationDeps } from './reconcile';
 export { repairDiscrepancies } from './repair';
-export type { PlannedEvent, RepairRequest, RepairResult } from './repair';
 export { createReconciliationRouter } from './http/reconciliation-router';
-export type { ReconciliationRouterOptions } from './http/reconciliation-router';
-export { findRun, listRuns } from './persistence/runs';
-export type { Discrepancy, ReconciliationRun, RunStatus, RunTrigger, RunWithDiscrepancies } from './persistence/runs';
 export { discrepancyKinds } from './domain/discrepancies';
-export type { DiscrepancyKind, FoundDiscrepancy } from './domain/discrepancies';
-export type { ShopifyOrderState, ShopifyProductState, ShopifyVariantStock } from './domain/shopify-state';
 export { ShopifyAdminReader, shopifyAdminApiVersion, shopifyReaderFactory } from './shopify/shopify-admin-reader';
 export type { ShopifyAdminReaderOptions } from './shopify/shopify-admin-reader';
 export { httpLocalReadApi } from './local/local-read-api';
-export type { LocalReadApi, LocalServiceUrls } from './local/local-read-api';
 export { CreateReconciliation1764361000000 };
 
 /** The reconciler keeps no TypeORM entities: its tables are read and written with plain SQL. */

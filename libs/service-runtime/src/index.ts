@@ -1,16 +1,12 @@
 export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { createPublicHttp, createServiceHttp, fromBodyParser } from './http-app';
-export type { ReadinessCheck, ServiceHttp, ServiceHttpOptions } from './http-app';
-export { evaluateReadiness, measureRequests, registerServiceMetrics } from './service-metrics';
-export type { ReadinessResult } from './service-metrics';
+export type { ReadinessCheck, ServiceHttp } from './http-app';
 export { runService } from './service-lifecycle';
 export { applyRequestDeadlines, type RequestDeadlines } from './request-deadlines';
-export type { RunningService, RunServiceOptions, ServiceListener } from './service-lifecycle';
-export { ApiKeyring, apiKeysSetting, callerOf, developmentAdminKey, grants, hashApiKey, presentedApiKey, requireScope } from './api-key';
+export { ApiKeyring, apiKeysSetting, callerOf, developmentAdminKey, grants, hashApiKey, presentedApiKey } from './api-key';
 export type { ApiKey, ApiScope } from './api-key';
 export { logStartupRetry, untilDone } from './until-done';
-export type { UntilDoneOptions } from './until-done';
 export { serviceNodeOptions } from './node-options';
 export { auditAdminCalls } from './admin-audit';
 export type { AdminCall } from './admin-audit';

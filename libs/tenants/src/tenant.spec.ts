@@ -1,5 +1,6 @@
 import { loadConfig } from '@consign/config';
-import { parseTenants, Tenant, TenantDirectory, tenantsSetting } from './index';
+import { Tenant, TenantDirectory, tenantsSetting } from './index';
+import { parseTenants } from './tenant';
 
 const valid = {
   id: 'acme',

@@ -1,4 +1,5 @@
-import { developmentMissedOrderId, developmentShop, developmentShopifyAdminToken, startDevelopmentShopify } from './index';
+import { developmentMissedOrderId, startDevelopmentShopify } from './index';
+import { developmentShop, developmentShopifyAdminToken } from './development-shop';
 
 const now = new Date('2026-12-06T10:00:00Z');
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { fixturesDir, readFixture } from './index';
+import { readFixture } from './index';
+import { fixturesDir } from './fixtures';
 
 describe('webhook fixtures', () => {
   it('reads a fixture byte for byte, without a trailing newline', () => {
