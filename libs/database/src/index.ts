@@ -1,7 +1,7 @@
 export { createServiceDataSource, postgresSsl, migrateDatabase, runMigrationCommand, checkDatabase, isDatabaseOutage, postgresOutagePolicy } from './data-source';
 export type { PostgresSsl, ServiceDatabaseOptions } from './data-source';
 export { applyOnce, applyUnitOnce, CreateProcessedEvents1764355100000 } from './processed-events';
-export type { ApplyInUnit, EventPosition } from './processed-events';
+export type { ApplyInUnit, ApplyRunInUnit, EventPosition } from './processed-events';
 export { isoTimeSql } from './iso-time';
 export { runPrepared } from './prepared-statement';
 export type { PreparedStatement } from './prepared-statement';

@@ -63,30 +63,44 @@ export async function applyOnce(
 export type ApplyInUnit = (position: EventPosition, effect: (manager: EntityManager) => Promise<void>) => Promise<'applied' | 'duplicate'>;
 
 /**
+ * Applies a run of a unit's events together (see applyUnitOnce): `effect` runs once, with those of
+ * `entries` not applied before, in order, and not at all when there are none. Returns them.
+ */
+export type ApplyRunInUnit = <T>(entries: readonly T[], positionOf: (entry: T) => EventPosition, effect: (manager: EntityManager, fresh: readonly T[]) => Promise<void>) => Promise<readonly T[]>;
+
+/**
  * applyOnce for a run of events in one transaction: which of `eventIds` were processed before is
- * read in one statement, each event `run` applies through `apply` is skipped when it was, and the
- * processed-event rows are written together before the one COMMIT. A row another delivery
- * committed meanwhile fails the unit with a unique violation rather than being skipped: whatever
- * applied the event then must not be applied twice, and the caller retries the events one by one.
+ * read in one statement, each event `run` applies through `apply` (or a run of them through
+ * `applyRun`) is skipped when it was, and the processed-event rows are written together before
+ * the one COMMIT. A row another delivery committed meanwhile fails the unit with a unique
+ * violation rather than being skipped: whatever applied the event then must not be applied twice,
+ * and the caller retries the events one by one.
  */
 export async function applyUnitOnce<T>(
   dataSource: DataSource,
   consumerGroup: string,
   eventIds: readonly string[],
-  run: (apply: ApplyInUnit, manager: EntityManager) => Promise<T>,
+  run: (apply: ApplyInUnit, manager: EntityManager, applyRun: ApplyRunInUnit) => Promise<T>,
 ): Promise<T> {
   return dataSource.transaction(async (manager) => {
     const known: { event_id: string }[] = await manager.query('SELECT event_id FROM processed_events WHERE consumer_group = $1 AND event_id = ANY($2::text[])', [consumerGroup, eventIds]);
     const processed = new Set(known.map((row) => row.event_id));
     const positions: EventPosition[] = [];
-    const result = await run(async (position, effect) => {
-      if (position.consumerGroup !== consumerGroup) throw new Error(`an event of group ${position.consumerGroup} cannot join a unit of group ${consumerGroup}`);
-      if (processed.has(position.eventId)) return 'duplicate';
-      processed.add(position.eventId);
-      await effect(manager);
-      positions.push(position);
-      return 'applied';
-    }, manager);
+    const applyRun: ApplyRunInUnit = async (entries, positionOf, effect) => {
+      const fresh = entries.filter((entry) => {
+        const position = positionOf(entry);
+        if (position.consumerGroup !== consumerGroup) throw new Error(`an event of group ${position.consumerGroup} cannot join a unit of group ${consumerGroup}`);
+        if (processed.has(position.eventId)) return false;
+        processed.add(position.eventId);
+        return true;
+      });
+      if (fresh.length === 0) return fresh;
+      await effect(manager, fresh);
+      positions.push(...fresh.map(positionOf));
+      return fresh;
+    };
+    const apply: ApplyInUnit = async (position, effect) => ((await applyRun([position], (same) => same, effect)).length === 0 ? 'duplicate' : 'applied');
+    const result = await run(apply, manager, applyRun);
     await recordProcessedEvents(manager, positions);
     return result;
   });

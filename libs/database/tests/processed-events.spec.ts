@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { applyUnitOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase } from '@consign/database';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** applyUnitOnce: a run of events in one transaction, each applied at most once (decision 0025). */
 describe('applying a unit of events once (real PostgreSQL)', () => {
@@ -42,6 +42,28 @@ describe('applying a unit of events once (real PostgreSQL)', () => {
       { event_id: first, offset: '3' },
       { event_id: second, offset: '4' },
     ]);
+  });
+
+  it('applies a run of events together: one effect for those not applied before or earlier in the unit, none when there are none', async () => {
+    const [before, first, second, third] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await applyUnitOnce(dataSource, group, [before], (apply) => apply(position(before, 20), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [before])));
+    const effects: string[][] = [];
+    const insertEach = (manager: EntityManager, fresh: readonly { eventId: string }[]) => {
+      effects.push(fresh.map((event) => event.eventId));
+      return manager.query('INSERT INTO effects SELECT unnest($1::text[])', [fresh.map((event) => event.eventId)]);
+    };
+    const applied = await applyUnitOnce(dataSource, group, [before, first, second, third], async (apply, _manager, applyRun) => {
+      await apply(position(first, 21), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [first]));
+      const run = [position(before, 20), position(first, 21), position(second, 22), position(second, 22), position(third, 23)];
+      const fresh = await applyRun(run, (same) => same, insertEach);
+      const again = await applyRun([position(third, 23)], (same) => same, insertEach);
+      return { fresh: fresh.map((event) => event.eventId), again };
+    });
+    expect(applied).toEqual({ fresh: [second, third], again: [] });
+    expect(effects).toEqual([[second, third]]);
+    expect(await effectsOf([before, first, second, third])).toEqual([before, first, second, third].sort());
+    const rows: { event_id: string }[] = await dataSource.query('SELECT event_id FROM processed_events WHERE event_id = ANY($1::text[]) ORDER BY "offset"', [[first, second, third]]);
+    expect(rows.map((row) => row.event_id)).toEqual([first, second, third]);
   });
 
   it('fails the whole unit, applying none of it, when another delivery committed one of its events meanwhile', async () => {

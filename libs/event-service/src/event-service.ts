@@ -35,6 +35,14 @@ export interface EventServiceContext {
    * same transaction. A repeat (redelivery, replay) finds the record and changes nothing.
    */
   applyEvent(event: ConsumedEvent<{ metadata: EventMetadata }>, effect: (manager: EntityManager) => Promise<readonly PlatformEvent[] | void>): Promise<'applied' | 'duplicate'>;
+  /**
+   * applyEvent for a run of events applied together (runHandlers): `effect` gets those not applied
+   * before, in order. In a unit of work it runs once for all of them; outside one, once for each.
+   */
+  applyEvents<TEvent extends ConsumedEvent<{ metadata: EventMetadata }>>(
+    events: readonly TEvent[],
+    effect: (manager: EntityManager, fresh: readonly TEvent[]) => Promise<readonly PlatformEvent[] | void>,
+  ): Promise<void>;
   /** Appends events to the outbox inside the caller's transaction, for effects that manage their own transactions. */
   publish(manager: EntityManager, pending: readonly PlatformEvent[]): Promise<void>;
 }
@@ -49,6 +57,17 @@ export type EventHandlers = {
 
 type AnyHandler = (value: unknown, event: ConsumedEvent<unknown>, context: EventServiceContext) => Promise<unknown>;
 
+/**
+ * What the service does with a run of consecutive events of one type within a unit of work, by
+ * catalogue name: the same as its handler applying them one after another, in fewer statements
+ * (decision 0025). The type still needs its handler, for an event applied alone.
+ */
+export type EventRunHandlers = {
+  [K in keyof Catalogue]?: (events: readonly ConsumedEvent<ValueOf<K>>[], context: EventServiceContext) => Promise<unknown>;
+};
+
+type AnyRunHandler = (events: readonly ConsumedEvent<unknown>[], context: EventServiceContext) => Promise<unknown>;
+
 export interface EventServiceDefinition {
   service: string;
   config: EventServiceConfig;
@@ -61,6 +80,8 @@ export interface EventServiceDefinition {
   /** Events this service writes to its outbox; their schemas are registered at start and their topics relayed. */
   publishes: AnyEventDefinition[];
   handlers: EventHandlers;
+  /** Set-based handlers of runs of one type, used by the `transaction` unit of work. */
+  runHandlers?: EventRunHandlers;
   /**
    * How a run of records of one partition is applied (decision 0025). `transaction` (the default):
    * in one database transaction, so every handler must do its work through applyEvent.
@@ -115,10 +136,19 @@ export async function runEventService(definition: EventServiceDefinition, comman
         const pending = await effect(manager);
         if (pending) await appendEventsToOutbox(manager, codec, pending);
       }),
+    applyEvents: async (events, effect) => {
+      for (const event of events) await context.applyEvent(event, (manager) => effect(manager, [event]));
+    },
   };
   const handlerByType = new Map<string, AnyHandler>();
   for (const [name, handler] of Object.entries(definition.handlers)) {
     handlerByType.set(events[name as keyof Catalogue].type, handler as AnyHandler);
+  }
+  const runHandlerByType = new Map<string, AnyRunHandler>();
+  for (const [name, handler] of Object.entries(definition.runHandlers ?? {})) {
+    const type = events[name as keyof Catalogue].type;
+    if (!handlerByType.has(type)) throw new Error(`${service} has a run handler for ${type} but no handler for one such event`);
+    runHandlerByType.set(type, handler as AnyRunHandler);
   }
   const handleEvent = async (event: ConsumedEvent<{ metadata: EventMetadata }>, within: EventServiceContext = context): Promise<unknown> => {
     const { eventId, eventType } = event.value.metadata;
@@ -151,6 +181,14 @@ export async function runEventService(definition: EventServiceDefinition, comman
         ? { maxRecords: unitOfWork.maxRecords, keyConcurrency: unitOfWork.keys, unitOfWork: (_events, applyAll) => applyAll(context) }
         : {
             maxRecords: unitOfWork.maxRecords,
+            runs: {
+              runOf: (event) => (runHandlerByType.has(event.value.metadata.eventType) ? event.value.metadata.eventType : undefined),
+              handle: async (run, within) => {
+                const { eventType } = run[0].value.metadata;
+                await runHandlerByType.get(eventType)?.(run, within);
+                logger.info({ eventType, topic: run[0].topic, partition: run[0].partition, fromOffset: run[0].offset, toOffset: run[run.length - 1].offset, events: run.length }, 'events handled together');
+              },
+            },
             unitOfWork: async (batch, applyAll) => {
               const published = await applyInOneTransaction(database, codec, config.consumerGroup, context, batch, applyAll);
               if (published > 0) relay.nudge();
@@ -286,15 +324,22 @@ function applyInOneTransaction(
   applyAll: (within: EventServiceContext) => Promise<void>,
 ): Promise<number> {
   const eventIds = batch.map((event) => event.value.metadata.eventId);
-  return applyUnitOnce(database, consumerGroup, eventIds, async (apply, manager) => {
+  const positionOf = (event: ConsumedEvent<{ metadata: EventMetadata }>) => ({ consumerGroup, eventId: event.value.metadata.eventId, topic: event.topic, partition: event.partition, offset: event.offset });
+  return applyUnitOnce(database, consumerGroup, eventIds, async (apply, manager, applyRun) => {
     const pending: PlatformEvent[] = [];
     await applyAll({
       ...context,
       applyEvent: (event, effect) =>
-        apply({ consumerGroup, eventId: event.value.metadata.eventId, topic: event.topic, partition: event.partition, offset: event.offset }, async (joined) => {
+        apply(positionOf(event), async (joined) => {
           const caused = await effect(joined);
           if (caused) pending.push(...caused);
         }),
+      applyEvents: async (events, effect) => {
+        await applyRun(events, positionOf, async (joined, fresh) => {
+          const caused = await effect(joined, fresh);
+          if (caused) pending.push(...caused);
+        });
+      },
     });
     await appendEventsToOutbox(manager, codec, pending);
     return pending.length;

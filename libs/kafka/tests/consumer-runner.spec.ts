@@ -24,7 +24,7 @@ const admin = new Kafka({ clientId: 'runner-test-admin', brokers: endpoints.kafk
 const databases: TemporaryDatabase[] = [];
 const scenarios: ConsumerScenario[] = [];
 
-async function scenario(options: { failures?: Map<string, PlatformError[]>; databaseUrl?: string; handlerDelayMs?: number; batched: boolean }) {
+async function scenario(options: { failures?: Map<string, PlatformError[]>; databaseUrl?: string; handlerDelayMs?: number; batched: boolean; runs?: boolean }) {
   const topic = testTopic('runner');
   const groupId = `runner-test-${randomUUID().slice(0, 8)}`;
   let databaseUrl = options.databaseUrl;
@@ -42,6 +42,7 @@ async function scenario(options: { failures?: Map<string, PlatformError[]>; data
     failures: options.failures,
     handlerDelayMs: options.handlerDelayMs,
     batched: options.batched,
+    runs: options.runs,
   });
   scenarios.push(started);
   return { ...started, topic, groupId };
@@ -63,11 +64,12 @@ afterAll(async () => {
 });
 
 describe.each([
-  ['each record its own unit', false],
-  ['runs of records as units of work', true],
-])('ConsumerRunner (real Kafka, registry and PostgreSQL): %s', (_mode, batched) => {
+  ['each record its own unit', false, false],
+  ['runs of records as units of work', true, false],
+  ['units of work whose records are handled together', true, true],
+])('ConsumerRunner (real Kafka, registry and PostgreSQL): %s', (_mode, batched, runs) => {
   it('dead-letters a poison record with its reason and carries on', async () => {
-    const run = await scenario({ batched });
+    const run = await scenario({ batched, runs });
     await run.publisher.publishRaw(run.topic, { key: 'order-poison', value: 'this is not Avro', headers: { 'event-type': 'shopify.order.created' } });
     const [valid] = await run.publishEvents(1);
     await allApplied(run, 1);
@@ -90,7 +92,7 @@ describe.each([
   });
 
   it("applies what is redriven to its own retry topic, once, and that topic is its group's alone", async () => {
-    const run = await scenario({ batched });
+    const run = await scenario({ batched, runs });
     const [event] = await run.publishEvents(1);
     await allApplied(run, 1);
     // An operator's redrive of an event it already applied, and of one it never saw.
@@ -110,7 +112,7 @@ describe.each([
   it('retries transient failures: two then success applies once; three dead-letter; invalid dead-letters at once', async () => {
     const failures = new Map<string, PlatformError[]>();
     const transient = (): PlatformError => new PlatformError('deadlock detected', { code: 'test.transient', category: 'transient' });
-    const run = await scenario({ failures, batched });
+    const run = await scenario({ failures, batched, runs });
     const values = [0, 1, 2].map(() => randomUUID());
     failures.set(values[0], [transient(), transient()]);
     failures.set(values[1], [transient(), transient(), transient()]);
@@ -137,7 +139,7 @@ describe.each([
     afterAll(() => postgres?.destroy());
 
     it('pauses, dead-letters nothing, and applies everything once PostgreSQL is back', async () => {
-      const run = await scenario({ databaseUrl: postgres.url, batched });
+      const run = await scenario({ databaseUrl: postgres.url, batched, runs });
       await run.publishEvents(5);
       await allApplied(run, 5);
       postgres.stop();
@@ -155,7 +157,7 @@ describe.each([
   });
 
   it('changes nothing when the group\'s offsets are rewound to the earliest', async () => {
-    const run = await scenario({ batched });
+    const run = await scenario({ batched, runs });
     await run.publishEvents(20);
     const before = await allApplied(run, 20);
     const handled = async (): Promise<number> => {
@@ -171,15 +173,17 @@ describe.each([
   });
 
   it('stops gracefully: finishes the record in hand, commits what it applied, and leaves within a bounded time', async () => {
-    const run = await scenario({ handlerDelayMs: 300, batched });
-    await run.publishEvents(30);
+    const run = await scenario({ handlerDelayMs: 300, batched, runs });
+    // A run handed over together is the record in hand (its delay is one record's): more of them, so that some are left.
+    const published = runs ? 90 : 30;
+    await run.publishEvents(published);
     await allApplied(run, 1);
     const stoppingAt = Date.now();
     await run.runner.stop();
     const stopMs = Date.now() - stoppingAt;
     expect(stopMs).toBeLessThan(5000);
     const applied = (await run.applications()).size;
-    expect(applied).toBeLessThan(30);
+    expect(applied).toBeLessThan(published);
     const [{ partitions }] = await admin.fetchOffsets({ groupId: run.groupId, topics: [run.topic.name] });
     const committed = partitions.reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0);
     expect(committed).toBe(applied);
@@ -198,6 +202,7 @@ describe.each([
       WORKER_GROUP: group,
       WORKER_HANDLER_DELAY_MS: '15',
       WORKER_BATCHED: String(batched),
+      WORKER_RUNS: String(runs),
     };
     const worker = join(__dirname, 'support/consumer-worker.ts');
     const first = startServiceProcess(worker, [], env, ['--import', 'tsx']);
@@ -237,9 +242,12 @@ describe.each([
 });
 
 describe('ConsumerRunner units of work', () => {
-  it('applies a run of records in units, and a record failing inside one dead-letters alone while the rest apply once', async () => {
+  it.each([
+    ['one record after another', false],
+    ['handed to the run handler together', true],
+  ])('applies a run of records in units (%s), and a record failing inside one dead-letters alone while the rest apply once', async (_how, runs) => {
     const failures = new Map<string, PlatformError[]>();
-    const run = await scenario({ failures, batched: true });
+    const run = await scenario({ failures, batched: true, runs });
     // Published while stopped, so the restarted consumer fetches them as full batches.
     await run.runner.stop();
     const eventIds = Array.from({ length: 60 }, () => randomUUID());
@@ -260,5 +268,8 @@ describe('ConsumerRunner units of work', () => {
     // 60 records read in far fewer units than records: most units held several.
     expect(sum).toBe(59);
     expect(count).toBeLessThan(30);
+    // Only the run handler's successful runs are counted: some held many records, none the failing one.
+    if (runs) expect(Math.max(...run.runSizes)).toBeGreaterThan(5);
+    else expect(run.runSizes).toEqual([]);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { applyOnce, ApplyInUnit, applyUnitOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
+import { applyOnce, ApplyInUnit, ApplyRunInUnit, applyUnitOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
 import { sampleOrderCreated } from '@consign/test-support';
 import { ConsumerMetrics, ConsumerRunner, EventCodec, EventPublisher, createKafka, plainKafkaConnection, provisionTopics } from '@consign/kafka';
 
@@ -37,15 +37,25 @@ export interface ScenarioOptions {
    * failure then fails every unit its event is in, and is used up only by attempts of the event alone.
    */
   batched?: boolean;
+  /** With `batched`: consecutive records of a unit go to a run handler together, applied in one statement. */
+  runs?: boolean;
+}
+
+/** What a record of a unit joins it through: alone, or with the records of its run. */
+export interface ScenarioUnit {
+  apply: ApplyInUnit;
+  applyRun: ApplyRunInUnit;
 }
 
 export interface ConsumerScenario {
   dataSource: DataSource;
-  runner: ConsumerRunner<ShopifyOrderCreated, ApplyInUnit>;
+  runner: ConsumerRunner<ShopifyOrderCreated, ScenarioUnit>;
   metrics: Registry;
   publisher: EventPublisher;
   publishEvents(count: number, eventIds?: string[]): Promise<ShopifyOrderCreated[]>;
   applications(): Promise<Map<string, number>>;
+  /** How many records each run handed to the run handler had. */
+  runSizes: number[];
   close(): Promise<void>;
 }
 
@@ -100,7 +110,22 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
        ON CONFLICT (event_id) DO UPDATE SET applications = applied_effects.applications + 1`,
       [eventId],
     );
-  const runner = new ConsumerRunner<ShopifyOrderCreated, ApplyInUnit>(kafka, codec, {
+  const recordApplications = (manager: EntityManager, eventIds: readonly string[]) =>
+    manager.query(
+      `INSERT INTO applied_effects (event_id, applications) SELECT event_id, 1 FROM unnest($1::text[]) AS event_id
+       ON CONFLICT (event_id) DO UPDATE SET applications = applied_effects.applications + 1`,
+      [eventIds],
+    );
+  const positionOf = ({ value, topic, partition, offset }: { value: ShopifyOrderCreated; topic: string; partition: number; offset: string }) => ({
+    consumerGroup: options.groupId,
+    eventId: value.metadata.eventId,
+    topic,
+    partition,
+    offset,
+  });
+  const delay = () => new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs));
+  const runSizes: number[] = [];
+  const runner = new ConsumerRunner<ShopifyOrderCreated, ScenarioUnit>(kafka, codec, {
     groupId: options.groupId,
     topics: [options.topic],
     publisher,
@@ -110,16 +135,34 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
     retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
     recoveryProbeMs: 300,
     sessionTimeoutMs: 6000,
-    handle: async ({ value, topic, partition, offset }, unit) => {
-      const planned = options.failures?.get(value.metadata.eventId);
+    handle: async (event, unit) => {
+      const planned = options.failures?.get(event.value.metadata.eventId);
       if (planned?.length) throw unit ? planned[0] : planned.shift();
-      if (options.handlerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs));
-      const position = { consumerGroup: options.groupId, eventId: value.metadata.eventId, topic, partition, offset };
-      if (unit) await unit(position, (manager) => recordApplication(manager, value.metadata.eventId));
-      else await applyOnce(dataSource, position, (manager) => recordApplication(manager, value.metadata.eventId));
+      if (options.handlerDelayMs) await delay();
+      if (unit) await unit.apply(positionOf(event), (manager) => recordApplication(manager, event.value.metadata.eventId));
+      else await applyOnce(dataSource, positionOf(event), (manager) => recordApplication(manager, event.value.metadata.eventId));
     },
     ...(options.batched
-      ? { batch: { maxRecords: 20, unitOfWork: (batch, applyAll) => applyUnitOnce(dataSource, options.groupId, batch.map((event) => event.value.metadata.eventId), (apply) => applyAll(apply)) } }
+      ? {
+          batch: {
+            maxRecords: 20,
+            unitOfWork: (batch, applyAll) => applyUnitOnce(dataSource, options.groupId, batch.map((event) => event.value.metadata.eventId), (apply, _manager, applyRun) => applyAll({ apply, applyRun })),
+            ...(options.runs
+              ? {
+                  runs: {
+                    runOf: () => 'orders',
+                    handle: async (run, unit) => {
+                      const planned = run.map((event) => options.failures?.get(event.value.metadata.eventId)).find((failures) => failures?.length);
+                      if (planned) throw planned[0];
+                      if (options.handlerDelayMs) await delay();
+                      await unit.applyRun(run, positionOf, (manager, fresh) => recordApplications(manager, fresh.map((event) => event.value.metadata.eventId)));
+                      runSizes.push(run.length);
+                    },
+                  },
+                }
+              : {}),
+          },
+        }
       : {}),
   });
   await runner.start();
@@ -129,6 +172,7 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
     metrics,
     publisher,
     publishEvents,
+    runSizes,
     async applications() {
       const rows: { event_id: string; applications: number }[] = await dataSource.query('SELECT event_id, applications FROM applied_effects');
       return new Map(rows.map((row) => [row.event_id, row.applications]));

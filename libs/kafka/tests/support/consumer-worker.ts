@@ -19,6 +19,7 @@ async function main(): Promise<void> {
       groupId: env('WORKER_GROUP'),
       handlerDelayMs: Number(process.env.WORKER_HANDLER_DELAY_MS ?? 0),
       batched: process.env.WORKER_BATCHED === 'true',
+      runs: process.env.WORKER_RUNS === 'true',
     });
   // A young cluster can refuse the first join (coordinator still loading); the services wait that out too.
   let scenario: Awaited<ReturnType<typeof start>> | undefined;
