@@ -1,7 +1,7 @@
 import { telemetry } from './instrumentation';
 import { ConfigError } from '@consign/config';
 import { events, serviceReferenceTopics, serviceSubscriptions } from '@consign/contracts';
-import { runEventService } from '@consign/event-service';
+import { EventRunHandlers, runEventService } from '@consign/event-service';
 import {
   applyInventoryLevel,
   applyOrderUpdate,
@@ -12,6 +12,7 @@ import {
   inventoryEntities,
   inventoryMigrations,
   recordOrderPlaced,
+  recordOrdersPlaced,
   syncProduct,
 } from '@consign/inventory';
 import { afterTenantStoreRead, followTenantStore } from '@consign/operations';
@@ -42,6 +43,10 @@ async function main(command = process.argv[2]): Promise<void> {
       shopifyOrderUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyOrderUpdate(manager, value)),
       shopifyRefundCreated: (value, event, context) => context.applyEvent(event, (manager) => applyRefund(manager, value)),
       shopifyInventoryLevelUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyInventoryLevel(manager, value)),
+    }, tenantStore),
+    // A rebuild or a burst reads long runs of placed orders: each run in a few statements.
+    runHandlers: afterTenantStoreRead<EventRunHandlers>({
+      shopifyOrderCreated: (run, context) => context.applyEvents(run, (manager, fresh) => recordOrdersPlaced(manager, fresh.map((event) => event.value))),
     }, tenantStore),
     routes: (app, context) => app.use(createInventoryReadRouter(context.database)),
     readiness: [tenantStore.readiness],

@@ -6,6 +6,7 @@ import { HoldEarlyEvents1764356200000 } from './migrations/1764356200000-hold-ea
 
 export { syncProduct } from './persistence/sync-product';
 export { recordOrderPlaced } from './persistence/record-order-placed';
+export { recordOrdersPlaced } from './persistence/record-orders-placed';
 export { applyOrderUpdate, applyRefund, cancelOrder } from './persistence/order-changes';
 export { applyInventoryLevel } from './persistence/apply-inventory-level';
 export { escalateOverdueHolds } from './persistence/holds';

@@ -8,10 +8,15 @@ import { EntityManager } from 'typeorm';
  * so handlers never wait for each other in a cycle.
  */
 export async function lockHoldSubjects(manager: EntityManager, tenantId: string, subjects: { variantIds?: readonly string[]; inventoryItemIds?: readonly string[] }): Promise<void> {
-  const keys = [
-    ...(subjects.variantIds ?? []).map((id) => `inventory:${tenantId}:variant:${id}`),
-    ...(subjects.inventoryItemIds ?? []).map((id) => `inventory:${tenantId}:inventory-item:${id}`),
-  ];
+  await lockHoldSubjectsOf(manager, [{ tenantId, ...subjects }]);
+}
+
+/** lockHoldSubjects for the subjects of several events (of any tenants) at once: one statement, one sorted order. */
+export async function lockHoldSubjectsOf(manager: EntityManager, subjects: ReadonlyArray<{ tenantId: string; variantIds?: readonly string[]; inventoryItemIds?: readonly string[] }>): Promise<void> {
+  const keys = subjects.flatMap(({ tenantId, variantIds = [], inventoryItemIds = [] }) => [
+    ...variantIds.map((id) => `inventory:${tenantId}:variant:${id}`),
+    ...inventoryItemIds.map((id) => `inventory:${tenantId}:inventory-item:${id}`),
+  ]);
   if (keys.length === 0) return;
   // unnest yields the keys in array order, so they are locked in that order.
   await manager.query('SELECT pg_advisory_xact_lock(hashtext(key)) FROM unnest($1::text[]) AS key', [[...new Set(keys)].sort()]);

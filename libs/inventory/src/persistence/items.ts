@@ -62,6 +62,17 @@ export async function lockItemsByVariant(manager: EntityManager, tenantId: strin
   return new Map(rows.map((row) => [row.variant_id, itemFrom(row)]));
 }
 
+/** lockItemsByVariant for the variants of several events (of any tenants) at once; keyed by "tenant/variant". */
+export async function lockItemsOf(manager: EntityManager, subjects: ReadonlyArray<{ tenantId: string; variantIds: readonly string[] }>): Promise<Map<string, ItemState>> {
+  const keys = [...new Set(subjects.flatMap(({ tenantId, variantIds }) => variantIds.map((variantId) => JSON.stringify([tenantId, variantId]))))].map((key) => JSON.parse(key) as [string, string]);
+  const rows: ItemRow[] = await manager.query(
+    `SELECT ${itemColumns} FROM items WHERE (tenant_id, variant_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+     ORDER BY tenant_id, variant_id FOR UPDATE`,
+    [keys.map(([tenantId]) => tenantId), keys.map(([, variantId]) => variantId)],
+  );
+  return new Map(rows.map((row) => [`${row.tenant_id}/${row.variant_id}`, itemFrom(row)]));
+}
+
 export async function lockItemsByInventoryItem(manager: EntityManager, tenantId: string, inventoryItemId: string): Promise<ItemState[]> {
   const rows: ItemRow[] = await manager.query(
     `SELECT ${itemColumns} FROM items WHERE tenant_id = $1 AND inventory_item_id = $2 ORDER BY variant_id FOR UPDATE`,
@@ -85,7 +96,8 @@ export interface ItemChange {
  * changed twice (two lines of one variant) is written as it is after the last.
  */
 export async function saveItemChanges(manager: EntityManager, changes: readonly ItemChange[]): Promise<void> {
-  const latest = new Map(changes.map(({ item }) => [item.variantId, item]));
+  // By tenant too: the changes of a unit of work may be of several tenants' items.
+  const latest = new Map(changes.map(({ item }) => [`${item.tenantId}/${item.variantId}`, item]));
   await insertRows(
     manager,
     `INSERT INTO items (${itemColumns}, status)`,

@@ -17,10 +17,18 @@ interface OrderLineRow {
 
 /** Keeps an order's lines, all in one statement. */
 export async function insertOrderLines(manager: EntityManager, tenantId: string, orderId: string, lines: readonly PlacedLine[]): Promise<void> {
+  await insertOrderLinesOf(
+    manager,
+    lines.map((line) => ({ tenantId, orderId, line })),
+  );
+}
+
+/** Keeps the lines of several orders, all in one statement. */
+export async function insertOrderLinesOf(manager: EntityManager, lines: ReadonlyArray<{ tenantId: string; orderId: string; line: PlacedLine }>): Promise<void> {
   await insertRows(
     manager,
     'INSERT INTO order_lines (tenant_id, order_id, line_item_id, variant_id, product_id, inventory_item_id, sku, title, ownership, consignor_id, quantity, quantity_sold)',
-    lines.map((line) => [
+    lines.map(({ tenantId, orderId, line }) => [
       tenantId,
       orderId,
       line.lineItemId,

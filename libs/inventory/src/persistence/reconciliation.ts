@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { insertRows } from '@consign/database';
 
 /**
  * What a human or the reconciler has to look at; the handlers record it instead of failing.
@@ -24,11 +25,16 @@ export interface ReconciliationRecord {
 
 /** Records once per (kind, source event, subject): a replayed event adds nothing. */
 export async function recordForReconciliation(manager: EntityManager, record: ReconciliationRecord): Promise<void> {
-  await manager.query(
-    `INSERT INTO reconciliation_records (tenant_id, kind, source_event_id, subject_id, order_id, detail)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT DO NOTHING`,
-    [record.tenantId, record.kind, record.sourceEventId, record.subjectId, record.orderId, JSON.stringify(record.detail)],
+  await recordForReconciliationAll(manager, [record]);
+}
+
+/** recordForReconciliation for several records, in one statement. */
+export async function recordForReconciliationAll(manager: EntityManager, records: readonly ReconciliationRecord[]): Promise<void> {
+  await insertRows(
+    manager,
+    'INSERT INTO reconciliation_records (tenant_id, kind, source_event_id, subject_id, order_id, detail)',
+    records.map((record) => [record.tenantId, record.kind, record.sourceEventId, record.subjectId, record.orderId, JSON.stringify(record.detail)]),
+    { tail: 'ON CONFLICT DO NOTHING' },
   );
 }
 
