@@ -14,9 +14,10 @@ import {
   recordProductOwnership,
   recordRefund,
   recordSale,
+  recordSales,
   reverseCancelledOrder,
 } from '@consign/earnings';
-import { EventHandlers, runEventService } from '@consign/event-service';
+import { EventHandlers, EventRunHandlers, runEventService } from '@consign/event-service';
 import { afterTenantStoreRead, followTenantStore } from '@consign/operations';
 import { createLogger } from '@consign/service-runtime';
 import { loadEarningsConfig } from './config';
@@ -42,6 +43,10 @@ async function main(command = process.argv[2]): Promise<void> {
     consignorUpdated: (value, event, context) => context.applyEvent(event, (manager) => recordConsignorUpdated(manager, value, tenantOf(value.metadata.tenantId))),
     consignorDeactivated: (value, event, context) => context.applyEvent(event, (manager) => recordConsignorDeactivated(manager, value, tenantOf(value.metadata.tenantId))),
   };
+  // A rebuild or a burst reads long runs of placed orders: each run in a few statements.
+  const runHandlers: EventRunHandlers = {
+    shopifyOrderCreated: (run, context) => context.applyEvents(run, (manager, fresh) => recordSales(manager, fresh.map((event) => event.value), tenantOf)),
+  };
   await runEventService({
     service,
     config,
@@ -51,6 +56,7 @@ async function main(command = process.argv[2]): Promise<void> {
     readFirst: serviceReferenceTopics['earnings-service'],
     publishes: [events.earningsRecorded, events.earningsReversed],
     handlers: afterTenantStoreRead(handlers, tenantStore),
+    runHandlers: afterTenantStoreRead(runHandlers, tenantStore),
     routes: (app, context) => app.use(createEarningsReadRouter(context.database)),
     readiness: [tenantStore.readiness],
     stop: [{ name: 'tenant store', run: () => tenantStore.stop() }],

@@ -10,6 +10,7 @@ export type { EarningsExceptionKind } from './domain/sale';
 export { handleEarningsEvent } from './persistence/handle-earnings-event';
 export type { EarningsInputEvent } from './persistence/handle-earnings-event';
 export { recordSale, recordOrderPayment, recordOrderUpdate, reverseCancelledOrder, recordRefund, escalateOverdueHolds } from './persistence/order-events';
+export { recordSales } from './persistence/record-sales';
 export { recordProductOwnership } from './persistence/product-ownership';
 export { recordConsignorRegistered, recordConsignorUpdated, recordConsignorDeactivated } from './persistence/consignor-events';
 export { earningsSource } from './persistence/tenant-check';

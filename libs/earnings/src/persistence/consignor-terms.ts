@@ -7,17 +7,28 @@ import { ConsignorTerms } from '../domain/sale';
  * consignor's first known change takes that first change's terms. Undefined: never registered here.
  */
 export async function consignorTermsAt(manager: EntityManager, tenantId: string, consignorId: string, at: Date): Promise<ConsignorTerms | undefined> {
-  const rows: { active: boolean; commission_rate_basis_points: number | null }[] = await manager.query(
-    `SELECT active, commission_rate_basis_points FROM consignor_changes
-     WHERE tenant_id = $1 AND consignor_id = $2
-     ORDER BY effective_at <= $3 DESC,
-              CASE WHEN effective_at <= $3 THEN effective_at END DESC,
-              CASE WHEN effective_at <= $3 THEN sequence END DESC,
-              effective_at, sequence
-     LIMIT 1`,
-    [tenantId, consignorId, at],
+  return (await consignorTermsAtEach(manager, tenantId, [{ consignorId, at }]))[0];
+}
+
+/** consignorTermsAt for several consignors and times, in one statement; in the order asked. */
+export async function consignorTermsAtEach(manager: EntityManager, tenantId: string, asked: ReadonlyArray<{ consignorId: string; at: Date }>): Promise<Array<ConsignorTerms | undefined>> {
+  if (asked.length === 0) return [];
+  const rows: { position: string; active: boolean; commission_rate_basis_points: number | null }[] = await manager.query(
+    `SELECT asked.position, terms.active, terms.commission_rate_basis_points
+     FROM unnest($2::text[], $3::timestamptz[]) WITH ORDINALITY AS asked (consignor_id, at, position)
+     CROSS JOIN LATERAL (
+       SELECT active, commission_rate_basis_points FROM consignor_changes
+       WHERE tenant_id = $1 AND consignor_id = asked.consignor_id
+       ORDER BY effective_at <= asked.at DESC,
+                CASE WHEN effective_at <= asked.at THEN effective_at END DESC,
+                CASE WHEN effective_at <= asked.at THEN sequence END DESC,
+                effective_at, sequence
+       LIMIT 1) AS terms`,
+    [tenantId, asked.map((one) => one.consignorId), asked.map((one) => one.at)],
   );
-  return rows.length === 0 ? undefined : { active: rows[0].active, commissionRateBasisPoints: rows[0].commission_rate_basis_points };
+  const terms: Array<ConsignorTerms | undefined> = asked.map(() => undefined);
+  for (const row of rows) terms[Number(row.position) - 1] = { active: row.active, commissionRateBasisPoints: row.commission_rate_basis_points };
+  return terms;
 }
 
 /** What a consignor event changes; 'as_before': what it does not say, kept from the terms in force at its time. */

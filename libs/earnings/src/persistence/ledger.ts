@@ -28,19 +28,29 @@ export interface RecordedSale extends SaleEntryState {
   itemTitle: string;
 }
 
+export interface OrderReceived {
+  tenantId: string;
+  orderId: string;
+  orderName: string;
+  currency: string;
+  soldAt: Date;
+  eventId: string;
+}
+
 /** Records that the order arrived; false when it had already. */
-export async function recordOrderReceived(
-  manager: EntityManager,
-  order: { tenantId: string; orderId: string; orderName: string; currency: string; soldAt: Date; eventId: string },
-): Promise<boolean> {
-  const inserted: unknown[] = await manager.query(
-    `INSERT INTO earnings_orders (tenant_id, order_id, order_name, currency, sold_at, event_id)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (tenant_id, order_id) DO NOTHING
-     RETURNING order_id`,
-    [order.tenantId, order.orderId, order.orderName, order.currency, order.soldAt, order.eventId],
+export async function recordOrderReceived(manager: EntityManager, order: OrderReceived): Promise<boolean> {
+  return (await recordOrdersReceived(manager, [order])).size > 0;
+}
+
+/** recordOrderReceived for several orders (each once) in one statement: the "tenant/order" of those that arrived now. */
+export async function recordOrdersReceived(manager: EntityManager, orders: readonly OrderReceived[]): Promise<Set<string>> {
+  const inserted = await insertRows<{ tenant_id: string; order_id: string }>(
+    manager,
+    'INSERT INTO earnings_orders (tenant_id, order_id, order_name, currency, sold_at, event_id)',
+    orders.map((order) => [order.tenantId, order.orderId, order.orderName, order.currency, order.soldAt, order.eventId]),
+    { tail: 'ON CONFLICT (tenant_id, order_id) DO NOTHING RETURNING tenant_id, order_id' },
   );
-  return inserted.length > 0;
+  return new Set(inserted.map((row) => `${row.tenant_id}/${row.order_id}`));
 }
 
 export async function isOrderReceived(manager: EntityManager, tenantId: string, orderId: string): Promise<boolean> {
@@ -49,33 +59,52 @@ export async function isOrderReceived(manager: EntityManager, tenantId: string, 
 }
 
 export async function isOrderPaid(manager: EntityManager, tenantId: string, orderId: string): Promise<boolean> {
-  const rows: unknown[] = await manager.query('SELECT 1 FROM order_payments WHERE tenant_id = $1 AND order_id = $2', [tenantId, orderId]);
-  return rows.length > 0;
+  return (await paidOrdersAmong(manager, tenantId, [orderId])).has(orderId);
+}
+
+/** Which of these orders are paid, in one statement. */
+export async function paidOrdersAmong(manager: EntityManager, tenantId: string, orderIds: readonly string[]): Promise<Set<string>> {
+  if (orderIds.length === 0) return new Set();
+  const rows: { order_id: string }[] = await manager.query('SELECT order_id FROM order_payments WHERE tenant_id = $1 AND order_id = ANY($2::text[])', [tenantId, [...new Set(orderIds)]]);
+  return new Set(rows.map((row) => row.order_id));
 }
 
 /**
  * Records that the order is paid (once; the first payment seen stands) and, in the same
  * transaction, moves its sale entries' consignor shares from pending to earned in the totals.
  */
-export async function markOrderPaid(manager: EntityManager, payment: { tenantId: string; orderId: string; paidAt: Date; eventId: string }): Promise<void> {
-  const inserted: unknown[] = await manager.query(
-    `INSERT INTO order_payments (tenant_id, order_id, paid_at, event_id) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (tenant_id, order_id) DO NOTHING
-     RETURNING order_id`,
-    [payment.tenantId, payment.orderId, payment.paidAt, payment.eventId],
+export async function markOrderPaid(manager: EntityManager, payment: OrderPayment): Promise<void> {
+  await markOrdersPaid(manager, [payment]);
+}
+
+export interface OrderPayment {
+  tenantId: string;
+  orderId: string;
+  paidAt: Date;
+  eventId: string;
+}
+
+/** markOrderPaid for several orders (each once) in two statements at most. */
+export async function markOrdersPaid(manager: EntityManager, payments: readonly OrderPayment[]): Promise<void> {
+  const inserted = await insertRows<{ tenant_id: string; order_id: string }>(
+    manager,
+    'INSERT INTO order_payments (tenant_id, order_id, paid_at, event_id)',
+    payments.map((payment) => [payment.tenantId, payment.orderId, payment.paidAt, payment.eventId]),
+    { tail: 'ON CONFLICT (tenant_id, order_id) DO NOTHING RETURNING tenant_id, order_id' },
   );
   if (inserted.length === 0) return;
+  // Summed per totals row across the orders: a statement may not update a row twice.
   await manager.query(
     `UPDATE earnings_daily_totals AS totals
      SET pending_minor = totals.pending_minor - sales.amount, earned_minor = totals.earned_minor + sales.amount
      FROM (
-       SELECT consignor_id, (occurred_at AT TIME ZONE 'UTC')::date AS day, currency, SUM(consignor_share_minor) AS amount
+       SELECT tenant_id, consignor_id, (occurred_at AT TIME ZONE 'UTC')::date AS day, currency, SUM(consignor_share_minor) AS amount
        FROM earnings_ledger
-       WHERE tenant_id = $1 AND order_id = $2 AND entry_type = 'sale'
-       GROUP BY 1, 2, 3
+       WHERE (tenant_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND entry_type = 'sale'
+       GROUP BY 1, 2, 3, 4
      ) AS sales
-     WHERE totals.tenant_id = $1 AND totals.consignor_id = sales.consignor_id AND totals.day = sales.day AND totals.currency = sales.currency`,
-    [payment.tenantId, payment.orderId],
+     WHERE totals.tenant_id = sales.tenant_id AND totals.consignor_id = sales.consignor_id AND totals.day = sales.day AND totals.currency = sales.currency`,
+    [inserted.map((row) => row.tenant_id), inserted.map((row) => row.order_id)],
   );
 }
 

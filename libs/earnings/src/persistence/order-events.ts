@@ -20,10 +20,8 @@ import { assertTenant } from './tenant-check';
 export async function recordSale(manager: EntityManager, event: ShopifyOrderCreated, tenant: Tenant): Promise<PlatformEvent[]> {
   assertTenant(event.metadata, tenant);
   const { metadata, order } = event;
+  assertValidOrder(event);
   const currency = order.totalPrice.currency;
-  if (!/^[A-Z]{3}$/.test(currency)) {
-    throw new PlatformError(`order ${order.id} has no ISO 4217 currency (${JSON.stringify(currency)})`, { code: 'earnings.order_currency_invalid', category: 'invalid' });
-  }
   // Whose each product is must not change between reading it and holding a line for it (locks.ts).
   await lockForTransaction(manager, tenant.id, 'product', order.lineItems.flatMap((line) => (line.productId === null ? [] : [line.productId])));
   const received: ReceivedOrder = { orderId: order.id, currency, soldAt: new Date(metadata.occurredAt), cause: metadata };
@@ -48,6 +46,13 @@ export async function recordSale(manager: EntityManager, event: ShopifyOrderCrea
   const { published } = await settleOrderLines(manager, tenant, lines);
   published.push(...(await applyHeldOrderChanges(manager, tenant.id, order.id)));
   return published;
+}
+
+/** An order without an ISO 4217 currency can never be recorded. */
+export function assertValidOrder({ order }: ShopifyOrderCreated): void {
+  if (!/^[A-Z]{3}$/.test(order.totalPrice.currency)) {
+    throw new PlatformError(`order ${order.id} has no ISO 4217 currency (${JSON.stringify(order.totalPrice.currency)})`, { code: 'earnings.order_currency_invalid', category: 'invalid' });
+  }
 }
 
 /** The order is paid: its entries are earned from now on (derived from the order, not stored on them). */

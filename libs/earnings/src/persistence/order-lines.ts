@@ -2,9 +2,9 @@ import { EntityManager } from 'typeorm';
 import { deterministicEventId, EventMetadata, PlatformEvent, ShopifyLineItem } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
 import { AwaitedFact, evaluateLine, overdueLineException, ProductOwnership } from '../domain/sale';
-import { consignorTermsAt } from './consignor-terms';
+import { consignorTermsAtEach } from './consignor-terms';
 import { recordEarningsException, resolveEarningsExceptions } from './exceptions';
-import { appendLedgerEntries, isOrderPaid, LedgerEntry } from './ledger';
+import { appendLedgerEntries, LedgerEntry, paidOrdersAmong } from './ledger';
 import { lockForTransaction } from './locks';
 import { applyPastOrderChanges, forgetSettledHolds, updateReturning } from './order-changes';
 import { earningsRecordedEvent } from './published-events';
@@ -31,12 +31,24 @@ export interface OrderLine {
  * Returns what to publish and the entries appended.
  */
 export async function settleOrderLines(manager: EntityManager, tenant: Tenant, lines: readonly OrderLine[]): Promise<{ published: PlatformEvent[]; appended: LedgerEntry[] }> {
-  await lockForTransaction(manager, tenant.id, 'consignor', lines.flatMap(({ ownership }) => (ownership.kind === 'consignor' ? [ownership.consignorId] : [])));
-  const paidByOrder = new Map<string, boolean>();
+  const consignorLines = lines.flatMap(({ order, ownership }) => (ownership.kind === 'consignor' ? [{ consignorId: ownership.consignorId, at: order.soldAt, orderId: order.orderId }] : []));
+  await lockForTransaction(
+    manager,
+    tenant.id,
+    'consignor',
+    consignorLines.map(({ consignorId }) => consignorId),
+  );
+  // What the lines are evaluated against, read for all of them at once: nothing below changes it.
+  const termsOfLines = await consignorTermsAtEach(manager, tenant.id, consignorLines);
+  const paidOrders = await paidOrdersAmong(
+    manager,
+    tenant.id,
+    consignorLines.map(({ orderId }) => orderId),
+  );
   const settled = { published: [] as PlatformEvent[], appended: [] as LedgerEntry[] };
   const sales: Array<{ entry: LedgerEntry; orderPaid: boolean; cause: EventMetadata }> = [];
   for (const { order, line, ownership } of lines) {
-    const terms = ownership.kind === 'consignor' ? await consignorTermsAt(manager, tenant.id, ownership.consignorId, order.soldAt) : undefined;
+    const terms = ownership.kind === 'consignor' ? termsOfLines.shift() : undefined;
     const outcome = evaluateLine(line, { orderCurrency: order.currency, ownership, terms, defaultCommissionRateBasisPoints: tenant.defaultCommissionRateBasisPoints });
     if (outcome.kind === 'store_item') continue;
     if (outcome.kind === 'held') {
@@ -62,9 +74,7 @@ export async function settleOrderLines(manager: EntityManager, tenant: Tenant, l
       causeEventId: order.cause.eventId,
       reversal: null,
     };
-    const paid = paidByOrder.get(order.orderId) ?? (await isOrderPaid(manager, tenant.id, order.orderId));
-    paidByOrder.set(order.orderId, paid);
-    sales.push({ entry, orderPaid: paid, cause: order.cause });
+    sales.push({ entry, orderPaid: paidOrders.has(order.orderId), cause: order.cause });
   }
   const appended = await appendLedgerEntries(manager, sales);
   for (const { entry, orderPaid, cause } of sales) {
