@@ -124,6 +124,8 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
   /** Partitions of other topics held back until then. */
   private readonly heldBack = new Map<string, { topic: string; partition: number }>();
   private referencePoll?: NodeJS.Timeout;
+  /** When the wait for the reference topics began; undefined when there is none (any more). */
+  private referencesSince?: number;
 
   constructor(private readonly kafka: Kafka, private readonly codec: EventCodec, private readonly options: ConsumerRunnerOptions<TValue, TUnit>) {
     this.consumer = kafka.consumer({
@@ -151,7 +153,8 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     this.referencesPending = await this.unreadReferences();
     if (this.referencesPending.size > 0) {
       this.options.logger.info({ group: this.options.groupId, topics: (this.options.readFirst ?? []).map((topic) => topic.name), partitions: this.referencesPending.size }, 'reading the reference topics to their end before the others');
-      this.pollReferences(Date.now());
+      this.referencesSince = Date.now();
+      this.pollReferences();
     }
     await this.consumer.connect();
     // Its retry topic too: what an operator redrives from its dead letters comes back there, to this group alone.
@@ -187,6 +190,7 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
       if (lastResolved === undefined || lastResolved === lastCommitted) return;
       lastCommitted = lastResolved;
       await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastResolved) + 1n).toString() }] }] });
+      this.referenceCommitted(topic, partition, BigInt(lastResolved) + 1n);
     };
     const unitSize = this.options.batch ? Math.max(1, this.options.batch.maxRecords ?? 100) : 1;
     for (let start = 0; start < batch.messages.length && keepGoing(); start += unitSize) {
@@ -425,7 +429,7 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
   }
 
   /** Compares the group's commits (every member's) with the ends it waits for; lets the other topics go once all are reached. */
-  private pollReferences(since: number): void {
+  private pollReferences(): void {
     this.referencePoll = setTimeout(async () => {
       if (this.stopping) return;
       try {
@@ -445,12 +449,33 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
       } catch (error) {
         this.options.logger.warn({ group: this.options.groupId, err: (error as Error).message }, 'cannot read the reference topics\' progress yet');
       }
-      if (this.referencesPending.size > 0) return this.pollReferences(since);
-      const held = [...this.heldBack.values()];
-      this.heldBack.clear();
-      if (held.length > 0 && !this.stopping) this.consumer.resume(held.map(({ topic, partition }) => ({ topic, partitions: [partition] })));
-      this.options.logger.info({ group: this.options.groupId, seconds: Math.round((Date.now() - since) / 100) / 10, resumed: held.length }, 'reference topics read; the other topics go on');
+      if (this.referencesPending.size > 0 && this.referencesSince !== undefined) return this.pollReferences();
+      this.letTheOthersGo();
     }, this.options.readFirstPollMs ?? 1000);
+  }
+
+  /**
+   * This member's own commit on a reference partition counts at once: a member reading every
+   * reference partition itself (a rebuild's single instance) lets the others go without waiting
+   * for the next poll of the group's commits.
+   */
+  private referenceCommitted(topic: string, partition: number, next: bigint): void {
+    const end = this.referencesPending.get(`${topic}/${partition}`);
+    if (end === undefined || next < end) return;
+    this.referencesPending.delete(`${topic}/${partition}`);
+    if (this.referencesPending.size === 0) this.letTheOthersGo();
+  }
+
+  /** Resumes the partitions held back for the reference topics; once per wait. */
+  private letTheOthersGo(): void {
+    const since = this.referencesSince;
+    if (since === undefined) return;
+    this.referencesSince = undefined;
+    clearTimeout(this.referencePoll);
+    const held = [...this.heldBack.values()];
+    this.heldBack.clear();
+    if (held.length > 0 && !this.stopping) this.consumer.resume(held.map(({ topic, partition }) => ({ topic, partitions: [partition] })));
+    this.options.logger.info({ group: this.options.groupId, seconds: Math.round((Date.now() - since) / 100) / 10, resumed: held.length }, 'reference topics read; the other topics go on');
   }
 
   private pauseUntilRecovered(topic: string, partition: number, offset: string, error: PlatformError): void {
@@ -503,6 +528,7 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.referencePoll);
+    this.referencesSince = undefined;
     for (const timer of this.paused.values()) clearTimeout(timer);
     this.paused.clear();
     await this.consumer.disconnect();

@@ -26,13 +26,13 @@ async function publisherTo(topic: typeof references) {
   return publisher;
 }
 
-async function startRunner(groupId: string, seen: string[], logs: string[]) {
+async function startRunner(groupId: string, seen: string[], logs: string[], readFirstPollMs = 100) {
   const { kafka, codec, publisher } = publishers[0] as Awaited<ReturnType<typeof createTestPublisher>>;
   const runner = new ConsumerRunner<ShopifyOrderCreated>(kafka, codec, {
     groupId,
     topics: [references, referring],
     readFirst: [references],
-    readFirstPollMs: 100,
+    readFirstPollMs,
     publisher,
     metrics: new ConsumerMetrics(new Registry()),
     logger: { info: (_fields, message) => logs.push(message), warn: (_fields, message) => logs.push(message), error: (_fields, message) => logs.push(message) },
@@ -74,3 +74,17 @@ it('applies every record of the reference topic, up to its end at start, before 
   await waitFor('records applied after the restart', async () => (again.length >= 5 ? true : undefined), 30_000);
   expect(laterLogs).not.toContain('reading the reference topics to their end before the others');
 }, 120_000);
+
+it('lets the others go as soon as its own commits reach the ends, without waiting for the poll of the group', async () => {
+  const referenceRecords = await publisherTo(references);
+  const referringRecords = await publisherTo(referring);
+  await referenceRecords.publishEvents(30);
+  await referringRecords.publishEvents(5);
+  const groupId = `reference-own-${randomUUID().slice(0, 8)}`;
+  const seen: string[] = [];
+  const logs: string[] = [];
+  // A poll that never comes within the test: only the member's own commits can let the others go.
+  await startRunner(groupId, seen, logs, 600_000);
+  await waitFor('the referring records applied', async () => (seen.includes(referring.name) ? true : undefined), 30_000);
+  expect(logs).toContain('reference topics read; the other topics go on');
+}, 60_000);
