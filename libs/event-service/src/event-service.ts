@@ -183,10 +183,22 @@ export async function runEventService(definition: EventServiceDefinition, comman
             maxRecords: unitOfWork.maxRecords,
             runs: {
               runOf: (event) => (runHandlerByType.has(event.value.metadata.eventType) ? event.value.metadata.eventType : undefined),
-              handle: async (run, within) => {
-                const { eventType } = run[0].value.metadata;
-                await runHandlerByType.get(eventType)?.(run, within);
-                logger.info({ eventType, topic: run[0].topic, partition: run[0].partition, fromOffset: run[0].offset, toOffset: run[run.length - 1].offset, events: run.length }, 'events handled together');
+              handle: async (run, within, inSpan) => {
+                const fresh = new Set<string>();
+                await runHandlerByType.get(run[0].value.metadata.eventType)?.(run, {
+                  ...within,
+                  // What the run's events came to, for their log lines.
+                  applyEvents: (events, effect) =>
+                    within.applyEvents(events, (manager, applied) => {
+                      for (const event of applied) fresh.add(event.value.metadata.eventId);
+                      return effect(manager, applied);
+                    }),
+                });
+                for (const event of run) {
+                  const { eventId, eventType } = event.value.metadata;
+                  const outcome = fresh.has(eventId) ? 'applied' : 'duplicate';
+                  inSpan(event, () => logger.info({ eventId, eventType, topic: event.topic, partition: event.partition, offset: event.offset, outcome, run: run.length }, 'event handled'));
+                }
               },
             },
             unitOfWork: async (batch, applyAll) => {

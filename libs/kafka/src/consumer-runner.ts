@@ -49,9 +49,13 @@ export interface ConsumerRunnerOptions<TValue, TUnit = undefined> {
      * Consecutive records of a unit that `runOf` names alike (not undefined) are handed to
      * `handle` together, to be applied with set-based statements instead of one record's
      * statements after another's. Only in units applied in order (no keyConcurrency); a record
-     * on its own (a split unit's) still goes to the runner's `handle`.
+     * on its own (a split unit's) still goes to the runner's `handle`. `inSpan` runs `work` in
+     * the record's span, so that what it logs carries the record's trace.
      */
-    runs?: { runOf: (event: ConsumedEvent<TValue>) => string | undefined; handle: (events: readonly ConsumedEvent<TValue>[], unit: TUnit) => Promise<void> };
+    runs?: {
+      runOf: (event: ConsumedEvent<TValue>) => string | undefined;
+      handle: (events: readonly ConsumedEvent<TValue>[], unit: TUnit, inSpan: (event: ConsumedEvent<TValue>, work: () => void) => void) => Promise<void>;
+    };
   };
   /** Publishes dead letters; shared with the service's other publishing. */
   publisher: EventPublisher;
@@ -371,20 +375,25 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
   }
 
   /** A run applied together still gives each record its span in its producer's trace, all as long as the run. */
-  private async handleRunInSpans(events: readonly ConsumedEvent<TValue>[], unit: TUnit, handle: (events: readonly ConsumedEvent<TValue>[], unit: TUnit) => Promise<void>): Promise<void> {
-    const spans = events.map((event) =>
-      tracer.startSpan(`process ${event.topic}`, { kind: SpanKind.CONSUMER, attributes: this.spanAttributes(event) }, propagation.extract(otelContext.active(), event.headers)),
+  private async handleRunInSpans(events: readonly ConsumedEvent<TValue>[], unit: TUnit, handle: NonNullable<NonNullable<ConsumerRunnerOptions<TValue, TUnit>['batch']>['runs']>['handle']): Promise<void> {
+    const spans = new Map(
+      events.map((event) => [event, tracer.startSpan(`process ${event.topic}`, { kind: SpanKind.CONSUMER, attributes: this.spanAttributes(event) }, propagation.extract(otelContext.active(), event.headers))]),
     );
+    const inSpan = (event: ConsumedEvent<TValue>, work: () => void): void => {
+      const span = spans.get(event);
+      if (span) otelContext.with(trace.setSpan(otelContext.active(), span), work);
+      else work();
+    };
     try {
-      await handle(events, unit);
+      await handle(events, unit, inSpan);
     } catch (error) {
-      for (const span of spans) {
+      for (const span of spans.values()) {
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       }
       throw error;
     } finally {
-      for (const span of spans) span.end();
+      for (const span of spans.values()) span.end();
     }
   }
 
