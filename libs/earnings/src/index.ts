@@ -5,7 +5,6 @@ import { CreateEarningsLedger1764357010000 } from './migrations/1764357010000-cr
 import { HoldEarlyOrderLines1764357020000 } from './migrations/1764357020000-hold-early-order-lines';
 
 export { earningsExceptionKinds } from './domain/sale';
-export type { EarningsExceptionKind } from './domain/sale';
 
 export { handleEarningsEvent } from './persistence/handle-earnings-event';
 export type { EarningsInputEvent } from './persistence/handle-earnings-event';
@@ -13,18 +12,8 @@ export { recordSale, recordOrderPayment, recordOrderUpdate, reverseCancelledOrde
 export { recordSales } from './persistence/record-sales';
 export { recordProductOwnership } from './persistence/product-ownership';
 export { recordConsignorRegistered, recordConsignorUpdated, recordConsignorDeactivated } from './persistence/consignor-events';
-export { earningsSource } from './persistence/tenant-check';
-export { consignorEarnings, clientEarnings, orderEarnings, listEarningsExceptions } from './persistence/reports';
-export type {
-  ReportPeriod,
-  EarningsTotals,
-  ConsignorEarningsTotals,
-  LedgerEntryView,
-  EarningsExceptionView,
-  ConsignorEarningsReport,
-  ClientEarningsReport,
-  OrderEarningsReport,
-} from './persistence/reports';
+export { consignorEarnings, orderEarnings, listEarningsExceptions } from './persistence/reports';
+export type { EarningsExceptionView, ConsignorEarningsReport, ClientEarningsReport, OrderEarningsReport } from './persistence/reports';
 export { createEarningsReadRouter } from './http/earnings-read-router';
 
 /** Plain SQL throughout (manager.query): no TypeORM entities. */

@@ -12,12 +12,6 @@ export { applyInventoryLevel } from './persistence/apply-inventory-level';
 export { escalateOverdueHolds } from './persistence/holds';
 export { createInventoryReadRouter } from './http/inventory-read-router';
 export { reconciliationKinds } from './persistence/reconciliation';
-export type { ReconciliationKind } from './persistence/reconciliation';
-export type { ItemStatus } from './domain/item-status';
-export type { MovementCause } from './persistence/items';
-export type { HeldView, ItemView, MovementView, OrderView, OrderLineView, ProductView, ReconciliationView } from './persistence/read-model';
-export type { Availability, AvailabilityLine } from './domain/availability';
-export { inventoryServiceName } from './domain/published-events';
 
 /** Plain SQL throughout: no TypeORM entities. */
 export const inventoryEntities = [];
