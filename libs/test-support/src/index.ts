@@ -3,6 +3,7 @@ export { testEndpoints } from './platform-endpoints';
 export { waitFor } from './wait-for';
 export { metricTotal } from './metric-total';
 export { createTemporaryDatabase } from './temporary-database';
+export { countStatements } from './statement-count';
 export type { TemporaryDatabase } from './temporary-database';
 export { freePort, runToCompletion, serviceProcessOf, startServiceProcess } from './service-process';
 export type { ServiceProcess } from './service-process';

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { PlatformEvent, ShopifyOrderCreated } from '@consign/contracts';
 import { EarningsInputEvent, handleEarningsEvent, recordSale, recordSales } from '@consign/earnings';
 import { Tenant } from '@consign/tenants';
+import { countStatements } from '@consign/test-support';
 import {
   catalogue,
   EarningsTestDatabase,
@@ -39,19 +40,7 @@ afterAll(async () => {
 
 const apply = (db: EarningsTestDatabase, event: EarningsInputEvent) => db.dataSource.transaction((manager) => handleEarningsEvent(manager, event, tenantOf(event.metadata.tenantId)));
 
-/** Counts the statements a handler sends through the manager. */
-async function counting<T>(db: EarningsTestDatabase, handler: (manager: EntityManager) => Promise<T>): Promise<{ result: T; statements: number }> {
-  let statements = 0;
-  const result = await db.dataSource.transaction((manager) => {
-    const query = manager.query.bind(manager);
-    manager.query = (...args: Parameters<EntityManager['query']>) => {
-      statements += 1;
-      return query(...args);
-    };
-    return handler(manager);
-  });
-  return { result, statements };
-}
+const counting = <T>(db: EarningsTestDatabase, handler: (manager: EntityManager) => Promise<T>) => countStatements((work: (manager: EntityManager) => Promise<T>) => db.dataSource.transaction(work), handler);
 
 describe('recordSales: a run of placed orders at once (real PostgreSQL)', () => {
   it('ends with the same books and events, in the same order, as recordSale one by one', async () => {

@@ -24,6 +24,27 @@ export interface ReconciliationRecord {
 }
 
 /** Records once per (kind, source event, subject): a replayed event adds nothing. */
+/** An order line that sold more than the item held: listed for the reconciler with what was sold and what was there. */
+export function oversoldRecord(sale: {
+  tenantId: string;
+  eventId: string;
+  orderId: string;
+  lineItemId: string;
+  item: { variantId: string; sku: string | null; quantity: number };
+  sale: { consignorId: string; quantity: number };
+  oversold: number;
+}): ReconciliationRecord {
+  const { item } = sale;
+  return {
+    tenantId: sale.tenantId,
+    kind: 'item_oversold',
+    sourceEventId: sale.eventId,
+    subjectId: sale.lineItemId,
+    orderId: sale.orderId,
+    detail: { variantId: item.variantId, consignorId: sale.sale.consignorId, sku: item.sku, available: item.quantity, sold: sale.sale.quantity, oversoldUnits: sale.oversold },
+  };
+}
+
 export async function recordForReconciliation(manager: EntityManager, record: ReconciliationRecord): Promise<void> {
   await recordForReconciliationAll(manager, [record]);
 }

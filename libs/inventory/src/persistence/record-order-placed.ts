@@ -10,7 +10,7 @@ import { appendIfOrderHeld, holdOrder } from './held-orders';
 import { lockHoldSubjects } from './hold-locks';
 import { ItemChange, lockItemsByVariant, saveItemChanges } from './items';
 import { insertOrderLines } from './order-lines';
-import { recordForReconciliation, resolveOrderReconciliation } from './reconciliation';
+import { oversoldRecord, recordForReconciliation, resolveOrderReconciliation } from './reconciliation';
 
 /**
  * What placing an order does with a line naming a variant no product sync has brought: the
@@ -73,14 +73,7 @@ export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOr
     if (sale === undefined || item === undefined) continue;
     const oversold = oversoldUnits(item, sale.quantity, placedAt);
     if (oversold > 0) {
-      await recordForReconciliation(manager, {
-        tenantId,
-        kind: 'item_oversold',
-        sourceEventId: event.metadata.eventId,
-        subjectId: line.lineItemId,
-        orderId: order.id,
-        detail: { variantId: item.variantId, consignorId: sale.consignorId, sku: item.sku, available: item.quantity, sold: sale.quantity, oversoldUnits: oversold },
-      });
+      await recordForReconciliation(manager, oversoldRecord({ tenantId, eventId: event.metadata.eventId, orderId: order.id, lineItemId: line.lineItemId, item, sale, oversold }));
     }
     const after = itemAfterSale(item, sale.quantity);
     items.set(item.variantId, after);

@@ -9,7 +9,7 @@ import { lockHoldSubjectsOf } from './hold-locks';
 import { ItemChange, lockItemsOf, saveItemChanges } from './items';
 import { insertOrderLinesOf } from './order-lines';
 import { recordOrderPlaced } from './record-order-placed';
-import { ReconciliationRecord, recordForReconciliationAll } from './reconciliation';
+import { oversoldRecord, ReconciliationRecord, recordForReconciliationAll } from './reconciliation';
 
 /**
  * recordOrderPlaced for a run of placed orders, in the run's order and with the same outcome as
@@ -67,14 +67,7 @@ export async function recordOrdersPlaced(manager: EntityManager, orders: readonl
       if (sale === undefined || item === undefined) continue;
       const oversold = oversoldUnits(item, sale.quantity, placedAt);
       if (oversold > 0) {
-        pending.reconciliation.push({
-          tenantId,
-          kind: 'item_oversold',
-          sourceEventId: event.metadata.eventId,
-          subjectId: line.lineItemId,
-          orderId: order.id,
-          detail: { variantId: item.variantId, consignorId: sale.consignorId, sku: item.sku, available: item.quantity, sold: sale.quantity, oversoldUnits: oversold },
-        });
+        pending.reconciliation.push(oversoldRecord({ tenantId, eventId: event.metadata.eventId, orderId: order.id, lineItemId: line.lineItemId, item, sale, oversold }));
       }
       const after = itemAfterSale(item, sale.quantity);
       items.set(`${tenantId}/${item.variantId}`, after);

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { PlatformEvent, ShopifyOrderCreated } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
+import { countStatements } from '@consign/test-support';
 import { applyOrderUpdate, cancelOrder, recordOrderPlaced, recordOrdersPlaced, syncProduct } from '@consign/inventory';
 import { InventoryDatabase, inventorySnapshot, openInventoryDatabase } from '../support/inventory-database';
 import { LineInput, orderCancelled, orderCreated, orderUpdated, productUpserted, refund, tenantNamed } from '../support/inventory-events';
@@ -33,19 +34,7 @@ const lines: LineInput[] = [
   { id: 'l5', variantId: null },
 ];
 
-/** Counts the statements a handler sends through the manager. */
-async function counting<T>(database: InventoryDatabase, handler: (manager: EntityManager) => Promise<T>): Promise<{ result: T; statements: number }> {
-  let statements = 0;
-  const result = await database.apply((manager) => {
-    const query = manager.query.bind(manager);
-    manager.query = (...args: Parameters<EntityManager['query']>) => {
-      statements += 1;
-      return query(...args);
-    };
-    return handler(manager);
-  });
-  return { result, statements };
-}
+const counting = <T>(database: InventoryDatabase, handler: (manager: EntityManager) => Promise<T>) => countStatements((work: (manager: EntityManager) => Promise<T>) => database.apply(work), handler);
 
 describe('recordOrdersPlaced: a run of placed orders at once (real PostgreSQL)', () => {
   it('ends with the same state and events, in the same order, as recordOrderPlaced one by one', async () => {
