@@ -59,7 +59,7 @@ async function main(command: string | undefined): Promise<void> {
   // gateway starts without it and provisions (or, outside development, checks) once it answers.
   const provisioning = provisionUntilDone(kafka, config.createTopics, logger);
   // TENANTS and the tenant store, followed at run time (decision 0018): answered from memory on the webhook path.
-  const tenantStore = startTenantDirectory({ service, kafka, codec, logger, seed: config.tenants.tenants, secretsKeys: config.tenantSecretsKeys });
+  const tenantStore = startTenantDirectory({ service, kafka, codec, logger, seed: config.tenants.tenants, secretsKeys: config.tenantSecretsKeys, createTopic: config.createTopics });
   const admin = kafka.admin();
 
   const store = new DeliveryStore(database);

@@ -39,7 +39,7 @@ async function main(command = process.argv[2]): Promise<void> {
   const codec = new EventCodec(registryConnection(config));
   const publisher = new EventPublisher(kafka, codec);
   // Tenants come from TENANTS and the tenant store, followed at run time (decision 0018); the reconciler never sees their secrets.
-  const tenantStore = startTenantDirectory({ service, kafka, codec, logger, seed: config.tenants.tenants });
+  const tenantStore = startTenantDirectory({ service, kafka, codec, logger, seed: config.tenants.tenants, createTopic: config.createTopics });
   const metrics = new Registry();
   const deps: ReconciliationDeps = {
     dataSource: database,

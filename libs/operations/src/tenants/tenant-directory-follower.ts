@@ -3,7 +3,7 @@ import { Admin, Consumer, Kafka } from 'kafkajs';
 import { TenantConfigured, TopicDefinition, topics } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { KafkaConnectionConfig, kafkaConnection, registryConnection, RegistryConnectionConfig } from '@consign/config';
-import { createKafka, EventCodec, readerGroupPrefix } from '@consign/kafka';
+import { createKafka, ensureTopics, EventCodec, readerGroupPrefix } from '@consign/kafka';
 import { Logger, ReadinessCheck } from '@consign/service-runtime';
 import { Tenant, TenantDirectory, tenantOfRecord, TenantSecretsKeys } from '@consign/tenants';
 
@@ -19,6 +19,11 @@ export interface TenantDirectoryOptions {
   secretsKeys?: TenantSecretsKeys;
   /** The catalogue's `tenants.v1` unless told (tests use their own). */
   topic?: TopicDefinition;
+  /**
+   * Creates the store's topic when missing, as the app creates the topics it consumes (KAFKA_CREATE_TOPICS,
+   * development): an app started before any other must not wait for a topic nobody else creates.
+   */
+  createTopic?: boolean;
   /**
    * False for a one-off command (`main.js migrate`): the seed alone, nothing read, so that the
    * process exits when the command is done. True unless told.
@@ -85,6 +90,7 @@ export function startTenantDirectory(options: TenantDirectoryOptions): FollowedT
   };
 
   const follow = async (admin: Admin): Promise<void> => {
+    if (options.createTopic) await ensureTopics(options.kafka, [topic], { create: true });
     // Where the store ends now: caught up once every partition is read that far.
     const ends = new Map((await admin.fetchTopicOffsets(topic.name)).map(({ partition, low, high }) => [partition, { low: BigInt(low), high: BigInt(high) }]));
     const behind = new Set([...ends].filter(([, end]) => end.high > end.low).map(([partition]) => partition));
@@ -183,7 +189,7 @@ export function afterTenantStoreRead<THandlers extends object>(handlers: THandle
  */
 export function followTenantStore(
   service: string,
-  config: KafkaConnectionConfig & RegistryConnectionConfig & { tenants: TenantDirectory },
+  config: KafkaConnectionConfig & RegistryConnectionConfig & { tenants: TenantDirectory; createTopics: boolean },
   logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>,
   command: string | undefined,
 ): FollowedTenantDirectory {
@@ -194,5 +200,6 @@ export function followTenantStore(
     logger,
     seed: config.tenants.tenants,
     follow: command === undefined,
+    createTopic: config.createTopics,
   });
 }
