@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { libraryFolders } from '@consign/test-support';
 
 /**
  * A lib's barrel (src/index.ts) is its public surface: each name it exports must be used by some
@@ -26,11 +27,12 @@ describe('the libs’ barrels', () => {
     .split('\n')
     .filter((file) => file && existsSync(join(root, file)))
     .map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }));
-  const libs = readdirSync(join(root, 'libs')).filter((lib) => existsSync(join(root, 'libs', lib, 'src/index.ts')));
+  const libs = libraryFolders(root).filter((lib) => existsSync(join(root, lib, 'src/index.ts')));
 
-  it.each(libs)('%s exports only what is used outside it', (lib) => {
-    const users = sources.filter(({ file, text }) => !file.startsWith(`libs/${lib}/src/`) && (text.includes(`'@consign/${lib}'`) || text.includes(`"@consign/${lib}"`)));
-    const unused = exportedNames(readFileSync(join(root, 'libs', lib, 'src/index.ts'), 'utf8')).filter((name) => !users.some(({ text }) => new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text)));
+  it.each(libs)('%s exports only what is used outside it', (folder) => {
+    const lib = basename(folder);
+    const users = sources.filter(({ file, text }) => !file.startsWith(`${folder}/src/`) && (text.includes(`'@consign/${lib}'`) || text.includes(`"@consign/${lib}"`)));
+    const unused = exportedNames(readFileSync(join(root, folder, 'src/index.ts'), 'utf8')).filter((name) => !users.some(({ text }) => new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text)));
     expect({ lib, unused }).toEqual({ lib, unused: [] });
   });
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { integer, loadConfig } from '@consign/config';
-import { shopifyHmacOf } from '@consign/operations';
+import { shopifyHmacOf } from '@consign/contracts';
 import { serviceNodeOptions } from '@consign/service-runtime';
 import { createTemporaryDatabase, freePort, KeepAliveHttpClient, readFixture, testEndpoints } from '@consign/test-support';
 import { quantiles } from './latency-quantiles';

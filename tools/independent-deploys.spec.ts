@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
- * Decision 0021: no app or lib depends on test code (libs/test-support, tagged type:testing, and the
+ * Decision 0021: no app or lib depends on test code (libs/testing/test-support, tagged type:testing, and the
  * type:test projects in tests/ folders), so a change to a test helper leaves every app unaffected and
  * `nx affected` redeploys only what changed. Lint refuses such an import; this holds the whole
  * project graph to it, edges Nx infers beyond lint's reach included.
@@ -73,7 +73,7 @@ describe('the project graph: deployables do not depend on test code', () => {
     const affectedApps = (files: string[]): string[] =>
       (JSON.parse(nx(['show', 'projects', '--affected', `--files=${files.join(',')}`, '--type=app', '--json'])) as string[]).sort();
     const testFiles = testCode().map((project) => `${graph.nodes[project].data.root}/project.json`);
-    expect(affectedApps(['libs/test-support/src/index.ts', ...testFiles])).toEqual([]);
-    expect(affectedApps(['libs/errors/src/index.ts'])).toEqual(tagged('type:app'));
+    expect(affectedApps(['libs/testing/test-support/src/index.ts', ...testFiles])).toEqual([]);
+    expect(affectedApps(['libs/platform/errors/src/index.ts'])).toEqual(tagged('type:app'));
   }, 60_000);
 });

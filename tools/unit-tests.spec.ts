@@ -57,7 +57,7 @@ describe('npm run test:unit and npm test', () => {
   });
 
   it('point every endpoint the integration tests read (testEndpoints) at a closed port', () => {
-    const source = readFileSync(join(root, 'libs/test-support/src/platform-endpoints.ts'), 'utf8');
+    const source = readFileSync(join(root, 'libs/testing/test-support/src/platform-endpoints.ts'), 'utf8');
     const read = [...source.matchAll(/process\.env\.([A-Z_]+)/g)].map((match) => match[1]);
     expect(read.length).toBeGreaterThan(0);
     expect(read.filter((name) => !(name in closedEndpoints))).toEqual([]);

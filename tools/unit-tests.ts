@@ -21,7 +21,7 @@ export const serverProjectTags: readonly string[] = ['type:test', 'type:e2e'];
  * one belongs in its project's tests/ folder rather than here.
  */
 export const serverSpecs: Readonly<Record<string, string>> = {
-  'libs/contracts/src/schema-compatibility.spec.ts': 'registers schemas in the real schema registry',
+  'libs/platform/contracts/src/schema-compatibility.spec.ts': 'registers schemas in the real schema registry',
   'deploy/checks/production-bundles.spec.ts': 'installs each app bundle with npm ci from the npm registry, migrates it on PostgreSQL and starts it (minutes)',
   'infra/local/src/monitoring.spec.ts': 'starts Prometheus and Alertmanager',
   'monitoring/checks/promtool.spec.ts': "runs promtool from Debian's prometheus package, and installs that package when it is missing",

@@ -10,7 +10,7 @@ import { readRepositoryFile, repositoryRoot } from './support/repository';
  * projects it is imported by ships it (decision 0016), and a package production code uses must be a
  * dependency, or the bundle cannot start.
  */
-const testCode = (path: string): boolean => /\.(spec|test)\.ts$/.test(path) || path.split('/').includes('testing') || path.startsWith('libs/test-support/') || path.startsWith('apps/platform-e2e/');
+const testCode = (path: string): boolean => /\.(spec|test)\.ts$/.test(path) || path.split('/').includes('testing') || path.startsWith('libs/testing/test-support/') || path.startsWith('apps/platform-e2e/');
 
 function sourceFiles(directory: string): string[] {
   return readdirSync(join(repositoryRoot, directory)).flatMap((entry) => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { documentedVariables } from '@consign/test-support';
+import { documentedVariables, projectFolders } from '@consign/test-support';
 
 const repository = resolve(__dirname, '../..');
 
@@ -19,7 +19,7 @@ const reads = [
 
 function productionSources(): string[] {
   const roots = [
-    ...['apps', 'libs'].flatMap((parent) => readdirSync(join(repository, parent)).map((project) => join(parent, project, 'src'))),
+    ...projectFolders(repository).map((project) => join(project, 'src')),
     'tools',
     'infra/local/src',
   ];

@@ -97,7 +97,7 @@ function mappedRecord(archived: ArchivedDelivery): DocumentedRecord {
  * it: plain JSON, Avro `bytes` as UTF-8 text. Fails naming each field the schema refuses.
  */
 function throughAvro(schemaName: string, value: unknown): unknown {
-  if (!Object.hasOwn(avroSchemas, schemaName)) throw new Error(`${schemaName} is not a schema of libs/contracts/schemas`);
+  if (!Object.hasOwn(avroSchemas, schemaName)) throw new Error(`${schemaName} is not a schema of libs/platform/contracts/schemas`);
   const type = Type.forSchema(avroSchemas[schemaName as EventSchemaName] as never);
   const refused: string[] = [];
   type.isValid(value, { noUndeclaredFields: true, errorHook: (path) => refused.push(path.join('.')) });

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { projectFolders } from '@consign/test-support';
 
 const repository = resolve(__dirname, '../..');
 const pagePath = join(repository, 'docs/troubleshooting.md');
@@ -10,7 +11,7 @@ const pagePath = join(repository, 'docs/troubleshooting.md');
  * `tools/` is left out: development scripts (npm start, npm test, benches, provisioning) answer no
  * HTTP caller and write no dead letter, and the errors they print come from the libs read here.
  */
-const excludedProjects = new Set(['apps/platform-e2e', 'libs/test-support']);
+const excludedProjects = new Set(['apps/platform-e2e', 'libs/testing/test-support']);
 
 /** Literals the extraction below reads that are not codes, each with why; each must still be in the source. */
 const notCodes: Record<string, string> = {
@@ -41,11 +42,9 @@ function productionSources(): SourceFile[] {
       }
     }
   };
-  for (const root of ['apps', 'libs']) {
-    for (const project of readdirSync(join(repository, root))) {
-      const source = join(repository, root, project, 'src');
-      if (!excludedProjects.has(`${root}/${project}`) && existsSync(source)) walk(source);
-    }
+  for (const project of projectFolders(repository)) {
+    const source = join(repository, project, 'src');
+    if (!excludedProjects.has(project) && existsSync(source)) walk(source);
   }
   return files;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { metricCatalogue, metricCatalogueMarkdown } from '@consign/telemetry';
 
 /**
- * The metric catalogue (libs/telemetry/src/metric-catalogue.ts) follows Prometheus' naming rules,
+ * The metric catalogue (libs/platform/telemetry/src/metric-catalogue.ts) follows Prometheus' naming rules,
  * and docs/metrics.md is generated from it (UPDATE_METRICS_DOC=1 rewrites the page).
  */
 const page = join(__dirname, '../../docs/metrics.md');

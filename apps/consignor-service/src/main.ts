@@ -1,10 +1,10 @@
 import { telemetry } from './instrumentation';
 import { ConfigError } from '@consign/config';
-import { consignorEntities, consignorMigrations, createConsignorReadRouter, deactivateConsignor, registerOrUpdateConsignor } from '@consign/consignors';
+import { consignorEventHandlers, consignorMigrations, createConsignorReadRouter } from '@consign/consignors';
 import { events, serviceSubscriptions } from '@consign/contracts';
 import { runEventService } from '@consign/event-service';
 import { runRewrapCommand } from '@consign/personal-data';
-import { afterTenantStoreRead, followTenantStore } from '@consign/operations';
+import { afterTenantStoreRead, followTenantStore } from '@consign/tenants';
 import { createLogger } from '@consign/service-runtime';
 import { loadConsignorConfig } from './config';
 
@@ -20,17 +20,11 @@ async function main(command = process.argv[2]): Promise<void> {
     service,
     config,
     telemetry,
-    database: { entities: consignorEntities, migrations: consignorMigrations(config.personalDataKeys) },
+    database: { migrations: consignorMigrations(config.personalDataKeys) },
     commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
     consumes: serviceSubscriptions['consignor-service'],
     publishes: [events.consignorRegistered, events.consignorUpdated, events.consignorDeactivated],
-    handlers: afterTenantStoreRead({
-      // Created and updated are one rule: the newest version of the Clerk user wins, whichever arrives first.
-      clerkUserCreated: (value, event, context) => context.applyEvent(event, (manager) => registerOrUpdateConsignor(manager, value, tenants, config.personalDataKeys)),
-      clerkUserUpdated: (value, event, context) => context.applyEvent(event, (manager) => registerOrUpdateConsignor(manager, value, tenants, config.personalDataKeys)),
-      // Deactivates the consignor and erases the person's personal data (crypto-shredding).
-      clerkUserDeleted: (value, event, context) => context.applyEvent(event, (manager) => deactivateConsignor(manager, value, config.personalDataKeys)),
-    }, tenantStore),
+    handlers: afterTenantStoreRead(consignorEventHandlers({ tenants, keys: config.personalDataKeys }), tenantStore),
     routes: (app, context) => app.use(createConsignorReadRouter(context.database, config.personalDataKeys)),
     readiness: [tenantStore.readiness],
     stop: [{ name: 'tenant store', run: () => tenantStore.stop() }],

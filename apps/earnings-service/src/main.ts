@@ -1,24 +1,9 @@
 import { telemetry } from './instrumentation';
 import { ConfigError } from '@consign/config';
 import { events, serviceReferenceTopics, serviceSubscriptions } from '@consign/contracts';
-import {
-  createEarningsReadRouter,
-  earningsEntities,
-  earningsMigrations,
-  escalateOverdueHolds,
-  recordConsignorDeactivated,
-  recordConsignorRegistered,
-  recordConsignorUpdated,
-  recordOrderPayment,
-  recordOrderUpdate,
-  recordProductOwnership,
-  recordRefund,
-  recordSale,
-  recordSales,
-  reverseCancelledOrder,
-} from '@consign/earnings';
-import { EventHandlers, EventRunHandlers, runEventService } from '@consign/event-service';
-import { afterTenantStoreRead, followTenantStore } from '@consign/operations';
+import { createEarningsReadRouter, earningsEventHandlers, earningsMigrations, escalateOverdueHolds } from '@consign/earnings';
+import { runEventService } from '@consign/event-service';
+import { afterTenantStoreRead, followTenantStore } from '@consign/tenants';
 import { createLogger } from '@consign/service-runtime';
 import { loadEarningsConfig } from './config';
 
@@ -32,26 +17,12 @@ async function main(command = process.argv[2]): Promise<void> {
   const tenants = tenantStore.directory;
   // Every earnings rule needs the client's terms (default rate, tag prefix, currency).
   const tenantOf = (tenantId: string) => tenants.requireById(tenantId);
-  const handlers: EventHandlers = {
-    shopifyOrderCreated: (value, event, context) => context.applyEvent(event, (manager) => recordSale(manager, value, tenantOf(value.metadata.tenantId))),
-    shopifyOrderPaid: (value, event, context) => context.applyEvent(event, (manager) => recordOrderPayment(manager, value, tenantOf(value.metadata.tenantId))),
-    shopifyOrderUpdated: (value, event, context) => context.applyEvent(event, (manager) => recordOrderUpdate(manager, value, tenantOf(value.metadata.tenantId))),
-    shopifyOrderCancelled: (value, event, context) => context.applyEvent(event, (manager) => reverseCancelledOrder(manager, value, tenantOf(value.metadata.tenantId))),
-    shopifyRefundCreated: (value, event, context) => context.applyEvent(event, (manager) => recordRefund(manager, value, tenantOf(value.metadata.tenantId))),
-    shopifyProductUpserted: (value, event, context) => context.applyEvent(event, (manager) => recordProductOwnership(manager, value, tenantOf(value.metadata.tenantId))),
-    consignorRegistered: (value, event, context) => context.applyEvent(event, (manager) => recordConsignorRegistered(manager, value, tenantOf(value.metadata.tenantId))),
-    consignorUpdated: (value, event, context) => context.applyEvent(event, (manager) => recordConsignorUpdated(manager, value, tenantOf(value.metadata.tenantId))),
-    consignorDeactivated: (value, event, context) => context.applyEvent(event, (manager) => recordConsignorDeactivated(manager, value, tenantOf(value.metadata.tenantId))),
-  };
-  // A rebuild or a burst reads long runs of placed orders: each run in a few statements.
-  const runHandlers: EventRunHandlers = {
-    shopifyOrderCreated: (run, context) => context.applyEvents(run, (manager, fresh) => recordSales(manager, fresh.map((event) => event.value), tenantOf)),
-  };
+  const { handlers, runHandlers } = earningsEventHandlers(tenantOf);
   await runEventService({
     service,
     config,
     telemetry,
-    database: { entities: earningsEntities, migrations: earningsMigrations },
+    database: { migrations: earningsMigrations },
     consumes: serviceSubscriptions['earnings-service'],
     readFirst: serviceReferenceTopics['earnings-service'],
     publishes: [events.earningsRecorded, events.earningsReversed],

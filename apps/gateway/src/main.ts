@@ -6,8 +6,8 @@ import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@co
 import { Kafka } from 'kafkajs';
 import { createKafka, describeDrift, ensureTopics, EventCodec, EventPublisher, publishAdminCalls } from '@consign/kafka';
 import { isPlatformError } from '@consign/errors';
-import { auditAdminCalls, createLogger, createPublicHttp, createServiceHttp, Logger, logStartupRetry, runService, untilDone } from '@consign/service-runtime';
-import { startTenantDirectory } from '@consign/operations';
+import { auditAdminCalls, createLogger, createPublicHttp, createServiceHttp, linearDelay, Logger, logStartupRetry, retry, runService, untilDone } from '@consign/service-runtime';
+import { startTenantDirectory } from '@consign/tenants';
 import { runRewrapCommand } from '@consign/personal-data';
 import {
   ArchiveSealing,
@@ -37,7 +37,6 @@ async function main(command: string | undefined): Promise<void> {
   const database = createServiceDataSource({
     url: config.databaseUrl,
     tls: databaseTls(config),
-    entities: [],
     migrations: gatewayMigrations,
     applicationName: service,
     synchronousCommit: false,
@@ -195,19 +194,22 @@ function provisionUntilDone(kafka: Kafka, create: boolean, logger: Logger): { mi
   let stopped = false;
   let missing: string | undefined;
   const done = (async () => {
-    for (let attempt = 1; !stopped; attempt += 1) {
-      try {
+    await retry(
+      async () => {
         const report = await ensureTopics(kafka, Object.values(topics), { create });
         missing = undefined;
         if (report.created.length > 0) logger.info({ createdTopics: report.created }, 'topics created');
         if (report.drift.length > 0) logger.warn({ drift: describeDrift(report.drift) }, 'topics differ from the catalogue; left as they are (npm run provision -- --align-settings aligns them)');
-        return;
-      } catch (error) {
-        if (isPlatformError(error) && error.code === 'kafka.topics_missing') missing = error.message;
-        logger.warn({ attempt, err: (error as Error).message }, 'topics not ready; checking again');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * attempt)));
-      }
-    }
+      },
+      {
+        delayMs: linearDelay(1000, 30_000),
+        onRetry: (attempt, _delayMs, error) => {
+          if (isPlatformError(error) && error.code === 'kafka.topics_missing') missing = error.message;
+          logger.warn({ attempt, err: error.message }, 'topics not ready; checking again');
+        },
+        stopped: () => stopped,
+      },
+    );
   })();
   return {
     missing: () => missing,

@@ -1,21 +1,9 @@
 import { telemetry } from './instrumentation';
 import { ConfigError } from '@consign/config';
 import { events, serviceReferenceTopics, serviceSubscriptions } from '@consign/contracts';
-import { EventRunHandlers, runEventService } from '@consign/event-service';
-import {
-  applyInventoryLevel,
-  applyOrderUpdate,
-  cancelOrder,
-  createInventoryReadRouter,
-  applyRefund,
-  escalateOverdueHolds,
-  inventoryEntities,
-  inventoryMigrations,
-  recordOrderPlaced,
-  recordOrdersPlaced,
-  syncProduct,
-} from '@consign/inventory';
-import { afterTenantStoreRead, followTenantStore } from '@consign/operations';
+import { runEventService } from '@consign/event-service';
+import { createInventoryReadRouter, escalateOverdueHolds, inventoryEventHandlers, inventoryMigrations } from '@consign/inventory';
+import { afterTenantStoreRead, followTenantStore } from '@consign/tenants';
 import { createLogger } from '@consign/service-runtime';
 import { loadInventoryConfig } from './config';
 
@@ -27,27 +15,17 @@ async function main(command = process.argv[2]): Promise<void> {
   // Tenants come from TENANTS and the tenant store, followed at run time (decision 0018); this app never sees their secrets.
   const tenantStore = followTenantStore(service, config, logger, command);
   const tenants = tenantStore.directory;
+  const { handlers, runHandlers } = inventoryEventHandlers((tenantId) => tenants.requireById(tenantId));
   await runEventService({
     service,
     config,
     telemetry,
-    database: { entities: inventoryEntities, migrations: inventoryMigrations },
+    database: { migrations: inventoryMigrations },
     consumes: serviceSubscriptions['inventory-service'],
     readFirst: serviceReferenceTopics['inventory-service'],
     publishes: [events.itemSold, events.itemReleased],
-    handlers: afterTenantStoreRead({
-      shopifyProductUpserted: (value, event, context) => context.applyEvent(event, (manager) => syncProduct(manager, value, tenants.requireById(value.metadata.tenantId))),
-      shopifyOrderCreated: (value, event, context) => context.applyEvent(event, (manager) => recordOrderPlaced(manager, value)),
-      shopifyOrderCancelled: (value, event, context) => context.applyEvent(event, (manager) => cancelOrder(manager, value)),
-      // Refunds release (and restock) what they refund; a paid or edited order changes nothing here.
-      shopifyOrderUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyOrderUpdate(manager, value)),
-      shopifyRefundCreated: (value, event, context) => context.applyEvent(event, (manager) => applyRefund(manager, value)),
-      shopifyInventoryLevelUpdated: (value, event, context) => context.applyEvent(event, (manager) => applyInventoryLevel(manager, value)),
-    }, tenantStore),
-    // A rebuild or a burst reads long runs of placed orders: each run in a few statements.
-    runHandlers: afterTenantStoreRead<EventRunHandlers>({
-      shopifyOrderCreated: (run, context) => context.applyEvents(run, (manager, fresh) => recordOrdersPlaced(manager, fresh.map((event) => event.value))),
-    }, tenantStore),
+    handlers: afterTenantStoreRead(handlers, tenantStore),
+    runHandlers: afterTenantStoreRead(runHandlers, tenantStore),
     routes: (app, context) => app.use(createInventoryReadRouter(context.database)),
     readiness: [tenantStore.readiness],
     stop: [{ name: 'tenant store', run: () => tenantStore.stop() }],

@@ -8,7 +8,6 @@ import {
   createSmtpMailer,
   emailMetrics,
   NotificationDeps,
-  notificationEntities,
   NotificationOutcomeWriter,
   notificationMigrations,
   notifyConsignorRegistered,
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
   const deps = (context: EventServiceContext): NotificationDeps => ({
     dataSource: context.database,
     mailer,
-    // The build copies libs/notifications/templates next to main.js.
+    // The build copies libs/services/notifications/templates next to main.js.
     templatesDir: join(__dirname, 'templates'),
     from: config.mailFrom,
     publish: context.publish,
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
     service,
     config,
     telemetry,
-    database: { entities: notificationEntities, migrations: notificationMigrations(config.personalDataKeys) },
+    database: { migrations: notificationMigrations(config.personalDataKeys) },
     commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
     consumes: serviceSubscriptions['notification-service'],
     readFirst: serviceReferenceTopics['notification-service'],

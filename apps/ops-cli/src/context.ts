@@ -5,6 +5,7 @@ import { isDevelopment } from '@consign/config';
 import { PlatformError } from '@consign/errors';
 import { createKafka, EventCodec, EventPublisher } from '@consign/kafka';
 import { AdminClient, AdminResponse, Fetch, openOperationsDatabase, OperationsSettings, operationsSettings, platformServices, PlatformService, ProgressFactory, progressTo } from '@consign/operations';
+import { reconciliationMigrations } from '@consign/reconciliation';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -149,7 +150,7 @@ export class CommandContext {
   database(): Promise<DataSource> {
     if (!this.databaseInstance) {
       this.endpoint('audit-log');
-      this.databaseInstance = openOperationsDatabase({ url: this.settings.databaseUrl, tls: this.settings.databaseTls });
+      this.databaseInstance = openOperationsDatabase({ url: this.settings.databaseUrl, tls: this.settings.databaseTls }, reconciliationMigrations);
     }
     return this.databaseInstance;
   }

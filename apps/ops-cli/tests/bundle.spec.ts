@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { deadLetterHeaders } from '@consign/kafka';
-import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
+import { createTemporaryDatabase, libraryFolders, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 
 /**
  * The ops CLI as operators get it without a checkout: dist/apps/ops-cli/main.js and its map, copied
@@ -45,7 +45,7 @@ const optionalAtRunTime = new Set([
 /** The newest file the bundle is made of: the CLI's and the libraries' sources, the build's settings, the locked packages. */
 function newestSource(): number {
   const files = ['package-lock.json', 'tsconfig.base.json', 'apps/ops-cli/project.json', 'apps/ops-cli/tsconfig.app.json'].map((file) => join(root, file));
-  const folders = [join(root, 'apps/ops-cli/src'), ...readdirSync(join(root, 'libs')).map((lib) => join(root, 'libs', lib, 'src'))];
+  const folders = [join(root, 'apps/ops-cli/src'), ...libraryFolders(root).map((lib) => join(root, lib, 'src'))];
   for (const folder of folders.filter((candidate) => existsSync(candidate))) {
     for (const file of readdirSync(folder, { recursive: true, encoding: 'utf8' })) files.push(join(folder, file));
   }
@@ -110,7 +110,7 @@ describe('the ops CLI bundle', () => {
 
   /**
    * Plain node, in the directory holding only the bundle, with the option .npmrc gives every npm
-   * script: kafkajs 2.2.4 sets a negative timer that Node 24 reports on stderr (libs/service-runtime's node-options.ts).
+   * script: kafkajs 2.2.4 sets a negative timer that Node 24 reports on stderr (libs/platform/service-runtime's node-options.ts).
    */
   function ops(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     return new Promise((resolve) => {

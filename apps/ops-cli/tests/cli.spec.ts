@@ -5,7 +5,7 @@ import { loadConfig } from '@consign/config';
 import { events, RawWebhookArchived } from '@consign/contracts';
 import { deadLetterHeaders, EventCodec } from '@consign/kafka';
 import { tenantsSetting } from '@consign/tenants';
-import { createTemporaryDatabase, startTestServer, TemporaryDatabase, TestServer, testEndpoints } from '@consign/test-support';
+import { createTemporaryDatabase, startTestServer, TemporaryDatabase, testEndpoints, testEventMetadata, TestServer } from '@consign/test-support';
 import { runCli } from '../src/cli';
 
 describe('ops command line', () => {
@@ -25,7 +25,7 @@ describe('ops command line', () => {
   function archivedWebhook(deliveryId: string): RawWebhookArchived {
     const receivedAt = Date.now() - 60_000;
     return {
-      metadata: { eventId: deliveryId, eventType: 'webhook.raw.archived', schemaVersion: 1, occurredAt: receivedAt, receivedAt, source: 'shopify', tenantId: 'dev-store', shopifyWebhookId: null, shopifyEventId: null, svixMessageId: null, correlationId: deliveryId, causationId: null },
+      metadata: testEventMetadata('webhook.raw.archived', { eventId: deliveryId, occurredAt: receivedAt, receivedAt }),
       source: 'shopify',
       deliveryId,
       topic: 'orders/create',

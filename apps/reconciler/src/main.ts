@@ -4,14 +4,14 @@ import { OperatorActionRecorded, topics } from '@consign/contracts';
 import { checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand } from '@consign/database';
 import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher } from '@consign/kafka';
 import { startLagExporter } from '@consign/monitoring';
-import { recordAdminCall, startTenantDirectory } from '@consign/operations';
+import { recordAdminCall } from '@consign/operations';
+import { startTenantDirectory } from '@consign/tenants';
 import { createOutboxRelay, registerOutboxMetrics } from '@consign/outbox';
 import { Registry } from 'prom-client';
 import {
   createReconciliationRouter,
   httpLocalReadApi,
   ReconciliationDeps,
-  reconciliationEntities,
   reconciliationMigrations,
   reconciliationPublishes,
   reconciliationMetrics,
@@ -30,7 +30,7 @@ const service = 'reconciler';
 async function main(command = process.argv[2]): Promise<void> {
   const config = loadReconcilerConfig();
   const logger = createLogger(service);
-  const database = createServiceDataSource({ url: config.databaseUrl, tls: databaseTls(config), entities: reconciliationEntities, migrations: reconciliationMigrations, applicationName: service });
+  const database = createServiceDataSource({ url: config.databaseUrl, tls: databaseTls(config), migrations: reconciliationMigrations, applicationName: service });
   await database.initialize();
   if (command === 'migrate') return runMigrationCommand(database, logger);
   if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or "migrate"`);

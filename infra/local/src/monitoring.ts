@@ -304,7 +304,7 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
   };
 }
 
-/** The apps' development key (developmentAdminKey of libs/service-runtime, which infra may not import; a check holds the two equal). */
+/** The apps' development key (developmentAdminKey of libs/platform/service-runtime, which infra may not import; a check holds the two equal). */
 export const developmentMetricsKey = 'dev-admin-key';
 
 /**

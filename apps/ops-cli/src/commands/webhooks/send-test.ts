@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '@consign/config';
-import { prepareTestDelivery, readTenantStore, sendTestDelivery } from '@consign/operations';
-import { tenantOfRecord, tenantSecretsKeysSetting, tenantsSetting } from '@consign/tenants';
+import { prepareTestDelivery, sendTestDelivery } from '@consign/operations';
+import { readTenantStore, tenantOfRecord, tenantSecretsKeysSetting, tenantsSetting } from '@consign/tenants';
 import { Command, invocation, text, UsageError } from '../../command';
 import { fields, json } from '../../render';
 

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'batching',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

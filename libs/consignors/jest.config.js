@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'consignors',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

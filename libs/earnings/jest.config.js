@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'earnings',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

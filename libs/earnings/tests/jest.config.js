@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'earnings-tests',
-  preset: '../../../jest.preset.js',
-  rootDir: __dirname,
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'errors',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

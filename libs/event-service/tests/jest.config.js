@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'event-service-tests',
-  preset: '../../../jest.preset.js',
-  rootDir: __dirname,
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'inventory',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

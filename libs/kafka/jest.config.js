@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'kafka',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'operations',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

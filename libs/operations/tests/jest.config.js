@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'operations-tests',
-  preset: '../../../jest.preset.js',
-  rootDir: __dirname,
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'personal-data',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

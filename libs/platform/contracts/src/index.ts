@@ -1,0 +1,12 @@
+export { shopifyHmacOf, svixSignatureOf } from './webhook-signatures';
+export type * from './generated/contracts';
+export { avroSchemas } from './generated/contracts';
+export { topics, deadLetterTopic, maxRecordBytes, retryTopic, serviceReferenceTopics, serviceSubscriptions } from './topics';
+export type { SubscribingService, TopicDefinition } from './topics';
+export { events, subjectOf, subjectCompatibility } from './events';
+export type { EventDefinition, AnyEventDefinition, PlatformEvent } from './events';
+export { deterministicEventId, derivedMetadata } from './event-id';
+export { parseMinorUnits } from './minor-units';
+export { shopifyApiVersion, shopifyWebhookTopics } from './webhook-topics';
+export type { ShopifyWebhookTopic } from './webhook-topics';
+export { orderLineTarget, restocksUnits } from './order-line-rule';

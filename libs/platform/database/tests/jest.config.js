@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'database-tests',
+  preset: '../../../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'event-service-tests',
+  preset: '../../../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,12 @@
+export { createLogger } from './logger';
+export type { Logger } from './logger';
+export { createPublicHttp, createServiceHttp, fromBodyParser } from './http-app';
+export type { ReadinessCheck, ServiceHttp } from './http-app';
+export { runService } from './service-lifecycle';
+export { applyRequestDeadlines, type RequestDeadlines } from './request-deadlines';
+export { ApiKeyring, apiKeysSetting, callerOf, developmentAdminKey, grants, hashApiKey, presentedApiKey } from './api-key';
+export type { ApiKey, ApiScope } from './api-key';
+export { linearDelay, logStartupRetry, retry, untilDone } from './retry';
+export { serviceNodeOptions } from './node-options';
+export { auditAdminCalls } from './admin-audit';
+export type { AdminCall } from './admin-audit';

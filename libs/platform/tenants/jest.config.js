@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'tenants',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+};

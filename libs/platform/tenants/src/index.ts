@@ -1,0 +1,12 @@
+export { TenantDirectory, parseTenant } from './tenant';
+export type { Tenant } from './tenant';
+export { developmentShopifyAdminTokens, developmentTenants } from './development-tenants';
+export { publicTestSecretField, tenantsSetting } from './tenant-setting';
+export { consignorIdFromTags } from './consignor-tag';
+export { secretFingerprint, TenantSecretsKeys, tenantSecretsKeysSetting } from './tenant-secrets';
+export { secretsOf, tenantOfRecord, withPreviousSecretsRetired, withRotatedSecret } from './tenant-record';
+export type { SecretKind } from './tenant-record';
+export { readTenantStore, removeTenant, writeTenant } from './store/tenant-store';
+export type { TenantStore } from './store/tenant-store';
+export { afterTenantStoreRead, followTenantStore, startTenantDirectory } from './store/tenant-directory-follower';
+export type { FollowedTenantDirectory } from './store/tenant-directory-follower';

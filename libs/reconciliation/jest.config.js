@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'reconciliation',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'service-runtime',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

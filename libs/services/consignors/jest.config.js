@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'consignors',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'inventory-tests',
+  preset: '../../../../jest.preset.js',
+  rootDir: __dirname,
+};

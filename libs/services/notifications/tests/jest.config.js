@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'notifications-tests',
+  preset: '../../../../jest.preset.js',
+  rootDir: __dirname,
+};

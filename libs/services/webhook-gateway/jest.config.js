@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'webhook-gateway',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'test-support',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

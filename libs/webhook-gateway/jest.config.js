@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'webhook-gateway',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};
