@@ -11,8 +11,10 @@ import {
   NotificationOutcomeWriter,
   notificationMigrations,
   notifyConsignorRegistered,
+  notifyEarningsReversals,
   notifyEarningsReversed,
   notifyItemSold,
+  notifyItemsSold,
   recordConsignorDeactivated,
   recordConsignorRegistered,
   recordConsignorUpdated,
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
     publish: context.publish,
     personalDataKeys: config.personalDataKeys,
     maxAttempts: 3,
+    // A run's emails in flight at once: as many as the pool has connections.
+    sendConcurrency: config.smtpMaxConnections,
     countEmail: (countEmail ??= emailMetrics(context.metrics)),
     outcomeWriter: (outcomeWriter ??= new NotificationOutcomeWriter({ dataSource: context.database, publish: context.publish })),
   });
@@ -78,6 +82,12 @@ async function main(): Promise<void> {
       },
       earningsRecorded: (value, _event, context) => notifyItemSold(deps(context), value),
       earningsReversed: (value, _event, context) => notifyEarningsReversed(deps(context), value),
+    },
+    // A run of sales (or reversals) is claimed in one statement and its emails sent side by side
+    // over the pool; consignor events between runs are still applied by key (decision 0025).
+    runHandlers: {
+      earningsRecorded: (run, context) => notifyItemsSold(deps(context), run.map((event) => event.value)),
+      earningsReversed: (run, context) => notifyEarningsReversals(deps(context), run.map((event) => event.value)),
     },
     routes: (app, context) => app.use(createNotificationReadRouter(context.database, config.personalDataKeys)),
     // After the consumer has stopped: what its last handlers left is written before the database closes.

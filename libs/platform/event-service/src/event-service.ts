@@ -80,7 +80,7 @@ export interface EventServiceDefinition {
   /** Events this service writes to its outbox; their schemas are registered at start and their topics relayed. */
   publishes: AnyEventDefinition[];
   handlers: EventHandlers;
-  /** Set-based handlers of runs of one type, used by the `transaction` unit of work. */
+  /** Set-based handlers of runs of one type; in a `concurrent` unit, the records between runs are applied by key. */
   runHandlers?: EventRunHandlers;
   /**
    * How a run of records of one partition is applied (decision 0025). `transaction` (the default):
@@ -160,6 +160,32 @@ export async function runEventService(definition: EventServiceDefinition, comman
   };
   const relay = createOutboxRelay({ dataSource: database, publisher, publishes: definition.publishes, lockName: service, logger });
   const unitOfWork = definition.unitOfWork ?? { kind: 'transaction' };
+  const runs = {
+    runOf: (event: ConsumedEvent<{ metadata: EventMetadata }>) => (runHandlerByType.has(event.value.metadata.eventType) ? event.value.metadata.eventType : undefined),
+    handle: async (
+      run: readonly ConsumedEvent<{ metadata: EventMetadata }>[],
+      within: EventServiceContext,
+      inSpan: (event: ConsumedEvent<{ metadata: EventMetadata }>, work: () => void) => void,
+    ) => {
+      const fresh = new Set<string>();
+      const result = await runHandlerByType.get(run[0].value.metadata.eventType)?.(run, {
+        ...within,
+        // What the run's events came to, for their log lines.
+        applyEvents: (events, effect) =>
+          within.applyEvents(events, (manager, applied) => {
+            for (const event of applied) fresh.add(event.value.metadata.eventId);
+            return effect(manager, applied);
+          }),
+      });
+      // A handler that does not go through applyEvents (emails) may say what each event came to instead.
+      const outcomes = Array.isArray(result) && result.length === run.length ? (result as unknown[]) : undefined;
+      run.forEach((event, index) => {
+        const { eventId, eventType } = event.value.metadata;
+        const outcome = outcomes?.[index] ?? (fresh.has(eventId) ? 'applied' : 'duplicate');
+        inSpan(event, () => logger.info({ eventId, eventType, topic: event.topic, partition: event.partition, offset: event.offset, outcome, run: run.length }, 'event handled'));
+      });
+    },
+  };
   const consumer = new ConsumerRunner<{ metadata: EventMetadata }, EventServiceContext>(kafka, codec, {
     groupId: config.consumerGroup,
     topics: definition.consumes,
@@ -178,29 +204,10 @@ export async function runEventService(definition: EventServiceDefinition, comman
     concurrency: unitOfWork.kind === 'transaction' ? 1 : 3,
     batch:
       unitOfWork.kind === 'concurrent'
-        ? { maxRecords: unitOfWork.maxRecords, keyConcurrency: unitOfWork.keys, unitOfWork: (_events, applyAll) => applyAll(context) }
+        ? { maxRecords: unitOfWork.maxRecords, keyConcurrency: unitOfWork.keys, runs, unitOfWork: (_events, applyAll) => applyAll(context) }
         : {
             maxRecords: unitOfWork.maxRecords,
-            runs: {
-              runOf: (event) => (runHandlerByType.has(event.value.metadata.eventType) ? event.value.metadata.eventType : undefined),
-              handle: async (run, within, inSpan) => {
-                const fresh = new Set<string>();
-                await runHandlerByType.get(run[0].value.metadata.eventType)?.(run, {
-                  ...within,
-                  // What the run's events came to, for their log lines.
-                  applyEvents: (events, effect) =>
-                    within.applyEvents(events, (manager, applied) => {
-                      for (const event of applied) fresh.add(event.value.metadata.eventId);
-                      return effect(manager, applied);
-                    }),
-                });
-                for (const event of run) {
-                  const { eventId, eventType } = event.value.metadata;
-                  const outcome = fresh.has(eventId) ? 'applied' : 'duplicate';
-                  inSpan(event, () => logger.info({ eventId, eventType, topic: event.topic, partition: event.partition, offset: event.offset, outcome, run: run.length }, 'event handled'));
-                }
-              },
-            },
+            runs,
             unitOfWork: async (batch, applyAll) => {
               const published = await applyInOneTransaction(database, codec, config.consumerGroup, context, batch, applyAll);
               if (published > 0) relay.nudge();

@@ -48,8 +48,8 @@ export interface ConsumerRunnerOptions<TValue, TUnit = undefined> {
     /**
      * Consecutive records of a unit that `runOf` names alike (not undefined) are handed to
      * `handle` together, to be applied with set-based statements instead of one record's
-     * statements after another's. Only in units applied in order (no keyConcurrency); a record
-     * on its own (a split unit's) still goes to the runner's `handle`. `inSpan` runs `work` in
+     * statements after another's; with keyConcurrency, the records between runs are what is
+     * applied by key. A record on its own (a split unit's) still goes to the runner's `handle`. `inSpan` runs `work` in
      * the record's span, so that what it logs carries the record's trace.
      */
     runs?: {
@@ -287,27 +287,41 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     return 'applied';
   }
 
-  /** The unit's records in order, or, with key concurrency, each key's records in order and up to that many keys at once. */
+  /**
+   * The unit's records in order, or, with key concurrency, each key's records in order and up to
+   * that many keys at once. A run (batch.runs) is handed over whole, after the records before it
+   * and before those after it: the stretches between runs are what key concurrency overlaps.
+   */
   private async applyEach(events: readonly ConsumedEvent<TValue>[], unit: TUnit, keyConcurrency: number, keepGoing: () => boolean): Promise<void> {
     const apply = async (event: ConsumedEvent<TValue>): Promise<void> => {
       if (!keepGoing()) throw new UnitAbandoned('the consumer is stopping or lost the partition');
       await this.handleInSpan(event, unit);
     };
-    if (keyConcurrency <= 1) {
-      const runs = this.options.batch?.runs;
-      for (let start = 0; start < events.length; ) {
-        const name = runs?.runOf(events[start]);
-        let end = start + 1;
-        while (name !== undefined && end < events.length && runs?.runOf(events[end]) === name) end += 1;
-        if (runs === undefined || end - start === 1) await apply(events[start]);
-        else {
-          if (!keepGoing()) throw new UnitAbandoned('the consumer is stopping or lost the partition');
-          await this.handleRunInSpans(events.slice(start, end), unit, runs.handle);
-        }
-        start = end;
-      }
-      return;
+    const runs = this.options.batch?.runs;
+    const stretches: { run: boolean; events: ConsumedEvent<TValue>[] }[] = [];
+    for (let start = 0; start < events.length; ) {
+      const name = runs?.runOf(events[start]);
+      let end = start + 1;
+      while (name !== undefined && end < events.length && runs?.runOf(events[end]) === name) end += 1;
+      const run = runs !== undefined && end - start > 1;
+      const last = stretches[stretches.length - 1];
+      if (!run && last !== undefined && !last.run) last.events.push(...events.slice(start, end));
+      else stretches.push({ run, events: events.slice(start, end) });
+      start = end;
     }
+    for (const stretch of stretches) {
+      if (stretch.run && runs !== undefined) {
+        if (!keepGoing()) throw new UnitAbandoned('the consumer is stopping or lost the partition');
+        await this.handleRunInSpans(stretch.events, unit, runs.handle);
+      } else if (keyConcurrency <= 1) {
+        for (const event of stretch.events) await apply(event);
+      } else {
+        await this.applyByKey(stretch.events, keyConcurrency, apply);
+      }
+    }
+  }
+
+  private async applyByKey(events: readonly ConsumedEvent<TValue>[], keyConcurrency: number, apply: (event: ConsumedEvent<TValue>) => Promise<void>): Promise<void> {
     const byKey = new Map<string, ConsumedEvent<TValue>[]>();
     for (const event of events) {
       const key = event.key ?? `${event.partition}/${event.offset}`;

@@ -24,7 +24,7 @@ const admin = new Kafka({ clientId: 'runner-test-admin', brokers: endpoints.kafk
 const databases: TemporaryDatabase[] = [];
 const scenarios: ConsumerScenario[] = [];
 
-async function scenario(options: { failures?: Map<string, PlatformError[]>; databaseUrl?: string; handlerDelayMs?: number; batched: boolean; runs?: boolean }) {
+async function scenario(options: { failures?: Map<string, PlatformError[]>; databaseUrl?: string; handlerDelayMs?: number; batched: boolean; runs?: boolean; keyConcurrency?: number }) {
   const topic = testTopic('runner');
   const groupId = `runner-test-${randomUUID().slice(0, 8)}`;
   let databaseUrl = options.databaseUrl;
@@ -43,6 +43,7 @@ async function scenario(options: { failures?: Map<string, PlatformError[]>; data
     handlerDelayMs: options.handlerDelayMs,
     batched: options.batched,
     runs: options.runs,
+    keyConcurrency: options.keyConcurrency,
   });
   scenarios.push(started);
   return { ...started, topic, groupId };
@@ -271,5 +272,21 @@ describe('ConsumerRunner units of work', () => {
     // Only the run handler's successful runs are counted: some held many records, none the failing one.
     if (runs) expect(Math.max(...run.runSizes)).toBeGreaterThan(5);
     else expect(run.runSizes).toEqual([]);
+  }, 60_000);
+
+  it('with key concurrency, hands runs to the run handler and applies the records between them by key, each once', async () => {
+    const run = await scenario({ batched: true, runs: true, keyConcurrency: 4 });
+    await run.runner.stop();
+    await run.publishEvents(60);
+    await run.runner.start();
+
+    const applied = await allApplied(run, 60);
+    expect(applied.size).toBe(60);
+    expect([...applied.values()].every((count) => count === 1)).toBe(true);
+    // Runs were handed over whole even though the unit applies its other records by key.
+    expect(run.runSizes.length).toBeGreaterThan(0);
+    expect(Math.max(...run.runSizes)).toBeGreaterThan(1);
+    // Orders #3, #7, ... were applied alone, by key, between the runs.
+    expect(run.runSizes.reduce((sum, size) => sum + size, 0)).toBeLessThan(60);
   }, 60_000);
 });

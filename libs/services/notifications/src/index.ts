@@ -9,7 +9,7 @@ import { encryptNotificationPersonalData } from './migrations/1764362200000-encr
 export { notificationIdFor, messageIdFor } from './domain/notification-content';
 export type { NotificationTemplate } from './domain/notification-content';
 export { recordConsignorRegistered, recordConsignorUpdated, recordConsignorDeactivated } from './persistence/contacts';
-export { notifyConsignorRegistered, notifyItemSold, notifyEarningsReversed } from './sending/notify';
+export { notifyConsignorRegistered, notifyItemSold, notifyItemsSold, notifyEarningsReversed, notifyEarningsReversals } from './sending/notify';
 export type { NotificationDeps } from './sending/deliver-notification';
 export { emailMetrics } from './sending/email-metrics';
 export { sendAwaitingNotifications } from './sending/send-awaiting-notifications';

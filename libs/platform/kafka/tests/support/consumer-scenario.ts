@@ -39,6 +39,8 @@ export interface ScenarioOptions {
   batched?: boolean;
   /** With `batched`: consecutive records of a unit go to a run handler together, applied in one statement. */
   runs?: boolean;
+  /** With `runs`: records of different keys applied side by side between runs; only every other record then belongs to a run. */
+  keyConcurrency?: number;
 }
 
 /** What a record of a unit joins it through: alone, or with the records of its run. */
@@ -145,11 +147,13 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
       ? {
           batch: {
             maxRecords: 20,
+            keyConcurrency: options.keyConcurrency,
             unitOfWork: (batch, applyAll) => applyUnitOnce(dataSource, options.groupId, batch.map((event) => event.value.metadata.eventId), (apply, _manager, applyRun) => applyAll({ apply, applyRun })),
             ...(options.runs
               ? {
                   runs: {
-                    runOf: () => 'orders',
+                    // Orders #0-#2, #4-#6, ... form runs; #3, #7, ... stand alone between them.
+                    runOf: (event) => (options.keyConcurrency === undefined || !event.value.order.name.match(/[37]$/) ? 'orders' : undefined),
                     handle: async (run, unit) => {
                       const planned = run.map((event) => options.failures?.get(event.value.metadata.eventId)).find((failures) => failures?.length);
                       if (planned) throw planned[0];

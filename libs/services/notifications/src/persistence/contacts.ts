@@ -71,24 +71,33 @@ export async function recordConsignorDeactivated(manager: EntityManager, event: 
 }
 
 export async function findContact(manager: EntityManager, keys: KeyEncryptionKeys, consignorId: string): Promise<Contact | undefined> {
+  return (await findContacts(manager, keys, [consignorId])).get(consignorId);
+}
+
+/** The contacts of several consignors, by consignor id, in two statements whatever their number; the unknown are missing. */
+export async function findContacts(manager: EntityManager, keys: KeyEncryptionKeys, consignorIds: Iterable<string>): Promise<Map<string, Contact>> {
+  const ids = [...new Set(consignorIds)];
+  const contacts = new Map<string, Contact>();
+  if (ids.length === 0) return contacts;
   const rows: ContactRow[] = await manager.query(
     `SELECT consignor_id, tenant_id, sealed_display_name, sealed_email, details_occurred_at, deactivated_at, deactivation_reason
-     FROM notification_contacts WHERE consignor_id = $1`,
-    [consignorId],
+     FROM notification_contacts WHERE consignor_id = ANY($1::text[])`,
+    [ids],
   );
-  const row = rows[0];
-  if (!row) return undefined;
-  const subject = consignorSubject(row.consignor_id);
-  const opened = await openPersonalData(manager, keys, [subject]);
-  return {
-    consignorId: row.consignor_id,
-    tenantId: row.tenant_id,
-    displayName: opened.text(row.sealed_display_name),
-    email: opened.text(row.sealed_email),
-    erased: opened.erased(subject),
-    active: row.deactivated_at === null,
-    deactivationReason: row.deactivation_reason,
-    detailsOccurredAt: row.details_occurred_at,
-    deactivatedAt: row.deactivated_at,
-  };
+  if (rows.length === 0) return contacts;
+  const opened = await openPersonalData(manager, keys, rows.map((row) => consignorSubject(row.consignor_id)));
+  for (const row of rows) {
+    contacts.set(row.consignor_id, {
+      consignorId: row.consignor_id,
+      tenantId: row.tenant_id,
+      displayName: opened.text(row.sealed_display_name),
+      email: opened.text(row.sealed_email),
+      erased: opened.erased(consignorSubject(row.consignor_id)),
+      active: row.deactivated_at === null,
+      deactivationReason: row.deactivation_reason,
+      detailsOccurredAt: row.details_occurred_at,
+      deactivatedAt: row.deactivated_at,
+    });
+  }
+  return contacts;
 }

@@ -61,6 +61,63 @@ export async function claimNotification(manager: EntityManager, keys: KeyEncrypt
   return rows[0] ? { attempt: rows[0].attempts } : undefined;
 }
 
+/** A claim whose recipient is already sealed (personalDataSealers), for claiming many in one statement. */
+export interface SealedNotificationClaim extends Omit<NotificationClaim, 'recipient'> {
+  sealedRecipient: Buffer | null;
+}
+
+/** `eventId` and template as one string, for maps of (event, template) rows. */
+export function notificationKeyOf(key: NotificationKey): string {
+  return `${key.eventId}\u0000${key.template}`;
+}
+
+/**
+ * claimNotification for any number of (event, template) rows, distinct ones, in one statement:
+ * the attempt number of each row claimed (notificationKeyOf), none for a row already sent, sending
+ * or skipped. Rows are written in key order, so two calls over the same rows cannot deadlock.
+ */
+export async function claimNotifications(manager: EntityManager, claims: readonly SealedNotificationClaim[]): Promise<Map<string, number>> {
+  if (claims.length === 0) return new Map();
+  const column = <T>(pick: (claim: SealedNotificationClaim) => T): T[] => claims.map(pick);
+  const claimRows = (): Promise<{ event_id: string; template: NotificationTemplate; attempts: number }[]> => manager.query(
+    `INSERT INTO notification_log
+       (event_id, template, notification_id, event_type, tenant_id, consignor_id, sealed_recipient, status, attempts, skip_reason, message_id, last_attempt_at)
+     SELECT v.event_id, v.template, v.notification_id, v.event_type, v.tenant_id, v.consignor_id, v.sealed_recipient, v.status, v.attempts, v.skip_reason, v.message_id,
+            CASE WHEN v.attempts > 0 THEN now() END
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::text[], $9::int[], $10::text[], $11::text[])
+       AS v (event_id, template, notification_id, event_type, tenant_id, consignor_id, sealed_recipient, status, attempts, skip_reason, message_id)
+     ORDER BY v.event_id, v.template
+     ON CONFLICT (event_id, template) DO UPDATE SET
+       status = EXCLUDED.status,
+       attempts = notification_log.attempts + EXCLUDED.attempts,
+       sealed_recipient = EXCLUDED.sealed_recipient,
+       skip_reason = EXCLUDED.skip_reason,
+       last_attempt_at = COALESCE(EXCLUDED.last_attempt_at, notification_log.last_attempt_at),
+       updated_at = now()
+     WHERE notification_log.status IN ('failed', 'awaiting_contact')
+     RETURNING event_id, template, attempts`,
+    [
+      column((c) => c.eventId),
+      column((c) => c.template),
+      column((c) => c.notificationId),
+      column((c) => c.eventType),
+      column((c) => c.tenantId),
+      column((c) => c.consignorId),
+      column((c) => c.sealedRecipient),
+      column((c) => c.status),
+      column((c) => (c.status === 'sending' ? 1 : 0)),
+      column((c) => c.skipReason),
+      column((c) => c.messageId),
+    ],
+  );
+  // As in claimNotification: a concurrent insert of one of the rows may meet this one on notification_id.
+  const rows = await claimRows().catch((error: unknown) => {
+    if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'notification_log_notification_id_key') return claimRows();
+    throw error;
+  });
+  return new Map(rows.map((row) => [notificationKeyOf({ eventId: row.event_id, template: row.template }), row.attempts]));
+}
+
 /** A notification whose consignor is not known yet, with what sending it later needs. */
 export interface DeferredNotification extends NotificationKey {
   notificationId: string;
@@ -91,6 +148,33 @@ export async function deferNotification(manager: EntityManager, deferred: Deferr
     ],
   );
   return rows.length > 0;
+}
+
+/** deferNotification for any number of distinct rows in one statement: the keys (notificationKeyOf) of the rows recorded. */
+export async function deferNotifications(manager: EntityManager, deferred: readonly DeferredNotification[]): Promise<Set<string>> {
+  if (deferred.length === 0) return new Set();
+  const rows: { event_id: string; template: NotificationTemplate }[] = await manager.query(
+    `INSERT INTO notification_log
+       (event_id, template, notification_id, event_type, tenant_id, consignor_id, status, message_id, cause_metadata, template_values)
+     SELECT v.event_id, v.template, v.notification_id, v.event_type, v.tenant_id, v.consignor_id, 'awaiting_contact', v.message_id, v.cause_metadata, v.template_values
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[])
+       AS v (event_id, template, notification_id, event_type, tenant_id, consignor_id, message_id, cause_metadata, template_values)
+     ORDER BY v.event_id, v.template
+     ON CONFLICT (event_id, template) DO NOTHING
+     RETURNING event_id, template`,
+    [
+      deferred.map((d) => d.eventId),
+      deferred.map((d) => d.template),
+      deferred.map((d) => d.notificationId),
+      deferred.map((d) => d.cause.eventType),
+      deferred.map((d) => d.cause.tenantId),
+      deferred.map((d) => d.consignorId),
+      deferred.map((d) => d.messageId),
+      deferred.map((d) => JSON.stringify(d.cause)),
+      deferred.map((d) => JSON.stringify(d.values)),
+    ],
+  );
+  return new Set(rows.map((row) => notificationKeyOf({ eventId: row.event_id, template: row.template })));
 }
 
 /**

@@ -6,8 +6,20 @@ import { decideRecipient, type RecipientDecision } from '../domain/contact';
 import { messageIdFor, notificationIdFor, type EventValues, type NotificationTemplate } from '../domain/notification-content';
 import { notificationFailed, notificationSent, providerMessageIdFrom, type AttemptFacts } from '../domain/notification-events';
 import { renderTemplate, type RenderedEmail } from '../domain/render-template';
-import { findContact } from '../persistence/contacts';
-import { claimNotification, deferNotification, sealNotificationError, type NotificationKey } from '../persistence/notification-log';
+import { personalDataSealers } from '@consign/personal-data';
+import { consignorSubject } from '../domain/contact';
+import { findContact, findContacts } from '../persistence/contacts';
+import {
+  claimNotification,
+  claimNotifications,
+  deferNotification,
+  deferNotifications,
+  notificationKeyOf,
+  sealNotificationError,
+  type DeferredNotification,
+  type NotificationKey,
+  type SealedNotificationClaim,
+} from '../persistence/notification-log';
 import type { Mailer } from './mailer';
 import { writeAttemptRecords, type AttemptRecord, type NotificationOutcomeWriter, type PublishEvents } from './outcome-writer';
 import { loadTemplate } from './template-files';
@@ -33,6 +45,8 @@ export interface NotificationDeps {
    * on the same database and outbox as dataSource and publish). Unset: each in its own transaction.
    */
   outcomeWriter?: NotificationOutcomeWriter;
+  /** Most emails deliverNotifications has in flight at once (default 5; SMTP_MAX_CONNECTIONS, the pool's size). */
+  sendConcurrency?: number;
 }
 
 /** What became of one email: handed to the SMTP server, refused or unreachable, or waiting for its recipient's contact. */
@@ -119,11 +133,26 @@ export async function attemptNotification(
   const claim = await claimNotification(deps.dataSource.manager, deps.personalDataKeys, claimOf('sending', decision.to, null));
   if (!claim) return { kind: 'duplicate' };
 
+  return sendClaimed(deps, request, decision.to, email, claim.attempt, (message) => sealNotificationError(deps.dataSource.manager, deps.personalDataKeys, consignorId, message));
+}
+
+/** The SMTP conversation of a claimed row, and the record of how it ended (recordAttempt). */
+async function sendClaimed(
+  deps: NotificationDeps,
+  request: NotificationRequest,
+  to: string,
+  email: RenderedEmail,
+  attempt: number,
+  sealError: (message: string) => Promise<Buffer | null>,
+): Promise<AttemptOutcome> {
+  const { cause, consignorId, template } = request;
+  const notificationId = notificationIdFor(cause.eventId, template);
+  const key: NotificationKey = { eventId: cause.eventId, template };
   let info: { messageId: string; response?: string };
   try {
     info = await deps.mailer.sendMail({
       from: deps.from,
-      to: decision.to,
+      to,
       subject: email.subject,
       text: email.text,
       html: email.html,
@@ -133,11 +162,11 @@ export async function attemptNotification(
   } catch (error) {
     const message = (error as Error).message;
     const errorCode = smtpErrorCode(error);
-    const facts: AttemptFacts = { notificationId, consignorId, template, attempt: claim.attempt, at: Date.now() };
-    const willRetry = claim.attempt < (deps.maxAttempts ?? 3);
+    const facts: AttemptFacts = { notificationId, consignorId, template, attempt, at: Date.now() };
+    const willRetry = attempt < (deps.maxAttempts ?? 3);
     deps.countEmail?.('failed');
     // Sealed before joining the shared transaction, which then holds only the multi-row writes.
-    const sealedError = await sealNotificationError(deps.dataSource.manager, deps.personalDataKeys, consignorId, message);
+    const sealedError = await sealError(message);
     await recordAttempt(deps, {
       outcome: { ...key, status: 'failed', sealedError, errorCode },
       event: notificationFailed(cause, facts, { error: message, errorCode, willRetry }),
@@ -147,7 +176,7 @@ export async function attemptNotification(
       error: new PlatformError(`sending ${template} email ${notificationId} failed: ${message}`, {
         code: 'notification.smtp_failed',
         category: 'transient',
-        details: { notificationId, attempt: claim.attempt, smtpCode: errorCode },
+        details: { notificationId, attempt, smtpCode: errorCode },
         cause: error,
       }),
     };
@@ -155,7 +184,7 @@ export async function attemptNotification(
 
   deps.countEmail?.('sent');
   const providerMessageId = providerMessageIdFrom(info.response);
-  const facts: AttemptFacts = { notificationId, consignorId, template, attempt: claim.attempt, at: Date.now() };
+  const facts: AttemptFacts = { notificationId, consignorId, template, attempt, at: Date.now() };
   await recordAttempt(deps, { outcome: { ...key, status: 'sent', providerMessageId }, event: notificationSent(cause, facts, providerMessageId) });
   return { kind: 'sent' };
 }
@@ -189,4 +218,124 @@ export async function deliverNotification(deps: NotificationDeps, request: Notif
   const outcome = await attemptNotification(deps, request, decision);
   if (outcome.kind === 'failed') throw outcome.error;
   return outcome.kind;
+}
+
+function deferredOf(request: NotificationRequest): DeferredNotification {
+  const notificationId = notificationIdFor(request.cause.eventId, request.template);
+  return {
+    eventId: request.cause.eventId,
+    template: request.template,
+    notificationId,
+    consignorId: request.consignorId,
+    messageId: messageIdFor(notificationId),
+    cause: request.cause,
+    values: request.values,
+  };
+}
+
+/** Runs `work` on every item, at most `limit` at a time; settles when all have. */
+async function eachAtMost<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < items.length; index = next++) await work(items[index]);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+}
+
+/**
+ * deliverNotification for a run of requests (a run of one event type, decision 0025), with the
+ * same outcome for each as calling it on them one after another, in a few statements whatever
+ * their number: the contacts and their data keys are read in two, the unknown recipients'
+ * notifications deferred in one (and their contacts read again in two), every row claimed in one,
+ * before any SMTP byte. The claimed emails are then sent over the mailer's pool, at most
+ * `sendConcurrency` at once, and each outcome recorded as it ends (deps.outcomeWriter: the outcomes
+ * that end together share a transaction). A request for an (event, template) met earlier in the
+ * run is a duplicate. When an email failed, the first failure is thrown after every other outcome
+ * is recorded, as deliverNotification throws it; a template that cannot be rendered throws before
+ * anything is claimed.
+ */
+export async function deliverNotifications(deps: NotificationDeps, requests: readonly NotificationRequest[]): Promise<NotifyOutcome[]> {
+  const manager = deps.dataSource.manager;
+  const outcomes: (NotifyOutcome | undefined)[] = requests.map(() => undefined);
+  const firstOfKey = new Set<string>();
+  const unique: number[] = [];
+  requests.forEach((request, index) => {
+    const key = notificationKeyOf({ eventId: request.cause.eventId, template: request.template });
+    if (firstOfKey.has(key)) outcomes[index] = 'duplicate';
+    else {
+      firstOfKey.add(key);
+      unique.push(index);
+    }
+  });
+  const contacts = await findContacts(manager, deps.personalDataKeys, unique.map((index) => requests[index].consignorId));
+  const decisionOf = (index: number): RecipientDecision => decideRecipient(contacts.get(requests[index].consignorId), requests[index].cause.tenantId);
+  const unknown = unique.filter((index) => decisionOf(index).kind === 'unknown');
+  if (unknown.length > 0) {
+    const deferred = await deferNotifications(manager, unknown.map((index) => deferredOf(requests[index])));
+    const waiting = unknown.filter((index) => deferred.has(notificationKeyOf({ eventId: requests[index].cause.eventId, template: requests[index].template })));
+    for (const index of unknown) if (!waiting.includes(index)) outcomes[index] = 'duplicate';
+    // As in deliverNotification: a contact recorded meanwhile is read again, so no row waits for a contact that came.
+    for (const [id, contact] of await findContacts(manager, deps.personalDataKeys, waiting.map((index) => requests[index].consignorId))) contacts.set(id, contact);
+    for (const index of waiting) {
+      if (decisionOf(index).kind !== 'unknown') continue;
+      deps.countEmail?.('deferred');
+      outcomes[index] = 'deferred';
+    }
+  }
+  const attempts = unique.filter((index) => outcomes[index] === undefined);
+  const attempted = await attemptNotifications(
+    deps,
+    attempts.map((index) => ({ request: requests[index], decision: decisionOf(index) as Exclude<RecipientDecision, { kind: 'unknown' }> })),
+  );
+  let failure: PlatformError | undefined;
+  attempts.forEach((index, n) => {
+    const outcome = attempted[n];
+    if (outcome.kind === 'failed') failure ??= outcome.error;
+    else outcomes[index] = outcome.kind;
+  });
+  if (failure) throw failure;
+  return outcomes as NotifyOutcome[];
+}
+
+/**
+ * attemptNotification for notifications of distinct (event, template)s whose recipients are
+ * decided: rendered, then claimed in one statement, then sent at most `sendConcurrency` at once.
+ */
+export async function attemptNotifications(
+  deps: NotificationDeps,
+  items: readonly { request: NotificationRequest; decision: Exclude<RecipientDecision, { kind: 'unknown' }> }[],
+): Promise<AttemptOutcome[]> {
+  if (items.length === 0) return [];
+  const emails = await Promise.all(items.map(({ request, decision }) => (decision.kind === 'send' ? render(deps, request, decision.displayName) : undefined)));
+  const sending = items.filter(({ decision }) => decision.kind === 'send');
+  const sealers = await personalDataSealers(deps.dataSource.manager, deps.personalDataKeys, sending.map(({ request }) => consignorSubject(request.consignorId)));
+  const claims: SealedNotificationClaim[] = items.map(({ request, decision }) => {
+    const notificationId = notificationIdFor(request.cause.eventId, request.template);
+    return {
+      eventId: request.cause.eventId,
+      template: request.template,
+      notificationId,
+      eventType: request.cause.eventType,
+      tenantId: request.cause.tenantId,
+      consignorId: request.consignorId,
+      sealedRecipient: decision.kind === 'send' ? (sealers.get(consignorSubject(request.consignorId))?.seal(decision.to) ?? null) : null,
+      messageId: messageIdFor(notificationId),
+      status: decision.kind === 'send' ? 'sending' : 'skipped',
+      skipReason: decision.kind === 'skip' ? decision.reason : null,
+    };
+  });
+  // One statement outside any transaction: every row committed before the first SMTP byte.
+  const claimed = await claimNotifications(deps.dataSource.manager, claims);
+  const outcomes: AttemptOutcome[] = items.map(({ request }) => ({ kind: claimed.has(notificationKeyOf({ eventId: request.cause.eventId, template: request.template })) ? 'skipped' : 'duplicate' }));
+  const toSend = items.flatMap((item, index) => {
+    const attempt = claimed.get(notificationKeyOf({ eventId: item.request.cause.eventId, template: item.request.template }));
+    const email = emails[index];
+    return item.decision.kind === 'send' && attempt !== undefined && email !== undefined ? [{ index, request: item.request, to: item.decision.to, email, attempt }] : [];
+  });
+  await eachAtMost(toSend, deps.sendConcurrency ?? 5, async ({ index, request, to, email, attempt }) => {
+    outcomes[index] = await sendClaimed(deps, request, to, email, attempt, (message) =>
+      Promise.resolve(sealers.get(consignorSubject(request.consignorId))?.seal(message) ?? null),
+    );
+  });
+  return outcomes;
 }

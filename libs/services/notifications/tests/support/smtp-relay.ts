@@ -19,6 +19,8 @@ export interface SmtpRelayOptions {
   tls?: { certificate: string; key: string; implicit?: boolean };
   /** Require AUTH (PLAIN or LOGIN, over TLS only) with these credentials. */
   credentials?: { user: string; password: string };
+  /** Answer each message this long after its DATA ends: a slow relay. */
+  delayMs?: number;
 }
 
 /**
@@ -32,12 +34,15 @@ export interface SmtpRelay {
   logins: { user: string; password: string }[];
   /** Connections (TCP) accepted so far, how many are open now, and the most that were open at once. */
   connections: { accepted: number; open: number; mostOpen: number };
+  /** Messages whose DATA the relay is reading or has not answered yet, now and at most at once. */
+  messages: { inFlight: number; mostInFlight: number };
   rejectNext(count: number): void;
   stop(): Promise<void>;
 }
 
 export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<SmtpRelay> {
-  const { tls, credentials } = options;
+  const { tls, credentials, delayMs = 0 } = options;
+  const messages = { inFlight: 0, mostInFlight: 0 };
   const received: ReceivedMail[] = [];
   const logins: SmtpRelay['logins'] = [];
   let rejections = 0;
@@ -52,7 +57,15 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
       if (auth.username === credentials?.user && auth.password === credentials?.password) callback(null, { user: auth.username });
       else callback(Object.assign(new Error('authentication failed'), { responseCode: 535 }));
     },
-    onData(stream, session, callback) {
+    onData(stream, session, reply) {
+      messages.inFlight += 1;
+      messages.mostInFlight = Math.max(messages.mostInFlight, messages.inFlight);
+      const callback: typeof reply = (...args) => {
+        setTimeout(() => {
+          messages.inFlight -= 1;
+          reply(...args);
+        }, delayMs);
+      };
       simpleParser(stream).then((parsed) => {
         if (rejections > 0) {
           rejections -= 1;
@@ -82,6 +95,7 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
     received,
     logins,
     connections,
+    messages,
     rejectNext(count) {
       rejections = count;
     },
