@@ -43,7 +43,11 @@ export function createSmtpMailer(connection: SmtpConnection): Mailer & { close()
 
 function smtpTransport(connection: SmtpConnection) {
   const { hostname, port } = new URL(connection.url);
+  const timeoutMs = connection.timeoutMs ?? 10_000;
   return createTransport({
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
     pool: true,
     maxConnections: connection.maxConnections ?? 5,
     maxMessages: smtpMessagesPerConnection,

@@ -25,13 +25,13 @@ describe('SMTP settings', () => {
   };
 
   it('sends to the plain-SMTP development mail sink in development, and requires STARTTLS anywhere else', () => {
-    expect(load({ NODE_ENV: 'development' })).toEqual({ url: 'smtp://127.0.0.1:1025', tls: 'none', ca: undefined, user: undefined, password: undefined, maxConnections: 5 });
+    expect(load({ NODE_ENV: 'development' })).toEqual({ url: 'smtp://127.0.0.1:1025', tls: 'none', ca: undefined, user: undefined, password: undefined, maxConnections: 5, timeoutMs: 10_000 });
     expect(load({ SMTP_URL: 'smtp://relay.example.test:587' })).toMatchObject({ tls: 'starttls' });
   });
 
   it('takes the CA and the credentials from their own variables', () => {
     const env = { SMTP_URL: 'smtps://relay.example.test:465', SMTP_TLS: 'implicit', SMTP_TLS_CA: caFile, SMTP_USER: 'mailer', SMTP_PASSWORD: 'p@ss:word/1' };
-    expect(load(env)).toEqual({ url: 'smtps://relay.example.test:465', tls: 'implicit', ca: readFileSync(caFile, 'utf8'), user: 'mailer', password: 'p@ss:word/1', maxConnections: 5 });
+    expect(load(env)).toEqual({ url: 'smtps://relay.example.test:465', tls: 'implicit', ca: readFileSync(caFile, 'utf8'), user: 'mailer', password: 'p@ss:word/1', maxConnections: 5, timeoutMs: 10_000 });
   });
 
   it('keeps up to SMTP_MAX_CONNECTIONS connections to the relay, 5 unless told, and refuses anything but a positive whole number', () => {
@@ -41,6 +41,13 @@ describe('SMTP settings', () => {
     expect(problems({ NODE_ENV: 'development', SMTP_MAX_CONNECTIONS: '-3' })).toEqual(['SMTP_MAX_CONNECTIONS: must be at least 1, got -3']);
     expect(problems({ NODE_ENV: 'development', SMTP_MAX_CONNECTIONS: '2.5' })).toEqual(['SMTP_MAX_CONNECTIONS: must be a whole number, got "2.5"']);
     expect(problems({ NODE_ENV: 'development', SMTP_MAX_CONNECTIONS: 'many' })).toEqual(['SMTP_MAX_CONNECTIONS: must be a whole number, got "many"']);
+  });
+
+  it('gives the relay SMTP_TIMEOUT, 10 s unless told, at most 25 s so a stall fails within the consumer session', () => {
+    expect(load({ NODE_ENV: 'development' })).toMatchObject({ timeoutMs: 10_000 });
+    expect(load({ NODE_ENV: 'development', SMTP_TIMEOUT: '2s' })).toMatchObject({ timeoutMs: 2000 });
+    expect(problems({ NODE_ENV: 'development', SMTP_TIMEOUT: '1m' })).toEqual([expect.stringMatching(/^SMTP_TIMEOUT: must be more than 0 and at most 25s/)]);
+    expect(problems({ NODE_ENV: 'development', SMTP_TIMEOUT: 'soon' })).toEqual([expect.stringMatching(/^SMTP_TIMEOUT: /)]);
   });
 
   it('refuses credentials in the URL without quoting them, and options after the port', () => {

@@ -1,4 +1,4 @@
-import { ConfigOf, developmentDefault, integer, isDevelopment, oneOf, rawValue, readCertificateFile, setting, url } from '@consign/config';
+import { ConfigOf, developmentDefault, durationMs, integer, isDevelopment, oneOf, rawValue, readCertificateFile, setting, url } from '@consign/config';
 
 /**
  * How the connection to the relay is protected: `starttls` plain SMTP upgraded with STARTTLS
@@ -21,13 +21,15 @@ export interface SmtpConnection {
   password?: string;
   /** Most connections open to the relay at once, i.e. emails in flight (default 5). */
   maxConnections?: number;
+  /** How long the relay may take to connect, greet, or answer any command (default 10 s). */
+  timeoutMs?: number;
 }
 
 /** The local mail sink `npm run infra:up` starts; it speaks plain SMTP on this host only. */
 const developmentMailSink = 'smtp://127.0.0.1:1025';
 
 /**
- * SMTP_URL, SMTP_TLS, SMTP_TLS_CA, SMTP_USER, SMTP_PASSWORD and SMTP_MAX_CONNECTIONS. The relay's certificate is always
+ * SMTP_URL, SMTP_TLS, SMTP_TLS_CA, SMTP_USER, SMTP_PASSWORD, SMTP_MAX_CONNECTIONS and SMTP_TIMEOUT. The relay's certificate is always
  * verified when TLS is used: a relay with a private CA is trusted through SMTP_TLS_CA, never by
  * turning verification off. Credentials have their own variables, so that no URL holds a secret.
  */
@@ -73,6 +75,13 @@ export function smtpSettings(env: NodeJS.ProcessEnv) {
     }),
     // Connections are kept open and reused; this bounds them, and with them the emails in flight.
     smtpMaxConnections: integer('SMTP_MAX_CONNECTIONS', 5, { min: 1 }),
+    // A stalled relay fails the send (recorded, retried) well within Kafka's session timeout (30 s),
+    // instead of holding the partition until the operating system gives up on the socket.
+    smtpTimeoutMs: setting('SMTP_TIMEOUT', (raw) => {
+      const timeoutMs = durationMs('SMTP_TIMEOUT', '10s').parse(raw);
+      if (timeoutMs <= 0 || timeoutMs > 25_000) throw new Error('must be more than 0 and at most 25s, so a stalled relay fails a send within the consumer session timeout');
+      return timeoutMs;
+    }),
   };
 }
 
@@ -87,5 +96,6 @@ export function smtpConnection(config: SmtpConfig): SmtpConnection {
     user: config.smtpUser,
     password: config.smtpPassword,
     maxConnections: config.smtpMaxConnections,
+    timeoutMs: config.smtpTimeoutMs,
   };
 }

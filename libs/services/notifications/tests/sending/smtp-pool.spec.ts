@@ -1,3 +1,5 @@
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createSmtpMailer } from '@consign/notifications';
 import { waitFor } from '@consign/test-support';
 import { smtpMessagesPerConnection } from '../../src/sending/mailer';
@@ -62,4 +64,34 @@ describe('pooled SMTP mailer (real relay)', () => {
     await waitFor('the pooled connection to close', async () => (target.connections.open === 0 ? true : undefined), 5000, 20);
     await expect(mailer.sendMail(message(0))).rejects.toThrow(/closed/);
   });
+
+  it('fails a send within SMTP_TIMEOUT when the relay stalls on a message', async () => {
+    const stalled = await startSmtpRelay({ delayMs: 4000 });
+    relays.push(stalled);
+    const mailer = createSmtpMailer({ url: stalled.url, tls: 'none', timeoutMs: 300 });
+    const startedAt = Date.now();
+    try {
+      await expect(mailer.sendMail(message(1))).rejects.toThrow(/timeout/i);
+      expect(Date.now() - startedAt).toBeLessThan(2500);
+    } finally {
+      mailer.close();
+    }
+  });
+
+  it('fails a send within SMTP_TIMEOUT when the relay accepts the connection and never greets', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const mailer = createSmtpMailer({ url: `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`, tls: 'none', timeoutMs: 300 });
+    const startedAt = Date.now();
+    try {
+      await expect(mailer.sendMail(message(2))).rejects.toThrow(/greeting|timeout/i);
+      expect(Date.now() - startedAt).toBeLessThan(2500);
+    } finally {
+      mailer.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
 });
