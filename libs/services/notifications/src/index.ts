@@ -8,18 +8,18 @@ import { encryptNotificationPersonalData } from './migrations/1764362200000-encr
 
 export { notificationIdFor, messageIdFor } from './domain/notification-content';
 export type { NotificationTemplate } from './domain/notification-content';
-export { recordConsignorRegistered, recordConsignorUpdated, recordConsignorDeactivated } from './persistence/contacts';
-export { notifyConsignorRegistered, notifyItemSold, notifyItemsSold, notifyEarningsReversed, notifyEarningsReversals } from './sending/notify';
-export type { NotificationDeps } from './sending/deliver-notification';
-export { emailMetrics } from './sending/email-metrics';
-export { sendAwaitingNotifications } from './sending/send-awaiting-notifications';
-export { createSmtpMailer } from './sending/mailer';
-export { NotificationOutcomeWriter } from './sending/outcome-writer';
-export { smtpConnection, smtpSettings } from './sending/smtp-settings';
-export type { SmtpConnection } from './sending/smtp-settings';
-export { notificationTemplatesDir } from './sending/template-files';
+export { notificationEventHandlers } from './handlers';
+export { recordConsignorRegistered, recordConsignorDeactivated } from './store/contacts';
+export { notifyConsignorRegistered, notifyItemSold, notifyItemsSold, notifyEarningsReversed } from './handlers/notify';
+export type { NotificationDeps } from './handlers/deliver-notification';
+export { emailMetrics } from './mail/email-metrics';
+export { sendAwaitingNotifications } from './handlers/send-awaiting-notifications';
+export { createSmtpMailer } from './mail/mailer';
+export { NotificationOutcomeWriter } from './store/outcome-writer';
+export { smtpConnection, smtpSettings } from './mail/smtp-settings';
+export type { SmtpConnection } from './mail/smtp-settings';
+export { notificationTemplatesDir } from './mail/template-files';
 export { createNotificationReadRouter } from './http/notification-read-router';
-
 
 /** The migrations, the last sealing what earlier versions stored in the clear: it needs the KEKs. */
 export function notificationMigrations(keys: KeyEncryptionKeys) {

@@ -2,8 +2,8 @@ import { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { PlatformError } from '@consign/errors';
 import type { KeyEncryptionKeys } from '@consign/personal-data';
-import { findContact } from '../persistence/contacts';
-import { findNotifications, reportedNotificationStatuses, type ReportedNotificationStatus } from '../persistence/notification-log';
+import { findContact } from '../store/contacts';
+import { findNotifications, reportedNotificationStatuses, type ReportedNotificationStatus } from '../store/notification-log';
 
 export interface NotificationReadOptions {
   /** A row `sending` for longer than this is reported as `uncertain` (default 10 minutes). */

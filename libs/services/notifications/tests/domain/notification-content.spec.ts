@@ -1,5 +1,5 @@
 import { consignorRegistered, earningsRecorded, earningsReversed } from '../support/sample-events';
-import { loadTemplate, notificationTemplatesDir } from '../../src/sending/template-files';
+import { loadTemplate, notificationTemplatesDir } from '../../src/mail/template-files';
 import { earningsReversedValues, itemSoldValues, messageIdFor, notificationIdFor, notificationTemplates } from '../../src/domain/notification-content';
 import { notificationFailed, notificationSent, providerMessageIdFrom } from '../../src/domain/notification-events';
 import { renderTemplate } from '../../src/domain/render-template';

@@ -2,7 +2,7 @@ import { developmentKeyEncryptionKeys as keys } from '@consign/personal-data';
 import { fuzzApi, FuzzTally, startGuardedServer, TestServer } from '@consign/test-support';
 import type { DataSource } from 'typeorm';
 import { messageIdFor, notificationIdFor, recordConsignorRegistered, createNotificationReadRouter } from '@consign/notifications';
-import { claimNotification, markNotificationFailed, reportedNotificationStatuses } from '../../src/persistence/notification-log';
+import { claimNotification, markNotificationFailed, reportedNotificationStatuses } from '../../src/store/notification-log';
 import { notificationDatabase } from '../support/notification-database';
 import { consignorRegistered } from '../support/sample-events';
 

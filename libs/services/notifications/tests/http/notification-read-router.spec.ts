@@ -2,7 +2,7 @@ import { developmentKeyEncryptionKeys as keys } from '@consign/personal-data';
 import { startTestServer, TestServer } from '@consign/test-support';
 import type { DataSource } from 'typeorm';
 import { messageIdFor, notificationIdFor, type NotificationTemplate, recordConsignorDeactivated, recordConsignorRegistered, createNotificationReadRouter } from '@consign/notifications';
-import { claimNotification, deferNotification, markNotificationFailed, markNotificationSent } from '../../src/persistence/notification-log';
+import { claimNotification, deferNotification, markNotificationFailed, markNotificationSent } from '../../src/store/notification-log';
 import { notificationDatabase } from '../support/notification-database';
 import { consignorDeactivated, consignorRegistered, metadata } from '../support/sample-events';
 

@@ -3,8 +3,8 @@ import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { developmentKeyEncryptionKeys as keys } from '@consign/personal-data';
 import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { notificationMigrations } from '@consign/notifications';
-import { findContact } from '../../src/persistence/contacts';
-import { findNotifications } from '../../src/persistence/notification-log';
+import { findContact } from '../../src/store/contacts';
+import { findNotifications } from '../../src/store/notification-log';
 
 describe('sealing what notification-service stored in the clear (real PostgreSQL)', () => {
   let database: TemporaryDatabase;

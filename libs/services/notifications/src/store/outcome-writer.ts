@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PlatformEvent } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { recordNotificationOutcomes, type NotificationOutcome } from '../persistence/notification-log';
+import { recordNotificationOutcomes, type NotificationOutcome } from './notification-log';
 
 /** Appends the events to the app's outbox, inside the transaction that records the outcome. */
 export type PublishEvents = (manager: EntityManager, events: PlatformEvent[]) => Promise<void>;

@@ -8,8 +8,8 @@ import { createSmtpMailer, notificationTemplatesDir, notifyItemSold, Notificatio
 import { consignorSubject } from '../../src/domain/contact';
 import { messageIdFor, notificationIdFor } from '../../src/domain/notification-content';
 import { notificationSent } from '../../src/domain/notification-events';
-import { claimNotification } from '../../src/persistence/notification-log';
-import type { AttemptRecord } from '../../src/sending/outcome-writer';
+import { claimNotification } from '../../src/store/notification-log';
+import type { AttemptRecord } from '../../src/store/outcome-writer';
 import { notificationDatabase } from '../support/notification-database';
 import { consignorRegistered, earningsRecorded, metadata } from '../support/sample-events';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp-relay';

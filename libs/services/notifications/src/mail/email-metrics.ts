@@ -1,5 +1,5 @@
 import { Counter, Registry } from 'prom-client';
-import type { EmailOutcome } from './deliver-notification';
+import type { EmailOutcome } from '../handlers/deliver-notification';
 
 /** consign_emails_total{outcome}, as the NotificationDeps.countEmail that feeds it. */
 export function emailMetrics(registry: Registry): (outcome: EmailOutcome) => void {

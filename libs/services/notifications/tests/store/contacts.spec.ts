@@ -3,7 +3,7 @@ import { migrateDatabase } from '@consign/database';
 import { developmentKeyEncryptionKeys as keys } from '@consign/personal-data';
 import { consignorDeactivated, consignorRegistered, consignorUpdated } from '../support/sample-events';
 import { notificationDatabase } from '../support/notification-database';
-import { findContact, recordConsignorDeactivated, recordConsignorRegistered, recordConsignorUpdated } from '../../src/persistence/contacts';
+import { findContact, recordConsignorDeactivated, recordConsignorRegistered, recordConsignorUpdated } from '../../src/store/contacts';
 
 const at = (iso: string): number => Date.parse(iso);
 

@@ -1,6 +1,6 @@
 import { decideRecipient } from '../domain/contact';
-import { findContact } from '../persistence/contacts';
-import { findDeferredNotifications } from '../persistence/notification-log';
+import { findContact } from '../store/contacts';
+import { findDeferredNotifications } from '../store/notification-log';
 import { attemptNotification, type NotificationDeps } from './deliver-notification';
 
 /** What one sendAwaitingNotifications call did; rows another caller took meanwhile are not counted. */

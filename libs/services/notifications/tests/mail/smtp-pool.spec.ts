@@ -2,7 +2,7 @@ import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createSmtpMailer } from '@consign/notifications';
 import { waitFor } from '@consign/test-support';
-import { smtpMessagesPerConnection } from '../../src/sending/mailer';
+import { smtpMessagesPerConnection } from '../../src/mail/mailer';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp-relay';
 
 /** A real SMTP server on loopback, counting the connections the mailer opens to it. */

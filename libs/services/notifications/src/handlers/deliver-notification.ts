@@ -8,7 +8,7 @@ import { notificationFailed, notificationSent, providerMessageIdFrom, type Attem
 import { renderTemplate, type RenderedEmail } from '../domain/render-template';
 import { personalDataSealers } from '@consign/personal-data';
 import { consignorSubject } from '../domain/contact';
-import { findContact, findContacts } from '../persistence/contacts';
+import { findContact, findContacts } from '../store/contacts';
 import {
   claimNotification,
   claimNotifications,
@@ -19,12 +19,12 @@ import {
   type DeferredNotification,
   type NotificationKey,
   type SealedNotificationClaim,
-} from '../persistence/notification-log';
-import type { Mailer } from './mailer';
-import { writeAttemptRecords, type AttemptRecord, type NotificationOutcomeWriter, type PublishEvents } from './outcome-writer';
-import { loadTemplate } from './template-files';
+} from '../store/notification-log';
+import type { Mailer } from '../mail/mailer';
+import { writeAttemptRecords, type AttemptRecord, type NotificationOutcomeWriter, type PublishEvents } from '../store/outcome-writer';
+import { loadTemplate } from '../mail/template-files';
 
-export type { PublishEvents } from './outcome-writer';
+export type { PublishEvents } from '../store/outcome-writer';
 
 export interface NotificationDeps {
   dataSource: DataSource;
