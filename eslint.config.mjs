@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import prettierRecommended from 'eslint-plugin-prettier/recommended';
 
 // Tags: `type:app|lib|e2e|tool|infra|testing|test` says what a project is, `band:*` which shelf a lib
 // sits on, `scope:*` which part of the platform owns it (decision 0028).
@@ -6,16 +7,34 @@ import nx from '@nx/eslint-plugin';
 // - libs/platform (band:platform) is plumbing and never imports the business in libs/services.
 // - Test code (type:testing: libs/testing; type:test: a project's tests/ folder) is never a
 //   dependency of production code, so changing a test helper affects no deployable (decision 0021).
-const publicEntriesOnly = { group: ['@consign/*/src/*', '**/apps/**'], message: 'Import a lib through its public entry (src/index.ts); never import an app.' };
+const publicEntriesOnly = {
+  group: ['@consign/*/src/*', '**/apps/**'],
+  message: 'Import a lib through its public entry (src/index.ts); never import an app.',
+};
 
 // Domain rules are plain functions: no database, broker, HTTP or mail code, and nothing from the
 // lib's own adapters (handlers/, store/, http/, persistence/).
 const domainMustStayPure = {
-  paths: ['typeorm', 'pg', 'kafkajs', 'express', 'nodemailer', 'http', 'https', 'net', 'node:http', 'node:https', 'node:net', 'undici'].map((name) => ({ name, message: 'domain/ holds pure rules: do I/O in handlers/ or store/.' })),
+  paths: ['typeorm', 'pg', 'kafkajs', 'express', 'nodemailer', 'http', 'https', 'net', 'node:http', 'node:https', 'node:net', 'undici'].map(
+    (name) => ({ name, message: 'domain/ holds pure rules: do I/O in handlers/ or store/.' }),
+  ),
   patterns: [
     publicEntriesOnly,
-    { group: ['@consign/database', '@consign/kafka', '@consign/outbox', '@consign/event-service', '@consign/service-runtime', '@consign/telemetry'], message: 'domain/ holds pure rules: do I/O in handlers/ or store/.' },
-    { group: ['../*', '!../domain', '!../domain/*'], message: 'domain/ may import only domain/ (and pure libs): adapters depend on it, not the other way round.' },
+    {
+      group: [
+        '@consign/database',
+        '@consign/kafka',
+        '@consign/outbox',
+        '@consign/event-service',
+        '@consign/service-runtime',
+        '@consign/telemetry',
+      ],
+      message: 'domain/ holds pure rules: do I/O in handlers/ or store/.',
+    },
+    {
+      group: ['../*', '!../domain', '!../domain/*'],
+      message: 'domain/ may import only domain/ (and pure libs): adapters depend on it, not the other way round.',
+    },
   ],
 };
 
@@ -77,4 +96,6 @@ export default [
       '@nx/enforce-module-boundaries': ['error', { ...moduleBoundaries, allow: ['../src/**', '../../src/**', '../../../src/**'] }],
     },
   },
+  // One format, Prettier's (.prettierrc.json), checked as a lint rule: `npx prettier --write <files>` fixes it.
+  { ...prettierRecommended, files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'] },
 ];

@@ -14,16 +14,25 @@ function exportedNames(barrel: string): string[] {
   const names: string[] = [];
   for (const [, list] of barrel.matchAll(/export (?:type )?\{([^}]*)\} from/g)) {
     for (const entry of list.split(',')) {
-      const name = entry.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()?.trim();
+      const name = entry
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name) names.push(name);
     }
   }
-  for (const [, name] of barrel.matchAll(/^export (?:declare )?(?:const|function|async function|class|interface|type|enum) (\w+)/gm)) names.push(name);
+  for (const [, name] of barrel.matchAll(/^export (?:declare )?(?:const|function|async function|class|interface|type|enum) (\w+)/gm))
+    names.push(name);
   return names;
 }
 
 describe('the libs’ barrels', () => {
-  const sources = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.js', '*.mjs'], { cwd: root, encoding: 'utf8' })
+  const sources = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.js', '*.mjs'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter((file) => file && existsSync(join(root, file)))
     .map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }));
@@ -31,8 +40,12 @@ describe('the libs’ barrels', () => {
 
   it.each(libs)('%s exports only what is used outside it', (folder) => {
     const lib = basename(folder);
-    const users = sources.filter(({ file, text }) => !file.startsWith(`${folder}/src/`) && (text.includes(`'@consign/${lib}'`) || text.includes(`"@consign/${lib}"`)));
-    const unused = exportedNames(readFileSync(join(root, folder, 'src/index.ts'), 'utf8')).filter((name) => !users.some(({ text }) => new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text)));
+    const users = sources.filter(
+      ({ file, text }) => !file.startsWith(`${folder}/src/`) && (text.includes(`'@consign/${lib}'`) || text.includes(`"@consign/${lib}"`)),
+    );
+    const unused = exportedNames(readFileSync(join(root, folder, 'src/index.ts'), 'utf8')).filter(
+      (name) => !users.some(({ text }) => new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text)),
+    );
     expect({ lib, unused }).toEqual({ lib, unused: [] });
   });
 });

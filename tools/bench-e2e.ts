@@ -41,7 +41,12 @@ import { commandTicks, cpuSample, CpuSample, msPerTick } from './process-cpu';
  * against the running local infrastructure (`npm run infra:up`).
  */
 const root = resolve(__dirname, '..');
-const services = ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service'] as const satisfies readonly SubscribingService[];
+const services = [
+  'inventory-service',
+  'earnings-service',
+  'consignor-service',
+  'notification-service',
+] as const satisfies readonly SubscribingService[];
 const consignorCount = 20;
 const quietRate = 5;
 const quietSeconds = 4;
@@ -61,7 +66,8 @@ function settingsFrom(argv: string[]): Settings {
     const index = argv.indexOf(flag);
     if (index === -1) return fallback;
     const value = Number(argv[index + 1]);
-    if (!Number.isFinite(value) || value < min) throw new Error(`${flag} must be a number of at least ${min}, got "${argv[index + 1] ?? ''}"`);
+    if (!Number.isFinite(value) || value < min)
+      throw new Error(`${flag} must be a number of at least ${min}, got "${argv[index + 1] ?? ''}"`);
     return value;
   };
   return {
@@ -116,10 +122,24 @@ async function main(): Promise<void> {
   const apps: RunningApp[] = [];
   const stopApps = async () => {
     for (const app of apps) app.process.kill('SIGTERM');
-    await Promise.all(apps.map((app) => (app.process.exitCode === null && app.process.signalCode === null ? new Promise((done) => app.process.once('exit', done)) : undefined)));
+    await Promise.all(
+      apps.map((app) =>
+        app.process.exitCode === null && app.process.signalCode === null
+          ? new Promise((done) => app.process.once('exit', done))
+          : undefined,
+      ),
+    );
   };
   try {
-    const shared = { ...process.env, NODE_ENV: 'development', KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', RECONCILER_SCHEDULE: 'off' };
+    const shared = {
+      ...process.env,
+      NODE_ENV: 'development',
+      KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+      SMTP_URL: endpoints.smtpUrl,
+      LOG_LEVEL: 'info',
+      RECONCILER_SCHEDULE: 'off',
+    };
     for (const app of platformApps.filter((candidate) => candidate.name !== 'reconciler')) {
       const prefix = app.portVariable.replace(/_PORT$/, '');
       const port = await freePort();
@@ -129,16 +149,29 @@ async function main(): Promise<void> {
       const group = app.name === 'gateway' ? undefined : `${app.name}-bench-${run}`;
       if (group) {
         env[`${prefix}_CONSUMER_GROUP`] = group;
-        await startAtEnd(kafka, group, serviceSubscriptions[app.name as SubscribingService].map((topic) => topic.name));
+        await startAtEnd(
+          kafka,
+          group,
+          serviceSubscriptions[app.name as SubscribingService].map((topic) => topic.name),
+        );
       }
       const script = join(root, 'dist/apps', app.name, 'main.js');
       await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
       // The apps' logs go nowhere, as a log shipper would take them: their writing is still paid for.
       const profileDir = settings.profileDir && join(settings.profileDir, app.name);
-      const child = spawn(process.execPath, [...serviceNodeOptions, ...cpuProfileOptions(profileDir), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [...serviceNodeOptions, ...cpuProfileOptions(profileDir), script], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       apps.push({ name: app.name, url: `http://127.0.0.1:${port}`, database, group, process: child });
     }
-    if (!(await waitUntilReady(apps.map((app) => app.url), 120_000))) throw new Error('the platform did not become ready within 120 s');
+    if (
+      !(await waitUntilReady(
+        apps.map((app) => app.url),
+        120_000,
+      ))
+    )
+      throw new Error('the platform did not become ready within 120 s');
     const gateway = appNamed(apps, 'gateway');
     log(`platform of ${apps.length} apps ready (run ${run}); setting up ${consignorCount} consignors and their products`);
     const shop = await setUpShop(apps, new WebhookSender(gateway.url), run);
@@ -154,9 +187,31 @@ async function main(): Promise<void> {
         name: `#BENCH-${run}-${index}`,
         financialStatus: 'paid',
         lines: [
-          { id: consignorLines[0], productId: first.product, variantId: first.variant, title: 'Consigned jacket', quantity: 1, price: '120.00', discount: '20.00' },
-          { id: consignorLines[1], productId: second.product, variantId: second.variant, title: 'Consigned scarf', quantity: 1, price: '25.50' },
-          { id: shopifyId(), productId: shop.storeProduct.product, variantId: shop.storeProduct.variant, title: 'Store mug', quantity: 1, price: '10.00' },
+          {
+            id: consignorLines[0],
+            productId: first.product,
+            variantId: first.variant,
+            title: 'Consigned jacket',
+            quantity: 1,
+            price: '120.00',
+            discount: '20.00',
+          },
+          {
+            id: consignorLines[1],
+            productId: second.product,
+            variantId: second.variant,
+            title: 'Consigned scarf',
+            quantity: 1,
+            price: '25.50',
+          },
+          {
+            id: shopifyId(),
+            productId: shop.storeProduct.product,
+            variantId: shop.storeProduct.variant,
+            title: 'Store mug',
+            quantity: 1,
+            price: '10.00',
+          },
         ],
       });
       const requestId = `bench-${run}-${index}`;
@@ -177,7 +232,10 @@ async function main(): Promise<void> {
       });
       const eventId = response.status === 200 ? (JSON.parse(response.body.toString()) as { eventId: string }).eventId : undefined;
       // The "sold" email of each consignor line answers earnings-service's earnings.recorded, whose id follows from the order's.
-      const soldEventIds = eventId === undefined ? [] : consignorLines.map((line) => deterministicEventId(eventId, events.earningsRecorded.type, String(line)));
+      const soldEventIds =
+        eventId === undefined
+          ? []
+          : consignorLines.map((line) => deterministicEventId(eventId, events.earningsRecorded.type, String(line)));
       return { status: response.status, requestId, eventId, soldEventIds };
     };
 
@@ -208,17 +266,38 @@ async function main(): Promise<void> {
     const transactionsBefore = await databaseTransactions(apps);
     const measured = await phase('measured', settings.rate, settings.seconds);
     const cpu = cpuUse(apps, before, machineBefore, serversBefore);
-    log(`CPU while measuring and draining (% of one core; the machine has ${cpus().length}): ${cpu.map((entry) => `${entry.process} ${entry.percentOfCore}`).join(', ')}`);
+    log(
+      `CPU while measuring and draining (% of one core; the machine has ${cpus().length}): ${cpu.map((entry) => `${entry.process} ${entry.percentOfCore}`).join(', ')}`,
+    );
     const transactionsAfter = await databaseTransactions(apps);
     const perOrder = apps.flatMap((app) => {
       const count = (transactionsAfter.get(app.name) ?? 0) - (transactionsBefore.get(app.name) ?? 0);
       return measured.orders > 0 ? [{ app: app.name, transactionsPerOrder: Number((count / measured.orders).toFixed(1)) }] : [];
     });
-    log(`PostgreSQL transactions per order (pg_stat_database, statements outside a transaction count as one): ${perOrder.map((entry) => `${entry.app} ${entry.transactionsPerOrder}`).join(', ')}`);
-    const target = measured.services.filter((service) => service.expected > 0).every((service) => service.p99Ms < 100 && service.applied === service.expected);
+    log(
+      `PostgreSQL transactions per order (pg_stat_database, statements outside a transaction count as one): ${perOrder.map((entry) => `${entry.app} ${entry.transactionsPerOrder}`).join(', ')}`,
+    );
+    const target = measured.services
+      .filter((service) => service.expected > 0)
+      .every((service) => service.p99Ms < 100 && service.applied === service.expected);
     log(`target p99 < 100 ms for every service at ${settings.rate} orders/s: ${target ? 'MET' : 'MISSED'}`);
     client.close();
-    if (settings.json) console.log(JSON.stringify({ settings, anchor, measured, cpu, perOrder, target: 'p99 < 100 ms for every service, everything applied', verdict: target ? 'MET' : 'MISSED' }, null, 2));
+    if (settings.json)
+      console.log(
+        JSON.stringify(
+          {
+            settings,
+            anchor,
+            measured,
+            cpu,
+            perOrder,
+            target: 'p99 < 100 ms for every service, everything applied',
+            verdict: target ? 'MET' : 'MISSED',
+          },
+          null,
+          2,
+        ),
+      );
     if (settings.profileDir) {
       // Each profile is written when its app exits, and covers the app's whole run, anchor included.
       await stopApps();
@@ -265,28 +344,59 @@ async function setUpShop(apps: RunningApp[], webhooks: WebhookSender, run: strin
   for (let index = 0; index < consignorCount; index += 1) {
     await webhooks.clerk(clerkUserBody('user.created', { id: `user_bench_${run}_${index}`, email: `bench.${run}.${index}@example.test` }));
   }
-  const tags = await waitFor('the consignors to be registered', async () => {
-    const rows = await query<{ shopify_tag: string }>(appNamed(apps, 'consignor-service'), 'SELECT shopify_tag FROM consignors ORDER BY clerk_user_id');
-    return rows.length === consignorCount ? rows.map((row) => row.shopify_tag) : undefined;
-  }, 120_000, 250);
+  const tags = await waitFor(
+    'the consignors to be registered',
+    async () => {
+      const rows = await query<{ shopify_tag: string }>(
+        appNamed(apps, 'consignor-service'),
+        'SELECT shopify_tag FROM consignors ORDER BY clerk_user_id',
+      );
+      return rows.length === consignorCount ? rows.map((row) => row.shopify_tag) : undefined;
+    },
+    120_000,
+    250,
+  );
   const variant = () => ({ product: shopifyId(), variant: shopifyId(), inventoryItem: shopifyId() });
   const products = tags.map((tag) => ({ ...variant(), tags: [tag] }));
   const store = { ...variant(), tags: ['house'] };
   for (const product of [...products, store]) {
     await webhooks.shopify(
       'products/create',
-      productBody({ id: product.product, title: 'Bench item', tags: product.tags, variants: [{ id: product.variant, inventoryItemId: product.inventoryItem, sku: `SKU-${product.variant}`, price: '120.00', quantity: 1_000_000 }] }),
+      productBody({
+        id: product.product,
+        title: 'Bench item',
+        tags: product.tags,
+        variants: [
+          {
+            id: product.variant,
+            inventoryItemId: product.inventoryItem,
+            sku: `SKU-${product.variant}`,
+            price: '120.00',
+            quantity: 1_000_000,
+          },
+        ],
+      }),
     );
   }
   // Every service has applied the set-up: the products in inventory and earnings, the consignors' contacts in notification-service.
-  const expected: Record<string, number> = { 'inventory-service': consignorCount + 1, 'earnings-service': 2 * consignorCount + 1, 'consignor-service': consignorCount, 'notification-service': consignorCount };
-  await waitFor('every service to apply the set-up', async () => {
-    for (const service of services) {
-      const [{ n }] = await query<{ n: number }>(appNamed(apps, service), 'SELECT count(*)::int AS n FROM processed_events');
-      if (n < expected[service]) return undefined;
-    }
-    return true;
-  }, 120_000, 250);
+  const expected: Record<string, number> = {
+    'inventory-service': consignorCount + 1,
+    'earnings-service': 2 * consignorCount + 1,
+    'consignor-service': consignorCount,
+    'notification-service': consignorCount,
+  };
+  await waitFor(
+    'every service to apply the set-up',
+    async () => {
+      for (const service of services) {
+        const [{ n }] = await query<{ n: number }>(appNamed(apps, service), 'SELECT count(*)::int AS n FROM processed_events');
+        if (n < expected[service]) return undefined;
+      }
+      return true;
+    },
+    120_000,
+    250,
+  );
   return { consignorProducts: products, storeProduct: store };
 }
 
@@ -304,7 +414,12 @@ interface Sent {
 }
 
 /** Sends on a fixed schedule whatever the answers do; the acknowledgement time counts from the scheduled time. */
-async function openLoop(send: () => Promise<Answer>, rate: number, seconds: number, progress: (done: number, total: number) => void): Promise<Sent> {
+async function openLoop(
+  send: () => Promise<Answer>,
+  rate: number,
+  seconds: number,
+  progress: (done: number, total: number) => void,
+): Promise<Sent> {
   const total = Math.round(rate * seconds);
   const answers: Sent['answers'] = [];
   const ackMs: number[] = [];
@@ -333,10 +448,18 @@ async function openLoop(send: () => Promise<Answer>, rate: number, seconds: numb
 }
 
 /** What each service must show for the accepted orders: the order event in inventory and earnings, two "sold" emails in notification-service. */
-async function appliedCounts(apps: RunningApp[], accepted: Sent['answers']): Promise<Record<string, { expected: number; applied: number }>> {
+async function appliedCounts(
+  apps: RunningApp[],
+  accepted: Sent['answers'],
+): Promise<Record<string, { expected: number; applied: number }>> {
   const eventIds = accepted.map((answer) => answer.eventId ?? '');
   const soldEventIds = accepted.flatMap((answer) => answer.soldEventIds);
-  const processed = async (service: string) => (await query<{ n: number }>(appNamed(apps, service), 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = ANY($1)', [eventIds]))[0].n;
+  const processed = async (service: string) =>
+    (
+      await query<{ n: number }>(appNamed(apps, service), 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = ANY($1)', [
+        eventIds,
+      ])
+    )[0].n;
   const [{ n: emails }] = await query<{ n: number }>(
     appNamed(apps, 'notification-service'),
     "SELECT count(*)::int AS n FROM notification_log WHERE template = 'item-sold' AND status = 'sent' AND event_id = ANY($1)",
@@ -363,20 +486,36 @@ async function waitForDrain(apps: RunningApp[], accepted: Sent['answers'], timeo
 async function latencies(apps: RunningApp[], accepted: Sent['answers']): Promise<ServiceLatency[]> {
   const eventIds = accepted.map((answer) => answer.eventId ?? '');
   const received = new Map(
-    (await query<{ event_id: string; at: number }>(appNamed(apps, 'gateway'), 'SELECT event_id, extract(epoch FROM received_at) * 1000 AS at FROM webhook_deliveries WHERE event_id = ANY($1)', [eventIds])).map(
-      (row) => [row.event_id, Number(row.at)] as const,
-    ),
+    (
+      await query<{ event_id: string; at: number }>(
+        appNamed(apps, 'gateway'),
+        'SELECT event_id, extract(epoch FROM received_at) * 1000 AS at FROM webhook_deliveries WHERE event_id = ANY($1)',
+        [eventIds],
+      )
+    ).map((row) => [row.event_id, Number(row.at)] as const),
   );
   const orderOfSold = new Map(accepted.flatMap((answer) => answer.soldEventIds.map((sold) => [sold, answer.eventId ?? ''] as const)));
   const counts = await appliedCounts(apps, accepted);
   const summary = (service: string, values: number[]): ServiceLatency => {
     const at = quantiles(values, 1);
-    return { service, expected: counts[service]?.expected ?? 0, applied: counts[service]?.applied ?? 0, p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), maxMs: at(1) };
+    return {
+      service,
+      expected: counts[service]?.expected ?? 0,
+      applied: counts[service]?.applied ?? 0,
+      p50Ms: at(0.5),
+      p90Ms: at(0.9),
+      p99Ms: at(0.99),
+      maxMs: at(1),
+    };
   };
   const processedLatencies = async (service: string) =>
-    (await query<{ event_id: string; at: number }>(appNamed(apps, service), 'SELECT event_id, extract(epoch FROM processed_at) * 1000 AS at FROM processed_events WHERE event_id = ANY($1)', [eventIds])).map(
-      (row) => Number(row.at) - (received.get(row.event_id) ?? Number.NaN),
-    );
+    (
+      await query<{ event_id: string; at: number }>(
+        appNamed(apps, service),
+        'SELECT event_id, extract(epoch FROM processed_at) * 1000 AS at FROM processed_events WHERE event_id = ANY($1)',
+        [eventIds],
+      )
+    ).map((row) => Number(row.at) - (received.get(row.event_id) ?? Number.NaN));
   const emailLatencies = (
     await query<{ event_id: string; at: number }>(
       appNamed(apps, 'notification-service'),
@@ -392,10 +531,16 @@ async function latencies(apps: RunningApp[], accepted: Sent['answers']): Promise
 }
 
 function printPhase(report: PhaseReport, log: (line: string) => void): void {
-  log(`  ${report.answered200}/${report.orders} answered 200 (acknowledgement p99 ${report.ackP99Ms} ms); everything applied ${Number.isNaN(report.drainSeconds) ? 'NOT within the drain timeout' : `${report.drainSeconds} s after the last order`}`);
-  log(`  ${'service'.padEnd(22)}${'applied/expected'.padStart(18)}${'p50 ms'.padStart(10)}${'p90 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'max ms'.padStart(10)}`);
+  log(
+    `  ${report.answered200}/${report.orders} answered 200 (acknowledgement p99 ${report.ackP99Ms} ms); everything applied ${Number.isNaN(report.drainSeconds) ? 'NOT within the drain timeout' : `${report.drainSeconds} s after the last order`}`,
+  );
+  log(
+    `  ${'service'.padEnd(22)}${'applied/expected'.padStart(18)}${'p50 ms'.padStart(10)}${'p90 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'max ms'.padStart(10)}`,
+  );
   for (const service of report.services) {
-    log(`  ${service.service.padEnd(22)}${`${service.applied}/${service.expected}`.padStart(18)}${String(service.p50Ms).padStart(10)}${String(service.p90Ms).padStart(10)}${String(service.p99Ms).padStart(10)}${String(service.maxMs).padStart(10)}`);
+    log(
+      `  ${service.service.padEnd(22)}${`${service.applied}/${service.expected}`.padStart(18)}${String(service.p50Ms).padStart(10)}${String(service.p90Ms).padStart(10)}${String(service.p99Ms).padStart(10)}${String(service.maxMs).padStart(10)}`,
+    );
   }
 }
 
@@ -417,12 +562,16 @@ function cpuUse(
   const elapsedMs = machineAfter.at - machineBefore.at;
   const percent = (ticks: number): number => Math.round((ticks * tick * 100) / elapsedMs);
   return [
-    ...entries.flatMap(({ name, before: first, after }) => (first && after ? [{ process: name, percentOfCore: percent(after.processTicks - first.processTicks) }] : [])),
+    ...entries.flatMap(({ name, before: first, after }) =>
+      first && after ? [{ process: name, percentOfCore: percent(after.processTicks - first.processTicks) }] : [],
+    ),
     { process: 'PostgreSQL', percentOfCore: percent(commandTicks('postgres') - serversBefore.postgres) },
     { process: 'Kafka and registry (JVMs)', percentOfCore: percent(commandTicks('java') - serversBefore.java) },
     {
       process: 'machine busy',
-      percentOfCore: percent(machineAfter.machineTicks - machineAfter.machineIdleTicks - (machineBefore.machineTicks - machineBefore.machineIdleTicks)),
+      percentOfCore: percent(
+        machineAfter.machineTicks - machineAfter.machineIdleTicks - (machineBefore.machineTicks - machineBefore.machineIdleTicks),
+      ),
     },
   ];
 }
@@ -431,7 +580,10 @@ function cpuUse(
 async function databaseTransactions(apps: RunningApp[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const app of apps) {
-    const [row] = await query<{ commits: string }>(app, 'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()');
+    const [row] = await query<{ commits: string }>(
+      app,
+      'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()',
+    );
     counts.set(app.name, Number(row.commits));
   }
   return counts;

@@ -56,12 +56,22 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_gateway_bench');
   // The access log stays on, as in production (one JSON line per request), written to /dev/null.
-  const env = { ...process.env, NODE_ENV: 'development', GATEWAY_PORT: String(port), GATEWAY_INTERNAL_PORT: '0', GATEWAY_DATABASE_URL: database.url, LOG_LEVEL: 'info' };
+  const env = {
+    ...process.env,
+    NODE_ENV: 'development',
+    GATEWAY_PORT: String(port),
+    GATEWAY_INTERNAL_PORT: '0',
+    GATEWAY_DATABASE_URL: database.url,
+    LOG_LEVEL: 'info',
+  };
   const script = join(root, 'dist/apps/gateway/main.js');
   await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
   const profileDir = profileDirArgument(process.argv);
   const client = new KeepAliveHttpClient({ host: '127.0.0.1', port });
-  const gateway = spawn(process.execPath, [...serviceNodeOptions, ...cpuProfileOptions(profileDir), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const gateway = spawn(process.execPath, [...serviceNodeOptions, ...cpuProfileOptions(profileDir), script], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   try {
     if (!(await waitUntilReady([base], 60_000))) throw new Error('the gateway did not become ready within 60 s');
     const body = readFixture('shopify/orders-create.json');
@@ -69,26 +79,51 @@ async function main(): Promise<void> {
     const send = (method: string, path: string, headers: Record<string, string>, payload?: Buffer): Promise<number> =>
       client.request({ method, path, headers, body: payload }).then((response) => response.status);
     const webhook = (): Promise<number> =>
-      send('POST', '/webhooks/shopify/order', {
-        'content-type': 'application/json',
-        'x-shopify-topic': 'orders/create',
-        'x-shopify-shop-domain': 'shop.myshopify.com',
-        'x-shopify-webhook-id': randomUUID(),
-        'x-shopify-event-id': randomUUID(),
-        'x-shopify-hmac-sha256': signature,
-      }, body);
-    log(`gateway on ${base}; ${settings.rate} requests/s for ${settings.seconds} s after ${settings.warmupSeconds} s of warm-up; body ${body.length} bytes`);
-    const [baseline, baselineCpu] = await withCpuUse(gateway.pid, () => load('baseline GET /healthz', () => send('GET', '/healthz', {}), settings.rate, settings.seconds));
+      send(
+        'POST',
+        '/webhooks/shopify/order',
+        {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-shop-domain': 'shop.myshopify.com',
+          'x-shopify-webhook-id': randomUUID(),
+          'x-shopify-event-id': randomUUID(),
+          'x-shopify-hmac-sha256': signature,
+        },
+        body,
+      );
+    log(
+      `gateway on ${base}; ${settings.rate} requests/s for ${settings.seconds} s after ${settings.warmupSeconds} s of warm-up; body ${body.length} bytes`,
+    );
+    const [baseline, baselineCpu] = await withCpuUse(gateway.pid, () =>
+      load('baseline GET /healthz', () => send('GET', '/healthz', {}), settings.rate, settings.seconds),
+    );
     // What the HTTP stack alone costs on this machine today: hosts differ between days several-fold, and this tells them apart.
-    if (baselineCpu) log(`  gateway CPU ${baselineCpu.gatewayMsPerRequest} ms per /healthz (${baselineCpu.gatewayPercentOfCore} % of a core); load generator ${baselineCpu.generatorPercentOfCore} % of a core`);
+    if (baselineCpu)
+      log(
+        `  gateway CPU ${baselineCpu.gatewayMsPerRequest} ms per /healthz (${baselineCpu.gatewayPercentOfCore} % of a core); load generator ${baselineCpu.generatorPercentOfCore} % of a core`,
+      );
     // Right before the measured run: with the baseline in between, the measured run started on a
     // heap sized for /healthz, and its first 300 ms held up to a third of its slowest 1 %.
     await load('warm-up', webhook, settings.rate, settings.warmupSeconds);
-    const [webhooks, cpu] = await withCpuUse(gateway.pid, () => load('signed orders/create webhooks', webhook, settings.rate, settings.seconds));
-    if (cpu) log(`  gateway CPU ${cpu.gatewayMsPerRequest} ms per webhook (${cpu.gatewayPercentOfCore} % of a core); load generator ${cpu.generatorPercentOfCore} % of a core; the machine's cores ${cpu.machineBusyPercent} % busy`);
+    const [webhooks, cpu] = await withCpuUse(gateway.pid, () =>
+      load('signed orders/create webhooks', webhook, settings.rate, settings.seconds),
+    );
+    if (cpu)
+      log(
+        `  gateway CPU ${cpu.gatewayMsPerRequest} ms per webhook (${cpu.gatewayPercentOfCore} % of a core); load generator ${cpu.generatorPercentOfCore} % of a core; the machine's cores ${cpu.machineBusyPercent} % busy`,
+      );
     const verdict = webhooks.p99Ms < 25 && webhooks.failed === 0 ? 'MET' : 'MISSED';
-    if (json) console.log(JSON.stringify({ rate: settings.rate, seconds: settings.seconds, baseline, baselineCpu, webhooks, cpu, target: 'p99 < 25 ms', verdict }, null, 2));
-    else log(`target p99 < 25 ms at ${settings.rate}/s: ${verdict} (webhook p99 ${webhooks.p99Ms} ms vs HTTP floor p99 ${baseline.p99Ms} ms)`);
+    if (json)
+      console.log(
+        JSON.stringify(
+          { rate: settings.rate, seconds: settings.seconds, baseline, baselineCpu, webhooks, cpu, target: 'p99 < 25 ms', verdict },
+          null,
+          2,
+        ),
+      );
+    else
+      log(`target p99 < 25 ms at ${settings.rate}/s: ${verdict} (webhook p99 ${webhooks.p99Ms} ms vs HTTP floor p99 ${baseline.p99Ms} ms)`);
   } finally {
     client.close();
     gateway.kill('SIGTERM');
@@ -145,9 +180,16 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
     senderLateP99Ms: late(0.99),
     senderLateMaxMs: late(1),
   };
-  log(`${name.padEnd(32)} ok ${result.ok}/${total}  ${result.achievedPerSecond}/s  p50 ${result.p50Ms} ms  p90 ${result.p90Ms} ms  p99 ${result.p99Ms} ms  max ${result.maxMs} ms`);
+  log(
+    `${name.padEnd(32)} ok ${result.ok}/${total}  ${result.achievedPerSecond}/s  p50 ${result.p50Ms} ms  p90 ${result.p90Ms} ms  p99 ${result.p99Ms} ms  max ${result.maxMs} ms`,
+  );
   log(`${''.padEnd(32)} sender late p99 ${result.senderLateP99Ms} ms  max ${result.senderLateMaxMs} ms`);
-  if (result.failed > 0) log(`${''.padEnd(32)} failed: ${Object.entries(failures).map(([reason, count]) => `${reason} ×${count}`).join(', ')}`);
+  if (result.failed > 0)
+    log(
+      `${''.padEnd(32)} failed: ${Object.entries(failures)
+        .map(([reason, count]) => `${reason} ×${count}`)
+        .join(', ')}`,
+    );
   return result;
 }
 

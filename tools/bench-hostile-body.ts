@@ -47,7 +47,14 @@ async function main(): Promise<void> {
   assertPinnedRuntime('bench:hostile-body');
   const port = await freePort();
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_gateway_hostile_bench');
-  const env = { ...process.env, NODE_ENV: 'development', GATEWAY_PORT: String(port), GATEWAY_INTERNAL_PORT: '0', GATEWAY_DATABASE_URL: database.url, LOG_LEVEL: 'warn' };
+  const env = {
+    ...process.env,
+    NODE_ENV: 'development',
+    GATEWAY_PORT: String(port),
+    GATEWAY_INTERNAL_PORT: '0',
+    GATEWAY_DATABASE_URL: database.url,
+    LOG_LEVEL: 'warn',
+  };
   const script = join(root, 'dist/apps/gateway/main.js');
   await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
   const gateway = spawn(process.execPath, [...serviceNodeOptions, script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -59,7 +66,12 @@ async function main(): Promise<void> {
         .request({
           method: 'POST',
           path: '/webhooks/clerk',
-          headers: { 'content-type': 'application/json', 'svix-id': `msg_${randomUUID()}`, 'svix-timestamp': String(Math.floor(Date.now() / 1000)), 'svix-signature': `v1,${randomBytes(32).toString('base64')}` },
+          headers: {
+            'content-type': 'application/json',
+            'svix-id': `msg_${randomUUID()}`,
+            'svix-timestamp': String(Math.floor(Date.now() / 1000)),
+            'svix-signature': `v1,${randomBytes(32).toString('base64')}`,
+          },
           body,
         })
         .then((response) => response.status);

@@ -38,12 +38,24 @@ async function main(): Promise<void> {
 
   const publisher = new EventPublisher(kafka, codec);
   await publisher.connect();
-  const batched = await measure('batched (EventPublisher)', records, config.concurrency, (record) => publisher.publishRaw(topic, record), log);
+  const batched = await measure(
+    'batched (EventPublisher)',
+    records,
+    config.concurrency,
+    (record) => publisher.publishRaw(topic, record),
+    log,
+  );
   await publisher.disconnect();
 
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const single = await measure('one send per event', records, config.concurrency, (record) => producer.send({ topic: topic.name, acks: -1, messages: [record] }), log);
+  const single = await measure(
+    'one send per event',
+    records,
+    config.concurrency,
+    (record) => producer.send({ topic: topic.name, acks: -1, messages: [record] }),
+    log,
+  );
   await producer.disconnect();
 
   const admin = kafka.admin();
@@ -51,7 +63,13 @@ async function main(): Promise<void> {
   await admin.deleteTopics({ topics: [topic.name] });
   await admin.disconnect();
 
-  const result = { records: config.count, concurrency: config.concurrency, batched, single, speedup: Number((batched.eventsPerSecond / single.eventsPerSecond).toFixed(1)) };
+  const result = {
+    records: config.count,
+    concurrency: config.concurrency,
+    batched,
+    single,
+    speedup: Number((batched.eventsPerSecond / single.eventsPerSecond).toFixed(1)),
+  };
   if (process.argv.includes('--json')) console.log(JSON.stringify(result, null, 2));
   else log(`batching is ${result.speedup}× the throughput of one send per event`);
 }
@@ -88,7 +106,9 @@ async function measure<T>(
     p99Ms: at(0.99),
     seconds: Number(seconds.toFixed(2)),
   };
-  log(`${name.padEnd(26)} ${String(result.eventsPerSecond).padStart(7)} events/s   p50 ${result.p50Ms} ms   p99 ${result.p99Ms} ms   (${result.seconds} s)`);
+  log(
+    `${name.padEnd(26)} ${String(result.eventsPerSecond).padStart(7)} events/s   p50 ${result.p50Ms} ms   p99 ${result.p99Ms} ms   (${result.seconds} s)`,
+  );
   return result;
 }
 

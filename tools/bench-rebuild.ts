@@ -42,7 +42,8 @@ function settingsFrom(argv: string[]): Settings {
     throw new Error(`--service must name a consuming service: ${Object.keys(serviceSubscriptions).join(', ')}; got "${service ?? ''}"`);
   }
   const timeoutSeconds = Number(value('--timeout') ?? 900);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 1) throw new Error(`--timeout must be a number of seconds, got "${value('--timeout')}"`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 1)
+    throw new Error(`--timeout must be a number of seconds, got "${value('--timeout')}"`);
   return { service: service as SubscribingService, timeoutSeconds, json: argv.includes('--json'), profileDir: profileDirArgument(argv) };
 }
 
@@ -91,9 +92,13 @@ async function main(): Promise<void> {
     const script = join(root, 'dist/apps', settings.service, 'main.js');
     await runOrFail(process.execPath, [script, 'migrate'], env, ['ignore', 'ignore', 'inherit']);
     const startedAt = performance.now();
-    child = spawn(process.execPath, [...serviceNodeOptions, ...cpuProfileOptions(settings.profileDir), script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    child = spawn(process.execPath, [...serviceNodeOptions, ...cpuProfileOptions(settings.profileDir), script], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const cpuBefore = cpuSample(child.pid);
-    if (!(await waitUntilReady([`http://127.0.0.1:${port}`], 120_000))) throw new Error(`${settings.service} did not become ready within 120 s`);
+    if (!(await waitUntilReady([`http://127.0.0.1:${port}`], 120_000)))
+      throw new Error(`${settings.service} did not become ready within 120 s`);
     const deadline = Date.now() + settings.timeoutSeconds * 1000;
     let lastReport = Date.now();
     for (;;) {
@@ -101,14 +106,19 @@ async function main(): Promise<void> {
       if (remaining === 0) break;
       if (Date.now() > deadline) throw new Error(`the rebuild had ${remaining} records left after ${settings.timeoutSeconds} s`);
       if (Date.now() - lastReport > 5000) {
-        log(`  ${records - remaining}/${records} records (${Math.round(((records - remaining) * 1000) / (performance.now() - startedAt))}/s so far)`);
+        log(
+          `  ${records - remaining}/${records} records (${Math.round(((records - remaining) * 1000) / (performance.now() - startedAt))}/s so far)`,
+        );
         lastReport = Date.now();
       }
       await new Promise((done) => setTimeout(done, 200));
     }
     const seconds = (performance.now() - startedAt) / 1000;
     const cpuAfter = cpuSample(child.pid);
-    const serviceCpuMsPerRecord = cpuBefore && cpuAfter && records > 0 ? Number((((cpuAfter.processTicks - cpuBefore.processTicks) * msPerTick()) / records).toFixed(3)) : undefined;
+    const serviceCpuMsPerRecord =
+      cpuBefore && cpuAfter && records > 0
+        ? Number((((cpuAfter.processTicks - cpuBefore.processTicks) * msPerTick()) / records).toFixed(3))
+        : undefined;
     const rebuildPerSecond = Math.round(records / seconds);
 
     const anchor = await copyTheSameRows(database.url);
@@ -123,8 +133,12 @@ async function main(): Promise<void> {
     };
     if (settings.json) console.log(JSON.stringify(result, null, 2));
     else {
-      log(`rebuild: ${records} records in ${result.rebuild.seconds} s, ${rebuildPerSecond} events/s (service CPU ${serviceCpuMsPerRecord ?? '?'} ms per record, start-up included)`);
-      log(`anchor:  the same ${anchor.rows} rows of ${anchor.tables.length} tables copied by batched INSERT … SELECT in ${result.anchor.seconds} s, ${anchorPerSecond} events/s`);
+      log(
+        `rebuild: ${records} records in ${result.rebuild.seconds} s, ${rebuildPerSecond} events/s (service CPU ${serviceCpuMsPerRecord ?? '?'} ms per record, start-up included)`,
+      );
+      log(
+        `anchor:  the same ${anchor.rows} rows of ${anchor.tables.length} tables copied by batched INSERT … SELECT in ${result.anchor.seconds} s, ${anchorPerSecond} events/s`,
+      );
       log(`ratio:   the rebuild reaches ${(ratio * 100).toFixed(2)} % of the anchor`);
     }
     if (settings.profileDir) {
@@ -141,7 +155,11 @@ async function main(): Promise<void> {
 }
 
 /** Records between the group's committed offsets and the targets; a partition without a commit counts from its low offset. */
-async function recordsBehind(admin: ReturnType<Kafka['admin']>, groupId: string, targets: Map<string, Array<{ partition: number; high: string; low: string }>>): Promise<number> {
+async function recordsBehind(
+  admin: ReturnType<Kafka['admin']>,
+  groupId: string,
+  targets: Map<string, Array<{ partition: number; high: string; low: string }>>,
+): Promise<number> {
   const committed = await admin.fetchOffsets({ groupId, topics: [...targets.keys()] });
   let behind = 0n;
   for (const { topic, partitions } of committed) {
@@ -167,7 +185,8 @@ async function copyTheSameRows(url: string): Promise<{ seconds: number; rows: nu
         "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_migrations', 'migrations') ORDER BY table_name",
       )
     ).rows.map((row) => row.name);
-    for (const table of tables) await client.query(`CREATE TABLE "anchor_${table}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+    for (const table of tables)
+      await client.query(`CREATE TABLE "anchor_${table}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
     const startedAt = performance.now();
     let rows = 0;
     await client.query('BEGIN');

@@ -51,7 +51,13 @@ async function main(registryUrl: string): Promise<number> {
 
   const incompatible = reports.filter((report) => report.status === 'incompatible');
   if (asJson) {
-    console.log(JSON.stringify({ registryUrl: redact(registryUrl), platformCompatibility: subjectCompatibility, ok: incompatible.length === 0, subjects: reports }, null, 2));
+    console.log(
+      JSON.stringify(
+        { registryUrl: redact(registryUrl), platformCompatibility: subjectCompatibility, ok: incompatible.length === 0, subjects: reports },
+        null,
+        2,
+      ),
+    );
   } else {
     printTable(registryUrl, reports);
   }
@@ -66,12 +72,20 @@ async function main(registryUrl: string): Promise<number> {
   return 0;
 }
 
-async function checkSubject(registry: Registry, subject: string, schema: object, eventTypes: string[], exists: boolean): Promise<SubjectReport> {
+async function checkSubject(
+  registry: Registry,
+  subject: string,
+  schema: object,
+  eventTypes: string[],
+  exists: boolean,
+): Promise<SubjectReport> {
   const report: SubjectReport = { subject, eventTypes, status: 'new', reasons: [], explanations: [], warnings: [] };
   if (!exists) return report;
   report.compatibility = await registry.compatibility(subject);
   if (report.compatibility !== subjectCompatibility) {
-    report.warnings.push(`the subject's rule is ${report.compatibility ?? 'unset'}, not the platform's ${subjectCompatibility}; provisioning sets it`);
+    report.warnings.push(
+      `the subject's rule is ${report.compatibility ?? 'unset'}, not the platform's ${subjectCompatibility}; provisioning sets it`,
+    );
   }
   report.version = await registry.registeredVersion(subject, schema);
   if (report.version !== undefined) {
@@ -88,7 +102,9 @@ async function checkSubject(registry: Registry, subject: string, schema: object,
     report.explanations = explain(schema, await registry.versions(subject));
     if (report.explanations.length > 0) {
       report.status = 'incompatible';
-      report.warnings.push(`the registry accepts it under the subject's rule ${report.compatibility ?? 'NONE'}, but ${subjectCompatibility} (checked here with avsc) refuses it`);
+      report.warnings.push(
+        `the registry accepts it under the subject's rule ${report.compatibility ?? 'NONE'}, but ${subjectCompatibility} (checked here with avsc) refuses it`,
+      );
     }
   }
   return report;
@@ -123,20 +139,29 @@ function unreadable(reader: Type, writer: Type, path: string[]): string | undefi
         if (inner) return inner;
       }
     }
-    if (reader instanceof types.ArrayType && writer instanceof types.ArrayType) return unreadable(reader.itemsType, writer.itemsType, [...path, '[]']);
-    if (reader instanceof types.MapType && writer instanceof types.MapType) return unreadable(reader.valuesType, writer.valuesType, [...path, '{}']);
+    if (reader instanceof types.ArrayType && writer instanceof types.ArrayType)
+      return unreadable(reader.itemsType, writer.itemsType, [...path, '[]']);
+    if (reader instanceof types.MapType && writer instanceof types.MapType)
+      return unreadable(reader.valuesType, writer.valuesType, [...path, '{}']);
     const message = (error as Error).message;
     return path.length > 0 ? `field ${path.join('.')}: ${message}` : message;
   }
 }
 
 function printTable(registryUrl: string, reports: SubjectReport[]): void {
-  const rows = reports.map((report) => [
-    report.subject,
-    report.status === 'registered' ? `registered (v${report.version})` : report.status,
-    report.compatibility ?? '-',
-    [...report.reasons.map((reason) => `registry: ${reason}`), ...report.explanations, ...report.warnings.map((warning) => `warning: ${warning}`)],
-  ] as const);
+  const rows = reports.map(
+    (report) =>
+      [
+        report.subject,
+        report.status === 'registered' ? `registered (v${report.version})` : report.status,
+        report.compatibility ?? '-',
+        [
+          ...report.reasons.map((reason) => `registry: ${reason}`),
+          ...report.explanations,
+          ...report.warnings.map((warning) => `warning: ${warning}`),
+        ],
+      ] as const,
+  );
   const headers = ['subject', 'status', 'rule'] as const;
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
   const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ');
@@ -148,7 +173,9 @@ function printTable(registryUrl: string, reports: SubjectReport[]): void {
     for (const note of notes.slice(1)) console.log(`${line(['', '', ''])}  ${note}`);
   }
   const count = (status: Status): number => reports.filter((report) => report.status === status).length;
-  console.log(`\n${reports.length} subjects: ${count('registered')} registered, ${count('compatible')} compatible, ${count('new')} new, ${count('incompatible')} incompatible`);
+  console.log(
+    `\n${reports.length} subjects: ${count('registered')} registered, ${count('compatible')} compatible, ${count('new')} new, ${count('incompatible')} incompatible`,
+  );
 }
 
 /** The registry calls the check needs: SchemaRegistryAdmin where it has them, plain requests otherwise. */
@@ -173,7 +200,9 @@ class Registry {
 
   /** The version under which this exact schema (as the registry compares schemas) is registered, if any. */
   async registeredVersion(subject: string, schema: object): Promise<number | undefined> {
-    const { status, body } = await this.request('POST', `${this.baseUrl}/subjects/${encodeURIComponent(subject)}`, { schema: JSON.stringify(schema) });
+    const { status, body } = await this.request('POST', `${this.baseUrl}/subjects/${encodeURIComponent(subject)}`, {
+      schema: JSON.stringify(schema),
+    });
     if (status === 404) return undefined;
     if (status !== 200) throw new Error(`schema registry answered ${status} looking up ${subject}: ${JSON.stringify(body)}`);
     return Number((body as { version: number }).version);
@@ -236,7 +265,10 @@ class Registry {
     try {
       return await Promise.race([call, timeout]);
     } catch (error) {
-      const unanswered = error instanceof RegistryUnavailable || (error as { code?: string }).code === 'registry.unreachable' || (error as Error).message === 'fetch failed';
+      const unanswered =
+        error instanceof RegistryUnavailable ||
+        (error as { code?: string }).code === 'registry.unreachable' ||
+        (error as Error).message === 'fetch failed';
       if (!unanswered) throw error;
       throw new RegistryUnavailable(`schema registry at ${redact(this.baseUrl)} is unreachable: ${rootCause(error)}`);
     } finally {
@@ -270,7 +302,11 @@ async function run(): Promise<number> {
   try {
     return await main(registryUrl);
   } catch (error) {
-    console.error(error instanceof RegistryUnavailable ? error.message : `schema compatibility check against ${redact(registryUrl)} failed: ${(error as Error).message}`);
+    console.error(
+      error instanceof RegistryUnavailable
+        ? error.message
+        : `schema compatibility check against ${redact(registryUrl)} failed: ${(error as Error).message}`,
+    );
     return 1;
   }
 }

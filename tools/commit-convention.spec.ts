@@ -16,12 +16,16 @@ describe('the commit convention', () => {
   });
 
   it('refuses a subject one character over the limit, or an empty one', () => {
-    expect(commitProblems(`${'s'.repeat(maxSubjectLength + 1)}\n\n${body}`)).toEqual([`the subject has ${maxSubjectLength + 1} characters, more than ${maxSubjectLength}`]);
+    expect(commitProblems(`${'s'.repeat(maxSubjectLength + 1)}\n\n${body}`)).toEqual([
+      `the subject has ${maxSubjectLength + 1} characters, more than ${maxSubjectLength}`,
+    ]);
     expect(commitProblems(`\n\n${body}`)).toEqual(['the subject (first line) is empty']);
   });
 
   it('refuses a second line that is not blank, and a message without a body', () => {
-    expect(commitProblems(`Subject\ncontinued\n\n${body}`)).toEqual(['the second line is not blank: the subject is one line, and the body follows a blank line']);
+    expect(commitProblems(`Subject\ncontinued\n\n${body}`)).toEqual([
+      'the second line is not blank: the subject is one line, and the body follows a blank line',
+    ]);
     expect(commitProblems('Subject')).toEqual(['there is no body saying why']);
     expect(commitProblems('Subject\n\n  \n')).toEqual(['there is no body saying why']);
   });

@@ -16,7 +16,8 @@ export function commitProblems(message: string): string[] {
   const subjectLength = [...subject].length;
   if (subject.trim() === '') problems.push('the subject (first line) is empty');
   else if (subjectLength > maxSubjectLength) problems.push(`the subject has ${subjectLength} characters, more than ${maxSubjectLength}`);
-  if (separator !== undefined && separator.trim() !== '') problems.push('the second line is not blank: the subject is one line, and the body follows a blank line');
+  if (separator !== undefined && separator.trim() !== '')
+    problems.push('the second line is not blank: the subject is one line, and the body follows a blank line');
   if (body.every((line) => line.trim() === '')) problems.push('there is no body saying why');
   return problems;
 }

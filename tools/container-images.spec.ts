@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { aptMirror, dockerfileBase } from './container-images';
 
 describe('tools/container-images.ts', () => {
-  it('makes its base for the Dockerfile\'s default: the pinned Node.js release on the same Debian suite', () => {
+  it("makes its base for the Dockerfile's default: the pinned Node.js release on the same Debian suite", () => {
     expect(dockerfileBase()).toEqual({ nodeRelease: readFileSync(join(__dirname, '../.nvmrc'), 'utf8').trim(), suite: 'bookworm' });
   });
 
@@ -15,7 +15,9 @@ describe('tools/container-images.ts', () => {
     });
 
     it('in one-line sources, options included', () => {
-      expect(aptMirror('bookworm', ['deb [arch=amd64 signed-by=/k.gpg] http://one.example/debian bookworm main\n'])).toBe('http://one.example/debian');
+      expect(aptMirror('bookworm', ['deb [arch=amd64 signed-by=/k.gpg] http://one.example/debian bookworm main\n'])).toBe(
+        'http://one.example/debian',
+      );
       expect(aptMirror('bookworm', ['deb http://other.example/debian trixie main\n'])).toBe('http://deb.debian.org/debian');
     });
   });

@@ -64,12 +64,22 @@ export function aptMirror(suite: string, sources: string[] = aptSourceTexts()): 
 
 function aptSourceTexts(): string[] {
   const files = ['/etc/apt/sources.list'];
-  if (existsSync('/etc/apt/sources.list.d')) files.push(...readdirSync('/etc/apt/sources.list.d').sort().map((file) => join('/etc/apt/sources.list.d', file)));
+  if (existsSync('/etc/apt/sources.list.d'))
+    files.push(
+      ...readdirSync('/etc/apt/sources.list.d')
+        .sort()
+        .map((file) => join('/etc/apt/sources.list.d', file)),
+    );
   return files.filter((file) => existsSync(file) && /(\.list|\.sources)$/.test(file)).map((file) => readFileSync(file, 'utf8'));
 }
 
 /** Runs a command to its end, its output into `logFile`; fails with the output's end. */
-function run(command: string, args: string[], logFile: string, options: { input?: NodeJS.ReadableStream; cwd?: string } = {}): Promise<void> {
+function run(
+  command: string,
+  args: string[],
+  logFile: string,
+  options: { input?: NodeJS.ReadableStream; cwd?: string } = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const output = createWriteStream(logFile);
     const child = spawn(command, args, { cwd: options.cwd ?? root, stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
@@ -125,7 +135,10 @@ export async function ensureBaseImage(log: Log): Promise<BaseImage> {
   const { nodeRelease, suite } = dockerfileBase();
   const image = `localhost/consign-node:${nodeRelease}-${suite}`;
   if ((await imageLabel(image, 'org.consign.npm-release')) === npmRelease) return { image, sizeBytes: await imageSize(image) };
-  if (process.getuid?.() !== 0) throw new Error('making the base image needs root (debootstrap, and podman storage the tests share): run as root, or import a base yourself and pass it to docker/podman build as NODE_IMAGE');
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      'making the base image needs root (debootstrap, and podman storage the tests share): run as root, or import a base yourself and pass it to docker/podman build as NODE_IMAGE',
+    );
   const node = join(root, `node_modules/node-linux-${process.arch}/bin/node`);
   const nodeVersion = existsSync(node) ? (await capture(node, ['--version'])).stdout.trim() : 'missing';
   if (nodeVersion !== `v${nodeRelease}`) throw new Error(`${node} is ${nodeVersion}, not v${nodeRelease}: run npm ci`);
@@ -142,15 +155,22 @@ export async function ensureBaseImage(log: Log): Promise<BaseImage> {
   // What a slim image leaves out: package downloads and lists, documentation, translations.
   for (const folder of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/locale']) {
     const path = join(rootfs, folder);
-    if (existsSync(path)) for (const entry of readdirSync(path)) if (entry !== 'partial' && entry !== 'lock') rmSync(join(path, entry), { recursive: true, force: true });
+    if (existsSync(path))
+      for (const entry of readdirSync(path))
+        if (entry !== 'partial' && entry !== 'lock') rmSync(join(path, entry), { recursive: true, force: true });
   }
   mkdirSync(join(rootfs, 'usr/local/bin'), { recursive: true });
   copyFileSync(node, join(rootfs, 'usr/local/bin/node'));
   const npmTarball = join(cacheDirectory, `npm-${npmRelease}.tgz`);
-  if (!existsSync(npmTarball)) await run('npm', ['pack', `npm@${npmRelease}`, '--pack-destination', cacheDirectory, '--silent'], join(cacheDirectory, 'npm-pack.log'));
+  if (!existsSync(npmTarball))
+    await run('npm', ['pack', `npm@${npmRelease}`, '--pack-destination', cacheDirectory, '--silent'], join(cacheDirectory, 'npm-pack.log'));
   const npmFolder = join(rootfs, 'usr/local/lib/node_modules/npm');
   mkdirSync(npmFolder, { recursive: true });
-  await run('tar', ['-xzf', npmTarball, '-C', npmFolder, '--strip-components=1', '--no-same-owner'], join(cacheDirectory, 'npm-unpack.log'));
+  await run(
+    'tar',
+    ['-xzf', npmTarball, '-C', npmFolder, '--strip-components=1', '--no-same-owner'],
+    join(cacheDirectory, 'npm-unpack.log'),
+  );
   symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
   symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
   const changes = [
@@ -167,7 +187,12 @@ export async function ensureBaseImage(log: Log): Promise<BaseImage> {
   }
   const tar = spawn('tar', ['-C', rootfs, '--numeric-owner', '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const archived = new Promise<number | null>((resolve) => tar.once('close', resolve));
-  await run('podman', podmanArguments('import', ...changes.flatMap((change) => ['--change', change]), '-', image), join(cacheDirectory, 'import.log'), { input: tar.stdout });
+  await run(
+    'podman',
+    podmanArguments('import', ...changes.flatMap((change) => ['--change', change]), '-', image),
+    join(cacheDirectory, 'import.log'),
+    { input: tar.stdout },
+  );
   if ((await archived) !== 0) throw new Error(`tar of ${rootfs} failed: the imported ${image} may be incomplete`);
   rmSync(rootfs, { recursive: true, force: true });
   const importSeconds = seconds(started);
@@ -196,10 +221,30 @@ export async function buildAppImage(app: (typeof platformApps)[number], base: st
   await run(
     'podman',
     podmanArguments(
-      'build', '--format', 'docker', '--layers=false', '--pull=never', '--network', 'host', '-f', join(root, dockerfile),
-      '--build-arg', `NODE_IMAGE=${base}`, '--build-arg', `APP=${app.name}`, '--build-arg', `PORT_VARIABLE=${app.portVariable}`, '--build-arg', `DEFAULT_PORT=${app.defaultPort}`,
-      '--build-arg', `BUILD_VERSION=${release.version}`, '--build-arg', `BUILD_REVISION=${release.revision}`,
-      '-t', image, bundle,
+      'build',
+      '--format',
+      'docker',
+      '--layers=false',
+      '--pull=never',
+      '--network',
+      'host',
+      '-f',
+      join(root, dockerfile),
+      '--build-arg',
+      `NODE_IMAGE=${base}`,
+      '--build-arg',
+      `APP=${app.name}`,
+      '--build-arg',
+      `PORT_VARIABLE=${app.portVariable}`,
+      '--build-arg',
+      `DEFAULT_PORT=${app.defaultPort}`,
+      '--build-arg',
+      `BUILD_VERSION=${release.version}`,
+      '--build-arg',
+      `BUILD_REVISION=${release.revision}`,
+      '-t',
+      image,
+      bundle,
     ),
     join(cacheDirectory, `build-${app.name}.log`),
   );
@@ -213,7 +258,14 @@ export async function buildAppImage(app: (typeof platformApps)[number], base: st
 /** The base, then every app's image (two builds at a time: most of a build waits for the registry). */
 export async function buildImages(apps: string[], log: Log): Promise<{ base: BaseImage; apps: AppImage[]; seconds: number }> {
   const started = Date.now();
-  const selected = apps.length === 0 ? platformApps : apps.map((name) => platformApps.find((app) => app.name === name) ?? fail(`no app named ${name} (apps: ${platformApps.map((app) => app.name).join(', ')})`));
+  const selected =
+    apps.length === 0
+      ? platformApps
+      : apps.map(
+          (name) =>
+            platformApps.find((app) => app.name === name) ??
+            fail(`no app named ${name} (apps: ${platformApps.map((app) => app.name).join(', ')})`),
+        );
   ensureSystemPackages(log, containerPackages);
   const missing = containerPackages.filter((entry) => !existsSync(entry.binary)).map((entry) => entry.name);
   if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: apt-get install -y ${missing.join(' ')}`);
@@ -241,18 +293,31 @@ async function main(argv: string[]): Promise<void> {
   assertPinnedRuntime('images:build');
   const json = argv.includes('--json');
   const log: Log = (line) => (json ? process.stderr : process.stdout).write(`[images] ${line}\n`);
-  const result = await buildImages(argv.filter((arg) => arg !== '--json'), log);
+  const result = await buildImages(
+    argv.filter((arg) => arg !== '--json'),
+    log,
+  );
   if (json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
   const rows = [
     ['IMAGE', 'SIZE', 'BUILD'],
-    [result.base.image, megabytes(result.base.sizeBytes), result.base.made ? `${result.base.made.debootstrapSeconds + result.base.made.importSeconds} s` : 'already there'],
+    [
+      result.base.image,
+      megabytes(result.base.sizeBytes),
+      result.base.made ? `${result.base.made.debootstrapSeconds + result.base.made.importSeconds} s` : 'already there',
+    ],
     ...result.apps.map((app) => [app.image, megabytes(app.sizeBytes), `${app.buildSeconds} s`]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    );
   console.log(`${result.apps.length} image(s) in ${result.seconds} s`);
 }
 

@@ -9,7 +9,8 @@ describe('CPU profile summaries', () => {
     const work = mkdtempSync(join(tmpdir(), 'cpu-profile-'));
     try {
       mkdirSync(join(work, 'node_modules', 'busy-package'), { recursive: true });
-      const spin = (name: string, ms: number) => `function ${name}() { const end = Date.now() + ${ms}; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }`;
+      const spin = (name: string, ms: number) =>
+        `function ${name}() { const end = Date.now() + ${ms}; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }`;
       writeFileSync(join(work, 'node_modules', 'busy-package', 'index.js'), `${spin('packageWork', 150)}\nmodule.exports = packageWork;\n`);
       writeFileSync(join(work, 'main.js'), `${spin('projectWork', 450)}\nprojectWork(); require('busy-package')();\n`);
       execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${join(work, 'profiles')}`, join(work, 'main.js')], { cwd: work });
@@ -30,7 +31,10 @@ describe('CPU profile summaries', () => {
     const work = mkdtempSync(join(tmpdir(), 'cpu-profile-'));
     try {
       for (const name of ['first', 'second']) {
-        writeFileSync(join(work, `${name}.js`), `function ${name}Run() { const end = Date.now() + 30; while (Date.now() < end); }\n${name}Run();\n`);
+        writeFileSync(
+          join(work, `${name}.js`),
+          `function ${name}Run() { const end = Date.now() + 30; while (Date.now() < end); }\n${name}Run();\n`,
+        );
         execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${join(work, 'profiles')}`, join(work, `${name}.js`)]);
       }
       const [newest] = readCpuProfiles(join(work, 'profiles'));
@@ -47,7 +51,9 @@ describe('CPU profile summaries', () => {
   });
 
   it('names the origin of scoped packages, Node.js internals and V8 entries', () => {
-    expect(originOf('file:///app/node_modules/@kafkajs/confluent-schema-registry/dist/x.js', 'decode')).toBe('@kafkajs/confluent-schema-registry');
+    expect(originOf('file:///app/node_modules/@kafkajs/confluent-schema-registry/dist/x.js', 'decode')).toBe(
+      '@kafkajs/confluent-schema-registry',
+    );
     expect(originOf('file:///app/node_modules/pg/lib/client.js', 'query')).toBe('pg');
     expect(originOf('node:internal/stream_base_commons', 'writeGeneric')).toBe('node:internal');
     expect(originOf('', '(garbage collector)')).toBe('(garbage collector)');

@@ -44,7 +44,10 @@ export function summarizeCpuProfile(profile: CpuProfile, top = 15): CpuProfileSu
   return {
     totalMs,
     byOrigin: [...origins].map(([origin, ms]) => ({ origin, ms, share: share(ms) })).sort((a, b) => b.ms - a.ms),
-    topFunctions: [...functions.values()].sort((a, b) => b.ms - a.ms).slice(0, top).map((entry) => ({ ...entry, share: share(entry.ms) })),
+    topFunctions: [...functions.values()]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, top)
+      .map((entry) => ({ ...entry, share: share(entry.ms) })),
   };
 }
 

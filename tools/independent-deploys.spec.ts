@@ -36,7 +36,10 @@ beforeAll(() => {
   }
 }, 60_000);
 
-const tagged = (tag: string): string[] => Object.keys(graph.nodes).filter((name) => graph.nodes[name].data.tags?.includes(tag)).sort();
+const tagged = (tag: string): string[] =>
+  Object.keys(graph.nodes)
+    .filter((name) => graph.nodes[name].data.tags?.includes(tag))
+    .sort();
 const testCode = (): string[] => [...tagged('type:testing'), ...tagged('type:test')];
 
 /** Every path from `start` to a project in `targets`, as `a -> b -> c`. */

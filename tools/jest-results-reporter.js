@@ -22,9 +22,11 @@ class ResultsReporter {
       // When the suite ran, so that what the servers logged meanwhile can be shown beside its failures.
       const during = [suite.perfStats.start, suite.perfStats.end];
       suites.push({ file, seconds: Math.max(0, suite.perfStats.end - suite.perfStats.start) / 1000 });
-      if (suite.testExecError) failures.push({ file, test: '(suite failed to run)', message: firstLines(suite.testExecError.message), during });
+      if (suite.testExecError)
+        failures.push({ file, test: '(suite failed to run)', message: firstLines(suite.testExecError.message), during });
       for (const test of suite.testResults) {
-        if (test.status === 'failed') failures.push({ file, test: test.fullName, message: firstLines(test.failureMessages.join('\n')), during });
+        if (test.status === 'failed')
+          failures.push({ file, test: test.fullName, message: firstLines(test.failureMessages.join('\n')), during });
       }
     }
     writeFileSync(
@@ -44,7 +46,11 @@ class ResultsReporter {
 function firstLines(text) {
   // eslint-disable-next-line no-control-regex
   const plain = String(text).replace(/\u001b\[[0-9;]*m/g, '');
-  return plain.split('\n').filter((line) => line.trim() !== '').slice(0, 12).join('\n');
+  return plain
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(0, 12)
+    .join('\n');
 }
 
 module.exports = ResultsReporter;

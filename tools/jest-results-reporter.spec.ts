@@ -14,7 +14,11 @@ describe('the Jest results reporter', () => {
       );
       const config = JSON.stringify({ rootDir: work, transform: {}, reporters: [join(__dirname, 'jest-results-reporter.js')] });
       try {
-        execFileSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', config, '--ci'], { cwd: work, env: { ...process.env, TEST_RESULTS_DIR: results }, stdio: 'pipe' });
+        execFileSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', config, '--ci'], {
+          cwd: work,
+          env: { ...process.env, TEST_RESULTS_DIR: results },
+          stdio: 'pipe',
+        });
         throw new Error('the sample run was expected to fail');
       } catch (error) {
         expect((error as { status?: number }).status).toBe(1);
@@ -22,7 +26,14 @@ describe('the Jest results reporter', () => {
       const [file] = readdirSync(results);
       const recorded = JSON.parse(readFileSync(join(results, file), 'utf8'));
       expect(recorded).toMatchObject({ passed: 1, failed: 1, skipped: 0 });
-      expect(recorded.failures).toEqual([{ file: expect.stringMatching(/sample\.spec\.js$/), test: 'a payout adds up', message: expect.stringContaining('Expected: 5'), during: [expect.any(Number), expect.any(Number)] }]);
+      expect(recorded.failures).toEqual([
+        {
+          file: expect.stringMatching(/sample\.spec\.js$/),
+          test: 'a payout adds up',
+          message: expect.stringContaining('Expected: 5'),
+          during: [expect.any(Number), expect.any(Number)],
+        },
+      ]);
       expect(recorded.failures[0].during[0]).toBeLessThanOrEqual(recorded.failures[0].during[1]);
       expect(recorded.suites).toEqual([{ file: expect.stringMatching(/sample\.spec\.js$/), seconds: expect.any(Number) }]);
       expect(recorded.suites[0].seconds).toBeGreaterThan(0);

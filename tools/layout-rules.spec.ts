@@ -16,11 +16,16 @@ const withoutDaemon = { ...process.env, NX_DAEMON: 'false' };
 /** ESLint loads its flat config by dynamic import, which Jest's sandbox refuses: run its CLI. */
 function problemsOf(path: string, source: string): Promise<string[]> {
   return new Promise((resolveProblems, reject) => {
-    const child = execFile(process.execPath, [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', resolve(root, path)], { cwd: root, env: withoutDaemon, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      if (error && error.code !== 1) return reject(error);
-      const [result] = JSON.parse(stdout) as Array<{ messages: Array<{ ruleId: string | null; message: string }> }>;
-      resolveProblems(result.messages.map((message) => `${message.ruleId}: ${message.message}`));
-    });
+    const child = execFile(
+      process.execPath,
+      [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', resolve(root, path)],
+      { cwd: root, env: withoutDaemon, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => {
+        if (error && error.code !== 1) return reject(error);
+        const [result] = JSON.parse(stdout) as Array<{ messages: Array<{ ruleId: string | null; message: string }> }>;
+        resolveProblems(result.messages.map((message) => `${message.ruleId}: ${message.message}`));
+      },
+    );
     child.stdin?.end(source);
   });
 }
@@ -29,20 +34,49 @@ describe('the layout rules', () => {
   jest.setTimeout(120_000);
 
   // Nx's boundary rule reads the cached project graph, and skips itself (with a warning) when there is none.
-  beforeAll(() => new Promise<void>((done, fail) => execFile(process.execPath, [nxBin, 'show', 'projects'], { cwd: root, env: withoutDaemon }, (error) => (error ? fail(error) : done()))), 180_000);
+  beforeAll(
+    () =>
+      new Promise<void>((done, fail) =>
+        execFile(process.execPath, [nxBin, 'show', 'projects'], { cwd: root, env: withoutDaemon }, (error) =>
+          error ? fail(error) : done(),
+        ),
+      ),
+    180_000,
+  );
 
   it('keep domain/ free of I/O', async () => {
-    const problems = await problemsOf('libs/services/earnings/src/domain/probe.ts', "import { DataSource } from 'typeorm';\nimport { Pool } from 'pg';\nexport const probe = [DataSource, Pool];\n");
-    expect(problems).toEqual([expect.stringMatching(/no-restricted-imports: 'typeorm'.*domain\/ holds pure rules/), expect.stringMatching(/no-restricted-imports: 'pg'/)]);
+    const problems = await problemsOf(
+      'libs/services/earnings/src/domain/probe.ts',
+      "import { DataSource } from 'typeorm';\nimport { Pool } from 'pg';\nexport const probe = [DataSource, Pool];\n",
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/no-restricted-imports: 'typeorm'.*domain\/ holds pure rules/),
+      expect.stringMatching(/no-restricted-imports: 'pg'/),
+    ]);
   });
 
   it('keep domain/ from importing its own adapters', async () => {
-    expect(await problemsOf('libs/services/inventory/src/domain/probe.ts', "import { itemStatus } from '../persistence/items';\nexport const probe = itemStatus;\n")).toEqual([expect.stringMatching(/no-restricted-imports: .*adapters depend on it/)]);
-    expect(await problemsOf('libs/services/inventory/src/domain/probe.ts', "import { itemStatus } from './item-status';\nexport const probe = itemStatus;\n")).toEqual([]);
+    expect(
+      await problemsOf(
+        'libs/services/inventory/src/domain/probe.ts',
+        "import { itemStatus } from '../persistence/items';\nexport const probe = itemStatus;\n",
+      ),
+    ).toEqual([expect.stringMatching(/no-restricted-imports: .*adapters depend on it/)]);
+    expect(
+      await problemsOf(
+        'libs/services/inventory/src/domain/probe.ts',
+        "import { itemStatus } from './item-status';\nexport const probe = itemStatus;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('keep the platform band from importing the business', async () => {
-    expect(await problemsOf('libs/platform/monitoring/src/probe.ts', "import { createNotificationReadRouter } from '@consign/notifications';\nexport const probe = createNotificationReadRouter;\n")).toEqual([
+    expect(
+      await problemsOf(
+        'libs/platform/monitoring/src/probe.ts',
+        "import { createNotificationReadRouter } from '@consign/notifications';\nexport const probe = createNotificationReadRouter;\n",
+      ),
+    ).toEqual([
       expect.stringMatching(/@nx\/enforce-module-boundaries: A project tagged with "(scope:shared|band:platform)" can only depend on/),
     ]);
   });
@@ -58,19 +92,33 @@ describe('the layout rules', () => {
   });
 
   it('keep one service’s lib out of another’s', async () => {
-    expect(await problemsOf('libs/services/inventory/src/probe.ts', "import { createNotificationReadRouter } from '@consign/notifications';\nexport const probe = createNotificationReadRouter;\n")).toEqual([
-      expect.stringMatching(/@nx\/enforce-module-boundaries: A project tagged with "scope:inventory" can only depend on/),
-    ]);
+    expect(
+      await problemsOf(
+        'libs/services/inventory/src/probe.ts',
+        "import { createNotificationReadRouter } from '@consign/notifications';\nexport const probe = createNotificationReadRouter;\n",
+      ),
+    ).toEqual([expect.stringMatching(/@nx\/enforce-module-boundaries: A project tagged with "scope:inventory" can only depend on/)]);
   });
 
   it('let only test code use the test shelf', async () => {
     const probe = "import { waitFor } from '@consign/test-support';\nexport const probe = waitFor;\n";
-    const refused = [expect.stringMatching(/@nx\/enforce-module-boundaries: A project tagged with "type:(lib|app)" can only depend on libs tagged with "type:lib"/)];
+    const refused = [
+      expect.stringMatching(
+        /@nx\/enforce-module-boundaries: A project tagged with "type:(lib|app)" can only depend on libs tagged with "type:lib"/,
+      ),
+    ];
     expect(await problemsOf('libs/services/earnings/src/probe.ts', probe)).toEqual(refused);
     expect(await problemsOf('libs/platform/monitoring/src/probe.ts', probe)).toEqual(refused);
     expect(await problemsOf('apps/earnings-service/src/probe.ts', probe)).toEqual(refused);
     expect(await problemsOf('libs/services/earnings/tests/probe.spec.ts', probe)).toEqual([]);
     expect(await problemsOf('apps/platform-e2e/src/probe.spec.ts', probe)).toEqual([]);
     expect(await problemsOf('tools/probe.ts', probe)).toEqual([]);
+  });
+
+  it('enforce one format', async () => {
+    expect(await problemsOf('libs/services/earnings/src/probe.ts', 'export const probe = {a:1};\n')).toEqual([
+      expect.stringMatching(/^prettier\/prettier: /),
+    ]);
+    expect(await problemsOf('libs/services/earnings/src/probe.ts', 'export const probe = { a: 1 };\n')).toEqual([]);
   });
 });

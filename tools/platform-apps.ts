@@ -12,7 +12,9 @@ export interface PlatformApp {
 }
 
 /** Every app of the service catalogue; each has a database, so each migrates before it serves. */
-export const platformApps: PlatformApp[] = (Object.entries(serviceCatalogue) as Array<[PlatformAppName, (typeof serviceCatalogue)[PlatformAppName]]>).map(([name, entry]) => ({
+export const platformApps: PlatformApp[] = (
+  Object.entries(serviceCatalogue) as Array<[PlatformAppName, (typeof serviceCatalogue)[PlatformAppName]]>
+).map(([name, entry]) => ({
   name,
   portVariable: `${entry.prefix}_PORT`,
   defaultPort: entry.port,

@@ -31,7 +31,12 @@ export async function acquirePlatformInfra(options: { allowDocker: boolean; log:
     const mail = await acquireMailSink(options.log);
     return {
       origin: 'docker',
-      env: { KAFKA_BROKERS: docker.kafkaBrokers, SCHEMA_REGISTRY_URL: docker.schemaRegistryUrl, POSTGRES_ADMIN_URL: docker.postgresUrl, ...mail.env },
+      env: {
+        KAFKA_BROKERS: docker.kafkaBrokers,
+        SCHEMA_REGISTRY_URL: docker.schemaRegistryUrl,
+        POSTGRES_ADMIN_URL: docker.postgresUrl,
+        ...mail.env,
+      },
       release: async () => {
         await mail.release();
         await docker.stop();

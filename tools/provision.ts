@@ -18,7 +18,13 @@ It connects with the apps' variables: KAFKA_*, SCHEMA_REGISTRY_*.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { group: { type: 'string', multiple: true, default: [] }, 'align-settings': { type: 'boolean', default: false }, yes: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      group: { type: 'string', multiple: true, default: [] },
+      'align-settings': { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     console.log(usage);
@@ -26,19 +32,38 @@ async function main(): Promise<void> {
   }
   assertPinnedRuntime('provision');
   const config = loadConfig(
-    { ...platformConnectionSettings(process.env), ...Object.fromEntries(Object.entries(consumerGroupDefaults).map(([variable, group]) => [variable, text(variable, group)])) },
+    {
+      ...platformConnectionSettings(process.env),
+      ...Object.fromEntries(Object.entries(consumerGroupDefaults).map(([variable, group]) => [variable, text(variable, group)])),
+    },
     process.env,
   );
-  const groups = [...new Set([...Object.keys(consumerGroupDefaults).map((variable) => String(config[variable as keyof typeof config])), ...values.group])];
+  const groups = [
+    ...new Set([...Object.keys(consumerGroupDefaults).map((variable) => String(config[variable as keyof typeof config])), ...values.group]),
+  ];
   const kafka = createKafka({ clientId: 'provision', connection: kafkaConnection(config) });
   const report = await provisionPlatform(kafka, new EventCodec(registryConnection(config)), groups);
   let aligned: string[] = [];
   if (values['align-settings'] && report.drift.length > 0) {
-    const confirmed = values.yes || (await ask(`${describeDrift(report.drift).join('\n')}\nAlign these topics' settings with the catalogue?`));
+    const confirmed =
+      values.yes || (await ask(`${describeDrift(report.drift).join('\n')}\nAlign these topics' settings with the catalogue?`));
     if (confirmed) aligned = await alignTopicSettings(kafka, report.topics, report.drift);
   }
   if (values.json) {
-    console.log(JSON.stringify({ createdTopics: report.created, existingTopics: report.existing, drift: report.drift, alignedTopics: aligned, consumerGroups: groups, schemaIds: Object.fromEntries(report.schemas) }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          createdTopics: report.created,
+          existingTopics: report.existing,
+          drift: report.drift,
+          alignedTopics: aligned,
+          consumerGroups: groups,
+          schemaIds: Object.fromEntries(report.schemas),
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   console.log(`consumer groups: ${groups.join(', ')}`);

@@ -23,7 +23,7 @@ async function main(): Promise<number> {
   log(`infrastructure ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${infra.origin})`);
   let code = 1;
   try {
-    log('checking the repo\'s Avro schemas against what the registry holds');
+    log("checking the repo's Avro schemas against what the registry holds");
     code = await runCommand('npx', ['tsx', join(__dirname, 'check-schema-compatibility.ts')], { ...process.env, ...infra.env });
     if (code !== 0) return code;
     const env = {
@@ -34,7 +34,11 @@ async function main(): Promise<number> {
       TEST_RESULTS_DIR: resultsDir,
     };
     const runMany = (targets: string[], parallel: number) =>
-      runCommand('npx', ['nx', 'run-many', '-t', ...targets, `--parallel=${parallel}`, '--outputStyle=stream', '--skip-nx-cache', ...process.argv.slice(2)], env);
+      runCommand(
+        'npx',
+        ['nx', 'run-many', '-t', ...targets, `--parallel=${parallel}`, '--outputStyle=stream', '--skip-nx-cache', ...process.argv.slice(2)],
+        env,
+      );
     // Type checks and lint touch no server, so two run at once; tests run one project at a time,
     // because several of them measure time or load the machine on purpose.
     const staticChecks = await runMany(['typecheck', 'lint'], 2);
@@ -45,14 +49,17 @@ async function main(): Promise<number> {
     else await infra.release();
   }
   const totals = testTotals();
-  log(`${code === 0 ? 'all checks passed' : interrupted ? 'interrupted' : 'checks FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  log(
+    `${code === 0 ? 'all checks passed' : interrupted ? 'interrupted' : 'checks FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+  );
   const slowest = [...totals.suites].sort((a, b) => b.seconds - a.seconds).slice(0, 12);
   console.log(`slowest suites: ${slowest.map((suite) => `\n  ${suite.seconds.toFixed(1).padStart(7)} s  ${suite.file}`).join('')}`);
   for (const { log, file, lines } of serverWarningsDuring(join(__dirname, '../infra/local/.run/logs'), totals.failures)) {
     console.log(`${log} warned ${lines.length} time(s) while ${file} ran; the last ones:`);
     for (const line of lines.slice(-8)) console.log(`    ${line.slice(0, 240)}`);
   }
-  for (const failure of totals.failures) console.log(`failed: ${failure.file} › ${failure.test}\n${failure.message.replace(/^/gm, '    ')}`);
+  for (const failure of totals.failures)
+    console.log(`failed: ${failure.file} › ${failure.test}\n${failure.message.replace(/^/gm, '    ')}`);
   console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   return code === 0 && totals.failed === 0 ? 0 : 1;
 }
@@ -65,7 +72,6 @@ interface TestFailure {
   /** When its suite started and ended, in ms since the epoch. */
   during?: [number, number];
 }
-
 
 interface SuiteDuration {
   file: string;

@@ -10,8 +10,13 @@ const slackMs = 5000;
  * What Kafka and the registry warned about while each failing suite ran: a CI log is often all
  * there is of a failure, and a server that stalled says so in its own log.
  */
-export function serverWarningsDuring(logsDir: string, failures: Array<{ file: string; during?: [number, number] }>): Array<{ log: string; file: string; lines: string[] }> {
-  const windows = new Map(failures.filter((failure) => failure.during).map((failure) => [failure.file, failure.during as [number, number]]));
+export function serverWarningsDuring(
+  logsDir: string,
+  failures: Array<{ file: string; during?: [number, number] }>,
+): Array<{ log: string; file: string; lines: string[] }> {
+  const windows = new Map(
+    failures.filter((failure) => failure.during).map((failure) => [failure.file, failure.during as [number, number]]),
+  );
   if (windows.size === 0 || !existsSync(logsDir)) return [];
   const found: Array<{ log: string; file: string; lines: string[] }> = [];
   for (const log of readdirSync(logsDir).filter((name) => /^(kafka-server|registry)\.log$/.test(name))) {

@@ -20,13 +20,26 @@ const log = (line: string): void => console.log(`[platform] ${line}`);
 
 async function main(): Promise<void> {
   assertPinnedRuntime('npm start');
-  const { developmentShopifyPort } = loadConfig({ developmentShopifyPort: integer('DEV_SHOPIFY_ADMIN_PORT', 3006, { min: 1, max: 65535 }) });
+  const { developmentShopifyPort } = loadConfig({
+    developmentShopifyPort: integer('DEV_SHOPIFY_ADMIN_PORT', 3006, { min: 1, max: 65535 }),
+  });
   const infra = await acquirePlatformInfra({ allowDocker: true, log });
   const shopify = await startDevelopmentShopify(developmentShopifyPort);
   log(`development Shopify Admin API stand-in (NOT Shopify: a seeded shop for the tenant dev-store) at ${shopify.origin}`);
   const env: NodeJS.ProcessEnv = { ...process.env, ...infra.env, NODE_ENV: 'development', SHOPIFY_ADMIN_API_ORIGIN: shopify.origin };
   log('building the apps');
-  await runOrFail('npx', ['nx', 'run-many', '-t', 'build', `--projects=${[...platformApps.map((app) => app.name), 'ops-cli'].join(',')}`, '--outputStyle=static'], env);
+  await runOrFail(
+    'npx',
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      `--projects=${[...platformApps.map((app) => app.name), 'ops-cli'].join(',')}`,
+      '--outputStyle=static',
+    ],
+    env,
+  );
   for (const app of platformApps.filter((candidate) => candidate.migrates)) {
     log(`migrating ${app.name}`);
     await runOrFail(process.execPath, [bundle(app.name), 'migrate'], env);
@@ -34,8 +47,14 @@ async function main(): Promise<void> {
 
   const children = new Map<string, ChildProcess>();
   // The operator console is the ops CLI's `console` command, run from its bundle as an operator would.
-  for (const [name, args] of [...platformApps.map((app) => [app.name, [bundle(app.name)]]), ['ops-console', [bundle('ops-cli'), 'console']]] as Array<[string, string[]]>) {
-    const child = spawn(process.execPath, ['--enable-source-maps', ...serviceNodeOptions, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const [name, args] of [
+    ...platformApps.map((app) => [app.name, [bundle(app.name)]]),
+    ['ops-console', [bundle('ops-cli'), 'console']],
+  ] as Array<[string, string[]]>) {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...serviceNodeOptions, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     prefixLines(child, name);
     child.once('exit', (code, signal) => {
       children.delete(name);
@@ -63,11 +82,19 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   const urls = platformApps.map((app) => ({ app, url: `http://127.0.0.1:${env[app.portVariable] ?? app.defaultPort}` }));
-  if (!(await waitUntilReady(urls.map(({ url }) => url), 90_000))) log('some apps are not ready after 90 s; see their output above');
+  if (
+    !(await waitUntilReady(
+      urls.map(({ url }) => url),
+      90_000,
+    ))
+  )
+    log('some apps are not ready after 90 s; see their output above');
   log('the platform is running:');
   for (const { app, url } of urls) {
     const internal = app.internal ? `http://127.0.0.1:${env[app.internal.portVariable] ?? app.internal.defaultPort}` : url;
-    log(`  ${app.name.padEnd(20)} ${url}   (${url}/readyz; ${internal}/metrics and the ${app.internal ? 'admin API' : 'read and admin APIs'} with a key)`);
+    log(
+      `  ${app.name.padEnd(20)} ${url}   (${url}/readyz; ${internal}/metrics and the ${app.internal ? 'admin API' : 'read and admin APIs'} with a key)`,
+    );
   }
   log(`  ${'operator console'.padEnd(20)} http://127.0.0.1:${env.CONSOLE_PORT ?? 3007}/console/   (sign in with the development key)`);
   log(`  development key: ${developmentAdminKey} (Authorization: Bearer ${developmentAdminKey}), every scope`);

@@ -10,14 +10,18 @@ const skippedFolders = new Set(['node_modules', 'dist', 'tmp', 'coverage']);
 /** Every file that looks like a test, whether or not any Jest project would run it. */
 function specFilesOnDisk(dir = root): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isDirectory()) return entry.name.startsWith('.') || skippedFolders.has(entry.name) ? [] : specFilesOnDisk(join(dir, entry.name));
+    if (entry.isDirectory())
+      return entry.name.startsWith('.') || skippedFolders.has(entry.name) ? [] : specFilesOnDisk(join(dir, entry.name));
     return /\.(spec|test|itest)\.[cm]?[jt]sx?$/.test(entry.name) ? [relative(root, join(dir, entry.name))] : [];
   });
 }
 
 /** What Jest would run with these arguments, relative to the workspace root. */
 async function listTests(args: string[]): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, [require.resolve('jest/bin/jest'), '--listTests', '--json', ...args], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, [require.resolve('jest/bin/jest'), '--listTests', '--json', ...args], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return (JSON.parse(stdout) as string[]).map((file) => relative(root, file)).sort();
 }
 
@@ -52,7 +56,9 @@ describe('npm run test:unit and npm test', () => {
   });
 
   it("tag every project's tests/ folder type:test, so that its specs stay out of test:unit (decision 0021)", () => {
-    const untagged = projects.filter((project) => /(^|\/)tests$/.test(project.root) && !needsServers(project)).map((project) => project.root);
+    const untagged = projects
+      .filter((project) => /(^|\/)tests$/.test(project.root) && !needsServers(project))
+      .map((project) => project.root);
     expect(untagged).toEqual([]);
   });
 

@@ -22,7 +22,8 @@ export const serverProjectTags: readonly string[] = ['type:test', 'type:e2e'];
  */
 export const serverSpecs: Readonly<Record<string, string>> = {
   'libs/platform/contracts/src/schema-compatibility.spec.ts': 'registers schemas in the real schema registry',
-  'deploy/checks/production-bundles.spec.ts': 'installs each app bundle with npm ci from the npm registry, migrates it on PostgreSQL and starts it (minutes)',
+  'deploy/checks/production-bundles.spec.ts':
+    'installs each app bundle with npm ci from the npm registry, migrates it on PostgreSQL and starts it (minutes)',
   'infra/local/src/monitoring.spec.ts': 'starts Prometheus and Alertmanager',
   'monitoring/checks/promtool.spec.ts': "runs promtool from Debian's prometheus package, and installs that package when it is missing",
 };
@@ -53,7 +54,8 @@ const skippedFolders = new Set(['node_modules', 'dist', 'tmp', 'coverage']);
 function* workspaceFolders(dir = root): Generator<string> {
   yield dir;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory() && !entry.name.startsWith('.') && !skippedFolders.has(entry.name)) yield* workspaceFolders(join(dir, entry.name));
+    if (entry.isDirectory() && !entry.name.startsWith('.') && !skippedFolders.has(entry.name))
+      yield* workspaceFolders(join(dir, entry.name));
   }
 }
 
@@ -67,7 +69,8 @@ export function jestProjects(): JestProject[] {
     if (!config) continue;
     const projectJson = join(dir, 'project.json');
     const at = relative(root, dir) || '.';
-    if (!existsSync(projectJson)) throw new Error(`${at} has a Jest config but no project.json: its tags say whether its specs need servers`);
+    if (!existsSync(projectJson))
+      throw new Error(`${at} has a Jest config but no project.json: its tags say whether its specs need servers`);
     const { tags = [] } = JSON.parse(readFileSync(projectJson, 'utf8')) as { tags?: string[] };
     projects.push({ root: at, config: join(at, config), tags });
   }
@@ -107,7 +110,9 @@ async function main(): Promise<number> {
   assertPinnedRuntime('npm run test:unit');
   const startedAt = Date.now();
   const args = unitJestArgs();
-  console.log(`[test:unit] the specs of ${unitProjects().length} projects, without the servers (tests/ projects, platform-e2e and ${Object.keys(serverSpecs).length} named specs run in npm test)`);
+  console.log(
+    `[test:unit] the specs of ${unitProjects().length} projects, without the servers (tests/ projects, platform-e2e and ${Object.keys(serverSpecs).length} named specs run in npm test)`,
+  );
   const env = {
     ...process.env,
     ...closedEndpoints,

@@ -23,8 +23,14 @@ interface ComposeFile {
 const composePath = 'deploy/compose.yaml';
 const compose = parseYaml(readRepositoryFile(composePath)) as ComposeFile;
 const composeDirectory = join(repositoryRoot, dirname(composePath));
-const included = (compose.include ?? []).map((path) => ({ path, file: parseYaml(readRepositoryFile(join(dirname(composePath), path))) as ComposeFile }));
-const services = { ...Object.assign({}, ...included.map(({ file }) => file.services)), ...compose.services } as Record<string, ComposeService>;
+const included = (compose.include ?? []).map((path) => ({
+  path,
+  file: parseYaml(readRepositoryFile(join(dirname(composePath), path))) as ComposeFile,
+}));
+const services = { ...Object.assign({}, ...included.map(({ file }) => file.services)), ...compose.services } as Record<
+  string,
+  ComposeService
+>;
 const apps = deployableApps().map(({ name }) => name);
 
 /** A service's variables as the container gets them: its env_files, then `environment`, which wins. */
@@ -89,12 +95,13 @@ describe('deploy/compose.yaml', () => {
         const variables = environmentOf(container);
         expect(productionRequiredVariables(app).filter((variable) => !variables[variable])).toEqual([]);
         for (const variable of Object.keys(variables).filter((name) => /(_URL|_BROKERS)$/.test(name))) {
-          for (const { host } of addresses(variables[variable])) expect({ variable, host, known: host in services }).toEqual({ variable, host, known: true });
+          for (const { host } of addresses(variables[variable]))
+            expect({ variable, host, known: host in services }).toEqual({ variable, host, known: true });
         }
       }
     });
 
-    it('listens on every address of its container, and is published on the host\'s loopback only', () => {
+    it("listens on every address of its container, and is published on the host's loopback only", () => {
       const variables = environmentOf(service);
       expect(variables[publicListener.variable.replace(/_PORT$/, '_HOST')]).toBe('0.0.0.0');
       const port = Number(variables[publicListener.variable] ?? publicListener.port);
@@ -103,9 +110,12 @@ describe('deploy/compose.yaml', () => {
     });
   });
 
-  it('points the reconciler at the services\' read APIs', () => {
+  it("points the reconciler at the services' read APIs", () => {
     const variables = environmentOf(services.reconciler);
-    for (const [variable, app] of [['RECONCILER_INVENTORY_URL', 'inventory-service'], ['RECONCILER_EARNINGS_URL', 'earnings-service']]) {
+    for (const [variable, app] of [
+      ['RECONCILER_INVENTORY_URL', 'inventory-service'],
+      ['RECONCILER_EARNINGS_URL', 'earnings-service'],
+    ]) {
       expect(addresses(variables[variable])[0]).toEqual({ host: app, port: documentedPorts(app)[0].port });
     }
   });

@@ -34,7 +34,7 @@ describe('deploy/docker/Dockerfile', () => {
     expect(stages.map(({ from }) => from.split(' ')[0])).toEqual(['${NODE_IMAGE}', '${NODE_IMAGE}']);
   });
 
-  it('installs the runtime dependencies from the bundle\'s lockfile in a stage of its own, without install scripts', () => {
+  it("installs the runtime dependencies from the bundle's lockfile in a stage of its own, without install scripts", () => {
     const install = stages[0].body.find((line) => line.instruction === 'RUN')?.argument ?? '';
     expect(install).toMatch(/npm ci --omit=dev --ignore-scripts/);
     // npm's cache in a cache mount: shared between builds, left out of the image.
@@ -47,7 +47,7 @@ describe('deploy/docker/Dockerfile', () => {
     expect(Number(user)).toBeGreaterThan(0);
   });
 
-  it('serves by default and migrates when given `migrate`, with the apps\' Node.js options', () => {
+  it("serves by default and migrates when given `migrate`, with the apps' Node.js options", () => {
     expect(execForm(argumentOf('CMD'))).toEqual([]);
     const serve = imageCommand([]);
     expect(serve[0]).toBe('node');
@@ -56,8 +56,14 @@ describe('deploy/docker/Dockerfile', () => {
     expect(imageCommand(['migrate']).slice(-2)).toEqual(['main.js', 'migrate']);
   });
 
-  it('declares the build arguments each app\'s image is built with', () => {
-    expect(runtime.filter((line) => line.instruction === 'ARG').map((line) => line.argument)).toEqual(['APP', 'PORT_VARIABLE', 'DEFAULT_PORT', 'BUILD_VERSION=unknown', 'BUILD_REVISION=unknown']);
+  it("declares the build arguments each app's image is built with", () => {
+    expect(runtime.filter((line) => line.instruction === 'ARG').map((line) => line.argument)).toEqual([
+      'APP',
+      'PORT_VARIABLE',
+      'DEFAULT_PORT',
+      'BUILD_VERSION=unknown',
+      'BUILD_REVISION=unknown',
+    ]);
   });
 
   it('hands the release and commit it was built from to the app, for consign_build_info', () => {
@@ -66,7 +72,7 @@ describe('deploy/docker/Dockerfile', () => {
   });
 
   describe('HEALTHCHECK, with node rather than curl', () => {
-    it('passes when /healthz on the app\'s port answers 200, following the port variable, and fails otherwise', async () => {
+    it("passes when /healthz on the app's port answers 200, following the port variable, and fails otherwise", async () => {
       let status = 200;
       const asked: string[] = [];
       const server = createServer((request, response) => {
@@ -77,7 +83,9 @@ describe('deploy/docker/Dockerfile', () => {
       const port = (server.address() as { port: number }).port;
       try {
         // As built for inventory-service and started with INVENTORY_PORT set, or with the default only.
-        expect(await healthcheck({ HEALTHCHECK_PORT_VARIABLE: 'INVENTORY_PORT', HEALTHCHECK_DEFAULT_PORT: '1', INVENTORY_PORT: String(port) })).toBe(0);
+        expect(
+          await healthcheck({ HEALTHCHECK_PORT_VARIABLE: 'INVENTORY_PORT', HEALTHCHECK_DEFAULT_PORT: '1', INVENTORY_PORT: String(port) }),
+        ).toBe(0);
         expect(await healthcheck({ HEALTHCHECK_PORT_VARIABLE: 'INVENTORY_PORT', HEALTHCHECK_DEFAULT_PORT: String(port) })).toBe(0);
         expect(asked).toEqual(['/healthz', '/healthz']);
         status = 503;

@@ -8,7 +8,10 @@ import { deployableApps } from './support/repository';
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; configMapKeyRef?: { name: string; key: string; optional?: boolean } };
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+    configMapKeyRef?: { name: string; key: string; optional?: boolean };
+  };
 }
 interface Container {
   name: string;
@@ -21,7 +24,12 @@ interface Container {
   readinessProbe?: { httpGet?: { path: string; port: number | string } };
   livenessProbe?: { httpGet?: { path: string; port: number | string } };
   resources?: { requests?: { cpu?: string; memory?: string }; limits?: { memory?: string } };
-  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; runAsNonRoot?: boolean; capabilities?: { drop?: string[] } };
+  securityContext?: {
+    readOnlyRootFilesystem?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    runAsNonRoot?: boolean;
+    capabilities?: { drop?: string[] };
+  };
 }
 interface PodSpec {
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
@@ -36,10 +44,14 @@ interface PodTemplate {
  * Secrets: read only from Secret keys in production, never written into a manifest. A
  * database URL carries its password; TENANTS the webhook secrets; the rest are keys or credentials.
  */
-const secretVariable = /^(TENANTS|API_KEYS|PERSONAL_DATA_KEYS|TENANT_SECRETS_KEYS|SHOPIFY_ADMIN_TOKENS|RECONCILER_READ_API_KEY|SMTP_USER|SMTP_PASSWORD|KAFKA_SASL_USERNAME|KAFKA_SASL_PASSWORD|[A-Z]+_DATABASE_URL)$/;
+const secretVariable =
+  /^(TENANTS|API_KEYS|PERSONAL_DATA_KEYS|TENANT_SECRETS_KEYS|SHOPIFY_ADMIN_TOKENS|RECONCILER_READ_API_KEY|SMTP_USER|SMTP_PASSWORD|KAFKA_SASL_USERNAME|KAFKA_SASL_PASSWORD|[A-Z]+_DATABASE_URL)$/;
 
 const apps = deployableApps().map(({ name }) => name);
-const overlays = { dev: renderKustomization('deploy/kubernetes/overlays/dev'), prod: renderKustomization('deploy/kubernetes/overlays/prod') };
+const overlays = {
+  dev: renderKustomization('deploy/kubernetes/overlays/dev'),
+  prod: renderKustomization('deploy/kubernetes/overlays/prod'),
+};
 
 function find(objects: KubernetesObject[], kind: string, name: string): KubernetesObject {
   const found = objects.filter((object) => object.kind === kind && object.metadata.name === name);
@@ -66,18 +78,30 @@ function secretData(objects: KubernetesObject[], name: string): Record<string, s
  * Where each variable of a container comes from: `literal` (a value in the manifest), `configMap`
  * or `secret` (with the object and key), later entries winning as in Kubernetes.
  */
-type Source = { from: 'literal'; value: string } | { from: 'configMap'; name: string; key: string; value: string | undefined } | { from: 'secret'; name: string; key: string; optional: boolean };
+type Source =
+  | { from: 'literal'; value: string }
+  | { from: 'configMap'; name: string; key: string; value: string | undefined }
+  | { from: 'secret'; name: string; key: string; optional: boolean };
 function environment(objects: KubernetesObject[], container: Container): Map<string, Source> {
   const sources = new Map<string, Source>();
   for (const reference of container.envFrom ?? []) {
-    if (reference.configMapRef) for (const [key, value] of Object.entries(configMapData(objects, reference.configMapRef.name))) sources.set(key, { from: 'configMap', name: reference.configMapRef.name, key, value });
-    if (reference.secretRef) throw new Error(`${container.name}: envFrom secretRef hides which variables a Secret must hold; name each with secretKeyRef`);
+    if (reference.configMapRef)
+      for (const [key, value] of Object.entries(configMapData(objects, reference.configMapRef.name)))
+        sources.set(key, { from: 'configMap', name: reference.configMapRef.name, key, value });
+    if (reference.secretRef)
+      throw new Error(`${container.name}: envFrom secretRef hides which variables a Secret must hold; name each with secretKeyRef`);
   }
   for (const variable of container.env ?? []) {
     const secret = variable.valueFrom?.secretKeyRef;
     const configMap = variable.valueFrom?.configMapKeyRef;
     if (secret) sources.set(variable.name, { from: 'secret', name: secret.name, key: secret.key, optional: secret.optional === true });
-    else if (configMap) sources.set(variable.name, { from: 'configMap', name: configMap.name, key: configMap.key, value: configMapData(objects, configMap.name)[configMap.key] });
+    else if (configMap)
+      sources.set(variable.name, {
+        from: 'configMap',
+        name: configMap.name,
+        key: configMap.key,
+        value: configMapData(objects, configMap.name)[configMap.key],
+      });
     else sources.set(variable.name, { from: 'literal', value: variable.value ?? '' });
   }
   return sources;
@@ -95,7 +119,7 @@ describe.each(Object.entries(overlays))('deploy/kubernetes/overlays/%s', (overla
     const migration = podTemplate(find(objects, 'Job', `${app}-migrate`));
     const [publicListener] = documentedPorts(app);
 
-    it('runs one container of the app\'s image, whose port is the one the app listens on', () => {
+    it("runs one container of the app's image, whose port is the one the app listens on", () => {
       expect(template.spec.containers).toHaveLength(1);
       expect(container.image).toMatch(new RegExp(`(^|/)consign-stream/${app}(:[\\w.-]+)?$`));
       const variables = environment(objects, container);
@@ -121,7 +145,11 @@ describe.each(Object.entries(overlays))('deploy/kubernetes/overlays/%s', (overla
       const { template: pod, container: runs } = subject();
       expect(pod.spec.securityContext?.runAsNonRoot).toBe(true);
       expect(pod.spec.securityContext?.runAsUser).toBeGreaterThan(0);
-      expect(runs.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(runs.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(runs.resources?.requests?.cpu).toBeDefined();
       expect(runs.resources?.requests?.memory).toBeDefined();
       expect(runs.resources?.limits?.memory).toBeDefined();
@@ -144,7 +172,7 @@ describe.each(Object.entries(overlays))('deploy/kubernetes/overlays/%s', (overla
       expect(missing).toEqual([]);
     });
 
-    it('migrates with the app\'s image: node main.js migrate', () => {
+    it("migrates with the app's image: node main.js migrate", () => {
       const job = migration.spec.containers[0];
       expect(job.image).toBe(container.image);
       const command = job.command ?? imageCommand(job.args ?? []);
@@ -156,12 +184,20 @@ describe.each(Object.entries(overlays))('deploy/kubernetes/overlays/%s', (overla
 
     it('has a Service and a PodDisruptionBudget selecting its pods, and only its serving pods', () => {
       const labels = template.metadata.labels;
-      const selects = (selector: Record<string, string>): boolean => Object.entries(selector).every(([key, value]) => labels[key] === value);
-      const service = find(objects, 'Service', app).spec as { selector: Record<string, string>; ports: { port: number; targetPort: string | number }[] };
+      const selects = (selector: Record<string, string>): boolean =>
+        Object.entries(selector).every(([key, value]) => labels[key] === value);
+      const service = find(objects, 'Service', app).spec as {
+        selector: Record<string, string>;
+        ports: { port: number; targetPort: string | number }[];
+      };
       expect(selects(service.selector)).toBe(true);
       expect(Object.entries(service.selector).every(([key, value]) => migration.metadata.labels[key] === value)).toBe(false);
       expect(service.ports.map(({ targetPort }) => portNumber(container, targetPort))).toContain(portNumber(container, 'http'));
-      const budget = find(objects, 'PodDisruptionBudget', app).spec as { selector: { matchLabels: Record<string, string> }; minAvailable?: number; maxUnavailable?: number };
+      const budget = find(objects, 'PodDisruptionBudget', app).spec as {
+        selector: { matchLabels: Record<string, string> };
+        minAvailable?: number;
+        maxUnavailable?: number;
+      };
       expect(selects(budget.selector.matchLabels)).toBe(true);
       expect(budget.minAvailable ?? budget.maxUnavailable).toBeDefined();
     });
@@ -170,7 +206,11 @@ describe.each(Object.entries(overlays))('deploy/kubernetes/overlays/%s', (overla
   it('scales the gateway, and only the gateway, with a HorizontalPodAutoscaler', () => {
     const autoscalers = objects.filter((object) => object.kind === 'HorizontalPodAutoscaler');
     expect(autoscalers.map((autoscaler) => autoscaler.spec)).toEqual([
-      expect.objectContaining({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gateway' }, minReplicas: expect.any(Number), maxReplicas: expect.any(Number) }),
+      expect.objectContaining({
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gateway' },
+        minReplicas: expect.any(Number),
+        maxReplicas: expect.any(Number),
+      }),
     ]);
   });
 
@@ -182,17 +222,26 @@ describe.each(Object.entries(overlays))('deploy/kubernetes/overlays/%s', (overla
 
 describe('the prod overlay', () => {
   const objects = overlays.prod;
-  const containers = objects.flatMap((object) => (object.kind === 'Deployment' || object.kind === 'Job' ? podTemplate(object).spec.containers : []));
+  const containers = objects.flatMap((object) =>
+    object.kind === 'Deployment' || object.kind === 'Job' ? podTemplate(object).spec.containers : [],
+  );
 
   it('writes no secret: each is read from a Secret key, and no Secret or ConfigMap in it holds one', () => {
     expect(objects.filter((object) => object.kind === 'Secret').map((object) => object.metadata.name)).toEqual([]);
     for (const container of containers) {
       for (const [variable, source] of environment(objects, container)) {
-        if (secretVariable.test(variable)) expect({ container: container.name, variable, from: source.from }).toEqual({ container: container.name, variable, from: 'secret' });
+        if (secretVariable.test(variable))
+          expect({ container: container.name, variable, from: source.from }).toEqual({
+            container: container.name,
+            variable,
+            from: 'secret',
+          });
       }
     }
     for (const configMap of objects.filter((object) => object.kind === 'ConfigMap')) {
-      expect(Object.keys((configMap.data as Record<string, string> | undefined) ?? {}).filter((key) => secretVariable.test(key))).toEqual([]);
+      expect(Object.keys((configMap.data as Record<string, string> | undefined) ?? {}).filter((key) => secretVariable.test(key))).toEqual(
+        [],
+      );
     }
   });
 
@@ -224,6 +273,8 @@ describe('the dev overlay', () => {
 
 describe('kubectl kustomize', () => {
   it('renders the base on its own too', () => {
-    expect(() => execFileSync('kubectl', ['kustomize', 'deploy/kubernetes/base'], { cwd: `${__dirname}/../..`, stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync('kubectl', ['kustomize', 'deploy/kubernetes/base'], { cwd: `${__dirname}/../..`, stdio: 'pipe' }),
+    ).not.toThrow();
   });
 });

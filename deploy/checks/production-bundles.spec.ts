@@ -6,7 +6,14 @@ import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createTemporaryDatabase, freePort, startServiceProcess, testEndpoints, type ServiceProcess, type TemporaryDatabase } from '@consign/test-support';
+import {
+  createTemporaryDatabase,
+  freePort,
+  startServiceProcess,
+  testEndpoints,
+  type ServiceProcess,
+  type TemporaryDatabase,
+} from '@consign/test-support';
 import { documentedPorts, documentedSettings } from './support/configuration-reference';
 import { deployableApps, readRepositoryFile } from './support/repository';
 
@@ -18,7 +25,10 @@ import { deployableApps, readRepositoryFile } from './support/repository';
  */
 const run = promisify(execFile);
 const apps = deployableApps();
-const rootManifest = JSON.parse(readRepositoryFile('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const rootManifest = JSON.parse(readRepositoryFile('package.json')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const installs = new Map<string, Promise<string>>();
 /** Installs share npm's cache; two at a time, so the suite stays within a couple of minutes on two cores. */
 const installSlots = 2;
@@ -29,16 +39,23 @@ const installSlots = 2;
  */
 const listedWithoutRequire: Record<string, string> = {
   pg: 'typeorm loads its PostgreSQL driver by name at run time',
-  'lossless-json': 'listed for the services through @consign/test-support, which their tests import: Nx follows every import of a dependency project, tests included, and this one is a runtime package of the gateway',
+  'lossless-json':
+    'listed for the services through @consign/test-support, which their tests import: Nx follows every import of a dependency project, tests included, and this one is a runtime package of the gateway',
 };
 
 function packageOf(specifier: string): string {
-  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  return specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 }
 
 function bundleManifest(bundle: string): { dependencies: Record<string, string> } {
   const path = join(bundle, 'package.json');
-  if (!existsSync(path)) throw new Error(`${path} is missing: build the apps first (npx nx run-many -t build --projects=${apps.map(({ name }) => name).join(',')})`);
+  if (!existsSync(path))
+    throw new Error(
+      `${path} is missing: build the apps first (npx nx run-many -t build --projects=${apps.map(({ name }) => name).join(',')})`,
+    );
   return JSON.parse(readFileSync(path, 'utf8')) as { dependencies: Record<string, string> };
 }
 
@@ -57,7 +74,10 @@ async function readiness(url: string, serving: ServiceProcess, timeoutMs: number
 async function install(app: { name: string; bundle: string }): Promise<string> {
   const folder = mkdtempSync(join(tmpdir(), `consign-bundle-${app.name}-`));
   cpSync(app.bundle, folder, { recursive: true });
-  await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: folder, timeout: 240_000 });
+  await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: folder,
+    timeout: 240_000,
+  });
   return folder;
 }
 
@@ -99,7 +119,9 @@ describe.each(apps)('$name', (app) => {
     const mainJs = readFileSync(join(app.bundle, 'main.js'), 'utf8');
     const required = new Set([...mainJs.matchAll(/require\("([^"]+)"\)/g)].map((match) => packageOf(match[1])));
     expect(listed.filter((name) => !required.has(name) && listedWithoutRequire[name] === undefined)).toEqual([]);
-    const unlisted = [...required].filter((name) => !name.startsWith('node:') && !name.startsWith('.') && !builtinModules.includes(name) && !listed.includes(name));
+    const unlisted = [...required].filter(
+      (name) => !name.startsWith('node:') && !name.startsWith('.') && !builtinModules.includes(name) && !listed.includes(name),
+    );
     expect(unlisted).toEqual([]);
   });
 
@@ -107,11 +129,13 @@ describe.each(apps)('$name', (app) => {
     const folder = await installs.get(app.name);
     if (folder === undefined) throw new Error(`${app.name} was never installed`);
     // Nothing above the folder could lend it a package: it stands alone, as in an image.
-    for (let directory = dirname(folder); directory !== dirname(directory); directory = dirname(directory)) expect(existsSync(join(directory, 'node_modules'))).toBe(false);
+    for (let directory = dirname(folder); directory !== dirname(directory); directory = dirname(directory))
+      expect(existsSync(join(directory, 'node_modules'))).toBe(false);
     const endpoints = testEndpoints();
     const settings = documentedSettings(app.name).map(({ variable }) => variable);
     const [listener, ...otherListeners] = documentedPorts(app.name);
-    const databaseVariable = settings.find((variable) => variable.endsWith('_DATABASE_URL')) ?? `${listener.variable.replace(/_PORT$/, '')}_DATABASE_URL`;
+    const databaseVariable =
+      settings.find((variable) => variable.endsWith('_DATABASE_URL')) ?? `${listener.variable.replace(/_PORT$/, '')}_DATABASE_URL`;
     let database: TemporaryDatabase | undefined;
     try {
       database = await createTemporaryDatabase(endpoints.postgresServerUrl, `consign_bundle_${app.name.split('-')[0]}`);
@@ -127,11 +151,15 @@ describe.each(apps)('$name', (app) => {
       for (const other of otherListeners) env[other.variable] = String(await freePort());
       // Consumer groups of their own: never take partitions from another test's or `npm start`'s apps.
       const runId = randomUUID().slice(0, 8);
-      for (const group of settings.filter((variable) => variable.endsWith('_CONSUMER_GROUP'))) env[group] = `${app.name}-bundle-${group.toLowerCase().replace(/_/g, '-')}-${runId}`;
+      for (const group of settings.filter((variable) => variable.endsWith('_CONSUMER_GROUP')))
+        env[group] = `${app.name}-bundle-${group.toLowerCase().replace(/_/g, '-')}-${runId}`;
       const mainJs = join(folder, 'main.js');
       // `migrate` applies the migrations and exits: a deployment's migration Job waits for that.
       const migration = startServiceProcess(mainJs, ['migrate'], env);
-      const migrated = await Promise.race([migration.exited(), new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 60_000).unref())]);
+      const migrated = await Promise.race([
+        migration.exited(),
+        new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 60_000).unref()),
+      ]);
       if (migrated !== 0) await migration.stop('SIGKILL');
       expect({ migrate: migrated, output: migrated === 0 ? '' : migration.output().slice(-4000) }).toEqual({ migrate: 0, output: '' });
       const serving = startServiceProcess(mainJs, [], env);

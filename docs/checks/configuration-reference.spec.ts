@@ -18,11 +18,7 @@ const reads = [
 ];
 
 function productionSources(): string[] {
-  const roots = [
-    ...projectFolders(repository).map((project) => join(project, 'src')),
-    'tools',
-    'infra/local/src',
-  ];
+  const roots = [...projectFolders(repository).map((project) => join(project, 'src')), 'tools', 'infra/local/src'];
   return roots.flatMap((root) => sourcesUnder(join(repository, root)));
 }
 

@@ -17,7 +17,10 @@ function featureRows(): Array<{ feature: string; paths: string[] }> {
     .filter((line) => line.startsWith('| ') && !line.startsWith('| feature') && !line.startsWith('|---'))
     .map((line) => {
       const [, feature, where] = line.split('|').map((cell) => cell.trim());
-      return { feature, paths: [...where.matchAll(/`([^`]+)`/g)].map(([, path]) => path).filter((path) => /[/.]/.test(path) && !/^[a-z]+[A-Z]/.test(path)) };
+      return {
+        feature,
+        paths: [...where.matchAll(/`([^`]+)`/g)].map(([, path]) => path).filter((path) => /[/.]/.test(path) && !/^[a-z]+[A-Z]/.test(path)),
+      };
     });
 }
 
@@ -38,7 +41,11 @@ describe("the README's feature map", () => {
     let previous = '';
     const missing: string[] = [];
     for (const path of paths) {
-      const full = /^(src|templates)\//.test(path) ? join(projectOf(previous), path) : path.includes('/') ? path : join(dirname(previous), path);
+      const full = /^(src|templates)\//.test(path)
+        ? join(projectOf(previous), path)
+        : path.includes('/')
+          ? path
+          : join(dirname(previous), path);
       if (!existsSync(join(repository, full))) missing.push(full);
       previous = full;
     }

@@ -39,7 +39,8 @@ export function payloadExamples(markdown: string): PayloadExample[] {
   const blocks = [...markdown.matchAll(markedBlock)];
   // A marker the pattern does not take would leave its example unchecked without a word.
   const markers = markdown.match(marker)?.length ?? 0;
-  if (blocks.length !== markers) throw new Error(`${markers - blocks.length} example marker(s) are not followed by a lead-in and an http or json block`);
+  if (blocks.length !== markers)
+    throw new Error(`${markers - blocks.length} example marker(s) are not followed by a lead-in and an http or json block`);
   const parts = new Map<string, Partial<Record<string, { leadIn: string; text: string }>>>();
   for (const [, name, kind, leadIn, text] of blocks) {
     const example = parts.get(name) ?? {};

@@ -5,7 +5,16 @@ import { avroSchemas, deterministicEventId, EventMetadata, EventSchemaName, even
 import { clerkUserSubject, shopifyStoreSubject } from '@consign/personal-data';
 import { developmentTenants, Tenant, TenantDirectory } from '@consign/tenants';
 import { readFixture } from '@consign/test-support';
-import { ArchivedDelivery, clerkInstanceIdOf, clerkTypeRoutes, mapArchivedDelivery, parseExactJson, shopifyTopicRoutes, signShopifyBody, signSvixBody } from '@consign/webhook-gateway';
+import {
+  ArchivedDelivery,
+  clerkInstanceIdOf,
+  clerkTypeRoutes,
+  mapArchivedDelivery,
+  parseExactJson,
+  shopifyTopicRoutes,
+  signShopifyBody,
+  signSvixBody,
+} from '@consign/webhook-gateway';
 import { DocumentedRecord, DocumentedWebhook, payloadExamples } from './payload-examples-page';
 
 const examples = payloadExamples(readFileSync(resolve(__dirname, '../payload-examples.md'), 'utf8'));
@@ -89,7 +98,12 @@ function archivedDeliveryOf(webhook: DocumentedWebhook): ArchivedDelivery {
 /** The record as documented: schema, topic and key named in the lead-in, and the value. */
 function mappedRecord(archived: ArchivedDelivery): DocumentedRecord {
   const { event } = mapArchivedDelivery(archived, tenants);
-  return { schemaName: event.definition.schemaName, topic: event.definition.topic.name, key: event.definition.keyOf(event.value), value: event.value };
+  return {
+    schemaName: event.definition.schemaName,
+    topic: event.definition.topic.name,
+    key: event.definition.keyOf(event.value),
+    value: event.value,
+  };
 }
 
 /**
@@ -103,11 +117,20 @@ function throughAvro(schemaName: string, value: unknown): unknown {
   type.isValid(value, { noUndeclaredFields: true, errorHook: (path) => refused.push(path.join('.')) });
   expect(refused).toEqual([]);
   // Through JSON, since avsc reads records back as instances of its own classes; by then a Buffer is { type, data }.
-  return JSON.parse(JSON.stringify(type.fromBuffer(type.toBuffer(value)), (_field, read: unknown) => (isSerialisedBuffer(read) ? Buffer.from(read.data).toString('utf8') : read)));
+  return JSON.parse(
+    JSON.stringify(type.fromBuffer(type.toBuffer(value)), (_field, read: unknown) =>
+      isSerialisedBuffer(read) ? Buffer.from(read.data).toString('utf8') : read,
+    ),
+  );
 }
 
 function isSerialisedBuffer(value: unknown): value is { type: 'Buffer'; data: number[] } {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { type?: unknown }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  );
 }
 
 /** The archive shows its Avro `bytes` body opened, as UTF-8 text. */
@@ -133,7 +156,9 @@ function departures(trimmed: unknown, captured: unknown, path: string): string[]
   if (typeof trimmed === 'object' && trimmed !== null) {
     if (typeof captured !== 'object' || captured === null || Array.isArray(captured)) return [path];
     return Object.entries(trimmed).flatMap(([field, value]) =>
-      Object.hasOwn(captured, field) ? departures(value, (captured as Record<string, unknown>)[field], `${path}.${field}`) : [`${path}.${field}`],
+      Object.hasOwn(captured, field)
+        ? departures(value, (captured as Record<string, unknown>)[field], `${path}.${field}`)
+        : [`${path}.${field}`],
     );
   }
   return Object.is(trimmed, captured) ? [] : [path];
@@ -142,7 +167,10 @@ function departures(trimmed: unknown, captured: unknown, path: string): string[]
 describe('docs/payload-examples.md', () => {
   it('has one example for each Shopify topic and Clerk event type the gateway routes', () => {
     const documented = examples.map(({ webhook }) => deliveryOf(webhook)).map(({ source, topic }) => `${source} ${topic}`);
-    const routed = [...Object.keys(shopifyTopicRoutes).map((topic) => `shopify ${topic}`), ...Object.keys(clerkTypeRoutes).map((type) => `clerk ${type}`)];
+    const routed = [
+      ...Object.keys(shopifyTopicRoutes).map((topic) => `shopify ${topic}`),
+      ...Object.keys(clerkTypeRoutes).map((type) => `clerk ${type}`),
+    ];
     expect(documented.sort()).toEqual(routed.sort());
   });
 
@@ -184,17 +212,32 @@ describe('docs/payload-examples.md', () => {
           const archived = archivedDeliveryOf(webhook);
           const metadata = (mappedRecord(archived).value as { metadata: EventMetadata }).metadata;
           const expected: RawWebhookArchived = {
-            metadata: { ...metadata, eventId: `${metadata.eventId}:raw:${archived.deliveryId}`, eventType: events.rawWebhookArchived.type, schemaVersion: events.rawWebhookArchived.schemaVersion },
+            metadata: {
+              ...metadata,
+              eventId: `${metadata.eventId}:raw:${archived.deliveryId}`,
+              eventType: events.rawWebhookArchived.type,
+              schemaVersion: events.rawWebhookArchived.schemaVersion,
+            },
             source: archived.source,
             deliveryId: archived.deliveryId,
             topic: archived.topic,
             headers: archived.headers,
             body: archived.body,
             // The router's rule (ArchiveSealing): a store's key for Shopify, the user's for Clerk, none for a deletion.
-            bodySealedFor: archived.source === 'shopify' ? shopifyStoreSubject(archived.tenantId) : archived.topic === 'user.deleted' ? null : clerkUserSubject(mappedRecord(archived).key),
+            bodySealedFor:
+              archived.source === 'shopify'
+                ? shopifyStoreSubject(archived.tenantId)
+                : archived.topic === 'user.deleted'
+                  ? null
+                  : clerkUserSubject(mappedRecord(archived).key),
           };
           const definition = events.rawWebhookArchived;
-          expect(archive).toStrictEqual({ schemaName: definition.schemaName, topic: definition.topic.name, key: definition.keyOf(expected), value: { ...expected, body: expected.body.toString('utf8') } });
+          expect(archive).toStrictEqual({
+            schemaName: definition.schemaName,
+            topic: definition.topic.name,
+            key: definition.keyOf(expected),
+            value: { ...expected, body: expected.body.toString('utf8') },
+          });
         });
 
         it('replays to the event shown', () => {

@@ -60,7 +60,7 @@ function endOfString(text: string, start: number): number {
 /** The expression starting at `start`, up to the first `,` `;` or closing bracket outside brackets and strings. */
 function expressionAt(text: string, start: number): string {
   let depth = 0;
-  for (let index = start; index < text.length; ) {
+  for (let index = start; index < text.length;) {
     const char = text[index];
     if (char === "'" || char === '"' || char === '`') {
       index = endOfString(text, index);
@@ -203,14 +203,23 @@ describe('docs/troubleshooting.md lists every problem code', () => {
   it('reads each form of code the source uses', () => {
     const sample = (path: string, text: string): SourceFile => ({ path, text });
     const found = extractCodes([
-      sample('a.ts', "throw new PlatformError('x', { code: 'area.literal', category: 'invalid' });\ninterface P { code: string; retriable?: boolean }"),
+      sample(
+        'a.ts',
+        "throw new PlatformError('x', { code: 'area.literal', category: 'invalid' });\ninterface P { code: string; retriable?: boolean }",
+      ),
       sample('b.ts', "const code = error.code === 'area.compared' ? 'area.ternary' : (type ?? 'area.fallback');"),
       sample('c.ts', "io.out(json({ error: { code: (error as { code?: string }).code ?? (usage ? 'usage' : 'error') } }));"),
       sample('d.ts', "function notFound(code: string, details: Record<string, unknown>) {}\nthrow notFound('area.helper', {});"),
-      sample('e.ts', "class R { private failure(message: string, code: string): E { return e; }\n x() { throw this.failure(`m ${a}`, 'area.method'); } }"),
-      sample('f.ts', "export function build(code: string) {}"),
+      sample(
+        'e.ts',
+        "class R { private failure(message: string, code: string): E { return e; }\n x() { throw this.failure(`m ${a}`, 'area.method'); } }",
+      ),
+      sample('f.ts', 'export function build(code: string) {}'),
       sample('g.ts', "import { build } from './f';\nbuild('area.imported');\nbuild(variable);"),
-      sample('h.ts', 'const x = { code: `area.${kind}` };\nconst { code } = codes[kind];\nthrow new PlatformError(message, { code, category });'),
+      sample(
+        'h.ts',
+        'const x = { code: `area.${kind}` };\nconst { code } = codes[kind];\nthrow new PlatformError(message, { code, category });',
+      ),
       sample('i.ts', "const headers = { code: 'dlq.error.code' };\nif (error.code === 'area.test') {}"),
     ]);
     expect([...found.codes.keys()].sort()).toEqual(

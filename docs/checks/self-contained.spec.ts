@@ -9,7 +9,10 @@ describe('the repository stands alone', () => {
     // pattern is written so that this file does not match it.
     let hits = '';
     try {
-      hits = execFileSync('git', ['grep', '--untracked', '-nE', String.raw`\.\./share[d]|share[d]/fixtures`, '--', '.'], { cwd: repository, encoding: 'utf8' });
+      hits = execFileSync('git', ['grep', '--untracked', '-nE', String.raw`\.\./share[d]|share[d]/fixtures`, '--', '.'], {
+        cwd: repository,
+        encoding: 'utf8',
+      });
     } catch (error) {
       if ((error as { status?: number }).status !== 1) throw error;
     }

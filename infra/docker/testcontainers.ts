@@ -11,14 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { Client } from 'pg';
-import {
-  GenericContainer,
-  getContainerRuntimeClient,
-  Network,
-  Wait,
-  type StartedNetwork,
-  type StartedTestContainer,
-} from 'testcontainers';
+import { GenericContainer, getContainerRuntimeClient, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 
 import { databaseNames, REGISTRY_DATABASE } from '@consign/infra-local';
 

@@ -10,7 +10,10 @@ import { alertRules, anchorOf, groupingLabelsIn, parseSeries, ruleTests, selecto
  */
 const rules = alertRules();
 const troubleshooting = readFileSync(join(__dirname, '../../docs/troubleshooting.md'), 'utf8');
-const alertsSection = troubleshooting.slice(troubleshooting.indexOf('\n## Alerts\n'), troubleshooting.indexOf('\n## ', troubleshooting.indexOf('\n## Alerts\n') + 1));
+const alertsSection = troubleshooting.slice(
+  troubleshooting.indexOf('\n## Alerts\n'),
+  troubleshooting.indexOf('\n## ', troubleshooting.indexOf('\n## Alerts\n') + 1),
+);
 
 /** Prometheus' own series, and prom-client's default process metrics, which every app exports too. */
 const standardSeries = new Set(['up', 'ALERTS', 'ALERTS_FOR_STATE', 'process_start_time_seconds']);
@@ -32,14 +35,20 @@ describe('the alert rules', () => {
     expect(rule.annotations?.runbook_url).toBe(`docs/troubleshooting.md#${rule.alert.toLowerCase()}`);
   });
 
-  it.each(rules.map((rule) => [rule.alert] as const))('%s has its runbook in the Alerts section of docs/troubleshooting.md: meaning, checks, actions', (alert) => {
-    const headings = [...alertsSection.matchAll(/^#{3,4} (.+)$/gm)].map(([, heading]) => heading as string);
-    const heading = headings.find((candidate) => anchorOf(candidate) === alert.toLowerCase());
-    expect(heading).toBeDefined();
-    const start = alertsSection.indexOf(`### ${heading}\n`);
-    const entry = alertsSection.slice(start, alertsSection.indexOf('\n### ', start + 1) >= 0 ? alertsSection.indexOf('\n### ', start + 1) : undefined);
-    for (const part of ['**What it means.**', '**What to check.**', '**What to do.**']) expect(entry).toContain(part);
-  });
+  it.each(rules.map((rule) => [rule.alert] as const))(
+    '%s has its runbook in the Alerts section of docs/troubleshooting.md: meaning, checks, actions',
+    (alert) => {
+      const headings = [...alertsSection.matchAll(/^#{3,4} (.+)$/gm)].map(([, heading]) => heading as string);
+      const heading = headings.find((candidate) => anchorOf(candidate) === alert.toLowerCase());
+      expect(heading).toBeDefined();
+      const start = alertsSection.indexOf(`### ${heading}\n`);
+      const entry = alertsSection.slice(
+        start,
+        alertsSection.indexOf('\n### ', start + 1) >= 0 ? alertsSection.indexOf('\n### ', start + 1) : undefined,
+      );
+      for (const part of ['**What it means.**', '**What to check.**', '**What to do.**']) expect(entry).toContain(part);
+    },
+  );
 
   it('have no runbook entry without an alert', () => {
     const headings = [...alertsSection.matchAll(/^### (Consign\w+)$/gm)].map(([, heading]) => heading);
@@ -53,14 +62,22 @@ describe('the alert rules', () => {
       if (standardSeries.has(metric)) continue;
       const definition = catalogued.get(metric);
       expect({ metric, catalogued: definition !== undefined }).toEqual({ metric, catalogued: true });
-      const known = [...(definition?.labels ?? []), ...targetLabels, ...(definition?.type === 'histogram' && metric.endsWith('_bucket') ? ['le'] : [])];
+      const known = [
+        ...(definition?.labels ?? []),
+        ...targetLabels,
+        ...(definition?.type === 'histogram' && metric.endsWith('_bucket') ? ['le'] : []),
+      ];
       expect({ metric, unknownLabels: labels.filter((label) => !known.includes(label)) }).toEqual({ metric, unknownLabels: [] });
     }
   });
 
   it.each(rules.map((rule) => [rule.alert, rule] as const))('%s groups only by labels its metrics have', (_alert, rule) => {
     const { grouping, created } = groupingLabelsIn(rule.expr);
-    const available = new Set([...targetLabels, ...created, ...selectorsIn(rule.expr).flatMap(({ metric }) => catalogued.get(metric)?.labels ?? [])]);
+    const available = new Set([
+      ...targetLabels,
+      ...created,
+      ...selectorsIn(rule.expr).flatMap(({ metric }) => catalogued.get(metric)?.labels ?? []),
+    ]);
     expect(grouping.filter((label) => !available.has(label))).toEqual([]);
   });
 
@@ -72,21 +89,28 @@ describe('the alert rules', () => {
           if (standardSeries.has(metric)) continue;
           const definition = catalogued.get(metric);
           expect({ series: input.series, catalogued: definition !== undefined }).toEqual({ series: input.series, catalogued: true });
-          expect({ series: input.series, unknownLabels: labels.filter((label) => ![...(definition?.labels ?? []), ...targetLabels].includes(label)) }).toEqual({ series: input.series, unknownLabels: [] });
+          expect({
+            series: input.series,
+            unknownLabels: labels.filter((label) => ![...(definition?.labels ?? []), ...targetLabels].includes(label)),
+          }).toEqual({ series: input.series, unknownLabels: [] });
         }
       }
     }
   });
 
   it.each(rules.map((rule) => [rule.alert] as const))('%s has a unit test that sees it fire and one that sees it quiet', (alert) => {
-    const checks = ruleTests().flatMap((file) => file.tests.flatMap((test) => test.alert_rule_test ?? [])).filter((check) => check.alertname === alert);
+    const checks = ruleTests()
+      .flatMap((file) => file.tests.flatMap((test) => test.alert_rule_test ?? []))
+      .filter((check) => check.alertname === alert);
     expect(checks.some((check) => (check.exp_alerts ?? []).length > 0)).toBe(true);
     expect(checks.some((check) => (check.exp_alerts ?? []).length === 0)).toBe(true);
   });
 
-  it('wait for twice the reconciler\'s documented schedule before saying no run succeeded', () => {
+  it("wait for twice the reconciler's documented schedule before saying no run succeeded", () => {
     const overdue = rules.find((rule) => rule.alert === 'ConsignReconciliationOverdue');
-    const schedule = /^\| `RECONCILER_SCHEDULE` \| `(\d+)([smhd])` \|/m.exec(readFileSync(join(__dirname, '../../docs/configuration.md'), 'utf8'));
+    const schedule = /^\| `RECONCILER_SCHEDULE` \| `(\d+)([smhd])` \|/m.exec(
+      readFileSync(join(__dirname, '../../docs/configuration.md'), 'utf8'),
+    );
     expect(schedule).not.toBeNull();
     const seconds = Number(schedule?.[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[schedule?.[2] as 's' | 'm' | 'h' | 'd'];
     const thresholds = [...(overdue?.expr ?? '').matchAll(/>\s*(\d+)/g)].map(([, value]) => Number(value));

@@ -12,7 +12,11 @@ interface Panel {
   targets?: Array<{ expr: string }>;
 }
 
-const dashboard = JSON.parse(readFileSync(join(__dirname, '../grafana/consign-overview.json'), 'utf8')) as { uid: string; panels: Panel[]; templating: { list: Array<{ type: string }> } };
+const dashboard = JSON.parse(readFileSync(join(__dirname, '../grafana/consign-overview.json'), 'utf8')) as {
+  uid: string;
+  panels: Panel[];
+  templating: { list: Array<{ type: string }> };
+};
 const exported = new Set(metricCatalogue.flatMap(seriesNames));
 
 function metricNamesIn(expr: string): string[] {

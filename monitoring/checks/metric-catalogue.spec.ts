@@ -21,9 +21,12 @@ describe('the metric catalogue', () => {
     }
   });
 
-  it('keeps the app out of the labels (Prometheus\' job says which app) and le out of histograms\' own labels', () => {
+  it("keeps the app out of the labels (Prometheus' job says which app) and le out of histograms' own labels", () => {
     for (const metric of metricCatalogue) {
-      expect({ name: metric.name, labels: metric.labels.filter((label) => ['service', 'job', 'instance', 'le'].includes(label)) }).toEqual({ name: metric.name, labels: [] });
+      expect({ name: metric.name, labels: metric.labels.filter((label) => ['service', 'job', 'instance', 'le'].includes(label)) }).toEqual({
+        name: metric.name,
+        labels: [],
+      });
     }
   });
 

@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alertmanagerConfig, alertRuleFiles, developmentMetricsKey, ensureMonitoringPackages, prometheusConfig } from '@consign/infra-local';
+import {
+  alertmanagerConfig,
+  alertRuleFiles,
+  developmentMetricsKey,
+  ensureMonitoringPackages,
+  prometheusConfig,
+} from '@consign/infra-local';
 import { developmentAdminKey } from '@consign/service-runtime';
 import { rulesDir, testsDir, ymlFiles } from './support/alert-rules';
 
@@ -37,7 +43,12 @@ describe('the alert rules under promtool', () => {
     const dir = mkdtempSync(join(tmpdir(), 'alerting-check-'));
     try {
       writeFileSync(join(dir, 'metrics-key'), 'not-a-real-key');
-      const config = prometheusConfig({ scrapeTargets: { gateway: '127.0.0.1:3010', reconciler: '127.0.0.1:3005' }, metricsKeyFile: join(dir, 'metrics-key'), ruleFiles: alertRuleFiles(), alertmanagerAddress: '127.0.0.1:9095' });
+      const config = prometheusConfig({
+        scrapeTargets: { gateway: '127.0.0.1:3010', reconciler: '127.0.0.1:3005' },
+        metricsKeyFile: join(dir, 'metrics-key'),
+        ruleFiles: alertRuleFiles(),
+        alertmanagerAddress: '127.0.0.1:9095',
+      });
       expect(config).not.toContain('not-a-real-key');
       writeFileSync(join(dir, 'prometheus.yml'), config);
       const result = run('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
@@ -48,7 +59,7 @@ describe('the alert rules under promtool', () => {
     }
   });
 
-  it('are scraped locally (`up monitoring`) with the apps\' development key', () => {
+  it("are scraped locally (`up monitoring`) with the apps' development key", () => {
     expect(developmentMetricsKey).toBe(developmentAdminKey);
   });
 
@@ -56,10 +67,23 @@ describe('the alert rules under promtool', () => {
     const dir = mkdtempSync(join(tmpdir(), 'alerting-check-'));
     try {
       const development = alertmanagerConfig({ smtp: { smarthost: '127.0.0.1:1025' } });
-      const production = alertmanagerConfig({ smtp: { smarthost: 'smtp.example.com:587', from: 'alerts@example.com', to: 'oncall@example.com', requireTls: true, username: 'alerts', passwordFile: '/run/secrets/smtp-password', caFile: '/etc/ssl/relay-ca.pem' } });
+      const production = alertmanagerConfig({
+        smtp: {
+          smarthost: 'smtp.example.com:587',
+          from: 'alerts@example.com',
+          to: 'oncall@example.com',
+          requireTls: true,
+          username: 'alerts',
+          passwordFile: '/run/secrets/smtp-password',
+          caFile: '/etc/ssl/relay-ca.pem',
+        },
+      });
       expect(production).toContain('auth_password_file: /run/secrets/smtp-password');
       expect(production).toMatch(/require_tls: true/);
-      for (const [name, config] of [['development', development], ['production', production]] as const) {
+      for (const [name, config] of [
+        ['development', development],
+        ['production', production],
+      ] as const) {
         writeFileSync(join(dir, `${name}.yml`), config);
         const result = run('amtool', ['check-config', join(dir, `${name}.yml`)]);
         if (result.status !== 0) throw new Error(result.output);

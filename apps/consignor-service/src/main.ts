@@ -16,19 +16,22 @@ async function main(command = process.argv[2]): Promise<void> {
   // Tenants come from TENANTS and the tenant store, followed at run time (decision 0018); this app never sees their secrets.
   const tenantStore = followTenantStore(service, config, logger, command);
   const tenants = tenantStore.directory;
-  await runEventService({
-    service,
-    config,
-    telemetry,
-    database: { migrations: consignorMigrations(config.personalDataKeys) },
-    commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
-    consumes: serviceSubscriptions['consignor-service'],
-    publishes: [events.consignorRegistered, events.consignorUpdated, events.consignorDeactivated],
-    handlers: afterTenantStoreRead(consignorEventHandlers({ tenants, keys: config.personalDataKeys }), tenantStore),
-    routes: (app, context) => app.use(createConsignorReadRouter(context.database, config.personalDataKeys)),
-    readiness: [tenantStore.readiness],
-    stop: [{ name: 'tenant store', run: () => tenantStore.stop() }],
-  }, command);
+  await runEventService(
+    {
+      service,
+      config,
+      telemetry,
+      database: { migrations: consignorMigrations(config.personalDataKeys) },
+      commands: { 'rewrap-personal-data-keys': (database, logger) => runRewrapCommand(database, config.personalDataKeys, logger) },
+      consumes: serviceSubscriptions['consignor-service'],
+      publishes: [events.consignorRegistered, events.consignorUpdated, events.consignorDeactivated],
+      handlers: afterTenantStoreRead(consignorEventHandlers({ tenants, keys: config.personalDataKeys }), tenantStore),
+      routes: (app, context) => app.use(createConsignorReadRouter(context.database, config.personalDataKeys)),
+      readiness: [tenantStore.readiness],
+      stop: [{ name: 'tenant store', run: () => tenantStore.stop() }],
+    },
+    command,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -19,28 +19,35 @@ describe('gateway configuration', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'development', GATEWAY_MAX_IN_FLIGHT: '0' })).toThrow(/GATEWAY_MAX_IN_FLIGHT/);
   });
 
-  it.each([{ NODE_ENV: 'production' }, { NODE_ENV: 'prod' }, { NODE_ENV: 'Production' }, {}])('fails fast with NODE_ENV %j and no tenants, naming every bad variable', (mode) => {
-    let caught: unknown;
-    try {
-      loadGatewayConfig({ ...mode, GATEWAY_PORT: 'http', SCHEMA_REGISTRY_URL: 'ftp://registry' });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ConfigError);
-    expect((caught as ConfigError).problems).toEqual([
-      'GATEWAY_PORT: must be a whole number, got "http"',
-      'KAFKA_BROKERS: is required: a comma-separated list',
-      'SCHEMA_REGISTRY_URL: must use http or https, got "ftp:"',
-      'GATEWAY_DATABASE_URL: is required but not set',
-      'TENANTS: is required but not set',
-      'TENANT_SECRETS_KEYS: is required but not set',
-      'PERSONAL_DATA_KEYS: is required but not set',
-      'API_KEYS: is required but not set',
-    ]);
-  });
+  it.each([{ NODE_ENV: 'production' }, { NODE_ENV: 'prod' }, { NODE_ENV: 'Production' }, {}])(
+    'fails fast with NODE_ENV %j and no tenants, naming every bad variable',
+    (mode) => {
+      let caught: unknown;
+      try {
+        loadGatewayConfig({ ...mode, GATEWAY_PORT: 'http', SCHEMA_REGISTRY_URL: 'ftp://registry' });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      expect((caught as ConfigError).problems).toEqual([
+        'GATEWAY_PORT: must be a whole number, got "http"',
+        'KAFKA_BROKERS: is required: a comma-separated list',
+        'SCHEMA_REGISTRY_URL: must use http or https, got "ftp:"',
+        'GATEWAY_DATABASE_URL: is required but not set',
+        'TENANTS: is required but not set',
+        'TENANT_SECRETS_KEYS: is required but not set',
+        'PERSONAL_DATA_KEYS: is required but not set',
+        'API_KEYS: is required but not set',
+      ]);
+    },
+  );
 
   it('refuses a body limit whose archive would not fit in one Kafka record', () => {
-    expect(() => loadGatewayConfig({ NODE_ENV: 'development', WEBHOOK_BODY_LIMIT_BYTES: String(maxRecordBytes) })).toThrow(/WEBHOOK_BODY_LIMIT_BYTES/);
-    expect(loadGatewayConfig({ NODE_ENV: 'development', WEBHOOK_BODY_LIMIT_BYTES: String(2 * 1024 * 1024) }).bodyLimitBytes).toBe(2 * 1024 * 1024);
+    expect(() => loadGatewayConfig({ NODE_ENV: 'development', WEBHOOK_BODY_LIMIT_BYTES: String(maxRecordBytes) })).toThrow(
+      /WEBHOOK_BODY_LIMIT_BYTES/,
+    );
+    expect(loadGatewayConfig({ NODE_ENV: 'development', WEBHOOK_BODY_LIMIT_BYTES: String(2 * 1024 * 1024) }).bodyLimitBytes).toBe(
+      2 * 1024 * 1024,
+    );
   });
 });

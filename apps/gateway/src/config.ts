@@ -1,4 +1,15 @@
-import { databaseTlsSettings, databaseUrlSetting, durationMs, host, integer, loadConfig, platformConnectionSettings, port, serviceCatalogue, setting } from '@consign/config';
+import {
+  databaseTlsSettings,
+  databaseUrlSetting,
+  durationMs,
+  host,
+  integer,
+  loadConfig,
+  platformConnectionSettings,
+  port,
+  serviceCatalogue,
+  setting,
+} from '@consign/config';
 import { maxRecordBytes } from '@consign/contracts';
 import { tenantSecretsKeysSetting, tenantsSetting } from '@consign/tenants';
 import { keyEncryptionKeysSetting } from '@consign/personal-data';
@@ -31,7 +42,9 @@ export function gatewaySettings(env: NodeJS.ProcessEnv) {
     trustedProxies: setting('GATEWAY_TRUSTED_PROXIES', (raw) => (raw ? parseCidrList(raw) : [])),
     shopifyAllowlist: setting('SHOPIFY_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),
     clerkAllowlist: setting('CLERK_ALLOWED_IPS', (raw) => (raw ? parseCidrList(raw) : [])),
-    shopifyMaxAgeMs: setting('SHOPIFY_MAX_DELIVERY_AGE', (raw) => (raw ? durationMs('SHOPIFY_MAX_DELIVERY_AGE', raw).parse(raw) : undefined)),
+    shopifyMaxAgeMs: setting('SHOPIFY_MAX_DELIVERY_AGE', (raw) =>
+      raw ? durationMs('SHOPIFY_MAX_DELIVERY_AGE', raw).parse(raw) : undefined,
+    ),
     svixToleranceSeconds: integer('SVIX_TOLERANCE_SECONDS', 300, { min: 1, max: 3600 }),
     dedupeWindowMs: durationMs('DEDUPE_WINDOW', '48h'),
     // Every answered request (refused ones too) stays searchable this long: GET /admin/delivery-history.

@@ -6,7 +6,18 @@ import { checkDatabase, createServiceDataSource, runMigrationCommand } from '@co
 import { Kafka } from 'kafkajs';
 import { createKafka, describeDrift, ensureTopics, EventCodec, EventPublisher, publishAdminCalls } from '@consign/kafka';
 import { isPlatformError } from '@consign/errors';
-import { auditAdminCalls, createLogger, createPublicHttp, createServiceHttp, linearDelay, Logger, logStartupRetry, retry, runService, untilDone } from '@consign/service-runtime';
+import {
+  auditAdminCalls,
+  createLogger,
+  createPublicHttp,
+  createServiceHttp,
+  linearDelay,
+  Logger,
+  logStartupRetry,
+  retry,
+  runService,
+  untilDone,
+} from '@consign/service-runtime';
 import { startTenantDirectory } from '@consign/tenants';
 import { runRewrapCommand } from '@consign/personal-data';
 import {
@@ -58,7 +69,15 @@ async function main(command: string | undefined): Promise<void> {
   // gateway starts without it and provisions (or, outside development, checks) once it answers.
   const provisioning = provisionUntilDone(kafka, config.createTopics, logger);
   // TENANTS and the tenant store, followed at run time (decision 0018): answered from memory on the webhook path.
-  const tenantStore = startTenantDirectory({ service, kafka, codec, logger, seed: config.tenants.tenants, secretsKeys: config.tenantSecretsKeys, createTopic: config.createTopics });
+  const tenantStore = startTenantDirectory({
+    service,
+    kafka,
+    codec,
+    logger,
+    seed: config.tenants.tenants,
+    secretsKeys: config.tenantSecretsKeys,
+    createTopic: config.createTopics,
+  });
   const admin = kafka.admin();
 
   const store = new DeliveryStore(database);
@@ -70,7 +89,8 @@ async function main(command: string | undefined): Promise<void> {
     publisher,
     publishTimeoutMs: config.publishTimeoutMs,
     claimLingerMs: config.claimLingerMs,
-    onRecordingFailed: (deliveryKey, error) => logger.warn({ deliveryKey, err: error.message }, 'delivery published but not recorded as published'),
+    onRecordingFailed: (deliveryKey, error) =>
+      logger.warn({ deliveryKey, err: error.message }, 'delivery published but not recorded as published'),
   });
   const relay = new SpoolRelay({
     dataSource: database,
@@ -88,12 +108,18 @@ async function main(command: string | undefined): Promise<void> {
     },
   });
   const forget = setInterval(() => {
-    store.forgetOlderThan(config.dedupeWindowMs).catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'dedupe cleanup failed'));
-    history.forgetOlderThan(config.historyRetentionMs).catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'delivery history cleanup failed'));
+    store
+      .forgetOlderThan(config.dedupeWindowMs)
+      .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'dedupe cleanup failed'));
+    history
+      .forgetOlderThan(config.historyRetentionMs)
+      .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'delivery history cleanup failed'));
   }, 10 * 60_000);
   forget.unref();
 
-  const admission = new WebhookAdmission(config.maxInFlight, config.maxInFlightPerSender, (inFlight) => gatewayMetrics.inFlight.set(inFlight));
+  const admission = new WebhookAdmission(config.maxInFlight, config.maxInFlightPerSender, (inFlight) =>
+    gatewayMetrics.inFlight.set(inFlight),
+  );
   // Ready while a delivery can be made durable: on Kafka, or in the spool when Kafka is down.
   let schemaProblem: string | undefined = 'not prepared yet';
   const readiness = [
@@ -156,7 +182,13 @@ async function main(command: string | undefined): Promise<void> {
   await runService({
     service,
     listeners: [
-      { name: 'public', app: publicHttp.app, port: config.port, host: config.host, deadlines: { headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs } },
+      {
+        name: 'public',
+        app: publicHttp.app,
+        port: config.port,
+        host: config.host,
+        deadlines: { headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs },
+      },
       { name: 'internal', app: internalHttp.app, port: config.internalPort, host: config.internalHost },
     ],
     logger,
@@ -184,7 +216,6 @@ async function main(command: string | undefined): Promise<void> {
   schemaProblem = undefined;
 }
 
-
 /**
  * Creates (development) or checks the catalogue's topics once Kafka answers. `missing()` names the
  * topics `npm run provision` has not made yet: Kafka being down is no reason to be unready, as the
@@ -199,7 +230,11 @@ function provisionUntilDone(kafka: Kafka, create: boolean, logger: Logger): { mi
         const report = await ensureTopics(kafka, Object.values(topics), { create });
         missing = undefined;
         if (report.created.length > 0) logger.info({ createdTopics: report.created }, 'topics created');
-        if (report.drift.length > 0) logger.warn({ drift: describeDrift(report.drift) }, 'topics differ from the catalogue; left as they are (npm run provision -- --align-settings aligns them)');
+        if (report.drift.length > 0)
+          logger.warn(
+            { drift: describeDrift(report.drift) },
+            'topics differ from the catalogue; left as they are (npm run provision -- --align-settings aligns them)',
+          );
       },
       {
         delayMs: linearDelay(1000, 30_000),

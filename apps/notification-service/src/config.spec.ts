@@ -11,7 +11,9 @@ describe('notification-service configuration', () => {
   });
 
   it('names its relay and sender outside development, instead of the development mail sink', () => {
-    expect(() => loadNotificationConfig({ NODE_ENV: 'prod' })).toThrow(/SMTP_URL: is required but not set[\s\S]*MAIL_FROM: is required but not set/);
+    expect(() => loadNotificationConfig({ NODE_ENV: 'prod' })).toThrow(
+      /SMTP_URL: is required but not set[\s\S]*MAIL_FROM: is required but not set/,
+    );
   });
 
   it('seals contacts under the development KEK in development, and requires the KEKs in production', () => {

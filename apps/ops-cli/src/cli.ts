@@ -40,7 +40,9 @@ Run "${invocation(io)} <command> --help" for a command's options.
 
 function commandHelp(command: Command, io: CliIo): string {
   const width = Math.max(labelWidth(command.options, globalOptions), command.operands?.name.length ?? 0);
-  const operands = command.operands ? `Arguments:\n  ${command.operands.name.padEnd(width)}  ${command.operands.description}${command.operands.many ? ', one or more' : ''}\n\n` : '';
+  const operands = command.operands
+    ? `Arguments:\n  ${command.operands.name.padEnd(width)}  ${command.operands.description}${command.operands.many ? ', one or more' : ''}\n\n`
+    : '';
   const options = Object.keys(command.options).length ? `Options:\n${optionLines(command.options, width)}\n\n` : '';
   return `Usage: ${invocation(io)} ${command.usage}\n\n${command.summary}.\n${command.details}\n\n${operands}${options}Global options:\n${optionLines(globalOptions, width)}\n`;
 }
@@ -64,14 +66,20 @@ function parseCommandLine(command: Command, args: string[]): { values: Values; p
   const options = { ...globalOptions, ...command.options };
   const parsed = parseArgs({
     args: withNegativeValues(args, options),
-    options: Object.fromEntries(Object.entries(options).map(([name, option]) => [name, { type: option.type, multiple: option.type === 'string' && (option.multiple ?? false) }])),
+    options: Object.fromEntries(
+      Object.entries(options).map(([name, option]) => [
+        name,
+        { type: option.type, multiple: option.type === 'string' && (option.multiple ?? false) },
+      ]),
+    ),
     allowPositionals: true,
     strict: true,
     tokens: true,
   });
   const values = { ...parsed.values } as Values;
   // A variadic option's values are collected again from the tokens, in the order given, with the words after each.
-  for (const [name, option] of Object.entries(options)) if (option.type === 'string' && option.variadic && values[name] !== undefined) values[name] = [];
+  for (const [name, option] of Object.entries(options))
+    if (option.type === 'string' && option.variadic && values[name] !== undefined) values[name] = [];
   const positionals: string[] = [];
   let variadic: string[] | undefined;
   for (const token of parsed.tokens) {
@@ -91,10 +99,14 @@ function checkCommandLine(command: Command, { values, positionals }: { values: V
   const name = command.path.join(' ');
   const operands = command.operands;
   const taken = !operands ? 0 : operands.many ? Infinity : 1;
-  if (positionals.length > taken) throw new UsageError(`unexpected argument "${positionals[taken]}": ${name} takes ${operands ? `one ${operands.name}` : 'no arguments'}`);
+  if (positionals.length > taken)
+    throw new UsageError(
+      `unexpected argument "${positionals[taken]}": ${name} takes ${operands ? `one ${operands.name}` : 'no arguments'}`,
+    );
   if (operands && !operands.optional && positionals.length === 0) throw new UsageError(`give ${operands.name}: ${operands.description}`);
   for (const [option, definition] of Object.entries(command.options)) {
-    if (definition.type === 'string' && definition.required && (values[option] === undefined || values[option] === '')) throw new UsageError(`--${option} is required`);
+    if (definition.type === 'string' && definition.required && (values[option] === undefined || values[option] === ''))
+      throw new UsageError(`--${option} is required`);
   }
 }
 
@@ -102,12 +114,20 @@ function checkCommandLine(command: Command, { values, positionals }: { values: V
 export function optionTypesOf(path: string[]): CommandOptionTypes | undefined {
   const command = commands.find((candidate) => candidate.path.join(' ') === path.join(' '));
   if (!command) return undefined;
-  return Object.fromEntries(Object.entries({ ...globalOptions, ...command.options }).map(([name, option]) => [name, { type: option.type, multiple: option.type === 'string' && (option.multiple ?? false) }]));
+  return Object.fromEntries(
+    Object.entries({ ...globalOptions, ...command.options }).map(([name, option]) => [
+      name,
+      { type: option.type, multiple: option.type === 'string' && (option.multiple ?? false) },
+    ]),
+  );
 }
 
 /** Runs one command line; returns the exit code: 0 done, 1 failed or refused, 2 bad command line. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const words = argv.slice(0, argv.findIndex((arg) => arg.startsWith('-')) === -1 ? argv.length : argv.findIndex((arg) => arg.startsWith('-')));
+  const words = argv.slice(
+    0,
+    argv.findIndex((arg) => arg.startsWith('-')) === -1 ? argv.length : argv.findIndex((arg) => arg.startsWith('-')),
+  );
   const command = commands.find((candidate) => candidate.path.every((word, index) => words[index] === word));
   const wantsHelp = argv.includes('--help') || argv.includes('-h') || words[0] === 'help';
   if (!command) {
@@ -138,8 +158,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let context: CommandContext | undefined;
   try {
     checkCommandLine(command, parsed);
-    context = new CommandContext(operatorIdentity(text(parsed.values, 'as'), io.env), { apiKey: text(parsed.values, 'api-key'), json: asJson }, io);
-    return await command.run({ command, values: parsed.values, positionals: parsed.positionals, json: asJson, context, io, commandLine: { run: runCli, optionTypesOf } });
+    context = new CommandContext(
+      operatorIdentity(text(parsed.values, 'as'), io.env),
+      { apiKey: text(parsed.values, 'api-key'), json: asJson },
+      io,
+    );
+    return await command.run({
+      command,
+      values: parsed.values,
+      positionals: parsed.positionals,
+      json: asJson,
+      context,
+      io,
+      commandLine: { run: runCli, optionTypesOf },
+    });
   } catch (error) {
     const usage = error instanceof UsageError;
     const message = error instanceof ConfigError ? error.message : (error as Error).message;

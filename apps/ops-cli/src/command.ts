@@ -15,7 +15,9 @@ export type OptionDefinition =
       multiple?: boolean;
       /** The words after its value are more values: `--delivery-id A B`. */
       variadic?: boolean;
-    } & ({ /** What holds without the option, as help says it. */ default: string; required?: never } | { required: true; default?: never }));
+    } & (
+      { /** What holds without the option, as help says it. */ default: string; required?: never } | { required: true; default?: never }
+    ));
 export type OptionSpec = Record<string, OptionDefinition>;
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -55,7 +57,12 @@ export class UsageError extends Error {}
 export const globalOptions: OptionSpec = {
   json: { type: 'boolean', description: 'machine-readable output on stdout (progress and messages stay off it)' },
   as: { type: 'string', value: '<name>', description: 'who you are for the audit log', default: '$OPERATOR, else your login name' },
-  'api-key': { type: 'string', value: '<key>', description: 'key for the admin endpoints', default: '$OPS_API_KEY; dev-admin-key in development' },
+  'api-key': {
+    type: 'string',
+    value: '<key>',
+    description: 'key for the admin endpoints',
+    default: '$OPS_API_KEY; dev-admin-key in development',
+  },
   help: { type: 'boolean', description: 'this help' },
 };
 
@@ -71,7 +78,8 @@ export function required(values: Values, name: string): string {
 export function time(value: string | undefined, name: string): Date | undefined {
   if (value === undefined) return undefined;
   const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new UsageError(`--${name} must be an ISO 8601 time such as 2025-01-31T12:00:00Z, got "${value}"`);
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value))
+    throw new UsageError(`--${name} must be an ISO 8601 time such as 2025-01-31T12:00:00Z, got "${value}"`);
   return parsed;
 }
 
@@ -87,7 +95,10 @@ export function signedNumber(value: string, name: string): string {
 }
 
 export function service(value: string, name = 'service'): PlatformService {
-  if (!isPlatformService(value)) throw new UsageError(`--${name} must be one of inventory-service, earnings-service, consignor-service, notification-service, got "${value}"`);
+  if (!isPlatformService(value))
+    throw new UsageError(
+      `--${name} must be one of inventory-service, earnings-service, consignor-service, notification-service, got "${value}"`,
+    );
   return value;
 }
 
@@ -101,14 +112,20 @@ export function previewTable(header: string[], rows: Array<Array<string | number
   return `${table(header, rows.slice(0, shown))}${rows.length > shown ? `… and ${rows.length - shown} more (--dry-run lists them all)\n` : ''}`;
 }
 
-
 /**
  * A destructive step goes ahead with --yes, or once the operator says so; a dry run changes nothing
  * and asks nothing; with nobody to ask it is refused.
  */
-export function confirmation({ command, values, io }: Pick<Invocation, 'command' | 'values' | 'io'>): ((question: string) => Promise<boolean>) | undefined {
+export function confirmation({
+  command,
+  values,
+  io,
+}: Pick<Invocation, 'command' | 'values' | 'io'>): ((question: string) => Promise<boolean>) | undefined {
   if (flag(values, 'yes') || flag(values, 'dry-run')) return undefined;
-  if (!io.ask) throw new UsageError(`nobody can confirm here: add --yes${command.options['dry-run'] ? ' to go ahead, or --dry-run to see the plan' : ''}`);
+  if (!io.ask)
+    throw new UsageError(
+      `nobody can confirm here: add --yes${command.options['dry-run'] ? ' to go ahead, or --dry-run to see the plan' : ''}`,
+    );
   return io.ask;
 }
 

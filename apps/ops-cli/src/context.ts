@@ -4,7 +4,18 @@ import { DataSource } from 'typeorm';
 import { isDevelopment } from '@consign/config';
 import { PlatformError } from '@consign/errors';
 import { createKafka, EventCodec, EventPublisher } from '@consign/kafka';
-import { AdminClient, AdminResponse, Fetch, openOperationsDatabase, OperationsSettings, operationsSettings, platformServices, PlatformService, ProgressFactory, progressTo } from '@consign/operations';
+import {
+  AdminClient,
+  AdminResponse,
+  Fetch,
+  openOperationsDatabase,
+  OperationsSettings,
+  operationsSettings,
+  platformServices,
+  PlatformService,
+  ProgressFactory,
+  progressTo,
+} from '@consign/operations';
 import { reconciliationMigrations } from '@consign/reconciliation';
 
 export interface CliIo {
@@ -51,7 +62,12 @@ class NamedServicesClient extends AdminClient {
     super(...client);
   }
 
-  override request<TBody>(service: PlatformService, method: 'GET' | 'POST', path: string, options?: Parameters<AdminClient['request']>[3]): Promise<AdminResponse<TBody>> {
+  override request<TBody>(
+    service: PlatformService,
+    method: 'GET' | 'POST',
+    path: string,
+    options?: Parameters<AdminClient['request']>[3],
+  ): Promise<AdminResponse<TBody>> {
     this.named(service);
     return super.request<TBody>(service, method, path, options);
   }
@@ -77,7 +93,12 @@ export class CommandContext {
     private readonly io: CliIo,
   ) {
     this.settings = operationsSettings(io.env);
-    this.http = new NamedServicesClient((service) => this.endpoint(service), this.settings.serviceUrls, options.apiKey ?? this.settings.apiKey, io.fetch);
+    this.http = new NamedServicesClient(
+      (service) => this.endpoint(service),
+      this.settings.serviceUrls,
+      options.apiKey ?? this.settings.apiKey,
+      io.fetch,
+    );
     const progress = io.progress;
     this.progress = progressTo(progress ? (line) => progress(line) : options.json ? () => undefined : (line) => io.err(`${line}\n`));
   }
@@ -89,11 +110,14 @@ export class CommandContext {
   endpoint(endpoint: Endpoint): string {
     const variables = variablesOf(endpoint);
     if (!isDevelopment(this.io.env) && !variables.some((variable) => this.io.env[variable])) {
-      throw new PlatformError(`${variables.join(' or ')} is not set: outside development (NODE_ENV=development) the ops CLI never falls back to the local ${endpoint} at ${this.locationOf(endpoint)}`, {
-        code: 'operations.endpoint_not_named',
-        category: 'invalid',
-        details: { endpoint, variables },
-      });
+      throw new PlatformError(
+        `${variables.join(' or ')} is not set: outside development (NODE_ENV=development) the ops CLI never falls back to the local ${endpoint} at ${this.locationOf(endpoint)}`,
+        {
+          code: 'operations.endpoint_not_named',
+          category: 'invalid',
+          details: { endpoint, variables },
+        },
+      );
     }
     return this.locationOf(endpoint);
   }
@@ -150,7 +174,10 @@ export class CommandContext {
   database(): Promise<DataSource> {
     if (!this.databaseInstance) {
       this.endpoint('audit-log');
-      this.databaseInstance = openOperationsDatabase({ url: this.settings.databaseUrl, tls: this.settings.databaseTls }, reconciliationMigrations);
+      this.databaseInstance = openOperationsDatabase(
+        { url: this.settings.databaseUrl, tls: this.settings.databaseTls },
+        reconciliationMigrations,
+      );
     }
     return this.databaseInstance;
   }

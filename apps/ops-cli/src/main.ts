@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     err: (text) => process.stderr.write(text),
     env: process.env,
     ask,
-    invokedAs: process.env.npm_lifecycle_event === 'ops' ? 'npm run ops --' : `node ${relative(process.cwd(), process.argv[1]) || process.argv[1]}`,
+    invokedAs:
+      process.env.npm_lifecycle_event === 'ops' ? 'npm run ops --' : `node ${relative(process.cwd(), process.argv[1]) || process.argv[1]}`,
   });
 }
 

@@ -44,7 +44,9 @@ const optionalAtRunTime = new Set([
 
 /** The newest file the bundle is made of: the CLI's and the libraries' sources, the build's settings, the locked packages. */
 function newestSource(): number {
-  const files = ['package-lock.json', 'tsconfig.base.json', 'apps/ops-cli/project.json', 'apps/ops-cli/tsconfig.app.json'].map((file) => join(root, file));
+  const files = ['package-lock.json', 'tsconfig.base.json', 'apps/ops-cli/project.json', 'apps/ops-cli/tsconfig.app.json'].map((file) =>
+    join(root, file),
+  );
   const folders = [join(root, 'apps/ops-cli/src'), ...libraryFolders(root).map((lib) => join(root, lib, 'src'))];
   for (const folder of folders.filter((candidate) => existsSync(candidate))) {
     for (const file of readdirSync(folder, { recursive: true, encoding: 'utf8' })) files.push(join(folder, file));
@@ -56,7 +58,12 @@ function buildWhenStale(): void {
   const bundle = join(built, 'main.js');
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource()) return;
   try {
-    execFileSync('npx', ['nx', 'run', 'ops-cli:build', '--outputStyle=static'], { cwd: root, stdio: 'pipe', encoding: 'utf8', timeout: 300_000 });
+    execFileSync('npx', ['nx', 'run', 'ops-cli:build', '--outputStyle=static'], {
+      cwd: root,
+      stdio: 'pipe',
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
   } catch (error) {
     // Nx reports a failed build on stdout, which the error's message leaves out.
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
@@ -92,7 +99,25 @@ describe('the ops CLI bundle', () => {
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: deadLetters, messages: [{ key: 'k', value: 'poison', headers: { [deadLetterHeaders.topic]: 'shopify.orders.v1', [deadLetterHeaders.partition]: '0', [deadLetterHeaders.offset]: '7', [deadLetterHeaders.category]: 'poison', [deadLetterHeaders.code]: 'contracts.not_wire_format', [deadLetterHeaders.message]: 'not wire format', [deadLetterHeaders.attempts]: '1', [deadLetterHeaders.group]: group } }] });
+    await producer.send({
+      topic: deadLetters,
+      messages: [
+        {
+          key: 'k',
+          value: 'poison',
+          headers: {
+            [deadLetterHeaders.topic]: 'shopify.orders.v1',
+            [deadLetterHeaders.partition]: '0',
+            [deadLetterHeaders.offset]: '7',
+            [deadLetterHeaders.category]: 'poison',
+            [deadLetterHeaders.code]: 'contracts.not_wire_format',
+            [deadLetterHeaders.message]: 'not wire format',
+            [deadLetterHeaders.attempts]: '1',
+            [deadLetterHeaders.group]: group,
+          },
+        },
+      ],
+    });
     await producer.disconnect();
   }, 600_000);
 
@@ -114,9 +139,14 @@ describe('the ops CLI bundle', () => {
    */
   function ops(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     return new Promise((resolve) => {
-      execFile(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(alone, 'main.js'), ...argv], { cwd: alone, env: alonesEnvironment(env), timeout: 120_000 }, (error, out, err) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out, err });
-      });
+      execFile(
+        process.execPath,
+        ['--disable-warning=TimeoutNegativeWarning', join(alone, 'main.js'), ...argv],
+        { cwd: alone, env: alonesEnvironment(env), timeout: 120_000 },
+        (error, out, err) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out, err });
+        },
+      );
     });
   }
 
@@ -130,7 +160,13 @@ describe('the ops CLI bundle', () => {
 
   it('runs in a directory where plain node finds none of its packages, and needs none but optional ones', () => {
     for (const name of ['kafkajs', 'pg', 'typeorm']) {
-      expect(() => execFileSync(process.execPath, ['-e', `require.resolve(${JSON.stringify(name)})`], { cwd: alone, env: alonesEnvironment({}), stdio: 'pipe' })).toThrow(/Cannot find module/);
+      expect(() =>
+        execFileSync(process.execPath, ['-e', `require.resolve(${JSON.stringify(name)})`], {
+          cwd: alone,
+          env: alonesEnvironment({}),
+          stdio: 'pipe',
+        }),
+      ).toThrow(/Cannot find module/);
     }
     expect(requiredAtRunTime(readFileSync(join(alone, 'main.js'), 'utf8')).filter((name) => !optionalAtRunTime.has(name))).toEqual([]);
   });
@@ -138,29 +174,60 @@ describe('the ops CLI bundle', () => {
   it('explains itself with --help, listing every command group, as the bundle is run', async () => {
     const help = await ops({}, '--help');
     expect(help.code).toBe(0);
-    for (const group of ['status', 'deliveries', 'offsets', 'deadletters', 'webhooks', 'events', 'reconcile', 'tenants', 'audit']) expect(help.out).toMatch(new RegExp(`^ {2}${group}\\b`, 'm'));
+    for (const group of ['status', 'deliveries', 'offsets', 'deadletters', 'webhooks', 'events', 'reconcile', 'tenants', 'audit'])
+      expect(help.out).toMatch(new RegExp(`^ {2}${group}\\b`, 'm'));
     // Help and hints name the way this copy is run, not the checkout's npm script.
     expect(help.out).toMatch(/^Usage: node main\.js <command>/);
     expect(help.out).not.toContain('npm run ops');
     const wrong = await ops({}, 'status', 'a', 'b');
-    expect({ code: wrong.code, err: wrong.err }).toEqual({ code: 2, err: expect.stringContaining('Run "node main.js status --help" for its options.') });
+    expect({ code: wrong.code, err: wrong.err }).toEqual({
+      code: 2,
+      err: expect.stringContaining('Run "node main.js status --help" for its options.'),
+    });
   });
 
   it("lists a group's dead letters from Kafka, with the redrive log from PostgreSQL, as JSON", async () => {
     const listed = await ops(development(), 'deadletters', 'list', '--group', group, '--json');
     expect({ code: listed.code, err: listed.err }).toEqual({ code: 0, err: '' });
-    expect(JSON.parse(listed.out)).toMatchObject({ matched: 1, deadLetters: [{ id: `${deadLetters}:0:0`, group, category: 'poison', code: 'contracts.not_wire_format', original: { topic: 'shopify.orders.v1', partition: 0, offset: '7' }, redrives: [] }] });
+    expect(JSON.parse(listed.out)).toMatchObject({
+      matched: 1,
+      deadLetters: [
+        {
+          id: `${deadLetters}:0:0`,
+          group,
+          category: 'poison',
+          code: 'contracts.not_wire_format',
+          original: { topic: 'shopify.orders.v1', partition: 0, offset: '7' },
+          redrives: [],
+        },
+      ],
+    });
   });
 
   it('is production unless told otherwise: without NODE_ENV it names the variable to set', async () => {
-    const listed = await ops({ SCHEMA_REGISTRY_URL: 'https://registry.example.com', OPERATIONS_DATABASE_URL: 'postgres://ops@db.example.com/ops', OPERATOR: 'bundle-tester' }, 'deadletters', 'list', '--group', group, '--json');
+    const listed = await ops(
+      {
+        SCHEMA_REGISTRY_URL: 'https://registry.example.com',
+        OPERATIONS_DATABASE_URL: 'postgres://ops@db.example.com/ops',
+        OPERATOR: 'bundle-tester',
+      },
+      'deadletters',
+      'list',
+      '--group',
+      group,
+      '--json',
+    );
     expect(listed.code).toBe(1);
     expect(JSON.parse(listed.out)).toMatchObject({ error: { code: 'operations.endpoint_not_named' } });
     expect(listed.err).toContain('KAFKA_BROKERS is not set');
   });
 
   it('serves the operator console from the pages beside it, until told to stop', async () => {
-    const served = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(alone, 'main.js'), 'console'], { cwd: alone, env: alonesEnvironment({ ...development(), CONSOLE_PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const served = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(alone, 'main.js'), 'console'], {
+      cwd: alone,
+      env: alonesEnvironment({ ...development(), CONSOLE_PORT: '0' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     const url = await new Promise<string>((resolve, reject) => {
       served.stderr.on('data', (chunk: Buffer) => {

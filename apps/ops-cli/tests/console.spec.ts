@@ -3,7 +3,14 @@ import { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { ConfigError } from '@consign/config';
 import { ApiKeyring, hashApiKey } from '@consign/service-runtime';
-import { configurationReferenceProblems, createTemporaryDatabase, startTestServer, TemporaryDatabase, TestServer, testEndpoints } from '@consign/test-support';
+import {
+  configurationReferenceProblems,
+  createTemporaryDatabase,
+  startTestServer,
+  TemporaryDatabase,
+  TestServer,
+  testEndpoints,
+} from '@consign/test-support';
 import { optionTypesOf, runCli } from '../src/cli';
 import { planConsoleRun } from '../src/console/console-commands';
 import { ConsoleRunner, ConsoleRuns, createConsoleApp } from '../src/console/console-server';
@@ -48,7 +55,30 @@ describe('operator console', () => {
     const routes = Router();
     routes.get('/admin/delivery-history', (req, res) => {
       historyCalls.push({ authorization: req.get('authorization'), query: { ...req.query } });
-      res.json({ deliveries: [{ id: '1', requestId: 'r1', receivedAt: '2026-12-07T05:00:00.000Z', source: 'shopify', tenantId: 'dev-store', topic: 'orders/create', deliveryId: 'wh-1', deliveryKey: null, subjectId: '820982911946154500', eventId: 'e1', outcome: 'published', reason: null, detail: null, httpStatus: 200, sourceAddress: '203.0.113.9', headers: {}, publishedTo: [] }], nextCursor: null });
+      res.json({
+        deliveries: [
+          {
+            id: '1',
+            requestId: 'r1',
+            receivedAt: '2026-12-07T05:00:00.000Z',
+            source: 'shopify',
+            tenantId: 'dev-store',
+            topic: 'orders/create',
+            deliveryId: 'wh-1',
+            deliveryKey: null,
+            subjectId: '820982911946154500',
+            eventId: 'e1',
+            outcome: 'published',
+            reason: null,
+            detail: null,
+            httpStatus: 200,
+            sourceAddress: '203.0.113.9',
+            headers: {},
+            publishedTo: [],
+          },
+        ],
+        nextCursor: null,
+      });
     });
     gateway = await startTestServer('console-gateway-stand-in', routes);
     const env = { ...process.env, NODE_ENV: 'development', OPERATIONS_DATABASE_URL: database.url, OPS_GATEWAY_URL: gateway.base };
@@ -61,16 +91,41 @@ describe('operator console', () => {
     await database?.drop();
   });
 
-  async function signIn(key: string, target = base): Promise<{ status: number; cookie?: string; setCookie: string | null; body: Record<string, unknown> }> {
-    const response = await fetch(`${target}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-consign-console': '1' }, body: JSON.stringify({ apiKey: key }) });
+  async function signIn(
+    key: string,
+    target = base,
+  ): Promise<{ status: number; cookie?: string; setCookie: string | null; body: Record<string, unknown> }> {
+    const response = await fetch(`${target}/console/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-consign-console': '1' },
+      body: JSON.stringify({ apiKey: key }),
+    });
     const setCookie = response.headers.get('set-cookie');
-    return { status: response.status, cookie: setCookie?.split(';')[0], setCookie, body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      cookie: setCookie?.split(';')[0],
+      setCookie,
+      body: (await response.json()) as Record<string, unknown>,
+    };
   }
 
   async function runCommand(cookie: string | undefined, body: unknown, headers: Record<string, string> = { 'x-consign-console': '1' }) {
-    const response = await fetch(`${base}/console/api/run`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}/console/api/run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...headers },
+      body: JSON.stringify(body),
+    });
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type'), lines: response.headers.get('content-type')?.includes('ndjson') ? text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>) : [JSON.parse(text) as Record<string, unknown>] };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      lines: response.headers.get('content-type')?.includes('ndjson')
+        ? text
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as Record<string, unknown>)
+        : [JSON.parse(text) as Record<string, unknown>],
+    };
   }
 
   it('serves its pages with a policy that allows no script but its own', async () => {
@@ -119,27 +174,48 @@ describe('operator console', () => {
     } finally {
       progressLines.length = 0;
     }
-    expect(historyCalls.at(-1)).toEqual({ authorization: 'Bearer alice-key', query: expect.objectContaining({ subject: '820982911946154500', limit: '5' }) });
+    expect(historyCalls.at(-1)).toEqual({
+      authorization: 'Bearer alice-key',
+      query: expect.objectContaining({ subject: '820982911946154500', limit: '5' }),
+    });
   });
 
   it('refuses a run without a session, and a state-changing request without its header', async () => {
-    expect(await runCommand(undefined, { command: 'deliveries list' })).toMatchObject({ status: 401, lines: [{ code: 'console.signed_out' }] });
+    expect(await runCommand(undefined, { command: 'deliveries list' })).toMatchObject({
+      status: 401,
+      lines: [{ code: 'console.signed_out' }],
+    });
     const { cookie } = await signIn('alice-key');
-    expect(await runCommand(cookie, { command: 'deliveries list' }, {})).toMatchObject({ status: 403, lines: [{ code: 'console.request_forged' }] });
+    expect(await runCommand(cookie, { command: 'deliveries list' }, {})).toMatchObject({
+      status: 403,
+      lines: [{ code: 'console.request_forged' }],
+    });
   });
 
   it('answers a bad request with 400 naming what is wrong, before running anything', async () => {
     const { cookie } = await signIn('alice-key');
     const calls = historyCalls.length;
-    expect(await runCommand(cookie, { command: 'tenants remove' })).toMatchObject({ status: 400, lines: [{ code: 'console.request_invalid', parameter: 'command' }] });
-    expect(await runCommand(cookie, { command: 'deliveries list', options: { 'api-key': 'dev-admin-key' } })).toMatchObject({ status: 400, lines: [{ parameter: 'options.api-key' }] });
-    expect(await runCommand(cookie, { command: 'deliveries list', mode: 'apply' })).toMatchObject({ status: 400, lines: [{ parameter: 'mode' }] });
+    expect(await runCommand(cookie, { command: 'tenants remove' })).toMatchObject({
+      status: 400,
+      lines: [{ code: 'console.request_invalid', parameter: 'command' }],
+    });
+    expect(await runCommand(cookie, { command: 'deliveries list', options: { 'api-key': 'dev-admin-key' } })).toMatchObject({
+      status: 400,
+      lines: [{ parameter: 'options.api-key' }],
+    });
+    expect(await runCommand(cookie, { command: 'deliveries list', mode: 'apply' })).toMatchObject({
+      status: 400,
+      lines: [{ parameter: 'mode' }],
+    });
     // The CLI's own check of the command line, answered as a 400 with its message.
-    expect(await runCommand(cookie, { command: 'deliveries list', options: { limit: 'lots' } })).toMatchObject({ status: 400, lines: [{ code: 'console.request_invalid', detail: expect.stringContaining('--limit must be a whole number') }] });
+    expect(await runCommand(cookie, { command: 'deliveries list', options: { limit: 'lots' } })).toMatchObject({
+      status: 400,
+      lines: [{ code: 'console.request_invalid', detail: expect.stringContaining('--limit must be a whole number') }],
+    });
     expect(historyCalls.length).toBe(calls);
   });
 
-  it('keeps a quiet command\'s answer open with heartbeats, for proxies that time out silent requests', async () => {
+  it("keeps a quiet command's answer open with heartbeats, for proxies that time out silent requests", async () => {
     const { cookie } = await signIn('alice-key');
     quietForMs = 2500;
     try {
@@ -152,7 +228,11 @@ describe('operator console', () => {
   });
 
   it('does not quote a body it cannot read, which may hold a key', async () => {
-    const response = await fetch(`${base}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-consign-console': '1' }, body: '{"apiKey": "alice-ke' });
+    const response = await fetch(`${base}/console/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-consign-console': '1' },
+      body: '{"apiKey": "alice-ke',
+    });
     const body = await response.text();
     expect(response.status).toBe(400);
     expect(body).toContain('not valid JSON');
@@ -167,7 +247,11 @@ describe('operator console', () => {
       runs.track(new Promise<number>((resolve) => (finish = resolve)));
       const drained = runs.drain(10_000);
       const { cookie } = await signIn('alice-key', stopping.base);
-      const refused = await fetch(`${stopping.base}/console/api/run`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-consign-console': '1', cookie: cookie as string }, body: JSON.stringify({ command: 'audit' }) });
+      const refused = await fetch(`${stopping.base}/console/api/run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-consign-console': '1', cookie: cookie as string },
+        body: JSON.stringify({ command: 'audit' }),
+      });
       expect({ status: refused.status, body: await refused.json() }).toMatchObject({ status: 503, body: { code: 'console.stopping' } });
       finish(0);
       await expect(drained).resolves.toBe(0);
@@ -198,7 +282,12 @@ describe('operator console', () => {
 
   it('behind the TLS proxy, counts failed sign-ins per browser address, not per proxy', async () => {
     const proxied = await listen(createConsoleApp({ ...settings, tls: 'proxy' }, runner({}), { now: () => clock }));
-    const from = (address: string, key: string) => fetch(`${proxied.base}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-consign-console': '1', 'x-forwarded-for': `${address}, 10.0.0.1` }, body: JSON.stringify({ apiKey: key }) });
+    const from = (address: string, key: string) =>
+      fetch(`${proxied.base}/console/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-consign-console': '1', 'x-forwarded-for': `${address}, 10.0.0.1` },
+        body: JSON.stringify({ apiKey: key }),
+      });
     try {
       for (let attempt = 0; attempt < 10; attempt += 1) expect((await from('203.0.113.7', `guess-${attempt}`)).status).toBe(401);
       expect((await from('203.0.113.7', 'alice-key')).status).toBe(429);
@@ -222,40 +311,85 @@ describe('operator console', () => {
 });
 
 describe('console requests as command lines', () => {
-  const options = { 'delivery-id': { type: 'string' as const, multiple: true }, all: { type: 'boolean' as const, multiple: false }, json: { type: 'boolean' as const, multiple: false } };
+  const options = {
+    'delivery-id': { type: 'string' as const, multiple: true },
+    all: { type: 'boolean' as const, multiple: false },
+    json: { type: 'boolean' as const, multiple: false },
+  };
 
   it('puts values after "=" and operands after "--", so no value reads as an option', () => {
-    expect(planConsoleRun({ command: 'webhooks replay', mode: 'preview', options: { 'delivery-id': ['A', '--yes'] } }, () => options)).toEqual({
+    expect(
+      planConsoleRun({ command: 'webhooks replay', mode: 'preview', options: { 'delivery-id': ['A', '--yes'] } }, () => options),
+    ).toEqual({
       command: 'webhooks replay',
       mode: 'preview',
       scope: 'read',
       args: ['webhooks', 'replay', '--delivery-id=A', '--delivery-id=--yes', '--dry-run', '--json'],
       operands: [],
     });
-    expect(planConsoleRun({ command: 'deadletters redrive', mode: 'apply', operands: ['--all'] }, () => options)).toMatchObject({ scope: 'admin', args: ['deadletters', 'redrive', '--yes', '--json'], operands: ['--all'] });
+    expect(planConsoleRun({ command: 'deadletters redrive', mode: 'apply', operands: ['--all'] }, () => options)).toMatchObject({
+      scope: 'admin',
+      args: ['deadletters', 'redrive', '--yes', '--json'],
+      operands: ['--all'],
+    });
   });
 
   it('leaves out of a preview what only applying takes, and refuses the test-only topics', () => {
-    const offsets = { group: { type: 'string' as const, multiple: false }, 'stop-members': { type: 'boolean' as const, multiple: false }, 'to-latest': { type: 'boolean' as const, multiple: false } };
+    const offsets = {
+      group: { type: 'string' as const, multiple: false },
+      'stop-members': { type: 'boolean' as const, multiple: false },
+      'to-latest': { type: 'boolean' as const, multiple: false },
+    };
     const request = { command: 'offsets reset', options: { group: 'g', 'stop-members': true, 'to-latest': true } };
-    expect(planConsoleRun({ ...request, mode: 'preview' }, () => offsets).args).toEqual(['offsets', 'reset', '--group=g', '--to-latest', '--dry-run', '--json']);
-    expect(planConsoleRun({ ...request, mode: 'apply' }, () => offsets).args).toEqual(['offsets', 'reset', '--group=g', '--stop-members', '--to-latest', '--yes', '--json']);
-    expect(() => planConsoleRun({ command: 'webhooks replay', mode: 'preview', options: { 'archive-topic': 'elsewhere' } }, () => ({ 'archive-topic': { type: 'string', multiple: false } }))).toThrow('no option --archive-topic the console may set');
+    expect(planConsoleRun({ ...request, mode: 'preview' }, () => offsets).args).toEqual([
+      'offsets',
+      'reset',
+      '--group=g',
+      '--to-latest',
+      '--dry-run',
+      '--json',
+    ]);
+    expect(planConsoleRun({ ...request, mode: 'apply' }, () => offsets).args).toEqual([
+      'offsets',
+      'reset',
+      '--group=g',
+      '--stop-members',
+      '--to-latest',
+      '--yes',
+      '--json',
+    ]);
+    expect(() =>
+      planConsoleRun({ command: 'webhooks replay', mode: 'preview', options: { 'archive-topic': 'elsewhere' } }, () => ({
+        'archive-topic': { type: 'string', multiple: false },
+      })),
+    ).toThrow('no option --archive-topic the console may set');
     expect(() => planConsoleRun({ command: 'audit', options: { constructor: 'x' } }, () => ({}))).toThrow('no option --constructor');
   });
 
   it('refuses a switch given a value, and text given to a switch', () => {
-    expect(() => planConsoleRun({ command: 'deadletters redrive', mode: 'preview', options: { all: 'yes' } }, () => options)).toThrow('--all is a switch');
-    expect(() => planConsoleRun({ command: 'deadletters redrive', mode: 'preview', options: { all: true, 'delivery-id': [3] } }, () => options)).toThrow('--delivery-id takes');
+    expect(() => planConsoleRun({ command: 'deadletters redrive', mode: 'preview', options: { all: 'yes' } }, () => options)).toThrow(
+      '--all is a switch',
+    );
+    expect(() =>
+      planConsoleRun({ command: 'deadletters redrive', mode: 'preview', options: { all: true, 'delivery-id': [3] } }, () => options),
+    ).toThrow('--delivery-id takes');
   });
 });
 
 describe('console settings', () => {
   it('defaults to TLS outside development, and refuses plain HTTP there', () => {
-    expect(() => loadConsoleSettings({ API_KEYS: JSON.stringify([{ name: 'a', sha256: hashApiKey('k'), scopes: ['read'] }]) })).toThrow(ConfigError);
-    expect(() => loadConsoleSettings({ API_KEYS: JSON.stringify([{ name: 'a', sha256: hashApiKey('k'), scopes: ['read'] }]) })).toThrow(/CONSOLE_TLS_CERT and CONSOLE_TLS_KEY/);
-    expect(() => loadConsoleSettings({ CONSOLE_TLS: 'off', API_KEYS: JSON.stringify([{ name: 'a', sha256: hashApiKey('k'), scopes: ['read'] }]) })).toThrow(/CONSOLE_TLS: off is for development only/);
-    expect(loadConsoleSettings({ CONSOLE_TLS: 'proxy', API_KEYS: JSON.stringify([{ name: 'a', sha256: hashApiKey('k'), scopes: ['read'] }]) })).toMatchObject({ tls: 'proxy', port: 3007, host: '127.0.0.1' });
+    expect(() => loadConsoleSettings({ API_KEYS: JSON.stringify([{ name: 'a', sha256: hashApiKey('k'), scopes: ['read'] }]) })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConsoleSettings({ API_KEYS: JSON.stringify([{ name: 'a', sha256: hashApiKey('k'), scopes: ['read'] }]) })).toThrow(
+      /CONSOLE_TLS_CERT and CONSOLE_TLS_KEY/,
+    );
+    expect(() =>
+      loadConsoleSettings({ CONSOLE_TLS: 'off', API_KEYS: JSON.stringify([{ name: 'a', sha256: hashApiKey('k'), scopes: ['read'] }]) }),
+    ).toThrow(/CONSOLE_TLS: off is for development only/);
+    expect(
+      loadConsoleSettings({ CONSOLE_TLS: 'proxy', API_KEYS: JSON.stringify([{ name: 'a', sha256: hashApiKey('k'), scopes: ['read'] }]) }),
+    ).toMatchObject({ tls: 'proxy', port: 3007, host: '127.0.0.1' });
     expect(loadConsoleSettings({ NODE_ENV: 'development' })).toMatchObject({ tls: 'off', sessionIdleMs: 30 * 60_000 });
   });
 

@@ -19,9 +19,21 @@ describe('ops tenants', () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_ops_cli_tenants_test');
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: 1, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+    });
     await admin.disconnect();
-    writeFileSync(tenantFile, JSON.stringify({ id, shopDomain: `${id}.myshopify.com`, shopifyWebhookSecrets: ['shpss_first_of_cli'], clerkInstanceIds: [`ins_${id}`], currency: 'CAD' }));
+    writeFileSync(
+      tenantFile,
+      JSON.stringify({
+        id,
+        shopDomain: `${id}.myshopify.com`,
+        shopifyWebhookSecrets: ['shpss_first_of_cli'],
+        clerkInstanceIds: [`ins_${id}`],
+        currency: 'CAD',
+      }),
+    );
     writeFileSync(secretFile, 'shpss_second_of_cli\n');
   });
 
@@ -37,7 +49,12 @@ describe('ops tenants', () => {
     let out = '';
     let err = '';
     const env = { ...process.env, NODE_ENV: 'development', OPERATIONS_DATABASE_URL: database.url, OPERATOR: 'tester' };
-    const code = await runCli([...argv, '--tenants-topic', topic], { out: (text) => (out += text), err: (text) => (err += text), env, ask });
+    const code = await runCli([...argv, '--tenants-topic', topic], {
+      out: (text) => (out += text),
+      err: (text) => (err += text),
+      env,
+      ask,
+    });
     return { code, out, err };
   }
 
@@ -54,7 +71,14 @@ describe('ops tenants', () => {
   it('adds, lists, rotates, retires and removes a store, never printing a secret, asking before what cannot be undone', async () => {
     const added = await ops(['tenants', 'add', '--file', tenantFile, '--json']);
     expect(added.code).toBe(0);
-    expect(JSON.parse(added.out)).toMatchObject({ tenant: { id, shopDomain: `${id}.myshopify.com`, currency: 'CAD', shopifySecretFingerprints: [expect.stringMatching(/^[0-9a-f]{12}$/)] } });
+    expect(JSON.parse(added.out)).toMatchObject({
+      tenant: {
+        id,
+        shopDomain: `${id}.myshopify.com`,
+        currency: 'CAD',
+        shopifySecretFingerprints: [expect.stringMatching(/^[0-9a-f]{12}$/)],
+      },
+    });
     expect((await ops(['tenants', 'add', '--file', tenantFile, '--json'])).code).toBe(1);
 
     const listed = await ops(['tenants', 'list']);
@@ -63,16 +87,25 @@ describe('ops tenants', () => {
     expect(listed.out).toContain('1 tenant(s) in the tenant store');
     expect(listed.out + added.out).not.toContain('shpss_first_of_cli');
 
-    expect(await ops(['tenants', 'rotate-secret', id, '--kind', 'shopify'])).toMatchObject({ code: 2, err: expect.stringContaining('give --secret-file <file> (a new secret) or --retire-previous') });
+    expect(await ops(['tenants', 'rotate-secret', id, '--kind', 'shopify'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('give --secret-file <file> (a new secret) or --retire-previous'),
+    });
     const rotated = await ops(['tenants', 'rotate-secret', id, '--kind', 'shopify', '--secret-file', secretFile, '--json']);
     expect(rotated.code).toBe(0);
     const fingerprints = (JSON.parse(rotated.out) as { tenant: { shopifySecretFingerprints: string[] } }).tenant.shopifySecretFingerprints;
     expect(fingerprints).toHaveLength(2);
     expect(rotated.out).not.toContain('shpss_second_of_cli');
 
-    expect(await ops(['tenants', 'rotate-secret', id, '--kind', 'shopify', '--retire-previous'])).toMatchObject({ code: 2, err: expect.stringContaining('add --yes') });
+    expect(await ops(['tenants', 'rotate-secret', id, '--kind', 'shopify', '--retire-previous'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('add --yes'),
+    });
     const questions: string[] = [];
-    const declined = await ops(['tenants', 'rotate-secret', id, '--kind', 'shopify', '--retire-previous', '--json'], async (question) => (questions.push(question), false));
+    const declined = await ops(
+      ['tenants', 'rotate-secret', id, '--kind', 'shopify', '--retire-previous', '--json'],
+      async (question) => (questions.push(question), false),
+    );
     expect(declined.code).toBe(1);
     expect(JSON.parse(declined.out)).toEqual({ error: { message: 'refused: not confirmed by the operator', code: 'operations.refused' } });
     expect(questions).toEqual([expect.stringContaining(`Retire 1 previous shopify secret(s) of ${id} (${fingerprints[1]})`)]);
@@ -85,11 +118,20 @@ describe('ops tenants', () => {
     expect(removed.code).toBe(0);
     expect(JSON.parse(removed.out)).toMatchObject({ removed: { id } });
     expect(JSON.parse((await ops(['tenants', 'list', '--json'])).out)).toEqual({ tenants: [] });
-    expect(await ops(['tenants', 'remove', id, '--yes', '--json'])).toMatchObject({ code: 1, out: expect.stringContaining('tenant.not_in_store') });
+    expect(await ops(['tenants', 'remove', id, '--yes', '--json'])).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('tenant.not_in_store'),
+    });
 
     let audit = '';
-    await runCli(['audit', '--json', '--action', 'tenants.'], { out: (text) => (audit += text), err: () => undefined, env: { ...process.env, OPERATIONS_DATABASE_URL: database.url } });
-    const actions = (JSON.parse(audit) as { actions: Array<{ actor: string; action: string; outcome: string }> }).actions.map(({ actor, action, outcome }) => `${actor} ${action} ${outcome}`).reverse();
+    await runCli(['audit', '--json', '--action', 'tenants.'], {
+      out: (text) => (audit += text),
+      err: () => undefined,
+      env: { ...process.env, OPERATIONS_DATABASE_URL: database.url },
+    });
+    const actions = (JSON.parse(audit) as { actions: Array<{ actor: string; action: string; outcome: string }> }).actions
+      .map(({ actor, action, outcome }) => `${actor} ${action} ${outcome}`)
+      .reverse();
     expect(actions).toEqual([
       'tester tenants.add succeeded',
       'tester tenants.add failed',

@@ -44,22 +44,41 @@ async function mailFor(prefix: string): Promise<MailMessage | undefined> {
 }
 
 async function consumer(action: 'stop' | 'start'): Promise<void> {
-  const response = await fetch(`${platform.internalUrls['inventory-service']}/admin/consumer/${action}`, { method: 'POST', headers: { authorization: `Bearer ${developmentAdminKey}` } });
+  const response = await fetch(`${platform.internalUrls['inventory-service']}/admin/consumer/${action}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${developmentAdminKey}` },
+  });
   expect(response.status).toBe(200);
 }
 
 function withDiagnostics<T>(promise: Promise<T>): Promise<T> {
   return promise.catch(async (error: Error) => {
     const alerts = monitoring ? JSON.stringify(await monitoring.alerts().catch(() => [])) : '-';
-    const scraped = await fetch(`${platform.internalUrls.reconciler}/metrics`, { headers: { authorization: `Bearer ${developmentAdminKey}` } }).then((response) => response.text(), () => '');
-    const lag = scraped.split('\n').filter((line) => /^consign_(kafka_up|lag_poll)/.test(line) || (line.startsWith('consign_consumer_group_lag') && line.includes(group)));
-    throw new Error(`${error.message}\nalerts: ${alerts}\nthe reconciler's lag metrics for ${group}:\n${lag.join('\n')}\n--- monitoring ---\n${monitoring?.output().slice(-3000) ?? ''}\n--- reconciler ---\n${platform.output('reconciler').slice(-3000)}`);
+    const scraped = await fetch(`${platform.internalUrls.reconciler}/metrics`, {
+      headers: { authorization: `Bearer ${developmentAdminKey}` },
+    }).then(
+      (response) => response.text(),
+      () => '',
+    );
+    const lag = scraped
+      .split('\n')
+      .filter(
+        (line) => /^consign_(kafka_up|lag_poll)/.test(line) || (line.startsWith('consign_consumer_group_lag') && line.includes(group)),
+      );
+    throw new Error(
+      `${error.message}\nalerts: ${alerts}\nthe reconciler's lag metrics for ${group}:\n${lag.join('\n')}\n--- monitoring ---\n${monitoring?.output().slice(-3000) ?? ''}\n--- reconciler ---\n${platform.output('reconciler').slice(-3000)}`,
+    );
   });
 }
 
 beforeAll(async () => {
   // The lag exporter polls every second; it finds this run's inventory group among those reading the platform's topics.
-  platform = await PlatformUnderTest.start(['gateway', 'inventory-service', 'reconciler'], {}, { reconciler: { LAG_POLL_INTERVAL: '1s' } }, { skipHistory: true });
+  platform = await PlatformUnderTest.start(
+    ['gateway', 'inventory-service', 'reconciler'],
+    {},
+    { reconciler: { LAG_POLL_INTERVAL: '1s' } },
+    { skipHistory: true },
+  );
   group = platform.groups['inventory-service'];
   const hostPort = (url: string): string => new URL(url).host;
   monitoring = await startMonitoringStack({
@@ -106,17 +125,30 @@ describe('an alert, end to end', () => {
     const webhooks = new WebhookSender(platform.urls.gateway);
     for (let index = 0; index < 4; index += 1) {
       const id = shopifyId();
-      await webhooks.shopify('orders/create', orderBody({ id, name: `#A-${id}`, lines: [{ id: shopifyId(), productId: shopifyId(), variantId: shopifyId(), title: 'Alerting test item', quantity: 1, price: '10.00' }] }));
+      await webhooks.shopify(
+        'orders/create',
+        orderBody({
+          id,
+          name: `#A-${id}`,
+          lines: [
+            { id: shopifyId(), productId: shopifyId(), variantId: shopifyId(), title: 'Alerting test item', quantity: 1, price: '10.00' },
+          ],
+        }),
+      );
     }
 
-    const firing = await withDiagnostics(waitFor('the ConsignConsumerLagRecordsHigh email', () => mailFor('[FIRING:1] ConsignConsumerLagRecordsHigh'), 90_000, 500));
+    const firing = await withDiagnostics(
+      waitFor('the ConsignConsumerLagRecordsHigh email', () => mailFor('[FIRING:1] ConsignConsumerLagRecordsHigh'), 90_000, 500),
+    );
     expect(firing.subject).toContain('shopify.orders.v1');
     expect(firing.html).toContain('docs/troubleshooting.md#consignconsumerlagrecordshigh');
     expect(firing.html).toMatch(new RegExp(`Consumer group ${group} is [4-9] records behind on shopify\\.orders\\.v1`));
     expect(await mailFor('[RESOLVED] ConsignConsumerLagRecordsHigh')).toBeUndefined();
 
     await consumer('start');
-    const resolved = await withDiagnostics(waitFor('the resolved notice', () => mailFor('[RESOLVED] ConsignConsumerLagRecordsHigh'), 90_000, 500));
+    const resolved = await withDiagnostics(
+      waitFor('the resolved notice', () => mailFor('[RESOLVED] ConsignConsumerLagRecordsHigh'), 90_000, 500),
+    );
     expect(resolved.html).toContain('docs/troubleshooting.md#consignconsumerlagrecordshigh');
   }, 240_000);
 });

@@ -20,7 +20,12 @@ let platform: PlatformUnderTest;
 
 beforeAll(async () => {
   cluster = await startLocalKafkaCluster({ nodes: 3 });
-  platform = await PlatformUnderTest.start(['gateway', 'inventory-service', 'earnings-service', 'consignor-service'], {}, {}, { kafkaBrokers: cluster.brokers });
+  platform = await PlatformUnderTest.start(
+    ['gateway', 'inventory-service', 'earnings-service', 'consignor-service'],
+    {},
+    {},
+    { kafkaBrokers: cluster.brokers },
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -40,10 +45,25 @@ it('loses no acknowledged webhook and applies none twice when a broker is killed
   const clerkUserId = `user_failover_${randomUUID().slice(0, 8)}`;
   await webhooks.clerk(clerkUserBody('user.created', { id: clerkUserId, email: `${clerkUserId}@example.test` }));
   await platform.settled();
-  const consignorId = (await platform.read<{ consignors: Array<{ consignorId: string; clerkUserId: string }> }>('consignor-service', `/clients/${tenantId}/consignors`)).consignors.find((consignor) => consignor.clerkUserId === clerkUserId)?.consignorId;
+  const consignorId = (
+    await platform.read<{ consignors: Array<{ consignorId: string; clerkUserId: string }> }>(
+      'consignor-service',
+      `/clients/${tenantId}/consignors`,
+    )
+  ).consignors.find((consignor) => consignor.clerkUserId === clerkUserId)?.consignorId;
   if (consignorId === undefined) throw new Error(`consignor-service made no consignor of ${clerkUserId}`);
   const product = { id: shopifyId(), variant: shopifyId(), item: shopifyId() };
-  await webhooks.shopify('products/create', productBody({ id: product.id, title: `Failover lamp ${randomUUID().slice(0, 8)}`, tags: [`consignor:${consignorId}`], variants: [{ id: product.variant, inventoryItemId: product.item, sku: `SKU-${product.variant}`, price: '10.00', quantity: 1_000_000 }] }));
+  await webhooks.shopify(
+    'products/create',
+    productBody({
+      id: product.id,
+      title: `Failover lamp ${randomUUID().slice(0, 8)}`,
+      tags: [`consignor:${consignorId}`],
+      variants: [
+        { id: product.variant, inventoryItemId: product.item, sku: `SKU-${product.variant}`, price: '10.00', quantity: 1_000_000 },
+      ],
+    }),
+  );
   await platform.settled();
 
   const admin = platform.kafka.admin();
@@ -57,7 +77,13 @@ it('loses no acknowledged webhook and applies none twice when a broker is killed
   const send = async (): Promise<void> => {
     while (Date.now() - started < loadMs) {
       const orderId = shopifyId();
-      const body = orderBody({ id: orderId, name: `#FO-${orderId}`, lines: [{ id: shopifyId(), productId: product.id, variantId: product.variant, title: 'Failover lamp', quantity: 1, price: '10.00' }] });
+      const body = orderBody({
+        id: orderId,
+        name: `#FO-${orderId}`,
+        lines: [
+          { id: shopifyId(), productId: product.id, variantId: product.variant, title: 'Failover lamp', quantity: 1, price: '10.00' },
+        ],
+      });
       const answer = await webhooks.shopify('orders/create', body).catch(() => undefined);
       deliveries.push({ orderId: String(orderId), eventId: answer?.eventId });
     }
@@ -74,7 +100,14 @@ it('loses no acknowledged webhook and applies none twice when a broker is killed
   const accepted = deliveries.filter((delivery): delivery is Delivery & { eventId: string } => delivery.eventId !== undefined);
   const acceptedEvents = accepted.map((delivery) => delivery.eventId);
   const processedBy = async (app: 'inventory-service' | 'earnings-service'): Promise<Set<string>> =>
-    new Set((await platform.query<{ event_id: string }>(app, 'SELECT event_id FROM processed_events WHERE topic = $1 AND event_id = ANY($2)', [topics.shopifyOrders.name, acceptedEvents])).map((row) => row.event_id));
+    new Set(
+      (
+        await platform.query<{ event_id: string }>(app, 'SELECT event_id FROM processed_events WHERE topic = $1 AND event_id = ANY($2)', [
+          topics.shopifyOrders.name,
+          acceptedEvents,
+        ])
+      ).map((row) => row.event_id),
+    );
   const [inventoryProcessed, earningsProcessed] = [await processedBy('inventory-service'), await processedBy('earnings-service')];
   const lost = acceptedEvents.filter((eventId) => !inventoryProcessed.has(eventId) || !earningsProcessed.has(eventId));
 
@@ -84,10 +117,22 @@ it('loses no acknowledged webhook and applies none twice when a broker is killed
     "SELECT order_id, count(*)::int AS movements FROM item_movements WHERE tenant_id = $1 AND variant_id = $2 AND cause = 'order_sold' GROUP BY order_id",
     [tenantId, String(product.variant)],
   );
-  const [item] = await platform.query<{ units_sold: number; quantity: number }>('inventory-service', 'SELECT units_sold, quantity FROM items WHERE tenant_id = $1 AND variant_id = $2', [tenantId, String(product.variant)]);
+  const [item] = await platform.query<{ units_sold: number; quantity: number }>(
+    'inventory-service',
+    'SELECT units_sold, quantity FROM items WHERE tenant_id = $1 AND variant_id = $2',
+    [tenantId, String(product.variant)],
+  );
   // Earnings: one sale in the ledger per order, and the consignor's gross sold is their sum.
-  const booked = await platform.query<{ order_id: string; entries: number }>('earnings-service', "SELECT order_id, count(*)::int AS entries FROM earnings_ledger WHERE tenant_id = $1 AND consignor_id = $2 AND entry_type = 'sale' GROUP BY order_id", [tenantId, consignorId]);
-  const [totals] = await platform.query<{ gross: number }>('earnings-service', 'SELECT coalesce(sum(gross_sold_minor), 0)::int AS gross FROM earnings_daily_totals WHERE tenant_id = $1 AND consignor_id = $2', [tenantId, consignorId]);
+  const booked = await platform.query<{ order_id: string; entries: number }>(
+    'earnings-service',
+    "SELECT order_id, count(*)::int AS entries FROM earnings_ledger WHERE tenant_id = $1 AND consignor_id = $2 AND entry_type = 'sale' GROUP BY order_id",
+    [tenantId, consignorId],
+  );
+  const [totals] = await platform.query<{ gross: number }>(
+    'earnings-service',
+    'SELECT coalesce(sum(gross_sold_minor), 0)::int AS gross FROM earnings_daily_totals WHERE tenant_id = $1 AND consignor_id = $2',
+    [tenantId, consignorId],
+  );
   const appliedTwice =
     sales.filter((sale) => sale.movements > 1).length +
     Math.max(0, item.units_sold - sales.length) +

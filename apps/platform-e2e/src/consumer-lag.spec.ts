@@ -33,12 +33,20 @@ async function endOffset(): Promise<number> {
 /** The value of one series in a Prometheus text exposition, undefined when absent. */
 function sample(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
   const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
-  const line = exposition.split('\n').find((candidate) => candidate.startsWith(`${name}{`) || candidate.startsWith(`${name} `) ? wanted.every((pair) => candidate.includes(pair)) : false);
+  const line = exposition
+    .split('\n')
+    .find((candidate) =>
+      candidate.startsWith(`${name}{`) || candidate.startsWith(`${name} `) ? wanted.every((pair) => candidate.includes(pair)) : false,
+    );
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 beforeAll(async () => {
-  platform = await PlatformUnderTest.start(['reconciler'], {}, { reconciler: { LAG_POLL_INTERVAL: '1s', INVENTORY_CONSUMER_GROUP: downGroup } });
+  platform = await PlatformUnderTest.start(
+    ['reconciler'],
+    {},
+    { reconciler: { LAG_POLL_INTERVAL: '1s', INVENTORY_CONSUMER_GROUP: downGroup } },
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -50,17 +58,26 @@ afterAll(async () => {
 it('shows a down group’s lag, read from Kafka, on the reconciler’s /metrics behind the metrics key', async () => {
   // The group commits on the audit topic (which the reconciler itself creates) and has no member.
   const committed = Math.max(0, (await endOffset()) - 1);
-  await withAdmin((admin) => admin.setOffsets({ groupId: downGroup, topic: auditTopic, partitions: [{ partition: 0, offset: String(committed) }] }));
+  await withAdmin((admin) =>
+    admin.setOffsets({ groupId: downGroup, topic: auditTopic, partitions: [{ partition: 0, offset: String(committed) }] }),
+  );
   const before = await endOffset();
   const since = Date.now() / 1000;
 
   const metricsUrl = `${platform.internalUrls.reconciler}/metrics`;
   expect((await fetch(metricsUrl)).status).toBe(401);
-  const exposition = await waitFor('the down group’s lag on the reconciler’s /metrics', async () => {
-    const text = await (await fetch(metricsUrl, { headers: { authorization: `Bearer ${developmentAdminKey}` } })).text();
-    const polledAt = sample(text, 'consign_lag_poll_timestamp_seconds') ?? 0;
-    return polledAt > since && sample(text, 'consign_consumer_group_lag_records', { group: downGroup, topic: auditTopic, partition: '0' }) !== undefined ? text : undefined;
-  }, 60_000);
+  const exposition = await waitFor(
+    'the down group’s lag on the reconciler’s /metrics',
+    async () => {
+      const text = await (await fetch(metricsUrl, { headers: { authorization: `Bearer ${developmentAdminKey}` } })).text();
+      const polledAt = sample(text, 'consign_lag_poll_timestamp_seconds') ?? 0;
+      return polledAt > since &&
+        sample(text, 'consign_consumer_group_lag_records', { group: downGroup, topic: auditTopic, partition: '0' }) !== undefined
+        ? text
+        : undefined;
+    },
+    60_000,
+  );
   const after = await endOffset();
 
   expect(sample(exposition, 'consign_kafka_up')).toBe(1);
@@ -71,6 +88,11 @@ it('shows a down group’s lag, read from Kafka, on the reconciler’s /metrics 
   if (lag === 0) expect(lagSeconds).toBe(0);
   else expect(lagSeconds).toBeGreaterThan(0);
   // The reconciler's own audit-log group, running, is reported beside it, with its dead letters.
-  expect(exposition).toMatch(new RegExp(`^consign_consumer_group_lag_records\\{group="reconciler-audit-e2e-[^"]+",topic="${auditTopic.replace(/\./g, '\\.')}",partition="0"\\} \\d+$`, 'm'));
+  expect(exposition).toMatch(
+    new RegExp(
+      `^consign_consumer_group_lag_records\\{group="reconciler-audit-e2e-[^"]+",topic="${auditTopic.replace(/\./g, '\\.')}",partition="0"\\} \\d+$`,
+      'm',
+    ),
+  );
   expect(exposition).toMatch(/^consign_dead_letter_records\{group="reconciler-audit-e2e-[^"]+"\} \d+$/m);
 }, 120_000);

@@ -39,7 +39,14 @@ const tenants = [
     clerkSigningSecrets: [developmentClerkSecret],
     currency: 'USD',
   },
-  { id: 'other-store', shopDomain: 'other.myshopify.com', shopifyWebhookSecrets: ['other_secret'], clerkInstanceIds: [], clerkSigningSecrets: [], currency: 'EUR' },
+  {
+    id: 'other-store',
+    shopDomain: 'other.myshopify.com',
+    shopifyWebhookSecrets: ['other_secret'],
+    clerkInstanceIds: [],
+    clerkSigningSecrets: [],
+    currency: 'EUR',
+  },
 ];
 
 let postgres: PrivatePostgres;
@@ -76,7 +83,17 @@ function shopifyDelivery(path: string, topic: string, body: Buffer, headers: Rec
 function clerkDelivery(path: string, body: Buffer, headers: Record<string, string> = {}): Delivery {
   const id = `msg_${randomUUID().replace(/-/g, '')}`;
   const timestamp = Math.floor(Date.now() / 1000);
-  return { path, body, headers: { 'content-type': 'application/json', 'svix-id': id, 'svix-timestamp': String(timestamp), 'svix-signature': svixSignature(body, id, timestamp), ...headers } };
+  return {
+    path,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'svix-id': id,
+      'svix-timestamp': String(timestamp),
+      'svix-signature': svixSignature(body, id, timestamp),
+      ...headers,
+    },
+  };
 }
 
 async function send(delivery: Delivery): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
@@ -89,7 +106,8 @@ async function totalRecords(topicNames: string[]): Promise<number> {
   await admin.connect();
   try {
     let total = 0;
-    for (const topic of topicNames) total += (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
+    for (const topic of topicNames)
+      total += (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
     return total;
   } finally {
     await admin.disconnect();
@@ -97,7 +115,10 @@ async function totalRecords(topicNames: string[]): Promise<number> {
 }
 
 /** Every record of `topic` whose metadata carries one of `eventIds`, decoded with its writer schema. */
-async function eventsOnTopic(topic: string, eventIds: string[]): Promise<Array<Record<string, unknown> & { metadata: { eventId: string } }>> {
+async function eventsOnTopic(
+  topic: string,
+  eventIds: string[],
+): Promise<Array<Record<string, unknown> & { metadata: { eventId: string } }>> {
   const records = await readTopic(endpoints.kafkaBrokers, topic, await totalRecords([topic]));
   const schemas = new Map<number, Type>();
   const decoded = [];
@@ -119,10 +140,15 @@ async function restartKafka(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await waitFor('the Kafka group coordinator', async () => {
-      await admin.fetchOffsets({ groupId: `coordinator-probe-${randomUUID()}`, topics: ['shopify.orders.v1'] });
-      return true;
-    }, 60_000, 500);
+    await waitFor(
+      'the Kafka group coordinator',
+      async () => {
+        await admin.fetchOffsets({ groupId: `coordinator-probe-${randomUUID()}`, topics: ['shopify.orders.v1'] });
+        return true;
+      },
+      60_000,
+      500,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -132,11 +158,15 @@ async function startGateway(): Promise<ServiceProcess> {
   const started = startServiceProcess(gatewayScript, [], gatewayEnv);
   try {
     // Its schemas found, it can make a webhook durable, on Kafka or in the spool; Kafka may be down here.
-    await waitFor('the gateway to have its schemas', async () => {
-      const answer = await fetch(`${baseUrl}/readyz`).catch(() => undefined);
-      const body = (await answer?.json().catch(() => undefined)) as { checks?: Array<{ name: string; ok: boolean }> } | undefined;
-      return body?.checks?.some((check) => check.name === 'schemas' && check.ok) ? true : undefined;
-    }, 45_000);
+    await waitFor(
+      'the gateway to have its schemas',
+      async () => {
+        const answer = await fetch(`${baseUrl}/readyz`).catch(() => undefined);
+        const body = (await answer?.json().catch(() => undefined)) as { checks?: Array<{ name: string; ok: boolean }> } | undefined;
+        return body?.checks?.some((check) => check.name === 'schemas' && check.ok) ? true : undefined;
+      },
+      45_000,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- gateway output ---\n${started.output()}`);
   }
@@ -161,7 +191,9 @@ beforeAll(async () => {
     WEBHOOK_BODY_LIMIT_BYTES: String(256 * 1024),
     GATEWAY_PUBLISH_TIMEOUT: '1500ms',
     LOG_LEVEL: 'info',
-    API_KEYS: JSON.stringify([{ name: 'e2e-operator', sha256: createHash('sha256').update('e2e-admin-key').digest('hex'), scopes: ['admin', 'metrics'] }]),
+    API_KEYS: JSON.stringify([
+      { name: 'e2e-operator', sha256: createHash('sha256').update('e2e-admin-key').digest('hex'), scopes: ['admin', 'metrics'] },
+    ]),
   };
   await runToCompletion(gatewayScript, ['migrate'], gatewayEnv);
   gateway = await startGateway();
@@ -183,21 +215,24 @@ const shopifyCases: Array<[string, string, string, string]> = [
 ];
 
 describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
-  it.each(shopifyCases)('accepts %s as %s on its own path and through the routing endpoint, one event each', async (fixture, topic, path, eventTopic) => {
-    const body = readFixture(fixture);
-    const ids: string[] = [];
-    for (const target of [path, '/webhooks/shopify']) {
-      const answer = await send(shopifyDelivery(target, topic, body));
-      expect(answer.status).toBe(200);
-      expect(answer.body.status).toBe('published');
-      ids.push(String(answer.body.eventId));
-    }
-    const published = await eventsOnTopic(eventTopic, ids);
-    expect(published.map((event) => event.metadata.eventId).sort()).toEqual([...ids].sort());
-    const payload = JSON.parse(body.toString()) as { id?: number; inventory_item_id?: number };
-    const idField = JSON.stringify(published[0]);
-    expect(idField).toContain(String(payload.id ?? payload.inventory_item_id).slice(0, 15));
-  });
+  it.each(shopifyCases)(
+    'accepts %s as %s on its own path and through the routing endpoint, one event each',
+    async (fixture, topic, path, eventTopic) => {
+      const body = readFixture(fixture);
+      const ids: string[] = [];
+      for (const target of [path, '/webhooks/shopify']) {
+        const answer = await send(shopifyDelivery(target, topic, body));
+        expect(answer.status).toBe(200);
+        expect(answer.body.status).toBe('published');
+        ids.push(String(answer.body.eventId));
+      }
+      const published = await eventsOnTopic(eventTopic, ids);
+      expect(published.map((event) => event.metadata.eventId).sort()).toEqual([...ids].sort());
+      const payload = JSON.parse(body.toString()) as { id?: number; inventory_item_id?: number };
+      const idField = JSON.stringify(published[0]);
+      expect(idField).toContain(String(payload.id ?? payload.inventory_item_id).slice(0, 15));
+    },
+  );
 
   it.each([
     ['clerk/user-created.json', '/webhooks/clerk/user'],
@@ -217,7 +252,15 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
   });
 
   it('accepts user.deleted through the routing endpoint only', async () => {
-    const body = Buffer.from(JSON.stringify({ data: { deleted: true, id: 'user_29w83sxmDNGwOuEthce5gg56FcC', object: 'user' }, instance_id: 'ins_123', object: 'event', timestamp: Date.now(), type: 'user.deleted' }));
+    const body = Buffer.from(
+      JSON.stringify({
+        data: { deleted: true, id: 'user_29w83sxmDNGwOuEthce5gg56FcC', object: 'user' },
+        instance_id: 'ins_123',
+        object: 'event',
+        timestamp: Date.now(),
+        type: 'user.deleted',
+      }),
+    );
     expect((await send(clerkDelivery('/webhooks/clerk', body))).status).toBe(200);
     const onWrongPath = await send(clerkDelivery('/webhooks/clerk/user', body));
     expect(onWrongPath.status).toBe(400);
@@ -225,7 +268,11 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
   });
 
   it('keeps Shopify ids above 2^53 exact all the way to Kafka', async () => {
-    const exact = Buffer.from(readFixture('shopify/orders-create.json').toString().replace(/"id":\s*820982911946154500\b/, '"id": 820982911946154508'));
+    const exact = Buffer.from(
+      readFixture('shopify/orders-create.json')
+        .toString()
+        .replace(/"id":\s*820982911946154500\b/, '"id": 820982911946154508'),
+    );
     expect(exact.toString()).toMatch(/"id":\s*820982911946154508\b/);
     const answer = await send(shopifyDelivery('/webhooks/shopify/order', 'orders/create', exact));
     expect(answer.status).toBe(200);
@@ -233,8 +280,12 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     expect((event as unknown as { order: { id: string } }).order.id).toBe('820982911946154508');
   });
 
-  it('archives the raw body, sealed under the store\'s key, and the non-secret headers of every accepted delivery', async () => {
-    const delivery = shopifyDelivery('/webhooks/shopify/inventory', 'inventory_levels/update', readFixture('shopify/inventory-levels-update.json'));
+  it("archives the raw body, sealed under the store's key, and the non-secret headers of every accepted delivery", async () => {
+    const delivery = shopifyDelivery(
+      '/webhooks/shopify/inventory',
+      'inventory_levels/update',
+      readFixture('shopify/inventory-levels-update.json'),
+    );
     const answer = await send(delivery);
     const eventId = String(answer.body.eventId);
     const [archived] = await eventsOnTopic('webhooks.raw.v1', [`${eventId}:raw:${delivery.headers['x-shopify-webhook-id']}`]);
@@ -245,8 +296,13 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     const keys = new Client({ connectionString: postgres.url });
     await keys.connect();
     try {
-      const [row] = (await keys.query('SELECT kek_id, wrapped_key FROM personal_data_keys WHERE subject = $1', [record.bodySealedFor])).rows as Array<{ kek_id: string; wrapped_key: Buffer }>;
-      const dataKey = unwrapDataKey({ id: row.kek_id, key: developmentKeyEncryptionKeys.current.key }, record.bodySealedFor, row.wrapped_key);
+      const [row] = (await keys.query('SELECT kek_id, wrapped_key FROM personal_data_keys WHERE subject = $1', [record.bodySealedFor]))
+        .rows as Array<{ kek_id: string; wrapped_key: Buffer }>;
+      const dataKey = unwrapDataKey(
+        { id: row.kek_id, key: developmentKeyEncryptionKeys.current.key },
+        record.bodySealedFor,
+        row.wrapped_key,
+      );
       expect(openBytesWithDataKey(dataKey, record.body).equals(delivery.body)).toBe(true);
     } finally {
       await keys.end();
@@ -260,26 +316,99 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     const order = readFixture('shopify/orders-create.json');
     const stale = Math.floor(Date.now() / 1000) - 600;
     const cases: Array<[string, () => Delivery, number, string]> = [
-      ['a missing signature', () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'x-shopify-hmac-sha256': '' }), 401, 'shopify.signature_invalid'],
-      ['a forged signature', () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'x-shopify-hmac-sha256': shopifySignature(order, 'guessed') }), 401, 'shopify.signature_invalid'],
-      ['a rotated-out secret', () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'x-shopify-hmac-sha256': shopifySignature(order, 'retired_secret') }), 401, 'shopify.signature_invalid'],
-      ['an unknown shop', () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'x-shopify-shop-domain': 'unknown.myshopify.com' }), 401, 'shopify.unknown_shop'],
-      ['a wrong content type', () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'content-type': 'text/plain' }), 415, 'http.unsupported_media_type'],
-      ['an oversized body', () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', Buffer.alloc(300 * 1024, 0x20)), 413, 'http.body_too_large'],
-      ['malformed JSON', () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', Buffer.from('{"id":')), 400, 'webhook.malformed_json'],
-      ['a missing required field', () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', Buffer.from('{"name":"#1"}')), 400, 'webhook.invalid_field'],
-      ['a topic on the wrong path', () => shopifyDelivery('/webhooks/shopify/inventory', 'orders/create', order), 400, 'shopify.topic_not_accepted'],
-      ['an address outside the allowlist', () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'x-forwarded-for': '203.0.113.9' }), 403, 'gateway.address_not_allowed'],
+      [
+        'a missing signature',
+        () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'x-shopify-hmac-sha256': '' }),
+        401,
+        'shopify.signature_invalid',
+      ],
+      [
+        'a forged signature',
+        () =>
+          shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, {
+            'x-shopify-hmac-sha256': shopifySignature(order, 'guessed'),
+          }),
+        401,
+        'shopify.signature_invalid',
+      ],
+      [
+        'a rotated-out secret',
+        () =>
+          shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, {
+            'x-shopify-hmac-sha256': shopifySignature(order, 'retired_secret'),
+          }),
+        401,
+        'shopify.signature_invalid',
+      ],
+      [
+        'an unknown shop',
+        () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'x-shopify-shop-domain': 'unknown.myshopify.com' }),
+        401,
+        'shopify.unknown_shop',
+      ],
+      [
+        'a wrong content type',
+        () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'content-type': 'text/plain' }),
+        415,
+        'http.unsupported_media_type',
+      ],
+      [
+        'an oversized body',
+        () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', Buffer.alloc(300 * 1024, 0x20)),
+        413,
+        'http.body_too_large',
+      ],
+      [
+        'malformed JSON',
+        () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', Buffer.from('{"id":')),
+        400,
+        'webhook.malformed_json',
+      ],
+      [
+        'a missing required field',
+        () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', Buffer.from('{"name":"#1"}')),
+        400,
+        'webhook.invalid_field',
+      ],
+      [
+        'a topic on the wrong path',
+        () => shopifyDelivery('/webhooks/shopify/inventory', 'orders/create', order),
+        400,
+        'shopify.topic_not_accepted',
+      ],
+      [
+        'an address outside the allowlist',
+        () => shopifyDelivery('/webhooks/shopify/order', 'orders/create', order, { 'x-forwarded-for': '203.0.113.9' }),
+        403,
+        'gateway.address_not_allowed',
+      ],
       [
         'a stale Svix timestamp',
         () => {
           const body = readFixture('clerk/user-created.json');
-          return { path: '/webhooks/clerk/user', body, headers: { 'content-type': 'application/json', 'svix-id': 'msg_stale', 'svix-timestamp': String(stale), 'svix-signature': svixSignature(body, 'msg_stale', stale) } };
+          return {
+            path: '/webhooks/clerk/user',
+            body,
+            headers: {
+              'content-type': 'application/json',
+              'svix-id': 'msg_stale',
+              'svix-timestamp': String(stale),
+              'svix-signature': svixSignature(body, 'msg_stale', stale),
+            },
+          };
         },
         401,
         'svix.timestamp_out_of_tolerance',
       ],
-      ['a forged Svix signature', () => clerkDelivery('/webhooks/clerk/user', readFixture('clerk/user-created.json'), { 'svix-signature': 'v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=' }), 401, 'svix.signature_invalid'],
+      [
+        'a forged Svix signature',
+        () =>
+          clerkDelivery('/webhooks/clerk/user', readFixture('clerk/user-created.json'), {
+            'svix-signature': 'v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=',
+          }),
+        401,
+        'svix.signature_invalid',
+      ],
     ];
     it.each(cases)('refuses %s', async (_name, build, status, code) => {
       const before = await totalRecords(['shopify.orders.v1', 'shopify.inventory.v1', 'clerk.users.v1', 'webhooks.raw.v1']);
@@ -302,17 +431,33 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     expect(new Set(answers.map((answer) => answer.body.eventId)).size).toBe(1);
     expect(await totalRecords(['shopify.orders.v1'])).toBe(before + 1);
 
-    const unauthorised = await fetch(`${internalUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, { headers: { authorization: 'Bearer wrong-key' } });
+    const unauthorised = await fetch(`${internalUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, {
+      headers: { authorization: 'Bearer wrong-key' },
+    });
     expect(unauthorised.status).toBe(401);
     // The public listener serves webhooks only: no admin API, whatever the key.
-    expect((await fetch(`${baseUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, { headers: { authorization: 'Bearer e2e-admin-key' } })).status).toBe(404);
-    const lookup = await fetch(`${internalUrl}/admin/deliveries/${sameEventOtherDelivery.headers['x-shopify-webhook-id']}`, { headers: { authorization: 'Bearer e2e-admin-key' } });
+    expect(
+      (
+        await fetch(`${baseUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, {
+          headers: { authorization: 'Bearer e2e-admin-key' },
+        })
+      ).status,
+    ).toBe(404);
+    const lookup = await fetch(`${internalUrl}/admin/deliveries/${sameEventOtherDelivery.headers['x-shopify-webhook-id']}`, {
+      headers: { authorization: 'Bearer e2e-admin-key' },
+    });
     expect(lookup.status).toBe(200);
     const { deliveries } = (await lookup.json()) as { deliveries: Array<Record<string, unknown>> };
     expect(deliveries).toEqual([
-      expect.objectContaining({ status: 'duplicate', duplicateOf: `shopify:shop.myshopify.com:${first.headers['x-shopify-webhook-id']}`, eventId: answers[0].body.eventId }),
+      expect.objectContaining({
+        status: 'duplicate',
+        duplicateOf: `shopify:shop.myshopify.com:${first.headers['x-shopify-webhook-id']}`,
+        eventId: answers[0].body.eventId,
+      }),
     ]);
-    const original = (await (await fetch(`${internalUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, { headers: { 'x-api-key': 'e2e-admin-key' } })).json()) as {
+    const original = (await (
+      await fetch(`${internalUrl}/admin/deliveries/${first.headers['x-shopify-webhook-id']}`, { headers: { 'x-api-key': 'e2e-admin-key' } })
+    ).json()) as {
       deliveries: Array<{ status: string; publishedTo: Array<{ topic: string; partition: number; offset: string }> }>;
     };
     expect(original.deliveries[0].status).toBe('published');
@@ -324,7 +469,10 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     const delivery = clerkDelivery('/webhooks/clerk/user', body);
     // A caller's trace context is continued: the line names the caller's trace.
     const callerTraceId = randomUUID().replace(/-/g, '');
-    const answer = await send({ ...delivery, headers: { ...delivery.headers, 'x-request-id': 'access-log-probe', traceparent: `00-${callerTraceId}-b7ad6b7169203331-01` } });
+    const answer = await send({
+      ...delivery,
+      headers: { ...delivery.headers, 'x-request-id': 'access-log-probe', traceparent: `00-${callerTraceId}-b7ad6b7169203331-01` },
+    });
     expect(answer.status).toBe(200);
     const line = await waitFor('the access line', async () =>
       gateway
@@ -334,7 +482,15 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
         .map((candidate) => JSON.parse(candidate) as Record<string, unknown>)
         .find((entry) => entry.msg === 'webhook request'),
     );
-    expect(line).toMatchObject({ source: 'clerk', tenant: 'dev-store', topic: 'user.created', outcome: 'published', status: 200, svixId: delivery.headers['svix-id'], trace_id: callerTraceId });
+    expect(line).toMatchObject({
+      source: 'clerk',
+      tenant: 'dev-store',
+      topic: 'user.created',
+      outcome: 'published',
+      status: 200,
+      svixId: delivery.headers['svix-id'],
+      trace_id: callerTraceId,
+    });
     expect(typeof line.latencyMs).toBe('number');
     const everything = gateway.output();
     expect(everything).not.toContain(delivery.headers['svix-signature'].slice(3));
@@ -362,10 +518,14 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     } finally {
       await restartKafka();
     }
-    const published = await waitFor('the spooled deliveries on Kafka', async () => {
-      const found = await eventsOnTopic('shopify.orders.v1', spooledIds);
-      return found.length === spooledIds.length ? found : undefined;
-    }, 90_000);
+    const published = await waitFor(
+      'the spooled deliveries on Kafka',
+      async () => {
+        const found = await eventsOnTopic('shopify.orders.v1', spooledIds);
+        return found.length === spooledIds.length ? found : undefined;
+      },
+      90_000,
+    );
     expect(published.map((event) => event.metadata.eventId)).toEqual(spooledIds);
     const after = await send(shopifyDelivery('/webhooks/shopify/order', 'orders/create', body));
     expect(after.body.status).toBe('published');
@@ -375,7 +535,12 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
     const registryPort = await freePort();
     const port = await freePort();
     const registry = new URL(endpoints.schemaRegistryUrl);
-    const late = startServiceProcess(gatewayScript, [], { ...gatewayEnv, GATEWAY_PORT: String(port), GATEWAY_INTERNAL_PORT: '0', SCHEMA_REGISTRY_URL: `http://127.0.0.1:${registryPort}${registry.pathname}` });
+    const late = startServiceProcess(gatewayScript, [], {
+      ...gatewayEnv,
+      GATEWAY_PORT: String(port),
+      GATEWAY_INTERNAL_PORT: '0',
+      SCHEMA_REGISTRY_URL: `http://127.0.0.1:${registryPort}${registry.pathname}`,
+    });
     // The gateway's registry address answers only once this relay to the real registry listens.
     const relay = createServer((client) => {
       const upstream = createConnection(Number(registry.port), registry.hostname);
@@ -384,16 +549,31 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
       upstream.on('error', () => client.destroy());
     });
     try {
-      await waitFor('the gateway to report the registry unreachable', async () => (late.output().includes('cannot prepare the event schemas yet') ? true : undefined), 30_000, 100);
+      await waitFor(
+        'the gateway to report the registry unreachable',
+        async () => (late.output().includes('cannot prepare the event schemas yet') ? true : undefined),
+        30_000,
+        100,
+      );
       expect(late.child.exitCode).toBeNull();
       // Listening, and saying why it is not ready.
       const waiting = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(waiting.status).toBe(503);
       expect(await waiting.text()).toContain('event schemas');
       await new Promise<void>((resolve) => relay.listen(registryPort, '127.0.0.1', resolve));
-      await waitFor('the gateway to be ready', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok ? true : undefined), 45_000).catch((error: Error) => { throw new Error(`${error.message}\n${late.output()}`); });
+      await waitFor(
+        'the gateway to be ready',
+        async () => ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok ? true : undefined),
+        45_000,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\n${late.output()}`);
+      });
       const delivery = shopifyDelivery('/webhooks/shopify/order', 'orders/create', readFixture('shopify/orders-create.json'));
-      const answer = await fetch(`http://127.0.0.1:${port}${delivery.path}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+      const answer = await fetch(`http://127.0.0.1:${port}${delivery.path}`, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+      });
       expect(answer.status).toBe(200);
     } finally {
       await late.stop();
@@ -418,7 +598,16 @@ describe('gateway webhooks (real Kafka, registry and PostgreSQL)', () => {
 
 describe('a gateway started outside development', () => {
   // The private PostgreSQL serves no TLS: production's default, verify-full, is turned off by name.
-  const production = (env: Record<string, string>) => ({ KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SCHEMA_REGISTRY_TLS: 'disable', GATEWAY_DATABASE_URL: postgres.url, GATEWAY_DATABASE_TLS: 'disable', GATEWAY_PORT: '0', GATEWAY_INTERNAL_PORT: '0', ...env });
+  const production = (env: Record<string, string>) => ({
+    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+    SCHEMA_REGISTRY_TLS: 'disable',
+    GATEWAY_DATABASE_URL: postgres.url,
+    GATEWAY_DATABASE_TLS: 'disable',
+    GATEWAY_PORT: '0',
+    GATEWAY_INTERNAL_PORT: '0',
+    ...env,
+  });
   const key = JSON.stringify([{ name: 'ops', sha256: createHash('sha256').update('a-real-key').digest('hex'), scopes: ['admin'] }]);
 
   it.each(['prod', 'Production', ''])('refuses to start with NODE_ENV=%j and no tenants or keys, naming them', async (nodeEnv) => {
@@ -429,10 +618,18 @@ describe('a gateway started outside development', () => {
 
   it("refuses the development tenant's public secrets and the development key", async () => {
     const tenantsWithTestSecret = JSON.stringify([{ ...tenants[0], shopifyWebhookSecrets: ['test_secret_key'] }]);
-    const developmentKey = JSON.stringify([{ name: 'ops', sha256: createHash('sha256').update('dev-admin-key').digest('hex'), scopes: ['admin'] }]);
-    const started = startServiceProcess(gatewayScript, [], production({ NODE_ENV: 'prod', TENANTS: tenantsWithTestSecret, API_KEYS: developmentKey }));
+    const developmentKey = JSON.stringify([
+      { name: 'ops', sha256: createHash('sha256').update('dev-admin-key').digest('hex'), scopes: ['admin'] },
+    ]);
+    const started = startServiceProcess(
+      gatewayScript,
+      [],
+      production({ NODE_ENV: 'prod', TENANTS: tenantsWithTestSecret, API_KEYS: developmentKey }),
+    );
     expect(await started.exited()).toBe(1);
-    expect(started.output()).toMatch(/TENANTS: tenant #0 \([^)]+\): shopifyWebhookSecrets holds a public test secret[\s\S]*API_KEYS: key #0 \(ops\): is the public development key/);
+    expect(started.output()).toMatch(
+      /TENANTS: tenant #0 \([^)]+\): shopifyWebhookSecrets holds a public test secret[\s\S]*API_KEYS: key #0 \(ops\): is the public development key/,
+    );
     expect(started.output()).not.toContain('test_secret_key');
   });
 
@@ -446,9 +643,23 @@ describe('a gateway started outside development', () => {
   it('starts with tenants, named keys and key-encryption keys of its own', async () => {
     const ownTenants = JSON.stringify([{ ...tenants[0], shopifyWebhookSecrets: ['a-secret-of-our-own'], clerkSigningSecrets: [] }]);
     const ownKeys = JSON.stringify([{ id: 'e2e', key: randomBytes(32).toString('base64') }]);
-    const started = startServiceProcess(gatewayScript, [], production({ NODE_ENV: 'prod', TENANTS: ownTenants, API_KEYS: key, PERSONAL_DATA_KEYS: ownKeys, TENANT_SECRETS_KEYS: JSON.stringify([{ id: 'e2e', key: randomBytes(32).toString('base64') }]) }));
+    const started = startServiceProcess(
+      gatewayScript,
+      [],
+      production({
+        NODE_ENV: 'prod',
+        TENANTS: ownTenants,
+        API_KEYS: key,
+        PERSONAL_DATA_KEYS: ownKeys,
+        TENANT_SECRETS_KEYS: JSON.stringify([{ id: 'e2e', key: randomBytes(32).toString('base64') }]),
+      }),
+    );
     try {
-      await waitFor('the production gateway to listen', async () => (started.output().includes('internal listener on') ? true : undefined), 45_000);
+      await waitFor(
+        'the production gateway to listen',
+        async () => (started.output().includes('internal listener on') ? true : undefined),
+        45_000,
+      );
     } finally {
       await started.stop();
     }

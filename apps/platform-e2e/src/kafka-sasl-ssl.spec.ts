@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localKafkaSaslSsl } from '@consign/infra-local';
-import { orderBody, productBody, RegistryAuthProxy, shopifyId, startRegistryAuthProxy, testEndpoints, WebhookSender } from '@consign/test-support';
+import {
+  orderBody,
+  productBody,
+  RegistryAuthProxy,
+  shopifyId,
+  startRegistryAuthProxy,
+  testEndpoints,
+  WebhookSender,
+} from '@consign/test-support';
 import { opsCli } from './support/ops-cli';
 import { PlatformUnderTest } from './support/platform-under-test';
 
@@ -44,7 +52,12 @@ beforeAll(async () => {
     SCHEMA_REGISTRY_PASSWORD: registryCredentials.password,
     SCHEMA_REGISTRY_REGISTER_SCHEMAS: 'false',
   };
-  platform = await PlatformUnderTest.start(['gateway', 'inventory-service'], connectionEnv, { gateway: { KAFKA_CREATE_TOPICS: 'false' } }, { skipHistory: true });
+  platform = await PlatformUnderTest.start(
+    ['gateway', 'inventory-service'],
+    connectionEnv,
+    { gateway: { KAFKA_CREATE_TOPICS: 'false' } },
+    { skipHistory: true },
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -57,11 +70,29 @@ describe('Kafka over TLS with SCRAM sign-in', () => {
   it('carries a product and its order from the gateway to inventory-service', async () => {
     const webhooks = new WebhookSender(platform.urls.gateway);
     const ids = { product: shopifyId(), variant: shopifyId(), inventoryItem: shopifyId(), order: shopifyId() };
-    await webhooks.shopify('products/create', productBody({ id: ids.product, title: `Secured lamp ${randomUUID().slice(0, 8)}`, tags: [], variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '20.00', quantity: 4 }] }));
+    await webhooks.shopify(
+      'products/create',
+      productBody({
+        id: ids.product,
+        title: `Secured lamp ${randomUUID().slice(0, 8)}`,
+        tags: [],
+        variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '20.00', quantity: 4 }],
+      }),
+    );
     await platform.settled();
-    await webhooks.shopify('orders/create', orderBody({ id: ids.order, name: `#TLS-${ids.order}`, lines: [{ id: shopifyId(), productId: ids.product, variantId: ids.variant, title: 'Secured lamp', quantity: 1, price: '20.00' }] }));
+    await webhooks.shopify(
+      'orders/create',
+      orderBody({
+        id: ids.order,
+        name: `#TLS-${ids.order}`,
+        lines: [{ id: shopifyId(), productId: ids.product, variantId: ids.variant, title: 'Secured lamp', quantity: 1, price: '20.00' }],
+      }),
+    );
     await platform.settled();
-    const order = await platform.read<{ state: string; lines: unknown[] }>('inventory-service', `/orders/${ids.order}?tenantId=${tenantId}`);
+    const order = await platform.read<{ state: string; lines: unknown[] }>(
+      'inventory-service',
+      `/orders/${ids.order}?tenantId=${tenantId}`,
+    );
     expect(order).toMatchObject({ state: 'received', lines: [expect.objectContaining({ ownership: 'store' })] });
     expect(registryProxy.forwarded()).toBeGreaterThan(0);
     expect(registryProxy.refused()).toBe(0);
@@ -72,8 +103,8 @@ describe('Kafka over TLS with SCRAM sign-in', () => {
   });
 });
 
-describe('the operators\' CLI over TLS with SCRAM sign-in', () => {
-  it('lists a group\'s dead letters through the secured listener', async () => {
+describe("the operators' CLI over TLS with SCRAM sign-in", () => {
+  it("lists a group's dead letters through the secured listener", async () => {
     const ops = opsCli(platform, 'e2e-operator', connectionEnv);
     const listed = await ops<{ deadLetters: unknown[] }>('deadletters', 'list', '--group', platform.groups['inventory-service']);
     expect({ code: listed.code, stderr: listed.stderr }).toEqual({ code: 0, stderr: '' });

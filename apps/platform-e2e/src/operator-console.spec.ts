@@ -21,8 +21,19 @@ import { PlatformUnderTest } from './support/platform-under-test';
 const root = join(__dirname, '../../..');
 const bundle = join(root, 'dist/apps/ops-cli/main.js');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshots = process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs/images/console') : mkdtempSync(join(tmpdir(), 'console-screenshots-'));
-const pages = ['sign-in', 'deliveries', 'delivery-timeline', 'dead-letter', 'replay', 'offsets', 'reconciliation', 'audit', 'narrow-screen'] as const;
+const screenshots =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs/images/console') : mkdtempSync(join(tmpdir(), 'console-screenshots-'));
+const pages = [
+  'sign-in',
+  'deliveries',
+  'delivery-timeline',
+  'dead-letter',
+  'replay',
+  'offsets',
+  'reconciliation',
+  'audit',
+  'narrow-screen',
+] as const;
 const operatorKey = `olivia-${randomUUID()}`;
 // The platform and the console know the same operator key; the development key stays for the harness' own reads.
 const apiKeys = JSON.stringify([
@@ -61,7 +72,11 @@ async function readRecord(topic: string, partition: number, offset: string): Pro
 }
 
 async function startConsole(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--enable-source-maps', bundle, 'console'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--enable-source-maps', bundle, 'console'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const collect = (chunk: Buffer) => {
@@ -100,16 +115,25 @@ beforeAll(async () => {
   );
   ops = opsCli(platform, 'console-e2e');
   // An order, as Shopify sends it, with the consignor and the product it refers to.
-  for (const [file, ...extra] of [['fixtures/clerk/user-created.json'], ['fixtures/development/products-update-consignor.json', '--topic', 'products/update'], ['fixtures/shopify/orders-create.json']]) {
+  for (const [file, ...extra] of [
+    ['fixtures/clerk/user-created.json'],
+    ['fixtures/development/products-update-consignor.json', '--topic', 'products/update'],
+    ['fixtures/shopify/orders-create.json'],
+  ]) {
     const sent = await ops<{ deliveryId: string; status: number }>('webhooks', 'send-test', file, ...extra);
     expect(sent).toMatchObject({ code: 0, json: { status: 200 } });
     orderDeliveryId = sent.json.deliveryId;
     await platform.settled();
   }
   // A dead letter of that order, as inventory-service writes one: the record, with why it failed.
-  const status = await ops<{ deliveries: Array<{ records: Array<{ record: { topic: string; partition: number; offset: string } }> }> }>('status', orderDeliveryId);
+  const status = await ops<{ deliveries: Array<{ records: Array<{ record: { topic: string; partition: number; offset: string } }> }> }>(
+    'status',
+    orderDeliveryId,
+  );
   // The order event, not the raw archive's copy (whose body is sealed).
-  const { record } = status.json.deliveries[0].records.find((entry) => entry.record.topic.startsWith('shopify.orders')) ?? status.json.deliveries[0].records[0];
+  const { record } =
+    status.json.deliveries[0].records.find((entry) => entry.record.topic.startsWith('shopify.orders')) ??
+    status.json.deliveries[0].records[0];
   const original = await readRecord(record.topic, record.partition, record.offset);
   const group = platform.groups['inventory-service'];
   const deadLetterTopic = `deadletter.${group}.v1`;
@@ -143,7 +167,11 @@ beforeAll(async () => {
   await producer.disconnect();
   deadLetterId = `${deadLetterTopic}:0:${written.baseOffset}`;
 
-  ({ child: consoleProcess, url: consoleUrl } = await startConsole({ ...operationsEnvironment(platform), CONSOLE_PORT: '0', API_KEYS: apiKeys }));
+  ({ child: consoleProcess, url: consoleUrl } = await startConsole({
+    ...operationsEnvironment(platform),
+    CONSOLE_PORT: '0',
+    API_KEYS: apiKeys,
+  }));
   // As root (CI), Chromium's sandbox cannot start; the pages it opens are the test's own.
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -189,7 +217,9 @@ describe('the operator console in a browser', () => {
     await expect(timeline.textContent()).resolves.toMatch(/Received from .*: published, answered HTTP 200/);
     await expect(timeline.textContent()).resolves.toMatch(/Published to shopify\.orders\.v\d+:\d+:\d+/);
     await expect(timeline.textContent()).resolves.toContain(`${platform.groups['inventory-service']}: processed`);
-    await expect(timeline.textContent()).resolves.toContain(`Dead-lettered by ${platform.groups['inventory-service']}: dependency/database.unavailable`);
+    await expect(timeline.textContent()).resolves.toContain(
+      `Dead-lettered by ${platform.groups['inventory-service']}: dependency/database.unavailable`,
+    );
     await idle();
     await screenshot('delivery-timeline');
   });
@@ -208,7 +238,12 @@ describe('the operator console in a browser', () => {
     await expect(page.evaluate<string>(focusedText)).resolves.toBe('Confirm');
     await page.keyboard.press('Enter');
     await page.getByRole('cell', { name: 'redriven', exact: true }).waitFor();
-    const listed = await ops<{ deadLetters: Array<{ id: string; redrives: unknown[] }> }>('deadletters', 'list', '--group', platform.groups['inventory-service']);
+    const listed = await ops<{ deadLetters: Array<{ id: string; redrives: unknown[] }> }>(
+      'deadletters',
+      'list',
+      '--group',
+      platform.groups['inventory-service'],
+    );
     expect(listed.json.deadLetters.find((entry) => entry.id === deadLetterId)?.redrives).toHaveLength(1);
   });
 
@@ -235,7 +270,8 @@ describe('the operator console in a browser', () => {
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.getByRole('cell', { name: 'deliveries.replay' }).first().waitFor();
     const rows = await page.locator('tbody tr').allTextContents();
-    for (const action of ['deadletters.redrive', 'deliveries.replay']) expect(rows.some((row) => row.includes('olivia') && row.includes(action) && row.includes('succeeded'))).toBe(true);
+    for (const action of ['deadletters.redrive', 'deliveries.replay'])
+      expect(rows.some((row) => row.includes('olivia') && row.includes(action) && row.includes('succeeded'))).toBe(true);
     await idle();
     await screenshot('audit');
   });
@@ -287,13 +323,25 @@ describe('the operator console in a browser', () => {
   it('fits a phone-sized screen: no page scrolls sideways, and every page link stays reachable', async () => {
     const phone = await browser.newPage({ viewport: { width: 375, height: 740 }, storageState: await page.context().storageState() });
     try {
-      for (const path of ['#/deliveries', '#/deadletters', '#/replay', '#/offsets', '#/reconciliation', '#/audit', `#/deliveries/${orderDeliveryId}`]) {
+      for (const path of [
+        '#/deliveries',
+        '#/deadletters',
+        '#/replay',
+        '#/offsets',
+        '#/reconciliation',
+        '#/audit',
+        `#/deliveries/${orderDeliveryId}`,
+      ]) {
         await phone.goto(`${consoleUrl}${path}`);
         await phone.locator('main h2').first().waitFor();
         await idle(phone);
-        expect({ path, overflow: await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth') }).toEqual({ path, overflow: 0 });
+        expect({ path, overflow: await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth') }).toEqual({
+          path,
+          overflow: 0,
+        });
         for (const link of await phone.locator('#pages a').all()) await expect(link.isVisible()).resolves.toBe(true);
-        if (path === `#/deliveries/${orderDeliveryId}`) await phone.screenshot({ path: join(screenshots, 'narrow-screen.png'), fullPage: true });
+        if (path === `#/deliveries/${orderDeliveryId}`)
+          await phone.screenshot({ path: join(screenshots, 'narrow-screen.png'), fullPage: true });
       }
     } finally {
       await phone.close();

@@ -28,12 +28,20 @@ interface LedgerEntry {
 }
 
 beforeAll(async () => {
-  platform = await PlatformUnderTest.start(['gateway', 'consignor-service', 'inventory-service', 'earnings-service'], {}, {}, { skipHistory: true });
+  platform = await PlatformUnderTest.start(
+    ['gateway', 'consignor-service', 'inventory-service', 'earnings-service'],
+    {},
+    {},
+    { skipHistory: true },
+  );
   webhooks = new WebhookSender(platform.urls.gateway);
   const clerkUserId = `user_changes_${run}`;
   await webhooks.clerk(clerkUserBody('user.created', { id: clerkUserId, email: `changes.${run}@example.test` }));
   await platform.settled();
-  const listed = await platform.read<{ consignors: Array<{ consignorId: string; clerkUserId: string | null }> }>('consignor-service', `/clients/${tenantId}/consignors`);
+  const listed = await platform.read<{ consignors: Array<{ consignorId: string; clerkUserId: string | null }> }>(
+    'consignor-service',
+    `/clients/${tenantId}/consignors`,
+  );
   consignorTag = `consignor:${listed.consignors.find((consignor) => consignor.clerkUserId === clerkUserId)?.consignorId}`;
 }, 300_000);
 
@@ -46,18 +54,43 @@ type Sent = [topic: string, body: string];
 /** A consignor's item (stock 5) sold three at a time at 40.00 less a 3.00 line discount: 117.00. */
 async function scenario() {
   const ids = { product: shopifyId(), variant: shopifyId(), inventoryItem: shopifyId(), order: shopifyId(), line: shopifyId() };
-  await webhooks.shopify('products/create', productBody({ id: ids.product, title: 'Linen shirt', tags: [consignorTag], variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '40.00', quantity: 5 }] }));
+  await webhooks.shopify(
+    'products/create',
+    productBody({
+      id: ids.product,
+      title: 'Linen shirt',
+      tags: [consignorTag],
+      variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '40.00', quantity: 5 }],
+    }),
+  );
   await platform.settled();
-  const line = { id: ids.line, productId: ids.product, variantId: ids.variant, title: 'Linen shirt', quantity: 3, price: '40.00', discount: '3.00' };
+  const line = {
+    id: ids.line,
+    productId: ids.product,
+    variantId: ids.variant,
+    title: 'Linen shirt',
+    quantity: 3,
+    price: '40.00',
+    discount: '3.00',
+  };
   const spec = { id: ids.order, name: `#CH-${ids.order}`, lines: [line] };
-  const refundLine = (quantity: number, restockType: string, subtotal: string) => ({ id: shopifyId(), lineItemId: ids.line, quantity, restockType, subtotal });
+  const refundLine = (quantity: number, restockType: string, subtotal: string) => ({
+    id: shopifyId(),
+    lineItemId: ids.line,
+    quantity,
+    restockType,
+    subtotal,
+  });
   return {
     ids,
     created: orderBody(spec),
     cancelled: (refunds: Array<{ id: number; lines: ReturnType<typeof refundLine>[] }> = [], currentQuantity = 3) =>
       orderBody({ ...spec, cancelledAt: '2026-11-28T12:00:00-05:00', lines: [{ ...line, currentQuantity }], refunds }),
-    updated: (refunds: Array<{ id: number; lines: ReturnType<typeof refundLine>[] }>, currentQuantity: number, cancelledAt: string | null = null) =>
-      orderBody({ ...spec, cancelledAt, financialStatus: 'partially_refunded', lines: [{ ...line, currentQuantity }], refunds }),
+    updated: (
+      refunds: Array<{ id: number; lines: ReturnType<typeof refundLine>[] }>,
+      currentQuantity: number,
+      cancelledAt: string | null = null,
+    ) => orderBody({ ...spec, cancelledAt, financialStatus: 'partially_refunded', lines: [{ ...line, currentQuantity }], refunds }),
     refund: (lines: ReturnType<typeof refundLine>[]) => {
       const id = shopifyId();
       return { id, lines, body: refundBody({ id, orderId: ids.order, createdAt: '2026-11-28T11:00:00-05:00', lines }) };
@@ -75,11 +108,18 @@ async function deliver(sequence: Sent[]): Promise<void> {
 }
 
 async function outcome(orderId: number, variantId: number) {
-  const order = await platform.read<{ state: string; lines: OrderLineView[] }>('inventory-service', `/orders/${orderId}?tenantId=${tenantId}`);
-  const { entries } = await platform.read<{ entries: LedgerEntry[] }>('earnings-service', `/orders/${orderId}/earnings?tenantId=${tenantId}`);
+  const order = await platform.read<{ state: string; lines: OrderLineView[] }>(
+    'inventory-service',
+    `/orders/${orderId}?tenantId=${tenantId}`,
+  );
+  const { entries } = await platform.read<{ entries: LedgerEntry[] }>(
+    'earnings-service',
+    `/orders/${orderId}/earnings?tenantId=${tenantId}`,
+  );
   const item = await platform.read<{ quantity: number }>('inventory-service', `/items/${variantId}?tenantId=${tenantId}`);
   const [line] = order.lines;
-  const net = (field: 'quantity' | 'grossMinor' | 'consignorShareMinor') => entries.reduce((sum, entry) => sum + (entry.type === 'sale' ? entry[field] : -entry[field]), 0);
+  const net = (field: 'quantity' | 'grossMinor' | 'consignorShareMinor') =>
+    entries.reduce((sum, entry) => sum + (entry.type === 'sale' ? entry[field] : -entry[field]), 0);
   return {
     stock: { stillSold: line.quantitySold - line.quantityReleased, restocked: line.quantityRestocked, itemQuantity: item.quantity },
     books: { stillSold: net('quantity'), grossMinor: net('grossMinor'), consignorShareMinor: net('consignorShareMinor') },
@@ -113,7 +153,7 @@ describe('order changes in Shopify shapes, inventory and earnings side by side',
     });
   });
 
-  it("a partial refund (return) reverses exactly its units and its own amount, then a full cancel voids the rest, each once", async () => {
+  it('a partial refund (return) reverses exactly its units and its own amount, then a full cancel voids the rest, each once', async () => {
     const s = await scenario();
     // Shopify's share of the 3.00 discount for one of three shirts: 39.01, not a third of 117.00.
     const refund = s.refund([s.refundLine(1, 'return', '39.01')]);

@@ -1,7 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { topics } from '@consign/contracts';
 import { developmentKeyEncryptionKeys } from '@consign/personal-data';
-import { clerkUserBody, inventoryLevelBody, orderBody, productBody, readTopic, shopifyId, testEndpoints, waitFor, WebhookSender } from '@consign/test-support';
+import {
+  clerkUserBody,
+  inventoryLevelBody,
+  orderBody,
+  productBody,
+  readTopic,
+  shopifyId,
+  testEndpoints,
+  waitFor,
+  WebhookSender,
+} from '@consign/test-support';
 import { AppName, PlatformUnderTest } from './support/platform-under-test';
 import { TraceCollector } from './support/trace-collector';
 
@@ -114,7 +124,11 @@ describe('consignor sign-up through Clerk', () => {
       expect(consignor).toMatchObject({ email: people[name].email, status: 'active', commissionRateBasisPoints: 4000 });
       consignorIds[name] = consignor?.consignorId ?? '';
       expect(consignor?.shopifyTag).toBe(`consignor:${consignorIds[name]}`);
-      const welcome = await waitFor(`the welcome email to ${name}`, async () => ((await mailTo(people[name].email)).length > 0 ? mailTo(people[name].email) : undefined), 30_000);
+      const welcome = await waitFor(
+        `the welcome email to ${name}`,
+        async () => ((await mailTo(people[name].email)).length > 0 ? mailTo(people[name].email) : undefined),
+        30_000,
+      );
       expect(welcome).toHaveLength(1);
       expect(welcome[0].subject).toMatch(/welcome/i);
     }
@@ -139,7 +153,15 @@ describe('an order with lines from two consignors and one store-owned line', () 
     id: shopifyId(),
     name: `#E2E-${run}`,
     lines: [
-      { id: shopifyId(), productId: alicesJacket.product, variantId: alicesJacket.variant, title: 'Wool jacket', quantity: 1, price: '120.00', discount: '20.00' },
+      {
+        id: shopifyId(),
+        productId: alicesJacket.product,
+        variantId: alicesJacket.variant,
+        title: 'Wool jacket',
+        quantity: 1,
+        price: '120.00',
+        discount: '20.00',
+      },
       { id: shopifyId(), productId: bobsScarf.product, variantId: bobsScarf.variant, title: 'Silk scarf', quantity: 2, price: '25.50' },
       { id: shopifyId(), productId: storeMug.product, variantId: storeMug.variant, title: 'Store mug', quantity: 1, price: '10.00' },
     ],
@@ -159,7 +181,15 @@ describe('an order with lines from two consignors and one store-owned line', () 
           id: product.ids.product,
           title: product.title,
           tags: product.tags,
-          variants: [{ id: product.ids.variant, inventoryItemId: product.ids.inventoryItem, sku: `SKU-${product.ids.variant}`, price: product.price, quantity: product.quantity }],
+          variants: [
+            {
+              id: product.ids.variant,
+              inventoryItemId: product.ids.inventoryItem,
+              sku: `SKU-${product.ids.variant}`,
+              price: product.price,
+              quantity: product.quantity,
+            },
+          ],
         }),
       );
     }
@@ -178,20 +208,57 @@ describe('an order with lines from two consignors and one store-owned line', () 
     expect(await itemOf(storeMug.variant)).toMatchObject({ consignorId: null, quantity: 5 });
 
     const entries = await ledgerOf(order.id);
-    expect(entries.map(({ consignorId, lineItemId, quantity, grossMinor, commissionRateBasisPoints, consignorShareMinor, storeShareMinor, currency }) => ({
-      consignorId, lineItemId, quantity, grossMinor, commissionRateBasisPoints, consignorShareMinor, storeShareMinor, currency,
-    }))).toEqual(
+    expect(
+      entries.map(
+        ({ consignorId, lineItemId, quantity, grossMinor, commissionRateBasisPoints, consignorShareMinor, storeShareMinor, currency }) => ({
+          consignorId,
+          lineItemId,
+          quantity,
+          grossMinor,
+          commissionRateBasisPoints,
+          consignorShareMinor,
+          storeShareMinor,
+          currency,
+        }),
+      ),
+    ).toEqual(
       expect.arrayContaining([
         // 1 × 120.00 − 20.00 discount = 100.00; the consignor keeps 60 %.
-        { consignorId: consignorIds.alice, lineItemId: String(order.lines[0].id), quantity: 1, grossMinor: 10000, commissionRateBasisPoints: 4000, consignorShareMinor: 6000, storeShareMinor: 4000, currency: 'USD' },
+        {
+          consignorId: consignorIds.alice,
+          lineItemId: String(order.lines[0].id),
+          quantity: 1,
+          grossMinor: 10000,
+          commissionRateBasisPoints: 4000,
+          consignorShareMinor: 6000,
+          storeShareMinor: 4000,
+          currency: 'USD',
+        },
         // 2 × 25.50 = 51.00; 60 % is 30.60.
-        { consignorId: consignorIds.bob, lineItemId: String(order.lines[1].id), quantity: 2, grossMinor: 5100, commissionRateBasisPoints: 4000, consignorShareMinor: 3060, storeShareMinor: 2040, currency: 'USD' },
+        {
+          consignorId: consignorIds.bob,
+          lineItemId: String(order.lines[1].id),
+          quantity: 2,
+          grossMinor: 5100,
+          commissionRateBasisPoints: 4000,
+          consignorShareMinor: 3060,
+          storeShareMinor: 2040,
+          currency: 'USD',
+        },
       ]),
     );
     expect(entries).toHaveLength(2);
 
-    const soldToAlice = await waitFor('the sold email to Alice', async () => ((await mailTo(people.alice.email)).length >= 2 ? mailTo(people.alice.email) : undefined), 30_000);
-    const soldToBob = await waitFor('the sold email to Bob', async () => ((await mailTo(people.bob.email)).length >= 2 ? mailTo(people.bob.email) : undefined), 30_000);
+    const soldToAlice = await waitFor(
+      'the sold email to Alice',
+      async () => ((await mailTo(people.alice.email)).length >= 2 ? mailTo(people.alice.email) : undefined),
+      30_000,
+    );
+    const soldToBob = await waitFor(
+      'the sold email to Bob',
+      async () => ((await mailTo(people.bob.email)).length >= 2 ? mailTo(people.bob.email) : undefined),
+      30_000,
+    );
     expect(soldToAlice).toHaveLength(2);
     expect(soldToBob).toHaveLength(2);
     const aliceSold = soldToAlice.find((message) => !/welcome/i.test(message.subject));
@@ -205,7 +272,10 @@ describe('an order with lines from two consignors and one store-owned line', () 
   it('answers a repeated delivery and the same Shopify event in another delivery without any change', async () => {
     const before = await snapshotAll();
     const mails = await mailCount();
-    const again = await webhooks.shopify('orders/create', orderDelivery.body, { webhookId: orderDelivery.webhookId, eventId: orderDelivery.eventId });
+    const again = await webhooks.shopify('orders/create', orderDelivery.body, {
+      webhookId: orderDelivery.webhookId,
+      eventId: orderDelivery.eventId,
+    });
     const sameEvent = await webhooks.shopify('orders/create', orderDelivery.body, { eventId: orderDelivery.eventId });
     expect([again.status, sameEvent.status]).toEqual(['duplicate', 'duplicate']);
     await platform.settled();
@@ -241,8 +311,12 @@ describe('an order with lines from two consignors and one store-owned line', () 
       'the spans of the order to reach the collector',
       async () => {
         const request = traces.spans.find((span) => span.service === 'gateway' && span.parentSpanId === '' && span.name.startsWith('POST'));
-        const candidates = traces.spans.filter((span) => span.service === 'notification-service' && span.name === `process ${topics.earnings.name}`);
-        const complete = candidates.map((span) => traces.trace(span.traceId)).find((trace) => trace.some((span) => span.service === 'gateway' && span.parentSpanId === ''));
+        const candidates = traces.spans.filter(
+          (span) => span.service === 'notification-service' && span.name === `process ${topics.earnings.name}`,
+        );
+        const complete = candidates
+          .map((span) => traces.trace(span.traceId))
+          .find((trace) => trace.some((span) => span.service === 'gateway' && span.parentSpanId === ''));
         return request && complete ? complete : undefined;
       },
       30_000,
@@ -263,7 +337,9 @@ describe('an order with lines from two consignors and one store-owned line', () 
     const kinds: string[] = [];
     for (let span = notification; span; span = byId.get(span.parentSpanId)) kinds.unshift(span.kind);
     expect(kinds).toEqual(['server', 'producer', 'consumer', 'producer', 'consumer']);
-    expect(new Set(spans.map((span) => span.service))).toEqual(new Set(['gateway', 'inventory-service', 'earnings-service', 'notification-service']));
+    expect(new Set(spans.map((span) => span.service))).toEqual(
+      new Set(['gateway', 'inventory-service', 'earnings-service', 'notification-service']),
+    );
     // Log lines written while handling the event carry its trace id.
     expect(platform.output('earnings-service')).toContain(`"trace_id":"${notification?.traceId}"`);
   });
@@ -275,23 +351,55 @@ describe('cancellations', () => {
       const ids = { product: shopifyId(), variant: shopifyId(), inventoryItem: shopifyId(), order: shopifyId(), line: shopifyId() };
       await webhooks.shopify(
         'products/create',
-        productBody({ id: ids.product, title: 'Leather bag', tags: [`consignor:${consignorIds.alice}`], variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '80.00', quantity: 1 }] }),
+        productBody({
+          id: ids.product,
+          title: 'Leather bag',
+          tags: [`consignor:${consignorIds.alice}`],
+          variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '80.00', quantity: 1 }],
+        }),
       );
       await platform.settled();
       const line = { id: ids.line, productId: ids.product, variantId: ids.variant, title: 'Leather bag', quantity: 1, price: '80.00' };
       const created = orderBody({ id: ids.order, name: `#C-${ids.order}`, lines: [line] });
       // Cancelled with restock: Shopify sends the refund line (restock_type cancel) that puts the bag back.
-      const refunds = [{ id: shopifyId(), lines: [{ id: shopifyId(), lineItemId: ids.line, quantity: 1, restockType: 'cancel', subtotal: '80.00' }] }];
-      const cancelled = orderBody({ id: ids.order, name: `#C-${ids.order}`, cancelledAt: '2026-11-28T11:00:00-05:00', lines: [{ ...line, currentQuantity: 0 }], refunds });
-      const sequence: Array<[string, string]> = cancelFirst ? [['orders/cancelled', cancelled], ['orders/create', created]] : [['orders/create', created], ['orders/cancelled', cancelled]];
+      const refunds = [
+        { id: shopifyId(), lines: [{ id: shopifyId(), lineItemId: ids.line, quantity: 1, restockType: 'cancel', subtotal: '80.00' }] },
+      ];
+      const cancelled = orderBody({
+        id: ids.order,
+        name: `#C-${ids.order}`,
+        cancelledAt: '2026-11-28T11:00:00-05:00',
+        lines: [{ ...line, currentQuantity: 0 }],
+        refunds,
+      });
+      const sequence: Array<[string, string]> = cancelFirst
+        ? [
+            ['orders/cancelled', cancelled],
+            ['orders/create', created],
+          ]
+        : [
+            ['orders/create', created],
+            ['orders/cancelled', cancelled],
+          ];
       for (const [topic, body] of sequence) {
         await webhooks.shopify(topic, body);
         await platform.settled();
       }
       const item = await itemOf(ids.variant);
-      const ledger = (await ledgerOf(ids.order)).map(({ type, quantity, grossMinor, consignorShareMinor, storeShareMinor, currency }) => ({ type, quantity, grossMinor, consignorShareMinor, storeShareMinor, currency }));
+      const ledger = (await ledgerOf(ids.order)).map(({ type, quantity, grossMinor, consignorShareMinor, storeShareMinor, currency }) => ({
+        type,
+        quantity,
+        grossMinor,
+        consignorShareMinor,
+        storeShareMinor,
+        currency,
+      }));
       const order = await platform.read<{ state: string }>('inventory-service', `/orders/${ids.order}?tenantId=${tenantId}`);
-      return { item: { quantity: item.quantity, status: item.status }, ledger: ledger.sort((a, b) => a.type.localeCompare(b.type)), orderState: order.state };
+      return {
+        item: { quantity: item.quantity, status: item.status },
+        ledger: ledger.sort((a, b) => a.type.localeCompare(b.type)),
+        orderState: order.state,
+      };
     };
     const mailsBefore = (await mailTo(people.alice.email)).length;
     const afterCreation = await scenario(false);
@@ -305,7 +413,11 @@ describe('cancellations', () => {
       { type: 'sale', quantity: 1, grossMinor: 8000, consignorShareMinor: 4800, storeShareMinor: 3200, currency: 'USD' },
     ]);
     // Each way, Alice hears that the bag sold and that the sale was cancelled.
-    await waitFor('the sold and cancellation emails of both orders', async () => ((await mailTo(people.alice.email)).length === mailsBefore + 4 ? true : undefined), 30_000);
+    await waitFor(
+      'the sold and cancellation emails of both orders',
+      async () => ((await mailTo(people.alice.email)).length === mailsBefore + 4 ? true : undefined),
+      30_000,
+    );
     expect(mailsAfterFirst - mailsBefore).toBe(2);
   });
 });
@@ -314,15 +426,36 @@ describe('inventory level updates', () => {
   it('sets the level with its movement history, ignores an older update, and records an unknown inventory item for reconciliation after the grace period', async () => {
     const ids = { product: shopifyId(), variant: shopifyId(), inventoryItem: shopifyId() };
     // The product as of 10:00; the level updates below are later (12:00) and in between (11:00), delivered out of order.
-    await webhooks.shopify('products/create', productBody({ id: ids.product, title: 'Desk lamp', updatedAt: '2026-11-28T10:00:00-05:00', tags: [`consignor:${consignorIds.alice}`], variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '30.00', quantity: 2 }] }));
+    await webhooks.shopify(
+      'products/create',
+      productBody({
+        id: ids.product,
+        title: 'Desk lamp',
+        updatedAt: '2026-11-28T10:00:00-05:00',
+        tags: [`consignor:${consignorIds.alice}`],
+        variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '30.00', quantity: 2 }],
+      }),
+    );
     await platform.settled();
-    await webhooks.shopify('inventory_levels/update', inventoryLevelBody({ inventoryItemId: ids.inventoryItem, available: 0, updatedAt: '2026-11-28T12:00:00-05:00' }));
-    await webhooks.shopify('inventory_levels/update', inventoryLevelBody({ inventoryItemId: ids.inventoryItem, available: 7, updatedAt: '2026-11-28T11:00:00-05:00' }));
+    await webhooks.shopify(
+      'inventory_levels/update',
+      inventoryLevelBody({ inventoryItemId: ids.inventoryItem, available: 0, updatedAt: '2026-11-28T12:00:00-05:00' }),
+    );
+    await webhooks.shopify(
+      'inventory_levels/update',
+      inventoryLevelBody({ inventoryItemId: ids.inventoryItem, available: 7, updatedAt: '2026-11-28T11:00:00-05:00' }),
+    );
     const unknownItem = shopifyId();
-    await webhooks.shopify('inventory_levels/update', inventoryLevelBody({ inventoryItemId: unknownItem, available: 3, updatedAt: '2026-11-28T12:00:00-05:00' }));
+    await webhooks.shopify(
+      'inventory_levels/update',
+      inventoryLevelBody({ inventoryItemId: unknownItem, available: 3, updatedAt: '2026-11-28T12:00:00-05:00' }),
+    );
     await platform.settled();
 
-    const item = await platform.read<Item & { movements: Array<{ cause: string; delta: number; quantityAfter: number }> }>('inventory-service', `/items/${ids.variant}?tenantId=${tenantId}`);
+    const item = await platform.read<Item & { movements: Array<{ cause: string; delta: number; quantityAfter: number }> }>(
+      'inventory-service',
+      `/items/${ids.variant}?tenantId=${tenantId}`,
+    );
     expect(item).toMatchObject({ quantity: 0, status: 'out_of_stock' });
     expect(item.movements.map(({ cause, delta, quantityAfter }) => ({ cause, delta, quantityAfter }))).toEqual(
       expect.arrayContaining([
@@ -333,7 +466,12 @@ describe('inventory level updates', () => {
     expect(item.movements).toHaveLength(2);
     await waitFor(
       'the unknown inventory item to be listed for reconciliation',
-      async () => (JSON.stringify(await platform.read<unknown>('inventory-service', `/reconciliation?tenantId=${tenantId}&kind=inventory_item_unknown`)).includes(String(unknownItem)) ? true : undefined),
+      async () =>
+        JSON.stringify(
+          await platform.read<unknown>('inventory-service', `/reconciliation?tenantId=${tenantId}&kind=inventory_item_unknown`),
+        ).includes(String(unknownItem))
+          ? true
+          : undefined,
       30_000,
     );
   });
@@ -350,7 +488,15 @@ describe('odd orders', () => {
       [freebie, 'Free sample', `consignor:${consignorIds.alice}`, '0.00'],
       [euroItem, 'Vintage print', `consignor:${consignorIds.bob}`, '25.50'],
     ] as const) {
-      await webhooks.shopify('products/create', productBody({ id: ids.product, title, tags: [tag], variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price, quantity: 1 }] }));
+      await webhooks.shopify(
+        'products/create',
+        productBody({
+          id: ids.product,
+          title,
+          tags: [tag],
+          variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price, quantity: 1 }],
+        }),
+      );
     }
     await platform.settled();
 
@@ -364,21 +510,50 @@ describe('odd orders', () => {
         name: `#ODD-${run}`,
         withCustomer: false,
         lines: [
-          { id: strangerLine, productId: stranger.product, variantId: stranger.variant, title: 'Mystery lamp', quantity: 1, price: '15.00' },
+          {
+            id: strangerLine,
+            productId: stranger.product,
+            variantId: stranger.variant,
+            title: 'Mystery lamp',
+            quantity: 1,
+            price: '15.00',
+          },
           { id: shopifyId(), productId: freebie.product, variantId: freebie.variant, title: 'Free sample', quantity: 1, price: '0.00' },
         ],
       }),
     );
     await webhooks.shopify(
       'orders/create',
-      orderBody({ id: eurOrder, name: `#EUR-${run}`, currency: 'EUR', lines: [{ id: shopifyId(), productId: euroItem.product, variantId: euroItem.variant, title: 'Vintage print', quantity: 1, price: '25.50' }] }),
+      orderBody({
+        id: eurOrder,
+        name: `#EUR-${run}`,
+        currency: 'EUR',
+        lines: [
+          {
+            id: shopifyId(),
+            productId: euroItem.product,
+            variantId: euroItem.variant,
+            title: 'Vintage print',
+            quantity: 1,
+            price: '25.50',
+          },
+        ],
+      }),
     );
     await platform.settled();
 
     const usdLedger = await ledgerOf(usdOrder);
     expect(usdLedger).toHaveLength(1);
-    expect(usdLedger[0]).toMatchObject({ consignorId: consignorIds.alice, grossMinor: 0, consignorShareMinor: 0, storeShareMinor: 0, currency: 'USD' });
-    expect(await ledgerOf(eurOrder)).toEqual([expect.objectContaining({ consignorId: consignorIds.bob, grossMinor: 2550, consignorShareMinor: 1530, currency: 'EUR' })]);
+    expect(usdLedger[0]).toMatchObject({
+      consignorId: consignorIds.alice,
+      grossMinor: 0,
+      consignorShareMinor: 0,
+      storeShareMinor: 0,
+      currency: 'USD',
+    });
+    expect(await ledgerOf(eurOrder)).toEqual([
+      expect.objectContaining({ consignorId: consignorIds.bob, grossMinor: 2550, consignorShareMinor: 1530, currency: 'EUR' }),
+    ]);
 
     // The line of the consignor who never registered waits for them, and is listed once the grace period is over.
     const exceptions = await waitFor(
@@ -405,7 +580,10 @@ describe('odd orders', () => {
         if (!existing.has(topic)) continue;
         const records = (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
         const deadLetters = records === 0 ? [] : await readTopic(testEndpoints().kafkaBrokers, topic, records);
-        expect({ topic, ours: deadLetters.filter((record) => ours.has(record.key)).map((record) => record.headers['dlq.error.code']) }).toEqual({ topic, ours: [] });
+        expect({
+          topic,
+          ours: deadLetters.filter((record) => ours.has(record.key)).map((record) => record.headers['dlq.error.code']),
+        }).toEqual({ topic, ours: [] });
       }
     } finally {
       await admin.disconnect();
@@ -416,11 +594,14 @@ describe('odd orders', () => {
 
 describe('consignor changes through Clerk', () => {
   it('syncs the changed fields on user.updated; user.deleted deactivates and erases the person everywhere, keeping history and amounts', async () => {
-    const earningsOfBob = () => platform.read<{ entries: LedgerEntry[] }>('earnings-service', `/consignors/${consignorIds.bob}/earnings?tenantId=${tenantId}`);
+    const earningsOfBob = () =>
+      platform.read<{ entries: LedgerEntry[] }>('earnings-service', `/consignors/${consignorIds.bob}/earnings?tenantId=${tenantId}`);
     const bobsEarningsBefore = await earningsOfBob();
     expect(bobsEarningsBefore.entries.length).toBeGreaterThan(0);
     const newEmail = `alice.new.${run}@example.test`;
-    await webhooks.clerk(clerkUserBody('user.updated', { ...people.alice, email: newEmail, lastName: 'Archer-Smith', updatedAt: Date.now() }));
+    await webhooks.clerk(
+      clerkUserBody('user.updated', { ...people.alice, email: newEmail, lastName: 'Archer-Smith', updatedAt: Date.now() }),
+    );
     await webhooks.clerk(clerkUserBody('user.deleted', { id: people.bob.id }));
     await platform.settled();
 
@@ -430,12 +611,26 @@ describe('consignor changes through Clerk', () => {
     const contact = await platform.read<Record<string, unknown>>('notification-service', `/contacts/${consignorIds.alice}`);
     expect(JSON.stringify(contact)).toContain(newEmail);
 
-    const bob = await platform.read<{ consignor: Record<string, unknown>; history: Array<Record<string, unknown>> }>('consignor-service', `/consignors/${consignorIds.bob}`);
-    expect(bob.consignor).toMatchObject({ status: 'deactivated', erased: true, displayName: null, email: null, firstName: null, lastName: null, commissionRateBasisPoints: 4000 });
+    const bob = await platform.read<{ consignor: Record<string, unknown>; history: Array<Record<string, unknown>> }>(
+      'consignor-service',
+      `/consignors/${consignorIds.bob}`,
+    );
+    expect(bob.consignor).toMatchObject({
+      status: 'deactivated',
+      erased: true,
+      displayName: null,
+      email: null,
+      firstName: null,
+      lastName: null,
+      commissionRateBasisPoints: 4000,
+    });
     expect(bob.history.map((entry) => entry.change)).toEqual(['registered', 'deactivated']);
     const bobsContact = await platform.read<Record<string, unknown>>('notification-service', `/contacts/${consignorIds.bob}`);
     expect(bobsContact).toMatchObject({ active: false, erased: true, email: null, displayName: null });
-    const bobsMail = await platform.read<{ notifications: Array<Record<string, unknown>> }>('notification-service', `/notifications?consignorId=${consignorIds.bob}`);
+    const bobsMail = await platform.read<{ notifications: Array<Record<string, unknown>> }>(
+      'notification-service',
+      `/notifications?consignorId=${consignorIds.bob}`,
+    );
     expect(bobsMail.notifications.length).toBeGreaterThan(0);
     expect(bobsMail.notifications.every((notification) => notification.erased === true && notification.recipient === null)).toBe(true);
     for (const answer of [bob, bobsContact, bobsMail]) expect(JSON.stringify(answer)).not.toMatch(new RegExp(`${people.bob.email}|Baker`));
@@ -446,16 +641,26 @@ describe('consignor changes through Clerk', () => {
       expect(snapshot).not.toContain(people.bob.email);
       expect(snapshot).not.toContain('Baker');
     }
-    expect(await platform.query('consignor-service', 'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [`clerk-user:${people.bob.id}`])).toEqual([
-      { wrapped_key: null, erased: true },
-    ]);
-    expect(await platform.query('notification-service', 'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [`consignor:${consignorIds.bob}`])).toEqual([
-      { wrapped_key: null, erased: true },
-    ]);
+    expect(
+      await platform.query(
+        'consignor-service',
+        'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1',
+        [`clerk-user:${people.bob.id}`],
+      ),
+    ).toEqual([{ wrapped_key: null, erased: true }]);
+    expect(
+      await platform.query(
+        'notification-service',
+        'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1',
+        [`consignor:${consignorIds.bob}`],
+      ),
+    ).toEqual([{ wrapped_key: null, erased: true }]);
     // The gateway's key for Bob's archived webhooks (webhooks.raw.v1) is gone too.
-    expect(await platform.query('gateway', 'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [`clerk-user:${people.bob.id}`])).toEqual([
-      { wrapped_key: null, erased: true },
-    ]);
+    expect(
+      await platform.query('gateway', 'SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [
+        `clerk-user:${people.bob.id}`,
+      ]),
+    ).toEqual([{ wrapped_key: null, erased: true }]);
     // Alice is sealed too: her address only in the read APIs, never in a table.
     expect(JSON.stringify(await platform.snapshot('consignor-service'))).not.toContain(newEmail);
     // The ledger keeps Bob's amounts and history as they were.
@@ -468,7 +673,10 @@ describe('rotating the key-encryption key of the personal data', () => {
     const app = 'consignor-service';
     const development = { id: 'development', key: developmentKeyEncryptionKeys.current.key.toString('base64') };
     const rotated = { id: `e2e-${run}`, key: randomBytes(32).toString('base64') };
-    const [{ underOld }] = await platform.query<{ underOld: number }>(app, "SELECT count(*)::int AS \"underOld\" FROM personal_data_keys WHERE kek_id = 'development'");
+    const [{ underOld }] = await platform.query<{ underOld: number }>(
+      app,
+      'SELECT count(*)::int AS "underOld" FROM personal_data_keys WHERE kek_id = \'development\'',
+    );
     expect(underOld).toBeGreaterThan(0);
 
     // The new KEK first (current), the old one still listed: every key still opens.
@@ -482,7 +690,9 @@ describe('rotating the key-encryption key of the personal data', () => {
     // The groups read the topics' history too: other runs' users may have added keys (old or new) and tombstones meanwhile.
     expect(summary).toMatchObject({ keyEncryptionKey: rotated.id, alreadyCurrent: expect.any(Number), erased: expect.any(Number) });
     expect(summary?.rewrapped).toBeGreaterThanOrEqual(underOld);
-    expect(await platform.query(app, 'SELECT DISTINCT kek_id FROM personal_data_keys WHERE kek_id IS NOT NULL')).toEqual([{ kek_id: rotated.id }]);
+    expect(await platform.query(app, 'SELECT DISTINCT kek_id FROM personal_data_keys WHERE kek_id IS NOT NULL')).toEqual([
+      { kek_id: rotated.id },
+    ]);
 
     // The old KEK removed: nothing needs it any more.
     await platform.restart(app, { PERSONAL_DATA_KEYS: JSON.stringify([rotated]) });

@@ -84,12 +84,18 @@ beforeAll(async () => {
   gateway = startServiceProcess(join(dist, 'gateway/main.js'), [], gatewayEnv);
   inventory = startServiceProcess(join(dist, 'inventory-service/main.js'), [], inventoryEnv);
   try {
-    await waitFor('gateway and inventory-service to be ready', async () => {
-      const answers = await Promise.all([fetch(`${gatewayUrl}/readyz`), fetch(`${inventoryUrl}/readyz`)]);
-      return answers.every((answer) => answer.status === 200) ? true : undefined;
-    }, 90_000);
+    await waitFor(
+      'gateway and inventory-service to be ready',
+      async () => {
+        const answers = await Promise.all([fetch(`${gatewayUrl}/readyz`), fetch(`${inventoryUrl}/readyz`)]);
+        return answers.every((answer) => answer.status === 200) ? true : undefined;
+      },
+      90_000,
+    );
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- gateway output ---\n${gateway.output()}\n--- inventory-service output ---\n${inventory.output()}`);
+    throw new Error(
+      `${(error as Error).message}\n--- gateway output ---\n${gateway.output()}\n--- inventory-service output ---\n${inventory.output()}`,
+    );
   }
 }, 150_000);
 
@@ -111,7 +117,11 @@ describe('Shopify order webhook, end to end', () => {
   it('publishes a Confluent-framed Avro event and inventory-service stores the order', async () => {
     const response = await deliver({});
     expect(response.status).toBe(200);
-    const accepted = (await response.json()) as { status: string; eventId: string; publishedTo: Array<{ topic: string; partition: number; offset: string }> };
+    const accepted = (await response.json()) as {
+      status: string;
+      eventId: string;
+      publishedTo: Array<{ topic: string; partition: number; offset: string }>;
+    };
     expect(accepted.status).toBe('published');
     const published = accepted.publishedTo.find((record) => record.topic === 'shopify.orders.v1');
     if (!published) throw new Error(`no record on shopify.orders.v1 in ${JSON.stringify(accepted.publishedTo)}`);
@@ -119,23 +129,27 @@ describe('Shopify order webhook, end to end', () => {
     // A new consumer group reads the whole order topic first: allow for what earlier tests published.
     // The fixture order may already be on the topic from earlier deliveries: the first one stored it,
     // and this event is recorded as processed without storing it twice.
-    const row = await waitFor('inventory-service to process the event and hold the order', async () => {
-      const client = new Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        const processed = await client.query('SELECT 1 FROM processed_events WHERE event_id = $1', [accepted.eventId]);
-        if (processed.rowCount === 0) return undefined;
-        const result = await client.query(
-          `SELECT o.order_id, o.order_name, (SELECT count(*)::int FROM order_lines l WHERE l.tenant_id = o.tenant_id AND l.order_id = o.order_id) AS line_count,
+    const row = await waitFor(
+      'inventory-service to process the event and hold the order',
+      async () => {
+        const client = new Client({ connectionString: database.url });
+        await client.connect();
+        try {
+          const processed = await client.query('SELECT 1 FROM processed_events WHERE event_id = $1', [accepted.eventId]);
+          if (processed.rowCount === 0) return undefined;
+          const result = await client.query(
+            `SELECT o.order_id, o.order_name, (SELECT count(*)::int FROM order_lines l WHERE l.tenant_id = o.tenant_id AND l.order_id = o.order_id) AS line_count,
                   o.total_minor, o.currency, o.tenant_id
            FROM orders o WHERE o.order_id = $1`,
-          ['820982911946154500'],
-        );
-        return result.rows[0] as Record<string, unknown> | undefined;
-      } finally {
-        await client.end();
-      }
-    }, 100_000);
+            ['820982911946154500'],
+          );
+          return result.rows[0] as Record<string, unknown> | undefined;
+        } finally {
+          await client.end();
+        }
+      },
+      100_000,
+    );
     expect(row).toEqual({
       order_id: '820982911946154500',
       order_name: '#9999',
@@ -147,7 +161,9 @@ describe('Shopify order webhook, end to end', () => {
 
     const subjects = (await (await fetch(`${endpoints.schemaRegistryUrl}/subjects`)).json()) as string[];
     expect(subjects).toContain(subject);
-    const compatibility = (await (await fetch(`${endpoints.schemaRegistryUrl}/config/${subject}`)).json()) as { compatibilityLevel: string };
+    const compatibility = (await (await fetch(`${endpoints.schemaRegistryUrl}/config/${subject}`)).json()) as {
+      compatibilityLevel: string;
+    };
     expect(compatibility.compatibilityLevel).toBe('FULL_TRANSITIVE');
 
     const record = await readRecord(published.partition, published.offset);
@@ -155,7 +171,10 @@ describe('Shopify order webhook, end to end', () => {
     const schemaId = record.value.readInt32BE(1);
     const versions = (await (await fetch(`${endpoints.schemaRegistryUrl}/subjects/${subject}/versions`)).json()) as number[];
     const ids = await Promise.all(
-      versions.map(async (version) => ((await (await fetch(`${endpoints.schemaRegistryUrl}/subjects/${subject}/versions/${version}`)).json()) as { id: number }).id),
+      versions.map(
+        async (version) =>
+          ((await (await fetch(`${endpoints.schemaRegistryUrl}/subjects/${subject}/versions/${version}`)).json()) as { id: number }).id,
+      ),
     );
     expect(ids).toContain(schemaId);
     const writer = (await (await fetch(`${endpoints.schemaRegistryUrl}/schemas/ids/${schemaId}`)).json()) as { schema: string };
@@ -213,11 +232,16 @@ async function readRecord(partition: number, offset: string): Promise<{ key: str
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition: seen, message }) => {
-        if (seen === partition && message.offset === offset && message.value) found({ key: message.key?.toString() ?? '', value: message.value });
+        if (seen === partition && message.offset === offset && message.value)
+          found({ key: message.key?.toString() ?? '', value: message.value });
       },
     });
     consumer.seek({ topic: 'shopify.orders.v1', partition, offset });
-    return await waitFor(`record ${partition}/${offset}`, () => Promise.race([record, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200))]), 20_000);
+    return await waitFor(
+      `record ${partition}/${offset}`,
+      () => Promise.race([record, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200))]),
+      20_000,
+    );
   } finally {
     await consumer.disconnect();
   }

@@ -1,6 +1,17 @@
 import { Client } from 'pg';
 import { developmentAdminKey } from '@consign/service-runtime';
-import { createTemporaryDatabase, orderBody, PgBouncer, productBody, shopifyId, startPgBouncer, TemporaryDatabase, testEndpoints, waitFor, WebhookSender } from '@consign/test-support';
+import {
+  createTemporaryDatabase,
+  orderBody,
+  PgBouncer,
+  productBody,
+  shopifyId,
+  startPgBouncer,
+  TemporaryDatabase,
+  testEndpoints,
+  waitFor,
+  WebhookSender,
+} from '@consign/test-support';
 import { PlatformUnderTest } from './support/platform-under-test';
 
 /**
@@ -59,13 +70,20 @@ describe('gateway and inventory-service behind a transaction-pooling PgBouncer',
       products.map((ids) =>
         webhooks.shopify(
           'products/create',
-          productBody({ id: ids.product, title: 'Wool coat', tags: ['consignor:pgbouncer-e2e'], variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '90.00', quantity: 5 }] }),
+          productBody({
+            id: ids.product,
+            title: 'Wool coat',
+            tags: ['consignor:pgbouncer-e2e'],
+            variants: [{ id: ids.variant, inventoryItemId: ids.inventoryItem, sku: `SKU-${ids.variant}`, price: '90.00', quantity: 5 }],
+          }),
         ),
       ),
     );
     for (const ids of products) {
       await waitFor('inventory-service to hold the product', async () => {
-        const response = await fetch(`${platform.internalUrls['inventory-service']}/items/${ids.variant}?tenantId=${tenantId}`, { headers: { authorization: `Bearer ${developmentAdminKey}` } });
+        const response = await fetch(`${platform.internalUrls['inventory-service']}/items/${ids.variant}?tenantId=${tenantId}`, {
+          headers: { authorization: `Bearer ${developmentAdminKey}` },
+        });
         return response.status === 200 ? true : undefined;
       });
     }
@@ -73,14 +91,21 @@ describe('gateway and inventory-service behind a transaction-pooling PgBouncer',
     const orderId = shopifyId();
     await webhooks.shopify(
       'orders/create',
-      orderBody({ id: orderId, name: `#PGB-${orderId}`, lines: [{ id: shopifyId(), productId: sold.product, variantId: sold.variant, title: 'Wool coat', quantity: 3, price: '90.00' }] }),
+      orderBody({
+        id: orderId,
+        name: `#PGB-${orderId}`,
+        lines: [{ id: shopifyId(), productId: sold.product, variantId: sold.variant, title: 'Wool coat', quantity: 3, price: '90.00' }],
+      }),
     );
     await waitFor('inventory-service to apply the order', async () => {
       const item = await platform.read<{ quantity: number }>('inventory-service', `/items/${sold.variant}?tenantId=${tenantId}`);
       return item.quantity === 2 ? item : undefined;
     });
 
-    const deliveries = await queryDirectly<{ status: string; n: number }>(gatewayDatabase, 'SELECT status, count(*)::int AS n FROM webhook_deliveries GROUP BY status');
+    const deliveries = await queryDirectly<{ status: string; n: number }>(
+      gatewayDatabase,
+      'SELECT status, count(*)::int AS n FROM webhook_deliveries GROUP BY status',
+    );
     expect(deliveries).toEqual([{ status: 'published', n: 7 }]);
     await waitFor('inventory-service to relay its outbox', async () => {
       const [{ pending, relayed }] = await queryDirectly<{ pending: number; relayed: number }>(

@@ -2,7 +2,16 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import { createTemporaryDatabase, freePort, runToCompletion, ServiceProcess, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
+import {
+  createTemporaryDatabase,
+  freePort,
+  runToCompletion,
+  ServiceProcess,
+  startServiceProcess,
+  TemporaryDatabase,
+  testEndpoints,
+  waitFor,
+} from '@consign/test-support';
 
 /**
  * Provisioning as the deploy step: a service that may not create topics or register schemas (the
@@ -32,7 +41,16 @@ function provision(...args: string[]): Promise<ProvisionJson> {
     execFile(
       process.execPath,
       ['--import', 'tsx', join(root, 'tools/provision.ts'), ...args, '--json'],
-      { cwd: root, env: { ...process.env, NODE_ENV: 'development', KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl }, timeout: 120_000 },
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+          SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+        },
+        timeout: 120_000,
+      },
       (error, stdout, stderr) => (error ? reject(new Error(`provision failed: ${stderr}`)) : resolve(JSON.parse(stdout) as ProvisionJson)),
     );
   });
@@ -47,7 +65,10 @@ async function retention(topic: string): Promise<string | undefined> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }] });
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+    });
     return described.resources[0].configEntries.find((entry) => entry.configName === 'retention.ms')?.configValue;
   } finally {
     await admin.disconnect();
@@ -83,10 +104,15 @@ afterAll(async () => {
 describe('provisioning as the deploy step', () => {
   it('keeps a service that may not create topics unready, naming them, until npm run provision has made them', async () => {
     service = startServiceProcess(serviceMain, [], env);
-    const waiting = await waitFor('inventory-service to say which topics are missing', async () => {
-      const answer = await readiness();
-      return answer.status === 503 && answer.body.includes(deadLetters) ? answer : undefined;
-    }, 60_000, 250);
+    const waiting = await waitFor(
+      'inventory-service to say which topics are missing',
+      async () => {
+        const answer = await readiness();
+        return answer.status === 503 && answer.body.includes(deadLetters) ? answer : undefined;
+      },
+      60_000,
+      250,
+    );
     expect(waiting.body).toContain('npm run provision');
     const admin = kafka.admin();
     await admin.connect();
@@ -96,13 +122,21 @@ describe('provisioning as the deploy step', () => {
     const report = await provision('--group', group);
     expect(report.consumerGroups).toContain(group);
     expect(report.createdTopics).toEqual(expect.arrayContaining([deadLetters, retries]));
-    await waitFor('inventory-service to be ready once provisioned', async () => ((await readiness()).status === 200 ? true : undefined), 90_000, 500);
+    await waitFor(
+      'inventory-service to be ready once provisioned',
+      async () => ((await readiness()).status === 200 ? true : undefined),
+      90_000,
+      500,
+    );
   }, 240_000);
 
   it('reports a retention an operator changed, at start and in npm run provision, and keeps it until told to align it', async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: retries, configEntries: [{ name: 'retention.ms', value: '86400000' }] }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: retries, configEntries: [{ name: 'retention.ms', value: '86400000' }] }],
+    });
     await admin.disconnect();
 
     await service?.stop();

@@ -33,7 +33,12 @@ describe('tenants managed at run time', () => {
 
   /** A new product of the store, signed with `secret`: the gateway's status. */
   async function deliverProduct(secret: string, productId = shopifyId()): Promise<number> {
-    const body = productBody({ id: productId, title: 'Tweed jacket', tags: ['consignor:c-e2e'], variants: [{ id: shopifyId(), inventoryItemId: shopifyId(), sku: `SKU-${productId}`, price: '120.00', quantity: 1 }] });
+    const body = productBody({
+      id: productId,
+      title: 'Tweed jacket',
+      tags: ['consignor:c-e2e'],
+      variants: [{ id: shopifyId(), inventoryItemId: shopifyId(), sku: `SKU-${productId}`, price: '120.00', quantity: 1 }],
+    });
     const response = await fetch(`${platform.urls.gateway}/webhooks/shopify`, {
       method: 'POST',
       headers: {
@@ -54,17 +59,25 @@ describe('tenants managed at run time', () => {
 
   /** Delivers until the gateway answers `status`: a change reaches it within a fetch, not at once. */
   function untilAnswered(what: string, secret: string, status: (answer: number) => boolean, productId?: number): Promise<number> {
-    return waitFor(what, async () => {
-      const answer = await deliverProduct(secret, productId);
-      return status(answer) ? answer : undefined;
-    }, 30_000, 250);
+    return waitFor(
+      what,
+      async () => {
+        const answer = await deliverProduct(secret, productId);
+        return status(answer) ? answer : undefined;
+      },
+      30_000,
+      250,
+    );
   }
 
   it('onboards a store, rotates its secret and removes it, without restarting an app', async () => {
     expect(await deliverProduct(firstSecret)).toBe(401);
 
     const tenantFile = join(files, 'tenant.json');
-    writeFileSync(tenantFile, JSON.stringify({ id: tenantId, shopDomain, shopifyWebhookSecrets: [firstSecret], currency: 'EUR', consignorTagPrefix: 'consignor:' }));
+    writeFileSync(
+      tenantFile,
+      JSON.stringify({ id: tenantId, shopDomain, shopifyWebhookSecrets: [firstSecret], currency: 'EUR', consignorTagPrefix: 'consignor:' }),
+    );
     const added = await ops('tenants', 'add', '--file', tenantFile);
     expect(added.code).toBe(0);
     expect(JSON.stringify(added.json)).not.toContain(firstSecret);
@@ -72,13 +85,25 @@ describe('tenants managed at run time', () => {
     // Signed with its secret: answered 200, and processed by inventory-service, which learnt the store's terms from the store too.
     const productId = shopifyId();
     expect(await untilAnswered('the gateway to accept the new store', firstSecret, (status) => status === 200, productId)).toBe(200);
-    const product = await waitFor('inventory-service to hold the new store\'s product', async () => {
-      const response = await fetch(`${platform.internalUrls['inventory-service']}/products/${productId}?tenantId=${tenantId}`, { headers: { authorization: `Bearer ${developmentAdminKey}` } });
-      return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
-    }, 60_000);
+    const product = await waitFor(
+      "inventory-service to hold the new store's product",
+      async () => {
+        const response = await fetch(`${platform.internalUrls['inventory-service']}/products/${productId}?tenantId=${tenantId}`, {
+          headers: { authorization: `Bearer ${developmentAdminKey}` },
+        });
+        return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+      },
+      60_000,
+    );
     expect(JSON.stringify(product)).toContain('c-e2e');
     // The operator's test delivery finds the store's secret in the tenant store too.
-    const sent = await ops<{ status: number; tenantId: string }>('webhooks', 'send-test', 'fixtures/shopify/products-create.json', '--tenant', tenantId);
+    const sent = await ops<{ status: number; tenantId: string }>(
+      'webhooks',
+      'send-test',
+      'fixtures/shopify/products-create.json',
+      '--tenant',
+      tenantId,
+    );
     expect(sent).toMatchObject({ code: 0, json: { status: 200, tenantId } });
 
     const secretFile = join(files, 'secret.txt');
@@ -98,11 +123,11 @@ describe('tenants managed at run time', () => {
     expect(refused).toBeLessThan(500);
 
     const audit = await ops<{ actions: Array<{ actor: string; action: string; outcome: string }> }>('audit', '--action', 'tenants.');
-    expect(audit.json.actions.filter((action) => action.actor === operator).map((action) => `${action.action} ${action.outcome}`).reverse()).toEqual([
-      'tenants.add succeeded',
-      'tenants.rotate-secret succeeded',
-      'tenants.rotate-secret succeeded',
-      'tenants.remove succeeded',
-    ]);
+    expect(
+      audit.json.actions
+        .filter((action) => action.actor === operator)
+        .map((action) => `${action.action} ${action.outcome}`)
+        .reverse(),
+    ).toEqual(['tenants.add succeeded', 'tenants.rotate-secret succeeded', 'tenants.rotate-secret succeeded', 'tenants.remove succeeded']);
   }, 240_000);
 });

@@ -28,7 +28,10 @@ interface SendTestReport {
   answer: { status?: string; code?: string };
 }
 interface StatusReport {
-  deliveries: Array<{ delivery: { deliveryId: string; status: string }; records: Array<{ record: { topic: string }; consumers: Array<{ group: string; processed: boolean }> }> }>;
+  deliveries: Array<{
+    delivery: { deliveryId: string; status: string };
+    records: Array<{ record: { topic: string }; consumers: Array<{ group: string; processed: boolean }> }>;
+  }>;
 }
 
 async function mailTo(address: string): Promise<Array<{ subject: string }>> {
@@ -91,11 +94,14 @@ describe('who may call what', () => {
     }
   });
 
-  it.each(['inventory-service', 'earnings-service', 'consignor-service', 'notification-service', 'reconciler', 'gateway'] as const)('%s refuses /metrics and admin calls without a key', async (app) => {
-    expect((await fetch(`${platform.internalUrls[app]}/metrics`)).status).toBe(401);
-    const admin = app === 'gateway' ? '/admin/webhooks/replay' : app === 'reconciler' ? '/runs' : '/admin/consumer/stop';
-    expect((await fetch(`${platform.internalUrls[app]}${admin}`, { method: 'POST' })).status).toBe(401);
-  });
+  it.each(['inventory-service', 'earnings-service', 'consignor-service', 'notification-service', 'reconciler', 'gateway'] as const)(
+    '%s refuses /metrics and admin calls without a key',
+    async (app) => {
+      expect((await fetch(`${platform.internalUrls[app]}/metrics`)).status).toBe(401);
+      const admin = app === 'gateway' ? '/admin/webhooks/replay' : app === 'reconciler' ? '/runs' : '/admin/consumer/stop';
+      expect((await fetch(`${platform.internalUrls[app]}${admin}`, { method: 'POST' })).status).toBe(401);
+    },
+  );
 });
 
 describe('the local walk-through', () => {
@@ -115,30 +121,66 @@ describe('the local walk-through', () => {
     expect(orderDelivery).toMatchObject({ source: 'shopify', topic: 'orders/create', answer: { status: 'published' } });
     await platform.settled();
 
-    const consignors = await platform.read<{ consignors: Array<{ email: string; shopifyTag: string }> }>('consignor-service', '/clients/dev-store/consignors');
-    expect(consignors.consignors).toContainEqual(expect.objectContaining({ email: consignorEmail, shopifyTag: 'consignor:04651b49-9522-515b-8117-a12cd696641e' }));
-    const ledger = await platform.read<{ entries: Array<{ consignorId: string; type: string; itemTitle: string }> }>('earnings-service', `/orders/${sampleOrderId}/earnings?tenantId=dev-store`);
+    const consignors = await platform.read<{ consignors: Array<{ email: string; shopifyTag: string }> }>(
+      'consignor-service',
+      '/clients/dev-store/consignors',
+    );
+    expect(consignors.consignors).toContainEqual(
+      expect.objectContaining({ email: consignorEmail, shopifyTag: 'consignor:04651b49-9522-515b-8117-a12cd696641e' }),
+    );
+    const ledger = await platform.read<{ entries: Array<{ consignorId: string; type: string; itemTitle: string }> }>(
+      'earnings-service',
+      `/orders/${sampleOrderId}/earnings?tenantId=dev-store`,
+    );
     expect(ledger.entries.map((entry) => [entry.itemTitle, entry.type, entry.consignorId]).sort()).toEqual([
       ['Aviator sunglasses', 'sale', '04651b49-9522-515b-8117-a12cd696641e'],
       ['Coffee table', 'sale', '04651b49-9522-515b-8117-a12cd696641e'],
       ['Mid-century lounger', 'sale', '04651b49-9522-515b-8117-a12cd696641e'],
     ]);
-    await waitFor('the "sold" emails in the mail sink', async () => ((await mailTo(consignorEmail)).filter((mail) => /sold/i.test(mail.subject)).length > soldBefore ? true : undefined), 30_000);
+    await waitFor(
+      'the "sold" emails in the mail sink',
+      async () => ((await mailTo(consignorEmail)).filter((mail) => /sold/i.test(mail.subject)).length > soldBefore ? true : undefined),
+      30_000,
+    );
   }, 300_000);
 
   it("reports the gateway's refusal with its code and exits 1", async () => {
-    const refused = await ops<SendTestReport>('webhooks', 'send-test', 'fixtures/shopify/orders-create.json', '--topic', 'orders/fulfilled');
+    const refused = await ops<SendTestReport>(
+      'webhooks',
+      'send-test',
+      'fixtures/shopify/orders-create.json',
+      '--topic',
+      'orders/fulfilled',
+    );
     expect(refused).toMatchObject({ code: 1, json: { status: 400, answer: { code: 'shopify.topic_not_supported' } } });
   });
 
   it('finds the order, and the refusal with its reason, in the delivery history', async () => {
-    type HistoryReport = { deliveries: Array<{ deliveryId: string; outcome: string; reason: string | null; topic: string; tenantId: string | null; publishedTo: Array<{ topic: string }> | null }> };
+    type HistoryReport = {
+      deliveries: Array<{
+        deliveryId: string;
+        outcome: string;
+        reason: string | null;
+        topic: string;
+        tenantId: string | null;
+        publishedTo: Array<{ topic: string }> | null;
+      }>;
+    };
     const order = await ops<HistoryReport>('deliveries', 'list', '--subject', sampleOrderId, '--tenant', 'dev-store');
     expect(order.code).toBe(0);
     const published = order.json.deliveries.find((entry) => entry.deliveryId === orderDelivery.deliveryId);
     expect(published).toMatchObject({ outcome: 'published', topic: 'orders/create', reason: null });
     expect(published?.publishedTo?.map((record) => record.topic)).toContain('shopify.orders.v1');
-    const refusals = await ops<HistoryReport>('deliveries', 'list', '--outcome', 'rejected', '--reason', 'shopify.topic_not_supported', '--limit', '5');
+    const refusals = await ops<HistoryReport>(
+      'deliveries',
+      'list',
+      '--outcome',
+      'rejected',
+      '--reason',
+      'shopify.topic_not_supported',
+      '--limit',
+      '5',
+    );
     expect(refusals.json.deliveries[0]).toMatchObject({ topic: 'orders/fulfilled', tenantId: 'dev-store', outcome: 'rejected' });
   });
 
@@ -155,7 +197,13 @@ describe('the local walk-through', () => {
 
   it('replays the delivery from the archive without changing the books', async () => {
     const before = await platform.read<{ entries: unknown[] }>('earnings-service', `/orders/${sampleOrderId}/earnings?tenantId=dev-store`);
-    const replay = await ops<{ failed: number; results: unknown[] }>('webhooks', 'replay', '--delivery-id', orderDelivery.deliveryId, '--yes');
+    const replay = await ops<{ failed: number; results: unknown[] }>(
+      'webhooks',
+      'replay',
+      '--delivery-id',
+      orderDelivery.deliveryId,
+      '--yes',
+    );
     expect(replay).toMatchObject({ code: 0, json: { failed: 0 } });
     expect(replay.json.results).toHaveLength(1);
     await platform.settled();
@@ -164,7 +212,15 @@ describe('the local walk-through', () => {
 
   it('replays every delivery of the order the history holds, throttled, without changing the books', async () => {
     const before = await platform.read<{ entries: unknown[] }>('earnings-service', `/orders/${sampleOrderId}/earnings?tenantId=dev-store`);
-    const replay = await ops<{ job: { id: string; status: string; replayed: number; failed: number } }>('deliveries', 'replay', '--subject', sampleOrderId, '--rate', '5', '--yes');
+    const replay = await ops<{ job: { id: string; status: string; replayed: number; failed: number } }>(
+      'deliveries',
+      'replay',
+      '--subject',
+      sampleOrderId,
+      '--rate',
+      '5',
+      '--yes',
+    );
     expect(replay).toMatchObject({ code: 0, json: { job: { status: 'finished', failed: 0 } } });
     expect(replay.json.job.replayed).toBeGreaterThanOrEqual(1);
     const jobs = await ops<{ jobs: Array<{ id: string; status: string }> }>('deliveries', 'jobs');
@@ -192,7 +248,10 @@ describe('the local walk-through', () => {
       'the refused admin calls in the audit log',
       async () => {
         const rows = (await ops<AuditRows>('audit', '--actor', 'unauthenticated', '--limit', '500')).json.actions;
-        return seen(rows).has('inventory-service unauthenticated POST /admin/consumer/stop refused') && seen(rows).has('gateway unauthenticated POST /admin/webhooks/replay refused') ? rows : undefined;
+        return seen(rows).has('inventory-service unauthenticated POST /admin/consumer/stop refused') &&
+          seen(rows).has('gateway unauthenticated POST /admin/webhooks/replay refused')
+          ? rows
+          : undefined;
       },
       30_000,
       500,
@@ -212,14 +271,19 @@ describe('the local walk-through', () => {
 });
 
 describe('what operators scrape', () => {
-  const scrape = async (app: AppName) => (await fetch(`${platform.internalUrls[app]}/metrics`, { headers: { authorization: `Bearer ${developmentAdminKey}` } })).text();
+  const scrape = async (app: AppName) =>
+    (await fetch(`${platform.internalUrls[app]}/metrics`, { headers: { authorization: `Bearer ${developmentAdminKey}` } })).text();
 
   it("shows on every app's /metrics each family the catalogue lists for it, and no label repeating Prometheus' job", async () => {
     for (const app of platform.apps) {
       const metrics = await scrape(app);
-      const missing = metricCatalogue.filter((metric) => metric.exportedBy.includes(app as never) && !metrics.includes(`# TYPE ${metric.name} ${metric.type}\n`)).map((metric) => metric.name);
+      const missing = metricCatalogue
+        .filter((metric) => metric.exportedBy.includes(app as never) && !metrics.includes(`# TYPE ${metric.name} ${metric.type}\n`))
+        .map((metric) => metric.name);
       expect({ app, missing }).toEqual({ app, missing: [] });
-      const undeclared = [...metrics.matchAll(/^# TYPE (consign_\w+) /gm)].map(([, name]) => name).filter((name) => !metricCatalogue.some((metric) => metric.name === name));
+      const undeclared = [...metrics.matchAll(/^# TYPE (consign_\w+) /gm)]
+        .map(([, name]) => name)
+        .filter((name) => !metricCatalogue.some((metric) => metric.name === name));
       expect({ app, undeclared }).toEqual({ app, undeclared: [] });
       expect(metrics).not.toMatch(/[{,]service="/);
     }
@@ -227,7 +291,9 @@ describe('what operators scrape', () => {
 
   it('counts what the walk-through did: deliveries accepted, emails sent, reconciliations, read-API requests', async () => {
     const gateway = await scrape('gateway');
-    const accepted = [...gateway.matchAll(/^consign_webhook_deliveries_total\{source="shopify",topic="orders\/create",outcome="accepted"\} (\d+)$/gm)].map(([, value]) => Number(value));
+    const accepted = [
+      ...gateway.matchAll(/^consign_webhook_deliveries_total\{source="shopify",topic="orders\/create",outcome="accepted"\} (\d+)$/gm),
+    ].map(([, value]) => Number(value));
     expect(accepted[0]).toBeGreaterThan(0);
     // The refused topic is one label value, whatever the sender wrote.
     expect(gateway).toMatch(/^consign_webhook_rejections_total\{source="shopify",reason="shopify\.topic_not_supported"\} 1$/m);
@@ -238,9 +304,14 @@ describe('what operators scrape', () => {
     const reconciler = await scrape('reconciler');
     expect(reconciler).toMatch(/^consign_reconciliation_runs_total\{outcome="succeeded"\} [1-9]/m);
     expect(reconciler).toMatch(/^consign_reconciliation_discrepancies_total\{kind="order_cancelled_in_shopify_only"\} [1-9]/m);
-    expect(await scrape('inventory-service')).toMatch(/^consign_http_requests_total\{listener="internal",method="GET",route="[^"]+",status="200"\} [1-9]/m);
+    expect(await scrape('inventory-service')).toMatch(
+      /^consign_http_requests_total\{listener="internal",method="GET",route="[^"]+",status="200"\} [1-9]/m,
+    );
     for (const app of ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service'] as const) {
-      expect({ app, outbox: /^consign_outbox_rows (\d+)$/m.exec(await scrape(app))?.[1] }).toEqual({ app, outbox: expect.stringMatching(/^\d+$/) });
+      expect({ app, outbox: /^consign_outbox_rows (\d+)$/m.exec(await scrape(app))?.[1] }).toEqual({
+        app,
+        outbox: expect.stringMatching(/^\d+$/),
+      });
     }
   });
 });

@@ -26,13 +26,25 @@ describe('loadReconcilerConfig', () => {
       SHOPIFY_ADMIN_API_ORIGIN: 'http://127.0.0.1:4321',
       SHOPIFY_ADMIN_TOKENS: '{"acme":"shpat_acme"}',
     });
-    expect(config).toMatchObject({ scheduleEveryMs: undefined, windowMs: 7_200_000, shopifyAdminApiOrigin: 'http://127.0.0.1:4321', shopifyAdminTokens: { acme: 'shpat_acme' } });
+    expect(config).toMatchObject({
+      scheduleEveryMs: undefined,
+      windowMs: 7_200_000,
+      shopifyAdminApiOrigin: 'http://127.0.0.1:4321',
+      shopifyAdminTokens: { acme: 'shpat_acme' },
+    });
   });
 
   it('requires the tokens, the read key and every endpoint in production and refuses bad values by name', () => {
-    expect(() => loadReconcilerConfig({ NODE_ENV: 'production', TENANTS: '[{"id":"a","shopDomain":"a.myshopify.com","shopifyWebhookSecrets":["s"]}]' })).toThrow(
+    expect(() =>
+      loadReconcilerConfig({
+        NODE_ENV: 'production',
+        TENANTS: '[{"id":"a","shopDomain":"a.myshopify.com","shopifyWebhookSecrets":["s"]}]',
+      }),
+    ).toThrow(
       /RECONCILER_DATABASE_URL: is required[\s\S]*API_KEYS: is required[\s\S]*RECONCILER_INVENTORY_URL: is required[\s\S]*RECONCILER_READ_API_KEY: is required[\s\S]*SHOPIFY_ADMIN_TOKENS: is required but not set/,
     );
-    expect(() => loadReconcilerConfig({ NODE_ENV: 'development', RECONCILER_SCHEDULE: 'hourly', SHOPIFY_ADMIN_TOKENS: '{"a":""}' })).toThrow(/SHOPIFY_ADMIN_TOKENS: the token of tenant a[\s\S]*RECONCILER_SCHEDULE: must be a duration/);
+    expect(() =>
+      loadReconcilerConfig({ NODE_ENV: 'development', RECONCILER_SCHEDULE: 'hourly', SHOPIFY_ADMIN_TOKENS: '{"a":""}' }),
+    ).toThrow(/SHOPIFY_ADMIN_TOKENS: the token of tenant a[\s\S]*RECONCILER_SCHEDULE: must be a duration/);
   });
 });

@@ -30,7 +30,12 @@ const service = 'reconciler';
 async function main(command = process.argv[2]): Promise<void> {
   const config = loadReconcilerConfig();
   const logger = createLogger(service);
-  const database = createServiceDataSource({ url: config.databaseUrl, tls: databaseTls(config), migrations: reconciliationMigrations, applicationName: service });
+  const database = createServiceDataSource({
+    url: config.databaseUrl,
+    tls: databaseTls(config),
+    migrations: reconciliationMigrations,
+    applicationName: service,
+  });
   await database.initialize();
   if (command === 'migrate') return runMigrationCommand(database, logger);
   if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(command)}: expected no command (serve) or "migrate"`);
@@ -39,7 +44,14 @@ async function main(command = process.argv[2]): Promise<void> {
   const codec = new EventCodec(registryConnection(config));
   const publisher = new EventPublisher(kafka, codec);
   // Tenants come from TENANTS and the tenant store, followed at run time (decision 0018); the reconciler never sees their secrets.
-  const tenantStore = startTenantDirectory({ service, kafka, codec, logger, seed: config.tenants.tenants, createTopic: config.createTopics });
+  const tenantStore = startTenantDirectory({
+    service,
+    kafka,
+    codec,
+    logger,
+    seed: config.tenants.tenants,
+    createTopic: config.createTopics,
+  });
   const metrics = new Registry();
   const deps: ReconciliationDeps = {
     dataSource: database,
@@ -91,9 +103,18 @@ async function main(command = process.argv[2]): Promise<void> {
   const reconcileEveryTenant = async () => {
     for (const tenant of tenantStore.directory.tenants) {
       const to = new Date();
-      const run = await runReconciliation(deps, { tenantId: tenant.id, from: new Date(to.getTime() - config.windowMs), to, trigger: 'schedule', actor: 'schedule' });
+      const run = await runReconciliation(deps, {
+        tenantId: tenant.id,
+        from: new Date(to.getTime() - config.windowMs),
+        to,
+        trigger: 'schedule',
+        actor: 'schedule',
+      });
       const log = run.status === 'succeeded' ? logger.info.bind(logger) : logger.warn.bind(logger);
-      log({ runId: run.id, tenantId: tenant.id, status: run.status, counts: run.counts, error: run.error }, 'scheduled reconciliation finished');
+      log(
+        { runId: run.id, tenantId: tenant.id, status: run.status, counts: run.counts, error: run.error },
+        'scheduled reconciliation finished',
+      );
     }
   };
   const timer =
@@ -103,7 +124,9 @@ async function main(command = process.argv[2]): Promise<void> {
           // A round slower than the interval is not overlapped by the next.
           if (round !== undefined) return;
           round = reconcileEveryTenant()
-            .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'scheduled reconciliation failed; retrying next round'))
+            .catch((error: unknown) =>
+              logger.warn({ err: (error as Error).message }, 'scheduled reconciliation failed; retrying next round'),
+            )
             .finally(() => {
               round = undefined;
             });

@@ -24,7 +24,9 @@ export function execForm(argument: string): string[] {
 
 /** What a container of the image runs, given its arguments (a Kubernetes container's `args`). */
 export function imageCommand(args: string[]): string[] {
-  const entrypoint = dockerfileInstructions().filter(({ instruction }) => instruction === 'ENTRYPOINT').at(-1);
+  const entrypoint = dockerfileInstructions()
+    .filter(({ instruction }) => instruction === 'ENTRYPOINT')
+    .at(-1);
   if (!entrypoint) throw new Error(`${dockerfilePath} has no ENTRYPOINT`);
   return [...execForm(entrypoint.argument), ...args];
 }

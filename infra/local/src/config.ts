@@ -161,7 +161,8 @@ function brokerCountFromEnv(env: NodeJS.ProcessEnv): number {
   const raw = env['KAFKA_BROKER_COUNT'];
   if (raw === undefined || raw.trim() === '') return 1;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 5) throw new Error(`KAFKA_BROKER_COUNT=${raw} is not a number of brokers from 1 to 5`);
+  if (!Number.isInteger(value) || value < 1 || value > 5)
+    throw new Error(`KAFKA_BROKER_COUNT=${raw} is not a number of brokers from 1 to 5`);
   return value;
 }
 
@@ -194,7 +195,12 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
   const localRegistry = `http://${host}:${registryPort}/apis/ccompat/v7`;
 
   const brokersEnv = env['KAFKA_BROKERS']?.trim();
-  const kafkaExternal = !!brokersEnv && !isLocalBrokers(brokersEnv, kafkaNodes.map((node) => node.brokerPort));
+  const kafkaExternal =
+    !!brokersEnv &&
+    !isLocalBrokers(
+      brokersEnv,
+      kafkaNodes.map((node) => node.brokerPort),
+    );
   const registryEnv = env['SCHEMA_REGISTRY_URL']?.trim().replace(/\/+$/, '');
   const registryExternal = !!registryEnv && !isLocalUrl(registryEnv, registryPort);
 
@@ -203,8 +209,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): Settings 
   const smtpEnv = env['SMTP_URL']?.trim();
   const mailSinkEnv = env['MAIL_SINK_URL']?.trim().replace(/\/+$/, '');
   // Either one pointing elsewhere means someone else runs the mail side; we start nothing.
-  const mailExternal =
-    (!!smtpEnv && !isLocalUrl(smtpEnv, mailSmtpPort, 25)) || (!!mailSinkEnv && !isLocalUrl(mailSinkEnv, mailHttpPort));
+  const mailExternal = (!!smtpEnv && !isLocalUrl(smtpEnv, mailSmtpPort, 25)) || (!!mailSinkEnv && !isLocalUrl(mailSinkEnv, mailHttpPort));
 
   const timeoutRaw = env['INFRA_START_TIMEOUT_MS'];
   const startTimeoutMs = timeoutRaw && Number(timeoutRaw) > 0 ? Number(timeoutRaw) : 180_000;

@@ -3,14 +3,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import {
-  APICURIO_VERSION,
-  KAFKA_MIN_JAVA,
-  KAFKA_VERSION,
-  MAVEN_DEPENDENCY_PLUGIN,
-  REGISTRY_MIN_JAVA,
-  type Paths,
-} from './config';
+import { APICURIO_VERSION, KAFKA_MIN_JAVA, KAFKA_VERSION, MAVEN_DEPENDENCY_PLUGIN, REGISTRY_MIN_JAVA, type Paths } from './config';
 import { findJava } from './java';
 import { ensureSystemPackages } from './system-packages';
 import { ensureDir, findOnPath, InfraError, readTextIfExists, seconds, writeFileAtomic, type Logger } from './util';

@@ -23,4 +23,16 @@ export { localKafkaSaslSsl, type LocalSaslSslEndpoint } from './kafka';
 export { startLocalKafkaCluster, type LocalKafkaCluster, type StartClusterOptions } from './kafka-cluster';
 export { containerPackages, ensureSystemPackages } from './system-packages';
 export { podmanArguments } from './podman';
-export { alertmanagerConfig, alertRuleFiles, developmentMetricsKey, ensureMonitoringPackages, prometheusConfig, startMonitoringStack, writeShortenedRules, type AlertMailOptions, type MonitoringStack, type MonitoringStackOptions, type RuleShortening } from './monitoring';
+export {
+  alertmanagerConfig,
+  alertRuleFiles,
+  developmentMetricsKey,
+  ensureMonitoringPackages,
+  prometheusConfig,
+  startMonitoringStack,
+  writeShortenedRules,
+  type AlertMailOptions,
+  type MonitoringStack,
+  type MonitoringStackOptions,
+  type RuleShortening,
+} from './monitoring';

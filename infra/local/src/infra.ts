@@ -79,10 +79,7 @@ export interface PartStatus {
   rssMiB: number | null;
 }
 
-export function infraEndpoints(
-  settings: Settings = resolveSettings(),
-  pg: PostgresConfig = resolvePostgres(),
-): InfraEndpoints {
+export function infraEndpoints(settings: Settings = resolveSettings(), pg: PostgresConfig = resolvePostgres()): InfraEndpoints {
   const databaseUrls: Record<string, string> = {};
   for (const name of databaseNames()) databaseUrls[name] = withDatabase(pg.adminUrl, name);
   return {
@@ -183,11 +180,17 @@ function runningClusterNodes(paths: Paths): number[] {
 async function ensureLocalKafka(paths: Paths, s: Settings, pg: PostgresConfig, log: Logger, timeoutMs: number): Promise<boolean> {
   if (s.kafkaBrokerCount === 1) {
     const nodes = runningClusterNodes(paths);
-    if (nodes.length > 0) throw new InfraError(`the local Kafka cluster runs (nodes ${nodes.join(', ')}); stop it with \`down kafka\` or keep KAFKA_BROKER_COUNT=${nodes.length}`);
+    if (nodes.length > 0)
+      throw new InfraError(
+        `the local Kafka cluster runs (nodes ${nodes.join(', ')}); stop it with \`down kafka\` or keep KAFKA_BROKER_COUNT=${nodes.length}`,
+      );
     return ensureManaged(MANAGED.kafka, paths, s, pg, log, timeoutMs);
   }
   const single = findOurProcess('kafka', paths);
-  if (single !== undefined) throw new InfraError(`the single local broker runs (pid ${single}); stop it with \`down kafka\` before starting ${s.kafkaBrokerCount} brokers`);
+  if (single !== undefined)
+    throw new InfraError(
+      `the single local broker runs (pid ${single}); stop it with \`down kafka\` before starting ${s.kafkaBrokerCount} brokers`,
+    );
   const started = await ensureKafkaCluster(localClusterLayout(paths, s), { log, timeoutMs, paths });
   return started.length > 0;
 }
@@ -285,7 +288,11 @@ export async function ensureInfraUp(options: EnsureInfraOptions = {}): Promise<E
     const results = await Promise.allSettled(
       managed
         .filter((p) => !isExternal(p, s))
-        .map(async (p) => ((await (p === 'kafka' ? ensureLocalKafka(paths, s, pg, log, timeoutMs) : ensureManaged(MANAGED[p], paths, s, pg, log, timeoutMs))) ? p : undefined)),
+        .map(async (p) =>
+          (await (p === 'kafka' ? ensureLocalKafka(paths, s, pg, log, timeoutMs) : ensureManaged(MANAGED[p], paths, s, pg, log, timeoutMs)))
+            ? p
+            : undefined,
+        ),
     );
     const errors: string[] = [];
     for (const r of results) {
@@ -322,7 +329,7 @@ export async function stopInfra(parts?: string[], options: StopOptions = {}): Pr
     }
   }
   return withLock(paths.lockFile, log, 5 * 60_000, async () => {
-    if (wanted.includes('postgres')) log('PostgreSQL is the machine\'s server: leaving it running');
+    if (wanted.includes('postgres')) log("PostgreSQL is the machine's server: leaving it running");
     const stopped: PartName[] = [];
     // Registry first: it is the one more likely to be mid-request.
     for (const part of ['monitoring', 'registry', 'kafka', 'mail'] as const) {
@@ -377,7 +384,15 @@ export async function infraStatus(): Promise<PartStatus[]> {
     if (isExternal(part, s)) {
       const endpoint = def.endpoint(s);
       const reachable = await def.externalReachable(s);
-      result.push({ part, mode: 'external', state: reachable ? 'running' : 'stopped', pid: null, endpoint, healthy: reachable, rssMiB: null });
+      result.push({
+        part,
+        mode: 'external',
+        state: reachable ? 'running' : 'stopped',
+        pid: null,
+        endpoint,
+        healthy: reachable,
+        rssMiB: null,
+      });
       continue;
     }
     if (part === 'kafka' && (s.kafkaBrokerCount > 1 || runningClusterNodes(paths).length > 0)) {
@@ -385,7 +400,15 @@ export async function infraStatus(): Promise<PartStatus[]> {
       const count = Math.max(s.kafkaBrokerCount, ...runningClusterNodes(paths));
       const layout = localClusterLayout(paths, resolveSettings({ ...process.env, KAFKA_BROKER_COUNT: String(count) }));
       for (const node of await kafkaClusterStatus(layout)) {
-        result.push({ part, mode: 'local', state: node.pid !== null ? 'running' : 'stopped', pid: node.pid, endpoint: `${node.endpoint} (node ${node.nodeId})`, healthy: node.healthy, rssMiB: node.rssMiB });
+        result.push({
+          part,
+          mode: 'local',
+          state: node.pid !== null ? 'running' : 'stopped',
+          pid: node.pid,
+          endpoint: `${node.endpoint} (node ${node.nodeId})`,
+          healthy: node.healthy,
+          rssMiB: node.rssMiB,
+        });
       }
       continue;
     }
@@ -398,7 +421,7 @@ export async function infraStatus(): Promise<PartStatus[]> {
       pid,
       endpoint: def.endpoint(s),
       healthy,
-      rssMiB: pid !== null ? rssMiB(pid) ?? null : null,
+      rssMiB: pid !== null ? (rssMiB(pid) ?? null) : null,
     });
   }
   return result;

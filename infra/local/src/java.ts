@@ -83,9 +83,7 @@ export function findJava(minMajor: number, overrideEnv: string, purpose: string,
     const forced = all.find((c) => c.source === overrideEnv);
     const major = forced ? javaMajor(forced.bin) : undefined;
     if (!forced || major === undefined || major < minMajor) {
-      throw new InfraError(
-        `${overrideEnv}=${env[overrideEnv]} is not a Java ${minMajor}+ installation (needed for ${purpose}).`,
-      );
+      throw new InfraError(`${overrideEnv}=${env[overrideEnv]} is not a Java ${minMajor}+ installation (needed for ${purpose}).`);
     }
     return { bin: forced.bin, major, source: overrideEnv };
   }

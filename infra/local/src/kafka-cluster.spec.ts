@@ -18,7 +18,7 @@ describe('the cluster mode (KAFKA_BROKER_COUNT)', () => {
   const settings = resolveSettings({ KAFKA_BROKER_COUNT: '3' });
   const layout = localClusterLayout(resolvePaths(), settings);
 
-  it('gives each node its own ports, ten apart from the single broker\'s, and lists all of them as the brokers', () => {
+  it("gives each node its own ports, ten apart from the single broker's, and lists all of them as the brokers", () => {
     expect(settings.kafkaNodes).toEqual([
       { nodeId: 1, brokerPort: 9092, controllerPort: 9093, saslSslPort: 9094 },
       { nodeId: 2, brokerPort: 9102, controllerPort: 9103, saslSslPort: 9104 },
@@ -43,7 +43,9 @@ describe('the cluster mode (KAFKA_BROKER_COUNT)', () => {
       expect(node.get('process.roles')).toBe('broker,controller');
       expect(node.get('node.id')).toBe(String(id));
       expect(node.get('controller.quorum.voters')).toBe('1@127.0.0.1:9093,2@127.0.0.1:9103,3@127.0.0.1:9113');
-      expect(node.get('listeners')).toBe(`PLAINTEXT://127.0.0.1:${9082 + 10 * id},CONTROLLER://127.0.0.1:${9083 + 10 * id},SASL_SSL://127.0.0.1:${9084 + 10 * id}`);
+      expect(node.get('listeners')).toBe(
+        `PLAINTEXT://127.0.0.1:${9082 + 10 * id},CONTROLLER://127.0.0.1:${9083 + 10 * id},SASL_SSL://127.0.0.1:${9084 + 10 * id}`,
+      );
       expect(node.get('log.dirs')).toBe(`${layout.runDir}/node-${id}/data`);
     }
     expect(new Set(nodes.map((node) => node.get('log.dirs'))).size).toBe(3);
@@ -64,14 +66,18 @@ describe('the cluster mode (KAFKA_BROKER_COUNT)', () => {
   });
 
   it('leaves out the SASL_SSL listener of nodes without a port for it (test clusters)', () => {
-    const plain: KafkaClusterLayout = { host: '127.0.0.1', runDir: '/tmp/cluster', nodes: [{ nodeId: 1, brokerPort: 40001, controllerPort: 40002 }] };
+    const plain: KafkaClusterLayout = {
+      host: '127.0.0.1',
+      runDir: '/tmp/cluster',
+      nodes: [{ nodeId: 1, brokerPort: 40001, controllerPort: 40002 }],
+    };
     const node = properties(clusterNodeProperties(plain, plain.nodes[0] ?? { nodeId: 0, brokerPort: 0, controllerPort: 0 }));
     expect(node.get('listeners')).toBe('PLAINTEXT://127.0.0.1:40001,CONTROLLER://127.0.0.1:40002');
     expect(node.get('listener.security.protocol.map')).toBe('CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT');
     expect(node.has('sasl.enabled.mechanisms')).toBe(false);
   });
 
-  it('runs each node with a small heap and its own marker, which the shared single broker\'s marker does not match', () => {
+  it("runs each node with a small heap and its own marker, which the shared single broker's marker does not match", () => {
     const node = layout.nodes[1] ?? { nodeId: 0, brokerPort: 0, controllerPort: 0 };
     const args = kafkaNodeStartSpec(layout, node, resolvePaths(), '-Xms128m -Xmx256m', 'java').args;
     expect(args.slice(0, 2)).toEqual(['-Xms128m', '-Xmx256m']);
@@ -81,7 +87,7 @@ describe('the cluster mode (KAFKA_BROKER_COUNT)', () => {
     expect(args[args.length - 1]).toBe(`${layout.runDir}/node-2/server.properties`);
   });
 
-  it('leaves the single broker\'s configuration as it was', () => {
+  it("leaves the single broker's configuration as it was", () => {
     const single = properties(serverProperties(resolvePaths(), resolveSettings({})));
     expect(single.get('default.replication.factor')).toBe('1');
     expect(single.get('controller.quorum.bootstrap.servers')).toBe('127.0.0.1:9093');

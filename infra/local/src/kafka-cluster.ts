@@ -5,7 +5,15 @@ import * as path from 'node:path';
 
 import { Kafka, logLevel } from 'kafkajs';
 
-import { KAFKA_MIN_JAVA, KAFKA_VERSION, kafkaNodeProcess, localKafkaScramUser, resolvePaths, type KafkaNodeAddress, type Paths } from './config';
+import {
+  KAFKA_MIN_JAVA,
+  KAFKA_VERSION,
+  kafkaNodeProcess,
+  localKafkaScramUser,
+  resolvePaths,
+  type KafkaNodeAddress,
+  type Paths,
+} from './config';
 import { isKafkaFetched } from './fetch';
 import { findJava } from './java';
 import { brokerJvmFlags, classpath, ensureBrokerCertificates, execJava, isKafkaHealthy, randomClusterId } from './kafka';
@@ -21,7 +29,19 @@ import {
   type ProcessPaths,
   type StartSpec,
 } from './process';
-import { canConnect, defaultLogger, ensureDir, InfraError, isPortInUse, portHint, readTextIfExists, seconds, sleep, writeFileAtomic, type Logger } from './util';
+import {
+  canConnect,
+  defaultLogger,
+  ensureDir,
+  InfraError,
+  isPortInUse,
+  portHint,
+  readTextIfExists,
+  seconds,
+  sleep,
+  writeFileAtomic,
+  type Logger,
+} from './util';
 
 /**
  * A local Kafka cluster of several combined broker+controller nodes with a static quorum of all of
@@ -63,14 +83,21 @@ export function clusterNodeProperties(layout: KafkaClusterLayout, node: KafkaNod
   const { host } = layout;
   const { replicationFactor, minInSyncReplicas } = clusterReplication(layout.nodes.length);
   const sasl = node.saslSslPort !== undefined;
-  if (sasl && layout.tlsDir === undefined) throw new InfraError(`Kafka node ${node.nodeId} has a SASL_SSL port but the cluster has no tlsDir`);
+  if (sasl && layout.tlsDir === undefined)
+    throw new InfraError(`Kafka node ${node.nodeId} has a SASL_SSL port but the cluster has no tlsDir`);
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': node.nodeId,
     // A static quorum: every node votes, so the cluster keeps its controller while a majority lives.
     'controller.quorum.voters': layout.nodes.map((voter) => `${voter.nodeId}@${host}:${voter.controllerPort}`).join(','),
-    listeners: [`PLAINTEXT://${host}:${node.brokerPort}`, `CONTROLLER://${host}:${node.controllerPort}`, ...(sasl ? [`SASL_SSL://${host}:${node.saslSslPort}`] : [])].join(','),
-    'advertised.listeners': [`PLAINTEXT://${host}:${node.brokerPort}`, ...(sasl ? [`SASL_SSL://${host}:${node.saslSslPort}`] : [])].join(','),
+    listeners: [
+      `PLAINTEXT://${host}:${node.brokerPort}`,
+      `CONTROLLER://${host}:${node.controllerPort}`,
+      ...(sasl ? [`SASL_SSL://${host}:${node.saslSslPort}`] : []),
+    ].join(','),
+    'advertised.listeners': [`PLAINTEXT://${host}:${node.brokerPort}`, ...(sasl ? [`SASL_SSL://${host}:${node.saslSslPort}`] : [])].join(
+      ',',
+    ),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'listener.security.protocol.map': `CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${sasl ? ',SASL_SSL:SASL_SSL' : ''}`,
@@ -111,7 +138,13 @@ export function clusterNodeProperties(layout: KafkaClusterLayout, node: KafkaNod
 /** Small heaps: three nodes run beside the apps on a laptop. KAFKA_NODE_HEAP_OPTS overrides. */
 export const defaultNodeHeapOpts = '-Xms128m -Xmx256m';
 
-export function kafkaNodeStartSpec(layout: KafkaClusterLayout, node: KafkaNodeAddress, libs: Pick<Paths, 'kafkaLibs' | 'kafkaLog4j'>, heapOpts: string, javaBin: string): StartSpec {
+export function kafkaNodeStartSpec(
+  layout: KafkaClusterLayout,
+  node: KafkaNodeAddress,
+  libs: Pick<Paths, 'kafkaLibs' | 'kafkaLog4j'>,
+  heapOpts: string,
+  javaBin: string,
+): StartSpec {
   const dir = clusterNodeDir(layout, node.nodeId);
   const name = kafkaNodeProcess(node.nodeId);
   return {
@@ -134,7 +167,12 @@ export function kafkaNodeStartSpec(layout: KafkaClusterLayout, node: KafkaNodeAd
 }
 
 /** Writes each node's server.properties and formats the storage of the nodes that have none, all with one cluster id. */
-async function prepareNodes(layout: KafkaClusterLayout, libs: Pick<Paths, 'kafkaLibs' | 'home'>, javaBin: string, log: Logger): Promise<void> {
+async function prepareNodes(
+  layout: KafkaClusterLayout,
+  libs: Pick<Paths, 'kafkaLibs' | 'home'>,
+  javaBin: string,
+  log: Logger,
+): Promise<void> {
   ensureDir(layout.runDir);
   const idFile = path.join(layout.runDir, 'cluster.id');
   let clusterId = readTextIfExists(idFile)?.trim();
@@ -152,9 +190,27 @@ async function prepareNodes(layout: KafkaClusterLayout, libs: Pick<Paths, 'kafka
       if (fs.existsSync(path.join(data, 'meta.properties'))) return;
       log(`formatting Kafka node ${node.nodeId} in ${data} (cluster id ${id})`);
       fs.rmSync(data, { recursive: true, force: true });
-      const scram = node.saslSslPort === undefined ? [] : ['SCRAM-SHA-512', 'SCRAM-SHA-256'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${localKafkaScramUser.username},password=${localKafkaScramUser.password}]`]);
+      const scram =
+        node.saslSslPort === undefined
+          ? []
+          : ['SCRAM-SHA-512', 'SCRAM-SHA-256'].flatMap((mechanism) => [
+              '--add-scram',
+              `${mechanism}=[name=${localKafkaScramUser.username},password=${localKafkaScramUser.password}]`,
+            ]);
       try {
-        await execJava(javaBin, ['-Xmx128m', '-cp', classpath(libs), `-Dlog4j2.configurationFile=${path.join(libs.home, 'kafka', 'log4j2-tools.xml')}`, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', props, ...scram]);
+        await execJava(javaBin, [
+          '-Xmx128m',
+          '-cp',
+          classpath(libs),
+          `-Dlog4j2.configurationFile=${path.join(libs.home, 'kafka', 'log4j2-tools.xml')}`,
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          id,
+          '-c',
+          props,
+          ...scram,
+        ]);
       } catch (err) {
         throw new InfraError(`formatting Kafka node ${node.nodeId} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -167,7 +223,14 @@ export async function isKafkaClusterHealthy(layout: KafkaClusterLayout, timeoutM
   const brokers = clusterBrokers(layout);
   const reachable = await Promise.all(layout.nodes.map((node) => canConnect(node.brokerPort, layout.host, timeoutMs)));
   if (!reachable.every(Boolean)) return false;
-  const admin = new Kafka({ clientId: 'consign-infra-health', brokers, logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, requestTimeout: timeoutMs, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({
+    clientId: 'consign-infra-health',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -199,16 +262,21 @@ export async function ensureKafkaCluster(layout: KafkaClusterLayout, options: En
   for (const node of missing) {
     for (const port of [node.brokerPort, node.controllerPort, ...(node.saslSslPort === undefined ? [] : [node.saslSslPort])]) {
       if (await isPortInUse(port, layout.host)) {
-        throw new InfraError(`Kafka node ${node.nodeId}: port ${port} is already in use by a process we did not start. Stop it or move the ports (KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_SASL_SSL_PORT); ${portHint(port)}`);
+        throw new InfraError(
+          `Kafka node ${node.nodeId}: port ${port} is already in use by a process we did not start. Stop it or move the ports (KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_SASL_SSL_PORT); ${portHint(port)}`,
+        );
       }
     }
   }
-  if (layout.tlsDir !== undefined && layout.nodes.some((node) => node.saslSslPort !== undefined)) ensureBrokerCertificates({ ...paths, kafkaTlsDir: layout.tlsDir });
+  if (layout.tlsDir !== undefined && layout.nodes.some((node) => node.saslSslPort !== undefined))
+    ensureBrokerCertificates({ ...paths, kafkaTlsDir: layout.tlsDir });
   await prepareNodes(layout, paths, java.bin, log);
   const heapOpts = options.heapOpts ?? process.env['KAFKA_NODE_HEAP_OPTS'] ?? defaultNodeHeapOpts;
   const started = missing.map((node) => {
     const pid = startDetached(kafkaNodeStartSpec(layout, node, paths, heapOpts, java.bin), processPaths);
-    log(`started Kafka node ${node.nodeId} (pid ${pid}, ${layout.host}:${node.brokerPort}, log ${processPaths.logFile(kafkaNodeProcess(node.nodeId))})`);
+    log(
+      `started Kafka node ${node.nodeId} (pid ${pid}, ${layout.host}:${node.brokerPort}, log ${processPaths.logFile(kafkaNodeProcess(node.nodeId))})`,
+    );
     return { node, pid };
   });
   const waited = Date.now();
@@ -226,14 +294,28 @@ export async function ensureKafkaCluster(layout: KafkaClusterLayout, options: En
   if (started.length === 0 && !(await isKafkaClusterHealthy(layout))) {
     const first = layout.nodes[0];
     const pid = first && findOurProcess(kafkaNodeProcess(first.nodeId), processPaths);
-    if (first && pid) await waitUntilHealthy({ part: kafkaNodeProcess(first.nodeId), pid, timeoutMs, check: () => isKafkaClusterHealthy(layout), log, paths: processPaths });
+    if (first && pid)
+      await waitUntilHealthy({
+        part: kafkaNodeProcess(first.nodeId),
+        pid,
+        timeoutMs,
+        check: () => isKafkaClusterHealthy(layout),
+        log,
+        paths: processPaths,
+      });
   }
-  log(`Kafka cluster of ${layout.nodes.length} nodes healthy${started.length > 0 ? ` after ${seconds(Date.now() - waited)}` : ''} at ${clusterBrokers(layout).join(',')}`);
+  log(
+    `Kafka cluster of ${layout.nodes.length} nodes healthy${started.length > 0 ? ` after ${seconds(Date.now() - waited)}` : ''} at ${clusterBrokers(layout).join(',')}`,
+  );
   return started.map(({ node }) => node.nodeId);
 }
 
 /** Stops the cluster's running nodes (SIGTERM, SIGKILL after graceMs); returns the node ids it stopped. */
-export async function stopKafkaCluster(layout: Pick<KafkaClusterLayout, 'runDir'> & { nodes: Array<Pick<KafkaNodeAddress, 'nodeId'>> }, log: Logger = defaultLogger, graceMs = 20_000): Promise<number[]> {
+export async function stopKafkaCluster(
+  layout: Pick<KafkaClusterLayout, 'runDir'> & { nodes: Array<Pick<KafkaNodeAddress, 'nodeId'>> },
+  log: Logger = defaultLogger,
+  graceMs = 20_000,
+): Promise<number[]> {
   const processPaths = clusterProcessPaths(layout as KafkaClusterLayout);
   const stopped = await Promise.all(
     layout.nodes.map(async ({ nodeId }) => {
@@ -264,7 +346,13 @@ export async function kafkaClusterStatus(layout: KafkaClusterLayout): Promise<Ka
     layout.nodes.map(async (node) => {
       const pid = findOurProcess(kafkaNodeProcess(node.nodeId), processPaths) ?? null;
       const endpoint = `${layout.host}:${node.brokerPort}`;
-      return { nodeId: node.nodeId, pid, endpoint, healthy: pid !== null && (await isKafkaHealthy(endpoint)), rssMiB: pid !== null ? (rssMiB(pid) ?? null) : null };
+      return {
+        nodeId: node.nodeId,
+        pid,
+        endpoint,
+        healthy: pid !== null && (await isKafkaHealthy(endpoint)),
+        rssMiB: pid !== null ? (rssMiB(pid) ?? null) : null,
+      };
     }),
   );
 }
@@ -313,10 +401,15 @@ export async function startLocalKafkaCluster(options: StartClusterOptions = {}):
   const ownDir = options.runDir === undefined;
   const runDir = options.runDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'consign-kafka-cluster-'));
   const nodes: KafkaNodeAddress[] = [];
-  for (let nodeId = 1; nodeId <= count; nodeId += 1) nodes.push({ nodeId, brokerPort: await freePort(host), controllerPort: await freePort(host) });
+  for (let nodeId = 1; nodeId <= count; nodeId += 1)
+    nodes.push({ nodeId, brokerPort: await freePort(host), controllerPort: await freePort(host) });
   const layout: KafkaClusterLayout = { host, runDir, nodes };
   const log = options.log ?? defaultLogger;
-  const ensureOptions: EnsureClusterOptions = { log, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.heapOpts === undefined ? {} : { heapOpts: options.heapOpts }) };
+  const ensureOptions: EnsureClusterOptions = {
+    log,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.heapOpts === undefined ? {} : { heapOpts: options.heapOpts }),
+  };
   try {
     await ensureKafkaCluster(layout, ensureOptions);
   } catch (err) {

@@ -89,10 +89,40 @@ export function ensureBrokerCertificates(paths: Paths): void {
     const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
     if (result.status !== 0) throw new InfraError(`openssl ${args[0]} failed: ${(result.stderr || result.error?.message || '').trim()}`);
   };
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', '/CN=consign-stream local Kafka CA']);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=consign-stream local Kafka CA',
+  ]);
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'broker.key', '-out', 'broker.csr', '-subj', '/CN=127.0.0.1']);
   writeFileAtomic(path.join(dir, 'broker.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(['x509', '-req', '-in', 'broker.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'broker.crt', '-days', '3650', '-extfile', 'broker.ext']);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    'broker.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'broker.crt',
+    '-days',
+    '3650',
+    '-extfile',
+    'broker.ext',
+  ]);
   openssl(['pkcs8', '-topk8', '-nocrypt', '-in', 'broker.key', '-out', 'broker-pkcs8.key']);
   const pem = ['broker-pkcs8.key', 'broker.crt', 'ca.pem'].map((file) => fs.readFileSync(path.join(dir, file), 'utf8')).join('');
   writeFileAtomic(keystore, pem);
@@ -115,7 +145,8 @@ export async function prepareKafka(paths: Paths, s: Settings, log: Logger): Prom
             `but KAFKA_CONTROLLER_PORT is now ${s.kafkaControllerPort}. Run \`down --purge\` for a fresh cluster, or use the old port.`,
         );
       }
-      if (parsed.scramUser === undefined) log(`Kafka data in ${paths.kafkaData} predates the SASL_SSL listener's user: run \`down --purge\` to sign in there`);
+      if (parsed.scramUser === undefined)
+        log(`Kafka data in ${paths.kafkaData} predates the SASL_SSL listener's user: run \`down --purge\` to sign in there`);
     }
     return;
   }

@@ -22,8 +22,12 @@ afterEach(() => {
 });
 
 describe('the alert rules a test shortens', () => {
-  it('change only the named alert\'s `for:` and final threshold', () => {
-    const [written] = writeShortenedRules(alertRuleFiles().filter((file) => file.endsWith('queue-backup.yml')), { ConsignConsumerLagRecordsHigh: { for: '5s', threshold: { from: 1000, to: 2 } } }, dir);
+  it("change only the named alert's `for:` and final threshold", () => {
+    const [written] = writeShortenedRules(
+      alertRuleFiles().filter((file) => file.endsWith('queue-backup.yml')),
+      { ConsignConsumerLagRecordsHigh: { for: '5s', threshold: { from: 1000, to: 2 } } },
+      dir,
+    );
     type Rules = { groups: Array<{ rules: Array<{ alert: string; expr: string; for: string }> }> };
     const original = parse(fs.readFileSync(path.join(path.dirname(alertRuleFiles()[0] ?? ''), 'queue-backup.yml'), 'utf8')) as Rules;
     const shortened = parse(fs.readFileSync(written ?? '', 'utf8')) as Rules;
@@ -36,7 +40,9 @@ describe('the alert rules a test shortens', () => {
 
   it('refuse an alert that is not there, or a threshold the expression does not end with', () => {
     expect(() => writeShortenedRules(alertRuleFiles(), { NoSuchAlert: { for: '1s' } }, dir)).toThrow('no alert named NoSuchAlert');
-    expect(() => writeShortenedRules(alertRuleFiles(), { ConsignConsumerLagRecordsHigh: { for: '1s', threshold: { from: 999, to: 2 } } }, dir)).toThrow('does not end with a comparison to 999');
+    expect(() =>
+      writeShortenedRules(alertRuleFiles(), { ConsignConsumerLagRecordsHigh: { for: '1s', threshold: { from: 999, to: 2 } } }, dir),
+    ).toThrow('does not end with a comparison to 999');
   });
 });
 
@@ -60,7 +66,9 @@ describe('the monitoring part of `up`', () => {
       while (!(await isMonitoringHealthy(settings)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await isMonitoringHealthy(settings)).toBe(true);
       expect(findOurProcess('monitoring', paths)).toBe(pid);
-      const rules = (await (await fetch('http://127.0.0.1:19190/api/v1/rules')).json()) as { data: { groups: Array<{ rules: unknown[] }> } };
+      const rules = (await (await fetch('http://127.0.0.1:19190/api/v1/rules')).json()) as {
+        data: { groups: Array<{ rules: unknown[] }> };
+      };
       expect(rules.data.groups.flatMap((group) => group.rules).length).toBeGreaterThanOrEqual(10);
     } finally {
       await stopProcessGroup(pid);

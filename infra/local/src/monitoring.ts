@@ -147,7 +147,9 @@ export interface RuleShortening {
 export function writeShortenedRules(ruleFiles: string[], shortenings: Record<string, RuleShortening>, dir: string): string[] {
   const pending = new Set(Object.keys(shortenings));
   const written = ruleFiles.map((file) => {
-    const document = parse(fs.readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; expr: string; for?: string }> }> };
+    const document = parse(fs.readFileSync(file, 'utf8')) as {
+      groups: Array<{ rules: Array<{ alert?: string; expr: string; for?: string }> }>;
+    };
     for (const rule of document.groups.flatMap((group) => group.rules)) {
       const shortening = rule.alert === undefined ? undefined : shortenings[rule.alert];
       if (shortening === undefined || rule.alert === undefined) continue;
@@ -156,7 +158,8 @@ export function writeShortenedRules(ruleFiles: string[], shortenings: Record<str
       if (shortening.threshold) {
         const expr = rule.expr.trimEnd();
         const ending = new RegExp(`([<>]=?|[!=]=)\\s*${shortening.threshold.from.toString().replace('.', '\\.')}$`);
-        if (!ending.test(expr)) throw new InfraError(`${rule.alert}: the expression does not end with a comparison to ${shortening.threshold.from}`);
+        if (!ending.test(expr))
+          throw new InfraError(`${rule.alert}: the expression does not end with a comparison to ${shortening.threshold.from}`);
         rule.expr = expr.replace(ending, (_all, operator: string) => `${operator} ${shortening.threshold?.to}`);
       }
     }
@@ -251,7 +254,10 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
   const prometheusPort = options.prometheusPort ?? (await freePort());
   const alertmanagerPort = options.alertmanagerPort ?? (await freePort());
   const alertmanagerAddress = `127.0.0.1:${alertmanagerPort}`;
-  fs.writeFileSync(path.join(dir, 'prometheus.yml'), prometheusConfig({ ...options, metricsKeyFile: keyFile, ruleFiles, alertmanagerAddress }));
+  fs.writeFileSync(
+    path.join(dir, 'prometheus.yml'),
+    prometheusConfig({ ...options, metricsKeyFile: keyFile, ruleFiles, alertmanagerAddress }),
+  );
   fs.writeFileSync(path.join(dir, 'alertmanager.yml'), alertmanagerConfig(options.alertmanager));
 
   let output = '';
@@ -298,7 +304,8 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
     async alerts() {
       const response = await fetch(`${prometheusUrl}/api/v1/alerts`);
       if (!response.ok) throw new InfraError(`Prometheus answered /api/v1/alerts with ${response.status}`);
-      return ((await response.json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string; value: string }> } }).data.alerts;
+      return ((await response.json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string; value: string }> } }).data
+        .alerts;
     },
     stop,
   };
@@ -318,9 +325,21 @@ export async function prepareLocalMonitoring(paths: Paths, s: Settings, log: Log
   ensureDir(dir);
   const keyFile = path.join(dir, 'metrics-key');
   fs.writeFileSync(keyFile, developmentMetricsKey, { mode: 0o600 });
-  const template = parse(fs.readFileSync(path.join(monitoringDir, 'prometheus', 'prometheus.yml'), 'utf8')) as { scrape_configs: ScrapeConfig[] };
-  const scrapeTargets = Object.fromEntries(template.scrape_configs.map((scrape) => [scrape.job_name, scrape.static_configs[0]?.targets[0] ?? '']));
-  fs.writeFileSync(path.join(dir, 'prometheus.yml'), prometheusConfig({ scrapeTargets, metricsKeyFile: keyFile, ruleFiles: alertRuleFiles(), alertmanagerAddress: `${s.host}:${s.alertmanagerPort}` }));
+  const template = parse(fs.readFileSync(path.join(monitoringDir, 'prometheus', 'prometheus.yml'), 'utf8')) as {
+    scrape_configs: ScrapeConfig[];
+  };
+  const scrapeTargets = Object.fromEntries(
+    template.scrape_configs.map((scrape) => [scrape.job_name, scrape.static_configs[0]?.targets[0] ?? '']),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'prometheus.yml'),
+    prometheusConfig({
+      scrapeTargets,
+      metricsKeyFile: keyFile,
+      ruleFiles: alertRuleFiles(),
+      alertmanagerAddress: `${s.host}:${s.alertmanagerPort}`,
+    }),
+  );
   fs.writeFileSync(path.join(dir, 'alertmanager.yml'), alertmanagerConfig({ smtp: { smarthost: new URL(s.smtpUrl).host } }));
 }
 

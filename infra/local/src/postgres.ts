@@ -118,19 +118,14 @@ function installedClusters(): Cluster[] {
 
 function startCluster(version: string, cluster: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(
-      'pg_ctlcluster',
-      ['--skip-systemctl-redirect', version, cluster, 'start'],
-      { timeout: 60_000 },
-      (err, _stdout, stderr) => {
-        // Exit code 2 means "already running", which is fine.
-        if (err && !(typeof err.code === 'number' && err.code === 2)) {
-          reject(new InfraError(`pg_ctlcluster ${version} ${cluster} start failed: ${stderr.trim() || err.message}`));
-        } else {
-          resolve();
-        }
-      },
-    );
+    execFile('pg_ctlcluster', ['--skip-systemctl-redirect', version, cluster, 'start'], { timeout: 60_000 }, (err, _stdout, stderr) => {
+      // Exit code 2 means "already running", which is fine.
+      if (err && !(typeof err.code === 'number' && err.code === 2)) {
+        reject(new InfraError(`pg_ctlcluster ${version} ${cluster} start failed: ${stderr.trim() || err.message}`));
+      } else {
+        resolve();
+      }
+    });
   });
 }
 

@@ -10,7 +10,11 @@ describe('the Debian packages the tests start', () => {
 
   it('names the command to run when it may not install one itself', () => {
     const lines: string[] = [];
-    ensureSystemPackages((line) => lines.push(line), [{ name: 'no-such-package', binary: '/nonexistent/binary', usedBy: 'this test' }], false);
+    ensureSystemPackages(
+      (line) => lines.push(line),
+      [{ name: 'no-such-package', binary: '/nonexistent/binary', usedBy: 'this test' }],
+      false,
+    );
     expect(lines).toEqual(['no-such-package (for this test) missing: run `sudo apt-get install -y no-such-package`']);
   });
 });

@@ -17,7 +17,11 @@ export const systemPackages = [
  * says which command to run, since a user's machine is theirs to change, and the tests that need
  * one fail naming it.
  */
-export function ensureSystemPackages(log: Logger, packages: ReadonlyArray<{ name: string; binary: string; usedBy: string }> = systemPackages, asRoot = process.getuid?.() === 0): void {
+export function ensureSystemPackages(
+  log: Logger,
+  packages: ReadonlyArray<{ name: string; binary: string; usedBy: string }> = systemPackages,
+  asRoot = process.getuid?.() === 0,
+): void {
   const missing = packages.filter((entry) => !fs.existsSync(entry.binary));
   if (missing.length === 0) return;
   const names = missing.map((entry) => entry.name);
@@ -27,16 +31,20 @@ export function ensureSystemPackages(log: Logger, packages: ReadonlyArray<{ name
     return;
   }
   log(`installing ${names.join(', ')} with apt-get`);
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...names]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...names],
+  ]) {
     const result = spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (result.status !== 0) throw new InfraError(`apt-get ${args.join(' ')} failed: ${(result.stderr || result.error?.message || '').trim().slice(-2000)}`);
+    if (result.status !== 0)
+      throw new InfraError(`apt-get ${args.join(' ')} failed: ${(result.stderr || result.error?.message || '').trim().slice(-2000)}`);
   }
 }
 
 /** What builds and runs the apps' images (tools/container-images.ts, decision 0020): only needed for that. */
 export const containerPackages = [
-  { name: 'podman', binary: '/usr/bin/podman', usedBy: 'the apps\' images' },
+  { name: 'podman', binary: '/usr/bin/podman', usedBy: "the apps' images" },
   // podman's runtime on these machines (see podman.ts), and the base image's root filesystem.
-  { name: 'runc', binary: '/usr/sbin/runc', usedBy: 'the apps\' images' },
-  { name: 'debootstrap', binary: '/usr/sbin/debootstrap', usedBy: 'the apps\' images (their local base image)' },
+  { name: 'runc', binary: '/usr/sbin/runc', usedBy: "the apps' images" },
+  { name: 'debootstrap', binary: '/usr/sbin/debootstrap', usedBy: "the apps' images (their local base image)" },
 ] as const;

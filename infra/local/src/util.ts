@@ -52,7 +52,11 @@ export function tailFile(file: string, lines: number): string {
   } catch {
     return `(no log at ${file})`;
   }
-  return text.split('\n').filter((l, i, all) => l.length > 0 || i < all.length - 1).slice(-lines).join('\n');
+  return text
+    .split('\n')
+    .filter((l, i, all) => l.length > 0 || i < all.length - 1)
+    .slice(-lines)
+    .join('\n');
 }
 
 /** Finds an executable on PATH without spawning a shell. */

@@ -43,7 +43,21 @@ export function ruleTests(): RuleTestFile[] {
   return ymlFiles(testsDir).map((file) => ({ ...(parse(readFileSync(file, 'utf8')) as Omit<RuleTestFile, 'file'>), file }));
 }
 
-const keywords = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'inf', 'nan']);
+const keywords = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'bool',
+  'inf',
+  'nan',
+]);
 
 /**
  * The metric selectors of a PromQL expression: each metric name with the label names its matchers
@@ -60,7 +74,8 @@ export function selectorsIn(expr: string): Array<{ metric: string; labels: strin
   for (const match of stringsBlanked(source).matchAll(selector)) {
     const [, name, matchers, call] = match;
     if (name === undefined || call !== undefined || keywords.has(name.toLowerCase())) continue;
-    const labels = matchers === undefined ? [] : [...matchers.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)].map(([, label]) => label as string);
+    const labels =
+      matchers === undefined ? [] : [...matchers.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)].map(([, label]) => label as string);
     selectors.push({ metric: name, labels });
   }
   return selectors;
@@ -68,7 +83,12 @@ export function selectorsIn(expr: string): Array<{ metric: string; labels: strin
 
 /** The labels an expression groups or matches on (`by (...)`, `on (...)`), and those label_replace creates. */
 export function groupingLabelsIn(expr: string): { grouping: string[]; created: string[] } {
-  const grouping = [...expr.matchAll(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g)].flatMap(([, list]) => (list ?? '').split(',').map((label) => label.trim()).filter((label) => label !== ''));
+  const grouping = [...expr.matchAll(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g)].flatMap(([, list]) =>
+    (list ?? '')
+      .split(',')
+      .map((label) => label.trim())
+      .filter((label) => label !== ''),
+  );
   const created = [...expr.matchAll(/label_replace\([\s\S]*?,\s*"([a-zA-Z_][a-zA-Z0-9_]*)"/g)].map(([, label]) => label as string);
   return { grouping, created };
 }

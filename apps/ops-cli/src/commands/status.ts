@@ -11,15 +11,23 @@ consumer groups committed past each published record, and which dead-lettered it
   operands: { name: '<delivery-id|order-id>', description: 'a delivery id (X-Shopify-Webhook-Id or svix-id) or an order id' },
   options: {},
   async run({ positionals, json: asJson, context, io }) {
-    const report = await deliveryStatus({ http: context.http, kafka: context.kafka, admin: await context.admin(), progress: context.progress }, positionals[0]);
-    if (asJson) return io.out(json(report)), 0;
+    const report = await deliveryStatus(
+      { http: context.http, kafka: context.kafka, admin: await context.admin(), progress: context.progress },
+      positionals[0],
+    );
+    if (asJson) return (io.out(json(report)), 0);
     for (const { delivery, records } of report.deliveries) {
       io.out(
         fields([
           ['delivery', `${delivery.source} ${delivery.deliveryId} (${delivery.topic}, tenant ${delivery.tenantId})`],
           ['received', delivery.receivedAt],
           ['verified', delivery.verifiedAt],
-          ['status', delivery.status + (delivery.duplicateOf ? ` of ${delivery.duplicateOf}` : '') + (delivery.attempts > 1 ? ` after ${delivery.attempts} attempts` : '')],
+          [
+            'status',
+            delivery.status +
+              (delivery.duplicateOf ? ` of ${delivery.duplicateOf}` : '') +
+              (delivery.attempts > 1 ? ` after ${delivery.attempts} attempts` : ''),
+          ],
           ['event id', delivery.eventId],
           ['published', delivery.publishedAt],
         ]),
@@ -27,9 +35,19 @@ consumer groups committed past each published record, and which dead-lettered it
       if (delivery.status === 'spooled') io.out('  still in the gateway spool: not on Kafka yet\n');
       for (const { record, consumers, deadLetters } of records) {
         io.out(`  record ${record.topic}:${record.partition}:${record.offset}\n`);
-        io.out(indent(table(['group', 'committed', 'processed'], consumers.map((consumer) => [consumer.group, consumer.committed ?? 'none', consumer.processed ? 'yes' : 'no'])), 4));
+        io.out(
+          indent(
+            table(
+              ['group', 'committed', 'processed'],
+              consumers.map((consumer) => [consumer.group, consumer.committed ?? 'none', consumer.processed ? 'yes' : 'no']),
+            ),
+            4,
+          ),
+        );
         for (const deadLetter of deadLetters) {
-          io.out(`    dead-lettered by ${deadLetter.group} at ${deadLetter.id}: ${deadLetter.category}/${deadLetter.code} after ${deadLetter.attempts} attempt(s): ${deadLetter.message}\n`);
+          io.out(
+            `    dead-lettered by ${deadLetter.group} at ${deadLetter.id}: ${deadLetter.category}/${deadLetter.code} after ${deadLetter.attempts} attempt(s): ${deadLetter.message}\n`,
+          );
         }
       }
       io.out('\n');

@@ -78,34 +78,48 @@ function isConsoleCommand(name: string): name is ConsoleCommand {
  * `--`, so that no value the browser sends can be read as another option.
  */
 export function planConsoleRun(request: ConsoleRequest, optionsOf: (path: string[]) => CommandOptionTypes | undefined): PlannedRun {
-  if (typeof request.command !== 'string' || !isConsoleCommand(request.command)) throw invalid(`the console runs ${Object.keys(consoleCommands).join(', ')}; got ${JSON.stringify(request.command)}`, { parameter: 'command' });
+  if (typeof request.command !== 'string' || !isConsoleCommand(request.command))
+    throw invalid(`the console runs ${Object.keys(consoleCommands).join(', ')}; got ${JSON.stringify(request.command)}`, {
+      parameter: 'command',
+    });
   const command = request.command;
   const definition: CommandDefinition = consoleCommands[command];
   const mode = request.mode ?? 'run';
-  const modeArgs = mode === 'run' && !definition.changes ? [] : mode === 'preview' ? definition.preview : mode === 'apply' ? definition.apply : undefined;
-  if (modeArgs === undefined) throw invalid(`${command} ${definition.changes ? `takes the mode ${definition.preview ? 'preview or apply' : 'apply'}` : 'takes the mode run'}, got ${JSON.stringify(mode)}`, { parameter: 'mode' });
+  const modeArgs =
+    mode === 'run' && !definition.changes ? [] : mode === 'preview' ? definition.preview : mode === 'apply' ? definition.apply : undefined;
+  if (modeArgs === undefined)
+    throw invalid(
+      `${command} ${definition.changes ? `takes the mode ${definition.preview ? 'preview or apply' : 'apply'}` : 'takes the mode run'}, got ${JSON.stringify(mode)}`,
+      { parameter: 'mode' },
+    );
   const path = command.split(' ');
   const known = optionsOf(path);
   if (!known) throw new Error(`the CLI has no command "${command}"`);
   const optionArgs: string[] = [];
   for (const [name, value] of Object.entries(request.options ?? {})) {
     const option = Object.hasOwn(known, name) ? known[name] : undefined;
-    if (!option || reservedOptions.has(name)) throw invalid(`${command} has no option --${name} the console may set`, { parameter: `options.${name}` });
+    if (!option || reservedOptions.has(name))
+      throw invalid(`${command} has no option --${name} the console may set`, { parameter: `options.${name}` });
     if (value === undefined || value === null || value === false || value === '') continue;
     if (mode === 'preview' && definition.applyOnly?.includes(name)) continue;
     if (option.type === 'boolean') {
-      if (value !== true) throw invalid(`--${name} is a switch: true or false, got ${JSON.stringify(value)}`, { parameter: `options.${name}` });
+      if (value !== true)
+        throw invalid(`--${name} is a switch: true or false, got ${JSON.stringify(value)}`, { parameter: `options.${name}` });
       optionArgs.push(`--${name}`);
       continue;
     }
     const values = Array.isArray(value) && option.multiple ? value : [value];
     for (const each of values) {
-      if (typeof each !== 'string') throw invalid(`--${name} takes ${option.multiple ? 'text or a list of text' : 'text'}, got ${JSON.stringify(value)}`, { parameter: `options.${name}` });
+      if (typeof each !== 'string')
+        throw invalid(`--${name} takes ${option.multiple ? 'text or a list of text' : 'text'}, got ${JSON.stringify(value)}`, {
+          parameter: `options.${name}`,
+        });
       if (each !== '') optionArgs.push(`--${name}=${each}`);
     }
   }
   const operands = request.operands ?? [];
-  if (!Array.isArray(operands) || operands.some((operand) => typeof operand !== 'string')) throw invalid('operands must be a list of text', { parameter: 'operands' });
+  if (!Array.isArray(operands) || operands.some((operand) => typeof operand !== 'string'))
+    throw invalid('operands must be a list of text', { parameter: 'operands' });
   return {
     command,
     mode: mode as ConsoleMode,

@@ -41,7 +41,8 @@ function cookieOf(req: Request): string | undefined {
   return undefined;
 }
 
-const unauthorized = () => new PlatformError('sign in with an operator key first', { code: 'console.signed_out', category: 'unauthorized', httpStatus: 401 });
+const unauthorized = () =>
+  new PlatformError('sign in with an operator key first', { code: 'console.signed_out', category: 'unauthorized', httpStatus: 401 });
 
 /** The commands running for pages: a stop waits for them, since one may have a service stopped or a job half done. */
 export class ConsoleRuns {
@@ -77,7 +78,11 @@ const heartbeatEveryMs = 15_000;
  * `console`; what changes state needs admin there, and every app the command calls checks the
  * same key's scopes again.
  */
-export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunner, options: { now?: () => number; runs?: ConsoleRuns; logger?: Logger } = {}): express.Express {
+export function createConsoleApp(
+  settings: ConsoleSettings,
+  runner: ConsoleRunner,
+  options: { now?: () => number; runs?: ConsoleRuns; logger?: Logger } = {},
+): express.Express {
   const now = options.now ?? Date.now;
   const runs = options.runs ?? new ConsoleRuns();
   const logger = options.logger;
@@ -89,7 +94,8 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
   app.set('trust proxy', false);
   app.use((_req, res, next) => {
     res.set({
-      'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+      'content-security-policy':
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
@@ -103,26 +109,58 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
   const api = express.Router();
   api.use((req, res, next) => {
     res.set('cache-control', 'no-store');
-    if (req.method !== 'GET' && req.get(requestHeader) !== '1') return problem(res, new PlatformError(`a console request must carry the ${requestHeader} header`, { code: 'console.request_forged', category: 'unauthorized', httpStatus: 403 }));
+    if (req.method !== 'GET' && req.get(requestHeader) !== '1')
+      return problem(
+        res,
+        new PlatformError(`a console request must carry the ${requestHeader} header`, {
+          code: 'console.request_forged',
+          category: 'unauthorized',
+          httpStatus: 403,
+        }),
+      );
     next();
   });
   api.use(express.json({ limit: '64kb' }));
 
   const sessionOf = (req: Request): ConsoleSession | undefined => sessions.find(cookieOf(req));
-  const may = (session: ConsoleSession, scope: 'read' | 'admin') => grants({ name: session.operator, sha256: '', scopes: session.scopes }, scope, 'console');
+  const may = (session: ConsoleSession, scope: 'read' | 'admin') =>
+    grants({ name: session.operator, sha256: '', scopes: session.scopes }, scope, 'console');
   const describe = (session: ConsoleSession) => ({ operator: session.operator, scopes: session.scopes, mayChange: may(session, 'admin') });
 
   api.post('/session', (req, res) => {
     // Behind the TLS proxy every operator comes from the proxy's address: its X-Forwarded-For names the browser's.
     const forwarded = settings.tls === 'proxy' ? req.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
     const address = forwarded || (req.socket.remoteAddress ?? 'unknown');
-    if (!throttle.allows(address)) return problem(res, new PlatformError('too many failed sign-ins from this address; wait a minute', { code: 'console.sign_in_throttled', category: 'unauthorized', httpStatus: 429 }));
+    if (!throttle.allows(address))
+      return problem(
+        res,
+        new PlatformError('too many failed sign-ins from this address; wait a minute', {
+          code: 'console.sign_in_throttled',
+          category: 'unauthorized',
+          httpStatus: 429,
+        }),
+      );
     const presented = (req.body as { apiKey?: unknown } | undefined)?.apiKey;
-    if (typeof presented !== 'string' || presented === '') return problem(res, new PlatformError('give the operator key as apiKey', { code: 'console.request_invalid', category: 'invalid', httpStatus: 400, details: { parameter: 'apiKey' } }));
+    if (typeof presented !== 'string' || presented === '')
+      return problem(
+        res,
+        new PlatformError('give the operator key as apiKey', {
+          code: 'console.request_invalid',
+          category: 'invalid',
+          httpStatus: 400,
+          details: { parameter: 'apiKey' },
+        }),
+      );
     const key = settings.apiKeys.identify(presented);
     if (!key || !grants(key, 'read', 'console')) {
       throttle.failed(address);
-      return problem(res, new PlatformError(key ? `the key "${key.name}" does not have the read scope on console` : 'that key is not an operator key of this console', { code: key ? 'console.forbidden' : 'console.key_unknown', category: 'unauthorized', httpStatus: key ? 403 : 401 }));
+      return problem(
+        res,
+        new PlatformError(
+          key ? `the key "${key.name}" does not have the read scope on console` : 'that key is not an operator key of this console',
+          { code: key ? 'console.forbidden' : 'console.key_unknown', category: 'unauthorized', httpStatus: key ? 403 : 401 },
+        ),
+      );
     }
     const id = sessions.open(key, presented);
     res.cookie(cookieName, id, { httpOnly: true, sameSite: 'strict', secure, path: '/console' });
@@ -144,10 +182,26 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
     try {
       const session = sessionOf(req);
       if (!session) return problem(res, unauthorized());
-      if (!runs.accepting) return problem(res, new PlatformError('the console is stopping; try again when it is back', { code: 'console.stopping', category: 'transient', httpStatus: 503 }));
+      if (!runs.accepting)
+        return problem(
+          res,
+          new PlatformError('the console is stopping; try again when it is back', {
+            code: 'console.stopping',
+            category: 'transient',
+            httpStatus: 503,
+          }),
+        );
       const plan = planConsoleRun((req.body ?? {}) as ConsoleRequest, (path) => runner.optionsOf(path));
       if (!may(session, plan.scope)) {
-        return problem(res, new PlatformError(`the key "${session.operator}" does not have the ${plan.scope} scope on console`, { code: 'console.forbidden', category: 'unauthorized', httpStatus: 403, details: { scope: plan.scope } }));
+        return problem(
+          res,
+          new PlatformError(`the key "${session.operator}" does not have the ${plan.scope} scope on console`, {
+            code: 'console.forbidden',
+            category: 'unauthorized',
+            httpStatus: 403,
+            details: { scope: plan.scope },
+          }),
+        );
       }
       let out = '';
       let err = '';
@@ -170,13 +224,18 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
       }, firstLineAfterMs);
       let exitCode: number;
       try {
-        exitCode = await runs.track(runner.run(argv, { out: (text) => (out += text), err: (text) => (err += text), progress: (line) => stream({ progress: line }) }));
+        exitCode = await runs.track(
+          runner.run(argv, { out: (text) => (out += text), err: (text) => (err += text), progress: (line) => stream({ progress: line }) }),
+        );
       } finally {
         clearTimeout(firstBeat);
         clearInterval(beating);
       }
       // Who ran what and how it ended; never the command line, which holds the key.
-      logger?.info({ runId, operator: session.operator, command: plan.command, mode: plan.mode, exitCode, ms: now() - startedAt }, 'console command finished');
+      logger?.info(
+        { runId, operator: session.operator, command: plan.command, mode: plan.mode, exitCode, ms: now() - startedAt },
+        'console command finished',
+      );
       let result: unknown = null;
       try {
         result = out.trim() ? JSON.parse(out) : null;
@@ -185,7 +244,15 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
       }
       const error = (result as { error?: { message: string; code: string } } | null)?.error;
       // A command line the CLI refuses is a bad request, answered as one when nothing has streamed yet.
-      if (exitCode === 2 && !streaming) return problem(res, new PlatformError(error?.message ?? (err.replace(/^error: /, '').split('\n')[0] || 'the command was refused'), { code: 'console.request_invalid', category: 'invalid', httpStatus: 400 }));
+      if (exitCode === 2 && !streaming)
+        return problem(
+          res,
+          new PlatformError(error?.message ?? (err.replace(/^error: /, '').split('\n')[0] || 'the command was refused'), {
+            code: 'console.request_invalid',
+            category: 'invalid',
+            httpStatus: 400,
+          }),
+        );
       stream({ exitCode, result: error ? null : result, ...(error ? { error } : {}), messages: err.trim() ? err.trim().split('\n') : [] });
       res.end();
     } catch (error) {
@@ -193,21 +260,33 @@ export function createConsoleApp(settings: ConsoleSettings, runner: ConsoleRunne
       logger?.error({ requestId, err: (error as Error).message }, 'console request failed');
       // Once the stream has started, its last line says what went wrong instead of a status.
       if (res.headersSent) {
-        res.end(`${JSON.stringify({ exitCode: 1, result: null, error: { message: `the console failed (request ${requestId})`, code: 'console.failed' }, messages: [] })}\n`);
+        res.end(
+          `${JSON.stringify({ exitCode: 1, result: null, error: { message: `the console failed (request ${requestId})`, code: 'console.failed' }, messages: [] })}\n`,
+        );
         return;
       }
       next(error);
     }
   });
   app.use('/console/api', api);
-  app.use('/console/api', (_req: Request, res: Response) => problem(res, new PlatformError('no such console API', { code: 'console.not_found', category: 'invalid', httpStatus: 404 })));
+  app.use('/console/api', (_req: Request, res: Response) =>
+    problem(res, new PlatformError('no such console API', { code: 'console.not_found', category: 'invalid', httpStatus: 404 })),
+  );
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const status = (error as { status?: number }).status;
     if (isPlatformError(error)) return problem(res, error);
     // A body-parser message can quote the body, which may be a key: say what is wrong without it.
-    if ((error as { type?: string }).type === 'entity.parse.failed') return problem(res, new PlatformError('the request body is not valid JSON', { code: 'console.request_invalid', category: 'invalid', httpStatus: 400 }));
-    if (typeof status === 'number' && status >= 400 && status < 500) return problem(res, new PlatformError((error as Error).message, { code: 'console.request_invalid', category: 'invalid', httpStatus: status }));
+    if ((error as { type?: string }).type === 'entity.parse.failed')
+      return problem(
+        res,
+        new PlatformError('the request body is not valid JSON', { code: 'console.request_invalid', category: 'invalid', httpStatus: 400 }),
+      );
+    if (typeof status === 'number' && status >= 400 && status < 500)
+      return problem(
+        res,
+        new PlatformError((error as Error).message, { code: 'console.request_invalid', category: 'invalid', httpStatus: status }),
+      );
     problem(res, new PlatformError((error as Error).message, { code: 'console.failed', category: 'transient', httpStatus: 500 }));
   });
   return app;
@@ -223,7 +302,10 @@ export interface RunningConsole {
 export async function startConsole(settings: ConsoleSettings, runner: ConsoleRunner, logger?: Logger): Promise<RunningConsole> {
   const runs = new ConsoleRuns();
   const app = createConsoleApp(settings, runner, { runs, logger });
-  const server = settings.tls === 'on' ? createHttpsServer({ cert: settings.certificate, key: settings.privateKey, minVersion: 'TLSv1.2' }, app) : createHttpServer(app);
+  const server =
+    settings.tls === 'on'
+      ? createHttpsServer({ cert: settings.certificate, key: settings.privateKey, minVersion: 'TLSv1.2' }, app)
+      : createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => resolve());

@@ -57,7 +57,8 @@ export class ConsoleSessions {
     const at = this.now();
     if (at - this.lastSweepAt < 60_000) return;
     this.lastSweepAt = at;
-    for (const [id, session] of this.sessions) if (at - session.lastSeenAt > this.idleMs || at - session.createdAt > longestSessionMs) this.sessions.delete(id);
+    for (const [id, session] of this.sessions)
+      if (at - session.lastSeenAt > this.idleMs || at - session.createdAt > longestSessionMs) this.sessions.delete(id);
   }
 }
 

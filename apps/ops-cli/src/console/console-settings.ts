@@ -1,4 +1,16 @@
-import { ConfigError, ConfigOf, durationMs, host, isDevelopment, loadConfig, oneOf, port, readCertificateFile, readPrivateKeyFile, setting } from '@consign/config';
+import {
+  ConfigError,
+  ConfigOf,
+  durationMs,
+  host,
+  isDevelopment,
+  loadConfig,
+  oneOf,
+  port,
+  readCertificateFile,
+  readPrivateKeyFile,
+  setting,
+} from '@consign/config';
 import { ApiKeyring, apiKeysSetting } from '@consign/service-runtime';
 
 /**
@@ -19,7 +31,10 @@ export function consoleSettingSpec(env: NodeJS.ProcessEnv) {
     apiKeys: apiKeysSetting(env),
     tls: setting('CONSOLE_TLS', (raw) => {
       const mode = oneOf('CONSOLE_TLS', consoleTlsModes, development ? 'off' : 'on').parse(raw);
-      if (mode === 'off' && !development) throw new Error('off is for development only (NODE_ENV=development): the browser would send operator keys and session cookies in clear; use on, or proxy behind a TLS proxy');
+      if (mode === 'off' && !development)
+        throw new Error(
+          'off is for development only (NODE_ENV=development): the browser would send operator keys and session cookies in clear; use on, or proxy behind a TLS proxy',
+        );
       return mode;
     }),
     certificate: setting('CONSOLE_TLS_CERT', (raw) => (raw === undefined ? undefined : readCertificateFile(raw))),
@@ -43,9 +58,12 @@ export function loadConsoleSettings(env: NodeJS.ProcessEnv): ConsoleSettings {
   const config: ConfigOf<ReturnType<typeof consoleSettingSpec>> = loadConfig(consoleSettingSpec(env), env);
   const problems: string[] = [];
   if (config.tls === 'on' && (config.certificate === undefined || config.privateKey === undefined)) {
-    problems.push(`CONSOLE_TLS_CERT and CONSOLE_TLS_KEY: both are required with CONSOLE_TLS=on${env.CONSOLE_TLS === undefined ? ' (the default outside development; CONSOLE_TLS=proxy behind a TLS proxy)' : ''}`);
+    problems.push(
+      `CONSOLE_TLS_CERT and CONSOLE_TLS_KEY: both are required with CONSOLE_TLS=on${env.CONSOLE_TLS === undefined ? ' (the default outside development; CONSOLE_TLS=proxy behind a TLS proxy)' : ''}`,
+    );
   }
-  if (config.tls !== 'on' && (config.certificate !== undefined || config.privateKey !== undefined)) problems.push(`CONSOLE_TLS_CERT and CONSOLE_TLS_KEY: given, but CONSOLE_TLS is ${config.tls}`);
+  if (config.tls !== 'on' && (config.certificate !== undefined || config.privateKey !== undefined))
+    problems.push(`CONSOLE_TLS_CERT and CONSOLE_TLS_KEY: given, but CONSOLE_TLS is ${config.tls}`);
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -40,7 +40,10 @@ export class AppImages {
   private readonly run = randomUUID().slice(0, 8);
 
   async build(): Promise<BuiltImages> {
-    const tool = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/container-images.ts'), '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tool = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/container-images.ts'), '--json'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     tool.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -64,7 +67,19 @@ export class AppImages {
       // `--env NAME` takes the value from podman's own environment: no setting (or secret) on its command line.
       const child = spawn(
         'podman',
-        podmanArguments('run', '--rm', '--name', name, '--label', `consign-e2e=${this.run}`, '--network', 'host', ...Object.keys(variables).flatMap((variable) => ['--env', variable]), this.imageOf(app), ...args),
+        podmanArguments(
+          'run',
+          '--rm',
+          '--name',
+          name,
+          '--label',
+          `consign-e2e=${this.run}`,
+          '--network',
+          'host',
+          ...Object.keys(variables).flatMap((variable) => ['--env', variable]),
+          this.imageOf(app),
+          ...args,
+        ),
         { env: { ...process.env, ...variables }, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       this.containers.push({ app, name, args, exitCode: () => child.exitCode });

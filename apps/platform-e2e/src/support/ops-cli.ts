@@ -41,14 +41,19 @@ export function opsCli(platform: PlatformUnderTest, operator: string, extraEnv: 
   const env = { ...operationsEnvironment(platform), OPERATOR: operator, ...extraEnv };
   return function ops<T = Record<string, unknown>>(...args: string[]): Promise<OpsResult<T>> {
     return new Promise((resolve, reject) => {
-      execFile(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--enable-source-maps', bundle, ...args, '--json'], { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        try {
-          resolve({ code, json: JSON.parse(stdout) as T, stderr });
-        } catch {
-          reject(new Error(`ops ${args.join(' ')} exited ${code} without JSON on stdout:\n${stdout}\n${stderr}`));
-        }
-      });
+      execFile(
+        process.execPath,
+        ['--disable-warning=TimeoutNegativeWarning', '--enable-source-maps', bundle, ...args, '--json'],
+        { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          try {
+            resolve({ code, json: JSON.parse(stdout) as T, stderr });
+          } catch {
+            reject(new Error(`ops ${args.join(' ')} exited ${code} without JSON on stdout:\n${stdout}\n${stderr}`));
+          }
+        },
+      );
     });
   };
 }

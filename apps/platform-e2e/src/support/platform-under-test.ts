@@ -5,7 +5,15 @@ import { Client } from 'pg';
 import { PlatformAppName, serviceCatalogue } from '@consign/config';
 import { serviceSubscriptions } from '@consign/contracts';
 import { developmentAdminKey } from '@consign/service-runtime';
-import { createTemporaryDatabase, freePort, ServiceProcess, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
+import {
+  createTemporaryDatabase,
+  freePort,
+  ServiceProcess,
+  startServiceProcess,
+  TemporaryDatabase,
+  testEndpoints,
+  waitFor,
+} from '@consign/test-support';
 
 /**
  * The whole platform as separate processes over the real Kafka, registry, PostgreSQL and mail
@@ -109,7 +117,13 @@ export class PlatformUnderTest {
     const launcher = options.launcher ?? defaultLauncher;
     const endpoints = testEndpoints();
     const kafkaBrokers = options.kafkaBrokers ?? endpoints.kafkaBrokers;
-    const shared = { KAFKA_BROKERS: kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, SMTP_URL: endpoints.smtpUrl, LOG_LEVEL: 'info', ...sharedEnv };
+    const shared = {
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+      SMTP_URL: endpoints.smtpUrl,
+      LOG_LEVEL: 'info',
+      ...sharedEnv,
+    };
     const urls = {} as Record<AppName, string>;
     const internalUrls = {} as Record<AppName, string>;
     const databases = {} as Record<AppName, TemporaryDatabase>;
@@ -137,7 +151,11 @@ export class PlatformUnderTest {
       await runCommand(launcher, app, ['migrate'], env[app]);
     }
     // The reconciler reads the projections through the services' read APIs.
-    if (apps.includes('reconciler')) Object.assign(env.reconciler, { RECONCILER_INVENTORY_URL: urls['inventory-service'], RECONCILER_EARNINGS_URL: urls['earnings-service'] });
+    if (apps.includes('reconciler'))
+      Object.assign(env.reconciler, {
+        RECONCILER_INVENTORY_URL: urls['inventory-service'],
+        RECONCILER_EARNINGS_URL: urls['earnings-service'],
+      });
     const platform = new PlatformUnderTest(apps, urls, internalUrls, databases, groups, env, kafkaBrokers, launcher);
     if (options.skipHistory) await platform.skipToEnd();
     if (options.startAt) await platform.startGroupsAt(options.startAt);
@@ -167,7 +185,9 @@ export class PlatformUnderTest {
         250,
       );
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n${apps.map((app) => `--- ${app} output ---\n${this.output(app).slice(-4000)}`).join('\n')}`);
+      throw new Error(
+        `${(error as Error).message}\n${apps.map((app) => `--- ${app} output ---\n${this.output(app).slice(-4000)}`).join('\n')}`,
+      );
     }
   }
 
@@ -190,10 +210,23 @@ export class PlatformUnderTest {
       env.GATEWAY_INTERNAL_PORT = String(internalPort);
       internalUrl = `http://127.0.0.1:${internalPort}`;
     }
-    const instance = { app, number: 2 + this.addedInstances.filter((added) => added.app === app).length + this.killedInstances.filter((killed) => killed === app).length, url, internalUrl };
+    const instance = {
+      app,
+      number:
+        2 +
+        this.addedInstances.filter((added) => added.app === app).length +
+        this.killedInstances.filter((killed) => killed === app).length,
+      url,
+      internalUrl,
+    };
     const child = this.launcher.start(app, [], env);
     this.addedInstances.push({ ...instance, process: child });
-    await waitFor(`${app} instance ${instance.number} to be ready`, async () => ((await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 120_000, 250).catch((error: Error) => {
+    await waitFor(
+      `${app} instance ${instance.number} to be ready`,
+      async () => ((await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined),
+      120_000,
+      250,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n--- ${app} instance ${instance.number} output ---\n${child.output().slice(-4000)}`);
     });
     return instance;
@@ -278,7 +311,10 @@ export class PlatformUnderTest {
       if (spooled > 0) return false;
     }
     for (const app of publishingApps.filter((candidate) => this.apps.includes(candidate))) {
-      const [{ pending }] = await this.query<{ pending: number }>(app, 'SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL');
+      const [{ pending }] = await this.query<{ pending: number }>(
+        app,
+        'SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL',
+      );
       if (pending > 0) return false;
     }
     const admin = this.kafka.admin();
@@ -289,7 +325,9 @@ export class PlatformUnderTest {
         for (const topic of consumedTopics[app]) {
           const ends = await admin.fetchTopicOffsets(topic);
           for (const end of ends) {
-            const offset = committed.find((entry) => entry.topic === topic)?.partitions.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
+            const offset =
+              committed.find((entry) => entry.topic === topic)?.partitions.find((partition) => partition.partition === end.partition)
+                ?.offset ?? '-1';
             if (BigInt(end.high) > 0n && BigInt(offset) < BigInt(end.high)) return false;
           }
         }
@@ -308,7 +346,11 @@ export class PlatformUnderTest {
       const existing = new Set(await admin.listTopics());
       for (const topic of new Set(Object.values(consumedTopics).flat())) {
         // The end offsets themselves: resetOffsets' "latest" commits -1, which a group that starts from the beginning reads as earliest.
-        if (existing.has(topic)) this.startOffsets.set(topic, (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ partition, offset: high })));
+        if (existing.has(topic))
+          this.startOffsets.set(
+            topic,
+            (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ partition, offset: high })),
+          );
       }
     } finally {
       await admin.disconnect();
@@ -347,13 +389,22 @@ export class PlatformUnderTest {
    * Every table of one app's database, rows in a stable order: what "no change" is measured on.
    * `omitColumn` leaves out the columns (such as processing times) it answers true for.
    */
-  async snapshot(app: AppName, exclude: string[] = ['schema_migrations'], omitColumn: (column: string, table: string) => boolean = () => false): Promise<Record<string, unknown[]>> {
-    const tables = await this.query<{ table_name: string }>(app, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name");
+  async snapshot(
+    app: AppName,
+    exclude: string[] = ['schema_migrations'],
+    omitColumn: (column: string, table: string) => boolean = () => false,
+  ): Promise<Record<string, unknown[]>> {
+    const tables = await this.query<{ table_name: string }>(
+      app,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+    );
     const snapshot: Record<string, unknown[]> = {};
     for (const { table_name: table } of tables) {
       if (exclude.includes(table)) continue;
       const rows = await this.query(app, `SELECT * FROM "${table}"`);
-      snapshot[table] = rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([column]) => !omitColumn(column, table))))).sort();
+      snapshot[table] = rows
+        .map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([column]) => !omitColumn(column, table)))))
+        .sort();
     }
     return snapshot;
   }

@@ -32,7 +32,9 @@ interface OtlpAttribute {
 interface OtlpExport {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; attributes?: OtlpAttribute[] }> }>;
+    scopeSpans?: Array<{
+      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; attributes?: OtlpAttribute[] }>;
+    }>;
   }>;
 }
 
@@ -66,7 +68,15 @@ export class TraceCollector {
       const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? 'unknown');
       for (const scope of resourceSpans.scopeSpans ?? []) {
         for (const span of scope.spans ?? []) {
-          this.spans.push({ service, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', name: span.name, kind: spanKinds[span.kind ?? 0] ?? 'unspecified', attributes: attributesOf(span.attributes) });
+          this.spans.push({
+            service,
+            traceId: span.traceId,
+            spanId: span.spanId,
+            parentSpanId: span.parentSpanId ?? '',
+            name: span.name,
+            kind: spanKinds[span.kind ?? 0] ?? 'unspecified',
+            attributes: attributesOf(span.attributes),
+          });
         }
       }
     }
@@ -84,7 +94,8 @@ export class TraceCollector {
 function attributesOf(attributes: OtlpAttribute[] | undefined): Record<string, string | number | boolean> {
   const result: Record<string, string | number | boolean> = {};
   for (const { key, value } of attributes ?? []) {
-    result[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? ''));
+    result[key] =
+      value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? ''));
   }
   return result;
 }

@@ -41,10 +41,22 @@ describe('mail sink (in process, real SMTP and HTTP)', () => {
     await fetch(`${sink.apiUrl}/api/messages`, { method: 'DELETE' });
   });
 
-  async function send(options: { to: string; cc?: string; bcc?: string; subject: string; html?: string; messageId?: string }): Promise<void> {
+  async function send(options: {
+    to: string;
+    cc?: string;
+    bcc?: string;
+    subject: string;
+    html?: string;
+    messageId?: string;
+  }): Promise<void> {
     const transport = createTransport({ url: sink.smtpUrl });
     try {
-      await transport.sendMail({ from: '"Store" <store@example.com>', text: `text of ${options.subject}`, headers: { 'X-Notification-Id': 'n-1' }, ...options });
+      await transport.sendMail({
+        from: '"Store" <store@example.com>',
+        text: `text of ${options.subject}`,
+        headers: { 'X-Notification-Id': 'n-1' },
+        ...options,
+      });
     } finally {
       transport.close();
     }
@@ -55,7 +67,14 @@ describe('mail sink (in process, real SMTP and HTTP)', () => {
   });
 
   it('keeps what it receives over SMTP and shows it over HTTP', async () => {
-    await send({ to: 'ada@example.com', cc: 'cc@example.com', bcc: 'hidden@example.com', subject: 'Your item sold', html: '<p>Sold</p>', messageId: '<n-1@consign.test>' });
+    await send({
+      to: 'ada@example.com',
+      cc: 'cc@example.com',
+      bcc: 'hidden@example.com',
+      subject: 'Your item sold',
+      html: '<p>Sold</p>',
+      messageId: '<n-1@consign.test>',
+    });
     const { body: list } = await getJson<CaughtMail[]>(`${sink.apiUrl}/api/messages`);
     expect(list).toHaveLength(1);
     const [received] = list;

@@ -3,7 +3,17 @@
 import { MailStore, type CaughtMail } from './mail-store';
 
 function mail(subject: string, to: string[]): Omit<CaughtMail, 'id'> {
-  return { messageId: null, from: 'a@example.com', to, subject, text: subject, html: null, headers: {}, receivedAt: new Date().toISOString(), sizeBytes: 1 };
+  return {
+    messageId: null,
+    from: 'a@example.com',
+    to,
+    subject,
+    text: subject,
+    html: null,
+    headers: {},
+    receivedAt: new Date().toISOString(),
+    sizeBytes: 1,
+  };
 }
 
 describe('MailStore', () => {

@@ -75,7 +75,10 @@ describe('RequestBatcher', () => {
     const batcher = new RequestBatcher(run, { maxInFlight: 2, maxBatchSize: 2 });
     const answers = Promise.all([1, 2, 3, 4, 5].map((request) => batcher.submit(request)));
     await turn();
-    expect(batches).toEqual([[1, 2], [3, 4]]);
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     releases[0]();
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
@@ -86,11 +89,14 @@ describe('RequestBatcher', () => {
 
   it('fails exactly the requests of a failed batch, and later batches still run', async () => {
     let calls = 0;
-    const batcher = new RequestBatcher(async (requests: number[]) => {
-      calls += 1;
-      if (calls === 1) throw new Error('database unreachable');
-      return requests.map((request) => request * 10);
-    }, { maxInFlight: 1, maxBatchSize: 10 });
+    const batcher = new RequestBatcher(
+      async (requests: number[]) => {
+        calls += 1;
+        if (calls === 1) throw new Error('database unreachable');
+        return requests.map((request) => request * 10);
+      },
+      { maxInFlight: 1, maxBatchSize: 10 },
+    );
     const failed = [batcher.submit(1), batcher.submit(2)];
     await expect(Promise.all(failed)).rejects.toThrow('database unreachable');
     await expect(failed[1]).rejects.toThrow('database unreachable');

@@ -1,11 +1,25 @@
 export { loadConfig, ConfigError, setting, rawValue } from './load-config';
 export type { Setting, SettingSpec, ConfigOf } from './load-config';
 export { port, text, list, url, integer, durationMs, oneOf, json, host, flag } from './settings';
-export { consumerGroupDefaults, platformDefaults, databaseUrlDefault, databaseUrlSetting, platformConnectionSettings, startupProvisioningSettings } from './platform-defaults';
+export {
+  consumerGroupDefaults,
+  platformDefaults,
+  databaseUrlDefault,
+  databaseUrlSetting,
+  platformConnectionSettings,
+  startupProvisioningSettings,
+} from './platform-defaults';
 export { developmentDefault, isDevelopment } from './deployment-mode';
 export { localAppUrl, serviceCatalogue } from './service-catalogue';
 export type { ConsumingServiceName, PlatformAppName } from './service-catalogue';
-export { databaseTls, databaseTlsSettings, postgresUrl, readCertificateFile, readPrivateKeyFile, tlsConnectionOptions } from './tls-settings';
+export {
+  databaseTls,
+  databaseTlsSettings,
+  postgresUrl,
+  readCertificateFile,
+  readPrivateKeyFile,
+  tlsConnectionOptions,
+} from './tls-settings';
 export type { DatabaseTls, DatabaseTlsConfig, TlsConnectionOptions } from './tls-settings';
 export { kafkaConnection, kafkaConnectionSettings } from './kafka-settings';
 export type { KafkaConnection, KafkaConnectionConfig } from './kafka-settings';

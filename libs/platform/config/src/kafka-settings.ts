@@ -24,15 +24,20 @@ export interface KafkaConnection {
  * prove who they are (verify-full), as every managed Kafka does. SASL PLAIN is refused without TLS:
  * it would send the password in clear.
  */
-export function kafkaConnectionSettings(env: NodeJS.ProcessEnv, brokersFallback: string[] | undefined = developmentDefault(env, [...platformDefaults.kafkaBrokers])) {
+export function kafkaConnectionSettings(
+  env: NodeJS.ProcessEnv,
+  brokersFallback: string[] | undefined = developmentDefault(env, [...platformDefaults.kafkaBrokers]),
+) {
   const tls = databaseTlsSettings('KAFKA', env);
   const mechanismOf = oneOf('KAFKA_SASL_MECHANISM', kafkaSaslMechanisms, 'none');
   const mechanism = () => valueIfValid(() => mechanismOf.parse(rawValue(env, 'KAFKA_SASL_MECHANISM')));
   const credential = (variable: string) =>
     setting(variable, (raw) => {
       const current = mechanism();
-      if (current === 'none' && raw !== undefined) throw new Error('is set, but KAFKA_SASL_MECHANISM is none: set the mechanism the brokers expect');
-      if (current !== undefined && current !== 'none' && raw === undefined) throw new Error(`is required with KAFKA_SASL_MECHANISM ${current}`);
+      if (current === 'none' && raw !== undefined)
+        throw new Error('is set, but KAFKA_SASL_MECHANISM is none: set the mechanism the brokers expect');
+      if (current !== undefined && current !== 'none' && raw === undefined)
+        throw new Error(`is required with KAFKA_SASL_MECHANISM ${current}`);
       return raw;
     });
   return {

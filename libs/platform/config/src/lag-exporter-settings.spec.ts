@@ -5,7 +5,13 @@ describe('lagExporterSettings', () => {
   it('polls every 15 seconds and watches the default groups unless told otherwise', () => {
     const config = loadConfig(lagExporterSettings(), {});
     expect(config.lagPollIntervalMs).toBe(15_000);
-    expect(platformConsumerGroups(config)).toEqual(['inventory-service', 'earnings-service', 'consignor-service', 'notification-service', 'reconciler-audit']);
+    expect(platformConsumerGroups(config)).toEqual([
+      'inventory-service',
+      'earnings-service',
+      'consignor-service',
+      'notification-service',
+      'reconciler-audit',
+    ]);
   });
 
   it('takes a renamed group and another interval', () => {

@@ -10,7 +10,9 @@ type ConsumerGroupSettings = { readonly [Variable in keyof typeof consumerGroupD
  * read, so that a renamed group is watched under its new name.
  */
 export function lagExporterSettings(): ConsumerGroupSettings & { lagPollIntervalMs: Setting<number> } {
-  const groups = Object.fromEntries(Object.entries(consumerGroupDefaults).map(([variable, group]) => [variable, text(variable, group)])) as unknown as ConsumerGroupSettings;
+  const groups = Object.fromEntries(
+    Object.entries(consumerGroupDefaults).map(([variable, group]) => [variable, text(variable, group)]),
+  ) as unknown as ConsumerGroupSettings;
   return {
     ...groups,
     lagPollIntervalMs: setting('LAG_POLL_INTERVAL', (raw) => {
@@ -24,5 +26,7 @@ export function lagExporterSettings(): ConsumerGroupSettings & { lagPollInterval
 
 /** The platform's consumer groups as the lag exporter's settings name them. */
 export function platformConsumerGroups(config: { readonly [Variable in keyof typeof consumerGroupDefaults]: string }): string[] {
-  return [...new Set((Object.keys(consumerGroupDefaults) as Array<keyof typeof consumerGroupDefaults>).map((variable) => config[variable]))];
+  return [
+    ...new Set((Object.keys(consumerGroupDefaults) as Array<keyof typeof consumerGroupDefaults>).map((variable) => config[variable])),
+  ];
 }

@@ -27,7 +27,8 @@ export function registryConnectionSettings(env: NodeJS.ProcessEnv, urlFallback: 
   // Development follows the URL's scheme; anywhere else an unset mode means verify-full.
   const developmentHttps = isDevelopment(env) && rawValue(env, 'SCHEMA_REGISTRY_TLS') === undefined && rawUrl()?.startsWith('https:');
   const tls = databaseTlsSettings('SCHEMA_REGISTRY', developmentHttps ? { ...env, SCHEMA_REGISTRY_TLS: 'verify-full' } : env);
-  const mode = (): DatabaseTlsMode | undefined => valueIfValid(() => tls.databaseTlsMode.parse(developmentHttps ? 'verify-full' : rawValue(env, 'SCHEMA_REGISTRY_TLS')));
+  const mode = (): DatabaseTlsMode | undefined =>
+    valueIfValid(() => tls.databaseTlsMode.parse(developmentHttps ? 'verify-full' : rawValue(env, 'SCHEMA_REGISTRY_TLS')));
   const credential = (variable: string, partner?: string) =>
     setting(variable, (raw) => {
       if (raw === undefined) {
@@ -42,12 +43,17 @@ export function registryConnectionSettings(env: NodeJS.ProcessEnv, urlFallback: 
       const value = urlSetting.parse(raw);
       const parsed = new URL(value);
       if (parsed.username !== '' || parsed.password !== '') {
-        throw new Error('holds credentials: remove them and set SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD (or SCHEMA_REGISTRY_BEARER_TOKEN)');
+        throw new Error(
+          'holds credentials: remove them and set SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD (or SCHEMA_REGISTRY_BEARER_TOKEN)',
+        );
       }
       const current = mode();
-      if (current === 'disable' && parsed.protocol === 'https:') throw new Error('is https, but SCHEMA_REGISTRY_TLS is disable: remove SCHEMA_REGISTRY_TLS or use http');
+      if (current === 'disable' && parsed.protocol === 'https:')
+        throw new Error('is https, but SCHEMA_REGISTRY_TLS is disable: remove SCHEMA_REGISTRY_TLS or use http');
       if (current !== undefined && current !== 'disable' && parsed.protocol === 'http:') {
-        throw new Error(`is http, but SCHEMA_REGISTRY_TLS is ${current}: use the registry's https address (or set SCHEMA_REGISTRY_TLS=disable for a registry on a trusted network)`);
+        throw new Error(
+          `is http, but SCHEMA_REGISTRY_TLS is ${current}: use the registry's https address (or set SCHEMA_REGISTRY_TLS=disable for a registry on a trusted network)`,
+        );
       }
       return value;
     }),
@@ -59,7 +65,8 @@ export function registryConnectionSettings(env: NodeJS.ProcessEnv, urlFallback: 
     schemaRegistryPassword: credential('SCHEMA_REGISTRY_PASSWORD', 'SCHEMA_REGISTRY_USERNAME'),
     schemaRegistryBearerToken: setting('SCHEMA_REGISTRY_BEARER_TOKEN', (raw) => {
       const value = credential('SCHEMA_REGISTRY_BEARER_TOKEN').parse(raw);
-      if (value !== undefined && rawValue(env, 'SCHEMA_REGISTRY_USERNAME') !== undefined) throw new Error('is set together with SCHEMA_REGISTRY_USERNAME: choose basic or bearer authentication');
+      if (value !== undefined && rawValue(env, 'SCHEMA_REGISTRY_USERNAME') !== undefined)
+        throw new Error('is set together with SCHEMA_REGISTRY_USERNAME: choose basic or bearer authentication');
       return value;
     }),
   };
@@ -72,7 +79,17 @@ export function registryConnection(config: RegistryConnectionConfig): RegistryCo
   const { schemaRegistryUsername: username, schemaRegistryPassword: password, schemaRegistryBearerToken: token } = config;
   return {
     url: config.schemaRegistryUrl,
-    tls: { mode: config.schemaRegistryTlsMode, ca: config.schemaRegistryTlsCa, cert: config.schemaRegistryTlsCert, key: config.schemaRegistryTlsKey },
-    auth: token !== undefined ? { kind: 'bearer', token } : username !== undefined && password !== undefined ? { kind: 'basic', username, password } : null,
+    tls: {
+      mode: config.schemaRegistryTlsMode,
+      ca: config.schemaRegistryTlsCa,
+      cert: config.schemaRegistryTlsCert,
+      key: config.schemaRegistryTlsKey,
+    },
+    auth:
+      token !== undefined
+        ? { kind: 'bearer', token }
+        : username !== undefined && password !== undefined
+          ? { kind: 'basic', username, password }
+          : null,
   };
 }

@@ -17,7 +17,12 @@ export const serviceCatalogue = {
 export type PlatformAppName = keyof typeof serviceCatalogue;
 /** The apps that project events into their database, each with its own consumer group. */
 export type ConsumingServiceName = 'inventory-service' | 'earnings-service' | 'consignor-service' | 'notification-service';
-export const consumingServices: readonly ConsumingServiceName[] = ['inventory-service', 'earnings-service', 'consignor-service', 'notification-service'];
+export const consumingServices: readonly ConsumingServiceName[] = [
+  'inventory-service',
+  'earnings-service',
+  'consignor-service',
+  'notification-service',
+];
 
 /** Where an app listens on this machine by default: its admin API for the gateway (`internal`). */
 export function localAppUrl(app: PlatformAppName, listener: 'main' | 'internal' = 'main'): string {

@@ -38,7 +38,13 @@ export function durationMs(variable: string, fallback: string): Setting<number> 
 
 export function list(variable: string, fallback?: string[]): Setting<string[]> {
   return setting(variable, (raw) => {
-    const value = raw === undefined ? fallback : raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const value =
+      raw === undefined
+        ? fallback
+        : raw
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean);
     if (value === undefined || value.length === 0) throw new Error('is required: a comma-separated list');
     return value;
   });
@@ -94,7 +100,8 @@ function redactUrl(value: string): string {
 export function host(variable: string, fallback: string): Setting<string> {
   return setting(variable, (raw) => {
     const value = raw ?? fallback;
-    if (!/^[A-Za-z0-9.:-]+$/.test(value) || value.length > 253) throw new Error(`must be an IP address or host name to listen on, got "${value}"`);
+    if (!/^[A-Za-z0-9.:-]+$/.test(value) || value.length > 253)
+      throw new Error(`must be an IP address or host name to listen on, got "${value}"`);
     return value;
   });
 }

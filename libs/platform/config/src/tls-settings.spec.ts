@@ -10,7 +10,27 @@ describe('database TLS settings', () => {
   const keyFile = join(dir, 'client.key');
   const garbageFile = join(dir, 'garbage.pem');
   beforeAll(() => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certificateFile, '-days', '1', '-subj', '/CN=settings test'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certificateFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=settings test',
+      ],
+      { stdio: 'pipe' },
+    );
     writeFileSync(garbageFile, 'not a key: hunter2\n');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,8 +53,18 @@ describe('database TLS settings', () => {
   });
 
   it('reads the CA bundle and the client certificate once, from their files', () => {
-    const tls = load({ GATEWAY_DATABASE_TLS: 'verify-ca', GATEWAY_DATABASE_TLS_CA: certificateFile, GATEWAY_DATABASE_TLS_CERT: certificateFile, GATEWAY_DATABASE_TLS_KEY: keyFile });
-    expect(tls).toEqual({ mode: 'verify-ca', ca: readFileSync(certificateFile, 'utf8'), cert: readFileSync(certificateFile, 'utf8'), key: readFileSync(keyFile, 'utf8') });
+    const tls = load({
+      GATEWAY_DATABASE_TLS: 'verify-ca',
+      GATEWAY_DATABASE_TLS_CA: certificateFile,
+      GATEWAY_DATABASE_TLS_CERT: certificateFile,
+      GATEWAY_DATABASE_TLS_KEY: keyFile,
+    });
+    expect(tls).toEqual({
+      mode: 'verify-ca',
+      ca: readFileSync(certificateFile, 'utf8'),
+      cert: readFileSync(certificateFile, 'utf8'),
+      key: readFileSync(keyFile, 'utf8'),
+    });
   });
 
   it('refuses a CA under a mode that checks no certificate, rather than leave the operator believing it is checked', () => {
@@ -47,7 +77,9 @@ describe('database TLS settings', () => {
   });
 
   it('names each bad variable: an unknown mode, a missing or unreadable file, half a client certificate', () => {
-    expect(problems({ GATEWAY_DATABASE_TLS: 'prefer', GATEWAY_DATABASE_TLS_CA: join(dir, 'missing.crt'), GATEWAY_DATABASE_TLS_KEY: keyFile })).toEqual([
+    expect(
+      problems({ GATEWAY_DATABASE_TLS: 'prefer', GATEWAY_DATABASE_TLS_CA: join(dir, 'missing.crt'), GATEWAY_DATABASE_TLS_KEY: keyFile }),
+    ).toEqual([
       'GATEWAY_DATABASE_TLS: must be one of disable, require, verify-ca, verify-full, got "prefer"',
       `GATEWAY_DATABASE_TLS_CA: cannot read ${join(dir, 'missing.crt')} (ENOENT)`,
       'GATEWAY_DATABASE_TLS_KEY: is set without GATEWAY_DATABASE_TLS_CERT: a client certificate needs both',
@@ -69,11 +101,17 @@ describe('database TLS settings', () => {
     const tls = databaseTls(loadConfig(databaseTlsSettings('OPERATIONS_DATABASE', env, 'RECONCILER_DATABASE'), env));
     expect(tls).toMatchObject({ mode: 'verify-ca', ca: readFileSync(certificateFile, 'utf8') });
     const own = { ...env, OPERATIONS_DATABASE_TLS: 'verify-full' };
-    expect(databaseTls(loadConfig(databaseTlsSettings('OPERATIONS_DATABASE', own, 'RECONCILER_DATABASE'), own))).toMatchObject({ mode: 'verify-full', ca: readFileSync(certificateFile, 'utf8') });
+    expect(databaseTls(loadConfig(databaseTlsSettings('OPERATIONS_DATABASE', own, 'RECONCILER_DATABASE'), own))).toMatchObject({
+      mode: 'verify-full',
+      ca: readFileSync(certificateFile, 'utf8'),
+    });
   });
 
   it('refuses TLS parameters in the database URL, which node-postgres would let override these settings', () => {
-    const env = { NODE_ENV: 'development', GATEWAY_DATABASE_URL: 'postgres://gateway:secret@db.example.test/gateway?sslmode=require&sslrootcert=/ca.pem' };
+    const env = {
+      NODE_ENV: 'development',
+      GATEWAY_DATABASE_URL: 'postgres://gateway:secret@db.example.test/gateway?sslmode=require&sslrootcert=/ca.pem',
+    };
     expect(() => loadConfig({ url: databaseUrlSetting('GATEWAY_DATABASE_URL', 'gateway', env) }, env)).toThrow(
       'GATEWAY_DATABASE_URL: sets sslmode, sslrootcert in its query: remove it and set GATEWAY_DATABASE_TLS and GATEWAY_DATABASE_TLS_CA instead',
     );

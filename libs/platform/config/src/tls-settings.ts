@@ -31,17 +31,23 @@ export interface DatabaseTls {
  */
 export function databaseTlsSettings(prefix: string, env: NodeJS.ProcessEnv, inheritFrom?: string) {
   const name = (suffix: string): string => `${prefix}_${suffix}`;
-  const rawOf = (suffix: string, raw: string | undefined): string | undefined => raw ?? (inheritFrom === undefined ? undefined : rawValue(env, `${inheritFrom}_${suffix}`));
+  const rawOf = (suffix: string, raw: string | undefined): string | undefined =>
+    raw ?? (inheritFrom === undefined ? undefined : rawValue(env, `${inheritFrom}_${suffix}`));
   const modes = oneOf(name('TLS'), databaseTlsModes, isDevelopment(env) ? 'disable' : 'verify-full');
   const mode = setting(name('TLS'), (raw) => modes.parse(rawOf('TLS', raw)));
   // The files are checked against the mode they serve; an invalid mode is reported by its own variable.
   const configuredMode = (): DatabaseTlsMode | undefined => valueIfValid(() => mode.parse(rawValue(env, name('TLS'))));
-  const clientFile = (suffix: 'TLS_CERT' | 'TLS_KEY', other: 'TLS_CERT' | 'TLS_KEY', read: (path: string) => string): Setting<string | undefined> =>
+  const clientFile = (
+    suffix: 'TLS_CERT' | 'TLS_KEY',
+    other: 'TLS_CERT' | 'TLS_KEY',
+    read: (path: string) => string,
+  ): Setting<string | undefined> =>
     setting(name(suffix), (raw) => {
       const path = rawOf(suffix, raw);
       if (path === undefined) return undefined;
       if (configuredMode() === 'disable') throw new Error(`is set, but ${name('TLS')} is disable`);
-      if (rawOf(other, rawValue(env, name(other))) === undefined) throw new Error(`is set without ${name(other)}: a client certificate needs both`);
+      if (rawOf(other, rawValue(env, name(other))) === undefined)
+        throw new Error(`is set without ${name(other)}: a client certificate needs both`);
       return read(path);
     });
   return {
@@ -51,7 +57,8 @@ export function databaseTlsSettings(prefix: string, env: NodeJS.ProcessEnv, inhe
       if (path === undefined) return undefined;
       const current = configuredMode();
       // libpq quietly verifies against a CA under `require`; here the mode alone says what is checked.
-      if (current === 'disable' || current === 'require') throw new Error(`is set, but ${name('TLS')} is ${current}, which checks no certificate: use verify-full (or verify-ca)`);
+      if (current === 'disable' || current === 'require')
+        throw new Error(`is set, but ${name('TLS')} is ${current}, which checks no certificate: use verify-full (or verify-ca)`);
       return readCertificateFile(path);
     }),
     databaseTlsCert: clientFile('TLS_CERT', 'TLS_KEY', readCertificateFile),
@@ -92,8 +99,11 @@ export function postgresUrl(variable: string, fallback?: string): Setting<string
   const tlsVariable = variable.replace(/_URL$/, '_TLS');
   return setting(variable, (raw) => {
     const value = parsed.parse(raw);
-    const tlsParameters = [...new URL(value).searchParams.keys()].filter((parameter) => parameter.startsWith('ssl') || parameter === 'uselibpqcompat');
-    if (tlsParameters.length > 0) throw new Error(`sets ${tlsParameters.join(', ')} in its query: remove it and set ${tlsVariable} and ${tlsVariable}_CA instead`);
+    const tlsParameters = [...new URL(value).searchParams.keys()].filter(
+      (parameter) => parameter.startsWith('ssl') || parameter === 'uselibpqcompat',
+    );
+    if (tlsParameters.length > 0)
+      throw new Error(`sets ${tlsParameters.join(', ')} in its query: remove it and set ${tlsVariable} and ${tlsVariable}_CA instead`);
     return value;
   });
 }

@@ -38,7 +38,10 @@ describe('contract generation', () => {
       root = mkdtempSync(join(tmpdir(), 'contracts-codegen-'));
       mkdirSync(join(root, 'common'));
       mkdirSync(join(root, 'events'));
-      writeFileSync(join(root, 'common/Meta.avsc'), JSON.stringify({ type: 'record', name: 'Meta', namespace: 'x', fields: [{ name: 'id', type: 'string' }] }));
+      writeFileSync(
+        join(root, 'common/Meta.avsc'),
+        JSON.stringify({ type: 'record', name: 'Meta', namespace: 'x', fields: [{ name: 'id', type: 'string' }] }),
+      );
     });
     afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -65,7 +68,17 @@ describe('contract generation', () => {
           { name: 'tags', type: { type: 'array', items: 'string' } },
           { name: 'headers', type: { type: 'map', values: 'string' } },
           { name: 'maybe', type: ['null', 'string'], default: null },
-          { name: 'child', type: { type: 'record', name: 'Child', fields: [{ name: 'meta', type: 'Meta' }, { name: 'hash', type: 'Hash' }] } },
+          {
+            name: 'child',
+            type: {
+              type: 'record',
+              name: 'Child',
+              fields: [
+                { name: 'meta', type: 'Meta' },
+                { name: 'hash', type: 'Hash' },
+              ],
+            },
+          },
           { name: 'children', type: { type: 'array', items: 'Child' } },
         ],
       });
@@ -97,17 +110,35 @@ describe('contract generation', () => {
       expect(module).toContain('export type Hash = Buffer;');
       expect(module).toContain("/** Which kind. */\nexport type Kind = 'a' | 'b';");
       expect(module).toContain('export interface Child {\n  readonly meta: Meta;\n  readonly hash: Hash;\n}');
-      expect(module).toContain("export type EventSchemaName = keyof typeof avroSchemas;");
+      expect(module).toContain('export type EventSchemaName = keyof typeof avroSchemas;');
     });
 
     it('refuses two different types that would share a TypeScript name', () => {
-      writeEvent({ type: 'record', name: 'A', namespace: 'x', fields: [{ name: 'item', type: { type: 'record', name: 'Item', fields: [{ name: 'id', type: 'string' }] } }] });
-      writeEvent({ type: 'record', name: 'B', namespace: 'y', fields: [{ name: 'item', type: { type: 'record', name: 'Item', fields: [{ name: 'id', type: 'int' }] } }] });
+      writeEvent({
+        type: 'record',
+        name: 'A',
+        namespace: 'x',
+        fields: [{ name: 'item', type: { type: 'record', name: 'Item', fields: [{ name: 'id', type: 'string' }] } }],
+      });
+      writeEvent({
+        type: 'record',
+        name: 'B',
+        namespace: 'y',
+        fields: [{ name: 'item', type: { type: 'record', name: 'Item', fields: [{ name: 'id', type: 'int' }] } }],
+      });
       expect(() => generateContractsModule(root)).toThrow('Two different Avro types are named Item');
     });
 
     it('accepts the same shared type inlined in one event and referenced in another', () => {
-      writeEvent({ type: 'record', name: 'A', namespace: 'x', fields: [{ name: 'meta', type: 'x.Meta' }, { name: 'again', type: 'x.Meta' }] });
+      writeEvent({
+        type: 'record',
+        name: 'A',
+        namespace: 'x',
+        fields: [
+          { name: 'meta', type: 'x.Meta' },
+          { name: 'again', type: 'x.Meta' },
+        ],
+      });
       writeEvent({ type: 'record', name: 'B', namespace: 'x', fields: [{ name: 'meta', type: 'Meta' }] });
       expect(generateContractsModule(root).match(/export interface Meta /g)).toHaveLength(1);
     });

@@ -198,9 +198,7 @@ export function generateContractsModule(schemaRoot: string): string {
   const emitter = new TypeEmitter();
   const expanded = events.map((event) => ({ name: event.name, schema: expandSchema(event.schema, commons) }));
   for (const event of expanded) emitter.typeOf(event.schema);
-  const schemaEntries = expanded
-    .map((event) => `  ${event.name}: ${JSON.stringify(event.schema)},`)
-    .join('\n');
+  const schemaEntries = expanded.map((event) => `  ${event.name}: ${JSON.stringify(event.schema)},`).join('\n');
   return [
     '// Generated from libs/platform/contracts/schemas by `npx nx run contracts:generate`. Do not edit.',
     '',

@@ -21,7 +21,9 @@ describe('derivedMetadata', () => {
   it('derives the same id from the same cause, type and discriminator, and another for another line', () => {
     const first = derivedMetadata(events.earningsRecorded, cause, { source: 'earnings-service', discriminator: 'line-1' });
     expect(derivedMetadata(events.earningsRecorded, cause, { source: 'earnings-service', discriminator: 'line-1' })).toEqual(first);
-    expect(derivedMetadata(events.earningsRecorded, cause, { source: 'earnings-service', discriminator: 'line-2' }).eventId).not.toBe(first.eventId);
+    expect(derivedMetadata(events.earningsRecorded, cause, { source: 'earnings-service', discriminator: 'line-2' }).eventId).not.toBe(
+      first.eventId,
+    );
     expect(first.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 

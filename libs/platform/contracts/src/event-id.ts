@@ -25,7 +25,11 @@ export interface DerivedMetadataOptions {
  * the cause, the new event's type and the discriminator, so reprocessing the cause (a redelivery,
  * a replay) yields the same id and the outbox and consumers see a repeat, not a new event.
  */
-export function derivedMetadata(definition: { type: string; schemaVersion: number }, cause: EventMetadata, options: DerivedMetadataOptions): EventMetadata {
+export function derivedMetadata(
+  definition: { type: string; schemaVersion: number },
+  cause: EventMetadata,
+  options: DerivedMetadataOptions,
+): EventMetadata {
   const eventId = deterministicEventId(cause.eventId, definition.type, options.discriminator ?? '');
   return {
     eventId,

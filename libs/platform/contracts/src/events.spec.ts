@@ -158,14 +158,28 @@ const samples: { [TName in EventName]: ValueOf<(typeof events)[TName]> } = {
       ],
     },
   },
-  clerkUserCreated: { metadata: { ...metadata('clerk.user.created'), source: 'clerk', svixMessageId: 'msg_p5jXN8AQM9LWM0D4loKWxJek' }, user, clerkEventAt: 1716883600000 },
-  clerkUserUpdated: { metadata: metadata('clerk.user.updated'), user: { ...user, lastName: 'Updated', updatedAt: 1716883500000 }, clerkEventAt: null },
+  clerkUserCreated: {
+    metadata: { ...metadata('clerk.user.created'), source: 'clerk', svixMessageId: 'msg_p5jXN8AQM9LWM0D4loKWxJek' },
+    user,
+    clerkEventAt: 1716883600000,
+  },
+  clerkUserUpdated: {
+    metadata: metadata('clerk.user.updated'),
+    user: { ...user, lastName: 'Updated', updatedAt: 1716883500000 },
+    clerkEventAt: null,
+  },
   clerkUserDeleted: { metadata: metadata('clerk.user.deleted'), userId: 'user_2g7np7Hrk0SN6kj5EDMLDaKNL0S', deleted: true },
   consignorRegistered: { metadata: metadata('consignor.registered'), consignor },
   consignorUpdated: { metadata: metadata('consignor.updated'), consignor, changedFields: ['email', 'commissionRateBasisPoints'] },
   consignorDeactivated: { metadata: metadata('consignor.deactivated'), consignorId: 'c0a80121-7ac0-4e1c-9a6b-2f1f3b1d0002', reason: null },
   itemSold: { metadata: metadata('inventory.item.sold'), ...item, reason: 'order_placed' },
-  itemReleased: { metadata: metadata('inventory.item.released'), ...item, orderId: '820982911946154509', reason: 'refunded', restocked: true },
+  itemReleased: {
+    metadata: metadata('inventory.item.released'),
+    ...item,
+    orderId: '820982911946154509',
+    reason: 'refunded',
+    restocked: true,
+  },
   earningsRecorded: { metadata: metadata('earnings.recorded'), ledgerEntryId: 'e-1', ...earnings, status: 'pending' },
   earningsReversed: {
     metadata: metadata('earnings.reversed'),
@@ -264,7 +278,11 @@ describe('event schemas', () => {
   it('puts EventMetadata first in every event', () => {
     for (const schema of Object.values(avroSchemas)) {
       const [first] = schema.fields;
-      expect({ schema: schema.name, name: first.name, type: typeof first.type === 'object' && 'name' in first.type ? first.type.name : first.type }).toEqual({
+      expect({
+        schema: schema.name,
+        name: first.name,
+        type: typeof first.type === 'object' && 'name' in first.type ? first.type.name : first.type,
+      }).toEqual({
         schema: schema.name,
         name: 'metadata',
         type: 'EventMetadata',
@@ -281,7 +299,8 @@ describe('event schemas', () => {
       if (node.type === 'record') {
         for (const field of node.fields as Array<Record<string, unknown>>) {
           const fieldPath = `${path}.${String(field.name)}`;
-          if (Array.isArray(field.type) && field.type.includes('null') && (field.type[0] !== 'null' || field.default !== null)) offenders.push(fieldPath);
+          if (Array.isArray(field.type) && field.type.includes('null') && (field.type[0] !== 'null' || field.default !== null))
+            offenders.push(fieldPath);
           visit(field.type, fieldPath);
         }
       } else if (node.type === 'array') visit(node.items, path);
@@ -293,14 +312,19 @@ describe('event schemas', () => {
 
   it('keeps 64-bit Shopify ids exact', () => {
     const type = Type.forSchema(avroSchemas.ShopifyOrderCreated as never);
-    const decoded = type.fromBuffer(type.toBuffer({ ...samples.shopifyOrderCreated, order: { ...order, id: '18446744073709551615' } })) as typeof samples.shopifyOrderCreated;
+    const decoded = type.fromBuffer(
+      type.toBuffer({ ...samples.shopifyOrderCreated, order: { ...order, id: '18446744073709551615' } }),
+    ) as typeof samples.shopifyOrderCreated;
     expect(decoded.order.id).toBe('18446744073709551615');
   });
 
-  it('reads a symbol added after the reader\'s schema as the enum\'s default', () => {
-    const writer = Type.forSchema({ ...avroSchemas.NotificationSent, fields: avroSchemas.NotificationSent.fields.map((field) =>
-      field.name === 'channel' ? { ...field, type: { ...field.type, symbols: ['email', 'sms', 'push', 'other'] } } : field,
-    ) } as never);
+  it("reads a symbol added after the reader's schema as the enum's default", () => {
+    const writer = Type.forSchema({
+      ...avroSchemas.NotificationSent,
+      fields: avroSchemas.NotificationSent.fields.map((field) =>
+        field.name === 'channel' ? { ...field, type: { ...field.type, symbols: ['email', 'sms', 'push', 'other'] } } : field,
+      ),
+    } as never);
     const reader = Type.forSchema(avroSchemas.NotificationSent as never);
     const bytes = writer.toBuffer({ ...samples.notificationSent, channel: 'push' });
     expect((reader.fromBuffer(bytes, reader.createResolver(writer)) as typeof samples.notificationSent).channel).toBe('other');

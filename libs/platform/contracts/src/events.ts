@@ -223,5 +223,8 @@ type EventCatalogue = typeof events;
 
 /** One event ready to publish: its definition and a value of that definition's type. */
 export type PlatformEvent = {
-  [K in keyof EventCatalogue]: { definition: EventCatalogue[K]; value: EventCatalogue[K] extends EventDefinition<infer TValue> ? TValue : never };
+  [K in keyof EventCatalogue]: {
+    definition: EventCatalogue[K];
+    value: EventCatalogue[K] extends EventDefinition<infer TValue> ? TValue : never;
+  };
 }[keyof EventCatalogue];

@@ -10,7 +10,10 @@ describe('orderLineTarget: what became of an order line, for inventory and earni
 
   it('voids every unit of a cancelled order, with or without refund lines; only refund lines restock', () => {
     expect(orderLineTarget({ ...line, cancelled: true, currentQuantity: 3 })).toEqual({ removedUnits: 3, restockedUnits: 0 });
-    expect(orderLineTarget({ ...line, cancelled: true, refundedUnits: 1, restockedByRefundsUnits: 1 })).toEqual({ removedUnits: 3, restockedUnits: 1 });
+    expect(orderLineTarget({ ...line, cancelled: true, refundedUnits: 1, restockedByRefundsUnits: 1 })).toEqual({
+      removedUnits: 3,
+      restockedUnits: 1,
+    });
   });
 
   it('removes what the refunds refunded or what the current quantity lost, whichever is more, never more than sold', () => {

@@ -36,12 +36,17 @@ async function subjectWith(level: string, label: string): Promise<string> {
 
 /** As producers register: the client first checks that the subject's rule is the one it expects. */
 async function register(subject: string, schema: object): Promise<number> {
-  const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject, compatibility: levels.get(subject) as never });
+  const { id } = await registry.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+    { subject, compatibility: levels.get(subject) as never },
+  );
   return id;
 }
 
 async function check(subject: string, schema: object): Promise<{ compatible: boolean; messages: string[] }> {
-  const { status, body } = await call('POST', `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`, { schema: JSON.stringify(schema) });
+  const { status, body } = await call('POST', `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`, {
+    schema: JSON.stringify(schema),
+  });
   expect(status).toBe(200);
   return { compatible: body.is_compatible === true, messages: Array.isArray(body.messages) ? body.messages.map(String) : [] };
 }
@@ -114,11 +119,23 @@ describe(`schema evolution under the platform's rule (${subjectCompatibility}, r
 
   it('refuses a type change made in two compatible-looking steps (why TRANSITIVE)', async () => {
     const stepwise = await subjectWith(subjectCompatibility, 'stepwise');
-    await register(stepwise, record([{ name: 'orderId', type: 'string' }, { name: 'quantity', type: 'string', default: '1' }]));
-    await register(stepwise, withoutRequiredField);
-    await expect(register(stepwise, record([{ name: 'orderId', type: 'string' }, { name: 'quantity', type: 'int', default: 1 }]))).rejects.toThrow(
-      /incompatible.*\/fields\/1\/type/i,
+    await register(
+      stepwise,
+      record([
+        { name: 'orderId', type: 'string' },
+        { name: 'quantity', type: 'string', default: '1' },
+      ]),
     );
+    await register(stepwise, withoutRequiredField);
+    await expect(
+      register(
+        stepwise,
+        record([
+          { name: 'orderId', type: 'string' },
+          { name: 'quantity', type: 'int', default: 1 },
+        ]),
+      ),
+    ).rejects.toThrow(/incompatible.*\/fields\/1\/type/i);
   });
 });
 
@@ -133,9 +150,21 @@ describe('why not the weaker rules (real registry)', () => {
 
   it('plain FULL lets a type change through in two steps', async () => {
     const subject = await subjectWith('FULL', 'full');
-    await register(subject, record([{ name: 'orderId', type: 'string' }, { name: 'quantity', type: 'string', default: '1' }]));
+    await register(
+      subject,
+      record([
+        { name: 'orderId', type: 'string' },
+        { name: 'quantity', type: 'string', default: '1' },
+      ]),
+    );
     await register(subject, withoutRequiredField);
-    await register(subject, record([{ name: 'orderId', type: 'string' }, { name: 'quantity', type: 'int', default: 1 }]));
+    await register(
+      subject,
+      record([
+        { name: 'orderId', type: 'string' },
+        { name: 'quantity', type: 'int', default: 1 },
+      ]),
+    );
     expect(await versions(subject)).toEqual([1, 2, 3]);
   });
 });

@@ -29,10 +29,15 @@ describe('topic catalogue', () => {
 });
 
 describe('serviceReferenceTopics', () => {
-  it("names only topics the service reads, and never all of them: something must refer to what is read first", () => {
-    for (const [service, references] of Object.entries(serviceReferenceTopics) as Array<[SubscribingService, typeof topics.shopifyProducts[]]>) {
+  it('names only topics the service reads, and never all of them: something must refer to what is read first', () => {
+    for (const [service, references] of Object.entries(serviceReferenceTopics) as Array<
+      [SubscribingService, (typeof topics.shopifyProducts)[]]
+    >) {
       const subscribed = serviceSubscriptions[service].map((topic) => topic.name);
-      expect({ service, outside: references.map((topic) => topic.name).filter((name) => !subscribed.includes(name)) }).toEqual({ service, outside: [] });
+      expect({ service, outside: references.map((topic) => topic.name).filter((name) => !subscribed.includes(name)) }).toEqual({
+        service,
+        outside: [],
+      });
       if (references.length > 0) expect(references.length).toBeLessThan(subscribed.length);
     }
     expect(serviceReferenceTopics['inventory-service']).toEqual([topics.shopifyProducts]);
@@ -49,7 +54,10 @@ describe('deadLetterTopic', () => {
     });
   });
 
-  it.each(['', 'Inventory', 'inventory service', 'inventory_service', 'inventory/orders', 'ïnventory'])('refuses the group name %j', (group) => {
-    expect(() => deadLetterTopic(group)).toThrow(/Invalid consumer group name/);
-  });
+  it.each(['', 'Inventory', 'inventory service', 'inventory_service', 'inventory/orders', 'ïnventory'])(
+    'refuses the group name %j',
+    (group) => {
+      expect(() => deadLetterTopic(group)).toThrow(/Invalid consumer group name/);
+    },
+  );
 });

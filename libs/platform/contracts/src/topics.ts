@@ -113,9 +113,7 @@ const CONSUMER_GROUP_PATTERN = /^[a-z0-9.-]+$/;
  */
 export function deadLetterTopic(consumerGroup: string): TopicDefinition {
   if (!CONSUMER_GROUP_PATTERN.test(consumerGroup)) {
-    throw new Error(
-      `Invalid consumer group name ${JSON.stringify(consumerGroup)}: expected only lowercase letters, digits, '.' and '-'`,
-    );
+    throw new Error(`Invalid consumer group name ${JSON.stringify(consumerGroup)}: expected only lowercase letters, digits, '.' and '-'`);
   }
   return {
     name: `deadletter.${consumerGroup}.v1`,

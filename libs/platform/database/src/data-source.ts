@@ -119,15 +119,24 @@ const outageCodes = new Set([
 export function isDatabaseOutage(error: unknown): boolean {
   const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
   if (code && outageCodes.has(code)) return true;
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|server does not support SSL/i.test((error as Error).message ?? '');
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|server does not support SSL/i.test(
+    (error as Error).message ?? '',
+  );
 }
 
 /** How a consumer tells a PostgreSQL outage from a bad event, and how it knows the database is back. */
-export function postgresOutagePolicy(dataSource: DataSource): { classify: (error: unknown) => PlatformError | undefined; check: () => Promise<void> } {
+export function postgresOutagePolicy(dataSource: DataSource): {
+  classify: (error: unknown) => PlatformError | undefined;
+  check: () => Promise<void>;
+} {
   return {
     classify: (error) =>
       isDatabaseOutage(error)
-        ? new PlatformError(`database unavailable: ${(error as Error).message}`, { code: 'database.unavailable', category: 'dependency', cause: error })
+        ? new PlatformError(`database unavailable: ${(error as Error).message}`, {
+            code: 'database.unavailable',
+            category: 'dependency',
+            cause: error,
+          })
         : undefined,
     check: () => checkDatabase(dataSource),
   };

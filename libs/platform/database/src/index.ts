@@ -1,4 +1,12 @@
-export { createServiceDataSource, postgresSsl, migrateDatabase, runMigrationCommand, checkDatabase, isDatabaseOutage, postgresOutagePolicy } from './data-source';
+export {
+  createServiceDataSource,
+  postgresSsl,
+  migrateDatabase,
+  runMigrationCommand,
+  checkDatabase,
+  isDatabaseOutage,
+  postgresOutagePolicy,
+} from './data-source';
 export type { ServiceDatabaseOptions } from './data-source';
 export { applyOnce, applyUnitOnce, CreateProcessedEvents1764355100000 } from './processed-events';
 export type { ApplyInUnit, ApplyRunInUnit } from './processed-events';

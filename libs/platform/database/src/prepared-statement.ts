@@ -41,7 +41,11 @@ function wireNameOf(statement: PreparedStatement): string {
  * prepared statements (a transaction-pooling PgBouncer), the first refusal switches the pool to
  * unnamed statements for good and runs the refused one again, unnamed.
  */
-export async function runPrepared<TRow extends QueryResultRow>(dataSource: DataSource, statement: PreparedStatement, values: unknown[]): Promise<TRow[]> {
+export async function runPrepared<TRow extends QueryResultRow>(
+  dataSource: DataSource,
+  statement: PreparedStatement,
+  values: unknown[],
+): Promise<TRow[]> {
   const pool = (dataSource.driver as unknown as { master?: Pool }).master;
   if (!dataSource.isInitialized || !pool) throw new Error(`cannot run ${statement.name}: the database connection is not initialised`);
   if (!unnamedOnly.has(pool)) {
@@ -56,4 +60,3 @@ export async function runPrepared<TRow extends QueryResultRow>(dataSource: DataS
   const result = await pool.query<TRow>({ text: statement.text, values });
   return result.rows;
 }
-

@@ -66,7 +66,11 @@ export type ApplyInUnit = (position: EventPosition, effect: (manager: EntityMana
  * Applies a run of a unit's events together (see applyUnitOnce): `effect` runs once, with those of
  * `entries` not applied before, in order, and not at all when there are none. Returns them.
  */
-export type ApplyRunInUnit = <T>(entries: readonly T[], positionOf: (entry: T) => EventPosition, effect: (manager: EntityManager, fresh: readonly T[]) => Promise<void>) => Promise<readonly T[]>;
+export type ApplyRunInUnit = <T>(
+  entries: readonly T[],
+  positionOf: (entry: T) => EventPosition,
+  effect: (manager: EntityManager, fresh: readonly T[]) => Promise<void>,
+) => Promise<readonly T[]>;
 
 /**
  * applyOnce for a run of events in one transaction: which of `eventIds` were processed before is
@@ -83,13 +87,17 @@ export async function applyUnitOnce<T>(
   run: (apply: ApplyInUnit, manager: EntityManager, applyRun: ApplyRunInUnit) => Promise<T>,
 ): Promise<T> {
   return dataSource.transaction(async (manager) => {
-    const known: { event_id: string }[] = await manager.query('SELECT event_id FROM processed_events WHERE consumer_group = $1 AND event_id = ANY($2::text[])', [consumerGroup, eventIds]);
+    const known: { event_id: string }[] = await manager.query(
+      'SELECT event_id FROM processed_events WHERE consumer_group = $1 AND event_id = ANY($2::text[])',
+      [consumerGroup, eventIds],
+    );
     const processed = new Set(known.map((row) => row.event_id));
     const positions: EventPosition[] = [];
     const applyRun: ApplyRunInUnit = async (entries, positionOf, effect) => {
       const fresh = entries.filter((entry) => {
         const position = positionOf(entry);
-        if (position.consumerGroup !== consumerGroup) throw new Error(`an event of group ${position.consumerGroup} cannot join a unit of group ${consumerGroup}`);
+        if (position.consumerGroup !== consumerGroup)
+          throw new Error(`an event of group ${position.consumerGroup} cannot join a unit of group ${consumerGroup}`);
         if (processed.has(position.eventId)) return false;
         processed.add(position.eventId);
         return true;
@@ -99,7 +107,8 @@ export async function applyUnitOnce<T>(
       positions.push(...fresh.map(positionOf));
       return fresh;
     };
-    const apply: ApplyInUnit = async (position, effect) => ((await applyRun([position], (same) => same, effect)).length === 0 ? 'duplicate' : 'applied');
+    const apply: ApplyInUnit = async (position, effect) =>
+      (await applyRun([position], (same) => same, effect)).length === 0 ? 'duplicate' : 'applied';
     const result = await run(apply, manager, applyRun);
     await recordProcessedEvents(manager, positions);
     return result;

@@ -16,9 +16,16 @@ describe('service database over TLS (a private PostgreSQL that requires it)', ()
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres({
-      tls: { ...authority.issue('postgres server', ['127.0.0.1']), required: true, clientCertificates: { ca: authority.certificate, users: ['consign_client'] } },
+      tls: {
+        ...authority.issue('postgres server', ['127.0.0.1']),
+        required: true,
+        clientCertificates: { ca: authority.certificate, users: ['consign_client'] },
+      },
     });
-    const admin = new Client({ connectionString: urlAt('127.0.0.1'), ssl: postgresSsl({ mode: 'verify-full', ca: authority.certificate }) });
+    const admin = new Client({
+      connectionString: urlAt('127.0.0.1'),
+      ssl: postgresSsl({ mode: 'verify-full', ca: authority.certificate }),
+    });
     await admin.connect();
     await admin.query('CREATE ROLE consign_client LOGIN');
     await admin.end();
@@ -66,7 +73,9 @@ describe('service database over TLS (a private PostgreSQL that requires it)', ()
     expect(mismatch.code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
     expect(isDatabaseOutage(mismatch)).toBe(true);
     expect(await sessionEncrypted(urlAt('localhost'), { mode: 'verify-ca', ca: authority.certificate })).toBe(true);
-    expect((await refusal(urlAt('localhost'), { mode: 'verify-ca', ca: otherAuthority.certificate })).message).toBe('self-signed certificate in certificate chain');
+    expect((await refusal(urlAt('localhost'), { mode: 'verify-ca', ca: otherAuthority.certificate })).message).toBe(
+      'self-signed certificate in certificate chain',
+    );
   });
 
   it('require: encrypted without checking the certificate, so no CA is needed', async () => {
@@ -79,7 +88,16 @@ describe('service database over TLS (a private PostgreSQL that requires it)', ()
 
   it('presents the client certificate to a server that signs its user in by certificate', async () => {
     const asClient = urlAt('127.0.0.1', 'consign_client');
-    expect(await sessionEncrypted(asClient, { mode: 'verify-full', ca: authority.certificate, cert: clientCertificate.certificate, key: clientCertificate.key })).toBe(true);
-    expect((await refusal(asClient, { mode: 'verify-full', ca: authority.certificate })).message).toBe('connection requires a valid client certificate');
+    expect(
+      await sessionEncrypted(asClient, {
+        mode: 'verify-full',
+        ca: authority.certificate,
+        cert: clientCertificate.certificate,
+        key: clientCertificate.key,
+      }),
+    ).toBe(true);
+    expect((await refusal(asClient, { mode: 'verify-full', ca: authority.certificate })).message).toBe(
+      'connection requires a valid client certificate',
+    );
   });
 });

@@ -6,7 +6,12 @@ import { checkDatabase, createServiceDataSource, isDatabaseOutage, migrateDataba
 describe('service database (real PostgreSQL)', () => {
   it('answers the readiness check once initialised, and refuses before', async () => {
     const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_database_test');
-    const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: [], applicationName: 'database-test' });
+    const dataSource = createServiceDataSource({
+      url: database.url,
+      tls: { mode: 'disable' },
+      migrations: [],
+      applicationName: 'database-test',
+    });
     try {
       await expect(checkDatabase(dataSource)).rejects.toThrow('database connection is not initialised');
       await dataSource.initialize();
@@ -20,7 +25,12 @@ describe('service database (real PostgreSQL)', () => {
   });
 
   it('recognises an unreachable server as an outage, and a bad query as not one', async () => {
-    const unreachable = createServiceDataSource({ url: 'postgres://postgres@127.0.0.1:1/none', tls: { mode: 'disable' }, migrations: [], applicationName: 'database-test' });
+    const unreachable = createServiceDataSource({
+      url: 'postgres://postgres@127.0.0.1:1/none',
+      tls: { mode: 'disable' },
+      migrations: [],
+      applicationName: 'database-test',
+    });
     const failure = await unreachable.initialize().catch((error: unknown) => error);
     expect(isDatabaseOutage(failure)).toBe(true);
     expect(isDatabaseOutage(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false);
@@ -28,15 +38,25 @@ describe('service database (real PostgreSQL)', () => {
 
   it('runs a prepared statement: planned once per connection under its name, and reused', async () => {
     const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_database_test');
-    const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: [], applicationName: 'database-test', poolSize: 1 });
+    const dataSource = createServiceDataSource({
+      url: database.url,
+      tls: { mode: 'disable' },
+      migrations: [],
+      applicationName: 'database-test',
+      poolSize: 1,
+    });
     const doubled = { name: 'test-doubled', text: 'SELECT $1::int * 2 AS doubled' };
     try {
-      await expect(runPrepared(dataSource, doubled, [1])).rejects.toThrow('cannot run test-doubled: the database connection is not initialised');
+      await expect(runPrepared(dataSource, doubled, [1])).rejects.toThrow(
+        'cannot run test-doubled: the database connection is not initialised',
+      );
       await dataSource.initialize();
       expect(await runPrepared(dataSource, doubled, [21])).toEqual([{ doubled: 42 }]);
       expect(await runPrepared(dataSource, doubled, [5])).toEqual([{ doubled: 10 }]);
       // One connection in the pool: this query sees the statement prepared on it.
-      expect(await dataSource.query('SELECT name, generic_plans + custom_plans AS plans FROM pg_prepared_statements')).toEqual([{ name: expect.stringMatching(/^test-doubled-[0-9a-f]{12}$/), plans: '2' }]);
+      expect(await dataSource.query('SELECT name, generic_plans + custom_plans AS plans FROM pg_prepared_statements')).toEqual([
+        { name: expect.stringMatching(/^test-doubled-[0-9a-f]{12}$/), plans: '2' },
+      ]);
     } finally {
       if (dataSource.isInitialized) await dataSource.destroy();
       await database.drop();
@@ -50,7 +70,13 @@ describe('service database (real PostgreSQL)', () => {
     await admin.connect();
     const roleUrl = new URL(database.url);
     roleUrl.username = role;
-    const dataSource = createServiceDataSource({ url: roleUrl.toString(), tls: { mode: 'disable' }, migrations: [], applicationName: 'database-test', synchronousCommit: false });
+    const dataSource = createServiceDataSource({
+      url: roleUrl.toString(),
+      tls: { mode: 'disable' },
+      migrations: [],
+      applicationName: 'database-test',
+      synchronousCommit: false,
+    });
     try {
       // Neither superuser nor owner: the role a managed database gives an app, which may create its tables.
       await admin.query(`CREATE ROLE ${role} LOGIN`);
@@ -75,7 +101,14 @@ describe('service database (real PostgreSQL)', () => {
   it('closes idle connections after the idle timeout, and keeps them when it is 0', async () => {
     const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_database_test');
     const backendAfterIdling = async (idleTimeoutMs: number): Promise<{ before: number; after: number }> => {
-      const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: [], applicationName: 'database-test', poolSize: 1, idleTimeoutMs });
+      const dataSource = createServiceDataSource({
+        url: database.url,
+        tls: { mode: 'disable' },
+        migrations: [],
+        applicationName: 'database-test',
+        poolSize: 1,
+        idleTimeoutMs,
+      });
       await dataSource.initialize();
       try {
         const [{ pid: before }] = await dataSource.query('SELECT pg_backend_pid() AS pid');

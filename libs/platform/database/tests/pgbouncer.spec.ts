@@ -13,7 +13,13 @@ let database: TemporaryDatabase;
 const dataSources: DataSource[] = [];
 
 async function open(url: string, options: { poolSize?: number; synchronousCommit?: boolean } = {}): Promise<DataSource> {
-  const dataSource = createServiceDataSource({ url, tls: { mode: 'disable' }, migrations: [], applicationName: 'database-pgbouncer-test', ...options });
+  const dataSource = createServiceDataSource({
+    url,
+    tls: { mode: 'disable' },
+    migrations: [],
+    applicationName: 'database-pgbouncer-test',
+    ...options,
+  });
   dataSources.push(dataSource);
   await dataSource.initialize();
   return dataSource;

@@ -8,11 +8,22 @@ describe('applying a unit of events once (real PostgreSQL)', () => {
   let database: TemporaryDatabase;
   let dataSource: DataSource;
   const group = 'unit-test';
-  const position = (eventId: string, offset: number) => ({ consumerGroup: group, eventId, topic: 'test.topic', partition: 0, offset: String(offset) });
+  const position = (eventId: string, offset: number) => ({
+    consumerGroup: group,
+    eventId,
+    topic: 'test.topic',
+    partition: 0,
+    offset: String(offset),
+  });
 
   beforeAll(async () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_unit_test');
-    dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: [CreateProcessedEvents1764355100000], applicationName: 'unit-test' });
+    dataSource = createServiceDataSource({
+      url: database.url,
+      tls: { mode: 'disable' },
+      migrations: [CreateProcessedEvents1764355100000],
+      applicationName: 'unit-test',
+    });
     await dataSource.initialize();
     await migrateDatabase(dataSource);
     await dataSource.query('CREATE TABLE effects (event_id text NOT NULL)');
@@ -23,11 +34,17 @@ describe('applying a unit of events once (real PostgreSQL)', () => {
   });
 
   const effectsOf = async (eventIds: string[]): Promise<string[]> =>
-    ((await dataSource.query('SELECT event_id FROM effects WHERE event_id = ANY($1::text[]) ORDER BY event_id', [eventIds])) as { event_id: string }[]).map((row) => row.event_id);
+    (
+      (await dataSource.query('SELECT event_id FROM effects WHERE event_id = ANY($1::text[]) ORDER BY event_id', [eventIds])) as {
+        event_id: string;
+      }[]
+    ).map((row) => row.event_id);
 
   it('applies each event of the unit once, skips what was applied before or earlier in the unit, and records them together', async () => {
     const [before, first, second] = [randomUUID(), randomUUID(), randomUUID()];
-    await applyUnitOnce(dataSource, group, [before], (apply) => apply(position(before, 1), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [before])));
+    await applyUnitOnce(dataSource, group, [before], (apply) =>
+      apply(position(before, 1), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [before])),
+    );
     const outcomes = await applyUnitOnce(dataSource, group, [before, first, second, first], async (apply) => {
       const results = [];
       for (const [index, eventId] of [before, first, second, first].entries()) {
@@ -37,7 +54,10 @@ describe('applying a unit of events once (real PostgreSQL)', () => {
     });
     expect(outcomes).toEqual(['duplicate', 'applied', 'applied', 'duplicate']);
     expect(await effectsOf([before, first, second])).toEqual([before, first, second].sort());
-    const rows: { event_id: string; offset: string }[] = await dataSource.query('SELECT event_id, "offset" FROM processed_events WHERE event_id = ANY($1::text[]) ORDER BY "offset"', [[first, second]]);
+    const rows: { event_id: string; offset: string }[] = await dataSource.query(
+      'SELECT event_id, "offset" FROM processed_events WHERE event_id = ANY($1::text[]) ORDER BY "offset"',
+      [[first, second]],
+    );
     expect(rows).toEqual([
       { event_id: first, offset: '3' },
       { event_id: second, offset: '4' },
@@ -46,7 +66,9 @@ describe('applying a unit of events once (real PostgreSQL)', () => {
 
   it('applies a run of events together: one effect for those not applied before or earlier in the unit, none when there are none', async () => {
     const [before, first, second, third] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-    await applyUnitOnce(dataSource, group, [before], (apply) => apply(position(before, 20), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [before])));
+    await applyUnitOnce(dataSource, group, [before], (apply) =>
+      apply(position(before, 20), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [before])),
+    );
     const effects: string[][] = [];
     const insertEach = (manager: EntityManager, fresh: readonly { eventId: string }[]) => {
       effects.push(fresh.map((event) => event.eventId));
@@ -62,7 +84,10 @@ describe('applying a unit of events once (real PostgreSQL)', () => {
     expect(applied).toEqual({ fresh: [second, third], again: [] });
     expect(effects).toEqual([[second, third]]);
     expect(await effectsOf([before, first, second, third])).toEqual([before, first, second, third].sort());
-    const rows: { event_id: string }[] = await dataSource.query('SELECT event_id FROM processed_events WHERE event_id = ANY($1::text[]) ORDER BY "offset"', [[first, second, third]]);
+    const rows: { event_id: string }[] = await dataSource.query(
+      'SELECT event_id FROM processed_events WHERE event_id = ANY($1::text[]) ORDER BY "offset"',
+      [[first, second, third]],
+    );
     expect(rows.map((row) => row.event_id)).toEqual([first, second, third]);
   });
 
@@ -71,7 +96,9 @@ describe('applying a unit of events once (real PostgreSQL)', () => {
     const unit = applyUnitOnce(dataSource, group, [other, raced], async (apply) => {
       await apply(position(other, 10), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [other]));
       // The other delivery commits the same event after this unit read what was applied.
-      await applyUnitOnce(dataSource, group, [raced], (applyElsewhere) => applyElsewhere(position(raced, 11), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [raced])));
+      await applyUnitOnce(dataSource, group, [raced], (applyElsewhere) =>
+        applyElsewhere(position(raced, 11), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [raced])),
+      );
       await apply(position(raced, 11), (manager) => manager.query('INSERT INTO effects VALUES ($1)', [raced]));
     });
     await expect(unit).rejects.toThrow(/duplicate key value violates unique constraint/);

@@ -13,7 +13,8 @@ export interface ProblemBody {
 }
 
 /** The only detail a 5xx answer gives: its code says what failed, the log has the message. */
-export const serverFaultDetail = 'the request could not be completed on our side; the code says what failed, and the request id finds it in the service log';
+export const serverFaultDetail =
+  'the request could not be completed on our side; the code says what failed, and the request id finds it in the service log';
 
 /**
  * The answer's body for an error. A 4xx's message says what is wrong with the request. A 5xx is

@@ -27,7 +27,11 @@ describe('event service admin API', () => {
     },
   };
   const post = (path: string, body?: unknown, key = 'ops-key') =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     http.app.use(createEventServiceAdminRouter(admin));
@@ -58,8 +62,18 @@ describe('event service admin API', () => {
   });
 
   it('passes the position of one record to the service, never bytes of the caller, and answers its outcome', async () => {
-    const response = await post('/admin/events/process', { topic: 'shopify.orders.v1', partition: 2, offset: '41', valueBase64: Buffer.from([0, 0, 0, 0, 7]).toString('base64') });
-    expect(await response.json()).toEqual({ outcome: 'applied', eventId: 'e-1', eventType: 'shopify.order.created', processed: { topic: 'shopify.orders.v1', partition: 2, offset: '41' } });
+    const response = await post('/admin/events/process', {
+      topic: 'shopify.orders.v1',
+      partition: 2,
+      offset: '41',
+      valueBase64: Buffer.from([0, 0, 0, 0, 7]).toString('base64'),
+    });
+    expect(await response.json()).toEqual({
+      outcome: 'applied',
+      eventId: 'e-1',
+      eventType: 'shopify.order.created',
+      processed: { topic: 'shopify.orders.v1', partition: 2, offset: '41' },
+    });
     expect(processed).toEqual([{ topic: 'shopify.orders.v1', partition: 2, offset: '41' }]);
   });
 

@@ -44,7 +44,12 @@ export function createEventServiceAdminRouter(admin: EventServiceAdmin): Router 
 
 function positionFrom(body: unknown): RecordPosition {
   const invalid = (field: string, expected: string): PlatformError =>
-    new PlatformError(`${field} must be ${expected}`, { code: 'admin.invalid_record', category: 'invalid', httpStatus: 400, details: { field } });
+    new PlatformError(`${field} must be ${expected}`, {
+      code: 'admin.invalid_record',
+      category: 'invalid',
+      httpStatus: 400,
+      details: { field },
+    });
   const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (typeof record.topic !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(record.topic)) throw invalid('topic', 'a topic name');
   if (!Number.isInteger(record.partition) || (record.partition as number) < 0) throw invalid('partition', 'a partition number');

@@ -63,12 +63,20 @@ describe('event service settings', () => {
   it('outside development, names every endpoint and key it lacks, instead of reaching for localhost', () => {
     for (const env of [{}, { NODE_ENV: 'prod' }]) {
       expect(() => loadConfig(settingsIn(env), env)).toThrow(
-        ['Invalid configuration:', '  - KAFKA_BROKERS: is required: a comma-separated list', '  - SCHEMA_REGISTRY_URL: is required but not set', '  - INVENTORY_DATABASE_URL: is required but not set', '  - API_KEYS: is required but not set'].join('\n'),
+        [
+          'Invalid configuration:',
+          '  - KAFKA_BROKERS: is required: a comma-separated list',
+          '  - SCHEMA_REGISTRY_URL: is required but not set',
+          '  - INVENTORY_DATABASE_URL: is required but not set',
+          '  - API_KEYS: is required but not set',
+        ].join('\n'),
       );
     }
   });
 
   it('refuses a database URL that is not PostgreSQL without echoing its credentials', () => {
-    expect(() => loadConfig(settingsIn(development), { ...development, INVENTORY_DATABASE_URL: 'mysql://user:pw@host/db' })).toThrow('INVENTORY_DATABASE_URL: must use postgres or postgresql, got "mysql:"');
+    expect(() => loadConfig(settingsIn(development), { ...development, INVENTORY_DATABASE_URL: 'mysql://user:pw@host/db' })).toThrow(
+      'INVENTORY_DATABASE_URL: must use postgres or postgresql, got "mysql:"',
+    );
   });
 });

@@ -1,4 +1,13 @@
-import { ConsumingServiceName, databaseTlsSettings, databaseUrlSetting, host, platformConnectionSettings, port, serviceCatalogue, text } from '@consign/config';
+import {
+  ConsumingServiceName,
+  databaseTlsSettings,
+  databaseUrlSetting,
+  host,
+  platformConnectionSettings,
+  port,
+  serviceCatalogue,
+  text,
+} from '@consign/config';
 import { apiKeysSetting } from '@consign/service-runtime';
 
 /**

@@ -1,14 +1,58 @@
 import { Router } from 'express';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
-import { databaseTls, DatabaseTlsConfig, kafkaConnection, KafkaConnectionConfig, registryConnection, RegistryConnectionConfig } from '@consign/config';
-import { AnyEventDefinition, deadLetterTopic, EventDefinition, EventMetadata, events, PlatformEvent, retryTopic, TopicDefinition } from '@consign/contracts';
+import {
+  databaseTls,
+  DatabaseTlsConfig,
+  kafkaConnection,
+  KafkaConnectionConfig,
+  registryConnection,
+  RegistryConnectionConfig,
+} from '@consign/config';
+import {
+  AnyEventDefinition,
+  deadLetterTopic,
+  EventDefinition,
+  EventMetadata,
+  events,
+  PlatformEvent,
+  retryTopic,
+  TopicDefinition,
+} from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { applyOnce, applyUnitOnce, checkDatabase, createServiceDataSource, postgresOutagePolicy, runMigrationCommand, ServiceDatabaseOptions } from '@consign/database';
-import { ConsumedEvent, ConsumerMetrics, ConsumerRunner, createKafka, deadLetterOriginal, EventCodec, EventPublisher, publishAdminCalls, readOneRecord } from '@consign/kafka';
+import {
+  applyOnce,
+  applyUnitOnce,
+  checkDatabase,
+  createServiceDataSource,
+  postgresOutagePolicy,
+  runMigrationCommand,
+  ServiceDatabaseOptions,
+} from '@consign/database';
+import {
+  ConsumedEvent,
+  ConsumerMetrics,
+  ConsumerRunner,
+  createKafka,
+  deadLetterOriginal,
+  EventCodec,
+  EventPublisher,
+  publishAdminCalls,
+  readOneRecord,
+} from '@consign/kafka';
 import { appendEventsToOutbox, createOutboxRelay, registerOutboxMetrics } from '@consign/outbox';
 import { createEventServiceAdminRouter } from './admin-router';
-import { ApiKeyring, auditAdminCalls, createLogger, createServiceHttp, Logger, logStartupRetry, ReadinessCheck, runService, untilDone } from '@consign/service-runtime';
+import {
+  ApiKeyring,
+  auditAdminCalls,
+  createLogger,
+  createServiceHttp,
+  Logger,
+  logStartupRetry,
+  ReadinessCheck,
+  runService,
+  untilDone,
+} from '@consign/service-runtime';
 import { Telemetry } from '@consign/telemetry';
 
 /** Settings every event-consuming service has; each app parses its own, once, at start-up. */
@@ -34,7 +78,10 @@ export interface EventServiceContext {
    * having processed it commit together, and the events the effect returns go to the outbox in the
    * same transaction. A repeat (redelivery, replay) finds the record and changes nothing.
    */
-  applyEvent(event: ConsumedEvent<{ metadata: EventMetadata }>, effect: (manager: EntityManager) => Promise<readonly PlatformEvent[] | void>): Promise<'applied' | 'duplicate'>;
+  applyEvent(
+    event: ConsumedEvent<{ metadata: EventMetadata }>,
+    effect: (manager: EntityManager) => Promise<readonly PlatformEvent[] | void>,
+  ): Promise<'applied' | 'duplicate'>;
   /**
    * applyEvent for a run of events applied together (runHandlers): `effect` gets those not applied
    * before, in order. In a unit of work it runs once for all of them; outside one, once for each.
@@ -107,7 +154,12 @@ export interface EventServiceDefinition {
 export async function runEventService(definition: EventServiceDefinition, command = process.argv[2]): Promise<void> {
   const { service, config } = definition;
   const logger = createLogger(service);
-  const database = createServiceDataSource({ url: config.databaseUrl, tls: databaseTls(config), ...definition.database, applicationName: service });
+  const database = createServiceDataSource({
+    url: config.databaseUrl,
+    tls: databaseTls(config),
+    ...definition.database,
+    applicationName: service,
+  });
   await database.initialize();
   if (command === 'migrate') return runMigrationCommand(database, logger);
   if (command !== undefined) {
@@ -132,10 +184,20 @@ export async function runEventService(definition: EventServiceDefinition, comman
     metrics,
     publish: (manager, pending) => appendEventsToOutbox(manager, codec, pending),
     applyEvent: (event, effect) =>
-      applyOnce(database, { consumerGroup: config.consumerGroup, eventId: event.value.metadata.eventId, topic: event.topic, partition: event.partition, offset: event.offset }, async (manager) => {
-        const pending = await effect(manager);
-        if (pending) await appendEventsToOutbox(manager, codec, pending);
-      }),
+      applyOnce(
+        database,
+        {
+          consumerGroup: config.consumerGroup,
+          eventId: event.value.metadata.eventId,
+          topic: event.topic,
+          partition: event.partition,
+          offset: event.offset,
+        },
+        async (manager) => {
+          const pending = await effect(manager);
+          if (pending) await appendEventsToOutbox(manager, codec, pending);
+        },
+      ),
     applyEvents: async (events, effect) => {
       for (const event of events) await context.applyEvent(event, (manager) => effect(manager, [event]));
     },
@@ -150,7 +212,10 @@ export async function runEventService(definition: EventServiceDefinition, comman
     if (!handlerByType.has(type)) throw new Error(`${service} has a run handler for ${type} but no handler for one such event`);
     runHandlerByType.set(type, handler as AnyRunHandler);
   }
-  const handleEvent = async (event: ConsumedEvent<{ metadata: EventMetadata }>, within: EventServiceContext = context): Promise<unknown> => {
+  const handleEvent = async (
+    event: ConsumedEvent<{ metadata: EventMetadata }>,
+    within: EventServiceContext = context,
+  ): Promise<unknown> => {
     const { eventId, eventType } = event.value.metadata;
     const handler = handlerByType.get(eventType);
     if (!handler) return 'skipped';
@@ -161,7 +226,8 @@ export async function runEventService(definition: EventServiceDefinition, comman
   const relay = createOutboxRelay({ dataSource: database, publisher, publishes: definition.publishes, lockName: service, logger });
   const unitOfWork = definition.unitOfWork ?? { kind: 'transaction' };
   const runs = {
-    runOf: (event: ConsumedEvent<{ metadata: EventMetadata }>) => (runHandlerByType.has(event.value.metadata.eventType) ? event.value.metadata.eventType : undefined),
+    runOf: (event: ConsumedEvent<{ metadata: EventMetadata }>) =>
+      runHandlerByType.has(event.value.metadata.eventType) ? event.value.metadata.eventType : undefined,
     handle: async (
       run: readonly ConsumedEvent<{ metadata: EventMetadata }>[],
       within: EventServiceContext,
@@ -182,7 +248,12 @@ export async function runEventService(definition: EventServiceDefinition, comman
       run.forEach((event, index) => {
         const { eventId, eventType } = event.value.metadata;
         const outcome = outcomes?.[index] ?? (fresh.has(eventId) ? 'applied' : 'duplicate');
-        inSpan(event, () => logger.info({ eventId, eventType, topic: event.topic, partition: event.partition, offset: event.offset, outcome, run: run.length }, 'event handled'));
+        inSpan(event, () =>
+          logger.info(
+            { eventId, eventType, topic: event.topic, partition: event.partition, offset: event.offset, outcome, run: run.length },
+            'event handled',
+          ),
+        );
       });
     },
   };
@@ -269,14 +340,30 @@ export async function runEventService(definition: EventServiceDefinition, comman
         }
         await kafkaAdmin.connect();
         const record = await readOneRecord(kafka, kafkaAdmin, position.topic, position.partition, position.offset);
-        if (record.value === null) throw new PlatformError(`${position.topic}:${position.partition}:${position.offset} has no value`, { code: 'admin.invalid_record', category: 'invalid', httpStatus: 400 });
+        if (record.value === null)
+          throw new PlatformError(`${position.topic}:${position.partition}:${position.offset} has no value`, {
+            code: 'admin.invalid_record',
+            category: 'invalid',
+            httpStatus: 400,
+          });
         // A dead letter is processed as the record it was, at its original position, so the
         // service's idempotency (processed events per position and event id) recognises it.
         const original = position.topic === ownDeadLetters ? deadLetterOriginal(record) : { ...position, headers: record.headers };
         const { value } = await codec.decode<{ metadata: EventMetadata }>(record.value);
-        const outcome = await handleEvent({ value, topic: original.topic, partition: original.partition, offset: original.offset, key: record.key?.toString() ?? null, headers: original.headers, attempt: 1 });
+        const outcome = await handleEvent({
+          value,
+          topic: original.topic,
+          partition: original.partition,
+          offset: original.offset,
+          key: record.key?.toString() ?? null,
+          headers: original.headers,
+          attempt: 1,
+        });
         const processed = { topic: original.topic, partition: original.partition, offset: original.offset };
-        logger.warn({ eventId: value.metadata.eventId, readFrom: position, processed, outcome }, "record processed on an operator's request");
+        logger.warn(
+          { eventId: value.metadata.eventId, readFrom: position, processed, outcome },
+          "record processed on an operator's request",
+        );
         return { outcome, eventId: value.metadata.eventId, eventType: value.metadata.eventType, processed };
       },
     }),
@@ -289,7 +376,11 @@ export async function runEventService(definition: EventServiceDefinition, comman
 
   const timers = (definition.jobs ?? []).map((job) =>
     setInterval(() => {
-      job.run(context).catch((error: unknown) => logger.warn({ job: job.name, err: (error as Error).message }, 'periodic job failed; retrying next round'));
+      job
+        .run(context)
+        .catch((error: unknown) =>
+          logger.warn({ job: job.name, err: (error as Error).message }, 'periodic job failed; retrying next round'),
+        );
     }, job.everyMs),
   );
   await runService({
@@ -343,7 +434,13 @@ function applyInOneTransaction(
   applyAll: (within: EventServiceContext) => Promise<void>,
 ): Promise<number> {
   const eventIds = batch.map((event) => event.value.metadata.eventId);
-  const positionOf = (event: ConsumedEvent<{ metadata: EventMetadata }>) => ({ consumerGroup, eventId: event.value.metadata.eventId, topic: event.topic, partition: event.partition, offset: event.offset });
+  const positionOf = (event: ConsumedEvent<{ metadata: EventMetadata }>) => ({
+    consumerGroup,
+    eventId: event.value.metadata.eventId,
+    topic: event.topic,
+    partition: event.partition,
+    offset: event.offset,
+  });
   return applyUnitOnce(database, consumerGroup, eventIds, async (apply, manager, applyRun) => {
     const pending: PlatformEvent[] = [];
     await applyAll({

@@ -27,7 +27,12 @@ beforeAll(async () => {
         },
         // As the service: a record of a topic it does not consume is refused, any other is processed.
         process: async (position) => {
-          if (position.topic !== 'shopify.orders.v1') throw new PlatformError(`not consumed: ${position.topic}`, { code: 'admin.topic_not_consumed', category: 'invalid', httpStatus: 400 });
+          if (position.topic !== 'shopify.orders.v1')
+            throw new PlatformError(`not consumed: ${position.topic}`, {
+              code: 'admin.topic_not_consumed',
+              category: 'invalid',
+              httpStatus: 400,
+            });
           processed.push(position);
           return { outcome: 'applied', eventId: 'e-1', eventType: 'shopify.order.created', processed: position };
         },
@@ -52,7 +57,11 @@ it(`answers ${runs} generated requests without a server error or an unguarded an
       routes: [
         { method: 'POST', path: '/admin/consumer/stop' },
         { method: 'POST', path: '/admin/consumer/start' },
-        { method: 'POST', path: '/admin/events/process', body: { samples: [position, { ...position, topic: 'webhooks.raw.v1', partition: 3 }] } },
+        {
+          method: 'POST',
+          path: '/admin/events/process',
+          body: { samples: [position, { ...position, topic: 'webhooks.raw.v1', partition: 3 }] },
+        },
       ],
     },
     runs,

@@ -21,7 +21,12 @@ export class ConsumerMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     });
-    this.retries = new Counter({ name: 'consign_consumer_retries_total', help: 'Handler attempts retried after a transient error', labelNames: ['group', 'topic'], registers: [registry] });
+    this.retries = new Counter({
+      name: 'consign_consumer_retries_total',
+      help: 'Handler attempts retried after a transient error',
+      labelNames: ['group', 'topic'],
+      registers: [registry],
+    });
     this.deadLetters = new Counter({
       name: 'consign_consumer_dead_letters_total',
       help: 'Records sent to the dead-letter topic, by error category',
@@ -41,6 +46,11 @@ export class ConsumerMetrics {
       labelNames: ['group', 'topic'],
       registers: [registry],
     });
-    this.pausedPartitions = new Gauge({ name: 'consign_consumer_paused_partitions', help: 'Partitions paused while a dependency is down', labelNames: ['group'], registers: [registry] });
+    this.pausedPartitions = new Gauge({
+      name: 'consign_consumer_paused_partitions',
+      help: 'Partitions paused while a dependency is down',
+      labelNames: ['group'],
+      registers: [registry],
+    });
   }
 }

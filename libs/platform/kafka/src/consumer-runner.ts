@@ -31,7 +31,10 @@ export interface ConsumerLogger {
  * unit's effects are durable. Throwing undoes the unit, or leaves only effects that applying again
  * does not repeat: the runner then splits the run (decision 0025).
  */
-export type UnitOfWork<TValue, TUnit> = (events: readonly ConsumedEvent<TValue>[], applyAll: (unit: TUnit) => Promise<void>) => Promise<void>;
+export type UnitOfWork<TValue, TUnit> = (
+  events: readonly ConsumedEvent<TValue>[],
+  applyAll: (unit: TUnit) => Promise<void>,
+) => Promise<void>;
 
 export interface ConsumerRunnerOptions<TValue, TUnit = undefined> {
   groupId: string;
@@ -54,7 +57,11 @@ export interface ConsumerRunnerOptions<TValue, TUnit = undefined> {
      */
     runs?: {
       runOf: (event: ConsumedEvent<TValue>) => string | undefined;
-      handle: (events: readonly ConsumedEvent<TValue>[], unit: TUnit, inSpan: (event: ConsumedEvent<TValue>, work: () => void) => void) => Promise<void>;
+      handle: (
+        events: readonly ConsumedEvent<TValue>[],
+        unit: TUnit,
+        inSpan: (event: ConsumedEvent<TValue>, work: () => void) => void,
+      ) => Promise<void>;
     };
   };
   /** Publishes dead letters; shared with the service's other publishing. */
@@ -131,7 +138,11 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
   /** When the wait for the reference topics began; undefined when there is none (any more). */
   private referencesSince?: number;
 
-  constructor(private readonly kafka: Kafka, private readonly codec: EventCodec, private readonly options: ConsumerRunnerOptions<TValue, TUnit>) {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly codec: EventCodec,
+    private readonly options: ConsumerRunnerOptions<TValue, TUnit>,
+  ) {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -151,18 +162,34 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     this.stopping = false;
     this.heldBack.clear();
     // Its own topics too: a service must not depend on which service happened to start first.
-    const { created, drift } = await ensureTopics(this.kafka, [...this.options.topics, this.deadLetters, this.retries], { create: this.options.createTopics ?? true });
+    const { created, drift } = await ensureTopics(this.kafka, [...this.options.topics, this.deadLetters, this.retries], {
+      create: this.options.createTopics ?? true,
+    });
     if (created.length > 0) this.options.logger.info({ group: this.options.groupId, createdTopics: created }, 'topics created');
-    if (drift.length > 0) this.options.logger.warn({ group: this.options.groupId, drift: describeDrift(drift) }, 'topics differ from the catalogue; left as they are (npm run provision -- --align-settings aligns them)');
+    if (drift.length > 0)
+      this.options.logger.warn(
+        { group: this.options.groupId, drift: describeDrift(drift) },
+        'topics differ from the catalogue; left as they are (npm run provision -- --align-settings aligns them)',
+      );
     this.referencesPending = await this.unreadReferences();
     if (this.referencesPending.size > 0) {
-      this.options.logger.info({ group: this.options.groupId, topics: (this.options.readFirst ?? []).map((topic) => topic.name), partitions: this.referencesPending.size }, 'reading the reference topics to their end before the others');
+      this.options.logger.info(
+        {
+          group: this.options.groupId,
+          topics: (this.options.readFirst ?? []).map((topic) => topic.name),
+          partitions: this.referencesPending.size,
+        },
+        'reading the reference topics to their end before the others',
+      );
       this.referencesSince = Date.now();
       this.pollReferences();
     }
     await this.consumer.connect();
     // Its retry topic too: what an operator redrives from its dead letters comes back there, to this group alone.
-    await this.consumer.subscribe({ topics: [...this.options.topics, this.retries].map((topic) => topic.name), fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.subscribe({
+      topics: [...this.options.topics, this.retries].map((topic) => topic.name),
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -171,9 +198,20 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     });
   }
 
-  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async processBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
-    if (this.referencesPending.size > 0 && !(this.options.readFirst ?? []).some((reference) => reference.name === topic) && batch.messages.length > 0) {
+    if (
+      this.referencesPending.size > 0 &&
+      !(this.options.readFirst ?? []).some((reference) => reference.name === topic) &&
+      batch.messages.length > 0
+    ) {
       // Read again from here once the reference topics are read: nothing of this batch is resolved.
       this.consumer.pause([{ topic, partitions: [partition] }]);
       this.consumer.seek({ topic, partition, offset: batch.messages[0].offset });
@@ -199,7 +237,9 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     const unitSize = this.options.batch ? Math.max(1, this.options.batch.maxRecords ?? 100) : 1;
     for (let start = 0; start < batch.messages.length && keepGoing(); start += unitSize) {
       const messages = batch.messages.slice(start, start + unitSize);
-      const outcome = this.options.batch ? await this.processUnit(topic, partition, messages, heartbeat, resolve, keepGoing) : await this.processAlone(topic, partition, messages[0], heartbeat, resolve);
+      const outcome = this.options.batch
+        ? await this.processUnit(topic, partition, messages, heartbeat, resolve, keepGoing)
+        : await this.processAlone(topic, partition, messages[0], heartbeat, resolve);
       if (outcome === 'paused' || outcome === 'abandoned') break;
       if (this.options.batch) await commit();
       await heartbeat();
@@ -208,10 +248,19 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
   }
 
   /** One record as its own unit: retried, dead-lettered or paused on as its failure's category says. */
-  private async processAlone(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, resolve: (offset: string) => void): Promise<Outcome> {
+  private async processAlone(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    resolve: (offset: string) => void,
+  ): Promise<Outcome> {
     const startedAt = process.hrtime.bigint();
     const outcome = await this.processRecord(topic, partition, message, heartbeat);
-    this.options.metrics.processingSeconds.observe({ group: this.options.groupId, topic, outcome }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    this.options.metrics.processingSeconds.observe(
+      { group: this.options.groupId, topic, outcome },
+      Number(process.hrtime.bigint() - startedAt) / 1e9,
+    );
     if (outcome !== 'paused') resolve(message.offset);
     if (outcome === 'applied') this.options.metrics.unitRecords.observe({ group: this.options.groupId, topic }, 1);
     return outcome;
@@ -231,12 +280,24 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     resolve: (offset: string) => void,
     keepGoing: () => boolean,
   ): Promise<Outcome> {
-    const applyRun = (run: { event: ConsumedEvent<TValue>; message: KafkaMessage }[]) => this.applyRun(topic, partition, run, heartbeat, resolve, keepGoing);
+    const applyRun = (run: { event: ConsumedEvent<TValue>; message: KafkaMessage }[]) =>
+      this.applyRun(topic, partition, run, heartbeat, resolve, keepGoing);
     let run: { event: ConsumedEvent<TValue>; message: KafkaMessage }[] = [];
     for (const message of messages) {
       try {
         const { value } = await this.codec.decode<TValue>(message.value);
-        run.push({ message, event: { value, topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: decodeHeaders(message.headers), attempt: 1 } });
+        run.push({
+          message,
+          event: {
+            value,
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            headers: decodeHeaders(message.headers),
+            attempt: 1,
+          },
+        });
       } catch {
         const before = await applyRun(run);
         if (before === 'paused' || before === 'abandoned') return before;
@@ -271,7 +332,18 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
         return 'paused';
       }
       this.options.metrics.unitSplits.inc({ group: this.options.groupId, topic });
-      this.options.logger.warn({ group: this.options.groupId, topic, partition, from: run[0].message.offset, records: run.length, code: error.code, err: error.message }, 'unit of work failed; splitting it');
+      this.options.logger.warn(
+        {
+          group: this.options.groupId,
+          topic,
+          partition,
+          from: run[0].message.offset,
+          records: run.length,
+          code: error.code,
+          err: error.message,
+        },
+        'unit of work failed; splitting it',
+      );
       const half = Math.ceil(run.length / 2);
       const first = await this.applyRun(topic, partition, run.slice(0, half), heartbeat, resolve, keepGoing);
       if (first === 'paused' || first === 'abandoned') return first;
@@ -292,14 +364,19 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
    * that many keys at once. A run (batch.runs) is handed over whole, after the records before it
    * and before those after it: the stretches between runs are what key concurrency overlaps.
    */
-  private async applyEach(events: readonly ConsumedEvent<TValue>[], unit: TUnit, keyConcurrency: number, keepGoing: () => boolean): Promise<void> {
+  private async applyEach(
+    events: readonly ConsumedEvent<TValue>[],
+    unit: TUnit,
+    keyConcurrency: number,
+    keepGoing: () => boolean,
+  ): Promise<void> {
     const apply = async (event: ConsumedEvent<TValue>): Promise<void> => {
       if (!keepGoing()) throw new UnitAbandoned('the consumer is stopping or lost the partition');
       await this.handleInSpan(event, unit);
     };
     const runs = this.options.batch?.runs;
     const stretches: { run: boolean; events: ConsumedEvent<TValue>[] }[] = [];
-    for (let start = 0; start < events.length; ) {
+    for (let start = 0; start < events.length;) {
       const name = runs?.runOf(events[start]);
       let end = start + 1;
       while (name !== undefined && end < events.length && runs?.runOf(events[end]) === name) end += 1;
@@ -321,7 +398,11 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     }
   }
 
-  private async applyByKey(events: readonly ConsumedEvent<TValue>[], keyConcurrency: number, apply: (event: ConsumedEvent<TValue>) => Promise<void>): Promise<void> {
+  private async applyByKey(
+    events: readonly ConsumedEvent<TValue>[],
+    keyConcurrency: number,
+    apply: (event: ConsumedEvent<TValue>) => Promise<void>,
+  ): Promise<void> {
     const byKey = new Map<string, ConsumedEvent<TValue>[]>();
     for (const event of events) {
       const key = event.key ?? `${event.partition}/${event.offset}`;
@@ -335,7 +416,9 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     };
     // Every worker finishes before the unit fails: a record is never still being applied when its unit is retried.
     const results = await Promise.allSettled(Array.from({ length: Math.min(keyConcurrency, queues.length) }, worker));
-    const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected').map((result) => result.reason as unknown);
+    const failed = results
+      .filter((result): result is PromiseRejectedResult => result.status === 'rejected')
+      .map((result) => result.reason as unknown);
     if (failed.length > 0) throw failed.find((reason) => !(reason instanceof UnitAbandoned)) ?? failed[0];
   }
 
@@ -345,13 +428,29 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const { value } = await this.codec.decode<TValue>(message.value);
-        const event: ConsumedEvent<TValue> = { value, topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers, attempt };
+        const event: ConsumedEvent<TValue> = {
+          value,
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          headers,
+          attempt,
+        };
         await this.handleInSpan(event);
         return 'applied';
       } catch (caught) {
         const error = this.options.dependency?.classify(caught) ?? toPlatformError(caught);
         failures.push({ at: new Date(), error });
-        const where = { group: this.options.groupId, topic, partition, offset: message.offset, attempt, code: error.code, category: error.category };
+        const where = {
+          group: this.options.groupId,
+          topic,
+          partition,
+          offset: message.offset,
+          attempt,
+          code: error.code,
+          category: error.category,
+        };
         if (error.category === 'dependency') {
           this.pauseUntilRecovered(topic, partition, message.offset, error);
           return 'paused';
@@ -375,23 +474,39 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
    */
   private handleInSpan(event: ConsumedEvent<TValue>, unit?: TUnit): Promise<void> {
     const parent = propagation.extract(otelContext.active(), event.headers);
-    return tracer.startActiveSpan(`process ${event.topic}`, { kind: SpanKind.CONSUMER, attributes: this.spanAttributes(event) }, parent, async (span) => {
-      try {
-        await this.options.handle(event, unit);
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    return tracer.startActiveSpan(
+      `process ${event.topic}`,
+      { kind: SpanKind.CONSUMER, attributes: this.spanAttributes(event) },
+      parent,
+      async (span) => {
+        try {
+          await this.options.handle(event, unit);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
   }
 
   /** A run applied together still gives each record its span in its producer's trace, all as long as the run. */
-  private async handleRunInSpans(events: readonly ConsumedEvent<TValue>[], unit: TUnit, handle: NonNullable<NonNullable<ConsumerRunnerOptions<TValue, TUnit>['batch']>['runs']>['handle']): Promise<void> {
+  private async handleRunInSpans(
+    events: readonly ConsumedEvent<TValue>[],
+    unit: TUnit,
+    handle: NonNullable<NonNullable<ConsumerRunnerOptions<TValue, TUnit>['batch']>['runs']>['handle'],
+  ): Promise<void> {
     const spans = new Map(
-      events.map((event) => [event, tracer.startSpan(`process ${event.topic}`, { kind: SpanKind.CONSUMER, attributes: this.spanAttributes(event) }, propagation.extract(otelContext.active(), event.headers))]),
+      events.map((event) => [
+        event,
+        tracer.startSpan(
+          `process ${event.topic}`,
+          { kind: SpanKind.CONSUMER, attributes: this.spanAttributes(event) },
+          propagation.extract(otelContext.active(), event.headers),
+        ),
+      ]),
     );
     const inSpan = (event: ConsumedEvent<TValue>, work: () => void): void => {
       const span = spans.get(event);
@@ -438,7 +553,12 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     try {
       const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: references.map((topic) => topic.name) });
       for (const reference of references) {
-        const positions = new Map((committed.find((entry) => entry.topic === reference.name)?.partitions ?? []).map((entry) => [entry.partition, BigInt(entry.offset)]));
+        const positions = new Map(
+          (committed.find((entry) => entry.topic === reference.name)?.partitions ?? []).map((entry) => [
+            entry.partition,
+            BigInt(entry.offset),
+          ]),
+        );
         for (const { partition, low, high } of await admin.fetchTopicOffsets(reference.name)) {
           const at = positions.get(partition) ?? -1n;
           const from = at >= 0n ? at : (this.options.fromBeginning ?? true) ? BigInt(low) : BigInt(high);
@@ -460,7 +580,10 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
         const admin = this.kafka.admin();
         await admin.connect();
         try {
-          for (const { topic, partitions } of await admin.fetchOffsets({ groupId: this.options.groupId, topics: (this.options.readFirst ?? []).map((reference) => reference.name) })) {
+          for (const { topic, partitions } of await admin.fetchOffsets({
+            groupId: this.options.groupId,
+            topics: (this.options.readFirst ?? []).map((reference) => reference.name),
+          })) {
             for (const { partition, offset } of partitions) {
               const end = ends.get(`${topic}/${partition}`);
               if (end !== undefined && BigInt(offset) >= end) ends.delete(`${topic}/${partition}`);
@@ -470,7 +593,10 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
           await admin.disconnect();
         }
       } catch (error) {
-        this.options.logger.warn({ group: this.options.groupId, err: (error as Error).message }, 'cannot read the reference topics\' progress yet');
+        this.options.logger.warn(
+          { group: this.options.groupId, err: (error as Error).message },
+          "cannot read the reference topics' progress yet",
+        );
       }
       if (this.referencesPending.size > 0 && this.referencesSince !== undefined) return this.pollReferences();
       this.letTheOthersGo();
@@ -498,7 +624,10 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     const held = [...this.heldBack.values()];
     this.heldBack.clear();
     if (held.length > 0 && !this.stopping) this.consumer.resume(held.map(({ topic, partition }) => ({ topic, partitions: [partition] })));
-    this.options.logger.info({ group: this.options.groupId, seconds: Math.round((Date.now() - since) / 100) / 10, resumed: held.length }, 'reference topics read; the other topics go on');
+    this.options.logger.info(
+      { group: this.options.groupId, seconds: Math.round((Date.now() - since) / 100) / 10, resumed: held.length },
+      'reference topics read; the other topics go on',
+    );
   }
 
   private pauseUntilRecovered(topic: string, partition: number, offset: string, error: PlatformError): void {
@@ -507,7 +636,10 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
     // Re-read the failing record after resuming: nothing after it is resolved or committed.
     this.consumer.seek({ topic, partition, offset });
     if (this.paused.has(id)) return;
-    this.options.logger.warn({ group: this.options.groupId, topic, partition, offset, err: error.message }, 'dependency unavailable; partition paused');
+    this.options.logger.warn(
+      { group: this.options.groupId, topic, partition, offset, err: error.message },
+      'dependency unavailable; partition paused',
+    );
     this.options.metrics.pausedPartitions.set({ group: this.options.groupId }, this.paused.size + 1);
     const probe = async (): Promise<void> => {
       if (this.stopping) return;
@@ -518,13 +650,24 @@ export class ConsumerRunner<TValue, TUnit = undefined> {
         this.consumer.resume([{ topic, partitions: [partition] }]);
         this.options.logger.info({ group: this.options.groupId, topic, partition }, 'dependency back; partition resumed');
       } catch {
-        this.paused.set(id, setTimeout(() => void probe(), this.options.recoveryProbeMs ?? 1000));
+        this.paused.set(
+          id,
+          setTimeout(() => void probe(), this.options.recoveryProbeMs ?? 1000),
+        );
       }
     };
-    this.paused.set(id, setTimeout(() => void probe(), this.options.recoveryProbeMs ?? 1000));
+    this.paused.set(
+      id,
+      setTimeout(() => void probe(), this.options.recoveryProbeMs ?? 1000),
+    );
   }
 
-  private async sendToDeadLetters(topic: string, partition: number, message: KafkaMessage, failures: { at: Date; error: PlatformError }[]): Promise<void> {
+  private async sendToDeadLetters(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    failures: { at: Date; error: PlatformError }[],
+  ): Promise<void> {
     const last = failures[failures.length - 1];
     const category = last.error.category;
     await this.options.publisher.publishRaw(this.deadLetters, {

@@ -7,7 +7,12 @@ const deadLetterPrefix = 'dlq.';
  * Where a dead letter came from and the headers it had there: the dead-letter topic keeps the
  * original value and key, and adds its own `dlq.*` headers naming the original position.
  */
-export function deadLetterOriginal(record: Pick<TopicRecord, 'headers'>): { topic: string; partition: number; offset: string; headers: Record<string, string> } {
+export function deadLetterOriginal(record: Pick<TopicRecord, 'headers'>): {
+  topic: string;
+  partition: number;
+  offset: string;
+  headers: Record<string, string>;
+} {
   const headers = record.headers;
   return {
     topic: headers[deadLetterHeaders.topic] ?? '',

@@ -60,7 +60,9 @@ describe('EventCodec against a registry that answers with errors', () => {
   });
 
   it('waits out a registry answering 5xx while decoding instead of dead-lettering the record as poison', async () => {
-    const failure = await new EventCodec(registryUrl, { requestTimeoutMs: 2000 }).decode(Buffer.from([0, 0, 0, 0, 43, 2])).catch((error: unknown) => error);
+    const failure = await new EventCodec(registryUrl, { requestTimeoutMs: 2000 })
+      .decode(Buffer.from([0, 0, 0, 0, 43, 2]))
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'registry.unreachable', category: 'dependency' });
   });
 });

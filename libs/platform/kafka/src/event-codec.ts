@@ -39,7 +39,8 @@ export class EventCodec {
     const authorization = registryAuthorization(connection);
     const middlewares: Middleware[] = [TimeoutMiddleware(requestTimeoutMs)];
     // Basic and bearer alike as a header: the client's own `auth` knows basic only.
-    if (authorization !== undefined) middlewares.push(() => ({ prepareRequest: (next) => next().then((request) => request.enhance({ headers: { authorization } })) }));
+    if (authorization !== undefined)
+      middlewares.push(() => ({ prepareRequest: (next) => next().then((request) => request.enhance({ headers: { authorization } })) }));
     this.registryUrl = connection.url;
     this.retryDelaysMs = options.retryDelaysMs ?? preparationRetryDelaysMs;
     this.registry = new SchemaRegistry({ host: connection.url, clientId: 'consign-stream', agent: registryAgent(connection), middlewares });
@@ -89,11 +90,14 @@ export class EventCodec {
       this.schemaIds.set(definition.type, id);
     }
     if (missing.length > 0) {
-      throw new PlatformError(`the schema registry lacks this version of ${missing.join(', ')}: run \`npm run provision\` (the deploy step) with the registry's admin credentials`, {
-        code: 'registry.schema_missing',
-        category: 'dependency',
-        details: { subjects: missing },
-      });
+      throw new PlatformError(
+        `the schema registry lacks this version of ${missing.join(', ')}: run \`npm run provision\` (the deploy step) with the registry's admin credentials`,
+        {
+          code: 'registry.schema_missing',
+          category: 'dependency',
+          details: { subjects: missing },
+        },
+      );
     }
     return new Map(this.schemaIds);
   }
@@ -155,7 +159,11 @@ export class EventCodec {
           cause: error,
         });
       }
-      throw new PlatformError(`record cannot be decoded: ${message}`, { code: 'contracts.decode_failed', category: 'poison', cause: error });
+      throw new PlatformError(`record cannot be decoded: ${message}`, {
+        code: 'contracts.decode_failed',
+        category: 'poison',
+        cause: error,
+      });
     }
   }
 }

@@ -47,7 +47,10 @@ export class EventPublisher {
   private readonly batches: RequestBatcher<Pending[], PublishedRecord[]>;
   private readonly partitionFor = Partitioners.DefaultPartitioner();
 
-  constructor(private readonly kafka: Kafka, private readonly codec: EventCodec) {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly codec: EventCodec,
+  ) {
     this.producer = this.newProducer();
     this.batches = new RequestBatcher((groups) => this.sendBatch(groups), {
       maxInFlight: 1,
@@ -116,7 +119,13 @@ export class EventPublisher {
   }
 
   private partitionOf(topic: TopicDefinition, record: RawRecord): number {
-    const partitionMetadata = Array.from({ length: topic.partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+    const partitionMetadata = Array.from({ length: topic.partitions }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    }));
     return this.partitionFor({ topic: topic.name, partitionMetadata, message: record });
   }
 
@@ -172,7 +181,11 @@ function byteLength(value: Buffer | string | null | undefined): number {
  * The event type, and the W3C trace context (traceparent, tracestate) so consumers continue the
  * trace: the active one, or the one given by a caller that carries its context explicitly.
  */
-export function eventHeaders(eventType: string, extra: Record<string, string> = {}, traceContext: Context = context.active()): Record<string, string> {
+export function eventHeaders(
+  eventType: string,
+  extra: Record<string, string> = {},
+  traceContext: Context = context.active(),
+): Record<string, string> {
   const headers: Record<string, string> = { 'event-type': eventType, ...extra };
   propagation.inject(traceContext, headers);
   return headers;
@@ -184,7 +197,11 @@ export function eventHeaders(eventType: string, extra: Record<string, string> = 
  * wrote an outbox row), else the active one; the record then carries the span's own context, so
  * consumers' spans are its children and the time a record spends in Kafka shows between the two.
  */
-function sendInSpan(topic: string, partition: number, record: RawRecord): { pending: Pending; acknowledged: (published: PublishedRecord) => void; failed: (error: Error) => void } {
+function sendInSpan(
+  topic: string,
+  partition: number,
+  record: RawRecord,
+): { pending: Pending; acknowledged: (published: PublishedRecord) => void; failed: (error: Error) => void } {
   const parent = record.headers ? propagation.extract(context.active(), record.headers) : context.active();
   const span: Span = tracer.startSpan(
     `send ${topic}`,

@@ -3,7 +3,8 @@ import { kafkaLogLevel, kafkaSecurity } from './kafka-connection';
 
 function recordingLogger() {
   const lines: Array<{ level: string; fields: Record<string, unknown>; message: string }> = [];
-  const at = (level: string) => (fields: object, message: string) => lines.push({ level, fields: fields as Record<string, unknown>, message });
+  const at = (level: string) => (fields: object, message: string) =>
+    lines.push({ level, fields: fields as Record<string, unknown>, message });
   const logger: LevelLogger = { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
   return { logger, lines };
 }
@@ -14,7 +15,11 @@ describe('kafkajs log lines', () => {
     const kafka = createKafka({ clientId: 'log-test', connection: plainKafkaConnection(['127.0.0.1:1']), logger });
     kafka.logger().namespace('Consumer').error('Crash: KafkaJSNumberOfRetriesExceeded', { groupId: 'inventory-service' });
     expect(lines).toEqual([
-      { level: 'error', message: 'Crash: KafkaJSNumberOfRetriesExceeded', fields: { component: 'kafkajs', namespace: 'Consumer', groupId: 'inventory-service' } },
+      {
+        level: 'error',
+        message: 'Crash: KafkaJSNumberOfRetriesExceeded',
+        fields: { component: 'kafkajs', namespace: 'Consumer', groupId: 'inventory-service' },
+      },
     ]);
   });
 
@@ -28,7 +33,9 @@ describe('kafkajs log lines', () => {
     expect(kafkaLogLevel('BrokerPool', 'error', 'Failed to connect to seed broker, trying another broker from the list')).toBe('error');
     expect(kafkaLogLevel('Connection', 'error', 'Connection error: connect ECONNREFUSED 127.0.0.1:1')).toBe('error');
     expect(kafkaLogLevel('Producer', 'warn', 'some other warning')).toBe('warn');
-    expect(kafkaLogLevel('Consumer', 'error', 'Crash: KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:9092')).toBe('error');
+    expect(kafkaLogLevel('Consumer', 'error', 'Crash: KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:9092')).toBe(
+      'error',
+    );
   });
 
   it('lower what a healthy start or a rebalance always logs', () => {
@@ -36,7 +43,13 @@ describe('kafkajs log lines', () => {
     expect(kafkaLogLevel('Connection', 'error', 'Response GroupCoordinator(key: 10, version: 2)')).toBe('debug');
     expect(kafkaLogLevel('Producer', 'warn', 'Limiting retries for the idempotent producer may invalidate EoS guarantees')).toBe('debug');
     expect(kafkaLogLevel('Runner', 'warn', 'The group is rebalancing, re-joining')).toBe('info');
-    expect(kafkaLogLevel('Consumer', 'error', "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group")).toBe('info');
+    expect(
+      kafkaLogLevel(
+        'Consumer',
+        'error',
+        "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group",
+      ),
+    ).toBe('info');
     expect(kafkaLogLevel('Consumer', 'error', 'Crash: KafkaJSProtocolError: The group coordinator is not available')).toBe('info');
     expect(kafkaLogLevel('Consumer', 'error', 'Restarting the consumer in 200ms')).toBe('info');
   });
@@ -53,14 +66,22 @@ describe('kafkaSecurity', () => {
       tls: { mode: 'verify-full', ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM' },
       sasl: { mechanism: 'scram-sha-256', username: 'consign', password: 'pw' },
     });
-    expect(security).toEqual({ ssl: { rejectUnauthorized: true, ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM' }, sasl: { mechanism: 'scram-sha-256', username: 'consign', password: 'pw' } });
+    expect(security).toEqual({
+      ssl: { rejectUnauthorized: true, ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM' },
+      sasl: { mechanism: 'scram-sha-256', username: 'consign', password: 'pw' },
+    });
   });
 
   it('skips only the name check under verify-ca and every check under require', () => {
-    const verifyCa = kafkaSecurity({ brokers: ['b:9094'], tls: { mode: 'verify-ca' }, sasl: null }).ssl as { rejectUnauthorized: boolean; checkServerIdentity: () => undefined };
+    const verifyCa = kafkaSecurity({ brokers: ['b:9094'], tls: { mode: 'verify-ca' }, sasl: null }).ssl as {
+      rejectUnauthorized: boolean;
+      checkServerIdentity: () => undefined;
+    };
     expect(verifyCa.rejectUnauthorized).toBe(true);
     expect(verifyCa.checkServerIdentity()).toBeUndefined();
-    expect(kafkaSecurity({ brokers: ['b:9094'], tls: { mode: 'require' }, sasl: { mechanism: 'plain', username: 'u', password: 'p' } })).toEqual({
+    expect(
+      kafkaSecurity({ brokers: ['b:9094'], tls: { mode: 'require' }, sasl: { mechanism: 'plain', username: 'u', password: 'p' } }),
+    ).toEqual({
       ssl: { rejectUnauthorized: false },
       sasl: { mechanism: 'plain', username: 'u', password: 'p' },
     });

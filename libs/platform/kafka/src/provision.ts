@@ -71,11 +71,14 @@ export async function verifyTopics(kafka: Kafka, definitions: TopicDefinition[])
     const existing = new Set(await admin.listTopics());
     const missing = definitions.filter((definition) => !existing.has(definition.name)).map((definition) => definition.name);
     if (missing.length > 0) {
-      throw new PlatformError(`Kafka lacks the topics ${missing.join(', ')}: run \`npm run provision\` (the deploy step) with admin credentials`, {
-        code: 'kafka.topics_missing',
-        category: 'dependency',
-        details: { topics: missing },
-      });
+      throw new PlatformError(
+        `Kafka lacks the topics ${missing.join(', ')}: run \`npm run provision\` (the deploy step) with admin credentials`,
+        {
+          code: 'kafka.topics_missing',
+          category: 'dependency',
+          details: { topics: missing },
+        },
+      );
     }
     return { created: [], existing: definitions.map((definition) => definition.name), drift: await topicDrift(admin, definitions) };
   });
@@ -99,7 +102,11 @@ export async function alignTopicSettings(kafka: Kafka, definitions: TopicDefinit
     // A full replacement of the topic's overrides: the catalogue's settings are the only ones the platform sets.
     await admin.alterConfigs({
       validateOnly: false,
-      resources: toAlign.map((definition) => ({ type: ConfigResourceTypes.TOPIC, name: definition.name, configEntries: topicConfig(definition) })),
+      resources: toAlign.map((definition) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: definition.name,
+        configEntries: topicConfig(definition),
+      })),
     });
     return toAlign.map((definition) => definition.name);
   });
@@ -112,17 +119,32 @@ async function topicDrift(admin: Admin, definitions: TopicDefinition[]): Promise
   const partitions = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
   const described = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: definitions.map((definition) => ({ type: ConfigResourceTypes.TOPIC, name: definition.name, configNames: topicConfig(definition).map((entry) => entry.name) })),
+    resources: definitions.map((definition) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: definition.name,
+      configNames: topicConfig(definition).map((entry) => entry.name),
+    })),
   });
-  const current = new Map(described.resources.map((resource) => [resource.resourceName, new Map(resource.configEntries.map((entry) => [entry.configName, entry.configValue]))]));
+  const current = new Map(
+    described.resources.map((resource) => [
+      resource.resourceName,
+      new Map(resource.configEntries.map((entry) => [entry.configName, entry.configValue])),
+    ]),
+  );
   for (const definition of definitions) {
     const actualPartitions = partitions.get(definition.name);
     if (actualPartitions !== undefined && actualPartitions !== definition.partitions) {
-      drift.push({ topic: definition.name, setting: 'partitions', catalogue: String(definition.partitions), actual: String(actualPartitions) });
+      drift.push({
+        topic: definition.name,
+        setting: 'partitions',
+        catalogue: String(definition.partitions),
+        actual: String(actualPartitions),
+      });
     }
     for (const entry of topicConfig(definition)) {
       const actual = current.get(definition.name)?.get(entry.name);
-      if (actual !== entry.value) drift.push({ topic: definition.name, setting: entry.name, catalogue: entry.value, actual: actual ?? 'unset' });
+      if (actual !== entry.value)
+        drift.push({ topic: definition.name, setting: entry.name, catalogue: entry.value, actual: actual ?? 'unset' });
     }
   }
   return drift;
@@ -142,7 +164,11 @@ async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): P
  * What `npm run provision` ensures: the catalogue's topics, the dead-letter and retry topics of
  * each consumer group, and every event schema with its compatibility rule.
  */
-export async function provisionPlatform(kafka: Kafka, codec: EventCodec, consumerGroups: string[]): Promise<ProvisionReport & { topics: TopicDefinition[]; schemas: Map<string, number> }> {
+export async function provisionPlatform(
+  kafka: Kafka,
+  codec: EventCodec,
+  consumerGroups: string[],
+): Promise<ProvisionReport & { topics: TopicDefinition[]; schemas: Map<string, number> }> {
   const definitions = platformTopics(consumerGroups);
   const report = await provisionTopics(kafka, definitions);
   const schemas = await codec.register(Object.values(events));

@@ -4,7 +4,8 @@ import { RegistryConnection } from '@consign/config';
 import { PlatformError } from '@consign/errors';
 import { registryAgent, registryAuthorization } from './registry-connection';
 
-export type CompatibilityLevel = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'NONE';
+export type CompatibilityLevel =
+  'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'NONE';
 
 const contentType = 'application/vnd.schemaregistry.v1+json';
 
@@ -71,7 +72,12 @@ export class SchemaRegistryAdmin {
     return { compatible: body.is_compatible === true, messages };
   }
 
-  private async request(method: string, path: string, payload?: unknown, tolerated: number[] = []): Promise<Record<string, unknown> | undefined> {
+  private async request(
+    method: string,
+    path: string,
+    payload?: unknown,
+    tolerated: number[] = [],
+  ): Promise<Record<string, unknown> | undefined> {
     const body = payload === undefined ? undefined : JSON.stringify(payload);
     let response: { status: number; text: string };
     try {
@@ -101,12 +107,16 @@ export class SchemaRegistryAdmin {
     if (this.authorization !== undefined) headers.authorization = this.authorization;
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const outgoing = request(target, { method, headers, agent: this.agent, signal: AbortSignal.timeout(this.requestTimeoutMs) }, (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        incoming.on('error', reject);
-      });
+      const outgoing = request(
+        target,
+        { method, headers, agent: this.agent, signal: AbortSignal.timeout(this.requestTimeoutMs) },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          incoming.on('error', reject);
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(body);
     });
@@ -118,8 +128,11 @@ export class SchemaRegistryAdmin {
  * the same, so a starting app keeps retrying (the secret may be rotated into place) and says why.
  */
 export function registryRefused(status: number, baseUrl: string): PlatformError {
-  return new PlatformError(`schema registry at ${baseUrl} refused the credentials (HTTP ${status}): check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD, or SCHEMA_REGISTRY_BEARER_TOKEN`, {
-    code: 'registry.unauthorized',
-    category: 'dependency',
-  });
+  return new PlatformError(
+    `schema registry at ${baseUrl} refused the credentials (HTTP ${status}): check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD, or SCHEMA_REGISTRY_BEARER_TOKEN`,
+    {
+      code: 'registry.unauthorized',
+      category: 'dependency',
+    },
+  );
 }

@@ -60,8 +60,15 @@ export function stringHeaders(headers: IHeaders | undefined): Record<string, str
  * consumer group that commits nothing (kafkajs has no group-less consumer). Resolves once every
  * range is read; fails when the broker delivers nothing for `idleTimeoutMs`.
  */
-export async function readRanges(kafka: Kafka, ranges: PartitionRange[], onRecord: (record: TopicRecord) => Promise<void> | void, options: { idleTimeoutMs?: number } = {}): Promise<void> {
-  const remaining = new Map(ranges.filter((range) => BigInt(range.from) < BigInt(range.to)).map((range) => [`${range.topic}/${range.partition}`, range]));
+export async function readRanges(
+  kafka: Kafka,
+  ranges: PartitionRange[],
+  onRecord: (record: TopicRecord) => Promise<void> | void,
+  options: { idleTimeoutMs?: number } = {},
+): Promise<void> {
+  const remaining = new Map(
+    ranges.filter((range) => BigInt(range.from) < BigInt(range.to)).map((range) => [`${range.topic}/${range.partition}`, range]),
+  );
   if (remaining.size === 0) return;
   const groupId = `${readerGroupPrefix}${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
@@ -86,7 +93,15 @@ export async function readRanges(kafka: Kafka, ranges: PartitionRange[], onRecor
             if (!isRunning() || failure) return;
             const offset = BigInt(message.offset);
             if (offset < from || offset > last) continue;
-            await onRecord({ topic: batch.topic, partition: batch.partition, offset: message.offset, timestamp: message.timestamp, key: message.key ?? null, value: message.value ?? null, headers: stringHeaders(message.headers) });
+            await onRecord({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: message.offset,
+              timestamp: message.timestamp,
+              key: message.key ?? null,
+              value: message.value ?? null,
+              headers: stringHeaders(message.headers),
+            });
           }
         } catch (error) {
           failure = error;
@@ -105,7 +120,10 @@ export async function readRanges(kafka: Kafka, ranges: PartitionRange[], onRecor
     while (remaining.size > 0 && !failure) {
       if (Date.now() - lastProgress > idleTimeoutMs) {
         const left = [...remaining.values()].map((range) => `${range.topic}:${range.partition}`).join(', ');
-        throw new PlatformError(`Kafka delivered nothing for ${idleTimeoutMs / 1000}s while reading ${left}`, { code: 'kafka.read_stalled', category: 'dependency' });
+        throw new PlatformError(`Kafka delivered nothing for ${idleTimeoutMs / 1000}s while reading ${left}`, {
+          code: 'kafka.read_stalled',
+          category: 'dependency',
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -132,20 +150,38 @@ async function forgetGroup(kafka: Kafka, groupId: string): Promise<void> {
 /** Reads one record; fails readably when the offset is outside the retained log. */
 export async function readOneRecord(kafka: Kafka, admin: Admin, topic: string, partition: number, offset: string): Promise<TopicRecord> {
   const marks = (await topicWatermarks(admin, topic)).find((entry) => entry.partition === partition);
-  if (!marks) throw new PlatformError(`${topic} has no partition ${partition}`, { code: 'kafka.no_such_partition', category: 'invalid', httpStatus: 404 });
+  if (!marks)
+    throw new PlatformError(`${topic} has no partition ${partition}`, {
+      code: 'kafka.no_such_partition',
+      category: 'invalid',
+      httpStatus: 404,
+    });
   const [low, high] = [BigInt(marks.low), BigInt(marks.high)];
   if (low === high) {
     // An empty partition has no range of offsets to name ("0 to -1").
     const gone = low > 0n ? ` (offsets below ${low} were deleted or expired)` : '';
-    throw new PlatformError(`${topic}:${partition} is empty: it holds no records${gone}`, { code: 'kafka.no_such_record', category: 'invalid', httpStatus: 404 });
+    throw new PlatformError(`${topic}:${partition} is empty: it holds no records${gone}`, {
+      code: 'kafka.no_such_record',
+      category: 'invalid',
+      httpStatus: 404,
+    });
   }
   if (BigInt(offset) < low || BigInt(offset) >= high) {
-    throw new PlatformError(`${topic}:${partition} holds offsets ${low} to ${high - 1n}; ${offset} is not among them`, { code: 'kafka.no_such_record', category: 'invalid', httpStatus: 404 });
+    throw new PlatformError(`${topic}:${partition} holds offsets ${low} to ${high - 1n}; ${offset} is not among them`, {
+      code: 'kafka.no_such_record',
+      category: 'invalid',
+      httpStatus: 404,
+    });
   }
   let found: TopicRecord | undefined;
   await readRanges(kafka, [{ topic, partition, from: offset, to: (BigInt(offset) + 1n).toString() }], (record) => {
     found = record;
   });
-  if (!found) throw new PlatformError(`no record at ${topic}:${partition}:${offset} (a control record or compacted away)`, { code: 'kafka.no_such_record', category: 'invalid', httpStatus: 404 });
+  if (!found)
+    throw new PlatformError(`no record at ${topic}:${partition}:${offset} (a control record or compacted away)`, {
+      code: 'kafka.no_such_record',
+      category: 'invalid',
+      httpStatus: 404,
+    });
   return found;
 }

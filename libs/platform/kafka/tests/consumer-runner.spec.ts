@@ -24,7 +24,14 @@ const admin = new Kafka({ clientId: 'runner-test-admin', brokers: endpoints.kafk
 const databases: TemporaryDatabase[] = [];
 const scenarios: ConsumerScenario[] = [];
 
-async function scenario(options: { failures?: Map<string, PlatformError[]>; databaseUrl?: string; handlerDelayMs?: number; batched: boolean; runs?: boolean; keyConcurrency?: number }) {
+async function scenario(options: {
+  failures?: Map<string, PlatformError[]>;
+  databaseUrl?: string;
+  handlerDelayMs?: number;
+  batched: boolean;
+  runs?: boolean;
+  keyConcurrency?: number;
+}) {
   const topic = testTopic('runner');
   const groupId = `runner-test-${randomUUID().slice(0, 8)}`;
   let databaseUrl = options.databaseUrl;
@@ -50,10 +57,14 @@ async function scenario(options: { failures?: Map<string, PlatformError[]>; data
 }
 
 async function allApplied(run: ConsumerScenario, count: number, timeoutMs = 20_000): Promise<Map<string, number>> {
-  return waitFor(`${count} events applied`, async () => {
-    const applied = await run.applications();
-    return applied.size >= count ? applied : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `${count} events applied`,
+    async () => {
+      const applied = await run.applications();
+      return applied.size >= count ? applied : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 beforeAll(() => admin.connect());
@@ -71,7 +82,11 @@ describe.each([
 ])('ConsumerRunner (real Kafka, registry and PostgreSQL): %s', (_mode, batched, runs) => {
   it('dead-letters a poison record with its reason and carries on', async () => {
     const run = await scenario({ batched, runs });
-    await run.publisher.publishRaw(run.topic, { key: 'order-poison', value: 'this is not Avro', headers: { 'event-type': 'shopify.order.created' } });
+    await run.publisher.publishRaw(run.topic, {
+      key: 'order-poison',
+      value: 'this is not Avro',
+      headers: { 'event-type': 'shopify.order.created' },
+    });
     const [valid] = await run.publishEvents(1);
     await allApplied(run, 1);
     expect((await run.applications()).get(valid.metadata.eventId)).toBe(1);
@@ -99,7 +114,11 @@ describe.each([
     // An operator's redrive of an event it already applied, and of one it never saw.
     const retries = retryTopic(run.groupId);
     expect(retries.name).toBe(`retry.${run.groupId}.v1`);
-    const [fresh] = await createTestPublisher({ brokers: endpoints.kafkaBrokers, registryUrl: endpoints.schemaRegistryUrl, topic: retries }).then(async (retry) => {
+    const [fresh] = await createTestPublisher({
+      brokers: endpoints.kafkaBrokers,
+      registryUrl: endpoints.schemaRegistryUrl,
+      topic: retries,
+    }).then(async (retry) => {
       try {
         return await retry.publishEvents(1);
       } finally {
@@ -145,7 +164,9 @@ describe.each([
       await allApplied(run, 5);
       postgres.stop();
       const during = await run.publishEvents(10);
-      await waitFor('a partition to pause', async () => ((await metricTotal(run.metrics, 'consign_consumer_paused_partitions')) > 0 ? true : undefined));
+      await waitFor('a partition to pause', async () =>
+        (await metricTotal(run.metrics, 'consign_consumer_paused_partitions')) > 0 ? true : undefined,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1500));
       postgres.start();
       const applied = await allApplied(run, 15, 30_000);
@@ -153,17 +174,21 @@ describe.each([
       for (const event of during) expect(applied.get(event.metadata.eventId)).toBe(1);
       expect(await metricTotal(run.metrics, 'consign_consumer_dead_letters_total')).toBe(0);
       expect(await metricTotal(run.metrics, 'consign_consumer_retries_total')).toBe(0);
-      await waitFor('partitions to resume', async () => ((await metricTotal(run.metrics, 'consign_consumer_paused_partitions')) === 0 ? true : undefined));
+      await waitFor('partitions to resume', async () =>
+        (await metricTotal(run.metrics, 'consign_consumer_paused_partitions')) === 0 ? true : undefined,
+      );
     }, 120_000);
   });
 
-  it('changes nothing when the group\'s offsets are rewound to the earliest', async () => {
+  it("changes nothing when the group's offsets are rewound to the earliest", async () => {
     const run = await scenario({ batched, runs });
     await run.publishEvents(20);
     const before = await allApplied(run, 20);
     const handled = async (): Promise<number> => {
       const metric = (await run.metrics.getMetricsAsJSON()).find((entry) => entry.name === 'consign_consumer_processing_duration_seconds');
-      return (metric?.values ?? []).filter((value) => (value as { metricName?: string }).metricName === 'consign_consumer_processing_duration_seconds_count').reduce((sum, value) => sum + Number(value.value), 0);
+      return (metric?.values ?? [])
+        .filter((value) => (value as { metricName?: string }).metricName === 'consign_consumer_processing_duration_seconds_count')
+        .reduce((sum, value) => sum + Number(value.value), 0);
     };
     expect(await handled()).toBe(20);
     await run.runner.stop();
@@ -231,7 +256,11 @@ describe.each([
 
     const second = startServiceProcess(worker, [], env, ['--import', 'tsx']);
     try {
-      await waitFor('every event applied after the restart', async () => ((await countApplied()) === events.length ? true : undefined), 60_000);
+      await waitFor(
+        'every event applied after the restart',
+        async () => ((await countApplied()) === events.length ? true : undefined),
+        60_000,
+      );
       const { rows } = await inspector.query('SELECT applications FROM applied_effects');
       expect(rows).toHaveLength(events.length);
       expect(rows.every((row) => row.applications === 1)).toBe(true);
@@ -246,33 +275,39 @@ describe('ConsumerRunner units of work', () => {
   it.each([
     ['one record after another', false],
     ['handed to the run handler together', true],
-  ])('applies a run of records in units (%s), and a record failing inside one dead-letters alone while the rest apply once', async (_how, runs) => {
-    const failures = new Map<string, PlatformError[]>();
-    const run = await scenario({ failures, batched: true, runs });
-    // Published while stopped, so the restarted consumer fetches them as full batches.
-    await run.runner.stop();
-    const eventIds = Array.from({ length: 60 }, () => randomUUID());
-    failures.set(eventIds[31], [new PlatformError('line quantity is negative', { code: 'test.invalid', category: 'invalid' })]);
-    const published = await run.publishEvents(60, eventIds);
-    await run.runner.start();
+  ])(
+    'applies a run of records in units (%s), and a record failing inside one dead-letters alone while the rest apply once',
+    async (_how, runs) => {
+      const failures = new Map<string, PlatformError[]>();
+      const run = await scenario({ failures, batched: true, runs });
+      // Published while stopped, so the restarted consumer fetches them as full batches.
+      await run.runner.stop();
+      const eventIds = Array.from({ length: 60 }, () => randomUUID());
+      failures.set(eventIds[31], [new PlatformError('line quantity is negative', { code: 'test.invalid', category: 'invalid' })]);
+      const published = await run.publishEvents(60, eventIds);
+      await run.runner.start();
 
-    const [dead] = await readTopic(endpoints.kafkaBrokers, deadLetterTopic(run.groupId).name, 1);
-    const applied = await allApplied(run, 59);
-    expect(applied.size).toBe(59);
-    expect([...applied.values()].every((count) => count === 1)).toBe(true);
-    expect(applied.has(published[31].metadata.eventId)).toBe(false);
-    expect(dead.headers).toMatchObject({ [deadLetterHeaders.code]: 'test.invalid', [deadLetterHeaders.attempts]: '1' });
-    expect(await metricTotal(run.metrics, 'consign_consumer_unit_splits_total')).toBeGreaterThan(0);
-    const sizes = (await run.metrics.getMetricsAsJSON()).find((metric) => metric.name === 'consign_consumer_unit_records');
-    const count = sizes?.values.find((value) => (value as { metricName?: string }).metricName === 'consign_consumer_unit_records_count')?.value ?? 0;
-    const sum = sizes?.values.find((value) => (value as { metricName?: string }).metricName === 'consign_consumer_unit_records_sum')?.value ?? 0;
-    // 60 records read in far fewer units than records: most units held several.
-    expect(sum).toBe(59);
-    expect(count).toBeLessThan(30);
-    // Only the run handler's successful runs are counted: some held many records, none the failing one.
-    if (runs) expect(Math.max(...run.runSizes)).toBeGreaterThan(5);
-    else expect(run.runSizes).toEqual([]);
-  }, 60_000);
+      const [dead] = await readTopic(endpoints.kafkaBrokers, deadLetterTopic(run.groupId).name, 1);
+      const applied = await allApplied(run, 59);
+      expect(applied.size).toBe(59);
+      expect([...applied.values()].every((count) => count === 1)).toBe(true);
+      expect(applied.has(published[31].metadata.eventId)).toBe(false);
+      expect(dead.headers).toMatchObject({ [deadLetterHeaders.code]: 'test.invalid', [deadLetterHeaders.attempts]: '1' });
+      expect(await metricTotal(run.metrics, 'consign_consumer_unit_splits_total')).toBeGreaterThan(0);
+      const sizes = (await run.metrics.getMetricsAsJSON()).find((metric) => metric.name === 'consign_consumer_unit_records');
+      const count =
+        sizes?.values.find((value) => (value as { metricName?: string }).metricName === 'consign_consumer_unit_records_count')?.value ?? 0;
+      const sum =
+        sizes?.values.find((value) => (value as { metricName?: string }).metricName === 'consign_consumer_unit_records_sum')?.value ?? 0;
+      // 60 records read in far fewer units than records: most units held several.
+      expect(sum).toBe(59);
+      expect(count).toBeLessThan(30);
+      // Only the run handler's successful runs are counted: some held many records, none the failing one.
+      if (runs) expect(Math.max(...run.runSizes)).toBeGreaterThan(5);
+      else expect(run.runSizes).toEqual([]);
+    },
+    60_000,
+  );
 
   it('with key concurrency, hands runs to the run handler and applies the records between them by key, each once', async () => {
     const run = await scenario({ batched: true, runs: true, keyConcurrency: 4 });

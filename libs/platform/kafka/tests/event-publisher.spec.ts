@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { events, maxRecordBytes, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { readTopic, sampleOrderCreated, testEndpoints } from '@consign/test-support';
-import { alignTopicSettings, createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics, verifyTopics } from '@consign/kafka';
+import {
+  alignTopicSettings,
+  createKafka,
+  EventCodec,
+  EventPublisher,
+  plainKafkaConnection,
+  provisionTopics,
+  verifyTopics,
+} from '@consign/kafka';
 
 /** Against the real broker and registry: what the publisher reports is where the record really is. */
 const endpoints = testEndpoints();
@@ -30,24 +38,33 @@ describe('EventPublisher (real Kafka)', () => {
   it('provisioning twice changes nothing; a retention that differs is reported, kept, and aligned only when asked', async () => {
     expect(await provisionTopics(kafka, [topic])).toEqual({ created: [], existing: [topic.name], drift: [] });
     const longer = { ...topic, retentionMs: 2 * topic.retentionMs };
-    const drift = [{ topic: topic.name, setting: 'retention.ms', catalogue: String(longer.retentionMs), actual: String(topic.retentionMs) }];
+    const drift = [
+      { topic: topic.name, setting: 'retention.ms', catalogue: String(longer.retentionMs), actual: String(topic.retentionMs) },
+    ];
     expect(await provisionTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], drift });
     // Reported again: nothing changed it behind the operator's back.
     expect(await verifyTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], drift });
     expect(await alignTopicSettings(kafka, [longer], drift)).toEqual([topic.name]);
     expect(await provisionTopics(kafka, [longer])).toEqual({ created: [], existing: [topic.name], drift: [] });
-    expect((await provisionTopics(kafka, [topic])).drift).toEqual([{ topic: topic.name, setting: 'retention.ms', catalogue: String(topic.retentionMs), actual: String(longer.retentionMs) }]);
+    expect((await provisionTopics(kafka, [topic])).drift).toEqual([
+      { topic: topic.name, setting: 'retention.ms', catalogue: String(topic.retentionMs), actual: String(longer.retentionMs) },
+    ]);
   });
 
   it('reports a different partition count as drift, and a missing topic as a dependency to provision', async () => {
-    expect((await verifyTopics(kafka, [{ ...topic, partitions: 6 }])).drift).toContainEqual({ topic: topic.name, setting: 'partitions', catalogue: '6', actual: '3' });
+    expect((await verifyTopics(kafka, [{ ...topic, partitions: 6 }])).drift).toContainEqual({
+      topic: topic.name,
+      setting: 'partitions',
+      catalogue: '6',
+      actual: '3',
+    });
     const missing = `test.publisher.missing.${randomUUID()}`;
     const failure = await verifyTopics(kafka, [topic, { ...topic, name: missing }]).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'kafka.topics_missing', category: 'dependency', details: { topics: [missing] } });
     expect((failure as Error).message).toContain('npm run provision');
   });
 
-  it('batches concurrent publishes and reports each record\'s exact partition and offset', async () => {
+  it("batches concurrent publishes and reports each record's exact partition and offset", async () => {
     const keys = Array.from({ length: 60 }, (_, index) => `order-${index}`);
     const reports = await Promise.all(keys.map((key) => publisher.publishRaw(topic, { key, value: `value of ${key}` })));
     const records = await readTopic(endpoints.kafkaBrokers, topic.name, keys.length);
@@ -58,7 +75,10 @@ describe('EventPublisher (real Kafka)', () => {
       expect(record?.value.toString()).toBe(`value of ${keys[index]}`);
     });
     expect(new Set(reports.map((report) => report.partition)).size).toBeGreaterThan(1);
-    const sameKey = await Promise.all([publisher.publishRaw(topic, { key: 'order-1', value: 'again' }), publisher.publishRaw(topic, { key: 'order-1', value: 'and again' })]);
+    const sameKey = await Promise.all([
+      publisher.publishRaw(topic, { key: 'order-1', value: 'again' }),
+      publisher.publishRaw(topic, { key: 'order-1', value: 'and again' }),
+    ]);
     expect(sameKey[1].partition).toBe(sameKey[0].partition);
     expect(BigInt(sameKey[1].offset)).toBe(BigInt(sameKey[0].offset) + 1n);
   });
@@ -74,18 +94,23 @@ describe('EventPublisher (real Kafka)', () => {
     expect(offsets).toEqual(offsets.map((_, index) => offsets[0] + BigInt(index)));
   });
 
-  it('takes records up to the platform\'s record size limit, and bursts to one partition far beyond the broker\'s default request limit', async () => {
+  it("takes records up to the platform's record size limit, and bursts to one partition far beyond the broker's default request limit", async () => {
     const large = await publisher.publishRaw(topic, { key: 'large', value: Buffer.alloc(maxRecordBytes - 64 * 1024, 7) });
     expect(BigInt(large.offset)).toBeGreaterThanOrEqual(0n);
     const webhookSized = Buffer.alloc(30_000, 1);
-    const burst = await Promise.all(Array.from({ length: 400 }, () => publisher.publishRaw(topic, { key: 'one partition', value: webhookSized })));
+    const burst = await Promise.all(
+      Array.from({ length: 400 }, () => publisher.publishRaw(topic, { key: 'one partition', value: webhookSized })),
+    );
     expect(new Set(burst.map((record) => record.partition)).size).toBe(1);
     expect(new Set(burst.map((record) => record.offset)).size).toBe(400);
   }, 60_000);
 
   it('fails a batch it cannot deliver within its bounded retries, and publishes the next one', async () => {
     const missing: TopicDefinition = { ...topic, name: `test.publisher.missing.${randomUUID()}` };
-    await expect(publisher.publishRaw(missing, { key: 'k', value: 'lost' })).rejects.toMatchObject({ code: 'kafka.publish_failed', category: 'dependency' });
+    await expect(publisher.publishRaw(missing, { key: 'k', value: 'lost' })).rejects.toMatchObject({
+      code: 'kafka.publish_failed',
+      category: 'dependency',
+    });
     const after = await publisher.publishRaw(topic, { key: 'after-failure', value: 'delivered' });
     expect(BigInt(after.offset)).toBeGreaterThanOrEqual(0n);
   }, 60_000);
@@ -100,13 +125,18 @@ describe('EventPublisher (real Kafka)', () => {
   });
 
   it('refuses bytes that are not a registered record as poison', async () => {
-    await expect(codec.decode(Buffer.from('{"not":"avro"}'))).rejects.toMatchObject({ category: 'poison', code: 'contracts.not_wire_format' });
+    await expect(codec.decode(Buffer.from('{"not":"avro"}'))).rejects.toMatchObject({
+      category: 'poison',
+      code: 'contracts.not_wire_format',
+    });
     await expect(codec.decode(Buffer.from([0, 0x7f, 0xff, 0xff, 0xff, 1]))).rejects.toMatchObject({ category: 'poison' });
   });
 
   it('refuses a value that does not match its schema as invalid', async () => {
     await codec.register([events.shopifyOrderCreated]);
-    await expect(codec.encode(events.shopifyOrderCreated, { metadata: {}, order: {} } as unknown as ShopifyOrderCreated)).rejects.toMatchObject({
+    await expect(
+      codec.encode(events.shopifyOrderCreated, { metadata: {}, order: {} } as unknown as ShopifyOrderCreated),
+    ).rejects.toMatchObject({
       category: 'invalid',
       code: 'contracts.encode_failed',
     });

@@ -35,7 +35,11 @@ async function startRunner(groupId: string, seen: string[], logs: string[], read
     readFirstPollMs,
     publisher,
     metrics: new ConsumerMetrics(new Registry()),
-    logger: { info: (_fields, message) => logs.push(message), warn: (_fields, message) => logs.push(message), error: (_fields, message) => logs.push(message) },
+    logger: {
+      info: (_fields, message) => logs.push(message),
+      warn: (_fields, message) => logs.push(message),
+      error: (_fields, message) => logs.push(message),
+    },
     sessionTimeoutMs: 6000,
     handle: async ({ topic }) => {
       // The reference topic is the slower to apply: read side by side, the other would overtake it.
@@ -59,7 +63,12 @@ it('applies every record of the reference topic, up to its end at start, before 
   const runner = await startRunner(groupId, seen, logs);
   await waitFor('all 180 records applied', async () => (seen.length >= 180 ? true : undefined), 60_000);
   expect(seen.slice(0, 90)).toEqual(Array(90).fill(references.name));
-  expect(logs).toEqual(expect.arrayContaining(['reading the reference topics to their end before the others', 'reference topics read; the other topics go on']));
+  expect(logs).toEqual(
+    expect.arrayContaining([
+      'reading the reference topics to their end before the others',
+      'reference topics read; the other topics go on',
+    ]),
+  );
 
   // Records arriving later on either topic are not held back.
   await referringRecords.publishEvents(5);

@@ -24,7 +24,11 @@ describe('the schema registry behind TLS and authentication', () => {
     await bearerProxy?.close();
   });
 
-  const connection = (proxy: RegistryAuthProxy, auth: RegistryConnection['auth'], trust: 'proxy-ca' | 'system-roots' = 'proxy-ca'): RegistryConnection => ({
+  const connection = (
+    proxy: RegistryAuthProxy,
+    auth: RegistryConnection['auth'],
+    trust: 'proxy-ca' | 'system-roots' = 'proxy-ca',
+  ): RegistryConnection => ({
     url: proxy.url,
     tls: { mode: 'verify-full', ca: trust === 'proxy-ca' ? proxy.caCertificate : undefined },
     auth,
@@ -68,7 +72,9 @@ describe('the schema registry behind TLS and authentication', () => {
   });
 
   it('does not trust a registry whose certificate does not chain to the configured CA', async () => {
-    const failure = await new SchemaRegistryAdmin(connection(basicProxy, { kind: 'basic', ...basic }, 'system-roots')).listSubjects().catch((error: unknown) => error);
+    const failure = await new SchemaRegistryAdmin(connection(basicProxy, { kind: 'basic', ...basic }, 'system-roots'))
+      .listSubjects()
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'registry.unreachable' });
     expect((failure as Error).message).toMatch(/certificate/i);
   });

@@ -23,10 +23,19 @@ async function startStallingProxy(upstreamUrl: string, stallFirst: number): Prom
       held.push(outgoing);
       return;
     }
-    const proxied = request({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: `${upstream.pathname.replace(/\/$/, '')}${incoming.url}`, headers: { ...incoming.headers, host: upstream.host } }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
-    });
+    const proxied = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: incoming.method,
+        path: `${upstream.pathname.replace(/\/$/, '')}${incoming.url}`,
+        headers: { ...incoming.headers, host: upstream.host },
+      },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
     incoming.pipe(proxied);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -69,6 +78,8 @@ it('registers and resolves the schemas although the registry leaves the first re
 
 it('gives up, saying the registry did not answer, once its tries are spent', async () => {
   const silent = await proxy(1000);
-  await expect(new EventCodec(silent.url, { requestTimeoutMs: 300, retryDelaysMs: [50] }).register(definitions)).rejects.toMatchObject({ code: 'registry.unreachable' });
+  await expect(new EventCodec(silent.url, { requestTimeoutMs: 300, retryDelaysMs: [50] }).register(definitions)).rejects.toMatchObject({
+    code: 'registry.unreachable',
+  });
   expect(silent.stalled()).toBe(2);
 });

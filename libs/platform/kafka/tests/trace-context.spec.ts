@@ -6,7 +6,16 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { Registry } from 'prom-client';
 import { events, ShopifyOrderCreated } from '@consign/contracts';
 import { sampleOrderCreated, testEndpoints, waitFor } from '@consign/test-support';
-import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, eventHeaders, EventPublisher, plainKafkaConnection, provisionTopics } from '@consign/kafka';
+import {
+  ConsumerMetrics,
+  ConsumerRunner,
+  createKafka,
+  EventCodec,
+  eventHeaders,
+  EventPublisher,
+  plainKafkaConnection,
+  provisionTopics,
+} from '@consign/kafka';
 import { testTopic } from './support/consumer-scenario';
 
 /**
@@ -37,11 +46,20 @@ it('carries the trace from the publishing context through a PRODUCER span to the
   const publisher = new EventPublisher(kafka, codec);
   await publisher.connect();
   const traceId = randomUUID().replace(/-/g, '');
-  const parent = trace.setSpanContext(context.active(), { traceId, spanId: 'a1b2c3d4e5f60718', traceFlags: TraceFlags.SAMPLED, isRemote: false });
+  const parent = trace.setSpanContext(context.active(), {
+    traceId,
+    spanId: 'a1b2c3d4e5f60718',
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: false,
+  });
   const value = sampleOrderCreated();
   const headers = context.with(parent, () => eventHeaders(events.shopifyOrderCreated.type));
   expect(headers.traceparent).toBe(`00-${traceId}-a1b2c3d4e5f60718-01`);
-  const published = await publisher.publishRaw(topic, { key: value.order.id, value: await codec.encode(events.shopifyOrderCreated, value), headers });
+  const published = await publisher.publishRaw(topic, {
+    key: value.order.id,
+    value: await codec.encode(events.shopifyOrderCreated, value),
+    headers,
+  });
 
   const seen: string[] = [];
   const runner = new ConsumerRunner<ShopifyOrderCreated>(kafka, codec, {
@@ -71,7 +89,10 @@ it('carries the trace from the publishing context through a PRODUCER span to the
       'consign.event_type': events.shopifyOrderCreated.type,
     });
     // The time in Kafka shows between the two: the consumer's span is the PRODUCER span's child.
-    expect(process).toMatchObject({ kind: SpanKind.CONSUMER, parentSpanContext: expect.objectContaining({ spanId: send?.spanContext().spanId }) });
+    expect(process).toMatchObject({
+      kind: SpanKind.CONSUMER,
+      parentSpanContext: expect.objectContaining({ spanId: send?.spanContext().spanId }),
+    });
   } finally {
     await runner.stop();
     await publisher.disconnect();
@@ -89,9 +110,18 @@ it('gives each record of a run handled together its own span in its own trace, a
   await publisher.connect();
   const traceIds = [randomUUID(), randomUUID()].map((id) => id.replace(/-/g, ''));
   for (const traceId of traceIds) {
-    const parent = trace.setSpanContext(context.active(), { traceId, spanId: 'a1b2c3d4e5f60718', traceFlags: TraceFlags.SAMPLED, isRemote: false });
+    const parent = trace.setSpanContext(context.active(), {
+      traceId,
+      spanId: 'a1b2c3d4e5f60718',
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: false,
+    });
     const value = sampleOrderCreated();
-    await publisher.publishRaw(topic, { key: value.order.id, value: await codec.encode(events.shopifyOrderCreated, value), headers: context.with(parent, () => eventHeaders(events.shopifyOrderCreated.type)) });
+    await publisher.publishRaw(topic, {
+      key: value.order.id,
+      value: await codec.encode(events.shopifyOrderCreated, value),
+      headers: context.with(parent, () => eventHeaders(events.shopifyOrderCreated.type)),
+    });
   }
 
   const runs: number[] = [];
@@ -122,7 +152,10 @@ it('gives each record of a run handled together its own span in its own trace, a
     for (const traceId of traceIds) {
       const spans = exported.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
       const send = spans.find((span) => span.name === `send ${topic.name}`);
-      expect(spans.find((span) => span.name === `process ${topic.name}`)).toMatchObject({ kind: SpanKind.CONSUMER, parentSpanContext: expect.objectContaining({ spanId: send?.spanContext().spanId }) });
+      expect(spans.find((span) => span.name === `process ${topic.name}`)).toMatchObject({
+        kind: SpanKind.CONSUMER,
+        parentSpanContext: expect.objectContaining({ spanId: send?.spanContext().spanId }),
+      });
     }
   } finally {
     await runner.stop();

@@ -29,7 +29,13 @@ describe('partitionLag', () => {
 
 describe('heldRecords', () => {
   it('sums what every partition retains', () => {
-    expect(heldRecords([{ low: '0', high: '3' }, { low: '5', high: '5' }, { low: '2', high: '10' }])).toBe(11);
+    expect(
+      heldRecords([
+        { low: '0', high: '3' },
+        { low: '5', high: '5' },
+        { low: '2', high: '10' },
+      ]),
+    ).toBe(11);
   });
 
   it('is zero for an empty topic', () => {

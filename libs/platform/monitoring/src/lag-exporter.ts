@@ -28,7 +28,11 @@ export interface LagExporter {
  */
 export function startLagExporter(options: LagExporterOptions): LagExporter {
   const metrics = new LagMetrics(options.registry);
-  const poller = new ConsumerLagPoller({ groups: options.groups, topics: options.topics ?? Object.values(catalogue).map((topic) => topic.name), recheckMs: 20 * options.intervalMs });
+  const poller = new ConsumerLagPoller({
+    groups: options.groups,
+    topics: options.topics ?? Object.values(catalogue).map((topic) => topic.name),
+    recheckMs: 20 * options.intervalMs,
+  });
   let admin: Admin | undefined;
   let reachable: boolean | undefined;
   let stopped = false;
@@ -42,12 +46,20 @@ export function startLagExporter(options: LagExporterOptions): LagExporter {
       }
       const snapshot = await poller.poll(admin);
       metrics.show(snapshot);
-      if (reachable !== true) options.logger.info({ groups: new Set(snapshot.partitions.map((entry) => entry.group)).size, partitions: snapshot.partitions.length }, 'reading consumer lag from Kafka');
+      if (reachable !== true)
+        options.logger.info(
+          { groups: new Set(snapshot.partitions.map((entry) => entry.group)).size, partitions: snapshot.partitions.length },
+          'reading consumer lag from Kafka',
+        );
       reachable = true;
     } catch (error) {
       metrics.pollFailed();
       if (stopped) return;
-      if (reachable !== false) options.logger.warn({ err: (error as Error).message }, 'cannot read consumer lag from Kafka: consign_kafka_up is 0 and the lag series are dropped until a poll succeeds');
+      if (reachable !== false)
+        options.logger.warn(
+          { err: (error as Error).message },
+          'cannot read consumer lag from Kafka: consign_kafka_up is 0 and the lag series are dropped until a poll succeeds',
+        );
       reachable = false;
       // The next round connects afresh rather than reuse a client whose connection failed.
       const failed = admin;

@@ -28,9 +28,22 @@ export class LagMetrics {
       labelNames,
       registers: [registry],
     });
-    this.deadLetterRecords = new Gauge({ name: 'consign_dead_letter_records', help: "Records held in the group's dead-letter topic (deadletter.<group>.v1)", labelNames: ['group'], registers: [registry] });
-    this.kafkaUp = new Gauge({ name: 'consign_kafka_up', help: "1 if the lag exporter's last poll reached Kafka, else 0", registers: [registry] });
-    this.polledAt = new Gauge({ name: 'consign_lag_poll_timestamp_seconds', help: 'When the lag exporter last polled Kafka successfully (Unix time)', registers: [registry] });
+    this.deadLetterRecords = new Gauge({
+      name: 'consign_dead_letter_records',
+      help: "Records held in the group's dead-letter topic (deadletter.<group>.v1)",
+      labelNames: ['group'],
+      registers: [registry],
+    });
+    this.kafkaUp = new Gauge({
+      name: 'consign_kafka_up',
+      help: "1 if the lag exporter's last poll reached Kafka, else 0",
+      registers: [registry],
+    });
+    this.polledAt = new Gauge({
+      name: 'consign_lag_poll_timestamp_seconds',
+      help: 'When the lag exporter last polled Kafka successfully (Unix time)',
+      registers: [registry],
+    });
   }
 
   /** Replaces every series with what the poll found: groups and partitions no longer there disappear. */

@@ -62,14 +62,20 @@ export class ConsumerLagPoller {
   async poll(admin: Admin, nowMs = Date.now()): Promise<LagSnapshot> {
     const existing = new Set(await admin.listTopics());
     const candidates = await this.candidateGroups(admin, nowMs);
-    const readings = await readGroups(admin, [...this.configured, ...this.discovered, ...candidates], (group) => topicsWatchedFor(group, this.options.topics).filter((topic) => existing.has(topic)));
+    const readings = await readGroups(admin, [...this.configured, ...this.discovered, ...candidates], (group) =>
+      topicsWatchedFor(group, this.options.topics).filter((topic) => existing.has(topic)),
+    );
     for (const reading of readings.filter((entry) => candidates.includes(entry.group))) {
       // Reading its own retry topic alone does not make a group one of the platform's.
       if (reading.topics.some((topic) => this.options.topics.includes(topic))) this.discovered.add(reading.group);
       else this.ignoredUntil.set(reading.group, nowMs + this.options.recheckMs);
     }
     const watched = readings.filter((reading) => this.configured.has(reading.group) || this.discovered.has(reading.group));
-    const deadLetterTopics = new Map(watched.map(({ group }) => [group, deadLetterTopicOf(group)]).filter((entry): entry is [string, string] => entry[1] !== undefined && existing.has(entry[1])));
+    const deadLetterTopics = new Map(
+      watched
+        .map(({ group }) => [group, deadLetterTopicOf(group)])
+        .filter((entry): entry is [string, string] => entry[1] !== undefined && existing.has(entry[1])),
+    );
 
     const topics = [...new Set([...watched.flatMap((reading) => reading.topics), ...deadLetterTopics.values()])];
     const watermarks = new Map(await Promise.all(topics.map(async (topic) => [topic, await admin.fetchTopicOffsets(topic)] as const)));
@@ -80,7 +86,12 @@ export class ConsumerLagPoller {
       let stamp = found.get(key);
       if (stamp === undefined) {
         const known = this.stamps.get(key);
-        stamp = known !== undefined ? Promise.resolve(known) : unconsumedRecordAgeMs(offset, nowMs, (timestampMs) => timeIndex.firstOffsetFrom(topic, partition, timestampMs)).then((ageMs) => nowMs - ageMs);
+        stamp =
+          known !== undefined
+            ? Promise.resolve(known)
+            : unconsumedRecordAgeMs(offset, nowMs, (timestampMs) => timeIndex.firstOffsetFrom(topic, partition, timestampMs)).then(
+                (ageMs) => nowMs - ageMs,
+              );
         found.set(key, stamp);
       }
       return stamp;
@@ -109,10 +120,18 @@ export class ConsumerLagPoller {
   private async candidateGroups(admin: Admin, nowMs: number): Promise<string[]> {
     const { groups } = await admin.listGroups();
     // Groups that only hold committed offsets (never joined) have no protocol type.
-    const listed = new Set(groups.filter(({ groupId, protocolType }) => (protocolType === 'consumer' || protocolType === '') && !groupId.startsWith(readerGroupPrefix)).map(({ groupId }) => groupId));
+    const listed = new Set(
+      groups
+        .filter(
+          ({ groupId, protocolType }) => (protocolType === 'consumer' || protocolType === '') && !groupId.startsWith(readerGroupPrefix),
+        )
+        .map(({ groupId }) => groupId),
+    );
     for (const group of this.discovered) if (!listed.has(group)) this.discovered.delete(group);
     for (const group of this.ignoredUntil.keys()) if (!listed.has(group)) this.ignoredUntil.delete(group);
-    return [...listed].filter((group) => !this.configured.has(group) && !this.discovered.has(group) && (this.ignoredUntil.get(group) ?? 0) <= nowMs).sort();
+    return [...listed]
+      .filter((group) => !this.configured.has(group) && !this.discovered.has(group) && (this.ignoredUntil.get(group) ?? 0) <= nowMs)
+      .sort();
   }
 }
 
@@ -126,7 +145,12 @@ async function readGroups(admin: Admin, groups: string[], watchedFor: (group: st
       const watched = watchedFor(group);
       const offsets = watched.length === 0 ? [] : await admin.fetchOffsets({ groupId: group, topics: watched });
       // kafkajs reports a partition without a commit as offset -1.
-      const committed = new Map(offsets.map(({ topic, partitions }) => [topic, new Map(partitions.filter(({ offset }) => BigInt(offset) >= 0n).map(({ partition, offset }) => [partition, offset]))]));
+      const committed = new Map(
+        offsets.map(({ topic, partitions }) => [
+          topic,
+          new Map(partitions.filter(({ offset }) => BigInt(offset) >= 0n).map(({ partition, offset }) => [partition, offset])),
+        ]),
+      );
       const committedTopics = [...committed].filter(([, byPartition]) => byPartition.size > 0).map(([topic]) => topic);
       return { group, topics: topicsReadBy(subscriptions.get(group) ?? [], committedTopics, watched), committed };
     }),
@@ -136,7 +160,7 @@ async function readGroups(admin: Admin, groups: string[], watchedFor: (group: st
 function subscribedTopics(description: GroupDescription): string[] {
   return description.members.flatMap((member) => {
     try {
-      return member.memberMetadata.length > 0 ? AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.topics ?? [] : [];
+      return member.memberMetadata.length > 0 ? (AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.topics ?? []) : [];
     } catch {
       // Another client's protocol: its commits still say what it reads.
       return [];
@@ -158,7 +182,9 @@ class TimeIndex {
     const key = `${topic}@${timestampMs}`;
     let answer = this.answers.get(key);
     if (answer === undefined) {
-      answer = this.admin.fetchTopicOffsetsByTimestamp(topic, timestampMs).then((offsets) => new Map(offsets.map(({ partition: number, offset }) => [number, BigInt(offset)])));
+      answer = this.admin
+        .fetchTopicOffsetsByTimestamp(topic, timestampMs)
+        .then((offsets) => new Map(offsets.map(({ partition: number, offset }) => [number, BigInt(offset)])));
       this.answers.set(key, answer);
     }
     const offset = (await answer).get(partition);

@@ -46,7 +46,10 @@ async function produce(target: string, partition: number, recordTimestamps: numb
   const producer = kafka.producer();
   await producer.connect();
   try {
-    await producer.send({ topic: target, messages: recordTimestamps.map((timestamp, index) => ({ partition, value: `record ${index}`, timestamp: String(timestamp) })) });
+    await producer.send({
+      topic: target,
+      messages: recordTimestamps.map((timestamp, index) => ({ partition, value: `record ${index}`, timestamp: String(timestamp) })),
+    });
   } finally {
     await producer.disconnect();
   }
@@ -196,7 +199,13 @@ describe('ConsumerLagPoller', () => {
   it('joins no group and commits nothing', async () => {
     expect(requests.get('JoinGroup')).toBeUndefined();
     expect(requests.get('OffsetCommit')).toBeUndefined();
-    expect(await committed(uncommittedGroup, topic)).toEqual(new Map([[0, -1], [1, -1], [2, -1]]));
+    expect(await committed(uncommittedGroup, topic)).toEqual(
+      new Map([
+        [0, -1],
+        [1, -1],
+        [2, -1],
+      ]),
+    );
   });
 });
 
@@ -212,7 +221,9 @@ describe('startLagExporter', () => {
       expect(await metricTotal(registry, 'consign_consumer_group_lag_records', { group: downGroup, topic, partition: '0' })).toBe(6);
       expect(await metricTotal(registry, 'consign_consumer_group_lag_records', { group: uncommittedGroup, topic })).toBe(8 + 5 + 3);
       expect(await metricTotal(registry, 'consign_consumer_group_lag_seconds', { group: downGroup, topic, partition: '1' })).toBe(0);
-      expect(await metricTotal(registry, 'consign_consumer_group_lag_seconds', { group: downGroup, topic, partition: '2' })).toBeGreaterThanOrEqual(30);
+      expect(
+        await metricTotal(registry, 'consign_consumer_group_lag_seconds', { group: downGroup, topic, partition: '2' }),
+      ).toBeGreaterThanOrEqual(30);
       expect(await metricTotal(registry, 'consign_dead_letter_records', { group: idleGroup })).toBe(3);
       expect(Math.abs((await metricTotal(registry, 'consign_lag_poll_timestamp_seconds')) - Date.now() / 1000)).toBeLessThan(30);
       expect(logger.info).toHaveBeenCalledWith(expect.objectContaining({ groups: 2 }), 'reading consumer lag from Kafka');
@@ -223,7 +234,10 @@ describe('startLagExporter', () => {
 
   it('reports consign_kafka_up 0 without crashing when Kafka does not answer, and logs it once', async () => {
     const registry = new Registry();
-    const nowhere = createKafka({ clientId: 'lag-exporter-test-nowhere', connection: plainKafkaConnection([`127.0.0.1:${await freePort()}`]) });
+    const nowhere = createKafka({
+      clientId: 'lag-exporter-test-nowhere',
+      connection: plainKafkaConnection([`127.0.0.1:${await freePort()}`]),
+    });
     const exporter = startLagExporter({ kafka: nowhere, registry, logger, intervalMs: 1000, groups: [idleGroup], topics: [topic] });
     try {
       await waitFor('a failed poll', async () => (logger.warn.mock.calls.length > 0 ? true : undefined), 30_000);

@@ -21,7 +21,10 @@ export async function readOutboxBacklog(dataSource: DataSource): Promise<OutboxB
  */
 export function registerOutboxMetrics(registry: Registry, dataSource: DataSource): void {
   let backlog: Promise<OutboxBacklog | undefined> | undefined;
-  const read = () => (backlog ??= readOutboxBacklog(dataSource).catch(() => undefined).finally(() => setTimeout(() => (backlog = undefined), 1000).unref()));
+  const read = () =>
+    (backlog ??= readOutboxBacklog(dataSource)
+      .catch(() => undefined)
+      .finally(() => setTimeout(() => (backlog = undefined), 1000).unref()));
   new Gauge({
     name: 'consign_outbox_rows',
     help: 'Outbox rows Kafka has not acknowledged yet',

@@ -73,7 +73,9 @@ export class OutboxRelay {
   private relayRound(): Promise<number> {
     return this.options.dataSource.transaction(async (manager) => {
       // Its own statement, before the read: the read's snapshot then sees what the previous holder committed.
-      const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`outbox-relay:${this.options.lockName}`])) as {
+      const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
+        `outbox-relay:${this.options.lockName}`,
+      ])) as {
         locked: boolean;
       }[];
       if (!locked) return 0;
@@ -91,7 +93,9 @@ export class OutboxRelay {
       );
       // The payload is on Kafka now and nothing reads it here again: it goes, with the personal data
       // some events carry (a consignor's name and address); the row stays for the event-id dedupe.
-      await manager.query("UPDATE outbox_events SET published_at = now(), payload = ''::bytea WHERE id = ANY($1::bigint[])", [rows.map((row) => row.id)]);
+      await manager.query("UPDATE outbox_events SET published_at = now(), payload = ''::bytea WHERE id = ANY($1::bigint[])", [
+        rows.map((row) => row.id),
+      ]);
       return rows.length;
     });
   }

@@ -21,7 +21,14 @@ export async function appendToOutbox<TValue extends { metadata: EventMetadata }>
     `INSERT INTO outbox_events (event_id, event_type, topic, record_key, payload, headers)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (event_id) DO NOTHING`,
-    [value.metadata.eventId, definition.type, definition.topic.name, definition.keyOf(value), payload, JSON.stringify(eventHeaders(definition.type, headers))],
+    [
+      value.metadata.eventId,
+      definition.type,
+      definition.topic.name,
+      definition.keyOf(value),
+      payload,
+      JSON.stringify(eventHeaders(definition.type, headers)),
+    ],
   );
 }
 
@@ -35,8 +42,17 @@ export async function appendEventsToOutbox(manager: EntityManager, codec: EventC
     // The union pairs each definition with its own value type; TypeScript cannot correlate them through the loop variable.
     const definition = event.definition as EventDefinition<typeof event.value>;
     const payload = await codec.encode(definition, event.value);
-    rows.push([event.value.metadata.eventId, definition.type, definition.topic.name, definition.keyOf(event.value), payload, JSON.stringify(eventHeaders(definition.type, {}))]);
+    rows.push([
+      event.value.metadata.eventId,
+      definition.type,
+      definition.topic.name,
+      definition.keyOf(event.value),
+      payload,
+      JSON.stringify(eventHeaders(definition.type, {})),
+    ]);
   }
   // Ids are taken in VALUES order, so relaying in id order keeps the events' order.
-  await insertRows(manager, 'INSERT INTO outbox_events (event_id, event_type, topic, record_key, payload, headers)', rows, { tail: 'ON CONFLICT (event_id) DO NOTHING' });
+  await insertRows(manager, 'INSERT INTO outbox_events (event_id, event_type, topic, record_key, payload, headers)', rows, {
+    tail: 'ON CONFLICT (event_id) DO NOTHING',
+  });
 }

@@ -3,7 +3,16 @@ import { DataSource } from 'typeorm';
 import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics, PublishedRecord, RawRecord } from '@consign/kafka';
-import { createTemporaryDatabase, PgBouncer, readTopic, sampleOrderCreated, startPgBouncer, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
+import {
+  createTemporaryDatabase,
+  PgBouncer,
+  readTopic,
+  sampleOrderCreated,
+  startPgBouncer,
+  TemporaryDatabase,
+  testEndpoints,
+  waitFor,
+} from '@consign/test-support';
 import { appendToOutbox, CreateOutboxEvents1764355150000, OutboxRelay } from '@consign/outbox';
 
 /**
@@ -58,7 +67,12 @@ beforeEach(async () => {
   // One partition: Kafka's order of the whole topic is the order the relays published in.
   topic = { name: `test.outbox-pgbouncer.${randomUUID()}`, partitions: 1, key: 'order id', retentionMs: 3_600_000 };
   database = await createTemporaryDatabase(endpoints.postgresServerUrl, 'consign_outbox_pgbouncer_test');
-  direct = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: [CreateOutboxEvents1764355150000], applicationName: 'outbox-pgbouncer-test' });
+  direct = createServiceDataSource({
+    url: database.url,
+    tls: { mode: 'disable' },
+    migrations: [CreateOutboxEvents1764355150000],
+    applicationName: 'outbox-pgbouncer-test',
+  });
   await direct.initialize();
   await migrateDatabase(direct);
   await provisionTopics(kafka, [topic]);
@@ -75,15 +89,30 @@ describe('outbox relays behind a transaction-pooling PgBouncer (real PgBouncer, 
     const definition = { ...events.shopifyOrderCreated, topic };
     const count = 60;
     await direct.transaction(async (manager) => {
-      for (let index = 0; index < count; index += 1) await appendToOutbox(manager, codec, definition, sampleOrderCreated({ id: String(700 + (index % 3)), name: `#${index}` }));
+      for (let index = 0; index < count; index += 1)
+        await appendToOutbox(manager, codec, definition, sampleOrderCreated({ id: String(700 + (index % 3)), name: `#${index}` }));
     });
 
     const relays = ['a', 'b'].map((name) => {
-      const dataSource = createServiceDataSource({ url: bouncer.urlOf(database.name), tls: { mode: 'disable' }, migrations: [], applicationName: `outbox-relay-${name}`, poolSize: 2 });
+      const dataSource = createServiceDataSource({
+        url: bouncer.urlOf(database.name),
+        tls: { mode: 'disable' },
+        migrations: [],
+        applicationName: `outbox-relay-${name}`,
+        poolSize: 2,
+      });
       const publisher = new WatchedPublisher(name);
       const errors: Error[] = [];
       // Small rounds, polled often: the lock changes hands many times.
-      const relay = new OutboxRelay({ dataSource, publisher, topics: [topic], lockName: database.name, batchSize: 4, idleDelayMs: 5, onError: (error) => errors.push(error) });
+      const relay = new OutboxRelay({
+        dataSource,
+        publisher,
+        topics: [topic],
+        lockName: database.name,
+        batchSize: 4,
+        idleDelayMs: 5,
+        onError: (error) => errors.push(error),
+      });
       return { dataSource, publisher, relay, errors };
     });
     for (const { dataSource } of relays) await dataSource.initialize();

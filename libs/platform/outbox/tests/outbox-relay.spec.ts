@@ -4,9 +4,32 @@ import { Client } from 'pg';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
-import { applyOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
-import { ConsumerMetrics, ConsumerRunner, createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from '@consign/kafka';
-import { createTemporaryDatabase, metricTotal, sampleOrderCreated, readTopic, startServiceProcess, TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
+import {
+  applyOnce,
+  CreateProcessedEvents1764355100000,
+  createServiceDataSource,
+  migrateDatabase,
+  postgresOutagePolicy,
+} from '@consign/database';
+import {
+  ConsumerMetrics,
+  ConsumerRunner,
+  createKafka,
+  EventCodec,
+  EventPublisher,
+  plainKafkaConnection,
+  provisionTopics,
+} from '@consign/kafka';
+import {
+  createTemporaryDatabase,
+  metricTotal,
+  sampleOrderCreated,
+  readTopic,
+  startServiceProcess,
+  TemporaryDatabase,
+  testEndpoints,
+  waitFor,
+} from '@consign/test-support';
 import { appendEventsToOutbox, CreateOutboxEvents1764355150000, OutboxRelay, registerOutboxMetrics } from '@consign/outbox';
 
 /** The outbox against the real PostgreSQL, registry and Kafka, with real process deaths. */
@@ -21,12 +44,17 @@ let publisher: EventPublisher;
 let topic: TopicDefinition;
 
 async function writeThenDie(count: number): Promise<void> {
-  const writer = startServiceProcess(join(__dirname, 'support/write-then-die.ts'), [], {
-    OUTBOX_TOPIC: topic.name,
-    OUTBOX_DATABASE_URL: database.url,
-    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
-    OUTBOX_EVENTS: String(count),
-  }, ['--import', 'tsx']);
+  const writer = startServiceProcess(
+    join(__dirname, 'support/write-then-die.ts'),
+    [],
+    {
+      OUTBOX_TOPIC: topic.name,
+      OUTBOX_DATABASE_URL: database.url,
+      SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+      OUTBOX_EVENTS: String(count),
+    },
+    ['--import', 'tsx'],
+  );
   await writer.exited();
   expect(writer.output()).toContain('committed');
   expect(writer.child.signalCode).toBe('SIGKILL');
@@ -44,7 +72,12 @@ function relay(): OutboxRelay {
 beforeEach(async () => {
   topic = { name: `test.outbox.${randomUUID()}`, partitions: 3, key: 'order id', retentionMs: 3_600_000 };
   database = await createTemporaryDatabase(endpoints.postgresServerUrl, 'consign_outbox_test');
-  dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: [CreateProcessedEvents1764355100000], applicationName: 'outbox-test' });
+  dataSource = createServiceDataSource({
+    url: database.url,
+    tls: { mode: 'disable' },
+    migrations: [CreateProcessedEvents1764355100000],
+    applicationName: 'outbox-test',
+  });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   await dataSource.query('CREATE TABLE order_states (order_id text PRIMARY KEY, version integer NOT NULL)');
@@ -76,15 +109,21 @@ describe('transactional outbox (real PostgreSQL, registry and Kafka)', () => {
     await waitFor('the outbox to drain', async () => ((await unpublished()) === 0 ? true : undefined));
     await restarted.stop();
     // A scrape reads the table at most once a second.
-    await waitFor('the gauges to show the drained outbox', async () => ((await metricTotal(metrics, 'consign_outbox_rows')) === 0 ? true : undefined));
+    await waitFor('the gauges to show the drained outbox', async () =>
+      (await metricTotal(metrics, 'consign_outbox_rows')) === 0 ? true : undefined,
+    );
     expect(await metricTotal(metrics, 'consign_outbox_oldest_age_seconds')).toBe(0);
 
     const records = await readTopic(endpoints.kafkaBrokers, topic.name, 12);
     expect(records).toHaveLength(12);
-    const decoded = await Promise.all(records.map(async (record) => ({ record, value: (await codec.decode<ShopifyOrderCreated>(record.value)).value })));
+    const decoded = await Promise.all(
+      records.map(async (record) => ({ record, value: (await codec.decode<ShopifyOrderCreated>(record.value)).value })),
+    );
     for (const orderId of ['500', '501', '502']) {
       const ofOrder = decoded.filter(({ value }) => value.order.id === orderId);
-      const names = ofOrder.sort((a, b) => Number(BigInt(a.record.offset) - BigInt(b.record.offset))).map(({ value }) => Number(value.order.name.slice(1)));
+      const names = ofOrder
+        .sort((a, b) => Number(BigInt(a.record.offset) - BigInt(b.record.offset)))
+        .map(({ value }) => Number(value.order.name.slice(1)));
       expect(names).toEqual([...names].sort((a, b) => a - b));
       expect(new Set(ofOrder.map(({ record }) => record.partition)).size).toBe(1);
     }
@@ -102,7 +141,9 @@ describe('transactional outbox (real PostgreSQL, registry and Kafka)', () => {
         IF nextval('marks') = 1 THEN RAISE EXCEPTION 'crashed before the mark'; END IF;
         RETURN NEW;
       END $$`);
-    await dataSource.query('CREATE TRIGGER fail_first_mark BEFORE UPDATE ON outbox_events FOR EACH STATEMENT EXECUTE FUNCTION fail_first_mark()');
+    await dataSource.query(
+      'CREATE TRIGGER fail_first_mark BEFORE UPDATE ON outbox_events FOR EACH STATEMENT EXECUTE FUNCTION fail_first_mark()',
+    );
     const relaying = relay();
     relaying.start();
     await waitFor('the outbox to drain', async () => ((await unpublished()) === 0 ? true : undefined));
@@ -121,7 +162,9 @@ describe('transactional outbox (real PostgreSQL, registry and Kafka)', () => {
       dependency: postgresOutagePolicy(dataSource),
       handle: async ({ value, topic: from, partition, offset }) => {
         await applyOnce(dataSource, { consumerGroup: group, eventId: value.metadata.eventId, topic: from, partition, offset }, (manager) =>
-          manager.query('INSERT INTO effects VALUES ($1, 1) ON CONFLICT (event_id) DO UPDATE SET applications = effects.applications + 1', [value.metadata.eventId]),
+          manager.query('INSERT INTO effects VALUES ($1, 1) ON CONFLICT (event_id) DO UPDATE SET applications = effects.applications + 1', [
+            value.metadata.eventId,
+          ]),
         );
       },
     });
@@ -166,11 +209,19 @@ describe('transactional outbox (real PostgreSQL, registry and Kafka)', () => {
       // The first poll finds nothing; the next would come a minute later.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const orders = Array.from({ length: 5 }, (_, index) => sampleOrderCreated({ id: '9001', name: `#${index}` }));
-      await dataSource.transaction((manager) => appendEventsToOutbox(manager, codec, orders.map((value) => ({ definition: { ...events.shopifyOrderCreated, topic }, value }))));
+      await dataSource.transaction((manager) =>
+        appendEventsToOutbox(
+          manager,
+          codec,
+          orders.map((value) => ({ definition: { ...events.shopifyOrderCreated, topic }, value })),
+        ),
+      );
       idle.nudge();
       await waitFor('the nudged relay to publish', async () => ((await unpublished()) === 0 ? true : undefined), 10_000);
       const records = await readTopic(endpoints.kafkaBrokers, topic.name, 5);
-      const decoded = await Promise.all(records.map(async (record) => (await codec.decode<ShopifyOrderCreated>(record.value)).value.order.name));
+      const decoded = await Promise.all(
+        records.map(async (record) => (await codec.decode<ShopifyOrderCreated>(record.value)).value.order.name),
+      );
       expect(decoded).toEqual(['#0', '#1', '#2', '#3', '#4']);
     } finally {
       await idle.stop();

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { newDataKey, openBytesWithDataKey, openWithDataKey, sealWithDataKey, subjectOfSealed, unwrapDataKey, wrapDataKey } from './envelope';
+import {
+  newDataKey,
+  openBytesWithDataKey,
+  openWithDataKey,
+  sealWithDataKey,
+  subjectOfSealed,
+  unwrapDataKey,
+  wrapDataKey,
+} from './envelope';
 
 const kek = { id: '2026-12', key: randomBytes(32) };
 
@@ -48,7 +56,9 @@ describe('envelope encryption (AES-256-GCM)', () => {
       'the data key of clerk-user:user_1 does not open with key-encryption key "2026-12": PERSONAL_DATA_KEYS lists another key under that id, or the stored key was altered',
     );
     expect(() => unwrapDataKey(kek, 'clerk-user:user_2', wrapped)).toThrow(expect.objectContaining({ code: 'personal_data.unreadable' }));
-    expect(() => unwrapDataKey({ ...kek, id: '2027-01' }, 'clerk-user:user_1', wrapped)).toThrow(expect.objectContaining({ code: 'personal_data.unreadable' }));
+    expect(() => unwrapDataKey({ ...kek, id: '2027-01' }, 'clerk-user:user_1', wrapped)).toThrow(
+      expect.objectContaining({ code: 'personal_data.unreadable' }),
+    );
     const flipped = Buffer.from(wrapped);
     flipped[flipped.length - 1] ^= 0x80;
     expect(() => unwrapDataKey(kek, 'clerk-user:user_1', flipped)).toThrow(expect.objectContaining({ code: 'personal_data.unreadable' }));

@@ -57,7 +57,10 @@ export function openBytesWithDataKey(dataKey: Buffer, sealed: Buffer): Buffer {
   const headerLength = 3 + Buffer.byteLength(subject, 'utf8');
   const plaintext = decrypt(dataKey, sealed.subarray(headerLength), sealed.subarray(0, headerLength));
   if (plaintext === undefined) {
-    throw new PlatformError(`a sealed value of ${subject} does not open with its data key: it was altered`, { code: 'personal_data.unreadable', category: 'transient' });
+    throw new PlatformError(`a sealed value of ${subject} does not open with its data key: it was altered`, {
+      code: 'personal_data.unreadable',
+      category: 'transient',
+    });
   }
   return plaintext;
 }
@@ -66,7 +69,10 @@ export function openBytesWithDataKey(dataKey: Buffer, sealed: Buffer): Buffer {
 export function subjectOfSealed(sealed: Buffer): string {
   const length = sealed.length >= 3 ? sealed.readUInt16BE(1) : 0;
   if (sealed[0] !== formatVersion || length === 0 || sealed.length < 3 + length + nonceBytes + tagBytes) {
-    throw new PlatformError('a stored value is not sealed personal data of a known format', { code: 'personal_data.unreadable', category: 'transient' });
+    throw new PlatformError('a stored value is not sealed personal data of a known format', {
+      code: 'personal_data.unreadable',
+      category: 'transient',
+    });
   }
   return sealed.subarray(3, 3 + length).toString('utf8');
 }

@@ -46,7 +46,9 @@ export class KeyEncryptionKeys {
  * The development KEK: public (it is in this repository and in docs/configuration.md), so only
  * development accepts it, like the development tenant's secrets and the development API key.
  */
-const developmentKeys: readonly KeyEncryptionKey[] = [{ id: 'development', key: Buffer.from('jvju9l1OAbbmy2ZkWfOgTLR7QmUpUgNT/e2xbTxzIT0=', 'base64') }];
+const developmentKeys: readonly KeyEncryptionKey[] = [
+  { id: 'development', key: Buffer.from('jvju9l1OAbbmy2ZkWfOgTLR7QmUpUgNT/e2xbTxzIT0=', 'base64') },
+];
 
 export const developmentKeyEncryptionKeys = new KeyEncryptionKeys(developmentKeys);
 
@@ -57,25 +59,32 @@ export const developmentKeyEncryptionKeys = new KeyEncryptionKeys(developmentKey
  */
 export function keyEncryptionKeysSetting(env: NodeJS.ProcessEnv): Setting<KeyEncryptionKeys> {
   const development = isDevelopment(env);
-  const setting = json('PERSONAL_DATA_KEYS', (value) => parseKeyEncryptionKeys(value, { allowDevelopmentKey: development }), development ? () => [...developmentKeys] : undefined);
+  const setting = json(
+    'PERSONAL_DATA_KEYS',
+    (value) => parseKeyEncryptionKeys(value, { allowDevelopmentKey: development }),
+    development ? () => [...developmentKeys] : undefined,
+  );
   return { variable: setting.variable, parse: (raw) => new KeyEncryptionKeys(setting.parse(raw)) };
 }
 
 /** Validates PERSONAL_DATA_KEYS; every reason names the entry by position and id, never its key. */
 function parseKeyEncryptionKeys(value: unknown, options: { allowDevelopmentKey: boolean }): KeyEncryptionKey[] {
-  if (!Array.isArray(value) || value.length === 0) throw new Error('must be a non-empty JSON array of { "id", "key" }, the current key first');
+  if (!Array.isArray(value) || value.length === 0)
+    throw new Error('must be a non-empty JSON array of { "id", "key" }, the current key first');
   const ids = new Set<string>();
   const keys: KeyEncryptionKey[] = [];
   value.forEach((entry: unknown, index) => {
     const record = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const id = record.id;
-    if (typeof id !== 'string' || !/^[\w.:-]{1,64}$/.test(id)) throw new Error(`key #${index}: id must be 1 to 64 letters, digits, or . _ : -`);
+    if (typeof id !== 'string' || !/^[\w.:-]{1,64}$/.test(id))
+      throw new Error(`key #${index}: id must be 1 to 64 letters, digits, or . _ : -`);
     const where = `key #${index} (${id})`;
     if (ids.has(id)) throw new Error(`${where}: the id is used twice`);
     ids.add(id);
     // Decoding and encoding again must give the same text: Node's decoder skips what is not base64.
     const key = typeof record.key === 'string' ? Buffer.from(record.key, 'base64') : Buffer.alloc(0);
-    if (key.length !== 32 || key.toString('base64') !== record.key) throw new Error(`${where}: key must be the base64 of exactly 32 bytes (openssl rand -base64 32)`);
+    if (key.length !== 32 || key.toString('base64') !== record.key)
+      throw new Error(`${where}: key must be the base64 of exactly 32 bytes (openssl rand -base64 32)`);
     if (!options.allowDevelopmentKey && developmentKeys.some((development) => development.key.equals(key))) {
       throw new Error(`${where}: is the public development key-encryption key, which only development accepts`);
     }

@@ -46,7 +46,11 @@ export async function personalDataSealer(manager: EntityManager, keys: KeyEncryp
  * personalDataSealer for several subjects, with one query for those whose data key exists; a
  * subject without one gets it made as personalDataSealer makes it (one statement more each).
  */
-export async function personalDataSealers(manager: EntityManager, keys: KeyEncryptionKeys, subjects: Iterable<string>): Promise<Map<string, PersonalDataSealer>> {
+export async function personalDataSealers(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  subjects: Iterable<string>,
+): Promise<Map<string, PersonalDataSealer>> {
   const asked = [...new Set(subjects)];
   const rows = await keyRows(manager, asked);
   const sealers = new Map<string, PersonalDataSealer>();
@@ -84,7 +88,11 @@ export interface OpenedPersonalData {
  * costs microseconds next to the query, and reading the row each time is what makes an erasure by
  * any replica hold everywhere at once.
  */
-export async function openPersonalData(manager: EntityManager, keys: KeyEncryptionKeys, subjects: Iterable<string>): Promise<OpenedPersonalData> {
+export async function openPersonalData(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  subjects: Iterable<string>,
+): Promise<OpenedPersonalData> {
   const asked = new Set(subjects);
   const rows = await keyRows(manager, [...asked]);
   const dataKeys = new Map<string, Buffer>();
@@ -97,7 +105,10 @@ export async function openPersonalData(manager: EntityManager, keys: KeyEncrypti
     if (erased(subject)) return null;
     const dataKey = dataKeys.get(subject);
     if (dataKey === undefined) {
-      throw new PlatformError(`${subject} has sealed data but no data key, and was not erased: the key row was removed by hand`, { code: 'personal_data.unreadable', category: 'transient' });
+      throw new PlatformError(`${subject} has sealed data but no data key, and was not erased: the key row was removed by hand`, {
+        code: 'personal_data.unreadable',
+        category: 'transient',
+      });
     }
     return openBytesWithDataKey(dataKey, sealed);
   };
@@ -170,9 +181,15 @@ export async function rewrapPersonalDataKeys(
 }
 
 /** `main.js rewrap-personal-data-keys`: re-wraps, logging progress and the counts. */
-export async function runRewrapCommand(dataSource: DataSource, keys: KeyEncryptionKeys, logger: { info(fields: object, message: string): void }): Promise<RewrapOutcome> {
+export async function runRewrapCommand(
+  dataSource: DataSource,
+  keys: KeyEncryptionKeys,
+  logger: { info(fields: object, message: string): void },
+): Promise<RewrapOutcome> {
   logger.info({ keyEncryptionKey: keys.current.id }, `re-wrapping the data keys under key-encryption key ${keys.current.id}`);
-  const outcome = await rewrapPersonalDataKeys(dataSource, keys, (done, total) => logger.info({ done, total }, `re-wrapped ${done}/${total} data keys`));
+  const outcome = await rewrapPersonalDataKeys(dataSource, keys, (done, total) =>
+    logger.info({ done, total }, `re-wrapped ${done}/${total} data keys`),
+  );
   logger.info(
     outcome,
     `${outcome.rewrapped} data keys re-wrapped under ${outcome.keyEncryptionKey}, ${outcome.alreadyCurrent} were under it already; ${outcome.erased} erased, with no key to wrap`,
@@ -182,7 +199,10 @@ export async function runRewrapCommand(dataSource: DataSource, keys: KeyEncrypti
 
 async function keyRows(manager: EntityManager, subjects: string[]): Promise<Map<string, KeyRow>> {
   if (subjects.length === 0) return new Map();
-  const rows: KeyRow[] = await manager.query('SELECT subject, kek_id, wrapped_key, erased_at FROM personal_data_keys WHERE subject = ANY($1::text[])', [subjects]);
+  const rows: KeyRow[] = await manager.query(
+    'SELECT subject, kek_id, wrapped_key, erased_at FROM personal_data_keys WHERE subject = ANY($1::text[])',
+    [subjects],
+  );
   return new Map(rows.map((row) => [row.subject, row]));
 }
 

@@ -3,7 +3,13 @@ import { DataSource } from 'typeorm';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { createTemporaryDatabase, TemporaryDatabase, testEndpoints } from '@consign/test-support';
 import { KeyEncryptionKeys, CreatePersonalDataKeys1764362000000 } from '@consign/personal-data';
-import { erasePersonalData, openPersonalData, personalDataSealer, rewrapPersonalDataKeys, runRewrapCommand } from '../src/personal-data-store';
+import {
+  erasePersonalData,
+  openPersonalData,
+  personalDataSealer,
+  rewrapPersonalDataKeys,
+  runRewrapCommand,
+} from '../src/personal-data-store';
 
 const kek = (id: string) => ({ id, key: randomBytes(32) });
 
@@ -19,7 +25,12 @@ describe('personal data keys (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_personal_data_test');
-    dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: [CreatePersonalDataKeys1764362000000], applicationName: 'personal-data-test' });
+    dataSource = createServiceDataSource({
+      url: database.url,
+      tls: { mode: 'disable' },
+      migrations: [CreatePersonalDataKeys1764362000000],
+      applicationName: 'personal-data-test',
+    });
     await dataSource.initialize();
     await migrateDatabase(dataSource);
   });
@@ -33,13 +44,20 @@ describe('personal data keys (real PostgreSQL)', () => {
     return dataSource.transaction(async (manager) => (await personalDataSealer(manager, keys, subject)).seal(plaintext));
   }
 
-  async function read(keys: KeyEncryptionKeys, subjects: string[], sealed: (Buffer | null)[]): Promise<{ erased: boolean[]; texts: (string | null)[] }> {
+  async function read(
+    keys: KeyEncryptionKeys,
+    subjects: string[],
+    sealed: (Buffer | null)[],
+  ): Promise<{ erased: boolean[]; texts: (string | null)[] }> {
     const opened = await openPersonalData(dataSource.manager, keys, subjects);
     return { erased: subjects.map((subject) => opened.erased(subject)), texts: sealed.map((value) => opened.text(value)) };
   }
 
   async function keyRow(subject: string): Promise<Record<string, unknown> | undefined> {
-    const rows: Record<string, unknown>[] = await dataSource.query('SELECT kek_id, wrapped_key, erased_at FROM personal_data_keys WHERE subject = $1', [subject]);
+    const rows: Record<string, unknown>[] = await dataSource.query(
+      'SELECT kek_id, wrapped_key, erased_at FROM personal_data_keys WHERE subject = $1',
+      [subject],
+    );
     return rows[0];
   }
 
@@ -48,10 +66,12 @@ describe('personal data keys (real PostgreSQL)', () => {
     const adaName = await seal(before, 'person:ada', 'Ada Lovelace');
     const grace = await seal(before, 'person:grace', 'grace@example.org');
     expect(await seal(before, 'person:ada', null)).toBeNull();
-    expect(await dataSource.query("SELECT subject, kek_id FROM personal_data_keys WHERE subject LIKE 'person:%' ORDER BY subject")).toEqual([
-      { subject: 'person:ada', kek_id: '2026-12' },
-      { subject: 'person:grace', kek_id: '2026-12' },
-    ]);
+    expect(await dataSource.query("SELECT subject, kek_id FROM personal_data_keys WHERE subject LIKE 'person:%' ORDER BY subject")).toEqual(
+      [
+        { subject: 'person:ada', kek_id: '2026-12' },
+        { subject: 'person:grace', kek_id: '2026-12' },
+      ],
+    );
     expect([ada, adaName, grace].some((sealed) => sealed?.includes('example.org') || sealed?.includes('Lovelace'))).toBe(false);
     expect(await read(before, ['person:ada', 'person:grace'], [ada, grace, adaName, null])).toEqual({
       erased: [false, false],
@@ -69,7 +89,10 @@ describe('personal data keys (real PostgreSQL)', () => {
     const other = await seal(before, 'person:kept', 'kept@example.org');
     await dataSource.transaction((manager) => erasePersonalData(manager, 'person:erased'));
     expect(await keyRow('person:erased')).toEqual({ kek_id: null, wrapped_key: null, erased_at: expect.any(Date) });
-    expect(await read(before, ['person:erased', 'person:kept'], [email, other])).toEqual({ erased: [true, false], texts: [null, 'kept@example.org'] });
+    expect(await read(before, ['person:erased', 'person:kept'], [email, other])).toEqual({
+      erased: [true, false],
+      texts: [null, 'kept@example.org'],
+    });
 
     const sealer = await personalDataSealer(dataSource.manager, before, 'person:erased');
     expect([sealer.erased, sealer.seal('again@example.org')]).toEqual([true, null]);
@@ -99,7 +122,10 @@ describe('personal data keys (real PostgreSQL)', () => {
       message: expect.stringContaining('wrapped under key-encryption key "2026-12", which PERSONAL_DATA_KEYS does not list'),
     });
     const impostor = new KeyEncryptionKeys([kek('2026-12')]);
-    await expect(read(impostor, ['person:wrong-kek'], [sealed])).rejects.toMatchObject({ code: 'personal_data.unreadable', details: { keyEncryptionKey: '2026-12' } });
+    await expect(read(impostor, ['person:wrong-kek'], [sealed])).rejects.toMatchObject({
+      code: 'personal_data.unreadable',
+      details: { keyEncryptionKey: '2026-12' },
+    });
   });
 
   it('rotates: the old KEK still unwraps, new keys use the new one, and re-wrapping moves every key, data untouched, in batches', async () => {
@@ -119,11 +145,22 @@ describe('personal data keys (real PostgreSQL)', () => {
     expect(outcome).toEqual({ keyEncryptionKey: '2027-01', rewrapped: stale, alreadyCurrent: 1, erased: counts.erased });
     expect(counts.current).toBe(stale + 1);
     expect(progress[progress.length - 1]).toEqual([stale, stale]);
-    expect(progress.map(([done]) => done)).toEqual([...Array.from({ length: Math.ceil(stale / 3) - 1 }, (_, index) => (index + 1) * 3), stale]);
+    expect(progress.map(([done]) => done)).toEqual([
+      ...Array.from({ length: Math.ceil(stale / 3) - 1 }, (_, index) => (index + 1) * 3),
+      stale,
+    ]);
 
     // The old KEK can go: every value still opens with the new one alone.
-    expect((await read(after, [...subjects, 'rotation:fresh'], [...sealed, fresh])).texts).toEqual([...subjects.map((subject) => `${subject}@example.org`), 'fresh@example.org']);
-    expect(await rewrapPersonalDataKeys(dataSource, after)).toEqual({ keyEncryptionKey: '2027-01', rewrapped: 0, alreadyCurrent: stale + 1, erased: counts.erased });
+    expect((await read(after, [...subjects, 'rotation:fresh'], [...sealed, fresh])).texts).toEqual([
+      ...subjects.map((subject) => `${subject}@example.org`),
+      'fresh@example.org',
+    ]);
+    expect(await rewrapPersonalDataKeys(dataSource, after)).toEqual({
+      keyEncryptionKey: '2027-01',
+      rewrapped: 0,
+      alreadyCurrent: stale + 1,
+      erased: counts.erased,
+    });
   });
 
   it('runs as a command that logs its progress and counts', async () => {
@@ -137,11 +174,16 @@ describe('personal data keys (real PostgreSQL)', () => {
       outcome,
       `${outcome.rewrapped} data keys re-wrapped under 2026-12, ${outcome.alreadyCurrent} were under it already; ${outcome.erased} erased, with no key to wrap`,
     ]);
-    expect(lines.slice(1, -1)).toEqual([[{ done: outcome.rewrapped, total: outcome.rewrapped }, `re-wrapped ${outcome.rewrapped}/${outcome.rewrapped} data keys`]]);
+    expect(lines.slice(1, -1)).toEqual([
+      [{ done: outcome.rewrapped, total: outcome.rewrapped }, `re-wrapped ${outcome.rewrapped}/${outcome.rewrapped} data keys`],
+    ]);
   });
 
   it('stops, naming the KEK, at a data key wrapped under one no longer listed', async () => {
     await seal(new KeyEncryptionKeys([kek('lost')]), 'aaa:lost', 'lost@example.org');
-    await expect(rewrapPersonalDataKeys(dataSource, after)).rejects.toMatchObject({ code: 'personal_data.key_unknown', details: { keyEncryptionKey: 'lost' } });
+    await expect(rewrapPersonalDataKeys(dataSource, after)).rejects.toMatchObject({
+      code: 'personal_data.key_unknown',
+      details: { keyEncryptionKey: 'lost' },
+    });
   });
 });

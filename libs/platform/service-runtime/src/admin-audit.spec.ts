@@ -12,7 +12,13 @@ describe('the audit of admin calls', () => {
   let base: string;
 
   beforeAll(async () => {
-    const logger = createLogger('probe', 'info', new Writable({ write: (chunk: Buffer, _encoding, done) => (logged.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) }));
+    const logger = createLogger(
+      'probe',
+      'info',
+      new Writable({
+        write: (chunk: Buffer, _encoding, done) => (logged.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()),
+      }),
+    );
     const http = createServiceHttp({
       service: 'probe',
       logger,
@@ -47,7 +53,11 @@ describe('the audit of admin calls', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   const post = (path: string, key?: string, body: unknown = { reason: 'maintenance' }) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify(body) });
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify(body),
+    });
   const settled = () => new Promise((resolve) => setTimeout(resolve, 50));
 
   it('records who called which route with which parameters, and how it ended, refused calls included', async () => {
@@ -57,11 +67,41 @@ describe('the audit of admin calls', () => {
     await post('/admin/things/7/stop');
     await post('/admin/things/8/break', 'alice-key');
     await settled();
-    expect(calls.map(({ actor, action, parameters, outcome, status, error }) => ({ actor, action, parameters, outcome, status, error }))).toEqual([
-      { actor: 'api-key:alice', action: 'POST /admin/things/:id/stop', parameters: { path: '/admin/things/7/stop', query: { force: '1' }, body: { reason: 'maintenance' } }, outcome: 'succeeded', status: 200, error: null },
-      { actor: 'api-key:reader', action: 'POST /admin/things/7/stop', parameters: expect.objectContaining({ path: '/admin/things/7/stop' }), outcome: 'refused', status: 403, error: 'api.forbidden' },
-      { actor: 'unauthenticated', action: 'POST /admin/things/7/stop', parameters: expect.objectContaining({ path: '/admin/things/7/stop' }), outcome: 'refused', status: 401, error: 'api.unauthorized' },
-      { actor: 'api-key:alice', action: 'POST /admin/things/:id/break', parameters: expect.objectContaining({ path: '/admin/things/8/break' }), outcome: 'failed', status: 400, error: 'http.malformed_body' },
+    expect(
+      calls.map(({ actor, action, parameters, outcome, status, error }) => ({ actor, action, parameters, outcome, status, error })),
+    ).toEqual([
+      {
+        actor: 'api-key:alice',
+        action: 'POST /admin/things/:id/stop',
+        parameters: { path: '/admin/things/7/stop', query: { force: '1' }, body: { reason: 'maintenance' } },
+        outcome: 'succeeded',
+        status: 200,
+        error: null,
+      },
+      {
+        actor: 'api-key:reader',
+        action: 'POST /admin/things/7/stop',
+        parameters: expect.objectContaining({ path: '/admin/things/7/stop' }),
+        outcome: 'refused',
+        status: 403,
+        error: 'api.forbidden',
+      },
+      {
+        actor: 'unauthenticated',
+        action: 'POST /admin/things/7/stop',
+        parameters: expect.objectContaining({ path: '/admin/things/7/stop' }),
+        outcome: 'refused',
+        status: 401,
+        error: 'api.unauthorized',
+      },
+      {
+        actor: 'api-key:alice',
+        action: 'POST /admin/things/:id/break',
+        parameters: expect.objectContaining({ path: '/admin/things/8/break' }),
+        outcome: 'failed',
+        status: 400,
+        error: 'http.malformed_body',
+      },
     ]);
     expect(calls.every((call) => call.finishedAt >= call.startedAt && typeof call.requestId === 'string')).toBe(true);
   });
@@ -83,6 +123,10 @@ describe('the audit of admin calls', () => {
       failRecording = false;
     }
     const line = logged.find((entry) => entry.msg === 'admin call not recorded in the audit log');
-    expect(line).toMatchObject({ level: 'error', err: 'broker unreachable', call: { actor: 'api-key:alice', action: 'POST /admin/things/:id/stop', outcome: 'succeeded' } });
+    expect(line).toMatchObject({
+      level: 'error',
+      err: 'broker unreachable',
+      call: { actor: 'api-key:alice', action: 'POST /admin/things/:id/stop', outcome: 'succeeded' },
+    });
   });
 });

@@ -41,7 +41,9 @@ export function auditAdminCalls(record: (call: AdminCall) => Promise<void>, logg
         startedAt,
         finishedAt: new Date(),
       };
-      record(call).catch((error: unknown) => logger.error({ err: (error as Error).message, call }, 'admin call not recorded in the audit log'));
+      record(call).catch((error: unknown) =>
+        logger.error({ err: (error as Error).message, call }, 'admin call not recorded in the audit log'),
+      );
     });
     next();
   };

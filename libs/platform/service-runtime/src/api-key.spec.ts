@@ -2,7 +2,8 @@ import { loadConfig } from '@consign/config';
 import { apiKeysSetting, developmentAdminKey, grants, hashApiKey } from './api-key';
 
 const entry = (name: string, key: string, scopes: string[] = ['read']) => ({ name, sha256: hashApiKey(key), scopes });
-const load = (env: NodeJS.ProcessEnv, keys?: unknown) => loadConfig({ keys: apiKeysSetting(env) }, keys === undefined ? {} : { API_KEYS: JSON.stringify(keys) }).keys;
+const load = (env: NodeJS.ProcessEnv, keys?: unknown) =>
+  loadConfig({ keys: apiKeysSetting(env) }, keys === undefined ? {} : { API_KEYS: JSON.stringify(keys) }).keys;
 
 describe('API keys', () => {
   it('are stored as SHA-256 hex, never as the key', () => {
@@ -37,8 +38,12 @@ describe('API keys', () => {
   });
 
   it("refuse the development key's hash outside development, naming the variable", () => {
-    expect(() => load({ NODE_ENV: 'prod' }, [entry('ops', developmentAdminKey, ['admin'])])).toThrow('API_KEYS: key #0 (ops): is the public development key');
-    expect(load({ NODE_ENV: 'development' }, [entry('ops', developmentAdminKey, ['admin'])]).identify(developmentAdminKey)?.name).toBe('ops');
+    expect(() => load({ NODE_ENV: 'prod' }, [entry('ops', developmentAdminKey, ['admin'])])).toThrow(
+      'API_KEYS: key #0 (ops): is the public development key',
+    );
+    expect(load({ NODE_ENV: 'development' }, [entry('ops', developmentAdminKey, ['admin'])]).identify(developmentAdminKey)?.name).toBe(
+      'ops',
+    );
   });
 
   it.each([
@@ -56,6 +61,8 @@ describe('API keys', () => {
 
   it('never echo a hash in a refusal', () => {
     const hash = hashApiKey('first-key');
-    expect(() => load({}, [{ name: 'alice', sha256: hash, scopes: ['root'] }])).toThrow(expect.objectContaining({ message: expect.not.stringContaining(hash) }));
+    expect(() => load({}, [{ name: 'alice', sha256: hash, scopes: ['root'] }])).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(hash) }),
+    );
   });
 });

@@ -64,12 +64,24 @@ export function requireScope(keyring: ApiKeyring, scope: ApiScope, service: stri
   return (req, res, next) => {
     const key = keyring.identify(presentedApiKey((name) => req.header(name)));
     if (!key) {
-      next(new PlatformError('a valid API key is required (Authorization: Bearer <key> or X-Api-Key)', { code: 'api.unauthorized', category: 'unauthorized' }));
+      next(
+        new PlatformError('a valid API key is required (Authorization: Bearer <key> or X-Api-Key)', {
+          code: 'api.unauthorized',
+          category: 'unauthorized',
+        }),
+      );
       return;
     }
     res.locals.caller = key.name;
     if (!grants(key, scope, service)) {
-      next(new PlatformError(`the key "${key.name}" does not have the ${scope} scope on ${service}`, { code: 'api.forbidden', category: 'unauthorized', httpStatus: 403, details: { scope } }));
+      next(
+        new PlatformError(`the key "${key.name}" does not have the ${scope} scope on ${service}`, {
+          code: 'api.forbidden',
+          category: 'unauthorized',
+          httpStatus: 403,
+          details: { scope },
+        }),
+      );
       return;
     }
     next();
@@ -91,7 +103,11 @@ const developmentKeys: readonly ApiKey[] = [{ name: 'developer', sha256: hashApi
  */
 export function apiKeysSetting(env: NodeJS.ProcessEnv): Setting<ApiKeyring> {
   const development = isDevelopment(env);
-  const setting = json('API_KEYS', (value) => parseApiKeys(value, { allowDevelopmentKey: development }), development ? () => [...developmentKeys] : undefined);
+  const setting = json(
+    'API_KEYS',
+    (value) => parseApiKeys(value, { allowDevelopmentKey: development }),
+    development ? () => [...developmentKeys] : undefined,
+  );
   return { variable: setting.variable, parse: (raw) => new ApiKeyring(setting.parse(raw)) };
 }
 
@@ -105,14 +121,17 @@ export function parseApiKeys(value: unknown, options: { allowDevelopmentKey: boo
   return value.map((entry: unknown, index) => {
     const record = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const name = record.name;
-    if (typeof name !== 'string' || !/^[\w.@-]{1,64}$/.test(name)) throw new Error(`key #${index}: name must be 1 to 64 letters, digits, or . _ @ -`);
+    if (typeof name !== 'string' || !/^[\w.@-]{1,64}$/.test(name))
+      throw new Error(`key #${index}: name must be 1 to 64 letters, digits, or . _ @ -`);
     const where = `key #${index} (${name})`;
     if (names.has(name)) throw new Error(`${where}: the name is used twice`);
     names.add(name);
     const sha256 = record.sha256;
-    if (typeof sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha256)) throw new Error(`${where}: sha256 must be 64 hex digits, the SHA-256 of the key`);
+    if (typeof sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha256))
+      throw new Error(`${where}: sha256 must be 64 hex digits, the SHA-256 of the key`);
     const hash = sha256.toLowerCase();
-    if (!options.allowDevelopmentKey && hash === developmentKeys[0].sha256) throw new Error(`${where}: is the public development key, which only development accepts`);
+    if (!options.allowDevelopmentKey && hash === developmentKeys[0].sha256)
+      throw new Error(`${where}: is the public development key, which only development accepts`);
     if (hashes.has(hash)) throw new Error(`${where}: the same key is listed twice`);
     hashes.add(hash);
     const scopes = record.scopes;

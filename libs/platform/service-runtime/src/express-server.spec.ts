@@ -17,7 +17,12 @@ function assume(holds: boolean, what: string): void {
 }
 
 async function withService(app: express.Express, run: (listening: { server: Server; port: number }) => Promise<void>): Promise<void> {
-  const running = await runService({ service: 'probe', listeners: [{ name: 'internal', port: 0, host: '127.0.0.1', app }], logger: createLogger('probe', 'silent'), stop: [] });
+  const running = await runService({
+    service: 'probe',
+    listeners: [{ name: 'internal', port: 0, host: '127.0.0.1', app }],
+    logger: createLogger('probe', 'silent'),
+    stop: [],
+  });
   try {
     await run(running.servers[0]);
   } finally {
@@ -36,11 +41,20 @@ describe('the HTTP server a service runs', () => {
       // Runs before the app sees the request, that is before Express would set any prototype.
       const prototypes: Array<{ request: boolean; response: boolean; plainRequest: boolean }> = [];
       server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-        prototypes.push({ request: Object.getPrototypeOf(req) === app.request, response: Object.getPrototypeOf(res) === app.response, plainRequest: req instanceof IncomingMessage });
+        prototypes.push({
+          request: Object.getPrototypeOf(req) === app.request,
+          response: Object.getPrototypeOf(res) === app.response,
+          plainRequest: req instanceof IncomingMessage,
+        });
       });
       const response = await fetch(`http://127.0.0.1:${port}/orders/1234567890123456789`, { headers: { 'x-shop': 'shop.myshopify.com' } });
       expect(response.status).toBe(201);
-      expect(await response.json()).toEqual({ id: '1234567890123456789', path: '/orders/1234567890123456789', shop: 'shop.myshopify.com', sameApp: true });
+      expect(await response.json()).toEqual({
+        id: '1234567890123456789',
+        path: '/orders/1234567890123456789',
+        shop: 'shop.myshopify.com',
+        sameApp: true,
+      });
       expect(prototypes).toEqual([{ request: true, response: true, plainRequest: true }]);
     });
   });
@@ -68,9 +82,15 @@ describe('what the server assumes of Express and node:http (an upgrade that chan
           return false;
         }
       };
-      assume(applied(IncomingMessage, request, [socket]) && request.socket === socket && typeof request.headers === 'object', 'IncomingMessage can no longer be applied to an object (is it a class now?)');
+      assume(
+        applied(IncomingMessage, request, [socket]) && request.socket === socket && typeof request.headers === 'object',
+        'IncomingMessage can no longer be applied to an object (is it a class now?)',
+      );
       const response = Object.create(app.response) as ServerResponse;
-      assume(applied(ServerResponse, response, [request, {}]) && response.req === request && response.statusCode === 200, 'ServerResponse can no longer be applied to an object (is it a class now?)');
+      assume(
+        applied(ServerResponse, response, [request, {}]) && response.req === request && response.statusCode === 200,
+        'ServerResponse can no longer be applied to an object (is it a class now?)',
+      );
     } finally {
       socket.destroy();
     }

@@ -93,7 +93,9 @@ describe('service HTTP endpoints', () => {
     expect(text).toMatch(/^consign_http_requests_total\{listener="internal",method="GET",route="\/consignors\/:id",status="200"\} 2$/m);
     expect(text).toMatch(/^consign_http_requests_total\{listener="internal",method="GET",route="\/consignors\/:id",status="401"\} 1$/m);
     expect(text).toMatch(/^consign_http_requests_total\{listener="internal",method="GET",route="unmatched",status="404"\} \d+$/m);
-    expect(text).toMatch(/^consign_http_request_duration_seconds_count\{listener="internal",method="GET",route="\/consignors\/:id",status="200"\} 2$/m);
+    expect(text).toMatch(
+      /^consign_http_request_duration_seconds_count\{listener="internal",method="GET",route="\/consignors\/:id",status="200"\} 2$/m,
+    );
     expect(text).not.toContain('c-42');
   });
 
@@ -114,7 +116,7 @@ describe('service HTTP endpoints', () => {
     ['an unknown key', bearer('guessed-key'), 401, 'api.unauthorized'],
     ['the hash of a key instead of the key', bearer(hashApiKey('reader-key')), 401, 'api.unauthorized'],
     ['a key without the read scope', bearer('scraper-key'), 403, 'api.forbidden'],
-    ["a key with the read scope on another app only", bearer('other-admin-key'), 403, 'api.forbidden'],
+    ['a key with the read scope on another app only', bearer('other-admin-key'), 403, 'api.forbidden'],
   ])('refuses a read with %s', async (_case, headers, status, code) => {
     const response = await fetch(`${base}/consignors/c-1`, { headers });
     expect(response.status).toBe(status);
@@ -159,7 +161,12 @@ describe('service HTTP endpoints', () => {
     const response = await fetch(`${base}/fail`, { headers: { 'x-request-id': 'req-42' } });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(await response.json()).toMatchObject({ code: 'widget.missing', detail: 'the widget is missing', field: 'widget', requestId: 'req-42' });
+    expect(await response.json()).toMatchObject({
+      code: 'widget.missing',
+      detail: 'the widget is missing',
+      field: 'widget',
+      requestId: 'req-42',
+    });
   });
 
   it('answers unknown routes with 404 problem bodies', async () => {
@@ -200,7 +207,9 @@ describe('the public listener', () => {
       expect((await fetch(`${base}/metrics`, { headers: bearer('scraper-key') })).status).toBe(404);
       await fetch(`${base}/webhooks/shopify`, { method: 'POST' });
       // Counted in the registry the internal listener serves.
-      expect(await metrics.metrics()).toMatch(/^consign_http_requests_total\{listener="public",method="POST",route="\/webhooks\/:source",status="200"\} 1$/m);
+      expect(await metrics.metrics()).toMatch(
+        /^consign_http_requests_total\{listener="public",method="POST",route="\/webhooks\/:source",status="200"\} 1$/m,
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -44,7 +44,11 @@ export function createServiceHttp(options: ServiceHttpOptions): ServiceHttp {
     app.use(accessLog(options.logger));
     // No browser calls these APIs: Express would otherwise answer OPTIONS itself, before any key check.
     app.use((req, _res, next) => {
-      next(req.method === 'OPTIONS' ? new PlatformError('OPTIONS is not served here', { code: 'http.method_not_allowed', category: 'invalid', httpStatus: 405 }) : undefined);
+      next(
+        req.method === 'OPTIONS'
+          ? new PlatformError('OPTIONS is not served here', { code: 'http.method_not_allowed', category: 'invalid', httpStatus: 405 })
+          : undefined,
+      );
     });
     app.get('/metrics', guard('metrics'), async (_req, res) => {
       res.type(metrics.contentType).send(await metrics.metrics());
@@ -58,7 +62,9 @@ export function createServiceHttp(options: ServiceHttpOptions): ServiceHttp {
  * endpoints, which log and authenticate each delivery themselves). Its requests are counted in
  * `metrics`, which the internal listener serves.
  */
-export function createPublicHttp(options: Pick<ServiceHttpOptions, 'service' | 'logger' | 'readiness'> & { metrics: Registry }): Pick<ServiceHttp, 'app' | 'finish'> {
+export function createPublicHttp(
+  options: Pick<ServiceHttpOptions, 'service' | 'logger' | 'readiness'> & { metrics: Registry },
+): Pick<ServiceHttp, 'app' | 'finish'> {
   registerServiceMetrics(options.metrics, options.readiness);
   const app = baseApp(options, (app) => app.use(measureRequests(options.metrics, 'public')));
   return { app, finish: () => finishApp(app, options.logger) };
@@ -127,7 +133,13 @@ function accessLog(logger: Logger): RequestHandler {
  */
 const refuseNulInTarget: RequestHandler = (req, _res, next) => {
   if (/%00/i.test(req.originalUrl)) {
-    next(new PlatformError('the request path or query holds a NUL character (%00)', { code: 'http.nul_in_url', category: 'invalid', httpStatus: 400 }));
+    next(
+      new PlatformError('the request path or query holds a NUL character (%00)', {
+        code: 'http.nul_in_url',
+        category: 'invalid',
+        httpStatus: 400,
+      }),
+    );
     return;
   }
   next();
@@ -148,7 +160,10 @@ function problemHandler(logger: Logger): ErrorRequestHandler {
     if (problem.httpStatus >= 500) logger.error({ err: error, code: problem.code }, 'request failed');
     // For the audit log's record of an admin call that failed.
     res.locals.problemCode = problem.code;
-    res.status(problem.httpStatus).type('application/problem+json').json(problemFrom(problem, res.locals.requestId as string));
+    res
+      .status(problem.httpStatus)
+      .type('application/problem+json')
+      .json(problemFrom(problem, res.locals.requestId as string));
   };
 }
 
@@ -158,7 +173,11 @@ function problemHandler(logger: Logger): ErrorRequestHandler {
  */
 function fromRouter(error: unknown): unknown {
   if (error instanceof URIError && (error as { status?: number }).status === 400) {
-    return new PlatformError('the request path is not valid percent-encoded UTF-8', { code: 'http.malformed_path', category: 'invalid', httpStatus: 400 });
+    return new PlatformError('the request path is not valid percent-encoded UTF-8', {
+      code: 'http.malformed_path',
+      category: 'invalid',
+      httpStatus: 400,
+    });
   }
   return error;
 }
@@ -173,7 +192,13 @@ const corruptEncoding = /^(Z_|ERR__ERROR_|ERR_BROTLI|ZSTD_error_)/;
  * stream (raw-body's `stream.encoding.set` and `stream.not.readable`), with a generic detail.
  */
 export function fromBodyParser(error: unknown): unknown {
-  const { type, status, expose, code, message } = error as { type?: string; status?: number; expose?: boolean; code?: string; message?: string };
+  const { type, status, expose, code, message } = error as {
+    type?: string;
+    status?: number;
+    expose?: boolean;
+    code?: string;
+    message?: string;
+  };
   switch (type) {
     case 'entity.too.large': {
       const limit = (error as { limit?: number }).limit;
@@ -197,18 +222,29 @@ export function fromBodyParser(error: unknown): unknown {
     }
     case 'charset.unsupported': {
       const charset = (error as { charset?: string }).charset;
-      return new PlatformError(`charset "${charset}" is not supported`, { code: 'http.unsupported_charset', category: 'invalid', httpStatus: 415, details: { charset } });
+      return new PlatformError(`charset "${charset}" is not supported`, {
+        code: 'http.unsupported_charset',
+        category: 'invalid',
+        httpStatus: 415,
+        details: { charset },
+      });
     }
     case 'entity.parse.failed':
       return new PlatformError(`request body cannot be parsed: ${message}`, { code: 'http.malformed_body', category: 'invalid' });
   }
   if (code !== undefined && corruptEncoding.test(code)) {
-    return new PlatformError(`request body cannot be decoded as its Content-Encoding says: ${message}`, { code: 'http.body_encoding_invalid', category: 'invalid' });
+    return new PlatformError(`request body cannot be decoded as its Content-Encoding says: ${message}`, {
+      code: 'http.body_encoding_invalid',
+      category: 'invalid',
+    });
   }
   // Any other refusal the parser marks as the client's (http-errors' `expose`), under its own status.
   if (expose === true && status !== undefined && status >= 400 && status < 500) {
-    return new PlatformError(`request refused by the body parser: ${message}`, { code: 'http.request_invalid', category: 'invalid', httpStatus: status });
+    return new PlatformError(`request refused by the body parser: ${message}`, {
+      code: 'http.request_invalid',
+      category: 'invalid',
+      httpStatus: status,
+    });
   }
   return error;
 }
-

@@ -23,7 +23,15 @@ describe('createLogger', () => {
   it('censors secret-named fields at the top and one object down, and nothing else', () => {
     const { logger, lines } = capturedLogger();
     const tenant = { id: 'shop-a', secret: 'shpss_1', nested: { password: 'kept deeper' } };
-    logger.warn({ password: 'p', tenant, headers: { authorization: 'Bearer x', signature: 'v1,abc', accept: '*/*' }, config: { apiKey: 'k', port: 3000 } }, 'probe');
+    logger.warn(
+      {
+        password: 'p',
+        tenant,
+        headers: { authorization: 'Bearer x', signature: 'v1,abc', accept: '*/*' },
+        config: { apiKey: 'k', port: 3000 },
+      },
+      'probe',
+    );
     expect(lines[0]).toMatchObject({
       password: '[redacted]',
       tenant: { id: 'shop-a', secret: '[redacted]', nested: { password: 'kept deeper' } },

@@ -14,7 +14,16 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
   return destination ? pino(options, destination) : pino(options);
 }
 
-const secretFields = new Set(['secret', 'password', 'apiKey', 'readApiKey', 'authorization', 'signature', 'smtpPassword', 'databaseTlsKey']);
+const secretFields = new Set([
+  'secret',
+  'password',
+  'apiKey',
+  'readApiKey',
+  'authorization',
+  'signature',
+  'smtpPassword',
+  'databaseTlsKey',
+]);
 const censored = '[redacted]';
 
 /**

@@ -53,14 +53,20 @@ function trickledRequest(head: string, trickle: string): Promise<{ elapsedMs: nu
 
 describe('applyRequestDeadlines', () => {
   it('cuts a request whose headers trickle in, with 408 at the headers deadline', async () => {
-    const { elapsedMs, answer } = await trickledRequest('POST /slow-headers HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
+    const { elapsedMs, answer } = await trickledRequest(
+      'POST /slow-headers HTTP/1.1\r\nHost: 127.0.0.1\r\n',
+      'X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(elapsedMs).toBeGreaterThanOrEqual(deadlines.headersTimeoutMs);
     expect(elapsedMs).toBeLessThan(deadlines.headersTimeoutMs + promptly);
   });
 
   it('cuts a request whose body trickles in, with 408 at the request deadline, and the server sees it close', async () => {
-    const { elapsedMs, answer } = await trickledRequest('POST /slow-body HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n', '{'.repeat(1000));
+    const { elapsedMs, answer } = await trickledRequest(
+      'POST /slow-body HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n',
+      '{'.repeat(1000),
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(elapsedMs).toBeGreaterThanOrEqual(deadlines.requestTimeoutMs);
     expect(elapsedMs).toBeLessThan(deadlines.requestTimeoutMs + promptly);

@@ -21,11 +21,16 @@ export interface RequestDeadlines {
 export function applyRequestDeadlines(server: Server, deadlines: RequestDeadlines): void {
   const { headersTimeoutMs, requestTimeoutMs } = deadlines;
   if (server.listening) throw new Error('request deadlines must be applied before the server listens: Node starts checking them on listen');
-  if (!(headersTimeoutMs > 0 && requestTimeoutMs > 0)) throw new RangeError(`request deadlines must be positive, got headers ${headersTimeoutMs} ms and request ${requestTimeoutMs} ms`);
+  if (!(headersTimeoutMs > 0 && requestTimeoutMs > 0))
+    throw new RangeError(`request deadlines must be positive, got headers ${headersTimeoutMs} ms and request ${requestTimeoutMs} ms`);
   // Node itself refuses this combination at createServer: the headers are part of the request.
-  if (headersTimeoutMs > requestTimeoutMs) throw new RangeError(`the headers deadline (${headersTimeoutMs} ms) must not exceed the request deadline (${requestTimeoutMs} ms)`);
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new RangeError(`the headers deadline (${headersTimeoutMs} ms) must not exceed the request deadline (${requestTimeoutMs} ms)`);
   server.headersTimeout = headersTimeoutMs;
   server.requestTimeout = requestTimeoutMs;
   // Read by Node when listening begins; @types/node has it only as a createServer option.
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(1, Math.min(1000, Math.floor(headersTimeoutMs / 10)));
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(
+    1,
+    Math.min(1000, Math.floor(headersTimeoutMs / 10)),
+  );
 }

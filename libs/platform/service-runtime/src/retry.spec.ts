@@ -26,28 +26,39 @@ describe('untilDone', () => {
 describe('retry', () => {
   it('throws at once a failure that is not retryable, and the last one when the condition says so', async () => {
     let calls = 0;
-    const notRetryable = retry(async () => {
-      calls += 1;
-      throw new Error('refused');
-    }, { delayMs: () => 1, retryable: (error) => (error as Error).message !== 'refused' });
+    const notRetryable = retry(
+      async () => {
+        calls += 1;
+        throw new Error('refused');
+      },
+      { delayMs: () => 1, retryable: (error) => (error as Error).message !== 'refused' },
+    );
     await expect(notRetryable).rejects.toThrow('refused');
     expect(calls).toBe(1);
     const attempts: number[] = [];
-    await expect(retry(async (attempt) => {
-      attempts.push(attempt);
-      throw new Error(`timeout ${attempt}`);
-    }, { delayMs: () => 1, retryable: (_error, attempt) => attempt < 3 })).rejects.toThrow('timeout 3');
+    await expect(
+      retry(
+        async (attempt) => {
+          attempts.push(attempt);
+          throw new Error(`timeout ${attempt}`);
+        },
+        { delayMs: () => 1, retryable: (_error, attempt) => attempt < 3 },
+      ),
+    ).rejects.toThrow('timeout 3');
     expect(attempts).toEqual([1, 2, 3]);
   });
 
   it('starts no attempt once stopped, and resolves undefined', async () => {
     let stopped = false;
     let calls = 0;
-    const result = await retry(async () => {
-      calls += 1;
-      stopped = calls === 2;
-      throw new Error('down');
-    }, { delayMs: () => 1, stopped: () => stopped });
+    const result = await retry(
+      async () => {
+        calls += 1;
+        stopped = calls === 2;
+        throw new Error('down');
+      },
+      { delayMs: () => 1, stopped: () => stopped },
+    );
     expect(result).toBeUndefined();
     expect(calls).toBe(2);
   });
@@ -61,7 +72,10 @@ describe('retry', () => {
 describe('logStartupRetry', () => {
   it('logs the first failed attempt at info and every later one at warn', () => {
     const lines: Array<[string, Record<string, unknown>, string]> = [];
-    const logger = { info: (fields: object, message: string) => lines.push(['info', fields as Record<string, unknown>, message]), warn: (fields: object, message: string) => lines.push(['warn', fields as Record<string, unknown>, message]) };
+    const logger = {
+      info: (fields: object, message: string) => lines.push(['info', fields as Record<string, unknown>, message]),
+      warn: (fields: object, message: string) => lines.push(['warn', fields as Record<string, unknown>, message]),
+    };
     const onRetry = logStartupRetry(logger as never, 'cannot reach Kafka yet; retrying');
     onRetry(1, 1000, new Error('This server does not host this topic-partition'));
     onRetry(2, 2000, new Error('Connection refused'));

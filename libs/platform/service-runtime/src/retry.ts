@@ -18,7 +18,10 @@ export interface RetryOptions {
  * The one retry loop: runs `attempt` (numbered from 1) until it succeeds, its failure is not
  * retryable, or the caller stops it. Every wait and condition is the caller's, by name.
  */
-export async function retry<T>(attempt: (attempt: number) => Promise<T>, options: RetryOptions & { stopped: () => boolean }): Promise<T | undefined>;
+export async function retry<T>(
+  attempt: (attempt: number) => Promise<T>,
+  options: RetryOptions & { stopped: () => boolean },
+): Promise<T | undefined>;
 export async function retry<T>(attempt: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T>;
 export async function retry<T>(attempt: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T | undefined> {
   for (let attemptNumber = 1; ; attemptNumber += 1) {
@@ -47,8 +50,14 @@ export const linearDelay = (stepMs: number, maxMs: number) => (attempt: number) 
  * Runs `attempt` until it succeeds. A service whose dependency (Kafka, the schema registry) is
  * down or slow at start waits it out, instead of exiting into a crash loop.
  */
-export function untilDone<T>(attempt: () => Promise<T>, options: { onRetry: RetryOptions['onRetry']; firstDelayMs?: number; maxDelayMs?: number }): Promise<T> {
-  return retry(attempt, { delayMs: exponentialDelay(options.firstDelayMs ?? 1000, options.maxDelayMs ?? 30_000), onRetry: options.onRetry });
+export function untilDone<T>(
+  attempt: () => Promise<T>,
+  options: { onRetry: RetryOptions['onRetry']; firstDelayMs?: number; maxDelayMs?: number },
+): Promise<T> {
+  return retry(attempt, {
+    delayMs: exponentialDelay(options.firstDelayMs ?? 1000, options.maxDelayMs ?? 30_000),
+    onRetry: options.onRetry,
+  });
 }
 
 /**

@@ -88,6 +88,9 @@ async function listen(listener: ServiceListener, options: RunServiceOptions): Pr
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : listener.port;
-  options.logger.info({ listener: listener.name, host: listener.host, port }, `${options.service} ${listener.name} listener on ${listener.host}:${port}`);
+  options.logger.info(
+    { listener: listener.name, host: listener.host, port },
+    `${options.service} ${listener.name} listener on ${listener.host}:${port}`,
+  );
   return { name: listener.name, server, port };
 }

@@ -49,7 +49,12 @@ export function registerServiceMetrics(registry: Registry, readiness: ReadinessC
       for (const result of await cached.results) this.set({ check: result.name }, result.ok ? 1 : 0);
     },
   });
-  new Counter({ name: 'consign_http_requests_total', help: 'HTTP requests answered, by listener, method, route pattern and status', labelNames: httpLabels, registers: [registry] });
+  new Counter({
+    name: 'consign_http_requests_total',
+    help: 'HTTP requests answered, by listener, method, route pattern and status',
+    labelNames: httpLabels,
+    registers: [registry],
+  });
   new Histogram({
     name: 'consign_http_request_duration_seconds',
     help: 'Time from request to answer, by listener, method, route pattern and status',

@@ -30,7 +30,11 @@ describe('startTelemetry (in its own process)', () => {
   it('exports spans over OTLP/HTTP to the configured endpoint, named after the service', async () => {
     const receiver = await startReceiver();
     try {
-      const output = await runToCompletion(emitter, ['telemetry-test'], { NODE_OPTIONS: '--import tsx', OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/`, OTEL_SDK_DISABLED: '' });
+      const output = await runToCompletion(emitter, ['telemetry-test'], {
+        NODE_OPTIONS: '--import tsx',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/`,
+        OTEL_SDK_DISABLED: '',
+      });
       const result = emitted(output);
       expect(result.exporting).toBe(true);
       expect(result.traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
@@ -44,18 +48,38 @@ describe('startTelemetry (in its own process)', () => {
   });
 
   it('still creates real trace ids without an endpoint, so context propagates, and exports nothing', async () => {
-    const output = await runToCompletion(emitter, [], { NODE_OPTIONS: '--import tsx', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' });
-    expect(emitted(output)).toMatchObject({ exporting: false, traceId: expect.stringMatching(/^(?!0{32})[0-9a-f]{32}$/), instrumentations: 'http,express,pg,pino' });
+    const output = await runToCompletion(emitter, [], {
+      NODE_OPTIONS: '--import tsx',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_SDK_DISABLED: '',
+    });
+    expect(emitted(output)).toMatchObject({
+      exporting: false,
+      traceId: expect.stringMatching(/^(?!0{32})[0-9a-f]{32}$/),
+      instrumentations: 'http,express,pg,pino',
+    });
   });
 
   it('enables only the instrumentations a service asks for', async () => {
-    const output = await runToCompletion(emitter, ['telemetry-test', 'http,pg,pino'], { NODE_OPTIONS: '--import tsx', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' });
+    const output = await runToCompletion(emitter, ['telemetry-test', 'http,pg,pino'], {
+      NODE_OPTIONS: '--import tsx',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_SDK_DISABLED: '',
+    });
     expect(emitted(output)).toMatchObject({ instrumentations: 'http,pg,pino', httpPatched: true });
   });
 
   it('enables none when a service asks for none, and still traces what the service starts itself', async () => {
-    const output = await runToCompletion(emitter, ['telemetry-test', ''], { NODE_OPTIONS: '--import tsx', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' });
-    expect(emitted(output)).toMatchObject({ instrumentations: '', httpPatched: false, traceId: expect.stringMatching(/^(?!0{32})[0-9a-f]{32}$/) });
+    const output = await runToCompletion(emitter, ['telemetry-test', ''], {
+      NODE_OPTIONS: '--import tsx',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_SDK_DISABLED: '',
+    });
+    expect(emitted(output)).toMatchObject({
+      instrumentations: '',
+      httpPatched: false,
+      traceId: expect.stringMatching(/^(?!0{32})[0-9a-f]{32}$/),
+    });
   });
 
   it('turns off with OTEL_SDK_DISABLED=true', async () => {

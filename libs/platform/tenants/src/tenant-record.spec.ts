@@ -18,18 +18,28 @@ const about = { eventId: 'e-1', at: new Date('2026-01-01T00:00:00Z'), correlatio
 describe('tenant records', () => {
   it('round-trips a tenant through its record with the keys, secrets sealed in between', () => {
     const record = tenantRecord(acme, keys, about);
-    expect(record).toMatchObject({ tenantId: 'acme', shopDomain: 'acme.myshopify.com', metadata: { eventType: 'tenant.configured', tenantId: 'acme', source: 'operator' } });
+    expect(record).toMatchObject({
+      tenantId: 'acme',
+      shopDomain: 'acme.myshopify.com',
+      metadata: { eventType: 'tenant.configured', tenantId: 'acme', source: 'operator' },
+    });
     expect(JSON.stringify(record)).not.toContain('shpss_one');
     expect(tenantOfRecord(record, keys)).toEqual(acme);
   });
 
   it('gives an app without the keys the tenant without its secrets', () => {
-    expect(tenantOfRecord(tenantRecord(acme, keys, about), undefined)).toEqual({ ...acme, shopifyWebhookSecrets: [], clerkSigningSecrets: [] });
+    expect(tenantOfRecord(tenantRecord(acme, keys, about), undefined)).toEqual({
+      ...acme,
+      shopifyWebhookSecrets: [],
+      clerkSigningSecrets: [],
+    });
   });
 
   it('refuses a record sealed under a key the reader does not hold', () => {
     const other = new TenantSecretsKeys([{ id: 'k1', key: Buffer.alloc(32, 2) }]);
-    expect(() => tenantOfRecord(tenantRecord(acme, keys, about), other)).toThrow(expect.objectContaining({ code: 'tenant.secrets_unreadable' }));
+    expect(() => tenantOfRecord(tenantRecord(acme, keys, about), other)).toThrow(
+      expect.objectContaining({ code: 'tenant.secrets_unreadable' }),
+    );
   });
 });
 

@@ -29,7 +29,11 @@ export function withPreviousSecretsRetired(tenant: Tenant, kind: SecretKind): Te
 }
 
 /** The tenant store's record of a tenant, its secrets sealed under the current key. */
-export function tenantRecord(tenant: Tenant, keys: TenantSecretsKeys, about: { eventId: string; at: Date; correlationId: string }): TenantConfigured {
+export function tenantRecord(
+  tenant: Tenant,
+  keys: TenantSecretsKeys,
+  about: { eventId: string; at: Date; correlationId: string },
+): TenantConfigured {
   return {
     metadata: {
       eventId: about.eventId,

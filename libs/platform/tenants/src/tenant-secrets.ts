@@ -54,7 +54,9 @@ export class TenantSecretsKeys {
 }
 
 /** Public (it is in this repository), so only development accepts it, like the development tenant's secrets. */
-const developmentKeys: readonly TenantSecretsKey[] = [{ id: 'development', key: Buffer.from('l0zz8ICRDzYyNDEEqfmS5e/THAfgxT7yt6ReUdrA5dE=', 'base64') }];
+const developmentKeys: readonly TenantSecretsKey[] = [
+  { id: 'development', key: Buffer.from('l0zz8ICRDzYyNDEEqfmS5e/THAfgxT7yt6ReUdrA5dE=', 'base64') },
+];
 
 /**
  * TENANT_SECRETS_KEYS: a JSON array of `{ "id", "key" }`, the key the base64 of 32 random bytes,
@@ -63,24 +65,32 @@ const developmentKeys: readonly TenantSecretsKey[] = [{ id: 'development', key: 
  */
 export function tenantSecretsKeysSetting(env: NodeJS.ProcessEnv): Setting<TenantSecretsKeys> {
   const development = isDevelopment(env);
-  const setting = json('TENANT_SECRETS_KEYS', (value) => parseTenantSecretsKeys(value, development), development ? () => [...developmentKeys] : undefined);
+  const setting = json(
+    'TENANT_SECRETS_KEYS',
+    (value) => parseTenantSecretsKeys(value, development),
+    development ? () => [...developmentKeys] : undefined,
+  );
   return { variable: setting.variable, parse: (raw) => new TenantSecretsKeys(setting.parse(raw)) };
 }
 
 /** Every reason names the entry by position and id, never its key. */
 function parseTenantSecretsKeys(value: unknown, allowDevelopmentKey: boolean): TenantSecretsKey[] {
-  if (!Array.isArray(value) || value.length === 0) throw new Error('must be a non-empty JSON array of { "id", "key" }, the current key first');
+  if (!Array.isArray(value) || value.length === 0)
+    throw new Error('must be a non-empty JSON array of { "id", "key" }, the current key first');
   const keys: TenantSecretsKey[] = [];
   value.forEach((entry: unknown, index) => {
     const record = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const id = record.id;
-    if (typeof id !== 'string' || !/^[\w.:-]{1,64}$/.test(id)) throw new Error(`key #${index}: id must be 1 to 64 letters, digits, or . _ : -`);
+    if (typeof id !== 'string' || !/^[\w.:-]{1,64}$/.test(id))
+      throw new Error(`key #${index}: id must be 1 to 64 letters, digits, or . _ : -`);
     const where = `key #${index} (${id})`;
     if (keys.some((earlier) => earlier.id === id)) throw new Error(`${where}: the id is used twice`);
     // Decoding and encoding again must give the same text: Node's decoder skips what is not base64.
     const key = typeof record.key === 'string' ? Buffer.from(record.key, 'base64') : Buffer.alloc(0);
-    if (key.length !== 32 || key.toString('base64') !== record.key) throw new Error(`${where}: key must be the base64 of exactly 32 bytes (openssl rand -base64 32)`);
-    if (!allowDevelopmentKey && developmentKeys.some((development) => development.key.equals(key))) throw new Error(`${where}: is the public development tenant secrets key, which only development accepts`);
+    if (key.length !== 32 || key.toString('base64') !== record.key)
+      throw new Error(`${where}: key must be the base64 of exactly 32 bytes (openssl rand -base64 32)`);
+    if (!allowDevelopmentKey && developmentKeys.some((development) => development.key.equals(key)))
+      throw new Error(`${where}: is the public development tenant secrets key, which only development accepts`);
     if (keys.some((earlier) => earlier.key.equals(key))) throw new Error(`${where}: the same key is listed twice`);
     keys.push({ id, key });
   });
@@ -96,7 +106,10 @@ const tagBytes = 16;
 /** Seals a tenant's secrets under the current key; the tenant id and key id are authenticated with them. */
 export function sealTenantSecrets(keys: TenantSecretsKeys, tenantId: string, secrets: TenantSecrets): SealedSecrets {
   const { id, key } = keys.current;
-  const plaintext = Buffer.from(JSON.stringify({ shopifyWebhookSecrets: secrets.shopifyWebhookSecrets, clerkSigningSecrets: secrets.clerkSigningSecrets }), 'utf8');
+  const plaintext = Buffer.from(
+    JSON.stringify({ shopifyWebhookSecrets: secrets.shopifyWebhookSecrets, clerkSigningSecrets: secrets.clerkSigningSecrets }),
+    'utf8',
+  );
   const nonce = randomBytes(nonceBytes);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: tagBytes });
   cipher.setAAD(sealingContext(id, tenantId));
@@ -111,7 +124,11 @@ export function sealTenantSecrets(keys: TenantSecretsKeys, tenantId: string, sec
 export function openTenantSecrets(keys: TenantSecretsKeys, tenantId: string, sealed: SealedSecrets): TenantSecrets {
   const key = keys.find(sealed.keyId);
   const unreadable = (why: string) =>
-    new PlatformError(`the webhook secrets of tenant ${tenantId} do not open: ${why}`, { code: 'tenant.secrets_unreadable', category: 'transient', details: { tenantId, keyId: sealed.keyId } });
+    new PlatformError(`the webhook secrets of tenant ${tenantId} do not open: ${why}`, {
+      code: 'tenant.secrets_unreadable',
+      category: 'transient',
+      details: { tenantId, keyId: sealed.keyId },
+    });
   if (!key) throw unreadable(`TENANT_SECRETS_KEYS does not list key "${sealed.keyId}", which sealed them`);
   const bytes = sealed.sealed;
   if (bytes.length < 1 + nonceBytes + tagBytes || bytes[0] !== formatVersion) throw unreadable('they are not sealed in a known format');

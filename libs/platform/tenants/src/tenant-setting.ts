@@ -37,5 +37,7 @@ function refusingPublicSecrets(tenants: Tenant[], development: boolean): Tenant[
 /** The secret list of a tenant that holds a public test secret, if any: what only development may use. */
 export function publicTestSecretField(tenant: Tenant): 'shopifyWebhookSecrets' | 'clerkSigningSecrets' | undefined {
   // A Svix secret is the same with or without its whsec_ prefix.
-  return (['shopifyWebhookSecrets', 'clerkSigningSecrets'] as const).find((field) => tenant[field].some((secret) => publicTestSecrets.has(secret) || publicTestSecrets.has(`whsec_${secret}`)));
+  return (['shopifyWebhookSecrets', 'clerkSigningSecrets'] as const).find((field) =>
+    tenant[field].some((secret) => publicTestSecrets.has(secret) || publicTestSecrets.has(`whsec_${secret}`)),
+  );
 }

@@ -27,13 +27,18 @@ describe('tenants', () => {
     ["Svix's documented secret without its prefix", { clerkSigningSecrets: ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'] }, 'clerkSigningSecrets'],
   ])('refuses %s outside development, naming the variable and the field', (_name, secrets, field) => {
     const tenants = JSON.stringify([{ ...valid, ...secrets }]);
-    expect(() => loadConfig({ tenants: tenantsSetting({ NODE_ENV: 'prod' }) }, { TENANTS: tenants })).toThrow(`TENANTS: tenant #0 (acme): ${field} holds a public test secret`);
+    expect(() => loadConfig({ tenants: tenantsSetting({ NODE_ENV: 'prod' }) }, { TENANTS: tenants })).toThrow(
+      `TENANTS: tenant #0 (acme): ${field} holds a public test secret`,
+    );
     expect(loadConfig({ tenants: tenantsSetting({ NODE_ENV: 'development' }) }, { TENANTS: tenants }).tenants.byId('acme')).toBeDefined();
   });
 
-  it.each([{}, { NODE_ENV: 'prod' }, { NODE_ENV: 'Production' }, { NODE_ENV: 'test' }])('requires TENANTS with NODE_ENV %j (only "development" is development)', (env) => {
-    expect(() => loadConfig({ tenants: tenantsSetting(env) }, {})).toThrow('TENANTS: is required but not set');
-  });
+  it.each([{}, { NODE_ENV: 'prod' }, { NODE_ENV: 'Production' }, { NODE_ENV: 'test' }])(
+    'requires TENANTS with NODE_ENV %j (only "development" is development)',
+    (env) => {
+      expect(() => loadConfig({ tenants: tenantsSetting(env) }, {})).toThrow('TENANTS: is required but not set');
+    },
+  );
 
   it('requires TENANTS in production and defaults to the development tenant in development', () => {
     expect(() => loadConfig({ tenants: tenantsSetting({}) }, {})).toThrow('TENANTS: is required but not set');
@@ -52,7 +57,10 @@ describe('tenants', () => {
     [[valid, { ...valid, id: 'copy' }], 'tenant #1 (copy): shopDomain acme.myshopify.com is listed twice'],
     [[{ ...valid, currency: 'euro' }], 'tenant #0 (acme): currency must be an ISO 4217 code such as USD'],
     [[{ shopDomain: 'a.myshopify.com' }], 'tenant #0: id must be a non-empty string'],
-    [[{ ...valid, defaultCommissionRateBasisPoints: 10_001 }], 'tenant #0 (acme): defaultCommissionRateBasisPoints must be an integer from 0 to 10000'],
+    [
+      [{ ...valid, defaultCommissionRateBasisPoints: 10_001 }],
+      'tenant #0 (acme): defaultCommissionRateBasisPoints must be an integer from 0 to 10000',
+    ],
     [[{ ...valid, consignorTagPrefix: '' }], 'tenant #0 (acme): consignorTagPrefix must be a non-empty string without commas'],
   ])('rejects %j', (input, message) => {
     expect(() => parseTenants(input)).toThrow(message);
@@ -61,7 +69,13 @@ describe('tenants', () => {
 
 describe('TenantDirectory with the tenant store', () => {
   const seeded = parseTenants([valid])[0];
-  const stored = (id: string, shopDomain: string, secret: string): Tenant => ({ ...seeded, id, shopDomain, shopifyWebhookSecrets: [secret], clerkInstanceIds: [`ins_${id}`] });
+  const stored = (id: string, shopDomain: string, secret: string): Tenant => ({
+    ...seeded,
+    id,
+    shopDomain,
+    shopifyWebhookSecrets: [secret],
+    clerkInstanceIds: [`ins_${id}`],
+  });
 
   it('finds a stored tenant by id, shop and Clerk instance, from the change on', () => {
     const directory = new TenantDirectory([seeded]);

@@ -58,7 +58,12 @@ export class TenantDirectory {
   /** The tenant an event belongs to; an event of a tenant this service does not know can never be processed here. */
   requireById(tenantId: string): Tenant {
     const tenant = this.byId(tenantId);
-    if (!tenant) throw new PlatformError(`tenant ${tenantId} is not configured in this service (TENANTS or the tenant store)`, { code: 'tenant.unknown', category: 'invalid', httpStatus: 404 });
+    if (!tenant)
+      throw new PlatformError(`tenant ${tenantId} is not configured in this service (TENANTS or the tenant store)`, {
+        code: 'tenant.unknown',
+        category: 'invalid',
+        httpStatus: 404,
+      });
     return tenant;
   }
 
@@ -104,7 +109,8 @@ export function parseTenant(entry: unknown, where = 'tenant'): Tenant {
   const record = entry as Record<string, unknown>;
   const id = requireString(record, 'id', where);
   const shopDomain = requireString(record, 'shopDomain', `${where} (${id})`).toLowerCase();
-  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shopDomain)) throw new Error(`${where} (${id}): shopDomain must look like name.myshopify.com`);
+  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shopDomain))
+    throw new Error(`${where} (${id}): shopDomain must look like name.myshopify.com`);
   const clerkSigningSecrets = stringList(record, 'clerkSigningSecrets', `${where} (${id})`);
   for (const secret of clerkSigningSecrets) {
     if (!/^(whsec_)?[A-Za-z0-9+/=]+$/.test(secret)) throw new Error(`${where} (${id}): clerkSigningSecrets entries must be whsec_<base64>`);
@@ -112,8 +118,14 @@ export function parseTenant(entry: unknown, where = 'tenant'): Tenant {
   const currency = typeof record.currency === 'string' ? record.currency : 'USD';
   if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`${where} (${id}): currency must be an ISO 4217 code such as USD`);
   const defaultCommissionRateBasisPoints = record.defaultCommissionRateBasisPoints ?? 4000;
-  if (!Number.isInteger(defaultCommissionRateBasisPoints) || (defaultCommissionRateBasisPoints as number) < 0 || (defaultCommissionRateBasisPoints as number) > 10_000) {
-    throw new Error(`${where} (${id}): defaultCommissionRateBasisPoints must be an integer from 0 to 10000 (basis points of the sale the store keeps)`);
+  if (
+    !Number.isInteger(defaultCommissionRateBasisPoints) ||
+    (defaultCommissionRateBasisPoints as number) < 0 ||
+    (defaultCommissionRateBasisPoints as number) > 10_000
+  ) {
+    throw new Error(
+      `${where} (${id}): defaultCommissionRateBasisPoints must be an integer from 0 to 10000 (basis points of the sale the store keeps)`,
+    );
   }
   const consignorTagPrefix = record.consignorTagPrefix ?? 'consignor:';
   if (typeof consignorTagPrefix !== 'string' || consignorTagPrefix.trim() === '' || consignorTagPrefix.includes(',')) {
@@ -122,7 +134,11 @@ export function parseTenant(entry: unknown, where = 'tenant'): Tenant {
   return {
     id,
     shopDomain,
-    shopifyWebhookSecrets: nonEmpty(stringList(record, 'shopifyWebhookSecrets', `${where} (${id})`), 'shopifyWebhookSecrets', `${where} (${id})`),
+    shopifyWebhookSecrets: nonEmpty(
+      stringList(record, 'shopifyWebhookSecrets', `${where} (${id})`),
+      'shopifyWebhookSecrets',
+      `${where} (${id})`,
+    ),
     clerkInstanceIds: stringList(record, 'clerkInstanceIds', `${where} (${id})`),
     clerkSigningSecrets,
     currency,

@@ -12,5 +12,11 @@ export { CreateConsignors1764358000000 } from './migrations/1764358000000-create
 
 /** The migrations, the last sealing what earlier versions stored in the clear: it needs the KEKs. */
 export function consignorMigrations(keys: KeyEncryptionKeys) {
-  return [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, CreateConsignors1764358000000, CreatePersonalDataKeys1764362000000, encryptConsignorPersonalData(keys)];
+  return [
+    CreateProcessedEvents1764355100000,
+    CreateOutboxEvents1764355150000,
+    CreateConsignors1764358000000,
+    CreatePersonalDataKeys1764362000000,
+    encryptConsignorPersonalData(keys),
+  ];
 }

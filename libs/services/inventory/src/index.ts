@@ -14,4 +14,10 @@ export { escalateOverdueHolds } from './handlers/holds';
 export { createInventoryReadRouter } from './http/inventory-read-router';
 export { reconciliationKinds } from './store/reconciliation';
 
-export const inventoryMigrations = [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, CreateInventory1764356000000, KeepRefundLines1764356100000, HoldEarlyEvents1764356200000];
+export const inventoryMigrations = [
+  CreateProcessedEvents1764355100000,
+  CreateOutboxEvents1764355150000,
+  CreateInventory1764356000000,
+  KeepRefundLines1764356100000,
+  HoldEarlyEvents1764356200000,
+];

@@ -13,7 +13,14 @@ export { Progress, progressTo } from './progress/progress';
 export type { ProgressFactory } from './progress/progress';
 
 export type { OffsetResetPlan, ResetTarget } from './offsets/offset-plan';
-export { resetOffsets, offsetResetPlan, groupActivity, committedOffsets, committedOffsetsReaching, serviceOfGroup } from './offsets/offset-reset';
+export {
+  resetOffsets,
+  offsetResetPlan,
+  groupActivity,
+  committedOffsets,
+  committedOffsetsReaching,
+  serviceOfGroup,
+} from './offsets/offset-reset';
 
 export { parsePosition } from './deadletters/dead-letter';
 export { listDeadLetters, showDeadLetter, redriveDeadLetters, purgeDeadLetters } from './deadletters/dead-letters';

@@ -13,14 +13,23 @@ import { CreateWebhookReplayJobs1764360030000 } from './migrations/1764360030000
  * The audit log's, the redrive log's and the replay jobs' migrations. They live in the operations
  * database, the reconciler's, whose one migration list (reconciliationMigrations) includes them.
  */
-export const operationsMigrations = [CreateOperatorActions1764360000000, CreateRedrivenDeadLetters1764360010000, AddOperatorActionApps1764360020000, CreateWebhookReplayJobs1764360030000];
+export const operationsMigrations = [
+  CreateOperatorActions1764360000000,
+  CreateRedrivenDeadLetters1764360010000,
+  AddOperatorActionApps1764360020000,
+  CreateWebhookReplayJobs1764360030000,
+];
 
 /**
  * Opens the operations database, creating it and applying `migrations` when missing, so the
  * operator tools work before the reconciler ever started. The caller passes the database's one
  * migration list (the reconciler's), so whichever starts first leaves the same schema.
  */
-export async function openOperationsDatabase(connection: { url: string; tls: DatabaseTls }, migrations: MigrationList, applicationName = 'ops-cli'): Promise<DataSource> {
+export async function openOperationsDatabase(
+  connection: { url: string; tls: DatabaseTls },
+  migrations: MigrationList,
+  applicationName = 'ops-cli',
+): Promise<DataSource> {
   await createDatabaseIfMissing(connection);
   const dataSource = createServiceDataSource({ ...connection, migrations, applicationName, poolSize: 2 });
   await dataSource.initialize();

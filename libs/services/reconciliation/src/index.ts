@@ -15,9 +15,19 @@ export type { ShopifyAdminReaderOptions } from './shopify/shopify-admin-reader';
 export { httpLocalReadApi } from './local/local-read-api';
 export { CreateReconciliation1764361000000 };
 
-
 /** The reconciler's database: processed events (shared schema), outbox, audit log, runs. */
-export const reconciliationMigrations = [CreateProcessedEvents1764355100000, CreateOutboxEvents1764355150000, ...operationsMigrations, CreateReconciliation1764361000000];
+export const reconciliationMigrations = [
+  CreateProcessedEvents1764355100000,
+  CreateOutboxEvents1764355150000,
+  ...operationsMigrations,
+  CreateReconciliation1764361000000,
+];
 
 /** What repairs publish: their schemas are registered and their topics relayed. */
-export const reconciliationPublishes = [events.shopifyOrderCreated, events.shopifyOrderPaid, events.shopifyOrderCancelled, events.shopifyProductUpserted, events.shopifyInventoryLevelUpdated];
+export const reconciliationPublishes = [
+  events.shopifyOrderCreated,
+  events.shopifyOrderPaid,
+  events.shopifyOrderCancelled,
+  events.shopifyProductUpserted,
+  events.shopifyInventoryLevelUpdated,
+];

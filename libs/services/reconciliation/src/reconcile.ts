@@ -50,11 +50,24 @@ export async function runReconciliation(deps: ReconciliationDeps, request: Recon
   const now = deps.now ?? (() => new Date());
   const tenant = deps.tenants.requireById(request.tenantId);
   if (!(request.from < request.to)) {
-    throw new PlatformError('the window must start before it ends', { code: 'reconciliation.invalid_window', category: 'invalid', httpStatus: 400, details: { from: request.from, to: request.to } });
+    throw new PlatformError('the window must start before it ends', {
+      code: 'reconciliation.invalid_window',
+      category: 'invalid',
+      httpStatus: 400,
+      details: { from: request.from, to: request.to },
+    });
   }
   const runId = randomUUID();
   const startedAt = now();
-  await startRun(deps.dataSource, { id: runId, tenantId: tenant.id, from: request.from, to: request.to, startedAt, trigger: request.trigger, actor: request.actor });
+  await startRun(deps.dataSource, {
+    id: runId,
+    tenantId: tenant.id,
+    from: request.from,
+    to: request.to,
+    startedAt,
+    trigger: request.trigger,
+    actor: request.actor,
+  });
   let error: string | undefined;
   try {
     await completeRun(deps.dataSource, runId, await findDiscrepancies(deps, tenant, request), now());
@@ -92,7 +105,9 @@ async function findDiscrepancies(deps: ReconciliationDeps, tenant: Tenant, reque
     const books = await deps.local.orderEarnings(tenant.id, order.order.id);
     return [...compareEarnings(order, books, tenant.consignorTagPrefix), ...compareBooksWithStock(order.order.id, stock, books)];
   });
-  const productFindings = await mapWithLimit(products, async (product) => compareProduct(product, await deps.local.inventoryProduct(tenant.id, product.product.id)));
+  const productFindings = await mapWithLimit(products, async (product) =>
+    compareProduct(product, await deps.local.inventoryProduct(tenant.id, product.product.id)),
+  );
   return [...orderFindings.flat(), ...productFindings.flat()];
 }
 

@@ -3,7 +3,11 @@ import { discrepancyKinds } from './domain/discrepancies';
 import { RunWithDiscrepancies } from './persistence/runs';
 import { reconciliationMetrics } from './reconciliation-metrics';
 
-const run = (status: RunWithDiscrepancies['status'], found: Partial<Record<(typeof discrepancyKinds)[number], number>> = {}, finishedAt = '2026-12-06T10:00:00.000Z'): RunWithDiscrepancies => ({
+const run = (
+  status: RunWithDiscrepancies['status'],
+  found: Partial<Record<(typeof discrepancyKinds)[number], number>> = {},
+  finishedAt = '2026-12-06T10:00:00.000Z',
+): RunWithDiscrepancies => ({
   id: 'run-1',
   tenantId: 'dev',
   windowFrom: '2026-12-06T09:00:00.000Z',
@@ -12,7 +16,10 @@ const run = (status: RunWithDiscrepancies['status'], found: Partial<Record<(type
   finishedAt,
   status,
   error: status === 'failed' ? 'shopify.unreachable: down' : null,
-  counts: { ...(Object.fromEntries(discrepancyKinds.map((kind) => [kind, 0])) as Record<(typeof discrepancyKinds)[number], number>), ...found },
+  counts: {
+    ...(Object.fromEntries(discrepancyKinds.map((kind) => [kind, 0])) as Record<(typeof discrepancyKinds)[number], number>),
+    ...found,
+  },
   trigger: 'schedule',
   actor: 'schedule',
   discrepancies: [],
@@ -39,6 +46,8 @@ describe('reconciliationMetrics', () => {
     expect(after).toMatch(/^consign_reconciliation_discrepancies_total\{kind="order_missing"\} 3$/m);
     expect(after).toMatch(/^consign_reconciliation_discrepancies_total\{kind="earnings_mismatch"\} 1$/m);
     // A failed run, though later, does not move it.
-    expect(after).toMatch(new RegExp(`^consign_reconciliation_last_success_timestamp_seconds ${Date.parse('2026-12-06T10:30:00.000Z') / 1000}$`, 'm'));
+    expect(after).toMatch(
+      new RegExp(`^consign_reconciliation_last_success_timestamp_seconds ${Date.parse('2026-12-06T10:30:00.000Z') / 1000}$`, 'm'),
+    );
   });
 });

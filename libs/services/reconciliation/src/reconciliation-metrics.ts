@@ -8,8 +8,18 @@ import { RunWithDiscrepancies } from './persistence/runs';
  * that feeds them. Every label value is present from the start, so rates are 0 rather than absent.
  */
 export function reconciliationMetrics(registry: Registry): (run: RunWithDiscrepancies) => void {
-  const runs = new Counter({ name: 'consign_reconciliation_runs_total', help: 'Reconciliation runs finished, by outcome', labelNames: ['outcome'], registers: [registry] });
-  const discrepancies = new Counter({ name: 'consign_reconciliation_discrepancies_total', help: 'Discrepancies found by reconciliation runs, by kind', labelNames: ['kind'], registers: [registry] });
+  const runs = new Counter({
+    name: 'consign_reconciliation_runs_total',
+    help: 'Reconciliation runs finished, by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const discrepancies = new Counter({
+    name: 'consign_reconciliation_discrepancies_total',
+    help: 'Discrepancies found by reconciliation runs, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
   const lastSuccess = new Gauge({
     name: 'consign_reconciliation_last_success_timestamp_seconds',
     help: 'When the last successful reconciliation run finished (Unix time); 0 before the first since start',

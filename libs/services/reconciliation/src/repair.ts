@@ -53,7 +53,12 @@ export async function repairDiscrepancies(deps: ReconciliationDeps, request: Rep
     }
     return await deps.dataSource.transaction(async (manager) => {
       const run = await findRun(manager, request.runId);
-      if (run === undefined) throw new PlatformError(`no reconciliation run ${request.runId}`, { code: 'reconciliation.run_not_found', category: 'invalid', httpStatus: 404 });
+      if (run === undefined)
+        throw new PlatformError(`no reconciliation run ${request.runId}`, {
+          code: 'reconciliation.run_not_found',
+          category: 'invalid',
+          httpStatus: 404,
+        });
       const chosen = await lockDiscrepancies(manager, request.runId, request);
       const missing = (request.discrepancyIds ?? []).filter((id) => !chosen.some((discrepancy) => discrepancy.id === id));
       if (missing.length > 0) {
@@ -74,9 +79,19 @@ export async function repairDiscrepancies(deps: ReconciliationDeps, request: Rep
         const pending = repairEventsOf(discrepancy, { tenantId: run.tenantId, runId: run.id, observedAt: Date.parse(run.startedAt) });
         if (!dryRun) {
           await appendEventsToOutbox(manager, deps.codec, pending);
-          await markRepaired(manager, discrepancy.id, pending.map((event) => event.value.metadata.eventId), now());
+          await markRepaired(
+            manager,
+            discrepancy.id,
+            pending.map((event) => event.value.metadata.eventId),
+            now(),
+          );
         }
-        result.repaired.push({ discrepancyId: discrepancy.id, kind: discrepancy.kind, subjectId: discrepancy.subjectId, events: pending.map(plannedEvent) });
+        result.repaired.push({
+          discrepancyId: discrepancy.id,
+          kind: discrepancy.kind,
+          subjectId: discrepancy.subjectId,
+          events: pending.map(plannedEvent),
+        });
       }
       await recordOperatorAction(manager, {
         actor: request.actor,
@@ -84,7 +99,10 @@ export async function repairDiscrepancies(deps: ReconciliationDeps, request: Rep
         parameters,
         outcome: dryRun ? 'dry_run' : 'succeeded',
         result: {
-          repaired: result.repaired.map((entry) => ({ discrepancyId: entry.discrepancyId, eventIds: entry.events.map((event) => event.eventId) })),
+          repaired: result.repaired.map((entry) => ({
+            discrepancyId: entry.discrepancyId,
+            eventIds: entry.events.map((event) => event.eventId),
+          })),
           skipped: result.skipped.map((entry) => entry.discrepancyId),
         },
         startedAt,
@@ -94,14 +112,23 @@ export async function repairDiscrepancies(deps: ReconciliationDeps, request: Rep
     });
   } catch (error) {
     // The transaction rolled back; the failure still belongs in the audit log.
-    await recordOperatorAction(deps.dataSource, { actor: request.actor, action: 'reconciliation.repair', parameters, outcome: 'failed', error: toPlatformError(error).message, startedAt, app: 'reconciler' });
+    await recordOperatorAction(deps.dataSource, {
+      actor: request.actor,
+      action: 'reconciliation.repair',
+      parameters,
+      outcome: 'failed',
+      error: toPlatformError(error).message,
+      startedAt,
+      app: 'reconciler',
+    });
     throw error;
   }
 }
 
 function skipReason(discrepancy: Discrepancy): string | undefined {
   if (!discrepancy.repairable) return `not repairable automatically: ${discrepancy.notRepairableReason ?? 'no corrective event'}`;
-  if (discrepancy.repairedAt !== null) return `already repaired at ${discrepancy.repairedAt} (events ${discrepancy.repairEventIds.join(', ')})`;
+  if (discrepancy.repairedAt !== null)
+    return `already repaired at ${discrepancy.repairedAt} (events ${discrepancy.repairEventIds.join(', ')})`;
   return undefined;
 }
 

@@ -60,7 +60,7 @@ function parseOrReject(text: string, reviver?: Parameters<typeof JSON.parse>[1])
 function scanJson(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   let depth = 0;
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     const code = text.charCodeAt(index);
     if (code === quote) {
       const close = closingQuote(text, index + 1);
@@ -69,7 +69,11 @@ function scanJson(text: string): Array<[number, number]> {
     } else if (code === openBrace || code === openBracket) {
       depth += 1;
       if (depth > maxJsonDepth) {
-        throw new PlatformError(`body nests objects and arrays deeper than ${maxJsonDepth} levels`, { code: 'webhook.too_deep', category: 'invalid', details: { maxDepth: maxJsonDepth } });
+        throw new PlatformError(`body nests objects and arrays deeper than ${maxJsonDepth} levels`, {
+          code: 'webhook.too_deep',
+          category: 'invalid',
+          details: { maxDepth: maxJsonDepth },
+        });
       }
       index += 1;
     } else if (code === closeBrace || code === closeBracket) {
@@ -81,16 +85,20 @@ function scanJson(text: string): Array<[number, number]> {
       while (isDigit(text.charCodeAt(end))) end += 1;
       const digits = end - digitsFrom;
       if (digits > maxNumberDigits) {
-        throw new PlatformError(`body has a number of ${digits} digits; at most ${maxNumberDigits} are accepted before a fraction or exponent`, {
-          code: 'webhook.number_too_long',
-          category: 'invalid',
-          details: { maxDigits: maxNumberDigits },
-        });
+        throw new PlatformError(
+          `body has a number of ${digits} digits; at most ${maxNumberDigits} are accepted before a fraction or exponent`,
+          {
+            code: 'webhook.number_too_long',
+            category: 'invalid',
+            details: { maxDigits: maxNumberDigits },
+          },
+        );
       }
       const next = text.charCodeAt(end);
       const isInteger = next !== 0x2e && next !== 0x65 && next !== 0x45;
       // 16 digits or more may be unsafe; a leading zero is not JSON, left for JSON.parse to reject.
-      if (isInteger && digits >= 16 && text.charCodeAt(digitsFrom) !== zero && !Number.isSafeInteger(Number(text.slice(index, end)))) spans.push([index, end]);
+      if (isInteger && digits >= 16 && text.charCodeAt(digitsFrom) !== zero && !Number.isSafeInteger(Number(text.slice(index, end))))
+        spans.push([index, end]);
       index = isInteger ? end : endOfNumber(text, end);
     } else {
       index += 1;
@@ -102,7 +110,12 @@ function scanJson(text: string): Array<[number, number]> {
 /** Past a number's fraction and exponent, which start at `from`: their digits are no integers of their own. */
 function endOfNumber(text: string, from: number): number {
   let end = from;
-  for (let code = text.charCodeAt(end); isDigit(code) || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2b || code === minus; code = text.charCodeAt(end)) end += 1;
+  for (
+    let code = text.charCodeAt(end);
+    isDigit(code) || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2b || code === minus;
+    code = text.charCodeAt(end)
+  )
+    end += 1;
   return end;
 }
 
@@ -151,7 +164,9 @@ const integerLiteral = /^-?\d+$/;
 
 /** A JSON.parse reviver that reads an unsafe integer from its source text (digits bounded by the scan). */
 function bigIntsFromSource(_key: string, value: unknown, context?: { source?: string }): unknown {
-  return typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && integerLiteral.test(context.source) ? BigInt(context.source) : value;
+  return typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && integerLiteral.test(context.source)
+    ? BigInt(context.source)
+    : value;
 }
 
 function restoreBigInts(value: unknown, marker: string): unknown {

@@ -1,5 +1,10 @@
 import { CreatePersonalDataKeys1764362000000 } from '@consign/personal-data';
-import { AddDeliverySubjectsAndReplays1764355410000, CreateDeliveryHistory1764363000000, CreateWebhookDeliveries1764355400000, IndexDeliveriesByEventAndArrival1764355420000 } from './intake/gateway-migrations';
+import {
+  AddDeliverySubjectsAndReplays1764355410000,
+  CreateDeliveryHistory1764363000000,
+  CreateWebhookDeliveries1764355400000,
+  IndexDeliveriesByEventAndArrival1764355420000,
+} from './intake/gateway-migrations';
 
 export { createWebhookRouter } from './http/webhook-router';
 export { WebhookAdmission } from './http/webhook-admission';
@@ -31,4 +36,10 @@ export type { ClerkDelivery } from './clerk/clerk-delivery';
 export { mapClerkUserCreated, mapClerkUserUpdated, mapClerkUserDeleted, clerkInstanceIdOf } from './clerk/clerk-mapping';
 export { shopifyTopicRoutes, clerkTypeRoutes, mapShopifyWebhook, mapClerkWebhook } from './webhook-mapping';
 export { parseExactJson } from './exact-json';
-export const gatewayMigrations = [CreateWebhookDeliveries1764355400000, AddDeliverySubjectsAndReplays1764355410000, IndexDeliveriesByEventAndArrival1764355420000, CreatePersonalDataKeys1764362000000, CreateDeliveryHistory1764363000000];
+export const gatewayMigrations = [
+  CreateWebhookDeliveries1764355400000,
+  AddDeliverySubjectsAndReplays1764355410000,
+  IndexDeliveriesByEventAndArrival1764355420000,
+  CreatePersonalDataKeys1764362000000,
+  CreateDeliveryHistory1764363000000,
+];

@@ -12,11 +12,16 @@ export type JsonObject = Record<string, unknown>;
 export type InvalidReason = 'missing' | 'type' | 'format' | 'range' | 'length' | 'precision' | 'value' | 'currency';
 
 function invalid(path: string, expectation: string, reason: InvalidReason): PlatformError {
-  return new PlatformError(`field ${path} ${expectation}`, { code: 'webhook.invalid_field', category: 'invalid', details: { field: path, reason } });
+  return new PlatformError(`field ${path} ${expectation}`, {
+    code: 'webhook.invalid_field',
+    category: 'invalid',
+    details: { field: path, reason },
+  });
 }
 
 export function objectAt(value: unknown, path: string): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, 'must be an object', value === undefined ? 'missing' : 'type');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(path, 'must be an object', value === undefined ? 'missing' : 'type');
   return value as JsonObject;
 }
 
@@ -75,7 +80,8 @@ export function boundedText(value: string, path: string, maxLength: number): str
 
 export function stringAt(parent: JsonObject, field: string, path: string, maxLength: number): string {
   const value = parent[field];
-  if (typeof value !== 'string' || value === '') throw invalid(path, 'must be a non-empty string', value === undefined || value === null || value === '' ? 'missing' : 'type');
+  if (typeof value !== 'string' || value === '')
+    throw invalid(path, 'must be a non-empty string', value === undefined || value === null || value === '' ? 'missing' : 'type');
   return boundedText(value, path, maxLength);
 }
 
@@ -92,7 +98,8 @@ export function optionalStringAt(parent: JsonObject, field: string, path: string
  */
 export function integerAt(parent: JsonObject, field: string, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const value = parent[field];
-  if (typeof value === 'bigint') throw invalid(path, value < 0n ? `must be an integer of at least ${min}` : `must be an integer of at most ${max}`, 'range');
+  if (typeof value === 'bigint')
+    throw invalid(path, value < 0n ? `must be an integer of at least ${min}` : `must be an integer of at most ${max}`, 'range');
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw invalid(path, `must be an integer of at least ${min}`, value === undefined || value === null ? 'missing' : 'type');
   }
@@ -140,7 +147,11 @@ export function optionalTimestampAt(parent: JsonObject, field: string, path: str
 export function epochMillisAt(parent: JsonObject, field: string, path: string): number {
   const value = parent[field];
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalid(path, 'must be a positive integer timestamp in milliseconds', value === undefined || value === null ? 'missing' : typeof value === 'number' ? 'range' : 'type');
+    throw invalid(
+      path,
+      'must be a positive integer timestamp in milliseconds',
+      value === undefined || value === null ? 'missing' : typeof value === 'number' ? 'range' : 'type',
+    );
   }
   return value;
 }

@@ -6,19 +6,28 @@ import { maxJsonDepth, maxNumberDigits, parseExactJson } from '../src/exact-json
 const parseText = (text: string): unknown => parseExactJson(Buffer.from(text));
 
 /** lossless-json, slower but independent, as the reference: integers beyond 2^53 as bigint. */
-const reference = (text: string): unknown => parse(text, null, (literal) => (isInteger(literal) && !isSafeNumber(literal) ? BigInt(literal) : Number(literal)));
+const reference = (text: string): unknown =>
+  parse(text, null, (literal) => (isInteger(literal) && !isSafeNumber(literal) ? BigInt(literal) : Number(literal)));
 
 describe('parseExactJson', () => {
-  it.each(['shopify/orders-create.json', 'shopify/orders-cancelled.json', 'shopify/products-create.json', 'shopify/inventory-levels-update.json', 'clerk/user-created.json', 'clerk/user-updated.json'])(
-    'reads %s exactly as the reference parser does',
-    (fixture) => {
-      const body = readFixture(fixture);
-      expect(parseExactJson(body)).toEqual(reference(body.toString('utf8')));
-    },
-  );
+  it.each([
+    'shopify/orders-create.json',
+    'shopify/orders-cancelled.json',
+    'shopify/products-create.json',
+    'shopify/inventory-levels-update.json',
+    'clerk/user-created.json',
+    'clerk/user-updated.json',
+  ])('reads %s exactly as the reference parser does', (fixture) => {
+    const body = readFixture(fixture);
+    expect(parseExactJson(body)).toEqual(reference(body.toString('utf8')));
+  });
 
   it('keeps integers beyond 2^53 exact, wherever they are, and leaves safe integers and other numbers as numbers', () => {
-    expect(parseText('{"id":9007199254740993,"ids":[18446744073709551615,{"n":-9007199254740993}],"safe":9007199254740991,"price":12345678901234567.5,"big":1e300,"exp":12345678901234567e2,"tiny":0.00000000000000000001}')).toEqual({
+    expect(
+      parseText(
+        '{"id":9007199254740993,"ids":[18446744073709551615,{"n":-9007199254740993}],"safe":9007199254740991,"price":12345678901234567.5,"big":1e300,"exp":12345678901234567e2,"tiny":0.00000000000000000001}',
+      ),
+    ).toEqual({
       id: 9007199254740993n,
       ids: [18446744073709551615n, { n: -9007199254740993n }],
       safe: 9007199254740991,
@@ -32,7 +41,11 @@ describe('parseExactJson', () => {
 
   it('leaves digits inside strings (escaped quotes and backslashes included) as strings', () => {
     const text = String.raw`{"note":"9007199254740993","quoted":"say \"9007199254740993\" \\","key":{"9007199254740993":9007199254740993}}`;
-    expect(parseText(text)).toEqual({ note: '9007199254740993', quoted: 'say "9007199254740993" \\', key: { '9007199254740993': 9007199254740993n } });
+    expect(parseText(text)).toEqual({
+      note: '9007199254740993',
+      quoted: 'say "9007199254740993" \\',
+      key: { '9007199254740993': 9007199254740993n },
+    });
   });
 
   it('stays exact when the body itself contains private-use characters, raw or escaped', () => {
@@ -59,7 +72,11 @@ describe('parseExactJson', () => {
     ['10,000 levels with an unsafe integer', `{"id":9007199254740993,"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`],
     ['4,000 levels of unsafe_metadata', `{"type":"user.created","data":{"unsafe_metadata":${'{"a":'.repeat(4000)}1${'}'.repeat(4000)}}}`],
   ])('refuses a body nested too deep (%s) with webhook.too_deep', (_name, text) => {
-    expect(rejection(() => parseText(text))).toMatchObject({ code: 'webhook.too_deep', httpStatus: 400, details: { maxDepth: maxJsonDepth } });
+    expect(rejection(() => parseText(text))).toMatchObject({
+      code: 'webhook.too_deep',
+      httpStatus: 400,
+      details: { maxDepth: maxJsonDepth },
+    });
   });
 
   it(`keeps integers of ${maxNumberDigits} digits and longer fractions and exponents, and digits inside strings`, () => {
@@ -75,23 +92,30 @@ describe('parseExactJson', () => {
   ])('refuses a number of %s with webhook.number_too_long, before converting it', (_name, text) => {
     const bigInt = jest.spyOn(globalThis, 'BigInt');
     try {
-      expect(rejection(() => parseText(text))).toMatchObject({ code: 'webhook.number_too_long', httpStatus: 400, details: { maxDigits: maxNumberDigits } });
+      expect(rejection(() => parseText(text))).toMatchObject({
+        code: 'webhook.number_too_long',
+        httpStatus: 400,
+        details: { maxDigits: maxNumberDigits },
+      });
       expect(bigInt).not.toHaveBeenCalled();
     } finally {
       bigInt.mockRestore();
     }
   });
 
-  it.each(['{"id":', '{"id":9007199254740993', '{"a":"unterminated', '{"id":09007199254740993}', ''])('rejects malformed JSON %p with webhook.malformed_json', (text) => {
-    let error: unknown;
-    try {
-      parseText(text);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(PlatformError);
-    expect(error).toMatchObject({ code: 'webhook.malformed_json', message: expect.stringMatching(/^body is not valid JSON/) });
-  });
+  it.each(['{"id":', '{"id":9007199254740993', '{"a":"unterminated', '{"id":09007199254740993}', ''])(
+    'rejects malformed JSON %p with webhook.malformed_json',
+    (text) => {
+      let error: unknown;
+      try {
+        parseText(text);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(PlatformError);
+      expect(error).toMatchObject({ code: 'webhook.malformed_json', message: expect.stringMatching(/^body is not valid JSON/) });
+    },
+  );
 });
 
 function rejection(parse: () => unknown): unknown {

@@ -34,7 +34,11 @@ describe('toMinorUnits', () => {
   it('refuses a negative amount, naming the field', () => {
     const error = rejection(() => toMinorUnits('-3.50', 'USD', 'line_items[2].price'));
     expect(error.message).toBe('field line_items[2].price must not be negative, got "-3.50"');
-    expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field: 'line_items[2].price', reason: 'range' } });
+    expect(error).toMatchObject({
+      code: 'webhook.invalid_field',
+      httpStatus: 400,
+      details: { field: 'line_items[2].price', reason: 'range' },
+    });
   });
 
   it('takes a negative amount where the caller says Shopify sends one, and reads minus zero as zero', () => {
@@ -45,7 +49,12 @@ describe('toMinorUnits', () => {
   it.each([
     ['more than 16 digits before the point', '12345678901234567.00', 'is too large: "12345678901234567.00"', 'range'],
     ['more minor units than a safe integer holds', '9999999999999999.99', 'is too large: "9999999999999999.99"', 'range'],
-    ['more than 16 digits after the point, even zeros', '1.00000000000000000', 'has more decimals than USD allows: "1.00000000000000000"', 'precision'],
+    [
+      'more than 16 digits after the point, even zeros',
+      '1.00000000000000000',
+      'has more decimals than USD allows: "1.00000000000000000"',
+      'precision',
+    ],
   ])('refuses %s', (_case, amount, expectation, reason) => {
     const error = rejection(() => toMinorUnits(amount, 'USD', 'total_price'));
     expect(error.message).toBe(`field total_price ${expectation}`);
@@ -60,7 +69,11 @@ describe('toMinorUnits', () => {
   it.each(['ZZZ', 'usd', 'XAU', 'XXX', 'JEP', 'USDC', '__proto__', 'constructor'])('refuses currency %s as unknown', (currency) => {
     const error = rejection(() => toMinorUnits('1.00', currency, 'variants[0].price'));
     expect(error.message).toBe(`currency "${currency}" is not an ISO 4217 currency the gateway accepts`);
-    expect(error).toMatchObject({ code: 'webhook.invalid_currency', httpStatus: 400, details: { field: 'variants[0].price', reason: 'currency' } });
+    expect(error).toMatchObject({
+      code: 'webhook.invalid_currency',
+      httpStatus: 400,
+      details: { field: 'variants[0].price', reason: 'currency' },
+    });
   });
 });
 

@@ -60,7 +60,11 @@ describe('stringAt', () => {
   ])('refuses %s, naming the field', (_case, title) => {
     const error = rejection(() => stringAt({ title }, 'title', 'line_items[0].title', 255));
     expect(error.message).toBe('field line_items[0].title must be at most 255 characters long');
-    expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field: 'line_items[0].title', reason: 'length' } });
+    expect(error).toMatchObject({
+      code: 'webhook.invalid_field',
+      httpStatus: 400,
+      details: { field: 'line_items[0].title', reason: 'length' },
+    });
   });
 
   it('bounds optional text the same way', () => {
@@ -85,7 +89,10 @@ describe('timestampAt', () => {
   });
 
   it('refuses text that is no time', () => {
-    expect(rejection(() => timestampAt({ created_at: 'yesterday' }, 'created_at', 'created_at')).details).toEqual({ field: 'created_at', reason: 'format' });
+    expect(rejection(() => timestampAt({ created_at: 'yesterday' }, 'created_at', 'created_at')).details).toEqual({
+      field: 'created_at',
+      reason: 'format',
+    });
   });
 });
 

@@ -2,7 +2,15 @@ import { Type } from 'avsc';
 import { avroSchemas, EventDefinition, events } from '@consign/contracts';
 import { OutgoingEvent } from '@consign/kafka';
 import { readFixture } from '@consign/test-support';
-import { ClerkDelivery, parseExactJson, ShopifyDelivery, clerkTypeRoutes, mapClerkWebhook, mapShopifyWebhook, shopifyTopicRoutes } from '@consign/webhook-gateway';
+import {
+  ClerkDelivery,
+  parseExactJson,
+  ShopifyDelivery,
+  clerkTypeRoutes,
+  mapClerkWebhook,
+  mapShopifyWebhook,
+  shopifyTopicRoutes,
+} from '@consign/webhook-gateway';
 import { rejection } from './support/mapping-assertions';
 
 const shopifyDelivery: ShopifyDelivery = {
@@ -50,13 +58,18 @@ describe('mapShopifyWebhook', () => {
     ['inventory_levels/update', 'inventory-levels-update.json', events.shopifyInventoryLevelUpdated, '271878346596884000'],
     ['products/create', 'products-create.json', events.shopifyProductUpserted, '788032119674292900'],
     ['products/update', 'products-create.json', events.shopifyProductUpserted, '788032119674292900'],
-  ] as [string, string, EventDefinition<never>, string][])('maps %s delivered with %s to its event, encodable with its schema', (topic, fileName, definition, key) => {
-    const event = mapShopifyWebhook(topic, parseExactJson(readFixture(`shopify/${fileName}`)), { ...shopifyDelivery, topic });
-    expect(event.definition).toBe(definition);
-    expect(event.value).toMatchObject({ metadata: { eventType: definition.type, schemaVersion: definition.schemaVersion, tenantId: 'dev-store' } });
-    expect(event.definition.keyOf(event.value)).toBe(key);
-    expectEncodable(event);
-  });
+  ] as [string, string, EventDefinition<never>, string][])(
+    'maps %s delivered with %s to its event, encodable with its schema',
+    (topic, fileName, definition, key) => {
+      const event = mapShopifyWebhook(topic, parseExactJson(readFixture(`shopify/${fileName}`)), { ...shopifyDelivery, topic });
+      expect(event.definition).toBe(definition);
+      expect(event.value).toMatchObject({
+        metadata: { eventType: definition.type, schemaVersion: definition.schemaVersion, tenantId: 'dev-store' },
+      });
+      expect(event.definition.keyOf(event.value)).toBe(key);
+      expectEncodable(event);
+    },
+  );
 
   it('keeps an order id above 2^53 exact through the dispatcher', () => {
     const body = Buffer.from(
@@ -71,25 +84,35 @@ describe('mapShopifyWebhook', () => {
   it('gives one event id to every delivery of a Shopify event, and different ids to different topics', () => {
     const payload = parseExactJson(readFixture('shopify/orders-create.json'));
     const idOf = (topic: string, delivery: Partial<ShopifyDelivery> = {}) =>
-      (mapShopifyWebhook(topic, payload, { ...shopifyDelivery, topic, ...delivery }).value as { metadata: { eventId: string } }).metadata.eventId;
-    expect(idOf('orders/create', { webhookId: 'second-delivery', receivedAt: shopifyDelivery.receivedAt + 1000 })).toBe(idOf('orders/create'));
+      (mapShopifyWebhook(topic, payload, { ...shopifyDelivery, topic, ...delivery }).value as { metadata: { eventId: string } }).metadata
+        .eventId;
+    expect(idOf('orders/create', { webhookId: 'second-delivery', receivedAt: shopifyDelivery.receivedAt + 1000 })).toBe(
+      idOf('orders/create'),
+    );
     expect(idOf('orders/cancelled')).not.toBe(idOf('orders/create'));
   });
 
-  it.each(['orders/delete', 'customers/create', '', 'constructor', '__proto__', 'toString', 'hasOwnProperty'])('refuses topic "%s" as not supported', (topic) => {
-    const error = rejection(() => mapShopifyWebhook(topic, {}, { ...shopifyDelivery, topic }));
-    expect(error).toMatchObject({ code: 'shopify.topic_not_supported', category: 'invalid', httpStatus: 400, details: { topic } });
-  });
+  it.each(['orders/delete', 'customers/create', '', 'constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'refuses topic "%s" as not supported',
+    (topic) => {
+      const error = rejection(() => mapShopifyWebhook(topic, {}, { ...shopifyDelivery, topic }));
+      expect(error).toMatchObject({ code: 'shopify.topic_not_supported', category: 'invalid', httpStatus: 400, details: { topic } });
+    },
+  );
 
   it('reports a body error of the mapped topic as a 400 naming the field', () => {
-    const error = rejection(() => mapShopifyWebhook('inventory_levels/update', { location_id: 1 }, { ...shopifyDelivery, topic: 'inventory_levels/update' }));
+    const error = rejection(() =>
+      mapShopifyWebhook('inventory_levels/update', { location_id: 1 }, { ...shopifyDelivery, topic: 'inventory_levels/update' }),
+    );
     expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field: 'inventory_item_id' } });
   });
 });
 
 describe('shopifyTopicRoutes', () => {
   it('routes each topic to its path and event', () => {
-    const table = Object.fromEntries(Object.entries(shopifyTopicRoutes).map(([topic, route]) => [topic, [route.paths, route.definition.type]]));
+    const table = Object.fromEntries(
+      Object.entries(shopifyTopicRoutes).map(([topic, route]) => [topic, [route.paths, route.definition.type]]),
+    );
     expect(table).toEqual({
       'orders/create': [['order'], 'shopify.order.created'],
       'orders/updated': [['order'], 'shopify.order.updated'],
@@ -119,13 +142,16 @@ describe('mapClerkWebhook', () => {
     ['user.created', readFixture('clerk/user-created.json'), events.clerkUserCreated, 'user_29w83sxmDNGwOuEthce5gg56FcC'],
     ['user.updated', readFixture('clerk/user-updated.json'), events.clerkUserUpdated, 'user_2g7np7Hrk0SN6kj5EDMLDaKNL0S'],
     ['user.deleted', userDeletedBody, events.clerkUserDeleted, 'user_29wBMCtzATuFJut8jO2VNTVekS4'],
-  ] as [string, Buffer, EventDefinition<never>, string][])('maps %s to its event, encodable with its schema', (type, body, definition, key) => {
-    const event = mapClerkWebhook(type, parseExactJson(body), { ...clerkDelivery, type });
-    expect(event.definition).toBe(definition);
-    expect(event.value).toMatchObject({ metadata: { eventType: definition.type, source: 'clerk', svixMessageId: clerkDelivery.svixId } });
-    expect(event.definition.keyOf(event.value)).toBe(key);
-    expectEncodable(event);
-  });
+  ] as [string, Buffer, EventDefinition<never>, string][])(
+    'maps %s to its event, encodable with its schema',
+    (type, body, definition, key) => {
+      const event = mapClerkWebhook(type, parseExactJson(body), { ...clerkDelivery, type });
+      expect(event.definition).toBe(definition);
+      expect(event.value).toMatchObject({ metadata: { eventType: definition.type, source: 'clerk', svixMessageId: clerkDelivery.svixId } });
+      expect(event.definition.keyOf(event.value)).toBe(key);
+      expectEncodable(event);
+    },
+  );
 
   it.each(['session.created', 'user.banned', 'constructor', '__proto__', ''])('refuses type "%s" as not supported', (type) => {
     const error = rejection(() => mapClerkWebhook(type, {}, { ...clerkDelivery, type }));
@@ -133,7 +159,9 @@ describe('mapClerkWebhook', () => {
   });
 
   it('refuses a body whose type is not the one it was routed as', () => {
-    const error = rejection(() => mapClerkWebhook('user.updated', parseExactJson(readFixture('clerk/user-created.json')), { ...clerkDelivery, type: 'user.updated' }));
+    const error = rejection(() =>
+      mapClerkWebhook('user.updated', parseExactJson(readFixture('clerk/user-created.json')), { ...clerkDelivery, type: 'user.updated' }),
+    );
     expect(error).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field: 'type' } });
   });
 });

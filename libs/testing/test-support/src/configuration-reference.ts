@@ -86,7 +86,9 @@ function defaultProblems(entry: Setting<unknown>, documented: DocumentedDefault)
       // Compared by meaning, not by spelling: `2s` and `2000` are the same default.
       const written = attempt(() => entry.parse(documented.written));
       if (!written.ok) return [`documented default ${documented.cell} is not a valid value (${written.error})`];
-      return isDeepStrictEqual(written.value, real.value) ? [] : [`documented default ${documented.cell} means ${shown(written.value)}, the real default is ${shown(real.value)}`];
+      return isDeepStrictEqual(written.value, real.value)
+        ? []
+        : [`documented default ${documented.cell} means ${shown(written.value)}, the real default is ${shown(real.value)}`];
     }
   }
 }
@@ -114,11 +116,17 @@ function documentedSettings(markdown: string, heading: string, problems: string[
     if (rows.some((row) => row.variable === variable)) problems.push(`${heading}: ${variable} is documented twice`);
     const match = defaultCell.exec(defaultText);
     if (match === null) {
-      problems.push(`${heading}: ${variable}: default "${defaultText}" is not \`value\`, [name](#section), required or unset, optionally followed by "; … in production"`);
+      problems.push(
+        `${heading}: ${variable}: default "${defaultText}" is not \`value\`, [name](#section), required or unset, optionally followed by "; … in production"`,
+      );
       continue;
     }
     const development = documentedDefault(markdown, match[1], problems);
-    rows.push({ variable, development, production: match[2] === undefined ? development : documentedDefault(markdown, match[2], problems) });
+    rows.push({
+      variable,
+      development,
+      production: match[2] === undefined ? development : documentedDefault(markdown, match[2], problems),
+    });
   }
   return rows;
 }
@@ -158,7 +166,10 @@ function firstTable(lines: string[]): string[][] | undefined {
 
 /** GitHub's anchor for a heading. */
 function slug(headingText: string): string {
-  return headingText.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+  return headingText
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
 }
 
 function attempt(parse: () => unknown): { ok: true; value: unknown } | { ok: false; error: string } {

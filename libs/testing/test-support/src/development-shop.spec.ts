@@ -19,9 +19,22 @@ describe('the development shop', () => {
 
   it("holds the fixtures' sample order as Shopify has it (cancelled, voided), updated now, and an order whose webhook was lost", () => {
     const [sample, missed] = shop.orders;
-    expect(sample).toMatchObject({ id: '820982911946154500', name: '#9999', displayFinancialStatus: 'VOIDED', cancelReason: 'CUSTOMER', totalPrice: '404.95', updatedAt: now.toISOString() });
+    expect(sample).toMatchObject({
+      id: '820982911946154500',
+      name: '#9999',
+      displayFinancialStatus: 'VOIDED',
+      cancelReason: 'CUSTOMER',
+      totalPrice: '404.95',
+      updatedAt: now.toISOString(),
+    });
     expect(sample.cancelledAt).not.toBeNull();
-    expect(sample.lineItems.map((line) => line.id)).toEqual(['487817672276298560', '789012345678901200', '890123456789012400', '976318377106520300', '315789986012684400']);
+    expect(sample.lineItems.map((line) => line.id)).toEqual([
+      '487817672276298560',
+      '789012345678901200',
+      '890123456789012400',
+      '976318377106520300',
+      '315789986012684400',
+    ]);
     expect(missed).toMatchObject({ id: developmentMissedOrderId, displayFinancialStatus: 'PAID', updatedAt: now.toISOString() });
     expect(missed.lineItems).toEqual([expect.objectContaining({ productId: '788032119674292900', price: '89.99', quantity: 1 })]);
   });
@@ -37,7 +50,10 @@ describe('the development shop', () => {
         });
       expect((await query('shpat_wrong')).status).toBe(401);
       const answer = (await (await query(developmentShopifyAdminToken)).json()) as { data: { orders: { nodes: Array<{ id: string }> } } };
-      expect(answer.data.orders.nodes.map((node) => node.id)).toEqual(['gid://shopify/Order/820982911946154500', `gid://shopify/Order/${developmentMissedOrderId}`]);
+      expect(answer.data.orders.nodes.map((node) => node.id)).toEqual([
+        'gid://shopify/Order/820982911946154500',
+        `gid://shopify/Order/${developmentMissedOrderId}`,
+      ]);
     } finally {
       await shopify.close();
     }

@@ -38,7 +38,10 @@ export function developmentShop(now: Date): { orders: StandInOrder[]; products: 
       status: String(product.status).toUpperCase() as StandInProduct['status'],
       vendor: text(product.vendor),
       productType: text(product.product_type),
-      tags: String(product.tags).split(',').map((tag) => tag.trim()).filter(Boolean),
+      tags: String(product.tags)
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
       createdAt: String(product.created_at ?? product.published_at),
       updatedAt: String(product.updated_at),
       variants: variants.map((variant) => ({

@@ -54,7 +54,12 @@ function sendWireRequest(base: string, request: WireRequest, timeoutMs = 8_000):
       const answer = parseAnswer(Buffer.concat(chunks));
       // A reset after the answer arrived (the server refused before reading the whole body) is still an answer.
       if (answer) resolve(answer);
-      else reject(new Error(`no answer to ${request.method} ${request.target.slice(0, 200)}: ${error?.message ?? 'the connection closed without one'}`));
+      else
+        reject(
+          new Error(
+            `no answer to ${request.method} ${request.target.slice(0, 200)}: ${error?.message ?? 'the connection closed without one'}`,
+          ),
+        );
     };
     socket.setTimeout(timeoutMs, () => settle(new Error(`nothing for ${timeoutMs} ms`)));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -72,7 +77,7 @@ const headEnd = Buffer.from('\r\n\r\n');
 
 /** The final answer in what the server sent (interim 1xx answers skipped), or undefined if none is complete. */
 function parseAnswer(bytes: Buffer): WireAnswer | undefined {
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const end = bytes.indexOf(headEnd, from);
     if (end < 0) return undefined;
     const [statusLine, ...lines] = bytes.toString('latin1', from, end).split('\r\n');
@@ -119,7 +124,13 @@ export class FuzzTally {
   /** One line for the run's log: the requests per area with their statuses, the total, the time and the seed. */
   summary(suite: string, startedAt: number): string {
     const areas = [...this.statuses]
-      .map(([area, statuses]) => `${area} ${this.count(area)} [${[...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ')}]`)
+      .map(
+        ([area, statuses]) =>
+          `${area} ${this.count(area)} [${[...statuses]
+            .sort(([a], [b]) => a - b)
+            .map(([status, count]) => `${status}×${count}`)
+            .join(' ')}]`,
+      )
       .join(', ');
     return `fuzz ${suite}: ${this.total()} requests (${areas}) in ${((Date.now() - startedAt) / 1000).toFixed(1)} s, FUZZ_SEED=${fuzzSeed}`;
   }
@@ -177,26 +188,50 @@ const hostileText: fc.Arbitrary<string> = fc.oneof(
 
 /** Any value a header may carry on the wire: tab, visible ASCII, and the Latin-1 high bytes. */
 export const headerValue: fc.Arbitrary<string> = fc.oneof(
-  fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((code) => code !== 0x7f).map((code) => String.fromCharCode(code)), maxLength: 60 }),
+  fc.string({
+    unit: fc
+      .integer({ min: 0x20, max: 0xff })
+      .filter((code) => code !== 0x7f)
+      .map((code) => String.fromCharCode(code)),
+    maxLength: 60,
+  }),
   fc.constantFrom('', ' ', '\t', 'x'.repeat(4_000), 'null', '0', '-1'),
 );
 
 /** Headers that frame the request: the sender sets them, generated ones would only desynchronise the connection. */
-const framingHeaders = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive']);
+const framingHeaders = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'expect',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+]);
 
 /** Extra headers of any name and value. */
 export const extraHeaders: fc.Arbitrary<Array<[string, string]>> = fc.array(
-  fc.tuple(
-    fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,24}$/), fc.constantFrom('x-forwarded-for', 'x-request-id', 'accept', 'accept-encoding', 'cookie', 'range', 'if-none-match', 'origin')),
-    headerValue,
-  ).filter(([name]) => !framingHeaders.has(name)),
+  fc
+    .tuple(
+      fc.oneof(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,24}$/),
+        fc.constantFrom('x-forwarded-for', 'x-request-id', 'accept', 'accept-encoding', 'cookie', 'range', 'if-none-match', 'origin'),
+      ),
+      headerValue,
+    )
+    .filter(([name]) => !framingHeaders.has(name)),
   { maxLength: 4 },
 );
 
 /** A path segment: mostly any text percent-encoded, sometimes encodings a router must survive decoding. */
 const pathSegment: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: hostileText.map(percentEncode) },
-  { weight: 1, arbitrary: fc.constantFrom('%', '%E0%A4%A', '%zz', '%00', '%2F', '%2e%2e', '..', '.', '%C0%AF', '%FF%FE', ';a=1', '*', ':id') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('%', '%E0%A4%A', '%zz', '%00', '%2F', '%2e%2e', '..', '.', '%C0%AF', '%FF%FE', ';a=1', '*', ':id'),
+  },
 );
 
 /**
@@ -204,7 +239,14 @@ const pathSegment: fc.Arbitrary<string> = fc.oneof(
  * sometimes followed by what no client should send (a repeated or bracketed name, a bad encoding).
  */
 export function queryString(names: readonly string[], valueOf: (name: string) => fc.Arbitrary<string>): fc.Arbitrary<string> {
-  const parameters = fc.tuple(...names.map((name) => fc.option(valueOf(name).map((value) => `${name}=${percentEncode(value)}`), { freq: 3 })));
+  const parameters = fc.tuple(
+    ...names.map((name) =>
+      fc.option(
+        valueOf(name).map((value) => `${name}=${percentEncode(value)}`),
+        { freq: 3 },
+      ),
+    ),
+  );
   const anyName = names.length > 0 ? fc.oneof(fc.constantFrom(...names), pathSegment) : pathSegment;
   const odd = fc.oneof(
     fc.tuple(anyName, hostileText).map(([name, value]) => `${name}=${percentEncode(value)}`),
@@ -213,12 +255,10 @@ export function queryString(names: readonly string[], valueOf: (name: string) =>
     anyName,
     fc.constantFrom('', '&', '=', '=='),
   );
-  return fc
-    .tuple(parameters, fc.array(odd, { maxLength: 3 }), fc.boolean())
-    .map(([present, extra, marked]) => {
-      const pairs = [...present.filter((pair) => pair !== null), ...extra];
-      return pairs.length > 0 ? `?${pairs.join('&')}` : marked ? '?' : '';
-    });
+  return fc.tuple(parameters, fc.array(odd, { maxLength: 3 }), fc.boolean()).map(([present, extra, marked]) => {
+    const pairs = [...present.filter((pair) => pair !== null), ...extra];
+    return pairs.length > 0 ? `?${pairs.join('&')}` : marked ? '?' : '';
+  });
 }
 
 /** JSON of random shapes, unicode strings and numbers of any size among them. */
@@ -228,7 +268,22 @@ const jsonValue: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 4, stringUnit:
 export const hostileBody: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 3, arbitrary: jsonValue.map((value) => Buffer.from(JSON.stringify(value) ?? 'null')) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes)) },
-  { weight: 1, arbitrary: fc.constantFrom('', '{', '{"a":', '[1,2', 'null', '"x"', '{"a":1}{"b":2}', `{"n":${'9'.repeat(400)}}`, `${'['.repeat(5_000)}${']'.repeat(5_000)}`).map((text) => Buffer.from(text)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        '',
+        '{',
+        '{"a":',
+        '[1,2',
+        'null',
+        '"x"',
+        '{"a":1}{"b":2}',
+        `{"n":${'9'.repeat(400)}}`,
+        `${'['.repeat(5_000)}${']'.repeat(5_000)}`,
+      )
+      .map((text) => Buffer.from(text)),
+  },
 );
 
 /** A key of each kind an internal API meets: each scope, and a scope granted on another app only. */
@@ -285,9 +340,14 @@ const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 function apiRequests(target: ApiFuzzTarget): fc.Arbitrary<WireRequest> {
   const known = target.knownValues ?? {};
   // Mostly values that exist, so that requests reach the rows and not only the refusals.
-  const valueOf = (name: string): fc.Arbitrary<string> => (known[name]?.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known[name]) }, { weight: 1, arbitrary: hostileText }) : hostileText);
+  const valueOf = (name: string): fc.Arbitrary<string> =>
+    known[name]?.length
+      ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known[name]) }, { weight: 1, arbitrary: hostileText })
+      : hostileText;
   const segment = (part: string): fc.Arbitrary<string> =>
-    part.startsWith(':') ? fc.oneof({ weight: 4, arbitrary: valueOf(part.slice(1)).map(percentEncode) }, { weight: 1, arbitrary: pathSegment }) : fc.constant(part);
+    part.startsWith(':')
+      ? fc.oneof({ weight: 4, arbitrary: valueOf(part.slice(1)).map(percentEncode) }, { weight: 1, arbitrary: pathSegment })
+      : fc.constant(part);
   const routed = fc.oneof(...target.routes.map((route) => ({ weight: route.weight ?? 1, arbitrary: fc.constant(route) }))).chain((route) =>
     fc.record({
       method: fc.oneof({ weight: 8, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...methods) }),
@@ -308,14 +368,23 @@ function apiRequests(target: ApiFuzzTarget): fc.Arbitrary<WireRequest> {
     .record({
       route: fc.oneof({ weight: 5, arbitrary: routed }, { weight: 1, arbitrary: unrouted }),
       key: presentedKey(target.keys),
-      contentType: fc.oneof({ weight: 8, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded') }, { weight: 1, arbitrary: headerValue }),
+      contentType: fc.oneof(
+        { weight: 8, arbitrary: fc.constant('application/json') },
+        { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded') },
+        { weight: 1, arbitrary: headerValue },
+      ),
       accept: fc.option(fc.oneof(fc.constantFrom('text/csv', 'application/json', '*/*', 'text/csv;q=0.1, application/json'), headerValue)),
       extra: extraHeaders,
     })
     .map(({ route, key, contentType, accept, extra }) => ({
       method: route.method,
       target: `${route.path}${route.suffix}${route.query}`,
-      headers: [...key, ...(route.body ? [['content-type', contentType] as const] : []), ...(accept === null ? [] : [['accept', accept] as const]), ...extra],
+      headers: [
+        ...key,
+        ...(route.body ? [['content-type', contentType] as const] : []),
+        ...(accept === null ? [] : [['accept', accept] as const]),
+        ...extra,
+      ],
       ...(route.body ? { body: route.body } : {}),
     }));
 }
@@ -323,12 +392,20 @@ function apiRequests(target: ApiFuzzTarget): fc.Arbitrary<WireRequest> {
 /** A body a route accepts as it is (so that requests get through to the work), with mutated fields, or anything at all. */
 function bodyLike(samples: readonly unknown[]): fc.Arbitrary<Buffer> {
   const sample = fc.constantFrom(...samples);
-  return fc.oneof({ weight: 3, arbitrary: sample.map(jsonBytes) }, { weight: 4, arbitrary: sample.chain(mutatedJson).map(jsonBytes) }, { weight: 1, arbitrary: hostileBody });
+  return fc.oneof(
+    { weight: 3, arbitrary: sample.map(jsonBytes) },
+    { weight: 4, arbitrary: sample.chain(mutatedJson).map(jsonBytes) },
+    { weight: 1, arbitrary: hostileBody },
+  );
 }
 
 /** The headers that present a key: mostly one the routes grant, as the API asks; else any key, in any spelling, or none. */
 function presentedKey(keys: ApiFuzzTarget['keys']): fc.Arbitrary<Array<[string, string]>> {
-  const key = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...keys.granted) }, { weight: 2, arbitrary: fc.constantFrom(...keys.others) }, { weight: 1, arbitrary: headerValue });
+  const key = fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...keys.granted) },
+    { weight: 2, arbitrary: fc.constantFrom(...keys.others) },
+    { weight: 1, arbitrary: headerValue },
+  );
   return fc.oneof(
     { weight: 8, arbitrary: key.map((value): Array<[string, string]> => [['authorization', `Bearer ${value}`]]) },
     { weight: 3, arbitrary: key.map((value): Array<[string, string]> => [['x-api-key', value]]) },
@@ -339,7 +416,12 @@ function presentedKey(keys: ApiFuzzTarget['keys']): fc.Arbitrary<Array<[string, 
         ['x-api-key', second],
       ]),
     },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('Basic ', 'Bearer', 'Token ', ''), key).map(([scheme, value]): Array<[string, string]> => [['authorization', `${scheme}${value}`]]) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('Basic ', 'Bearer', 'Token ', ''), key)
+        .map(([scheme, value]): Array<[string, string]> => [['authorization', `${scheme}${value}`]]),
+    },
     { weight: 1, arbitrary: fc.constant<Array<[string, string]>>([]) },
   );
 }
@@ -350,7 +432,8 @@ function presentedKey(keys: ApiFuzzTarget['keys']): fc.Arbitrary<Array<[string, 
  */
 function presentedCaller(request: WireRequest, keyring: ApiKeyring): string | undefined {
   // As Node reads them: values without surrounding whitespace. These headers are never repeated here.
-  const header = (name: string) => request.headers.find(([candidate]) => candidate.toLowerCase() === name)?.[1].replace(/^[ \t]+|[ \t]+$/g, '');
+  const header = (name: string) =>
+    request.headers.find(([candidate]) => candidate.toLowerCase() === name)?.[1].replace(/^[ \t]+|[ \t]+$/g, '');
   return keyring.identify(presentedApiKey(header))?.name;
 }
 
@@ -417,7 +500,10 @@ export function jsonText(value: unknown): string {
 export const fieldReplacement: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: jsonValue },
   { weight: 1, arbitrary: hostileText },
-  { weight: 1, arbitrary: fc.constantFrom(null, true, false, 0, -1, -0.5, 1.5, 2 ** 53, -(2 ** 63), Infinity, [], {}, [null], { id: null }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(null, true, false, 0, -1, -0.5, 1.5, 2 ** 53, -(2 ** 63), Infinity, [], {}, [null], { id: null }),
+  },
   // Around 64 bits, where ids live: 20 digits at most, the gateway's limit.
   { weight: 1, arbitrary: fc.bigInt({ min: -(2n ** 66n), max: 2n ** 66n }) },
   { weight: 1, arbitrary: fc.integer({ min: -1_000_000, max: 1_000_000 }) },
@@ -426,7 +512,9 @@ export const fieldReplacement: fc.Arbitrary<unknown> = fc.oneof(
 /** Every path to a value inside `value` (keys and indexes), the root excluded. */
 function jsonPaths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
   if (typeof value !== 'object' || value === null) return [];
-  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+  const entries: Array<[string | number, unknown]> = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.entries(value);
   return entries.flatMap(([key, item]) => [[...prefix, key], ...jsonPaths(item, [...prefix, key])]);
 }
 

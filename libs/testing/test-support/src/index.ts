@@ -13,12 +13,31 @@ export type { PrivatePostgres } from './private-postgres';
 export { createTestCertificateAuthority } from './test-certificates';
 export { readTopic } from './read-topic';
 export { developmentMissedOrderId, startDevelopmentShopify } from './development-shop';
-export { startShopifyAdminStandIn, type ShopifyAdminStandIn, type StandInOrder, type StandInProduct, type StandInRequest } from './shopify-admin-stand-in';
+export {
+  startShopifyAdminStandIn,
+  type ShopifyAdminStandIn,
+  type StandInOrder,
+  type StandInProduct,
+  type StandInRequest,
+} from './shopify-admin-stand-in';
 export { startTestServer } from './test-server';
 export type { TestServer } from './test-server';
 export { KeepAliveHttpClient } from './keep-alive-http-client';
 export { configurationReferenceProblems, documentedVariables } from './configuration-reference';
-export { describeExchange, extraHeaders, fieldReplacement, fuzzApi, fuzzParameters, FuzzTally, headerValue, hostileBody, jsonText, mutatedJson, queryString, startGuardedServer } from './http-fuzz';
+export {
+  describeExchange,
+  extraHeaders,
+  fieldReplacement,
+  fuzzApi,
+  fuzzParameters,
+  FuzzTally,
+  headerValue,
+  hostileBody,
+  jsonText,
+  mutatedJson,
+  queryString,
+  startGuardedServer,
+} from './http-fuzz';
 export type { WireAnswer, WireRequest } from './http-fuzz';
 export { startRegistryAuthProxy } from './registry-auth-proxy';
 export type { RegistryAuthProxy } from './registry-auth-proxy';

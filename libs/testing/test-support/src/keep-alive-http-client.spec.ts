@@ -43,12 +43,31 @@ describe('KeepAliveHttpClient against a node:http server', () => {
     handle = (request, body, response) => {
       response.statusCode = 201;
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ method: request.method, url: request.url, topic: request.headers['x-shopify-topic'], length: body.length, last: body[body.length - 1] }));
+      response.end(
+        JSON.stringify({
+          method: request.method,
+          url: request.url,
+          topic: request.headers['x-shopify-topic'],
+          length: body.length,
+          last: body[body.length - 1],
+        }),
+      );
     };
     const body = Buffer.alloc(15_000, 7);
-    const response = await client().request({ method: 'POST', path: '/webhooks/shopify/order?x=1', headers: { 'x-shopify-topic': 'orders/create' }, body });
+    const response = await client().request({
+      method: 'POST',
+      path: '/webhooks/shopify/order?x=1',
+      headers: { 'x-shopify-topic': 'orders/create' },
+      body,
+    });
     expect(response.status).toBe(201);
-    expect(JSON.parse(response.body.toString())).toEqual({ method: 'POST', url: '/webhooks/shopify/order?x=1', topic: 'orders/create', length: 15_000, last: 7 });
+    expect(JSON.parse(response.body.toString())).toEqual({
+      method: 'POST',
+      url: '/webhooks/shopify/order?x=1',
+      topic: 'orders/create',
+      length: 15_000,
+      last: 7,
+    });
   });
 
   it('keeps one connection alive across sequential requests', async () => {

@@ -39,7 +39,11 @@ export class KeepAliveHttpClient {
   // Most recently freed last: those at the bottom have been idle longest.
   private readonly idle: Array<{ connection: Connection; since: number }> = [];
   private readonly busy = new Set<Connection>();
-  private readonly queued: Array<{ request: KeepAliveRequest; resolve: (response: KeepAliveResponse) => void; reject: (error: Error) => void }> = [];
+  private readonly queued: Array<{
+    request: KeepAliveRequest;
+    resolve: (response: KeepAliveResponse) => void;
+    reject: (error: Error) => void;
+  }> = [];
   private opened = 0;
   private closed = false;
   private readonly maxConnections: number;
@@ -56,7 +60,8 @@ export class KeepAliveHttpClient {
   request(request: KeepAliveRequest): Promise<KeepAliveResponse> {
     if (this.closed) return Promise.reject(new Error('the client is closed'));
     return new Promise((resolve, reject) => {
-      const connection = this.freshIdleConnection() ?? (this.busy.size + this.idle.length < this.maxConnections ? this.openConnection() : undefined);
+      const connection =
+        this.freshIdleConnection() ?? (this.busy.size + this.idle.length < this.maxConnections ? this.openConnection() : undefined);
       if (connection) connection.send(request, resolve, reject);
       else this.queued.push({ request, resolve, reject });
     });

@@ -32,7 +32,8 @@ export interface PrivatePostgresOptions {
 export async function startPrivatePostgres(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
   const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
   const bin = process.env.PG_BIN_DIR ?? (versions.length ? join('/usr/lib/postgresql', versions[versions.length - 1], 'bin') : '');
-  if (!bin || !existsSync(join(bin, 'initdb'))) throw new Error('PostgreSQL server binaries not found: set PG_BIN_DIR to the folder holding initdb and pg_ctl');
+  if (!bin || !existsSync(join(bin, 'initdb')))
+    throw new Error('PostgreSQL server binaries not found: set PG_BIN_DIR to the folder holding initdb and pg_ctl');
   const asRoot = process.getuid?.() === 0;
   const run = (tool: string, args: string[]): void => {
     const command = asRoot ? 'runuser' : join(bin, tool);
@@ -40,7 +41,12 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
     execFileSync(command, fullArgs, { stdio: 'pipe' });
   };
   const dir = mkdtempSync(join(tmpdir(), 'consign-pg-'));
-  const owner = asRoot ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()) } : undefined;
+  const owner = asRoot
+    ? {
+        uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+        gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+      }
+    : undefined;
   // The server reads these as its own user, and refuses a key others may read.
   const serverFile = (name: string, content: string): string => {
     const path = join(dir, name);
@@ -55,7 +61,11 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
   const serverOptions = [`-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off'];
   const { tls } = options;
   if (tls) {
-    serverOptions.push('-c ssl=on', `-c ssl_cert_file=${serverFile('server.crt', tls.certificate)}`, `-c ssl_key_file=${serverFile('server.key', tls.key)}`);
+    serverOptions.push(
+      '-c ssl=on',
+      `-c ssl_cert_file=${serverFile('server.crt', tls.certificate)}`,
+      `-c ssl_key_file=${serverFile('server.key', tls.key)}`,
+    );
     if (tls.clientCertificates) serverOptions.push(`-c ssl_ca_file=${serverFile('client-ca.crt', tls.clientCertificates.ca)}`);
     const rules = [
       'local all all trust',

@@ -12,7 +12,9 @@ export interface ReadRecord {
 
 /** Reads a topic from the beginning with a throwaway group until `expected` records arrived. */
 export async function readTopic(brokers: string[], topic: string, expected: number, timeoutMs = 20_000): Promise<ReadRecord[]> {
-  const consumer = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `test-reader-${randomUUID()}` });
+  const consumer = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING }).consumer({
+    groupId: `test-reader-${randomUUID()}`,
+  });
   const seen: ReadRecord[] = [];
   await consumer.connect();
   try {
@@ -21,7 +23,13 @@ export async function readTopic(brokers: string[], topic: string, expected: numb
       eachMessage: async ({ partition, message }) => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(value);
-        seen.push({ partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0), headers });
+        seen.push({
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? '',
+          value: message.value ?? Buffer.alloc(0),
+          headers,
+        });
       },
     });
     return await waitFor(`${expected} records on ${topic}`, async () => (seen.length >= expected ? seen : undefined), timeoutMs);

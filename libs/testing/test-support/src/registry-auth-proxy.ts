@@ -20,11 +20,17 @@ export interface RegistryAuthProxy {
  * registry is reached: https with a certificate of its own CA, and 401 unless the request carries
  * the expected Authorization header (HTTP basic, or a bearer token).
  */
-export async function startRegistryAuthProxy(upstreamUrl: string, expected: { username: string; password: string } | { bearerToken: string }): Promise<RegistryAuthProxy> {
+export async function startRegistryAuthProxy(
+  upstreamUrl: string,
+  expected: { username: string; password: string } | { bearerToken: string },
+): Promise<RegistryAuthProxy> {
   const authority = createTestCertificateAuthority('consign-stream test registry proxy');
   const leaf = authority.issue('127.0.0.1', ['127.0.0.1', 'localhost']);
   const upstream = new URL(upstreamUrl);
-  const accepted = 'bearerToken' in expected ? `Bearer ${expected.bearerToken}` : `Basic ${Buffer.from(`${expected.username}:${expected.password}`).toString('base64')}`;
+  const accepted =
+    'bearerToken' in expected
+      ? `Bearer ${expected.bearerToken}`
+      : `Basic ${Buffer.from(`${expected.username}:${expected.password}`).toString('base64')}`;
   let refused = 0;
   let forwarded = 0;
   const server: Server = createServer({ cert: leaf.certificate, key: leaf.key }, (incoming, outgoing) => {
@@ -37,10 +43,13 @@ export async function startRegistryAuthProxy(upstreamUrl: string, expected: { us
     forwarded += 1;
     const headers = { ...incoming.headers, host: upstream.host };
     delete headers.authorization;
-    const proxied = httpRequest({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
-    });
+    const proxied = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
     proxied.on('error', (error) => {
       outgoing.writeHead(502, { 'content-type': 'text/plain' });
       outgoing.end(error.message);

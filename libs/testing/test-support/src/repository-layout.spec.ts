@@ -9,7 +9,10 @@ describe('the repository layout', () => {
   });
 
   it('lists every lib, each in a band, and every app', () => {
-    const projectFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*/project.json'], { cwd: repositoryRoot, encoding: 'utf8' })
+    const projectFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*/project.json'], {
+      cwd: repositoryRoot,
+      encoding: 'utf8',
+    })
       .split('\n')
       .filter((file) => /^(apps\/[^/]+|libs\/[^/]+\/[^/]+)\/project\.json$/.test(file))
       .map((file) => file.replace(/\/project\.json$/, ''))

@@ -10,11 +10,20 @@ export const libraryBands = ['platform', 'services', 'testing'] as const;
 export function libraryFolders(root: string = repositoryRoot): string[] {
   return libraryBands.flatMap((band) => {
     const bandFolder = join(root, 'libs', band);
-    return existsSync(bandFolder) ? readdirSync(bandFolder).sort().map((name) => `libs/${band}/${name}`) : [];
+    return existsSync(bandFolder)
+      ? readdirSync(bandFolder)
+          .sort()
+          .map((name) => `libs/${band}/${name}`)
+      : [];
   });
 }
 
 /** Every app's and lib's folder, repository-relative. */
 export function projectFolders(root: string = repositoryRoot): string[] {
-  return [...readdirSync(join(root, 'apps')).sort().map((name) => `apps/${name}`), ...libraryFolders(root)];
+  return [
+    ...readdirSync(join(root, 'apps'))
+      .sort()
+      .map((name) => `apps/${name}`),
+    ...libraryFolders(root),
+  ];
 }

@@ -27,7 +27,12 @@ export function testEventMetadata(eventType: string, overrides: Partial<EventMet
 /** A valid ShopifyOrderCreated event for tests, with a fresh event id unless one is given. */
 export function sampleOrderCreated(order: Partial<ShopifyOrder> = {}, eventId: string = randomUUID()): ShopifyOrderCreated {
   return {
-    metadata: testEventMetadata('shopify.order.created', { eventId, shopifyWebhookId: 'webhook-1', shopifyEventId: 'event-1', correlationId: 'correlation-1' }),
+    metadata: testEventMetadata('shopify.order.created', {
+      eventId,
+      shopifyWebhookId: 'webhook-1',
+      shopifyEventId: 'event-1',
+      correlationId: 'correlation-1',
+    }),
     order: {
       id: '820982911946154508',
       name: '#1001',

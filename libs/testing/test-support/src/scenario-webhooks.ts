@@ -25,7 +25,14 @@ export interface VariantSpec {
   quantity: number;
 }
 
-export function productBody(spec: { id: number; title: string; tags: string[]; status?: string; updatedAt?: string; variants: VariantSpec[] }): string {
+export function productBody(spec: {
+  id: number;
+  title: string;
+  tags: string[];
+  status?: string;
+  updatedAt?: string;
+  variants: VariantSpec[];
+}): string {
   const template = (productFixture.variants as Json[])[0];
   return JSON.stringify({
     ...productFixture,
@@ -48,7 +55,10 @@ export function productBody(spec: { id: number; title: string; tags: string[]; s
       inventory_quantity: variant.quantity,
       old_inventory_quantity: variant.quantity,
     })),
-    variant_gids: spec.variants.map((variant) => ({ admin_graphql_api_id: `gid://shopify/ProductVariant/${variant.id}`, updated_at: new Date().toISOString() })),
+    variant_gids: spec.variants.map((variant) => ({
+      admin_graphql_api_id: `gid://shopify/ProductVariant/${variant.id}`,
+      updated_at: new Date().toISOString(),
+    })),
   });
 }
 
@@ -73,14 +83,23 @@ export interface OrderSpec {
   cancelledAt?: string | null;
   lines: LineSpec[];
   /** Refunds as Shopify sends them with the order: each line refunds units of an order line, restocked or not. */
-  refunds?: Array<{ id: number; lines: Array<{ id: number; lineItemId: number; quantity: number; restockType: string; subtotal: string }> }>;
+  refunds?: Array<{
+    id: number;
+    lines: Array<{ id: number; lineItemId: number; quantity: number; restockType: string; subtotal: string }>;
+  }>;
 }
 
 export function orderBody(spec: OrderSpec): string {
   const currency = spec.currency ?? 'USD';
   const template = (orderFixture.line_items as Json[])[0];
-  const money = (amount: string): Json => ({ shop_money: { amount, currency_code: currency }, presentment_money: { amount, currency_code: currency } });
-  const total = spec.lines.reduce((sum, line) => sum + Math.round(Number(line.price) * 100) * line.quantity - Math.round(Number(line.discount ?? '0') * 100), 0);
+  const money = (amount: string): Json => ({
+    shop_money: { amount, currency_code: currency },
+    presentment_money: { amount, currency_code: currency },
+  });
+  const total = spec.lines.reduce(
+    (sum, line) => sum + Math.round(Number(line.price) * 100) * line.quantity - Math.round(Number(line.discount ?? '0') * 100),
+    0,
+  );
   const totalText = (total / 100).toFixed(2);
   return JSON.stringify({
     ...orderFixture,
@@ -133,9 +152,18 @@ export function orderBody(spec: OrderSpec): string {
 }
 
 /** A Shopify refunds/create body: one refund of order lines, each with its amount and restock type. */
-export function refundBody(spec: { id: number; orderId: number; createdAt: string; currency?: string; lines: Array<{ id: number; lineItemId: number; quantity: number; restockType: string; subtotal: string }> }): string {
+export function refundBody(spec: {
+  id: number;
+  orderId: number;
+  createdAt: string;
+  currency?: string;
+  lines: Array<{ id: number; lineItemId: number; quantity: number; restockType: string; subtotal: string }>;
+}): string {
   const currency = spec.currency ?? 'USD';
-  const money = (amount: string): Json => ({ shop_money: { amount, currency_code: currency }, presentment_money: { amount, currency_code: currency } });
+  const money = (amount: string): Json => ({
+    shop_money: { amount, currency_code: currency },
+    presentment_money: { amount, currency_code: currency },
+  });
   const total = spec.lines.reduce((sum, line) => sum + Math.round(Number(line.subtotal) * 100), 0);
   return JSON.stringify({
     id: spec.id,
@@ -154,7 +182,9 @@ export function refundBody(spec: { id: number; orderId: number; createdAt: strin
       total_tax: 0,
       total_tax_set: money('0.00'),
     })),
-    transactions: [{ id: spec.id + 1, order_id: spec.orderId, kind: 'refund', status: 'success', amount: (total / 100).toFixed(2), currency }],
+    transactions: [
+      { id: spec.id + 1, order_id: spec.orderId, kind: 'refund', status: 'success', amount: (total / 100).toFixed(2), currency },
+    ],
     order_adjustments: [],
   });
 }
@@ -169,7 +199,10 @@ export function inventoryLevelBody(spec: { inventoryItemId: number; available: n
   });
 }
 
-export function clerkUserBody(type: 'user.created' | 'user.updated' | 'user.deleted', user: { id: string; email?: string; firstName?: string; lastName?: string; publicMetadata?: Json; updatedAt?: number }): string {
+export function clerkUserBody(
+  type: 'user.created' | 'user.updated' | 'user.deleted',
+  user: { id: string; email?: string; firstName?: string; lastName?: string; publicMetadata?: Json; updatedAt?: number },
+): string {
   const base = clerkCreatedFixture.data as Json;
   const data =
     type === 'user.deleted'
@@ -179,7 +212,9 @@ export function clerkUserBody(type: 'user.created' | 'user.updated' | 'user.dele
           id: user.id,
           first_name: user.firstName ?? 'Example',
           last_name: user.lastName ?? 'Consignor',
-          email_addresses: [{ ...(base.email_addresses as Json[])[0], email_address: user.email ?? `${user.id}@example.test`, id: `idn_${user.id}` }],
+          email_addresses: [
+            { ...(base.email_addresses as Json[])[0], email_address: user.email ?? `${user.id}@example.test`, id: `idn_${user.id}` },
+          ],
           primary_email_address_id: `idn_${user.id}`,
           external_id: null,
           public_metadata: user.publicMetadata ?? {},
@@ -198,7 +233,11 @@ export interface Accepted {
 export class WebhookSender {
   constructor(private readonly gatewayUrl: string) {}
 
-  async shopify(topic: string, body: string, ids: { webhookId?: string; eventId?: string; shopDomain?: string; secret?: string } = {}): Promise<Accepted> {
+  async shopify(
+    topic: string,
+    body: string,
+    ids: { webhookId?: string; eventId?: string; shopDomain?: string; secret?: string } = {},
+  ): Promise<Accepted> {
     const response = await fetch(`${this.gatewayUrl}/webhooks/shopify`, {
       method: 'POST',
       headers: {
@@ -222,7 +261,12 @@ export class WebhookSender {
     const bytes = Buffer.from(body);
     const response = await fetch(`${this.gatewayUrl}/webhooks/clerk`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'svix-id': svixId, 'svix-timestamp': String(timestamp), 'svix-signature': svixSignature(bytes, svixId, timestamp) },
+      headers: {
+        'content-type': 'application/json',
+        'svix-id': svixId,
+        'svix-timestamp': String(timestamp),
+        'svix-signature': svixSignature(bytes, svixId, timestamp),
+      },
       body: bytes,
     });
     if (response.status !== 200) throw new Error(`gateway answered the Clerk delivery with ${response.status}: ${await response.text()}`);

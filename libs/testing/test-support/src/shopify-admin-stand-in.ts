@@ -21,7 +21,13 @@ export interface StandInRefund {
   id: string;
   createdAt: string;
   note?: string | null;
-  lines: Array<{ id: string; lineItemId: string; quantity: number; restockType: 'NO_RESTOCK' | 'CANCEL' | 'RETURN' | 'LEGACY_RESTOCK'; subtotal: string }>;
+  lines: Array<{
+    id: string;
+    lineItemId: string;
+    quantity: number;
+    restockType: 'NO_RESTOCK' | 'CANCEL' | 'RETURN' | 'LEGACY_RESTOCK';
+    subtotal: string;
+  }>;
 }
 
 /** An order of the seeded shop; ids are exact decimal strings (64-bit), enums as GraphQL spells them. */
@@ -133,7 +139,10 @@ export async function startShopifyAdminStandIn(options: ShopifyAdminStandInOptio
 
   const refill = () => {
     const now = Date.now();
-    bucket = { ...bucket, currentlyAvailable: Math.min(bucket.maximumAvailable, bucket.currentlyAvailable + ((now - bucketAt) / 1000) * bucket.restoreRate) };
+    bucket = {
+      ...bucket,
+      currentlyAvailable: Math.min(bucket.maximumAvailable, bucket.currentlyAvailable + ((now - bucketAt) / 1000) * bucket.restoreRate),
+    };
     bucketAt = now;
   };
 
@@ -145,7 +154,15 @@ export async function startShopifyAdminStandIn(options: ShopifyAdminStandInOptio
     const query = body.query ?? '';
     const variables = body.variables ?? {};
     const root = /\borders\s*\(/.test(query) ? 'orders' : /\bproducts\s*\(/.test(query) ? 'products' : undefined;
-    const entry: StandInRequest = { at: Date.now(), apiVersion: match[1], accessToken: token, root, variables, requestedQueryCost: undefined, outcome: 'ok' };
+    const entry: StandInRequest = {
+      at: Date.now(),
+      apiVersion: match[1],
+      accessToken: token,
+      root,
+      variables,
+      requestedQueryCost: undefined,
+      outcome: 'ok',
+    };
     requests.push(entry);
     if (token !== accessToken) {
       entry.outcome = 'unauthorized';
@@ -153,19 +170,28 @@ export async function startShopifyAdminStandIn(options: ShopifyAdminStandInOptio
     }
     if (root === undefined) {
       entry.outcome = 'error';
-      return send(res, 200, { errors: [{ message: 'The stand-in answers only the orders and products connections', extensions: { code: 'undefinedField' } }] });
+      return send(res, 200, {
+        errors: [{ message: 'The stand-in answers only the orders and products connections', extensions: { code: 'undefinedField' } }],
+      });
     }
     const first = Number(variables.first);
     if (!Number.isInteger(first) || first < 1 || first > 250) {
       entry.outcome = 'error';
-      return send(res, 200, { errors: [{ message: 'The first argument must be an integer from 1 to 250', extensions: { code: 'argumentLiteralsIncompatible' } }] });
+      return send(res, 200, {
+        errors: [{ message: 'The first argument must be an integer from 1 to 250', extensions: { code: 'argumentLiteralsIncompatible' } }],
+      });
     }
     const requested = 2 + first * nodeCost[root];
     entry.requestedQueryCost = requested;
     if (requested > maxQueryCost) {
       entry.outcome = 'error';
       return send(res, 200, {
-        errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (${maxQueryCost}).`, extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: maxQueryCost } }],
+        errors: [
+          {
+            message: `Query cost is ${requested}, which exceeds the single query max cost limit (${maxQueryCost}).`,
+            extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: maxQueryCost },
+          },
+        ],
       });
     }
     refill();
@@ -179,7 +205,10 @@ export async function startShopifyAdminStandIn(options: ShopifyAdminStandInOptio
     const page = root === 'orders' ? ordersPage(shop, variables, first) : productsPage(shop, variables, first);
     const actual = 2 + page.nodes.length * nodeCost[root];
     bucket = { ...bucket, currentlyAvailable: bucket.currentlyAvailable - actual };
-    return send(res, 200, { data: { [root]: page }, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: { ...bucket } } } });
+    return send(res, 200, {
+      data: { [root]: page },
+      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: { ...bucket } } },
+    });
   };
 
   const server = createServer((req, res) => {
@@ -208,14 +237,23 @@ function ordersPage(shop: { orders: StandInOrder[]; products: StandInProduct[] }
   const from = /updated_at:>=\s*'?([^'\s]+)'?/.exec(search)?.[1];
   const to = /updated_at:<=\s*'?([^'\s]+)'?/.exec(search)?.[1];
   const matching = shop.orders
-    .filter((order) => (from === undefined || Date.parse(order.updatedAt) >= Date.parse(from)) && (to === undefined || Date.parse(order.updatedAt) <= Date.parse(to)))
+    .filter(
+      (order) =>
+        (from === undefined || Date.parse(order.updatedAt) >= Date.parse(from)) &&
+        (to === undefined || Date.parse(order.updatedAt) <= Date.parse(to)),
+    )
     .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || compareIds(a.id, b.id));
   const tagsOf = new Map(shop.products.map((product) => [product.id, product.tags]));
   return paginate(matching, variables.after, first, (order) => orderNode(order, tagsOf));
 }
 
 function productsPage(shop: { orders: StandInOrder[]; products: StandInProduct[] }, variables: Record<string, unknown>, first: number) {
-  return paginate([...shop.products].sort((a, b) => compareIds(a.id, b.id)), variables.after, first, productNode);
+  return paginate(
+    [...shop.products].sort((a, b) => compareIds(a.id, b.id)),
+    variables.after,
+    first,
+    productNode,
+  );
 }
 
 /** Ids are compared as the 64-bit integers they are, not as text or doubles. */
@@ -264,7 +302,12 @@ function orderNode(order: StandInOrder, tagsOf: Map<string, string[]>) {
         quantity: line.quantity,
         currentQuantity: line.currentQuantity ?? line.quantity,
         product: line.productId ? { id: gid('Product', line.productId), tags: tagsOf.get(line.productId) ?? [] } : null,
-        variant: line.variantId ? { id: gid('ProductVariant', line.variantId), inventoryItem: line.inventoryItemId ? { id: gid('InventoryItem', line.inventoryItemId) } : null } : null,
+        variant: line.variantId
+          ? {
+              id: gid('ProductVariant', line.variantId),
+              inventoryItem: line.inventoryItemId ? { id: gid('InventoryItem', line.inventoryItemId) } : null,
+            }
+          : null,
         originalUnitPriceSet: money(line.price, currency),
         totalDiscountSet: money(line.totalDiscount ?? '0.00', currency),
       })),

@@ -38,10 +38,28 @@ export function createTestCertificateAuthority(name: string): TestCertificateAut
         writeFileSync(join(dir, 'ca.crt'), authority.certificate);
         writeFileSync(join(dir, 'ca.key'), authority.key, { mode: 0o600 });
         const extensions = ['basicConstraints=CA:FALSE', 'extendedKeyUsage=serverAuth,clientAuth'];
-        if (names.length > 0) extensions.push(`subjectAltName=${names.map((entry) => (/^[\d.]+$|:/.test(entry) ? `IP:${entry}` : `DNS:${entry}`)).join(',')}`);
+        if (names.length > 0)
+          extensions.push(`subjectAltName=${names.map((entry) => (/^[\d.]+$|:/.test(entry) ? `IP:${entry}` : `DNS:${entry}`)).join(',')}`);
         writeFileSync(join(dir, 'extensions.cnf'), `${extensions.join('\n')}\n`);
         openssl(['req', '-new', ...newKey(join(dir, 'leaf.key')), '-out', join(dir, 'leaf.csr'), '-subj', `/CN=${commonName}`]);
-        openssl(['x509', '-req', '-in', join(dir, 'leaf.csr'), '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-set_serial', String(serial), '-days', '1', '-extfile', join(dir, 'extensions.cnf'), '-out', join(dir, 'leaf.crt')]);
+        openssl([
+          'x509',
+          '-req',
+          '-in',
+          join(dir, 'leaf.csr'),
+          '-CA',
+          join(dir, 'ca.crt'),
+          '-CAkey',
+          join(dir, 'ca.key'),
+          '-set_serial',
+          String(serial),
+          '-days',
+          '1',
+          '-extfile',
+          join(dir, 'extensions.cnf'),
+          '-out',
+          join(dir, 'leaf.crt'),
+        ]);
         return { certificate: readFileSync(join(dir, 'leaf.crt'), 'utf8'), key: readFileSync(join(dir, 'leaf.key'), 'utf8') };
       });
     },

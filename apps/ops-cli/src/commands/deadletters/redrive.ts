@@ -6,7 +6,8 @@ import { deadLetterFilterOptions, deadLetterSelection } from './selection';
 export const deadlettersRedrive: Command = {
   path: ['deadletters', 'redrive'],
   summary: 'send dead letters back to their original topic after a fix',
-  usage: 'deadletters redrive (<id>... | --all [--service <s> | --group <g>] [--category <c>] [--since <ISO>] [--limit <n>] [--yes]) [--dry-run] [--force]',
+  usage:
+    'deadletters redrive (<id>... | --all [--service <s> | --group <g>] [--category <c>] [--since <ISO>] [--limit <n>] [--yes]) [--dry-run] [--force]',
   details: `Publishes the original key, value and headers (without dlq.*, with redriven-from and
 redriven-by) to the group's retry topic. Each dead letter is redriven once: a second
 redrive is refused unless --force (Kafka cannot delete one record). With --all, shows the Kafka
@@ -38,19 +39,41 @@ cluster and what it is about to redrive, and asks first unless --yes. Exit 1 whe
             io.err(
               `${renderActingOn(actingOn)}Redrive ${plan.deadLetters.length} dead letter(s) to their groups' retry topics${plan.alreadyRedriven.length ? ` (${plan.alreadyRedriven.length} redriven before are skipped; --force to include them)` : ''}:\n${previewTable(
                 ['id', 'group', 'category', 'code', 'original'],
-                plan.deadLetters.map((entry) => [entry.id, entry.group, entry.category, entry.code, `${entry.original.topic}:${entry.original.partition}:${entry.original.offset}`]),
+                plan.deadLetters.map((entry) => [
+                  entry.id,
+                  entry.group,
+                  entry.category,
+                  entry.code,
+                  `${entry.original.topic}:${entry.original.partition}:${entry.original.offset}`,
+                ]),
               )}`,
             );
             return ask('Redrive them?');
           }),
       },
-      { ids: positionals.length ? positionals : undefined, all: flag(values, 'all') ? deadLetterSelection(values) : undefined, dryRun: flag(values, 'dry-run'), force: flag(values, 'force') },
+      {
+        ids: positionals.length ? positionals : undefined,
+        all: flag(values, 'all') ? deadLetterSelection(values) : undefined,
+        dryRun: flag(values, 'dry-run'),
+        force: flag(values, 'force'),
+      },
     );
     const refused = results.filter((result) => result.status === 'already_redriven');
     if (asJson) io.out(json({ results, actingOn }));
     else {
       io.out(renderActingOn(actingOn));
-      io.out(table(['id', 'status', 'to'], results.map((result) => [result.id, result.status, result.redrivenTo ? `${result.redrivenTo.topic}:${result.redrivenTo.partition}:${result.redrivenTo.offset}` : `${result.original.topic}:${result.original.partition}`])));
+      io.out(
+        table(
+          ['id', 'status', 'to'],
+          results.map((result) => [
+            result.id,
+            result.status,
+            result.redrivenTo
+              ? `${result.redrivenTo.topic}:${result.redrivenTo.partition}:${result.redrivenTo.offset}`
+              : `${result.original.topic}:${result.original.partition}`,
+          ]),
+        ),
+      );
       if (refused.length) io.err(`${refused.length} already redriven before; add --force to redrive them again\n`);
     }
     return refused.length ? 1 : 0;

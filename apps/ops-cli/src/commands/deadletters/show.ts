@@ -10,8 +10,11 @@ export const deadlettersShow: Command = {
   operands: positionOperand('the dead letter, as deadletters list names it'),
   options: {},
   async run({ positionals, json: asJson, context, io }) {
-    const shown = await showDeadLetter({ kafka: context.kafka, admin: await context.admin(), codec: context.codec, database: await context.database() }, positionals[0]);
-    if (asJson) return io.out(json(shown)), 0;
+    const shown = await showDeadLetter(
+      { kafka: context.kafka, admin: await context.admin(), codec: context.codec, database: await context.database() },
+      positionals[0],
+    );
+    if (asJson) return (io.out(json(shown)), 0);
     io.out(
       fields([
         ['id', shown.id],
@@ -22,12 +25,20 @@ export const deadlettersShow: Command = {
         ['original', `${shown.original.topic}:${shown.original.partition}:${shown.original.offset}`],
         ['event type', shown.eventType],
         ['key', shown.key],
-        ['redriven', shown.redrives.map((redrive) => `${redrive.redrivenAt.toISOString()} by ${redrive.redrivenBy} to offset ${redrive.redrivenTo.offset}`).join('; ') || 'no'],
+        [
+          'redriven',
+          shown.redrives
+            .map((redrive) => `${redrive.redrivenAt.toISOString()} by ${redrive.redrivenBy} to offset ${redrive.redrivenTo.offset}`)
+            .join('; ') || 'no',
+        ],
       ]),
     );
     io.out(`headers:\n${indent(json(shown.headers))}`);
     if (shown.payload.decoded) io.out(`payload (schema ${shown.payload.schemaId}):\n${indent(json(shown.payload.value))}`);
-    else io.out(`payload not decodable (${shown.payload.error}); ${shown.payload.preview.size} bytes${shown.payload.preview.truncated ? ', first 64' : ''}:\n  hex    ${shown.payload.preview.hex}\n  base64 ${shown.payload.preview.base64}\n`);
+    else
+      io.out(
+        `payload not decodable (${shown.payload.error}); ${shown.payload.preview.size} bytes${shown.payload.preview.truncated ? ', first 64' : ''}:\n  hex    ${shown.payload.preview.hex}\n  base64 ${shown.payload.preview.base64}\n`,
+      );
     return 0;
   },
 };

@@ -11,7 +11,7 @@ export const deliveriesJobs: Command = {
   options: { limit: { type: 'string', value: '<n>', description: 'the newest n', default: '20' } },
   async run({ values, json: asJson, context, io }) {
     const jobs = await listBulkReplayJobs(await context.database(), wholeNumber(text(values, 'limit'), 'limit'));
-    if (asJson) return io.out(json({ jobs })), 0;
+    if (asJson) return (io.out(json({ jobs })), 0);
     io.out(renderReplayJobs(jobs));
     return 0;
   },

@@ -17,8 +17,12 @@ address and headers (secrets removed), never a body. A page ends with the --curs
     cursor: { type: 'string', value: '<c>', description: 'the page a previous listing named as the next', default: 'the newest page' },
   },
   async run({ values, json: asJson, context, io }) {
-    const page = await searchDeliveryHistory(context.http, { ...historySearch(values), limit: wholeNumber(text(values, 'limit'), 'limit'), cursor: text(values, 'cursor') });
-    if (asJson) return io.out(json(page)), 0;
+    const page = await searchDeliveryHistory(context.http, {
+      ...historySearch(values),
+      limit: wholeNumber(text(values, 'limit'), 'limit'),
+      cursor: text(values, 'cursor'),
+    });
+    if (asJson) return (io.out(json(page)), 0);
     io.out(
       table(
         ['received', 'source', 'tenant', 'topic', 'delivery id', 'subject', 'outcome', 'HTTP', 'from'],
@@ -35,7 +39,11 @@ address and headers (secrets removed), never a body. A page ends with the --curs
         ]),
       ),
     );
-    io.out(page.nextCursor ? `${page.deliveries.length} shown; older ones: --cursor ${page.nextCursor}\n` : `${page.deliveries.length} shown; no older ones match\n`);
+    io.out(
+      page.nextCursor
+        ? `${page.deliveries.length} shown; older ones: --cursor ${page.nextCursor}\n`
+        : `${page.deliveries.length} shown; no older ones match\n`,
+    );
     return 0;
   },
 };

@@ -1,5 +1,18 @@
 import { OffsetResetPlan, resetOffsets, ResetTarget, serviceOfGroup } from '@consign/operations';
-import { Command, confirmation, dryRunOption, flag, renderActingOn, required, signedNumber, text, time, UsageError, wholeNumber, yesOption } from '../../command';
+import {
+  Command,
+  confirmation,
+  dryRunOption,
+  flag,
+  renderActingOn,
+  required,
+  signedNumber,
+  text,
+  time,
+  UsageError,
+  wholeNumber,
+  yesOption,
+} from '../../command';
 import { json, table } from '../../render';
 
 function renderPlan(plan: OffsetResetPlan, actingOn: Record<string, string>): string {
@@ -18,11 +31,11 @@ function renderPlan(plan: OffsetResetPlan, actingOn: Record<string, string>): st
   )}Total: ${plan.totalToReprocess} record(s) to reprocess${plan.totalToSkip ? `, ${plan.totalToSkip} to skip` : ''}\n`;
 }
 
-
 export const offsetsReset: Command = {
   path: ['offsets', 'reset'],
   summary: "move a consumer group's offsets on a topic (to replay or skip)",
-  usage: 'offsets reset --group <g> --topic <t> (--to-earliest | --to-latest | --to-offset <n> | --shift-by <n> | --to-datetime <ISO>) [--partition <p>] [--dry-run] [--stop-members [--service <s>] | --wait <seconds>] [--yes]',
+  usage:
+    'offsets reset --group <g> --topic <t> (--to-earliest | --to-latest | --to-offset <n> | --shift-by <n> | --to-datetime <ISO>) [--partition <p>] [--dry-run] [--stop-members [--service <s>] | --wait <seconds>] [--yes]',
   details: `Shows the Kafka cluster and the plan per partition (committed, target, records to reprocess or
 skip; an offset outside the retained log is clamped to its nearest end, and the plan says so).
 --shift-by needs a committed offset on each partition it moves, as Kafka's tool does. Refuses while the
@@ -36,21 +49,51 @@ unless --yes.`,
     'to-earliest': { type: 'boolean', description: 'to the start of the retained log: reprocess all it holds' },
     'to-latest': { type: 'boolean', description: 'to the end of the log: skip all not consumed yet' },
     'to-offset': { type: 'string', value: '<n>', description: 'to this offset, clamped into the retained log', default: 'none' },
-    'shift-by': { type: 'string', value: '<n>', description: 'by n from the committed offset, negative to move back, clamped into the retained log', default: 'none' },
-    'to-datetime': { type: 'string', value: '<ISO>', description: 'to the first record at or after this time, else the log end', default: 'none' },
-    partition: { type: 'string', value: '<p>', description: 'only this partition, with --to-offset or --shift-by', default: 'every partition' },
+    'shift-by': {
+      type: 'string',
+      value: '<n>',
+      description: 'by n from the committed offset, negative to move back, clamped into the retained log',
+      default: 'none',
+    },
+    'to-datetime': {
+      type: 'string',
+      value: '<ISO>',
+      description: 'to the first record at or after this time, else the log end',
+      default: 'none',
+    },
+    partition: {
+      type: 'string',
+      value: '<p>',
+      description: 'only this partition, with --to-offset or --shift-by',
+      default: 'every partition',
+    },
     ...dryRunOption('the plan'),
-    'stop-members': { type: 'boolean', description: "stop the group's service for the reset (POST /admin/consumer/stop), start it again after" },
-    service: { type: 'string', value: '<s>', description: 'the service whose consumer the group is, for --stop-members', default: 'the service named like the group' },
-    wait: { type: 'string', value: '<seconds>', description: "wait this long for the group's members to leave", default: 'refuse at once; 60 with --stop-members' },
+    'stop-members': {
+      type: 'boolean',
+      description: "stop the group's service for the reset (POST /admin/consumer/stop), start it again after",
+    },
+    service: {
+      type: 'string',
+      value: '<s>',
+      description: 'the service whose consumer the group is, for --stop-members',
+      default: 'the service named like the group',
+    },
+    wait: {
+      type: 'string',
+      value: '<seconds>',
+      description: "wait this long for the group's members to leave",
+      default: 'refuse at once; 60 with --stop-members',
+    },
     ...yesOption('apply the reset'),
   },
   async run(invocation) {
     const { values, json: asJson, context, io } = invocation;
     const chosen = ['to-earliest', 'to-latest', 'to-offset', 'shift-by', 'to-datetime'].filter((name) => values[name] !== undefined);
-    if (chosen.length !== 1) throw new UsageError('give exactly one of --to-earliest, --to-latest, --to-offset <n>, --shift-by <n>, --to-datetime <ISO>');
+    if (chosen.length !== 1)
+      throw new UsageError('give exactly one of --to-earliest, --to-latest, --to-offset <n>, --shift-by <n>, --to-datetime <ISO>');
     const partition = wholeNumber(text(values, 'partition'), 'partition');
-    if (partition !== undefined && values['to-offset'] === undefined && values['shift-by'] === undefined) throw new UsageError('--partition goes with --to-offset or --shift-by');
+    if (partition !== undefined && values['to-offset'] === undefined && values['shift-by'] === undefined)
+      throw new UsageError('--partition goes with --to-offset or --shift-by');
     const onPartition = partition === undefined ? {} : { partition };
     const target: ResetTarget = values['to-earliest']
       ? { kind: 'earliest' }
@@ -75,11 +118,22 @@ unless --yes.`,
         actor: context.actor,
         confirm: ask && (async (plan) => (io.err(renderPlan(plan, actingOn)), ask('Apply this reset?'))),
       },
-      { group, topic: required(values, 'topic'), target, dryRun: flag(values, 'dry-run'), waitSeconds: wholeNumber(text(values, 'wait'), 'wait'), stopMembersOf },
+      {
+        group,
+        topic: required(values, 'topic'),
+        target,
+        dryRun: flag(values, 'dry-run'),
+        waitSeconds: wholeNumber(text(values, 'wait'), 'wait'),
+        stopMembersOf,
+      },
     );
-    if (asJson) return io.out(json({ ...outcome, actingOn })), 0;
+    if (asJson) return (io.out(json({ ...outcome, actingOn })), 0);
     io.out(renderPlan(outcome.plan, actingOn));
-    io.out(outcome.applied ? `Applied${outcome.stoppedService ? ` (${outcome.stoppedService} stopped and started again)` : ''}.\n` : 'Dry run: nothing changed.\n');
+    io.out(
+      outcome.applied
+        ? `Applied${outcome.stoppedService ? ` (${outcome.stoppedService} stopped and started again)` : ''}.\n`
+        : 'Dry run: nothing changed.\n',
+    );
     return 0;
   },
 };

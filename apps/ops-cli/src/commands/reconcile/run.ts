@@ -14,10 +14,37 @@ and prints the discrepancies found, with both sides' values (--json).`,
     to: { type: 'string', value: '<ISO>', description: 'the end of the window', default: 'now' },
   },
   async run({ values, json: asJson, context, io }) {
-    const run = await startReconciliation(context.http, { tenantId: text(values, 'tenant'), from: time(text(values, 'from'), 'from'), to: time(text(values, 'to'), 'to') });
-    if (asJson) return io.out(json(run)), 0;
-    io.out(fields([['run', run.id], ['tenant', run.tenantId], ['window', `${run.windowFrom} .. ${run.windowTo}`], ['status', run.status], ['counts', Object.entries(run.counts).map(([kind, count]) => `${kind}=${count}`).join(' ')]]));
-    io.out(table(['discrepancy', 'kind', 'subject', 'repairable'], (run.discrepancies ?? []).map((item) => [item.id, item.kind, item.subjectId, item.repairable ? 'yes' : `no: ${item.notRepairableReason ?? ''}`])));
+    const run = await startReconciliation(context.http, {
+      tenantId: text(values, 'tenant'),
+      from: time(text(values, 'from'), 'from'),
+      to: time(text(values, 'to'), 'to'),
+    });
+    if (asJson) return (io.out(json(run)), 0);
+    io.out(
+      fields([
+        ['run', run.id],
+        ['tenant', run.tenantId],
+        ['window', `${run.windowFrom} .. ${run.windowTo}`],
+        ['status', run.status],
+        [
+          'counts',
+          Object.entries(run.counts)
+            .map(([kind, count]) => `${kind}=${count}`)
+            .join(' '),
+        ],
+      ]),
+    );
+    io.out(
+      table(
+        ['discrepancy', 'kind', 'subject', 'repairable'],
+        (run.discrepancies ?? []).map((item) => [
+          item.id,
+          item.kind,
+          item.subjectId,
+          item.repairable ? 'yes' : `no: ${item.notRepairableReason ?? ''}`,
+        ]),
+      ),
+    );
     return run.status === 'succeeded' ? 0 : 1;
   },
 };

@@ -12,14 +12,48 @@ export const reconcileShow: Command = {
   async run({ values, positionals, json: asJson, context, io }) {
     if (positionals.length === 0) {
       const runs = await listReconciliations(context.http, text(values, 'tenant'));
-      if (asJson) return io.out(json({ runs })), 0;
-      io.out(table(['run', 'tenant', 'window', 'status', 'trigger', 'counts'], runs.map((run) => [run.id, run.tenantId, `${run.windowFrom} .. ${run.windowTo}`, run.status, run.trigger, Object.entries(run.counts).filter(([, count]) => count > 0).map(([kind, count]) => `${kind}=${count}`).join(' ')])));
+      if (asJson) return (io.out(json({ runs })), 0);
+      io.out(
+        table(
+          ['run', 'tenant', 'window', 'status', 'trigger', 'counts'],
+          runs.map((run) => [
+            run.id,
+            run.tenantId,
+            `${run.windowFrom} .. ${run.windowTo}`,
+            run.status,
+            run.trigger,
+            Object.entries(run.counts)
+              .filter(([, count]) => count > 0)
+              .map(([kind, count]) => `${kind}=${count}`)
+              .join(' '),
+          ]),
+        ),
+      );
       return 0;
     }
     const run = await findReconciliation(context.http, positionals[0]);
-    if (asJson) return io.out(json(run)), 0;
-    io.out(fields([['run', run.id], ['status', run.status], ['window', `${run.windowFrom} .. ${run.windowTo}`], ['actor', run.actor]]));
-    io.out(table(['discrepancy', 'kind', 'subject', 'shopify', 'local', 'repaired'], (run.discrepancies ?? []).map((item) => [item.id, item.kind, item.subjectId, JSON.stringify(item.shopifyValue).slice(0, 60), JSON.stringify(item.localValue).slice(0, 60), item.repairedAt ?? ''])));
+    if (asJson) return (io.out(json(run)), 0);
+    io.out(
+      fields([
+        ['run', run.id],
+        ['status', run.status],
+        ['window', `${run.windowFrom} .. ${run.windowTo}`],
+        ['actor', run.actor],
+      ]),
+    );
+    io.out(
+      table(
+        ['discrepancy', 'kind', 'subject', 'shopify', 'local', 'repaired'],
+        (run.discrepancies ?? []).map((item) => [
+          item.id,
+          item.kind,
+          item.subjectId,
+          JSON.stringify(item.shopifyValue).slice(0, 60),
+          JSON.stringify(item.localValue).slice(0, 60),
+          item.repairedAt ?? '',
+        ]),
+      ),
+    );
     return 0;
   },
 };

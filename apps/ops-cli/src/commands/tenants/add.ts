@@ -13,7 +13,10 @@ export const tenantsAdd: Command = {
 clerkInstanceIds, clerkSigningSecrets, currency, defaultCommissionRateBasisPoints,
 consignorTagPrefix. Its secrets are sealed with the current TENANT_SECRETS_KEYS key before they
 leave this machine. Refused when the id, the shop or a Clerk instance is another stored tenant's.`,
-  options: { file: { type: 'string', value: '<tenant.json>', description: 'the tenant, as TENANTS lists one', required: true }, ...tenantsTopicOption },
+  options: {
+    file: { type: 'string', value: '<tenant.json>', description: 'the tenant, as TENANTS lists one', required: true },
+    ...tenantsTopicOption,
+  },
   async run({ values, json: asJson, context, io }) {
     const file = required(values, 'file');
     let document: unknown;
@@ -23,7 +26,7 @@ leave this machine. Refused when the id, the shop or a Clerk instance is another
       throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
     }
     const { tenant } = await addTenant(await tenantCommandDependencies(values, context, io), document);
-    if (asJson) return io.out(json({ tenant })), 0;
+    if (asJson) return (io.out(json({ tenant })), 0);
     io.out(renderTenants([tenant]));
     io.out(`Added ${tenant.id}: the apps pick it up without a restart.\n`);
     return 0;

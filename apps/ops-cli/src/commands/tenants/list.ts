@@ -13,7 +13,7 @@ first. Tenants only in an app's TENANTS are not listed: TENANTS is each app's ow
   options: tenantsTopicOption,
   async run({ values, json: asJson, context, io }) {
     const { tenants } = await listTenants(await tenantCommandDependencies(values, context, io));
-    if (asJson) return io.out(json({ tenants })), 0;
+    if (asJson) return (io.out(json({ tenants })), 0);
     io.out(renderTenants(tenants));
     io.out(`${tenants.length} tenant(s) in the tenant store\n`);
     return 0;

@@ -15,7 +15,7 @@ records. Asks first unless --yes. What the services hold of the store (items, le
     const { values, positionals, json: asJson, context, io } = invocation;
     const confirm = confirmation(invocation);
     const { removed } = await removeTenantFromStore({ ...(await tenantCommandDependencies(values, context, io)), confirm }, positionals[0]);
-    if (asJson) return io.out(json({ removed })), 0;
+    if (asJson) return (io.out(json({ removed })), 0);
     io.out(`Removed ${removed.id} (${removed.shopDomain}).\n`);
     return 0;
   },

@@ -7,7 +7,7 @@ import { renderTenants, tenantCommandDependencies, tenantsTopicOption } from './
 
 export const tenantsRotateSecret: Command = {
   path: ['tenants', 'rotate-secret'],
-  summary: "give a store a new webhook secret, the previous one accepted until retired",
+  summary: 'give a store a new webhook secret, the previous one accepted until retired',
   usage: 'tenants rotate-secret <tenant id> --kind shopify|clerk (--secret-file <file> | --retire-previous [--yes])',
   details: `--secret-file: the file's first line becomes the current secret (Shopify's, or the Clerk
 endpoint's whsec_ signing secret); every secret listed before stays accepted. Once the sender signs
@@ -25,7 +25,8 @@ with the new one, --retire-previous drops the others (asks first unless --yes).`
     const kind = required(values, 'kind');
     if (kind !== 'shopify' && kind !== 'clerk') throw new UsageError(`--kind must be shopify or clerk, got "${kind}"`);
     const secretFile = text(values, 'secret-file');
-    if ((secretFile === undefined) === !flag(values, 'retire-previous')) throw new UsageError('give --secret-file <file> (a new secret) or --retire-previous, one of them');
+    if ((secretFile === undefined) === !flag(values, 'retire-previous'))
+      throw new UsageError('give --secret-file <file> (a new secret) or --retire-previous, one of them');
     let newSecret = '';
     if (secretFile !== undefined) {
       try {
@@ -36,12 +37,17 @@ with the new one, --retire-previous drops the others (asks first unless --yes).`
       if (newSecret === '') throw new UsageError(`${secretFile} is empty: its first line is the new secret`);
     }
     const deps = await tenantCommandDependencies(values, context, io);
-    const outcome = secretFile !== undefined
-      ? await rotateTenantSecret(deps, positionals[0], { kind, newSecret })
-      : await rotateTenantSecret({ ...deps, confirm: confirmation(invocation) }, positionals[0], { kind, retirePrevious: true });
-    if (asJson) return io.out(json(outcome)), 0;
+    const outcome =
+      secretFile !== undefined
+        ? await rotateTenantSecret(deps, positionals[0], { kind, newSecret })
+        : await rotateTenantSecret({ ...deps, confirm: confirmation(invocation) }, positionals[0], { kind, retirePrevious: true });
+    if (asJson) return (io.out(json(outcome)), 0);
     io.out(renderTenants([outcome.tenant]));
-    io.out(secretFile !== undefined ? `New current ${kind} secret for ${outcome.tenant.id}; the previous one(s) stay accepted until --retire-previous.\n` : `Retired ${outcome.retired.length} previous ${kind} secret(s) of ${outcome.tenant.id}.\n`);
+    io.out(
+      secretFile !== undefined
+        ? `New current ${kind} secret for ${outcome.tenant.id}; the previous one(s) stay accepted until --retire-previous.\n`
+        : `Retired ${outcome.retired.length} previous ${kind} secret(s) of ${outcome.tenant.id}.\n`,
+    );
     return 0;
   },
 };

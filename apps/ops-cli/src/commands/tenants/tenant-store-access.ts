@@ -11,7 +11,12 @@ export async function tenantCommandDependencies(values: Values, context: Command
   const { keys } = loadConfig({ keys: tenantSecretsKeysSetting(io.env) }, io.env);
   const topicName = text(values, 'tenants-topic');
   return {
-    store: { kafka: context.kafka, admin: await context.admin(), codec: context.codec, topic: topicName ? { ...topics.tenants, name: topicName } : undefined },
+    store: {
+      kafka: context.kafka,
+      admin: await context.admin(),
+      codec: context.codec,
+      topic: topicName ? { ...topics.tenants, name: topicName } : undefined,
+    },
     database: await context.database(),
     actor: context.actor,
     keys,
@@ -37,5 +42,11 @@ export function renderTenants(tenants: ListedTenant[]): string {
   );
 }
 
-
-export const tenantsTopicOption: OptionSpec = { 'tenants-topic': { type: 'string', value: '<topic>', description: 'the tenant store, another topic for tests', default: topics.tenants.name } };
+export const tenantsTopicOption: OptionSpec = {
+  'tenants-topic': {
+    type: 'string',
+    value: '<topic>',
+    description: 'the tenant store, another topic for tests',
+    default: topics.tenants.name,
+  },
+};

@@ -18,8 +18,18 @@ several are configured, and finds one of the tenant store (tenants add) too. Eac
 the delivery id to follow with "status". Exit 1 when the gateway did not answer 2xx.`,
   operands: { name: '<file>', description: 'the webhook body to send' },
   options: {
-    topic: { type: 'string', value: '<shopify topic>', description: "the Shopify topic, such as orders/create", default: 'from the file name' },
-    tenant: { type: 'string', value: '<id>', description: 'the tenant whose secret signs it', default: 'the only one configured (dev-store in development)' },
+    topic: {
+      type: 'string',
+      value: '<shopify topic>',
+      description: 'the Shopify topic, such as orders/create',
+      default: 'from the file name',
+    },
+    tenant: {
+      type: 'string',
+      value: '<id>',
+      description: 'the tenant whose secret signs it',
+      default: 'the only one configured (dev-store in development)',
+    },
   },
   async run({ values, positionals, json: asJson, context, io }) {
     const gateway = context.endpoint('webhooks');
@@ -41,18 +51,41 @@ the delivery id to follow with "status". Exit 1 when the gateway did not answer 
     const delivery = prepareTestDelivery(tenants, { body, fileName: file, topic: text(values, 'topic'), tenantId: text(values, 'tenant') });
     const answer = await sendTestDelivery(gateway, delivery, io.fetch);
     const accepted = answer.status >= 200 && answer.status < 300;
-    const report = { gateway, source: delivery.source, tenantId: delivery.tenantId, topic: delivery.topic, deliveryId: delivery.deliveryId, status: answer.status, answer: answer.body };
-    if (asJson) return io.out(json(report)), accepted ? 0 : 1;
-    const problem = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as { status?: string; code?: string; title?: string; detail?: string };
+    const report = {
+      gateway,
+      source: delivery.source,
+      tenantId: delivery.tenantId,
+      topic: delivery.topic,
+      deliveryId: delivery.deliveryId,
+      status: answer.status,
+      answer: answer.body,
+    };
+    if (asJson) return (io.out(json(report)), accepted ? 0 : 1);
+    const problem = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as {
+      status?: string;
+      code?: string;
+      title?: string;
+      detail?: string;
+    };
     io.out(
       fields([
-        ['sent', `${delivery.source} ${delivery.topic} for tenant ${delivery.tenantId} (${body.length} bytes) to ${gateway}${delivery.path}`],
+        [
+          'sent',
+          `${delivery.source} ${delivery.topic} for tenant ${delivery.tenantId} (${body.length} bytes) to ${gateway}${delivery.path}`,
+        ],
         ['delivery id', delivery.deliveryId],
         // A 200 says what became of the delivery (published, spooled, duplicate); a refusal, its problem code and why.
-        ['answer', `${answer.status}${accepted && problem.status ? ` ${problem.status}` : ''}${problem.code ? ` ${problem.code}` : ''}${problem.detail ?? problem.title ? `: ${problem.detail ?? problem.title}` : ''}`],
+        [
+          'answer',
+          `${answer.status}${accepted && problem.status ? ` ${problem.status}` : ''}${problem.code ? ` ${problem.code}` : ''}${(problem.detail ?? problem.title) ? `: ${problem.detail ?? problem.title}` : ''}`,
+        ],
       ]),
     );
-    io.out(accepted ? `Follow it: ${invocation(io)} status ${delivery.deliveryId}\n` : 'The gateway refused it; docs/troubleshooting.md explains each code.\n');
+    io.out(
+      accepted
+        ? `Follow it: ${invocation(io)} status ${delivery.deliveryId}\n`
+        : 'The gateway refused it; docs/troubleshooting.md explains each code.\n',
+    );
     return accepted ? 0 : 1;
   },
 };

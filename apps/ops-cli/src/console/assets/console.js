@@ -16,7 +16,8 @@ function h(tag, attributes = {}, ...children) {
     else if (name === 'value') element.value = value;
     else element.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) if (child !== undefined && child !== null && child !== false) element.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat())
+    if (child !== undefined && child !== null && child !== false) element.append(child instanceof Node ? child : String(child));
   return element;
 }
 
@@ -116,14 +117,36 @@ function table(columns, rows, empty = 'Nothing matches.') {
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, columns.map(([header]) => h('th', { scope: 'col' }, header)))),
-      h('tbody', {}, rows.map((row) => h('tr', {}, columns.map(([, cell, wrap]) => h('td', wrap ? { class: 'wrap' } : {}, cell(row) ?? '-'))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map(([header]) => h('th', { scope: 'col' }, header)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((row) =>
+          h(
+            'tr',
+            {},
+            columns.map(([, cell, wrap]) => h('td', wrap ? { class: 'wrap' } : {}, cell(row) ?? '-')),
+          ),
+        ),
+      ),
     ),
   );
 }
 
 function fields(pairs) {
-  return h('dl', { class: 'fields' }, pairs.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value ?? '-')]));
+  return h(
+    'dl',
+    { class: 'fields' },
+    pairs.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value ?? '-')]),
+  );
 }
 
 function position(record) {
@@ -175,7 +198,16 @@ function input(label, name, attributes = {}) {
 }
 
 function select(label, name, choices, attributes = {}) {
-  return h('label', {}, label, h('select', { name, ...attributes }, choices.map(([value, text]) => h('option', { value }, text))));
+  return h(
+    'label',
+    {},
+    label,
+    h(
+      'select',
+      { name, ...attributes },
+      choices.map(([value, text]) => h('option', { value }, text)),
+    ),
+  );
 }
 
 function isoOrUndefined(local) {
@@ -190,7 +222,18 @@ let changing = false;
  * in the preview, so that what is applied is what was shown, not what arrived meanwhile; a plan
  * that `isEmpty` is shown without a Confirm.
  */
-async function previewThenApply({ command, options = {}, operands = [], title, renderPlan, renderOutcome, target, preview = true, pin = (given) => given, isEmpty = () => false }) {
+async function previewThenApply({
+  command,
+  options = {},
+  operands = [],
+  title,
+  renderPlan,
+  renderOutcome,
+  target,
+  preview = true,
+  pin = (given) => given,
+  isEmpty = () => false,
+}) {
   // A change at a time: a second click or Enter while one is asked or applied does nothing.
   if (changing) return null;
   changing = true;
@@ -220,7 +263,15 @@ async function previewThenApply({ command, options = {}, operands = [], title, r
 
 /** What the command said besides its result (ids not found, records not decodable), as a list. */
 function messagesOf(result) {
-  return result.messages?.length ? [h('ul', { class: 'note' }, result.messages.map((message) => h('li', {}, message)))] : [];
+  return result.messages?.length
+    ? [
+        h(
+          'ul',
+          { class: 'note' },
+          result.messages.map((message) => h('li', {}, message)),
+        ),
+      ]
+    : [];
 }
 
 // Deliveries ------------------------------------------------------------------------------------
@@ -240,9 +291,19 @@ function historyFilterFields(values = {}) {
   return [
     input('Order, product or user id', 'subject', { value: values.subject, inputmode: 'numeric' }),
     input('Delivery id', 'delivery-id', { value: values['delivery-id'] }),
-    select('Outcome', 'outcome', [['', 'any'], ['published', 'published'], ['spooled', 'spooled'], ['duplicate', 'duplicate'], ['rejected', 'rejected']]),
+    select('Outcome', 'outcome', [
+      ['', 'any'],
+      ['published', 'published'],
+      ['spooled', 'spooled'],
+      ['duplicate', 'duplicate'],
+      ['rejected', 'rejected'],
+    ]),
     input('Reason code', 'reason', { placeholder: 'shopify.signature_invalid' }),
-    select('Source', 'source', [['', 'both'], ['shopify', 'Shopify'], ['clerk', 'Clerk']]),
+    select('Source', 'source', [
+      ['', 'both'],
+      ['shopify', 'Shopify'],
+      ['clerk', 'Clerk'],
+    ]),
     input('Topic', 'topic', { placeholder: 'orders/create' }),
     input('Tenant', 'tenant'),
     input('From', 'from', { type: 'datetime-local', step: 1 }),
@@ -262,17 +323,20 @@ function deliveriesPage() {
       const page = await run('deliveries list', { options: { ...options, limit: '50', cursor } });
       return [
         table(historyColumns, page.deliveries, 'No delivery in the history matches.'),
-        page.nextCursor ? h('button', { class: 'secondary', onclick: () => search(options, page.nextCursor) }, 'Older deliveries') : h('p', { class: 'note' }, `${page.deliveries.length} shown; no older ones match.`),
+        page.nextCursor
+          ? h('button', { class: 'secondary', onclick: () => search(options, page.nextCursor) }, 'Older deliveries')
+          : h('p', { class: 'note' }, `${page.deliveries.length} shown; no older ones match.`),
       ];
     });
   };
-  const form = filterForm(
-    (values) => search(historyOptions(values)),
-    historyFilterFields(),
-    h('button', { type: 'submit' }, 'Search'),
-  );
+  const form = filterForm((values) => search(historyOptions(values)), historyFilterFields(), h('button', { type: 'submit' }, 'Search'));
   form.setAttribute('role', 'search');
-  show(h('h2', {}, 'Deliveries'), h('p', { class: 'note' }, 'Every webhook the gateway answered, refused ones with their reason, newest first.'), form, results);
+  show(
+    h('h2', {}, 'Deliveries'),
+    h('p', { class: 'note' }, 'Every webhook the gateway answered, refused ones with their reason, newest first.'),
+    form,
+    results,
+  );
   search({});
 }
 
@@ -302,12 +366,23 @@ async function deliveryPage(deliveryId) {
       );
     });
     for (const { delivery, records } of path.deliveries ?? []) {
-      if (delivery.verifiedAt) steps.push(h('li', {}, h('span', { class: 'when' }, delivery.verifiedAt), `Verified (${delivery.source}, tenant ${delivery.tenantId})`));
+      if (delivery.verifiedAt)
+        steps.push(
+          h('li', {}, h('span', { class: 'when' }, delivery.verifiedAt), `Verified (${delivery.source}, tenant ${delivery.tenantId})`),
+        );
       if (delivery.status === 'spooled') steps.push(h('li', {}, 'In the gateway spool: not on Kafka yet'));
       for (const { record, consumers, deadLetters } of records) {
-        steps.push(h('li', { class: 'good' }, h('span', { class: 'when' }, delivery.publishedAt ?? ''), `Published to ${position(record)}`));
+        steps.push(
+          h('li', { class: 'good' }, h('span', { class: 'when' }, delivery.publishedAt ?? ''), `Published to ${position(record)}`),
+        );
         for (const consumer of consumers) {
-          steps.push(h('li', { class: consumer.processed ? 'good' : '' }, `${consumer.group}: ${consumer.processed ? 'processed' : `not processed yet (committed ${consumer.committed ?? 'none'})`}`));
+          steps.push(
+            h(
+              'li',
+              { class: consumer.processed ? 'good' : '' },
+              `${consumer.group}: ${consumer.processed ? 'processed' : `not processed yet (committed ${consumer.committed ?? 'none'})`}`,
+            ),
+          );
         }
         for (const deadLetter of deadLetters) {
           steps.push(
@@ -326,11 +401,21 @@ async function deliveryPage(deliveryId) {
     for (const action of [...audit.actions].reverse()) {
       if (action.outcome === 'dry_run') continue;
       const parameters = JSON.stringify(action.parameters);
-      if (!parameters.includes(`"${deliveryId}"`) && ![...subjects].some((subject) => parameters.includes(`"subject":"${subject}"`))) continue;
-      steps.push(h('li', { class: action.outcome === 'succeeded' ? 'good' : 'bad' }, h('span', { class: 'when' }, action.startedAt), `Replayed by ${action.actor} (${action.action}): ${action.outcome}`));
+      if (!parameters.includes(`"${deliveryId}"`) && ![...subjects].some((subject) => parameters.includes(`"subject":"${subject}"`)))
+        continue;
+      steps.push(
+        h(
+          'li',
+          { class: action.outcome === 'succeeded' ? 'good' : 'bad' },
+          h('span', { class: 'when' }, action.startedAt),
+          `Replayed by ${action.actor} (${action.action}): ${action.outcome}`,
+        ),
+      );
     }
     body.replaceChildren(
-      steps.length ? h('ol', { class: 'timeline', 'aria-label': 'Timeline' }, steps) : h('p', { class: 'empty' }, 'Nothing is known of this delivery.'),
+      steps.length
+        ? h('ol', { class: 'timeline', 'aria-label': 'Timeline' }, steps)
+        : h('p', { class: 'empty' }, 'Nothing is known of this delivery.'),
       h('p', { class: 'note' }, path.unavailable ? `Its path through Kafka is not known: ${path.unavailable}` : ''),
       h('p', { class: 'note' }, audit.unavailable ? `Its replays are not known: the audit log did not answer (${audit.unavailable})` : ''),
       h('div', { class: 'actions' }, h('a', { href: `#/replay?delivery-id=${encodeURIComponent(deliveryId)}` }, 'Replay this delivery…')),
@@ -371,7 +456,13 @@ function purgePlan(plan) {
       ],
       plan.partitions,
     ),
-    h('p', {}, plan.applied ? `Purged ${plan.total} record(s) from ${plan.topic}.` : `${plan.total} record(s) of ${plan.topic} would be deleted. Kafka cannot bring them back.`),
+    h(
+      'p',
+      {},
+      plan.applied
+        ? `Purged ${plan.total} record(s) from ${plan.topic}.`
+        : `${plan.total} record(s) of ${plan.topic} would be deleted. Kafka cannot bring them back.`,
+    ),
   );
 }
 
@@ -404,7 +495,10 @@ function deadLettersPage() {
   const form = filterForm(
     (values) => list(values),
     select('Service', 'service', [['', 'every service'], ...services.map((service) => [service, service])]),
-    select('Category', 'category', [['', 'any'], ...['transient', 'invalid', 'poison', 'dependency', 'unauthorized'].map((category) => [category, category])]),
+    select('Category', 'category', [
+      ['', 'any'],
+      ...['transient', 'invalid', 'poison', 'dependency', 'unauthorized'].map((category) => [category, category]),
+    ]),
     h('button', { type: 'submit' }, 'List'),
   );
   const purgeForm = filterForm(
@@ -421,7 +515,11 @@ function deadLettersPage() {
         target: outcome,
       }).then((done) => done && list(formValues(form)));
     },
-    select('Service', 'service', services.map((service) => [service, service])),
+    select(
+      'Service',
+      'service',
+      services.map((service) => [service, service]),
+    ),
     h('button', { type: 'submit', class: 'danger' }, 'Purge…'),
   );
   show(h('h2', {}, 'Dead letters'), form, results, h('h3', {}, 'Purge a service’s dead letters'), purgeForm, outcome);
@@ -452,13 +550,27 @@ async function deadLetterPage(id) {
           'button',
           {
             onclick: () =>
-              previewThenApply({ command: 'deadletters redrive', operands: [id], title: `Redrive ${id}?`, isEmpty: (plan) => !plan.results.some((result) => result.status === 'would_redrive'), renderPlan: redrivePlan, renderOutcome: redrivePlan, target: outcome })
+              previewThenApply({
+                command: 'deadletters redrive',
+                operands: [id],
+                title: `Redrive ${id}?`,
+                isEmpty: (plan) => !plan.results.some((result) => result.status === 'would_redrive'),
+                renderPlan: redrivePlan,
+                renderOutcome: redrivePlan,
+                target: outcome,
+              }),
           },
           'Redrive…',
         ),
       ),
       h('h3', {}, shown.payload.decoded ? `Payload (schema ${shown.payload.schemaId})` : 'Payload (not decodable)'),
-      h('pre', {}, shown.payload.decoded ? JSON.stringify(shown.payload.value, null, 2) : `${shown.payload.error}\nhex    ${shown.payload.preview.hex}\nbase64 ${shown.payload.preview.base64}`),
+      h(
+        'pre',
+        {},
+        shown.payload.decoded
+          ? JSON.stringify(shown.payload.value, null, 2)
+          : `${shown.payload.error}\nhex    ${shown.payload.preview.hex}\nbase64 ${shown.payload.preview.base64}`,
+      ),
       h('h3', {}, 'Headers'),
       h('pre', {}, JSON.stringify(shown.headers, null, 2)),
     ];
@@ -476,7 +588,11 @@ function replayPlan(plan) {
   return h(
     'div',
     {},
-    h('p', {}, `${targets.length} archived delivery(ies) would be replayed through the gateway${plan.job ? ` at ${plan.job.ratePerSecond}/s` : ''}.`),
+    h(
+      'p',
+      {},
+      `${targets.length} archived delivery(ies) would be replayed through the gateway${plan.job ? ` at ${plan.job.ratePerSecond}/s` : ''}.`,
+    ),
     plan.missing?.length ? h('p', { class: 'error' }, `Not in the archive: ${plan.missing.join(', ')}`) : null,
     table(
       [
@@ -506,7 +622,11 @@ function replayOutcome(outcome) {
   return h(
     'div',
     {},
-    h('p', { role: 'alert' }, `Replayed: ${outcome.results.filter((result) => result.status !== 'failed').length}, failed: ${outcome.results.filter((result) => result.status === 'failed').length}.`),
+    h(
+      'p',
+      { role: 'alert' },
+      `Replayed: ${outcome.results.filter((result) => result.status !== 'failed').length}, failed: ${outcome.results.filter((result) => result.status === 'failed').length}.`,
+    ),
     table(
       [
         ['delivery id', (row) => row.deliveryId ?? `(archive ${row.archivedAt.partition}:${row.archivedAt.offset})`],
@@ -536,7 +656,28 @@ function replayPage(query) {
             ['replayed', (row) => row.replayed],
             ['failed', (row) => row.failed],
             // Only an interrupted job is resumed: a running one has its runner.
-            ['', (row) => (row.status !== 'interrupted' ? '' : h('button', { class: 'secondary', onclick: () => previewThenApply({ command: 'deliveries replay', options: { resume: row.id }, preview: false, title: `Resume replay job ${row.id}?`, renderOutcome: replayOutcome, target: outcome }).then(listJobs) }, 'Resume…'))],
+            [
+              '',
+              (row) =>
+                row.status !== 'interrupted'
+                  ? ''
+                  : h(
+                      'button',
+                      {
+                        class: 'secondary',
+                        onclick: () =>
+                          previewThenApply({
+                            command: 'deliveries replay',
+                            options: { resume: row.id },
+                            preview: false,
+                            title: `Resume replay job ${row.id}?`,
+                            renderOutcome: replayOutcome,
+                            target: outcome,
+                          }).then(listJobs),
+                      },
+                      'Resume…',
+                    ),
+            ],
           ],
           listed.jobs,
           'No replay job yet.',
@@ -547,7 +688,15 @@ function replayPage(query) {
   const bySelection = filterForm(
     (values, form) => {
       const ids = form.elements['delivery-ids'].value.split(/[\s,]+/).filter(Boolean);
-      previewThenApply({ command: 'webhooks replay', options: { 'delivery-id': ids }, title: `Replay ${ids.length} delivery(ies)?`, isEmpty: (plan) => replayTargets(plan).length === 0, renderPlan: replayPlan, renderOutcome: replayOutcome, target: outcome });
+      previewThenApply({
+        command: 'webhooks replay',
+        options: { 'delivery-id': ids },
+        title: `Replay ${ids.length} delivery(ies)?`,
+        isEmpty: (plan) => replayTargets(plan).length === 0,
+        renderPlan: replayPlan,
+        renderOutcome: replayOutcome,
+        target: outcome,
+      });
     },
     h('label', {}, 'Delivery ids, one per line', h('textarea', { name: 'delivery-ids', rows: 3, cols: 40, required: true })),
     h('button', { type: 'submit' }, 'Preview and replay…'),
@@ -562,7 +711,10 @@ function replayPage(query) {
         pin: (given, at) => ({ ...given, to: given.to ?? at }),
         isEmpty: (plan) => replayTargets(plan).length === 0,
         title: 'Replay every archived delivery the search matches?',
-        renderPlan: replayPlan, renderOutcome: (done) => h('div', {}, replayOutcome(done), h('p', {}, `Job ${done.job.id}: ${done.job.status}.`)), target: outcome }).then(listJobs);
+        renderPlan: replayPlan,
+        renderOutcome: (done) => h('div', {}, replayOutcome(done), h('p', {}, `Job ${done.job.id}: ${done.job.status}.`)),
+        target: outcome,
+      }).then(listJobs);
     },
     historyFilterFields({ 'delivery-id': query.get('delivery-id') ?? undefined }),
     input('Per second at most', 'rate', { value: '10', inputmode: 'numeric', size: 4 }),
@@ -570,7 +722,11 @@ function replayPage(query) {
   );
   show(
     h('h2', {}, 'Webhook replay'),
-    h('p', { class: 'note' }, 'Replays archived webhooks through the gateway. Each is previewed first; what the platform already applied is not applied twice.'),
+    h(
+      'p',
+      { class: 'note' },
+      'Replays archived webhooks through the gateway. Each is previewed first; what the platform already applied is not applied twice.',
+    ),
     h('h3', {}, 'By delivery id'),
     h('p', { class: 'note' }, 'Reads the raw archive for them: slower than a search on a long archive.'),
     bySelection,
@@ -614,10 +770,21 @@ function offsetsPage() {
       const options = { group: values.group, topic: values.topic, 'stop-members': values['stop-members'] };
       if (values.target === 'to-earliest' || values.target === 'to-latest') options[values.target] = true;
       else options[values.target] = values.value;
-      previewThenApply({ command: 'offsets reset', options, title: `Move ${values.group}'s offsets on ${values.topic}?`, renderPlan: offsetPlan, renderOutcome: offsetPlan, target: outcome });
+      previewThenApply({
+        command: 'offsets reset',
+        options,
+        title: `Move ${values.group}'s offsets on ${values.topic}?`,
+        renderPlan: offsetPlan,
+        renderOutcome: offsetPlan,
+        target: outcome,
+      });
     },
     input('Consumer group', 'group', { required: true, list: 'groups' }),
-    h('datalist', { id: 'groups' }, services.map((service) => h('option', { value: service }))),
+    h(
+      'datalist',
+      { id: 'groups' },
+      services.map((service) => h('option', { value: service })),
+    ),
     input('Topic', 'topic', { required: true, placeholder: 'shopify.orders.v1' }),
     select('Move to', 'target', [
       ['to-earliest', 'the earliest offset'],
@@ -630,7 +797,12 @@ function offsetsPage() {
     h('label', {}, h('input', { type: 'checkbox', name: 'stop-members' }), 'Stop the service meanwhile'),
     h('button', { type: 'submit' }, 'Plan and apply…'),
   );
-  show(h('h2', {}, 'Offsets'), h('p', { class: 'note' }, "Moves a consumer group's committed offsets, to replay or skip records. The plan comes first."), form, outcome);
+  show(
+    h('h2', {}, 'Offsets'),
+    h('p', { class: 'note' }, "Moves a consumer group's committed offsets, to replay or skip records. The plan comes first."),
+    form,
+    outcome,
+  );
 }
 
 // Reconciliation --------------------------------------------------------------------------------
@@ -693,7 +865,14 @@ async function reconciliationPage() {
   };
   const form = filterForm(
     (values) => {
-      previewThenApply({ command: 'reconcile run', options: values, preview: false, title: `Compare Shopify with the platform now${values.tenant ? ` for ${values.tenant}` : ''}?`, renderOutcome: (run) => h('p', { role: 'alert' }, `Run ${run.id}: ${run.status}, ${countsOf(run.counts) || 'no discrepancies'}.`), target: outcome }).then(listRuns);
+      previewThenApply({
+        command: 'reconcile run',
+        options: values,
+        preview: false,
+        title: `Compare Shopify with the platform now${values.tenant ? ` for ${values.tenant}` : ''}?`,
+        renderOutcome: (run) => h('p', { role: 'alert' }, `Run ${run.id}: ${run.status}, ${countsOf(run.counts) || 'no discrepancies'}.`),
+        target: outcome,
+      }).then(listRuns);
     },
     input('Tenant', 'tenant'),
     h('button', { type: 'submit' }, 'Run now…'),
@@ -726,7 +905,26 @@ async function reconciliationRunPage(runId) {
         shown.discrepancies ?? [],
         'No discrepancies: Shopify and the platform agree.',
       ),
-      h('div', { class: 'actions' }, h('button', { onclick: () => previewThenApply({ command: 'reconcile repair', operands: [runId], options: { all: true }, title: 'Publish the repairs of this run?', renderPlan: repairPlan, renderOutcome: repairPlan, target: outcome }) }, 'Repair all…')),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            onclick: () =>
+              previewThenApply({
+                command: 'reconcile repair',
+                operands: [runId],
+                options: { all: true },
+                title: 'Publish the repairs of this run?',
+                renderPlan: repairPlan,
+                renderOutcome: repairPlan,
+                target: outcome,
+              }),
+          },
+          'Repair all…',
+        ),
+      ),
     ];
   });
 }
@@ -761,7 +959,12 @@ function auditPage() {
     input('Action or prefix', 'action', { placeholder: 'deadletters.' }),
     h('button', { type: 'submit' }, 'Filter'),
   );
-  show(h('h2', {}, 'Audit log'), h('p', { class: 'note' }, 'Every operator action and every admin call to an app, newest first.'), form, results);
+  show(
+    h('h2', {}, 'Audit log'),
+    h('p', { class: 'note' }, 'Every operator action and every admin call to an app, newest first.'),
+    form,
+    results,
+  );
   list({});
 }
 
@@ -800,10 +1003,12 @@ function signedOut() {
 
 function signedIn() {
   document.getElementById('pages').hidden = false;
-  document.getElementById('operator').replaceChildren(
-    h('span', {}, `${operator.operator}${operator.mayChange ? '' : ' (read only)'}`),
-    h('button', { class: 'secondary', onclick: async () => (await api('DELETE', '/session'), signedOut()) }, 'Sign out'),
-  );
+  document
+    .getElementById('operator')
+    .replaceChildren(
+      h('span', {}, `${operator.operator}${operator.mayChange ? '' : ' (read only)'}`),
+      h('button', { class: 'secondary', onclick: async () => (await api('DELETE', '/session'), signedOut()) }, 'Sign out'),
+    );
   if (!location.hash || location.hash === '#/') location.hash = '#/deliveries';
   else route();
 }

@@ -4,9 +4,26 @@ import { Kafka } from 'kafkajs';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { events, ShopifyOrderCreated, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { applyOnce, ApplyInUnit, ApplyRunInUnit, applyUnitOnce, CreateProcessedEvents1764355100000, createServiceDataSource, migrateDatabase, postgresOutagePolicy } from '@consign/database';
+import {
+  applyOnce,
+  ApplyInUnit,
+  ApplyRunInUnit,
+  applyUnitOnce,
+  CreateProcessedEvents1764355100000,
+  createServiceDataSource,
+  migrateDatabase,
+  postgresOutagePolicy,
+} from '@consign/database';
 import { sampleOrderCreated } from '@consign/test-support';
-import { ConsumerMetrics, ConsumerRunner, EventCodec, EventPublisher, createKafka, plainKafkaConnection, provisionTopics } from '@consign/kafka';
+import {
+  ConsumerMetrics,
+  ConsumerRunner,
+  EventCodec,
+  EventPublisher,
+  createKafka,
+  plainKafkaConnection,
+  provisionTopics,
+} from '@consign/kafka';
 
 /**
  * A test consumer whose effect counts how often each event was applied: `applications` above 1
@@ -16,7 +33,9 @@ import { ConsumerMetrics, ConsumerRunner, EventCodec, EventPublisher, createKafk
 export class CreateAppliedEffects1764355300000 implements MigrationInterface {
   name = 'CreateAppliedEffects1764355300000';
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('CREATE TABLE applied_effects (event_id text PRIMARY KEY, applications integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    await queryRunner.query(
+      'CREATE TABLE applied_effects (event_id text PRIMARY KEY, applications integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
   }
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP TABLE applied_effects');
@@ -73,7 +92,11 @@ export interface TestPublisher {
 }
 
 /** Publishes distinct order events to a test topic, encoded as the platform encodes them. */
-export async function createTestPublisher(options: { brokers: string[]; registryUrl: string; topic: TopicDefinition }): Promise<TestPublisher & { kafka: Kafka; codec: EventCodec }> {
+export async function createTestPublisher(options: {
+  brokers: string[];
+  registryUrl: string;
+  topic: TopicDefinition;
+}): Promise<TestPublisher & { kafka: Kafka; codec: EventCodec }> {
   const kafka = createKafka({ clientId: 'test-publisher', connection: plainKafkaConnection(options.brokers) });
   const codec = new EventCodec(options.registryUrl);
   await codec.register([events.shopifyOrderCreated]);
@@ -85,8 +108,14 @@ export async function createTestPublisher(options: { brokers: string[]; registry
     codec,
     publisher,
     async publishEvents(count, eventIds = []) {
-      const values = Array.from({ length: count }, (_, index) => sampleOrderCreated({ id: String(1_000_000 + index), name: `#${index}` }, eventIds[index] ?? randomUUID()));
-      await Promise.all(values.map(async (value) => publisher.publishRaw(options.topic, { key: value.order.id, value: await codec.encode(events.shopifyOrderCreated, value) })));
+      const values = Array.from({ length: count }, (_, index) =>
+        sampleOrderCreated({ id: String(1_000_000 + index), name: `#${index}` }, eventIds[index] ?? randomUUID()),
+      );
+      await Promise.all(
+        values.map(async (value) =>
+          publisher.publishRaw(options.topic, { key: value.order.id, value: await codec.encode(events.shopifyOrderCreated, value) }),
+        ),
+      );
       return values;
     },
     close: () => publisher.disconnect(),
@@ -117,7 +146,17 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
        ON CONFLICT (event_id) DO UPDATE SET applications = applied_effects.applications + 1`,
       [eventIds],
     );
-  const positionOf = ({ value, topic, partition, offset }: { value: ShopifyOrderCreated; topic: string; partition: number; offset: string }) => ({
+  const positionOf = ({
+    value,
+    topic,
+    partition,
+    offset,
+  }: {
+    value: ShopifyOrderCreated;
+    topic: string;
+    partition: number;
+    offset: string;
+  }) => ({
     consumerGroup: options.groupId,
     eventId: value.metadata.eventId,
     topic,
@@ -148,17 +187,31 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
           batch: {
             maxRecords: 20,
             keyConcurrency: options.keyConcurrency,
-            unitOfWork: (batch, applyAll) => applyUnitOnce(dataSource, options.groupId, batch.map((event) => event.value.metadata.eventId), (apply, _manager, applyRun) => applyAll({ apply, applyRun })),
+            unitOfWork: (batch, applyAll) =>
+              applyUnitOnce(
+                dataSource,
+                options.groupId,
+                batch.map((event) => event.value.metadata.eventId),
+                (apply, _manager, applyRun) => applyAll({ apply, applyRun }),
+              ),
             ...(options.runs
               ? {
                   runs: {
                     // Orders #0-#2, #4-#6, ... form runs; #3, #7, ... stand alone between them.
-                    runOf: (event) => (options.keyConcurrency === undefined || !event.value.order.name.match(/[37]$/) ? 'orders' : undefined),
+                    runOf: (event) =>
+                      options.keyConcurrency === undefined || !event.value.order.name.match(/[37]$/) ? 'orders' : undefined,
                     handle: async (run, unit) => {
-                      const planned = run.map((event) => options.failures?.get(event.value.metadata.eventId)).find((failures) => failures?.length);
+                      const planned = run
+                        .map((event) => options.failures?.get(event.value.metadata.eventId))
+                        .find((failures) => failures?.length);
                       if (planned) throw planned[0];
                       if (options.handlerDelayMs) await delay();
-                      await unit.applyRun(run, positionOf, (manager, fresh) => recordApplications(manager, fresh.map((event) => event.value.metadata.eventId)));
+                      await unit.applyRun(run, positionOf, (manager, fresh) =>
+                        recordApplications(
+                          manager,
+                          fresh.map((event) => event.value.metadata.eventId),
+                        ),
+                      );
                       runSizes.push(run.length);
                     },
                   },
@@ -177,7 +230,9 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
     publishEvents,
     runSizes,
     async applications() {
-      const rows: { event_id: string; applications: number }[] = await dataSource.query('SELECT event_id, applications FROM applied_effects');
+      const rows: { event_id: string; applications: number }[] = await dataSource.query(
+        'SELECT event_id, applications FROM applied_effects',
+      );
       return new Map(rows.map((row) => [row.event_id, row.applications]));
     },
     async close() {

@@ -11,7 +11,12 @@ import { CreateOutboxEvents1764355150000, appendToOutbox } from '@consign/outbox
 async function main(): Promise<void> {
   const topic: TopicDefinition = { name: String(process.env.OUTBOX_TOPIC), partitions: 3, key: 'order id', retentionMs: 3_600_000 };
   const definition = { ...events.shopifyOrderCreated, topic };
-  const dataSource = createServiceDataSource({ url: String(process.env.OUTBOX_DATABASE_URL), tls: { mode: 'disable' }, migrations: [CreateOutboxEvents1764355150000], applicationName: 'write-then-die' });
+  const dataSource = createServiceDataSource({
+    url: String(process.env.OUTBOX_DATABASE_URL),
+    tls: { mode: 'disable' },
+    migrations: [CreateOutboxEvents1764355150000],
+    applicationName: 'write-then-die',
+  });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   const codec = new EventCodec(String(process.env.SCHEMA_REGISTRY_URL));
@@ -21,7 +26,10 @@ async function main(): Promise<void> {
     for (let index = 0; index < count; index += 1) {
       // Three orders, several events each: order is what the relay must keep per key.
       const value = sampleOrderCreated({ id: String(500 + (index % 3)), name: `#${index}` });
-      await manager.query('INSERT INTO order_states (order_id, version) VALUES ($1, 1) ON CONFLICT (order_id) DO UPDATE SET version = order_states.version + 1', [value.order.id]);
+      await manager.query(
+        'INSERT INTO order_states (order_id, version) VALUES ($1, 1) ON CONFLICT (order_id) DO UPDATE SET version = order_states.version + 1',
+        [value.order.id],
+      );
       await appendToOutbox(manager, codec, definition, value);
     }
   });

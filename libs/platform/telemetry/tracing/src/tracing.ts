@@ -20,15 +20,25 @@ export interface Telemetry {
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, because a default exporter would retry against a
  * collector that development machines do not run. OTEL_SDK_DISABLED=true turns everything off.
  */
-export function startTracing(service: string, instrumentations: NodeSDKConfiguration['instrumentations'], env: NodeJS.ProcessEnv = process.env): Telemetry {
+export function startTracing(
+  service: string,
+  instrumentations: NodeSDKConfiguration['instrumentations'],
+  env: NodeJS.ProcessEnv = process.env,
+): Telemetry {
   if (env.OTEL_SDK_DISABLED === 'true') return { exporting: false, shutdown: async () => undefined };
   env.OTEL_SERVICE_NAME ??= service;
   // Metrics are Prometheus' (/metrics) and logs go to stdout; OpenTelemetry carries traces only.
   env.OTEL_METRICS_EXPORTER ??= 'none';
   env.OTEL_LOGS_EXPORTER ??= 'none';
-  const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined);
+  const tracesUrl =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined);
   // Without an exporter the SDK would register no tracer at all, and the gateway would start no trace to propagate.
-  const spanProcessors: SpanProcessor[] = [tracesUrl ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tracesUrl }), scheduledDelayMillis: 500 }) : new NoopSpanProcessor()];
+  const spanProcessors: SpanProcessor[] = [
+    tracesUrl
+      ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tracesUrl }), scheduledDelayMillis: 500 })
+      : new NoopSpanProcessor(),
+  ];
   const sdk = new NodeSDK({ serviceName: service, spanProcessors, instrumentations });
   sdk.start();
   return { exporting: tracesUrl !== undefined, shutdown: () => sdk.shutdown() };

@@ -52,7 +52,13 @@ export interface FollowedTenantDirectory {
 export function startTenantDirectory(options: TenantDirectoryOptions): FollowedTenantDirectory {
   const topic = options.topic ?? topics.tenants;
   const directory = new TenantDirectory(options.seed);
-  if (options.follow === false) return { directory, caughtUp: Promise.resolve(), readiness: { name: 'tenant-store', check: async () => undefined }, stop: async () => undefined };
+  if (options.follow === false)
+    return {
+      directory,
+      caughtUp: Promise.resolve(),
+      readiness: { name: 'tenant-store', check: async () => undefined },
+      stop: async () => undefined,
+    };
   const groupId = `${readerGroupPrefix}tenants-${options.service}-${randomUUID()}`;
   let consumer: Consumer | undefined;
   let stopped = false;
@@ -77,14 +83,20 @@ export function startTenantDirectory(options: TenantDirectoryOptions): FollowedT
     } catch (error) {
       // The registry down: thrown, so that kafkajs fetches the batch again. Anything else can never be read.
       if (error instanceof PlatformError && error.category === 'dependency') throw error;
-      options.logger.error({ tenantId, offset, err: (error as Error).message }, 'tenant store record not readable: skipped, the tenant keeps its previous settings');
+      options.logger.error(
+        { tenantId, offset, err: (error as Error).message },
+        'tenant store record not readable: skipped, the tenant keeps its previous settings',
+      );
       return;
     }
     try {
       directory.applyStored(tenantId, tenantOfRecord(record, options.secretsKeys));
     } catch (error) {
       // Keys rotated out too early: keep the tenant known but with no secret, so its webhooks are refused, not accepted on old secrets.
-      options.logger.error({ tenantId, offset, code: (error as PlatformError).code, err: (error as Error).message }, 'tenant secrets not readable: its webhooks are refused until TENANT_SECRETS_KEYS lists the key');
+      options.logger.error(
+        { tenantId, offset, code: (error as PlatformError).code, err: (error as Error).message },
+        'tenant secrets not readable: its webhooks are refused until TENANT_SECRETS_KEYS lists the key',
+      );
       directory.applyStored(tenantId, tenantOfRecord(record, undefined));
       return;
     }
@@ -94,7 +106,9 @@ export function startTenantDirectory(options: TenantDirectoryOptions): FollowedT
   const follow = async (admin: Admin): Promise<void> => {
     if (options.createTopic) await ensureTopics(options.kafka, [topic], { create: true });
     // Where the store ends now: caught up once every partition is read that far.
-    const ends = new Map((await admin.fetchTopicOffsets(topic.name)).map(({ partition, low, high }) => [partition, { low: BigInt(low), high: BigInt(high) }]));
+    const ends = new Map(
+      (await admin.fetchTopicOffsets(topic.name)).map(({ partition, low, high }) => [partition, { low: BigInt(low), high: BigInt(high) }]),
+    );
     const behind = new Set([...ends].filter(([, end]) => end.high > end.low).map(([partition]) => partition));
     const checkCaughtUp = () => {
       if (behind.size > 0 || caughtUpAt) return;
@@ -140,7 +154,11 @@ export function startTenantDirectory(options: TenantDirectoryOptions): FollowedT
       },
       {
         delayMs: linearDelay(1000, 30_000),
-        onRetry: (attempt) => options.logger[attempt === 1 ? 'info' : 'warn']({ attempt, topic: topic.name, err: lastProblem }, 'cannot read the tenant store yet; retrying'),
+        onRetry: (attempt) =>
+          options.logger[attempt === 1 ? 'info' : 'warn'](
+            { attempt, topic: topic.name, err: lastProblem },
+            'cannot read the tenant store yet; retrying',
+          ),
         stopped: () => stopped,
         // A stopping process does not wait for the next attempt.
         unref: true,
@@ -185,9 +203,15 @@ async function forgetGroup(kafka: Kafka, groupId: string): Promise<void> {
  * added at run time must not meet a directory that does not know the store yet (tenant.unknown
  * would dead-letter it). Once read, the wait is a settled promise.
  */
-export function afterTenantStoreRead<THandlers extends object>(handlers: THandlers, followed: Pick<FollowedTenantDirectory, 'caughtUp'>): THandlers {
+export function afterTenantStoreRead<THandlers extends object>(
+  handlers: THandlers,
+  followed: Pick<FollowedTenantDirectory, 'caughtUp'>,
+): THandlers {
   return Object.fromEntries(
-    Object.entries(handlers).map(([name, handler]) => [name, async (...args: unknown[]) => (await followed.caughtUp, (handler as (...handlerArgs: unknown[]) => Promise<unknown>)(...args))]),
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      async (...args: unknown[]) => (await followed.caughtUp, (handler as (...handlerArgs: unknown[]) => Promise<unknown>)(...args)),
+    ]),
   ) as THandlers;
 }
 

@@ -36,7 +36,12 @@ export async function readTenantStore(store: TenantStore): Promise<Map<string, T
 }
 
 /** Writes a tenant's settings, its secrets sealed under the current key; answers once Kafka has them. */
-export async function writeTenant(store: TenantStore, tenant: Tenant, keys: TenantSecretsKeys, correlationId: string): Promise<TenantConfigured> {
+export async function writeTenant(
+  store: TenantStore,
+  tenant: Tenant,
+  keys: TenantSecretsKeys,
+  correlationId: string,
+): Promise<TenantConfigured> {
   const definition = { ...events.tenantConfigured, topic: store.topic ?? topics.tenants };
   const record = tenantRecord(tenant, keys, { eventId: randomUUID(), at: new Date(), correlationId });
   await store.codec.register([events.tenantConfigured]);
@@ -53,9 +58,17 @@ async function send(store: TenantStore, topic: TopicDefinition, key: string, val
   const producer: Producer = store.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    await producer.send({ topic: topic.name, acks: -1, messages: [{ key, value, headers: value ? eventHeaders(events.tenantConfigured.type) : {} }] });
+    await producer.send({
+      topic: topic.name,
+      acks: -1,
+      messages: [{ key, value, headers: value ? eventHeaders(events.tenantConfigured.type) : {} }],
+    });
   } catch (error) {
-    throw new PlatformError(`Kafka did not acknowledge the change to tenant ${key} on ${topic.name}: ${(error as Error).message}`, { code: 'kafka.publish_failed', category: 'dependency', cause: error });
+    throw new PlatformError(`Kafka did not acknowledge the change to tenant ${key} on ${topic.name}: ${(error as Error).message}`, {
+      code: 'kafka.publish_failed',
+      category: 'dependency',
+      cause: error,
+    });
   } finally {
     await producer.disconnect();
   }

@@ -12,7 +12,9 @@ export function determineClient(claim: ClientClaim, eventTenantId: string, tenan
   switch (claim.kind) {
     case 'named': {
       const tenant = tenants.byId(claim.clientId);
-      return tenant ? { determined: true, tenant } : { determined: false, reason: `public metadata names clientId "${claim.clientId}", which is not a known client` };
+      return tenant
+        ? { determined: true, tenant }
+        : { determined: false, reason: `public metadata names clientId "${claim.clientId}", which is not a known client` };
     }
     case 'malformed':
       return { determined: false, reason: `public metadata clientId is unusable (${claim.reason}): ${claim.attemptedValue}` };

@@ -39,7 +39,10 @@ describe('consignorSettingsFrom', () => {
 
   it('treats missing and null settings as absent', () => {
     expect(consignorSettingsFrom('{}')).toEqual({ client: { kind: 'absent' }, commissionRate: { kind: 'absent' } });
-    expect(consignorSettingsFrom('{"clientId":null,"commissionRatePercent":null}')).toEqual({ client: { kind: 'absent' }, commissionRate: { kind: 'absent' } });
+    expect(consignorSettingsFrom('{"clientId":null,"commissionRatePercent":null}')).toEqual({
+      client: { kind: 'absent' },
+      commissionRate: { kind: 'absent' },
+    });
   });
 
   it('keeps what an invalid setting attempted and why it is refused', () => {

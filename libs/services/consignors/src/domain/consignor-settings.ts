@@ -1,11 +1,10 @@
 /** What the user's public metadata says about the client it belongs to. */
-export type ClientClaim = { kind: 'absent' } | { kind: 'named'; clientId: string } | { kind: 'malformed'; attemptedValue: string; reason: string };
+export type ClientClaim =
+  { kind: 'absent' } | { kind: 'named'; clientId: string } | { kind: 'malformed'; attemptedValue: string; reason: string };
 
 /** What the user's public metadata says about the commission rate. */
 export type CommissionRateSetting =
-  | { kind: 'absent' }
-  | { kind: 'valid'; basisPoints: number }
-  | { kind: 'invalid'; attemptedValue: string; reason: string };
+  { kind: 'absent' } | { kind: 'valid'; basisPoints: number } | { kind: 'invalid'; attemptedValue: string; reason: string };
 
 /** The consignor settings recorded in Clerk public metadata (`clientId`, `commissionRatePercent`). */
 export interface ConsignorSettings {
@@ -45,7 +44,9 @@ function clientClaimOf(value: unknown): ClientClaim {
 function commissionRateOf(value: unknown): CommissionRateSetting {
   if (value === undefined || value === null) return { kind: 'absent' };
   const parsed = parseCommissionRatePercent(value);
-  return 'basisPoints' in parsed ? { kind: 'valid', basisPoints: parsed.basisPoints } : { kind: 'invalid', attemptedValue: textOf(value), reason: parsed.reason };
+  return 'basisPoints' in parsed
+    ? { kind: 'valid', basisPoints: parsed.basisPoints }
+    : { kind: 'invalid', attemptedValue: textOf(value), reason: parsed.reason };
 }
 
 /**

@@ -29,8 +29,17 @@ export interface ProfileReconciliation {
 }
 
 /** First and last name, else the username, else the email, else the Clerk user id: never empty. */
-export function displayNameOf(parts: { firstName: string | null; lastName: string | null; username: string | null; email: string | null; userId: string }): string {
-  const fullName = [parts.firstName, parts.lastName].map(cleaned).filter((part) => part !== null).join(' ');
+export function displayNameOf(parts: {
+  firstName: string | null;
+  lastName: string | null;
+  username: string | null;
+  email: string | null;
+  userId: string;
+}): string {
+  const fullName = [parts.firstName, parts.lastName]
+    .map(cleaned)
+    .filter((part) => part !== null)
+    .join(' ');
   return fullName || cleaned(parts.username) || cleaned(parts.email) || parts.userId;
 }
 
@@ -40,7 +49,11 @@ export function isValidEmail(email: string): boolean {
 }
 
 /** The profile of a consignor registered from this user, for the given client. */
-export function initialProfile(user: ClerkUser, settings: ConsignorSettings, tenant: Pick<Tenant, 'defaultCommissionRateBasisPoints'>): InitialProfile {
+export function initialProfile(
+  user: ClerkUser,
+  settings: ConsignorSettings,
+  tenant: Pick<Tenant, 'defaultCommissionRateBasisPoints'>,
+): InitialProfile {
   const rejections: RejectedChange[] = [];
   const email = acceptedEmail(user.primaryEmail, null, rejections);
   const commissionRateBasisPoints = acceptedRate(settings, tenant.defaultCommissionRateBasisPoints, rejections);
@@ -52,10 +65,18 @@ export function initialProfile(user: ClerkUser, settings: ConsignorSettings, ten
  * rejected field by field and the current value kept; metadata naming another client is rejected
  * because a consignor never changes client (its id, tag and earnings belong to the first one).
  */
-export function reconcileProfile(current: ConsignorProfile & { tenantId: string }, user: ClerkUser, settings: ConsignorSettings): ProfileReconciliation {
+export function reconcileProfile(
+  current: ConsignorProfile & { tenantId: string },
+  user: ClerkUser,
+  settings: ConsignorSettings,
+): ProfileReconciliation {
   const rejections: RejectedChange[] = [];
   if (settings.client.kind === 'named' && settings.client.clientId !== current.tenantId) {
-    rejections.push({ field: 'clientId', attemptedValue: settings.client.clientId, reason: `a consignor never changes client: it belongs to "${current.tenantId}"` });
+    rejections.push({
+      field: 'clientId',
+      attemptedValue: settings.client.clientId,
+      reason: `a consignor never changes client: it belongs to "${current.tenantId}"`,
+    });
   }
   if (settings.client.kind === 'malformed') {
     rejections.push({ field: 'clientId', attemptedValue: settings.client.attemptedValue, reason: settings.client.reason });
@@ -87,7 +108,8 @@ function acceptedEmail(primaryEmail: string | null, current: string | null, reje
 function acceptedRate(settings: ConsignorSettings, fallback: number, rejections: RejectedChange[]): number {
   const rate = settings.commissionRate;
   if (rate.kind === 'valid') return rate.basisPoints;
-  if (rate.kind === 'invalid') rejections.push({ field: 'commissionRatePercent', attemptedValue: rate.attemptedValue, reason: rate.reason });
+  if (rate.kind === 'invalid')
+    rejections.push({ field: 'commissionRatePercent', attemptedValue: rate.attemptedValue, reason: rate.reason });
   return fallback;
 }
 

@@ -43,7 +43,12 @@ const source = 'consignor-service';
  * created event may come after updates. What counts is ClerkUser.updatedAt: a version older than
  * the one applied is ignored (and recorded as such).
  */
-export async function registerOrUpdateConsignor(manager: EntityManager, event: ClerkUserChange, tenants: TenantDirectory, keys: KeyEncryptionKeys): Promise<PlatformEvent[]> {
+export async function registerOrUpdateConsignor(
+  manager: EntityManager,
+  event: ClerkUserChange,
+  tenants: TenantDirectory,
+  keys: KeyEncryptionKeys,
+): Promise<PlatformEvent[]> {
   const { user } = event;
   requireUserId(user.id);
   const facts = factsOf(event.metadata);
@@ -58,7 +63,8 @@ export async function registerOrUpdateConsignor(manager: EntityManager, event: C
     return ignore(`stale: older than the version already applied (updatedAt ${known.clerkUpdatedAt})`);
   }
   const sealer = await personalDataSealer(manager, keys, clerkUserSubject(user.id));
-  if (known?.state === 'registered' && known.consignorId !== null) return updateConsignor(manager, keys, sealer, event, known.consignorId, facts);
+  if (known?.state === 'registered' && known.consignorId !== null)
+    return updateConsignor(manager, keys, sealer, event, known.consignorId, facts);
   return registerOrHold(manager, sealer, event, tenants, facts);
 }
 
@@ -69,7 +75,11 @@ export async function registerOrUpdateConsignor(manager: EntityManager, event: C
  * never seen is recorded and remembered, so a created event arriving after it does not register a
  * deleted user.
  */
-export async function deactivateConsignor(manager: EntityManager, event: ClerkUserDeleted, keys: KeyEncryptionKeys): Promise<PlatformEvent[]> {
+export async function deactivateConsignor(
+  manager: EntityManager,
+  event: ClerkUserDeleted,
+  keys: KeyEncryptionKeys,
+): Promise<PlatformEvent[]> {
   const { userId } = event;
   requireUserId(userId);
   const facts = factsOf(event.metadata);
@@ -87,7 +97,15 @@ export async function deactivateConsignor(manager: EntityManager, event: ClerkUs
   }
   await saveClerkUser(
     manager,
-    { clerkUserId: userId, state: 'deleted', consignorId: known?.consignorId ?? null, eventTenantId: facts.tenantId, holdReason: null, sealedUser: null, clerkUpdatedAt: null },
+    {
+      clerkUserId: userId,
+      state: 'deleted',
+      consignorId: known?.consignorId ?? null,
+      eventTenantId: facts.tenantId,
+      holdReason: null,
+      sealedUser: null,
+      clerkUpdatedAt: null,
+    },
     facts,
   );
   const published = known?.consignorId ? await deactivateRegistered(manager, keys, event, known.consignorId, facts) : [];
@@ -100,16 +118,43 @@ export async function deactivateConsignor(manager: EntityManager, event: ClerkUs
   return published;
 }
 
-async function deactivateRegistered(manager: EntityManager, keys: KeyEncryptionKeys, event: ClerkUserDeleted, consignorId: string, facts: EventFacts): Promise<PlatformEvent[]> {
+async function deactivateRegistered(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  event: ClerkUserDeleted,
+  consignorId: string,
+  facts: EventFacts,
+): Promise<PlatformEvent[]> {
   const consignor = await existingConsignor(manager, keys, consignorId, event.userId);
   await updateConsignorStatus(manager, consignorId, 'deactivated', facts);
   const sealer = await personalDataSealer(manager, keys, clerkUserSubject(event.userId));
-  await appendHistory(manager, sealer, consignorId, [{ change: 'deactivated', field: 'status', from: consignor.status, to: 'deactivated' }], facts);
+  await appendHistory(
+    manager,
+    sealer,
+    consignorId,
+    [{ change: 'deactivated', field: 'status', from: consignor.status, to: 'deactivated' }],
+    facts,
+  );
   const definition = events.consignorDeactivated;
-  return [{ definition, value: { metadata: consignorEventMetadata(definition, event.metadata, consignor.tenantId), consignorId, reason: 'Clerk user deleted' } }];
+  return [
+    {
+      definition,
+      value: {
+        metadata: consignorEventMetadata(definition, event.metadata, consignor.tenantId),
+        consignorId,
+        reason: 'Clerk user deleted',
+      },
+    },
+  ];
 }
 
-async function registerOrHold(manager: EntityManager, sealer: PersonalDataSealer, event: ClerkUserChange, tenants: TenantDirectory, facts: EventFacts): Promise<PlatformEvent[]> {
+async function registerOrHold(
+  manager: EntityManager,
+  sealer: PersonalDataSealer,
+  event: ClerkUserChange,
+  tenants: TenantDirectory,
+  facts: EventFacts,
+): Promise<PlatformEvent[]> {
   const { user } = event;
   const settings = consignorSettingsFrom(user.publicMetadataJson);
   const client = determineClient(settings.client, facts.tenantId, tenants);
@@ -117,10 +162,22 @@ async function registerOrHold(manager: EntityManager, sealer: PersonalDataSealer
   if (!client.determined) {
     await saveClerkUser(
       manager,
-      { clerkUserId: user.id, state: 'held', consignorId: null, eventTenantId: facts.tenantId, holdReason: client.reason, sealedUser, clerkUpdatedAt: user.updatedAt },
+      {
+        clerkUserId: user.id,
+        state: 'held',
+        consignorId: null,
+        eventTenantId: facts.tenantId,
+        holdReason: client.reason,
+        sealedUser,
+        clerkUpdatedAt: user.updatedAt,
+      },
       facts,
     );
-    await recordClerkUserEvent(manager, { clerkUserId: user.id, outcome: 'held', reason: client.reason, clerkUpdatedAt: user.updatedAt }, facts);
+    await recordClerkUserEvent(
+      manager,
+      { clerkUserId: user.id, outcome: 'held', reason: client.reason, clerkUpdatedAt: user.updatedAt },
+      facts,
+    );
     return [];
   }
   const consignorId = consignorIdFor(client.tenant.id, user.id);
@@ -136,14 +193,40 @@ async function registerOrHold(manager: EntityManager, sealer: PersonalDataSealer
   await insertConsignor(manager, sealer, record, facts);
   await saveClerkUser(
     manager,
-    { clerkUserId: user.id, state: 'registered', consignorId, eventTenantId: facts.tenantId, holdReason: null, sealedUser, clerkUpdatedAt: user.updatedAt },
+    {
+      clerkUserId: user.id,
+      state: 'registered',
+      consignorId,
+      eventTenantId: facts.tenantId,
+      holdReason: null,
+      sealedUser,
+      clerkUpdatedAt: user.updatedAt,
+    },
     facts,
   );
-  await appendHistory(manager, sealer, consignorId, [{ change: 'registered', field: null, from: null, to: { ...consignorContract(record), tenantId: record.tenantId, status: record.status } }], facts);
+  await appendHistory(
+    manager,
+    sealer,
+    consignorId,
+    [
+      {
+        change: 'registered',
+        field: null,
+        from: null,
+        to: { ...consignorContract(record), tenantId: record.tenantId, status: record.status },
+      },
+    ],
+    facts,
+  );
   await recordRejectedChanges(manager, sealer, consignorId, rejections, facts);
   await recordClerkUserEvent(manager, { clerkUserId: user.id, outcome: 'registered', clerkUpdatedAt: user.updatedAt }, facts);
   const definition = events.consignorRegistered;
-  return [{ definition, value: { metadata: consignorEventMetadata(definition, event.metadata, record.tenantId), consignor: consignorContract(record) } }];
+  return [
+    {
+      definition,
+      value: { metadata: consignorEventMetadata(definition, event.metadata, record.tenantId), consignor: consignorContract(record) },
+    },
+  ];
 }
 
 async function updateConsignor(
@@ -159,14 +242,32 @@ async function updateConsignor(
   const { profile, changes, rejections } = reconcileProfile(current, user, consignorSettingsFrom(user.publicMetadataJson));
   await saveClerkUser(
     manager,
-    { clerkUserId: user.id, state: 'registered', consignorId, eventTenantId: facts.tenantId, holdReason: null, sealedUser: sealer.seal(JSON.stringify(user)), clerkUpdatedAt: user.updatedAt },
+    {
+      clerkUserId: user.id,
+      state: 'registered',
+      consignorId,
+      eventTenantId: facts.tenantId,
+      holdReason: null,
+      sealedUser: sealer.seal(JSON.stringify(user)),
+      clerkUpdatedAt: user.updatedAt,
+    },
     facts,
   );
   await recordRejectedChanges(manager, sealer, consignorId, rejections, facts);
-  await recordClerkUserEvent(manager, { clerkUserId: user.id, outcome: changes.length ? 'updated' : 'unchanged', clerkUpdatedAt: user.updatedAt }, facts);
+  await recordClerkUserEvent(
+    manager,
+    { clerkUserId: user.id, outcome: changes.length ? 'updated' : 'unchanged', clerkUpdatedAt: user.updatedAt },
+    facts,
+  );
   if (changes.length === 0) return [];
   await updateConsignorProfile(manager, sealer, consignorId, profile, facts);
-  await appendHistory(manager, sealer, consignorId, changes.map((change) => ({ change: 'updated', ...change })), facts);
+  await appendHistory(
+    manager,
+    sealer,
+    consignorId,
+    changes.map((change) => ({ change: 'updated', ...change })),
+    facts,
+  );
   const definition = events.consignorUpdated;
   return [
     {
@@ -180,22 +281,39 @@ async function updateConsignor(
   ];
 }
 
-async function existingConsignor(manager: EntityManager, keys: KeyEncryptionKeys, consignorId: string, clerkUserId: string): Promise<ConsignorRecord> {
+async function existingConsignor(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  consignorId: string,
+  clerkUserId: string,
+): Promise<ConsignorRecord> {
   const consignor = await findConsignor(manager, keys, consignorId);
   // The foreign key makes this unreachable; transient lets the consumer retry rather than dead-letter the event.
   if (!consignor) {
-    throw new PlatformError(`clerk user ${clerkUserId} points at consignor ${consignorId}, which does not exist`, { code: 'consignor.record_missing', category: 'transient' });
+    throw new PlatformError(`clerk user ${clerkUserId} points at consignor ${consignorId}, which does not exist`, {
+      code: 'consignor.record_missing',
+      category: 'transient',
+    });
   }
   return consignor;
 }
 
 /** The consignor's client, not the event's tenant: public metadata may place the consignor with another client. */
-function consignorEventMetadata(definition: { type: string; schemaVersion: number }, cause: EventMetadata, tenantId: string): EventMetadata {
+function consignorEventMetadata(
+  definition: { type: string; schemaVersion: number },
+  cause: EventMetadata,
+  tenantId: string,
+): EventMetadata {
   return { ...derivedMetadata(definition, cause, { source }), tenantId };
 }
 
 function factsOf(metadata: EventMetadata): EventFacts {
-  return { eventId: metadata.eventId, eventType: metadata.eventType, tenantId: metadata.tenantId, occurredAt: new Date(metadata.occurredAt) };
+  return {
+    eventId: metadata.eventId,
+    eventType: metadata.eventType,
+    tenantId: metadata.tenantId,
+    occurredAt: new Date(metadata.occurredAt),
+  };
 }
 
 function requireUserId(userId: string): void {

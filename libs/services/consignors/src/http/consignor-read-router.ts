@@ -94,18 +94,31 @@ export function createConsignorReadRouter(dataSource: DataSource, keys: KeyEncry
       `SELECT ${consignorColumns} FROM consignors WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)`,
       [req.params.tenantId, status],
     );
-    const opened = await openPersonalData(dataSource.manager, keys, rows.map((row) => clerkUserSubject(row.clerkUserId)));
+    const opened = await openPersonalData(
+      dataSource.manager,
+      keys,
+      rows.map((row) => clerkUserSubject(row.clerkUserId)),
+    );
     // Sorted here: the database holds the names sealed. Erased ones last.
-    const consignors = rows.map((row) => consignorView(row, opened)).sort((a, b) => compareText(a.displayName, b.displayName) || compareText(a.consignorId, b.consignorId));
+    const consignors = rows
+      .map((row) => consignorView(row, opened))
+      .sort((a, b) => compareText(a.displayName, b.displayName) || compareText(a.consignorId, b.consignorId));
     res.json({ tenantId: req.params.tenantId, consignors });
   });
 
   router.get('/consignors/:consignorId', async (req, res) => {
     const { consignorId } = req.params;
-    const rows: ConsignorRow[] = uuidPattern.test(consignorId) ? await dataSource.query(`SELECT ${consignorColumns} FROM consignors WHERE consignor_id = $1`, [consignorId]) : [];
+    const rows: ConsignorRow[] = uuidPattern.test(consignorId)
+      ? await dataSource.query(`SELECT ${consignorColumns} FROM consignors WHERE consignor_id = $1`, [consignorId])
+      : [];
     const row = rows[0];
     if (!row) {
-      throw new PlatformError(`no consignor ${consignorId}`, { code: 'consignor.not_found', category: 'invalid', httpStatus: 404, details: { consignorId } });
+      throw new PlatformError(`no consignor ${consignorId}`, {
+        code: 'consignor.not_found',
+        category: 'invalid',
+        httpStatus: 404,
+        details: { consignorId },
+      });
     }
     const opened = await openPersonalData(dataSource.manager, keys, [clerkUserSubject(row.clerkUserId)]);
     const history: HistoryRow[] = await dataSource.query(
@@ -132,7 +145,11 @@ export function createConsignorReadRouter(dataSource: DataSource, keys: KeyEncry
               sealed_user_snapshot AS "sealedUser", state_since AS "heldSince", last_event_id AS "lastEventId"
        FROM clerk_users WHERE state = 'held' ORDER BY state_since, clerk_user_id`,
     );
-    const opened = await openPersonalData(dataSource.manager, keys, rows.map((row) => clerkUserSubject(row.clerkUserId)));
+    const opened = await openPersonalData(
+      dataSource.manager,
+      keys,
+      rows.map((row) => clerkUserSubject(row.clerkUserId)),
+    );
     const held: HeldUserView[] = rows.map(({ sealedUser, heldSince, ...row }) => {
       const user = opened.text(sealedUser);
       return { ...row, email: user === null ? null : (JSON.parse(user) as ClerkUser).primaryEmail, heldSince: heldSince.toISOString() };

@@ -90,7 +90,9 @@ export class CreateConsignors1764358000000 implements MigrationInterface {
         RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
       END $$`);
     for (const table of ['consignor_history', 'rejected_consignor_changes', 'clerk_user_events']) {
-      await queryRunner.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION consignor_records_are_append_only()`);
+      await queryRunner.query(
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION consignor_records_are_append_only()`,
+      );
     }
   }
 

@@ -118,7 +118,11 @@ export async function saveClerkUser(manager: EntityManager, upsert: ClerkUserUps
   );
 }
 
-export async function findConsignor(manager: EntityManager, keys: KeyEncryptionKeys, consignorId: string): Promise<ConsignorRecord | undefined> {
+export async function findConsignor(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  consignorId: string,
+): Promise<ConsignorRecord | undefined> {
   const rows: ConsignorRow[] = await manager.query(
     `SELECT consignor_id, tenant_id, clerk_user_id, status, sealed_display_name, sealed_email, sealed_first_name, sealed_last_name,
             commission_rate_basis_points, shopify_tag
@@ -143,7 +147,12 @@ export async function findConsignor(manager: EntityManager, keys: KeyEncryptionK
   };
 }
 
-export async function insertConsignor(manager: EntityManager, sealer: PersonalDataSealer, record: ConsignorRecord, event: EventFacts): Promise<void> {
+export async function insertConsignor(
+  manager: EntityManager,
+  sealer: PersonalDataSealer,
+  record: ConsignorRecord,
+  event: EventFacts,
+): Promise<void> {
   await manager.query(
     `INSERT INTO consignors (consignor_id, tenant_id, clerk_user_id, status, sealed_display_name, sealed_email, sealed_first_name, sealed_last_name,
                              commission_rate_basis_points, shopify_tag, registered_by_event_id, registered_at, changed_at)
@@ -165,7 +174,13 @@ export async function insertConsignor(manager: EntityManager, sealer: PersonalDa
   );
 }
 
-export async function updateConsignorProfile(manager: EntityManager, sealer: PersonalDataSealer, consignorId: string, profile: ConsignorProfile, event: EventFacts): Promise<void> {
+export async function updateConsignorProfile(
+  manager: EntityManager,
+  sealer: PersonalDataSealer,
+  consignorId: string,
+  profile: ConsignorProfile,
+  event: EventFacts,
+): Promise<void> {
   await manager.query(
     `UPDATE consignors SET sealed_display_name = $2, sealed_email = $3, sealed_first_name = $4, sealed_last_name = $5, commission_rate_basis_points = $6, changed_at = $7
      WHERE consignor_id = $1`,
@@ -181,12 +196,27 @@ export async function updateConsignorProfile(manager: EntityManager, sealer: Per
   );
 }
 
-export async function updateConsignorStatus(manager: EntityManager, consignorId: string, status: ConsignorStatus, event: EventFacts): Promise<void> {
-  await manager.query('UPDATE consignors SET status = $2, changed_at = $3 WHERE consignor_id = $1', [consignorId, status, event.occurredAt]);
+export async function updateConsignorStatus(
+  manager: EntityManager,
+  consignorId: string,
+  status: ConsignorStatus,
+  event: EventFacts,
+): Promise<void> {
+  await manager.query('UPDATE consignors SET status = $2, changed_at = $3 WHERE consignor_id = $1', [
+    consignorId,
+    status,
+    event.occurredAt,
+  ]);
 }
 
 /** History ids derive from the event, so a replay writes the same rows. */
-export async function appendHistory(manager: EntityManager, sealer: PersonalDataSealer, consignorId: string, entries: readonly HistoryEntry[], event: EventFacts): Promise<void> {
+export async function appendHistory(
+  manager: EntityManager,
+  sealer: PersonalDataSealer,
+  consignorId: string,
+  entries: readonly HistoryEntry[],
+  event: EventFacts,
+): Promise<void> {
   for (const [position, entry] of entries.entries()) {
     const from = storedHistoryValue(entry.field, entry.from, sealer);
     const to = storedHistoryValue(entry.field, entry.to, sealer);
@@ -238,6 +268,15 @@ export async function recordClerkUserEvent(manager: EntityManager, record: Clerk
   await manager.query(
     `INSERT INTO clerk_user_events (event_id, event_type, clerk_user_id, tenant_id, outcome, reason, clerk_updated_at, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [event.eventId, event.eventType, record.clerkUserId, event.tenantId, record.outcome, record.reason ?? null, record.clerkUpdatedAt, event.occurredAt],
+    [
+      event.eventId,
+      event.eventType,
+      record.clerkUserId,
+      event.tenantId,
+      record.outcome,
+      record.reason ?? null,
+      record.clerkUpdatedAt,
+      event.occurredAt,
+    ],
   );
 }

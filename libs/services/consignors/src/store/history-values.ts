@@ -17,11 +17,18 @@ export function storedHistoryValue(field: string | null, value: unknown, sealer:
   const entries = Object.entries(value);
   const personal = entries.filter(([key]) => isPersonalProfileField(key));
   if (personal.length === 0) return { open: value, sealed: null };
-  return { open: Object.fromEntries(entries.filter(([key]) => !isPersonalProfileField(key))), sealed: sealer.seal(JSON.stringify(Object.fromEntries(personal))) };
+  return {
+    open: Object.fromEntries(entries.filter(([key]) => !isPersonalProfileField(key))),
+    sealed: sealer.seal(JSON.stringify(Object.fromEntries(personal))),
+  };
 }
 
 /** The value as it was recorded, or, once the person is erased, with null for its personal part. */
-export function readHistoryValue(field: string | null, stored: StoredHistoryValue, opened: OpenedPersonalData): { value: unknown; erased: boolean } {
+export function readHistoryValue(
+  field: string | null,
+  stored: StoredHistoryValue,
+  opened: OpenedPersonalData,
+): { value: unknown; erased: boolean } {
   if (stored.sealed === null) return { value: stored.open, erased: false };
   const text = opened.text(stored.sealed);
   if (text === null) {

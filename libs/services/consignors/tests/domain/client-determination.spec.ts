@@ -3,7 +3,10 @@ import { determineClient } from '../../src/domain/client-determination';
 
 describe('determineClient', () => {
   it('takes the client named by public metadata, even over the event tenant', () => {
-    expect(determineClient({ kind: 'named', clientId: 'other-store' }, 'dev-store', tenants)).toMatchObject({ determined: true, tenant: { id: 'other-store' } });
+    expect(determineClient({ kind: 'named', clientId: 'other-store' }, 'dev-store', tenants)).toMatchObject({
+      determined: true,
+      tenant: { id: 'other-store' },
+    });
   });
 
   it('falls back to the tenant the event came from', () => {
@@ -25,7 +28,9 @@ describe('determineClient', () => {
   });
 
   it('holds a user whose clientId is unusable rather than guessing', () => {
-    expect(determineClient({ kind: 'malformed', attemptedValue: '42', reason: 'clientId must be a non-empty string' }, 'dev-store', tenants)).toEqual({
+    expect(
+      determineClient({ kind: 'malformed', attemptedValue: '42', reason: 'clientId must be a non-empty string' }, 'dev-store', tenants),
+    ).toEqual({
       determined: false,
       reason: 'public metadata clientId is unusable (clientId must be a non-empty string): 42',
     });

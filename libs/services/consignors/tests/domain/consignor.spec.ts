@@ -20,7 +20,7 @@ describe('consignor identity', () => {
 });
 
 describe('the development walk-through fixtures', () => {
-  it("tag the development product with the consignor that the Clerk fixture user becomes in dev-store", () => {
+  it('tag the development product with the consignor that the Clerk fixture user becomes in dev-store', () => {
     const user = JSON.parse(readFixture('clerk/user-created.json').toString('utf8')) as { data: { id: string } };
     const product = JSON.parse(readFixture('development/products-update-consignor.json').toString('utf8')) as { tags: string };
     const tags = product.tags.split(',').map((tag) => tag.trim());

@@ -28,13 +28,21 @@ describe('isValidEmail', () => {
 describe('initialProfile', () => {
   it('initialises from the user with the client default rate', () => {
     expect(initialProfile(fixtureUser, consignorSettingsFrom('{}'), devStore)).toEqual({
-      profile: { displayName: 'Example Example', email: 'example@example.org', firstName: 'Example', lastName: 'Example', commissionRateBasisPoints: 4000 },
+      profile: {
+        displayName: 'Example Example',
+        email: 'example@example.org',
+        firstName: 'Example',
+        lastName: 'Example',
+        commissionRateBasisPoints: 4000,
+      },
       rejections: [],
     });
   });
 
   it('takes the rate from public metadata', () => {
-    expect(initialProfile(fixtureUser, consignorSettingsFrom('{"commissionRatePercent":33.33}'), devStore).profile.commissionRateBasisPoints).toBe(3333);
+    expect(
+      initialProfile(fixtureUser, consignorSettingsFrom('{"commissionRatePercent":33.33}'), devStore).profile.commissionRateBasisPoints,
+    ).toBe(3333);
   });
 
   it('refuses an invalid rate or email, keeping the default and no email, and says so', () => {
@@ -50,7 +58,13 @@ describe('initialProfile', () => {
 });
 
 describe('changesBetween', () => {
-  const before: ConsignorProfile = { displayName: 'A B', email: 'a@example.org', firstName: 'A', lastName: 'B', commissionRateBasisPoints: 4000 };
+  const before: ConsignorProfile = {
+    displayName: 'A B',
+    email: 'a@example.org',
+    firstName: 'A',
+    lastName: 'B',
+    commissionRateBasisPoints: 4000,
+  };
 
   it('lists only the fields that differ, in a fixed order', () => {
     expect(changesBetween(before, { ...before, commissionRateBasisPoints: 3000, email: null })).toEqual([
@@ -68,7 +82,11 @@ describe('reconcileProfile', () => {
   const current = { ...initialProfile(fixtureUser, consignorSettingsFrom('{}'), devStore).profile, tenantId: 'dev-store' };
 
   it('changes nothing for the same user', () => {
-    expect(reconcileProfile(current, fixtureUser, consignorSettingsFrom('{}'))).toEqual({ profile: expect.any(Object), changes: [], rejections: [] });
+    expect(reconcileProfile(current, fixtureUser, consignorSettingsFrom('{}'))).toEqual({
+      profile: expect.any(Object),
+      changes: [],
+      rejections: [],
+    });
   });
 
   it('reports a changed name together with the display name it changes', () => {
@@ -87,11 +105,17 @@ describe('reconcileProfile', () => {
   });
 
   it('keeps the email when the update carries none', () => {
-    expect(reconcileProfile(current, { ...fixtureUser, primaryEmail: null }, consignorSettingsFrom('{}')).profile.email).toBe('example@example.org');
+    expect(reconcileProfile(current, { ...fixtureUser, primaryEmail: null }, consignorSettingsFrom('{}')).profile.email).toBe(
+      'example@example.org',
+    );
   });
 
   it('rejects an invalid email and rate but applies the rest', () => {
-    const result = reconcileProfile(current, { ...fixtureUser, firstName: 'New', primaryEmail: 'broken@' }, consignorSettingsFrom('{"commissionRatePercent":-5}'));
+    const result = reconcileProfile(
+      current,
+      { ...fixtureUser, firstName: 'New', primaryEmail: 'broken@' },
+      consignorSettingsFrom('{"commissionRatePercent":-5}'),
+    );
     expect(result.changes.map((change) => change.field)).toEqual(['displayName', 'firstName']);
     expect(result.rejections).toEqual([
       { field: 'email', attemptedValue: 'broken@', reason: 'not a valid email address' },

@@ -11,7 +11,12 @@ const tables = ['consignors', 'clerk_users', 'consignor_history', 'rejected_cons
 
 async function openDatabase(): Promise<{ database: TemporaryDatabase; dataSource: DataSource }> {
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_consignors_test');
-  const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: consignorMigrations(keys), applicationName: 'consignors-test' });
+  const dataSource = createServiceDataSource({
+    url: database.url,
+    tls: { mode: 'disable' },
+    migrations: consignorMigrations(keys),
+    applicationName: 'consignors-test',
+  });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   return { database, dataSource };
@@ -25,9 +30,17 @@ function apply(dataSource: DataSource, event: ClerkUserEvent): Promise<PlatformE
 async function opened(dataSource: DataSource, sql: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = await dataSource.query(sql, parameters);
   const subjects: { subject: string }[] = await dataSource.query('SELECT subject FROM personal_data_keys');
-  const personalData = await openPersonalData(dataSource.manager, keys, subjects.map(({ subject }) => subject));
+  const personalData = await openPersonalData(
+    dataSource.manager,
+    keys,
+    subjects.map(({ subject }) => subject),
+  );
   return rows.map((row) =>
-    Object.fromEntries(Object.entries(row).map(([column, value]) => (column.startsWith('sealed_') ? [column.slice('sealed_'.length), personalData.text(value as Buffer | null)] : [column, value]))),
+    Object.fromEntries(
+      Object.entries(row).map(([column, value]) =>
+        column.startsWith('sealed_') ? [column.slice('sealed_'.length), personalData.text(value as Buffer | null)] : [column, value],
+      ),
+    ),
   );
 }
 
@@ -37,7 +50,9 @@ async function dump(dataSource: DataSource, { sealed = false } = {}): Promise<Re
   for (const table of tables) {
     const query = `SELECT * FROM ${table}`;
     const rows = sealed ? ((await dataSource.query(query)) as Record<string, unknown>[]) : await opened(dataSource, query);
-    result[table] = rows.map(({ recorded_at: _recordedAt, ...row }) => row).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    result[table] = rows
+      .map(({ recorded_at: _recordedAt, ...row }) => row)
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   }
   return result;
 }
@@ -95,14 +110,25 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
         },
       },
     ]);
-    const [row] = await dataSource.query('SELECT tenant_id, status, registered_by_event_id FROM consignors WHERE consignor_id = $1', [consignorId]);
+    const [row] = await dataSource.query('SELECT tenant_id, status, registered_by_event_id FROM consignors WHERE consignor_id = $1', [
+      consignorId,
+    ]);
     expect(row).toEqual({ tenant_id: 'dev-store', status: 'active', registered_by_event_id: created.metadata.eventId });
     const history = await dataSource.query('SELECT change, field, to_value FROM consignor_history WHERE consignor_id = $1', [consignorId]);
-    expect(history).toEqual([{ change: 'registered', field: null, to_value: expect.objectContaining({ id: consignorId, tenantId: 'dev-store', status: 'active' }) }]);
+    expect(history).toEqual([
+      {
+        change: 'registered',
+        field: null,
+        to_value: expect.objectContaining({ id: consignorId, tenantId: 'dev-store', status: 'active' }),
+      },
+    ]);
   });
 
   it('applies the same event twice as once: no change, no second event', async () => {
-    const created = userCreated('msg-twice', user('user_twice', { publicMetadataJson: '{"commissionRatePercent":"bad"}', primaryEmail: 'nope' }));
+    const created = userCreated(
+      'msg-twice',
+      user('user_twice', { publicMetadataJson: '{"commissionRatePercent":"bad"}', primaryEmail: 'nope' }),
+    );
     expect(await apply(dataSource, created)).toHaveLength(1);
     const updated = userUpdated('msg-twice-update', user('user_twice', { lastName: 'Twice', updatedAt: t0 + 1 }));
     expect(await apply(dataSource, updated)).toHaveLength(1);
@@ -120,17 +146,25 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
       metadata: { tenantId: 'other-store', source: 'consignor-service', causationId: created.metadata.eventId },
       consignor: { id: consignorId, commissionRateBasisPoints: 2500, shopifyTag: `cs-${consignorId}` },
     });
-    const [withRate] = await apply(dataSource, userCreated('msg-rate', user('user_rate', { publicMetadataJson: '{"commissionRatePercent":12.5}' })));
+    const [withRate] = await apply(
+      dataSource,
+      userCreated('msg-rate', user('user_rate', { publicMetadataJson: '{"commissionRatePercent":12.5}' })),
+    );
     expect(withRate.value).toMatchObject({ consignor: { commissionRateBasisPoints: 1250 } });
   });
 
   it('records what was refused at registration and still registers', async () => {
-    const created = userCreated('msg-refused', user('user_refused', { primaryEmail: 'not an email', publicMetadataJson: '{"commissionRatePercent":101}' }));
+    const created = userCreated(
+      'msg-refused',
+      user('user_refused', { primaryEmail: 'not an email', publicMetadataJson: '{"commissionRatePercent":101}' }),
+    );
     const [registered] = await apply(dataSource, created);
     expect(registered.value).toMatchObject({ consignor: { email: null, commissionRateBasisPoints: 4000 } });
-    const rejected = await opened(dataSource, 'SELECT field, sealed_attempted_value, event_id FROM rejected_consignor_changes WHERE consignor_id = $1 ORDER BY field', [
-      consignorIdFor('dev-store', 'user_refused'),
-    ]);
+    const rejected = await opened(
+      dataSource,
+      'SELECT field, sealed_attempted_value, event_id FROM rejected_consignor_changes WHERE consignor_id = $1 ORDER BY field',
+      [consignorIdFor('dev-store', 'user_refused')],
+    );
     expect(rejected).toEqual([
       { field: 'commissionRatePercent', attempted_value: '101', event_id: created.metadata.eventId },
       { field: 'email', attempted_value: 'not an email', event_id: created.metadata.eventId },
@@ -138,23 +172,36 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
   });
 
   it('holds and flags a user whose client cannot be determined, publishes nothing, and registers it once an update names a client', async () => {
-    expect(await apply(dataSource, userCreated('msg-held', user('user_held', { publicMetadataJson: '{"clientId":"nowhere"}' })))).toEqual([]);
+    expect(await apply(dataSource, userCreated('msg-held', user('user_held', { publicMetadataJson: '{"clientId":"nowhere"}' })))).toEqual(
+      [],
+    );
     expect(await apply(dataSource, userCreated('msg-held-tenant', user('user_held_tenant'), 'gone-store'))).toEqual([]);
     const held = await dataSource.query("SELECT clerk_user_id, hold_reason FROM clerk_users WHERE state = 'held' ORDER BY clerk_user_id");
     expect(held).toEqual([
       { clerk_user_id: 'user_held', hold_reason: 'public metadata names clientId "nowhere", which is not a known client' },
-      { clerk_user_id: 'user_held_tenant', hold_reason: `no clientId in public metadata and the event's tenant "gone-store" is not a known client` },
+      {
+        clerk_user_id: 'user_held_tenant',
+        hold_reason: `no clientId in public metadata and the event's tenant "gone-store" is not a known client`,
+      },
     ]);
     expect(await dataSource.query("SELECT 1 FROM consignors WHERE clerk_user_id LIKE 'user_held%'")).toEqual([]);
 
-    expect(await apply(dataSource, userUpdated('msg-held-2', user('user_held', { publicMetadataJson: '{"clientId":"elsewhere"}', updatedAt: t0 + 1 })))).toEqual([]);
+    expect(
+      await apply(
+        dataSource,
+        userUpdated('msg-held-2', user('user_held', { publicMetadataJson: '{"clientId":"elsewhere"}', updatedAt: t0 + 1 })),
+      ),
+    ).toEqual([]);
     const [{ hold_reason }] = await dataSource.query("SELECT hold_reason FROM clerk_users WHERE clerk_user_id = 'user_held'");
     expect(hold_reason).toContain('"elsewhere"');
 
     const released = userUpdated('msg-held-3', user('user_held', { publicMetadataJson: '{"clientId":"other-store"}', updatedAt: t0 + 2 }));
     const [registered] = await apply(dataSource, released);
     expect(registered.definition).toBe(events.consignorRegistered);
-    expect(registered.value).toMatchObject({ metadata: { causationId: released.metadata.eventId }, consignor: { id: consignorIdFor('other-store', 'user_held') } });
+    expect(registered.value).toMatchObject({
+      metadata: { causationId: released.metadata.eventId },
+      consignor: { id: consignorIdFor('other-store', 'user_held') },
+    });
     expect(await dataSource.query("SELECT state, consignor_id FROM clerk_users WHERE clerk_user_id = 'user_held'")).toEqual([
       { state: 'registered', consignor_id: consignorIdFor('other-store', 'user_held') },
     ]);
@@ -181,8 +228,24 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
       [consignorId],
     );
     expect(history).toEqual([
-      { change: 'updated', field: 'displayName', open_from: null, open_to: null, from_value: '"Example Example"', to_value: '"Example Doe"', event_id: update.metadata.eventId },
-      { change: 'updated', field: 'lastName', open_from: null, open_to: null, from_value: '"Example"', to_value: '"Doe"', event_id: update.metadata.eventId },
+      {
+        change: 'updated',
+        field: 'displayName',
+        open_from: null,
+        open_to: null,
+        from_value: '"Example Example"',
+        to_value: '"Example Doe"',
+        event_id: update.metadata.eventId,
+      },
+      {
+        change: 'updated',
+        field: 'lastName',
+        open_from: null,
+        open_to: null,
+        from_value: '"Example"',
+        to_value: '"Doe"',
+        event_id: update.metadata.eventId,
+      },
     ]);
     const outcomes = await dataSource.query("SELECT outcome FROM clerk_user_events WHERE clerk_user_id = 'user_sync' ORDER BY occurred_at");
     expect(outcomes).toEqual([{ outcome: 'registered' }, { outcome: 'updated' }, { outcome: 'unchanged' }]);
@@ -193,15 +256,39 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
     const consignorId = consignorIdFor('dev-store', 'user_reject');
     const update = userUpdated(
       'msg-reject-1',
-      user('user_reject', { firstName: 'Changed', primaryEmail: 'broken@', publicMetadataJson: '{"clientId":"other-store","commissionRatePercent":250}', updatedAt: t0 + 10 }),
+      user('user_reject', {
+        firstName: 'Changed',
+        primaryEmail: 'broken@',
+        publicMetadataJson: '{"clientId":"other-store","commissionRatePercent":250}',
+        updatedAt: t0 + 10,
+      }),
     );
     const [updated] = await apply(dataSource, update);
-    expect(updated.value).toMatchObject({ changedFields: ['displayName', 'firstName'], consignor: { email: 'example@example.org', commissionRateBasisPoints: 4000 } });
-    expect(await dataSource.query('SELECT tenant_id FROM consignors WHERE consignor_id = $1', [consignorId])).toEqual([{ tenant_id: 'dev-store' }]);
-    const rejected = await opened(dataSource, 'SELECT field, sealed_attempted_value, reason, event_id FROM rejected_consignor_changes WHERE consignor_id = $1 ORDER BY field', [consignorId]);
+    expect(updated.value).toMatchObject({
+      changedFields: ['displayName', 'firstName'],
+      consignor: { email: 'example@example.org', commissionRateBasisPoints: 4000 },
+    });
+    expect(await dataSource.query('SELECT tenant_id FROM consignors WHERE consignor_id = $1', [consignorId])).toEqual([
+      { tenant_id: 'dev-store' },
+    ]);
+    const rejected = await opened(
+      dataSource,
+      'SELECT field, sealed_attempted_value, reason, event_id FROM rejected_consignor_changes WHERE consignor_id = $1 ORDER BY field',
+      [consignorId],
+    );
     expect(rejected).toEqual([
-      { field: 'clientId', attempted_value: 'other-store', reason: 'a consignor never changes client: it belongs to "dev-store"', event_id: update.metadata.eventId },
-      { field: 'commissionRatePercent', attempted_value: '250', reason: 'commissionRatePercent must be a number from 0 to 100', event_id: update.metadata.eventId },
+      {
+        field: 'clientId',
+        attempted_value: 'other-store',
+        reason: 'a consignor never changes client: it belongs to "dev-store"',
+        event_id: update.metadata.eventId,
+      },
+      {
+        field: 'commissionRatePercent',
+        attempted_value: '250',
+        reason: 'commissionRatePercent must be a number from 0 to 100',
+        event_id: update.metadata.eventId,
+      },
       { field: 'email', attempted_value: 'broken@', reason: 'not a valid email address', event_id: update.metadata.eventId },
     ]);
   });
@@ -211,14 +298,19 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
     await apply(dataSource, userUpdated('msg-stale-2', user('user_stale', { lastName: 'Second', updatedAt: t0 + 2 })));
     const late = userUpdated('msg-stale-1', user('user_stale', { lastName: 'First', updatedAt: t0 + 1 }));
     expect(await apply(dataSource, late)).toEqual([]);
-    expect(await opened(dataSource, "SELECT sealed_last_name FROM consignors WHERE clerk_user_id = 'user_stale'")).toEqual([{ last_name: 'Second' }]);
+    expect(await opened(dataSource, "SELECT sealed_last_name FROM consignors WHERE clerk_user_id = 'user_stale'")).toEqual([
+      { last_name: 'Second' },
+    ]);
     expect(await dataSource.query('SELECT reason FROM clerk_user_events WHERE event_id = $1', [late.metadata.eventId])).toEqual([
       { reason: `stale: older than the version already applied (updatedAt ${t0 + 2})` },
     ]);
   });
 
   it('registers from an update that overtook its user.created, then ignores the older user.created', async () => {
-    const [registered] = await apply(dataSource, userUpdated('msg-early-update', user('user_early', { username: 'early', updatedAt: t0 + 5 })));
+    const [registered] = await apply(
+      dataSource,
+      userUpdated('msg-early-update', user('user_early', { username: 'early', updatedAt: t0 + 5 })),
+    );
     expect(registered.definition).toBe(events.consignorRegistered);
     expect(await apply(dataSource, userCreated('msg-late-created', user('user_early')))).toEqual([]);
   });
@@ -230,22 +322,47 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
     expect(await apply(dataSource, deleted)).toEqual([
       {
         definition: events.consignorDeactivated,
-        value: { metadata: derivedMetadata(events.consignorDeactivated, deleted.metadata, { source: 'consignor-service' }), consignorId, reason: 'Clerk user deleted' },
+        value: {
+          metadata: derivedMetadata(events.consignorDeactivated, deleted.metadata, { source: 'consignor-service' }),
+          consignorId,
+          reason: 'Clerk user deleted',
+        },
       },
     ]);
-    expect(await opened(dataSource, 'SELECT status, commission_rate_basis_points, sealed_display_name, sealed_email FROM consignors WHERE consignor_id = $1', [consignorId])).toEqual([
-      { status: 'deactivated', commission_rate_basis_points: 4000, display_name: null, email: null },
-    ]);
-    expect(await dataSource.query("SELECT kek_id, wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = 'clerk-user:user_delete'")).toEqual([
-      { kek_id: null, wrapped_key: null, erased: true },
-    ]);
-    expect(await dataSource.query('SELECT change, from_value, to_value FROM consignor_history WHERE consignor_id = $1 ORDER BY occurred_at', [consignorId])).toEqual([
-      { change: 'registered', from_value: null, to_value: expect.objectContaining({ id: consignorId, clerkUserId: 'user_delete', commissionRateBasisPoints: 4000, status: 'active' }) },
+    expect(
+      await opened(
+        dataSource,
+        'SELECT status, commission_rate_basis_points, sealed_display_name, sealed_email FROM consignors WHERE consignor_id = $1',
+        [consignorId],
+      ),
+    ).toEqual([{ status: 'deactivated', commission_rate_basis_points: 4000, display_name: null, email: null }]);
+    expect(
+      await dataSource.query(
+        "SELECT kek_id, wrapped_key, erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = 'clerk-user:user_delete'",
+      ),
+    ).toEqual([{ kek_id: null, wrapped_key: null, erased: true }]);
+    expect(
+      await dataSource.query('SELECT change, from_value, to_value FROM consignor_history WHERE consignor_id = $1 ORDER BY occurred_at', [
+        consignorId,
+      ]),
+    ).toEqual([
+      {
+        change: 'registered',
+        from_value: null,
+        to_value: expect.objectContaining({
+          id: consignorId,
+          clerkUserId: 'user_delete',
+          commissionRateBasisPoints: 4000,
+          status: 'active',
+        }),
+      },
       { change: 'deactivated', from_value: 'active', to_value: 'deactivated' },
     ]);
     // No name or address of the person anywhere in the clear: only sealed, under a key that is gone.
     for (const table of ['consignors', 'consignor_history', 'clerk_users']) {
-      const rows: { row: string }[] = await dataSource.query(`SELECT t::text AS row FROM ${table} t WHERE consignor_id = $1`, [consignorId]);
+      const rows: { row: string }[] = await dataSource.query(`SELECT t::text AS row FROM ${table} t WHERE consignor_id = $1`, [
+        consignorId,
+      ]);
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.filter(({ row }) => /Example|example\.org/.test(row))).toEqual([]);
     }
@@ -264,9 +381,9 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
   it('records a deletion of an unknown user without failing, and does not register the user afterwards', async () => {
     const deleted = userDeleted('msg-unknown-delete', 'user_unknown');
     expect(await apply(dataSource, deleted)).toEqual([]);
-    expect(await dataSource.query('SELECT reason, clerk_user_id FROM clerk_user_events WHERE event_id = $1', [deleted.metadata.eventId])).toEqual([
-      { reason: 'deletion of a user never registered nor held', clerk_user_id: 'user_unknown' },
-    ]);
+    expect(
+      await dataSource.query('SELECT reason, clerk_user_id FROM clerk_user_events WHERE event_id = $1', [deleted.metadata.eventId]),
+    ).toEqual([{ reason: 'deletion of a user never registered nor held', clerk_user_id: 'user_unknown' }]);
     expect(await apply(dataSource, userCreated('msg-unknown-created', user('user_unknown')))).toEqual([]);
     expect(await dataSource.query("SELECT 1 FROM consignors WHERE clerk_user_id = 'user_unknown'")).toEqual([]);
   });
@@ -274,24 +391,36 @@ describe('Clerk user handlers (real PostgreSQL)', () => {
   it('takes a deleted held user off the held list', async () => {
     await apply(dataSource, userCreated('msg-held-deleted', user('user_held_deleted', { publicMetadataJson: '{"clientId":"nowhere"}' })));
     expect(await apply(dataSource, userDeleted('msg-held-deleted-1', 'user_held_deleted'))).toEqual([]);
-    expect(await opened(dataSource, "SELECT state, sealed_user_snapshot FROM clerk_users WHERE clerk_user_id = 'user_held_deleted'")).toEqual([{ state: 'deleted', user_snapshot: null }]);
-    expect(await dataSource.query("SELECT erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = 'clerk-user:user_held_deleted'")).toEqual([{ erased: true }]);
-    expect(await dataSource.query("SELECT outcome FROM clerk_user_events WHERE clerk_user_id = 'user_held_deleted' ORDER BY occurred_at")).toEqual([
-      { outcome: 'held' },
-      { outcome: 'discarded' },
-    ]);
+    expect(
+      await opened(dataSource, "SELECT state, sealed_user_snapshot FROM clerk_users WHERE clerk_user_id = 'user_held_deleted'"),
+    ).toEqual([{ state: 'deleted', user_snapshot: null }]);
+    expect(
+      await dataSource.query(
+        "SELECT erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = 'clerk-user:user_held_deleted'",
+      ),
+    ).toEqual([{ erased: true }]);
+    expect(
+      await dataSource.query("SELECT outcome FROM clerk_user_events WHERE clerk_user_id = 'user_held_deleted' ORDER BY occurred_at"),
+    ).toEqual([{ outcome: 'held' }, { outcome: 'discarded' }]);
   });
 
   it('records a user.deleted whose deleted flag is false and changes nothing', async () => {
     await apply(dataSource, userCreated('msg-not-deleted', user('user_not_deleted')));
     const event = { ...userDeleted('msg-not-deleted-1', 'user_not_deleted'), deleted: false };
     expect(await apply(dataSource, event)).toEqual([]);
-    expect(await dataSource.query("SELECT status FROM consignors WHERE clerk_user_id = 'user_not_deleted'")).toEqual([{ status: 'active' }]);
-    expect(await dataSource.query('SELECT reason FROM clerk_user_events WHERE event_id = $1', [event.metadata.eventId])).toEqual([{ reason: 'user.deleted with deleted = false' }]);
+    expect(await dataSource.query("SELECT status FROM consignors WHERE clerk_user_id = 'user_not_deleted'")).toEqual([
+      { status: 'active' },
+    ]);
+    expect(await dataSource.query('SELECT reason FROM clerk_user_events WHERE event_id = $1', [event.metadata.eventId])).toEqual([
+      { reason: 'user.deleted with deleted = false' },
+    ]);
   });
 
   it('refuses an event without a user id as invalid input', async () => {
-    await expect(apply(dataSource, userCreated('msg-no-id', user(' ')))).rejects.toMatchObject({ code: 'consignor.clerk_user_id_missing', category: 'invalid' });
+    await expect(apply(dataSource, userCreated('msg-no-id', user(' ')))).rejects.toMatchObject({
+      code: 'consignor.clerk_user_id_missing',
+      category: 'invalid',
+    });
     await expect(apply(dataSource, userDeleted('msg-no-id-delete', ''))).rejects.toBeInstanceOf(PlatformError);
   });
 
@@ -336,7 +465,13 @@ describe('replaying clerk.users.v1 into a fresh database (real PostgreSQL)', () 
     const publishedFirst = await replay(first);
     const publishedSecond = await replay(second);
     expect(publishedSecond).toEqual(publishedFirst);
-    expect(publishedFirst.map((event) => event.definition.type)).toEqual(['consignor.registered', 'consignor.registered', 'consignor.updated', 'consignor.registered', 'consignor.deactivated']);
+    expect(publishedFirst.map((event) => event.definition.type)).toEqual([
+      'consignor.registered',
+      'consignor.registered',
+      'consignor.updated',
+      'consignor.registered',
+      'consignor.deactivated',
+    ]);
     const rows = await dump(first);
     expect(await dump(second)).toEqual(rows);
     expect(rows.consignors).toHaveLength(3);

@@ -1,7 +1,15 @@
 import { DataSource } from 'typeorm';
 import { createServiceDataSource, migrateDatabase } from '@consign/database';
 import { developmentKeyEncryptionKeys as keys } from '@consign/personal-data';
-import { createTemporaryDatabase, fuzzApi, FuzzTally, startGuardedServer, TemporaryDatabase, TestServer, testEndpoints } from '@consign/test-support';
+import {
+  createTemporaryDatabase,
+  fuzzApi,
+  FuzzTally,
+  startGuardedServer,
+  TemporaryDatabase,
+  TestServer,
+  testEndpoints,
+} from '@consign/test-support';
 import { consignorIdFor, consignorMigrations, createConsignorReadRouter, handleClerkUserEvent } from '@consign/consignors';
 import { fixtureUser, tenants, userCreated, userDeleted, userUpdated } from '../support/clerk-user-events';
 
@@ -19,7 +27,12 @@ let server: TestServer;
 
 beforeAll(async () => {
   database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_consignors_fuzz');
-  dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: consignorMigrations(keys), applicationName: 'consignors-fuzz' });
+  dataSource = createServiceDataSource({
+    url: database.url,
+    tls: { mode: 'disable' },
+    migrations: consignorMigrations(keys),
+    applicationName: 'consignors-fuzz',
+  });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   for (const event of [
@@ -31,7 +44,9 @@ beforeAll(async () => {
   ]) {
     await dataSource.transaction((manager) => handleClerkUserEvent(manager, event, tenants, keys));
   }
-  server = await startGuardedServer('consignor-service', (http) => http.app.use(http.guard('read'), createConsignorReadRouter(dataSource, keys)));
+  server = await startGuardedServer('consignor-service', (http) =>
+    http.app.use(http.guard('read'), createConsignorReadRouter(dataSource, keys)),
+  );
 });
 
 afterAll(async () => {
@@ -53,7 +68,11 @@ it(`answers ${runs} generated requests without a server error or an unguarded an
         { method: 'GET', path: '/consignors/:consignorId' },
         { method: 'GET', path: '/held' },
       ],
-      knownValues: { tenantId: ['dev-store', 'other-store'], consignorId: [consignorIdFor('dev-store', 'user_ada'), consignorIdFor('dev-store', 'user_gone')], status: ['active', 'deactivated'] },
+      knownValues: {
+        tenantId: ['dev-store', 'other-store'],
+        consignorId: [consignorIdFor('dev-store', 'user_ada'), consignorIdFor('dev-store', 'user_gone')],
+        status: ['active', 'deactivated'],
+      },
     },
     runs,
   );

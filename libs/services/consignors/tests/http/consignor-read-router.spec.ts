@@ -12,11 +12,22 @@ describe('consignor read API (real PostgreSQL)', () => {
   let base: string;
   const ada = consignorIdFor('dev-store', 'user_ada');
   const gone = consignorIdFor('dev-store', 'user_gone');
-  const adaUpdate = userUpdated('api-2', { id: 'user_ada', firstName: 'Ada', lastName: 'Lovelace', primaryEmail: 'broken@', updatedAt: fixtureUser.updatedAt + 1 });
+  const adaUpdate = userUpdated('api-2', {
+    id: 'user_ada',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    primaryEmail: 'broken@',
+    updatedAt: fixtureUser.updatedAt + 1,
+  });
 
   beforeAll(async () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_consignors_api');
-    dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: consignorMigrations(keys), applicationName: 'consignors-api-test' });
+    dataSource = createServiceDataSource({
+      url: database.url,
+      tls: { mode: 'disable' },
+      migrations: consignorMigrations(keys),
+      applicationName: 'consignors-api-test',
+    });
     await dataSource.initialize();
     await migrateDatabase(dataSource);
     const sequence = [
@@ -41,7 +52,11 @@ describe('consignor read API (real PostgreSQL)', () => {
 
   async function getJson(path: string): Promise<{ status: number; contentType: string | null; body: Record<string, unknown> }> {
     const response = await fetch(`${base}${path}`);
-    return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body: (await response.json()) as Record<string, unknown>,
+    };
   }
 
   it('lists the consignors of a client, filtered by status', async () => {
@@ -50,11 +65,29 @@ describe('consignor read API (real PostgreSQL)', () => {
     expect(all.body).toEqual({
       tenantId: 'dev-store',
       consignors: [
-        expect.objectContaining({ consignorId: ada, displayName: 'Ada Lovelace', erased: false, status: 'active', shopifyTag: `consignor:${ada}`, commissionRateBasisPoints: 4000 }),
-        expect.objectContaining({ consignorId: gone, displayName: null, email: null, firstName: null, lastName: null, erased: true, status: 'deactivated', commissionRateBasisPoints: 4000 }),
+        expect.objectContaining({
+          consignorId: ada,
+          displayName: 'Ada Lovelace',
+          erased: false,
+          status: 'active',
+          shopifyTag: `consignor:${ada}`,
+          commissionRateBasisPoints: 4000,
+        }),
+        expect.objectContaining({
+          consignorId: gone,
+          displayName: null,
+          email: null,
+          firstName: null,
+          lastName: null,
+          erased: true,
+          status: 'deactivated',
+          commissionRateBasisPoints: 4000,
+        }),
       ],
     });
-    expect((await getJson('/clients/dev-store/consignors?status=deactivated')).body.consignors).toEqual([expect.objectContaining({ consignorId: gone })]);
+    expect((await getJson('/clients/dev-store/consignors?status=deactivated')).body.consignors).toEqual([
+      expect.objectContaining({ consignorId: gone }),
+    ]);
     expect((await getJson('/clients/other-store/consignors?status=active')).body.consignors).toEqual([
       expect.objectContaining({ consignorId: consignorIdFor('other-store', 'user_other'), tenantId: 'other-store' }),
     ]);
@@ -89,8 +122,21 @@ describe('consignor read API (real PostgreSQL)', () => {
         changedAt: new Date(fixtureUser.updatedAt + 1).toISOString(),
       },
       history: [
-        expect.objectContaining({ change: 'registered', field: null, from: null, to: expect.objectContaining({ id: ada, displayName: 'Example Example', status: 'active' }), erased: false }),
-        expect.objectContaining({ change: 'updated', field: 'displayName', from: 'Example Example', to: 'Ada Lovelace', eventId: adaUpdate.metadata.eventId, erased: false }),
+        expect.objectContaining({
+          change: 'registered',
+          field: null,
+          from: null,
+          to: expect.objectContaining({ id: ada, displayName: 'Example Example', status: 'active' }),
+          erased: false,
+        }),
+        expect.objectContaining({
+          change: 'updated',
+          field: 'displayName',
+          from: 'Example Example',
+          to: 'Ada Lovelace',
+          eventId: adaUpdate.metadata.eventId,
+          erased: false,
+        }),
         expect.objectContaining({ change: 'updated', field: 'firstName', from: 'Example', to: 'Ada' }),
         expect.objectContaining({ change: 'updated', field: 'lastName', from: 'Example', to: 'Lovelace', eventType: 'clerk.user.updated' }),
       ],
@@ -111,12 +157,30 @@ describe('consignor read API (real PostgreSQL)', () => {
     const answer = await getJson(`/consignors/${gone}`);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
-      consignor: expect.objectContaining({ consignorId: gone, clerkUserId: 'user_gone', status: 'deactivated', displayName: null, email: null, firstName: null, lastName: null, erased: true, commissionRateBasisPoints: 4000 }),
+      consignor: expect.objectContaining({
+        consignorId: gone,
+        clerkUserId: 'user_gone',
+        status: 'deactivated',
+        displayName: null,
+        email: null,
+        firstName: null,
+        lastName: null,
+        erased: true,
+        commissionRateBasisPoints: 4000,
+      }),
       history: [
         expect.objectContaining({
           change: 'registered',
           erased: true,
-          to: expect.objectContaining({ id: gone, status: 'active', commissionRateBasisPoints: 4000, displayName: null, email: null, firstName: null, lastName: null }),
+          to: expect.objectContaining({
+            id: gone,
+            status: 'active',
+            commissionRateBasisPoints: 4000,
+            displayName: null,
+            email: null,
+            firstName: null,
+            lastName: null,
+          }),
         }),
         expect.objectContaining({ change: 'deactivated', field: 'status', from: 'active', to: 'deactivated', erased: false }),
       ],

@@ -12,23 +12,60 @@ describe('sealing what consignor-service stored in the clear (real PostgreSQL)',
   let server: TestServer;
 
   const open = (migrations: ReturnType<typeof consignorMigrations>): Promise<DataSource> =>
-    createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations, applicationName: 'consignors-migration-test' }).initialize();
+    createServiceDataSource({
+      url: database.url,
+      tls: { mode: 'disable' },
+      migrations,
+      applicationName: 'consignors-migration-test',
+    }).initialize();
 
   /** What the version before this migration wrote for a registered consignor. */
-  async function registeredBefore(earlier: DataSource, consignorId: string, clerkUserId: string, name: [string, string], state: 'registered' | 'deleted'): Promise<void> {
+  async function registeredBefore(
+    earlier: DataSource,
+    consignorId: string,
+    clerkUserId: string,
+    name: [string, string],
+    state: 'registered' | 'deleted',
+  ): Promise<void> {
     const [first, last] = name;
     const email = `${first.toLowerCase()}@example.org`;
     await earlier.query(
       `INSERT INTO consignors (consignor_id, tenant_id, clerk_user_id, status, display_name, email, first_name, last_name, commission_rate_basis_points, shopify_tag, registered_by_event_id, registered_at, changed_at)
        VALUES ($1, 'dev-store', $2, $3, $4, $5, $6, $7, 4000, $8, $9, now(), now())`,
-      [consignorId, clerkUserId, state === 'deleted' ? 'deactivated' : 'active', `${first} ${last}`, email, first, last, `consignor:${consignorId}`, `e-1-${clerkUserId}`],
+      [
+        consignorId,
+        clerkUserId,
+        state === 'deleted' ? 'deactivated' : 'active',
+        `${first} ${last}`,
+        email,
+        first,
+        last,
+        `consignor:${consignorId}`,
+        `e-1-${clerkUserId}`,
+      ],
     );
     await earlier.query(
       `INSERT INTO clerk_users (clerk_user_id, state, consignor_id, event_tenant_id, user_snapshot, clerk_updated_at, last_event_id, state_since)
        VALUES ($1, $2, $3, 'dev-store', $4::jsonb, 1, $5, now())`,
-      [clerkUserId, state, consignorId, JSON.stringify({ id: clerkUserId, primaryEmail: email, firstName: first, lastName: last }), `e-1-${clerkUserId}`],
+      [
+        clerkUserId,
+        state,
+        consignorId,
+        JSON.stringify({ id: clerkUserId, primaryEmail: email, firstName: first, lastName: last }),
+        `e-1-${clerkUserId}`,
+      ],
     );
-    const registered = { id: consignorId, clerkUserId, displayName: `${first} ${last}`, email, firstName: first, lastName: last, commissionRateBasisPoints: 4000, tenantId: 'dev-store', status: 'active' };
+    const registered = {
+      id: consignorId,
+      clerkUserId,
+      displayName: `${first} ${last}`,
+      email,
+      firstName: first,
+      lastName: last,
+      commissionRateBasisPoints: 4000,
+      tenantId: 'dev-store',
+      status: 'active',
+    };
     await earlier.query(
       `INSERT INTO consignor_history (entry_id, consignor_id, event_id, event_type, change, field, from_value, to_value, position, occurred_at)
        VALUES (gen_random_uuid(), $1, $4, 'clerk.user.created', 'registered', NULL, 'null', $2::jsonb, 0, now() - interval '2 minutes'),
@@ -86,9 +123,19 @@ describe('sealing what consignor-service stored in the clear (real PostgreSQL)',
 
   it('reads everything back as it was for a current consignor and a held user', async () => {
     expect(await read(`/consignors/${ada}`)).toEqual({
-      consignor: expect.objectContaining({ displayName: 'Ada Lovelace', email: 'ada@example.org', firstName: 'Ada', lastName: 'Lovelace', erased: false }),
+      consignor: expect.objectContaining({
+        displayName: 'Ada Lovelace',
+        email: 'ada@example.org',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        erased: false,
+      }),
       history: [
-        expect.objectContaining({ change: 'registered', to: expect.objectContaining({ id: ada, displayName: 'Ada Lovelace', email: 'ada@example.org', status: 'active' }), erased: false }),
+        expect.objectContaining({
+          change: 'registered',
+          to: expect.objectContaining({ id: ada, displayName: 'Ada Lovelace', email: 'ada@example.org', status: 'active' }),
+          erased: false,
+        }),
         expect.objectContaining({ field: 'email', from: 'old@example.org', to: 'ada@example.org', erased: false }),
         expect.objectContaining({ field: 'commissionRateBasisPoints', from: 3000, to: 4000, erased: false }),
       ],
@@ -99,9 +146,19 @@ describe('sealing what consignor-service stored in the clear (real PostgreSQL)',
 
   it('erases the users Clerk deleted before it, keeping their rate and history of rates', async () => {
     expect(await read(`/consignors/${gone}`)).toEqual({
-      consignor: expect.objectContaining({ status: 'deactivated', displayName: null, email: null, erased: true, commissionRateBasisPoints: 4000 }),
+      consignor: expect.objectContaining({
+        status: 'deactivated',
+        displayName: null,
+        email: null,
+        erased: true,
+        commissionRateBasisPoints: 4000,
+      }),
       history: [
-        expect.objectContaining({ change: 'registered', to: expect.objectContaining({ id: gone, displayName: null, email: null, commissionRateBasisPoints: 4000 }), erased: true }),
+        expect.objectContaining({
+          change: 'registered',
+          to: expect.objectContaining({ id: gone, displayName: null, email: null, commissionRateBasisPoints: 4000 }),
+          erased: true,
+        }),
         expect.objectContaining({ field: 'email', from: null, to: null, erased: true }),
         expect.objectContaining({ field: 'commissionRateBasisPoints', from: 3000, to: 4000, erased: false }),
       ],

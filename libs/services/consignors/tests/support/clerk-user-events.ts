@@ -1,4 +1,12 @@
-import { ClerkUser, ClerkUserCreated, ClerkUserDeleted, ClerkUserUpdated, deterministicEventId, EventMetadata, events } from '@consign/contracts';
+import {
+  ClerkUser,
+  ClerkUserCreated,
+  ClerkUserDeleted,
+  ClerkUserUpdated,
+  deterministicEventId,
+  EventMetadata,
+  events,
+} from '@consign/contracts';
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { testEventMetadata } from '@consign/test-support';
 
@@ -31,7 +39,14 @@ export const devStore: Tenant = {
   consignorTagPrefix: 'consignor:',
 };
 
-export const otherStore: Tenant = { ...devStore, id: 'other-store', shopDomain: 'other.myshopify.com', clerkInstanceIds: ['ins_other'], defaultCommissionRateBasisPoints: 2500, consignorTagPrefix: 'cs-' };
+export const otherStore: Tenant = {
+  ...devStore,
+  id: 'other-store',
+  shopDomain: 'other.myshopify.com',
+  clerkInstanceIds: ['ins_other'],
+  defaultCommissionRateBasisPoints: 2500,
+  consignorTagPrefix: 'cs-',
+};
 
 export const tenants = new TenantDirectory([devStore, otherStore]);
 
@@ -57,6 +72,11 @@ export function userUpdated(delivery: string, user: Partial<ClerkUser> = {}, ten
   return { metadata: metadata(events.clerkUserUpdated.type, delivery, value.updatedAt, tenantId), user: value, clerkEventAt: null };
 }
 
-export function userDeleted(delivery: string, userId = fixtureUser.id, occurredAt = fixtureUser.updatedAt + 60_000, tenantId = devStore.id): ClerkUserDeleted {
+export function userDeleted(
+  delivery: string,
+  userId = fixtureUser.id,
+  occurredAt = fixtureUser.updatedAt + 60_000,
+  tenantId = devStore.id,
+): ClerkUserDeleted {
   return { metadata: metadata(events.clerkUserDeleted.type, delivery, occurredAt, tenantId), userId, deleted: true };
 }

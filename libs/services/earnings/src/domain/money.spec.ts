@@ -53,7 +53,11 @@ describe('proRataAmounts', () => {
   it('adds up to exactly the sale over partial reversals, none negative', () => {
     const parts = [];
     let left = sale;
-    for (const [unitsLeft, units] of [[3, 1], [2, 1], [1, 1]]) {
+    for (const [unitsLeft, units] of [
+      [3, 1],
+      [2, 1],
+      [1, 1],
+    ]) {
       const part = proRataAmounts(left, unitsLeft, units);
       parts.push(part);
       left = amountsLeft(left, part);
@@ -70,7 +74,11 @@ describe('proRataAmounts', () => {
     // consignor share 5 over 2 units: the first unit is worth 2.5 → 2, the second gets the other 3.
     const odd = { grossMinor: 10, consignorShareMinor: 5, storeShareMinor: 5 };
     expect(proRataAmounts(odd, 2, 1)).toEqual({ grossMinor: 4, consignorShareMinor: 2, storeShareMinor: 2 });
-    expect(proRataAmounts(amountsLeft(odd, proRataAmounts(odd, 2, 1)), 1, 1)).toEqual({ grossMinor: 6, consignorShareMinor: 3, storeShareMinor: 3 });
+    expect(proRataAmounts(amountsLeft(odd, proRataAmounts(odd, 2, 1)), 1, 1)).toEqual({
+      grossMinor: 6,
+      consignorShareMinor: 3,
+      storeShareMinor: 3,
+    });
   });
 
   it('stays exact for large amounts', () => {
@@ -87,12 +95,24 @@ describe('refundedAmounts', () => {
   });
 
   it('never reverses more gross than is left', () => {
-    expect(refundedAmounts({ grossMinor: 500, consignorShareMinor: 300, storeShareMinor: 200 }, 967, 4000)).toEqual({ grossMinor: 500, consignorShareMinor: 300, storeShareMinor: 200 });
+    expect(refundedAmounts({ grossMinor: 500, consignorShareMinor: 300, storeShareMinor: 200 }, 967, 4000)).toEqual({
+      grossMinor: 500,
+      consignorShareMinor: 300,
+      storeShareMinor: 200,
+    });
   });
 
   it('keeps each share within what is left of it when earlier reversals rounded the other way', () => {
     // 6 at 50 % splits 3 and 3, but only 1 of the consignor's share is left: the store takes the rest.
-    expect(refundedAmounts({ grossMinor: 10, consignorShareMinor: 1, storeShareMinor: 9 }, 6, 5000)).toEqual({ grossMinor: 6, consignorShareMinor: 1, storeShareMinor: 5 });
-    expect(refundedAmounts({ grossMinor: 10, consignorShareMinor: 9, storeShareMinor: 1 }, 6, 5000)).toEqual({ grossMinor: 6, consignorShareMinor: 5, storeShareMinor: 1 });
+    expect(refundedAmounts({ grossMinor: 10, consignorShareMinor: 1, storeShareMinor: 9 }, 6, 5000)).toEqual({
+      grossMinor: 6,
+      consignorShareMinor: 1,
+      storeShareMinor: 5,
+    });
+    expect(refundedAmounts({ grossMinor: 10, consignorShareMinor: 9, storeShareMinor: 1 }, 6, 5000)).toEqual({
+      grossMinor: 6,
+      consignorShareMinor: 5,
+      storeShareMinor: 1,
+    });
   });
 });

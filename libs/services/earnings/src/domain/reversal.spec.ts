@@ -18,7 +18,10 @@ const sale = (lineItemId: string, quantity: number, reversedUnits = 0): SaleEntr
 };
 
 /** Refund lines: [id, line, units, subtotal in minor units (USD unless a currency is given)]. */
-const refund = (id: string, lines: [refundLineId: string, lineItemId: string, quantity: number, subtotalMinor: number, currency?: string][]): ShopifyRefund => ({
+const refund = (
+  id: string,
+  lines: [refundLineId: string, lineItemId: string, quantity: number, subtotalMinor: number, currency?: string][],
+): ShopifyRefund => ({
   id,
   createdAt: '2026-01-02T10:00:00Z',
   note: null,
@@ -34,7 +37,11 @@ const refund = (id: string, lines: [refundLineId: string, lineItemId: string, qu
 /** The sale as the ledger has it once the plan's reversals are appended. */
 const afterPlan = (entry: SaleEntryState, plan: ReversalPlan): SaleEntryState =>
   plan.reversals.reduce(
-    (state, reversal) => ({ ...state, reversedUnits: state.reversedUnits + reversal.units, reversedAmounts: sum(state.reversedAmounts, reversal.amounts) }),
+    (state, reversal) => ({
+      ...state,
+      reversedUnits: state.reversedUnits + reversal.units,
+      reversedAmounts: sum(state.reversedAmounts, reversal.amounts),
+    }),
     entry,
   );
 
@@ -46,24 +53,48 @@ const sum = (a: ShareAmounts, b: ShareAmounts): ShareAmounts => ({
 
 describe('planReversals', () => {
   it('reverses the units each new refund line names, and claims it', () => {
-    const plan = planReversals({ sales: [sale('a', 3), sale('b', 1)], refunds: [refund('r1', [['rl1', 'a', 2, 2000]])], claimedRefundLineIds: new Set() });
+    const plan = planReversals({
+      sales: [sale('a', 3), sale('b', 1)],
+      refunds: [refund('r1', [['rl1', 'a', 2, 2000]])],
+      claimedRefundLineIds: new Set(),
+    });
     expect(plan.claims).toEqual([{ refundLineItemId: 'rl1', refundId: 'r1', lineItemId: 'a' }]);
-    expect(plan.reversals.map((reversal) => [reversal.sale.lineItemId, reversal.units, reversal.refundLineItemId, reversal.amounts.consignorShareMinor])).toEqual([['a', 2, 'rl1', 1200]]);
+    expect(
+      plan.reversals.map((reversal) => [
+        reversal.sale.lineItemId,
+        reversal.units,
+        reversal.refundLineItemId,
+        reversal.amounts.consignorShareMinor,
+      ]),
+    ).toEqual([['a', 2, 'rl1', 1200]]);
   });
 
   it('skips refund lines already claimed and lines without a sale entry', () => {
     const plan = planReversals({
       sales: [sale('a', 3, 2)],
-      refunds: [refund('r1', [['rl1', 'a', 2, 2000], ['rl2', 'store-line', 1, 500]])],
+      refunds: [
+        refund('r1', [
+          ['rl1', 'a', 2, 2000],
+          ['rl2', 'store-line', 1, 500],
+        ]),
+      ],
       claimedRefundLineIds: new Set(['rl1']),
     });
     expect(plan).toEqual({ reversals: [], claims: [] });
   });
 
   it('never reverses more units than the line has left, but still claims the refund line', () => {
-    const plan = planReversals({ sales: [sale('a', 3, 2)], refunds: [refund('r2', [['rl2', 'a', 3, 3000]])], claimedRefundLineIds: new Set() });
+    const plan = planReversals({
+      sales: [sale('a', 3, 2)],
+      refunds: [refund('r2', [['rl2', 'a', 3, 3000]])],
+      claimedRefundLineIds: new Set(),
+    });
     expect(plan.reversals.map((reversal) => reversal.units)).toEqual([1]);
-    const exhausted = planReversals({ sales: [sale('a', 3, 3)], refunds: [refund('r2', [['rl2', 'a', 3, 3000]])], claimedRefundLineIds: new Set() });
+    const exhausted = planReversals({
+      sales: [sale('a', 3, 3)],
+      refunds: [refund('r2', [['rl2', 'a', 3, 3000]])],
+      claimedRefundLineIds: new Set(),
+    });
     expect(exhausted).toEqual({ reversals: [], claims: [{ refundLineItemId: 'rl2', refundId: 'r2', lineItemId: 'a' }] });
   });
 
@@ -86,12 +117,23 @@ describe('planReversals', () => {
   });
 
   it("voids every unit of a cancelled order not reversed yet, with or without refund lines (Shopify's own sample has none)", () => {
-    const plain = planReversals({ sales: [sale('a', 3), sale('b', 1)], refunds: [], claimedRefundLineIds: new Set(), currentQuantities: { a: 3, b: 1 }, cancelled: true });
+    const plain = planReversals({
+      sales: [sale('a', 3), sale('b', 1)],
+      refunds: [],
+      claimedRefundLineIds: new Set(),
+      currentQuantities: { a: 3, b: 1 },
+      cancelled: true,
+    });
     expect(plain.reversals.map((reversal) => [reversal.sale.lineItemId, reversal.units, reversal.refundLineItemId])).toEqual([
       ['a', 3, null],
       ['b', 1, null],
     ]);
-    const afterPartialRefund = planReversals({ sales: [sale('a', 3, 1)], refunds: [refund('r1', [['rl1', 'a', 1, 1000]])], claimedRefundLineIds: new Set(['rl1']), cancelled: true });
+    const afterPartialRefund = planReversals({
+      sales: [sale('a', 3, 1)],
+      refunds: [refund('r1', [['rl1', 'a', 1, 1000]])],
+      claimedRefundLineIds: new Set(['rl1']),
+      cancelled: true,
+    });
     expect(afterPartialRefund.reversals.map((reversal) => [reversal.units, reversal.refundLineItemId])).toEqual([[2, null]]);
   });
 
@@ -103,13 +145,22 @@ describe('planReversals', () => {
       currentQuantities: { a: 1.5 },
     });
     expect(plan.reversals).toEqual([]);
-    expect(planReversals({ sales: [sale('a', 3)], refunds: [], claimedRefundLineIds: new Set(), currentQuantities: { a: -4 } }).reversals.map((r) => r.units)).toEqual([3]);
+    expect(
+      planReversals({ sales: [sale('a', 3)], refunds: [], claimedRefundLineIds: new Set(), currentQuantities: { a: -4 } }).reversals.map(
+        (r) => r.units,
+      ),
+    ).toEqual([3]);
   });
 
   it('reverses exactly the full amounts when all units go in pieces', () => {
     const entry = { ...sale('a', 3), amounts: splitSale(1001, 3333), commissionRateBasisPoints: 3333 };
     const first = planReversals({ sales: [entry], refunds: [refund('r1', [['rl1', 'a', 1, 334]])], claimedRefundLineIds: new Set() });
-    const rest = planReversals({ sales: [afterPlan(entry, first)], refunds: [], claimedRefundLineIds: new Set(), currentQuantities: { a: 0 } });
+    const rest = planReversals({
+      sales: [afterPlan(entry, first)],
+      refunds: [],
+      claimedRefundLineIds: new Set(),
+      currentQuantities: { a: 0 },
+    });
     expect(afterPlan(afterPlan(entry, first), rest).reversedAmounts).toEqual(entry.amounts);
   });
 });
@@ -122,21 +173,34 @@ describe('planReversals, the money of a refund', () => {
 
   it('reverses exactly what the refund line refunded, split at the sale’s rate as the sale was', () => {
     const plan = planReversals({ sales: [discounted], refunds: [oneUnit], claimedRefundLineIds: new Set() });
-    expect(plan.reversals.map((reversal) => [reversal.units, reversal.amounts])).toEqual([[1, { grossMinor: 967, consignorShareMinor: 580, storeShareMinor: 387 }]]);
+    expect(plan.reversals.map((reversal) => [reversal.units, reversal.amounts])).toEqual([
+      [1, { grossMinor: 967, consignorShareMinor: 580, storeShareMinor: 387 }],
+    ]);
   });
 
   it('takes exactly what is left with the refund of the last units, so the line nets to zero in every column', () => {
     const first = planReversals({ sales: [discounted], refunds: [oneUnit], claimedRefundLineIds: new Set() });
     const afterFirst = afterPlan(discounted, first);
     // Shopify's subtotal for the other two is 19.33, but whatever it says, the last units take what is left.
-    const second = planReversals({ sales: [afterFirst], refunds: [oneUnit, refund('r2', [['rl2', 'a', 2, 1940]])], claimedRefundLineIds: new Set(['rl1']) });
-    expect(second.reversals.map((reversal) => [reversal.units, reversal.amounts])).toEqual([[2, { grossMinor: 1933, consignorShareMinor: 1160, storeShareMinor: 773 }]]);
+    const second = planReversals({
+      sales: [afterFirst],
+      refunds: [oneUnit, refund('r2', [['rl2', 'a', 2, 1940]])],
+      claimedRefundLineIds: new Set(['rl1']),
+    });
+    expect(second.reversals.map((reversal) => [reversal.units, reversal.amounts])).toEqual([
+      [2, { grossMinor: 1933, consignorShareMinor: 1160, storeShareMinor: 773 }],
+    ]);
     expect(afterPlan(afterFirst, second).reversedAmounts).toEqual(discounted.amounts);
   });
 
   it('reverses the rest exactly when the order is cancelled after a partial refund', () => {
     const afterRefund = afterPlan(discounted, planReversals({ sales: [discounted], refunds: [oneUnit], claimedRefundLineIds: new Set() }));
-    const cancellation = planReversals({ sales: [afterRefund], refunds: [oneUnit], claimedRefundLineIds: new Set(['rl1']), cancelled: true });
+    const cancellation = planReversals({
+      sales: [afterRefund],
+      refunds: [oneUnit],
+      claimedRefundLineIds: new Set(['rl1']),
+      cancelled: true,
+    });
     expect(cancellation.reversals.map((reversal) => [reversal.units, reversal.refundLineItemId, reversal.amounts])).toEqual([
       [2, null, { grossMinor: 1933, consignorShareMinor: 1160, storeShareMinor: 773 }],
     ]);
@@ -160,6 +224,8 @@ describe('planReversals, the money of a refund', () => {
     const afterRefund = afterPlan(discounted, planReversals({ sales: [discounted], refunds: [oneUnit], claimedRefundLineIds: new Set() }));
     const plan = planReversals({ sales: [afterRefund], refunds: [], claimedRefundLineIds: new Set(['rl1']), currentQuantities: { a: 1 } });
     // 11.60 and 7.73 left over two units: half of each, rounded half to even (3.865 → 3.86).
-    expect(plan.reversals.map((reversal) => [reversal.units, reversal.amounts])).toEqual([[1, { grossMinor: 966, consignorShareMinor: 580, storeShareMinor: 386 }]]);
+    expect(plan.reversals.map((reversal) => [reversal.units, reversal.amounts])).toEqual([
+      [1, { grossMinor: 966, consignorShareMinor: 580, storeShareMinor: 386 }],
+    ]);
   });
 });

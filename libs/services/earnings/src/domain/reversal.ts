@@ -69,7 +69,10 @@ export function planReversals<TSale extends SaleEntryState>(input: ReversalInput
     if (units <= 0) return;
     const left = amountsLeft(sale.amounts, entry.amounts);
     const refunded = refundLine === null ? undefined : refundedMinor(refundLine, sale.currency);
-    const amounts = units === unitsLeft || refunded === undefined ? proRataAmounts(left, unitsLeft, units) : refundedAmounts(left, refunded, sale.commissionRateBasisPoints);
+    const amounts =
+      units === unitsLeft || refunded === undefined
+        ? proRataAmounts(left, unitsLeft, units)
+        : refundedAmounts(left, refunded, sale.commissionRateBasisPoints);
     entry.units += units;
     entry.amounts = sumOf(entry.amounts, amounts);
     plan.reversals.push({ sale, units, amounts, refundLineItemId: refundLine?.id ?? null });
@@ -107,7 +110,11 @@ function refundedMinor(refundLine: ShopifyRefundLineItem, saleCurrency: string):
 }
 
 function sumOf(a: ShareAmounts, b: ShareAmounts): ShareAmounts {
-  return { grossMinor: a.grossMinor + b.grossMinor, consignorShareMinor: a.consignorShareMinor + b.consignorShareMinor, storeShareMinor: a.storeShareMinor + b.storeShareMinor };
+  return {
+    grossMinor: a.grossMinor + b.grossMinor,
+    consignorShareMinor: a.consignorShareMinor + b.consignorShareMinor,
+    storeShareMinor: a.storeShareMinor + b.storeShareMinor,
+  };
 }
 
 function wholeUnits(quantity: number): number {

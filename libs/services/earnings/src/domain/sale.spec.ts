@@ -34,11 +34,18 @@ describe('evaluateLine', () => {
 
   it("uses the tenant's default rate when the consignor has none", () => {
     const outcome = evaluateLine(line(), context({ terms: { active: true, commissionRateBasisPoints: null } }));
-    expect(outcome).toMatchObject({ kind: 'sale', commissionRateBasisPoints: 4000, amounts: { consignorShareMinor: 5400, storeShareMinor: 3600 } });
+    expect(outcome).toMatchObject({
+      kind: 'sale',
+      commissionRateBasisPoints: 4000,
+      amounts: { consignorShareMinor: 5400, storeShareMinor: 3600 },
+    });
   });
 
   it('records a zero-price line as an entry of zero', () => {
-    const outcome = evaluateLine(line({ unitPrice: { amountMinor: 0, currency: 'USD' }, totalDiscount: { amountMinor: 0, currency: 'USD' } }), context());
+    const outcome = evaluateLine(
+      line({ unitPrice: { amountMinor: 0, currency: 'USD' }, totalDiscount: { amountMinor: 0, currency: 'USD' } }),
+      context(),
+    );
     expect(outcome).toMatchObject({ kind: 'sale', amounts: { grossMinor: 0, consignorShareMinor: 0, storeShareMinor: 0 } });
   });
 
@@ -47,8 +54,14 @@ describe('evaluateLine', () => {
   });
 
   it('holds a line whose product it has never seen, or whose consignor never registered here, until that arrives', () => {
-    expect(evaluateLine(line(), context({ ownership: { kind: 'never_seen' } }))).toEqual({ kind: 'held', awaiting: { kind: 'product', productId: '2001' } });
-    expect(evaluateLine(line(), context({ terms: undefined }))).toEqual({ kind: 'held', awaiting: { kind: 'consignor', productId: '2001', consignorId: 'c-1' } });
+    expect(evaluateLine(line(), context({ ownership: { kind: 'never_seen' } }))).toEqual({
+      kind: 'held',
+      awaiting: { kind: 'product', productId: '2001' },
+    });
+    expect(evaluateLine(line(), context({ terms: undefined }))).toEqual({
+      kind: 'held',
+      awaiting: { kind: 'consignor', productId: '2001', consignorId: 'c-1' },
+    });
   });
 
   it.each([
@@ -79,7 +92,16 @@ describe('overdueLineException', () => {
 
 describe('lineGross', () => {
   it('is exact for large amounts', () => {
-    expect(lineGross(line({ unitPrice: { amountMinor: 3_002_399_751_580_330, currency: 'USD' }, quantity: 3, totalDiscount: { amountMinor: 0, currency: 'USD' } }), 'USD')).toBe(9_007_199_254_740_990);
+    expect(
+      lineGross(
+        line({
+          unitPrice: { amountMinor: 3_002_399_751_580_330, currency: 'USD' },
+          quantity: 3,
+          totalDiscount: { amountMinor: 0, currency: 'USD' },
+        }),
+        'USD',
+      ),
+    ).toBe(9_007_199_254_740_990);
   });
 
   it.each([
@@ -87,7 +109,10 @@ describe('lineGross', () => {
     [line({ unitPrice: { amountMinor: 5000, currency: 'EUR' } }), 'unitPrice is in EUR, the order in USD'],
     [line({ totalDiscount: { amountMinor: -1, currency: 'USD' } }), 'totalDiscount -1 is not a non-negative whole amount'],
     [line({ totalDiscount: { amountMinor: 10_001, currency: 'USD' } }), "discount 10001 exceeds the line's price 5000 × 2"],
-    [line({ unitPrice: { amountMinor: Number.MAX_SAFE_INTEGER, currency: 'USD' } }), 'gross 18014398509480982 is beyond the exact range of amounts'],
+    [
+      line({ unitPrice: { amountMinor: Number.MAX_SAFE_INTEGER, currency: 'USD' } }),
+      'gross 18014398509480982 is beyond the exact range of amounts',
+    ],
   ])('explains why a line cannot be priced (%#)', (input, reason) => {
     expect(lineGross(input, 'USD')).toBe(reason);
   });
@@ -103,6 +128,12 @@ describe('isCommissionRate', () => {
 describe('isPaidFinancialStatus', () => {
   it('counts paid and refunded orders as paid, nothing else', () => {
     expect(['paid', 'partially_refunded', 'refunded'].map(isPaidFinancialStatus)).toEqual([true, true, true]);
-    expect(['pending', 'authorized', 'partially_paid', 'voided', null].map(isPaidFinancialStatus)).toEqual([false, false, false, false, false]);
+    expect(['pending', 'authorized', 'partially_paid', 'voided', null].map(isPaidFinancialStatus)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

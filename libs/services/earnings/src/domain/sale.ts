@@ -55,7 +55,8 @@ export interface LineContext {
 
 /** Decides what one order line earns its consignor, why it earns nothing, or what it must wait for. */
 export function evaluateLine(line: ShopifyLineItem, context: LineContext): LineOutcome {
-  if (line.productId === null) return { kind: 'exception', exception: 'line_without_product', consignorId: null, detail: { title: line.title } };
+  if (line.productId === null)
+    return { kind: 'exception', exception: 'line_without_product', consignorId: null, detail: { title: line.title } };
   const { ownership } = context;
   if (ownership.kind === 'never_seen') return { kind: 'held', awaiting: { kind: 'product', productId: line.productId } };
   if (ownership.kind === 'store') return { kind: 'store_item' };
@@ -65,9 +66,16 @@ export function evaluateLine(line: ShopifyLineItem, context: LineContext): LineO
     return { kind: 'exception', exception: 'consignor_inactive', consignorId, detail: { productId: line.productId, title: line.title } };
   }
   const gross = lineGross(line, context.orderCurrency);
-  if (typeof gross === 'string') return { kind: 'exception', exception: 'invalid_line', consignorId, detail: { reason: gross, title: line.title } };
+  if (typeof gross === 'string')
+    return { kind: 'exception', exception: 'invalid_line', consignorId, detail: { reason: gross, title: line.title } };
   const commissionRateBasisPoints = context.terms.commissionRateBasisPoints ?? context.defaultCommissionRateBasisPoints;
-  return { kind: 'sale', consignorId, quantity: line.quantity, commissionRateBasisPoints, amounts: splitSale(gross, commissionRateBasisPoints) };
+  return {
+    kind: 'sale',
+    consignorId,
+    quantity: line.quantity,
+    commissionRateBasisPoints,
+    amounts: splitSale(gross, commissionRateBasisPoints),
+  };
 }
 
 /** The exception a line still waiting past the grace period is listed as, from the line alone. */
@@ -81,12 +89,17 @@ export function overdueLineException(line: ShopifyLineItem, awaiting: AwaitedFac
 /** What the buyer paid for the line: unit price × quantity − the line's discount, or why it cannot be computed. */
 export function lineGross(line: ShopifyLineItem, orderCurrency: string): number | string {
   if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) return `quantity ${line.quantity} is not a positive whole number`;
-  for (const [name, money] of [['unitPrice', line.unitPrice], ['totalDiscount', line.totalDiscount]] as const) {
+  for (const [name, money] of [
+    ['unitPrice', line.unitPrice],
+    ['totalDiscount', line.totalDiscount],
+  ] as const) {
     if (money.currency !== orderCurrency) return `${name} is in ${money.currency}, the order in ${orderCurrency}`;
-    if (!Number.isSafeInteger(money.amountMinor) || money.amountMinor < 0) return `${name} ${money.amountMinor} is not a non-negative whole amount`;
+    if (!Number.isSafeInteger(money.amountMinor) || money.amountMinor < 0)
+      return `${name} ${money.amountMinor} is not a non-negative whole amount`;
   }
   const gross = BigInt(line.unitPrice.amountMinor) * BigInt(line.quantity) - BigInt(line.totalDiscount.amountMinor);
-  if (gross < 0n) return `discount ${line.totalDiscount.amountMinor} exceeds the line's price ${line.unitPrice.amountMinor} × ${line.quantity}`;
+  if (gross < 0n)
+    return `discount ${line.totalDiscount.amountMinor} exceeds the line's price ${line.unitPrice.amountMinor} × ${line.quantity}`;
   if (gross > BigInt(Number.MAX_SAFE_INTEGER)) return `gross ${gross} is beyond the exact range of amounts`;
   return Number(gross);
 }

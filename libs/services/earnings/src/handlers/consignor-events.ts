@@ -8,7 +8,11 @@ import { lockForTransaction } from '../store/locks';
 import { releaseLinesAwaitingConsignor } from '../store/order-lines';
 import { assertTenant } from '../store/earnings-source';
 
-export async function recordConsignorRegistered(manager: EntityManager, event: ConsignorRegistered, tenant: Tenant): Promise<PlatformEvent[]> {
+export async function recordConsignorRegistered(
+  manager: EntityManager,
+  event: ConsignorRegistered,
+  tenant: Tenant,
+): Promise<PlatformEvent[]> {
   assertTenant(event.metadata, tenant);
   const rate = await commissionRateOf(manager, event.metadata, event.consignor.id, event.consignor.commissionRateBasisPoints);
   return changeConsignor(manager, tenant, event.metadata, event.consignor.id, { rate, active: true });
@@ -22,7 +26,11 @@ export async function recordConsignorUpdated(manager: EntityManager, event: Cons
 }
 
 /** From its time on the consignor earns nothing new; sales before it still count, whenever they are processed. */
-export async function recordConsignorDeactivated(manager: EntityManager, event: ConsignorDeactivated, tenant: Tenant): Promise<PlatformEvent[]> {
+export async function recordConsignorDeactivated(
+  manager: EntityManager,
+  event: ConsignorDeactivated,
+  tenant: Tenant,
+): Promise<PlatformEvent[]> {
   assertTenant(event.metadata, tenant);
   return changeConsignor(manager, tenant, event.metadata, event.consignorId, { rate: 'as_before', active: false });
 }
@@ -31,7 +39,13 @@ export async function recordConsignorDeactivated(manager: EntityManager, event: 
  * Records the change; the consignor is known from their first one on, so order lines held for them
  * are then evaluated, at the terms in force when each sold.
  */
-async function changeConsignor(manager: EntityManager, tenant: Tenant, cause: EventMetadata, consignorId: string, change: ConsignorChange): Promise<PlatformEvent[]> {
+async function changeConsignor(
+  manager: EntityManager,
+  tenant: Tenant,
+  cause: EventMetadata,
+  consignorId: string,
+  change: ConsignorChange,
+): Promise<PlatformEvent[]> {
   await lockForTransaction(manager, tenant.id, 'consignor', [consignorId]);
   await appendConsignorChange(manager, cause, consignorId, change);
   return releaseLinesAwaitingConsignor(manager, tenant, consignorId);

@@ -32,19 +32,33 @@ export type EarningsInputEvent = ValueOf<UseCaseName>;
 
 // Each entry's value type follows its name; the table above is what the compiler checks.
 type AnyUseCase = (manager: EntityManager, value: EarningsInputEvent, tenant: Tenant) => Promise<PlatformEvent[]>;
-const useCaseByType = new Map<string, AnyUseCase>(Object.entries(useCases).map(([name, useCase]) => [events[name as UseCaseName].type, useCase as AnyUseCase]));
+const useCaseByType = new Map<string, AnyUseCase>(
+  Object.entries(useCases).map(([name, useCase]) => [events[name as UseCaseName].type, useCase as AnyUseCase]),
+);
 
 /** The app's handlers: each event applied exactly once, with its client's terms; runs of placed orders set-based. */
 export function earningsEventHandlers(tenantOf: (tenantId: string) => Tenant): { handlers: EventHandlers; runHandlers: EventRunHandlers } {
-  type AnyHandler = (value: EarningsInputEvent, event: Parameters<EventServiceContext['applyEvent']>[0], context: EventServiceContext) => Promise<unknown>;
+  type AnyHandler = (
+    value: EarningsInputEvent,
+    event: Parameters<EventServiceContext['applyEvent']>[0],
+    context: EventServiceContext,
+  ) => Promise<unknown>;
   const handlers: Record<string, AnyHandler> = {};
   for (const [name, useCase] of Object.entries(useCases) as Array<[UseCaseName, AnyUseCase]>) {
-    handlers[name] = (value, event, context) => context.applyEvent(event, (manager) => useCase(manager, value, tenantOf(value.metadata.tenantId)));
+    handlers[name] = (value, event, context) =>
+      context.applyEvent(event, (manager) => useCase(manager, value, tenantOf(value.metadata.tenantId)));
   }
   return {
     handlers: handlers as EventHandlers,
     runHandlers: {
-      shopifyOrderCreated: (run, context) => context.applyEvents(run, (manager, fresh) => recordSales(manager, fresh.map((event) => event.value), tenantOf)),
+      shopifyOrderCreated: (run, context) =>
+        context.applyEvents(run, (manager, fresh) =>
+          recordSales(
+            manager,
+            fresh.map((event) => event.value),
+            tenantOf,
+          ),
+        ),
     },
   };
 }

@@ -1,5 +1,12 @@
 import { EntityManager } from 'typeorm';
-import { PlatformEvent, ShopifyOrderCancelled, ShopifyOrderCreated, ShopifyOrderPaid, ShopifyOrderUpdated, ShopifyRefundCreated } from '@consign/contracts';
+import {
+  PlatformEvent,
+  ShopifyOrderCancelled,
+  ShopifyOrderCreated,
+  ShopifyOrderPaid,
+  ShopifyOrderUpdated,
+  ShopifyRefundCreated,
+} from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { Tenant } from '@consign/tenants';
 import { isPaidFinancialStatus } from '../domain/sale';
@@ -23,10 +30,26 @@ export async function recordSale(manager: EntityManager, event: ShopifyOrderCrea
   assertValidOrder(event);
   const currency = order.totalPrice.currency;
   // Whose each product is must not change between reading it and holding a line for it (locks.ts).
-  await lockForTransaction(manager, tenant.id, 'product', order.lineItems.flatMap((line) => (line.productId === null ? [] : [line.productId])));
+  await lockForTransaction(
+    manager,
+    tenant.id,
+    'product',
+    order.lineItems.flatMap((line) => (line.productId === null ? [] : [line.productId])),
+  );
   const received: ReceivedOrder = { orderId: order.id, currency, soldAt: new Date(metadata.occurredAt), cause: metadata };
-  if (!(await recordOrderReceived(manager, { tenantId: tenant.id, orderId: order.id, orderName: order.name, currency, soldAt: received.soldAt, eventId: metadata.eventId }))) return [];
-  if (isPaidFinancialStatus(order.financialStatus)) await markOrderPaid(manager, { tenantId: tenant.id, orderId: order.id, paidAt: received.soldAt, eventId: metadata.eventId });
+  if (
+    !(await recordOrderReceived(manager, {
+      tenantId: tenant.id,
+      orderId: order.id,
+      orderName: order.name,
+      currency,
+      soldAt: received.soldAt,
+      eventId: metadata.eventId,
+    }))
+  )
+    return [];
+  if (isPaidFinancialStatus(order.financialStatus))
+    await markOrderPaid(manager, { tenantId: tenant.id, orderId: order.id, paidAt: received.soldAt, eventId: metadata.eventId });
   if (currency !== tenant.currency) {
     await recordEarningsException(manager, metadata, {
       kind: 'foreign_currency',
@@ -37,7 +60,11 @@ export async function recordSale(manager: EntityManager, event: ShopifyOrderCrea
     });
   }
 
-  const ownerships = await productOwnerships(manager, tenant.id, order.lineItems.flatMap((line) => (line.productId === null ? [] : [line.productId])));
+  const ownerships = await productOwnerships(
+    manager,
+    tenant.id,
+    order.lineItems.flatMap((line) => (line.productId === null ? [] : [line.productId])),
+  );
   const lines: OrderLine[] = order.lineItems.map((line) => ({
     order: received,
     line,
@@ -51,7 +78,10 @@ export async function recordSale(manager: EntityManager, event: ShopifyOrderCrea
 /** An order without an ISO 4217 currency can never be recorded. */
 export function assertValidOrder({ order }: ShopifyOrderCreated): void {
   if (!/^[A-Z]{3}$/.test(order.totalPrice.currency)) {
-    throw new PlatformError(`order ${order.id} has no ISO 4217 currency (${JSON.stringify(order.totalPrice.currency)})`, { code: 'earnings.order_currency_invalid', category: 'invalid' });
+    throw new PlatformError(`order ${order.id} has no ISO 4217 currency (${JSON.stringify(order.totalPrice.currency)})`, {
+      code: 'earnings.order_currency_invalid',
+      category: 'invalid',
+    });
   }
 }
 
@@ -59,7 +89,12 @@ export function assertValidOrder({ order }: ShopifyOrderCreated): void {
 export async function recordOrderPayment(manager: EntityManager, event: ShopifyOrderPaid, tenant: Tenant): Promise<PlatformEvent[]> {
   assertTenant(event.metadata, tenant);
   await lockForTransaction(manager, tenant.id, 'order', [event.order.id]);
-  await markOrderPaid(manager, { tenantId: tenant.id, orderId: event.order.id, paidAt: new Date(event.metadata.occurredAt), eventId: event.metadata.eventId });
+  await markOrderPaid(manager, {
+    tenantId: tenant.id,
+    orderId: event.order.id,
+    paidAt: new Date(event.metadata.occurredAt),
+    eventId: event.metadata.eventId,
+  });
   return [];
 }
 
@@ -69,7 +104,12 @@ export async function recordOrderUpdate(manager: EntityManager, event: ShopifyOr
   const { metadata, order } = event;
   await lockForTransaction(manager, tenant.id, 'order', [order.id]);
   if (isPaidFinancialStatus(order.financialStatus)) {
-    await markOrderPaid(manager, { tenantId: tenant.id, orderId: order.id, paidAt: new Date(metadata.occurredAt), eventId: metadata.eventId });
+    await markOrderPaid(manager, {
+      tenantId: tenant.id,
+      orderId: order.id,
+      paidAt: new Date(metadata.occurredAt),
+      eventId: metadata.eventId,
+    });
   }
   if (event.cancelledAt === null && !event.refunds.some((refund) => refund.refundLineItems.length > 0)) return [];
   return applyOrderChange(manager, order.id, event);
@@ -79,7 +119,11 @@ export async function recordOrderUpdate(manager: EntityManager, event: ShopifyOr
  * An order was cancelled: the lines it touched are reversed by appended entries. A cancellation
  * for an order not received yet is held until the order arrives.
  */
-export async function reverseCancelledOrder(manager: EntityManager, event: ShopifyOrderCancelled, tenant: Tenant): Promise<PlatformEvent[]> {
+export async function reverseCancelledOrder(
+  manager: EntityManager,
+  event: ShopifyOrderCancelled,
+  tenant: Tenant,
+): Promise<PlatformEvent[]> {
   assertTenant(event.metadata, tenant);
   await lockForTransaction(manager, tenant.id, 'order', [event.order.id]);
   return applyOrderChange(manager, event.order.id, event);

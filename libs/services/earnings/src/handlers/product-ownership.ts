@@ -11,7 +11,11 @@ import { assertTenant } from '../store/earnings-source';
  * wins, so an older update delivered late does not undo a newer one; one without updatedAt never
  * replaces one that has it. Order lines held for the product are then evaluated.
  */
-export async function recordProductOwnership(manager: EntityManager, event: ShopifyProductUpserted, tenant: Tenant): Promise<PlatformEvent[]> {
+export async function recordProductOwnership(
+  manager: EntityManager,
+  event: ShopifyProductUpserted,
+  tenant: Tenant,
+): Promise<PlatformEvent[]> {
   assertTenant(event.metadata, tenant);
   const { product } = event;
   await lockForTransaction(manager, tenant.id, 'product', [product.id]);
@@ -36,13 +40,18 @@ export async function productOwnership(manager: EntityManager, tenantId: string,
 }
 
 /** Whose each of these products is, read in one statement (an order's lines name several). */
-export async function productOwnerships(manager: EntityManager, tenantId: string, productIds: readonly string[]): Promise<Map<string, ProductOwnership>> {
+export async function productOwnerships(
+  manager: EntityManager,
+  tenantId: string,
+  productIds: readonly string[],
+): Promise<Map<string, ProductOwnership>> {
   const ownerships = new Map<string, ProductOwnership>(productIds.map((productId) => [productId, { kind: 'never_seen' }]));
   if (productIds.length === 0) return ownerships;
   const rows: { product_id: string; consignor_id: string | null }[] = await manager.query(
     'SELECT product_id, consignor_id FROM product_consignors WHERE tenant_id = $1 AND product_id = ANY($2::text[])',
     [tenantId, [...new Set(productIds)]],
   );
-  for (const row of rows) ownerships.set(row.product_id, row.consignor_id === null ? { kind: 'store' } : { kind: 'consignor', consignorId: row.consignor_id });
+  for (const row of rows)
+    ownerships.set(row.product_id, row.consignor_id === null ? { kind: 'store' } : { kind: 'consignor', consignorId: row.consignor_id });
   return ownerships;
 }

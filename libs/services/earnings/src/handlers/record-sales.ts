@@ -16,14 +16,19 @@ import { assertTenant } from '../store/earnings-source';
  * not the client's, its order id met earlier in the run) takes recordSale on its own, after what
  * came before it is written.
  */
-export async function recordSales(manager: EntityManager, orders: readonly ShopifyOrderCreated[], tenantOf: (tenantId: string) => Tenant): Promise<PlatformEvent[]> {
+export async function recordSales(
+  manager: EntityManager,
+  orders: readonly ShopifyOrderCreated[],
+  tenantOf: (tenantId: string) => Tenant,
+): Promise<PlatformEvent[]> {
   if (orders.length === 0) return [];
   const run = orders.map((event) => ({ event, tenant: tenantOf(event.metadata.tenantId) }));
   for (const { event, tenant } of run) {
     assertTenant(event.metadata, tenant);
     assertValidOrder(event);
   }
-  const productIdsOf = (event: ShopifyOrderCreated) => event.order.lineItems.flatMap((line) => (line.productId === null ? [] : [line.productId]));
+  const productIdsOf = (event: ShopifyOrderCreated) =>
+    event.order.lineItems.flatMap((line) => (line.productId === null ? [] : [line.productId]));
   // The locks recordSale takes first, all at once and in one sorted order (locks.ts).
   await lockForTransactionOf(
     manager,
@@ -40,21 +45,36 @@ export async function recordSales(manager: EntityManager, orders: readonly Shopi
     const tenant = pending[0].tenant;
     const received = await recordOrdersReceived(
       manager,
-      pending.map(({ event: { metadata, order } }) => ({ tenantId: tenant.id, orderId: order.id, orderName: order.name, currency: order.totalPrice.currency, soldAt: new Date(metadata.occurredAt), eventId: metadata.eventId })),
+      pending.map(({ event: { metadata, order } }) => ({
+        tenantId: tenant.id,
+        orderId: order.id,
+        orderName: order.name,
+        currency: order.totalPrice.currency,
+        soldAt: new Date(metadata.occurredAt),
+        eventId: metadata.eventId,
+      })),
     );
     // An order received before changes nothing, as in recordSale.
     const arrived = pending.filter(({ event }) => received.has(`${tenant.id}/${event.order.id}`)).map(({ event }) => event);
     pending = [];
     await markOrdersPaid(
       manager,
-      arrived.filter(({ order }) => isPaidFinancialStatus(order.financialStatus)).map(({ metadata, order }) => ({ tenantId: tenant.id, orderId: order.id, paidAt: new Date(metadata.occurredAt), eventId: metadata.eventId })),
+      arrived
+        .filter(({ order }) => isPaidFinancialStatus(order.financialStatus))
+        .map(({ metadata, order }) => ({
+          tenantId: tenant.id,
+          orderId: order.id,
+          paidAt: new Date(metadata.occurredAt),
+          eventId: metadata.eventId,
+        })),
     );
     const ownerships = await productOwnerships(manager, tenant.id, arrived.flatMap(productIdsOf));
     const lines: OrderLine[] = arrived.flatMap(({ metadata, order }) =>
       order.lineItems.map((line) => ({
         order: { orderId: order.id, currency: order.totalPrice.currency, soldAt: new Date(metadata.occurredAt), cause: metadata },
         line,
-        ownership: line.productId === null ? { kind: 'store' as const } : (ownerships.get(line.productId) ?? { kind: 'never_seen' as const }),
+        ownership:
+          line.productId === null ? { kind: 'store' as const } : (ownerships.get(line.productId) ?? { kind: 'never_seen' as const }),
       })),
     );
     published.push(...(await settleOrderLines(manager, tenant, lines)).published);

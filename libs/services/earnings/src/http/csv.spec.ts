@@ -13,10 +13,14 @@ describe('toCsv', () => {
   });
 
   it('defuses text a spreadsheet would run as a formula, but keeps negative numbers', () => {
-    expect(toCsv(columns, [{ name: '=HYPERLINK("x")' }, { name: '@SUM(A1)' }, { name: '-12' }])).toBe('name,amount\r\n"\'=HYPERLINK(""x"")",-5\r\n\'@SUM(A1),-5\r\n-12,-5\r\n');
+    expect(toCsv(columns, [{ name: '=HYPERLINK("x")' }, { name: '@SUM(A1)' }, { name: '-12' }])).toBe(
+      'name,amount\r\n"\'=HYPERLINK(""x"")",-5\r\n\'@SUM(A1),-5\r\n-12,-5\r\n',
+    );
   });
 
   it('defuses a formula hidden behind a leading tab or carriage return', () => {
-    expect(toCsv(columns, [{ name: '\t=1+1' }, { name: '\r=cmd' }, { name: '+1' }])).toBe('name,amount\r\n\'\t=1+1,-5\r\n"\'\r=cmd",-5\r\n\'+1,-5\r\n');
+    expect(toCsv(columns, [{ name: '\t=1+1' }, { name: '\r=cmd' }, { name: '+1' }])).toBe(
+      "name,amount\r\n'\t=1+1,-5\r\n\"'\r=cmd\",-5\r\n'+1,-5\r\n",
+    );
   });
 });

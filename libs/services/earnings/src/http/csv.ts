@@ -1,6 +1,9 @@
 /** RFC 4180 CSV: a header row, then one row per record; fields quoted when they need it. */
 export function toCsv<TRow>(columns: readonly { header: string; value: (row: TRow) => unknown }[], rows: readonly TRow[]): string {
-  const lines = [columns.map((column) => csvField(column.header)), ...rows.map((row) => columns.map((column) => csvField(column.value(row))))];
+  const lines = [
+    columns.map((column) => csvField(column.header)),
+    ...rows.map((row) => columns.map((column) => csvField(column.value(row)))),
+  ];
   return lines.map((fields) => fields.join(',')).join('\r\n') + '\r\n';
 }
 

@@ -24,7 +24,12 @@ export function createEarningsReadRouter(dataSource: DataSource): Router {
 
   router.get('/consignors/:consignorId/earnings', async (req, res) => {
     const format = formatOf(req);
-    const report = await consignorEarnings(dataSource.manager, requiredQuery(req, 'tenantId'), String(req.params.consignorId), periodOf(req));
+    const report = await consignorEarnings(
+      dataSource.manager,
+      requiredQuery(req, 'tenantId'),
+      String(req.params.consignorId),
+      periodOf(req),
+    );
     if (format === 'csv') return sendCsv(res, toCsv(entryColumns, report.entries));
     res.json(report);
   });
@@ -41,7 +46,11 @@ export function createEarningsReadRouter(dataSource: DataSource): Router {
     const tenantId = requiredQuery(req, 'tenantId');
     const report = await orderEarnings(dataSource.manager, tenantId, String(req.params.orderId));
     if (report === undefined) {
-      throw new PlatformError(`order ${req.params.orderId} of ${tenantId} has not been received`, { code: 'earnings.order_not_found', category: 'invalid', httpStatus: 404 });
+      throw new PlatformError(`order ${req.params.orderId} of ${tenantId} has not been received`, {
+        code: 'earnings.order_not_found',
+        category: 'invalid',
+        httpStatus: 404,
+      });
     }
     if (format === 'csv') return sendCsv(res, toCsv(entryColumns, report.entries));
     res.json(report);

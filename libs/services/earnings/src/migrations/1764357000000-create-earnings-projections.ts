@@ -34,7 +34,9 @@ export class CreateEarningsProjections1764357000000 implements MigrationInterfac
         recorded_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (tenant_id, event_id)
       )`);
-    await queryRunner.query('CREATE INDEX consignor_changes_in_force ON consignor_changes (tenant_id, consignor_id, effective_at, sequence)');
+    await queryRunner.query(
+      'CREATE INDEX consignor_changes_in_force ON consignor_changes (tenant_id, consignor_id, effective_at, sequence)',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

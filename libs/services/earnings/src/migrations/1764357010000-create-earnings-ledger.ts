@@ -50,9 +50,13 @@ export class CreateEarningsLedger1764357010000 implements MigrationInterface {
         CHECK (gross_minor = consignor_share_minor + store_share_minor),
         CHECK ((entry_type = 'sale') = (reverses_entry_id IS NULL AND reversal_reason IS NULL))
       )`);
-    await queryRunner.query("CREATE UNIQUE INDEX earnings_ledger_one_sale_per_line ON earnings_ledger (tenant_id, order_id, line_item_id) WHERE entry_type = 'sale'");
+    await queryRunner.query(
+      "CREATE UNIQUE INDEX earnings_ledger_one_sale_per_line ON earnings_ledger (tenant_id, order_id, line_item_id) WHERE entry_type = 'sale'",
+    );
     await queryRunner.query('CREATE INDEX earnings_ledger_consignor ON earnings_ledger (tenant_id, consignor_id, occurred_at)');
-    await queryRunner.query('CREATE INDEX earnings_ledger_reverses ON earnings_ledger (reverses_entry_id) WHERE reverses_entry_id IS NOT NULL');
+    await queryRunner.query(
+      'CREATE INDEX earnings_ledger_reverses ON earnings_ledger (reverses_entry_id) WHERE reverses_entry_id IS NOT NULL',
+    );
     // Corrections are new entries: the database itself refuses to change or remove one.
     await queryRunner.query(`
       CREATE FUNCTION earnings_ledger_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -124,7 +128,15 @@ export class CreateEarningsLedger1764357010000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['earnings_exceptions', 'held_order_changes', 'earnings_daily_totals', 'reversed_refund_lines', 'earnings_ledger', 'order_payments', 'earnings_orders']) {
+    for (const table of [
+      'earnings_exceptions',
+      'held_order_changes',
+      'earnings_daily_totals',
+      'reversed_refund_lines',
+      'earnings_ledger',
+      'order_payments',
+      'earnings_orders',
+    ]) {
       await queryRunner.query(`DROP TABLE ${table}`);
     }
     await queryRunner.query('DROP FUNCTION earnings_ledger_is_append_only()');

@@ -26,8 +26,12 @@ export class HoldEarlyOrderLines1764357020000 implements MigrationInterface {
         PRIMARY KEY (tenant_id, order_id, line_item_id),
         CHECK ((awaiting = 'consignor') = (consignor_id IS NOT NULL))
       )`);
-    await queryRunner.query("CREATE INDEX held_order_lines_awaiting_product ON held_order_lines (tenant_id, product_id) WHERE awaiting = 'product' AND state <> 'applied'");
-    await queryRunner.query("CREATE INDEX held_order_lines_awaiting_consignor ON held_order_lines (tenant_id, consignor_id) WHERE awaiting = 'consignor' AND state <> 'applied'");
+    await queryRunner.query(
+      "CREATE INDEX held_order_lines_awaiting_product ON held_order_lines (tenant_id, product_id) WHERE awaiting = 'product' AND state <> 'applied'",
+    );
+    await queryRunner.query(
+      "CREATE INDEX held_order_lines_awaiting_consignor ON held_order_lines (tenant_id, consignor_id) WHERE awaiting = 'consignor' AND state <> 'applied'",
+    );
     await queryRunner.query("CREATE INDEX held_order_lines_overdue ON held_order_lines (held_at) WHERE state = 'held'");
     // Order changes applied while lines of their order were held are kept there too (state
     // 'kept_for_held_lines'), to be applied to those lines once evaluated, and forgotten then.

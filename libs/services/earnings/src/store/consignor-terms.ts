@@ -6,12 +6,21 @@ import { ConsignorTerms } from '../domain/sale';
  * The consignor's terms in force at `at`: the latest change effective by then. A sale before the
  * consignor's first known change takes that first change's terms. Undefined: never registered here.
  */
-export async function consignorTermsAt(manager: EntityManager, tenantId: string, consignorId: string, at: Date): Promise<ConsignorTerms | undefined> {
+export async function consignorTermsAt(
+  manager: EntityManager,
+  tenantId: string,
+  consignorId: string,
+  at: Date,
+): Promise<ConsignorTerms | undefined> {
   return (await consignorTermsAtEach(manager, tenantId, [{ consignorId, at }]))[0];
 }
 
 /** consignorTermsAt for several consignors and times, in one statement; in the order asked. */
-export async function consignorTermsAtEach(manager: EntityManager, tenantId: string, asked: ReadonlyArray<{ consignorId: string; at: Date }>): Promise<Array<ConsignorTerms | undefined>> {
+export async function consignorTermsAtEach(
+  manager: EntityManager,
+  tenantId: string,
+  asked: ReadonlyArray<{ consignorId: string; at: Date }>,
+): Promise<Array<ConsignorTerms | undefined>> {
   if (asked.length === 0) return [];
   const rows: { position: string; active: boolean; commission_rate_basis_points: number | null }[] = await manager.query(
     `SELECT asked.position, terms.active, terms.commission_rate_basis_points
@@ -27,7 +36,8 @@ export async function consignorTermsAtEach(manager: EntityManager, tenantId: str
     [tenantId, asked.map((one) => one.consignorId), asked.map((one) => one.at)],
   );
   const terms: Array<ConsignorTerms | undefined> = asked.map(() => undefined);
-  for (const row of rows) terms[Number(row.position) - 1] = { active: row.active, commissionRateBasisPoints: row.commission_rate_basis_points };
+  for (const row of rows)
+    terms[Number(row.position) - 1] = { active: row.active, commissionRateBasisPoints: row.commission_rate_basis_points };
   return terms;
 }
 
@@ -38,9 +48,17 @@ export interface ConsignorChange {
 }
 
 /** Appends one change, taking what the event does not say from the terms in force at its time. */
-export async function appendConsignorChange(manager: EntityManager, cause: EventMetadata, consignorId: string, change: ConsignorChange): Promise<void> {
+export async function appendConsignorChange(
+  manager: EntityManager,
+  cause: EventMetadata,
+  consignorId: string,
+  change: ConsignorChange,
+): Promise<void> {
   const effectiveAt = new Date(cause.occurredAt);
-  const before = change.rate === 'as_before' || change.active === 'as_before' ? await consignorTermsAt(manager, cause.tenantId, consignorId, effectiveAt) : undefined;
+  const before =
+    change.rate === 'as_before' || change.active === 'as_before'
+      ? await consignorTermsAt(manager, cause.tenantId, consignorId, effectiveAt)
+      : undefined;
   await manager.query(
     `INSERT INTO consignor_changes (tenant_id, consignor_id, event_id, event_type, effective_at, commission_rate_basis_points, active)
      VALUES ($1, $2, $3, $4, $5, $6, $7)

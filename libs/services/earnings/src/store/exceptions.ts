@@ -15,12 +15,29 @@ export interface EarningsException {
  * causing event and what it is about, so a redelivery or replay records it once, with the same id.
  */
 export async function recordEarningsException(manager: EntityManager, cause: EventMetadata, exception: EarningsException): Promise<void> {
-  const id = deterministicEventId('earnings-exception', cause.tenantId, cause.eventId, exception.kind, exception.orderId ?? '', exception.lineItemId ?? '');
+  const id = deterministicEventId(
+    'earnings-exception',
+    cause.tenantId,
+    cause.eventId,
+    exception.kind,
+    exception.orderId ?? '',
+    exception.lineItemId ?? '',
+  );
   await manager.query(
     `INSERT INTO earnings_exceptions (id, tenant_id, kind, order_id, line_item_id, consignor_id, detail, cause_event_id, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (id) DO NOTHING`,
-    [id, cause.tenantId, exception.kind, exception.orderId, exception.lineItemId, exception.consignorId, JSON.stringify(exception.detail), cause.eventId, new Date(cause.occurredAt)],
+    [
+      id,
+      cause.tenantId,
+      exception.kind,
+      exception.orderId,
+      exception.lineItemId,
+      exception.consignorId,
+      JSON.stringify(exception.detail),
+      cause.eventId,
+      new Date(cause.occurredAt),
+    ],
   );
 }
 

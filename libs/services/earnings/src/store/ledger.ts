@@ -65,7 +65,10 @@ export async function isOrderPaid(manager: EntityManager, tenantId: string, orde
 /** Which of these orders are paid, in one statement. */
 export async function paidOrdersAmong(manager: EntityManager, tenantId: string, orderIds: readonly string[]): Promise<Set<string>> {
   if (orderIds.length === 0) return new Set();
-  const rows: { order_id: string }[] = await manager.query('SELECT order_id FROM order_payments WHERE tenant_id = $1 AND order_id = ANY($2::text[])', [tenantId, [...new Set(orderIds)]]);
+  const rows: { order_id: string }[] = await manager.query(
+    'SELECT order_id FROM order_payments WHERE tenant_id = $1 AND order_id = ANY($2::text[])',
+    [tenantId, [...new Set(orderIds)]],
+  );
   return new Set(rows.map((row) => row.order_id));
 }
 
@@ -113,7 +116,10 @@ export async function markOrdersPaid(manager: EntityManager, payments: readonly 
  * whatever their number (an order's lines, a cancellation's reversals). Returns the ids appended
  * now: an entry already there is neither appended nor counted again.
  */
-export async function appendLedgerEntries(manager: EntityManager, entries: ReadonlyArray<{ entry: LedgerEntry; orderPaid: boolean }>): Promise<Set<string>> {
+export async function appendLedgerEntries(
+  manager: EntityManager,
+  entries: ReadonlyArray<{ entry: LedgerEntry; orderPaid: boolean }>,
+): Promise<Set<string>> {
   const appended = await insertRows<{ id: string }>(
     manager,
     `INSERT INTO earnings_ledger (id, tenant_id, entry_type, consignor_id, order_id, line_item_id, item_title, quantity, gross_minor,
@@ -216,7 +222,11 @@ export async function recordedSalesOf(manager: EntityManager, tenantId: string, 
     entryId: row.id,
     lineItemId: row.line_item_id,
     quantity: row.quantity,
-    amounts: { grossMinor: Number(row.gross_minor), consignorShareMinor: Number(row.consignor_share_minor), storeShareMinor: Number(row.store_share_minor) },
+    amounts: {
+      grossMinor: Number(row.gross_minor),
+      consignorShareMinor: Number(row.consignor_share_minor),
+      storeShareMinor: Number(row.store_share_minor),
+    },
     reversedUnits: Number(row.reversed_units),
     reversedAmounts: {
       grossMinor: Number(row.reversed_gross_minor),
@@ -231,16 +241,23 @@ export async function recordedSalesOf(manager: EntityManager, tenantId: string, 
 }
 
 export async function claimedRefundLineIds(manager: EntityManager, tenantId: string, orderId: string): Promise<Set<string>> {
-  const rows: { refund_line_item_id: string }[] = await manager.query('SELECT refund_line_item_id FROM reversed_refund_lines WHERE tenant_id = $1 AND order_id = $2', [
-    tenantId,
-    orderId,
-  ]);
+  const rows: { refund_line_item_id: string }[] = await manager.query(
+    'SELECT refund_line_item_id FROM reversed_refund_lines WHERE tenant_id = $1 AND order_id = $2',
+    [tenantId, orderId],
+  );
   return new Set(rows.map((row) => row.refund_line_item_id));
 }
 
 export async function claimRefundLine(
   manager: EntityManager,
-  claim: { tenantId: string; orderId: string; refundLineItemId: string; refundId: string; lineItemId: string; ledgerEntryId: string | null },
+  claim: {
+    tenantId: string;
+    orderId: string;
+    refundLineItemId: string;
+    refundId: string;
+    lineItemId: string;
+    ledgerEntryId: string | null;
+  },
 ): Promise<void> {
   await manager.query(
     `INSERT INTO reversed_refund_lines (tenant_id, refund_line_item_id, refund_id, order_id, line_item_id, ledger_entry_id)

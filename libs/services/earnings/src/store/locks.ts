@@ -16,12 +16,21 @@ export async function lockForTransaction(manager: EntityManager, tenantId: strin
 }
 
 /** lockForTransaction for the subjects of several events (of any tenants) at once, sorted by tenant, then id. */
-export async function lockForTransactionOf(manager: EntityManager, scope: LockScope, subjects: ReadonlyArray<{ tenantId: string; ids: Iterable<string> }>): Promise<void> {
+export async function lockForTransactionOf(
+  manager: EntityManager,
+  scope: LockScope,
+  subjects: ReadonlyArray<{ tenantId: string; ids: Iterable<string> }>,
+): Promise<void> {
   const pairs = new Map<string, [string, string]>();
   for (const { tenantId, ids } of subjects) for (const id of ids) pairs.set(JSON.stringify([tenantId, id]), [tenantId, id]);
-  const sorted = [...pairs.values()].sort(([tenantA, idA], [tenantB, idB]) => (tenantA < tenantB ? -1 : tenantA > tenantB ? 1 : idA < idB ? -1 : idA > idB ? 1 : 0));
+  const sorted = [...pairs.values()].sort(([tenantA, idA], [tenantB, idB]) =>
+    tenantA < tenantB ? -1 : tenantA > tenantB ? 1 : idA < idB ? -1 : idA > idB ? 1 : 0,
+  );
   const keys = sorted.map(([tenantId, id]) => JSON.stringify(['earnings', scope, tenantId, id]));
   if (keys.length === 0) return;
   // One round trip for all of them, taken in the array's (sorted) order.
-  await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS lock(key, position) ORDER BY position', [keys]);
+  await manager.query(
+    'SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS lock(key, position) ORDER BY position',
+    [keys],
+  );
 }

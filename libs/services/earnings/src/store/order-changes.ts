@@ -12,7 +12,15 @@ import {
 } from '@consign/contracts';
 import { planReversals } from '../domain/reversal';
 import { recordEarningsException, resolveEarningsExceptions } from './exceptions';
-import { appendLedgerEntries, claimedRefundLineIds, claimRefundLine, isOrderPaid, isOrderReceived, LedgerEntry, recordedSalesOf } from './ledger';
+import {
+  appendLedgerEntries,
+  claimedRefundLineIds,
+  claimRefundLine,
+  isOrderPaid,
+  isOrderReceived,
+  LedgerEntry,
+  recordedSalesOf,
+} from './ledger';
 import { earningsReversedEvent } from './published-events';
 
 /** The order events that take units off an order's lines: cancellations and refunds. */
@@ -69,7 +77,12 @@ export async function applyHeldOrderChanges(manager: EntityManager, tenantId: st
  * and dates its reversal, and a rebuild, which may evaluate a line late that live processing did
  * not, must end with the same books. The caller holds the order's lock.
  */
-export async function applyPastOrderChanges(manager: EntityManager, tenantId: string, orderId: string, entryIds: ReadonlySet<string>): Promise<PlatformEvent[]> {
+export async function applyPastOrderChanges(
+  manager: EntityManager,
+  tenantId: string,
+  orderId: string,
+  entryIds: ReadonlySet<string>,
+): Promise<PlatformEvent[]> {
   const applied: { event: OrderChangeEvent }[] = await manager.query(
     `SELECT event FROM held_order_changes WHERE tenant_id = $1 AND order_id = $2 AND state IN ('applied', 'kept_for_held_lines')
      ORDER BY state_changed_at, occurred_at, event_id`,
@@ -113,7 +126,12 @@ function orderChangeOf(event: OrderChangeEvent): OrderChange {
     case events.shopifyRefundCreated.type:
       return { refunds: [(event as ShopifyRefundCreated).refund], currentQuantities: undefined, cancelled: false, reason: 'refunded' };
     case events.shopifyOrderCancelled.type:
-      return { refunds: (event as ShopifyOrderCancelled).refunds, currentQuantities: (event as ShopifyOrderCancelled).currentQuantities, cancelled: true, reason: 'order_cancelled' };
+      return {
+        refunds: (event as ShopifyOrderCancelled).refunds,
+        currentQuantities: (event as ShopifyOrderCancelled).currentQuantities,
+        cancelled: true,
+        reason: 'order_cancelled',
+      };
     default: {
       // An update of a cancelled order (cancelled_at set) voids like the cancellation, whichever arrives first.
       const update = event as ShopifyOrderUpdated;
@@ -131,7 +149,12 @@ function inTheOrderTheyHappened(changes: OrderChangeEvent[]): OrderChangeEvent[]
  * Keeps a change: held for an order not received, or applied and kept for the order's held lines
  * (not kept when none is held: the order's entries already have it).
  */
-async function keepOrderChange(manager: EntityManager, orderId: string, event: OrderChangeEvent, state: 'held' | 'kept_for_held_lines'): Promise<void> {
+async function keepOrderChange(
+  manager: EntityManager,
+  orderId: string,
+  event: OrderChangeEvent,
+  state: 'held' | 'kept_for_held_lines',
+): Promise<void> {
   const { metadata } = event;
   await manager.query(
     `INSERT INTO held_order_changes (tenant_id, event_id, order_id, event_type, occurred_at, event, state, state_changed_at)
@@ -146,9 +169,17 @@ async function keepOrderChange(manager: EntityManager, orderId: string, event: O
  * Appends the reversals a cancellation or refund calls for (to the given entries only, when named)
  * and records the refund lines it accounted for.
  */
-async function reverseEarnings(manager: EntityManager, cause: EventMetadata, orderId: string, change: OrderChange, onlyEntryIds?: ReadonlySet<string>): Promise<PlatformEvent[]> {
+async function reverseEarnings(
+  manager: EntityManager,
+  cause: EventMetadata,
+  orderId: string,
+  change: OrderChange,
+  onlyEntryIds?: ReadonlySet<string>,
+): Promise<PlatformEvent[]> {
   const tenantId = cause.tenantId;
-  const sales = (await recordedSalesOf(manager, tenantId, orderId)).filter((sale) => onlyEntryIds === undefined || onlyEntryIds.has(sale.entryId));
+  const sales = (await recordedSalesOf(manager, tenantId, orderId)).filter(
+    (sale) => onlyEntryIds === undefined || onlyEntryIds.has(sale.entryId),
+  );
   if (sales.length === 0) return [];
   const plan = planReversals({
     sales,
@@ -199,8 +230,14 @@ async function reverseEarnings(manager: EntityManager, cause: EventMetadata, ord
  */
 export async function forgetSettledHolds(manager: EntityManager, tenantId: string, orderIds: readonly string[]): Promise<void> {
   const settled = `order_id = ANY($2::text[]) AND NOT EXISTS (SELECT 1 FROM held_order_lines AS waiting WHERE waiting.tenant_id = $1 AND waiting.order_id = kept.order_id AND waiting.state <> 'applied')`;
-  await manager.query(`DELETE FROM held_order_lines AS kept WHERE tenant_id = $1 AND state = 'applied' AND ${settled}`, [tenantId, orderIds]);
-  await manager.query(`DELETE FROM held_order_changes AS kept WHERE tenant_id = $1 AND state = 'kept_for_held_lines' AND ${settled}`, [tenantId, orderIds]);
+  await manager.query(`DELETE FROM held_order_lines AS kept WHERE tenant_id = $1 AND state = 'applied' AND ${settled}`, [
+    tenantId,
+    orderIds,
+  ]);
+  await manager.query(`DELETE FROM held_order_changes AS kept WHERE tenant_id = $1 AND state = 'kept_for_held_lines' AND ${settled}`, [
+    tenantId,
+    orderIds,
+  ]);
 }
 
 /** TypeORM answers an UPDATE with [rows, affected count], unlike an INSERT or a SELECT. */

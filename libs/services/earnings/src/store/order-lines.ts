@@ -30,8 +30,14 @@ export interface OrderLine {
  * locks the consignors it reads the terms of; the caller holds the products' locks (locks.ts).
  * Returns what to publish and the entries appended.
  */
-export async function settleOrderLines(manager: EntityManager, tenant: Tenant, lines: readonly OrderLine[]): Promise<{ published: PlatformEvent[]; appended: LedgerEntry[] }> {
-  const consignorLines = lines.flatMap(({ order, ownership }) => (ownership.kind === 'consignor' ? [{ consignorId: ownership.consignorId, at: order.soldAt, orderId: order.orderId }] : []));
+export async function settleOrderLines(
+  manager: EntityManager,
+  tenant: Tenant,
+  lines: readonly OrderLine[],
+): Promise<{ published: PlatformEvent[]; appended: LedgerEntry[] }> {
+  const consignorLines = lines.flatMap(({ order, ownership }) =>
+    ownership.kind === 'consignor' ? [{ consignorId: ownership.consignorId, at: order.soldAt, orderId: order.orderId }] : [],
+  );
   await lockForTransaction(
     manager,
     tenant.id,
@@ -49,14 +55,25 @@ export async function settleOrderLines(manager: EntityManager, tenant: Tenant, l
   const sales: Array<{ entry: LedgerEntry; orderPaid: boolean; cause: EventMetadata }> = [];
   for (const { order, line, ownership } of lines) {
     const terms = ownership.kind === 'consignor' ? termsOfLines.shift() : undefined;
-    const outcome = evaluateLine(line, { orderCurrency: order.currency, ownership, terms, defaultCommissionRateBasisPoints: tenant.defaultCommissionRateBasisPoints });
+    const outcome = evaluateLine(line, {
+      orderCurrency: order.currency,
+      ownership,
+      terms,
+      defaultCommissionRateBasisPoints: tenant.defaultCommissionRateBasisPoints,
+    });
     if (outcome.kind === 'store_item') continue;
     if (outcome.kind === 'held') {
       await holdLine(manager, order, line, outcome.awaiting);
       continue;
     }
     if (outcome.kind === 'exception') {
-      await recordEarningsException(manager, order.cause, { kind: outcome.exception, orderId: order.orderId, lineItemId: line.id, consignorId: outcome.consignorId, detail: outcome.detail });
+      await recordEarningsException(manager, order.cause, {
+        kind: outcome.exception,
+        orderId: order.orderId,
+        lineItemId: line.id,
+        consignorId: outcome.consignorId,
+        detail: outcome.detail,
+      });
       continue;
     }
     const entry: LedgerEntry = {
@@ -89,13 +106,21 @@ export async function settleOrderLines(manager: EntityManager, tenant: Tenant, l
  * The product's owner is now known: the lines that waited for it are evaluated as they would have
  * been had the product come first. The caller holds the product's lock and its consignor's.
  */
-export async function releaseLinesAwaitingProduct(manager: EntityManager, tenant: Tenant, productId: string, ownership: ProductOwnership): Promise<PlatformEvent[]> {
+export async function releaseLinesAwaitingProduct(
+  manager: EntityManager,
+  tenant: Tenant,
+  productId: string,
+  ownership: ProductOwnership,
+): Promise<PlatformEvent[]> {
   return evaluateReleasedLines(manager, tenant, await takeHeldLines(manager, tenant.id, 'product', productId), ownership);
 }
 
 /** The consignor is now known: the lines of their products that waited for them are evaluated. The caller holds the consignor's lock. */
 export async function releaseLinesAwaitingConsignor(manager: EntityManager, tenant: Tenant, consignorId: string): Promise<PlatformEvent[]> {
-  return evaluateReleasedLines(manager, tenant, await takeHeldLines(manager, tenant.id, 'consignor', consignorId), { kind: 'consignor', consignorId });
+  return evaluateReleasedLines(manager, tenant, await takeHeldLines(manager, tenant.id, 'consignor', consignorId), {
+    kind: 'consignor',
+    consignorId,
+  });
 }
 
 /**
@@ -113,7 +138,13 @@ export async function escalateOverdueLines(manager: EntityManager, heldBefore: D
   );
   for (const row of escalated) {
     const { exception, consignorId, detail } = overdueLineException(row.line, awaitedFactOf(row));
-    await recordEarningsException(manager, row.cause, { kind: exception, orderId: row.order_id, lineItemId: row.line_item_id, consignorId, detail });
+    await recordEarningsException(manager, row.cause, {
+      kind: exception,
+      orderId: row.order_id,
+      lineItemId: row.line_item_id,
+      consignorId,
+      detail,
+    });
   }
   return escalated.length;
 }
@@ -160,7 +191,12 @@ async function holdLine(manager: EntityManager, order: ReceivedOrder, line: Shop
 }
 
 /** Takes the lines waiting for this product or consignor off hold (they are held again if they must wait for more). */
-async function takeHeldLines(manager: EntityManager, tenantId: string, awaiting: AwaitedFact['kind'], id: string): Promise<ReleasedLineRow[]> {
+async function takeHeldLines(
+  manager: EntityManager,
+  tenantId: string,
+  awaiting: AwaitedFact['kind'],
+  id: string,
+): Promise<ReleasedLineRow[]> {
   const column = awaiting === 'product' ? 'product_id' : 'consignor_id';
   return updateReturning<ReleasedLineRow>(
     manager,
@@ -186,18 +222,28 @@ async function evaluateReleasedLines(
 ): Promise<PlatformEvent[]> {
   if (released.length === 0) return [];
   // Before any ledger write: a payment or change of the order applied meanwhile waits for these entries.
-  await lockForTransaction(manager, tenant.id, 'order', released.map((row) => row.order_id));
+  await lockForTransaction(
+    manager,
+    tenant.id,
+    'order',
+    released.map((row) => row.order_id),
+  );
   for (const row of released) {
     const { exception } = overdueLineException(row.line, awaitedFactOf(row));
     await resolveEarningsExceptions(manager, { tenantId: tenant.id, kind: exception, orderId: row.order_id, lineItemId: row.line_item_id });
   }
   const lines = [...released]
     .sort((a, b) => a.order_id.localeCompare(b.order_id) || a.line_item_id.localeCompare(b.line_item_id))
-    .map((row) => ({ order: { orderId: row.order_id, currency: row.currency, soldAt: row.sold_at, cause: row.cause }, line: row.line, ownership }));
+    .map((row) => ({
+      order: { orderId: row.order_id, currency: row.currency, soldAt: row.sold_at, cause: row.cause },
+      line: row.line,
+      ownership,
+    }));
   const { published, appended } = await settleOrderLines(manager, tenant, lines);
   const appendedByOrder = new Map<string, Set<string>>();
   for (const entry of appended) appendedByOrder.set(entry.orderId, (appendedByOrder.get(entry.orderId) ?? new Set()).add(entry.id));
-  for (const [orderId, entryIds] of appendedByOrder) published.push(...(await applyPastOrderChanges(manager, tenant.id, orderId, entryIds)));
+  for (const [orderId, entryIds] of appendedByOrder)
+    published.push(...(await applyPastOrderChanges(manager, tenant.id, orderId, entryIds)));
   await forgetSettledHolds(manager, tenant.id, [...new Set(released.map((row) => row.order_id))]);
   return published;
 }

@@ -1,4 +1,13 @@
-import { derivedMetadata, EarningsRecorded, EarningsReversalReason, EarningsStatus, EventMetadata, events, Money, PlatformEvent } from '@consign/contracts';
+import {
+  derivedMetadata,
+  EarningsRecorded,
+  EarningsReversalReason,
+  EarningsStatus,
+  EventMetadata,
+  events,
+  Money,
+  PlatformEvent,
+} from '@consign/contracts';
 import { LedgerEntry } from './ledger';
 import { earningsSource } from './earnings-source';
 
@@ -15,7 +24,13 @@ export function earningsRecordedEvent(cause: EventMetadata, entry: LedgerEntry, 
   };
 }
 
-export function earningsReversedEvent(cause: EventMetadata, entry: LedgerEntry, reversedLedgerEntryId: string, reason: EarningsReversalReason, paid: boolean): PlatformEvent {
+export function earningsReversedEvent(
+  cause: EventMetadata,
+  entry: LedgerEntry,
+  reversedLedgerEntryId: string,
+  reason: EarningsReversalReason,
+  paid: boolean,
+): PlatformEvent {
   return {
     definition: events.earningsReversed,
     value: {

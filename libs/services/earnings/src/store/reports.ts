@@ -87,7 +87,8 @@ export interface OrderEarningsReport {
 const totalsColumns = `
   SUM(earned_minor)::text AS earned, SUM(pending_minor)::text AS pending, SUM(reversed_minor)::text AS reversed,
   SUM(gross_sold_minor - gross_reversed_minor)::text AS gross, SUM(store_share_sold_minor - store_share_reversed_minor)::text AS store_share`;
-const inPeriod = (column: string, from: number, to: number) => `($${from}::date IS NULL OR ${column} >= $${from}::date) AND ($${to}::date IS NULL OR ${column} <= $${to}::date)`;
+const inPeriod = (column: string, from: number, to: number) =>
+  `($${from}::date IS NULL OR ${column} >= $${from}::date) AND ($${to}::date IS NULL OR ${column} <= $${to}::date)`;
 
 interface TotalsRow {
   consignor_id?: string;
@@ -100,14 +101,24 @@ interface TotalsRow {
 }
 
 /** One consignor's totals per currency over the period, read from the daily totals, and the entries behind them. */
-export async function consignorEarnings(manager: EntityManager, tenantId: string, consignorId: string, period: ReportPeriod): Promise<ConsignorEarningsReport> {
+export async function consignorEarnings(
+  manager: EntityManager,
+  tenantId: string,
+  consignorId: string,
+  period: ReportPeriod,
+): Promise<ConsignorEarningsReport> {
   const totals: TotalsRow[] = await manager.query(
     `SELECT currency, ${totalsColumns} FROM earnings_daily_totals
      WHERE tenant_id = $1 AND consignor_id = $2 AND ${inPeriod('day', 3, 4)}
      GROUP BY currency ORDER BY currency`,
     [tenantId, consignorId, period.from, period.to],
   );
-  const entries = await ledgerEntries(manager, `l.consignor_id = $2 AND ${inPeriod("(l.occurred_at AT TIME ZONE 'UTC')::date", 3, 4)}`, [tenantId, consignorId, period.from, period.to]);
+  const entries = await ledgerEntries(manager, `l.consignor_id = $2 AND ${inPeriod("(l.occurred_at AT TIME ZONE 'UTC')::date", 3, 4)}`, [
+    tenantId,
+    consignorId,
+    period.from,
+    period.to,
+  ]);
   return { tenantId, consignorId, period, totals: totals.map(totalsFrom), entries };
 }
 
@@ -125,7 +136,12 @@ export async function clientEarnings(manager: EntityManager, tenantId: string, p
      GROUP BY currency ORDER BY currency`,
     [tenantId, period.from, period.to],
   );
-  return { tenantId, period, totals: totals.map(totalsFrom), consignors: rows.map((row) => ({ consignorId: row.consignor_id ?? '', ...totalsFrom(row) })) };
+  return {
+    tenantId,
+    period,
+    totals: totals.map(totalsFrom),
+    consignors: rows.map((row) => ({ consignorId: row.consignor_id ?? '', ...totalsFrom(row) })),
+  };
 }
 
 /** The order's entries (what the reconciler compares with Shopify); undefined when the order never arrived. */
@@ -140,7 +156,11 @@ export async function orderEarnings(manager: EntityManager, tenantId: string, or
   return { tenantId, orderId, orderName: orders[0].order_name, currency: orders[0].currency, paid: orders[0].paid, entries };
 }
 
-export async function listEarningsExceptions(manager: EntityManager, tenantId: string, kind: string | null): Promise<EarningsExceptionView[]> {
+export async function listEarningsExceptions(
+  manager: EntityManager,
+  tenantId: string,
+  kind: string | null,
+): Promise<EarningsExceptionView[]> {
   const rows: {
     id: string;
     kind: string;

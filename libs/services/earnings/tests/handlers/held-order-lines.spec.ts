@@ -32,7 +32,8 @@ const applyAll = async (db: EarningsTestDatabase, sequence: EarningsInputEvent[]
   for (const event of sequence) published.push(...(await db.apply(event)));
   return published;
 };
-const escalate = (db: EarningsTestDatabase, heldBefore: Date) => db.dataSource.transaction((manager) => escalateOverdueHolds(manager, heldBefore));
+const escalate = (db: EarningsTestDatabase, heldBefore: Date) =>
+  db.dataSource.transaction((manager) => escalateOverdueHolds(manager, heldBefore));
 const afterTheGracePeriod = () => new Date(Date.now() + 1000);
 
 describe('order lines that arrive before their product or consignor (real PostgreSQL)', () => {
@@ -50,11 +51,17 @@ describe('order lines that arrive before their product or consignor (real Postgr
 
   it('holds a line whose product has not come, with no exception and no entry, and records the entry in-order processing gives when it comes', async () => {
     const product = productUpserted('prod-late-1', 'p-late-1', ['consignor:c-1'], '2026-01-03T00:00:00Z');
-    const created = orderCreated('create-8001', order('8001', [line('801', 'p-late-1', 2, 2500, { discountMinor: 10 }), line('802', 'p-1', 1, 500)]));
+    const created = orderCreated(
+      'create-8001',
+      order('8001', [line('801', 'p-late-1', 2, 2500, { discountMinor: 10 }), line('802', 'p-1', 1, 500)]),
+    );
     const [recorded801, recorded802] = await applyAll(inOrder, [product, created]);
 
     expect(await early.apply(created)).toEqual([recorded802]);
-    expect(await ofOrder(early, '8001')).toMatchObject({ openExceptions: [], heldLines: [{ line_item_id: '801', awaiting: 'product', state: 'held' }] });
+    expect(await ofOrder(early, '8001')).toMatchObject({
+      openExceptions: [],
+      heldLines: [{ line_item_id: '801', awaiting: 'product', state: 'held' }],
+    });
     expect((await ofOrder(early, '8001')).ledger).toHaveLength(1);
 
     expect(await early.apply(product)).toEqual([recorded801]);
@@ -97,7 +104,9 @@ describe('order lines that arrive before their product or consignor (real Postgr
     ]);
     expect(await ofOrder(early, '8003')).toEqual(await ofOrder(inOrder, '8003'));
     // What was kept only for the held line is forgotten: left is the cancellation that came before its order, as in any processing.
-    expect(await early.dataSource.query("SELECT event_id, state FROM held_order_changes WHERE order_id = '8003'")).toEqual([{ event_id: cancelled.metadata.eventId, state: 'applied' }]);
+    expect(await early.dataSource.query("SELECT event_id, state FROM held_order_changes WHERE order_id = '8003'")).toEqual([
+      { event_id: cancelled.metadata.eventId, state: 'applied' },
+    ]);
     expect(await early.dataSource.query("SELECT line_item_id FROM held_order_lines WHERE order_id = '8003'")).toEqual([]);
     expect(await early.apply(product)).toEqual([]);
     expect(await early.apply(refunded)).toEqual([]);
@@ -117,19 +126,31 @@ describe('order lines that arrive before their product or consignor (real Postgr
 
     // The refund claimed the line in-order, so its reversal counts for its own day in both.
     expect(await ofOrder(early, '8009')).toEqual(await ofOrder(inOrder, '8009'));
-    const reversalDays = (await ofOrder(early, '8009')).ledger.filter((entry) => (entry as { reverses_entry_id: string | null }).reverses_entry_id !== null).map((entry) => new Date((entry as { occurred_at: string }).occurred_at).toISOString().slice(0, 10));
+    const reversalDays = (await ofOrder(early, '8009')).ledger
+      .filter((entry) => (entry as { reverses_entry_id: string | null }).reverses_entry_id !== null)
+      .map((entry) => new Date((entry as { occurred_at: string }).occurred_at).toISOString().slice(0, 10));
     expect(reversalDays).toEqual(['2026-03-04']);
   });
 
   it('applies an orders/updated refund and the payment the order had while its line was held', async () => {
     const product = productUpserted('prod-late-7', 'p-late-7', ['consignor:c-2'], '2026-01-03T00:00:00Z');
     const placed = order('8007', [line('861', 'p-late-7', 2, 1500)]);
-    const sequence = [orderCreated('create-8007', placed), orderPaid('paid-8007', placed, '2026-03-01T11:00:00Z'), orderUpdated('update-8007', placed, '2026-03-02T10:00:00Z', [refund('r-8007', [['rl-8007', '861', 1, 1500]])])];
+    const sequence = [
+      orderCreated('create-8007', placed),
+      orderPaid('paid-8007', placed, '2026-03-01T11:00:00Z'),
+      orderUpdated('update-8007', placed, '2026-03-02T10:00:00Z', [refund('r-8007', [['rl-8007', '861', 1, 1500]])]),
+    ];
     await applyAll(inOrder, [product, ...sequence]);
     await applyAll(early, sequence);
 
     const published = await early.apply(product);
-    expect(published.map((event) => [event.definition.type, (event.value as EarningsRecorded).status, (event.value as EarningsRecorded).quantity])).toEqual([
+    expect(
+      published.map((event) => [
+        event.definition.type,
+        (event.value as EarningsRecorded).status,
+        (event.value as EarningsRecorded).quantity,
+      ]),
+    ).toEqual([
       ['earnings.recorded', 'earned', 2],
       ['earnings.reversed', 'earned', 1],
     ]);
@@ -150,7 +171,9 @@ describe('order lines that arrive before their product or consignor (real Postgr
     await applyAll(inOrder, [product, created]);
     expect(await applyAll(early, [created, product])).toEqual([]);
     const late = await ofOrder(early, '8005');
-    expect(late.openExceptions).toEqual([expect.objectContaining({ kind: 'consignor_inactive', line_item_id: '841', consignor_id: 'c-3' })]);
+    expect(late.openExceptions).toEqual([
+      expect.objectContaining({ kind: 'consignor_inactive', line_item_id: '841', consignor_id: 'c-3' }),
+    ]);
     expect(late).toEqual(await ofOrder(inOrder, '8005'));
   });
 
@@ -161,7 +184,9 @@ describe('order lines that arrive before their product or consignor (real Postgr
     const expected = await applyAll(inOrder, [registered, product, created]);
 
     expect(await applyAll(early, [created, product])).toEqual([]);
-    expect((await ofOrder(early, '8006')).heldLines).toEqual([expect.objectContaining({ awaiting: 'consignor', consignor_id: 'c-9', state: 'held' })]);
+    expect((await ofOrder(early, '8006')).heldLines).toEqual([
+      expect.objectContaining({ awaiting: 'consignor', consignor_id: 'c-9', state: 'held' }),
+    ]);
     expect(await early.apply(registered)).toEqual(expected);
   });
 
@@ -169,18 +194,24 @@ describe('order lines that arrive before their product or consignor (real Postgr
   it.each([
     ['an update', 'c-10', '8010', consignorUpdated('update-c10', 'c-10', 1500, '2026-02-01T00:00:00Z'), 'earnings.recorded'],
     ['a deactivation', 'c-11', '8011', consignorDeactivated('deact-c11', 'c-11', '2026-02-01T00:00:00Z'), 'consignor_inactive'],
-  ])("evaluates a line held for its consignor when the first of the consignor's events it sees is %s", async (_first, consignorId, orderId, consignorEvent, outcome) => {
-    const product = productUpserted(`prod-${consignorId}`, `p-${consignorId}`, [`consignor:${consignorId}`], '2026-01-03T00:00:00Z');
-    const created = orderCreated(`create-${orderId}`, order(orderId, [line(`${orderId}-1`, `p-${consignorId}`, 1, 1000)]));
-    const expected = await applyAll(inOrder, [consignorEvent, product, created]);
+  ])(
+    "evaluates a line held for its consignor when the first of the consignor's events it sees is %s",
+    async (_first, consignorId, orderId, consignorEvent, outcome) => {
+      const product = productUpserted(`prod-${consignorId}`, `p-${consignorId}`, [`consignor:${consignorId}`], '2026-01-03T00:00:00Z');
+      const created = orderCreated(`create-${orderId}`, order(orderId, [line(`${orderId}-1`, `p-${consignorId}`, 1, 1000)]));
+      const expected = await applyAll(inOrder, [consignorEvent, product, created]);
 
-    expect(await applyAll(early, [product, created])).toEqual([]);
-    expect(await early.apply(consignorEvent)).toEqual(expected);
-    const late = await ofOrder(early, orderId);
-    // Either an entry or the exception in-order processing gives, never both.
-    expect([...expected.map((event) => event.definition.type), ...late.openExceptions.map((row) => (row as { kind: string }).kind)]).toEqual([outcome]);
-    expect(late).toEqual(await ofOrder(inOrder, orderId));
-  });
+      expect(await applyAll(early, [product, created])).toEqual([]);
+      expect(await early.apply(consignorEvent)).toEqual(expected);
+      const late = await ofOrder(early, orderId);
+      // Either an entry or the exception in-order processing gives, never both.
+      expect([
+        ...expected.map((event) => event.definition.type),
+        ...late.openExceptions.map((row) => (row as { kind: string }).kind),
+      ]).toEqual([outcome]);
+      expect(late).toEqual(await ofOrder(inOrder, orderId));
+    },
+  );
 
   it('ends, after all of it, in the state in-order processing gives', async () => {
     expect(await early.snapshot()).toEqual(await inOrder.snapshot());
@@ -212,14 +243,26 @@ describe('lines held past the grace period (real PostgreSQL)', () => {
     expect(await escalate(db, afterTheGracePeriod())).toEqual({ orderChanges: 0, lines: 1 });
     expect(await escalate(db, afterTheGracePeriod())).toEqual({ orderChanges: 0, lines: 0 });
     const [unknownProduct] = await listEarningsExceptions(db.dataSource.manager, tenant.id, 'unknown_product');
-    expect(unknownProduct).toMatchObject({ orderId: '8101', lineItemId: '871', consignorId: null, detail: { productId: 'p-lost', title: 'Item 871' }, resolvedAt: null });
+    expect(unknownProduct).toMatchObject({
+      orderId: '8101',
+      lineItemId: '871',
+      consignorId: null,
+      detail: { productId: 'p-lost', title: 'Item 871' },
+      resolvedAt: null,
+    });
 
     // The product comes, naming a consignor not registered: that exception closes, the line waits on for them.
     expect(await db.apply(product)).toEqual([]);
     expect((await listEarningsExceptions(db.dataSource.manager, tenant.id, 'unknown_product'))[0].resolvedAt).toEqual(expect.any(String));
     expect(await escalate(db, afterTheGracePeriod())).toEqual({ orderChanges: 0, lines: 1 });
     const [unknownConsignor] = await listEarningsExceptions(db.dataSource.manager, tenant.id, 'unknown_consignor');
-    expect(unknownConsignor).toMatchObject({ orderId: '8101', lineItemId: '871', consignorId: 'c-lost', detail: { productId: 'p-lost', title: 'Item 871' }, resolvedAt: null });
+    expect(unknownConsignor).toMatchObject({
+      orderId: '8101',
+      lineItemId: '871',
+      consignorId: 'c-lost',
+      detail: { productId: 'p-lost', title: 'Item 871' },
+      resolvedAt: null,
+    });
 
     const published = await db.apply(registered);
     expect(published.map((event) => event.definition)).toEqual([events.earningsRecorded]);
@@ -237,8 +280,14 @@ describe('lines held past the grace period (real PostgreSQL)', () => {
 });
 
 describe('a rebuild from earliest, topics read one after the other (real PostgreSQL)', () => {
-  const first = order('8201', [line('881', 'p-1', 3, 1000, { discountMinor: 100 }), line('882', 'p-2', 2, 5), line('883', 'p-store', 1, 100)]);
-  const second = order('8202', [line('885', 'p-ghost', 1, 2500), line('886', 'p-never', 1, 100), line('887', null, 1, 100)], { createdAt: '2026-03-02T23:30:00Z' });
+  const first = order('8201', [
+    line('881', 'p-1', 3, 1000, { discountMinor: 100 }),
+    line('882', 'p-2', 2, 5),
+    line('883', 'p-store', 1, 100),
+  ]);
+  const second = order('8202', [line('885', 'p-ghost', 1, 2500), line('886', 'p-never', 1, 100), line('887', null, 1, 100)], {
+    createdAt: '2026-03-02T23:30:00Z',
+  });
   const foreign = order('8203', [line('888', 'p-2', 1, 4200, { currency: 'CAD' })], { totalPrice: { amountMinor: 4200, currency: 'CAD' } });
   const oneUnit = refund('r-8201', [['rl-8201', '881', 1, 967]]);
   const orderEvents: EarningsInputEvent[] = [
@@ -326,7 +375,9 @@ describe('handlers of other partitions running at the same moment (real PostgreS
   it('a refund of an order whose line is being evaluated: the new entry gets it', async () => {
     const placed = order('8304', [line('894', 'p-race-4', 2, 1000)]);
     await db.apply(orderCreated('create-8304', placed));
-    const refunded = await db.applyUncommitted(refundCreated('refund-8304', '8304', refund('r-8304', [['rl-8304', '894', 1, 1000]]), '2026-03-02T10:00:00Z'));
+    const refunded = await db.applyUncommitted(
+      refundCreated('refund-8304', '8304', refund('r-8304', [['rl-8304', '894', 1, 1000]]), '2026-03-02T10:00:00Z'),
+    );
     const product = db.apply(productUpserted('prod-race-4', 'p-race-4', ['consignor:c-1'], '2026-01-03T00:00:00Z'));
     await db.untilOneWaitsForALock();
     await refunded.commit();

@@ -1,6 +1,13 @@
 import { derivedMetadata, EarningsRecorded, EarningsReversed, events, PlatformEvent } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
-import { escalateOverdueHolds, EarningsInputEvent, handleEarningsEvent, orderEarnings, listEarningsExceptions, consignorEarnings } from '@consign/earnings';
+import {
+  escalateOverdueHolds,
+  EarningsInputEvent,
+  handleEarningsEvent,
+  orderEarnings,
+  listEarningsExceptions,
+  consignorEarnings,
+} from '@consign/earnings';
 import {
   catalogue,
   consignorDeactivated,
@@ -48,7 +55,11 @@ describe('earnings handlers (real PostgreSQL)', () => {
   });
 
   it('records one pending entry per consignor line and publishes it with the item title', async () => {
-    const placed = order('1001', [line('11', 'p-1', 2, 5000, { discountMinor: 1000, title: 'Aviator sunglasses' }), line('12', 'p-store', 1, 900), line('13', 'p-2', 1, 3)]);
+    const placed = order('1001', [
+      line('11', 'p-1', 2, 5000, { discountMinor: 1000, title: 'Aviator sunglasses' }),
+      line('12', 'p-store', 1, 900),
+      line('13', 'p-2', 1, 3),
+    ]);
     const created = orderCreated('create-1001', placed);
     const published = await db.apply(created);
 
@@ -90,9 +101,17 @@ describe('earnings handlers (real PostgreSQL)', () => {
   it('counts two lines of one consignor on one day into the same daily total, on the sale and on its cancellation', async () => {
     const placed = order('1095', [line('951', 'p-1', 1, 1000), line('952', 'p-1', 2, 700), line('953', 'p-2', 1, 400)]);
     const totalsBefore = await storedTotals(db.dataSource);
-    expect(values<EarningsRecorded>(await db.apply(orderCreated('create-1095', placed))).map((value) => value.lineItemId)).toEqual(['951', '952', '953']);
+    expect(values<EarningsRecorded>(await db.apply(orderCreated('create-1095', placed))).map((value) => value.lineItemId)).toEqual([
+      '951',
+      '952',
+      '953',
+    ]);
     const reversed = await db.apply(orderCancelled('cancel-1095', placed, '2026-03-01T12:00:00Z', { '951': 0, '952': 0, '953': 0 }));
-    expect(values<EarningsReversed>(reversed).map((value) => value.lineItemId).sort()).toEqual(['951', '952', '953']);
+    expect(
+      values<EarningsReversed>(reversed)
+        .map((value) => value.lineItemId)
+        .sort(),
+    ).toEqual(['951', '952', '953']);
     expect(await storedTotals(db.dataSource)).not.toEqual(totalsBefore);
     expect(await storedTotals(db.dataSource)).toEqual(await totalsRecomputedFromLedger(db.dataSource));
   });
@@ -132,22 +151,33 @@ describe('earnings handlers (real PostgreSQL)', () => {
     ]);
     const published = await db.apply(orderCreated('create-1007', placed));
 
-    expect(values<EarningsRecorded>(published).map((value) => [value.lineItemId, value.gross.amountMinor, value.consignorShare.amountMinor])).toEqual([['75', 0, 0]]);
-    const exceptions = (await listEarningsExceptions(db.dataSource.manager, tenant.id, null)).filter((exception) => exception.orderId === '1007');
+    expect(
+      values<EarningsRecorded>(published).map((value) => [value.lineItemId, value.gross.amountMinor, value.consignorShare.amountMinor]),
+    ).toEqual([['75', 0, 0]]);
+    const exceptions = (await listEarningsExceptions(db.dataSource.manager, tenant.id, null)).filter(
+      (exception) => exception.orderId === '1007',
+    );
     expect(exceptions.map((exception) => [exception.lineItemId, exception.kind, exception.consignorId]).sort()).toEqual([
       ['72', 'consignor_inactive', 'c-3'],
       ['73', 'line_without_product', null],
       ['76', 'invalid_line', 'c-1'],
     ]);
     // Their consignor never registered, their product never came: held until it does (or the grace period ends).
-    expect(await db.dataSource.query("SELECT line_item_id, awaiting, consignor_id, state FROM held_order_lines WHERE order_id = '1007' ORDER BY line_item_id")).toEqual([
+    expect(
+      await db.dataSource.query(
+        "SELECT line_item_id, awaiting, consignor_id, state FROM held_order_lines WHERE order_id = '1007' ORDER BY line_item_id",
+      ),
+    ).toEqual([
       { line_item_id: '71', awaiting: 'consignor', consignor_id: 'c-ghost', state: 'held' },
       { line_item_id: '74', awaiting: 'product', consignor_id: null, state: 'held' },
     ]);
-    expect(exceptions.find((exception) => exception.kind === 'invalid_line')?.detail).toEqual({ reason: "discount 200 exceeds the line's price 100 × 1", title: 'Item 76' });
+    expect(exceptions.find((exception) => exception.kind === 'invalid_line')?.detail).toEqual({
+      reason: "discount 200 exceeds the line's price 100 × 1",
+      title: 'Item 76',
+    });
   });
 
-  it("still pays a deactivated consignor for what sold before the deactivation, whenever it is processed", async () => {
+  it('still pays a deactivated consignor for what sold before the deactivation, whenever it is processed', async () => {
     const before = order('1008', [line('81', 'p-3', 1, 1000)], { createdAt: '2026-01-20T10:00:00Z' });
     expect(values<EarningsRecorded>(await db.apply(orderCreated('create-1008', before)))).toMatchObject([{ consignorId: 'c-3' }]);
   });
@@ -156,8 +186,12 @@ describe('earnings handlers (real PostgreSQL)', () => {
     await db.apply(consignorRegistered('reg-c4', 'c-4', 2000, '2026-01-01T00:00:00Z'));
     await db.apply(consignorUpdated('update-c4', 'c-4', 2500, '2026-03-10T00:00:00Z'));
     await db.apply(productUpserted('prod-4', 'p-4', ['consignor:c-4'], '2026-01-02T00:00:00Z'));
-    const beforeChange = values<EarningsRecorded>(await db.apply(orderCreated('create-1009', order('1009', [line('91', 'p-4', 1, 1000)], { createdAt: '2026-03-09T23:59:59Z' }))));
-    const afterChange = values<EarningsRecorded>(await db.apply(orderCreated('create-1010', order('1010', [line('101', 'p-4', 1, 1000)], { createdAt: '2026-03-10T00:00:00Z' }))));
+    const beforeChange = values<EarningsRecorded>(
+      await db.apply(orderCreated('create-1009', order('1009', [line('91', 'p-4', 1, 1000)], { createdAt: '2026-03-09T23:59:59Z' }))),
+    );
+    const afterChange = values<EarningsRecorded>(
+      await db.apply(orderCreated('create-1010', order('1010', [line('101', 'p-4', 1, 1000)], { createdAt: '2026-03-10T00:00:00Z' }))),
+    );
     expect([beforeChange[0].commissionRateBasisPoints, afterChange[0].commissionRateBasisPoints]).toEqual([2000, 2500]);
   });
 
@@ -175,7 +209,9 @@ describe('earnings handlers (real PostgreSQL)', () => {
     ]);
     await db.apply(productUpserted('prod-c6', 'p-c6', ['consignor:c-6'], '2026-01-02T00:00:00Z'));
     expect(await db.apply(orderCreated('create-1019', order('1019', [line('191', 'p-c6', 1, 1000)])))).toEqual([]);
-    expect((await listEarningsExceptions(db.dataSource.manager, tenant.id, 'consignor_inactive')).map((exception) => exception.consignorId)).toContain('c-6');
+    expect(
+      (await listEarningsExceptions(db.dataSource.manager, tenant.id, 'consignor_inactive')).map((exception) => exception.consignorId),
+    ).toContain('c-6');
   });
 
   it("takes the consignor's first known terms for a sale before their registration", async () => {
@@ -203,7 +239,9 @@ describe('earnings handlers (real PostgreSQL)', () => {
   });
 
   it('records entries in the order currency, never converted, and flags the foreign currency', async () => {
-    const placed = order('1013', [line('131', 'p-1', 1, 1000, { currency: 'EUR' })], { totalPrice: { amountMinor: 1000, currency: 'EUR' } });
+    const placed = order('1013', [line('131', 'p-1', 1, 1000, { currency: 'EUR' })], {
+      totalPrice: { amountMinor: 1000, currency: 'EUR' },
+    });
     const [entry] = values<EarningsRecorded>(await db.apply(orderCreated('create-1013', placed)));
     expect(entry.gross).toEqual({ amountMinor: 1000, currency: 'EUR' });
     const [exception] = await listEarningsExceptions(db.dataSource.manager, tenant.id, 'foreign_currency');
@@ -226,14 +264,21 @@ describe('earnings handlers (real PostgreSQL)', () => {
       ['142', 1, 'order_cancelled'],
       ['143', 3, 'order_cancelled'],
     ]);
-    expect(reversals[0]).toMatchObject({ itemTitle: 'Item 141', status: 'pending', consignorId: 'c-1', reversedLedgerEntryId: expect.any(String) });
+    expect(reversals[0]).toMatchObject({
+      itemTitle: 'Item 141',
+      status: 'pending',
+      consignorId: 'c-1',
+      reversedLedgerEntryId: expect.any(String),
+    });
     expect([reversals[0].consignorShare.amountMinor, reversals[0].storeShare.amountMinor]).toEqual([1400, 600]);
 
     const before = await db.snapshot();
     expect(await db.apply(cancellation)).toEqual([]);
     expect(await db.apply(orderCancelled('cancel-1014-again', placed, '2026-03-03T10:05:00Z', { '141': 0, '143': 1 }))).toEqual([]);
     // A refund after the cancellation finds nothing left to reverse.
-    expect(await db.apply(orderUpdated('update-1014', placed, '2026-03-04T10:00:00Z', [refund('r-1014', [['rl-1431', '143', 1, 1001]])]))).toEqual([]);
+    expect(
+      await db.apply(orderUpdated('update-1014', placed, '2026-03-04T10:00:00Z', [refund('r-1014', [['rl-1431', '143', 1, 1001]])])),
+    ).toEqual([]);
     expect(await db.snapshot()).toEqual({ ...before, refundLines: expect.anything() });
 
     // Each line nets to exactly zero, shares included.
@@ -241,7 +286,14 @@ describe('earnings handlers (real PostgreSQL)', () => {
       `SELECT line_item_id AS line, entry_type AS type, SUM(gross_minor)::text AS gross, SUM(consignor_share_minor)::text AS consignor, SUM(store_share_minor)::text AS store
        FROM earnings_ledger WHERE order_id = '1014' GROUP BY line_item_id, entry_type ORDER BY line_item_id, entry_type`,
     );
-    expect(sums.map(({ line, type }) => `${line} ${type}`)).toEqual(['141 reversal', '141 sale', '142 reversal', '142 sale', '143 reversal', '143 sale']);
+    expect(sums.map(({ line, type }) => `${line} ${type}`)).toEqual([
+      '141 reversal',
+      '141 sale',
+      '142 reversal',
+      '142 sale',
+      '143 reversal',
+      '143 sale',
+    ]);
     for (let index = 0; index < sums.length; index += 2) expect({ ...sums[index], type: '' }).toEqual({ ...sums[index + 1], type: '' });
   });
 
@@ -253,7 +305,10 @@ describe('earnings handlers (real PostgreSQL)', () => {
       const update = orderUpdated(`update-${orderId}`, placed, '2026-03-04T10:00:00Z', refunds);
       const cancellation = orderCancelled(`cancel-${orderId}`, placed, '2026-03-04T10:00:00Z', { [`${orderId}-1`]: 2 }, refunds);
       await db.apply(orderCreated(`create-${orderId}`, placed));
-      const published = [...(await db.apply(first === 'update' ? update : cancellation)), ...(await db.apply(first === 'update' ? cancellation : update))];
+      const published = [
+        ...(await db.apply(first === 'update' ? update : cancellation)),
+        ...(await db.apply(first === 'update' ? cancellation : update)),
+      ];
       return values<EarningsReversed>(published).map((value) => [value.quantity, value.reason]);
     };
     expect(await scenario('update')).toEqual([
@@ -268,7 +323,9 @@ describe('earnings handlers (real PostgreSQL)', () => {
 
   it('refuses an event meant for another tenant as invalid, and ignores event types it does not use', async () => {
     const foreign = orderCreated('create-foreign', order('1017', []));
-    const error = await db.apply({ ...foreign, metadata: { ...foreign.metadata, tenantId: 'other-store' } }).catch((caught: unknown) => caught);
+    const error = await db
+      .apply({ ...foreign, metadata: { ...foreign.metadata, tenantId: 'other-store' } })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PlatformError);
     expect((error as PlatformError).category).toBe('invalid');
     const unused = { ...foreign, metadata: { ...foreign.metadata, eventType: 'shopify.inventory_level.updated' } };
@@ -277,7 +334,10 @@ describe('earnings handlers (real PostgreSQL)', () => {
 
   it('refuses an order without an ISO currency as invalid', async () => {
     const placed = order('1018', [], { totalPrice: { amountMinor: 0, currency: 'dollars' } });
-    await expect(db.apply(orderCreated('create-1018', placed))).rejects.toMatchObject({ code: 'earnings.order_currency_invalid', category: 'invalid' });
+    await expect(db.apply(orderCreated('create-1018', placed))).rejects.toMatchObject({
+      code: 'earnings.order_currency_invalid',
+      category: 'invalid',
+    });
   });
 
   it('keeps the ledger append-only in the database itself', async () => {
@@ -293,7 +353,9 @@ describe('earnings handlers (real PostgreSQL)', () => {
 describe('order changes that arrive before their order (real PostgreSQL)', () => {
   const placed = order('2001', [line('201', 'p-1', 2, 1500), line('202', 'p-2', 1, 999)]);
   const created = orderCreated('create-2001', placed);
-  const cancellation = orderCancelled('cancel-2001', placed, '2026-03-02T10:00:00Z', { '201': 0 }, [refund('r-2001', [['rl-2021', '202', 1, 999]])]);
+  const cancellation = orderCancelled('cancel-2001', placed, '2026-03-02T10:00:00Z', { '201': 0 }, [
+    refund('r-2001', [['rl-2021', '202', 1, 999]]),
+  ]);
   const refundUpdate = orderUpdated('update-2001', placed, '2026-03-01T12:00:00Z', [refund('r-2001a', [['rl-2011', '201', 1, 1500]])]);
   let inOrder: EarningsTestDatabase;
   let outOfOrder: EarningsTestDatabase;
@@ -327,9 +389,13 @@ describe('order changes that arrive before their order (real PostgreSQL)', () =>
   });
 
   it('holds nothing for an update without refund lines', async () => {
-    await outOfOrder.apply(orderUpdated('update-2003', order('2003', [line('204', 'p-1', 1, 1000)], { financialStatus: 'paid' }), '2026-03-02T10:00:00Z'));
+    await outOfOrder.apply(
+      orderUpdated('update-2003', order('2003', [line('204', 'p-1', 1, 1000)], { financialStatus: 'paid' }), '2026-03-02T10:00:00Z'),
+    );
     expect(await outOfOrder.dataSource.query("SELECT event_id FROM held_order_changes WHERE order_id = '2003'")).toEqual([]);
-    expect(await outOfOrder.dataSource.query("SELECT order_id FROM order_payments WHERE order_id = '2003'")).toEqual([{ order_id: '2003' }]);
+    expect(await outOfOrder.dataSource.query("SELECT order_id FROM order_payments WHERE order_id = '2003'")).toEqual([
+      { order_id: '2003' },
+    ]);
   });
 
   it('lists changes held past the grace period as exceptions, and still applies them when the order comes, closing the exception', async () => {
@@ -343,7 +409,11 @@ describe('order changes that arrive before their order (real PostgreSQL)', () =>
     expect(await escalate(new Date(Date.now() + 1000))).toEqual({ orderChanges: 0, lines: 0 });
     const [exception] = await listEarningsExceptions(outOfOrder.dataSource.manager, tenant.id, 'order_not_received');
     // Nothing in it but what the events say: a rebuild lists the same.
-    expect(exception).toMatchObject({ orderId: '2002', detail: { eventId: cancellation.metadata.eventId, eventType: 'shopify.order.cancelled' }, resolvedAt: null });
+    expect(exception).toMatchObject({
+      orderId: '2002',
+      detail: { eventId: cancellation.metadata.eventId, eventType: 'shopify.order.cancelled' },
+      resolvedAt: null,
+    });
 
     const published = await outOfOrder.apply(orderCreated('create-2002', lost));
     expect(published.map((event) => event.definition.type)).toEqual(['earnings.recorded', 'earnings.reversed']);
@@ -355,7 +425,11 @@ describe('order changes that arrive before their order (real PostgreSQL)', () =>
 });
 
 describe('replaying the whole event sequence (real PostgreSQL)', () => {
-  const first = order('3001', [line('301', 'p-1', 3, 3333, { discountMinor: 1 }), line('302', 'p-2', 2, 5), line('303', 'p-store', 1, 100)]);
+  const first = order('3001', [
+    line('301', 'p-1', 3, 3333, { discountMinor: 1 }),
+    line('302', 'p-2', 2, 5),
+    line('303', 'p-store', 1, 100),
+  ]);
   const second = order('3002', [line('304', 'p-2', 1, 2500)], { createdAt: '2026-03-02T23:30:00Z' });
   const foreign = order('3003', [line('305', 'p-1', 1, 4200, { currency: 'CAD' })], { totalPrice: { amountMinor: 4200, currency: 'CAD' } });
   const sequence: EarningsInputEvent[] = [
@@ -391,7 +465,9 @@ describe('replaying the whole event sequence (real PostgreSQL)', () => {
     const replayedEvents: PlatformEvent[] = [];
     for (const event of sequence) replayedEvents.push(...(await replay.apply(event)));
     expect(replayedEvents).toEqual(originalEvents);
-    const reversalsOfPaidOrder = values<EarningsReversed>(originalEvents.filter((event) => event.definition === events.earningsReversed)).filter((value) => value.orderId === '3001');
+    const reversalsOfPaidOrder = values<EarningsReversed>(
+      originalEvents.filter((event) => event.definition === events.earningsReversed),
+    ).filter((value) => value.orderId === '3001');
     expect(reversalsOfPaidOrder.map((value) => [value.lineItemId, value.quantity, value.status, value.reason])).toEqual([
       ['301', 1, 'earned', 'refunded'],
       ['301', 2, 'earned', 'order_cancelled'],

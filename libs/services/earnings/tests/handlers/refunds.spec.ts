@@ -1,9 +1,25 @@
 import { EarningsReversed, events, PlatformEvent } from '@consign/contracts';
-import { EarningsTestDatabase, line, order, orderCancelled, orderCreated, orderUpdated, refund, refundCreated, seeded } from '../support/earnings-events';
+import {
+  EarningsTestDatabase,
+  line,
+  order,
+  orderCancelled,
+  orderCreated,
+  orderUpdated,
+  refund,
+  refundCreated,
+  seeded,
+} from '../support/earnings-events';
 
 const reversals = (published: PlatformEvent[]) =>
   published.filter((event) => event.definition === events.earningsReversed).map((event) => event.value as EarningsReversed);
-const money = (reversal: EarningsReversed) => [reversal.quantity, reversal.reason, reversal.gross.amountMinor, reversal.consignorShare.amountMinor, reversal.storeShare.amountMinor];
+const money = (reversal: EarningsReversed) => [
+  reversal.quantity,
+  reversal.reason,
+  reversal.gross.amountMinor,
+  reversal.consignorShare.amountMinor,
+  reversal.storeShare.amountMinor,
+];
 
 /** The sums per line of the order's ledger: sale minus reversals, each column. */
 async function netOf(db: EarningsTestDatabase, orderId: string): Promise<unknown[]> {
@@ -54,7 +70,9 @@ describe('refunds/create (real PostgreSQL)', () => {
     const second = order('7002', [line('702', 'p-1', 3, 1000, { discountMinor: 100 })]);
     const refunded = refund('r-7002', [['rl-7002', '702', 1, 967]]);
     await db.apply(orderCreated('create-7002', second));
-    expect(reversals(await db.apply(orderUpdated('update-7002', second, '2026-03-02T10:00:00Z', [refunded]))).map(money)).toEqual([[1, 'refunded', 967, 677, 290]]);
+    expect(reversals(await db.apply(orderUpdated('update-7002', second, '2026-03-02T10:00:00Z', [refunded]))).map(money)).toEqual([
+      [1, 'refunded', 967, 677, 290],
+    ]);
     expect(await db.apply(refundCreated('refund-7002', '7002', refunded, '2026-03-02T10:00:00Z'))).toEqual([]);
   });
 
@@ -70,7 +88,9 @@ describe('refunds/create (real PostgreSQL)', () => {
     expect(published.map((event) => event.definition.type)).toEqual(['earnings.recorded', 'earnings.reversed']);
     expect(reversals(published).map(money)).toEqual([[1, 'refunded', 967, 677, 290]]);
     expect(await db.apply(refundEvent)).toEqual([]);
-    expect(await db.dataSource.query("SELECT refund_line_item_id FROM reversed_refund_lines WHERE order_id = '7003'")).toEqual([{ refund_line_item_id: 'rl-7003' }]);
+    expect(await db.dataSource.query("SELECT refund_line_item_id FROM reversed_refund_lines WHERE order_id = '7003'")).toEqual([
+      { refund_line_item_id: 'rl-7003' },
+    ]);
   });
 
   it('ignores a refund of no line (shipping or an amount only)', async () => {

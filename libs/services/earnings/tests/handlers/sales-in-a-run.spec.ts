@@ -20,8 +20,15 @@ import {
 /** A second client, in euros, with the same consignors, products and order ids. */
 const other: Tenant = { ...tenant, id: 'other-store', currency: 'EUR' };
 const tenants = new Map([tenant, other].map((client) => [client.id, client]));
-const tenantOf = (tenantId: string): Tenant => tenants.get(tenantId) ?? (() => { throw new Error(`no tenant ${tenantId}`); })();
-const ofOther = <T extends EarningsInputEvent>(event: T): T => ({ ...event, metadata: { ...event.metadata, eventId: `${event.metadata.eventId}-other`, tenantId: other.id } });
+const tenantOf = (tenantId: string): Tenant =>
+  tenants.get(tenantId) ??
+  (() => {
+    throw new Error(`no tenant ${tenantId}`);
+  })();
+const ofOther = <T extends EarningsInputEvent>(event: T): T => ({
+  ...event,
+  metadata: { ...event.metadata, eventId: `${event.metadata.eventId}-other`, tenantId: other.id },
+});
 const euros = (placed: ReturnType<typeof order>) => ({ ...placed, totalPrice: { ...placed.totalPrice, currency: 'EUR' } });
 
 let oneByOne: EarningsTestDatabase;
@@ -38,9 +45,11 @@ afterAll(async () => {
   await Promise.all([oneByOne?.close(), inRuns?.close()]);
 });
 
-const apply = (db: EarningsTestDatabase, event: EarningsInputEvent) => db.dataSource.transaction((manager) => handleEarningsEvent(manager, event, tenantOf(event.metadata.tenantId)));
+const apply = (db: EarningsTestDatabase, event: EarningsInputEvent) =>
+  db.dataSource.transaction((manager) => handleEarningsEvent(manager, event, tenantOf(event.metadata.tenantId)));
 
-const counting = <T>(db: EarningsTestDatabase, handler: (manager: EntityManager) => Promise<T>) => countStatements((work: (manager: EntityManager) => Promise<T>) => db.dataSource.transaction(work), handler);
+const counting = <T>(db: EarningsTestDatabase, handler: (manager: EntityManager) => Promise<T>) =>
+  countStatements((work: (manager: EntityManager) => Promise<T>) => db.dataSource.transaction(work), handler);
 
 describe('recordSales: a run of placed orders at once (real PostgreSQL)', () => {
   it('ends with the same books and events, in the same order, as recordSale one by one', async () => {
@@ -52,7 +61,16 @@ describe('recordSales: a run of placed orders at once (real PostgreSQL)', () => 
       await apply(db, orderCancelled('cancel-first', cancelledFirst, '2026-03-02T10:00:00Z', { l1: 0 }));
       await apply(db, orderPaid('paid-first', paidFirst, '2026-03-01T09:00:00Z'));
     }
-    const first = order('o1', [line('l1', 'p-1', 1, 10000), line('l2', 'p-2', 2, 3333, { discountMinor: 1 }), line('l3', 'p-store', 1, 500), line('l4', null, 1, 700)], { financialStatus: 'paid' });
+    const first = order(
+      'o1',
+      [
+        line('l1', 'p-1', 1, 10000),
+        line('l2', 'p-2', 2, 3333, { discountMinor: 1 }),
+        line('l3', 'p-store', 1, 500),
+        line('l4', null, 1, 700),
+      ],
+      { financialStatus: 'paid' },
+    );
     const run: ShopifyOrderCreated[] = [
       orderCreated('run-1', first),
       // A deactivated consignor's item (an exception) and one of a consignor never registered (held).
@@ -69,7 +87,8 @@ describe('recordSales: a run of placed orders at once (real PostgreSQL)', () => 
     ];
 
     const expected: PlatformEvent[] = [];
-    for (const event of run) expected.push(...(await oneByOne.dataSource.transaction((manager) => recordSale(manager, event, tenantOf(event.metadata.tenantId)))));
+    for (const event of run)
+      expected.push(...(await oneByOne.dataSource.transaction((manager) => recordSale(manager, event, tenantOf(event.metadata.tenantId)))));
     const published = await inRuns.dataSource.transaction((manager) => recordSales(manager, run, tenantOf));
 
     expect(published).toEqual(expected);
@@ -77,15 +96,26 @@ describe('recordSales: a run of placed orders at once (real PostgreSQL)', () => 
     expect(await storedTotals(inRuns.dataSource)).toEqual(await totalsRecomputedFromLedger(inRuns.dataSource));
     // The cases the run covers did happen: the held cancellation reversed, the foreign currency and the unknown product listed.
     const snapshot = await inRuns.snapshot();
-    expect(published.filter(({ definition }) => definition.type === 'earnings.reversed').map(({ value }) => ('orderId' in value ? value.orderId : undefined))).toEqual(['o-cancelled']);
-    expect(snapshot.openExceptions).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'foreign_currency', order_id: 'o-foreign' })]));
+    expect(
+      published
+        .filter(({ definition }) => definition.type === 'earnings.reversed')
+        .map(({ value }) => ('orderId' in value ? value.orderId : undefined)),
+    ).toEqual(['o-cancelled']);
+    expect(snapshot.openExceptions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'foreign_currency', order_id: 'o-foreign' })]),
+    );
     expect(snapshot.heldLines).toEqual(expect.arrayContaining([expect.objectContaining({ order_id: 'o3', awaiting: 'product' })]));
     expect(snapshot.ledger).toEqual(expect.arrayContaining([expect.objectContaining({ tenant_id: other.id, order_id: 'o1' })]));
   });
 
   it('writes a run of plain orders of one client in the same few statements, whatever their number', async () => {
     const orders = (count: number, from: number) =>
-      Array.from({ length: count }, (_, index) => orderCreated(`plain-${from + index}`, order(`plain-${from + index}`, [line('l1', 'p-1', 1, 1000), line('l2', 'p-2', 1, 2000)], { financialStatus: 'paid' })));
+      Array.from({ length: count }, (_, index) =>
+        orderCreated(
+          `plain-${from + index}`,
+          order(`plain-${from + index}`, [line('l1', 'p-1', 1, 1000), line('l2', 'p-2', 1, 2000)], { financialStatus: 'paid' }),
+        ),
+      );
     const few = await counting(inRuns, (manager) => recordSales(manager, orders(3, 0), tenantOf));
     const many = await counting(inRuns, (manager) => recordSales(manager, orders(100, 3), tenantOf));
     expect(many.result).toHaveLength(200);

@@ -1,6 +1,16 @@
 import { fuzzApi, FuzzTally, startGuardedServer, TestServer } from '@consign/test-support';
 import { createEarningsReadRouter, earningsExceptionKinds, escalateOverdueHolds } from '@consign/earnings';
-import { consignorRegistered, EarningsTestDatabase, line, openEarningsDatabase, order, orderCancelled, orderCreated, orderPaid, productUpserted } from '../support/earnings-events';
+import {
+  consignorRegistered,
+  EarningsTestDatabase,
+  line,
+  openEarningsDatabase,
+  order,
+  orderCancelled,
+  orderCreated,
+  orderPaid,
+  productUpserted,
+} from '../support/earnings-events';
 
 /**
  * The earnings read API behind the real key check, over a real database holding a few sales,
@@ -14,7 +24,9 @@ let server: TestServer;
 
 beforeAll(async () => {
   db = await openEarningsDatabase();
-  const paid = order('5001', [line('501', 'p-1', 1, 10_000, { title: 'Oak chair, "restored"' }), line('502', 'p-2', 2, 1500)], { createdAt: '2026-03-01T10:00:00Z' });
+  const paid = order('5001', [line('501', 'p-1', 1, 10_000, { title: 'Oak chair, "restored"' }), line('502', 'p-2', 2, 1500)], {
+    createdAt: '2026-03-01T10:00:00Z',
+  });
   const cancelled = order('5002', [line('503', 'p-1', 1, 2000)], { createdAt: '2026-03-03T10:00:00Z' });
   for (const event of [
     consignorRegistered('reg-c1', 'c-1', 3000, '2026-01-01T00:00:00Z'),
@@ -29,7 +41,9 @@ beforeAll(async () => {
   }
   // 5004's product never came: past the grace period, it is listed.
   await db.dataSource.transaction((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 1000)));
-  server = await startGuardedServer('earnings-service', (http) => http.app.use(http.guard('read'), createEarningsReadRouter(db.dataSource)));
+  server = await startGuardedServer('earnings-service', (http) =>
+    http.app.use(http.guard('read'), createEarningsReadRouter(db.dataSource)),
+  );
 });
 
 afterAll(async () => {

@@ -1,5 +1,12 @@
 import { startTestServer, TestServer } from '@consign/test-support';
-import { ClientEarningsReport, ConsignorEarningsReport, createEarningsReadRouter, EarningsExceptionView, escalateOverdueHolds, OrderEarningsReport } from '@consign/earnings';
+import {
+  ClientEarningsReport,
+  ConsignorEarningsReport,
+  createEarningsReadRouter,
+  EarningsExceptionView,
+  escalateOverdueHolds,
+  OrderEarningsReport,
+} from '@consign/earnings';
 import {
   EarningsTestDatabase,
   line,
@@ -26,9 +33,14 @@ describe('earnings read API (real PostgreSQL, real HTTP)', () => {
 
   beforeAll(async () => {
     db = await openEarningsDatabase();
-    const paidOrder = order('5001', [line('501', 'p-1', 1, 10_000, { title: 'Oak chair, "restored"' }), line('502', 'p-2', 2, 1500)], { createdAt: '2026-03-01T10:00:00Z' });
+    const paidOrder = order('5001', [line('501', 'p-1', 1, 10_000, { title: 'Oak chair, "restored"' }), line('502', 'p-2', 2, 1500)], {
+      createdAt: '2026-03-01T10:00:00Z',
+    });
     const laterOrder = order('5002', [line('503', 'p-1', 1, 2000)], { createdAt: '2026-03-03T10:00:00Z' });
-    const euroOrder = order('5003', [line('504', 'p-1', 1, 5000, { currency: 'EUR' })], { createdAt: '2026-03-03T11:00:00Z', totalPrice: { amountMinor: 5000, currency: 'EUR' } });
+    const euroOrder = order('5003', [line('504', 'p-1', 1, 5000, { currency: 'EUR' })], {
+      createdAt: '2026-03-03T11:00:00Z',
+      totalPrice: { amountMinor: 5000, currency: 'EUR' },
+    });
     for (const event of [
       consignorRegistered('reg-c1', 'c-1', 3000, '2026-01-01T00:00:00Z'),
       consignorRegistered('reg-c2', 'c-2', 5000, '2026-01-01T00:00:00Z'),
@@ -61,7 +73,15 @@ describe('earnings read API (real PostgreSQL, real HTTP)', () => {
     const report = await json<ConsignorEarningsReport>('/consignors/c-1/earnings?tenantId=dev-store');
     expect(report.totals).toEqual([
       { currency: 'EUR', earnedMinor: 0, pendingMinor: 3500, reversedMinor: 0, netMinor: 3500, grossMinor: 5000, storeShareMinor: 1500 },
-      { currency: 'USD', earnedMinor: 7000, pendingMinor: 1400, reversedMinor: 1400, netMinor: 7000, grossMinor: 10_000, storeShareMinor: 3000 },
+      {
+        currency: 'USD',
+        earnedMinor: 7000,
+        pendingMinor: 1400,
+        reversedMinor: 1400,
+        netMinor: 7000,
+        grossMinor: 10_000,
+        storeShareMinor: 3000,
+      },
     ]);
     expect(report.entries.map((entry) => [entry.orderId, entry.type, entry.status])).toEqual([
       ['5001', 'sale', 'earned'],
@@ -73,20 +93,31 @@ describe('earnings read API (real PostgreSQL, real HTTP)', () => {
 
   it('limits the report to the period, in UTC days', async () => {
     const report = await json<ConsignorEarningsReport>('/consignors/c-1/earnings?tenantId=dev-store&from=2026-03-01&to=2026-03-01');
-    expect(report.totals).toEqual([{ currency: 'USD', earnedMinor: 7000, pendingMinor: 0, reversedMinor: 0, netMinor: 7000, grossMinor: 10_000, storeShareMinor: 3000 }]);
+    expect(report.totals).toEqual([
+      { currency: 'USD', earnedMinor: 7000, pendingMinor: 0, reversedMinor: 0, netMinor: 7000, grossMinor: 10_000, storeShareMinor: 3000 },
+    ]);
     expect(report.entries).toHaveLength(1);
-    expect((await json<ConsignorEarningsReport>('/consignors/c-1/earnings?tenantId=dev-store&from=2026-03-04')).entries.map((entry) => entry.type)).toEqual(['reversal']);
+    expect(
+      (await json<ConsignorEarningsReport>('/consignors/c-1/earnings?tenantId=dev-store&from=2026-03-04')).entries.map(
+        (entry) => entry.type,
+      ),
+    ).toEqual(['reversal']);
   });
 
   it('answers the entries as CSV for ?format=csv and for Accept: text/csv', async () => {
-    for (const response of [await get('/consignors/c-1/earnings?tenantId=dev-store&format=csv'), await get('/consignors/c-1/earnings?tenantId=dev-store', { accept: 'text/csv' })]) {
+    for (const response of [
+      await get('/consignors/c-1/earnings?tenantId=dev-store&format=csv'),
+      await get('/consignors/c-1/earnings?tenantId=dev-store', { accept: 'text/csv' }),
+    ]) {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       const rows = (await response.text()).trimEnd().split('\r\n');
       expect(rows[0]).toBe(
         'entry_id,type,occurred_at,consignor_id,order_id,line_item_id,item_title,quantity,currency,gross_minor,commission_rate_basis_points,consignor_share_minor,store_share_minor,status,reverses_entry_id,reason',
       );
-      expect(rows[1]).toMatch(/^[0-9a-f-]{36},sale,2026-03-01T10:00:00.000Z,c-1,5001,501,"Oak chair, ""restored""",1,USD,10000,3000,7000,3000,earned,,$/);
+      expect(rows[1]).toMatch(
+        /^[0-9a-f-]{36},sale,2026-03-01T10:00:00.000Z,c-1,5001,501,"Oak chair, ""restored""",1,USD,10000,3000,7000,3000,earned,,$/,
+      );
       expect(rows).toHaveLength(5);
     }
   });
@@ -103,7 +134,10 @@ describe('earnings read API (real PostgreSQL, real HTTP)', () => {
       ['USD', 8500],
     ]);
     const csv = await (await get('/clients/dev-store/earnings?format=csv')).text();
-    expect(csv.split('\r\n').slice(0, 2)).toEqual(['consignor_id,currency,earned_minor,pending_minor,reversed_minor,net_minor,gross_minor,store_share_minor', 'c-1,EUR,0,3500,0,3500,5000,1500']);
+    expect(csv.split('\r\n').slice(0, 2)).toEqual([
+      'consignor_id,currency,earned_minor,pending_minor,reversed_minor,net_minor,gross_minor,store_share_minor',
+      'c-1,EUR,0,3500,0,3500,5000,1500',
+    ]);
   });
 
   it("answers an order's entries, and 404 for an order never received", async () => {
@@ -121,16 +155,24 @@ describe('earnings read API (real PostgreSQL, real HTTP)', () => {
 
   it('lists exceptions, filtered by kind, with when the resolved ones were resolved', async () => {
     const all = await json<{ exceptions: EarningsExceptionView[] }>('/exceptions?tenantId=dev-store');
-    expect(all.exceptions.map((exception) => [exception.kind, exception.orderId, exception.resolvedAt === null ? 'open' : 'resolved']).sort()).toEqual([
+    expect(
+      all.exceptions.map((exception) => [exception.kind, exception.orderId, exception.resolvedAt === null ? 'open' : 'resolved']).sort(),
+    ).toEqual([
       ['foreign_currency', '5003', 'open'],
       ['unknown_product', '5004', 'open'],
       ['unknown_product', '5005', 'resolved'],
     ]);
     const filtered = await json<{ exceptions: EarningsExceptionView[] }>('/exceptions?tenantId=dev-store&kind=foreign_currency');
-    expect(filtered.exceptions).toEqual([expect.objectContaining({ kind: 'foreign_currency', orderId: '5003', detail: { orderCurrency: 'EUR', tenantCurrency: 'USD', recordedIn: 'EUR' } })]);
-    expect((await get('/exceptions?tenantId=dev-store&kind=foreign_currency&format=csv').then((response) => response.text())).split('\r\n')[0]).toBe(
-      'exception_id,kind,occurred_at,order_id,line_item_id,consignor_id,detail,cause_event_id,resolved_at',
-    );
+    expect(filtered.exceptions).toEqual([
+      expect.objectContaining({
+        kind: 'foreign_currency',
+        orderId: '5003',
+        detail: { orderCurrency: 'EUR', tenantCurrency: 'USD', recordedIn: 'EUR' },
+      }),
+    ]);
+    expect(
+      (await get('/exceptions?tenantId=dev-store&kind=foreign_currency&format=csv').then((response) => response.text())).split('\r\n')[0],
+    ).toBe('exception_id,kind,occurred_at,order_id,line_item_id,consignor_id,detail,cause_event_id,resolved_at');
   });
 
   it.each([

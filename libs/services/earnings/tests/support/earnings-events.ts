@@ -47,7 +47,13 @@ function metadata(eventType: string, name: string, occurredAt: string, source = 
 
 const usd = (amountMinor: number, currency = 'USD') => ({ amountMinor, currency });
 
-export function line(id: string, productId: string | null, quantity: number, unitPriceMinor: number, options: { discountMinor?: number; currency?: string; title?: string } = {}): ShopifyLineItem {
+export function line(
+  id: string,
+  productId: string | null,
+  quantity: number,
+  unitPriceMinor: number,
+  options: { discountMinor?: number; currency?: string; title?: string } = {},
+): ShopifyLineItem {
   return {
     id,
     productId,
@@ -68,19 +74,31 @@ export function order(id: string, lineItems: ShopifyLineItem[], overrides: Parti
     createdAt: '2026-03-01T10:00:00Z',
     financialStatus: 'pending',
     customerId: null,
-    totalPrice: usd(lineItems.reduce((total, item) => total + item.unitPrice.amountMinor * item.quantity - item.totalDiscount.amountMinor, 0), currency),
+    totalPrice: usd(
+      lineItems.reduce((total, item) => total + item.unitPrice.amountMinor * item.quantity - item.totalDiscount.amountMinor, 0),
+      currency,
+    ),
     lineItems,
     ...overrides,
   };
 }
 
 /** Refund lines with what Shopify says each refunded, in USD minor units after the line's discount. */
-export function refund(id: string, lines: [refundLineId: string, lineItemId: string, quantity: number, subtotalMinor: number][]): ShopifyRefund {
+export function refund(
+  id: string,
+  lines: [refundLineId: string, lineItemId: string, quantity: number, subtotalMinor: number][],
+): ShopifyRefund {
   return {
     id,
     createdAt: '2026-03-05T10:00:00Z',
     note: null,
-    refundLineItems: lines.map(([refundLineId, lineItemId, quantity, subtotalMinor]) => ({ id: refundLineId, lineItemId, quantity, restockType: 'cancel', subtotal: usd(subtotalMinor) })),
+    refundLineItems: lines.map(([refundLineId, lineItemId, quantity, subtotalMinor]) => ({
+      id: refundLineId,
+      lineItemId,
+      quantity,
+      restockType: 'cancel',
+      subtotal: usd(subtotalMinor),
+    })),
   };
 }
 
@@ -93,7 +111,18 @@ export const refundCreated = (name: string, orderId: string, refunded: ShopifyRe
 export const productUpserted = (name: string, productId: string, tags: string[], updatedAt: string | null): ShopifyProductUpserted => ({
   metadata: metadata('shopify.product.upserted', name, updatedAt ?? '2026-01-01T00:00:00Z'),
   change: 'updated',
-  product: { id: productId, title: `Product ${productId}`, handle: null, status: 'active', vendor: null, productType: null, tags, createdAt: null, updatedAt, variants: [] },
+  product: {
+    id: productId,
+    title: `Product ${productId}`,
+    handle: null,
+    status: 'active',
+    vendor: null,
+    productType: null,
+    tags,
+    createdAt: null,
+    updatedAt,
+    variants: [],
+  },
 });
 
 const consignor = (id: string, rate: number) => ({
@@ -124,7 +153,10 @@ export const consignorDeactivated = (name: string, consignorId: string, at: stri
   reason: null,
 });
 
-export const orderCreated = (name: string, placed: ShopifyOrder): ShopifyOrderCreated => ({ metadata: metadata('shopify.order.created', name, placed.createdAt), order: placed });
+export const orderCreated = (name: string, placed: ShopifyOrder): ShopifyOrderCreated => ({
+  metadata: metadata('shopify.order.created', name, placed.createdAt),
+  order: placed,
+});
 
 export const orderPaid = (name: string, paid: ShopifyOrder, at: string): ShopifyOrderPaid => ({
   metadata: metadata('shopify.order.paid', name, at),
@@ -144,7 +176,13 @@ export const orderUpdated = (name: string, updated: ShopifyOrder, at: string, re
   refunds,
 });
 
-export const orderCancelled = (name: string, cancelled: ShopifyOrder, at: string, currentQuantities: Record<string, number>, refunds: ShopifyRefund[] = []): ShopifyOrderCancelled => ({
+export const orderCancelled = (
+  name: string,
+  cancelled: ShopifyOrder,
+  at: string,
+  currentQuantities: Record<string, number>,
+  refunds: ShopifyRefund[] = [],
+): ShopifyOrderCancelled => ({
   metadata: metadata('shopify.order.cancelled', name, at),
   order: cancelled,
   cancelledAt: at,
@@ -171,7 +209,12 @@ export interface EarningsTestDatabase {
 
 export async function openEarningsDatabase(): Promise<EarningsTestDatabase> {
   const database: TemporaryDatabase = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_earnings_test');
-  const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: earningsMigrations, applicationName: 'earnings-test' });
+  const dataSource = createServiceDataSource({
+    url: database.url,
+    tls: { mode: 'disable' },
+    migrations: earningsMigrations,
+    applicationName: 'earnings-test',
+  });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   return {
@@ -196,7 +239,9 @@ export async function openEarningsDatabase(): Promise<EarningsTestDatabase> {
       }),
     untilOneWaitsForALock: async () => {
       for (let attempt = 0; attempt < 100; attempt++) {
-        const waiting: unknown[] = await dataSource.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        const waiting: unknown[] = await dataSource.query(
+          "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
         if (waiting.length > 0) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -210,8 +255,12 @@ export async function openEarningsDatabase(): Promise<EarningsTestDatabase> {
       ),
       totals: await dataSource.query('SELECT * FROM earnings_daily_totals ORDER BY tenant_id, consignor_id, day, currency'),
       payments: await dataSource.query('SELECT tenant_id, order_id, paid_at, event_id FROM order_payments ORDER BY tenant_id, order_id'),
-      refundLines: await dataSource.query('SELECT tenant_id, refund_line_item_id, refund_id, order_id, line_item_id, ledger_entry_id FROM reversed_refund_lines ORDER BY refund_line_item_id'),
-      orders: await dataSource.query('SELECT tenant_id, order_id, order_name, currency, sold_at, event_id FROM earnings_orders ORDER BY order_id'),
+      refundLines: await dataSource.query(
+        'SELECT tenant_id, refund_line_item_id, refund_id, order_id, line_item_id, ledger_entry_id FROM reversed_refund_lines ORDER BY refund_line_item_id',
+      ),
+      orders: await dataSource.query(
+        'SELECT tenant_id, order_id, order_name, currency, sold_at, event_id FROM earnings_orders ORDER BY order_id',
+      ),
       openExceptions: await dataSource.query(
         'SELECT id, tenant_id, kind, order_id, line_item_id, consignor_id, detail, cause_event_id, occurred_at FROM earnings_exceptions WHERE resolved_at IS NULL ORDER BY id',
       ),

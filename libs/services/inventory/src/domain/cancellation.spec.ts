@@ -4,7 +4,12 @@ const lines = [
   { lineItemId: 'l1', quantity: 2, releasedUnits: 0, restockedUnits: 0 },
   { lineItemId: 'l2', quantity: 1, releasedUnits: 0, restockedUnits: 0 },
 ];
-const refundLine = (id: string, lineItemId: string, quantity: number, restockType: string | null): RefundLineFact => ({ id, lineItemId, quantity, restockType });
+const refundLine = (id: string, lineItemId: string, quantity: number, restockType: string | null): RefundLineFact => ({
+  id,
+  lineItemId,
+  quantity,
+  restockType,
+});
 
 describe('lineReleasesOf', () => {
   it('releases every line of a cancelled order, refund lines or not; without refund lines nothing is restocked here', () => {
@@ -23,8 +28,12 @@ describe('lineReleasesOf', () => {
   });
 
   it('releases a refund of an order still open, and a line whose current quantity dropped', () => {
-    expect(lineReleasesOf({ cancelled: false, refundLines: [refundLine('r1', 'l2', 1, 'legacy_restock')] }, lines)).toEqual([{ lineItemId: 'l2', releasedUnits: 1, restockedUnits: 1 }]);
-    expect(lineReleasesOf({ cancelled: false, refundLines: [], currentQuantities: { l1: 1, l2: 1 } }, lines)).toEqual([{ lineItemId: 'l1', releasedUnits: 1, restockedUnits: 0 }]);
+    expect(lineReleasesOf({ cancelled: false, refundLines: [refundLine('r1', 'l2', 1, 'legacy_restock')] }, lines)).toEqual([
+      { lineItemId: 'l2', releasedUnits: 1, restockedUnits: 1 },
+    ]);
+    expect(lineReleasesOf({ cancelled: false, refundLines: [], currentQuantities: { l1: 1, l2: 1 } }, lines)).toEqual([
+      { lineItemId: 'l1', releasedUnits: 1, restockedUnits: 0 },
+    ]);
     expect(lineReleasesOf({ cancelled: false, refundLines: [] }, lines)).toEqual([]);
   });
 

@@ -43,7 +43,9 @@ export function lineReleasesOf(change: OrderChangeKnowledge, lines: readonly App
     const target = orderLineTarget({
       quantity: line.quantity,
       refundedUnits: sum(refundLines.map((refundLine) => refundLine.quantity)),
-      restockedByRefundsUnits: sum(refundLines.filter((refundLine) => restocksUnits(refundLine.restockType)).map((refundLine) => refundLine.quantity)),
+      restockedByRefundsUnits: sum(
+        refundLines.filter((refundLine) => restocksUnits(refundLine.restockType)).map((refundLine) => refundLine.quantity),
+      ),
       cancelled: change.cancelled,
       currentQuantity: change.currentQuantities?.[line.lineItemId],
     });

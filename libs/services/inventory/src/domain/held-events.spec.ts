@@ -5,7 +5,13 @@ describe('inSourceTimeOrder', () => {
   const orderEvent = (id: string, at: number): HeldEventTime => ({ kind: 'order_event', at, id });
 
   it('merges by source time, an order event before a level at the same time, then by id', () => {
-    const merged = inSourceTimeOrder([[level('level-b', 3000)], [level('level-a', 2000)], [orderEvent('o2-created', 2000)], [orderEvent('o1-created', 1000)], [orderEvent('o0-created', 1000)]]);
+    const merged = inSourceTimeOrder([
+      [level('level-b', 3000)],
+      [level('level-a', 2000)],
+      [orderEvent('o2-created', 2000)],
+      [orderEvent('o1-created', 1000)],
+      [orderEvent('o0-created', 1000)],
+    ]);
     expect(merged.map(({ id }) => id)).toEqual(['o0-created', 'o1-created', 'o2-created', 'level-a', 'level-b']);
   });
 
@@ -20,7 +26,9 @@ describe('inSourceTimeOrder', () => {
     let seed = 7;
     const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648);
     const sequences = Array.from({ length: 5_000 }, (_, orderIndex) =>
-      Array.from({ length: 1 + (next() % 3) }, (_, step) => (orderIndex % 7 === 0 && step === 0 ? level : orderEvent)(`e-${orderIndex}-${step}`, 1_000 * (next() % 400))),
+      Array.from({ length: 1 + (next() % 3) }, (_, step) =>
+        (orderIndex % 7 === 0 && step === 0 ? level : orderEvent)(`e-${orderIndex}-${step}`, 1_000 * (next() % 400)),
+      ),
     );
     const merged = inSourceTimeOrder(sequences);
     expect(merged).toHaveLength(sequences.reduce((sum, sequence) => sum + sequence.length, 0));
@@ -28,7 +36,8 @@ describe('inSourceTimeOrder', () => {
     const remaining = sequences.map((sequence) => [...sequence]);
     const kindRank = { order_event: 0, inventory_level: 1 };
     const reference: HeldEventTime[] = [];
-    const before = (a: HeldEventTime, b: HeldEventTime) => (a.at - b.at || kindRank[a.kind] - kindRank[b.kind] || (a.id < b.id ? -1 : 1)) < 0;
+    const before = (a: HeldEventTime, b: HeldEventTime) =>
+      (a.at - b.at || kindRank[a.kind] - kindRank[b.kind] || (a.id < b.id ? -1 : 1)) < 0;
     for (;;) {
       let least: HeldEventTime[] | undefined;
       for (const sequence of remaining) if (sequence.length > 0 && (least === undefined || before(sequence[0], least[0]))) least = sequence;

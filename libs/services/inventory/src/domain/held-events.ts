@@ -38,7 +38,7 @@ class MinHeap<T> {
   push(item: T): void {
     const items = this.items;
     items.push(item);
-    for (let index = items.length - 1; index > 0; ) {
+    for (let index = items.length - 1; index > 0;) {
       const parent = (index - 1) >> 1;
       if (this.compare(items[index], items[parent]) >= 0) break;
       [items[index], items[parent]] = [items[parent], items[index]];
@@ -52,7 +52,7 @@ class MinHeap<T> {
     const last = items.pop();
     if (items.length === 0 || last === undefined) return top;
     items[0] = last;
-    for (let index = 0; ; ) {
+    for (let index = 0; ;) {
       const left = 2 * index + 1;
       const right = left + 1;
       let least = index;

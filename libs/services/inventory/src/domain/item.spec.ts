@@ -36,7 +36,10 @@ describe('itemAfterProductSync', () => {
       unitsSold: 0,
       levelVersion: product.version,
     });
-    expect(itemAfterProductSync('t', undefined, product, { ...variant, quantity: null })).toMatchObject({ quantity: 0, levelVersion: null });
+    expect(itemAfterProductSync('t', undefined, product, { ...variant, quantity: null })).toMatchObject({
+      quantity: 0,
+      levelVersion: null,
+    });
   });
 
   it('keeps units sold, and keeps the known count and inventory item when Shopify sent none', () => {
@@ -51,7 +54,11 @@ describe('itemAfterProductSync', () => {
 
   it('does not let its count override a newer level already applied', () => {
     const newerLevel = { ...item, levelVersion: { at: 3000, eventId: 'level-3' } };
-    expect(itemAfterProductSync('t', newerLevel, product, variant)).toMatchObject({ quantity: 1, levelVersion: newerLevel.levelVersion, consignorId: 'c1' });
+    expect(itemAfterProductSync('t', newerLevel, product, variant)).toMatchObject({
+      quantity: 1,
+      levelVersion: newerLevel.levelVersion,
+      consignorId: 'c1',
+    });
   });
 });
 
@@ -61,13 +68,18 @@ describe('itemAfterSale / itemAfterRelease', () => {
   });
 
   it('a release puts restocked units back and stops counting the released ones sold', () => {
-    expect(itemAfterRelease({ ...item, quantity: 0, unitsSold: 2 }, { lineItemId: 'l', releasedUnits: 2, restockedUnits: 1 })).toMatchObject({ quantity: 1, unitsSold: 0 });
+    expect(
+      itemAfterRelease({ ...item, quantity: 0, unitsSold: 2 }, { lineItemId: 'l', releasedUnits: 2, restockedUnits: 1 }),
+    ).toMatchObject({ quantity: 1, unitsSold: 0 });
   });
 });
 
 describe('itemAfterLevel', () => {
   it('sets the count and remembers the level applied', () => {
-    expect(itemAfterLevel(item, 5, { at: 1500, eventId: 'level-2' })).toMatchObject({ quantity: 5, levelVersion: { at: 1500, eventId: 'level-2' } });
+    expect(itemAfterLevel(item, 5, { at: 1500, eventId: 'level-2' })).toMatchObject({
+      quantity: 5,
+      levelVersion: { at: 1500, eventId: 'level-2' },
+    });
   });
 
   it('ignores an older level or the same one again', () => {

@@ -27,7 +27,12 @@ export interface ItemState {
  * version-checked) snapshot; its count replaces the known one only when Shopify sent one and no
  * newer count (a later level update) is already applied. A new item without a count starts at 0.
  */
-export function itemAfterProductSync(tenantId: string, existing: ItemState | undefined, product: ProductSnapshot, variant: VariantSnapshot): ItemState {
+export function itemAfterProductSync(
+  tenantId: string,
+  existing: ItemState | undefined,
+  product: ProductSnapshot,
+  variant: VariantSnapshot,
+): ItemState {
   const countApplies = variant.quantity !== null && !isSupersededBy(product.version, existing?.levelVersion ?? null);
   return {
     tenantId,
@@ -60,7 +65,11 @@ export function itemAfterSale(item: ItemState, units: number): ItemState {
 }
 
 export function itemAfterRelease(item: ItemState, release: LineRelease): ItemState {
-  return { ...item, quantity: item.quantity + release.restockedUnits, unitsSold: unitsSoldAfterRelease(item.unitsSold, release.releasedUnits) };
+  return {
+    ...item,
+    quantity: item.quantity + release.restockedUnits,
+    unitsSold: unitsSoldAfterRelease(item.unitsSold, release.releasedUnits),
+  };
 }
 
 /** Undefined when the level is superseded (a replay, or older than the count already applied). */

@@ -30,7 +30,8 @@ export function placedLinesOf(order: ShopifyOrder, items: ReadonlyMap<string, It
   for (const line of order.lineItems) {
     if (lines.has(line.id)) continue;
     const item = line.variantId === null ? undefined : items.get(line.variantId);
-    const ownership: LineOwnership = line.variantId === null ? 'untracked' : item === undefined ? 'unknown_variant' : item.consignorId === null ? 'store' : 'consignor';
+    const ownership: LineOwnership =
+      line.variantId === null ? 'untracked' : item === undefined ? 'unknown_variant' : item.consignorId === null ? 'store' : 'consignor';
     lines.set(line.id, {
       lineItemId: line.id,
       variantId: line.variantId,

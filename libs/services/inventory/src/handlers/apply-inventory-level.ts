@@ -23,7 +23,13 @@ export async function applyInventoryLevel(manager: EntityManager, event: Shopify
 /** Sets the count of these (locked) items with the level's inventory item, unless a newer count is applied. */
 export async function setLevel(manager: EntityManager, items: readonly ItemState[], event: ShopifyInventoryLevelUpdated): Promise<void> {
   const version = levelVersionOf(event);
-  const source = { cause: 'level_update' as const, sourceEventId: event.metadata.eventId, orderId: null, lineItemId: null, occurredAt: version.at };
+  const source = {
+    cause: 'level_update' as const,
+    sourceEventId: event.metadata.eventId,
+    orderId: null,
+    lineItemId: null,
+    occurredAt: version.at,
+  };
   await saveItemChanges(
     manager,
     items.flatMap((item) => {

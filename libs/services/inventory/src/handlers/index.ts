@@ -18,7 +18,8 @@ type TenantOf = (tenantId: string) => Tenant;
 
 // Only products need their client's settings: the other use cases never look the client up.
 const useCases = {
-  shopifyProductUpserted: (manager: EntityManager, value: ShopifyProductUpserted, tenantOf: TenantOf) => syncProduct(manager, value, tenantOf(value.metadata.tenantId)),
+  shopifyProductUpserted: (manager: EntityManager, value: ShopifyProductUpserted, tenantOf: TenantOf) =>
+    syncProduct(manager, value, tenantOf(value.metadata.tenantId)),
   shopifyOrderCreated: (manager: EntityManager, value: ShopifyOrderCreated) => recordOrderPlaced(manager, value),
   shopifyOrderCancelled: cancelOrder,
   shopifyOrderUpdated: applyOrderUpdate,
@@ -33,11 +34,17 @@ export type InventoryInputEvent = ValueOf<UseCaseName>;
 
 // Each entry's value type follows its name; the table above is what the compiler checks.
 type AnyUseCase = (manager: EntityManager, value: InventoryInputEvent, tenantOf: TenantOf) => Promise<PlatformEvent[]>;
-const useCaseByType = new Map<string, AnyUseCase>(Object.entries(useCases).map(([name, useCase]) => [events[name as UseCaseName].type, useCase as AnyUseCase]));
+const useCaseByType = new Map<string, AnyUseCase>(
+  Object.entries(useCases).map(([name, useCase]) => [events[name as UseCaseName].type, useCase as AnyUseCase]),
+);
 
 /** The app's handlers: each event applied exactly once; runs of placed orders set-based. */
 export function inventoryEventHandlers(tenantOf: TenantOf): { handlers: EventHandlers; runHandlers: EventRunHandlers } {
-  type AnyHandler = (value: InventoryInputEvent, event: Parameters<EventServiceContext['applyEvent']>[0], context: EventServiceContext) => Promise<unknown>;
+  type AnyHandler = (
+    value: InventoryInputEvent,
+    event: Parameters<EventServiceContext['applyEvent']>[0],
+    context: EventServiceContext,
+  ) => Promise<unknown>;
   const handlers: Record<string, AnyHandler> = {};
   for (const [name, useCase] of Object.entries(useCases) as Array<[UseCaseName, AnyUseCase]>) {
     handlers[name] = (value, event, context) => context.applyEvent(event, (manager) => useCase(manager, value, tenantOf));
@@ -45,7 +52,13 @@ export function inventoryEventHandlers(tenantOf: TenantOf): { handlers: EventHan
   return {
     handlers: handlers as EventHandlers,
     runHandlers: {
-      shopifyOrderCreated: (run, context) => context.applyEvents(run, (manager, fresh) => recordOrdersPlaced(manager, fresh.map((event) => event.value))),
+      shopifyOrderCreated: (run, context) =>
+        context.applyEvents(run, (manager, fresh) =>
+          recordOrdersPlaced(
+            manager,
+            fresh.map((event) => event.value),
+          ),
+        ),
     },
   };
 }
@@ -54,7 +67,11 @@ export function inventoryEventHandlers(tenantOf: TenantOf): { handlers: EventHan
  * Applies one consumed event inside the caller's transaction and returns the events to publish.
  * Event types this service does not use are ignored (an empty list).
  */
-export async function handleInventoryEvent(manager: EntityManager, event: InventoryInputEvent, tenantOf: TenantOf): Promise<PlatformEvent[]> {
+export async function handleInventoryEvent(
+  manager: EntityManager,
+  event: InventoryInputEvent,
+  tenantOf: TenantOf,
+): Promise<PlatformEvent[]> {
   const useCase = useCaseByType.get(event.metadata.eventType);
   return useCase === undefined ? [] : useCase(manager, event, tenantOf);
 }

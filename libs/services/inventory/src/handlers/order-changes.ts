@@ -1,5 +1,12 @@
 import { EntityManager } from 'typeorm';
-import { EventMetadata, ItemReleased, PlatformEvent, ShopifyOrderCancelled, ShopifyOrderUpdated, ShopifyRefundCreated } from '@consign/contracts';
+import {
+  EventMetadata,
+  ItemReleased,
+  PlatformEvent,
+  ShopifyOrderCancelled,
+  ShopifyOrderUpdated,
+  ShopifyRefundCreated,
+} from '@consign/contracts';
 import { sourceTimeOf } from '../domain/applied-version';
 import { lineReleasesOf } from '../domain/cancellation';
 import { itemAfterRelease } from '../domain/item';
@@ -48,7 +55,11 @@ export async function applyOrderUpdate(manager: EntityManager, event: ShopifyOrd
   if (state === undefined) return [];
   // An update of a cancelled order (cancelled_at set) voids like the cancellation, whichever arrives first.
   const cancelled = state === 'cancelled' || event.cancelledAt !== null;
-  return releaseOrderLines(manager, event.metadata, event.order.id, { cancelled, currentQuantities: event.currentQuantities, reason: cancelled ? 'order_cancelled' : 'refunded' });
+  return releaseOrderLines(manager, event.metadata, event.order.id, {
+    cancelled,
+    currentQuantities: event.currentQuantities,
+    reason: cancelled ? 'order_cancelled' : 'refunded',
+  });
 }
 
 /**
@@ -72,9 +83,19 @@ export async function applyCancellation(manager: EntityManager, event: ShopifyOr
   await manager.query(
     `UPDATE orders SET state = 'cancelled', cancel_event_id = $3, cancelled_at = $4, cancel_reason = $5
      WHERE tenant_id = $1 AND order_id = $2 AND state <> 'cancelled'`,
-    [event.metadata.tenantId, event.order.id, event.metadata.eventId, new Date(sourceTimeOf(event.cancelledAt, event.metadata.occurredAt)), event.cancelReason],
+    [
+      event.metadata.tenantId,
+      event.order.id,
+      event.metadata.eventId,
+      new Date(sourceTimeOf(event.cancelledAt, event.metadata.occurredAt)),
+      event.cancelReason,
+    ],
   );
-  return releaseOrderLines(manager, event.metadata, event.order.id, { cancelled: true, currentQuantities: event.currentQuantities, reason: 'order_cancelled' });
+  return releaseOrderLines(manager, event.metadata, event.order.id, {
+    cancelled: true,
+    currentQuantities: event.currentQuantities,
+    reason: 'order_cancelled',
+  });
 }
 
 /**
@@ -98,7 +119,11 @@ export async function releaseOrderLines(
   const applied = await releasesOfOrder(manager, tenantId, orderId);
   const releases = lineReleasesOf(
     { cancelled: change.cancelled, refundLines, currentQuantities: change.currentQuantities },
-    consignorLines.map((line) => ({ lineItemId: line.lineItemId, quantity: line.quantity, ...(applied.get(line.lineItemId) ?? { releasedUnits: 0, restockedUnits: 0 }) })),
+    consignorLines.map((line) => ({
+      lineItemId: line.lineItemId,
+      quantity: line.quantity,
+      ...(applied.get(line.lineItemId) ?? { releasedUnits: 0, restockedUnits: 0 }),
+    })),
   );
   const items = await lockItemsByVariant(
     manager,
@@ -120,7 +145,13 @@ export async function releaseOrderLines(
     changes.push({
       quantityBefore: item.quantity,
       item: after,
-      source: { cause: change.reason === 'order_cancelled' ? 'order_cancelled' : 'order_refunded', sourceEventId: cause.eventId, orderId, lineItemId: line.lineItemId, occurredAt: cause.occurredAt },
+      source: {
+        cause: change.reason === 'order_cancelled' ? 'order_cancelled' : 'order_refunded',
+        sourceEventId: cause.eventId,
+        orderId,
+        lineItemId: line.lineItemId,
+        occurredAt: cause.occurredAt,
+      },
     });
   }
   await saveItemChanges(manager, changes);
@@ -128,6 +159,9 @@ export async function releaseOrderLines(
 }
 
 async function lockOrder(manager: EntityManager, tenantId: string, orderId: string): Promise<string | undefined> {
-  const [order]: Array<{ state: string }> = await manager.query('SELECT state FROM orders WHERE tenant_id = $1 AND order_id = $2 FOR UPDATE', [tenantId, orderId]);
+  const [order]: Array<{ state: string }> = await manager.query(
+    'SELECT state FROM orders WHERE tenant_id = $1 AND order_id = $2 FOR UPDATE',
+    [tenantId, orderId],
+  );
   return order?.state;
 }

@@ -28,7 +28,11 @@ export type OnUnknownVariant = 'hold_order' | 'record_line';
  * as if they had come after. An order already kept changes nothing. A cancellation that arrived
  * first is applied now, so the outcome is the same in either order.
  */
-export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOrderCreated, onUnknownVariant: OnUnknownVariant = 'hold_order'): Promise<PlatformEvent[]> {
+export async function recordOrderPlaced(
+  manager: EntityManager,
+  event: ShopifyOrderCreated,
+  onUnknownVariant: OnUnknownVariant = 'hold_order',
+): Promise<PlatformEvent[]> {
   const tenantId = event.metadata.tenantId;
   const { order } = event;
   const variantIds = order.lineItems.flatMap((line) => (line.variantId === null ? [] : [line.variantId]));
@@ -73,14 +77,23 @@ export async function recordOrderPlaced(manager: EntityManager, event: ShopifyOr
     if (sale === undefined || item === undefined) continue;
     const oversold = oversoldUnits(item, sale.quantity, placedAt);
     if (oversold > 0) {
-      await recordForReconciliation(manager, oversoldRecord({ tenantId, eventId: event.metadata.eventId, orderId: order.id, lineItemId: line.lineItemId, item, sale, oversold }));
+      await recordForReconciliation(
+        manager,
+        oversoldRecord({ tenantId, eventId: event.metadata.eventId, orderId: order.id, lineItemId: line.lineItemId, item, sale, oversold }),
+      );
     }
     const after = itemAfterSale(item, sale.quantity);
     items.set(item.variantId, after);
     sold.push({
       quantityBefore: item.quantity,
       item: after,
-      source: { cause: 'order_sold', sourceEventId: event.metadata.eventId, orderId: order.id, lineItemId: line.lineItemId, occurredAt: event.metadata.occurredAt },
+      source: {
+        cause: 'order_sold',
+        sourceEventId: event.metadata.eventId,
+        orderId: order.id,
+        lineItemId: line.lineItemId,
+        occurredAt: event.metadata.occurredAt,
+      },
     });
     published.push(itemSoldFor(event.metadata, sale));
   }

@@ -20,7 +20,8 @@ import { oversoldRecord, ReconciliationRecord, recordForReconciliationAll } from
  */
 export async function recordOrdersPlaced(manager: EntityManager, orders: readonly ShopifyOrderCreated[]): Promise<PlatformEvent[]> {
   if (orders.length === 0) return [];
-  const variantIdsOf = (event: ShopifyOrderCreated) => event.order.lineItems.flatMap((line) => (line.variantId === null ? [] : [line.variantId]));
+  const variantIdsOf = (event: ShopifyOrderCreated) =>
+    event.order.lineItems.flatMap((line) => (line.variantId === null ? [] : [line.variantId]));
   const subjects = orders.map((event) => ({ tenantId: event.metadata.tenantId, variantIds: variantIdsOf(event) }));
   // The same locks recordOrderPlaced takes, all at once and in one sorted order.
   await lockHoldSubjectsOf(manager, subjects);
@@ -56,9 +57,19 @@ export async function recordOrdersPlaced(manager: EntityManager, orders: readonl
       items = await lockItemsOf(manager, subjects);
       continue;
     }
-    const itemsOfTenant = new Map<string, ItemState>([...items.values()].filter((item) => item.tenantId === tenantId).map((item) => [item.variantId, item]));
+    const itemsOfTenant = new Map<string, ItemState>(
+      [...items.values()].filter((item) => item.tenantId === tenantId).map((item) => [item.variantId, item]),
+    );
     const placedAt = sourceTimeOf(order.createdAt, event.metadata.occurredAt);
-    pending.orders.push([tenantId, order.id, order.name, event.metadata.eventId, new Date(placedAt), order.totalPrice.amountMinor, order.totalPrice.currency]);
+    pending.orders.push([
+      tenantId,
+      order.id,
+      order.name,
+      event.metadata.eventId,
+      new Date(placedAt),
+      order.totalPrice.amountMinor,
+      order.totalPrice.currency,
+    ]);
     const lines = placedLinesOf(order, itemsOfTenant);
     pending.lines.push(...lines.map((line) => ({ tenantId, orderId: order.id, line })));
     for (const line of lines) {
@@ -67,14 +78,30 @@ export async function recordOrdersPlaced(manager: EntityManager, orders: readonl
       if (sale === undefined || item === undefined) continue;
       const oversold = oversoldUnits(item, sale.quantity, placedAt);
       if (oversold > 0) {
-        pending.reconciliation.push(oversoldRecord({ tenantId, eventId: event.metadata.eventId, orderId: order.id, lineItemId: line.lineItemId, item, sale, oversold }));
+        pending.reconciliation.push(
+          oversoldRecord({
+            tenantId,
+            eventId: event.metadata.eventId,
+            orderId: order.id,
+            lineItemId: line.lineItemId,
+            item,
+            sale,
+            oversold,
+          }),
+        );
       }
       const after = itemAfterSale(item, sale.quantity);
       items.set(`${tenantId}/${item.variantId}`, after);
       pending.sold.push({
         quantityBefore: item.quantity,
         item: after,
-        source: { cause: 'order_sold', sourceEventId: event.metadata.eventId, orderId: order.id, lineItemId: line.lineItemId, occurredAt: event.metadata.occurredAt },
+        source: {
+          cause: 'order_sold',
+          sourceEventId: event.metadata.eventId,
+          orderId: order.id,
+          lineItemId: line.lineItemId,
+          occurredAt: event.metadata.occurredAt,
+        },
       });
       published.push(itemSoldFor(event.metadata, sale));
     }

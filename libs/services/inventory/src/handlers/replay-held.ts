@@ -1,5 +1,13 @@
 import { EntityManager } from 'typeorm';
-import { events, PlatformEvent, ShopifyInventoryLevelUpdated, ShopifyOrderCancelled, ShopifyOrderCreated, ShopifyOrderUpdated, ShopifyRefundCreated } from '@consign/contracts';
+import {
+  events,
+  PlatformEvent,
+  ShopifyInventoryLevelUpdated,
+  ShopifyOrderCancelled,
+  ShopifyOrderCreated,
+  ShopifyOrderUpdated,
+  ShopifyRefundCreated,
+} from '@consign/contracts';
 import { levelVersionOf } from '../domain/applied-version';
 import { HeldEventTime, inSourceTimeOrder } from '../domain/held-events';
 import { setLevel } from './apply-inventory-level';
@@ -23,7 +31,11 @@ const handlerOf: Record<string, (manager: EntityManager, event: OrderEvent) => P
  * those the events would have given had what they waited for come first. The caller has locked
  * the items they name.
  */
-export async function replayHeld(manager: EntityManager, orders: readonly TakenOrder[], levels: readonly ShopifyInventoryLevelUpdated[]): Promise<PlatformEvent[]> {
+export async function replayHeld(
+  manager: EntityManager,
+  orders: readonly TakenOrder[],
+  levels: readonly ShopifyInventoryLevelUpdated[],
+): Promise<PlatformEvent[]> {
   const sequences: Array<Array<HeldEventTime & { apply: () => Promise<PlatformEvent[]> }>> = [
     ...orders.map((order) =>
       order.events.map(({ eventType, occurredAt, event }) => ({
@@ -33,7 +45,8 @@ export async function replayHeld(manager: EntityManager, orders: readonly TakenO
         apply: () => {
           const handler = handlerOf[eventType];
           // Only these handlers hold events; anything else in the table is a defect, not data.
-          if (handler === undefined) throw new Error(`held order ${order.orderId} has an event of type ${eventType}, which inventory does not handle`);
+          if (handler === undefined)
+            throw new Error(`held order ${order.orderId} has an event of type ${eventType}, which inventory does not handle`);
           return handler(manager, event);
         },
       })),

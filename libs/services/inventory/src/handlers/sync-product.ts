@@ -37,7 +37,15 @@ export async function syncProduct(manager: EntityManager, event: ShopifyProductU
      ON CONFLICT (tenant_id, product_id) DO UPDATE SET
        title = EXCLUDED.title, status = EXCLUDED.status, consignor_id = EXCLUDED.consignor_id,
        version_at = EXCLUDED.version_at, version_event_id = EXCLUDED.version_event_id`,
-    [tenantId, product.productId, product.title, product.status, product.consignorId, new Date(product.version.at), product.version.eventId],
+    [
+      tenantId,
+      product.productId,
+      product.title,
+      product.status,
+      product.consignorId,
+      new Date(product.version.at),
+      product.version.eventId,
+    ],
   );
   const variantIds = product.variants.map((variant) => variant.variantId);
   const inventoryItemIds = product.variants.flatMap((variant) => (variant.inventoryItemId === null ? [] : [variant.inventoryItemId]));
@@ -46,7 +54,13 @@ export async function syncProduct(manager: EntityManager, event: ShopifyProductU
   // The items the held orders name are locked with the product's own, in one sorted order: replaying
   // an order locks them again, and order handlers lock theirs sorted too, so none waits in a cycle.
   const items = await lockItemsByVariant(manager, tenantId, [...variantIds, ...heldOrders.flatMap((held) => held.variantIds)]);
-  const source = { cause: 'product_sync' as const, sourceEventId: event.metadata.eventId, orderId: null, lineItemId: null, occurredAt: product.version.at };
+  const source = {
+    cause: 'product_sync' as const,
+    sourceEventId: event.metadata.eventId,
+    orderId: null,
+    lineItemId: null,
+    occurredAt: product.version.at,
+  };
   await saveItemChanges(
     manager,
     product.variants.map((variant) => {

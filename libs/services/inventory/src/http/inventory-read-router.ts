@@ -20,7 +20,8 @@ export function createInventoryReadRouter(dataSource: DataSource): Router {
 
   router.get('/items/:variantId', async (req, res) => {
     const item = await itemWithMovements(dataSource, requiredTenantId(req), req.params.variantId);
-    if (item === undefined) throw notFound('inventory.item_not_found', `no item for variant ${req.params.variantId}`, { variantId: req.params.variantId });
+    if (item === undefined)
+      throw notFound('inventory.item_not_found', `no item for variant ${req.params.variantId}`, { variantId: req.params.variantId });
     res.json(item);
   });
 
@@ -38,7 +39,8 @@ export function createInventoryReadRouter(dataSource: DataSource): Router {
 
   router.get('/products/:productId', async (req, res) => {
     const product = await productWithItems(dataSource, requiredTenantId(req), req.params.productId);
-    if (product === undefined) throw notFound('inventory.product_not_found', `no product ${req.params.productId}`, { productId: req.params.productId });
+    if (product === undefined)
+      throw notFound('inventory.product_not_found', `no product ${req.params.productId}`, { productId: req.params.productId });
     res.json(product);
   });
 
@@ -72,7 +74,12 @@ function optionalQuery(req: Request, name: string): string | undefined {
 function requiredTenantId(req: Request): string {
   const tenantId = optionalQuery(req, 'tenantId');
   if (tenantId === undefined) {
-    throw new PlatformError('the tenantId query parameter is required', { code: 'inventory.tenant_id_required', category: 'invalid', httpStatus: 400, details: { parameter: 'tenantId' } });
+    throw new PlatformError('the tenantId query parameter is required', {
+      code: 'inventory.tenant_id_required',
+      category: 'invalid',
+      httpStatus: 400,
+      details: { parameter: 'tenantId' },
+    });
   }
   return tenantId;
 }

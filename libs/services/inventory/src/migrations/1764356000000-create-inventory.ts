@@ -121,7 +121,9 @@ export class CreateInventory1764356000000 implements MigrationInterface {
         resolved_at timestamptz,
         PRIMARY KEY (tenant_id, kind, source_event_id, subject_id)
       )`);
-    await queryRunner.query('CREATE INDEX reconciliation_records_open ON reconciliation_records (tenant_id, kind) WHERE resolved_at IS NULL');
+    await queryRunner.query(
+      'CREATE INDEX reconciliation_records_open ON reconciliation_records (tenant_id, kind) WHERE resolved_at IS NULL',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -26,13 +26,17 @@ export class KeepRefundLines1764356100000 implements MigrationInterface {
       ALTER TABLE item_movements DROP CONSTRAINT item_movements_cause_check,
         ADD CONSTRAINT item_movements_cause_check CHECK (cause IN ('product_sync', 'order_sold', 'order_cancelled', 'order_refunded', 'level_update'))`);
     await queryRunner.query('DROP INDEX item_movements_once');
-    await queryRunner.query(`CREATE UNIQUE INDEX item_movements_once ON item_movements (tenant_id, source_event_id, variant_id, COALESCE(line_item_id, ''), cause)`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX item_movements_once ON item_movements (tenant_id, source_event_id, variant_id, COALESCE(line_item_id, ''), cause)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("DELETE FROM item_movements WHERE cause = 'order_refunded'");
     await queryRunner.query('DROP INDEX item_movements_once');
-    await queryRunner.query(`CREATE UNIQUE INDEX item_movements_once ON item_movements (tenant_id, source_event_id, variant_id, COALESCE(line_item_id, ''))`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX item_movements_once ON item_movements (tenant_id, source_event_id, variant_id, COALESCE(line_item_id, ''))`,
+    );
     await queryRunner.query(`
       ALTER TABLE item_movements DROP CONSTRAINT item_movements_cause_check,
         ADD CONSTRAINT item_movements_cause_check CHECK (cause IN ('product_sync', 'order_sold', 'order_cancelled', 'level_update'))`);

@@ -18,13 +18,19 @@ export async function holdCancellation(manager: EntityManager, event: ShopifyOrd
  * Removes every cancellation held for the order and returns the earliest (by source time, then
  * id): a cancellation applies once per order, so the later ones change nothing.
  */
-export async function takeHeldCancellation(manager: EntityManager, tenantId: string, orderId: string): Promise<ShopifyOrderCancelled | undefined> {
+export async function takeHeldCancellation(
+  manager: EntityManager,
+  tenantId: string,
+  orderId: string,
+): Promise<ShopifyOrderCancelled | undefined> {
   const rows: Array<{ event: ShopifyOrderCancelled }> = await manager.query(
     `WITH taken AS (DELETE FROM held_cancellations WHERE tenant_id = $1 AND order_id = $2 RETURNING event)
      SELECT event FROM taken`,
     [tenantId, orderId],
   );
-  const sorted = [...rows].sort((a, b) => a.event.metadata.occurredAt - b.event.metadata.occurredAt || a.event.metadata.eventId.localeCompare(b.event.metadata.eventId));
+  const sorted = [...rows].sort(
+    (a, b) => a.event.metadata.occurredAt - b.event.metadata.occurredAt || a.event.metadata.eventId.localeCompare(b.event.metadata.eventId),
+  );
   return sorted[0]?.event;
 }
 
@@ -38,7 +44,8 @@ export function escalateOverdueCancellations(manager: EntityManager, heldBefore:
     manager,
     {
       table: 'held_cancellations',
-      unless: 'EXISTS (SELECT 1 FROM held_orders WHERE held_orders.tenant_id = held_cancellations.tenant_id AND held_orders.order_id = held_cancellations.order_id)',
+      unless:
+        'EXISTS (SELECT 1 FROM held_orders WHERE held_orders.tenant_id = held_cancellations.tenant_id AND held_orders.order_id = held_cancellations.order_id)',
     },
     heldBefore,
     (event, heldAt) => ({
@@ -47,7 +54,12 @@ export function escalateOverdueCancellations(manager: EntityManager, heldBefore:
       sourceEventId: event.metadata.eventId,
       subjectId: event.order.id,
       orderId: event.order.id,
-      detail: { orderName: event.order.name, cancelledAt: event.cancelledAt, cancelReason: event.cancelReason, heldAt: heldAt.toISOString() },
+      detail: {
+        orderName: event.order.name,
+        cancelledAt: event.cancelledAt,
+        cancelReason: event.cancelReason,
+        heldAt: heldAt.toISOString(),
+      },
     }),
   );
 }

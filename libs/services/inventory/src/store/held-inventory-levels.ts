@@ -13,14 +13,19 @@ export async function holdInventoryLevel(manager: EntityManager, event: ShopifyI
 }
 
 /** Removes the levels held for these inventory items and returns them, their records resolved: the caller applies them now. */
-export async function takeHeldInventoryLevels(manager: EntityManager, tenantId: string, inventoryItemIds: readonly string[]): Promise<ShopifyInventoryLevelUpdated[]> {
+export async function takeHeldInventoryLevels(
+  manager: EntityManager,
+  tenantId: string,
+  inventoryItemIds: readonly string[],
+): Promise<ShopifyInventoryLevelUpdated[]> {
   // DELETE … RETURNING goes through a CTE: TypeORM answers the bare statement with [rows, count].
   const rows: Array<{ event: ShopifyInventoryLevelUpdated }> = await manager.query(
     `WITH taken AS (DELETE FROM held_inventory_levels WHERE tenant_id = $1 AND inventory_item_id = ANY($2::text[]) RETURNING event)
      SELECT event FROM taken`,
     [tenantId, [...inventoryItemIds]],
   );
-  for (const { event } of rows) await resolveReconciliation(manager, tenantId, 'inventory_item_unknown', event.metadata.eventId, event.inventoryItemId);
+  for (const { event } of rows)
+    await resolveReconciliation(manager, tenantId, 'inventory_item_unknown', event.metadata.eventId, event.inventoryItemId);
   return rows.map(({ event }) => event);
 }
 

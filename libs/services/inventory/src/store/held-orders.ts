@@ -32,7 +32,12 @@ function heldOrderFrom(row: HeldOrderRow): HeldOrder {
 }
 
 /** Holds an order that names variants no product sync has brought yet, with its event. */
-export async function holdOrder(manager: EntityManager, event: ShopifyOrderCreated, variantIds: readonly string[], awaitedVariantIds: readonly string[]): Promise<void> {
+export async function holdOrder(
+  manager: EntityManager,
+  event: ShopifyOrderCreated,
+  variantIds: readonly string[],
+  awaitedVariantIds: readonly string[],
+): Promise<void> {
   await manager.query('INSERT INTO held_orders (tenant_id, order_id, variant_ids, awaited_variant_ids) VALUES ($1, $2, $3, $4)', [
     event.metadata.tenantId,
     event.order.id,
@@ -48,7 +53,10 @@ export async function holdOrder(manager: EntityManager, event: ShopifyOrderCreat
  * at the same time either waits for this event or is waited for, and then the order is known.
  */
 export async function appendIfOrderHeld(manager: EntityManager, orderId: string, event: OrderEvent): Promise<boolean> {
-  const held: unknown[] = await manager.query('SELECT 1 FROM held_orders WHERE tenant_id = $1 AND order_id = $2 FOR UPDATE', [event.metadata.tenantId, orderId]);
+  const held: unknown[] = await manager.query('SELECT 1 FROM held_orders WHERE tenant_id = $1 AND order_id = $2 FOR UPDATE', [
+    event.metadata.tenantId,
+    orderId,
+  ]);
   if (held.length === 0) return false;
   await appendHeldEvent(manager, orderId, event);
   return true;
@@ -59,7 +67,14 @@ async function appendHeldEvent(manager: EntityManager, orderId: string, event: O
     `INSERT INTO held_order_events (tenant_id, order_id, event_id, event_type, occurred_at, event)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT DO NOTHING`,
-    [event.metadata.tenantId, orderId, event.metadata.eventId, event.metadata.eventType, new Date(event.metadata.occurredAt), JSON.stringify(event)],
+    [
+      event.metadata.tenantId,
+      orderId,
+      event.metadata.eventId,
+      event.metadata.eventType,
+      new Date(event.metadata.occurredAt),
+      JSON.stringify(event),
+    ],
   );
 }
 
@@ -91,15 +106,21 @@ export async function takeHeldOrders(manager: EntityManager, orders: readonly He
   // All at once: a product sync in a rebuild can release thousands of orders.
   const keys = [orders.map((held) => held.tenantId), orders.map((held) => held.orderId)];
   // DELETE … RETURNING goes through a CTE: TypeORM answers the bare statement with [rows, count].
-  const rows: Array<{ tenant_id: string; order_id: string; event_type: string; occurred_at: Date; event: OrderEvent }> = await manager.query(
-    `WITH taken AS (
+  const rows: Array<{ tenant_id: string; order_id: string; event_type: string; occurred_at: Date; event: OrderEvent }> =
+    await manager.query(
+      `WITH taken AS (
        DELETE FROM held_order_events WHERE (tenant_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
        RETURNING tenant_id, order_id, arrival, event_type, occurred_at, event)
      SELECT tenant_id, order_id, event_type, occurred_at, event FROM taken ORDER BY arrival`,
-    keys,
-  );
+      keys,
+    );
   await manager.query('DELETE FROM held_orders WHERE (tenant_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))', keys);
-  const taken = new Map(orders.map((held) => [`${held.tenantId}/${held.orderId}`, { orderId: held.orderId, events: [] as TakenOrder['events'] }]));
-  for (const row of rows) taken.get(`${row.tenant_id}/${row.order_id}`)?.events.push({ eventType: row.event_type, occurredAt: row.occurred_at.getTime(), event: row.event });
+  const taken = new Map(
+    orders.map((held) => [`${held.tenantId}/${held.orderId}`, { orderId: held.orderId, events: [] as TakenOrder['events'] }]),
+  );
+  for (const row of rows)
+    taken
+      .get(`${row.tenant_id}/${row.order_id}`)
+      ?.events.push({ eventType: row.event_type, occurredAt: row.occurred_at.getTime(), event: row.event });
   return [...taken.values()];
 }

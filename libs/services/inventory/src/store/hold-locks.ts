@@ -7,12 +7,19 @@ import { EntityManager } from 'typeorm';
  * and the order waits for nothing. Taken before any hold or item is locked, in one sorted order,
  * so handlers never wait for each other in a cycle.
  */
-export async function lockHoldSubjects(manager: EntityManager, tenantId: string, subjects: { variantIds?: readonly string[]; inventoryItemIds?: readonly string[] }): Promise<void> {
+export async function lockHoldSubjects(
+  manager: EntityManager,
+  tenantId: string,
+  subjects: { variantIds?: readonly string[]; inventoryItemIds?: readonly string[] },
+): Promise<void> {
   await lockHoldSubjectsOf(manager, [{ tenantId, ...subjects }]);
 }
 
 /** lockHoldSubjects for the subjects of several events (of any tenants) at once: one statement, one sorted order. */
-export async function lockHoldSubjectsOf(manager: EntityManager, subjects: ReadonlyArray<{ tenantId: string; variantIds?: readonly string[]; inventoryItemIds?: readonly string[] }>): Promise<void> {
+export async function lockHoldSubjectsOf(
+  manager: EntityManager,
+  subjects: ReadonlyArray<{ tenantId: string; variantIds?: readonly string[]; inventoryItemIds?: readonly string[] }>,
+): Promise<void> {
   const keys = subjects.flatMap(({ tenantId, variantIds = [], inventoryItemIds = [] }) => [
     ...variantIds.map((id) => `inventory:${tenantId}:variant:${id}`),
     ...inventoryItemIds.map((id) => `inventory:${tenantId}:inventory-item:${id}`),

@@ -46,7 +46,8 @@ function itemFrom(row: ItemRow): ItemState {
     productStatus: row.product_status,
     quantity: row.quantity,
     unitsSold: row.units_sold,
-    levelVersion: row.level_as_of === null || row.level_event_id === null ? null : { at: row.level_as_of.getTime(), eventId: row.level_event_id },
+    levelVersion:
+      row.level_as_of === null || row.level_event_id === null ? null : { at: row.level_as_of.getTime(), eventId: row.level_event_id },
   };
 }
 
@@ -54,7 +55,11 @@ function itemFrom(row: ItemRow): ItemState {
  * Locks the items of these variants for the transaction, in variant order so that two orders
  * sharing items wait for each other instead of deadlocking.
  */
-export async function lockItemsByVariant(manager: EntityManager, tenantId: string, variantIds: readonly string[]): Promise<Map<string, ItemState>> {
+export async function lockItemsByVariant(
+  manager: EntityManager,
+  tenantId: string,
+  variantIds: readonly string[],
+): Promise<Map<string, ItemState>> {
   const rows: ItemRow[] = await manager.query(
     `SELECT ${itemColumns} FROM items WHERE tenant_id = $1 AND variant_id = ANY($2::text[]) ORDER BY variant_id FOR UPDATE`,
     [tenantId, [...new Set(variantIds)]],
@@ -63,8 +68,13 @@ export async function lockItemsByVariant(manager: EntityManager, tenantId: strin
 }
 
 /** lockItemsByVariant for the variants of several events (of any tenants) at once; keyed by "tenant/variant". */
-export async function lockItemsOf(manager: EntityManager, subjects: ReadonlyArray<{ tenantId: string; variantIds: readonly string[] }>): Promise<Map<string, ItemState>> {
-  const keys = [...new Set(subjects.flatMap(({ tenantId, variantIds }) => variantIds.map((variantId) => JSON.stringify([tenantId, variantId]))))].map((key) => JSON.parse(key) as [string, string]);
+export async function lockItemsOf(
+  manager: EntityManager,
+  subjects: ReadonlyArray<{ tenantId: string; variantIds: readonly string[] }>,
+): Promise<Map<string, ItemState>> {
+  const keys = [
+    ...new Set(subjects.flatMap(({ tenantId, variantIds }) => variantIds.map((variantId) => JSON.stringify([tenantId, variantId])))),
+  ].map((key) => JSON.parse(key) as [string, string]);
   const rows: ItemRow[] = await manager.query(
     `SELECT ${itemColumns} FROM items WHERE (tenant_id, variant_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
      ORDER BY tenant_id, variant_id FOR UPDATE`,

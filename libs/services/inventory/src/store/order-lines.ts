@@ -16,7 +16,12 @@ interface OrderLineRow {
 }
 
 /** Keeps an order's lines, all in one statement. */
-export async function insertOrderLines(manager: EntityManager, tenantId: string, orderId: string, lines: readonly PlacedLine[]): Promise<void> {
+export async function insertOrderLines(
+  manager: EntityManager,
+  tenantId: string,
+  orderId: string,
+  lines: readonly PlacedLine[],
+): Promise<void> {
   await insertOrderLinesOf(
     manager,
     lines.map((line) => ({ tenantId, orderId, line })),
@@ -24,7 +29,10 @@ export async function insertOrderLines(manager: EntityManager, tenantId: string,
 }
 
 /** Keeps the lines of several orders, all in one statement. */
-export async function insertOrderLinesOf(manager: EntityManager, lines: ReadonlyArray<{ tenantId: string; orderId: string; line: PlacedLine }>): Promise<void> {
+export async function insertOrderLinesOf(
+  manager: EntityManager,
+  lines: ReadonlyArray<{ tenantId: string; orderId: string; line: PlacedLine }>,
+): Promise<void> {
   await insertRows(
     manager,
     'INSERT INTO order_lines (tenant_id, order_id, line_item_id, variant_id, product_id, inventory_item_id, sku, title, ownership, consignor_id, quantity, quantity_sold)',
@@ -79,7 +87,11 @@ export async function recordLineRelease(
 }
 
 /** What inventory has released and restocked of each line of the order so far. */
-export async function releasesOfOrder(manager: EntityManager, tenantId: string, orderId: string): Promise<Map<string, { releasedUnits: number; restockedUnits: number }>> {
+export async function releasesOfOrder(
+  manager: EntityManager,
+  tenantId: string,
+  orderId: string,
+): Promise<Map<string, { releasedUnits: number; restockedUnits: number }>> {
   const rows: Array<{ line_item_id: string; quantity_released: number; quantity_restocked: number }> = await manager.query(
     'SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND order_id = $2',
     [tenantId, orderId],

@@ -83,7 +83,14 @@ export interface ReconciliationView {
  */
 export interface HeldView {
   orders: Array<{ orderId: string; eventCount: number; awaitedVariantIds: string[]; heldAt: string }>;
-  inventoryLevels: Array<{ inventoryItemId: string; sourceEventId: string; available: number | null; updatedAt: string; heldAt: string; escalatedAt: string | null }>;
+  inventoryLevels: Array<{
+    inventoryItemId: string;
+    sourceEventId: string;
+    available: number | null;
+    updatedAt: string;
+    heldAt: string;
+    escalatedAt: string | null;
+  }>;
   cancellations: Array<{ orderId: string; sourceEventId: string; heldAt: string; escalatedAt: string | null }>;
 }
 
@@ -101,8 +108,15 @@ export async function itemsOf(dataSource: DataSource, tenantId: string, consigno
   );
 }
 
-export async function itemWithMovements(dataSource: DataSource, tenantId: string, variantId: string): Promise<(ItemView & { movements: MovementView[] }) | undefined> {
-  const [item]: ItemView[] = await dataSource.query(`SELECT ${itemViewColumns} FROM items WHERE tenant_id = $1 AND variant_id = $2`, [tenantId, variantId]);
+export async function itemWithMovements(
+  dataSource: DataSource,
+  tenantId: string,
+  variantId: string,
+): Promise<(ItemView & { movements: MovementView[] }) | undefined> {
+  const [item]: ItemView[] = await dataSource.query(`SELECT ${itemViewColumns} FROM items WHERE tenant_id = $1 AND variant_id = $2`, [
+    tenantId,
+    variantId,
+  ]);
   if (item === undefined) return undefined;
   const movements: MovementView[] = await dataSource.query(
     `SELECT cause, source_event_id AS "sourceEventId", order_id AS "orderId", line_item_id AS "lineItemId", delta,
@@ -148,15 +162,19 @@ export async function productWithItems(dataSource: DataSource, tenantId: string,
     [tenantId, productId],
   );
   if (product === undefined) return undefined;
-  const items: ItemView[] = await dataSource.query(`SELECT ${itemViewColumns} FROM items WHERE tenant_id = $1 AND product_id = $2 ORDER BY variant_id`, [
-    tenantId,
-    productId,
-  ]);
+  const items: ItemView[] = await dataSource.query(
+    `SELECT ${itemViewColumns} FROM items WHERE tenant_id = $1 AND product_id = $2 ORDER BY variant_id`,
+    [tenantId, productId],
+  );
   return { ...product, items };
 }
 
 /** Open reconciliation records, oldest first, of one kind when `kind` is given. */
-export async function openReconciliationRecords(dataSource: DataSource, tenantId: string, kind: ReconciliationKind | undefined): Promise<ReconciliationView[]> {
+export async function openReconciliationRecords(
+  dataSource: DataSource,
+  tenantId: string,
+  kind: ReconciliationKind | undefined,
+): Promise<ReconciliationView[]> {
   return dataSource.query(
     `SELECT kind, source_event_id AS "sourceEventId", subject_id AS "subjectId", order_id AS "orderId", detail,
        ${isoTimeSql('recorded_at')} AS "recordedAt"

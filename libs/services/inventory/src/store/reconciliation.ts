@@ -10,7 +10,12 @@ import { insertRows } from '@consign/database';
  * - cancellation_order_missing: a cancellation waited past the grace period for its order; likewise.
  * - item_oversold: an order sold more units than the item's count held before it.
  */
-export const reconciliationKinds = ['order_line_unknown_variant', 'inventory_item_unknown', 'cancellation_order_missing', 'item_oversold'] as const;
+export const reconciliationKinds = [
+  'order_line_unknown_variant',
+  'inventory_item_unknown',
+  'cancellation_order_missing',
+  'item_oversold',
+] as const;
 export type ReconciliationKind = (typeof reconciliationKinds)[number];
 
 export interface ReconciliationRecord {
@@ -41,7 +46,14 @@ export function oversoldRecord(sale: {
     sourceEventId: sale.eventId,
     subjectId: sale.lineItemId,
     orderId: sale.orderId,
-    detail: { variantId: item.variantId, consignorId: sale.sale.consignorId, sku: item.sku, available: item.quantity, sold: sale.sale.quantity, oversoldUnits: sale.oversold },
+    detail: {
+      variantId: item.variantId,
+      consignorId: sale.sale.consignorId,
+      sku: item.sku,
+      available: item.quantity,
+      sold: sale.sale.quantity,
+      oversoldUnits: sale.oversold,
+    },
   };
 }
 
@@ -54,13 +66,25 @@ export async function recordForReconciliationAll(manager: EntityManager, records
   await insertRows(
     manager,
     'INSERT INTO reconciliation_records (tenant_id, kind, source_event_id, subject_id, order_id, detail)',
-    records.map((record) => [record.tenantId, record.kind, record.sourceEventId, record.subjectId, record.orderId, JSON.stringify(record.detail)]),
+    records.map((record) => [
+      record.tenantId,
+      record.kind,
+      record.sourceEventId,
+      record.subjectId,
+      record.orderId,
+      JSON.stringify(record.detail),
+    ]),
     { tail: 'ON CONFLICT DO NOTHING' },
   );
 }
 
 /** Closes the open records of one kind about an order, once what they waited for has happened. */
-export async function resolveOrderReconciliation(manager: EntityManager, tenantId: string, kind: ReconciliationKind, orderId: string): Promise<void> {
+export async function resolveOrderReconciliation(
+  manager: EntityManager,
+  tenantId: string,
+  kind: ReconciliationKind,
+  orderId: string,
+): Promise<void> {
   await manager.query(
     `UPDATE reconciliation_records SET resolved_at = now()
      WHERE tenant_id = $1 AND kind = $2 AND order_id = $3 AND resolved_at IS NULL`,
@@ -69,7 +93,13 @@ export async function resolveOrderReconciliation(manager: EntityManager, tenantI
 }
 
 /** Closes the open record about one subject of one event, once what it waited for has happened. */
-export async function resolveReconciliation(manager: EntityManager, tenantId: string, kind: ReconciliationKind, sourceEventId: string, subjectId: string): Promise<void> {
+export async function resolveReconciliation(
+  manager: EntityManager,
+  tenantId: string,
+  kind: ReconciliationKind,
+  sourceEventId: string,
+  subjectId: string,
+): Promise<void> {
   await manager.query(
     `UPDATE reconciliation_records SET resolved_at = now()
      WHERE tenant_id = $1 AND kind = $2 AND source_event_id = $3 AND subject_id = $4 AND resolved_at IS NULL`,

@@ -3,7 +3,16 @@ import { orderCreated } from '../support/inventory-events';
 import { itemSoldFor, itemsReleasedFor } from '../../src/domain/published-events';
 
 const cause = orderCreated('t', 'order-event', 'o1', []).metadata;
-const line = { orderId: 'o1', lineItemId: 'l1', productId: 'p1', variantId: 'v1', inventoryItemId: 'inv-1', sku: 'S', consignorId: 'c1', quantity: 2 };
+const line = {
+  orderId: 'o1',
+  lineItemId: 'l1',
+  productId: 'p1',
+  variantId: 'v1',
+  inventoryItemId: 'inv-1',
+  sku: 'S',
+  consignorId: 'c1',
+  quantity: 2,
+};
 
 describe('published events', () => {
   it('ItemSold derives its id from the cause and the line', () => {
@@ -31,6 +40,11 @@ describe('published events', () => {
       [1, 'order_cancelled', false],
     ]);
     expect(new Set(released.map(({ value }) => value.metadata.eventId)).size).toBe(2);
-    expect(itemsReleasedFor(cause, line, { lineItemId: 'l1', releasedUnits: 2, restockedUnits: 2 }, 'refunded').map(({ value }) => [value.quantity, value.reason])).toEqual([[2, 'refunded']]);
+    expect(
+      itemsReleasedFor(cause, line, { lineItemId: 'l1', releasedUnits: 2, restockedUnits: 2 }, 'refunded').map(({ value }) => [
+        value.quantity,
+        value.reason,
+      ]),
+    ).toEqual([[2, 'refunded']]);
   });
 });

@@ -1,9 +1,27 @@
 import { EntityManager } from 'typeorm';
 import { PlatformEvent, ShopifyProductUpserted } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
-import { applyInventoryLevel, applyOrderUpdate, applyRefund, cancelOrder, escalateOverdueHolds, recordOrderPlaced, syncProduct } from '@consign/inventory';
+import {
+  applyInventoryLevel,
+  applyOrderUpdate,
+  applyRefund,
+  cancelOrder,
+  escalateOverdueHolds,
+  recordOrderPlaced,
+  syncProduct,
+} from '@consign/inventory';
 import { InventoryDatabase, inventorySnapshot, openInventoryDatabase } from '../support/inventory-database';
-import { LineInput, levelUpdated, orderCancelled, orderCreated, orderUpdated, productUpserted, refund, refundCreated, tenantNamed } from '../support/inventory-events';
+import {
+  LineInput,
+  levelUpdated,
+  orderCancelled,
+  orderCreated,
+  orderUpdated,
+  productUpserted,
+  refund,
+  refundCreated,
+  tenantNamed,
+} from '../support/inventory-events';
 
 /**
  * What names a variant or inventory item before the product sync that brings it (as a rebuild
@@ -52,7 +70,8 @@ async function run(database: InventoryDatabase, steps: Step[]): Promise<Platform
   return published;
 }
 
-const productSteps = (tenant: Tenant, ofProducts = products(tenant.id)): Step[] => ofProducts.map((product) => (manager) => syncProduct(manager, product, tenant));
+const productSteps = (tenant: Tenant, ofProducts = products(tenant.id)): Step[] =>
+  ofProducts.map((product) => (manager) => syncProduct(manager, product, tenant));
 
 /**
  * Runs the order's events before the products in `db`, then after them in `inOrder`: every
@@ -79,7 +98,9 @@ function summary(published: PlatformEvent[]) {
 }
 
 async function items(database: InventoryDatabase, tenantId: string) {
-  return database.dataSource.query('SELECT variant_id, quantity, units_sold, status FROM items WHERE tenant_id = $1 ORDER BY variant_id', [tenantId]);
+  return database.dataSource.query('SELECT variant_id, quantity, units_sold, status FROM items WHERE tenant_id = $1 ORDER BY variant_id', [
+    tenantId,
+  ]);
 }
 
 async function heldOrders(tenantId: string) {
@@ -141,7 +162,10 @@ describe('an order naming a variant not known yet', () => {
       { type: 'inventory.item.released', cause: 'cancel-1', line: 'l3', quantity: 1, restocked: false },
     ]);
     expect(
-      await db.dataSource.query(`SELECT cause, source_event_id, line_item_id, delta FROM item_movements WHERE tenant_id = $1 AND order_id = 'o1' ORDER BY id`, [tenant.id]),
+      await db.dataSource.query(
+        `SELECT cause, source_event_id, line_item_id, delta FROM item_movements WHERE tenant_id = $1 AND order_id = 'o1' ORDER BY id`,
+        [tenant.id],
+      ),
     ).toEqual([
       { cause: 'order_sold', source_event_id: 'order-1', line_item_id: 'l1', delta: -1 },
       { cause: 'order_sold', source_event_id: 'order-1', line_item_id: 'l3', delta: -2 },
@@ -153,10 +177,19 @@ describe('an order naming a variant not known yet', () => {
 
   it('with an orders/updated carrying refunds held after it: released by the update, as in order', async () => {
     const tenant = nextTenant();
-    const refunds = [refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }, { lineItemId: 'l1', quantity: 1, restockType: 'no_restock' }])];
+    const refunds = [
+      refund('r1', [
+        { lineItemId: 'l3', quantity: 1, restockType: 'return' },
+        { lineItemId: 'l1', quantity: 1, restockType: 'no_restock' },
+      ]),
+    ];
     const published = await expectSameAsProductsFirst(tenant, [
       place(tenant.id),
-      (manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds, currentQuantities: { l1: 0, l2: 1, l3: 1, l5: 1 } })),
+      (manager) =>
+        applyOrderUpdate(
+          manager,
+          orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds, currentQuantities: { l1: 0, l2: 1, l3: 1, l5: 1 } }),
+        ),
     ]);
     expect(summary(published).slice(2)).toEqual([
       { type: 'inventory.item.released', cause: 'update-1', line: 'l1', quantity: 1, restocked: false },
@@ -166,9 +199,15 @@ describe('an order naming a variant not known yet', () => {
 
   it('the same events again while held are held once, and change nothing more', async () => {
     const tenant = nextTenant();
-    const refunded: Step = (manager) => applyRefund(manager, refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'return' }])));
+    const refunded: Step = (manager) =>
+      applyRefund(
+        manager,
+        refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'return' }])),
+      );
     expect(await run(db, [place(tenant.id), refunded, refunded, place(tenant.id)])).toEqual([]);
-    expect(await heldOrders(tenant.id)).toEqual([{ order_id: 'o1', awaited_variant_ids: ['v1', 'v2', 'v3'], events: ['order-1', 'refund-1'] }]);
+    expect(await heldOrders(tenant.id)).toEqual([
+      { order_id: 'o1', awaited_variant_ids: ['v1', 'v2', 'v3'], events: ['order-1', 'refund-1'] },
+    ]);
     const early = await run(db, productSteps(tenant));
     expect(early).toEqual(await run(inOrder, [...productSteps(tenant), place(tenant.id), refunded, refunded, place(tenant.id)]));
     expect(await inventorySnapshot(db.dataSource, tenant.id)).toEqual(await inventorySnapshot(inOrder.dataSource, tenant.id));
@@ -187,9 +226,9 @@ describe('an order naming a variant not known yet', () => {
     const tenant = nextTenant();
     expect(await db.apply(place(tenant.id, 'order-1', [{ id: 'l5', variantId: null }]))).toEqual([]);
     expect(await heldOrders(tenant.id)).toEqual([]);
-    expect(await db.dataSource.query('SELECT order_id, line_item_id, ownership FROM order_lines WHERE tenant_id = $1', [tenant.id])).toEqual([
-      { order_id: 'o1', line_item_id: 'l5', ownership: 'untracked' },
-    ]);
+    expect(
+      await db.dataSource.query('SELECT order_id, line_item_id, ownership FROM order_lines WHERE tenant_id = $1', [tenant.id]),
+    ).toEqual([{ order_id: 'o1', line_item_id: 'l5', ownership: 'untracked' }]);
   });
 
   it('a refund and a cancellation that came before the order itself are applied when the held order is', async () => {
@@ -224,7 +263,9 @@ describe('an order naming a variant not known yet', () => {
       `INSERT INTO held_order_events (tenant_id, order_id, event_id, event_type, occurred_at, event) VALUES ($1, 'o1', 'paid-1', 'shopify.order.paid', now(), '{"metadata": {"eventId": "paid-1"}}')`,
       [tenant.id],
     );
-    await expect(run(db, productSteps(tenant))).rejects.toThrow('held order o1 has an event of type shopify.order.paid, which inventory does not handle');
+    await expect(run(db, productSteps(tenant))).rejects.toThrow(
+      'held order o1 has an event of type shopify.order.paid, which inventory does not handle',
+    );
     expect(await heldOrders(tenant.id)).toHaveLength(1);
     await db.dataSource.query(`DELETE FROM held_order_events WHERE tenant_id = $1 AND event_id = 'paid-1'`, [tenant.id]);
   });
@@ -241,7 +282,11 @@ describe('a level update whose inventory item is not known yet', () => {
     const tenant = nextTenant();
     const { older, first, newest } = levels(tenant.id);
     for (const level of [newest, older, first]) expect(await db.apply((manager) => applyInventoryLevel(manager, level))).toEqual([]);
-    expect(await db.dataSource.query('SELECT inventory_item_id, event_id FROM held_inventory_levels WHERE tenant_id = $1 ORDER BY event_id', [tenant.id])).toEqual([
+    expect(
+      await db.dataSource.query('SELECT inventory_item_id, event_id FROM held_inventory_levels WHERE tenant_id = $1 ORDER BY event_id', [
+        tenant.id,
+      ]),
+    ).toEqual([
       { inventory_item_id: 'inv-v3', event_id: 'level-a' },
       { inventory_item_id: 'inv-v3', event_id: 'level-b' },
       { inventory_item_id: 'inv-v3', event_id: 'level-old' },
@@ -249,10 +294,22 @@ describe('a level update whose inventory item is not known yet', () => {
     expect(await openRecords(tenant.id)).toEqual([]);
 
     expect(await run(db, productSteps(tenant))).toEqual([]);
-    await run(inOrder, [...productSteps(tenant), ...[older, first, newest].map((level): Step => (manager) => applyInventoryLevel(manager, level))]);
+    await run(inOrder, [
+      ...productSteps(tenant),
+      ...[older, first, newest].map(
+        (level): Step =>
+          (manager) =>
+            applyInventoryLevel(manager, level),
+      ),
+    ]);
 
     expect((await items(db, tenant.id))[2]).toEqual({ variant_id: 'v3', quantity: 4, status: 'available', units_sold: 0 });
-    expect(await db.dataSource.query(`SELECT source_event_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND variant_id = 'v3' ORDER BY id`, [tenant.id])).toEqual([
+    expect(
+      await db.dataSource.query(
+        `SELECT source_event_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND variant_id = 'v3' ORDER BY id`,
+        [tenant.id],
+      ),
+    ).toEqual([
       { source_event_id: 'product-3', delta: 3, quantity_after: 3 },
       { source_event_id: 'level-a', delta: 4, quantity_after: 7 },
       { source_event_id: 'level-b', delta: -3, quantity_after: 4 },
@@ -284,7 +341,9 @@ describe('a level update whose inventory item is not known yet', () => {
     const { first } = levels(tenant.id);
     await db.apply((manager) => applyInventoryLevel(manager, first));
     await db.apply((manager) => applyInventoryLevel(manager, first));
-    expect(await db.dataSource.query('SELECT event_id FROM held_inventory_levels WHERE tenant_id = $1', [tenant.id])).toEqual([{ event_id: 'level-a' }]);
+    expect(await db.dataSource.query('SELECT event_id FROM held_inventory_levels WHERE tenant_id = $1', [tenant.id])).toEqual([
+      { event_id: 'level-a' },
+    ]);
   });
 });
 
@@ -297,9 +356,18 @@ describe('held past the grace period', () => {
     const tenant = nextTenant();
     const [first, , third] = products(tenant.id);
     await run(db, productSteps(tenant, [first, third]));
-    const orderLines = [{ id: 'l1', variantId: 'v1' }, { id: 'l3', variantId: 'v3', quantity: 2 }, { id: 'l4', variantId: 'v404' }];
+    const orderLines = [
+      { id: 'l1', variantId: 'v1' },
+      { id: 'l3', variantId: 'v3', quantity: 2 },
+      { id: 'l4', variantId: 'v404' },
+    ];
     await db.apply(place(tenant.id, 'order-1', orderLines));
-    await db.apply((manager) => applyRefund(manager, refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }]))));
+    await db.apply((manager) =>
+      applyRefund(
+        manager,
+        refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }])),
+      ),
+    );
 
     expect((await db.apply((manager) => escalateOverdueHolds(manager, past()))).orders).toBe(0);
     expect(await heldOrders(tenant.id)).toHaveLength(1);
@@ -310,14 +378,27 @@ describe('held past the grace period', () => {
       { type: 'inventory.item.sold', cause: 'order-1', line: 'l3', quantity: 2, restocked: undefined },
       { type: 'inventory.item.released', cause: 'refund-1', line: 'l3', quantity: 1, restocked: true },
     ]);
-    expect(await db.apply((manager) => escalateOverdueHolds(manager, future()))).toEqual({ orders: 0, cancellations: 0, inventoryLevels: 0, published: [] });
+    expect(await db.apply((manager) => escalateOverdueHolds(manager, future()))).toEqual({
+      orders: 0,
+      cancellations: 0,
+      inventoryLevels: 0,
+      published: [],
+    });
     expect(await heldOrders(tenant.id)).toEqual([]);
-    expect(await db.dataSource.query('SELECT line_item_id, ownership FROM order_lines WHERE tenant_id = $1 ORDER BY line_item_id', [tenant.id])).toEqual([
+    expect(
+      await db.dataSource.query('SELECT line_item_id, ownership FROM order_lines WHERE tenant_id = $1 ORDER BY line_item_id', [tenant.id]),
+    ).toEqual([
       { line_item_id: 'l1', ownership: 'consignor' },
       { line_item_id: 'l3', ownership: 'consignor' },
       { line_item_id: 'l4', ownership: 'unknown_variant' },
     ]);
-    const unknownLine = { kind: 'order_line_unknown_variant', source_event_id: 'order-1', subject_id: 'l4', order_id: 'o1', detail: { variantId: 'v404', productId: null, sku: null, title: 'Line l4', quantity: 1 } };
+    const unknownLine = {
+      kind: 'order_line_unknown_variant',
+      source_event_id: 'order-1',
+      subject_id: 'l4',
+      order_id: 'o1',
+      detail: { variantId: 'v404', productId: null, sku: null, title: 'Line l4', quantity: 1 },
+    };
     expect(await openRecords(tenant.id)).toEqual([unknownLine]);
 
     // Placed, the order is not held again: the same event changes nothing, a later one applies at once.
@@ -330,7 +411,15 @@ describe('held past the grace period', () => {
       ['cancel-1', 'l3'],
     ]);
     // Its product coming later leaves the line as it was placed, and the record open.
-    expect(await db.apply((manager) => syncProduct(manager, productUpserted(tenant.id, 'product-404', { id: 'p404', tags: ['consignor:c4'], variants: [{ id: 'v404' }] }), tenant))).toEqual([]);
+    expect(
+      await db.apply((manager) =>
+        syncProduct(
+          manager,
+          productUpserted(tenant.id, 'product-404', { id: 'p404', tags: ['consignor:c4'], variants: [{ id: 'v404' }] }),
+          tenant,
+        ),
+      ),
+    ).toEqual([]);
     expect(await openRecords(tenant.id)).toEqual([unknownLine]);
   });
 
@@ -345,11 +434,19 @@ describe('held past the grace period', () => {
 
     await db.apply((manager) => escalateOverdueHolds(manager, betweenTheHolds));
     expect(await openRecords(tenant.id)).toEqual([]);
-    expect(await db.dataSource.query('SELECT escalated_at FROM held_cancellations WHERE tenant_id = $1', [tenant.id])).toEqual([{ escalated_at: null }]);
+    expect(await db.dataSource.query('SELECT escalated_at FROM held_cancellations WHERE tenant_id = $1', [tenant.id])).toEqual([
+      { escalated_at: null },
+    ]);
     await db.apply((manager) => escalateOverdueHolds(manager, future()));
-    expect(await db.dataSource.query('SELECT state, cancel_event_id FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([{ state: 'cancelled', cancel_event_id: 'cancel-1' }]);
+    expect(await db.dataSource.query('SELECT state, cancel_event_id FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([
+      { state: 'cancelled', cancel_event_id: 'cancel-1' },
+    ]);
     expect(await db.dataSource.query('SELECT 1 FROM held_cancellations WHERE tenant_id = $1', [tenant.id])).toEqual([]);
-    expect((await openRecords(tenant.id)).map(({ kind }: { kind: string }) => kind)).toEqual(['order_line_unknown_variant', 'order_line_unknown_variant', 'order_line_unknown_variant']);
+    expect((await openRecords(tenant.id)).map(({ kind }: { kind: string }) => kind)).toEqual([
+      'order_line_unknown_variant',
+      'order_line_unknown_variant',
+      'order_line_unknown_variant',
+    ]);
   });
 
   it('a level goes to reconciliation once, stays held, and is applied when its product comes, which resolves the record', async () => {
@@ -361,7 +458,13 @@ describe('held past the grace period', () => {
     expect((await db.apply((manager) => escalateOverdueHolds(manager, future()))).inventoryLevels).toBeGreaterThanOrEqual(1);
     expect((await db.apply((manager) => escalateOverdueHolds(manager, future()))).inventoryLevels).toBe(0);
     expect(await openRecords(tenant.id)).toEqual([
-      { kind: 'inventory_item_unknown', source_event_id: 'level-1', subject_id: 'inv-v1', order_id: null, detail: { locationId: 'location-1', available: 2, updatedAt: '2026-01-03T00:00:00Z' } },
+      {
+        kind: 'inventory_item_unknown',
+        source_event_id: 'level-1',
+        subject_id: 'inv-v1',
+        order_id: null,
+        detail: { locationId: 'location-1', available: 2, updatedAt: '2026-01-03T00:00:00Z' },
+      },
     ]);
 
     await run(db, productSteps(tenant));
@@ -394,13 +497,14 @@ describe('an order or level and its product handled at the same time', () => {
     const tenant = nextTenant();
     const [product] = products(tenant.id);
     const synced = await overlapping(
-      async (manager) => expect(await recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', [{ id: 'l1', variantId: 'v1' }]))).toEqual([]),
+      async (manager) =>
+        expect(await recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', [{ id: 'l1', variantId: 'v1' }]))).toEqual([]),
       () => db.apply((manager) => syncProduct(manager, product, tenant)),
     );
     expect(summary(synced)).toEqual([{ type: 'inventory.item.sold', cause: 'order-1', line: 'l1', quantity: 1, restocked: undefined }]);
   });
 
-  it("an event of the order waits for the product placing it, then applies to the placed order instead of being held", async () => {
+  it('an event of the order waits for the product placing it, then applies to the placed order instead of being held', async () => {
     const tenant = nextTenant();
     const [product] = products(tenant.id);
     await db.apply(place(tenant.id, 'order-1', [{ id: 'l1', variantId: 'v1' }]));
@@ -415,7 +519,12 @@ describe('an order or level and its product handled at the same time', () => {
   it('two products of one held order at the same time: the later sees the earlier, and places the order', async () => {
     const tenant = nextTenant();
     const [first, second] = products(tenant.id);
-    await db.apply(place(tenant.id, 'order-1', [{ id: 'l1', variantId: 'v1' }, { id: 'l2', variantId: 'v2' }]));
+    await db.apply(
+      place(tenant.id, 'order-1', [
+        { id: 'l1', variantId: 'v1' },
+        { id: 'l2', variantId: 'v2' },
+      ]),
+    );
     const synced = await overlapping(
       async (manager) => expect(await syncProduct(manager, first, tenant)).toEqual([]),
       () => db.apply((manager) => syncProduct(manager, second, tenant)),
@@ -426,9 +535,22 @@ describe('an order or level and its product handled at the same time', () => {
   it("a product placing a held order locks the order's items with its own, in one order: an order change locking them too does not deadlock", async () => {
     const tenant = nextTenant();
     await run(db, productSteps(tenant));
-    await db.apply(place(tenant.id, 'order-1', [{ id: 'l1', variantId: 'v1' }, { id: 'l4', variantId: 'v4' }]));
+    await db.apply(
+      place(tenant.id, 'order-1', [
+        { id: 'l1', variantId: 'v1' },
+        { id: 'l4', variantId: 'v4' },
+      ]),
+    );
     // p3 now has v4 too: placing o1 sells v1 besides v4, and p3's own items are v3 and v4.
-    const withV4 = productUpserted(tenant.id, 'product-3b', { id: 'p3', tags: ['consignor:c2'], updatedAt: '2026-01-05T00:00:00Z', variants: [{ id: 'v3', quantity: 3 }, { id: 'v4', quantity: 1 }] });
+    const withV4 = productUpserted(tenant.id, 'product-3b', {
+      id: 'p3',
+      tags: ['consignor:c2'],
+      updatedAt: '2026-01-05T00:00:00Z',
+      variants: [
+        { id: 'v3', quantity: 3 },
+        { id: 'v4', quantity: 1 },
+      ],
+    });
     const orderChange = db.dataSource.createQueryRunner();
     await orderChange.connect();
     try {
@@ -446,12 +568,28 @@ describe('an order or level and its product handled at the same time', () => {
     }
   });
 
-  it("escalation locks the items of all the orders it places at once, in one order: an order change locking them too does not deadlock", async () => {
+  it('escalation locks the items of all the orders it places at once, in one order: an order change locking them too does not deadlock', async () => {
     const tenant = nextTenant();
     await run(db, productSteps(tenant));
     // o-a is placed first (same time, lower event id) and sells v3; o-b sells v1.
-    await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-a', 'o-a', [{ id: 'la', variantId: 'v3' }, { id: 'lx', variantId: 'v404' }])));
-    await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-b', 'o-b', [{ id: 'lb', variantId: 'v1' }, { id: 'ly', variantId: 'v405' }])));
+    await db.apply((manager) =>
+      recordOrderPlaced(
+        manager,
+        orderCreated(tenant.id, 'order-a', 'o-a', [
+          { id: 'la', variantId: 'v3' },
+          { id: 'lx', variantId: 'v404' },
+        ]),
+      ),
+    );
+    await db.apply((manager) =>
+      recordOrderPlaced(
+        manager,
+        orderCreated(tenant.id, 'order-b', 'o-b', [
+          { id: 'lb', variantId: 'v1' },
+          { id: 'ly', variantId: 'v405' },
+        ]),
+      ),
+    );
     const orderChange = db.dataSource.createQueryRunner();
     await orderChange.connect();
     try {
@@ -462,7 +600,9 @@ describe('an order or level and its product handled at the same time', () => {
       await orderChange.query(`SET LOCAL lock_timeout = '2s'`);
       await orderChange.query(`SELECT 1 FROM items WHERE tenant_id = $1 AND variant_id = 'v3' FOR UPDATE`, [tenant.id]);
       await orderChange.commitTransaction();
-      expect(summary((await escalated).published.filter(({ value }) => value.metadata.tenantId === tenant.id)).map(({ line }) => line)).toEqual(['la', 'lb']);
+      expect(
+        summary((await escalated).published.filter(({ value }) => value.metadata.tenantId === tenant.id)).map(({ line }) => line),
+      ).toEqual(['la', 'lb']);
     } finally {
       await orderChange.release();
     }

@@ -2,7 +2,16 @@ import { derivedMetadata, events, PlatformEvent } from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
 import { applyOrderUpdate, applyRefund, cancelOrder, escalateOverdueHolds, recordOrderPlaced, syncProduct } from '@consign/inventory';
 import { InventoryDatabase, inventorySnapshot, openInventoryDatabase } from '../support/inventory-database';
-import { LineInput, orderCancelled, orderCreated, orderUpdated, productUpserted, refund, refundCreated, tenantNamed } from '../support/inventory-events';
+import {
+  LineInput,
+  orderCancelled,
+  orderCreated,
+  orderUpdated,
+  productUpserted,
+  refund,
+  refundCreated,
+  tenantNamed,
+} from '../support/inventory-events';
 
 let db: InventoryDatabase;
 let tenantCount = 0;
@@ -34,11 +43,17 @@ const lines: LineInput[] = [
 ];
 
 async function items(database: InventoryDatabase, tenantId: string) {
-  return database.dataSource.query('SELECT variant_id, quantity, units_sold, status FROM items WHERE tenant_id = $1 ORDER BY variant_id', [tenantId]);
+  return database.dataSource.query('SELECT variant_id, quantity, units_sold, status FROM items WHERE tenant_id = $1 ORDER BY variant_id', [
+    tenantId,
+  ]);
 }
 
 function summary(published: PlatformEvent[]) {
-  return published.map(({ definition, value }) => ({ type: definition.type, ...('lineItemId' in value ? { line: value.lineItemId } : {}), ...pick(value) }));
+  return published.map(({ definition, value }) => ({
+    type: definition.type,
+    ...('lineItemId' in value ? { line: value.lineItemId } : {}),
+    ...pick(value),
+  }));
 }
 
 function pick(value: PlatformEvent['value']) {
@@ -77,22 +92,26 @@ describe('recordOrderPlaced (real PostgreSQL)', () => {
       { variant_id: 'v3', quantity: 1, units_sold: 2, status: 'available' },
     ]);
     expect(
-      await db.dataSource.query('SELECT line_item_id, variant_id, ownership, consignor_id, quantity_sold FROM order_lines WHERE tenant_id = $1 ORDER BY line_item_id', [
-        tenant.id,
-      ]),
+      await db.dataSource.query(
+        'SELECT line_item_id, variant_id, ownership, consignor_id, quantity_sold FROM order_lines WHERE tenant_id = $1 ORDER BY line_item_id',
+        [tenant.id],
+      ),
     ).toEqual([
       { line_item_id: 'l1', variant_id: 'v1', ownership: 'consignor', consignor_id: 'c1', quantity_sold: 1 },
       { line_item_id: 'l2', variant_id: 'v2', ownership: 'store', consignor_id: null, quantity_sold: 0 },
       { line_item_id: 'l3', variant_id: 'v3', ownership: 'consignor', consignor_id: 'c2', quantity_sold: 2 },
       { line_item_id: 'l5', variant_id: null, ownership: 'untracked', consignor_id: null, quantity_sold: 0 },
     ]);
-    expect(await db.dataSource.query('SELECT order_id, order_name, state, total_minor::text AS total FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([
-      { order_id: 'o1', order_name: '#o1', state: 'received', total: '20000' },
-    ]);
     expect(
-      await db.dataSource.query(`SELECT variant_id, source_event_id, order_id, line_item_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND cause = 'order_sold' ORDER BY variant_id`, [
+      await db.dataSource.query('SELECT order_id, order_name, state, total_minor::text AS total FROM orders WHERE tenant_id = $1', [
         tenant.id,
       ]),
+    ).toEqual([{ order_id: 'o1', order_name: '#o1', state: 'received', total: '20000' }]);
+    expect(
+      await db.dataSource.query(
+        `SELECT variant_id, source_event_id, order_id, line_item_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND cause = 'order_sold' ORDER BY variant_id`,
+        [tenant.id],
+      ),
     ).toEqual([
       { variant_id: 'v1', source_event_id: 'order-1', order_id: 'o1', line_item_id: 'l1', delta: -1, quantity_after: 0 },
       { variant_id: 'v3', source_event_id: 'order-1', order_id: 'o1', line_item_id: 'l3', delta: -2, quantity_after: 1 },
@@ -110,7 +129,9 @@ describe('recordOrderPlaced (real PostgreSQL)', () => {
 
   it('never takes a count below 0, and the item is then sold', async () => {
     const tenant = await stockedTenant(db);
-    const published = await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', [{ id: 'l1', variantId: 'v1', quantity: 3 }])));
+    const published = await db.apply((manager) =>
+      recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', [{ id: 'l1', variantId: 'v1', quantity: 3 }])),
+    );
     expect(summary(published)).toEqual([{ type: 'inventory.item.sold', line: 'l1', quantity: 3, restocked: undefined }]);
     expect((await items(db, tenant.id))[0]).toEqual({ variant_id: 'v1', quantity: 0, units_sold: 3, status: 'sold' });
   });
@@ -143,10 +164,15 @@ describe('cancelOrder (real PostgreSQL)', () => {
       { variant_id: 'v2', quantity: 5, units_sold: 0, status: 'available' },
       { variant_id: 'v3', quantity: 1, units_sold: 0, status: 'available' },
     ]);
-    expect(await db.dataSource.query('SELECT state, cancel_event_id, cancel_reason FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([
-      { state: 'cancelled', cancel_event_id: 'cancel-1', cancel_reason: 'customer' },
-    ]);
-    expect(await db.dataSource.query(`SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND quantity_sold > 0 ORDER BY line_item_id`, [tenant.id])).toEqual([
+    expect(await db.dataSource.query('SELECT state, cancel_event_id, cancel_reason FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual(
+      [{ state: 'cancelled', cancel_event_id: 'cancel-1', cancel_reason: 'customer' }],
+    );
+    expect(
+      await db.dataSource.query(
+        `SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND quantity_sold > 0 ORDER BY line_item_id`,
+        [tenant.id],
+      ),
+    ).toEqual([
       { line_item_id: 'l1', quantity_released: 1, quantity_restocked: 0 },
       { line_item_id: 'l3', quantity_released: 2, quantity_restocked: 0 },
     ]);
@@ -154,7 +180,12 @@ describe('cancelOrder (real PostgreSQL)', () => {
 
   it('restocks what the refund lines of the cancellation say, by restock_type', async () => {
     const tenant = await placedOrder();
-    const refunds = [refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'no_restock' }, { lineItemId: 'l3', quantity: 2, restockType: 'cancel' }])];
+    const refunds = [
+      refund('r1', [
+        { lineItemId: 'l1', quantity: 1, restockType: 'no_restock' },
+        { lineItemId: 'l3', quantity: 2, restockType: 'cancel' },
+      ]),
+    ];
     const published = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { refunds })));
     expect(summary(published)).toEqual([
       { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
@@ -165,7 +196,12 @@ describe('cancelOrder (real PostgreSQL)', () => {
       { variant_id: 'v2', quantity: 5, units_sold: 0, status: 'available' },
       { variant_id: 'v3', quantity: 3, units_sold: 0, status: 'available' },
     ]);
-    expect(await db.dataSource.query(`SELECT line_item_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND cause = 'order_cancelled' ORDER BY line_item_id`, [tenant.id])).toEqual([
+    expect(
+      await db.dataSource.query(
+        `SELECT line_item_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 AND cause = 'order_cancelled' ORDER BY line_item_id`,
+        [tenant.id],
+      ),
+    ).toEqual([
       { line_item_id: 'l1', delta: 0, quantity_after: 0 },
       { line_item_id: 'l3', delta: 2, quantity_after: 3 },
     ]);
@@ -174,13 +210,23 @@ describe('cancelOrder (real PostgreSQL)', () => {
   it('a cancel without refunds, then again with refund lines: released once, restocked by the second', async () => {
     const tenant = await placedOrder();
     await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines)));
-    const refunds = [refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'cancel' }, { lineItemId: 'l3', quantity: 2, restockType: 'cancel' }])];
+    const refunds = [
+      refund('r1', [
+        { lineItemId: 'l1', quantity: 1, restockType: 'cancel' },
+        { lineItemId: 'l3', quantity: 2, restockType: 'cancel' },
+      ]),
+    ];
     const second = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-2', 'o1', lines, { refunds })));
     expect(summary(second)).toEqual([
       { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: true },
       { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: true },
     ]);
-    expect(await db.dataSource.query(`SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND quantity_sold > 0 ORDER BY line_item_id`, [tenant.id])).toEqual([
+    expect(
+      await db.dataSource.query(
+        `SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND quantity_sold > 0 ORDER BY line_item_id`,
+        [tenant.id],
+      ),
+    ).toEqual([
       { line_item_id: 'l1', quantity_released: 1, quantity_restocked: 1 },
       { line_item_id: 'l3', quantity_released: 2, quantity_restocked: 2 },
     ]);
@@ -189,27 +235,45 @@ describe('cancelOrder (real PostgreSQL)', () => {
     const before = await inventorySnapshot(db.dataSource, tenant.id);
     expect(await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines)))).toEqual([]);
     expect(await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-2', 'o1', lines, { refunds })))).toEqual([]);
-    expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds })))).toEqual([]);
+    expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds })))).toEqual(
+      [],
+    );
     expect(await inventorySnapshot(db.dataSource, tenant.id)).toEqual(before);
-    expect(await db.dataSource.query('SELECT cancel_event_id FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([{ cancel_event_id: 'cancel-1' }]);
+    expect(await db.dataSource.query('SELECT cancel_event_id FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([
+      { cancel_event_id: 'cancel-1' },
+    ]);
   });
 
   it('a partial refund (orders/updated), then the cancellation: the refund releases its units, the cancellation the rest', async () => {
     const tenant = await placedOrder();
     const partial = [refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }])];
-    const refunded = await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds: partial })));
+    const refunded = await db.apply((manager) =>
+      applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds: partial })),
+    );
     expect(summary(refunded)).toEqual([{ type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: true }]);
     expect(refunded[0].value).toMatchObject({ reason: 'refunded' });
-    const cancelled = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { refunds: partial })));
+    const cancelled = await db.apply((manager) =>
+      cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines, { refunds: partial })),
+    );
     expect(summary(cancelled)).toEqual([
       { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
       { type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: false },
     ]);
-    expect(await db.dataSource.query(`SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND quantity_sold > 0 ORDER BY line_item_id`, [tenant.id])).toEqual([
+    expect(
+      await db.dataSource.query(
+        `SELECT line_item_id, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 AND quantity_sold > 0 ORDER BY line_item_id`,
+        [tenant.id],
+      ),
+    ).toEqual([
       { line_item_id: 'l1', quantity_released: 1, quantity_restocked: 0 },
       { line_item_id: 'l3', quantity_released: 2, quantity_restocked: 1 },
     ]);
-    expect(await db.dataSource.query(`SELECT cause, line_item_id, delta FROM item_movements WHERE tenant_id = $1 AND cause IN ('order_refunded', 'order_cancelled') ORDER BY cause, line_item_id`, [tenant.id])).toEqual([
+    expect(
+      await db.dataSource.query(
+        `SELECT cause, line_item_id, delta FROM item_movements WHERE tenant_id = $1 AND cause IN ('order_refunded', 'order_cancelled') ORDER BY cause, line_item_id`,
+        [tenant.id],
+      ),
+    ).toEqual([
       { cause: 'order_cancelled', line_item_id: 'l1', delta: 0 },
       { cause: 'order_cancelled', line_item_id: 'l3', delta: 0 },
       { cause: 'order_refunded', line_item_id: 'l3', delta: 1 },
@@ -221,14 +285,18 @@ describe('cancelOrder (real PostgreSQL)', () => {
     const before = await inventorySnapshot(db.dataSource, tenant.id);
     expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines)))).toEqual([]);
     expect(await inventorySnapshot(db.dataSource, tenant.id)).toEqual(before);
-    const edited = await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-2', 'o1', lines, { currentQuantities: { l1: 1, l2: 1, l3: 1, l5: 1 } })));
+    const edited = await db.apply((manager) =>
+      applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-2', 'o1', lines, { currentQuantities: { l1: 1, l2: 1, l3: 1, l5: 1 } })),
+    );
     expect(summary(edited)).toEqual([{ type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: false }]);
   });
 
   it('refund lines that arrive before their order are released when it arrives', async () => {
     const tenant = await stockedTenant(db);
     const refunds = [refund('r1', [{ lineItemId: 'l1', quantity: 1, restockType: 'cancel' }])];
-    expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds })))).toEqual([]);
+    expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', lines, { refunds })))).toEqual(
+      [],
+    );
     const published = await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', lines)));
     expect(summary(published)).toEqual([
       { type: 'inventory.item.sold', line: 'l1', quantity: 1, restocked: undefined },
@@ -245,7 +313,10 @@ describe('applyRefund: refunds/create (real PostgreSQL)', () => {
     { id: 'l3', variantId: 'v3', quantity: 3 },
   ];
   const soldUnits = (tenantId: string) =>
-    db.dataSource.query(`SELECT line_item_id, quantity_sold, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 ORDER BY line_item_id`, [tenantId]);
+    db.dataSource.query(
+      `SELECT line_item_id, quantity_sold, quantity_released, quantity_restocked FROM order_lines WHERE tenant_id = $1 ORDER BY line_item_id`,
+      [tenantId],
+    );
 
   async function placedOrder() {
     const tenant = await stockedTenant(db);
@@ -269,14 +340,22 @@ describe('applyRefund: refunds/create (real PostgreSQL)', () => {
       { line_item_id: 'l1', quantity_sold: 1, quantity_released: 0, quantity_restocked: 0 },
       { line_item_id: 'l3', quantity_sold: 3, quantity_released: 1, quantity_restocked: 1 },
     ]);
-    expect(await db.dataSource.query(`SELECT source_event_id, line_item_id, delta FROM item_movements WHERE tenant_id = $1 AND cause = 'order_refunded'`, [tenant.id])).toEqual([
-      { source_event_id: 'refund-1', line_item_id: 'l3', delta: 1 },
-    ]);
+    expect(
+      await db.dataSource.query(
+        `SELECT source_event_id, line_item_id, delta FROM item_movements WHERE tenant_id = $1 AND cause = 'order_refunded'`,
+        [tenant.id],
+      ),
+    ).toEqual([{ source_event_id: 'refund-1', line_item_id: 'l3', delta: 1 }]);
   });
 
   it('no_restock releases the units without putting them back in stock', async () => {
     const tenant = await placedOrder();
-    const published = await db.apply((manager) => applyRefund(manager, refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'no_restock' }]))));
+    const published = await db.apply((manager) =>
+      applyRefund(
+        manager,
+        refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'no_restock' }])),
+      ),
+    );
     expect(summary(published)).toEqual([{ type: 'inventory.item.released', line: 'l3', quantity: 1, restocked: false }]);
     expect((await items(db, tenant.id))[2]).toEqual({ variant_id: 'v3', quantity: 0, units_sold: 2, status: 'sold' });
   });
@@ -288,10 +367,14 @@ describe('applyRefund: refunds/create (real PostgreSQL)', () => {
     await db.apply((manager) => applyRefund(manager, event));
     const before = await inventorySnapshot(db.dataSource, tenant.id);
     expect(await db.apply((manager) => applyRefund(manager, event))).toEqual([]);
-    expect(await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', refundedLines, { refunds: [made] })))).toEqual([]);
+    expect(
+      await db.apply((manager) => applyOrderUpdate(manager, orderUpdated(tenant.id, 'update-1', 'o1', refundedLines, { refunds: [made] }))),
+    ).toEqual([]);
     expect(await inventorySnapshot(db.dataSource, tenant.id)).toEqual(before);
     // The cancellation voids the units left, without restocking the refunded one again.
-    const cancelled = await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', refundedLines, { refunds: [made] })));
+    const cancelled = await db.apply((manager) =>
+      cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', refundedLines, { refunds: [made] })),
+    );
     expect(summary(cancelled)).toEqual([
       { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
       { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: false },
@@ -305,7 +388,14 @@ describe('applyRefund: refunds/create (real PostgreSQL)', () => {
 
   it('a refund that arrives before its order is applied when the order arrives', async () => {
     const tenant = await stockedTenant(db);
-    expect(await db.apply((manager) => applyRefund(manager, refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }]))))).toEqual([]);
+    expect(
+      await db.apply((manager) =>
+        applyRefund(
+          manager,
+          refundCreated(tenant.id, 'refund-1', 'o1', refund('r1', [{ lineItemId: 'l3', quantity: 1, restockType: 'return' }])),
+        ),
+      ),
+    ).toEqual([]);
     const published = await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', refundedLines)));
     expect(summary(published)).toEqual([
       { type: 'inventory.item.sold', line: 'l1', quantity: 1, restocked: undefined },
@@ -319,11 +409,24 @@ describe('applyRefund: refunds/create (real PostgreSQL)', () => {
 describe('selling more than the item had', () => {
   it('sells it anyway, as Shopify did, and records the oversold units for reconciliation, once', async () => {
     const tenant = await stockedTenant(db);
-    const oversold = orderCreated(tenant.id, 'order-over', 'o-over', [{ id: 'l1', variantId: 'v1', quantity: 3 }, { id: 'l3', variantId: 'v3', quantity: 3 }]);
+    const oversold = orderCreated(tenant.id, 'order-over', 'o-over', [
+      { id: 'l1', variantId: 'v1', quantity: 3 },
+      { id: 'l3', variantId: 'v3', quantity: 3 },
+    ]);
     await db.apply((manager) => recordOrderPlaced(manager, oversold));
     await db.apply((manager) => recordOrderPlaced(manager, oversold));
-    expect(await db.dataSource.query(`SELECT kind, subject_id, order_id, detail FROM reconciliation_records WHERE tenant_id = $1 AND kind = 'item_oversold'`, [tenant.id])).toEqual([
-      { kind: 'item_oversold', subject_id: 'l1', order_id: 'o-over', detail: { variantId: 'v1', consignorId: 'c1', sku: 'SKU-v1', available: 1, sold: 3, oversoldUnits: 2 } },
+    expect(
+      await db.dataSource.query(
+        `SELECT kind, subject_id, order_id, detail FROM reconciliation_records WHERE tenant_id = $1 AND kind = 'item_oversold'`,
+        [tenant.id],
+      ),
+    ).toEqual([
+      {
+        kind: 'item_oversold',
+        subject_id: 'l1',
+        order_id: 'o-over',
+        detail: { variantId: 'v1', consignorId: 'c1', sku: 'SKU-v1', available: 1, sold: 3, oversoldUnits: 2 },
+      },
     ]);
     expect((await items(db, tenant.id))[0]).toMatchObject({ variant_id: 'v1', quantity: 0, units_sold: 3 });
   });
@@ -343,10 +446,15 @@ describe('a cancellation that arrives before its order', () => {
 
       const heldFirst = [...(await db.apply((manager) => cancelOrder(manager, cancelled)))];
       expect(heldFirst).toEqual([]);
-      expect(await db.dataSource.query('SELECT order_id, event_id FROM held_cancellations WHERE tenant_id = $1', [tenant.id])).toEqual([{ order_id: 'o1', event_id: 'cancel-1' }]);
+      expect(await db.dataSource.query('SELECT order_id, event_id FROM held_cancellations WHERE tenant_id = $1', [tenant.id])).toEqual([
+        { order_id: 'o1', event_id: 'cancel-1' },
+      ]);
       heldFirst.push(...(await db.apply((manager) => recordOrderPlaced(manager, created))));
 
-      const orderFirst = [...(await other.apply((manager) => recordOrderPlaced(manager, created))), ...(await other.apply((manager) => cancelOrder(manager, cancelled)))];
+      const orderFirst = [
+        ...(await other.apply((manager) => recordOrderPlaced(manager, created))),
+        ...(await other.apply((manager) => cancelOrder(manager, cancelled))),
+      ];
 
       expect(summary(heldFirst)).toEqual([
         { type: 'inventory.item.sold', line: 'l1', quantity: 1, restocked: undefined },
@@ -366,7 +474,10 @@ describe('a cancellation that arrives before its order', () => {
   it('several held cancellations void the order once, the earliest recorded as its cancellation', async () => {
     const tenant = await stockedTenant(db);
     const later = orderCancelled(tenant.id, 'cancel-b', 'o1', lines, { cancelledAt: '2026-01-04T10:00:00Z', currentQuantities: { l3: 0 } });
-    const earliest = orderCancelled(tenant.id, 'cancel-a', 'o1', lines, { cancelledAt: '2026-01-03T10:00:00Z', currentQuantities: { l1: 0 } });
+    const earliest = orderCancelled(tenant.id, 'cancel-a', 'o1', lines, {
+      cancelledAt: '2026-01-03T10:00:00Z',
+      currentQuantities: { l1: 0 },
+    });
     await db.apply((manager) => cancelOrder(manager, later));
     await db.apply((manager) => cancelOrder(manager, earliest));
     const published = await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', lines)));
@@ -374,21 +485,41 @@ describe('a cancellation that arrives before its order', () => {
       { type: 'inventory.item.released', line: 'l1', quantity: 1, restocked: false },
       { type: 'inventory.item.released', line: 'l3', quantity: 2, restocked: false },
     ]);
-    expect(await db.dataSource.query('SELECT cancel_event_id FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([{ cancel_event_id: 'cancel-a' }]);
+    expect(await db.dataSource.query('SELECT cancel_event_id FROM orders WHERE tenant_id = $1', [tenant.id])).toEqual([
+      { cancel_event_id: 'cancel-a' },
+    ]);
     expect(await db.dataSource.query('SELECT 1 FROM held_cancellations WHERE tenant_id = $1', [tenant.id])).toEqual([]);
   });
 
   it('held past the wait goes to reconciliation, once; the order arriving later still applies it and resolves the record', async () => {
     const tenant = await stockedTenant(db);
     await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-1', 'o1', lines)));
-    expect(await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() - 60_000)))).toEqual({ orders: 0, cancellations: 0, inventoryLevels: 0, published: [] });
+    expect(await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() - 60_000)))).toEqual({
+      orders: 0,
+      cancellations: 0,
+      inventoryLevels: 0,
+      published: [],
+    });
     const open = `SELECT kind, source_event_id, subject_id, order_id, detail->>'cancelledAt' AS "cancelledAt" FROM reconciliation_records WHERE tenant_id = $1 AND resolved_at IS NULL`;
     expect(await db.dataSource.query(open, [tenant.id])).toEqual([]);
 
-    expect((await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 60_000)))).cancellations).toBeGreaterThanOrEqual(1);
-    expect(await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 60_000)))).toEqual({ orders: 0, cancellations: 0, inventoryLevels: 0, published: [] });
+    expect(
+      (await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 60_000)))).cancellations,
+    ).toBeGreaterThanOrEqual(1);
+    expect(await db.apply((manager) => escalateOverdueHolds(manager, new Date(Date.now() + 60_000)))).toEqual({
+      orders: 0,
+      cancellations: 0,
+      inventoryLevels: 0,
+      published: [],
+    });
     expect(await db.dataSource.query(open, [tenant.id])).toEqual([
-      { kind: 'cancellation_order_missing', source_event_id: 'cancel-1', subject_id: 'o1', order_id: 'o1', cancelledAt: '2026-01-03T10:00:00Z' },
+      {
+        kind: 'cancellation_order_missing',
+        source_event_id: 'cancel-1',
+        subject_id: 'o1',
+        order_id: 'o1',
+        cancelledAt: '2026-01-03T10:00:00Z',
+      },
     ]);
 
     const published = await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', lines)));

@@ -27,22 +27,39 @@ async function item(tenantId: string, variantId: string) {
 }
 
 async function movements(tenantId: string) {
-  return db.dataSource.query('SELECT variant_id, cause, source_event_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 ORDER BY id', [tenantId]);
+  return db.dataSource.query(
+    'SELECT variant_id, cause, source_event_id, delta, quantity_after FROM item_movements WHERE tenant_id = $1 ORDER BY id',
+    [tenantId],
+  );
 }
 
 async function reconciliation(tenantId: string) {
-  return db.dataSource.query('SELECT kind, source_event_id, subject_id, order_id, detail FROM reconciliation_records WHERE tenant_id = $1', [tenantId]);
+  return db.dataSource.query(
+    'SELECT kind, source_event_id, subject_id, order_id, detail FROM reconciliation_records WHERE tenant_id = $1',
+    [tenantId],
+  );
 }
 
 describe('migrations', () => {
   it('the list starts with processed events and the outbox, and is applied once', async () => {
-    expect(inventoryMigrations.map((migration) => migration.name)).toEqual(['CreateProcessedEvents1764355100000', 'CreateOutboxEvents1764355150000', 'CreateInventory1764356000000', 'KeepRefundLines1764356100000', 'HoldEarlyEvents1764356200000']);
+    expect(inventoryMigrations.map((migration) => migration.name)).toEqual([
+      'CreateProcessedEvents1764355100000',
+      'CreateOutboxEvents1764355150000',
+      'CreateInventory1764356000000',
+      'KeepRefundLines1764356100000',
+      'HoldEarlyEvents1764356200000',
+    ]);
     expect(await migrateDatabase(db.dataSource)).toEqual([]);
   });
 
   it('drops the received_orders table of the first example, which orders replaces', async () => {
     const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_inventory_upgrade');
-    const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: inventoryMigrations, applicationName: 'inventory-test' });
+    const dataSource = createServiceDataSource({
+      url: database.url,
+      tls: { mode: 'disable' },
+      migrations: inventoryMigrations,
+      applicationName: 'inventory-test',
+    });
     try {
       await dataSource.initialize();
       await dataSource.query('CREATE TABLE received_orders (event_id uuid PRIMARY KEY)');
@@ -58,7 +75,14 @@ describe('migrations', () => {
 describe('syncProduct (real PostgreSQL)', () => {
   it('upserts one item per variant, with the consignor from the tags, and records the counts set', async () => {
     const tenant = nextTenant();
-    const event = productUpserted(tenant.id, 'p-1', { id: 'p1', tags: ['consignor:c7'], variants: [{ id: 'v1', quantity: 1 }, { id: 'v2', quantity: 0 }] });
+    const event = productUpserted(tenant.id, 'p-1', {
+      id: 'p1',
+      tags: ['consignor:c7'],
+      variants: [
+        { id: 'v1', quantity: 1 },
+        { id: 'v2', quantity: 0 },
+      ],
+    });
     expect(await db.apply((manager) => syncProduct(manager, event, tenant))).toEqual([]);
     expect(await item(tenant.id, 'v1')).toEqual({
       product_id: 'p1',
@@ -72,12 +96,16 @@ describe('syncProduct (real PostgreSQL)', () => {
       status: 'available',
     });
     expect(await item(tenant.id, 'v2')).toMatchObject({ quantity: 0, status: 'out_of_stock' });
-    expect(await movements(tenant.id)).toEqual([{ variant_id: 'v1', cause: 'product_sync', source_event_id: 'p-1', delta: 1, quantity_after: 1 }]);
+    expect(await movements(tenant.id)).toEqual([
+      { variant_id: 'v1', cause: 'product_sync', source_event_id: 'p-1', delta: 1, quantity_after: 1 },
+    ]);
   });
 
   it('a product without a consignor tag is the store own', async () => {
     const tenant = nextTenant();
-    await db.apply((manager) => syncProduct(manager, productUpserted(tenant.id, 'p-1', { id: 'p1', tags: ['sale'], variants: [{ id: 'v1' }] }), tenant));
+    await db.apply((manager) =>
+      syncProduct(manager, productUpserted(tenant.id, 'p-1', { id: 'p1', tags: ['sale'], variants: [{ id: 'v1' }] }), tenant),
+    );
     expect(await item(tenant.id, 'v1')).toMatchObject({ consignor_id: null });
   });
 
@@ -93,25 +121,74 @@ describe('syncProduct (real PostgreSQL)', () => {
 
   it('applies a newer update and ignores one Shopify dated before the applied one', async () => {
     const tenant = nextTenant();
-    const newer = productUpserted(tenant.id, 'p-2', { id: 'p1', title: 'New', status: 'archived', tags: ['consignor:c2'], updatedAt: '2026-01-05T00:00:00Z', variants: [{ id: 'v1', quantity: 4 }] });
-    const older = productUpserted(tenant.id, 'p-1', { id: 'p1', title: 'Old', tags: ['consignor:c1'], updatedAt: '2026-01-04T00:00:00Z', variants: [{ id: 'v1', quantity: 9 }] });
-    await db.apply((manager) => syncProduct(manager, productUpserted(tenant.id, 'p-0', { id: 'p1', updatedAt: '2026-01-03T00:00:00Z', variants: [{ id: 'v1' }] }), tenant));
+    const newer = productUpserted(tenant.id, 'p-2', {
+      id: 'p1',
+      title: 'New',
+      status: 'archived',
+      tags: ['consignor:c2'],
+      updatedAt: '2026-01-05T00:00:00Z',
+      variants: [{ id: 'v1', quantity: 4 }],
+    });
+    const older = productUpserted(tenant.id, 'p-1', {
+      id: 'p1',
+      title: 'Old',
+      tags: ['consignor:c1'],
+      updatedAt: '2026-01-04T00:00:00Z',
+      variants: [{ id: 'v1', quantity: 9 }],
+    });
+    await db.apply((manager) =>
+      syncProduct(
+        manager,
+        productUpserted(tenant.id, 'p-0', { id: 'p1', updatedAt: '2026-01-03T00:00:00Z', variants: [{ id: 'v1' }] }),
+        tenant,
+      ),
+    );
     await db.apply((manager) => syncProduct(manager, newer, tenant));
     await db.apply((manager) => syncProduct(manager, older, tenant));
-    expect(await item(tenant.id, 'v1')).toMatchObject({ product_title: 'New', consignor_id: 'c2', product_status: 'archived', quantity: 4, status: 'archived' });
+    expect(await item(tenant.id, 'v1')).toMatchObject({
+      product_title: 'New',
+      consignor_id: 'c2',
+      product_status: 'archived',
+      quantity: 4,
+      status: 'archived',
+    });
   });
 
   it('an update without a count keeps the known count', async () => {
     const tenant = nextTenant();
-    await db.apply((manager) => syncProduct(manager, productUpserted(tenant.id, 'p-1', { id: 'p1', updatedAt: '2026-01-03T00:00:00Z', variants: [{ id: 'v1', quantity: 3 }] }), tenant));
-    await db.apply((manager) => syncProduct(manager, productUpserted(tenant.id, 'p-2', { id: 'p1', updatedAt: '2026-01-04T00:00:00Z', variants: [{ id: 'v1', quantity: null }] }), tenant));
+    await db.apply((manager) =>
+      syncProduct(
+        manager,
+        productUpserted(tenant.id, 'p-1', { id: 'p1', updatedAt: '2026-01-03T00:00:00Z', variants: [{ id: 'v1', quantity: 3 }] }),
+        tenant,
+      ),
+    );
+    await db.apply((manager) =>
+      syncProduct(
+        manager,
+        productUpserted(tenant.id, 'p-2', { id: 'p1', updatedAt: '2026-01-04T00:00:00Z', variants: [{ id: 'v1', quantity: null }] }),
+        tenant,
+      ),
+    );
     expect(await item(tenant.id, 'v1')).toMatchObject({ quantity: 3 });
   });
 });
 
 describe('applyInventoryLevel (real PostgreSQL)', () => {
   async function productWith(tenant: ReturnType<typeof nextTenant>, quantity: number, status = 'active') {
-    await db.apply((manager) => syncProduct(manager, productUpserted(tenant.id, 'p-1', { id: 'p1', status, tags: ['consignor:c1'], updatedAt: '2026-01-01T00:00:00Z', variants: [{ id: 'v1', quantity }] }), tenant));
+    await db.apply((manager) =>
+      syncProduct(
+        manager,
+        productUpserted(tenant.id, 'p-1', {
+          id: 'p1',
+          status,
+          tags: ['consignor:c1'],
+          updatedAt: '2026-01-01T00:00:00Z',
+          variants: [{ id: 'v1', quantity }],
+        }),
+        tenant,
+      ),
+    );
   }
 
   it('an unknown inventory item is held for its product, once: not an error, nothing for reconciliation yet', async () => {
@@ -119,9 +196,9 @@ describe('applyInventoryLevel (real PostgreSQL)', () => {
     const event = levelUpdated(tenant.id, 'l-1', 'inv-unknown', 3, '2026-01-02T00:00:00Z');
     expect(await db.apply((manager) => applyInventoryLevel(manager, event))).toEqual([]);
     await db.apply((manager) => applyInventoryLevel(manager, event));
-    expect(await db.dataSource.query('SELECT inventory_item_id, event_id, event FROM held_inventory_levels WHERE tenant_id = $1', [tenant.id])).toEqual([
-      { inventory_item_id: 'inv-unknown', event_id: 'l-1', event: JSON.parse(JSON.stringify(event)) },
-    ]);
+    expect(
+      await db.dataSource.query('SELECT inventory_item_id, event_id, event FROM held_inventory_levels WHERE tenant_id = $1', [tenant.id]),
+    ).toEqual([{ inventory_item_id: 'inv-unknown', event_id: 'l-1', event: JSON.parse(JSON.stringify(event)) }]);
     expect(await reconciliation(tenant.id)).toEqual([]);
   });
 
@@ -154,7 +231,18 @@ describe('applyInventoryLevel (real PostgreSQL)', () => {
     const tenant = nextTenant();
     await productWith(tenant, 1);
     await db.apply((manager) => applyInventoryLevel(manager, levelUpdated(tenant.id, 'l-1', 'inv-v1', 6, '2026-01-03T00:00:00Z')));
-    await db.apply((manager) => syncProduct(manager, productUpserted(tenant.id, 'p-2', { id: 'p1', tags: ['consignor:c1'], updatedAt: '2026-01-02T00:00:00Z', variants: [{ id: 'v1', quantity: 1 }] }), tenant));
+    await db.apply((manager) =>
+      syncProduct(
+        manager,
+        productUpserted(tenant.id, 'p-2', {
+          id: 'p1',
+          tags: ['consignor:c1'],
+          updatedAt: '2026-01-02T00:00:00Z',
+          variants: [{ id: 'v1', quantity: 1 }],
+        }),
+        tenant,
+      ),
+    );
     expect(await item(tenant.id, 'v1')).toMatchObject({ quantity: 6 });
   });
 

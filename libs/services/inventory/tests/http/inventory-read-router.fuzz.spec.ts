@@ -1,5 +1,12 @@
 import { fuzzApi, FuzzTally, startGuardedServer, TestServer } from '@consign/test-support';
-import { applyInventoryLevel, cancelOrder, createInventoryReadRouter, reconciliationKinds, recordOrderPlaced, syncProduct } from '@consign/inventory';
+import {
+  applyInventoryLevel,
+  cancelOrder,
+  createInventoryReadRouter,
+  reconciliationKinds,
+  recordOrderPlaced,
+  syncProduct,
+} from '@consign/inventory';
 import { InventoryDatabase, openInventoryDatabase } from '../support/inventory-database';
 import { levelUpdated, orderCancelled, orderCreated, productUpserted, tenantNamed } from '../support/inventory-events';
 
@@ -17,11 +24,35 @@ let server: TestServer;
 
 beforeAll(async () => {
   db = await openInventoryDatabase('consign_inventory_fuzz');
-  await db.apply((manager) => syncProduct(manager, productUpserted(tenant.id, 'product-1', { id: 'p1', title: 'Jacket', tags: ['consignor:c1'], variants: [{ id: 'v1', quantity: 1 }, { id: 'v2', quantity: 2 }] }), tenant));
-  await db.apply((manager) => recordOrderPlaced(manager, orderCreated(tenant.id, 'order-1', 'o1', [{ id: 'l1', variantId: 'v1' }, { id: 'l9', variantId: 'v999' }])));
+  await db.apply((manager) =>
+    syncProduct(
+      manager,
+      productUpserted(tenant.id, 'product-1', {
+        id: 'p1',
+        title: 'Jacket',
+        tags: ['consignor:c1'],
+        variants: [
+          { id: 'v1', quantity: 1 },
+          { id: 'v2', quantity: 2 },
+        ],
+      }),
+      tenant,
+    ),
+  );
+  await db.apply((manager) =>
+    recordOrderPlaced(
+      manager,
+      orderCreated(tenant.id, 'order-1', 'o1', [
+        { id: 'l1', variantId: 'v1' },
+        { id: 'l9', variantId: 'v999' },
+      ]),
+    ),
+  );
   await db.apply((manager) => applyInventoryLevel(manager, levelUpdated(tenant.id, 'level-1', 'inv-v2', 1, '2026-01-04T00:00:00Z')));
   await db.apply((manager) => cancelOrder(manager, orderCancelled(tenant.id, 'cancel-7', 'o7', [{ id: 'l70', variantId: 'v4' }])));
-  server = await startGuardedServer('inventory-service', (http) => http.app.use(http.guard('read'), createInventoryReadRouter(db.dataSource)));
+  server = await startGuardedServer('inventory-service', (http) =>
+    http.app.use(http.guard('read'), createInventoryReadRouter(db.dataSource)),
+  );
 });
 
 afterAll(async () => {

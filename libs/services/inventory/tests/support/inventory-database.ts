@@ -13,7 +13,12 @@ export interface InventoryDatabase {
 /** A fresh, migrated inventory database on the real PostgreSQL. */
 export async function openInventoryDatabase(prefix: string): Promise<InventoryDatabase> {
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, prefix);
-  const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: inventoryMigrations, applicationName: 'inventory-test' });
+  const dataSource = createServiceDataSource({
+    url: database.url,
+    tls: { mode: 'disable' },
+    migrations: inventoryMigrations,
+    applicationName: 'inventory-test',
+  });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   return {
@@ -49,7 +54,10 @@ export async function inventorySnapshot(dataSource: DataSource, tenantId: string
     const selected = columns
       .filter((column) => column.table_name === table && !column.serial)
       .map(({ column_name: name }) => (clockColumns.includes(name) ? `${name} IS NOT NULL AS ${name}` : name));
-    snapshot[table] = await dataSource.query(`SELECT ${selected.join(', ')} FROM ${table} WHERE tenant_id = $1 ORDER BY ${selected.map((_, index) => index + 1).join(', ')}`, [tenantId]);
+    snapshot[table] = await dataSource.query(
+      `SELECT ${selected.join(', ')} FROM ${table} WHERE tenant_id = $1 ORDER BY ${selected.map((_, index) => index + 1).join(', ')}`,
+      [tenantId],
+    );
   }
   return snapshot;
 }

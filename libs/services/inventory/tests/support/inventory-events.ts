@@ -1,4 +1,14 @@
-import { EventMetadata, ShopifyInventoryLevelUpdated, ShopifyLineItem, ShopifyOrderCancelled, ShopifyOrderCreated, ShopifyOrderUpdated, ShopifyProductUpserted, ShopifyRefund, ShopifyRefundCreated } from '@consign/contracts';
+import {
+  EventMetadata,
+  ShopifyInventoryLevelUpdated,
+  ShopifyLineItem,
+  ShopifyOrderCancelled,
+  ShopifyOrderCreated,
+  ShopifyOrderUpdated,
+  ShopifyProductUpserted,
+  ShopifyRefund,
+  ShopifyRefundCreated,
+} from '@consign/contracts';
 import { Tenant } from '@consign/tenants';
 import { testEventMetadata } from '@consign/test-support';
 
@@ -142,12 +152,19 @@ export function orderUpdated(
   };
 }
 
-export function refund(id: string, refundLines: Array<{ lineItemId: string; quantity: number; restockType: string | null }>): ShopifyRefund {
+export function refund(
+  id: string,
+  refundLines: Array<{ lineItemId: string; quantity: number; restockType: string | null }>,
+): ShopifyRefund {
   return {
     id,
     createdAt: '2026-01-03T10:00:00Z',
     note: null,
-    refundLineItems: refundLines.map((line, index) => ({ id: `${id}-${index}`, ...line, subtotal: { amountMinor: 5000 * line.quantity, currency: 'USD' } })),
+    refundLineItems: refundLines.map((line, index) => ({
+      id: `${id}-${index}`,
+      ...line,
+      subtotal: { amountMinor: 5000 * line.quantity, currency: 'USD' },
+    })),
   };
 }
 
@@ -156,7 +173,13 @@ export function refundCreated(tenantId: string, eventId: string, orderId: string
   return { metadata: metadata(tenantId, eventId, 'shopify.refund.created', made.createdAt), orderId, refund: made };
 }
 
-export function levelUpdated(tenantId: string, eventId: string, inventoryItemId: string, available: number | null, updatedAt: string): ShopifyInventoryLevelUpdated {
+export function levelUpdated(
+  tenantId: string,
+  eventId: string,
+  inventoryItemId: string,
+  available: number | null,
+  updatedAt: string,
+): ShopifyInventoryLevelUpdated {
   return {
     metadata: metadata(tenantId, eventId, 'shopify.inventory_level.updated', updatedAt),
     inventoryItemId,

@@ -27,16 +27,28 @@ describe('decideRecipient', () => {
   });
 
   it('skips a deactivated consignor, with the reason', () => {
-    expect(decideRecipient({ ...contact, active: false, deactivationReason: 'left' }, 'dev-store')).toEqual({ kind: 'skip', reason: 'consignor deactivated: left' });
-    expect(decideRecipient({ ...contact, active: false, detailsOccurredAt: null }, 'dev-store')).toEqual({ kind: 'skip', reason: 'consignor deactivated' });
+    expect(decideRecipient({ ...contact, active: false, deactivationReason: 'left' }, 'dev-store')).toEqual({
+      kind: 'skip',
+      reason: 'consignor deactivated: left',
+    });
+    expect(decideRecipient({ ...contact, active: false, detailsOccurredAt: null }, 'dev-store')).toEqual({
+      kind: 'skip',
+      reason: 'consignor deactivated',
+    });
   });
 
   it('skips a consignor without a usable email address', () => {
     expect(decideRecipient({ ...contact, email: null }, 'dev-store')).toEqual({ kind: 'skip', reason: 'consignor has no email address' });
-    expect(decideRecipient({ ...contact, email: 'ada at example' }, 'dev-store')).toEqual({ kind: 'skip', reason: 'consignor email address is not valid' });
+    expect(decideRecipient({ ...contact, email: 'ada at example' }, 'dev-store')).toEqual({
+      kind: 'skip',
+      reason: 'consignor email address is not valid',
+    });
   });
 
   it('skips a consignor of another store', () => {
-    expect(decideRecipient(contact, 'other-store')).toEqual({ kind: 'skip', reason: 'consignor belongs to store dev-store, not other-store' });
+    expect(decideRecipient(contact, 'other-store')).toEqual({
+      kind: 'skip',
+      reason: 'consignor belongs to store dev-store, not other-store',
+    });
   });
 });

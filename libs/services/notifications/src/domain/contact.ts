@@ -27,7 +27,8 @@ const PLAUSIBLE_EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 export function decideRecipient(contact: Contact | undefined, tenantId: string): RecipientDecision {
   if (!contact) return { kind: 'unknown' };
   if (contact.tenantId !== tenantId) return { kind: 'skip', reason: `consignor belongs to store ${contact.tenantId}, not ${tenantId}` };
-  if (!contact.active) return { kind: 'skip', reason: `consignor deactivated${contact.deactivationReason ? `: ${contact.deactivationReason}` : ''}` };
+  if (!contact.active)
+    return { kind: 'skip', reason: `consignor deactivated${contact.deactivationReason ? `: ${contact.deactivationReason}` : ''}` };
   if (contact.detailsOccurredAt === null) return { kind: 'unknown' };
   if (!contact.email) return { kind: 'skip', reason: 'consignor has no email address' };
   // The reason is stored in the clear: it does not repeat the address.

@@ -16,7 +16,11 @@ export function notificationSent(cause: EventMetadata, facts: AttemptFacts, prov
   return {
     definition: events.notificationSent,
     value: {
-      metadata: derivedMetadata(events.notificationSent, cause, { source: NOTIFICATION_SOURCE, discriminator: facts.template, occurredAt: facts.at }),
+      metadata: derivedMetadata(events.notificationSent, cause, {
+        source: NOTIFICATION_SOURCE,
+        discriminator: facts.template,
+        occurredAt: facts.at,
+      }),
       notificationId: facts.notificationId,
       consignorId: facts.consignorId,
       template: facts.template,

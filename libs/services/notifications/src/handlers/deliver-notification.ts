@@ -125,7 +125,11 @@ export async function attemptNotification(
   });
 
   if (decision.kind === 'skip') {
-    return { kind: (await claimNotification(deps.dataSource.manager, deps.personalDataKeys, claimOf('skipped', null, decision.reason))) ? 'skipped' : 'duplicate' };
+    return {
+      kind: (await claimNotification(deps.dataSource.manager, deps.personalDataKeys, claimOf('skipped', null, decision.reason)))
+        ? 'skipped'
+        : 'duplicate',
+    };
   }
 
   const email = await render(deps, request, decision.displayName);
@@ -133,7 +137,9 @@ export async function attemptNotification(
   const claim = await claimNotification(deps.dataSource.manager, deps.personalDataKeys, claimOf('sending', decision.to, null));
   if (!claim) return { kind: 'duplicate' };
 
-  return sendClaimed(deps, request, decision.to, email, claim.attempt, (message) => sealNotificationError(deps.dataSource.manager, deps.personalDataKeys, consignorId, message));
+  return sendClaimed(deps, request, decision.to, email, claim.attempt, (message) =>
+    sealNotificationError(deps.dataSource.manager, deps.personalDataKeys, consignorId, message),
+  );
 }
 
 /** The SMTP conversation of a claimed row, and the record of how it ended (recordAttempt). */
@@ -185,7 +191,10 @@ async function sendClaimed(
   deps.countEmail?.('sent');
   const providerMessageId = providerMessageIdFrom(info.response);
   const facts: AttemptFacts = { notificationId, consignorId, template, attempt, at: Date.now() };
-  await recordAttempt(deps, { outcome: { ...key, status: 'sent', providerMessageId }, event: notificationSent(cause, facts, providerMessageId) });
+  await recordAttempt(deps, {
+    outcome: { ...key, status: 'sent', providerMessageId },
+    event: notificationSent(cause, facts, providerMessageId),
+  });
   return { kind: 'sent' };
 }
 
@@ -267,15 +276,30 @@ export async function deliverNotifications(deps: NotificationDeps, requests: rea
       unique.push(index);
     }
   });
-  const contacts = await findContacts(manager, deps.personalDataKeys, unique.map((index) => requests[index].consignorId));
-  const decisionOf = (index: number): RecipientDecision => decideRecipient(contacts.get(requests[index].consignorId), requests[index].cause.tenantId);
+  const contacts = await findContacts(
+    manager,
+    deps.personalDataKeys,
+    unique.map((index) => requests[index].consignorId),
+  );
+  const decisionOf = (index: number): RecipientDecision =>
+    decideRecipient(contacts.get(requests[index].consignorId), requests[index].cause.tenantId);
   const unknown = unique.filter((index) => decisionOf(index).kind === 'unknown');
   if (unknown.length > 0) {
-    const deferred = await deferNotifications(manager, unknown.map((index) => deferredOf(requests[index])));
-    const waiting = unknown.filter((index) => deferred.has(notificationKeyOf({ eventId: requests[index].cause.eventId, template: requests[index].template })));
+    const deferred = await deferNotifications(
+      manager,
+      unknown.map((index) => deferredOf(requests[index])),
+    );
+    const waiting = unknown.filter((index) =>
+      deferred.has(notificationKeyOf({ eventId: requests[index].cause.eventId, template: requests[index].template })),
+    );
     for (const index of unknown) if (!waiting.includes(index)) outcomes[index] = 'duplicate';
     // As in deliverNotification: a contact recorded meanwhile is read again, so no row waits for a contact that came.
-    for (const [id, contact] of await findContacts(manager, deps.personalDataKeys, waiting.map((index) => requests[index].consignorId))) contacts.set(id, contact);
+    for (const [id, contact] of await findContacts(
+      manager,
+      deps.personalDataKeys,
+      waiting.map((index) => requests[index].consignorId),
+    ))
+      contacts.set(id, contact);
     for (const index of waiting) {
       if (decisionOf(index).kind !== 'unknown') continue;
       deps.countEmail?.('deferred');
@@ -306,9 +330,15 @@ export async function attemptNotifications(
   items: readonly { request: NotificationRequest; decision: Exclude<RecipientDecision, { kind: 'unknown' }> }[],
 ): Promise<AttemptOutcome[]> {
   if (items.length === 0) return [];
-  const emails = await Promise.all(items.map(({ request, decision }) => (decision.kind === 'send' ? render(deps, request, decision.displayName) : undefined)));
+  const emails = await Promise.all(
+    items.map(({ request, decision }) => (decision.kind === 'send' ? render(deps, request, decision.displayName) : undefined)),
+  );
   const sending = items.filter(({ decision }) => decision.kind === 'send');
-  const sealers = await personalDataSealers(deps.dataSource.manager, deps.personalDataKeys, sending.map(({ request }) => consignorSubject(request.consignorId)));
+  const sealers = await personalDataSealers(
+    deps.dataSource.manager,
+    deps.personalDataKeys,
+    sending.map(({ request }) => consignorSubject(request.consignorId)),
+  );
   const claims: SealedNotificationClaim[] = items.map(({ request, decision }) => {
     const notificationId = notificationIdFor(request.cause.eventId, request.template);
     return {
@@ -326,11 +356,15 @@ export async function attemptNotifications(
   });
   // One statement outside any transaction: every row committed before the first SMTP byte.
   const claimed = await claimNotifications(deps.dataSource.manager, claims);
-  const outcomes: AttemptOutcome[] = items.map(({ request }) => ({ kind: claimed.has(notificationKeyOf({ eventId: request.cause.eventId, template: request.template })) ? 'skipped' : 'duplicate' }));
+  const outcomes: AttemptOutcome[] = items.map(({ request }) => ({
+    kind: claimed.has(notificationKeyOf({ eventId: request.cause.eventId, template: request.template })) ? 'skipped' : 'duplicate',
+  }));
   const toSend = items.flatMap((item, index) => {
     const attempt = claimed.get(notificationKeyOf({ eventId: item.request.cause.eventId, template: item.request.template }));
     const email = emails[index];
-    return item.decision.kind === 'send' && attempt !== undefined && email !== undefined ? [{ index, request: item.request, to: item.decision.to, email, attempt }] : [];
+    return item.decision.kind === 'send' && attempt !== undefined && email !== undefined
+      ? [{ index, request: item.request, to: item.decision.to, email, attempt }]
+      : [];
   });
   await eachAtMost(toSend, deps.sendConcurrency ?? 5, async ({ index, request, to, email, attempt }) => {
     outcomes[index] = await sendClaimed(deps, request, to, email, attempt, (message) =>

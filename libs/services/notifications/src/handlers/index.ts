@@ -10,11 +10,18 @@ import { sendAwaitingNotifications } from './send-awaiting-notifications';
  * attempted on every delivery, because the notification log, not the processed-event record,
  * decides whether it was already sent. `deps` gives the sending dependencies for a consumer context.
  */
-export function notificationEventHandlers(deps: (context: EventServiceContext) => NotificationDeps, personalDataKeys: KeyEncryptionKeys): { handlers: EventHandlers; runHandlers: EventRunHandlers } {
+export function notificationEventHandlers(
+  deps: (context: EventServiceContext) => NotificationDeps,
+  personalDataKeys: KeyEncryptionKeys,
+): { handlers: EventHandlers; runHandlers: EventRunHandlers } {
   // Emails that arrived before their recipient wait for the contact; each consignor event releases them.
   const sendAwaiting = async (context: EventServiceContext, consignorId: string) => {
     const result = await sendAwaitingNotifications(deps(context), consignorId);
-    if (result.failed > 0) context.logger.warn({ consignorId, ...result }, 'some waiting emails could not be sent; they are retried with the next event of this consignor');
+    if (result.failed > 0)
+      context.logger.warn(
+        { consignorId, ...result },
+        'some waiting emails could not be sent; they are retried with the next event of this consignor',
+      );
     return result;
   };
   return {
@@ -39,8 +46,16 @@ export function notificationEventHandlers(deps: (context: EventServiceContext) =
     // A run of sales (or reversals) is claimed in one statement and its emails sent side by side
     // over the pool; consignor events between runs are still applied by key (decision 0025).
     runHandlers: {
-      earningsRecorded: (run, context) => notifyItemsSold(deps(context), run.map((event) => event.value)),
-      earningsReversed: (run, context) => notifyEarningsReversals(deps(context), run.map((event) => event.value)),
+      earningsRecorded: (run, context) =>
+        notifyItemsSold(
+          deps(context),
+          run.map((event) => event.value),
+        ),
+      earningsReversed: (run, context) =>
+        notifyEarningsReversals(
+          deps(context),
+          run.map((event) => event.value),
+        ),
     },
   };
 }

@@ -1,6 +1,12 @@
 import type { ConsignorRegistered, EarningsRecorded, EarningsReversed } from '@consign/contracts';
 import { earningsReversedValues, itemSoldValues } from '../domain/notification-content';
-import { deliverNotification, deliverNotifications, type NotificationDeps, type NotificationRequest, type NotifyOutcome } from './deliver-notification';
+import {
+  deliverNotification,
+  deliverNotifications,
+  type NotificationDeps,
+  type NotificationRequest,
+  type NotifyOutcome,
+} from './deliver-notification';
 
 /**
  * Each runs after the event's projection (if any) is applied, and manages its own transactions:
@@ -12,7 +18,12 @@ export function notifyConsignorRegistered(deps: NotificationDeps, event: Consign
   return deliverNotification(deps, { cause: event.metadata, consignorId: event.consignor.id, template: 'welcome', values: {} });
 }
 
-const itemSold = (event: EarningsRecorded): NotificationRequest => ({ cause: event.metadata, consignorId: event.consignorId, template: 'item-sold', values: itemSoldValues(event) });
+const itemSold = (event: EarningsRecorded): NotificationRequest => ({
+  cause: event.metadata,
+  consignorId: event.consignorId,
+  template: 'item-sold',
+  values: itemSoldValues(event),
+});
 
 const earningsReversal = (event: EarningsReversed): NotificationRequest => ({
   cause: event.metadata,

@@ -24,7 +24,11 @@ export async function sendAwaitingNotifications(deps: NotificationDeps, consigno
   for (const deferred of await findDeferredNotifications(deps.dataSource.manager, consignorId)) {
     const decision = decideRecipient(contact, deferred.cause.tenantId);
     if (decision.kind === 'unknown') continue;
-    const outcome = await attemptNotification(deps, { cause: deferred.cause, consignorId, template: deferred.template, values: deferred.values }, decision);
+    const outcome = await attemptNotification(
+      deps,
+      { cause: deferred.cause, consignorId, template: deferred.template, values: deferred.values },
+      decision,
+    );
     if (outcome.kind !== 'duplicate') result[outcome.kind] += 1;
   }
   return result;

@@ -16,7 +16,11 @@ const MAX_LIMIT = 500;
 function queryText(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0) {
-    throw new PlatformError(`query parameter ${name} must be given once, non-empty`, { code: 'notification.query_invalid', category: 'invalid', httpStatus: 400 });
+    throw new PlatformError(`query parameter ${name} must be given once, non-empty`, {
+      code: 'notification.query_invalid',
+      category: 'invalid',
+      httpStatus: 400,
+    });
   }
   return value;
 }
@@ -39,7 +43,11 @@ function limitOf(value: string | undefined): number {
   if (value === undefined) return DEFAULT_LIMIT;
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new PlatformError(`limit must be an integer from 1 to ${MAX_LIMIT}`, { code: 'notification.query_invalid', category: 'invalid', httpStatus: 400 });
+    throw new PlatformError(`limit must be an integer from 1 to ${MAX_LIMIT}`, {
+      code: 'notification.query_invalid',
+      category: 'invalid',
+      httpStatus: 400,
+    });
   }
   return limit;
 }
@@ -49,7 +57,11 @@ function limitOf(value: string | undefined): number {
  * The addresses are opened here, for callers with the `read` scope; `erased: true` marks a
  * consignor whose personal data was erased.
  */
-export function createNotificationReadRouter(dataSource: DataSource, keys: KeyEncryptionKeys, options: NotificationReadOptions = {}): Router {
+export function createNotificationReadRouter(
+  dataSource: DataSource,
+  keys: KeyEncryptionKeys,
+  options: NotificationReadOptions = {},
+): Router {
   const uncertainAfterMs = options.uncertainAfterMs ?? 10 * 60_000;
   const router = Router();
 
@@ -74,7 +86,11 @@ export function createNotificationReadRouter(dataSource: DataSource, keys: KeyEn
   router.get('/contacts/:consignorId', async (req, res) => {
     const contact = await findContact(dataSource.manager, keys, req.params.consignorId);
     if (!contact) {
-      throw new PlatformError(`no contact for consignor ${req.params.consignorId}`, { code: 'notification.contact_not_found', category: 'invalid', httpStatus: 404 });
+      throw new PlatformError(`no contact for consignor ${req.params.consignorId}`, {
+        code: 'notification.contact_not_found',
+        category: 'invalid',
+        httpStatus: 404,
+      });
     }
     res.json(contact);
   });

@@ -1,4 +1,15 @@
-import { ConfigOf, developmentDefault, durationMs, integer, isDevelopment, oneOf, rawValue, readCertificateFile, setting, url } from '@consign/config';
+import {
+  ConfigOf,
+  developmentDefault,
+  durationMs,
+  integer,
+  isDevelopment,
+  oneOf,
+  rawValue,
+  readCertificateFile,
+  setting,
+  url,
+} from '@consign/config';
 
 /**
  * How the connection to the relay is protected: `starttls` plain SMTP upgraded with STARTTLS
@@ -48,10 +59,13 @@ export function smtpSettings(env: NodeJS.ProcessEnv) {
     smtpUrl: setting('SMTP_URL', (raw) => {
       const given = smtpUrl.parse(raw);
       const value = new URL(given);
-      if (value.username !== '' || value.password !== '') throw new Error('must not hold credentials: give them in SMTP_USER and SMTP_PASSWORD');
-      if (value.search !== '' || value.hash !== '' || !['', '/'].includes(value.pathname)) throw new Error('must be smtp://host:port or smtps://host:port, nothing after the port');
+      if (value.username !== '' || value.password !== '')
+        throw new Error('must not hold credentials: give them in SMTP_USER and SMTP_PASSWORD');
+      if (value.search !== '' || value.hash !== '' || !['', '/'].includes(value.pathname))
+        throw new Error('must be smtp://host:port or smtps://host:port, nothing after the port');
       const mode = configuredTls();
-      if (value.protocol === 'smtps:' && mode !== undefined && mode !== 'implicit') throw new Error(`is smtps:// (TLS from the first byte), but SMTP_TLS is ${mode}: set SMTP_TLS=implicit`);
+      if (value.protocol === 'smtps:' && mode !== undefined && mode !== 'implicit')
+        throw new Error(`is smtps:// (TLS from the first byte), but SMTP_TLS is ${mode}: set SMTP_TLS=implicit`);
       if (value.protocol === 'smtp:' && mode === 'implicit') throw new Error('is smtp://, but SMTP_TLS is implicit: use smtps://');
       return given;
     }),
@@ -66,7 +80,8 @@ export function smtpSettings(env: NodeJS.ProcessEnv) {
         if (rawValue(env, 'SMTP_PASSWORD') !== undefined) throw new Error('is required when SMTP_PASSWORD is set');
         return undefined;
       }
-      if (configuredTls() === 'none') throw new Error('is set, but SMTP_TLS is none: the credentials would cross the network in clear text');
+      if (configuredTls() === 'none')
+        throw new Error('is set, but SMTP_TLS is none: the credentials would cross the network in clear text');
       return raw;
     }),
     smtpPassword: setting('SMTP_PASSWORD', (raw) => {
@@ -79,7 +94,8 @@ export function smtpSettings(env: NodeJS.ProcessEnv) {
     // instead of holding the partition until the operating system gives up on the socket.
     smtpTimeoutMs: setting('SMTP_TIMEOUT', (raw) => {
       const timeoutMs = durationMs('SMTP_TIMEOUT', '10s').parse(raw);
-      if (timeoutMs <= 0 || timeoutMs > 25_000) throw new Error('must be more than 0 and at most 25s, so a stalled relay fails a send within the consumer session timeout');
+      if (timeoutMs <= 0 || timeoutMs > 25_000)
+        throw new Error('must be more than 0 and at most 25s, so a stalled relay fails a send within the consumer session timeout');
       return timeoutMs;
     }),
   };

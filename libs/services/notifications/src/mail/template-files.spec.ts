@@ -27,6 +27,10 @@ describe('loadTemplate', () => {
     await expect(loadTemplate(dir, 'welcome')).rejects.toMatchObject({ code: 'ENOENT' });
     writeFileSync(join(dir, 'welcome.txt'), 'Subject: Welcome, {{displayName}}\n\nHello {{displayName}},\n');
     writeFileSync(join(dir, 'welcome.html'), '<p>Hello {{displayName}},</p>');
-    expect(await loadTemplate(dir, 'welcome')).toEqual({ name: 'welcome', text: 'Subject: Welcome, {{displayName}}\n\nHello {{displayName}},\n', html: '<p>Hello {{displayName}},</p>' });
+    expect(await loadTemplate(dir, 'welcome')).toEqual({
+      name: 'welcome',
+      text: 'Subject: Welcome, {{displayName}}\n\nHello {{displayName}},\n',
+      html: '<p>Hello {{displayName}},</p>',
+    });
   });
 });

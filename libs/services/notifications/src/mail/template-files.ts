@@ -20,7 +20,9 @@ export function loadTemplate(dir: string, name: NotificationTemplate): Promise<T
   const key = join(dir, name);
   const cached = loaded.get(key);
   if (cached !== undefined) return cached;
-  const reading = Promise.all([readFile(join(dir, `${name}.txt`), 'utf8'), readFile(join(dir, `${name}.html`), 'utf8')]).then(([text, html]) => Object.freeze({ name, text, html }));
+  const reading = Promise.all([readFile(join(dir, `${name}.txt`), 'utf8'), readFile(join(dir, `${name}.html`), 'utf8')]).then(
+    ([text, html]) => Object.freeze({ name, text, html }),
+  );
   loaded.set(key, reading);
   reading.catch(() => {
     if (loaded.get(key) === reading) loaded.delete(key);

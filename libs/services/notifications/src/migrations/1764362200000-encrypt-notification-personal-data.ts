@@ -37,28 +37,33 @@ export function encryptNotificationPersonalData(keys: KeyEncryptionKeys): new ()
       await queryRunner.query('ALTER TABLE notification_contacts DROP COLUMN display_name, DROP COLUMN email');
 
       await queryRunner.query('ALTER TABLE notification_log ADD COLUMN sealed_recipient bytea, ADD COLUMN sealed_last_error bytea');
-      const log: { event_id: string; template: string; consignor_id: string; recipient: string | null; last_error: string | null }[] = await queryRunner.query(
-        'SELECT event_id, template, consignor_id, recipient, last_error FROM notification_log WHERE recipient IS NOT NULL OR last_error IS NOT NULL',
-      );
+      const log: { event_id: string; template: string; consignor_id: string; recipient: string | null; last_error: string | null }[] =
+        await queryRunner.query(
+          'SELECT event_id, template, consignor_id, recipient, last_error FROM notification_log WHERE recipient IS NOT NULL OR last_error IS NOT NULL',
+        );
       for (const row of log) {
         const sealer = await sealerOf(row.consignor_id);
-        await queryRunner.query('UPDATE notification_log SET sealed_recipient = $3, sealed_last_error = $4 WHERE event_id = $1 AND template = $2', [
-          row.event_id,
-          row.template,
-          sealer.seal(row.recipient),
-          sealer.seal(row.last_error),
-        ]);
+        await queryRunner.query(
+          'UPDATE notification_log SET sealed_recipient = $3, sealed_last_error = $4 WHERE event_id = $1 AND template = $2',
+          [row.event_id, row.template, sealer.seal(row.recipient), sealer.seal(row.last_error)],
+        );
       }
       await queryRunner.query('ALTER TABLE notification_log DROP COLUMN recipient, DROP COLUMN last_error');
-      await queryRunner.query("UPDATE notification_log SET skip_reason = 'consignor email address is not valid' WHERE skip_reason LIKE 'consignor email address is not valid:%'");
+      await queryRunner.query(
+        "UPDATE notification_log SET skip_reason = 'consignor email address is not valid' WHERE skip_reason LIKE 'consignor email address is not valid:%'",
+      );
 
-      const deactivated: { consignor_id: string }[] = await queryRunner.query('SELECT consignor_id FROM notification_contacts WHERE deactivated_at IS NOT NULL');
+      const deactivated: { consignor_id: string }[] = await queryRunner.query(
+        'SELECT consignor_id FROM notification_contacts WHERE deactivated_at IS NOT NULL',
+      );
       for (const row of deactivated) await erasePersonalData(queryRunner.manager, consignorSubject(row.consignor_id));
       await queryRunner.query("UPDATE outbox_events SET payload = ''::bytea WHERE published_at IS NOT NULL");
     }
 
     async down(): Promise<void> {
-      throw new Error('EncryptNotificationPersonalData1764362200000 is not reverted: it would write personal data back in the clear, and erased data cannot come back. Restore a backup taken before it instead.');
+      throw new Error(
+        'EncryptNotificationPersonalData1764362200000 is not reverted: it would write personal data back in the clear, and erased data cannot come back. Restore a backup taken before it instead.',
+      );
     }
   };
 }

@@ -18,7 +18,12 @@ interface ContactRow {
  * the same whatever order the events arrive in, and a repeat changes nothing. The name and address
  * are sealed under the consignor's data key; once it is erased, none is stored again.
  */
-async function recordDetails(manager: EntityManager, keys: KeyEncryptionKeys, metadata: EventMetadata, consignor: ConsignorRegistered['consignor']): Promise<void> {
+async function recordDetails(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  metadata: EventMetadata,
+  consignor: ConsignorRegistered['consignor'],
+): Promise<void> {
   const sealer = await personalDataSealer(manager, keys, consignorSubject(consignor.id));
   await manager.query(
     `INSERT INTO notification_contacts (consignor_id, tenant_id, sealed_display_name, sealed_email, details_occurred_at, details_event_id)
@@ -32,11 +37,22 @@ async function recordDetails(manager: EntityManager, keys: KeyEncryptionKeys, me
      WHERE notification_contacts.details_occurred_at IS NULL
         OR (notification_contacts.details_occurred_at, notification_contacts.details_event_id)
            < (EXCLUDED.details_occurred_at, EXCLUDED.details_event_id)`,
-    [consignor.id, metadata.tenantId, sealer.seal(consignor.displayName), sealer.seal(consignor.email), new Date(metadata.occurredAt), metadata.eventId],
+    [
+      consignor.id,
+      metadata.tenantId,
+      sealer.seal(consignor.displayName),
+      sealer.seal(consignor.email),
+      new Date(metadata.occurredAt),
+      metadata.eventId,
+    ],
   );
 }
 
-export async function recordConsignorRegistered(manager: EntityManager, keys: KeyEncryptionKeys, event: ConsignorRegistered): Promise<void> {
+export async function recordConsignorRegistered(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  event: ConsignorRegistered,
+): Promise<void> {
   await recordDetails(manager, keys, event.metadata, event.consignor);
 }
 
@@ -75,7 +91,11 @@ export async function findContact(manager: EntityManager, keys: KeyEncryptionKey
 }
 
 /** The contacts of several consignors, by consignor id, in two statements whatever their number; the unknown are missing. */
-export async function findContacts(manager: EntityManager, keys: KeyEncryptionKeys, consignorIds: Iterable<string>): Promise<Map<string, Contact>> {
+export async function findContacts(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  consignorIds: Iterable<string>,
+): Promise<Map<string, Contact>> {
   const ids = [...new Set(consignorIds)];
   const contacts = new Map<string, Contact>();
   if (ids.length === 0) return contacts;
@@ -85,7 +105,11 @@ export async function findContacts(manager: EntityManager, keys: KeyEncryptionKe
     [ids],
   );
   if (rows.length === 0) return contacts;
-  const opened = await openPersonalData(manager, keys, rows.map((row) => consignorSubject(row.consignor_id)));
+  const opened = await openPersonalData(
+    manager,
+    keys,
+    rows.map((row) => consignorSubject(row.consignor_id)),
+  );
   for (const row of rows) {
     contacts.set(row.consignor_id, {
       consignorId: row.consignor_id,

@@ -8,7 +8,14 @@ import type { EventValues, NotificationTemplate } from '../domain/notification-c
 export type NotificationStatus = 'awaiting_contact' | 'sending' | 'sent' | 'failed' | 'skipped';
 /** What readers see: `uncertain` is a row left `sending` longer than a send can take (a crash mid-send). */
 export type ReportedNotificationStatus = NotificationStatus | 'uncertain';
-export const reportedNotificationStatuses: readonly ReportedNotificationStatus[] = ['awaiting_contact', 'sending', 'sent', 'failed', 'skipped', 'uncertain'];
+export const reportedNotificationStatuses: readonly ReportedNotificationStatus[] = [
+  'awaiting_contact',
+  'sending',
+  'sent',
+  'failed',
+  'skipped',
+  'uncertain',
+];
 
 export interface NotificationKey {
   eventId: string;
@@ -33,11 +40,17 @@ export interface NotificationClaim extends NotificationKey {
  * sending or skipped. The recipient's address is stored sealed under the consignor's data key.
  * Concurrent claims serialise on the row: exactly one of them gets it.
  */
-export async function claimNotification(manager: EntityManager, keys: KeyEncryptionKeys, claim: NotificationClaim): Promise<{ attempt: number } | undefined> {
+export async function claimNotification(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  claim: NotificationClaim,
+): Promise<{ attempt: number } | undefined> {
   const attempts = claim.status === 'sending' ? 1 : 0;
-  const recipient = claim.recipient === null ? null : (await personalDataSealer(manager, keys, consignorSubject(claim.consignorId))).seal(claim.recipient);
-  const claimRow = (): Promise<{ attempts: number }[]> => manager.query(
-    `INSERT INTO notification_log
+  const recipient =
+    claim.recipient === null ? null : (await personalDataSealer(manager, keys, consignorSubject(claim.consignorId))).seal(claim.recipient);
+  const claimRow = (): Promise<{ attempts: number }[]> =>
+    manager.query(
+      `INSERT INTO notification_log
        (event_id, template, notification_id, event_type, tenant_id, consignor_id, sealed_recipient, status, attempts, skip_reason, message_id, last_attempt_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $9 > 0 THEN now() END)
      ON CONFLICT (event_id, template) DO UPDATE SET
@@ -49,13 +62,28 @@ export async function claimNotification(manager: EntityManager, keys: KeyEncrypt
        updated_at = now()
      WHERE notification_log.status IN ('failed', 'awaiting_contact')
      RETURNING attempts`,
-    [claim.eventId, claim.template, claim.notificationId, claim.eventType, claim.tenantId, claim.consignorId, recipient, claim.status, attempts, claim.skipReason, claim.messageId],
-  );
+      [
+        claim.eventId,
+        claim.template,
+        claim.notificationId,
+        claim.eventType,
+        claim.tenantId,
+        claim.consignorId,
+        recipient,
+        claim.status,
+        attempts,
+        claim.skipReason,
+        claim.messageId,
+      ],
+    );
   // ON CONFLICT settles a race only on its own key: two claims inserting at once may instead meet on
   // notification_id (the same row by another name), which fails the later one once the first has
   // committed. Claimed again, it then finds the row.
   const rows = await claimRow().catch((error: unknown) => {
-    if ((error as { driverError?: { code?: string; constraint?: string } }).driverError?.constraint === 'notification_log_notification_id_key') return claimRow();
+    if (
+      (error as { driverError?: { code?: string; constraint?: string } }).driverError?.constraint === 'notification_log_notification_id_key'
+    )
+      return claimRow();
     throw error;
   });
   return rows[0] ? { attempt: rows[0].attempts } : undefined;
@@ -79,8 +107,9 @@ export function notificationKeyOf(key: NotificationKey): string {
 export async function claimNotifications(manager: EntityManager, claims: readonly SealedNotificationClaim[]): Promise<Map<string, number>> {
   if (claims.length === 0) return new Map();
   const column = <T>(pick: (claim: SealedNotificationClaim) => T): T[] => claims.map(pick);
-  const claimRows = (): Promise<{ event_id: string; template: NotificationTemplate; attempts: number }[]> => manager.query(
-    `INSERT INTO notification_log
+  const claimRows = (): Promise<{ event_id: string; template: NotificationTemplate; attempts: number }[]> =>
+    manager.query(
+      `INSERT INTO notification_log
        (event_id, template, notification_id, event_type, tenant_id, consignor_id, sealed_recipient, status, attempts, skip_reason, message_id, last_attempt_at)
      SELECT v.event_id, v.template, v.notification_id, v.event_type, v.tenant_id, v.consignor_id, v.sealed_recipient, v.status, v.attempts, v.skip_reason, v.message_id,
             CASE WHEN v.attempts > 0 THEN now() END
@@ -96,23 +125,24 @@ export async function claimNotifications(manager: EntityManager, claims: readonl
        updated_at = now()
      WHERE notification_log.status IN ('failed', 'awaiting_contact')
      RETURNING event_id, template, attempts`,
-    [
-      column((c) => c.eventId),
-      column((c) => c.template),
-      column((c) => c.notificationId),
-      column((c) => c.eventType),
-      column((c) => c.tenantId),
-      column((c) => c.consignorId),
-      column((c) => c.sealedRecipient),
-      column((c) => c.status),
-      column((c) => (c.status === 'sending' ? 1 : 0)),
-      column((c) => c.skipReason),
-      column((c) => c.messageId),
-    ],
-  );
+      [
+        column((c) => c.eventId),
+        column((c) => c.template),
+        column((c) => c.notificationId),
+        column((c) => c.eventType),
+        column((c) => c.tenantId),
+        column((c) => c.consignorId),
+        column((c) => c.sealedRecipient),
+        column((c) => c.status),
+        column((c) => (c.status === 'sending' ? 1 : 0)),
+        column((c) => c.skipReason),
+        column((c) => c.messageId),
+      ],
+    );
   // As in claimNotification: a concurrent insert of one of the rows may meet this one on notification_id.
   const rows = await claimRows().catch((error: unknown) => {
-    if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'notification_log_notification_id_key') return claimRows();
+    if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'notification_log_notification_id_key')
+      return claimRows();
     throw error;
   });
   return new Map(rows.map((row) => [notificationKeyOf({ eventId: row.event_id, template: row.template }), row.attempts]));
@@ -228,7 +258,12 @@ export async function recordNotificationOutcomes(manager: EntityManager, outcome
 }
 
 /** The SMTP server's message, sealed like the address: a refusal commonly quotes the recipient. */
-export async function sealNotificationError(manager: EntityManager, keys: KeyEncryptionKeys, consignorId: string, error: string): Promise<Buffer | null> {
+export async function sealNotificationError(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  consignorId: string,
+  error: string,
+): Promise<Buffer | null> {
   return (await personalDataSealer(manager, keys, consignorSubject(consignorId))).seal(error);
 }
 
@@ -284,9 +319,16 @@ export interface NotificationQuery {
   uncertainAfterMs: number;
 }
 
-type NotificationRow = Omit<NotificationRecord, 'recipient' | 'erased' | 'lastError'> & { sealedRecipient: Buffer | null; sealedLastError: Buffer | null };
+type NotificationRow = Omit<NotificationRecord, 'recipient' | 'erased' | 'lastError'> & {
+  sealedRecipient: Buffer | null;
+  sealedLastError: Buffer | null;
+};
 
-export async function findNotifications(manager: EntityManager, keys: KeyEncryptionKeys, query: NotificationQuery): Promise<NotificationRecord[]> {
+export async function findNotifications(
+  manager: EntityManager,
+  keys: KeyEncryptionKeys,
+  query: NotificationQuery,
+): Promise<NotificationRecord[]> {
   const rows: NotificationRow[] = await manager.query(
     `SELECT * FROM (
        SELECT notification_id AS "notificationId", event_id AS "eventId", event_type AS "eventType", template,
@@ -304,7 +346,11 @@ export async function findNotifications(manager: EntityManager, keys: KeyEncrypt
      LIMIT $5`,
     [query.uncertainAfterMs, query.consignorId ?? null, query.notificationId ?? null, query.status ?? null, query.limit],
   );
-  const opened = await openPersonalData(manager, keys, rows.map((row) => consignorSubject(row.consignorId)));
+  const opened = await openPersonalData(
+    manager,
+    keys,
+    rows.map((row) => consignorSubject(row.consignorId)),
+  );
   return rows.map(({ sealedRecipient, sealedLastError, ...row }) => ({
     ...row,
     recipient: opened.text(sealedRecipient),

@@ -13,10 +13,20 @@ export interface AttemptRecord {
 }
 
 /** Records the attempts' outcomes and their events in one transaction: both or neither. */
-export async function writeAttemptRecords(dataSource: DataSource, publish: PublishEvents, records: readonly AttemptRecord[]): Promise<void> {
+export async function writeAttemptRecords(
+  dataSource: DataSource,
+  publish: PublishEvents,
+  records: readonly AttemptRecord[],
+): Promise<void> {
   await dataSource.transaction(async (manager) => {
-    await recordNotificationOutcomes(manager, records.map((record) => record.outcome));
-    await publish(manager, records.map((record) => record.event));
+    await recordNotificationOutcomes(
+      manager,
+      records.map((record) => record.outcome),
+    );
+    await publish(
+      manager,
+      records.map((record) => record.event),
+    );
   });
 }
 
@@ -55,13 +65,19 @@ export class NotificationOutcomeWriter {
 
   constructor(private readonly options: NotificationOutcomeWriterOptions) {
     this.maxBatch = options.maxBatch ?? 200;
-    if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new Error(`maxBatch must be a positive whole number, got ${this.maxBatch}`);
+    if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1)
+      throw new Error(`maxBatch must be a positive whole number, got ${this.maxBatch}`);
   }
 
   /** Resolves when the record is committed; rejects when its transaction failed, or the writer is closed. */
   write(record: AttemptRecord): Promise<void> {
     if (this.closed) {
-      return Promise.reject(new PlatformError('the notification outcome writer is closed: the service is stopping', { code: 'notification.outcome_writer_closed', category: 'transient' }));
+      return Promise.reject(
+        new PlatformError('the notification outcome writer is closed: the service is stopping', {
+          code: 'notification.outcome_writer_closed',
+          category: 'transient',
+        }),
+      );
     }
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ record, resolve, reject });
@@ -89,7 +105,11 @@ export class NotificationOutcomeWriter {
       this.transactions += 1;
       this.records += batch.length;
       try {
-        await writeAttemptRecords(this.options.dataSource, this.options.publish, batch.map((waiting) => waiting.record));
+        await writeAttemptRecords(
+          this.options.dataSource,
+          this.options.publish,
+          batch.map((waiting) => waiting.record),
+        );
         for (const waiting of batch) waiting.resolve();
       } catch (error) {
         for (const waiting of batch) waiting.reject(error);

@@ -1,6 +1,12 @@
 import { consignorRegistered, earningsRecorded, earningsReversed } from '../support/sample-events';
 import { loadTemplate, notificationTemplatesDir } from '../../src/mail/template-files';
-import { earningsReversedValues, itemSoldValues, messageIdFor, notificationIdFor, notificationTemplates } from '../../src/domain/notification-content';
+import {
+  earningsReversedValues,
+  itemSoldValues,
+  messageIdFor,
+  notificationIdFor,
+  notificationTemplates,
+} from '../../src/domain/notification-content';
 import { notificationFailed, notificationSent, providerMessageIdFrom } from '../../src/domain/notification-events';
 import { renderTemplate } from '../../src/domain/render-template';
 
@@ -25,7 +31,11 @@ describe('notification content', () => {
   });
 
   it('describes a reversal with its reason and the store note', () => {
-    const event = earningsReversed('c-1', { reason: 'refunded', note: ' damaged in transit ', consignorShare: { amountMinor: 12000, currency: 'USD' } });
+    const event = earningsReversed('c-1', {
+      reason: 'refunded',
+      note: ' damaged in transit ',
+      consignorShare: { amountMinor: 12000, currency: 'USD' },
+    });
     expect(earningsReversedValues(event)).toEqual({
       itemTitle: 'Silk scarf',
       quantity: '1',
@@ -37,7 +47,11 @@ describe('notification content', () => {
   });
 
   it.each(notificationTemplates)('template file %s renders with its event values and the display name', async (name) => {
-    const values = { welcome: {}, 'item-sold': itemSoldValues(earningsRecorded('c-1')), 'earnings-reversed': earningsReversedValues(earningsReversed('c-1')) }[name];
+    const values = {
+      welcome: {},
+      'item-sold': itemSoldValues(earningsRecorded('c-1')),
+      'earnings-reversed': earningsReversedValues(earningsReversed('c-1')),
+    }[name];
     const email = renderTemplate(await loadTemplate(notificationTemplatesDir, name), { ...values, displayName: 'Ada' });
     expect(email.subject).not.toBe('');
     expect(email.text).toContain('Hello Ada,');
@@ -54,8 +68,20 @@ describe('notification content', () => {
     const cause = consignorRegistered('c-1').metadata;
     const facts = { notificationId: 'n-1', consignorId: 'c-1', template: 'welcome' as const, attempt: 1, at: 1_000 };
     const sent = notificationSent(cause, facts, 'Q1');
-    expect(sent.value).toMatchObject({ notificationId: 'n-1', consignorId: 'c-1', template: 'welcome', channel: 'email', attempt: 1, providerMessageId: 'Q1' });
-    expect(sent.value.metadata).toMatchObject({ source: 'notification-service', causationId: cause.eventId, occurredAt: 1_000, tenantId: cause.tenantId });
+    expect(sent.value).toMatchObject({
+      notificationId: 'n-1',
+      consignorId: 'c-1',
+      template: 'welcome',
+      channel: 'email',
+      attempt: 1,
+      providerMessageId: 'Q1',
+    });
+    expect(sent.value.metadata).toMatchObject({
+      source: 'notification-service',
+      causationId: cause.eventId,
+      occurredAt: 1_000,
+      tenantId: cause.tenantId,
+    });
     expect(notificationSent(cause, facts, 'Q1').value.metadata.eventId).toBe(sent.value.metadata.eventId);
     const first = notificationFailed(cause, facts, { error: 'x', errorCode: '451', willRetry: true });
     const second = notificationFailed(cause, { ...facts, attempt: 2 }, { error: 'x', errorCode: '451', willRetry: false });

@@ -6,7 +6,18 @@ import { PlatformError } from '@consign/errors';
 import { developmentKeyEncryptionKeys as keys, openPersonalData, personalDataSealer } from '@consign/personal-data';
 import { consignorSubject } from '../../src/domain/contact';
 import { itemSoldValues, messageIdFor, notificationIdFor, type NotificationTemplate } from '../../src/domain/notification-content';
-import { recordConsignorDeactivated, recordConsignorRegistered, type NotificationDeps, createSmtpMailer, emailMetrics, notifyConsignorRegistered, notifyEarningsReversed, notifyItemSold, sendAwaitingNotifications, notificationTemplatesDir } from '@consign/notifications';
+import {
+  recordConsignorDeactivated,
+  recordConsignorRegistered,
+  type NotificationDeps,
+  createSmtpMailer,
+  emailMetrics,
+  notifyConsignorRegistered,
+  notifyEarningsReversed,
+  notifyItemSold,
+  sendAwaitingNotifications,
+  notificationTemplatesDir,
+} from '@consign/notifications';
 import { notificationDatabase } from '../support/notification-database';
 import { consignorDeactivated, consignorRegistered, earningsRecorded, earningsReversed } from '../support/sample-events';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp-relay';
@@ -26,7 +37,14 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
     db = await notificationDatabase('consign_notification_notify_test');
     relay = await startSmtpRelay();
     mailer = createSmtpMailer({ url: relay.url, tls: 'none' });
-    deps = { dataSource: db.dataSource, mailer, templatesDir: notificationTemplatesDir, from: '"Consign Stream" <no-reply@consign.test>', publish, personalDataKeys: keys };
+    deps = {
+      dataSource: db.dataSource,
+      mailer,
+      templatesDir: notificationTemplatesDir,
+      from: '"Consign Stream" <no-reply@consign.test>',
+      publish,
+      personalDataKeys: keys,
+    };
   });
 
   afterAll(async () => {
@@ -55,9 +73,16 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
 
   /** The log row with its recipient and last error opened. */
   async function logRow(eventId: string, template: NotificationTemplate): Promise<Record<string, unknown>> {
-    const rows: Record<string, unknown>[] = await db.dataSource.query('SELECT * FROM notification_log WHERE event_id = $1 AND template = $2', [eventId, template]);
+    const rows: Record<string, unknown>[] = await db.dataSource.query(
+      'SELECT * FROM notification_log WHERE event_id = $1 AND template = $2',
+      [eventId, template],
+    );
     if (!rows[0]) return {};
-    const { sealed_recipient, sealed_last_error, ...row } = rows[0] as { sealed_recipient: Buffer | null; sealed_last_error: Buffer | null; consignor_id: string };
+    const { sealed_recipient, sealed_last_error, ...row } = rows[0] as {
+      sealed_recipient: Buffer | null;
+      sealed_last_error: Buffer | null;
+      consignor_id: string;
+    };
     const opened = await openPersonalData(db.dataSource.manager, keys, [consignorSubject(row.consignor_id)]);
     return { ...row, recipient: opened.text(sealed_recipient), last_error: opened.text(sealed_last_error) };
   }
@@ -87,7 +112,13 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
     expect(published).toHaveLength(1);
     expect(published[0]?.inTransaction).toBe(true);
     expect(published[0]?.event.definition.type).toBe('notification.sent');
-    expect(published[0]?.event.value).toMatchObject({ notificationId, consignorId: id, template: 'welcome', attempt: 1, providerMessageId: `Q${relay.received.length}` });
+    expect(published[0]?.event.value).toMatchObject({
+      notificationId,
+      consignorId: id,
+      template: 'welcome',
+      attempt: 1,
+      providerMessageId: `Q${relay.received.length}`,
+    });
   });
 
   it('tells a consignor the item sold and what they earn, in the currency exponent', async () => {
@@ -149,7 +180,9 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
   it('says a failure will not be retried on the last attempt', async () => {
     const { id } = await registeredConsignor();
     relay.rejectNext(1);
-    await expect(notifyItemSold({ ...deps, maxAttempts: 1 }, earningsRecorded(id))).rejects.toMatchObject({ code: 'notification.smtp_failed' });
+    await expect(notifyItemSold({ ...deps, maxAttempts: 1 }, earningsRecorded(id))).rejects.toMatchObject({
+      code: 'notification.smtp_failed',
+    });
     expect(published[0]?.event.value).toMatchObject({ willRetry: false });
   });
 
@@ -161,7 +194,12 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
     expect(await notifyItemSold(deps, sold)).toBe('skipped');
     expect(await notifyEarningsReversed(deps, reversed)).toBe('skipped');
     expect(await notifyItemSold(deps, sold)).toBe('duplicate');
-    expect(await logRow(sold.metadata.eventId, 'item-sold')).toMatchObject({ status: 'skipped', attempts: 0, skip_reason: 'consignor deactivated: closed account', recipient: null });
+    expect(await logRow(sold.metadata.eventId, 'item-sold')).toMatchObject({
+      status: 'skipped',
+      attempts: 0,
+      skip_reason: 'consignor deactivated: closed account',
+      recipient: null,
+    });
     expect(messagesFor(sold.metadata.eventId, 'item-sold')).toHaveLength(0);
     expect(messagesFor(reversed.metadata.eventId, 'earnings-reversed')).toHaveLength(0);
     expect(published).toEqual([]);
@@ -192,7 +230,10 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
   it('fails transiently, before claiming anything, when a template cannot be read', async () => {
     const { id } = await registeredConsignor();
     const event = earningsRecorded(id);
-    await expect(notifyItemSold({ ...deps, templatesDir: '/nonexistent' }, event)).rejects.toMatchObject({ code: 'notification.template_failed', category: 'transient' });
+    await expect(notifyItemSold({ ...deps, templatesDir: '/nonexistent' }, event)).rejects.toMatchObject({
+      code: 'notification.template_failed',
+      category: 'transient',
+    });
     expect(await logRow(event.metadata.eventId, 'item-sold')).toEqual({});
   });
 
@@ -205,7 +246,11 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
 
     async function registerLater(id: string, overrides: Parameters<typeof consignorRegistered>[1] = {}): Promise<string> {
       const email = `${id}@example.com`;
-      await recordConsignorRegistered(db.dataSource.manager, keys, consignorRegistered(id, { email, displayName: 'Grace Hopper', ...overrides }));
+      await recordConsignorRegistered(
+        db.dataSource.manager,
+        keys,
+        consignorRegistered(id, { email, displayName: 'Grace Hopper', ...overrides }),
+      );
       return email;
     }
 
@@ -269,8 +314,16 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
       expect(soldMessage?.parsed.text).toContain('Hello Grace Hopper,');
       expect(soldMessage?.parsed.text).toContain('You earn ¥15,000.');
       expect(reversedMessage?.parsed.text).toContain('because the buyer was refunded');
-      expect(relay.received.indexOf(soldMessage as (typeof relay.received)[number])).toBeLessThan(relay.received.indexOf(reversedMessage as (typeof relay.received)[number]));
-      expect(await logRow(sold.metadata.eventId, 'item-sold')).toMatchObject({ status: 'sent', attempts: 1, recipient: email, cause_metadata: null, template_values: null });
+      expect(relay.received.indexOf(soldMessage as (typeof relay.received)[number])).toBeLessThan(
+        relay.received.indexOf(reversedMessage as (typeof relay.received)[number]),
+      );
+      expect(await logRow(sold.metadata.eventId, 'item-sold')).toMatchObject({
+        status: 'sent',
+        attempts: 1,
+        recipient: email,
+        cause_metadata: null,
+        template_values: null,
+      });
       expect(published.map((p) => [p.event.definition.type, p.inTransaction])).toEqual([
         ['notification.sent', true],
         ['notification.sent', true],
@@ -334,7 +387,11 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
       expect(await sendAwaitingNotifications(deps, id)).toEqual({ sent: 0, skipped: 1, failed: 0 });
       await registerLater(id);
       expect(await sendAwaitingNotifications(deps, id)).toEqual({ sent: 0, skipped: 0, failed: 0 });
-      expect(await logRow(event.metadata.eventId, 'item-sold')).toMatchObject({ status: 'skipped', attempts: 0, skip_reason: 'consignor deactivated: closed account' });
+      expect(await logRow(event.metadata.eventId, 'item-sold')).toMatchObject({
+        status: 'skipped',
+        attempts: 0,
+        skip_reason: 'consignor deactivated: closed account',
+      });
       expect(messagesFor(event.metadata.eventId, 'item-sold')).toHaveLength(0);
       expect(published).toEqual([]);
     });
@@ -345,7 +402,10 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
       await notifyItemSold(deps, event);
       await registerLater(id, { email: null });
       expect(await sendAwaitingNotifications(deps, id)).toEqual({ sent: 0, skipped: 1, failed: 0 });
-      expect(await logRow(event.metadata.eventId, 'item-sold')).toMatchObject({ status: 'skipped', skip_reason: 'consignor has no email address' });
+      expect(await logRow(event.metadata.eventId, 'item-sold')).toMatchObject({
+        status: 'skipped',
+        skip_reason: 'consignor has no email address',
+      });
     });
 
     it('records a rejected message as failed without throwing, and sends it on the next call', async () => {

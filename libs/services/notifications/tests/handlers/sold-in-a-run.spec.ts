@@ -60,7 +60,12 @@ describe('notifyItemsSold: a run of sales notified together (real PostgreSQL, re
       outcomeWriter,
     };
     const register = async (ids: string[], tenantId?: string) => {
-      for (const id of ids) await recordConsignorRegistered(db.dataSource.manager, keys, consignorRegistered(id, { email: `${id}@example.com` }, tenantId ? { tenantId } : {}));
+      for (const id of ids)
+        await recordConsignorRegistered(
+          db.dataSource.manager,
+          keys,
+          consignorRegistered(id, { email: `${id}@example.com` }, tenantId ? { tenantId } : {}),
+        );
     };
     return { db, relay, deps, published, outcomeWriter, register };
   }
@@ -72,18 +77,27 @@ describe('notifyItemsSold: a run of sales notified together (real PostgreSQL, re
               cause_metadata IS NOT NULL AS kept_for_later, last_error_code
        FROM notification_log ORDER BY event_id, template`,
     );
-    const opened = await openPersonalData(db.dataSource.manager, keys, rows.map((row) => consignorSubject(row.consignor_id)));
+    const opened = await openPersonalData(
+      db.dataSource.manager,
+      keys,
+      rows.map((row) => consignorSubject(row.consignor_id)),
+    );
     return rows.map(({ sealed_recipient, ...row }) => ({ ...row, recipient: opened.text(sealed_recipient) }));
   }
 
   const eventsOf = (published: PlatformEvent[]) =>
     published
       .map((event) => {
-        const { metadata, notificationId, attempt } = event.value as { metadata: { eventId: string; eventType: string }; notificationId: string; attempt: number };
+        const { metadata, notificationId, attempt } = event.value as {
+          metadata: { eventId: string; eventType: string };
+          notificationId: string;
+          attempt: number;
+        };
         return `${metadata.eventType} ${metadata.eventId} ${notificationId} #${attempt}`;
       })
       .sort();
-  const mailOf = (relay: SmtpRelay) => relay.received.map((mail) => `${mail.parsed.messageId} -> ${mail.to.join(',')}: ${mail.parsed.subject}`).sort();
+  const mailOf = (relay: SmtpRelay) =>
+    relay.received.map((mail) => `${mail.parsed.messageId} -> ${mail.to.join(',')}: ${mail.parsed.subject}`).sort();
 
   it('leaves the same log, emails and events as notifyItemSold on each event in turn', async () => {
     const one = await setting();
@@ -141,7 +155,11 @@ describe('notifyItemsSold: a run of sales notified together (real PostgreSQL, re
     };
 
     const few = await counted(Array.from({ length: 4 }, (_, n) => earningsRecorded(consignors[n])));
-    const many = await counted([...Array.from({ length: 60 }, (_, n) => earningsRecorded(consignors[n % 8])), earningsRecorded('count-unknown-1'), earningsRecorded('count-unknown-2')]);
+    const many = await counted([
+      ...Array.from({ length: 60 }, (_, n) => earningsRecorded(consignors[n % 8])),
+      earningsRecorded('count-unknown-1'),
+      earningsRecorded('count-unknown-2'),
+    ]);
 
     expect(few.outcomes).toEqual(Array(4).fill('sent'));
     expect(many.outcomes).toEqual([...Array(60).fill('sent'), 'deferred', 'deferred']);
@@ -182,9 +200,11 @@ describe('notifyItemsSold: a run of sales notified together (real PostgreSQL, re
 
     await expect(notifyItemsSold(deps, events)).rejects.toMatchObject({ code: 'notification.smtp_failed', category: 'transient' });
     const statuses = async () =>
-      ((await db.dataSource.query('SELECT status, attempts FROM notification_log WHERE event_id = ANY($1::text[]) ORDER BY status', [events.map((e) => e.metadata.eventId)])) as { status: string; attempts: number }[]).map(
-        (row) => `${row.status} #${row.attempts}`,
-      );
+      (
+        (await db.dataSource.query('SELECT status, attempts FROM notification_log WHERE event_id = ANY($1::text[]) ORDER BY status', [
+          events.map((e) => e.metadata.eventId),
+        ])) as { status: string; attempts: number }[]
+      ).map((row) => `${row.status} #${row.attempts}`);
     expect(await statuses()).toEqual(['failed #1', ...Array(5).fill('sent #1')]);
     expect(eventsOf(published).filter((line) => line.startsWith('notification.failed'))).toHaveLength(1);
     expect(eventsOf(published).filter((line) => line.startsWith('notification.sent'))).toHaveLength(5);

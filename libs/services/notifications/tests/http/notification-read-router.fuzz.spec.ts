@@ -36,8 +36,16 @@ beforeAll(async () => {
       skipReason: null,
     });
   }
-  await markNotificationFailed(manager, keys, { eventId: 'e-failed', template: 'item-sold', consignorId: 'ada' }, '451 <ada@example.com> mailbox busy', '451');
-  server = await startGuardedServer('notification-service', (http) => http.app.use(http.guard('read'), createNotificationReadRouter(db.dataSource, keys)));
+  await markNotificationFailed(
+    manager,
+    keys,
+    { eventId: 'e-failed', template: 'item-sold', consignorId: 'ada' },
+    '451 <ada@example.com> mailbox busy',
+    '451',
+  );
+  server = await startGuardedServer('notification-service', (http) =>
+    http.app.use(http.guard('read'), createNotificationReadRouter(db.dataSource, keys)),
+  );
 });
 
 afterAll(async () => {

@@ -1,7 +1,14 @@
 import { developmentKeyEncryptionKeys as keys } from '@consign/personal-data';
 import { startTestServer, TestServer } from '@consign/test-support';
 import type { DataSource } from 'typeorm';
-import { messageIdFor, notificationIdFor, type NotificationTemplate, recordConsignorDeactivated, recordConsignorRegistered, createNotificationReadRouter } from '@consign/notifications';
+import {
+  messageIdFor,
+  notificationIdFor,
+  type NotificationTemplate,
+  recordConsignorDeactivated,
+  recordConsignorRegistered,
+  createNotificationReadRouter,
+} from '@consign/notifications';
 import { claimNotification, deferNotification, markNotificationFailed, markNotificationSent } from '../../src/store/notification-log';
 import { notificationDatabase } from '../support/notification-database';
 import { consignorDeactivated, consignorRegistered, metadata } from '../support/sample-events';
@@ -35,7 +42,13 @@ describe('notification read API (real PostgreSQL)', () => {
     await claim('e-sent', 'ada');
     await markNotificationSent(manager, { eventId: 'e-sent', template: 'item-sold' }, 'Q1');
     await claim('e-failed', 'ada');
-    await markNotificationFailed(manager, keys, { eventId: 'e-failed', template: 'item-sold', consignorId: 'ada' }, '451 <ada@example.com> mailbox busy', '451');
+    await markNotificationFailed(
+      manager,
+      keys,
+      { eventId: 'e-failed', template: 'item-sold', consignorId: 'ada' },
+      '451 <ada@example.com> mailbox busy',
+      '451',
+    );
     await claim('e-stuck', 'bob');
     await manager.query(`UPDATE notification_log SET last_attempt_at = now() - interval '1 hour' WHERE event_id = 'e-stuck'`);
     await claim('e-sending', 'bob');
@@ -50,7 +63,10 @@ describe('notification read API (real PostgreSQL)', () => {
       values: { itemTitle: 'Scarf' },
     });
 
-    server = await startTestServer('notification-read-test', createNotificationReadRouter(db.dataSource, keys, { uncertainAfterMs: 5 * 60_000 }));
+    server = await startTestServer(
+      'notification-read-test',
+      createNotificationReadRouter(db.dataSource, keys, { uncertainAfterMs: 5 * 60_000 }),
+    );
     base = server.base;
   });
 
@@ -64,13 +80,20 @@ describe('notification read API (real PostgreSQL)', () => {
     return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
   }
 
-  const eventIdsOf = (body: Record<string, unknown>): string[] => (body.notifications as { eventId: string }[]).map((n) => n.eventId).sort();
+  const eventIdsOf = (body: Record<string, unknown>): string[] =>
+    (body.notifications as { eventId: string }[]).map((n) => n.eventId).sort();
 
   it('lists the log, a crash-stranded send reported as uncertain', async () => {
     const { status, body } = await get('/notifications');
     expect(status).toBe(200);
     const byEvent = Object.fromEntries((body.notifications as { eventId: string; status: string }[]).map((n) => [n.eventId, n.status]));
-    expect(byEvent).toEqual({ 'e-sent': 'sent', 'e-failed': 'failed', 'e-stuck': 'uncertain', 'e-sending': 'sending', 'e-awaiting': 'awaiting_contact' });
+    expect(byEvent).toEqual({
+      'e-sent': 'sent',
+      'e-failed': 'failed',
+      'e-stuck': 'uncertain',
+      'e-sending': 'sending',
+      'e-awaiting': 'awaiting_contact',
+    });
   });
 
   it('filters by consignor and by status, uncertain included', async () => {
@@ -107,7 +130,10 @@ describe('notification read API (real PostgreSQL)', () => {
       lastErrorCode: '451',
       messageId: messageIdFor(id),
     });
-    expect((await get(`/notifications/${notificationIdFor('e-sent', 'item-sold')}`)).body).toMatchObject({ status: 'sent', providerMessageId: 'Q1' });
+    expect((await get(`/notifications/${notificationIdFor('e-sent', 'item-sold')}`)).body).toMatchObject({
+      status: 'sent',
+      providerMessageId: 'Q1',
+    });
     expect((await get(`/notifications/${notificationIdFor('e-awaiting', 'item-sold')}`)).body).toMatchObject({
       eventId: 'e-awaiting',
       eventType: 'earnings.recorded',
@@ -122,7 +148,9 @@ describe('notification read API (real PostgreSQL)', () => {
   });
 
   it('stores recipients and SMTP errors sealed', async () => {
-    const rows: { text: string }[] = await db.dataSource.query("SELECT concat(encode(sealed_recipient, 'escape'), encode(sealed_last_error, 'escape')) AS text FROM notification_log WHERE sealed_recipient IS NOT NULL");
+    const rows: { text: string }[] = await db.dataSource.query(
+      "SELECT concat(encode(sealed_recipient, 'escape'), encode(sealed_last_error, 'escape')) AS text FROM notification_log WHERE sealed_recipient IS NOT NULL",
+    );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.filter((row) => row.text.includes('@example.com'))).toEqual([]);
   });
@@ -132,9 +160,25 @@ describe('notification read API (real PostgreSQL)', () => {
     await markNotificationSent(db.dataSource.manager, { eventId: 'e-erased', template: 'item-sold' }, 'Q2');
     await recordConsignorDeactivated(db.dataSource.manager, consignorDeactivated('erin', {}, 'Clerk user deleted'));
     expect((await get(`/notifications?consignorId=erin`)).body).toEqual({
-      notifications: [expect.objectContaining({ eventId: 'e-erased', consignorId: 'erin', recipient: null, erased: true, status: 'sent', providerMessageId: 'Q2', attempts: 1 })],
+      notifications: [
+        expect.objectContaining({
+          eventId: 'e-erased',
+          consignorId: 'erin',
+          recipient: null,
+          erased: true,
+          status: 'sent',
+          providerMessageId: 'Q2',
+          attempts: 1,
+        }),
+      ],
     });
-    expect((await get('/contacts/erin')).body).toMatchObject({ consignorId: 'erin', email: null, displayName: null, erased: true, active: false });
+    expect((await get('/contacts/erin')).body).toMatchObject({
+      consignorId: 'erin',
+      email: null,
+      displayName: null,
+      erased: true,
+      active: false,
+    });
   });
 
   it('shows a consignor contact, 404 for an unknown one', async () => {

@@ -18,15 +18,25 @@ describe('pooled SMTP mailer (real relay)', () => {
     await Promise.all(relays.map((started) => started.stop()));
   });
 
-  const message = (n: number) => ({ from: 'no-reply@consign.test', to: `consignor${n}@example.com`, subject: `Your item sold #${n}`, text: 'Hello', messageId: `<pool-${n}@consign.test>` });
+  const message = (n: number) => ({
+    from: 'no-reply@consign.test',
+    to: `consignor${n}@example.com`,
+    subject: `Your item sold #${n}`,
+    text: 'Hello',
+    messageId: `<pool-${n}@consign.test>`,
+  });
 
   it('sends concurrent emails over at most SMTP_MAX_CONNECTIONS connections, every one delivered', async () => {
     const target = await relay();
     const mailer = createSmtpMailer({ url: target.url, tls: 'none', maxConnections: 3 });
     try {
       const infos = await Promise.all(Array.from({ length: 20 }, (_, n) => mailer.sendMail(message(n))));
-      expect(infos.map((info) => info.response)).toEqual(Array.from({ length: 20 }, () => expect.stringMatching(/^250 Ok: queued as Q\d+$/)));
-      expect(target.received.map((mail) => mail.parsed.messageId).sort()).toEqual(Array.from({ length: 20 }, (_, n) => `<pool-${n}@consign.test>`).sort());
+      expect(infos.map((info) => info.response)).toEqual(
+        Array.from({ length: 20 }, () => expect.stringMatching(/^250 Ok: queued as Q\d+$/)),
+      );
+      expect(target.received.map((mail) => mail.parsed.messageId).sort()).toEqual(
+        Array.from({ length: 20 }, (_, n) => `<pool-${n}@consign.test>`).sort(),
+      );
       expect(target.connections.accepted).toBeLessThanOrEqual(3);
       expect(target.connections.mostOpen).toBeLessThanOrEqual(3);
     } finally {
@@ -93,5 +103,4 @@ describe('pooled SMTP mailer (real relay)', () => {
       await new Promise((resolve) => silent.close(resolve));
     }
   });
-
 });

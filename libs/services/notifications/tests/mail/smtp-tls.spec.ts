@@ -43,7 +43,9 @@ describe('SMTP over TLS (real relays)', () => {
   it('starttls with the CA that signed the relay: signs in with the credentials over TLS, and the mail is delivered', async () => {
     const before = starttls.received.length;
     expect(await send({ url: starttls.url, tls: 'starttls', ca: authority.certificate, ...credentials })).toBeUndefined();
-    expect(starttls.received.slice(before)).toEqual([expect.objectContaining({ to: ['consignor@example.com'], secure: true, user: credentials.user })]);
+    expect(starttls.received.slice(before)).toEqual([
+      expect.objectContaining({ to: ['consignor@example.com'], secure: true, user: credentials.user }),
+    ]);
     expect(starttls.logins.at(-1)).toEqual(credentials);
   });
 
@@ -60,7 +62,12 @@ describe('SMTP over TLS (real relays)', () => {
   });
 
   it('starttls to a name the certificate does not hold: refused', async () => {
-    const failure = await send({ url: starttls.url.replace('127.0.0.1', 'localhost'), tls: 'starttls', ca: authority.certificate, ...credentials });
+    const failure = await send({
+      url: starttls.url.replace('127.0.0.1', 'localhost'),
+      tls: 'starttls',
+      ca: authority.certificate,
+      ...credentials,
+    });
     expect(failure?.message).toMatch(/Hostname\/IP does not match certificate's altnames/);
   });
 
@@ -80,14 +87,26 @@ describe('SMTP over TLS (real relays)', () => {
   });
 
   it('a refused login fails the send without the password in the error', async () => {
-    const failure = await send({ url: starttls.url, tls: 'starttls', ca: authority.certificate, user: credentials.user, password: 'not-the-password-91c2' });
+    const failure = await send({
+      url: starttls.url,
+      tls: 'starttls',
+      ca: authority.certificate,
+      user: credentials.user,
+      password: 'not-the-password-91c2',
+    });
     expect(failure?.message).toMatch(/535/);
     expect(failure?.message).not.toContain('not-the-password-91c2');
     expect(starttls.logins.at(-1)).toEqual({ user: credentials.user, password: 'not-the-password-91c2' });
   });
 
   it('never logs the password: a log line holding the loaded settings shows it redacted', () => {
-    const env = { NODE_ENV: 'development', SMTP_URL: starttls.url, SMTP_TLS: 'starttls', SMTP_USER: credentials.user, SMTP_PASSWORD: credentials.password };
+    const env = {
+      NODE_ENV: 'development',
+      SMTP_URL: starttls.url,
+      SMTP_TLS: 'starttls',
+      SMTP_USER: credentials.user,
+      SMTP_PASSWORD: credentials.password,
+    };
     const config = loadConfig(smtpSettings(env), env);
     expect(config.smtpPassword).toBe(credentials.password);
     let output = '';

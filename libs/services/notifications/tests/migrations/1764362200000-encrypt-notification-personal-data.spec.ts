@@ -11,7 +11,12 @@ describe('sealing what notification-service stored in the clear (real PostgreSQL
   let dataSource: DataSource;
 
   const open = (migrations: ReturnType<typeof notificationMigrations>): Promise<DataSource> =>
-    createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations, applicationName: 'notifications-migration-test' }).initialize();
+    createServiceDataSource({
+      url: database.url,
+      tls: { mode: 'disable' },
+      migrations,
+      applicationName: 'notifications-migration-test',
+    }).initialize();
 
   beforeAll(async () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_notification_migration_test');
@@ -32,7 +37,10 @@ describe('sealing what notification-service stored in the clear (real PostgreSQL
              ('o-2', 'notification.sent', 'notifications.v1', 'ada', 'pending'::bytea, NULL)`);
     await earlier.destroy();
     dataSource = await open(notificationMigrations(keys));
-    expect(await migrateDatabase(dataSource)).toEqual(['CreatePersonalDataKeys1764362000000', 'EncryptNotificationPersonalData1764362200000']);
+    expect(await migrateDatabase(dataSource)).toEqual([
+      'CreatePersonalDataKeys1764362000000',
+      'EncryptNotificationPersonalData1764362200000',
+    ]);
   });
 
   afterAll(async () => {
@@ -52,10 +60,21 @@ describe('sealing what notification-service stored in the clear (real PostgreSQL
   });
 
   it('reads the sealed values back, and shows the consignor deactivated before as erased', async () => {
-    expect(await findContact(dataSource.manager, keys, 'ada')).toMatchObject({ displayName: 'Ada Lovelace', email: 'ada@example.com', erased: false });
-    expect(await findContact(dataSource.manager, keys, 'gone')).toMatchObject({ displayName: null, email: null, erased: true, active: false });
+    expect(await findContact(dataSource.manager, keys, 'ada')).toMatchObject({
+      displayName: 'Ada Lovelace',
+      email: 'ada@example.com',
+      erased: false,
+    });
+    expect(await findContact(dataSource.manager, keys, 'gone')).toMatchObject({
+      displayName: null,
+      email: null,
+      erased: true,
+      active: false,
+    });
     const log = await findNotifications(dataSource.manager, keys, { limit: 10, uncertainAfterMs: 60_000 });
-    const byEvent = Object.fromEntries(log.map(({ eventId, recipient, lastError, skipReason, erased }) => [eventId, { recipient, lastError, skipReason, erased }]));
+    const byEvent = Object.fromEntries(
+      log.map(({ eventId, recipient, lastError, skipReason, erased }) => [eventId, { recipient, lastError, skipReason, erased }]),
+    );
     expect(byEvent).toEqual({
       'e-4': { recipient: 'ada@example.com', lastError: '550 <ada@example.com> unknown', skipReason: null, erased: false },
       'e-5': { recipient: null, lastError: null, skipReason: null, erased: true },

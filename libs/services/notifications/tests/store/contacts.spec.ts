@@ -25,8 +25,16 @@ describe('contact projection (real PostgreSQL)', () => {
   it('records a registration and the newer update, and ignores a stale update', async () => {
     const { manager } = db.dataSource;
     await recordConsignorRegistered(manager, keys, consignorRegistered('c-1', {}, { occurredAt: at('2026-11-28T10:00:00Z') }));
-    await recordConsignorUpdated(manager, keys, consignorUpdated('c-1', { email: 'new@example.com', displayName: 'Ada L.' }, { occurredAt: at('2026-11-28T12:00:00Z') }));
-    await recordConsignorUpdated(manager, keys, consignorUpdated('c-1', { email: 'stale@example.com' }, { occurredAt: at('2026-11-28T11:00:00Z') }));
+    await recordConsignorUpdated(
+      manager,
+      keys,
+      consignorUpdated('c-1', { email: 'new@example.com', displayName: 'Ada L.' }, { occurredAt: at('2026-11-28T12:00:00Z') }),
+    );
+    await recordConsignorUpdated(
+      manager,
+      keys,
+      consignorUpdated('c-1', { email: 'stale@example.com' }, { occurredAt: at('2026-11-28T11:00:00Z') }),
+    );
     expect(await findContact(manager, keys, 'c-1')).toEqual({
       consignorId: 'c-1',
       tenantId: 'dev-store',
@@ -56,9 +64,19 @@ describe('contact projection (real PostgreSQL)', () => {
   it('keeps a deactivation whatever comes after it, including an earlier-dated registration, and stores no details after it', async () => {
     const { manager } = db.dataSource;
     await recordConsignorDeactivated(manager, consignorDeactivated('c-3', { occurredAt: at('2026-11-28T12:00:00Z') }, 'moved away'));
-    expect(await findContact(manager, keys, 'c-3')).toMatchObject({ active: false, email: null, erased: true, detailsOccurredAt: null, deactivationReason: 'moved away' });
+    expect(await findContact(manager, keys, 'c-3')).toMatchObject({
+      active: false,
+      email: null,
+      erased: true,
+      detailsOccurredAt: null,
+      deactivationReason: 'moved away',
+    });
     await recordConsignorRegistered(manager, keys, consignorRegistered('c-3', {}, { occurredAt: at('2026-11-28T10:00:00Z') }));
-    await recordConsignorUpdated(manager, keys, consignorUpdated('c-3', { email: 'later@example.com' }, { occurredAt: at('2026-11-28T13:00:00Z') }));
+    await recordConsignorUpdated(
+      manager,
+      keys,
+      consignorUpdated('c-3', { email: 'later@example.com' }, { occurredAt: at('2026-11-28T13:00:00Z') }),
+    );
     await recordConsignorDeactivated(manager, consignorDeactivated('c-3', { occurredAt: at('2026-11-28T14:00:00Z') }, 'second'));
     expect(await findContact(manager, keys, 'c-3')).toMatchObject({
       active: false,
@@ -69,18 +87,38 @@ describe('contact projection (real PostgreSQL)', () => {
       deactivationReason: 'moved away',
       deactivatedAt: new Date('2026-11-28T12:00:00Z'),
     });
-    expect(await db.dataSource.query("SELECT sealed_display_name, sealed_email FROM notification_contacts WHERE consignor_id = 'c-3'")).toEqual([{ sealed_display_name: null, sealed_email: null }]);
+    expect(
+      await db.dataSource.query("SELECT sealed_display_name, sealed_email FROM notification_contacts WHERE consignor_id = 'c-3'"),
+    ).toEqual([{ sealed_display_name: null, sealed_email: null }]);
   });
 
   it('stores the name and address sealed, and erases them at the deactivation: unreadable, marked erased', async () => {
     const { manager } = db.dataSource;
-    await recordConsignorRegistered(manager, keys, consignorRegistered('c-4', { email: 'grace@example.com', displayName: 'Grace Hopper' }, { occurredAt: at('2026-11-28T10:00:00Z') }));
-    const stored = async (): Promise<string> => JSON.stringify(await db.dataSource.query("SELECT encode(sealed_display_name, 'escape') AS n, encode(sealed_email, 'escape') AS e FROM notification_contacts WHERE consignor_id = 'c-4'"));
+    await recordConsignorRegistered(
+      manager,
+      keys,
+      consignorRegistered('c-4', { email: 'grace@example.com', displayName: 'Grace Hopper' }, { occurredAt: at('2026-11-28T10:00:00Z') }),
+    );
+    const stored = async (): Promise<string> =>
+      JSON.stringify(
+        await db.dataSource.query(
+          "SELECT encode(sealed_display_name, 'escape') AS n, encode(sealed_email, 'escape') AS e FROM notification_contacts WHERE consignor_id = 'c-4'",
+        ),
+      );
     expect(await stored()).not.toMatch(/grace|Hopper/);
-    expect(await findContact(manager, keys, 'c-4')).toMatchObject({ email: 'grace@example.com', displayName: 'Grace Hopper', erased: false });
-    await recordConsignorDeactivated(manager, consignorDeactivated('c-4', { occurredAt: at('2026-11-28T11:00:00Z') }, 'Clerk user deleted'));
+    expect(await findContact(manager, keys, 'c-4')).toMatchObject({
+      email: 'grace@example.com',
+      displayName: 'Grace Hopper',
+      erased: false,
+    });
+    await recordConsignorDeactivated(
+      manager,
+      consignorDeactivated('c-4', { occurredAt: at('2026-11-28T11:00:00Z') }, 'Clerk user deleted'),
+    );
     expect(await findContact(manager, keys, 'c-4')).toMatchObject({ email: null, displayName: null, erased: true, active: false });
-    expect(await db.dataSource.query("SELECT kek_id, wrapped_key FROM personal_data_keys WHERE subject = 'consignor:c-4'")).toEqual([{ kek_id: null, wrapped_key: null }]);
+    expect(await db.dataSource.query("SELECT kek_id, wrapped_key FROM personal_data_keys WHERE subject = 'consignor:c-4'")).toEqual([
+      { kek_id: null, wrapped_key: null },
+    ]);
     expect(await stored()).not.toMatch(/grace|Hopper/);
   });
 

@@ -4,7 +4,14 @@ import { EventCodec } from '@consign/kafka';
 import { appendEventsToOutbox } from '@consign/outbox';
 import { developmentKeyEncryptionKeys as keys, openPersonalData } from '@consign/personal-data';
 import { testEndpoints } from '@consign/test-support';
-import { createSmtpMailer, notificationTemplatesDir, notifyItemSold, NotificationOutcomeWriter, recordConsignorRegistered, type NotificationDeps } from '@consign/notifications';
+import {
+  createSmtpMailer,
+  notificationTemplatesDir,
+  notifyItemSold,
+  NotificationOutcomeWriter,
+  recordConsignorRegistered,
+  type NotificationDeps,
+} from '@consign/notifications';
 import { consignorSubject } from '../../src/domain/contact';
 import { messageIdFor, notificationIdFor } from '../../src/domain/notification-content';
 import { notificationSent } from '../../src/domain/notification-events';
@@ -46,26 +53,42 @@ describe('NotificationOutcomeWriter: the outcomes of concurrent attempts share t
   }
 
   function depsWith(outcomeWriter: NotificationOutcomeWriter): NotificationDeps {
-    return { dataSource: db.dataSource, mailer, templatesDir: notificationTemplatesDir, from: 'no-reply@consign.test', publish, personalDataKeys: keys, outcomeWriter };
+    return {
+      dataSource: db.dataSource,
+      mailer,
+      templatesDir: notificationTemplatesDir,
+      from: 'no-reply@consign.test',
+      publish,
+      personalDataKeys: keys,
+      outcomeWriter,
+    };
   }
 
   let consignors = 0;
   async function registeredConsignors(count: number): Promise<string[]> {
     const ids = Array.from({ length: count }, () => `writer-consignor-${(consignors += 1)}`);
-    for (const id of ids) await recordConsignorRegistered(db.dataSource.manager, keys, consignorRegistered(id, { email: `${id}@example.com` }));
+    for (const id of ids)
+      await recordConsignorRegistered(db.dataSource.manager, keys, consignorRegistered(id, { email: `${id}@example.com` }));
     return ids;
   }
 
   async function statuses(eventIds: string[]): Promise<Record<string, string>> {
-    const rows: { event_id: string; status: string }[] = await db.dataSource.query('SELECT event_id, status FROM notification_log WHERE event_id = ANY($1::text[])', [eventIds]);
+    const rows: { event_id: string; status: string }[] = await db.dataSource.query(
+      'SELECT event_id, status FROM notification_log WHERE event_id = ANY($1::text[])',
+      [eventIds],
+    );
     return Object.fromEntries(rows.map((row) => [row.event_id, row.status]));
   }
 
   /** The outbox's events of one type about these notifications, decoded: notificationId per outbox row. */
   async function outboxNotificationIds(type: string, notificationIds: string[]): Promise<string[]> {
-    const rows: { payload: Buffer }[] = await db.dataSource.query('SELECT payload FROM outbox_events WHERE event_type = $1 ORDER BY id', [type]);
+    const rows: { payload: Buffer }[] = await db.dataSource.query('SELECT payload FROM outbox_events WHERE event_type = $1 ORDER BY id', [
+      type,
+    ]);
     const wanted = new Set(notificationIds);
-    const decoded = await Promise.all(rows.map(async (row) => (await codec.decode<{ notificationId: string }>(row.payload)).value.notificationId));
+    const decoded = await Promise.all(
+      rows.map(async (row) => (await codec.decode<{ notificationId: string }>(row.payload)).value.notificationId),
+    );
     return decoded.filter((id) => wanted.has(id)).sort();
   }
 
@@ -100,7 +123,8 @@ describe('NotificationOutcomeWriter: the outcomes of concurrent attempts share t
     const settled = await Promise.allSettled(sold.map((event) => notifyItemSold(deps, event)));
     const refused = sold.filter((_, n) => settled[n]?.status === 'rejected');
     expect(refused).toHaveLength(3);
-    for (const result of settled) if (result.status === 'rejected') expect(result.reason).toMatchObject({ code: 'notification.smtp_failed', category: 'transient' });
+    for (const result of settled)
+      if (result.status === 'rejected') expect(result.reason).toMatchObject({ code: 'notification.smtp_failed', category: 'transient' });
 
     const byEvent = await statuses(eventIds);
     expect(Object.values(byEvent).sort()).toEqual([...Array(3).fill('failed'), ...Array(9).fill('sent')]);
@@ -109,7 +133,11 @@ describe('NotificationOutcomeWriter: the outcomes of concurrent attempts share t
       `SELECT consignor_id, sealed_last_error, last_error_code FROM notification_log WHERE event_id = ANY($1::text[]) AND status = 'failed'`,
       [eventIds],
     );
-    const opened = await openPersonalData(db.dataSource.manager, keys, failedRows.map((row) => consignorSubject(row.consignor_id)));
+    const opened = await openPersonalData(
+      db.dataSource.manager,
+      keys,
+      failedRows.map((row) => consignorSubject(row.consignor_id)),
+    );
     for (const row of failedRows) {
       expect(row.last_error_code).toBe('451');
       expect(opened.text(row.sealed_last_error)).toMatch(/mailbox temporarily unavailable/);
@@ -129,7 +157,9 @@ describe('NotificationOutcomeWriter: the outcomes of concurrent attempts share t
     const eventIds = sold.map((event) => event.metadata.eventId);
 
     const settled = await Promise.allSettled(sold.map((event) => notifyItemSold(depsWith(failing), event)));
-    expect(settled.map((result) => (result.status === 'rejected' ? (result.reason as Error).message : result.value))).toEqual(sold.map(() => 'outbox unavailable'));
+    expect(settled.map((result) => (result.status === 'rejected' ? (result.reason as Error).message : result.value))).toEqual(
+      sold.map(() => 'outbox unavailable'),
+    );
     expect(Object.values(await statuses(eventIds))).toEqual(sold.map(() => 'sending'));
     expect(failing.stats().records).toBe(8);
 
@@ -198,8 +228,13 @@ describe('NotificationOutcomeWriter: the outcomes of concurrent attempts share t
       const written = closing.write(waiting as AttemptRecord);
       await closing.close();
       await written;
-      expect(await statuses([(waiting as AttemptRecord).outcome.eventId])).toEqual({ [(waiting as AttemptRecord).outcome.eventId]: 'sent' });
-      await expect(closing.write(late as AttemptRecord)).rejects.toMatchObject({ code: 'notification.outcome_writer_closed', category: 'transient' });
+      expect(await statuses([(waiting as AttemptRecord).outcome.eventId])).toEqual({
+        [(waiting as AttemptRecord).outcome.eventId]: 'sent',
+      });
+      await expect(closing.write(late as AttemptRecord)).rejects.toMatchObject({
+        code: 'notification.outcome_writer_closed',
+        category: 'transient',
+      });
       expect(await statuses([(late as AttemptRecord).outcome.eventId])).toEqual({ [(late as AttemptRecord).outcome.eventId]: 'sending' });
     });
   });

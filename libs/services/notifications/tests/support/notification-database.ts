@@ -7,7 +7,12 @@ import { notificationMigrations } from '@consign/notifications';
 /** A fresh, migrated notification database for one test file; personal data sealed under the development KEK. */
 export async function notificationDatabase(prefix: string): Promise<{ dataSource: DataSource; close(): Promise<void> }> {
   const database: TemporaryDatabase = await createTemporaryDatabase(testEndpoints().postgresServerUrl, prefix);
-  const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: notificationMigrations(developmentKeyEncryptionKeys), applicationName: 'notifications-test' });
+  const dataSource = createServiceDataSource({
+    url: database.url,
+    tls: { mode: 'disable' },
+    migrations: notificationMigrations(developmentKeyEncryptionKeys),
+    applicationName: 'notifications-test',
+  });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   return {

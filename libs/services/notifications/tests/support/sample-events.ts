@@ -1,14 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import type { ConsignorDeactivated, ConsignorRegistered, ConsignorUpdated, EarningsRecorded, EarningsReversed, EventMetadata } from '@consign/contracts';
+import type {
+  ConsignorDeactivated,
+  ConsignorRegistered,
+  ConsignorUpdated,
+  EarningsRecorded,
+  EarningsReversed,
+  EventMetadata,
+} from '@consign/contracts';
 import { testEventMetadata } from '@consign/test-support';
 
 export const TENANT = 'dev-store';
 
 export function metadata(eventType: string, overrides: Partial<EventMetadata> = {}): EventMetadata {
-  return testEventMetadata(eventType, { occurredAt: Date.parse('2026-11-28T10:00:00Z'), receivedAt: Date.parse('2026-11-28T10:00:01Z'), source: 'consignor-service', tenantId: TENANT, ...overrides });
+  return testEventMetadata(eventType, {
+    occurredAt: Date.parse('2026-11-28T10:00:00Z'),
+    receivedAt: Date.parse('2026-11-28T10:00:01Z'),
+    source: 'consignor-service',
+    tenantId: TENANT,
+    ...overrides,
+  });
 }
 
-export function consignorRegistered(consignorId: string, consignor: Partial<ConsignorRegistered['consignor']> = {}, meta: Partial<EventMetadata> = {}): ConsignorRegistered {
+export function consignorRegistered(
+  consignorId: string,
+  consignor: Partial<ConsignorRegistered['consignor']> = {},
+  meta: Partial<EventMetadata> = {},
+): ConsignorRegistered {
   return {
     metadata: metadata('consignor.registered', meta),
     consignor: {
@@ -25,12 +42,24 @@ export function consignorRegistered(consignorId: string, consignor: Partial<Cons
   };
 }
 
-export function consignorUpdated(consignorId: string, consignor: Partial<ConsignorUpdated['consignor']>, meta: Partial<EventMetadata> = {}): ConsignorUpdated {
+export function consignorUpdated(
+  consignorId: string,
+  consignor: Partial<ConsignorUpdated['consignor']>,
+  meta: Partial<EventMetadata> = {},
+): ConsignorUpdated {
   const registered = consignorRegistered(consignorId, consignor, meta);
-  return { metadata: { ...registered.metadata, eventType: 'consignor.updated' }, consignor: registered.consignor, changedFields: Object.keys(consignor) };
+  return {
+    metadata: { ...registered.metadata, eventType: 'consignor.updated' },
+    consignor: registered.consignor,
+    changedFields: Object.keys(consignor),
+  };
 }
 
-export function consignorDeactivated(consignorId: string, meta: Partial<EventMetadata> = {}, reason: string | null = 'left the store'): ConsignorDeactivated {
+export function consignorDeactivated(
+  consignorId: string,
+  meta: Partial<EventMetadata> = {},
+  reason: string | null = 'left the store',
+): ConsignorDeactivated {
   return { metadata: metadata('consignor.deactivated', meta), consignorId, reason };
 }
 

@@ -72,7 +72,12 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
           callback(Object.assign(new Error('mailbox temporarily unavailable'), { responseCode: 451 }));
           return;
         }
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), parsed, secure: session.secure, user: typeof session.user === 'string' ? session.user : undefined });
+        received.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          parsed,
+          secure: session.secure,
+          user: typeof session.user === 'string' ? session.user : undefined,
+        });
         callback(null, `Ok: queued as Q${received.length}`);
       }, callback);
     },

@@ -104,10 +104,24 @@ export async function audited<TResult extends Record<string, unknown>>(
   const startedAt = new Date();
   try {
     const result = await run();
-    await recordOperatorAction(target, { actor: action.actor, action: action.action, parameters: action.parameters, outcome: action.dryRun ? 'dry_run' : 'succeeded', result, startedAt });
+    await recordOperatorAction(target, {
+      actor: action.actor,
+      action: action.action,
+      parameters: action.parameters,
+      outcome: action.dryRun ? 'dry_run' : 'succeeded',
+      result,
+      startedAt,
+    });
     return result;
   } catch (error) {
-    await recordOperatorAction(target, { actor: action.actor, action: action.action, parameters: action.parameters, outcome: 'failed', error: (error as Error).message, startedAt });
+    await recordOperatorAction(target, {
+      actor: action.actor,
+      action: action.action,
+      parameters: action.parameters,
+      outcome: 'failed',
+      error: (error as Error).message,
+      startedAt,
+    });
     throw error;
   }
 }

@@ -36,7 +36,11 @@ export function isDeadLetterTopic(topic: string): boolean {
 /** `topic:partition:offset`; topic names cannot contain `:`. */
 export function parsePosition(text: string): RecordPosition {
   const match = /^([A-Za-z0-9._-]+):(\d+):(\d+)$/.exec(text.trim());
-  if (!match) throw new PlatformError(`expected <topic>:<partition>:<offset>, got "${text}"`, { code: 'operations.bad_position', category: 'invalid' });
+  if (!match)
+    throw new PlatformError(`expected <topic>:<partition>:<offset>, got "${text}"`, {
+      code: 'operations.bad_position',
+      category: 'invalid',
+    });
   return { topic: match[1], partition: Number(match[2]), offset: match[3] };
 }
 

@@ -15,7 +15,15 @@ export async function redrivesOf(target: DataSource | EntityManager, deadLetterI
     `SELECT dead_letter_id, original_topic, redriven_partition, redriven_offset::text AS redriven_offset, redriven_by, forced, redriven_at
      FROM redriven_dead_letters WHERE dead_letter_id = ANY($1) ORDER BY id`,
     [deadLetterIds],
-  )) as Array<{ dead_letter_id: string; original_topic: string; redriven_partition: number; redriven_offset: string; redriven_by: string; forced: boolean; redriven_at: Date }>;
+  )) as Array<{
+    dead_letter_id: string;
+    original_topic: string;
+    redriven_partition: number;
+    redriven_offset: string;
+    redriven_by: string;
+    forced: boolean;
+    redriven_at: Date;
+  }>;
   const byId = new Map<string, Redrive[]>();
   for (const row of rows) {
     const redrive = {
@@ -30,11 +38,23 @@ export async function redrivesOf(target: DataSource | EntityManager, deadLetterI
   return byId;
 }
 
-export async function recordRedrive(manager: EntityManager, redrive: Omit<Redrive, 'redrivenAt'> & { original: RecordPosition }): Promise<void> {
+export async function recordRedrive(
+  manager: EntityManager,
+  redrive: Omit<Redrive, 'redrivenAt'> & { original: RecordPosition },
+): Promise<void> {
   await manager.query(
     `INSERT INTO redriven_dead_letters (dead_letter_id, original_topic, original_partition, original_offset, redriven_partition, redriven_offset, redriven_by, forced)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [redrive.deadLetterId, redrive.original.topic, redrive.original.partition, redrive.original.offset, redrive.redrivenTo.partition, redrive.redrivenTo.offset, redrive.redrivenBy, redrive.forced],
+    [
+      redrive.deadLetterId,
+      redrive.original.topic,
+      redrive.original.partition,
+      redrive.original.offset,
+      redrive.redrivenTo.partition,
+      redrive.redrivenTo.offset,
+      redrive.redrivenBy,
+      redrive.forced,
+    ],
   );
 }
 

@@ -10,7 +10,12 @@ type Document = Record<string, unknown>;
 export function definitionOfType(type: string): EventDefinition<Document> {
   const definition = Object.values(events).find((candidate) => candidate.type === type);
   if (!definition) {
-    throw new PlatformError(`unknown event type ${type}; known: ${Object.values(events).map((candidate) => candidate.type).join(', ')}`, { code: 'operations.unknown_event_type', category: 'invalid' });
+    throw new PlatformError(
+      `unknown event type ${type}; known: ${Object.values(events)
+        .map((candidate) => candidate.type)
+        .join(', ')}`,
+      { code: 'operations.unknown_event_type', category: 'invalid' },
+    );
   }
   return definition as unknown as EventDefinition<Document>;
 }
@@ -30,7 +35,11 @@ export function canonicalJson(value: unknown): string {
 function timestamp(value: unknown, name: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   const parsed = typeof value === 'number' ? value : Date.parse(String(value));
-  if (!Number.isFinite(parsed)) throw new PlatformError(`metadata.${name} must be epoch milliseconds or an ISO time, got ${JSON.stringify(value)}`, { code: 'operations.bad_metadata', category: 'invalid' });
+  if (!Number.isFinite(parsed))
+    throw new PlatformError(`metadata.${name} must be epoch milliseconds or an ISO time, got ${JSON.stringify(value)}`, {
+      code: 'operations.bad_metadata',
+      category: 'invalid',
+    });
   return parsed;
 }
 
@@ -39,18 +48,31 @@ function timestamp(value: unknown, name: string, fallback: number): number {
  * derived from the content (unless given) so that publishing the same correction twice yields one
  * event for consumers; the source is `operator`.
  */
-export function correctionValue(definition: EventDefinition<Document>, document: Document, options: { now: Date; correlationId: string; tenantId?: string }): Document {
+export function correctionValue(
+  definition: EventDefinition<Document>,
+  document: Document,
+  options: { now: Date; correlationId: string; tenantId?: string },
+): Document {
   const given = (document.metadata ?? {}) as Partial<Record<keyof EventMetadata, unknown>>;
   if (given.eventType !== undefined && given.eventType !== definition.type) {
-    throw new PlatformError(`metadata.eventType is ${String(given.eventType)} but the event type is ${definition.type}`, { code: 'operations.bad_metadata', category: 'invalid' });
+    throw new PlatformError(`metadata.eventType is ${String(given.eventType)} but the event type is ${definition.type}`, {
+      code: 'operations.bad_metadata',
+      category: 'invalid',
+    });
   }
   const tenantId = given.tenantId ?? options.tenantId;
   if (typeof tenantId !== 'string' || tenantId === '') {
-    throw new PlatformError('a correction needs its tenant: metadata.tenantId in the file, or --tenant', { code: 'operations.tenant_required', category: 'invalid' });
+    throw new PlatformError('a correction needs its tenant: metadata.tenantId in the file, or --tenant', {
+      code: 'operations.tenant_required',
+      category: 'invalid',
+    });
   }
   const now = options.now.getTime();
   const metadata: EventMetadata = {
-    eventId: typeof given.eventId === 'string' ? given.eventId : deterministicEventId('operator-correction', definition.type, canonicalJson(document)),
+    eventId:
+      typeof given.eventId === 'string'
+        ? given.eventId
+        : deterministicEventId('operator-correction', definition.type, canonicalJson(document)),
     eventType: definition.type,
     schemaVersion: definition.schemaVersion,
     occurredAt: timestamp(given.occurredAt, 'occurredAt', now),
@@ -84,16 +106,39 @@ export async function publishCorrection(
   request: { type: string; document: Document; tenantId?: string; dryRun?: boolean },
 ): Promise<CorrectionOutcome> {
   const correlationId = `correction:${randomUUID()}`;
-  return audited(deps.database, { actor: deps.actor, action: 'events.publish', parameters: { type: request.type, document: request.document, tenantId: request.tenantId, correlationId }, dryRun: request.dryRun }, async () => {
-    const definition = definitionOfType(request.type);
-    const value = correctionValue(definition, request.document, { now: deps.now?.() ?? new Date(), correlationId, tenantId: request.tenantId });
-    await deps.codec.register([definition as unknown as EventDefinition<never>]);
-    const bytes = await deps.codec.encode(definition, value);
-    const key = definition.keyOf(value);
-    const metadata = value.metadata as EventMetadata;
-    const outcome: CorrectionOutcome = { eventType: definition.type, eventId: metadata.eventId, topic: definition.topic.name, key, value };
-    if (request.dryRun) return outcome;
-    const published = await deps.publisher.publishRaw(definition.topic, { key, value: bytes, headers: eventHeaders(definition.type, { 'corrected-by': deps.actor }) });
-    return { ...outcome, published };
-  });
+  return audited(
+    deps.database,
+    {
+      actor: deps.actor,
+      action: 'events.publish',
+      parameters: { type: request.type, document: request.document, tenantId: request.tenantId, correlationId },
+      dryRun: request.dryRun,
+    },
+    async () => {
+      const definition = definitionOfType(request.type);
+      const value = correctionValue(definition, request.document, {
+        now: deps.now?.() ?? new Date(),
+        correlationId,
+        tenantId: request.tenantId,
+      });
+      await deps.codec.register([definition as unknown as EventDefinition<never>]);
+      const bytes = await deps.codec.encode(definition, value);
+      const key = definition.keyOf(value);
+      const metadata = value.metadata as EventMetadata;
+      const outcome: CorrectionOutcome = {
+        eventType: definition.type,
+        eventId: metadata.eventId,
+        topic: definition.topic.name,
+        key,
+        value,
+      };
+      if (request.dryRun) return outcome;
+      const published = await deps.publisher.publishRaw(definition.topic, {
+        key,
+        value: bytes,
+        headers: eventHeaders(definition.type, { 'corrected-by': deps.actor }),
+      });
+      return { ...outcome, published };
+    },
+  );
 }

@@ -17,18 +17,30 @@ export interface ProcessOutcome extends Record<string, unknown> {
  * of its topics, or its dead-letter topic) and reads it there itself; a dead letter is processed at
  * its original position, so the service's idempotency treats it as the record it was.
  */
-export async function forceProcessing(deps: { http: AdminClient; database: DataSource; actor: string }, request: { service: PlatformService; position: RecordPosition }): Promise<ProcessOutcome> {
+export async function forceProcessing(
+  deps: { http: AdminClient; database: DataSource; actor: string },
+  request: { service: PlatformService; position: RecordPosition },
+): Promise<ProcessOutcome> {
   const { position } = request;
-  return audited(deps.database, { actor: deps.actor, action: 'events.process', parameters: { service: request.service, position: formatPosition(position) } }, async () => {
-    try {
-      const { body: answer } = await deps.http.request<ProcessOutcome['answer'] & { processed: RecordPosition }>(request.service, 'POST', '/admin/events/process', {
-        body: { topic: position.topic, partition: position.partition, offset: position.offset },
-      });
-      return { service: request.service, readFrom: position, processed: answer.processed, answer };
-    } catch (error) {
-      throw refusalInItsOwnTerms(request.service, position, error);
-    }
-  });
+  return audited(
+    deps.database,
+    { actor: deps.actor, action: 'events.process', parameters: { service: request.service, position: formatPosition(position) } },
+    async () => {
+      try {
+        const { body: answer } = await deps.http.request<ProcessOutcome['answer'] & { processed: RecordPosition }>(
+          request.service,
+          'POST',
+          '/admin/events/process',
+          {
+            body: { topic: position.topic, partition: position.partition, offset: position.offset },
+          },
+        );
+        return { service: request.service, readFrom: position, processed: answer.processed, answer };
+      } catch (error) {
+        throw refusalInItsOwnTerms(request.service, position, error);
+      }
+    },
+  );
 }
 
 /**
@@ -37,7 +49,8 @@ export async function forceProcessing(deps: { http: AdminClient; database: DataS
  * code (a proxy's error page) keep the status, the only clue they carry.
  */
 function refusalInItsOwnTerms(service: PlatformService, position: RecordPosition, error: unknown): unknown {
-  const problem = (error instanceof PlatformError ? error.details.body : undefined) as { code?: unknown; detail?: unknown; title?: unknown } | undefined;
+  const problem = (error instanceof PlatformError ? error.details.body : undefined) as
+    { code?: unknown; detail?: unknown; title?: unknown } | undefined;
   if (!(error instanceof PlatformError) || typeof problem?.code !== 'string') return error;
   const reason = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : problem.code;
   const message =

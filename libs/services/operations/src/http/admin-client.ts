@@ -19,7 +19,12 @@ export class AdminClient {
     private readonly fetchImpl: Fetch = fetch,
   ) {}
 
-  async request<TBody>(service: PlatformService, method: 'GET' | 'POST', path: string, options: { body?: unknown; accept?: number[]; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<AdminResponse<TBody>> {
+  async request<TBody>(
+    service: PlatformService,
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: unknown; accept?: number[]; timeoutMs?: number; headers?: Record<string, string> } = {},
+  ): Promise<AdminResponse<TBody>> {
     const target = new URL(path, this.serviceUrls[service]).toString();
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
@@ -33,18 +38,25 @@ export class AdminClient {
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      throw new PlatformError(`${service} is unreachable at ${target}: ${(error as Error).message}`, { code: 'operations.service_unreachable', category: 'dependency', cause: error });
+      throw new PlatformError(`${service} is unreachable at ${target}: ${(error as Error).message}`, {
+        code: 'operations.service_unreachable',
+        category: 'dependency',
+        cause: error,
+      });
     }
     const text = await response.text();
     const body = parseBody(text);
     if (response.ok || options.accept?.includes(response.status)) return { status: response.status, body: body as TBody };
     const problem = (body ?? {}) as { code?: string; detail?: string; title?: string };
     const reason = problem.detail ?? problem.title ?? (text.slice(0, 200) || response.statusText);
-    throw new PlatformError(`${service} answered ${response.status} to ${method} ${path}: ${reason}${problem.code ? ` (${problem.code})` : ''}`, {
-      code: problem.code ?? 'operations.service_refused',
-      category: response.status === 401 || response.status === 403 ? 'unauthorized' : 'invalid',
-      details: { status: response.status, body },
-    });
+    throw new PlatformError(
+      `${service} answered ${response.status} to ${method} ${path}: ${reason}${problem.code ? ` (${problem.code})` : ''}`,
+      {
+        code: problem.code ?? 'operations.service_refused',
+        category: response.status === 401 || response.status === 403 ? 'unauthorized' : 'invalid',
+        details: { status: response.status, body },
+      },
+    );
   }
 }
 

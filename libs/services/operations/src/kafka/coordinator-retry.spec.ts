@@ -17,16 +17,20 @@ describe('withCoordinatorRetry', () => {
 
   it('does not retry what cannot succeed, and gives up after the attempts', async () => {
     let calls = 0;
-    await expect(withCoordinatorRetry(async () => {
-      calls += 1;
-      throw kafkaError('GROUP_AUTHORIZATION_FAILED', false);
-    })).rejects.toThrow('GROUP_AUTHORIZATION_FAILED');
+    await expect(
+      withCoordinatorRetry(async () => {
+        calls += 1;
+        throw kafkaError('GROUP_AUTHORIZATION_FAILED', false);
+      }),
+    ).rejects.toThrow('GROUP_AUTHORIZATION_FAILED');
     expect(calls).toBe(1);
     calls = 0;
-    await expect(withCoordinatorRetry(async () => {
-      calls += 1;
-      throw kafkaError('NOT_COORDINATOR', true);
-    }, 2)).rejects.toThrow('NOT_COORDINATOR');
+    await expect(
+      withCoordinatorRetry(async () => {
+        calls += 1;
+        throw kafkaError('NOT_COORDINATOR', true);
+      }, 2),
+    ).rejects.toThrow('NOT_COORDINATOR');
     expect(calls).toBe(2);
   });
 });

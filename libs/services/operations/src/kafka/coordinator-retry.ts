@@ -10,7 +10,11 @@ export function withCoordinatorRetry<T>(operation: () => Promise<T>, attempts = 
     delayMs: linearDelay(200, Infinity),
     retryable: (error, attempt) => {
       const { type, retriable } = error as { type?: string; retriable?: boolean };
-      const coordinatorMoving = type === 'NOT_COORDINATOR' || type === 'COORDINATOR_LOAD_IN_PROGRESS' || type === 'COORDINATOR_NOT_AVAILABLE' || type === 'REBALANCE_IN_PROGRESS';
+      const coordinatorMoving =
+        type === 'NOT_COORDINATOR' ||
+        type === 'COORDINATOR_LOAD_IN_PROGRESS' ||
+        type === 'COORDINATOR_NOT_AVAILABLE' ||
+        type === 'REBALANCE_IN_PROGRESS';
       return (coordinatorMoving || retriable === true) && attempt < attempts;
     },
   });

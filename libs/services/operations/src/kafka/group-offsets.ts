@@ -6,7 +6,12 @@ import { Kafka } from 'kafkajs';
  * kafkajs' admin.setOffsets commits through seeks whose commit can land after it returns, which
  * made resets race with the read-back.
  */
-export async function commitGroupOffsets(kafka: Kafka, group: string, topic: string, offsets: Array<{ partition: number; offset: string }>): Promise<void> {
+export async function commitGroupOffsets(
+  kafka: Kafka,
+  group: string,
+  topic: string,
+  offsets: Array<{ partition: number; offset: string }>,
+): Promise<void> {
   const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1000 });
   await consumer.connect();
   try {

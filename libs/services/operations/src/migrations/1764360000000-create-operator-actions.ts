@@ -24,7 +24,9 @@ export class CreateOperatorActions1764360000000 implements MigrationInterface {
       BEGIN
         RAISE EXCEPTION 'operator_actions is an audit log: rows are never changed or deleted';
       END $$`);
-    await queryRunner.query('CREATE TRIGGER operator_actions_append_only BEFORE UPDATE OR DELETE ON operator_actions FOR EACH ROW EXECUTE FUNCTION operator_actions_append_only()');
+    await queryRunner.query(
+      'CREATE TRIGGER operator_actions_append_only BEFORE UPDATE OR DELETE ON operator_actions FOR EACH ROW EXECUTE FUNCTION operator_actions_append_only()',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -8,7 +8,9 @@ export class AddOperatorActionApps1764360020000 implements MigrationInterface {
   name = 'AddOperatorActionApps1764360020000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE operator_actions ADD COLUMN app text NOT NULL DEFAULT 'ops-cli', ADD COLUMN source_event_id text UNIQUE`);
+    await queryRunner.query(
+      `ALTER TABLE operator_actions ADD COLUMN app text NOT NULL DEFAULT 'ops-cli', ADD COLUMN source_event_id text UNIQUE`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

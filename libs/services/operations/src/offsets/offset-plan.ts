@@ -77,11 +77,14 @@ export function planOffsetReset(input: {
   if (target.kind === 'shift') {
     const uncommitted = selected.filter(({ partition }) => committedOf(partition) === null).map(({ partition }) => partition);
     if (uncommitted.length > 0) {
-      throw new PlatformError(`cannot shift group ${input.group} on ${input.topic}: it has no committed offset on partition(s) ${uncommitted.join(', ')}; shift another partition with --partition, or reset these to an offset first`, {
-        code: 'operations.no_committed_offset',
-        category: 'invalid',
-        details: { partitions: uncommitted },
-      });
+      throw new PlatformError(
+        `cannot shift group ${input.group} on ${input.topic}: it has no committed offset on partition(s) ${uncommitted.join(', ')}; shift another partition with --partition, or reset these to an offset first`,
+        {
+          code: 'operations.no_committed_offset',
+          category: 'invalid',
+          details: { partitions: uncommitted },
+        },
+      );
     }
   }
   const partitions = selected.map(({ partition, low, high }): PartitionResetPlan => {
@@ -107,7 +110,13 @@ export function planOffsetReset(input: {
   };
 }
 
-function targetOffset(target: ResetTarget, low: bigint, high: bigint, committed: bigint | null, atTime: string | undefined): { offset: bigint; clamped?: PartitionResetPlan['clamped'] } {
+function targetOffset(
+  target: ResetTarget,
+  low: bigint,
+  high: bigint,
+  committed: bigint | null,
+  atTime: string | undefined,
+): { offset: bigint; clamped?: PartitionResetPlan['clamped'] } {
   switch (target.kind) {
     case 'earliest':
       return { offset: low };

@@ -17,7 +17,10 @@ export interface GroupActivity {
 export async function groupActivity(admin: Admin, group: string): Promise<GroupActivity> {
   const { groups } = await withCoordinatorRetry(() => admin.describeGroups([group]));
   const described = groups[0];
-  return { state: described?.state ?? 'Dead', members: (described?.members ?? []).map(({ memberId, clientId, clientHost }) => ({ memberId, clientId, clientHost })) };
+  return {
+    state: described?.state ?? 'Dead',
+    members: (described?.members ?? []).map(({ memberId, clientId, clientHost }) => ({ memberId, clientId, clientHost })),
+  };
 }
 
 export async function committedOffsets(admin: Admin, group: string, topic: string): Promise<Map<number, string | null>> {
@@ -29,25 +32,42 @@ export async function committedOffsets(admin: Admin, group: string, topic: strin
  * The committed offsets once they show the given ones: what the reset reports is read back from
  * the coordinator, not assumed.
  */
-export async function committedOffsetsReaching(admin: Admin, group: string, topic: string, expected: Array<{ partition: number; offset: string }>, timeoutMs = 15_000): Promise<Map<number, string | null>> {
+export async function committedOffsetsReaching(
+  admin: Admin,
+  group: string,
+  topic: string,
+  expected: Array<{ partition: number; offset: string }>,
+  timeoutMs = 15_000,
+): Promise<Map<number, string | null>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const committed = await committedOffsets(admin, group, topic);
     if (expected.every(({ partition, offset }) => committed.get(partition) === offset)) return committed;
     if (Date.now() >= deadline) {
-      throw new PlatformError(`group ${group} does not show the new offsets on ${topic} after ${timeoutMs} ms`, { code: 'operations.offsets_not_committed', category: 'transient' });
+      throw new PlatformError(`group ${group} does not show the new offsets on ${topic} after ${timeoutMs} ms`, {
+        code: 'operations.offsets_not_committed',
+        category: 'transient',
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 /** What a reset would do now, from the group's committed offsets and the topic's log. */
-export async function offsetResetPlan(admin: Admin, request: { group: string; topic: string; target: ResetTarget }): Promise<OffsetResetPlan> {
+export async function offsetResetPlan(
+  admin: Admin,
+  request: { group: string; topic: string; target: ResetTarget },
+): Promise<OffsetResetPlan> {
   const watermarks = await topicWatermarks(admin, request.topic);
   const committed = await committedOffsets(admin, request.group, request.topic);
   const offsetsAtTime =
     request.target.kind === 'datetime'
-      ? new Map((await admin.fetchTopicOffsetsByTimestamp(request.topic, request.target.at.getTime())).map(({ partition, offset }) => [partition, offset]))
+      ? new Map(
+          (await admin.fetchTopicOffsetsByTimestamp(request.topic, request.target.at.getTime())).map(({ partition, offset }) => [
+            partition,
+            offset,
+          ]),
+        )
       : undefined;
   return planOffsetReset({ ...request, watermarks, committed, offsetsAtTime });
 }
@@ -95,7 +115,10 @@ export interface OffsetResetOutcome extends Record<string, unknown> {
 export function serviceOfGroup(group: string, named?: string): PlatformService {
   const service = named ?? group;
   if (!isPlatformService(service) || service === 'gateway' || service === 'reconciler') {
-    throw new PlatformError(`no consuming service is known for group ${group}; name it with --service`, { code: 'operations.unknown_service', category: 'invalid' });
+    throw new PlatformError(`no consuming service is known for group ${group}; name it with --service`, {
+      code: 'operations.unknown_service',
+      category: 'invalid',
+    });
   }
   return service;
 }
@@ -106,10 +129,19 @@ export function serviceOfGroup(group: string, named?: string): PlatformService {
  * commit. Every attempt is in the audit log, refusals included.
  */
 export async function resetOffsets(deps: OffsetResetDependencies, request: OffsetResetRequest): Promise<OffsetResetOutcome> {
-  const parameters = { group: request.group, topic: request.topic, target: describeRequestTarget(request.target), waitSeconds: request.waitSeconds, stopMembersOf: request.stopMembersOf };
+  const parameters = {
+    group: request.group,
+    topic: request.topic,
+    target: describeRequestTarget(request.target),
+    waitSeconds: request.waitSeconds,
+    stopMembersOf: request.stopMembersOf,
+  };
   const action = { actor: deps.actor, action: 'offsets.reset', parameters };
   if (request.dryRun) {
-    return audited(deps.database, { ...action, dryRun: true }, async () => ({ plan: await offsetResetPlan(deps.admin, request), applied: false }));
+    return audited(deps.database, { ...action, dryRun: true }, async () => ({
+      plan: await offsetResetPlan(deps.admin, request),
+      applied: false,
+    }));
   }
   const activity = await groupActivity(deps.admin, request.group);
   if (activity.members.length > 0 && !request.stopMembersOf) {
@@ -130,7 +162,10 @@ export async function resetOffsets(deps: OffsetResetDependencies, request: Offse
         await deps.http.request(request.stopMembersOf, 'POST', '/admin/consumer/stop');
         stoppedService = request.stopMembersOf;
         if (!(await waitUntilGroupEmpty(deps.admin, request.group, (request.waitSeconds ?? 60) * 1000))) {
-          throw new PlatformError(`group ${request.group} still has members after ${request.stopMembersOf} was asked to stop`, { code: 'operations.members_remain', category: 'transient' });
+          throw new PlatformError(`group ${request.group} still has members after ${request.stopMembersOf} was asked to stop`, {
+            code: 'operations.members_remain',
+            category: 'transient',
+          });
         }
       }
       // Planned again now that nobody consumes: the committed offsets may have moved while members left.
@@ -150,7 +185,11 @@ function describeRequestTarget(target: ResetTarget): Record<string, unknown> {
   return target.kind === 'datetime' ? { kind: 'datetime', at: target.at.toISOString() } : { ...target };
 }
 
-async function refuse(deps: OffsetResetDependencies, action: { actor: string; action: string; parameters: Record<string, unknown> }, reason: string): Promise<never> {
+async function refuse(
+  deps: OffsetResetDependencies,
+  action: { actor: string; action: string; parameters: Record<string, unknown> },
+  reason: string,
+): Promise<never> {
   await recordOperatorAction(deps.database, { ...action, outcome: 'refused', error: reason, startedAt: new Date() });
   throw new PlatformError(`refused: ${reason}`, { code: 'operations.refused', category: 'invalid' });
 }

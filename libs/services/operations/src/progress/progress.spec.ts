@@ -4,7 +4,13 @@ describe('Progress', () => {
   it('reports count, rate and time left, at most once per interval, and always at the end', () => {
     let now = 0;
     const lines: Array<[string, boolean]> = [];
-    const progress = new Progress('reading', 100, (line, final) => lines.push([line, final]), () => now, 1000);
+    const progress = new Progress(
+      'reading',
+      100,
+      (line, final) => lines.push([line, final]),
+      () => now,
+      1000,
+    );
     now = 1000;
     progress.advance(10);
     now = 1500;
@@ -17,7 +23,14 @@ describe('Progress', () => {
       ['reading: 40/100 (20.0/s, ~3s left)', false],
       ['reading: 40/100 (20.0/s, ~3s left)', true],
     ]);
-    expect(new Progress('x', undefined, () => undefined, () => 0).describe()).toBe('x: 0 (0.0/s)');
+    expect(
+      new Progress(
+        'x',
+        undefined,
+        () => undefined,
+        () => 0,
+      ).describe(),
+    ).toBe('x: 0 (0.0/s)');
   });
 
   it('formats durations for people', () => {

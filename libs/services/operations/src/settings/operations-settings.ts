@@ -1,4 +1,22 @@
-import { ConfigOf, localAppUrl, DatabaseTls, databaseTls, databaseTlsSettings, developmentDefault, isDevelopment, KafkaConnection, kafkaConnection, kafkaConnectionSettings, loadConfig, postgresUrl, RegistryConnection, registryConnection, registryConnectionSettings, text, url } from '@consign/config';
+import {
+  ConfigOf,
+  localAppUrl,
+  DatabaseTls,
+  databaseTls,
+  databaseTlsSettings,
+  developmentDefault,
+  isDevelopment,
+  KafkaConnection,
+  kafkaConnection,
+  kafkaConnectionSettings,
+  loadConfig,
+  postgresUrl,
+  RegistryConnection,
+  registryConnection,
+  registryConnectionSettings,
+  text,
+  url,
+} from '@consign/config';
 import { platformDefaults } from '@consign/config';
 import { developmentAdminKey } from '@consign/service-runtime';
 
@@ -41,7 +59,10 @@ export function operationsSettingSpec(env: NodeJS.ProcessEnv) {
     ...kafkaConnectionSettings(env, [...platformDefaults.kafkaBrokers]),
     // A registry is named outside development: a CLI run against production must not quietly read schemas elsewhere.
     ...registryConnectionSettings(env, developmentDefault(env, platformDefaults.schemaRegistryUrl)),
-    databaseUrl: postgresUrl('OPERATIONS_DATABASE_URL', env.RECONCILER_DATABASE_URL ?? `${platformDefaults.postgresServer}/consign_reconciler`),
+    databaseUrl: postgresUrl(
+      'OPERATIONS_DATABASE_URL',
+      env.RECONCILER_DATABASE_URL ?? `${platformDefaults.postgresServer}/consign_reconciler`,
+    ),
     // Like the URL, each unset one takes the reconciler's: the CLI reaches that database as the reconciler does.
     ...databaseTlsSettings('OPERATIONS_DATABASE', env, 'RECONCILER_DATABASE'),
     apiKey: isDevelopment(env) ? text('OPS_API_KEY', developmentAdminKey) : optionalText('OPS_API_KEY'),
@@ -57,6 +78,16 @@ function optionalText(variable: string) {
 /** Every endpoint from the environment, each with the local platform's default. */
 export function operationsSettings(env: NodeJS.ProcessEnv = process.env): OperationsSettings {
   const config: ConfigOf<ReturnType<typeof operationsSettingSpec>> = loadConfig(operationsSettingSpec(env), env);
-  const serviceUrls = Object.fromEntries(Object.keys(platformServices).map((service) => [service, config[service as PlatformService]])) as Record<PlatformService, string>;
-  return { kafka: kafkaConnection(config), registry: registryConnection(config), databaseUrl: config.databaseUrl, databaseTls: databaseTls(config), apiKey: config.apiKey, serviceUrls, webhookUrl: config.webhookUrl };
+  const serviceUrls = Object.fromEntries(
+    Object.keys(platformServices).map((service) => [service, config[service as PlatformService]]),
+  ) as Record<PlatformService, string>;
+  return {
+    kafka: kafkaConnection(config),
+    registry: registryConnection(config),
+    databaseUrl: config.databaseUrl,
+    databaseTls: databaseTls(config),
+    apiKey: config.apiKey,
+    serviceUrls,
+    webhookUrl: config.webhookUrl,
+  };
 }

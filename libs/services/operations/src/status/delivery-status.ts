@@ -44,18 +44,37 @@ export interface DeliveryStatus {
 }
 
 /** The deliveries the gateway knows for a delivery id, or else for an order (subject) id. */
-export async function gatewayDeliveries(http: AdminClient, id: string): Promise<{ matchedBy: 'delivery' | 'subject'; deliveries: GatewayDelivery[] }> {
-  const byDelivery = await http.request<{ deliveries?: GatewayDelivery[] }>('gateway', 'GET', `/admin/deliveries/${encodeURIComponent(id)}`, { accept: [404] });
-  if (byDelivery.status !== 404 && byDelivery.body.deliveries?.length) return { matchedBy: 'delivery', deliveries: byDelivery.body.deliveries };
-  const bySubject = await http.request<{ deliveries?: GatewayDelivery[] }>('gateway', 'GET', `/admin/deliveries?subjectId=${encodeURIComponent(id)}`, { accept: [404] });
+export async function gatewayDeliveries(
+  http: AdminClient,
+  id: string,
+): Promise<{ matchedBy: 'delivery' | 'subject'; deliveries: GatewayDelivery[] }> {
+  const byDelivery = await http.request<{ deliveries?: GatewayDelivery[] }>(
+    'gateway',
+    'GET',
+    `/admin/deliveries/${encodeURIComponent(id)}`,
+    { accept: [404] },
+  );
+  if (byDelivery.status !== 404 && byDelivery.body.deliveries?.length)
+    return { matchedBy: 'delivery', deliveries: byDelivery.body.deliveries };
+  const bySubject = await http.request<{ deliveries?: GatewayDelivery[] }>(
+    'gateway',
+    'GET',
+    `/admin/deliveries?subjectId=${encodeURIComponent(id)}`,
+    { accept: [404] },
+  );
   if (bySubject.status !== 404 && bySubject.body.deliveries?.length) return { matchedBy: 'subject', deliveries: bySubject.body.deliveries };
-  throw new PlatformError(`the gateway knows no delivery and no order ${id} (its records cover the dedupe window)`, { code: 'operations.delivery_not_found', category: 'invalid' });
+  throw new PlatformError(`the gateway knows no delivery and no order ${id} (its records cover the dedupe window)`, {
+    code: 'operations.delivery_not_found',
+    category: 'invalid',
+  });
 }
 
 /** Consumer groups that read a topic: committed offsets on it, or members subscribed to it. The operator tools' own readers are left out. */
 export async function consumerGroupsOf(admin: Admin, topic: string): Promise<Map<string, Map<number, string | null>>> {
   const { groups } = await admin.listGroups();
-  const ids = groups.filter((group) => group.protocolType === 'consumer' && !group.groupId.startsWith(readerGroupPrefix)).map((group) => group.groupId);
+  const ids = groups
+    .filter((group) => group.protocolType === 'consumer' && !group.groupId.startsWith(readerGroupPrefix))
+    .map((group) => group.groupId);
   const subscribed = new Set<string>();
   if (ids.length > 0) {
     for (const described of (await withCoordinatorRetry(() => admin.describeGroups(ids))).groups) {
@@ -79,7 +98,10 @@ export async function consumerGroupsOf(admin: Admin, topic: string): Promise<Map
  * processed by which consumer groups, dead-lettered by which and why. Dead-letter topics are read
  * from the delivery's arrival on, and only those of groups that read the record's topic.
  */
-export async function deliveryStatus(deps: { http: AdminClient; kafka: Kafka; admin: Admin; progress: ProgressFactory }, id: string): Promise<{ query: string; matchedBy: 'delivery' | 'subject'; deliveries: DeliveryStatus[] }> {
+export async function deliveryStatus(
+  deps: { http: AdminClient; kafka: Kafka; admin: Admin; progress: ProgressFactory },
+  id: string,
+): Promise<{ query: string; matchedBy: 'delivery' | 'subject'; deliveries: DeliveryStatus[] }> {
   const { matchedBy, deliveries } = await gatewayDeliveries(deps.http, id);
   const topics = [...new Set(deliveries.flatMap((delivery) => (delivery.publishedTo ?? []).map((record) => record.topic)))];
   const groupsByTopic = new Map<string, Map<string, Map<number, string | null>>>();
@@ -87,10 +109,14 @@ export async function deliveryStatus(deps: { http: AdminClient; kafka: Kafka; ad
 
   const earliestArrival = new Date(Math.min(...deliveries.map((delivery) => Date.parse(delivery.receivedAt) || 0)));
   const existing = new Set(await deps.admin.listTopics());
-  const deadLetterTopics = [...new Set([...groupsByTopic.values()].flatMap((groups) => [...groups.keys()]))].map((group) => deadLetterTopic(group).name).filter((topic) => existing.has(topic));
+  const deadLetterTopics = [...new Set([...groupsByTopic.values()].flatMap((groups) => [...groups.keys()]))]
+    .map((group) => deadLetterTopic(group).name)
+    .filter((topic) => existing.has(topic));
   const ranges: PartitionRange[] = [];
   for (const topic of deadLetterTopics) {
-    const starts = new Map((await deps.admin.fetchTopicOffsetsByTimestamp(topic, earliestArrival.getTime())).map(({ partition, offset }) => [partition, offset]));
+    const starts = new Map(
+      (await deps.admin.fetchTopicOffsetsByTimestamp(topic, earliestArrival.getTime())).map(({ partition, offset }) => [partition, offset]),
+    );
     for (const { partition, low, high } of await topicWatermarks(deps.admin, topic)) {
       const start = starts.get(partition);
       ranges.push({ topic, partition, from: start !== undefined && BigInt(start) > BigInt(low) ? start : low, to: high });

@@ -71,8 +71,7 @@ export interface BulkReplayDependencies {
 }
 
 export type BulkReplayRequest =
-  | { search: HistorySearch; ratePerSecond: number; dryRun?: boolean; archiveTopic?: string }
-  | { resumeJobId: string };
+  { search: HistorySearch; ratePerSecond: number; dryRun?: boolean; archiveTopic?: string } | { resumeJobId: string };
 
 const historyPageSize = 500;
 /** The gateway takes up to 500 positions a request; smaller batches keep the throttle smooth and a lost batch small. */
@@ -82,7 +81,11 @@ const maxBatch = 50;
  * Every delivery the history search matched that the gateway archived, oldest first, once each:
  * refused deliveries and repeats were never archived, and one still in the spool is not yet.
  */
-export async function planBulkReplay(deps: Pick<BulkReplayDependencies, 'http' | 'progress'>, search: HistorySearch, archiveTopic: string = topics.webhooksRaw.name): Promise<BulkReplayPlan> {
+export async function planBulkReplay(
+  deps: Pick<BulkReplayDependencies, 'http' | 'progress'>,
+  search: HistorySearch,
+  archiveTopic: string = topics.webhooksRaw.name,
+): Promise<BulkReplayPlan> {
   const progress = deps.progress('searching the delivery history');
   const targets = new Map<string, ReplayTarget>();
   const notReplayable: NotReplayable[] = [];
@@ -92,17 +95,36 @@ export async function planBulkReplay(deps: Pick<BulkReplayDependencies, 'http' |
     for (const entry of page.deliveries) {
       progress.advance();
       if (entry.outcome === 'rejected' || entry.outcome === 'duplicate') {
-        notReplayable.push({ deliveryId: entry.deliveryId, outcome: entry.outcome, reason: entry.outcome === 'rejected' ? `refused (${entry.reason ?? 'no reason'}): never archived` : 'a repeat: its first delivery is the one archived' });
+        notReplayable.push({
+          deliveryId: entry.deliveryId,
+          outcome: entry.outcome,
+          reason:
+            entry.outcome === 'rejected'
+              ? `refused (${entry.reason ?? 'no reason'}): never archived`
+              : 'a repeat: its first delivery is the one archived',
+        });
         continue;
       }
       const archived = entry.publishedTo?.find((record) => record.topic === archiveTopic);
       if (!archived) {
-        notReplayable.push({ deliveryId: entry.deliveryId, outcome: entry.outcome, reason: entry.outcome === 'spooled' ? 'still in the gateway spool: not on Kafka yet' : `no record in ${archiveTopic}` });
+        notReplayable.push({
+          deliveryId: entry.deliveryId,
+          outcome: entry.outcome,
+          reason: entry.outcome === 'spooled' ? 'still in the gateway spool: not on Kafka yet' : `no record in ${archiveTopic}`,
+        });
         continue;
       }
       const key = `${archived.partition}:${archived.offset}`;
       if (!targets.has(key)) {
-        targets.set(key, { deliveryId: entry.deliveryId, source: entry.source, topic: entry.topic, tenantId: entry.tenantId, receivedAt: entry.receivedAt, partition: archived.partition, offset: String(archived.offset) });
+        targets.set(key, {
+          deliveryId: entry.deliveryId,
+          source: entry.source,
+          topic: entry.topic,
+          tenantId: entry.tenantId,
+          receivedAt: entry.receivedAt,
+          partition: archived.partition,
+          offset: String(archived.offset),
+        });
       }
     }
     cursor = page.nextCursor ?? undefined;
@@ -135,14 +157,18 @@ function toJob(row: Record<string, unknown>): BulkReplayJob {
 }
 
 async function loadJob(database: DataSource, id: string): Promise<{ job: BulkReplayJob; targets: ReplayTarget[] }> {
-  const rows = /^[0-9a-f-]{36}$/i.test(id) ? ((await database.query('SELECT * FROM webhook_replay_jobs WHERE id = $1', [id])) as Array<Record<string, unknown>>) : [];
+  const rows = /^[0-9a-f-]{36}$/i.test(id)
+    ? ((await database.query('SELECT * FROM webhook_replay_jobs WHERE id = $1', [id])) as Array<Record<string, unknown>>)
+    : [];
   if (rows.length === 0) throw new PlatformError(`no replay job ${id}`, { code: 'operations.replay_job_not_found', category: 'invalid' });
   return { job: toJob(rows[0]), targets: rows[0].positions as ReplayTarget[] };
 }
 
 /** The replay jobs, newest first: what is left of an interrupted one, and how each ended. */
 export async function listBulkReplayJobs(database: DataSource, limit = 20): Promise<BulkReplayJob[]> {
-  const rows = (await database.query('SELECT * FROM webhook_replay_jobs ORDER BY created_at DESC LIMIT $1', [limit])) as Array<Record<string, unknown>>;
+  const rows = (await database.query('SELECT * FROM webhook_replay_jobs ORDER BY created_at DESC LIMIT $1', [limit])) as Array<
+    Record<string, unknown>
+  >;
   return rows.map(toJob);
 }
 
@@ -160,22 +186,58 @@ export async function runBulkReplay(deps: BulkReplayDependencies, request: BulkR
   let notReplayable: NotReplayable[] = [];
   if ('resumeJobId' in request) {
     ({ job, targets } = await loadJob(deps.database, request.resumeJobId));
-    if (job.status === 'finished') throw new PlatformError(`replay job ${job.id} has finished: nothing to resume`, { code: 'operations.replay_job_finished', category: 'invalid' });
+    if (job.status === 'finished')
+      throw new PlatformError(`replay job ${job.id} has finished: nothing to resume`, {
+        code: 'operations.replay_job_finished',
+        category: 'invalid',
+      });
   } else {
-    if (!(request.ratePerSecond > 0)) throw new PlatformError('the replay rate must be above 0 per second', { code: 'operations.invalid_rate', category: 'invalid' });
+    if (!(request.ratePerSecond > 0))
+      throw new PlatformError('the replay rate must be above 0 per second', { code: 'operations.invalid_rate', category: 'invalid' });
     const plan = await planBulkReplay(deps, request.search, request.archiveTopic);
     ({ targets, notReplayable } = plan);
     const search = serialize(request.search);
-    const draft: BulkReplayJob = { id: randomUUID(), actor: deps.actor, search, ratePerSecond: request.ratePerSecond, total: targets.length, nextIndex: 0, replayed: 0, failed: 0, status: 'running', lastError: null, createdAt: new Date(now()).toISOString(), updatedAt: new Date(now()).toISOString() };
+    const draft: BulkReplayJob = {
+      id: randomUUID(),
+      actor: deps.actor,
+      search,
+      ratePerSecond: request.ratePerSecond,
+      total: targets.length,
+      nextIndex: 0,
+      replayed: 0,
+      failed: 0,
+      status: 'running',
+      lastError: null,
+      createdAt: new Date(now()).toISOString(),
+      updatedAt: new Date(now()).toISOString(),
+    };
     if (request.dryRun) {
-      return audited(deps.database, { actor: deps.actor, action: 'deliveries.replay', parameters: { search, ratePerSecond: request.ratePerSecond }, dryRun: true }, async () => ({ job: { ...draft, status: 'finished' }, notReplayable, results: [], targets }));
+      return audited(
+        deps.database,
+        { actor: deps.actor, action: 'deliveries.replay', parameters: { search, ratePerSecond: request.ratePerSecond }, dryRun: true },
+        async () => ({ job: { ...draft, status: 'finished' }, notReplayable, results: [], targets }),
+      );
     }
     job = draft;
   }
   const remaining = targets.slice(job.nextIndex);
-  const action = { actor: deps.actor, action: 'deliveries.replay', parameters: { job: job.id, search: job.search, ratePerSecond: job.ratePerSecond, resumedAt: 'resumeJobId' in request ? job.nextIndex : undefined } };
+  const action = {
+    actor: deps.actor,
+    action: 'deliveries.replay',
+    parameters: {
+      job: job.id,
+      search: job.search,
+      ratePerSecond: job.ratePerSecond,
+      resumedAt: 'resumeJobId' in request ? job.nextIndex : undefined,
+    },
+  };
   if (remaining.length > 0 && deps.confirm && !(await deps.confirm({ job, targets: remaining, notReplayable }))) {
-    await recordOperatorAction(deps.database, { ...action, outcome: 'refused', error: 'not confirmed by the operator', startedAt: new Date(now()) });
+    await recordOperatorAction(deps.database, {
+      ...action,
+      outcome: 'refused',
+      error: 'not confirmed by the operator',
+      startedAt: new Date(now()),
+    });
     throw new PlatformError('refused: not confirmed by the operator', { code: 'operations.refused', category: 'invalid' });
   }
   if (!('resumeJobId' in request)) {
@@ -184,7 +246,9 @@ export async function runBulkReplay(deps: BulkReplayDependencies, request: BulkR
       [job.id, job.actor, JSON.stringify(job.search), JSON.stringify(targets), job.ratePerSecond],
     );
   } else {
-    await deps.database.query(`UPDATE webhook_replay_jobs SET status = 'running', last_error = NULL, updated_at = now() WHERE id = $1`, [job.id]);
+    await deps.database.query(`UPDATE webhook_replay_jobs SET status = 'running', last_error = NULL, updated_at = now() WHERE id = $1`, [
+      job.id,
+    ]);
   }
   deps.onJobStarted?.(job);
   return audited(deps.database, action, async () => {
@@ -200,21 +264,38 @@ export async function runBulkReplay(deps: BulkReplayDependencies, request: BulkR
       if (due > now()) await sleep(due - now());
       let answered: ReplayResult[];
       try {
-        answered = await replayArchived(deps.http, batch.map(({ partition, offset }) => ({ partition, offset })));
+        answered = await replayArchived(
+          deps.http,
+          batch.map(({ partition, offset }) => ({ partition, offset })),
+        );
       } catch (error) {
-        await deps.database.query(`UPDATE webhook_replay_jobs SET status = 'interrupted', last_error = $2, updated_at = now() WHERE id = $1`, [job.id, (error as Error).message]);
-        throw new PlatformError(`replay job ${job.id} stopped after ${job.nextIndex} of ${job.total}: ${(error as Error).message}; resume it with --resume ${job.id}`, {
-          code: 'operations.replay_interrupted',
-          category: 'dependency',
-          cause: error,
-          details: { job: job.id },
-        });
+        await deps.database.query(
+          `UPDATE webhook_replay_jobs SET status = 'interrupted', last_error = $2, updated_at = now() WHERE id = $1`,
+          [job.id, (error as Error).message],
+        );
+        throw new PlatformError(
+          `replay job ${job.id} stopped after ${job.nextIndex} of ${job.total}: ${(error as Error).message}; resume it with --resume ${job.id}`,
+          {
+            code: 'operations.replay_interrupted',
+            category: 'dependency',
+            cause: error,
+            details: { job: job.id },
+          },
+        );
       }
       const failed = answered.filter((result) => result.status !== 'published').length;
       results.push(...answered);
       sent += batch.length;
-      job = { ...job, nextIndex: job.nextIndex + batch.length, replayed: job.replayed + answered.length - failed, failed: job.failed + failed };
-      await deps.database.query(`UPDATE webhook_replay_jobs SET next_index = $2, replayed = $3, failed = $4, updated_at = now() WHERE id = $1`, [job.id, job.nextIndex, job.replayed, job.failed]);
+      job = {
+        ...job,
+        nextIndex: job.nextIndex + batch.length,
+        replayed: job.replayed + answered.length - failed,
+        failed: job.failed + failed,
+      };
+      await deps.database.query(
+        `UPDATE webhook_replay_jobs SET next_index = $2, replayed = $3, failed = $4, updated_at = now() WHERE id = $1`,
+        [job.id, job.nextIndex, job.replayed, job.failed],
+      );
       progress.advance(batch.length);
     }
     progress.finish();

@@ -44,9 +44,22 @@ export interface TestDeliveryAnswer {
 export function prepareTestDelivery(tenants: TenantDirectory, request: TestDeliveryRequest, now = new Date()): TestDelivery {
   const envelope = clerkEnvelopeOf(request.body);
   if (envelope) {
-    if (request.topic !== undefined) throw invalid(`--topic is for Shopify bodies; this is a Clerk ${envelope.type} event, whose type is in the body`, 'operations.test_delivery_invalid');
-    const tenant = request.tenantId !== undefined ? tenantById(tenants, request.tenantId) : envelope.instanceId !== undefined ? tenants.byClerkInstanceId(envelope.instanceId) : onlyTenant(tenants);
-    if (!tenant) throw invalid(`${envelope.instanceId === undefined ? 'the event names no Clerk instance and several tenants are configured' : `no tenant knows Clerk instance ${envelope.instanceId}`}; name one with --tenant (${tenantList(tenants)})`, 'tenant.unknown');
+    if (request.topic !== undefined)
+      throw invalid(
+        `--topic is for Shopify bodies; this is a Clerk ${envelope.type} event, whose type is in the body`,
+        'operations.test_delivery_invalid',
+      );
+    const tenant =
+      request.tenantId !== undefined
+        ? tenantById(tenants, request.tenantId)
+        : envelope.instanceId !== undefined
+          ? tenants.byClerkInstanceId(envelope.instanceId)
+          : onlyTenant(tenants);
+    if (!tenant)
+      throw invalid(
+        `${envelope.instanceId === undefined ? 'the event names no Clerk instance and several tenants are configured' : `no tenant knows Clerk instance ${envelope.instanceId}`}; name one with --tenant (${tenantList(tenants)})`,
+        'tenant.unknown',
+      );
     const secret = tenant.clerkSigningSecrets[0];
     if (!secret) throw invalid(`tenant ${tenant.id} has no Clerk signing secret`, 'operations.test_delivery_invalid');
     const messageId = `msg_${randomUUID().replaceAll('-', '')}`;
@@ -70,7 +83,10 @@ export function prepareTestDelivery(tenants: TenantDirectory, request: TestDeliv
 
   const topic = request.topic ?? topicFromFileName(request.fileName);
   if (topic === undefined) {
-    throw invalid(`give the Shopify topic with --topic (one of ${shopifyWebhookTopics.join(', ')}): the file name ${basename(request.fileName)} does not start with one`, 'operations.test_delivery_invalid');
+    throw invalid(
+      `give the Shopify topic with --topic (one of ${shopifyWebhookTopics.join(', ')}): the file name ${basename(request.fileName)} does not start with one`,
+      'operations.test_delivery_invalid',
+    );
   }
   const tenant = request.tenantId !== undefined ? tenantById(tenants, request.tenantId) : onlyTenant(tenants);
   if (!tenant) throw invalid(`several tenants are configured; name one with --tenant (${tenantList(tenants)})`, 'tenant.unknown');
@@ -103,16 +119,27 @@ export async function sendTestDelivery(gatewayUrl: string, delivery: TestDeliver
   const target = new URL(delivery.path, gatewayUrl).toString();
   let response: Response;
   try {
-    response = await fetchImpl(target, { method: 'POST', headers: delivery.headers, body: new Uint8Array(delivery.body), signal: AbortSignal.timeout(30_000) });
+    response = await fetchImpl(target, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: new Uint8Array(delivery.body),
+      signal: AbortSignal.timeout(30_000),
+    });
   } catch (error) {
-    throw new PlatformError(`gateway is unreachable at ${target}: ${(error as Error).message}`, { code: 'operations.service_unreachable', category: 'dependency', cause: error });
+    throw new PlatformError(`gateway is unreachable at ${target}: ${(error as Error).message}`, {
+      code: 'operations.service_unreachable',
+      category: 'dependency',
+      cause: error,
+    });
   }
   return { status: response.status, body: parseBody(await response.text()) };
 }
 
 /** `orders-create.json`, `orders-create-big.json` → orders/create; the longest matching topic wins. */
 export function topicFromFileName(fileName: string): string | undefined {
-  const name = basename(fileName).replace(/\.json$/i, '').toLowerCase();
+  const name = basename(fileName)
+    .replace(/\.json$/i, '')
+    .toLowerCase();
   const matching = shopifyWebhookTopics.filter((topic) => {
     const slug = topic.replace(/[/_]/g, '-');
     return name === slug || name.startsWith(`${slug}-`);

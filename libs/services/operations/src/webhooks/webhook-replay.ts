@@ -61,12 +61,34 @@ async function archiveRanges(admin: Admin, archiveTopic: string, selection: Webh
   const marks = await topicWatermarks(admin, archiveTopic);
   if ('deliveryIds' in selection) {
     const partitionFor = Partitioners.DefaultPartitioner();
-    const partitionMetadata = marks.map(({ partition }) => ({ partitionId: partition, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
-    const wanted = new Set(selection.deliveryIds.map((deliveryId) => partitionFor({ topic: archiveTopic, partitionMetadata, message: { key: deliveryId, value: null } })));
-    return marks.filter(({ partition }) => wanted.has(partition)).map(({ partition, low, high }) => ({ topic: archiveTopic, partition, from: low, to: high }));
+    const partitionMetadata = marks.map(({ partition }) => ({
+      partitionId: partition,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    }));
+    const wanted = new Set(
+      selection.deliveryIds.map((deliveryId) =>
+        partitionFor({ topic: archiveTopic, partitionMetadata, message: { key: deliveryId, value: null } }),
+      ),
+    );
+    return marks
+      .filter(({ partition }) => wanted.has(partition))
+      .map(({ partition, low, high }) => ({ topic: archiveTopic, partition, from: low, to: high }));
   }
-  const starts = new Map((await admin.fetchTopicOffsetsByTimestamp(archiveTopic, selection.from.getTime())).map(({ partition, offset }) => [partition, BigInt(offset)]));
-  const ends = new Map((await admin.fetchTopicOffsetsByTimestamp(archiveTopic, selection.to.getTime())).map(({ partition, offset }) => [partition, BigInt(offset)]));
+  const starts = new Map(
+    (await admin.fetchTopicOffsetsByTimestamp(archiveTopic, selection.from.getTime())).map(({ partition, offset }) => [
+      partition,
+      BigInt(offset),
+    ]),
+  );
+  const ends = new Map(
+    (await admin.fetchTopicOffsetsByTimestamp(archiveTopic, selection.to.getTime())).map(({ partition, offset }) => [
+      partition,
+      BigInt(offset),
+    ]),
+  );
   return marks.map(({ partition, low, high }) => {
     const from = [starts.get(partition) ?? BigInt(low), BigInt(low)].reduce((a, b) => (a > b ? a : b));
     const to = [ends.get(partition) ?? BigInt(high), BigInt(high)].reduce((a, b) => (a < b ? a : b));
@@ -75,7 +97,11 @@ async function archiveRanges(admin: Admin, archiveTopic: string, selection: Webh
 }
 
 /** Finds archived deliveries, once each (the first archived copy), in arrival order. */
-export async function findArchivedWebhooks(deps: { kafka: Kafka; admin: Admin; codec: EventCodec; progress: ProgressFactory }, selection: WebhookSelection, archiveTopic: string = topics.webhooksRaw.name): Promise<ArchiveSearch> {
+export async function findArchivedWebhooks(
+  deps: { kafka: Kafka; admin: Admin; codec: EventCodec; progress: ProgressFactory },
+  selection: WebhookSelection,
+  archiveTopic: string = topics.webhooksRaw.name,
+): Promise<ArchiveSearch> {
   const ranges = await archiveRanges(deps.admin, archiveTopic, selection);
   const progress = deps.progress('reading the webhook archive', recordCount(ranges));
   const found = new Map<string, ArchivedWebhook & { at: number }>();
@@ -107,15 +133,28 @@ export async function findArchivedWebhooks(deps: { kafka: Kafka; admin: Admin; c
     });
   });
   progress.finish();
-  const archived = [...found.values()].sort((a, b) => a.at - b.at || a.deliveryId.localeCompare(b.deliveryId)).map(({ at: _at, ...webhook }) => webhook);
-  const missing = 'deliveryIds' in selection ? selection.deliveryIds.filter((id) => !archived.some((webhook) => webhook.deliveryId === id)) : [];
+  const archived = [...found.values()]
+    .sort((a, b) => a.at - b.at || a.deliveryId.localeCompare(b.deliveryId))
+    .map(({ at: _at, ...webhook }) => webhook);
+  const missing =
+    'deliveryIds' in selection ? selection.deliveryIds.filter((id) => !archived.some((webhook) => webhook.deliveryId === id)) : [];
   return { archived, scanned, undecodable, missing };
 }
 
 /** Asks the gateway to replay archived deliveries by their place in the archive; its result for each, in order. */
-export async function replayArchived(http: AdminClient, positions: ReadonlyArray<{ partition: number; offset: string }>): Promise<ReplayResult[]> {
-  const { body } = await http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', { body: { archived: positions }, timeoutMs: 120_000 });
-  if (!Array.isArray(body?.results)) throw new PlatformError('the gateway answered the replay without results', { code: 'operations.bad_replay_answer', category: 'invalid' });
+export async function replayArchived(
+  http: AdminClient,
+  positions: ReadonlyArray<{ partition: number; offset: string }>,
+): Promise<ReplayResult[]> {
+  const { body } = await http.request<{ results?: ReplayResult[] }>('gateway', 'POST', '/admin/webhooks/replay', {
+    body: { archived: positions },
+    timeoutMs: 120_000,
+  });
+  if (!Array.isArray(body?.results))
+    throw new PlatformError('the gateway answered the replay without results', {
+      code: 'operations.bad_replay_answer',
+      category: 'invalid',
+    });
   return body.results;
 }
 
@@ -126,13 +165,28 @@ export interface WebhookReplayRequest {
   archiveTopic?: string;
 }
 
-type ReplayOutcome = { found: number; scanned: number; undecodable: RecordPosition[]; missing: string[]; deliveries: Array<Pick<ArchivedWebhook, 'source' | 'deliveryId' | 'topic' | 'tenantId' | 'receivedAt' | 'archivedAt'>>; results: ReplayResult[]; failed: number };
+type ReplayOutcome = {
+  found: number;
+  scanned: number;
+  undecodable: RecordPosition[];
+  missing: string[];
+  deliveries: Array<Pick<ArchivedWebhook, 'source' | 'deliveryId' | 'topic' | 'tenantId' | 'receivedAt' | 'archivedAt'>>;
+  results: ReplayResult[];
+  failed: number;
+};
 
 /** What a replay is about to send through the gateway, for the operator to confirm: the outcome before any result. */
 export type ReplayPlan = Omit<ReplayOutcome, 'results' | 'failed'>;
 
 function replayPlan(search: ArchiveSearch): ReplayPlan {
-  const deliveries = search.archived.map(({ source, deliveryId, topic, tenantId, receivedAt, archivedAt }) => ({ source, deliveryId, topic, tenantId, receivedAt, archivedAt }));
+  const deliveries = search.archived.map(({ source, deliveryId, topic, tenantId, receivedAt, archivedAt }) => ({
+    source,
+    deliveryId,
+    topic,
+    tenantId,
+    receivedAt,
+    archivedAt,
+  }));
   return { found: search.archived.length, scanned: search.scanned, undecodable: search.undecodable, missing: search.missing, deliveries };
 }
 
@@ -144,14 +198,30 @@ function replayPlan(search: ArchiveSearch): ReplayPlan {
  * found before replaying any of it; a dry run asks nothing.
  */
 export async function replayWebhooks(
-  deps: { kafka: Kafka; admin: Admin; codec: EventCodec; http: AdminClient; database: DataSource; actor: string; progress: ProgressFactory; confirm?: (plan: ReplayPlan) => Promise<boolean> },
+  deps: {
+    kafka: Kafka;
+    admin: Admin;
+    codec: EventCodec;
+    http: AdminClient;
+    database: DataSource;
+    actor: string;
+    progress: ProgressFactory;
+    confirm?: (plan: ReplayPlan) => Promise<boolean>;
+  },
   request: WebhookReplayRequest,
 ): Promise<ReplayOutcome> {
   const selection = request.selection;
-  const parameters = 'deliveryIds' in selection ? { deliveryIds: selection.deliveryIds } : { from: selection.from.toISOString(), to: selection.to.toISOString(), source: selection.source, topic: selection.topic };
+  const parameters =
+    'deliveryIds' in selection
+      ? { deliveryIds: selection.deliveryIds }
+      : { from: selection.from.toISOString(), to: selection.to.toISOString(), source: selection.source, topic: selection.topic };
   const action = { actor: deps.actor, action: 'webhooks.replay', parameters: { ...parameters, archiveTopic: request.archiveTopic } };
   if (request.dryRun) {
-    return audited(deps.database, { ...action, dryRun: true }, async () => ({ ...replayPlan(await findArchivedWebhooks(deps, selection, request.archiveTopic)), results: [], failed: 0 }));
+    return audited(deps.database, { ...action, dryRun: true }, async () => ({
+      ...replayPlan(await findArchivedWebhooks(deps, selection, request.archiveTopic)),
+      results: [],
+      failed: 0,
+    }));
   }
   const startedAt = new Date();
   let search: ArchiveSearch;
@@ -172,7 +242,9 @@ export async function replayWebhooks(
     const progress = deps.progress('replaying webhooks', search.archived.length);
     const batchSize = request.batchSize ?? 50;
     for (let start = 0; start < search.archived.length; start += batchSize) {
-      const batch = search.archived.slice(start, start + batchSize).map(({ archivedAt }) => ({ partition: archivedAt.partition, offset: archivedAt.offset }));
+      const batch = search.archived
+        .slice(start, start + batchSize)
+        .map(({ archivedAt }) => ({ partition: archivedAt.partition, offset: archivedAt.offset }));
       results.push(...(await replayArchived(deps.http, batch)));
       progress.advance(batch.length);
     }

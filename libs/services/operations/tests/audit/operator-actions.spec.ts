@@ -9,7 +9,12 @@ describe('operator audit log (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_operations_test');
-    dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: operationsMigrations, applicationName: 'operations-test' });
+    dataSource = createServiceDataSource({
+      url: database.url,
+      tls: { mode: 'disable' },
+      migrations: operationsMigrations,
+      applicationName: 'operations-test',
+    });
     await dataSource.initialize();
     await migrateDatabase(dataSource);
   });
@@ -20,40 +25,94 @@ describe('operator audit log (real PostgreSQL)', () => {
   });
 
   it('records successful, failed and dry-run actions with who, what, when, parameters and outcome', async () => {
-    await audited(dataSource, { actor: 'alice', action: 'offsets.reset', parameters: { group: 'g', to: 'earliest' } }, async () => ({ partitions: 3 }));
-    await expect(audited(dataSource, { actor: 'bob', action: 'deadletters.redrive', parameters: { ids: ['t:0:1'] } }, async () => Promise.reject(new Error('broker unreachable')))).rejects.toThrow('broker unreachable');
-    await audited(dataSource, { actor: 'alice', action: 'deadletters.purge', parameters: { group: 'g' }, dryRun: true }, async () => ({ wouldPurge: 2 }));
+    await audited(dataSource, { actor: 'alice', action: 'offsets.reset', parameters: { group: 'g', to: 'earliest' } }, async () => ({
+      partitions: 3,
+    }));
+    await expect(
+      audited(dataSource, { actor: 'bob', action: 'deadletters.redrive', parameters: { ids: ['t:0:1'] } }, async () =>
+        Promise.reject(new Error('broker unreachable')),
+      ),
+    ).rejects.toThrow('broker unreachable');
+    await audited(dataSource, { actor: 'alice', action: 'deadletters.purge', parameters: { group: 'g' }, dryRun: true }, async () => ({
+      wouldPurge: 2,
+    }));
 
     const all = await listOperatorActions(dataSource);
-    expect(all.map(({ actor, action, outcome, parameters, result, error }) => ({ actor, action, outcome, parameters, result, error }))).toEqual([
-      { actor: 'alice', action: 'deadletters.purge', outcome: 'dry_run', parameters: { group: 'g' }, result: { wouldPurge: 2 }, error: undefined },
-      { actor: 'bob', action: 'deadletters.redrive', outcome: 'failed', parameters: { ids: ['t:0:1'] }, result: undefined, error: 'broker unreachable' },
-      { actor: 'alice', action: 'offsets.reset', outcome: 'succeeded', parameters: { group: 'g', to: 'earliest' }, result: { partitions: 3 }, error: undefined },
+    expect(
+      all.map(({ actor, action, outcome, parameters, result, error }) => ({ actor, action, outcome, parameters, result, error })),
+    ).toEqual([
+      {
+        actor: 'alice',
+        action: 'deadletters.purge',
+        outcome: 'dry_run',
+        parameters: { group: 'g' },
+        result: { wouldPurge: 2 },
+        error: undefined,
+      },
+      {
+        actor: 'bob',
+        action: 'deadletters.redrive',
+        outcome: 'failed',
+        parameters: { ids: ['t:0:1'] },
+        result: undefined,
+        error: 'broker unreachable',
+      },
+      {
+        actor: 'alice',
+        action: 'offsets.reset',
+        outcome: 'succeeded',
+        parameters: { group: 'g', to: 'earliest' },
+        result: { partitions: 3 },
+        error: undefined,
+      },
     ]);
     expect(all[0].startedAt).toBeInstanceOf(Date);
   });
 
   it('filters by actor, action prefix and time', async () => {
     expect((await listOperatorActions(dataSource, { actor: 'bob' })).map((row) => row.action)).toEqual(['deadletters.redrive']);
-    expect((await listOperatorActions(dataSource, { action: 'deadletters.' })).map((row) => row.action)).toEqual(['deadletters.purge', 'deadletters.redrive']);
+    expect((await listOperatorActions(dataSource, { action: 'deadletters.' })).map((row) => row.action)).toEqual([
+      'deadletters.purge',
+      'deadletters.redrive',
+    ]);
     expect(await listOperatorActions(dataSource, { since: new Date(Date.now() + 60_000) })).toEqual([]);
   });
 
   it('lists newest first by number, not by text (row 10 before row 9)', async () => {
-    for (let index = 0; index < 8; index += 1) await recordOperatorAction(dataSource, { actor: 'dave', action: 'audit.order', parameters: { index }, outcome: 'succeeded', startedAt: new Date() });
+    for (let index = 0; index < 8; index += 1)
+      await recordOperatorAction(dataSource, {
+        actor: 'dave',
+        action: 'audit.order',
+        parameters: { index },
+        outcome: 'succeeded',
+        startedAt: new Date(),
+      });
     const listed = await listOperatorActions(dataSource, { actor: 'dave' });
     expect(listed.map((row) => row.parameters.index)).toEqual([7, 6, 5, 4, 3, 2, 1, 0]);
   });
 
   it('never lets a row be changed or deleted', async () => {
-    const id = await recordOperatorAction(dataSource, { actor: 'carol', action: 'audit.test', parameters: {}, outcome: 'refused', startedAt: new Date() });
+    const id = await recordOperatorAction(dataSource, {
+      actor: 'carol',
+      action: 'audit.test',
+      parameters: {},
+      outcome: 'refused',
+      startedAt: new Date(),
+    });
     await expect(dataSource.query('UPDATE operator_actions SET actor = $1 WHERE id = $2', ['mallory', id])).rejects.toThrow('audit log');
     await expect(dataSource.query('DELETE FROM operator_actions WHERE id = $1', [id])).rejects.toThrow('audit log');
   });
 
   it("keeps an app's admin call once, however often its audit event is delivered, with the app that served it", async () => {
     const call = {
-      metadata: testEventMetadata('operations.action.recorded', { eventId: 'audit-event-1', occurredAt: 1, receivedAt: 2, source: 'inventory-service', tenantId: 'platform', correlationId: 'req-1' }),
+      metadata: testEventMetadata('operations.action.recorded', {
+        eventId: 'audit-event-1',
+        occurredAt: 1,
+        receivedAt: 2,
+        source: 'inventory-service',
+        tenantId: 'platform',
+        correlationId: 'req-1',
+      }),
       app: 'inventory-service',
       actor: 'api-key:erin',
       action: 'POST /admin/consumer/stop',
@@ -67,7 +126,18 @@ describe('operator audit log (real PostgreSQL)', () => {
     await recordAdminCall(dataSource, call);
     await recordAdminCall(dataSource, call);
     const rows = await listOperatorActions(dataSource, { actor: 'api-key:erin' });
-    expect(rows.map(({ app, action, outcome, parameters, result, error, startedAt, finishedAt }) => ({ app, action, outcome, parameters, result, error, startedAt, finishedAt }))).toEqual([
+    expect(
+      rows.map(({ app, action, outcome, parameters, result, error, startedAt, finishedAt }) => ({
+        app,
+        action,
+        outcome,
+        parameters,
+        result,
+        error,
+        startedAt,
+        finishedAt,
+      })),
+    ).toEqual([
       {
         app: 'inventory-service',
         action: 'POST /admin/consumer/stop',

@@ -45,13 +45,50 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
     await createTopics(admin, [deadLetters, original]);
     const value = await codec.encode(events.shopifyOrderCreated, event);
     const [transient] = await produce(kafka, deadLetters, [
-      { partition: 2, key: 'order-0', value, timestamp: seededAt - 3_600_000, headers: failureHeaders({ [deadLetterHeaders.partition]: '0', [deadLetterHeaders.offset]: '3', [deadLetterHeaders.category]: 'transient', [deadLetterHeaders.code]: 'db.deadlock', [deadLetterHeaders.message]: 'deadlock detected', [deadLetterHeaders.attempts]: '5' }) },
+      {
+        partition: 2,
+        key: 'order-0',
+        value,
+        timestamp: seededAt - 3_600_000,
+        headers: failureHeaders({
+          [deadLetterHeaders.partition]: '0',
+          [deadLetterHeaders.offset]: '3',
+          [deadLetterHeaders.category]: 'transient',
+          [deadLetterHeaders.code]: 'db.deadlock',
+          [deadLetterHeaders.message]: 'deadlock detected',
+          [deadLetterHeaders.attempts]: '5',
+        }),
+      },
     ]);
     const [invalid] = await produce(kafka, deadLetters, [
-      { partition: 1, key: event.order.id, value, timestamp: seededAt, headers: failureHeaders({ [deadLetterHeaders.partition]: '1', [deadLetterHeaders.offset]: '7', [deadLetterHeaders.category]: 'invalid', [deadLetterHeaders.code]: 'inventory.unknown_variant', [deadLetterHeaders.message]: 'variant 42 is unknown' }) },
+      {
+        partition: 1,
+        key: event.order.id,
+        value,
+        timestamp: seededAt,
+        headers: failureHeaders({
+          [deadLetterHeaders.partition]: '1',
+          [deadLetterHeaders.offset]: '7',
+          [deadLetterHeaders.category]: 'invalid',
+          [deadLetterHeaders.code]: 'inventory.unknown_variant',
+          [deadLetterHeaders.message]: 'variant 42 is unknown',
+        }),
+      },
     ]);
     const [poison] = await produce(kafka, deadLetters, [
-      { partition: 0, key: 'order-2', value: Buffer.from('not avro at all'), timestamp: seededAt + 1000, headers: failureHeaders({ [deadLetterHeaders.partition]: '2', [deadLetterHeaders.offset]: '9', [deadLetterHeaders.category]: 'poison', [deadLetterHeaders.code]: 'contracts.not_wire_format', [deadLetterHeaders.message]: 'record is not in the Confluent wire format' }) },
+      {
+        partition: 0,
+        key: 'order-2',
+        value: Buffer.from('not avro at all'),
+        timestamp: seededAt + 1000,
+        headers: failureHeaders({
+          [deadLetterHeaders.partition]: '2',
+          [deadLetterHeaders.offset]: '9',
+          [deadLetterHeaders.category]: 'poison',
+          [deadLetterHeaders.code]: 'contracts.not_wire_format',
+          [deadLetterHeaders.message]: 'record is not in the Confluent wire format',
+        }),
+      },
     ]);
     ids = { transient: `${deadLetters}:2:${transient}`, invalid: `${deadLetters}:1:${invalid}`, poison: `${deadLetters}:0:${poison}` };
   });
@@ -65,7 +102,7 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
 
   const reading = () => ({ kafka, admin, database: dataSource, progress });
 
-  it('lists a group\'s dead letters oldest first, filtered by category, time and limit, with progress', async () => {
+  it("lists a group's dead letters oldest first, filtered by category, time and limit, with progress", async () => {
     const all = await listDeadLetters(reading(), { group });
     expect(all.deadLetters.map((entry) => entry.id)).toEqual([ids.transient, ids.invalid, ids.poison]);
     expect(all.deadLetters[1]).toMatchObject({
@@ -82,7 +119,10 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
     expect(all.deadLetters[1].headers).not.toHaveProperty(deadLetterHeaders.topic);
     expect(progressLines.at(-1)).toMatch(/^reading dead letters: 3\/3 \(/);
     expect((await listDeadLetters(reading(), { group, category: 'poison' })).deadLetters.map((entry) => entry.id)).toEqual([ids.poison]);
-    expect((await listDeadLetters(reading(), { group, since: new Date(seededAt - 60_000) })).deadLetters.map((entry) => entry.id)).toEqual([ids.invalid, ids.poison]);
+    expect((await listDeadLetters(reading(), { group, since: new Date(seededAt - 60_000) })).deadLetters.map((entry) => entry.id)).toEqual([
+      ids.invalid,
+      ids.poison,
+    ]);
     expect((await listDeadLetters(reading(), { group, limit: 1 })).deadLetters.map((entry) => entry.id)).toEqual([ids.poison]);
   }, 120_000);
 
@@ -93,15 +133,25 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
 
   it('shows one decoded, and poison as a byte preview', async () => {
     const shown = await showDeadLetter({ kafka, admin, codec, database: dataSource }, ids.invalid);
-    expect(shown.payload).toMatchObject({ decoded: true, value: { order: { id: event.order.id }, metadata: { eventId: event.metadata.eventId } } });
+    expect(shown.payload).toMatchObject({
+      decoded: true,
+      value: { order: { id: event.order.id }, metadata: { eventId: event.metadata.eventId } },
+    });
     expect(shown.headers.traceparent).toBeDefined();
     const poison = await showDeadLetter({ kafka, admin, codec, database: dataSource }, ids.poison);
     expect(poison.payload).toEqual({
       decoded: false,
       error: 'record is not in the Confluent wire format',
-      preview: { size: 15, hex: Buffer.from('not avro at all').toString('hex'), base64: Buffer.from('not avro at all').toString('base64'), truncated: false },
+      preview: {
+        size: 15,
+        hex: Buffer.from('not avro at all').toString('hex'),
+        base64: Buffer.from('not avro at all').toString('base64'),
+        truncated: false,
+      },
     });
-    await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${original}:0:0`)).rejects.toThrow('not a dead-letter topic');
+    await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${original}:0:0`)).rejects.toThrow(
+      'not a dead-letter topic',
+    );
     await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${deadLetters}:1:99`)).rejects.toThrow('holds offsets');
   });
 
@@ -113,7 +163,12 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
     const first = await redriveDeadLetters({ ...reading(), actor: 'alice' }, { ids: [ids.invalid] });
     const retries = `retry.${group}.v1`;
     expect(first.results).toEqual([
-      { id: ids.invalid, status: 'redriven', original: { topic: original, partition: 1, offset: '7' }, redrivenTo: { topic: retries, partition: expect.any(Number), offset: '0' } },
+      {
+        id: ids.invalid,
+        status: 'redriven',
+        original: { topic: original, partition: 1, offset: '7' },
+        redrivenTo: { topic: retries, partition: expect.any(Number), offset: '0' },
+      },
     ]);
     // The other groups reading the original topic see nothing.
     expect((await topicWatermarks(admin, original)).map((entry) => entry.high)).toEqual(['0', '0', '0']);
@@ -124,9 +179,14 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
     expect(redriven.headers).toMatchObject({ 'event-type': 'shopify.order.created', 'redriven-from': ids.invalid, 'redriven-by': 'alice' });
     expect(Object.keys(redriven.headers).filter((name) => name.startsWith('dlq.'))).toEqual([]);
 
-    await expect(redriveDeadLetters({ ...reading(), actor: 'bob' }, { ids: [ids.invalid] })).rejects.toThrow(/refused: already redriven: .*--force/);
+    await expect(redriveDeadLetters({ ...reading(), actor: 'bob' }, { ids: [ids.invalid] })).rejects.toThrow(
+      /refused: already redriven: .*--force/,
+    );
     const forced = await redriveDeadLetters({ ...reading(), actor: 'bob' }, { ids: [ids.invalid], force: true });
-    expect(forced.results[0]).toMatchObject({ status: 'redriven', redrivenTo: { topic: retries, partition: first.results[0].redrivenTo?.partition, offset: '1' } });
+    expect(forced.results[0]).toMatchObject({
+      status: 'redriven',
+      redrivenTo: { topic: retries, partition: first.results[0].redrivenTo?.partition, offset: '1' },
+    });
 
     const listed = await listDeadLetters(reading(), { group, category: 'invalid' });
     expect(listed.deadLetters[0].redrives.map((redrive) => [redrive.redrivenBy, redrive.forced])).toEqual([
@@ -144,13 +204,26 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
 
   it('redrives --all of a selection, skipping those already redriven, once confirmed', async () => {
     const asked: Array<{ deadLetters: string[]; alreadyRedriven: string[] }> = [];
-    const declined = redriveDeadLetters({ ...reading(), actor: 'carol', confirm: async (plan) => (asked.push({ deadLetters: plan.deadLetters.map((entry) => entry.id), alreadyRedriven: plan.alreadyRedriven }), false) }, { all: { group, since: new Date(seededAt - 60_000) } });
+    const declined = redriveDeadLetters(
+      {
+        ...reading(),
+        actor: 'carol',
+        confirm: async (plan) => (
+          asked.push({ deadLetters: plan.deadLetters.map((entry) => entry.id), alreadyRedriven: plan.alreadyRedriven }),
+          false
+        ),
+      },
+      { all: { group, since: new Date(seededAt - 60_000) } },
+    );
     await expect(declined).rejects.toMatchObject({ code: 'operations.refused' });
     expect(asked).toEqual([{ deadLetters: [ids.poison], alreadyRedriven: [ids.invalid] }]);
     expect((await listOperatorActions(dataSource, { actor: 'carol' })).map((row) => row.outcome)).toEqual(['refused']);
     expect((await listDeadLetters(reading(), { group, category: 'poison' })).deadLetters[0].redrives).toEqual([]);
 
-    const { results } = await redriveDeadLetters({ ...reading(), actor: 'carol', confirm: async () => true }, { all: { group, since: new Date(seededAt - 60_000) } });
+    const { results } = await redriveDeadLetters(
+      { ...reading(), actor: 'carol', confirm: async () => true },
+      { all: { group, since: new Date(seededAt - 60_000) } },
+    );
     expect(results.map((result) => [result.id, result.status])).toEqual([
       [ids.invalid, 'already_redriven'],
       [ids.poison, 'redriven'],
@@ -162,22 +235,34 @@ describe('dead letters (real Kafka, seeded dead-letter topic)', () => {
     expect(plan).toMatchObject({ topic: deadLetters, total: 3, applied: false });
     expect((await topicWatermarks(admin, deadLetters)).map((entry) => entry.low)).toEqual(['0', '0', '0']);
 
-    const byTime = await purgeDeadLetters({ admin, database: dataSource, actor: 'dave' }, { group, before: { at: new Date(seededAt - 60_000) }, confirmed: true });
+    const byTime = await purgeDeadLetters(
+      { admin, database: dataSource, actor: 'dave' },
+      { group, before: { at: new Date(seededAt - 60_000) }, confirmed: true },
+    );
     expect(byTime).toMatchObject({ total: 1, applied: true });
     expect((await topicWatermarks(admin, deadLetters)).map((entry) => entry.low)).toEqual(['0', '0', '1']);
     expect((await listDeadLetters(reading(), { group })).deadLetters.map((entry) => entry.id)).toEqual([ids.invalid, ids.poison]);
 
     await purgeDeadLetters({ admin, database: dataSource, actor: 'dave' }, { group, before: { offset: '1' }, confirmed: true });
     expect((await topicWatermarks(admin, deadLetters)).map((entry) => entry.low)).toEqual(['1', '1', '1']);
-    expect((await listOperatorActions(dataSource, { action: 'deadletters.purge' })).map((row) => row.outcome)).toEqual(['succeeded', 'succeeded', 'dry_run']);
-    await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${deadLetters}:2:0`)).rejects.toThrow(`${deadLetters}:2 is empty: it holds no records (offsets below 1 were deleted or expired)`);
+    expect((await listOperatorActions(dataSource, { action: 'deadletters.purge' })).map((row) => row.outcome)).toEqual([
+      'succeeded',
+      'succeeded',
+      'dry_run',
+    ]);
+    await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${deadLetters}:2:0`)).rejects.toThrow(
+      `${deadLetters}:2 is empty: it holds no records (offsets below 1 were deleted or expired)`,
+    );
   });
 
   it('says a partition that never held a dead letter is empty, not which offsets it holds', async () => {
     const empty = `deadletter.${randomName('ops-dlq-empty')}.v1`;
     await createTopics(admin, [empty], 1);
     try {
-      await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${empty}:0:0`)).rejects.toMatchObject({ code: 'kafka.no_such_record', message: `${empty}:0 is empty: it holds no records` });
+      await expect(showDeadLetter({ kafka, admin, codec, database: dataSource }, `${empty}:0:0`)).rejects.toMatchObject({
+        code: 'kafka.no_such_record',
+        message: `${empty}:0 is empty: it holds no records`,
+      });
     } finally {
       await admin.deleteTopics({ topics: [empty] });
     }

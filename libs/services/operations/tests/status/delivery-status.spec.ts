@@ -18,14 +18,49 @@ describe('delivery status (real Kafka, stand-in gateway)', () => {
     admin = kafka.admin();
     await admin.connect();
     await createTopics(admin, [topic, deadLetters]);
-    [, recordOffset] = await produce(kafka, topic, [{ partition: 1, value: 'a' }, { partition: 1, value: 'b' }]);
+    [, recordOffset] = await produce(kafka, topic, [
+      { partition: 1, value: 'a' },
+      { partition: 1, value: 'b' },
+    ]);
     await admin.setOffsets({ groupId: processedBy, topic, partitions: [{ partition: 1, offset: '2' }] });
     await admin.setOffsets({ groupId: failedIn, topic, partitions: [{ partition: 1, offset: recordOffset }] });
     await produce(kafka, deadLetters, [
-      { partition: 0, value: 'b', headers: { [deadLetterHeaders.topic]: topic, [deadLetterHeaders.partition]: '1', [deadLetterHeaders.offset]: recordOffset, [deadLetterHeaders.group]: failedIn, [deadLetterHeaders.category]: 'invalid', [deadLetterHeaders.code]: 'x.bad', [deadLetterHeaders.message]: 'bad line', [deadLetterHeaders.attempts]: '1' } },
-      { partition: 0, value: 'other', headers: { [deadLetterHeaders.topic]: topic, [deadLetterHeaders.partition]: '1', [deadLetterHeaders.offset]: '0' } },
+      {
+        partition: 0,
+        value: 'b',
+        headers: {
+          [deadLetterHeaders.topic]: topic,
+          [deadLetterHeaders.partition]: '1',
+          [deadLetterHeaders.offset]: recordOffset,
+          [deadLetterHeaders.group]: failedIn,
+          [deadLetterHeaders.category]: 'invalid',
+          [deadLetterHeaders.code]: 'x.bad',
+          [deadLetterHeaders.message]: 'bad line',
+          [deadLetterHeaders.attempts]: '1',
+        },
+      },
+      {
+        partition: 0,
+        value: 'other',
+        headers: { [deadLetterHeaders.topic]: topic, [deadLetterHeaders.partition]: '1', [deadLetterHeaders.offset]: '0' },
+      },
     ]);
-    const delivery = { deliveryKey: 'shopify:d-1', source: 'shopify', tenantId: 'dev-store', topic: 'orders/create', deliveryId: 'd-1', sourceEventId: null, eventId: 'e-1', status: 'published', duplicateOf: null, attempts: 1, receivedAt: new Date(Date.now() - 60_000).toISOString(), verifiedAt: new Date().toISOString(), publishedAt: new Date().toISOString(), publishedTo: [{ topic, partition: 1, offset: recordOffset }] };
+    const delivery = {
+      deliveryKey: 'shopify:d-1',
+      source: 'shopify',
+      tenantId: 'dev-store',
+      topic: 'orders/create',
+      deliveryId: 'd-1',
+      sourceEventId: null,
+      eventId: 'e-1',
+      status: 'published',
+      duplicateOf: null,
+      attempts: 1,
+      receivedAt: new Date(Date.now() - 60_000).toISOString(),
+      verifiedAt: new Date().toISOString(),
+      publishedAt: new Date().toISOString(),
+      publishedTo: [{ topic, partition: 1, offset: recordOffset }],
+    };
     gateway = await startStandIn({
       'GET /admin/deliveries/d-1': () => ({ body: { deliveries: [delivery] } }),
       'GET /admin/deliveries/order-9': () => ({ status: 404, body: { code: 'admin.delivery_not_found' } }),
@@ -41,7 +76,12 @@ describe('delivery status (real Kafka, stand-in gateway)', () => {
     await admin?.disconnect();
   });
 
-  const deps = () => ({ kafka, admin, http: new AdminClient({ ...operationsSettings({ NODE_ENV: 'development' }).serviceUrls, gateway: gateway.url }, 'dev-admin-key'), progress: (label: string, total?: number) => new Progress(label, total, () => undefined) });
+  const deps = () => ({
+    kafka,
+    admin,
+    http: new AdminClient({ ...operationsSettings({ NODE_ENV: 'development' }).serviceUrls, gateway: gateway.url }, 'dev-admin-key'),
+    progress: (label: string, total?: number) => new Progress(label, total, () => undefined),
+  });
 
   it('follows a delivery to the groups that processed it and the one that dead-lettered it', async () => {
     const report = await deliveryStatus(deps(), 'd-1');
@@ -54,7 +94,13 @@ describe('delivery status (real Kafka, stand-in gateway)', () => {
       ]),
     );
     expect(records[0].deadLetters).toHaveLength(1);
-    expect(records[0].deadLetters[0]).toMatchObject({ group: failedIn, category: 'invalid', code: 'x.bad', message: 'bad line', attempts: 1 });
+    expect(records[0].deadLetters[0]).toMatchObject({
+      group: failedIn,
+      category: 'invalid',
+      code: 'x.bad',
+      message: 'bad line',
+      attempts: 1,
+    });
   });
 
   it('falls back to the order id, and says so when neither is known', async () => {

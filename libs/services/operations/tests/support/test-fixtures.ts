@@ -17,7 +17,10 @@ export function testKafka(): Kafka {
 }
 
 export async function createTopics(admin: Admin, names: string[], partitions = 3): Promise<void> {
-  await admin.createTopics({ waitForLeaders: true, topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })) });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+  });
   // Loads the new topics' leaders into this admin's metadata (deleteTopicRecords relies on it).
   await admin.fetchTopicMetadata({ topics: names });
 }
@@ -48,7 +51,15 @@ export async function produce(kafka: Kafka, topic: string, records: SeedRecord[]
       const [sent] = await producer.send({
         topic,
         acks: -1,
-        messages: [{ partition: record.partition, key: record.key ?? null, value: record.value, headers: record.headers, timestamp: record.timestamp === undefined ? undefined : String(record.timestamp) }],
+        messages: [
+          {
+            partition: record.partition,
+            key: record.key ?? null,
+            value: record.value,
+            headers: record.headers,
+            timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
+          },
+        ],
       });
       offsets.push(sent.baseOffset ?? '-1');
     }
@@ -60,7 +71,10 @@ export async function produce(kafka: Kafka, topic: string, records: SeedRecord[]
 
 export async function operationsTestDatabase(): Promise<{ database: TemporaryDatabase; dataSource: DataSource }> {
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_ops_test');
-  return { database, dataSource: await openOperationsDatabase({ url: database.url, tls: { mode: 'disable' } }, reconciliationMigrations, 'operations-test') };
+  return {
+    database,
+    dataSource: await openOperationsDatabase({ url: database.url, tls: { mode: 'disable' } }, reconciliationMigrations, 'operations-test'),
+  };
 }
 
 export interface StandInRequest {
@@ -71,17 +85,26 @@ export interface StandInRequest {
 }
 
 /** A stand-in for a platform service's admin API: answers by `METHOD /path`, records every request. */
-export async function startStandIn(routes: Record<string, (request: StandInRequest) => { status?: number; body: unknown } | Promise<{ status?: number; body: unknown }>>): Promise<{ url: string; requests: StandInRequest[]; close: () => Promise<void> }> {
+export async function startStandIn(
+  routes: Record<string, (request: StandInRequest) => { status?: number; body: unknown } | Promise<{ status?: number; body: unknown }>>,
+): Promise<{ url: string; requests: StandInRequest[]; close: () => Promise<void> }> {
   const requests: StandInRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: raw ? (JSON.parse(raw) as unknown) : undefined };
+      const request = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: raw ? (JSON.parse(raw) as unknown) : undefined,
+      };
       requests.push(request);
       const route = routes[`${request.method} ${request.path}`] ?? routes[`${request.method} ${request.path.split('?')[0]}`];
-      void Promise.resolve(route ? route(request) : { status: 404, body: { code: 'not_found', detail: `no route ${request.method} ${request.path}` } }).then(({ status, body }) => {
+      void Promise.resolve(
+        route ? route(request) : { status: 404, body: { code: 'not_found', detail: `no route ${request.method} ${request.path}` } },
+      ).then(({ status, body }) => {
         res.writeHead(status ?? 200, { 'content-type': (status ?? 200) >= 400 ? 'application/problem+json' : 'application/json' });
         res.end(JSON.stringify(body));
       });

@@ -4,7 +4,17 @@ import { TopicDefinition } from '@consign/contracts';
 import { EventCodec } from '@consign/kafka';
 import { createLogger } from '@consign/service-runtime';
 import { TemporaryDatabase, testEndpoints, waitFor } from '@consign/test-support';
-import { afterTenantStoreRead, FollowedTenantDirectory, readTenantStore, removeTenant, startTenantDirectory, Tenant, TenantSecretsKeys, TenantStore, writeTenant } from '@consign/tenants';
+import {
+  afterTenantStoreRead,
+  FollowedTenantDirectory,
+  readTenantStore,
+  removeTenant,
+  startTenantDirectory,
+  Tenant,
+  TenantSecretsKeys,
+  TenantStore,
+  writeTenant,
+} from '@consign/tenants';
 import { listOperatorActions, addTenant, listTenants, removeTenantFromStore, rotateTenantSecret } from '@consign/operations';
 import { operationsTestDatabase, randomName, testKafka } from '../support/test-fixtures';
 
@@ -27,7 +37,10 @@ describe('afterTenantStoreRead', () => {
       markRead = resolve;
     });
     const calls: string[] = [];
-    const handlers = afterTenantStoreRead({ productUpserted: async (value: string) => (calls.push(value), `handled ${value}`) }, { caughtUp });
+    const handlers = afterTenantStoreRead(
+      { productUpserted: async (value: string) => (calls.push(value), `handled ${value}`) },
+      { caughtUp },
+    );
     const answer = handlers.productUpserted('p-1');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(calls).toEqual([]);
@@ -41,7 +54,13 @@ describe('tenant store on Kafka', () => {
   const kafka: Kafka = testKafka();
   const codec = new EventCodec(testEndpoints().schemaRegistryUrl);
   const logger = createLogger('tenant-store-test', 'silent');
-  const topic: TopicDefinition = { name: `${randomName('tenants-test')}.v1`, partitions: 1, key: 'tenant id', retentionMs: 86_400_000, cleanupPolicy: 'compact' };
+  const topic: TopicDefinition = {
+    name: `${randomName('tenants-test')}.v1`,
+    partitions: 1,
+    key: 'tenant id',
+    retentionMs: 86_400_000,
+    cleanupPolicy: 'compact',
+  };
   let admin: Admin;
   let store: TenantStore;
   const directories: FollowedTenantDirectory[] = [];
@@ -49,7 +68,12 @@ describe('tenant store on Kafka', () => {
   beforeAll(async () => {
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topic.name, numPartitions: 1, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: topic.name, numPartitions: 1, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+      ],
+    });
     store = { kafka, admin, codec, topic };
   });
 
@@ -60,7 +84,15 @@ describe('tenant store on Kafka', () => {
   });
 
   function follow(options: { seed?: Tenant[]; withKeys: boolean }): FollowedTenantDirectory {
-    const followed = startTenantDirectory({ service: 'tenant-store-test', kafka, codec, logger, seed: options.seed ?? [], secretsKeys: options.withKeys ? keys : undefined, topic });
+    const followed = startTenantDirectory({
+      service: 'tenant-store-test',
+      kafka,
+      codec,
+      logger,
+      seed: options.seed ?? [],
+      secretsKeys: options.withKeys ? keys : undefined,
+      topic,
+    });
     directories.push(followed);
     return followed;
   }
@@ -78,7 +110,9 @@ describe('tenant store on Kafka', () => {
     await writeTenant(store, tenant('later', 'secret-later'), keys, 'test');
     await waitFor('the tenant added after start', async () => gateway.directory.byShopDomain('later.myshopify.com'));
     await writeTenant(store, tenant('later', 'secret-rotated'), keys, 'test');
-    await waitFor('the rotated secret', async () => (gateway.directory.byId('later')?.shopifyWebhookSecrets[0] === 'secret-rotated' ? true : undefined));
+    await waitFor('the rotated secret', async () =>
+      gateway.directory.byId('later')?.shopifyWebhookSecrets[0] === 'secret-rotated' ? true : undefined,
+    );
     await removeTenant(store, 'later');
     await waitFor('the tombstone', async () => (gateway.directory.byId('later') === undefined ? true : undefined));
     expect(gateway.directory.byId('seeded')).toBeDefined();
@@ -87,7 +121,15 @@ describe('tenant store on Kafka', () => {
 
   it('creates its topic when told to, as an app that creates its topics does', async () => {
     const created = `${randomName('tenants-created')}.v1`;
-    const creating = startTenantDirectory({ service: 'tenant-store-test', kafka, codec, logger, seed: [], topic: { ...topic, name: created }, createTopic: true });
+    const creating = startTenantDirectory({
+      service: 'tenant-store-test',
+      kafka,
+      codec,
+      logger,
+      seed: [],
+      topic: { ...topic, name: created },
+      createTopic: true,
+    });
     directories.push(creating);
     await creating.caughtUp;
     await expect(creating.readiness.check()).resolves.toBeUndefined();
@@ -96,7 +138,15 @@ describe('tenant store on Kafka', () => {
   }, 60_000);
 
   it('reads nothing for a one-off command: the seed alone, ready at once', async () => {
-    const command = startTenantDirectory({ service: 'tenant-store-test', kafka, codec, logger, seed: [tenant('seeded', 's')], topic, follow: false });
+    const command = startTenantDirectory({
+      service: 'tenant-store-test',
+      kafka,
+      codec,
+      logger,
+      seed: [tenant('seeded', 's')],
+      topic,
+      follow: false,
+    });
     await expect(command.readiness.check()).resolves.toBeUndefined();
     await command.caughtUp;
     expect(command.directory.tenants.map(({ id }) => id)).toEqual(['seeded']);
@@ -136,8 +186,12 @@ describe('tenant store on Kafka', () => {
       const added = await addTenant(deps, { ...tenant(id, 'first-secret') });
       expect(added.tenant).toMatchObject({ id, shopifySecretFingerprints: [expect.stringMatching(/^[0-9a-f]{12}$/)] });
       await expect(addTenant(deps, tenant(id, 'again'))).rejects.toMatchObject({ code: 'tenant.exists' });
-      await expect(addTenant(deps, { ...tenant(randomName('copy'), 'x'), shopDomain: `${id}.myshopify.com` })).rejects.toMatchObject({ code: 'tenant.exists' });
-      await expect(addTenant(deps, { ...tenant(randomName('public'), 'test_secret_key') })).rejects.toMatchObject({ code: 'tenant.invalid' });
+      await expect(addTenant(deps, { ...tenant(randomName('copy'), 'x'), shopDomain: `${id}.myshopify.com` })).rejects.toMatchObject({
+        code: 'tenant.exists',
+      });
+      await expect(addTenant(deps, { ...tenant(randomName('public'), 'test_secret_key') })).rejects.toMatchObject({
+        code: 'tenant.invalid',
+      });
 
       const listedJson = JSON.stringify(await listTenants(deps));
       expect(listedJson).toContain(id);
@@ -147,11 +201,18 @@ describe('tenant store on Kafka', () => {
       expect(rotated.tenant.shopifySecretFingerprints).toHaveLength(2);
       const opened = async () => (await readTenantStore(store)).get(id);
       expect((await opened())?.secrets.keyId).toBe('test-1');
-      await expect(rotateTenantSecret({ ...deps, confirm: async () => false }, id, { kind: 'shopify', retirePrevious: true })).rejects.toMatchObject({ code: 'operations.refused' });
+      await expect(
+        rotateTenantSecret({ ...deps, confirm: async () => false }, id, { kind: 'shopify', retirePrevious: true }),
+      ).rejects.toMatchObject({ code: 'operations.refused' });
       const retired = await rotateTenantSecret({ ...deps, confirm: async () => true }, id, { kind: 'shopify', retirePrevious: true });
-      expect(retired).toMatchObject({ tenant: { shopifySecretFingerprints: [rotated.tenant.shopifySecretFingerprints[0]] }, retired: [added.tenant.shopifySecretFingerprints[0]] });
+      expect(retired).toMatchObject({
+        tenant: { shopifySecretFingerprints: [rotated.tenant.shopifySecretFingerprints[0]] },
+        retired: [added.tenant.shopifySecretFingerprints[0]],
+      });
 
-      await expect(removeTenantFromStore({ ...deps, confirm: async () => false }, id)).rejects.toMatchObject({ code: 'operations.refused' });
+      await expect(removeTenantFromStore({ ...deps, confirm: async () => false }, id)).rejects.toMatchObject({
+        code: 'operations.refused',
+      });
       expect(await opened()).toBeDefined();
       await removeTenantFromStore({ ...deps, confirm: async () => true }, id);
       expect(await opened()).toBeUndefined();

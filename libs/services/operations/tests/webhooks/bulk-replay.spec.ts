@@ -1,6 +1,14 @@
 import { DataSource } from 'typeorm';
 import { TemporaryDatabase } from '@consign/test-support';
-import { AdminClient, HistoryDelivery, listBulkReplayJobs, listOperatorActions, operationsSettings, Progress, runBulkReplay } from '@consign/operations';
+import {
+  AdminClient,
+  HistoryDelivery,
+  listBulkReplayJobs,
+  listOperatorActions,
+  operationsSettings,
+  Progress,
+  runBulkReplay,
+} from '@consign/operations';
 import { operationsTestDatabase, startStandIn } from '../support/test-fixtures';
 
 /**
@@ -27,7 +35,13 @@ function delivery(id: number, outcome: HistoryDelivery['outcome'], archivedAt?: 
     httpStatus: outcome === 'rejected' ? 401 : 200,
     sourceAddress: '127.0.0.1',
     headers: {},
-    publishedTo: archivedAt === undefined ? null : [{ topic: archive, partition: 1, offset: String(archivedAt) }, { topic: 'shopify.orders.v1', partition: 0, offset: String(archivedAt) }],
+    publishedTo:
+      archivedAt === undefined
+        ? null
+        : [
+            { topic: archive, partition: 1, offset: String(archivedAt) },
+            { topic: 'shopify.orders.v1', partition: 0, offset: String(archivedAt) },
+          ],
   };
 }
 
@@ -63,10 +77,21 @@ beforeAll(async () => {
       return { body: { deliveries: history.slice(from, from + 3), nextCursor: from + 3 < history.length ? String(from + 3) : null } };
     },
     'POST /admin/webhooks/replay': (request) => {
-      if (batchesBeforeOutage !== undefined && batchesBeforeOutage-- <= 0) return { status: 503, body: { code: 'gateway.kafka_unavailable', detail: 'Kafka did not acknowledge' } };
+      if (batchesBeforeOutage !== undefined && batchesBeforeOutage-- <= 0)
+        return { status: 503, body: { code: 'gateway.kafka_unavailable', detail: 'Kafka did not acknowledge' } };
       const positions = (request.body as { archived: Array<{ partition: number; offset: string }> }).archived;
       replayed.push(...positions.map((position) => `${position.partition}:${position.offset}`));
-      return { body: { results: positions.map((archivedAt) => ({ archivedAt, deliveryId: `d${Number(archivedAt.offset) - 100}`, status: 'published', eventIds: [], publishedTo: [] })) } };
+      return {
+        body: {
+          results: positions.map((archivedAt) => ({
+            archivedAt,
+            deliveryId: `d${Number(archivedAt.offset) - 100}`,
+            status: 'published',
+            eventIds: [],
+            publishedTo: [],
+          })),
+        },
+      };
     },
   });
 });
@@ -101,7 +126,11 @@ function deps(actor: string, clock = fakeClock()) {
 }
 
 it('replays every archived delivery the search matched, oldest first and once each, and says why the others cannot be', async () => {
-  const dry = await runBulkReplay(deps('ada'), { search: { subject: '820982911946154500', tenant: 'dev-store' }, ratePerSecond: 100, dryRun: true });
+  const dry = await runBulkReplay(deps('ada'), {
+    search: { subject: '820982911946154500', tenant: 'dev-store' },
+    ratePerSecond: 100,
+    dryRun: true,
+  });
   expect(dry.targets.map((target) => target.deliveryId)).toEqual(['d1', 'd2', 'd3', 'd4', 'd6', 'd8', 'd10']);
   expect(replayed).toEqual([]);
   expect(historyQueries.map((query) => [query.get('subject'), query.get('tenant'), query.get('limit'), query.get('cursor')])).toEqual([
@@ -129,19 +158,36 @@ it('keeps to the rate: batches no larger than a second of it, each started when 
   const time = fakeClock();
   await runBulkReplay(deps('bo', time), { search: { outcome: 'published' }, ratePerSecond: 2 });
   expect(replayed).toHaveLength(7);
-  expect(gateway.requests.filter((request) => request.method === 'POST').slice(-4).map((request) => (request.body as { archived: unknown[] }).archived.length)).toEqual([2, 2, 2, 1]);
+  expect(
+    gateway.requests
+      .filter((request) => request.method === 'POST')
+      .slice(-4)
+      .map((request) => (request.body as { archived: unknown[] }).archived.length),
+  ).toEqual([2, 2, 2, 1]);
   expect(time.clock.waits).toEqual([1000, 1000, 1000]);
 });
 
 it('stops at a lost gateway with the job stored, and resumes where it stopped, replaying nothing twice', async () => {
   batchesBeforeOutage = 1;
   let started = '';
-  const stopped = await runBulkReplay({ ...deps('cy'), onJobStarted: (job) => (started = job.id) }, { search: { outcome: 'published' }, ratePerSecond: 3 }).catch((error: Error & { code?: string }) => error);
+  const stopped = await runBulkReplay(
+    { ...deps('cy'), onJobStarted: (job) => (started = job.id) },
+    { search: { outcome: 'published' }, ratePerSecond: 3 },
+  ).catch((error: Error & { code?: string }) => error);
   expect(stopped).toMatchObject({ code: 'operations.replay_interrupted' });
   expect((stopped as Error).message).toContain(`resume it with --resume ${started}`);
   expect(replayed).toEqual(['1:101', '1:102', '1:103']);
   const [stored] = await listBulkReplayJobs(dataSource, 1);
-  expect(stored).toMatchObject({ id: started, actor: 'cy', status: 'interrupted', total: 7, nextIndex: 3, replayed: 3, failed: 0, lastError: expect.stringContaining('503') });
+  expect(stored).toMatchObject({
+    id: started,
+    actor: 'cy',
+    status: 'interrupted',
+    total: 7,
+    nextIndex: 3,
+    replayed: 3,
+    failed: 0,
+    lastError: expect.stringContaining('503'),
+  });
 
   batchesBeforeOutage = undefined;
   const resumed = await runBulkReplay(deps('cy'), { resumeJobId: started });
@@ -158,11 +204,16 @@ it('stops at a lost gateway with the job stored, and resumes where it stopped, r
 it('asks first with the plan, and neither stores a job nor replays anything when declined', async () => {
   const asked: Array<string | null> = [];
   const jobsBefore = (await listBulkReplayJobs(dataSource, 100)).length;
-  const declined = runBulkReplay({ ...deps('dee'), confirm: async ({ targets }) => (asked.push(...targets.map((target) => target.deliveryId)), false) }, { search: { deliveryId: 'd4' }, ratePerSecond: 10 });
+  const declined = runBulkReplay(
+    { ...deps('dee'), confirm: async ({ targets }) => (asked.push(...targets.map((target) => target.deliveryId)), false) },
+    { search: { deliveryId: 'd4' }, ratePerSecond: 10 },
+  );
   await expect(declined).rejects.toMatchObject({ code: 'operations.refused' });
   expect(asked).toEqual(['d1', 'd2', 'd3', 'd4', 'd6', 'd8', 'd10']);
   expect(replayed).toEqual([]);
   expect(await listBulkReplayJobs(dataSource, 100)).toHaveLength(jobsBefore);
   expect((await listOperatorActions(dataSource, { actor: 'dee' })).map((action) => action.outcome)).toEqual(['refused']);
-  await expect(runBulkReplay(deps('dee'), { search: { deliveryId: 'd4' }, ratePerSecond: 0 })).rejects.toMatchObject({ code: 'operations.invalid_rate' });
+  await expect(runBulkReplay(deps('dee'), { search: { deliveryId: 'd4' }, ratePerSecond: 0 })).rejects.toMatchObject({
+    code: 'operations.invalid_rate',
+  });
 });

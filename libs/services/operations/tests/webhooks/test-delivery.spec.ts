@@ -28,11 +28,15 @@ function codeOf(action: () => unknown): string | undefined {
 describe('sender-side signatures', () => {
   it("reproduce Shopify's official test vector for the orders fixture", () => {
     // The HMAC the README's curl example has always carried for this body and the development secret.
-    expect(shopifyHmacOf(readFixture('shopify/orders-create.json'), 'test_secret_key')).toBe('LhASbyzfcQqs9sV1T7LsKkmXJaXg98nKfC8zMSvi4vc=');
+    expect(shopifyHmacOf(readFixture('shopify/orders-create.json'), 'test_secret_key')).toBe(
+      'LhASbyzfcQqs9sV1T7LsKkmXJaXg98nKfC8zMSvi4vc=',
+    );
   });
 
   it("reproduce Svix's official test vector", () => {
-    expect(svixSignatureOf('{"test": 2432232314}', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330)).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    expect(
+      svixSignatureOf('{"test": 2432232314}', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330),
+    ).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 });
 
@@ -75,7 +79,11 @@ describe('prepareTestDelivery', () => {
   });
 
   it('takes --topic over the file name', () => {
-    const delivery = prepareTestDelivery(development, { body: readFixture('development/products-update-consignor.json'), fileName: 'anything.json', topic: 'products/update' }, now);
+    const delivery = prepareTestDelivery(
+      development,
+      { body: readFixture('development/products-update-consignor.json'), fileName: 'anything.json', topic: 'products/update' },
+      now,
+    );
     expect(delivery.headers['x-shopify-topic']).toBe('products/update');
   });
 
@@ -85,26 +93,48 @@ describe('prepareTestDelivery', () => {
     expect(delivery).toMatchObject({ source: 'clerk', tenantId: 'dev-store', topic: 'user.created', path: '/webhooks/clerk' });
     expect(delivery.deliveryId).toMatch(/^msg_/);
     expect(delivery.headers).toMatchObject({ 'svix-id': delivery.deliveryId, 'svix-timestamp': String(now.getTime() / 1000) });
-    expect(delivery.headers['svix-signature']).toBe(svixSignatureOf(body, development.tenants[0].clerkSigningSecrets[0], delivery.deliveryId, now.getTime() / 1000));
+    expect(delivery.headers['svix-signature']).toBe(
+      svixSignatureOf(body, development.tenants[0].clerkSigningSecrets[0], delivery.deliveryId, now.getTime() / 1000),
+    );
   });
 
   it('passes a tenant named for a Clerk event on to the gateway', () => {
-    const delivery = prepareTestDelivery(twoStores, { body: readFixture('clerk/user-created.json'), fileName: 'user-created.json', tenantId: 'second-store' }, now);
+    const delivery = prepareTestDelivery(
+      twoStores,
+      { body: readFixture('clerk/user-created.json'), fileName: 'user-created.json', tenantId: 'second-store' },
+      now,
+    );
     expect(delivery.path).toBe('/webhooks/clerk?tenant=second-store');
-    expect(delivery.headers['svix-signature']).toBe(svixSignatureOf(delivery.body, secondStore.clerkSigningSecrets[0], delivery.deliveryId, now.getTime() / 1000));
+    expect(delivery.headers['svix-signature']).toBe(
+      svixSignatureOf(delivery.body, secondStore.clerkSigningSecrets[0], delivery.deliveryId, now.getTime() / 1000),
+    );
   });
 
   it('asks for --tenant when a Clerk event names no instance and several tenants are configured', () => {
     const body = Buffer.from(JSON.stringify({ object: 'event', type: 'user.created', data: { id: 'user_1' } }));
-    expect(() => prepareTestDelivery(twoStores, { body, fileName: 'user.json' }, now)).toThrow(/names no Clerk instance .*name one with --tenant \(dev-store, second-store\)/);
+    expect(() => prepareTestDelivery(twoStores, { body, fileName: 'user.json' }, now)).toThrow(
+      /names no Clerk instance .*name one with --tenant \(dev-store, second-store\)/,
+    );
     expect(prepareTestDelivery(development, { body, fileName: 'user.json' }, now).tenantId).toBe('dev-store');
   });
 
   it('refuses what it cannot sign rightly, with a code', () => {
     const orders = readFixture('shopify/orders-create.json');
-    expect(codeOf(() => prepareTestDelivery(development, { body: orders, fileName: 'order.json' }, now))).toBe('operations.test_delivery_invalid');
+    expect(codeOf(() => prepareTestDelivery(development, { body: orders, fileName: 'order.json' }, now))).toBe(
+      'operations.test_delivery_invalid',
+    );
     expect(codeOf(() => prepareTestDelivery(twoStores, { body: orders, fileName: 'orders-create.json' }, now))).toBe('tenant.unknown');
-    expect(codeOf(() => prepareTestDelivery(development, { body: orders, fileName: 'orders-create.json', tenantId: 'nobody' }, now))).toBe('tenant.unknown');
-    expect(codeOf(() => prepareTestDelivery(development, { body: readFixture('clerk/user-created.json'), fileName: 'user-created.json', topic: 'orders/create' }, now))).toBe('operations.test_delivery_invalid');
+    expect(codeOf(() => prepareTestDelivery(development, { body: orders, fileName: 'orders-create.json', tenantId: 'nobody' }, now))).toBe(
+      'tenant.unknown',
+    );
+    expect(
+      codeOf(() =>
+        prepareTestDelivery(
+          development,
+          { body: readFixture('clerk/user-created.json'), fileName: 'user-created.json', topic: 'orders/create' },
+          now,
+        ),
+      ),
+    ).toBe('operations.test_delivery_invalid');
   });
 });

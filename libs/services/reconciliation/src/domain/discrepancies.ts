@@ -46,7 +46,8 @@ export function compareOrder(shopify: ShopifyOrderState, local: LocalOrder | und
   }
   const cancelledInShopify = shopify.cancelledAt !== null;
   const cancelledLocally = local.state === 'cancelled';
-  if (cancelledInShopify && !cancelledLocally) return [{ kind: 'order_cancelled_in_shopify_only', subjectId, shopifyValue, localValue: { ...local }, ...repairable }];
+  if (cancelledInShopify && !cancelledLocally)
+    return [{ kind: 'order_cancelled_in_shopify_only', subjectId, shopifyValue, localValue: { ...local }, ...repairable }];
   if (!cancelledInShopify && cancelledLocally) {
     return [
       {
@@ -69,7 +70,11 @@ export function compareOrder(shopify: ShopifyOrderState, local: LocalOrder | und
  * depends on the split of each reversed unit. Compared with the net of earnings' sale and reversal
  * entries per line; lines of the store's own products should have no entries.
  */
-export function compareEarnings(shopify: ShopifyOrderState, entries: LocalEarningsEntry[] | undefined, consignorTagPrefix: string): FoundDiscrepancy[] {
+export function compareEarnings(
+  shopify: ShopifyOrderState,
+  entries: LocalEarningsEntry[] | undefined,
+  consignorTagPrefix: string,
+): FoundDiscrepancy[] {
   const refundLines = shopify.refunds.flatMap((refund) => refund.refundLineItems);
   const currency = shopify.order.totalPrice.currency;
   const localNet = new Map<string, number>();
@@ -112,7 +117,10 @@ export function compareEarnings(shopify: ShopifyOrderState, entries: LocalEarnin
         currency: shopify.order.totalPrice.currency,
         lines: differing.map(({ lineItemId, consignorId, expectedGrossMinor }) => ({ lineItemId, consignorId, expectedGrossMinor })),
       },
-      localValue: { orderReceived: entries !== undefined, lines: differing.map(({ lineItemId, localNetGrossMinor }) => ({ lineItemId, netGrossMinor: localNetGrossMinor })) },
+      localValue: {
+        orderReceived: entries !== undefined,
+        lines: differing.map(({ lineItemId, localNetGrossMinor }) => ({ lineItemId, netGrossMinor: localNetGrossMinor })),
+      },
       repairable: false,
       notRepairableReason: 'earnings follow the order events already applied; correct the ledger with a data correction',
     },
@@ -127,7 +135,8 @@ export function compareEarnings(shopify: ShopifyOrderState, entries: LocalEarnin
  */
 export function compareProduct(shopify: ShopifyProductState, local: LocalProduct | undefined): FoundDiscrepancy[] {
   const { product } = shopify;
-  if (local === undefined) return [{ kind: 'product_unknown', subjectId: product.id, shopifyValue: { ...shopify }, localValue: null, ...repairable }];
+  if (local === undefined)
+    return [{ kind: 'product_unknown', subjectId: product.id, shopifyValue: { ...shopify }, localValue: null, ...repairable }];
   const items = new Map(local.items.map((item) => [item.variantId, item]));
   const unknownVariants = product.variants.filter((variant) => !items.has(variant.id)).map((variant) => variant.id);
   if (unknownVariants.length > 0) {
@@ -171,13 +180,19 @@ export function compareProduct(shopify: ShopifyProductState, local: LocalProduct
  * equal the units earnings still has on the books for it (sales less reversals). Both apply the same
  * order-line rule, so any difference is a fault in one of them, which no Shopify event can repair.
  */
-export function compareBooksWithStock(orderId: string, stock: LocalOrder | undefined, books: LocalEarningsEntry[] | undefined): FoundDiscrepancy[] {
+export function compareBooksWithStock(
+  orderId: string,
+  stock: LocalOrder | undefined,
+  books: LocalEarningsEntry[] | undefined,
+): FoundDiscrepancy[] {
   if (stock?.lines === undefined || stock.state === 'cancellation_held' || books === undefined) return [];
   const units = new Map<string, { stock: number; books: number }>();
   const at = (lineItemId: string) => units.get(lineItemId) ?? units.set(lineItemId, { stock: 0, books: 0 }).get(lineItemId)!;
   for (const line of stock.lines) if (line.quantitySold > 0) at(line.lineItemId).stock += line.quantitySold - line.quantityReleased;
   for (const entry of books) at(entry.lineItemId).books += entry.type === 'sale' ? entry.quantity : -entry.quantity;
-  const differing = [...units].filter(([, counted]) => counted.stock !== counted.books).map(([lineItemId, counted]) => ({ lineItemId, soldInInventory: counted.stock, onTheBooks: counted.books }));
+  const differing = [...units]
+    .filter(([, counted]) => counted.stock !== counted.books)
+    .map(([lineItemId, counted]) => ({ lineItemId, soldInInventory: counted.stock, onTheBooks: counted.books }));
   if (differing.length === 0) return [];
   return [
     {
@@ -186,7 +201,8 @@ export function compareBooksWithStock(orderId: string, stock: LocalOrder | undef
       shopifyValue: { orderId },
       localValue: { lines: differing },
       repairable: false,
-      notRepairableReason: 'inventory and earnings disagree with each other, not with Shopify: find the event one of them missed (dead letters, exceptions) and redrive or correct it',
+      notRepairableReason:
+        'inventory and earnings disagree with each other, not with Shopify: find the event one of them missed (dead letters, exceptions) and redrive or correct it',
     },
   ];
 }

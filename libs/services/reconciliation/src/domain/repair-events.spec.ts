@@ -11,7 +11,18 @@ const state: ShopifyOrderState = {
     financialStatus: 'paid',
     customerId: '115310627314723954',
     totalPrice: usd(10_000),
-    lineItems: [{ id: '466157049', productId: '632910392', variantId: '808950810', sku: 'A', title: 'Jacket', quantity: 1, unitPrice: usd(10_000), totalDiscount: usd(0) }],
+    lineItems: [
+      {
+        id: '466157049',
+        productId: '632910392',
+        variantId: '808950810',
+        sku: 'A',
+        title: 'Jacket',
+        quantity: 1,
+        unitPrice: usd(10_000),
+        totalDiscount: usd(0),
+      },
+    ],
   },
   updatedAt: '2026-11-28T11:00:00-05:00',
   cancelledAt: '2026-11-28T11:00:00-05:00',
@@ -27,7 +38,11 @@ const context = { tenantId: 'dev-store', runId: 'run-1', observedAt: Date.parse(
 describe('repairEventsOf', () => {
   it('replays a missing order as created, paid and cancelled, marked as the reconciler run and discrepancy', () => {
     const published = repairEventsOf(discrepancy, context);
-    expect(published.map((event) => event.definition.type)).toEqual([events.shopifyOrderCreated.type, events.shopifyOrderPaid.type, events.shopifyOrderCancelled.type]);
+    expect(published.map((event) => event.definition.type)).toEqual([
+      events.shopifyOrderCreated.type,
+      events.shopifyOrderPaid.type,
+      events.shopifyOrderCancelled.type,
+    ]);
     expect(published[0].value.metadata).toMatchObject({
       source: 'reconciler',
       tenantId: 'dev-store',
@@ -36,19 +51,29 @@ describe('repairEventsOf', () => {
       occurredAt: Date.parse('2026-11-28T10:00:00-05:00'),
       receivedAt: context.observedAt,
     });
-    expect(published[2].value).toMatchObject({ cancelledAt: '2026-11-28T11:00:00-05:00', cancelReason: 'customer', currentQuantities: { '466157049': 0 } });
+    expect(published[2].value).toMatchObject({
+      cancelledAt: '2026-11-28T11:00:00-05:00',
+      cancelReason: 'customer',
+      currentQuantities: { '466157049': 0 },
+    });
   });
 
   it('derives event ids from the kind, subject and Shopify version, not from the run', () => {
     const ids = (events: ReturnType<typeof repairEventsOf>) => events.map((event) => event.value.metadata.eventId);
     const first = ids(repairEventsOf(discrepancy, context));
-    expect(ids(repairEventsOf({ ...discrepancy, id: 'd-2' }, { ...context, runId: 'run-2', observedAt: context.observedAt + 3_600_000 }))).toEqual(first);
-    expect(ids(repairEventsOf({ ...discrepancy, shopifyValue: { ...state, updatedAt: '2026-11-28T12:00:00-05:00' } }, context))).not.toEqual(first);
+    expect(
+      ids(repairEventsOf({ ...discrepancy, id: 'd-2' }, { ...context, runId: 'run-2', observedAt: context.observedAt + 3_600_000 })),
+    ).toEqual(first);
+    expect(
+      ids(repairEventsOf({ ...discrepancy, shopifyValue: { ...state, updatedAt: '2026-11-28T12:00:00-05:00' } }, context)),
+    ).not.toEqual(first);
     expect(new Set(first).size).toBe(3);
   });
 
   it('publishes only what was missed for a cancellation, and the level Shopify holds for a count', () => {
-    expect(repairEventsOf({ ...discrepancy, kind: 'order_cancelled_in_shopify_only' }, context).map((event) => event.definition.type)).toEqual([events.shopifyOrderCancelled.type]);
+    expect(
+      repairEventsOf({ ...discrepancy, kind: 'order_cancelled_in_shopify_only' }, context).map((event) => event.definition.type),
+    ).toEqual([events.shopifyOrderCancelled.type]);
     const [level] = repairEventsOf(
       {
         id: 'd-3',
@@ -58,7 +83,12 @@ describe('repairEventsOf', () => {
       },
       context,
     );
-    expect(level.value).toMatchObject({ inventoryItemId: '39072856', locationId: '655441491', available: 3, updatedAt: '2026-11-28T09:00:00-05:00' });
+    expect(level.value).toMatchObject({
+      inventoryItemId: '39072856',
+      locationId: '655441491',
+      available: 3,
+      updatedAt: '2026-11-28T09:00:00-05:00',
+    });
   });
 
   it('refuses kinds Shopify cannot correct', () => {

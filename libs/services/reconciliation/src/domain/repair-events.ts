@@ -37,8 +37,15 @@ export function repairEventsOf(discrepancy: RepairableDiscrepancy, context: Repa
     case 'order_missing': {
       const state = discrepancy.shopifyValue as unknown as ShopifyOrderState;
       const repair = eventMetadataFor(discrepancy, context, state.updatedAt);
-      const created: PlatformEvent = { definition: events.shopifyOrderCreated, value: { metadata: repair(events.shopifyOrderCreated, state.order.createdAt), order: state.order } };
-      return [created, ...(isPaid(state) ? [paidEvent(state, repair)] : []), ...(state.cancelledAt !== null ? [cancelledEvent(state, repair)] : [])];
+      const created: PlatformEvent = {
+        definition: events.shopifyOrderCreated,
+        value: { metadata: repair(events.shopifyOrderCreated, state.order.createdAt), order: state.order },
+      };
+      return [
+        created,
+        ...(isPaid(state) ? [paidEvent(state, repair)] : []),
+        ...(state.cancelledAt !== null ? [cancelledEvent(state, repair)] : []),
+      ];
     }
     case 'order_cancelled_in_shopify_only': {
       const state = discrepancy.shopifyValue as unknown as ShopifyOrderState;
@@ -46,7 +53,11 @@ export function repairEventsOf(discrepancy: RepairableDiscrepancy, context: Repa
     }
     case 'product_unknown': {
       const { product } = discrepancy.shopifyValue as unknown as ShopifyProductState;
-      const metadata = eventMetadataFor(discrepancy, context, product.updatedAt ?? product.createdAt ?? '')(events.shopifyProductUpserted, product.updatedAt);
+      const metadata = eventMetadataFor(
+        discrepancy,
+        context,
+        product.updatedAt ?? product.createdAt ?? '',
+      )(events.shopifyProductUpserted, product.updatedAt);
       return [{ definition: events.shopifyProductUpserted, value: { metadata, change: 'updated', product: product as ShopifyProduct } }];
     }
     case 'inventory_level_differs': {
@@ -55,7 +66,13 @@ export function repairEventsOf(discrepancy: RepairableDiscrepancy, context: Repa
       return [
         {
           definition: events.shopifyInventoryLevelUpdated,
-          value: { metadata, inventoryItemId: level.inventoryItemId, locationId: level.locationId, available: level.available, updatedAt: level.updatedAt },
+          value: {
+            metadata,
+            inventoryItemId: level.inventoryItemId,
+            locationId: level.locationId,
+            available: level.available,
+            updatedAt: level.updatedAt,
+          },
         },
       ];
     }
@@ -97,7 +114,12 @@ function paidEvent(state: ShopifyOrderState, repair: MetadataFor): PlatformEvent
   // The Admin API keeps no separate paid-at time on the order; updatedAt is what orders/paid carries as paidAt.
   return {
     definition: events.shopifyOrderPaid,
-    value: { metadata: repair(events.shopifyOrderPaid, state.updatedAt), order: state.order, paidAt: state.updatedAt, totalOutstanding: state.totalOutstanding },
+    value: {
+      metadata: repair(events.shopifyOrderPaid, state.updatedAt),
+      order: state.order,
+      paidAt: state.updatedAt,
+      totalOutstanding: state.totalOutstanding,
+    },
   };
 }
 

@@ -43,14 +43,20 @@ export function createReconciliationRouter(deps: ReconciliationDeps, options: Re
 
   router.get('/runs', read, async (req, res) => {
     const limit = typeof req.query.limit === 'string' ? Number(req.query.limit) : undefined;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 500)) throw invalid('limit must be a whole number from 1 to 500', { limit: req.query.limit });
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 500))
+      throw invalid('limit must be a whole number from 1 to 500', { limit: req.query.limit });
     const tenantId = typeof req.query.tenantId === 'string' && req.query.tenantId !== '' ? req.query.tenantId : undefined;
     res.json({ runs: await listRuns(deps.dataSource, { tenantId, limit }) });
   });
 
   router.get('/runs/:runId', read, async (req, res) => {
     const run = await findRun(deps.dataSource, String(req.params.runId));
-    if (run === undefined) throw new PlatformError(`no reconciliation run ${req.params.runId}`, { code: 'reconciliation.run_not_found', category: 'invalid', httpStatus: 404 });
+    if (run === undefined)
+      throw new PlatformError(`no reconciliation run ${req.params.runId}`, {
+        code: 'reconciliation.run_not_found',
+        category: 'invalid',
+        httpStatus: 404,
+      });
     res.json(run);
   });
 
@@ -61,8 +67,10 @@ export function createReconciliationRouter(deps: ReconciliationDeps, options: Re
       throw invalid('discrepancyIds must be a non-empty array of discrepancy ids', { discrepancyIds: ids });
     }
     const kind = optionalString(body, 'kind');
-    if (kind !== undefined && !(discrepancyKinds as readonly string[]).includes(kind)) throw invalid(`kind must be one of ${discrepancyKinds.join(', ')}`, { kind });
-    if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean') throw invalid('dryRun must be true or false', { dryRun: body.dryRun });
+    if (kind !== undefined && !(discrepancyKinds as readonly string[]).includes(kind))
+      throw invalid(`kind must be one of ${discrepancyKinds.join(', ')}`, { kind });
+    if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean')
+      throw invalid('dryRun must be true or false', { dryRun: body.dryRun });
     const result = await repairDiscrepancies(deps, {
       runId: String(req.params.runId),
       discrepancyIds: ids as string[] | undefined,
@@ -99,7 +107,8 @@ function optionalTime(body: Record<string, unknown>, field: string): Date | unde
 
 function onlyTenant(deps: ReconciliationDeps): string {
   const tenants = deps.tenants.tenants;
-  if (tenants.length !== 1) throw invalid('tenantId is required when several tenants are configured', { tenants: tenants.map((tenant) => tenant.id) });
+  if (tenants.length !== 1)
+    throw invalid('tenantId is required when several tenants are configured', { tenants: tenants.map((tenant) => tenant.id) });
   return tenants[0].id;
 }
 

@@ -26,7 +26,10 @@ export function httpLocalReadApi(urls: LocalServiceUrls, apiKey: string, timeout
     const url = new URL(path, urls[service]);
     let response: Response;
     try {
-      response = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(url, {
+        headers: { accept: 'application/json', authorization: `Bearer ${apiKey}` },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
       const cause = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw unavailable(service, urls[service], `unreachable (${cause})`);
@@ -38,9 +41,11 @@ export function httpLocalReadApi(urls: LocalServiceUrls, apiKey: string, timeout
   const query = (tenantId: string) => `?tenantId=${encodeURIComponent(tenantId)}`;
   return {
     inventoryOrder: (tenantId, orderId) => read<LocalOrder>('inventory', `/orders/${encodeURIComponent(orderId)}${query(tenantId)}`),
-    inventoryProduct: (tenantId, productId) => read<LocalProduct>('inventory', `/products/${encodeURIComponent(productId)}${query(tenantId)}`),
+    inventoryProduct: (tenantId, productId) =>
+      read<LocalProduct>('inventory', `/products/${encodeURIComponent(productId)}${query(tenantId)}`),
     orderEarnings: async (tenantId, orderId) =>
-      (await read<{ entries: LocalEarningsEntry[] }>('earnings', `/orders/${encodeURIComponent(orderId)}/earnings${query(tenantId)}`))?.entries,
+      (await read<{ entries: LocalEarningsEntry[] }>('earnings', `/orders/${encodeURIComponent(orderId)}/earnings${query(tenantId)}`))
+        ?.entries,
   };
 }
 

@@ -33,7 +33,6 @@ export interface RunWithDiscrepancies extends ReconciliationRun {
 
 type Target = DataSource | EntityManager;
 
-
 const runColumns = `id, tenant_id AS "tenantId", ${isoTimeSql('window_from')} AS "windowFrom", ${isoTimeSql('window_to')} AS "windowTo",
   ${isoTimeSql('started_at')} AS "startedAt", ${isoTimeSql('finished_at')} AS "finishedAt", status, error, counts, trigger, actor`;
 
@@ -76,12 +75,20 @@ export async function completeRun(dataSource: DataSource, runId: string, found: 
         ],
       );
     }
-    await manager.query(`UPDATE reconciliation_runs SET status = 'succeeded', finished_at = $2, counts = $3 WHERE id = $1`, [runId, finishedAt, JSON.stringify(counts)]);
+    await manager.query(`UPDATE reconciliation_runs SET status = 'succeeded', finished_at = $2, counts = $3 WHERE id = $1`, [
+      runId,
+      finishedAt,
+      JSON.stringify(counts),
+    ]);
   });
 }
 
 export async function failRun(target: Target, runId: string, error: string, finishedAt: Date): Promise<void> {
-  await target.query(`UPDATE reconciliation_runs SET status = 'failed', finished_at = $2, error = $3 WHERE id = $1`, [runId, finishedAt, error]);
+  await target.query(`UPDATE reconciliation_runs SET status = 'failed', finished_at = $2, error = $3 WHERE id = $1`, [
+    runId,
+    finishedAt,
+    error,
+  ]);
 }
 
 /** Runs, newest first, of one tenant when given. */
@@ -95,14 +102,19 @@ export async function listRuns(target: Target, query: { tenantId?: string; limit
 export async function findRun(target: Target, runId: string): Promise<RunWithDiscrepancies | undefined> {
   const [run]: ReconciliationRun[] = await target.query(`SELECT ${runColumns} FROM reconciliation_runs WHERE id = $1`, [runId]);
   if (run === undefined) return undefined;
-  const discrepancies: Discrepancy[] = await target.query(`SELECT ${discrepancyColumns} FROM reconciliation_discrepancies WHERE run_id = $1 ORDER BY kind, subject_id`, [
-    runId,
-  ]);
+  const discrepancies: Discrepancy[] = await target.query(
+    `SELECT ${discrepancyColumns} FROM reconciliation_discrepancies WHERE run_id = $1 ORDER BY kind, subject_id`,
+    [runId],
+  );
   return { ...run, discrepancies };
 }
 
 /** The run's discrepancies chosen by id or by kind, locked against a concurrent repair. */
-export async function lockDiscrepancies(manager: EntityManager, runId: string, choice: { discrepancyIds?: string[]; kind?: DiscrepancyKind }): Promise<Discrepancy[]> {
+export async function lockDiscrepancies(
+  manager: EntityManager,
+  runId: string,
+  choice: { discrepancyIds?: string[]; kind?: DiscrepancyKind },
+): Promise<Discrepancy[]> {
   return manager.query(
     `SELECT ${discrepancyColumns} FROM reconciliation_discrepancies
      WHERE run_id = $1 AND ($2::text[] IS NULL OR id = ANY($2)) AND ($3::text IS NULL OR kind = $3)
@@ -112,5 +124,9 @@ export async function lockDiscrepancies(manager: EntityManager, runId: string, c
 }
 
 export async function markRepaired(manager: EntityManager, discrepancyId: string, eventIds: string[], repairedAt: Date): Promise<void> {
-  await manager.query('UPDATE reconciliation_discrepancies SET repaired_at = $2, repair_event_ids = $3 WHERE id = $1', [discrepancyId, repairedAt, eventIds]);
+  await manager.query('UPDATE reconciliation_discrepancies SET repaired_at = $2, repair_event_ids = $3 WHERE id = $1', [
+    discrepancyId,
+    repairedAt,
+    eventIds,
+  ]);
 }

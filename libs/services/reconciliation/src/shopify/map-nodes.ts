@@ -98,7 +98,8 @@ export function productStateOf(node: ProductNode, shopCurrency: string): Shopify
         variantId: numericIdOf(variant.id, 'ProductVariant'),
         inventoryItemId: variant.inventoryItem ? numericIdOf(variant.inventoryItem.id, 'InventoryItem') : null,
         locationId: location === undefined ? null : numericIdOf(location, 'Location'),
-        updatedAt: itemUpdatedAt !== undefined && Date.parse(itemUpdatedAt) > Date.parse(variant.updatedAt) ? itemUpdatedAt : variant.updatedAt,
+        updatedAt:
+          itemUpdatedAt !== undefined && Date.parse(itemUpdatedAt) > Date.parse(variant.updatedAt) ? itemUpdatedAt : variant.updatedAt,
       };
     }),
   };

@@ -78,7 +78,12 @@ export class ShopifyAdminReader {
     return nodes.map((node) => productStateOf(node, this.options.shopCurrency));
   }
 
-  private async readAll<TNode>(root: 'orders' | 'products', query: string, variables: Record<string, unknown>, first: number): Promise<TNode[]> {
+  private async readAll<TNode>(
+    root: 'orders' | 'products',
+    query: string,
+    variables: Record<string, unknown>,
+    first: number,
+  ): Promise<TNode[]> {
     const all: TNode[] = [];
     let after: string | null = null;
     do {
@@ -102,14 +107,21 @@ export class ShopifyAdminReader {
       }
       const errors = (response.errors?.graphQLErrors ?? []) as GraphQLError[];
       if (errors.some((error) => error.extensions?.code === 'THROTTLED') && cost) {
-        if (attempt >= maxRetries) throw this.failure('shopify.throttled', `Shopify kept throttling the ${name} query (${attempt + 1} answers)`, 'transient');
+        if (attempt >= maxRetries)
+          throw this.failure('shopify.throttled', `Shopify kept throttling the ${name} query (${attempt + 1} answers)`, 'transient');
         const waitMs = waitBeforeQueryMs(cost.requestedQueryCost, cost.throttleStatus);
-        this.options.onWait?.({ reason: 'throttled', waitMs, requestedCost: cost.requestedQueryCost, currentlyAvailable: cost.throttleStatus.currentlyAvailable });
+        this.options.onWait?.({
+          reason: 'throttled',
+          waitMs,
+          requestedCost: cost.requestedQueryCost,
+          currentlyAvailable: cost.throttleStatus.currentlyAvailable,
+        });
         await this.sleep(waitMs);
         continue;
       }
       if (response.errors) throw this.errorOf(name, response.errors.networkStatusCode, response.errors.message, errors);
-      if (response.data === undefined) throw this.failure('shopify.query_failed', `Shopify answered the ${name} query without data`, 'transient');
+      if (response.data === undefined)
+        throw this.failure('shopify.query_failed', `Shopify answered the ${name} query without data`, 'transient');
       return response.data;
     }
   }
@@ -126,8 +138,18 @@ export class ShopifyAdminReader {
 
   private errorOf(name: string, status: number | undefined, message: string | undefined, errors: GraphQLError[]): PlatformError {
     const detail = errors.length > 0 ? errors.map((error) => error.message).join('; ') : (message ?? 'no detail');
-    if (status === undefined) return this.failure('shopify.unreachable', `Shopify Admin API for ${this.options.shopDomain} is unreachable: ${detail}`, 'dependency');
-    if (status === 401 || status === 403) return this.failure('shopify.unauthorized', `Shopify refused the access token for ${this.options.shopDomain} (HTTP ${status})`, 'invalid');
+    if (status === undefined)
+      return this.failure(
+        'shopify.unreachable',
+        `Shopify Admin API for ${this.options.shopDomain} is unreachable: ${detail}`,
+        'dependency',
+      );
+    if (status === 401 || status === 403)
+      return this.failure(
+        'shopify.unauthorized',
+        `Shopify refused the access token for ${this.options.shopDomain} (HTTP ${status})`,
+        'invalid',
+      );
     return this.failure('shopify.query_failed', `Shopify answered the ${name} query with HTTP ${status}: ${detail}`, 'transient');
   }
 
@@ -138,7 +160,10 @@ export class ShopifyAdminReader {
 
 /** One Admin API reader per tenant, with that shop's access token (SHOPIFY_ADMIN_TOKENS). */
 export function shopifyReaderFactory(
-  settings: { accessTokens: Readonly<Record<string, string>> } & Pick<ShopifyAdminReaderOptions, 'originOverride' | 'apiVersion' | 'onWait' | 'ordersPageSize' | 'productsPageSize'>,
+  settings: { accessTokens: Readonly<Record<string, string>> } & Pick<
+    ShopifyAdminReaderOptions,
+    'originOverride' | 'apiVersion' | 'onWait' | 'ordersPageSize' | 'productsPageSize'
+  >,
 ): (tenant: Tenant) => ShopifyAdminReader {
   return (tenant) => {
     const accessToken = settings.accessTokens[tenant.id];

@@ -13,7 +13,15 @@ import {
   TestServer,
   testEndpoints,
 } from '@consign/test-support';
-import { createReconciliationRouter, discrepancyKinds, reconciliationMigrations, reconciliationPublishes, runReconciliation, shopifyReaderFactory, ReconciliationDeps } from '@consign/reconciliation';
+import {
+  createReconciliationRouter,
+  discrepancyKinds,
+  reconciliationMigrations,
+  reconciliationPublishes,
+  runReconciliation,
+  shopifyReaderFactory,
+  ReconciliationDeps,
+} from '@consign/reconciliation';
 import { seededOrder, seededProducts } from '../support/shop-seed';
 
 /**
@@ -32,12 +40,20 @@ let knownRun: { id: string; discrepancyIds: string[] };
 
 beforeAll(async () => {
   database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_reconciliation_fuzz');
-  dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: reconciliationMigrations, applicationName: 'reconciliation-fuzz' });
+  dataSource = createServiceDataSource({
+    url: database.url,
+    tls: { mode: 'disable' },
+    migrations: reconciliationMigrations,
+    applicationName: 'reconciliation-fuzz',
+  });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   const codec = new EventCodec(testEndpoints().schemaRegistryUrl);
   await codec.register(reconciliationPublishes);
-  standIn = await startShopifyAdminStandIn({ orders: [seededOrder('9007199254740993001', { updatedAt: '2026-11-28T10:00:00Z' })], products: seededProducts() });
+  standIn = await startShopifyAdminStandIn({
+    orders: [seededOrder('9007199254740993001', { updatedAt: '2026-11-28T10:00:00Z' })],
+    products: seededProducts(),
+  });
   const deps: ReconciliationDeps = {
     dataSource,
     codec,
@@ -45,9 +61,17 @@ beforeAll(async () => {
     shopifyReaderFor: shopifyReaderFactory({ accessTokens: { 'dev-store': standIn.accessToken }, originOverride: standIn.origin }),
     local: { inventoryOrder: async () => undefined, inventoryProduct: async () => undefined, orderEarnings: async () => undefined },
   };
-  const run = await runReconciliation(deps, { tenantId: 'dev-store', from: new Date('2026-11-28T00:00:00Z'), to: new Date('2026-11-29T00:00:00Z'), trigger: 'cli', actor: 'fuzz' });
+  const run = await runReconciliation(deps, {
+    tenantId: 'dev-store',
+    from: new Date('2026-11-28T00:00:00Z'),
+    to: new Date('2026-11-29T00:00:00Z'),
+    trigger: 'cli',
+    actor: 'fuzz',
+  });
   knownRun = { id: run.id, discrepancyIds: run.discrepancies.map((discrepancy) => discrepancy.id) };
-  server = await startGuardedServer('reconciler', (http) => http.app.use(createReconciliationRouter(deps, { guard: http.guard, defaultWindowMs: 86_400_000 })));
+  server = await startGuardedServer('reconciler', (http) =>
+    http.app.use(createReconciliationRouter(deps, { guard: http.guard, defaultWindowMs: 86_400_000 })),
+  );
 });
 
 afterAll(async () => {
@@ -70,7 +94,16 @@ it(`answers ${runs} generated requests without a server error or an unguarded an
         { method: 'POST', path: '/runs', body: { samples: [window, {}] } },
         { method: 'GET', path: '/runs', query: ['tenantId', 'limit'] },
         { method: 'GET', path: '/runs/:runId' },
-        { method: 'POST', path: '/runs/:runId/repair', body: { samples: [{ kind: 'order_missing', dryRun: true }, { discrepancyIds: knownRun.discrepancyIds, dryRun: false }] } },
+        {
+          method: 'POST',
+          path: '/runs/:runId/repair',
+          body: {
+            samples: [
+              { kind: 'order_missing', dryRun: true },
+              { discrepancyIds: knownRun.discrepancyIds, dryRun: false },
+            ],
+          },
+        },
       ],
       knownValues: { runId: [knownRun.id], tenantId: ['dev-store'], limit: ['1', '500'], kind: discrepancyKinds },
     },

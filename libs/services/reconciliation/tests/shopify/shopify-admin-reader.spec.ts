@@ -21,8 +21,8 @@ describe('ShopifyAdminReader against the Admin API stand-in', () => {
     waits.length = 0;
     standIn = await startShopifyAdminStandIn({
       orders: [
-        ...['9007199254740993001', '9007199254740993002', '9007199254740993003', '9007199254740993004', '9007199254740993005'].map((id, index) =>
-          seededOrder(id, { updatedAt: `2026-11-28T1${index}:00:00Z` }),
+        ...['9007199254740993001', '9007199254740993002', '9007199254740993003', '9007199254740993004', '9007199254740993005'].map(
+          (id, index) => seededOrder(id, { updatedAt: `2026-11-28T1${index}:00:00Z` }),
         ),
         seededOrder('9007199254740993900', { updatedAt: '2026-11-27T12:00:00Z' }),
       ],
@@ -34,7 +34,13 @@ describe('ShopifyAdminReader against the Admin API stand-in', () => {
 
   it('reads every page of the window through opaque cursors, at the requested API version', async () => {
     const orders = await reader({ ordersPageSize: 2 }).ordersUpdatedBetween(window.from, window.to);
-    expect(orders.map((state) => state.order.id)).toEqual(['9007199254740993001', '9007199254740993002', '9007199254740993003', '9007199254740993004', '9007199254740993005']);
+    expect(orders.map((state) => state.order.id)).toEqual([
+      '9007199254740993001',
+      '9007199254740993002',
+      '9007199254740993003',
+      '9007199254740993004',
+      '9007199254740993005',
+    ]);
     const pages = standIn.requests.filter((request) => request.root === 'orders');
     expect(pages.map((request) => request.variables.after ?? null)).toEqual([null, expect.any(String), expect.any(String)]);
     expect(pages[0].variables.query).toBe("updated_at:>='2026-11-28T00:00:00.000Z' updated_at:<='2026-11-29T00:00:00.000Z'");
@@ -43,7 +49,12 @@ describe('ShopifyAdminReader against the Admin API stand-in', () => {
 
   it('keeps 64-bit ids exact and reads amounts as integer minor units', async () => {
     const [order] = await reader().ordersUpdatedBetween(new Date('2026-11-28T09:59:00Z'), new Date('2026-11-28T10:01:00Z'));
-    expect(order.order).toMatchObject({ id: '9007199254740993001', customerId: '115310627314723954', financialStatus: 'paid', totalPrice: { amountMinor: 21_500, currency: 'USD' } });
+    expect(order.order).toMatchObject({
+      id: '9007199254740993001',
+      customerId: '115310627314723954',
+      financialStatus: 'paid',
+      totalPrice: { amountMinor: 21_500, currency: 'USD' },
+    });
     expect(order.order.lineItems[0]).toMatchObject({
       id: '9007199254740993011',
       productId: '7001000000000000001',
@@ -53,8 +64,18 @@ describe('ShopifyAdminReader against the Admin API stand-in', () => {
     });
     expect(order.lineProductTags['9007199254740993011']).toEqual(['vintage', 'consignor:c-7']);
     const [product] = await reader().products();
-    expect(product.product.variants[0]).toMatchObject({ id: '7001000000000000101', inventoryItemId: '7001000000000000201', inventoryQuantity: 3, price: { amountMinor: 10_000 } });
-    expect(product.stock[0]).toEqual({ variantId: '7001000000000000101', inventoryItemId: '7001000000000000201', locationId: '7009000000000000001', updatedAt: '2026-11-28T09:00:00-05:00' });
+    expect(product.product.variants[0]).toMatchObject({
+      id: '7001000000000000101',
+      inventoryItemId: '7001000000000000201',
+      inventoryQuantity: 3,
+      price: { amountMinor: 10_000 },
+    });
+    expect(product.stock[0]).toEqual({
+      variantId: '7001000000000000101',
+      inventoryItemId: '7001000000000000201',
+      locationId: '7009000000000000001',
+      updatedAt: '2026-11-28T09:00:00-05:00',
+    });
   });
 
   it('waits out a THROTTLED answer for (requested − available) / restoreRate and retries', async () => {
@@ -66,7 +87,9 @@ describe('ShopifyAdminReader against the Admin API stand-in', () => {
     expect(standIn.requests.map((request) => request.outcome)).toEqual(['throttled', 'ok']);
     // 2 + 5 × 30 = 152 points requested, 50 restored per second. The bucket refills in real time from
     // 10, so what Shopify reports depends on how busy this machine is; the wait must follow from it.
-    expect(waits).toEqual([{ reason: 'throttled', requestedCost: 152, currentlyAvailable: expect.any(Number), waitMs: expect.any(Number) }]);
+    expect(waits).toEqual([
+      { reason: 'throttled', requestedCost: 152, currentlyAvailable: expect.any(Number), waitMs: expect.any(Number) },
+    ]);
     const [{ currentlyAvailable, waitMs }] = waits;
     expect(currentlyAvailable).toBeGreaterThanOrEqual(10);
     expect(currentlyAvailable).toBeLessThan(152);

@@ -34,7 +34,8 @@ export function clerkInstanceIdOf(payload: unknown): string | null {
 /** Clerk user ids are `user_` and a base62 id; underscores are allowed too. */
 function clerkUserIdAt(data: JsonObject, path: string): string {
   const id = stringAt(data, 'id', path, textLimits.clerkUserId);
-  if (!/^user_[0-9A-Za-z_]+$/.test(id)) throw invalidField(path, 'must be a Clerk user id: user_ followed by letters, digits or underscores', 'format');
+  if (!/^user_[0-9A-Za-z_]+$/.test(id))
+    throw invalidField(path, 'must be a Clerk user id: user_ followed by letters, digits or underscores', 'format');
   return id;
 }
 
@@ -54,7 +55,11 @@ function envelopeTimestamp(envelope: JsonObject): number | null {
   const value = envelope.timestamp;
   if (value === null || value === undefined) return null;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalidField('timestamp', 'must be a positive integer Unix time in seconds or milliseconds', typeof value === 'number' ? 'range' : 'type');
+    throw invalidField(
+      'timestamp',
+      'must be a positive integer Unix time in seconds or milliseconds',
+      typeof value === 'number' ? 'range' : 'type',
+    );
   }
   return toMillis(value);
 }
@@ -99,7 +104,11 @@ function userOf(data: JsonObject): ClerkUser {
 export function mapClerkUserCreated(payload: unknown, delivery: ClerkDelivery): ClerkUserCreated {
   const { envelope, data } = envelopeOf(payload, 'user.created');
   const user = userOf(data);
-  return { metadata: clerkEventMetadata(delivery, events.clerkUserCreated, user.createdAt), user, clerkEventAt: envelopeTimestamp(envelope) };
+  return {
+    metadata: clerkEventMetadata(delivery, events.clerkUserCreated, user.createdAt),
+    user,
+    clerkEventAt: envelopeTimestamp(envelope),
+  };
 }
 
 /**
@@ -110,7 +119,11 @@ export function mapClerkUserCreated(payload: unknown, delivery: ClerkDelivery): 
 export function mapClerkUserUpdated(payload: unknown, delivery: ClerkDelivery): ClerkUserUpdated {
   const { envelope, data } = envelopeOf(payload, 'user.updated');
   const user = userOf(data);
-  return { metadata: clerkEventMetadata(delivery, events.clerkUserUpdated, user.updatedAt), user, clerkEventAt: envelopeTimestamp(envelope) };
+  return {
+    metadata: clerkEventMetadata(delivery, events.clerkUserUpdated, user.updatedAt),
+    user,
+    clerkEventAt: envelopeTimestamp(envelope),
+  };
 }
 
 /**
@@ -121,5 +134,9 @@ export function mapClerkUserDeleted(payload: unknown, delivery: ClerkDelivery): 
   const { envelope, data } = envelopeOf(payload, 'user.deleted');
   const userId = clerkUserIdAt(data, 'data.id');
   const deleted = booleanAt(data, 'deleted', 'data.deleted');
-  return { metadata: clerkEventMetadata(delivery, events.clerkUserDeleted, envelopeTimestamp(envelope) ?? toMillis(delivery.svixTimestamp)), userId, deleted };
+  return {
+    metadata: clerkEventMetadata(delivery, events.clerkUserDeleted, envelopeTimestamp(envelope) ?? toMillis(delivery.svixTimestamp)),
+    userId,
+    deleted,
+  };
 }

@@ -49,7 +49,8 @@ export interface DeliveryHistoryOptions {
   onUnrecorded?(count: number, error?: Error): void;
 }
 
-const columns = 'request_id, received_at, source, tenant_id, topic, delivery_id, delivery_key, subject_id, event_id, outcome, reason, detail, http_status, source_address, headers';
+const columns =
+  'request_id, received_at, source, tenant_id, topic, delivery_id, delivery_key, subject_id, event_id, outcome, reason, detail, http_status, source_address, headers';
 const historyColumns = columns
   .split(', ')
   .map((column) => `h.${column}`)
@@ -157,7 +158,12 @@ export class DeliveryHistory {
     )) as Array<Record<string, unknown>>;
     const deliveries = rows.slice(0, limit).map(toHistoryRecord);
     const more = rows.length > limit;
-    return { deliveries, nextCursor: more ? encodeHistoryCursor({ receivedAt: String(rows[limit - 1].received_at_text), id: String(rows[limit - 1].id) }) : null };
+    return {
+      deliveries,
+      nextCursor: more
+        ? encodeHistoryCursor({ receivedAt: String(rows[limit - 1].received_at_text), id: String(rows[limit - 1].id) })
+        : null,
+    };
   }
 
   /** Deletes what is older than the retention, a batch at a time; returns how many entries went. */

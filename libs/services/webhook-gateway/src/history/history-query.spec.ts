@@ -49,6 +49,8 @@ describe('parseHistoryQuery', () => {
     ['cursor', { cursor: Buffer.from('2026-12-07|x').toString('base64url') }],
     ['topic', { topic: 'x'.repeat(513) }],
   ] as Array<[string, Record<string, unknown>]>)('refuses a bad ?%s, naming it', (parameter, query) => {
-    expect(() => parseHistoryQuery(query)).toThrow(expect.objectContaining({ code: 'admin.filter_invalid', httpStatus: 400, details: { parameter } }));
+    expect(() => parseHistoryQuery(query)).toThrow(
+      expect.objectContaining({ code: 'admin.filter_invalid', httpStatus: 400, details: { parameter } }),
+    );
   });
 });

@@ -41,12 +41,18 @@ const textFilters = { tenant: 'tenantId', topic: 'topic', reason: 'reason', subj
 const acceptedParameters = new Set(['from', 'to', 'source', 'outcome', 'limit', 'cursor', ...Object.keys(textFilters)]);
 
 function invalid(parameter: string, message: string): PlatformError {
-  return new PlatformError(`?${parameter}: ${message}`, { code: 'admin.filter_invalid', category: 'invalid', httpStatus: 400, details: { parameter } });
+  return new PlatformError(`?${parameter}: ${message}`, {
+    code: 'admin.filter_invalid',
+    category: 'invalid',
+    httpStatus: 400,
+    details: { parameter },
+  });
 }
 
 function isoTime(parameter: string, value: string): Date {
   const parsed = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(parsed.getTime())) throw invalid(parameter, `must be an ISO 8601 time such as 2026-01-31T12:00:00Z, got "${value.slice(0, 64)}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(parsed.getTime()))
+    throw invalid(parameter, `must be an ISO 8601 time such as 2026-01-31T12:00:00Z, got "${value.slice(0, 64)}"`);
   return parsed;
 }
 
@@ -58,7 +64,12 @@ export function encodeHistoryCursor(cursor: HistoryCursor): string {
 function decodeHistoryCursor(value: string): HistoryCursor {
   const [receivedAt, id, extra] = Buffer.from(value, 'base64url').toString('utf8').split('|');
   // PostgreSQL's own text of the time, to the microsecond: a page boundary between two entries of one millisecond holds.
-  if (extra !== undefined || !/^\d+$/.test(id ?? '') || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(receivedAt ?? '')) throw invalid('cursor', 'is not a cursor this API gave out');
+  if (
+    extra !== undefined ||
+    !/^\d+$/.test(id ?? '') ||
+    !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(receivedAt ?? '')
+  )
+    throw invalid('cursor', 'is not a cursor this API gave out');
   return { receivedAt, id };
 }
 
@@ -80,18 +91,22 @@ export function parseHistoryQuery(query: Record<string, unknown>): HistoryPageRe
   if (values.to !== undefined) filter.to = isoTime('to', values.to);
   if (filter.from && filter.to && filter.from >= filter.to) throw invalid('to', 'must be later than ?from');
   if (values.source !== undefined) {
-    if (values.source !== 'shopify' && values.source !== 'clerk') throw invalid('source', `must be shopify or clerk, got "${values.source.slice(0, 64)}"`);
+    if (values.source !== 'shopify' && values.source !== 'clerk')
+      throw invalid('source', `must be shopify or clerk, got "${values.source.slice(0, 64)}"`);
     filter.source = values.source;
   }
   if (values.outcome !== undefined) {
-    if (!(historyOutcomes as readonly string[]).includes(values.outcome)) throw invalid('outcome', `must be one of ${historyOutcomes.join(', ')}, got "${values.outcome.slice(0, 64)}"`);
+    if (!(historyOutcomes as readonly string[]).includes(values.outcome))
+      throw invalid('outcome', `must be one of ${historyOutcomes.join(', ')}, got "${values.outcome.slice(0, 64)}"`);
     filter.outcome = values.outcome as HistoryOutcome;
   }
   for (const [parameter, field] of Object.entries(textFilters)) if (values[parameter] !== undefined) filter[field] = values[parameter];
-  if (filter.reason !== undefined && filter.outcome !== undefined && filter.outcome !== 'rejected') throw invalid('reason', 'goes with ?outcome=rejected: only refused deliveries have a reason');
+  if (filter.reason !== undefined && filter.outcome !== undefined && filter.outcome !== 'rejected')
+    throw invalid('reason', 'goes with ?outcome=rejected: only refused deliveries have a reason');
   let limit = defaultHistoryPageSize;
   if (values.limit !== undefined) {
-    if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > maxHistoryPageSize) throw invalid('limit', `must be a whole number from 1 to ${maxHistoryPageSize}, got "${values.limit.slice(0, 64)}"`);
+    if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > maxHistoryPageSize)
+      throw invalid('limit', `must be a whole number from 1 to ${maxHistoryPageSize}, got "${values.limit.slice(0, 64)}"`);
     limit = Number(values.limit);
   }
   return { filter, limit, ...(values.cursor !== undefined ? { after: decodeHistoryCursor(values.cursor) } : {}) };

@@ -49,7 +49,11 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
       await options.intake.recorded();
       const deliveries = await options.store.find(String(req.params.id));
       if (deliveries.length === 0) {
-        throw new PlatformError(`no delivery ${req.params.id} within the dedupe window`, { code: 'admin.delivery_not_found', category: 'invalid', httpStatus: 404 });
+        throw new PlatformError(`no delivery ${req.params.id} within the dedupe window`, {
+          code: 'admin.delivery_not_found',
+          category: 'invalid',
+          httpStatus: 404,
+        });
       }
       res.json({ deliveries });
     } catch (error) {

@@ -19,7 +19,11 @@ export interface RequestTrace {
 /** Starts the request's span, as a child of a trace context the caller sent, if any. */
 export function startRequestTrace(method: string, route: string, headers: IncomingHttpHeaders): RequestTrace {
   const parent = propagation.extract(ROOT_CONTEXT, headers);
-  const span = tracer.startSpan(`${method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': route } }, parent);
+  const span = tracer.startSpan(
+    `${method} ${route}`,
+    { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': route } },
+    parent,
+  );
   const ids = span.spanContext();
   return {
     context: trace.setSpan(parent, span),

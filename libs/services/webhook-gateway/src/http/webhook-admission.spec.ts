@@ -7,7 +7,12 @@ describe('WebhookAdmission', () => {
     const answerFirst = admission.admit('192.0.2.1');
     expect(admission.refusal('192.0.2.2')).toBeUndefined();
     admission.admit('192.0.2.2');
-    expect(admission.refusal('192.0.2.3')).toMatchObject({ code: 'gateway.overloaded', httpStatus: 503, retriable: true, message: expect.stringContaining('2 webhooks') });
+    expect(admission.refusal('192.0.2.3')).toMatchObject({
+      code: 'gateway.overloaded',
+      httpStatus: 503,
+      retriable: true,
+      message: expect.stringContaining('2 webhooks'),
+    });
     answerFirst();
     expect(admission.refusal('192.0.2.3')).toBeUndefined();
     expect(counts).toEqual([1, 2, 1]);
@@ -16,7 +21,12 @@ describe('WebhookAdmission', () => {
   it('refuses a sender beyond its own limit while others still come in, until one of its webhooks is answered', () => {
     const admission = new WebhookAdmission(10, 2);
     const answers = [admission.admit('192.0.2.1'), admission.admit('192.0.2.1')];
-    expect(admission.refusal('192.0.2.1')).toMatchObject({ code: 'gateway.sender_over_limit', httpStatus: 429, retriable: true, message: expect.stringContaining('sender 192.0.2.1 has 2 webhooks') });
+    expect(admission.refusal('192.0.2.1')).toMatchObject({
+      code: 'gateway.sender_over_limit',
+      httpStatus: 429,
+      retriable: true,
+      message: expect.stringContaining('sender 192.0.2.1 has 2 webhooks'),
+    });
     expect(admission.refusal('192.0.2.2')).toBeUndefined();
     admission.admit('192.0.2.2');
     answers[0]();
@@ -27,6 +37,9 @@ describe('WebhookAdmission', () => {
     const admission = new WebhookAdmission(10, 1);
     admission.admit('192.0.2.1')();
     admission.admit('192.0.2.1');
-    expect(admission.refusal('192.0.2.1')).toMatchObject({ code: 'gateway.sender_over_limit', message: expect.stringContaining('has 1 webhooks') });
+    expect(admission.refusal('192.0.2.1')).toMatchObject({
+      code: 'gateway.sender_over_limit',
+      message: expect.stringContaining('has 1 webhooks'),
+    });
   });
 });

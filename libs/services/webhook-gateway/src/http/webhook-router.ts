@@ -69,7 +69,15 @@ interface DeliveryAudit {
 const auditOf = (res: Response): DeliveryAudit => res.locals.audit as DeliveryAudit;
 
 /** Headers that prove or grant something: never archived, never logged. */
-const secretHeaders = new Set(['x-shopify-hmac-sha256', 'shopify-hmac-sha256', 'svix-signature', 'webhook-signature', 'authorization', 'cookie', 'x-api-key']);
+const secretHeaders = new Set([
+  'x-shopify-hmac-sha256',
+  'shopify-hmac-sha256',
+  'svix-signature',
+  'webhook-signature',
+  'authorization',
+  'cookie',
+  'x-api-key',
+]);
 
 /**
  * Every webhook endpoint. For each request, in order: the sender's address, the content type and
@@ -105,14 +113,28 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
         },
         'webhook request',
       );
-      options.history.record(historyEntryOf(req, res.statusCode, audit, { receivedAt, sourceAddress: client, requestId: String(res.locals.requestId) }));
+      options.history.record(
+        historyEntryOf(req, res.statusCode, audit, { receivedAt, sourceAddress: client, requestId: String(res.locals.requestId) }),
+      );
     });
     if (!isAllowed(client, options.allowlists[source])) {
-      next(new PlatformError(`sender address ${client} is not on the ${source} allowlist`, { code: 'gateway.address_not_allowed', category: 'unauthorized', httpStatus: 403 }));
+      next(
+        new PlatformError(`sender address ${client} is not on the ${source} allowlist`, {
+          code: 'gateway.address_not_allowed',
+          category: 'unauthorized',
+          httpStatus: 403,
+        }),
+      );
       return;
     }
     if (!req.is('application/json')) {
-      next(new PlatformError(`content type must be application/json, got "${req.header('content-type') ?? 'none'}"`, { code: 'http.unsupported_media_type', category: 'invalid', httpStatus: 415 }));
+      next(
+        new PlatformError(`content type must be application/json, got "${req.header('content-type') ?? 'none'}"`, {
+          code: 'http.unsupported_media_type',
+          category: 'invalid',
+          httpStatus: 415,
+        }),
+      );
       return;
     }
     // Refused before its body is read: an overloaded gateway spends nothing more on it. Express
@@ -159,12 +181,26 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     const tenant: Tenant | undefined = shopDomain ? options.tenants.byShopDomain(shopDomain) : undefined;
     if (!tenant) throw new PlatformError(`unknown shop "${shopDomain ?? ''}"`, { code: 'shopify.unknown_shop', category: 'unauthorized' });
     auditOf(res).tenant = tenant.id;
-    if (!verifyShopifyHmac(req.body as Buffer, req.header('x-shopify-hmac-sha256') ?? req.header('shopify-hmac-sha256'), tenant.shopifyWebhookSecrets)) {
-      throw new PlatformError('X-Shopify-Hmac-Sha256 is missing or does not match the body', { code: 'shopify.signature_invalid', category: 'unauthorized' });
+    if (
+      !verifyShopifyHmac(
+        req.body as Buffer,
+        req.header('x-shopify-hmac-sha256') ?? req.header('shopify-hmac-sha256'),
+        tenant.shopifyWebhookSecrets,
+      )
+    ) {
+      throw new PlatformError('X-Shopify-Hmac-Sha256 is missing or does not match the body', {
+        code: 'shopify.signature_invalid',
+        category: 'unauthorized',
+      });
     }
     const topic = req.header('x-shopify-topic') ?? '';
     const webhookId = req.header('x-shopify-webhook-id');
-    Object.assign(auditOf(res), { topic, webhookId, shopifyEventId: req.header('x-shopify-event-id'), triggeredAt: req.header('x-shopify-triggered-at') });
+    Object.assign(auditOf(res), {
+      topic,
+      webhookId,
+      shopifyEventId: req.header('x-shopify-event-id'),
+      triggeredAt: req.header('x-shopify-triggered-at'),
+    });
     const route = shopifyTopicRoutes[topic];
     if (!route) throw new PlatformError(`topic "${topic}" is not supported`, { code: 'shopify.topic_not_supported', category: 'invalid' });
     if (path && !route.paths.includes(path)) {
@@ -174,7 +210,12 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
         details: { acceptedPaths: route.paths.map((candidate) => `/webhooks/shopify/${candidate}`) },
       });
     }
-    if (!webhookId) throw new PlatformError('X-Shopify-Webhook-Id header is required', { code: 'shopify.header_missing', category: 'invalid', details: { header: 'X-Shopify-Webhook-Id' } });
+    if (!webhookId)
+      throw new PlatformError('X-Shopify-Webhook-Id header is required', {
+        code: 'shopify.header_missing',
+        category: 'invalid',
+        details: { header: 'X-Shopify-Webhook-Id' },
+      });
     const triggeredAt = req.header('x-shopify-triggered-at');
     if (options.shopifyMaxAgeMs !== undefined && triggeredAt) {
       const ageMs = now() - Date.parse(triggeredAt);
@@ -185,7 +226,13 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
         });
       }
     }
-    return shopifyDeliveryOf(tenant, { topic, webhookId, header: (name) => req.header(name), receivedAt: now(), requestId: String(res.locals.requestId) });
+    return shopifyDeliveryOf(tenant, {
+      topic,
+      webhookId,
+      header: (name) => req.header(name),
+      receivedAt: now(),
+      requestId: String(res.locals.requestId),
+    });
   }
 
   /**
@@ -194,10 +241,16 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
    */
   function verifyClerk(req: Request, res: Response): SignedClerkDelivery {
     const tenantHint = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
-    const named = tenantHint !== undefined ? [options.tenants.byId(tenantHint)].filter((tenant) => tenant !== undefined) : clerkTenantCandidates(req.body as Buffer, options.tenants);
+    const named =
+      tenantHint !== undefined
+        ? [options.tenants.byId(tenantHint)].filter((tenant) => tenant !== undefined)
+        : clerkTenantCandidates(req.body as Buffer, options.tenants);
     const candidates = named.filter((tenant) => tenant.clerkSigningSecrets.length > 0);
     if (candidates.length === 0) {
-      const message = tenantHint !== undefined ? `?tenant=${tenantHint} names no tenant with Clerk signing secrets` : 'no instance_id in the body names a tenant with Clerk signing secrets';
+      const message =
+        tenantHint !== undefined
+          ? `?tenant=${tenantHint} names no tenant with Clerk signing secrets`
+          : 'no instance_id in the body names a tenant with Clerk signing secrets';
       throw new PlatformError(message, { code: 'clerk.unknown_tenant', category: 'unauthorized' });
     }
     auditOf(res).tenant = candidates.map((tenant) => tenant.id).join(',');
@@ -212,16 +265,25 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     return { tenant, hinted: tenantHint !== undefined, verified };
   }
 
-  function clerkDeliveryOf(req: Request, res: Response, path: ClerkPath | undefined, { tenant, hinted, verified }: SignedClerkDelivery, payload: unknown): ClerkDelivery {
+  function clerkDeliveryOf(
+    req: Request,
+    res: Response,
+    path: ClerkPath | undefined,
+    { tenant, hinted, verified }: SignedClerkDelivery,
+    payload: unknown,
+  ): ClerkDelivery {
     const instanceId = clerkInstanceIdOf(payload);
     const owner = instanceId === null ? undefined : options.tenants.byClerkInstanceId(instanceId);
     // Named by ?tenant=, the body may name an instance no tenant lists (the hint skips the lookup),
     // never another tenant's; otherwise the top-level instance_id must be the signing tenant's.
     if (hinted ? owner !== undefined && owner !== tenant : owner !== tenant) {
-      throw new PlatformError(`the delivery is signed with tenant ${tenant.id}'s secret, but its instance_id "${instanceId ?? ''}" is not one of that tenant's`, {
-        code: 'clerk.instance_mismatch',
-        category: 'invalid',
-      });
+      throw new PlatformError(
+        `the delivery is signed with tenant ${tenant.id}'s secret, but its instance_id "${instanceId ?? ''}" is not one of that tenant's`,
+        {
+          code: 'clerk.instance_mismatch',
+          category: 'invalid',
+        },
+      );
     }
     const type = typeof payload === 'object' && payload !== null ? String((payload as { type?: unknown }).type ?? '') : '';
     Object.assign(auditOf(res), { topic: type, svixId: verified.messageId });
@@ -234,7 +296,14 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
         details: { acceptedPaths: route.paths.map((candidate) => `/webhooks/clerk/${candidate}`) },
       });
     }
-    return { tenantId: tenant.id, type, svixId: verified.messageId, svixTimestamp: verified.timestamp, receivedAt: now(), requestId: String(res.locals.requestId) };
+    return {
+      tenantId: tenant.id,
+      type,
+      svixId: verified.messageId,
+      svixTimestamp: verified.timestamp,
+      receivedAt: now(),
+      requestId: String(res.locals.requestId),
+    };
   }
 
   async function accept(
@@ -247,13 +316,20 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     const metadata = (event.value as { metadata: EventMetadata }).metadata;
     const deletedClerkUser = event.definition === events.clerkUserDeleted ? (event.value as ClerkUserDeleted).userId : undefined;
     const archived: RawWebhookArchived = {
-      metadata: { ...metadata, eventId: `${metadata.eventId}:raw:${delivery.deliveryId}`, eventType: events.rawWebhookArchived.type, schemaVersion: events.rawWebhookArchived.schemaVersion },
+      metadata: {
+        ...metadata,
+        eventId: `${metadata.eventId}:raw:${delivery.deliveryId}`,
+        eventType: events.rawWebhookArchived.type,
+        schemaVersion: events.rawWebhookArchived.schemaVersion,
+      },
       source,
       deliveryId: delivery.deliveryId,
       topic: delivery.topic,
       headers: archivableHeaders(req),
       // A deletion names the user and nothing else about them: kept plain, it can be replayed after the erasure.
-      ...(deletedClerkUser !== undefined ? { body: req.body as Buffer, bodySealedFor: null } : await options.archiveSealing.seal(bodyOwnerOf(source, delivery.tenantId, event), req.body as Buffer)),
+      ...(deletedClerkUser !== undefined
+        ? { body: req.body as Buffer, bodySealedFor: null }
+        : await options.archiveSealing.seal(bodyOwnerOf(source, delivery.tenantId, event), req.body as Buffer)),
     };
     const traceContext = (res.locals.trace as RequestTrace).context;
     const records: OutgoingRecord[] = [
@@ -262,16 +338,30 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     ];
     const subjectId = event.definition.keyOf(event.value);
     Object.assign(auditOf(res), { deliveryKey: delivery.deliveryKey, subjectId });
-    const outcome = await options.intake.accept({ ...delivery, source, eventId: metadata.eventId, subjectId, requestId: String(res.locals.requestId) }, records);
+    const outcome = await options.intake.accept(
+      { ...delivery, source, eventId: metadata.eventId, subjectId, requestId: String(res.locals.requestId) },
+      records,
+    );
     // Also on a duplicate: a first delivery whose erasure failed (503) is erased by Clerk's retry.
-    if (deletedClerkUser !== undefined) await options.archiveSealing.eraseClerkUser(deletedClerkUser).catch((error: unknown) => {
-      throw new PlatformError("the deletion is stored, but the user's archived webhooks could not be erased yet; retry", { code: 'gateway.erasure_pending', category: 'dependency', httpStatus: 503, cause: error });
-    });
+    if (deletedClerkUser !== undefined)
+      await options.archiveSealing.eraseClerkUser(deletedClerkUser).catch((error: unknown) => {
+        throw new PlatformError("the deletion is stored, but the user's archived webhooks could not be erased yet; retry", {
+          code: 'gateway.erasure_pending',
+          category: 'dependency',
+          httpStatus: 503,
+          cause: error,
+        });
+      });
     Object.assign(auditOf(res), { outcome: outcome.status, eventId: metadata.eventId });
     res.status(200).json({ eventId: metadata.eventId, ...outcome });
   }
 
-  async function encode<T>(definition: OutgoingEvent<T>['definition'], value: T, headers: Record<string, string>, traceContext: Context): Promise<OutgoingRecord> {
+  async function encode<T>(
+    definition: OutgoingEvent<T>['definition'],
+    value: T,
+    headers: Record<string, string>,
+    traceContext: Context,
+  ): Promise<OutgoingRecord> {
     return {
       topic: definition.topic,
       key: definition.keyOf(value),
@@ -287,7 +377,8 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
   ];
 
   router.post('/webhooks/shopify', ...handle('shopify', shopify(undefined)));
-  for (const path of ['order', 'order/cancelled', 'refund', 'inventory', 'product'] as const) router.post(`/webhooks/shopify/${path}`, ...handle('shopify', shopify(path)));
+  for (const path of ['order', 'order/cancelled', 'refund', 'inventory', 'product'] as const)
+    router.post(`/webhooks/shopify/${path}`, ...handle('shopify', shopify(path)));
   router.post('/webhooks/clerk', ...handle('clerk', clerk(undefined)));
   for (const path of ['user', 'user/updated'] as const) router.post(`/webhooks/clerk/${path}`, ...handle('clerk', clerk(path)));
   // Counts and annotates every refusal (ours and the body parser's) before the app's problem handler answers.
@@ -337,9 +428,17 @@ function historyOutcomeOf(status: number, intakeStatus: string | undefined): His
  * A request's history entry. The delivery id and topic are what the sender claimed, verified or
  * not: an operator looks a refused delivery up by the id the sender's dashboard shows.
  */
-function historyEntryOf(req: Request, status: number, audit: DeliveryAudit, at: { receivedAt: Date; sourceAddress: string; requestId: string }) {
+function historyEntryOf(
+  req: Request,
+  status: number,
+  audit: DeliveryAudit,
+  at: { receivedAt: Date; sourceAddress: string; requestId: string },
+) {
   const outcome = historyOutcomeOf(status, audit.outcome);
-  const claimedId = audit.source === 'shopify' ? (audit.webhookId ?? req.header('x-shopify-webhook-id')) : (audit.svixId ?? req.header('svix-id') ?? req.header('webhook-id'));
+  const claimedId =
+    audit.source === 'shopify'
+      ? (audit.webhookId ?? req.header('x-shopify-webhook-id'))
+      : (audit.svixId ?? req.header('svix-id') ?? req.header('webhook-id'));
   return {
     ...at,
     source: audit.source,

@@ -1,6 +1,14 @@
 import { DataSource } from 'typeorm';
 import { PlatformError } from '@consign/errors';
-import { clerkUserSubject, erasePersonalData, KeyEncryptionKeys, openPersonalData, personalDataSealer, PersonalDataSealer, shopifyStoreSubject } from '@consign/personal-data';
+import {
+  clerkUserSubject,
+  erasePersonalData,
+  KeyEncryptionKeys,
+  openPersonalData,
+  personalDataSealer,
+  PersonalDataSealer,
+  shopifyStoreSubject,
+} from '@consign/personal-data';
 
 /** Whose personal data a delivery's body holds. */
 export type BodyOwner = { source: 'shopify'; tenantId: string } | { source: 'clerk'; clerkUserId: string };
@@ -28,7 +36,10 @@ export class ArchiveSealing {
   ) {}
 
   async seal(owner: BodyOwner, body: Buffer): Promise<ArchivedBody> {
-    const sealer = owner.source === 'shopify' ? await this.storeSealer(owner.tenantId) : await personalDataSealer(this.database.manager, this.keys, clerkUserSubject(owner.clerkUserId));
+    const sealer =
+      owner.source === 'shopify'
+        ? await this.storeSealer(owner.tenantId)
+        : await personalDataSealer(this.database.manager, this.keys, clerkUserSubject(owner.clerkUserId));
     // An erased user's redelivered body is not stored at all: the record says whose it was.
     return { body: sealer.sealBytes(body) ?? Buffer.alloc(0), bodySealedFor: sealer.subject };
   }

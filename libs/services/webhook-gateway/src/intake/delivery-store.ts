@@ -26,7 +26,8 @@ export function deliveryKeyOf(source: 'shopify' | 'clerk', scope: string, delive
   return `${source}:${scope}:${deliveryId}`;
 }
 
-export type ClaimResult = { claimed: true; earlierDeliveryOfEvent: string | null; spoolBusy: boolean } | { claimed: false; status: DeliveryStatus };
+export type ClaimResult =
+  { claimed: true; earlierDeliveryOfEvent: string | null; spoolBusy: boolean } | { claimed: false; status: DeliveryStatus };
 
 export interface PublishedDelivery {
   deliveryKey: string;
@@ -91,27 +92,30 @@ export class DeliveryStore {
     for (const claim of claims) if (!firstOfKey.has(claim.deliveryKey)) firstOfKey.set(claim.deliveryKey, claim);
     const unique = [...firstOfKey.values()];
     const column = (pick: (claim: DeliveryClaim) => string | null) => unique.map(pick);
-    const rows = await runPrepared<{ delivery_key: string; claimed: boolean; existing_status: DeliveryStatus | null; earlier: string | null; spool_busy: boolean }>(
-      this.dataSource,
-      claimDeliveries,
-      [
-        column((claim) => claim.deliveryKey),
-        column((claim) => claim.source),
-        column((claim) => claim.tenantId),
-        column((claim) => claim.topic),
-        column((claim) => claim.deliveryId),
-        column((claim) => claim.sourceEventId),
-        column((claim) => claim.eventId),
-        column((claim) => claim.requestId),
-        column((claim) => claim.subjectId),
-      ],
-    );
+    const rows = await runPrepared<{
+      delivery_key: string;
+      claimed: boolean;
+      existing_status: DeliveryStatus | null;
+      earlier: string | null;
+      spool_busy: boolean;
+    }>(this.dataSource, claimDeliveries, [
+      column((claim) => claim.deliveryKey),
+      column((claim) => claim.source),
+      column((claim) => claim.tenantId),
+      column((claim) => claim.topic),
+      column((claim) => claim.deliveryId),
+      column((claim) => claim.sourceEventId),
+      column((claim) => claim.eventId),
+      column((claim) => claim.requestId),
+      column((claim) => claim.subjectId),
+    ]);
     const rowByKey = new Map(rows.map((row) => [row.delivery_key, row]));
     const claimedEvents = new Map<string, string>();
     return claims.map((claim) => {
       const row = rowByKey.get(claim.deliveryKey);
       if (!row) throw new Error(`claiming ${claims.length} deliveries returned no row for ${claim.deliveryKey}`);
-      if (!row.claimed || firstOfKey.get(claim.deliveryKey) !== claim) return { claimed: false, status: row.claimed ? 'receiving' : (row.existing_status ?? 'receiving') };
+      if (!row.claimed || firstOfKey.get(claim.deliveryKey) !== claim)
+        return { claimed: false, status: row.claimed ? 'receiving' : (row.existing_status ?? 'receiving') };
       const earlierInBatch = claimedEvents.get(claim.eventId);
       if (!earlierInBatch) claimedEvents.set(claim.eventId, claim.deliveryKey);
       return { claimed: true, earlierDeliveryOfEvent: row.earlier ?? earlierInBatch ?? null, spoolBusy: row.spool_busy };
@@ -119,7 +123,10 @@ export class DeliveryStore {
   }
 
   async markDuplicate(deliveryKey: string, duplicateOf: string): Promise<void> {
-    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'duplicate', duplicate_of = $2 WHERE delivery_key = $1`, [deliveryKey, duplicateOf]);
+    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'duplicate', duplicate_of = $2 WHERE delivery_key = $1`, [
+      deliveryKey,
+      duplicateOf,
+    ]);
   }
 
   /** Records where each delivery's records landed, for a batch of deliveries in one round trip. */
@@ -128,7 +135,9 @@ export class DeliveryStore {
   }
 
   async markFailed(deliveryKey: string): Promise<void> {
-    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'failed' WHERE delivery_key = $1 AND status = 'receiving'`, [deliveryKey]);
+    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'failed' WHERE delivery_key = $1 AND status = 'receiving'`, [
+      deliveryKey,
+    ]);
   }
 
   /**
@@ -210,9 +219,10 @@ export class DeliveryStore {
 
   /** Looks a delivery up by the sender's delivery id (X-Shopify-Webhook-Id, svix-id) or by its key. */
   async find(id: string): Promise<DeliveryRecord[]> {
-    const rows = (await this.dataSource.query(`SELECT ${deliveryColumns} FROM webhook_deliveries WHERE delivery_id = $1 OR delivery_key = $1 ORDER BY received_at`, [
-      id,
-    ])) as Record<string, unknown>[];
+    const rows = (await this.dataSource.query(
+      `SELECT ${deliveryColumns} FROM webhook_deliveries WHERE delivery_id = $1 OR delivery_key = $1 ORDER BY received_at`,
+      [id],
+    )) as Record<string, unknown>[];
     return rows.map(toDeliveryRecord);
   }
 

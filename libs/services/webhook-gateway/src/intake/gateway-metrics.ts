@@ -26,7 +26,12 @@ export class GatewayMetrics {
       labelNames: ['source', 'topic', 'outcome'],
       registers,
     });
-    this.rejections = new Counter({ name: 'consign_webhook_rejections_total', help: 'Deliveries refused, by reason (the error code)', labelNames: ['source', 'reason'], registers });
+    this.rejections = new Counter({
+      name: 'consign_webhook_rejections_total',
+      help: 'Deliveries refused, by reason (the error code)',
+      labelNames: ['source', 'reason'],
+      registers,
+    });
     this.ackDuration = new Histogram({
       name: 'consign_webhook_ack_duration_seconds',
       help: 'Time from request to answer, by outcome',
@@ -34,7 +39,11 @@ export class GatewayMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    this.inFlight = new Gauge({ name: 'consign_webhook_requests_in_flight', help: 'Webhook requests received and not yet answered', registers });
+    this.inFlight = new Gauge({
+      name: 'consign_webhook_requests_in_flight',
+      help: 'Webhook requests received and not yet answered',
+      registers,
+    });
     this.historyUnrecorded = new Counter({
       name: 'consign_delivery_history_unrecorded_total',
       help: 'Answered webhook requests missing from the delivery history: its database refused them, or too many waited',
@@ -42,7 +51,10 @@ export class GatewayMetrics {
     });
     // One query serves both gauges of a scrape.
     let backlog: Promise<SpoolBacklog | undefined> | undefined;
-    const readBacklog = () => (backlog ??= spoolBacklog().catch(() => undefined).finally(() => setTimeout(() => (backlog = undefined), 1000).unref()));
+    const readBacklog = () =>
+      (backlog ??= spoolBacklog()
+        .catch(() => undefined)
+        .finally(() => setTimeout(() => (backlog = undefined), 1000).unref()));
     new Gauge({
       name: 'consign_spool_deliveries',
       help: 'Deliveries waiting in the spool for Kafka (NaN while the spool database cannot be read)',

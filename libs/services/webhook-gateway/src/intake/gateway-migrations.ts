@@ -65,7 +65,9 @@ export class AddDeliverySubjectsAndReplays1764355410000 implements MigrationInte
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP INDEX webhook_deliveries_subject');
-    await queryRunner.query('ALTER TABLE webhook_deliveries DROP COLUMN last_replayed_at, DROP COLUMN replay_count, DROP COLUMN subject_id');
+    await queryRunner.query(
+      'ALTER TABLE webhook_deliveries DROP COLUMN last_replayed_at, DROP COLUMN replay_count, DROP COLUMN subject_id',
+    );
   }
 }
 
@@ -121,7 +123,9 @@ export class CreateDeliveryHistory1764363000000 implements MigrationInterface {
         published_to jsonb
       )`);
     await queryRunner.query('CREATE INDEX delivery_history_received ON delivery_history (received_at, id)');
-    await queryRunner.query('CREATE INDEX delivery_history_subject ON delivery_history (subject_id, received_at) WHERE subject_id IS NOT NULL');
+    await queryRunner.query(
+      'CREATE INDEX delivery_history_subject ON delivery_history (subject_id, received_at) WHERE subject_id IS NOT NULL',
+    );
     await queryRunner.query('CREATE INDEX delivery_history_delivery_id ON delivery_history (delivery_id) WHERE delivery_id IS NOT NULL');
     await queryRunner.query('CREATE INDEX delivery_history_delivery_key ON delivery_history (delivery_key) WHERE delivery_key IS NOT NULL');
   }

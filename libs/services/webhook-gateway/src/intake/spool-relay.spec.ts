@@ -1,6 +1,9 @@
 import { drainRound } from './spool-relay';
 
-const row = (id: string, valueBytes: number) => ({ id, records: [{ topic: 'webhooks.raw.v1', key: 'k', value: 'A'.repeat((valueBytes * 4) / 3), headers: {} }] });
+const row = (id: string, valueBytes: number) => ({
+  id,
+  records: [{ topic: 'webhooks.raw.v1', key: 'k', value: 'A'.repeat((valueBytes * 4) / 3), headers: {} }],
+});
 
 describe('drainRound', () => {
   it('takes the oldest deliveries up to the byte limit, in spool order', () => {

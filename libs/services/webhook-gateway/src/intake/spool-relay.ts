@@ -63,16 +63,22 @@ export class SpoolRelay {
    */
   private drainOnce(): Promise<number> {
     return this.options.dataSource.transaction(async (manager) => {
-      const [{ locked }] = (await manager.query("SELECT pg_try_advisory_xact_lock(hashtext('gateway-spool-relay')) AS locked")) as { locked: boolean }[];
+      const [{ locked }] = (await manager.query("SELECT pg_try_advisory_xact_lock(hashtext('gateway-spool-relay')) AS locked")) as {
+        locked: boolean;
+      }[];
       if (!locked) return 0;
       let drained = 0;
       while (this.running) {
         const rows = drainRound(await this.options.store.oldestSpooled(100));
         if (rows.length === 0) break;
         // One produce request, in spool order: if it fails, nothing later can overtake what is retried.
-        const published = await this.options.publisher.publishAll(rows.flatMap((row) => row.records.map((record) => ({ topic: this.topicOf(record), record: recordOf(record) }))));
+        const published = await this.options.publisher.publishAll(
+          rows.flatMap((row) => row.records.map((record) => ({ topic: this.topicOf(record), record: recordOf(record) }))),
+        );
         let next = 0;
-        await this.options.store.drained(rows.map((row) => ({ id: row.id, deliveryKey: row.deliveryKey, publishedTo: row.records.map(() => published[next++]) })));
+        await this.options.store.drained(
+          rows.map((row) => ({ id: row.id, deliveryKey: row.deliveryKey, publishedTo: row.records.map(() => published[next++]) })),
+        );
         drained += rows.length;
       }
       return drained;

@@ -137,7 +137,9 @@ export class WebhookIntake {
   }
 
   private publish(records: OutgoingRecord[]): Promise<PublishedRecord[]> {
-    const publishing = this.options.publisher.publishAll(records.map((record) => ({ topic: record.topic, record: { key: record.key, value: record.value, headers: record.headers } })));
+    const publishing = this.options.publisher.publishAll(
+      records.map((record) => ({ topic: record.topic, record: { key: record.key, value: record.value, headers: record.headers } })),
+    );
     return acknowledgedWithin(publishing, this.options.publishTimeoutMs);
   }
 }

@@ -30,13 +30,25 @@ export interface ArchivedDelivery {
  * There is no signature to check (only verified deliveries were archived) and no dedupe (repeating
  * the event is the point). Throws the mapping's PlatformError when the delivery no longer maps.
  */
-export function mapArchivedDelivery(archived: ArchivedDelivery, tenants: TenantDirectory): { event: OutgoingEvent<unknown>; deliveryKey: string } {
+export function mapArchivedDelivery(
+  archived: ArchivedDelivery,
+  tenants: TenantDirectory,
+): { event: OutgoingEvent<unknown>; deliveryKey: string } {
   const tenant = tenants.requireById(archived.tenantId);
   const header = (name: string): string | undefined => (Object.hasOwn(archived.headers, name) ? archived.headers[name] : undefined);
   const payload = parseExactJson(archived.body);
   if (archived.source === 'shopify') {
-    const delivery = shopifyDeliveryOf(tenant, { topic: archived.topic, webhookId: archived.deliveryId, header, receivedAt: archived.receivedAt, requestId: archived.correlationId });
-    return { event: mapShopifyWebhook(archived.topic, payload, delivery), deliveryKey: deliveryKeyOf('shopify', tenant.shopDomain, archived.deliveryId) };
+    const delivery = shopifyDeliveryOf(tenant, {
+      topic: archived.topic,
+      webhookId: archived.deliveryId,
+      header,
+      receivedAt: archived.receivedAt,
+      requestId: archived.correlationId,
+    });
+    return {
+      event: mapShopifyWebhook(archived.topic, payload, delivery),
+      deliveryKey: deliveryKeyOf('shopify', tenant.shopDomain, archived.deliveryId),
+    };
   }
   const delivery: ClerkDelivery = {
     tenantId: tenant.id,

@@ -35,7 +35,10 @@ export class WebhookArchive {
       const mark = marks.get(position.partition);
       const key = keyOf(position);
       if (!mark || BigInt(position.offset) < BigInt(mark.low) || BigInt(position.offset) >= BigInt(mark.high)) {
-        refused.set(key, notArchived(this.topic, position, 'the archive does not hold that offset (beyond its retention, or never written)'));
+        refused.set(
+          key,
+          notArchived(this.topic, position, 'the archive does not hold that offset (beyond its retention, or never written)'),
+        );
       } else {
         wanted.set(key, position);
       }
@@ -55,7 +58,12 @@ export class WebhookArchive {
     });
     return positions.map((position) => {
       const key = keyOf(position);
-      return found.get(key) ?? { position, error: refused.get(key) ?? notArchived(this.topic, position, 'no record there (a control record or compacted away)') };
+      return (
+        found.get(key) ?? {
+          position,
+          error: refused.get(key) ?? notArchived(this.topic, position, 'no record there (a control record or compacted away)'),
+        }
+      );
     });
   }
 
@@ -64,7 +72,8 @@ export class WebhookArchive {
     try {
       if (value === null) throw new Error('the record is empty');
       archived = (await this.codec.decode<RawWebhookArchived>(value)).value;
-      if (archived.metadata.eventType !== events.rawWebhookArchived.type) throw new Error(`the record is a ${archived.metadata.eventType}, not an archived delivery`);
+      if (archived.metadata.eventType !== events.rawWebhookArchived.type)
+        throw new Error(`the record is a ${archived.metadata.eventType}, not an archived delivery`);
       if (archived.source !== 'shopify' && archived.source !== 'clerk') throw new Error(`the record's source is ${archived.source}`);
     } catch (error) {
       return { position, error: notArchived(this.topic, position, toPlatformError(error).message) };
@@ -89,7 +98,8 @@ export class WebhookArchive {
     } catch (error) {
       if (error instanceof PlatformError && error.code === 'replay.erased') return { position, error };
       // An altered body fails alone; a database outage or an unlisted key-encryption key fails the read.
-      if (error instanceof PlatformError && error.code === 'personal_data.unreadable') return { position, error: notArchived(this.topic, position, error.message) };
+      if (error instanceof PlatformError && error.code === 'personal_data.unreadable')
+        return { position, error: notArchived(this.topic, position, error.message) };
       throw error;
     }
   }

@@ -29,7 +29,14 @@ export interface WebhookReplayOptions {
   topicOf?: (definition: EventDefinition<never>) => TopicDefinition;
 }
 
-type Mapped = { archivedAt: ArchivePosition; deliveryId: string; deliveryKey: string; subjectId: string; eventId: string; record: OutgoingRecord };
+type Mapped = {
+  archivedAt: ArchivePosition;
+  deliveryId: string;
+  deliveryKey: string;
+  subjectId: string;
+  eventId: string;
+  record: OutgoingRecord;
+};
 type Prepared = Mapped | { archivedAt: ArchivePosition; deliveryId: string | null; error: PlatformError };
 
 /**
@@ -46,7 +53,11 @@ export class WebhookReplay {
    * as published, and can be repeated as it is.
    */
   async replay(reads: ArchiveRead[]): Promise<ReplayResult[]> {
-    const prepared: Prepared[] = await Promise.all(reads.map((read) => ('error' in read ? { archivedAt: read.position, deliveryId: null, error: read.error } : this.prepare(read.position, read.delivery))));
+    const prepared: Prepared[] = await Promise.all(
+      reads.map((read) =>
+        'error' in read ? { archivedAt: read.position, deliveryId: null, error: read.error } : this.prepare(read.position, read.delivery),
+      ),
+    );
     const mapped = prepared.filter((item): item is Mapped => 'record' in item);
     const landed = await this.publishInOrder(mapped.map((item) => item.record));
     // The count is informative: the events are on Kafka whether or not it was recorded.
@@ -54,8 +65,21 @@ export class WebhookReplay {
     let next = 0;
     return prepared.map((item) =>
       'record' in item
-        ? { archivedAt: item.archivedAt, deliveryId: item.deliveryId, status: 'published', eventIds: [item.eventId], publishedTo: [landed[next++]] }
-        : { archivedAt: item.archivedAt, deliveryId: item.deliveryId, status: 'failed', eventIds: [], publishedTo: [], error: { code: item.error.code, message: item.error.message } },
+        ? {
+            archivedAt: item.archivedAt,
+            deliveryId: item.deliveryId,
+            status: 'published',
+            eventIds: [item.eventId],
+            publishedTo: [landed[next++]],
+          }
+        : {
+            archivedAt: item.archivedAt,
+            deliveryId: item.deliveryId,
+            status: 'failed',
+            eventIds: [],
+            publishedTo: [],
+            error: { code: item.error.code, message: item.error.message },
+          },
     );
   }
 
@@ -69,7 +93,11 @@ export class WebhookReplay {
         topic,
         key: subjectId,
         value: await this.options.codec.encode(event.definition, event.value),
-        headers: eventHeaders(event.definition.type, { 'correlation-id': metadata.correlationId, 'replayed-by': 'admin', 'replay-of': delivery.deliveryId }),
+        headers: eventHeaders(event.definition.type, {
+          'correlation-id': metadata.correlationId,
+          'replayed-by': 'admin',
+          'replay-of': delivery.deliveryId,
+        }),
       };
       return { archivedAt, deliveryId: delivery.deliveryId, deliveryKey, subjectId, eventId: metadata.eventId, record };
     } catch (error) {
@@ -80,16 +108,23 @@ export class WebhookReplay {
 
   /** Hands every record to the publisher at once, in request order, so one subject's events keep their order. */
   private async publishInOrder(records: OutgoingRecord[]): Promise<PublishedRecord[]> {
-    const publishing = Promise.all(records.map((record) => this.options.publisher.publishRaw(record.topic, { key: record.key, value: record.value, headers: record.headers })));
+    const publishing = Promise.all(
+      records.map((record) =>
+        this.options.publisher.publishRaw(record.topic, { key: record.key, value: record.value, headers: record.headers }),
+      ),
+    );
     try {
       return await acknowledgedWithin(publishing, this.options.publishTimeoutMs);
     } catch (error) {
-      throw new PlatformError(`the replay was not published: ${(error as Error).message}; nothing is reported as replayed, repeat it later`, {
-        code: 'gateway.replay_unavailable',
-        category: 'dependency',
-        httpStatus: 503,
-        cause: error,
-      });
+      throw new PlatformError(
+        `the replay was not published: ${(error as Error).message}; nothing is reported as replayed, repeat it later`,
+        {
+          code: 'gateway.replay_unavailable',
+          category: 'dependency',
+          httpStatus: 503,
+          cause: error,
+        },
+      );
     }
   }
 }

@@ -46,12 +46,14 @@ function refundSubtotal(refundLine: JsonObject, currency: string, path: string):
   if (set !== null && set !== undefined) {
     const moneyPath = `${path}.subtotal_set.shop_money`;
     const shopMoney = objectAt(objectAt(set, `${path}.subtotal_set`).shop_money, moneyPath);
-    const moneyCurrency = shopMoney.currency_code === undefined ? currency : currencyAt(shopMoney, 'currency_code', `${moneyPath}.currency_code`);
+    const moneyCurrency =
+      shopMoney.currency_code === undefined ? currency : currencyAt(shopMoney, 'currency_code', `${moneyPath}.currency_code`);
     return orderMoney(amountTextAt(shopMoney, 'amount', `${moneyPath}.amount`), moneyCurrency, `${moneyPath}.amount`);
   }
   const subtotal = refundLine.subtotal;
   if (typeof subtotal === 'number' && Number.isFinite(subtotal)) return orderMoney(String(subtotal), currency, `${path}.subtotal`);
-  if (typeof subtotal === 'string') return orderMoney(amountTextAt(refundLine, 'subtotal', `${path}.subtotal`), currency, `${path}.subtotal`);
+  if (typeof subtotal === 'string')
+    return orderMoney(amountTextAt(refundLine, 'subtotal', `${path}.subtotal`), currency, `${path}.subtotal`);
   throw invalidField(`${path}.subtotal`, 'must be a decimal amount', subtotal === undefined || subtotal === null ? 'missing' : 'type');
 }
 

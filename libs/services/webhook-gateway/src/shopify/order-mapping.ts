@@ -1,6 +1,17 @@
 import { events, Money, ShopifyLineItem, ShopifyOrder, ShopifyOrderCreated } from '@consign/contracts';
 import { AmountSign, amountTextAt, currencyAt, optionalAmountTextAt, toMinorUnits } from '../money';
-import { avroIntMax, arrayAt, idAt, integerAt, JsonObject, objectAt, optionalIdAt, optionalStringAt, stringAt, timestampAt } from '../payload-fields';
+import {
+  avroIntMax,
+  arrayAt,
+  idAt,
+  integerAt,
+  JsonObject,
+  objectAt,
+  optionalIdAt,
+  optionalStringAt,
+  stringAt,
+  timestampAt,
+} from '../payload-fields';
 import { textLimits } from '../validation/text-limits';
 import { shopifyEventMetadata, ShopifyDelivery } from './shopify-delivery';
 
@@ -39,7 +50,11 @@ export function mapOrderBody(payload: unknown): OrderBody {
       title: stringAt(line, 'title', `${path}.title`, textLimits.shopifyText),
       quantity: integerAt(line, 'quantity', `${path}.quantity`, 1, avroIntMax),
       unitPrice: orderMoney(amountTextAt(line, 'price', `${path}.price`), currency, `${path}.price`),
-      totalDiscount: orderMoney(optionalAmountTextAt(line, 'total_discount', `${path}.total_discount`) ?? '0', currency, `${path}.total_discount`),
+      totalDiscount: orderMoney(
+        optionalAmountTextAt(line, 'total_discount', `${path}.total_discount`) ?? '0',
+        currency,
+        `${path}.total_discount`,
+      ),
     };
   });
   return {

@@ -16,9 +16,12 @@ describe('currencyMinorUnits', () => {
     expect(currencyMinorUnits(code)).toBe(digits);
   });
 
-  it.each(['BGN', 'HRK', 'ANG', 'SLL', 'LTL', 'LVL'])('counts withdrawn %s, which Shopify still sends on older orders, in 2 decimals', (code) => {
-    expect(currencyMinorUnits(code)).toBe(2);
-  });
+  it.each(['BGN', 'HRK', 'ANG', 'SLL', 'LTL', 'LVL'])(
+    'counts withdrawn %s, which Shopify still sends on older orders, in 2 decimals',
+    (code) => {
+      expect(currencyMinorUnits(code)).toBe(2);
+    },
+  );
 
   it.each([
     ['an unknown code', 'ZZZ'],

@@ -1,5 +1,12 @@
 import { readFixture } from '@consign/test-support';
-import { parseExactJson, ClerkDelivery, clerkInstanceIdOf, mapClerkUserCreated, mapClerkUserDeleted, mapClerkUserUpdated } from '@consign/webhook-gateway';
+import {
+  parseExactJson,
+  ClerkDelivery,
+  clerkInstanceIdOf,
+  mapClerkUserCreated,
+  mapClerkUserDeleted,
+  mapClerkUserUpdated,
+} from '@consign/webhook-gateway';
 import { avroErrors, rejection } from '../support/mapping-assertions';
 
 const delivery: ClerkDelivery = {
@@ -75,10 +82,22 @@ describe('mapClerkUserCreated', () => {
 
   it.each([
     ['data.id', (envelope: ReturnType<typeof fixture>) => delete envelope.data.id, 'must be a non-empty string'],
-    ['data.created_at', (envelope: ReturnType<typeof fixture>) => (envelope.data.created_at = '2022-05-31'), 'must be a positive integer timestamp in milliseconds'],
-    ['data.updated_at', (envelope: ReturnType<typeof fixture>) => delete envelope.data.updated_at, 'must be a positive integer timestamp in milliseconds'],
+    [
+      'data.created_at',
+      (envelope: ReturnType<typeof fixture>) => (envelope.data.created_at = '2022-05-31'),
+      'must be a positive integer timestamp in milliseconds',
+    ],
+    [
+      'data.updated_at',
+      (envelope: ReturnType<typeof fixture>) => delete envelope.data.updated_at,
+      'must be a positive integer timestamp in milliseconds',
+    ],
     ['data.public_metadata', (envelope: ReturnType<typeof fixture>) => (envelope.data.public_metadata = ['admin']), 'must be an object'],
-    ['data.email_addresses', (envelope: ReturnType<typeof fixture>) => (envelope.data.email_addresses = 'example@example.org'), 'must be an array'],
+    [
+      'data.email_addresses',
+      (envelope: ReturnType<typeof fixture>) => (envelope.data.email_addresses = 'example@example.org'),
+      'must be an array',
+    ],
     [
       'data.email_addresses[0].email_address',
       (envelope: ReturnType<typeof fixture>) => delete (envelope.data.email_addresses as Record<string, unknown>[])[0].email_address,
@@ -88,7 +107,11 @@ describe('mapClerkUserCreated', () => {
     ['data', (envelope: ReturnType<typeof fixture>) => delete (envelope as Record<string, unknown>).data, 'must be an object'],
     ['data.object', (envelope: ReturnType<typeof fixture>) => (envelope.data.object = 'organization'), 'must be user, got "organization"'],
     ['type', (envelope: ReturnType<typeof fixture>) => (envelope.type = 'user.updated'), 'must be user.created, got "user.updated"'],
-    ['timestamp', (envelope: ReturnType<typeof fixture>) => (envelope.timestamp = '1654012591835'), 'must be a positive integer Unix time in seconds or milliseconds'],
+    [
+      'timestamp',
+      (envelope: ReturnType<typeof fixture>) => (envelope.timestamp = '1654012591835'),
+      'must be a positive integer Unix time in seconds or milliseconds',
+    ],
   ])('rejects an envelope with a missing or malformed %s, naming it', (field, change, expectation) => {
     const envelope = fixture('user-created.json');
     change(envelope);
@@ -103,17 +126,30 @@ describe('mapClerkUserCreated', () => {
     ['data.id', (envelope: ReturnType<typeof fixture>) => (envelope.data.id = `user_${'a'.repeat(60)}`), 'length'],
     ['data.first_name', (envelope: ReturnType<typeof fixture>) => (envelope.data.first_name = 'E'.repeat(257)), 'length'],
     ['data.username', (envelope: ReturnType<typeof fixture>) => (envelope.data.username = 'u'.repeat(257)), 'length'],
-    ['data.image_url', (envelope: ReturnType<typeof fixture>) => (envelope.data.image_url = `https://img.clerk.com/${'x'.repeat(2048)}`), 'length'],
     [
-      'data.email_addresses[0].email_address',
-      (envelope: ReturnType<typeof fixture>) => ((envelope.data.email_addresses as Record<string, unknown>[])[0].email_address = `${'e'.repeat(309)}@example.org`),
+      'data.image_url',
+      (envelope: ReturnType<typeof fixture>) => (envelope.data.image_url = `https://img.clerk.com/${'x'.repeat(2048)}`),
       'length',
     ],
-    ['data.public_metadata', (envelope: ReturnType<typeof fixture>) => (envelope.data.public_metadata = { note: 'm'.repeat(16_384) }), 'length'],
+    [
+      'data.email_addresses[0].email_address',
+      (envelope: ReturnType<typeof fixture>) =>
+        ((envelope.data.email_addresses as Record<string, unknown>[])[0].email_address = `${'e'.repeat(309)}@example.org`),
+      'length',
+    ],
+    [
+      'data.public_metadata',
+      (envelope: ReturnType<typeof fixture>) => (envelope.data.public_metadata = { note: 'm'.repeat(16_384) }),
+      'length',
+    ],
   ])('refuses an absurd %s', (field, change, reason) => {
     const envelope = fixture('user-created.json');
     change(envelope);
-    expect(rejection(() => mapClerkUserCreated(envelope, delivery))).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field, reason } });
+    expect(rejection(() => mapClerkUserCreated(envelope, delivery))).toMatchObject({
+      code: 'webhook.invalid_field',
+      httpStatus: 400,
+      details: { field, reason },
+    });
   });
 
   it('accepts an email address of 320 characters and a user id of 64', () => {
@@ -181,7 +217,12 @@ describe('mapClerkUserDeleted', () => {
     const event = mapClerkUserDeleted(deletedEnvelope(), deletedDelivery);
     expect(event.userId).toBe('user_29wBMCtzATuFJut8jO2VNTVekS4');
     expect(event.deleted).toBe(true);
-    expect(event.metadata).toMatchObject({ eventType: 'clerk.user.deleted', occurredAt: 1661861640000, source: 'clerk', svixMessageId: delivery.svixId });
+    expect(event.metadata).toMatchObject({
+      eventType: 'clerk.user.deleted',
+      occurredAt: 1661861640000,
+      source: 'clerk',
+      svixMessageId: delivery.svixId,
+    });
     expect(avroErrors('ClerkUserDeleted', event)).toEqual([]);
   });
 
@@ -193,10 +234,18 @@ describe('mapClerkUserDeleted', () => {
 
   it.each([
     ['data.id', (envelope: ReturnType<typeof deletedEnvelope>) => delete envelope.data.id, 'must be a non-empty string'],
-    ['data.id', (envelope: ReturnType<typeof deletedEnvelope>) => (envelope.data.id = 'user 29wBMCtzATuFJut8jO2VNTVekS4'), 'must be a Clerk user id: user_ followed by letters, digits or underscores'],
+    [
+      'data.id',
+      (envelope: ReturnType<typeof deletedEnvelope>) => (envelope.data.id = 'user 29wBMCtzATuFJut8jO2VNTVekS4'),
+      'must be a Clerk user id: user_ followed by letters, digits or underscores',
+    ],
     ['data.deleted', (envelope: ReturnType<typeof deletedEnvelope>) => (envelope.data.deleted = 'true'), 'must be a boolean'],
     ['data.deleted', (envelope: ReturnType<typeof deletedEnvelope>) => delete envelope.data.deleted, 'must be a boolean'],
-    ['timestamp', (envelope: ReturnType<typeof deletedEnvelope>) => (envelope.timestamp = 0), 'must be a positive integer Unix time in seconds or milliseconds'],
+    [
+      'timestamp',
+      (envelope: ReturnType<typeof deletedEnvelope>) => (envelope.timestamp = 0),
+      'must be a positive integer Unix time in seconds or milliseconds',
+    ],
   ])('rejects an envelope with a missing or malformed %s, naming it', (field, change, expectation) => {
     const envelope = deletedEnvelope();
     change(envelope);
@@ -223,7 +272,14 @@ describe('Clerk event ids', () => {
   it('are one per Svix message: the same on a retry, different for another message, type or tenant', () => {
     const envelope = fixture('user-created.json');
     const first = mapClerkUserCreated(envelope, delivery).metadata.eventId;
-    expect(mapClerkUserCreated(envelope, { ...delivery, svixTimestamp: delivery.svixTimestamp + 30, receivedAt: delivery.receivedAt + 30_000, requestId: 'req-2' }).metadata.eventId).toBe(first);
+    expect(
+      mapClerkUserCreated(envelope, {
+        ...delivery,
+        svixTimestamp: delivery.svixTimestamp + 30,
+        receivedAt: delivery.receivedAt + 30_000,
+        requestId: 'req-2',
+      }).metadata.eventId,
+    ).toBe(first);
     expect(mapClerkUserCreated(envelope, { ...delivery, svixId: 'msg_other' }).metadata.eventId).not.toBe(first);
     expect(mapClerkUserCreated(envelope, { ...delivery, tenantId: 'other-store' }).metadata.eventId).not.toBe(first);
     expect(mapClerkUserUpdated(fixture('user-updated.json'), { ...delivery, type: 'user.updated' }).metadata.eventId).not.toBe(first);

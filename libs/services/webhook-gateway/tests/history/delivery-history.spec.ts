@@ -42,7 +42,9 @@ afterAll(async () => {
 it('pages newest first, each entry once, also across entries received in the same millisecond', async () => {
   const tenantId = `paged-${randomUUID()}`;
   const sameMoment = new Date();
-  const entries = Array.from({ length: 7 }, (_, index) => entry({ tenantId, receivedAt: index < 5 ? sameMoment : new Date(sameMoment.getTime() - index * 1000), deliveryId: `d${index}` }));
+  const entries = Array.from({ length: 7 }, (_, index) =>
+    entry({ tenantId, receivedAt: index < 5 ? sameMoment : new Date(sameMoment.getTime() - index * 1000), deliveryId: `d${index}` }),
+  );
   for (const each of entries) history.record(each);
   await history.flush();
   const seen: string[] = [];
@@ -62,7 +64,15 @@ it('forgets entries past the retention, and keeps where a forgotten delivery lan
   const old = new Date(Date.now() - 31 * 86_400_000);
   const stale = entry({ receivedAt: old });
   const deliveryKey = `shopify:history-store.myshopify.com:${randomUUID()}`;
-  const published = entry({ receivedAt: new Date(Date.now() - 3 * 86_400_000), outcome: 'published', reason: null, detail: null, httpStatus: 200, deliveryKey, subjectId: '42' });
+  const published = entry({
+    receivedAt: new Date(Date.now() - 3 * 86_400_000),
+    outcome: 'published',
+    reason: null,
+    detail: null,
+    httpStatus: 200,
+    deliveryKey,
+    subjectId: '42',
+  });
   history.record(stale);
   history.record(published);
   await history.flush();
@@ -77,7 +87,9 @@ it('forgets entries past the retention, and keeps where a forgotten delivery lan
 
   expect(await store.forgetOlderThan(48 * 3_600_000)).toBeGreaterThanOrEqual(1);
   expect(await database.dataSource.query('SELECT 1 FROM webhook_deliveries WHERE delivery_key = $1', [deliveryKey])).toEqual([]);
-  expect((await history.search(parseHistoryQuery({ deliveryId: published.deliveryId as string }))).deliveries[0].publishedTo).toEqual(landed);
+  expect((await history.search(parseHistoryQuery({ deliveryId: published.deliveryId as string }))).deliveries[0].publishedTo).toEqual(
+    landed,
+  );
 
   expect(await history.forgetOlderThan(30 * 86_400_000)).toBeGreaterThanOrEqual(1);
   expect((await history.search(parseHistoryQuery({ deliveryId: stale.deliveryId as string }))).deliveries).toEqual([]);
@@ -87,10 +99,19 @@ it('forgets entries past the retention, and keeps where a forgotten delivery lan
 it('counts what it could not write, and never holds more than its bound while the database refuses', async () => {
   // A database without the history's table: every write is refused.
   const bare = await createTemporaryDatabase(testEndpoints().postgresServerUrl, 'consign_gateway_history_bare');
-  const dataSource = createServiceDataSource({ url: bare.url, tls: { mode: 'disable' }, migrations: [], applicationName: 'gateway-history-test' });
+  const dataSource = createServiceDataSource({
+    url: bare.url,
+    tls: { mode: 'disable' },
+    migrations: [],
+    applicationName: 'gateway-history-test',
+  });
   await dataSource.initialize();
   const unrecorded: Array<{ count: number; error?: string }> = [];
-  const failing = new DeliveryHistory(dataSource, { maxBuffered: 3, flushIntervalMs: 60_000, onUnrecorded: (count, error) => unrecorded.push({ count, error: error?.message }) });
+  const failing = new DeliveryHistory(dataSource, {
+    maxBuffered: 3,
+    flushIntervalMs: 60_000,
+    onUnrecorded: (count, error) => unrecorded.push({ count, error: error?.message }),
+  });
   try {
     for (let index = 0; index < 5; index += 1) failing.record(entry());
     await failing.flush();

@@ -5,8 +5,29 @@ import { events, TopicDefinition } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisionTopics } from '@consign/kafka';
 import { Tenant, TenantDirectory } from '@consign/tenants';
-import { fuzzApi, FuzzTally, headerValue, hostileBody, jsonText, mutatedJson, readFixture, startGuardedServer, TestServer, testEndpoints } from '@consign/test-support';
-import { DeliveryHistory, DeliveryStore, ArchivedDelivery, ArchivePosition, ArchiveRead, WebhookReplay, clerkTypeRoutes, shopifyTopicRoutes, createAdminRouter } from '@consign/webhook-gateway';
+import {
+  fuzzApi,
+  FuzzTally,
+  headerValue,
+  hostileBody,
+  jsonText,
+  mutatedJson,
+  readFixture,
+  startGuardedServer,
+  TestServer,
+  testEndpoints,
+} from '@consign/test-support';
+import {
+  DeliveryHistory,
+  DeliveryStore,
+  ArchivedDelivery,
+  ArchivePosition,
+  ArchiveRead,
+  WebhookReplay,
+  clerkTypeRoutes,
+  shopifyTopicRoutes,
+  createAdminRouter,
+} from '@consign/webhook-gateway';
 import { GatewayDatabase, openGatewayDatabase } from '../support/gateway-database';
 
 /**
@@ -48,7 +69,10 @@ const archivedDelivery: fc.Arbitrary<ArchivedDelivery> = fc.constantFrom(...fixt
     topic: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...topics) }, { weight: 1, arbitrary: headerValue }),
     tenantId: fc.oneof({ weight: 8, arbitrary: fc.constant(shop.id) }, { weight: 1, arbitrary: headerValue }),
     receivedAt: fc.oneof(fc.constant(Date.parse('2026-03-01T10:00:00Z')), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
-    headers: fc.dictionary(fc.constantFrom('x-shopify-event-id', 'x-shopify-triggered-at', 'svix-timestamp', 'webhook-timestamp', 'content-type'), fc.oneof(fc.constantFrom('1772359200', '2026-03-01T10:00:00Z'), headerValue)),
+    headers: fc.dictionary(
+      fc.constantFrom('x-shopify-event-id', 'x-shopify-triggered-at', 'svix-timestamp', 'webhook-timestamp', 'content-type'),
+      fc.oneof(fc.constantFrom('1772359200', '2026-03-01T10:00:00Z'), headerValue),
+    ),
     body: fc.oneof(
       { weight: 3, arbitrary: fc.constant(readFixture(file)) },
       { weight: 6, arbitrary: mutatedJson(JSON.parse(readFixture(file).toString('utf8'))).map((value) => Buffer.from(jsonText(value))) },
@@ -71,7 +95,9 @@ const archive = {
   read: async (positions: readonly ArchivePosition[]): Promise<ArchiveRead[]> =>
     positions.map((position) => {
       const delivery = position.partition === 0 && /^\d+$/.test(position.offset) ? held[Number(position.offset)] : undefined;
-      return delivery ? { position, delivery } : { position, error: new PlatformError('not archived', { code: 'replay.not_archived', category: 'invalid', httpStatus: 404 }) };
+      return delivery
+        ? { position, delivery }
+        : { position, error: new PlatformError('not archived', { code: 'replay.not_archived', category: 'invalid', httpStatus: 404 }) };
     }),
 };
 
@@ -79,7 +105,17 @@ beforeAll(async () => {
   database = await openGatewayDatabase('consign_gateway_admin_fuzz');
   const store = new DeliveryStore(database.dataSource);
   await store.claimAll([
-    { deliveryKey: `shopify:${shop.shopDomain}:${known.deliveryId}`, source: 'shopify', tenantId: shop.id, topic: 'orders/create', deliveryId: known.deliveryId, sourceEventId: null, eventId: randomUUID(), requestId: 'fuzz', subjectId: known.subjectId },
+    {
+      deliveryKey: `shopify:${shop.shopDomain}:${known.deliveryId}`,
+      source: 'shopify',
+      tenantId: shop.id,
+      topic: 'orders/create',
+      deliveryId: known.deliveryId,
+      sourceEventId: null,
+      eventId: randomUUID(),
+      requestId: 'fuzz',
+      subjectId: known.subjectId,
+    },
   ]);
   kafka = createKafka({ clientId: 'gateway-admin-fuzz', connection: plainKafkaConnection(testEndpoints().kafkaBrokers) });
   await provisionTopics(kafka, [replayTopic]);
@@ -89,10 +125,35 @@ beforeAll(async () => {
   // The events a replay can map to, as the live endpoints do.
   await codec.register([...Object.values(shopifyTopicRoutes), ...Object.values(clerkTypeRoutes)].map((route) => route.definition));
   publisher = new EventPublisher(kafka, codec);
-  const replay = new WebhookReplay({ tenants: new TenantDirectory([shop]), codec, publisher, store, publishTimeoutMs: 10_000, topicOf: () => replayTopic });
+  const replay = new WebhookReplay({
+    tenants: new TenantDirectory([shop]),
+    codec,
+    publisher,
+    store,
+    publishTimeoutMs: 10_000,
+    topicOf: () => replayTopic,
+  });
   history = new DeliveryHistory(database.dataSource);
-  history.record({ requestId: 'fuzz', receivedAt: new Date(), source: 'shopify', tenantId: shop.id, topic: 'orders/create', deliveryId: known.deliveryId, deliveryKey: null, subjectId: known.subjectId, eventId: null, outcome: 'rejected', reason: 'shopify.signature_invalid', detail: null, httpStatus: 401, sourceAddress: '127.0.0.1', headers: {} });
-  server = await startGuardedServer('gateway', (http) => http.app.use(createAdminRouter({ store, intake: { recorded: async () => undefined }, history, replay, archive, guard: http.guard })));
+  history.record({
+    requestId: 'fuzz',
+    receivedAt: new Date(),
+    source: 'shopify',
+    tenantId: shop.id,
+    topic: 'orders/create',
+    deliveryId: known.deliveryId,
+    deliveryKey: null,
+    subjectId: known.subjectId,
+    eventId: null,
+    outcome: 'rejected',
+    reason: 'shopify.signature_invalid',
+    detail: null,
+    httpStatus: 401,
+    sourceAddress: '127.0.0.1',
+    headers: {},
+  });
+  server = await startGuardedServer('gateway', (http) =>
+    http.app.use(createAdminRouter({ store, intake: { recorded: async () => undefined }, history, replay, archive, guard: http.guard })),
+  );
 });
 
 afterAll(async () => {
@@ -115,7 +176,11 @@ it(`answers ${runs} generated requests without a server error or an unguarded an
       routes: [
         { method: 'GET', path: '/admin/deliveries', query: ['subjectId'] },
         { method: 'GET', path: '/admin/deliveries/:id' },
-        { method: 'GET', path: '/admin/delivery-history', query: ['from', 'to', 'source', 'tenant', 'topic', 'outcome', 'reason', 'subject', 'deliveryId', 'limit', 'cursor'] },
+        {
+          method: 'GET',
+          path: '/admin/delivery-history',
+          query: ['from', 'to', 'source', 'tenant', 'topic', 'outcome', 'reason', 'subject', 'deliveryId', 'limit', 'cursor'],
+        },
         {
           method: 'POST',
           path: '/admin/webhooks/replay',

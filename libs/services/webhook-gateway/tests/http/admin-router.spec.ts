@@ -11,7 +11,21 @@ import { createKafka, EventCodec, EventPublisher, plainKafkaConnection, provisio
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { readFixture, readTopic, testEndpoints } from '@consign/test-support';
 import { developmentKeyEncryptionKeys } from '@consign/personal-data';
-import { ArchiveSealing, DeliveryHistory, DeliveryStore, GatewayMetrics, WebhookIntake, ArchivePosition, WebhookArchive, WebhookReplay, signSvixBody, createAdminRouter, maxReplayDeliveries, WebhookAdmission, createWebhookRouter } from '@consign/webhook-gateway';
+import {
+  ArchiveSealing,
+  DeliveryHistory,
+  DeliveryStore,
+  GatewayMetrics,
+  WebhookIntake,
+  ArchivePosition,
+  WebhookArchive,
+  WebhookReplay,
+  signSvixBody,
+  createAdminRouter,
+  maxReplayDeliveries,
+  WebhookAdmission,
+  createWebhookRouter,
+} from '@consign/webhook-gateway';
 import { GatewayDatabase, openGatewayDatabase } from '../support/gateway-database';
 import { signedShopifyOrderHeaders } from '../support/signed-deliveries';
 
@@ -34,9 +48,13 @@ const tenant: Tenant = {
   consignorTagPrefix: 'consignor:',
 };
 const testTopics = new Map<string, TopicDefinition>(
-  [events.shopifyOrderCreated.topic, events.clerkUserCreated.topic, events.rawWebhookArchived.topic].map((topic) => [topic.name, { ...topic, name: `test.replay.${topic.name}.${randomUUID()}` }]),
+  [events.shopifyOrderCreated.topic, events.clerkUserCreated.topic, events.rawWebhookArchived.topic].map((topic) => [
+    topic.name,
+    { ...topic, name: `test.replay.${topic.name}.${randomUUID()}` },
+  ]),
 );
-const testTopicOf = (definition: { topic: TopicDefinition }): TopicDefinition => testTopics.get(definition.topic.name) ?? { ...definition.topic, name: 'test.replay.unexpected' };
+const testTopicOf = (definition: { topic: TopicDefinition }): TopicDefinition =>
+  testTopics.get(definition.topic.name) ?? { ...definition.topic, name: 'test.replay.unexpected' };
 
 let database: GatewayDatabase;
 let dataSource: DataSource;
@@ -56,7 +74,12 @@ let sealing: ArchiveSealing;
 
 function startApp(replay: WebhookReplay, withWebhooks: boolean): Promise<Server> {
   const logger = pino({ level: 'silent' });
-  const http = createServiceHttp({ service: 'gateway-test', logger, readiness: [], apiKeys: new ApiKeyring([{ name: 'ops', sha256: hashApiKey(adminKey), scopes: ['admin'] }]) });
+  const http = createServiceHttp({
+    service: 'gateway-test',
+    logger,
+    readiness: [],
+    apiKeys: new ApiKeyring([{ name: 'ops', sha256: hashApiKey(adminKey), scopes: ['admin'] }]),
+  });
   const intake = new WebhookIntake({ store, publisher: unreachable, publishTimeoutMs: 200 });
   if (withWebhooks) {
     http.app.use(
@@ -99,14 +122,20 @@ beforeAll(async () => {
   codec = new EventCodec(endpoints.schemaRegistryUrl);
   await codec.register([events.shopifyOrderCreated, events.clerkUserCreated, events.clerkUserDeleted, events.rawWebhookArchived]);
   publisher = new EventPublisher(kafka, codec);
-  unreachable = new EventPublisher(createKafka({ clientId: 'gateway-admin-test-down', connection: plainKafkaConnection(['127.0.0.1:1']) }), codec);
+  unreachable = new EventPublisher(
+    createKafka({ clientId: 'gateway-admin-test-down', connection: plainKafkaConnection(['127.0.0.1:1']) }),
+    codec,
+  );
   const tenants = new TenantDirectory([tenant]);
   archiveAdmin = kafka.admin();
   await archiveAdmin.connect();
   sealing = new ArchiveSealing(dataSource, developmentKeyEncryptionKeys);
   archive = new WebhookArchive(kafka, archiveAdmin, codec, sealing, testTopicOf(events.rawWebhookArchived).name);
   gateway = await startApp(new WebhookReplay({ tenants, codec, publisher, store, publishTimeoutMs: 10_000, topicOf: testTopicOf }), true);
-  kafkaDownGateway = await startApp(new WebhookReplay({ tenants, codec, publisher: unreachable, store, publishTimeoutMs: 300, topicOf: testTopicOf }), false);
+  kafkaDownGateway = await startApp(
+    new WebhookReplay({ tenants, codec, publisher: unreachable, store, publishTimeoutMs: 300, topicOf: testTopicOf }),
+    false,
+  );
 });
 
 afterAll(async () => {
@@ -146,13 +175,21 @@ async function receiveShopifyOrder(): Promise<{ deliveryKey: string; webhookId: 
   return { deliveryKey: `shopify:${tenant.shopDomain}:${webhookId}`, webhookId };
 }
 
-async function receiveClerkUser(body = readFixture('clerk/user-created.json'), path = '/webhooks/clerk/user'): Promise<{ deliveryKey: string }> {
+async function receiveClerkUser(
+  body = readFixture('clerk/user-created.json'),
+  path = '/webhooks/clerk/user',
+): Promise<{ deliveryKey: string }> {
   const svixId = `msg_${randomUUID()}`;
   const timestamp = Math.floor(Date.now() / 1000);
   const response = await fetch(urlOf(gateway, path), {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json', 'svix-id': svixId, 'svix-timestamp': String(timestamp), 'svix-signature': signSvixBody(body, tenant.clerkSigningSecrets[0], svixId, timestamp) },
+    headers: {
+      'content-type': 'application/json',
+      'svix-id': svixId,
+      'svix-timestamp': String(timestamp),
+      'svix-signature': signSvixBody(body, tenant.clerkSigningSecrets[0], svixId, timestamp),
+    },
   });
   expect(await response.json()).toMatchObject({ status: 'spooled' });
   return { deliveryKey: `clerk:${tenant.id}:${svixId}` };
@@ -160,7 +197,10 @@ async function receiveClerkUser(body = readFixture('clerk/user-created.json'), p
 
 /** Writes a delivery to this suite's raw archive, as the gateway archives one; its position there. */
 async function archived(delivery: RawWebhookArchived): Promise<ArchivePosition> {
-  const landed = await publisher.publishRaw(testTopicOf(events.rawWebhookArchived), { key: delivery.deliveryId, value: await codec.encode(events.rawWebhookArchived, delivery) });
+  const landed = await publisher.publishRaw(testTopicOf(events.rawWebhookArchived), {
+    key: delivery.deliveryId,
+    value: await codec.encode(events.rawWebhookArchived, delivery),
+  });
   return { partition: landed.partition, offset: landed.offset };
 }
 
@@ -169,7 +209,14 @@ async function replay(server: Server, positions: unknown[], headers: Record<stri
 }
 
 interface ReplayAnswer {
-  results: Array<{ archivedAt: ArchivePosition; deliveryId: string | null; status: string; eventIds: string[]; publishedTo: Array<{ topic: string; partition: number; offset: string }>; error?: { code: string } }>;
+  results: Array<{
+    archivedAt: ArchivePosition;
+    deliveryId: string | null;
+    status: string;
+    eventIds: string[];
+    publishedTo: Array<{ topic: string; partition: number; offset: string }>;
+    error?: { code: string };
+  }>;
 }
 
 describe('POST /admin/webhooks/replay', () => {
@@ -182,7 +229,13 @@ describe('POST /admin/webhooks/replay', () => {
     const malformed = { ...shopify.archived, deliveryId: randomUUID(), body: Buffer.from('{"id":'), bodySealedFor: null };
     const unknownTenant = { ...clerk.archived, metadata: { ...clerk.archived.metadata, tenantId: 'no-such-store' } };
 
-    const positions = [await archived(shopify.archived), await archived(unsupported), await archived(clerk.archived), await archived(malformed), await archived(unknownTenant)];
+    const positions = [
+      await archived(shopify.archived),
+      await archived(unsupported),
+      await archived(clerk.archived),
+      await archived(malformed),
+      await archived(unknownTenant),
+    ];
     const response = await replay(gateway, positions);
     expect(response.status).toBe(200);
     const { results } = (await response.json()) as ReplayAnswer;
@@ -222,7 +275,9 @@ describe('POST /admin/webhooks/replay', () => {
     const second = (await (await replay(gateway, [position])).json()) as ReplayAnswer;
     expect(second.results[0].eventIds).toEqual(first.results[0].eventIds);
     expect(second.results[0].publishedTo[0]).not.toEqual(first.results[0].publishedTo[0]);
-    const lookup = (await (await fetch(urlOf(gateway, `/admin/deliveries/${webhookId}`), { headers: asAdmin })).json()) as { deliveries: Array<{ replayCount: number; subjectId: string }> };
+    const lookup = (await (await fetch(urlOf(gateway, `/admin/deliveries/${webhookId}`), { headers: asAdmin })).json()) as {
+      deliveries: Array<{ replayCount: number; subjectId: string }>;
+    };
     expect(lookup.deliveries).toEqual([expect.objectContaining({ replayCount: 2, subjectId: '820982911946154500' })]);
   });
 
@@ -236,16 +291,35 @@ describe('POST /admin/webhooks/replay', () => {
   });
 
   it('publishes nothing it did not archive: a body from the caller is refused, and a position without an archived delivery fails alone', async () => {
-    const forged = { source: 'shopify', deliveryId: 'd1', topic: 'orders/create', tenantId: tenant.id, receivedAt: '2026-01-01T00:00:00Z', headers: {}, bodyBase64: Buffer.from('{"id":1}').toString('base64') };
-    const refused = await fetch(urlOf(gateway, '/admin/webhooks/replay'), { method: 'POST', headers: asAdmin, body: JSON.stringify({ deliveries: [forged] }) });
+    const forged = {
+      source: 'shopify',
+      deliveryId: 'd1',
+      topic: 'orders/create',
+      tenantId: tenant.id,
+      receivedAt: '2026-01-01T00:00:00Z',
+      headers: {},
+      bodyBase64: Buffer.from('{"id":1}').toString('base64'),
+    };
+    const refused = await fetch(urlOf(gateway, '/admin/webhooks/replay'), {
+      method: 'POST',
+      headers: asAdmin,
+      body: JSON.stringify({ deliveries: [forged] }),
+    });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ code: 'admin.invalid_replay_request', field: 'archived' });
 
     // An event that is not an archived delivery, written to the archive topic by someone else, and an offset past the end.
     const shopify = await liveDelivery((await receiveShopifyOrder()).deliveryKey);
-    const notADelivery = await publisher.publishRaw(testTopicOf(events.rawWebhookArchived), { key: 'x', value: await codec.encode(events.shopifyOrderCreated, shopify.event.value as never) });
+    const notADelivery = await publisher.publishRaw(testTopicOf(events.rawWebhookArchived), {
+      key: 'x',
+      value: await codec.encode(events.shopifyOrderCreated, shopify.event.value as never),
+    });
     const good = await archived(shopify.archived);
-    const response = await replay(gateway, [{ partition: notADelivery.partition, offset: notADelivery.offset }, { partition: good.partition, offset: '999999999' }, good]);
+    const response = await replay(gateway, [
+      { partition: notADelivery.partition, offset: notADelivery.offset },
+      { partition: good.partition, offset: '999999999' },
+      good,
+    ]);
     expect(response.status).toBe(200);
     const { results } = (await response.json()) as ReplayAnswer;
     expect(results.map((result) => [result.deliveryId, result.status, result.error?.code])).toEqual([
@@ -257,12 +331,16 @@ describe('POST /admin/webhooks/replay', () => {
 
   it("keeps archived bodies sealed; a deleted Clerk user's cannot be replayed any more, while the deletion and others' still can", async () => {
     const userId = `user_${randomUUID().replace(/-/g, '')}`;
-    const created = Buffer.from(readFixture('clerk/user-created.json').toString('utf8').replaceAll('user_29w83sxmDNGwOuEthce5gg56FcC', userId));
+    const created = Buffer.from(
+      readFixture('clerk/user-created.json').toString('utf8').replaceAll('user_29w83sxmDNGwOuEthce5gg56FcC', userId),
+    );
     const clerk = await liveDelivery((await receiveClerkUser(created)).deliveryKey);
     const shopify = await liveDelivery((await receiveShopifyOrder()).deliveryKey);
     expect(clerk.archived.bodySealedFor).toBe(`clerk-user:${userId}`);
     expect(shopify.archived.bodySealedFor).toBe(`shopify-store:${tenant.id}`);
-    for (const { archived: { body } } of [clerk, shopify]) {
+    for (const {
+      archived: { body },
+    } of [clerk, shopify]) {
       expect(Buffer.from(body).includes('example@example.org')).toBe(false);
       expect(Buffer.from(body).includes('"id"')).toBe(false);
     }
@@ -275,10 +353,24 @@ describe('POST /admin/webhooks/replay', () => {
       ['failed', 'replay.not_archived'],
     ]);
 
-    const deletion = Buffer.from(JSON.stringify({ data: { deleted: true, id: userId, object: 'user' }, instance_id: 'ins_123', object: 'event', timestamp: Date.now(), type: 'user.deleted' }));
+    const deletion = Buffer.from(
+      JSON.stringify({
+        data: { deleted: true, id: userId, object: 'user' },
+        instance_id: 'ins_123',
+        object: 'event',
+        timestamp: Date.now(),
+        type: 'user.deleted',
+      }),
+    );
     const deleted = await liveDelivery((await receiveClerkUser(deletion, '/webhooks/clerk')).deliveryKey);
     expect(deleted.archived.bodySealedFor).toBeNull();
-    expect((await dataSource.query('SELECT erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [`clerk-user:${userId}`]))[0]).toEqual({ erased: true });
+    expect(
+      (
+        await dataSource.query('SELECT erased_at IS NOT NULL AS erased FROM personal_data_keys WHERE subject = $1', [
+          `clerk-user:${userId}`,
+        ])
+      )[0],
+    ).toEqual({ erased: true });
 
     // A signup redelivered after the deletion: nothing about the person is archived again.
     const redelivered = await liveDelivery((await receiveClerkUser(created)).deliveryKey);
@@ -322,10 +414,14 @@ describe('POST /admin/webhooks/replay', () => {
 describe('GET /admin/deliveries?subjectId=', () => {
   it('lists the deliveries about one order, each in the same view as a lookup by id', async () => {
     const { webhookId } = await receiveShopifyOrder();
-    const bySubject = (await (await fetch(urlOf(gateway, '/admin/deliveries?subjectId=820982911946154500'), { headers: asAdmin })).json()) as {
+    const bySubject = (await (
+      await fetch(urlOf(gateway, '/admin/deliveries?subjectId=820982911946154500'), { headers: asAdmin })
+    ).json()) as {
       deliveries: Array<{ deliveryId: string }>;
     };
-    const byId = (await (await fetch(urlOf(gateway, `/admin/deliveries/${webhookId}`), { headers: asAdmin })).json()) as { deliveries: unknown[] };
+    const byId = (await (await fetch(urlOf(gateway, `/admin/deliveries/${webhookId}`), { headers: asAdmin })).json()) as {
+      deliveries: unknown[];
+    };
     expect(bySubject.deliveries.length).toBeGreaterThanOrEqual(1);
     expect(bySubject.deliveries.find((delivery) => delivery.deliveryId === webhookId)).toEqual(byId.deliveries[0]);
     expect(await (await fetch(urlOf(gateway, '/admin/deliveries?subjectId=1'), { headers: asAdmin })).json()).toEqual({ deliveries: [] });
@@ -360,7 +456,10 @@ interface HistoryAnswer {
   nextCursor: string | null;
 }
 
-async function searchHistory(query: Record<string, string>, headers: Record<string, string> = asAdmin): Promise<{ status: number; body: HistoryAnswer & { code?: string; parameter?: string } }> {
+async function searchHistory(
+  query: Record<string, string>,
+  headers: Record<string, string> = asAdmin,
+): Promise<{ status: number; body: HistoryAnswer & { code?: string; parameter?: string } }> {
   const response = await fetch(urlOf(gateway, `/admin/delivery-history?${new URLSearchParams(query).toString()}`), { headers });
   return { status: response.status, body: (await response.json()) as HistoryAnswer & { code?: string } };
 }
@@ -371,32 +470,64 @@ describe('GET /admin/delivery-history', () => {
     const { webhookId } = await receiveShopifyOrder();
     const body = readFixture('shopify/orders-create.json');
     // The same delivery again, then one with a wrong signature, then one from a shop nobody configured.
-    await fetch(urlOf(gateway, '/webhooks/shopify/order'), { method: 'POST', body, headers: signedShopifyOrderHeaders(tenant, body, webhookId) });
+    await fetch(urlOf(gateway, '/webhooks/shopify/order'), {
+      method: 'POST',
+      body,
+      headers: signedShopifyOrderHeaders(tenant, body, webhookId),
+    });
     const forged = randomUUID();
-    const forgedAnswer = await fetch(urlOf(gateway, '/webhooks/shopify/order'), { method: 'POST', body, headers: { ...signedShopifyOrderHeaders(tenant, body, forged), 'x-shopify-hmac-sha256': 'bm90IHRoZSBzaWduYXR1cmU=' } });
+    const forgedAnswer = await fetch(urlOf(gateway, '/webhooks/shopify/order'), {
+      method: 'POST',
+      body,
+      headers: { ...signedShopifyOrderHeaders(tenant, body, forged), 'x-shopify-hmac-sha256': 'bm90IHRoZSBzaWduYXR1cmU=' },
+    });
     expect(forgedAnswer.status).toBe(401);
     const stranger = randomUUID();
-    await fetch(urlOf(gateway, '/webhooks/shopify/order'), { method: 'POST', body, headers: { ...signedShopifyOrderHeaders(tenant, body, stranger), 'x-shopify-shop-domain': 'nobody.myshopify.com' } });
+    await fetch(urlOf(gateway, '/webhooks/shopify/order'), {
+      method: 'POST',
+      body,
+      headers: { ...signedShopifyOrderHeaders(tenant, body, stranger), 'x-shopify-shop-domain': 'nobody.myshopify.com' },
+    });
 
     const accepted = await searchHistory({ deliveryId: webhookId });
     expect(accepted.status).toBe(200);
-    expect(accepted.body.deliveries.map((entry) => [entry.outcome, entry.httpStatus, entry.subjectId, entry.tenantId, entry.topic])).toEqual([
+    expect(
+      accepted.body.deliveries.map((entry) => [entry.outcome, entry.httpStatus, entry.subjectId, entry.tenantId, entry.topic]),
+    ).toEqual([
       ['duplicate', 200, '820982911946154500', tenant.id, 'orders/create'],
       ['spooled', 200, '820982911946154500', tenant.id, 'orders/create'],
     ]);
     const [refused] = (await searchHistory({ deliveryId: forged })).body.deliveries;
-    expect(refused).toMatchObject({ outcome: 'rejected', reason: 'shopify.signature_invalid', httpStatus: 401, tenantId: tenant.id, topic: 'orders/create', sourceAddress: '127.0.0.1', subjectId: null });
+    expect(refused).toMatchObject({
+      outcome: 'rejected',
+      reason: 'shopify.signature_invalid',
+      httpStatus: 401,
+      tenantId: tenant.id,
+      topic: 'orders/create',
+      sourceAddress: '127.0.0.1',
+      subjectId: null,
+    });
     expect(refused.detail).toMatch(/does not match/);
-    expect(refused.headers).toMatchObject({ 'x-shopify-webhook-id': forged, 'x-shopify-shop-domain': tenant.shopDomain, 'content-type': 'application/json' });
+    expect(refused.headers).toMatchObject({
+      'x-shopify-webhook-id': forged,
+      'x-shopify-shop-domain': tenant.shopDomain,
+      'content-type': 'application/json',
+    });
     expect(Object.keys(refused.headers)).not.toContain('x-shopify-hmac-sha256');
     expect(JSON.stringify(refused)).not.toContain('bm90IHRoZSBzaWduYXR1cmU=');
     expect(JSON.stringify(refused)).not.toContain('Mid-century lounger');
-    expect((await searchHistory({ deliveryId: stranger })).body.deliveries).toEqual([expect.objectContaining({ outcome: 'rejected', reason: 'shopify.unknown_shop', tenantId: null })]);
+    expect((await searchHistory({ deliveryId: stranger })).body.deliveries).toEqual([
+      expect.objectContaining({ outcome: 'rejected', reason: 'shopify.unknown_shop', tenantId: null }),
+    ]);
 
     const rejectedSince = await searchHistory({ from, outcome: 'rejected', reason: 'shopify.signature_invalid' });
     expect(rejectedSince.body.deliveries.map((entry) => entry.deliveryId)).toEqual([forged]);
     expect((await searchHistory({ from, source: 'clerk' })).body.deliveries).toEqual([]);
-    expect((await searchHistory({ from, tenant: tenant.id, outcome: 'spooled', subject: '820982911946154500' })).body.deliveries.map((entry) => entry.deliveryId)).toEqual([webhookId]);
+    expect(
+      (await searchHistory({ from, tenant: tenant.id, outcome: 'spooled', subject: '820982911946154500' })).body.deliveries.map(
+        (entry) => entry.deliveryId,
+      ),
+    ).toEqual([webhookId]);
     expect((await searchHistory({ from, topic: 'orders/create' })).body.deliveries).toHaveLength(4);
     expect((await searchHistory({ from, to: from })).status).toBe(400);
     expect((await searchHistory({ to: from, deliveryId: webhookId })).body.deliveries).toEqual([]);
@@ -406,7 +537,13 @@ describe('GET /admin/delivery-history', () => {
     const { deliveryKey } = await receiveClerkUser();
     const svixId = deliveryKey.split(':').at(-1) as string;
     const [entry] = (await searchHistory({ deliveryId: svixId, source: 'clerk' })).body.deliveries;
-    expect(entry).toMatchObject({ source: 'clerk', tenantId: tenant.id, topic: 'user.created', outcome: 'spooled', subjectId: 'user_29w83sxmDNGwOuEthce5gg56FcC' });
+    expect(entry).toMatchObject({
+      source: 'clerk',
+      tenantId: tenant.id,
+      topic: 'user.created',
+      outcome: 'spooled',
+      subjectId: 'user_29w83sxmDNGwOuEthce5gg56FcC',
+    });
     expect(Object.keys(entry.headers)).toEqual(expect.arrayContaining(['svix-id', 'svix-timestamp']));
     expect(Object.keys(entry.headers)).not.toContain('svix-signature');
   });
@@ -423,7 +560,12 @@ describe('GET /admin/delivery-history', () => {
       [{ outcome: 'published', reason: 'shopify.signature_invalid' }, 'reason'],
     ] as Array<[Record<string, string>, string]>) {
       const answer = await searchHistory(query);
-      expect({ query, status: answer.status, code: answer.body.code, parameter: answer.body.parameter }).toEqual({ query, status: 400, code: 'admin.filter_invalid', parameter });
+      expect({ query, status: answer.status, code: answer.body.code, parameter: answer.body.parameter }).toEqual({
+        query,
+        status: 400,
+        code: 'admin.filter_invalid',
+        parameter,
+      });
     }
     expect((await searchHistory({}, {})).status).toBe(401);
     expect((await searchHistory({}, { authorization: 'Bearer wrong' })).status).toBe(401);

@@ -23,7 +23,9 @@ describe('clerkTenantCandidates', () => {
   });
 
   it('reads the key wherever it is, with JSON whitespace around the colon, each tenant once in order of appearance', () => {
-    expect(candidates('{"data":{"instance_id" :\n "ins_second"},"instance_id":"ins_123","x":{"instance_id":"ins_first_production"}}')).toEqual(['second', 'first']);
+    expect(
+      candidates('{"data":{"instance_id" :\n "ins_second"},"instance_id":"ins_123","x":{"instance_id":"ins_first_production"}}'),
+    ).toEqual(['second', 'first']);
   });
 
   it.each([

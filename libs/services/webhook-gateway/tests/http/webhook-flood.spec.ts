@@ -97,7 +97,8 @@ describe('a flood of slow senders from one address', () => {
   it('leaves room for real webhooks from another address, and is cut at the request deadline', async () => {
     // Two sockets per connection in this process (client and server side), plus what Jest and the pools hold.
     const needed = 2 * floodConnections + 200;
-    if (openFilesLimit() < needed) throw new Error(`the flood needs about ${needed} open files in this process; its limit is ${openFilesLimit()} (raise ulimit -n)`);
+    if (openFilesLimit() < needed)
+      throw new Error(`the flood needs about ${needed} open files in this process; its limit is ${openFilesLimit()} (raise ulimit -n)`);
     const port = Number(new URL(gateway.base).port);
 
     const flood: SlowSender[] = [];
@@ -109,7 +110,10 @@ describe('a flood of slow senders from one address', () => {
       'the flood to hold its share of slots and be refused the rest',
       async () => {
         const refused = flood.filter((sender) => sender.statusLine?.startsWith('HTTP/1.1 429')).length;
-        return refused === floodConnections - maxInFlightPerSender && (await metricTotal(gateway.registry, 'consign_webhook_requests_in_flight')) === maxInFlightPerSender ? true : undefined;
+        return refused === floodConnections - maxInFlightPerSender &&
+          (await metricTotal(gateway.registry, 'consign_webhook_requests_in_flight')) === maxInFlightPerSender
+          ? true
+          : undefined;
       },
       10_000,
       50,
@@ -119,7 +123,11 @@ describe('a flood of slow senders from one address', () => {
     const real = await Promise.all(
       Array.from({ length: 5 }, async () => {
         const body = readFixture('shopify/orders-create.json');
-        const response = await fetch(`${gateway.base}/webhooks/shopify/order`, { method: 'POST', body, headers: signedShopifyOrderHeaders(shop, body) });
+        const response = await fetch(`${gateway.base}/webhooks/shopify/order`, {
+          method: 'POST',
+          body,
+          headers: signedShopifyOrderHeaders(shop, body),
+        });
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       }),
     );
@@ -127,11 +135,23 @@ describe('a flood of slow senders from one address', () => {
     expect(flood.every((sender) => sender.closedAfterMs === undefined)).toBe(true);
 
     // Every slow connection is cut at the deadline, counted from its first byte, and frees its slot.
-    await waitFor('every slow connection to be cut', async () => (flood.every((sender) => sender.closedAfterMs !== undefined) ? true : undefined), deadlines.requestTimeoutMs + 5_000, 50);
+    await waitFor(
+      'every slow connection to be cut',
+      async () => (flood.every((sender) => sender.closedAfterMs !== undefined) ? true : undefined),
+      deadlines.requestTimeoutMs + 5_000,
+      50,
+    );
     const closedAfterMs = flood.map((sender) => sender.closedAfterMs ?? Infinity);
     expect(Math.min(...closedAfterMs)).toBeGreaterThanOrEqual(deadlines.requestTimeoutMs - 50);
     expect(Math.max(...closedAfterMs)).toBeLessThan(deadlines.requestTimeoutMs + 2_000);
-    expect(flood.filter((sender) => sender.statusLine === undefined || sender.statusLine.startsWith('HTTP/1.1 408')).length).toBe(maxInFlightPerSender);
-    await waitFor('the slots to be free again', async () => ((await metricTotal(gateway.registry, 'consign_webhook_requests_in_flight')) === 0 ? true : undefined), 2_000, 20);
+    expect(flood.filter((sender) => sender.statusLine === undefined || sender.statusLine.startsWith('HTTP/1.1 408')).length).toBe(
+      maxInFlightPerSender,
+    );
+    await waitFor(
+      'the slots to be free again',
+      async () => ((await metricTotal(gateway.registry, 'consign_webhook_requests_in_flight')) === 0 ? true : undefined),
+      2_000,
+      20,
+    );
   }, 45_000);
 });

@@ -10,7 +10,8 @@ let dataSource: DataSource;
 let store: DeliveryStore;
 
 const claimOne = async (delivery: DeliveryClaim): Promise<ClaimResult> => (await store.claimAll([delivery]))[0];
-const markPublished = (deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> => store.markAllPublished([{ deliveryKey, publishedTo }]);
+const markPublished = (deliveryKey: string, publishedTo: PublishedRecord[]): Promise<void> =>
+  store.markAllPublished([{ deliveryKey, publishedTo }]);
 
 beforeAll(async () => {
   database = await openGatewayDatabase('consign_gateway_test');
@@ -30,10 +31,14 @@ describe('DeliveryStore (real PostgreSQL)', () => {
     await markPublished(claim.deliveryKey, [{ topic: 'shopify.orders.v1', partition: 1, offset: '7' }]);
     expect(await claimOne(claim)).toEqual({ claimed: false, status: 'published' });
     const [record] = await store.find(claim.deliveryId);
-    expect(record).toMatchObject({ status: 'published', publishedTo: [{ topic: 'shopify.orders.v1', partition: 1, offset: '7' }], attempts: 1 });
+    expect(record).toMatchObject({
+      status: 'published',
+      publishedTo: [{ topic: 'shopify.orders.v1', partition: 1, offset: '7' }],
+      attempts: 1,
+    });
   });
 
-  it('lets the sender\'s retry take over a failed claim, or one a dead gateway left receiving', async () => {
+  it("lets the sender's retry take over a failed claim, or one a dead gateway left receiving", async () => {
     const failed = deliveryClaimFor();
     await claimOne(failed);
     await store.markFailed(failed.deliveryKey);
@@ -42,7 +47,9 @@ describe('DeliveryStore (real PostgreSQL)', () => {
     const abandoned = deliveryClaimFor();
     await claimOne(abandoned);
     expect((await claimOne(abandoned)).claimed).toBe(false);
-    await dataSource.query(`UPDATE webhook_deliveries SET verified_at = now() - interval '31 seconds' WHERE delivery_key = $1`, [abandoned.deliveryKey]);
+    await dataSource.query(`UPDATE webhook_deliveries SET verified_at = now() - interval '31 seconds' WHERE delivery_key = $1`, [
+      abandoned.deliveryKey,
+    ]);
     expect((await claimOne(abandoned)).claimed).toBe(true);
     expect((await store.find(abandoned.deliveryKey))[0].attempts).toBe(2);
   });
@@ -80,22 +87,32 @@ describe('DeliveryStore (real PostgreSQL)', () => {
       { deliveryKey: a.deliveryKey, publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '11' }] },
       { deliveryKey: b.deliveryKey, publishedTo: [{ topic: 'shopify.orders.v1', partition: 2, offset: '12' }] },
     ]);
-    expect((await store.find(a.deliveryId))[0]).toMatchObject({ status: 'published', publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '11' }] });
-    expect((await store.find(b.deliveryId))[0]).toMatchObject({ status: 'published', publishedTo: [{ topic: 'shopify.orders.v1', partition: 2, offset: '12' }] });
+    expect((await store.find(a.deliveryId))[0]).toMatchObject({
+      status: 'published',
+      publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '11' }],
+    });
+    expect((await store.find(b.deliveryId))[0]).toMatchObject({
+      status: 'published',
+      publishedTo: [{ topic: 'shopify.orders.v1', partition: 2, offset: '12' }],
+    });
   });
 
   it('drains the spool in arrival order and keeps spooled deliveries past the dedupe window', async () => {
     const [a, b] = [deliveryClaimFor(), deliveryClaimFor()];
     for (const claim of [a, b]) {
       await claimOne(claim);
-      await store.spool(claim.deliveryKey, [{ topic: 'shopify.orders.v1', key: claim.deliveryId, value: Buffer.from('x').toString('base64'), headers: {} }]);
+      await store.spool(claim.deliveryKey, [
+        { topic: 'shopify.orders.v1', key: claim.deliveryId, value: Buffer.from('x').toString('base64'), headers: {} },
+      ]);
     }
     expect((await claimOne(deliveryClaimFor())) as { spoolBusy: boolean }).toMatchObject({ spoolBusy: true });
     await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '3 days'`);
     await store.forgetOlderThan(48 * 3_600_000);
     const spooled = await store.oldestSpooled(10);
     expect(spooled.map((row) => row.deliveryKey)).toEqual([a.deliveryKey, b.deliveryKey]);
-    await store.drained([{ id: spooled[0].id, deliveryKey: a.deliveryKey, publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '1' }] }]);
+    await store.drained([
+      { id: spooled[0].id, deliveryKey: a.deliveryKey, publishedTo: [{ topic: 'shopify.orders.v1', partition: 0, offset: '1' }] },
+    ]);
     expect((await store.find(a.deliveryId))[0].status).toBe('published');
     expect(await store.spoolDepth()).toBe(1);
     expect(await store.forgetOlderThan(48 * 3_600_000)).toBeGreaterThanOrEqual(1);
@@ -107,9 +124,10 @@ describe('DeliveryStore (real PostgreSQL)', () => {
     const abandoned = deliveryClaimFor();
     const recent = deliveryClaimFor();
     await store.claimAll([abandoned, recent]);
-    await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '3 days', verified_at = now() - interval '3 days' WHERE delivery_key = $1`, [
-      abandoned.deliveryKey,
-    ]);
+    await dataSource.query(
+      `UPDATE webhook_deliveries SET received_at = now() - interval '3 days', verified_at = now() - interval '3 days' WHERE delivery_key = $1`,
+      [abandoned.deliveryKey],
+    );
     await store.forgetOlderThan(48 * 3_600_000);
     expect(await store.find(abandoned.deliveryId)).toEqual([]);
     expect((await store.find(recent.deliveryId))[0].status).toBe('receiving');
@@ -122,7 +140,9 @@ describe('DeliveryStore (real PostgreSQL)', () => {
     await claimOne(created);
     await claimOne(paid);
     await claimOne(deliveryClaimFor());
-    await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '1 minute' WHERE delivery_key = $1`, [created.deliveryKey]);
+    await dataSource.query(`UPDATE webhook_deliveries SET received_at = now() - interval '1 minute' WHERE delivery_key = $1`, [
+      created.deliveryKey,
+    ]);
     const found = await store.findBySubject(subjectId);
     expect(found.map((record) => [record.topic, record.subjectId])).toEqual([
       ['orders/create', subjectId],

@@ -58,10 +58,23 @@ describe('spool relays behind a transaction-pooling PgBouncer (real PgBouncer, P
     const directStore = new DeliveryStore(database.dataSource);
     const databaseName = String(database.dataSource.driver.database);
     const relays = ['a', 'b'].map((name) => {
-      const dataSource = createServiceDataSource({ url: bouncer.urlOf(databaseName), tls: { mode: 'disable' }, migrations: [], applicationName: `spool-relay-${name}`, poolSize: 3 });
+      const dataSource = createServiceDataSource({
+        url: bouncer.urlOf(databaseName),
+        tls: { mode: 'disable' },
+        migrations: [],
+        applicationName: `spool-relay-${name}`,
+        poolSize: 3,
+      });
       const publisher = new WatchedPublisher(name);
       const errors: Error[] = [];
-      const relay = new SpoolRelay({ dataSource, store: new DeliveryStore(dataSource), publisher, topics: [topic], intervalMs: 5, onError: (error) => errors.push(error) });
+      const relay = new SpoolRelay({
+        dataSource,
+        store: new DeliveryStore(dataSource),
+        publisher,
+        topics: [topic],
+        intervalMs: 5,
+        onError: (error) => errors.push(error),
+      });
       return { dataSource, publisher, relay, errors };
     });
     for (const { dataSource } of relays) await dataSource.initialize();
@@ -72,10 +85,22 @@ describe('spool relays behind a transaction-pooling PgBouncer (real PgBouncer, P
       for (let index = 0; index < count; index += 1) {
         const deliveryKey = `shopify:pgbouncer:${index}`;
         const [claim] = await directStore.claimAll([
-          { deliveryKey, source: 'shopify', tenantId: 'pgbouncer', topic: 'orders/create', deliveryId: String(index), sourceEventId: null, eventId: randomUUID(), requestId: randomUUID(), subjectId: String(index) },
+          {
+            deliveryKey,
+            source: 'shopify',
+            tenantId: 'pgbouncer',
+            topic: 'orders/create',
+            deliveryId: String(index),
+            sourceEventId: null,
+            eventId: randomUUID(),
+            requestId: randomUUID(),
+            subjectId: String(index),
+          },
         ]);
         expect(claim.claimed).toBe(true);
-        await directStore.spool(deliveryKey, [{ topic: topic.name, key: `delivery-${index % 4}`, value: Buffer.from(String(index)).toString('base64'), headers: {} }]);
+        await directStore.spool(deliveryKey, [
+          { topic: topic.name, key: `delivery-${index % 4}`, value: Buffer.from(String(index)).toString('base64'), headers: {} },
+        ]);
         if (index % 6 === 5) await new Promise((resolve) => setTimeout(resolve, 15));
       }
       await waitFor('the spool to drain through PgBouncer', async () => ((await directStore.spoolDepth()) === 0 ? true : undefined));

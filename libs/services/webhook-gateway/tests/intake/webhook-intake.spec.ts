@@ -65,10 +65,14 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const recordsOf = (claim: DeliveryClaim): OutgoingRecord[] => [{ topic, key: claim.deliveryId, value: Buffer.from(claim.eventId), headers: { 'event-type': 'test.intake' } }];
+const recordsOf = (claim: DeliveryClaim): OutgoingRecord[] => [
+  { topic, key: claim.deliveryId, value: Buffer.from(claim.eventId), headers: { 'event-type': 'test.intake' } },
+];
 const stillWaiting = Symbol('still waiting');
-const after = <T>(promise: Promise<T>, ms: number): Promise<T | typeof stillWaiting> => Promise.race([promise, new Promise<typeof stillWaiting>((resolve) => setTimeout(() => resolve(stillWaiting), ms))]);
-const statusOf = async (store: DeliveryStore, claim: DeliveryClaim): Promise<string | undefined> => (await store.find(claim.deliveryId))[0]?.status;
+const after = <T>(promise: Promise<T>, ms: number): Promise<T | typeof stillWaiting> =>
+  Promise.race([promise, new Promise<typeof stillWaiting>((resolve) => setTimeout(() => resolve(stillWaiting), ms))]);
+const statusOf = async (store: DeliveryStore, claim: DeliveryClaim): Promise<string | undefined> =>
+  (await store.find(claim.deliveryId))[0]?.status;
 
 describe('WebhookIntake (real PostgreSQL and Kafka)', () => {
   it('answers once Kafka has the delivery, before it is recorded as published; a repeat meanwhile waits for that record and is a duplicate', async () => {
@@ -85,14 +89,22 @@ describe('WebhookIntake (real PostgreSQL and Kafka)', () => {
     store.letThrough();
     expect(await repeat).toEqual({ status: 'duplicate', duplicateOf: claim.deliveryKey });
     await intake.recorded();
-    expect((await store.find(claim.deliveryId))[0]).toMatchObject({ status: 'published', publishedTo: first.status === 'published' ? first.publishedTo : [] });
+    expect((await store.find(claim.deliveryId))[0]).toMatchObject({
+      status: 'published',
+      publishedTo: first.status === 'published' ? first.publishedTo : [],
+    });
     expect((await readTopic(endpoints.kafkaBrokers, topic.name, 1)).filter((record) => record.key === claim.deliveryId)).toHaveLength(1);
   });
 
-  it('reports a delivery it could not record as published, and leaves it for the sender\'s retry to take over', async () => {
+  it("reports a delivery it could not record as published, and leaves it for the sender's retry to take over", async () => {
     const store = new HeldBackStore(dataSource);
     const failures: Array<[string, string]> = [];
-    const intake = new WebhookIntake({ store, publisher, publishTimeoutMs: 10_000, onRecordingFailed: (key, error) => failures.push([key, error.message]) });
+    const intake = new WebhookIntake({
+      store,
+      publisher,
+      publishTimeoutMs: 10_000,
+      onRecordingFailed: (key, error) => failures.push([key, error.message]),
+    });
     const claim = deliveryClaimFor();
     store.letThrough(new Error('the database went away'));
 

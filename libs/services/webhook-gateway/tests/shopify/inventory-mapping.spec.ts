@@ -47,7 +47,9 @@ describe('mapInventoryLevelUpdated', () => {
   });
 
   it('keeps an inventory item id above 2^53 exact', () => {
-    const body = Buffer.from('{"inventory_item_id":271878346596884015,"location_id":9007199254740993,"available":-2,"updated_at":"2026-02-01T08:00:00+09:00"}');
+    const body = Buffer.from(
+      '{"inventory_item_id":271878346596884015,"location_id":9007199254740993,"available":-2,"updated_at":"2026-02-01T08:00:00+09:00"}',
+    );
     const event = mapInventoryLevelUpdated(parseExactJson(body), delivery);
     expect(event.inventoryItemId).toBe('271878346596884015');
     expect(event.locationId).toBe('9007199254740993');
@@ -66,13 +68,23 @@ describe('mapInventoryLevelUpdated', () => {
   it('derives one event id per Shopify event', () => {
     const first = mapInventoryLevelUpdated(fixtureLevel(), delivery);
     expect(mapInventoryLevelUpdated(fixtureLevel(), { ...delivery, webhookId: 'retry' }).metadata.eventId).toBe(first.metadata.eventId);
-    expect(mapInventoryLevelUpdated(fixtureLevel(), { ...delivery, eventId: 'another-event' }).metadata.eventId).not.toBe(first.metadata.eventId);
+    expect(mapInventoryLevelUpdated(fixtureLevel(), { ...delivery, eventId: 'another-event' }).metadata.eventId).not.toBe(
+      first.metadata.eventId,
+    );
   });
 
   it.each([
     ['inventory_item_id', (level: Record<string, unknown>) => delete level.inventory_item_id, 'is required'],
-    ['location_id', (level: Record<string, unknown>) => (level.location_id = 'main'), 'must be an integer id from 1 to 18446744073709551615'],
-    ['inventory_item_id', (level: Record<string, unknown>) => (level.inventory_item_id = 18446744073709551616n), 'must be an integer id from 1 to 18446744073709551615'],
+    [
+      'location_id',
+      (level: Record<string, unknown>) => (level.location_id = 'main'),
+      'must be an integer id from 1 to 18446744073709551615',
+    ],
+    [
+      'inventory_item_id',
+      (level: Record<string, unknown>) => (level.inventory_item_id = 18446744073709551616n),
+      'must be an integer id from 1 to 18446744073709551615',
+    ],
     ['available', (level: Record<string, unknown>) => (level.available = '10'), 'must be an integer of at least -2147483648'],
     ['available', (level: Record<string, unknown>) => (level.available = 2 ** 31), 'must be an integer of at most 2147483647'],
     ['updated_at', (level: Record<string, unknown>) => delete level.updated_at, 'must be a non-empty string'],

@@ -39,8 +39,28 @@ const refundedOrderBody = Buffer.from(
     total_outstanding: '0.00',
     customer: { id: '@115310627314723954' },
     line_items: [
-      { id: '@9007199254740993', product_id: '@788032119674292922', variant_id: '@642667041472713922', sku: 'A-1', title: 'Jacket', quantity: 1, current_quantity: 0, price: '40.00', total_discount: '0.00' },
-      { id: '@9007199254740995', product_id: null, variant_id: null, sku: null, title: 'Scarf', quantity: 2, current_quantity: 1, price: '10.00', total_discount: '0.00' },
+      {
+        id: '@9007199254740993',
+        product_id: '@788032119674292922',
+        variant_id: '@642667041472713922',
+        sku: 'A-1',
+        title: 'Jacket',
+        quantity: 1,
+        current_quantity: 0,
+        price: '40.00',
+        total_discount: '0.00',
+      },
+      {
+        id: '@9007199254740995',
+        product_id: null,
+        variant_id: null,
+        sku: null,
+        title: 'Scarf',
+        quantity: 2,
+        current_quantity: 1,
+        price: '10.00',
+        total_discount: '0.00',
+      },
     ],
     refunds: [
       {
@@ -48,7 +68,14 @@ const refundedOrderBody = Buffer.from(
         created_at: '2026-03-02T09:29:59+01:00',
         note: 'out of stock',
         refund_line_items: [
-          { id: '@9007199254740997', line_item_id: '@9007199254740993', quantity: 1, restock_type: 'cancel', subtotal: 40.0, subtotal_set: { shop_money: { amount: '40.00', currency_code: 'EUR' } } },
+          {
+            id: '@9007199254740997',
+            line_item_id: '@9007199254740993',
+            quantity: 1,
+            restock_type: 'cancel',
+            subtotal: 40.0,
+            subtotal_set: { shop_money: { amount: '40.00', currency_code: 'EUR' } },
+          },
           { id: '@9007199254740999', line_item_id: '@9007199254740995', quantity: 1, restock_type: 'no_restock', subtotal: 9.5 },
         ],
       },
@@ -100,8 +127,20 @@ describe('mapOrderUpdated', () => {
         createdAt: '2026-03-02T09:29:59+01:00',
         note: 'out of stock',
         refundLineItems: [
-          { id: '9007199254740997', lineItemId: '9007199254740993', quantity: 1, restockType: 'cancel', subtotal: { amountMinor: 4000, currency: 'EUR' } },
-          { id: '9007199254740999', lineItemId: '9007199254740995', quantity: 1, restockType: 'no_restock', subtotal: { amountMinor: 950, currency: 'EUR' } },
+          {
+            id: '9007199254740997',
+            lineItemId: '9007199254740993',
+            quantity: 1,
+            restockType: 'cancel',
+            subtotal: { amountMinor: 4000, currency: 'EUR' },
+          },
+          {
+            id: '9007199254740999',
+            lineItemId: '9007199254740995',
+            quantity: 1,
+            restockType: 'no_restock',
+            subtotal: { amountMinor: 950, currency: 'EUR' },
+          },
         ],
       },
     ]);
@@ -116,7 +155,11 @@ describe('mapOrderUpdated', () => {
 
   it.each([
     ['updated_at', (body: Record<string, unknown>) => delete body.updated_at, 'field updated_at must be a non-empty string'],
-    ['current_total_price', (body: Record<string, unknown>) => (body.current_total_price = 414.95), 'field current_total_price must be a non-empty string'],
+    [
+      'current_total_price',
+      (body: Record<string, unknown>) => (body.current_total_price = 414.95),
+      'field current_total_price must be a non-empty string',
+    ],
     ['cancelled_at', (body: Record<string, unknown>) => (body.cancelled_at = 'soon'), 'field cancelled_at must be an ISO 8601 timestamp'],
     ['refunds', (body: Record<string, unknown>) => delete body.refunds, 'field refunds must be an array'],
     [
@@ -134,8 +177,16 @@ describe('mapOrderUpdated', () => {
 
   it.each([
     ['refunds[0].refund_line_items[1].line_item_id', (refund: Record<string, unknown>[]) => delete refund[1].line_item_id, 'is required'],
-    ['refunds[0].refund_line_items[1].subtotal', (refund: Record<string, unknown>[]) => (refund[1].subtotal = null), 'must be a decimal amount'],
-    ['refunds[0].refund_line_items[1].subtotal', (refund: Record<string, unknown>[]) => (refund[1].subtotal = 9.555), 'has more decimals than EUR allows: "9.555"'],
+    [
+      'refunds[0].refund_line_items[1].subtotal',
+      (refund: Record<string, unknown>[]) => (refund[1].subtotal = null),
+      'must be a decimal amount',
+    ],
+    [
+      'refunds[0].refund_line_items[1].subtotal',
+      (refund: Record<string, unknown>[]) => (refund[1].subtotal = 9.555),
+      'has more decimals than EUR allows: "9.555"',
+    ],
     [
       'refunds[0].refund_line_items[0].subtotal_set.shop_money.amount',
       (refund: Record<string, unknown>[]) => (refund[0].subtotal_set = { shop_money: { amount: '' } }),
@@ -159,8 +210,16 @@ describe('order change bounds', () => {
     ['current_total_price', (body: Body) => (body.current_total_price = '-10.00'), 'range'],
     ['refunds[0].id', (body: Body) => (body.refunds[0].id = 18446744073709551616n), 'range'],
     ['refunds[0].note', (body: Body) => (body.refunds[0].note = 'n'.repeat(65_536)), 'length'],
-    ['refunds[0].refund_line_items[0].restock_type', (body: Body) => (body.refunds[0].refund_line_items[0].restock_type = 'r'.repeat(65)), 'length'],
-    ['refunds[0].refund_line_items[0].subtotal_set.shop_money.amount', (body: Body) => (body.refunds[0].refund_line_items[0].subtotal_set = { shop_money: { amount: '-40.00' } }), 'range'],
+    [
+      'refunds[0].refund_line_items[0].restock_type',
+      (body: Body) => (body.refunds[0].refund_line_items[0].restock_type = 'r'.repeat(65)),
+      'length',
+    ],
+    [
+      'refunds[0].refund_line_items[0].subtotal_set.shop_money.amount',
+      (body: Body) => (body.refunds[0].refund_line_items[0].subtotal_set = { shop_money: { amount: '-40.00' } }),
+      'range',
+    ],
     ['refunds[0].refund_line_items[1].subtotal', (body: Body) => (body.refunds[0].refund_line_items[1].subtotal = -9.5), 'range'],
     ['refunds[0].refund_line_items[1].subtotal', (body: Body) => (body.refunds[0].refund_line_items[1].subtotal = '-9.50'), 'range'],
     ['refunds[0].refund_line_items[1].quantity', (body: Body) => (body.refunds[0].refund_line_items[1].quantity = -1), 'range'],
@@ -175,7 +234,10 @@ describe('order change bounds', () => {
   it('orders/cancelled refuses a cancel_reason longer than an enumeration', () => {
     const body = refundedOrder();
     body.cancel_reason = 'c'.repeat(65);
-    expect(rejection(() => mapOrderCancelled(body, { ...delivery, topic: 'orders/cancelled' })).details).toEqual({ field: 'cancel_reason', reason: 'length' });
+    expect(rejection(() => mapOrderCancelled(body, { ...delivery, topic: 'orders/cancelled' })).details).toEqual({
+      field: 'cancel_reason',
+      reason: 'length',
+    });
   });
 
   it('orders/paid takes a negative total_outstanding, which Shopify sends when the merchant owes the customer', () => {
@@ -209,9 +271,17 @@ describe('mapOrderPaid', () => {
   });
 
   it.each([
-    ['total_outstanding', (body: Record<string, unknown>) => delete body.total_outstanding, 'field total_outstanding must be a non-empty string'],
+    [
+      'total_outstanding',
+      (body: Record<string, unknown>) => delete body.total_outstanding,
+      'field total_outstanding must be a non-empty string',
+    ],
     ['updated_at', (body: Record<string, unknown>) => (body.updated_at = null), 'field updated_at must be a non-empty string'],
-    ['line_items[0].price', (body: Record<string, unknown>) => ((body.line_items as Record<string, unknown>[])[0].price = '1,00'), 'field line_items[0].price must be a decimal amount, got "1,00"'],
+    [
+      'line_items[0].price',
+      (body: Record<string, unknown>) => ((body.line_items as Record<string, unknown>[])[0].price = '1,00'),
+      'field line_items[0].price must be a decimal amount, got "1,00"',
+    ],
   ])('rejects a body with a missing or malformed %s, naming it', (field, change, message) => {
     const body = fixtureOrder();
     change(body);
@@ -277,7 +347,12 @@ describe('order event ids', () => {
   it('are the same for every delivery of one Shopify event and differ between topics', () => {
     const body = fixtureOrder();
     const first = mapOrderUpdated(body, delivery);
-    const redelivered = mapOrderUpdated(body, { ...delivery, webhookId: 'another-delivery', receivedAt: delivery.receivedAt + 60_000, requestId: 'req-2' });
+    const redelivered = mapOrderUpdated(body, {
+      ...delivery,
+      webhookId: 'another-delivery',
+      receivedAt: delivery.receivedAt + 60_000,
+      requestId: 'req-2',
+    });
     expect(redelivered.metadata.eventId).toBe(first.metadata.eventId);
     expect(redelivered.metadata.receivedAt).not.toBe(first.metadata.receivedAt);
 
@@ -308,20 +383,35 @@ describe('mapRefundCreated', () => {
   it('maps the refunds fixture: the refund on its order, its line in exact minor units, at its creation', () => {
     const event = mapRefundCreated(refundBody(), refundDelivery);
     expect(event).toEqual({
-      metadata: expect.objectContaining({ eventType: 'shopify.refund.created', schemaVersion: 1, occurredAt: Date.parse('2022-01-02T10:15:00-05:00'), tenantId: 'dev-store' }),
+      metadata: expect.objectContaining({
+        eventType: 'shopify.refund.created',
+        schemaVersion: 1,
+        occurredAt: Date.parse('2022-01-02T10:15:00-05:00'),
+        tenantId: 'dev-store',
+      }),
       orderId: '820982911946154500',
       refund: {
         id: '509562969000000001',
         createdAt: '2022-01-02T10:15:00-05:00',
         note: 'Returned: scratched leg',
-        refundLineItems: [{ id: '104689539000000001', lineItemId: '976318377106520300', quantity: 1, restockType: 'return', subtotal: { amountMinor: 15999, currency: 'USD' } }],
+        refundLineItems: [
+          {
+            id: '104689539000000001',
+            lineItemId: '976318377106520300',
+            quantity: 1,
+            restockType: 'return',
+            subtotal: { amountMinor: 15999, currency: 'USD' },
+          },
+        ],
       },
     });
     expect(avroErrors('ShopifyRefundCreated', event)).toEqual([]);
   });
 
   it('keeps ids above 2^53 exact', () => {
-    const text = readFixture('development/refunds-create.json').toString('utf8').replace('"order_id":820982911946154500', '"order_id":820982911946154508');
+    const text = readFixture('development/refunds-create.json')
+      .toString('utf8')
+      .replace('"order_id":820982911946154500', '"order_id":820982911946154508');
     expect(mapRefundCreated(parseExactJson(Buffer.from(text)), refundDelivery).orderId).toBe('820982911946154508');
   });
 
@@ -330,7 +420,10 @@ describe('mapRefundCreated', () => {
     body.refund_line_items[0].subtotal_set = { shop_money: { amount: '1500', currency_code: 'JPY' } };
     expect(mapRefundCreated(body, refundDelivery).refund.refundLineItems[0].subtotal).toEqual({ amountMinor: 1500, currency: 'JPY' });
     delete body.refund_line_items[0].subtotal_set;
-    expect(mapRefundCreated(body, { ...refundDelivery, currency: 'EUR' }).refund.refundLineItems[0].subtotal).toEqual({ amountMinor: 15999, currency: 'EUR' });
+    expect(mapRefundCreated(body, { ...refundDelivery, currency: 'EUR' }).refund.refundLineItems[0].subtotal).toEqual({
+      amountMinor: 15999,
+      currency: 'EUR',
+    });
   });
 
   it('maps a refund of an amount only (no lines): nothing for the projections to reverse', () => {
@@ -344,7 +437,11 @@ describe('mapRefundCreated', () => {
     ['created_at', (body: RefundBody) => (body.created_at = 'yesterday'), 'must be an ISO 8601 timestamp'],
     ['refund_line_items', (body: RefundBody) => delete (body as Record<string, unknown>).refund_line_items, 'must be an array'],
     ['refund_line_items[0].quantity', (body: RefundBody) => (body.refund_line_items[0].quantity = -1), 'must be an integer of at least 0'],
-    ['refund_line_items[0].subtotal_set.shop_money.currency_code', (body: RefundBody) => (body.refund_line_items[0].subtotal_set = { shop_money: { amount: '1.00', currency_code: 'XXX' } }), ''],
+    [
+      'refund_line_items[0].subtotal_set.shop_money.currency_code',
+      (body: RefundBody) => (body.refund_line_items[0].subtotal_set = { shop_money: { amount: '1.00', currency_code: 'XXX' } }),
+      '',
+    ],
   ])('rejects a refund with a malformed %s, naming it', (field, change, expectation) => {
     const body = refundBody();
     change(body);

@@ -73,7 +73,10 @@ describe('mapOrderCreated', () => {
     ['{"name":"#1"}', 'field id is required'],
     ['{"id":-5}', 'field id must be an integer id from 1 to 18446744073709551615'],
     ['[]', 'field body must be an object'],
-    ['{"id":1,"name":"#1","created_at":"yesterday","currency":"USD","total_price":"1.00","line_items":[]}', 'field created_at must be an ISO 8601 timestamp'],
+    [
+      '{"id":1,"name":"#1","created_at":"yesterday","currency":"USD","total_price":"1.00","line_items":[]}',
+      'field created_at must be an ISO 8601 timestamp',
+    ],
     ['{"id":1,"name":"#1","created_at":"2026-01-01T00:00:00Z","currency":"USD","total_price":"1.00"}', 'field line_items must be an array'],
     [
       '{"id":1,"name":"#1","created_at":"2026-01-01T00:00:00Z","currency":"USD","total_price":"1.00","line_items":[{"id":2,"title":"x","quantity":0,"price":"1.00"}]}',

@@ -97,7 +97,11 @@ describe('mapProductUpserted', () => {
     );
     const event = mapProductUpserted(parseExactJson(body), { ...delivery, topic: 'products/update' });
     expect(event.product.id).toBe('788032119674292922');
-    expect(event.product.variants[0]).toMatchObject({ id: '642667041472713922', inventoryItemId: '271878346596884015', inventoryQuantity: -1 });
+    expect(event.product.variants[0]).toMatchObject({
+      id: '642667041472713922',
+      inventoryItemId: '271878346596884015',
+      inventoryQuantity: -1,
+    });
     expect(event.product.tags).toEqual([]);
     expect(productType.isValid(event)).toBe(true);
   });
@@ -106,7 +110,9 @@ describe('mapProductUpserted', () => {
     const body = fixtureProduct();
     Object.assign(body, { created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-02T00:00:00Z' });
     expect(mapProductUpserted(body, delivery).metadata.occurredAt).toBe(Date.parse('2026-01-01T00:00:00Z'));
-    expect(mapProductUpserted(body, { ...delivery, topic: 'products/update' }).metadata.occurredAt).toBe(Date.parse('2026-01-02T00:00:00Z'));
+    expect(mapProductUpserted(body, { ...delivery, topic: 'products/update' }).metadata.occurredAt).toBe(
+      Date.parse('2026-01-02T00:00:00Z'),
+    );
 
     Object.assign(body, { created_at: null, updated_at: null });
     expect(mapProductUpserted(body, delivery).metadata.occurredAt).toBe(Date.parse('2026-08-06T15:20:00.123Z'));
@@ -122,7 +128,9 @@ describe('mapProductUpserted', () => {
   it('gives one event id per Shopify event, different for create and update', () => {
     const first = mapProductUpserted(fixtureProduct(), delivery);
     expect(mapProductUpserted(fixtureProduct(), { ...delivery, webhookId: 'retry' }).metadata.eventId).toBe(first.metadata.eventId);
-    expect(mapProductUpserted(fixtureProduct(), { ...delivery, topic: 'products/update' }).metadata.eventId).not.toBe(first.metadata.eventId);
+    expect(mapProductUpserted(fixtureProduct(), { ...delivery, topic: 'products/update' }).metadata.eventId).not.toBe(
+      first.metadata.eventId,
+    );
   });
 
   it('refuses a topic that does not carry a product', () => {
@@ -132,22 +140,46 @@ describe('mapProductUpserted', () => {
 
   it.each([
     ['id', (product: Record<string, unknown>) => (product.id = 18446744073709551616n), 'range'],
-    ['variants[1].id', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[1].id = '642667041472714000.5'), 'format'],
+    [
+      'variants[1].id',
+      (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[1].id = '642667041472714000.5'),
+      'format',
+    ],
     ['title', (product: Record<string, unknown>) => (product.title = 'x'.repeat(256)), 'length'],
     ['tags', (product: Record<string, unknown>) => (product.tags = `vintage, ${'t'.repeat(256)}`), 'length'],
     ['vendor', (product: Record<string, unknown>) => (product.vendor = 'v'.repeat(256)), 'length'],
-    ['variants[0].price', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].price = '-19.99'), 'range'],
-    ['variants[1].compare_at_price', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[1].compare_at_price = '-24.99'), 'range'],
-    ['variants[0].title', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].title = 's'.repeat(1025)), 'length'],
+    [
+      'variants[0].price',
+      (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].price = '-19.99'),
+      'range',
+    ],
+    [
+      'variants[1].compare_at_price',
+      (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[1].compare_at_price = '-24.99'),
+      'range',
+    ],
+    [
+      'variants[0].title',
+      (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].title = 's'.repeat(1025)),
+      'length',
+    ],
   ])('refuses an absurd %s', (field, change, reason) => {
     const product = fixtureProduct();
     change(product);
-    expect(rejection(() => mapProductUpserted(product, delivery))).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field, reason } });
+    expect(rejection(() => mapProductUpserted(product, delivery))).toMatchObject({
+      code: 'webhook.invalid_field',
+      httpStatus: 400,
+      details: { field, reason },
+    });
   });
 
   it('refuses prices under a tenant whose currency is no ISO 4217 currency, naming the first price', () => {
     const error = rejection(() => mapProductUpserted(fixtureProduct(), { ...delivery, currency: 'ZZZ' }));
-    expect(error).toMatchObject({ code: 'webhook.invalid_currency', httpStatus: 400, details: { field: 'variants[0].price', reason: 'currency' } });
+    expect(error).toMatchObject({
+      code: 'webhook.invalid_currency',
+      httpStatus: 400,
+      details: { field: 'variants[0].price', reason: 'currency' },
+    });
   });
 
   it('accepts a title and a tag of exactly 255 characters', () => {
@@ -163,9 +195,21 @@ describe('mapProductUpserted', () => {
     ['tags', (product: Record<string, unknown>) => (product.tags = ['a', 'b']), 'must be a string'],
     ['variants', (product: Record<string, unknown>) => (product.variants = null), 'must be an array'],
     ['updated_at', (product: Record<string, unknown>) => (product.updated_at = '31/12/2021'), 'must be an ISO 8601 timestamp'],
-    ['variants[1].price', (product: Record<string, unknown>) => delete (product.variants as Record<string, unknown>[])[1].price, 'must be a non-empty string'],
-    ['variants[0].compare_at_price', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].compare_at_price = '24.999'), 'has more decimals than USD allows: "24.999"'],
-    ['variants[0].inventory_item_id', (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].inventory_item_id = -4), 'must be an integer id from 1 to 18446744073709551615'],
+    [
+      'variants[1].price',
+      (product: Record<string, unknown>) => delete (product.variants as Record<string, unknown>[])[1].price,
+      'must be a non-empty string',
+    ],
+    [
+      'variants[0].compare_at_price',
+      (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].compare_at_price = '24.999'),
+      'has more decimals than USD allows: "24.999"',
+    ],
+    [
+      'variants[0].inventory_item_id',
+      (product: Record<string, unknown>) => ((product.variants as Record<string, unknown>[])[0].inventory_item_id = -4),
+      'must be an integer id from 1 to 18446744073709551615',
+    ],
   ])('rejects a body with a missing or malformed %s, naming it', (field, change, expectation) => {
     const product = fixtureProduct();
     change(product);

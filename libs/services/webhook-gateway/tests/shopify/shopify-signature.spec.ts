@@ -2,7 +2,7 @@ import { readFixture } from '@consign/test-support';
 import { signShopifyBody, verifyShopifyHmac } from '@consign/webhook-gateway';
 
 describe('Shopify HMAC verification', () => {
-  it('reproduces the official vector from Shopify\'s library tests', () => {
+  it("reproduces the official vector from Shopify's library tests", () => {
     const body = Buffer.from('{"foo": "bar"}');
     expect(signShopifyBody(body, 'test_secret_key')).toBe('B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7g=');
     expect(verifyShopifyHmac(body, 'B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7g=', ['test_secret_key'])).toBe(true);

@@ -11,7 +11,13 @@ export interface GatewayDatabase {
 /** A fresh, migrated gateway database on the real PostgreSQL, for one test file. */
 export async function openGatewayDatabase(prefix: string): Promise<GatewayDatabase> {
   const database = await createTemporaryDatabase(testEndpoints().postgresServerUrl, prefix);
-  const dataSource = createServiceDataSource({ url: database.url, tls: { mode: 'disable' }, migrations: gatewayMigrations, applicationName: 'gateway-test', synchronousCommit: false });
+  const dataSource = createServiceDataSource({
+    url: database.url,
+    tls: { mode: 'disable' },
+    migrations: gatewayMigrations,
+    applicationName: 'gateway-test',
+    synchronousCommit: false,
+  });
   await dataSource.initialize();
   await migrateDatabase(dataSource);
   return {

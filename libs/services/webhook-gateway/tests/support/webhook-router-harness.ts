@@ -9,7 +9,16 @@ import { applyRequestDeadlines, createPublicHttp, RequestDeadlines } from '@cons
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { testEndpoints } from '@consign/test-support';
 import { developmentKeyEncryptionKeys } from '@consign/personal-data';
-import { ArchiveSealing, DeliveryHistory, DeliveryStore, GatewayMetrics, WebhookIntake, WebhookAdmission, createWebhookRouter, signSvixBody } from '@consign/webhook-gateway';
+import {
+  ArchiveSealing,
+  DeliveryHistory,
+  DeliveryStore,
+  GatewayMetrics,
+  WebhookIntake,
+  WebhookAdmission,
+  createWebhookRouter,
+  signSvixBody,
+} from '@consign/webhook-gateway';
 import { GatewayDatabase, openGatewayDatabase } from './gateway-database';
 
 /** A tenant with no secrets and the defaults, given its id; the overrides add what a test needs. */
@@ -65,7 +74,10 @@ export class WebhookRouterHarness {
     const database = await openGatewayDatabase(databasePrefix);
     const codec = new EventCodec(testEndpoints().schemaRegistryUrl);
     await codec.register(Object.values(events));
-    const unreachable = new EventPublisher(createKafka({ clientId: `${databasePrefix}-kafka-down`, connection: plainKafkaConnection(['127.0.0.1:1']) }), codec);
+    const unreachable = new EventPublisher(
+      createKafka({ clientId: `${databasePrefix}-kafka-down`, connection: plainKafkaConnection(['127.0.0.1:1']) }),
+      codec,
+    );
     return new WebhookRouterHarness(database, codec, unreachable);
   }
 
@@ -111,7 +123,11 @@ export class WebhookRouterHarness {
 }
 
 /** The headers Svix sends with a Clerk delivery of `body`, signed now with the tenant's first secret. */
-export function signedClerkHeaders(tenant: Tenant, body: Buffer, messageId = `msg_${Date.now()}_${Math.random().toString(36).slice(2)}`): Record<string, string> {
+export function signedClerkHeaders(
+  tenant: Tenant,
+  body: Buffer,
+  messageId = `msg_${Date.now()}_${Math.random().toString(36).slice(2)}`,
+): Record<string, string> {
   const timestamp = Math.floor(Date.now() / 1000);
   return {
     'content-type': 'application/json',

@@ -154,7 +154,9 @@ describe('Svix signature verification', () => {
 
     it('checks the timestamp before the signature', () => {
       const headers = svixHeaders({ 'svix-signature': WRONG });
-      expect(failure(() => verifySvixDelivery(BODY, headers, [SECRET], nowAt(TIMESTAMP + 301))).code).toBe('svix.timestamp_out_of_tolerance');
+      expect(failure(() => verifySvixDelivery(BODY, headers, [SECRET], nowAt(TIMESTAMP + 301))).code).toBe(
+        'svix.timestamp_out_of_tolerance',
+      );
     });
   });
 
@@ -203,7 +205,7 @@ describe('Svix signature verification', () => {
       ['an empty secret beside a valid one', [SECRET, ''], 'empty'],
       ['a secret that is not base64', ['whsec_not*base64!'], 'not_base64'],
       ['no secret at all', [], 'none_configured'],
-    ])('rejects %s as our misconfiguration (500), not the caller\'s', (_case, secrets, reason) => {
+    ])("rejects %s as our misconfiguration (500), not the caller's", (_case, secrets, reason) => {
       const error = failure(() => verifySvixDelivery(BODY, svixHeaders(), secrets, atVectorTime));
       expect(error.code).toBe('svix.secret_invalid');
       expect(error.httpStatus).toBe(500);
@@ -213,8 +215,14 @@ describe('Svix signature verification', () => {
 
     it('tells which of several signers matched, and refuses when none does', () => {
       const third = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
-      expect(verifySvixDeliveryAmong(BODY, svixHeaders(), [[other], [third, SECRET]], atVectorTime)).toEqual({ messageId: MSG_ID, timestamp: TIMESTAMP, signer: 1 });
-      expect(failure(() => verifySvixDeliveryAmong(BODY, svixHeaders(), [[other], [third]], atVectorTime)).code).toBe('svix.signature_invalid');
+      expect(verifySvixDeliveryAmong(BODY, svixHeaders(), [[other], [third, SECRET]], atVectorTime)).toEqual({
+        messageId: MSG_ID,
+        timestamp: TIMESTAMP,
+        signer: 1,
+      });
+      expect(failure(() => verifySvixDeliveryAmong(BODY, svixHeaders(), [[other], [third]], atVectorTime)).code).toBe(
+        'svix.signature_invalid',
+      );
     });
 
     it('refuses to sign with an empty secret or a non-integer timestamp', () => {

@@ -88,17 +88,37 @@ const setUser =
 const textFields: Record<string, TextField> = {
   'orders | `name`': { topic: 'orders/create', fixture: order, set: setField('name'), path: 'name' },
   'orders | `financial_status`': { topic: 'orders/create', fixture: order, set: setField('financial_status'), path: 'financial_status' },
-  'orders | `line_items[].title`': { topic: 'orders/create', fixture: order, set: setEach('line_items', 'title'), path: 'line_items[0].title' },
+  'orders | `line_items[].title`': {
+    topic: 'orders/create',
+    fixture: order,
+    set: setEach('line_items', 'title'),
+    path: 'line_items[0].title',
+  },
   'orders | `line_items[].sku`': { topic: 'orders/create', fixture: order, set: setEach('line_items', 'sku'), path: 'line_items[0].sku' },
-  'orders/updated | `fulfillment_status`': { topic: 'orders/updated', fixture: order, set: setField('fulfillment_status'), path: 'fulfillment_status' },
-  'orders/updated | `refunds[].note`': { topic: 'orders/updated', fixture: refundedOrder, set: setEach('refunds', 'note'), path: 'refunds[0].note' },
+  'orders/updated | `fulfillment_status`': {
+    topic: 'orders/updated',
+    fixture: order,
+    set: setField('fulfillment_status'),
+    path: 'fulfillment_status',
+  },
+  'orders/updated | `refunds[].note`': {
+    topic: 'orders/updated',
+    fixture: refundedOrder,
+    set: setEach('refunds', 'note'),
+    path: 'refunds[0].note',
+  },
   'orders/updated | `refunds[].refund_line_items[].restock_type`': {
     topic: 'orders/updated',
     fixture: refundedOrder,
     set: (body, length) => setEach('refund_line_items', 'restock_type')((body.refunds as Items)[0], length),
     path: 'refunds[0].refund_line_items[0].restock_type',
   },
-  'orders/cancelled | `cancel_reason`': { topic: 'orders/cancelled', fixture: order, set: setField('cancel_reason'), path: 'cancel_reason' },
+  'orders/cancelled | `cancel_reason`': {
+    topic: 'orders/cancelled',
+    fixture: order,
+    set: setField('cancel_reason'),
+    path: 'cancel_reason',
+  },
   'refunds/create | `note`': { topic: 'refunds/create', fixture: refund, set: setField('note'), path: 'note' },
   'refunds/create | `refund_line_items[].restock_type`': {
     topic: 'refunds/create',
@@ -111,15 +131,50 @@ const textFields: Record<string, TextField> = {
   'products | `vendor`': { topic: 'products/update', fixture: product, set: setField('vendor'), path: 'vendor' },
   'products | `product_type`': { topic: 'products/update', fixture: product, set: setField('product_type'), path: 'product_type' },
   'products | `status`': { topic: 'products/update', fixture: product, set: setField('status'), path: 'status' },
-  'products | `tags`, the whole list': { topic: 'products/update', fixture: product, set: (body, length) => (body.tags = tagList(length)), path: 'tags' },
-  'products | `tags`, each tag': { topic: 'products/update', fixture: product, set: (body, length) => (body.tags = `vintage, ${text(length)}`), path: 'tags' },
-  'products | `variants[].title`': { topic: 'products/update', fixture: product, set: setEach('variants', 'title'), path: 'variants[0].title' },
+  'products | `tags`, the whole list': {
+    topic: 'products/update',
+    fixture: product,
+    set: (body, length) => (body.tags = tagList(length)),
+    path: 'tags',
+  },
+  'products | `tags`, each tag': {
+    topic: 'products/update',
+    fixture: product,
+    set: (body, length) => (body.tags = `vintage, ${text(length)}`),
+    path: 'tags',
+  },
+  'products | `variants[].title`': {
+    topic: 'products/update',
+    fixture: product,
+    set: setEach('variants', 'title'),
+    path: 'variants[0].title',
+  },
   'products | `variants[].sku`': { topic: 'products/update', fixture: product, set: setEach('variants', 'sku'), path: 'variants[0].sku' },
-  'Clerk users | `data.first_name`': { topic: 'user.created', fixture: clerkUser, set: setUser(setField('first_name')), path: 'data.first_name' },
-  'Clerk users | `data.last_name`': { topic: 'user.created', fixture: clerkUser, set: setUser(setField('last_name')), path: 'data.last_name' },
+  'Clerk users | `data.first_name`': {
+    topic: 'user.created',
+    fixture: clerkUser,
+    set: setUser(setField('first_name')),
+    path: 'data.first_name',
+  },
+  'Clerk users | `data.last_name`': {
+    topic: 'user.created',
+    fixture: clerkUser,
+    set: setUser(setField('last_name')),
+    path: 'data.last_name',
+  },
   'Clerk users | `data.username`': { topic: 'user.created', fixture: clerkUser, set: setUser(setField('username')), path: 'data.username' },
-  'Clerk users | `data.external_id`': { topic: 'user.created', fixture: clerkUser, set: setUser(setField('external_id')), path: 'data.external_id' },
-  'Clerk users | `data.image_url`': { topic: 'user.created', fixture: clerkUser, set: setUser(setField('image_url')), path: 'data.image_url' },
+  'Clerk users | `data.external_id`': {
+    topic: 'user.created',
+    fixture: clerkUser,
+    set: setUser(setField('external_id')),
+    path: 'data.external_id',
+  },
+  'Clerk users | `data.image_url`': {
+    topic: 'user.created',
+    fixture: clerkUser,
+    set: setUser(setField('image_url')),
+    path: 'data.image_url',
+  },
   'Clerk users | `data.primary_email_address_id`': {
     topic: 'user.created',
     fixture: clerkUser,
@@ -155,7 +210,10 @@ function documentedLimits(markdown: string): Map<string, number> {
   const table = /^\| webhook \| field \| at most \|\n\|[-|]+\|\n((?:\|.*\|\n)+)/m.exec(section)?.[1] ?? '';
   const limits = new Map<string, number>();
   for (const row of table.trimEnd().split('\n')) {
-    const [webhook, field, limit] = row.slice(1, -1).split(' | ').map((cell) => cell.trim());
+    const [webhook, field, limit] = row
+      .slice(1, -1)
+      .split(' | ')
+      .map((cell) => cell.trim());
     limits.set(`${webhook} | ${field}`, Number(limit.replaceAll(',', '')));
   }
   return limits;
@@ -185,7 +243,11 @@ describe('docs/integration-guide.md, what the gateway refuses as invalid', () =>
     it(`refuses ${limit + 1}, naming the field`, () => {
       const body = field.fixture();
       field.set(body, limit + 1);
-      expect(rejection(() => map(field, body))).toMatchObject({ code: 'webhook.invalid_field', httpStatus: 400, details: { field: field.path, reason: 'length' } });
+      expect(rejection(() => map(field, body))).toMatchObject({
+        code: 'webhook.invalid_field',
+        httpStatus: 400,
+        details: { field: field.path, reason: 'length' },
+      });
     });
   });
 });
