@@ -205,16 +205,7 @@ async function sendClaimed(
 export async function deliverNotification(deps: NotificationDeps, request: NotificationRequest): Promise<NotifyOutcome> {
   let decision = await recipientOf(deps, request);
   if (decision.kind === 'unknown') {
-    const notificationId = notificationIdFor(request.cause.eventId, request.template);
-    const deferred = await deferNotification(deps.dataSource.manager, {
-      eventId: request.cause.eventId,
-      template: request.template,
-      notificationId,
-      consignorId: request.consignorId,
-      messageId: messageIdFor(notificationId),
-      cause: request.cause,
-      values: request.values,
-    });
+    const deferred = await deferNotification(deps.dataSource.manager, deferredOf(request));
     if (!deferred) return 'duplicate';
     // The contact may have been recorded, and its awaiting notifications looked for, between the
     // first read and the deferral: reading it again means this row never waits for a contact that came.
