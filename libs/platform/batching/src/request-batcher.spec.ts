@@ -41,20 +41,28 @@ describe('RequestBatcher', () => {
   });
 
   it('with lingerMs, gathers what arrives within the window into one batch that leaves after it', async () => {
-    const { batches, releases, run } = recordingBatches();
-    const batcher = new RequestBatcher(run, { maxInFlight: 1, maxBatchSize: 10, lingerMs: 60 });
-    const submittedAt = performance.now();
-    const answers = [batcher.submit(1)];
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    answers.push(batcher.submit(2));
-    await turn();
-    expect(batches).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(batches).toEqual([[1, 2]]);
-    releases[0]();
-    expect(await Promise.all(answers)).toEqual(['answer 1', 'answer 2']);
-    // Timers may fire a millisecond early, never a window early.
-    expect(performance.now() - submittedAt).toBeGreaterThanOrEqual(55);
+    // Fake clock: on a busy machine a real 20 ms sleep can outlast the whole window.
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const { batches, releases, run } = recordingBatches();
+      const batcher = new RequestBatcher(run, { maxInFlight: 1, maxBatchSize: 10, lingerMs: 60 });
+      const answers = [batcher.submit(1)];
+      jest.advanceTimersByTime(20);
+      answers.push(batcher.submit(2));
+      await turn();
+      expect(batches).toEqual([]);
+      // The window runs from the first request: 59 ms after it nothing has left, at 60 ms both go.
+      jest.advanceTimersByTime(39);
+      await turn();
+      expect(batches).toEqual([]);
+      jest.advanceTimersByTime(1);
+      await turn();
+      expect(batches).toEqual([[1, 2]]);
+      releases[0]();
+      expect(await Promise.all(answers)).toEqual(['answer 1', 'answer 2']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('drains without waiting out the linger', async () => {
