@@ -63,11 +63,17 @@ export const clerkTypeRoutes: Readonly<Record<string, ClerkTypeRoute>> = routeTa
   'user.deleted': webhookRoute([], events.clerkUserDeleted, mapClerkUserDeleted),
 });
 
-function routeOf<TRoute>(routes: Readonly<Record<string, TRoute>>, key: string): TRoute | undefined {
+/** The route of a topic or type, or none: an own key only, whatever the sender wrote. */
+export function routeOf<TRoute>(routes: Readonly<Record<string, TRoute>>, key: string): TRoute | undefined {
   return Object.hasOwn(routes, key) ? routes[key] : undefined;
 }
 
-function toEvent<TDelivery>(route: WebhookRoute<string, TDelivery>, payload: unknown, delivery: TDelivery): OutgoingEvent<unknown> {
+/** The event a delivery of this route maps to. */
+export function eventOfRoute<TDelivery>(
+  route: WebhookRoute<string, TDelivery>,
+  payload: unknown,
+  delivery: TDelivery,
+): OutgoingEvent<unknown> {
   // webhookRoute paired the definition with the value map returns, so the codec gets the matching schema.
   return { definition: route.definition as EventDefinition<unknown>, value: route.map(payload, delivery) };
 }
@@ -82,7 +88,7 @@ export function mapShopifyWebhook(topic: string, payload: unknown, delivery: Sho
       details: { topic, supportedTopics: Object.keys(shopifyTopicRoutes) },
     });
   }
-  return toEvent(route, payload, delivery);
+  return eventOfRoute(route, payload, delivery);
 }
 
 /** Maps a verified Clerk delivery of event `type` to the event to publish. */
@@ -95,5 +101,5 @@ export function mapClerkWebhook(type: string, payload: unknown, delivery: ClerkD
       details: { type, supportedTypes: Object.keys(clerkTypeRoutes) },
     });
   }
-  return toEvent(route, payload, delivery);
+  return eventOfRoute(route, payload, delivery);
 }

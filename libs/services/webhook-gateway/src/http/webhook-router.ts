@@ -1,27 +1,21 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
-import { Context } from '@opentelemetry/api';
-import { ClerkUserDeleted, events, EventMetadata, RawWebhookArchived } from '@consign/contracts';
 import { PlatformError, toPlatformError } from '@consign/errors';
-import { EventCodec, eventHeaders, OutgoingEvent } from '@consign/kafka';
+import { EventCodec } from '@consign/kafka';
 import { fromBodyParser, Logger } from '@consign/service-runtime';
-import { Tenant, TenantDirectory } from '@consign/tenants';
-import { clerkInstanceIdOf } from '../clerk/clerk-mapping';
-import { ClerkDelivery } from '../clerk/clerk-delivery';
-import { parseExactJson } from '../exact-json';
-import { ArchiveSealing, BodyOwner } from '../intake/archive-sealing';
-import { deliveryKeyOf } from '../intake/delivery-store';
-import { DeliveryOutcome, GatewayMetrics } from '../intake/gateway-metrics';
+import { TenantDirectory } from '@consign/tenants';
+import { verifyClerkWebhook } from '../clerk/clerk-verification';
 import { DeliveryHistory } from '../history/delivery-history';
-import { HistoryOutcome } from '../history/history-query';
-import { OutgoingRecord, WebhookIntake } from '../intake/webhook-intake';
-import { clientAddress, isAllowed, CidrRange } from '../network';
-import { ShopifyDelivery, shopifyDeliveryOf } from '../shopify/shopify-delivery';
-import { verifyShopifyHmac } from '../shopify/shopify-signature';
-import { VerifiedSvixDelivery, verifySvixDeliveryAmong } from '../svix/svix-signature';
-import { clerkTenantCandidates } from './clerk-tenant-candidates';
+import { ArchiveSealing } from '../intake/archive-sealing';
+import { archivableHeaders, DeliveryEncoder } from '../intake/delivery-records';
+import { GatewayMetrics } from '../intake/gateway-metrics';
+import { IncomingWebhook, VerifiedDelivery, WebhookSource } from '../intake/verified-delivery';
+import { WebhookIntake } from '../intake/webhook-intake';
+import { CidrRange, clientAddress, isAllowed } from '../network';
+import { verifyShopifyWebhook } from '../shopify/shopify-verification';
+import { ClerkPath, ShopifyPath } from '../webhook-mapping';
+import { DeliveryAudit } from './delivery-audit';
 import { RequestTrace, startRequestTrace } from './request-trace';
 import { WebhookAdmission } from './webhook-admission';
-import { ClerkPath, clerkTypeRoutes, mapClerkWebhook, mapShopifyWebhook, ShopifyPath, shopifyTopicRoutes } from '../webhook-mapping';
 
 export interface WebhookRouterOptions {
   tenants: TenantDirectory;
@@ -45,76 +39,77 @@ export interface WebhookRouterOptions {
   now?: () => number;
 }
 
-type Source = 'shopify' | 'clerk';
+/** One webhook endpoint: its sender, and the topics it takes (the path after /webhooks/<source>/; none: any topic, routed by its header). */
+type WebhookEndpoint = { source: 'shopify'; accepts?: ShopifyPath } | { source: 'clerk'; accepts?: ClerkPath };
 
-/** What the router learns of a request as it goes: its log line, its metrics and its history entry. */
-interface DeliveryAudit {
-  source: Source;
-  tenant?: string;
-  topic?: string;
-  webhookId?: string;
-  shopifyEventId?: string;
-  triggeredAt?: string;
-  svixId?: string;
-  deliveryKey?: string;
-  subjectId?: string;
-  eventId?: string;
-  /** What the intake did with it; none when it was refused. */
-  outcome?: string;
-  /** A refusal's code and message. */
-  code?: string;
-  detail?: string;
+/** Every webhook endpoint. Clerk's user.deleted has no path of its own: it arrives through /webhooks/clerk. */
+const webhookEndpoints: readonly WebhookEndpoint[] = [
+  { source: 'shopify' },
+  { source: 'shopify', accepts: 'order' },
+  { source: 'shopify', accepts: 'order/cancelled' },
+  { source: 'shopify', accepts: 'refund' },
+  { source: 'shopify', accepts: 'inventory' },
+  { source: 'shopify', accepts: 'product' },
+  { source: 'clerk' },
+  { source: 'clerk', accepts: 'user' },
+  { source: 'clerk', accepts: 'user/updated' },
+];
+
+/** What travels with one webhook request through the router's steps. */
+interface WebhookLocals extends Record<string, unknown> {
+  requestId: string;
+  trace: RequestTrace;
+  audit: DeliveryAudit;
 }
-
-const auditOf = (res: Response): DeliveryAudit => res.locals.audit as DeliveryAudit;
-
-/** Headers that prove or grant something: never archived, never logged. */
-const secretHeaders = new Set([
-  'x-shopify-hmac-sha256',
-  'shopify-hmac-sha256',
-  'svix-signature',
-  'webhook-signature',
-  'authorization',
-  'cookie',
-  'x-api-key',
-]);
+type WebhookResponse = Response<unknown, WebhookLocals>;
 
 /**
  * Every webhook endpoint. For each request, in order: the sender's address, the content type and
- * size, the tenant and the signature (before the body is parsed or trusted), the topic, the body's
- * fields; then the delivery is made durable (Kafka, or the spool) before the 200.
+ * admission, the raw body; then the source's verifier (tenant and signature before the body is
+ * parsed, the topic, the body's fields); then the intake makes the delivery durable (Kafka, or the
+ * spool) before the 200.
  */
 export function createWebhookRouter(options: WebhookRouterOptions): Router {
   const router = Router();
   const now = options.now ?? Date.now;
   const rawBody = express.raw({ type: () => true, limit: options.bodyLimitBytes });
-  const audited = (source: Source) => (req: Request, res: Response, next: NextFunction) => {
+  const encoder = new DeliveryEncoder(options.codec, options.archiveSealing);
+
+  const verify = (endpoint: WebhookEndpoint, incoming: IncomingWebhook): VerifiedDelivery =>
+    endpoint.source === 'shopify'
+      ? verifyShopifyWebhook(incoming, endpoint.accepts, { tenants: options.tenants, now, maxAgeMs: options.shopifyMaxAgeMs })
+      : verifyClerkWebhook(incoming, endpoint.accepts, {
+          tenants: options.tenants,
+          now,
+          svixToleranceSeconds: options.svixToleranceSeconds,
+        });
+
+  /** Starts the request's audit and trace, and refuses a sender off the allowlist, a body that is not JSON, or a request over the admission limits. */
+  const admitted = (source: WebhookSource) => (req: Request, res: WebhookResponse, next: NextFunction) => {
     const startedAt = process.hrtime.bigint();
     const receivedAt = new Date(now());
-    const requestTrace = startRequestTrace(req.method, String(req.route?.path ?? req.path), req.headers);
-    res.locals.trace = requestTrace;
-    const audit: DeliveryAudit = { source };
-    res.locals.audit = audit;
+    const trace = startRequestTrace(req.method, String(req.route?.path ?? req.path), req.headers);
+    const audit = new DeliveryAudit(source);
+    Object.assign(res.locals, { trace, audit });
     const client = clientAddress(req.socket.remoteAddress ?? '', req.header('x-forwarded-for'), options.trustedProxies);
     res.on('finish', () => {
-      requestTrace.end(res.statusCode);
+      trace.end(res.statusCode);
       const latencySeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-      const outcome = deliveryOutcome(audit.outcome);
+      const outcome = audit.metricsOutcome();
       options.metrics.ackDuration.observe({ source, outcome }, latencySeconds);
-      options.metrics.deliveries.inc({ source, topic: topicLabel(source, audit.topic), outcome });
+      options.metrics.deliveries.inc({ source, topic: audit.topicLabel(), outcome });
       options.logger.info(
         {
           requestId: res.locals.requestId,
-          ...requestTrace.logFields,
-          ...audit,
-          outcome: audit.outcome ?? 'rejected',
+          ...trace.logFields,
+          ...audit.logFields(),
           status: res.statusCode,
           latencyMs: Math.round(latencySeconds * 1e5) / 100,
         },
         'webhook request',
       );
       options.history.record(
-        historyEntryOf(req, res.statusCode, audit, { receivedAt, sourceAddress: client, requestId: String(res.locals.requestId) }),
+        audit.historyEntry(req, res.statusCode, { receivedAt, sourceAddress: client, requestId: res.locals.requestId }),
       );
     });
     if (!isAllowed(client, options.allowlists[source])) {
@@ -150,198 +145,21 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
     next();
   };
 
-  const shopify = (path: ShopifyPath | undefined) => async (req: Request, res: Response) => {
-    const delivery = verifyShopify(req, res, path);
-    const event = mapShopifyWebhook(delivery.topic, parseExactJson(req.body as Buffer), delivery);
-    await accept(req, res, 'shopify', event, {
-      deliveryKey: deliveryKeyOf('shopify', delivery.shopDomain, delivery.webhookId),
-      deliveryId: delivery.webhookId,
-      sourceEventId: delivery.eventId,
-      topic: delivery.topic,
-      tenantId: delivery.tenantId,
-    });
-  };
-
-  const clerk = (path: ClerkPath | undefined) => async (req: Request, res: Response) => {
-    const signed = verifyClerk(req, res);
-    const payload = parseExactJson(req.body as Buffer);
-    const delivery = clerkDeliveryOf(req, res, path, signed, payload);
-    const event = mapClerkWebhook(delivery.type, payload, delivery);
-    await accept(req, res, 'clerk', event, {
-      deliveryKey: deliveryKeyOf('clerk', delivery.tenantId, delivery.svixId),
-      deliveryId: delivery.svixId,
-      sourceEventId: delivery.svixId,
-      topic: delivery.type,
-      tenantId: delivery.tenantId,
-    });
-  };
-
-  function verifyShopify(req: Request, res: Response, path: ShopifyPath | undefined): ShopifyDelivery {
-    const shopDomain = req.header('x-shopify-shop-domain');
-    const tenant: Tenant | undefined = shopDomain ? options.tenants.byShopDomain(shopDomain) : undefined;
-    if (!tenant) throw new PlatformError(`unknown shop "${shopDomain ?? ''}"`, { code: 'shopify.unknown_shop', category: 'unauthorized' });
-    auditOf(res).tenant = tenant.id;
-    if (
-      !verifyShopifyHmac(
-        req.body as Buffer,
-        req.header('x-shopify-hmac-sha256') ?? req.header('shopify-hmac-sha256'),
-        tenant.shopifyWebhookSecrets,
-      )
-    ) {
-      throw new PlatformError('X-Shopify-Hmac-Sha256 is missing or does not match the body', {
-        code: 'shopify.signature_invalid',
-        category: 'unauthorized',
-      });
-    }
-    const topic = req.header('x-shopify-topic') ?? '';
-    const webhookId = req.header('x-shopify-webhook-id');
-    Object.assign(auditOf(res), {
-      topic,
-      webhookId,
-      shopifyEventId: req.header('x-shopify-event-id'),
-      triggeredAt: req.header('x-shopify-triggered-at'),
-    });
-    const route = shopifyTopicRoutes[topic];
-    if (!route) throw new PlatformError(`topic "${topic}" is not supported`, { code: 'shopify.topic_not_supported', category: 'invalid' });
-    if (path && !route.paths.includes(path)) {
-      throw new PlatformError(`topic "${topic}" does not belong on ${req.path}`, {
-        code: 'shopify.topic_not_accepted',
-        category: 'invalid',
-        details: { acceptedPaths: route.paths.map((candidate) => `/webhooks/shopify/${candidate}`) },
-      });
-    }
-    if (!webhookId)
-      throw new PlatformError('X-Shopify-Webhook-Id header is required', {
-        code: 'shopify.header_missing',
-        category: 'invalid',
-        details: { header: 'X-Shopify-Webhook-Id' },
-      });
-    const triggeredAt = req.header('x-shopify-triggered-at');
-    if (options.shopifyMaxAgeMs !== undefined && triggeredAt) {
-      const ageMs = now() - Date.parse(triggeredAt);
-      if (Number.isNaN(ageMs) || ageMs > options.shopifyMaxAgeMs) {
-        throw new PlatformError(`delivery triggered at ${triggeredAt} is older than the configured ${options.shopifyMaxAgeMs} ms`, {
-          code: 'shopify.delivery_too_old',
-          category: 'invalid',
-        });
-      }
-    }
-    return shopifyDeliveryOf(tenant, {
-      topic,
-      webhookId,
+  /** Verifies the delivery, makes it durable through the intake, and answers 200 with what became of it. */
+  const receive = (endpoint: WebhookEndpoint) => async (req: Request, res: WebhookResponse) => {
+    const { audit, trace, requestId } = res.locals;
+    const delivery = verify(endpoint, {
+      body: req.body as Buffer,
       header: (name) => req.header(name),
+      tenantHint: typeof req.query.tenant === 'string' ? req.query.tenant : undefined,
+      path: req.path,
       receivedAt: now(),
-      requestId: String(res.locals.requestId),
+      requestId,
+      note: (facts) => audit.note(facts),
     });
-  }
-
-  /**
-   * The tenant whose secret signed the delivery, verified before the body is parsed: `?tenant=`
-   * names it, or the raw bytes' instance ids name the candidates, each tried in turn.
-   */
-  function verifyClerk(req: Request, res: Response): SignedClerkDelivery {
-    const tenantHint = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
-    const named =
-      tenantHint !== undefined
-        ? [options.tenants.byId(tenantHint)].filter((tenant) => tenant !== undefined)
-        : clerkTenantCandidates(req.body as Buffer, options.tenants);
-    const candidates = named.filter((tenant) => tenant.clerkSigningSecrets.length > 0);
-    if (candidates.length === 0) {
-      const message =
-        tenantHint !== undefined
-          ? `?tenant=${tenantHint} names no tenant with Clerk signing secrets`
-          : 'no instance_id in the body names a tenant with Clerk signing secrets';
-      throw new PlatformError(message, { code: 'clerk.unknown_tenant', category: 'unauthorized' });
-    }
-    auditOf(res).tenant = candidates.map((tenant) => tenant.id).join(',');
-    const verified = verifySvixDeliveryAmong(
-      req.body as Buffer,
-      { get: (name) => req.header(name) },
-      candidates.map((tenant) => tenant.clerkSigningSecrets),
-      { now, toleranceSeconds: options.svixToleranceSeconds },
-    );
-    const tenant = candidates[verified.signer];
-    auditOf(res).tenant = tenant.id;
-    return { tenant, hinted: tenantHint !== undefined, verified };
-  }
-
-  function clerkDeliveryOf(
-    req: Request,
-    res: Response,
-    path: ClerkPath | undefined,
-    { tenant, hinted, verified }: SignedClerkDelivery,
-    payload: unknown,
-  ): ClerkDelivery {
-    const instanceId = clerkInstanceIdOf(payload);
-    const owner = instanceId === null ? undefined : options.tenants.byClerkInstanceId(instanceId);
-    // Named by ?tenant=, the body may name an instance no tenant lists (the hint skips the lookup),
-    // never another tenant's; otherwise the top-level instance_id must be the signing tenant's.
-    if (hinted ? owner !== undefined && owner !== tenant : owner !== tenant) {
-      throw new PlatformError(
-        `the delivery is signed with tenant ${tenant.id}'s secret, but its instance_id "${instanceId ?? ''}" is not one of that tenant's`,
-        {
-          code: 'clerk.instance_mismatch',
-          category: 'invalid',
-        },
-      );
-    }
-    const type = typeof payload === 'object' && payload !== null ? String((payload as { type?: unknown }).type ?? '') : '';
-    Object.assign(auditOf(res), { topic: type, svixId: verified.messageId });
-    const route = clerkTypeRoutes[type];
-    if (!route) throw new PlatformError(`event type "${type}" is not supported`, { code: 'clerk.type_not_supported', category: 'invalid' });
-    if (path && !route.paths.includes(path)) {
-      throw new PlatformError(`event type "${type}" does not belong on ${req.path}`, {
-        code: 'clerk.type_not_accepted',
-        category: 'invalid',
-        details: { acceptedPaths: route.paths.map((candidate) => `/webhooks/clerk/${candidate}`) },
-      });
-    }
-    return {
-      tenantId: tenant.id,
-      type,
-      svixId: verified.messageId,
-      svixTimestamp: verified.timestamp,
-      receivedAt: now(),
-      requestId: String(res.locals.requestId),
-    };
-  }
-
-  async function accept(
-    req: Request,
-    res: Response,
-    source: Source,
-    event: OutgoingEvent<unknown>,
-    delivery: { deliveryKey: string; deliveryId: string; sourceEventId: string | null; topic: string; tenantId: string },
-  ): Promise<void> {
-    const metadata = (event.value as { metadata: EventMetadata }).metadata;
-    const deletedClerkUser = event.definition === events.clerkUserDeleted ? (event.value as ClerkUserDeleted).userId : undefined;
-    const archived: RawWebhookArchived = {
-      metadata: {
-        ...metadata,
-        eventId: `${metadata.eventId}:raw:${delivery.deliveryId}`,
-        eventType: events.rawWebhookArchived.type,
-        schemaVersion: events.rawWebhookArchived.schemaVersion,
-      },
-      source,
-      deliveryId: delivery.deliveryId,
-      topic: delivery.topic,
-      headers: archivableHeaders(req),
-      // A deletion names the user and nothing else about them: kept plain, it can be replayed after the erasure.
-      ...(deletedClerkUser !== undefined
-        ? { body: req.body as Buffer, bodySealedFor: null }
-        : await options.archiveSealing.seal(bodyOwnerOf(source, delivery.tenantId, event), req.body as Buffer)),
-    };
-    const traceContext = (res.locals.trace as RequestTrace).context;
-    const records: OutgoingRecord[] = [
-      await encode(events.rawWebhookArchived, archived, {}, traceContext),
-      await encode(event.definition, event.value, { 'correlation-id': metadata.correlationId }, traceContext),
-    ];
-    const subjectId = event.definition.keyOf(event.value);
-    Object.assign(auditOf(res), { deliveryKey: delivery.deliveryKey, subjectId });
-    const outcome = await options.intake.accept(
-      { ...delivery, source, eventId: metadata.eventId, subjectId, requestId: String(res.locals.requestId) },
-      records,
-    );
+    const { claim, records, deletedClerkUser } = await encoder.encode(delivery, archivableHeaders(req.headers), trace.context);
+    audit.note({ deliveryKey: claim.deliveryKey, subjectId: claim.subjectId });
+    const outcome = await options.intake.accept(claim, records);
     // Also on a duplicate: a first delivery whose erasure failed (503) is erased by Clerk's retry.
     if (deletedClerkUser !== undefined)
       await options.archiveSealing.eraseClerkUser(deletedClerkUser).catch((error: unknown) => {
@@ -352,136 +170,28 @@ export function createWebhookRouter(options: WebhookRouterOptions): Router {
           cause: error,
         });
       });
-    Object.assign(auditOf(res), { outcome: outcome.status, eventId: metadata.eventId });
-    res.status(200).json({ eventId: metadata.eventId, ...outcome });
+    audit.note({ outcome: outcome.status, eventId: claim.eventId });
+    res.status(200).json({ eventId: claim.eventId, ...outcome });
+  };
+
+  for (const endpoint of webhookEndpoints) {
+    const path = endpoint.accepts ? `/webhooks/${endpoint.source}/${endpoint.accepts}` : `/webhooks/${endpoint.source}`;
+    const handler = receive(endpoint);
+    router.post(path, admitted(endpoint.source), rawBody, (req: Request, res: WebhookResponse, next: NextFunction) =>
+      handler(req, res).catch(next),
+    );
   }
-
-  async function encode<T>(
-    definition: OutgoingEvent<T>['definition'],
-    value: T,
-    headers: Record<string, string>,
-    traceContext: Context,
-  ): Promise<OutgoingRecord> {
-    return {
-      topic: definition.topic,
-      key: definition.keyOf(value),
-      value: await options.codec.encode(definition, value),
-      headers: eventHeaders(definition.type, headers, traceContext),
-    };
-  }
-
-  const handle = (source: Source, handler: (req: Request, res: Response) => Promise<void>) => [
-    audited(source),
-    rawBody,
-    (req: Request, res: Response, next: NextFunction) => handler(req, res).catch(next),
-  ];
-
-  router.post('/webhooks/shopify', ...handle('shopify', shopify(undefined)));
-  for (const path of ['order', 'order/cancelled', 'refund', 'inventory', 'product'] as const)
-    router.post(`/webhooks/shopify/${path}`, ...handle('shopify', shopify(path)));
-  router.post('/webhooks/clerk', ...handle('clerk', clerk(undefined)));
-  for (const path of ['user', 'user/updated'] as const) router.post(`/webhooks/clerk/${path}`, ...handle('clerk', clerk(path)));
-  // Counts and annotates every refusal (ours and the body parser's) before the app's problem handler answers.
+  // Maps every refusal, ours or the body parser's, once: it is counted and audited here, and the
+  // app's problem handler answers it.
   router.use('/webhooks', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const audit = res.locals.audit as DeliveryAudit | undefined;
     const problem = toPlatformError(fromBodyParser(error));
+    const audit = (res.locals as Partial<WebhookLocals>).audit;
     if (audit) {
-      Object.assign(audit, { code: problem.code, detail: problem.message });
+      audit.refused(problem);
       options.metrics.rejections.inc({ source: audit.source, reason: problem.code });
     }
     if (problem.category === 'dependency' || problem.httpStatus === 503 || problem.httpStatus === 429) res.setHeader('Retry-After', '5');
-    next(error);
+    next(problem);
   });
   return router;
-}
-
-/** The metrics' name for what the intake did with a delivery; no outcome means it was refused. */
-function deliveryOutcome(status: unknown): DeliveryOutcome {
-  switch (status) {
-    case 'published':
-    case 'published_without_dedupe':
-      return 'accepted';
-    case 'duplicate':
-    case 'spooled':
-      return status;
-    default:
-      return 'rejected';
-  }
-}
-
-/** The history's name for what became of a request: anything answered with an error was refused. */
-function historyOutcomeOf(status: number, intakeStatus: string | undefined): HistoryOutcome {
-  if (status >= 400) return 'rejected';
-  switch (intakeStatus) {
-    case 'published':
-    case 'published_without_dedupe':
-      return 'published';
-    case 'duplicate':
-    case 'spooled':
-      return intakeStatus;
-    default:
-      return 'rejected';
-  }
-}
-
-/**
- * A request's history entry. The delivery id and topic are what the sender claimed, verified or
- * not: an operator looks a refused delivery up by the id the sender's dashboard shows.
- */
-function historyEntryOf(
-  req: Request,
-  status: number,
-  audit: DeliveryAudit,
-  at: { receivedAt: Date; sourceAddress: string; requestId: string },
-) {
-  const outcome = historyOutcomeOf(status, audit.outcome);
-  const claimedId =
-    audit.source === 'shopify'
-      ? (audit.webhookId ?? req.header('x-shopify-webhook-id'))
-      : (audit.svixId ?? req.header('svix-id') ?? req.header('webhook-id'));
-  return {
-    ...at,
-    source: audit.source,
-    tenantId: audit.tenant ?? null,
-    topic: audit.topic ?? (audit.source === 'shopify' ? req.header('x-shopify-topic') : undefined) ?? null,
-    deliveryId: claimedId ?? null,
-    deliveryKey: outcome === 'rejected' ? null : (audit.deliveryKey ?? null),
-    subjectId: audit.subjectId ?? null,
-    eventId: audit.eventId ?? null,
-    outcome,
-    reason: outcome === 'rejected' ? (audit.code ?? `http.status_${status}`) : null,
-    detail: outcome === 'rejected' ? (audit.detail?.slice(0, 1000) ?? null) : null,
-    httpStatus: status,
-    headers: archivableHeaders(req),
-  };
-}
-
-/** A topic we take names itself; any other is one label, so a sender cannot mint label values. */
-function topicLabel(source: Source, topic: unknown): string {
-  if (typeof topic !== 'string') return 'none';
-  const routes: Record<string, unknown> = source === 'shopify' ? shopifyTopicRoutes : clerkTypeRoutes;
-  return Object.hasOwn(routes, topic) ? topic : 'unsupported';
-}
-
-interface SignedClerkDelivery {
-  tenant: Tenant;
-  /** Whether `?tenant=` named the tenant, rather than the body's instance ids. */
-  hinted: boolean;
-  verified: VerifiedSvixDelivery;
-}
-
-function archivableHeaders(req: Request): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || secretHeaders.has(name.toLowerCase())) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-}
-
-/** A Clerk body is its user's personal data; a Shopify body, its store's customers'. */
-function bodyOwnerOf(source: Source, tenantId: string, event: OutgoingEvent<unknown>): BodyOwner {
-  if (source === 'shopify') return { source, tenantId };
-  // The record key of every Clerk event is its user's id.
-  return { source, clerkUserId: event.definition.keyOf(event.value) };
 }

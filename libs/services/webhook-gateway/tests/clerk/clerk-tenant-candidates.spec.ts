@@ -1,6 +1,6 @@
 import { Tenant, TenantDirectory } from '@consign/tenants';
 import { readFixture } from '@consign/test-support';
-import { clerkTenantCandidates } from '../../src/http/clerk-tenant-candidates';
+import { clerkTenantCandidates } from '../../src/clerk/clerk-tenant-candidates';
 
 const store = (id: string, clerkInstanceIds: string[]): Tenant => ({
   id,
