@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Setting, SettingSpec } from '@consign/config';
+import { repositoryRoot } from './repository-layout';
 
 /**
  * docs/configuration.md, read against the settings it describes. An app's table has the columns
@@ -13,7 +14,7 @@ import type { Setting, SettingSpec } from '@consign/config';
  * optionally followed by `; <one of those> in production` when production (NODE_ENV anything but
  * `development`) differs.
  */
-const referencePath = resolve(__dirname, '../../../../docs/configuration.md');
+const referencePath = join(repositoryRoot, 'docs/configuration.md');
 
 type DocumentedDefault = { kind: 'value'; written: string; cell: string } | { kind: 'required' } | { kind: 'unset' };
 

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { PlatformEvent, ShopifyOrderCreated } from '@consign/contracts';
-import { Tenant } from '@consign/tenants';
+import { Tenant, TenantDirectory } from '@consign/tenants';
 import { countStatements } from '@consign/test-support';
 import {
   applyOrderUpdate,
@@ -86,7 +86,8 @@ describe('recordOrdersPlaced: a run of placed orders at once (real PostgreSQL)',
 
     const expected: PlatformEvent[] = [];
     // One by one through the service's dispatch table, as the app applies an event on its own.
-    const tenantOf = (tenantId: string) => [first, second].find((tenant) => tenant.id === tenantId)!;
+    const tenants = new TenantDirectory([first, second]);
+    const tenantOf = (tenantId: string) => tenants.requireById(tenantId);
     for (const event of run) expected.push(...(await oneByOne.apply((manager) => handleInventoryEvent(manager, event, tenantOf))));
     const published = await inRuns.apply((manager) => recordOrdersPlaced(manager, run));
 
