@@ -187,7 +187,11 @@ export function compareBooksWithStock(
 ): FoundDiscrepancy[] {
   if (stock?.lines === undefined || stock.state === 'cancellation_held' || books === undefined) return [];
   const units = new Map<string, { stock: number; books: number }>();
-  const at = (lineItemId: string) => units.get(lineItemId) ?? units.set(lineItemId, { stock: 0, books: 0 }).get(lineItemId)!;
+  const at = (lineItemId: string) => {
+    let counted = units.get(lineItemId);
+    if (!counted) units.set(lineItemId, (counted = { stock: 0, books: 0 }));
+    return counted;
+  };
   for (const line of stock.lines) if (line.quantitySold > 0) at(line.lineItemId).stock += line.quantitySold - line.quantityReleased;
   for (const entry of books) at(entry.lineItemId).books += entry.type === 'sale' ? entry.quantity : -entry.quantity;
   const differing = [...units]
