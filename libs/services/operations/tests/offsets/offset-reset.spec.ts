@@ -211,7 +211,8 @@ describe('offset resets (real Kafka)', () => {
 
     beforeEach(async () => {
       group = await groupAt({ p0: '5', p1: '3' });
-      consumer = kafka.consumer({ groupId: group });
+      // A short fetch wait: leaving waits for the fetch in flight.
+      consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
       await consumer.connect();
       await consumer.subscribe({ topic });
       await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
