@@ -39,11 +39,16 @@ async function main(): Promise<number> {
         ['nx', 'run-many', '-t', ...targets, `--parallel=${parallel}`, '--outputStyle=stream', '--skip-nx-cache', ...process.argv.slice(2)],
         env,
       );
-    // Type checks and lint touch no server, so two run at once; tests run one project at a time,
-    // because several of them measure time or load the machine on purpose.
-    const staticChecks = await runMany(['typecheck', 'lint'], 2);
+    // Type checks touch no server, so two run at once; tests run one project at a time, because
+    // several of them measure time or load the machine on purpose.
+    const typecheck = await runMany(['typecheck'], 2);
+    // Lint is one ESLint run over the repository rather than each project's lint target: the same
+    // configuration, loaded once instead of 57 times (25 s instead of 2.5 min here). It follows the
+    // type checks, whose run leaves the project graph that Nx's boundary rule reads.
+    log('linting the repository');
+    const lint = await runCommand('npx', ['eslint', '.', '--max-warnings=0'], env);
     const tests = await runMany(['test'], 1);
-    code = staticChecks !== 0 ? staticChecks : tests;
+    code = [typecheck, lint, tests].find((step) => step !== 0) ?? 0;
   } finally {
     if (process.env.INFRA_KEEP === '1') log('INFRA_KEEP=1: leaving the infrastructure running');
     else await infra.release();
