@@ -148,8 +148,9 @@ export class PlatformUnderTest {
       }
       // The audit topic has one partition: a group shared with another run would leave this one none.
       if (app === 'reconciler') env[app].RECONCILER_AUDIT_CONSUMER_GROUP = `reconciler-audit-e2e-${run}`;
-      await runCommand(launcher, app, ['migrate'], env[app]);
     }
+    // Each app migrates its own database: side by side, as independent deploys would.
+    await Promise.all(apps.map((app) => runCommand(launcher, app, ['migrate'], env[app])));
     // The reconciler reads the projections through the services' read APIs.
     if (apps.includes('reconciler'))
       Object.assign(env.reconciler, {
