@@ -77,7 +77,9 @@ export class DeliveryAudit {
     at: { receivedAt: Date; sourceAddress: string; requestId: string },
   ): HistoryEntry {
     const facts = this.facts;
-    const outcome = historyOutcomeOf(status, facts.outcome);
+    // Anything answered with an error was refused, whatever the intake did first.
+    const intakeOutcome = this.metricsOutcome();
+    const outcome: HistoryOutcome = status >= 400 ? 'rejected' : intakeOutcome === 'accepted' ? 'published' : intakeOutcome;
     const claimedId =
       this.source === 'shopify'
         ? (facts.webhookId ?? request.header('x-shopify-webhook-id'))
@@ -98,20 +100,5 @@ export class DeliveryAudit {
       httpStatus: status,
       headers: archivableHeaders(request.headers),
     };
-  }
-}
-
-/** The history's name for what became of a request: anything answered with an error was refused. */
-function historyOutcomeOf(status: number, intakeStatus: IntakeOutcome['status'] | undefined): HistoryOutcome {
-  if (status >= 400) return 'rejected';
-  switch (intakeStatus) {
-    case 'published':
-    case 'published_without_dedupe':
-      return 'published';
-    case 'duplicate':
-    case 'spooled':
-      return intakeStatus;
-    default:
-      return 'rejected';
   }
 }
