@@ -5,18 +5,11 @@ import { verifyClerkWebhook } from '../../src/clerk/clerk-verification';
 import { deliveryKeyOf } from '../../src/intake/delivery-store';
 import { signSvixBody } from '../../src/svix/svix-signature';
 import { incomingWebhook, refusalOf } from '../support/incoming-webhooks';
+import { testTenant } from '../support/test-tenants';
 
 const secretOf = (name: string) => `whsec_${Buffer.from(`${name}-secret`).toString('base64')}`;
-const tenantOf = (id: string, instanceId: string): Tenant => ({
-  id,
-  shopDomain: `${id}.myshopify.com`,
-  shopifyWebhookSecrets: [],
-  clerkInstanceIds: [instanceId],
-  clerkSigningSecrets: [secretOf(id)],
-  currency: 'USD',
-  defaultCommissionRateBasisPoints: 4000,
-  consignorTagPrefix: 'consignor:',
-});
+const tenantOf = (id: string, instanceId: string): Tenant =>
+  testTenant(id, { clerkInstanceIds: [instanceId], clerkSigningSecrets: [secretOf(id)] });
 const store = tenantOf('clerk-store', 'ins_123');
 const other = tenantOf('other-store', 'ins_other');
 const now = Date.parse('2026-12-07T10:00:00Z');

@@ -17,7 +17,8 @@ import {
   WireRequest,
 } from '@consign/test-support';
 import { signShopifyBody, signSvixBody } from '@consign/webhook-gateway';
-import { RouterUnderTest, testTenant, WebhookRouterHarness } from '../support/webhook-router-harness';
+import { RouterUnderTest, WebhookRouterHarness } from '../support/webhook-router-harness';
+import { testTenant } from '../support/test-tenants';
 
 /**
  * Generated requests against every webhook endpoint of the real router (real PostgreSQL and

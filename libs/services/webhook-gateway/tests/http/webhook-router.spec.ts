@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { metricTotal, readFixture, waitFor } from '@consign/test-support';
 import * as exactJson from '../../src/exact-json';
 import { signedShopifyOrderHeaders } from '../support/signed-deliveries';
-import { RouterUnderTest, signedClerkHeaders, testTenant, WebhookRouterHarness } from '../support/webhook-router-harness';
+import { RouterUnderTest, signedClerkHeaders, WebhookRouterHarness } from '../support/webhook-router-harness';
+import { testTenant } from '../support/test-tenants';
 
 /**
  * The webhook router against real PostgreSQL and registry, Kafka unreachable (admitted deliveries

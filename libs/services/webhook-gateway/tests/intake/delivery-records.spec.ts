@@ -1,5 +1,5 @@
 import { events } from '@consign/contracts';
-import { Tenant, TenantDirectory } from '@consign/tenants';
+import { TenantDirectory } from '@consign/tenants';
 import { readFixture } from '@consign/test-support';
 import { verifyClerkWebhook } from '../../src/clerk/clerk-verification';
 import { archivableHeaders, archivedWebhookOf, bodyOwnerOf } from '../../src/intake/delivery-records';
@@ -7,17 +7,13 @@ import { signShopifyBody } from '../../src/shopify/shopify-signature';
 import { verifyShopifyWebhook } from '../../src/shopify/shopify-verification';
 import { signSvixBody } from '../../src/svix/svix-signature';
 import { incomingWebhook } from '../support/incoming-webhooks';
+import { testTenant } from '../support/test-tenants';
 
-const tenant: Tenant = {
-  id: 'records-store',
-  shopDomain: 'records-store.myshopify.com',
+const tenant = testTenant('records-store', {
   shopifyWebhookSecrets: ['shop-secret'],
   clerkInstanceIds: ['ins_123'],
   clerkSigningSecrets: [`whsec_${Buffer.from('clerk-secret').toString('base64')}`],
-  currency: 'USD',
-  defaultCommissionRateBasisPoints: 4000,
-  consignorTagPrefix: 'consignor:',
-};
+});
 const now = Date.parse('2026-12-07T10:00:00Z');
 const tenants = new TenantDirectory([tenant]);
 

@@ -1,21 +1,13 @@
 import { events } from '@consign/contracts';
-import { Tenant, TenantDirectory } from '@consign/tenants';
+import { TenantDirectory } from '@consign/tenants';
 import { readFixture } from '@consign/test-support';
 import { deliveryKeyOf } from '../../src/intake/delivery-store';
 import { signShopifyBody } from '../../src/shopify/shopify-signature';
 import { verifyShopifyWebhook } from '../../src/shopify/shopify-verification';
 import { incomingWebhook, refusalOf } from '../support/incoming-webhooks';
+import { testTenant } from '../support/test-tenants';
 
-const shop: Tenant = {
-  id: 'verified-store',
-  shopDomain: 'verified-store.myshopify.com',
-  shopifyWebhookSecrets: ['old-secret', 'current-secret'],
-  clerkInstanceIds: [],
-  clerkSigningSecrets: [],
-  currency: 'EUR',
-  defaultCommissionRateBasisPoints: 4000,
-  consignorTagPrefix: 'consignor:',
-};
+const shop = testTenant('verified-store', { shopifyWebhookSecrets: ['old-secret', 'current-secret'], currency: 'EUR' });
 const now = Date.parse('2026-12-07T10:00:00Z');
 const settings = { tenants: new TenantDirectory([shop]), now: () => now };
 const order = readFixture('shopify/orders-create.json');
