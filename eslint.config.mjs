@@ -13,7 +13,7 @@ const publicEntriesOnly = {
 };
 
 // Domain rules are plain functions: no database, broker, HTTP or mail code, and nothing from the
-// lib's own adapters (handlers/, store/, http/, persistence/).
+// lib's own adapters (handlers/, store/, http/, mail/).
 const domainMustStayPure = {
   paths: ['typeorm', 'pg', 'kafkajs', 'express', 'nodemailer', 'http', 'https', 'net', 'node:http', 'node:https', 'node:net', 'undici'].map(
     (name) => ({ name, message: 'domain/ holds pure rules: do I/O in handlers/ or store/.' }),
