@@ -147,6 +147,13 @@ export interface EventServiceDefinition {
 }
 
 /**
+ * Most records in one transactional unit unless the service says otherwise. A unit's own
+ * statements and COMMIT are paid once however many records it holds; a rebuild of inventory ran
+ * about a quarter faster with units of 1,000 than of 100 (decision 0025).
+ */
+const transactionUnitRecords = 1000;
+
+/**
  * The composition every consuming service shares: its own database (`main.js migrate` applies the
  * migrations and exits, as the service's own `commands` do their work), a consumer group whose handler applies each event once, an outbox relay
  * for what it publishes, the read API and the operational endpoints, and a graceful stop.
@@ -277,7 +284,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
       unitOfWork.kind === 'concurrent'
         ? { maxRecords: unitOfWork.maxRecords, keyConcurrency: unitOfWork.keys, runs, unitOfWork: (_events, applyAll) => applyAll(context) }
         : {
-            maxRecords: unitOfWork.maxRecords,
+            maxRecords: unitOfWork.maxRecords ?? transactionUnitRecords,
             runs,
             unitOfWork: async (batch, applyAll) => {
               const published = await applyInOneTransaction(database, codec, config.consumerGroup, context, batch, applyAll);

@@ -12,6 +12,7 @@ export class ConsumerMetrics {
   readonly pausedPartitions: Gauge<'group'>;
   readonly unitRecords: Histogram<'group' | 'topic'>;
   readonly unitSplits: Counter<'group' | 'topic'>;
+  readonly offsetCommits: Counter<'group' | 'topic'>;
 
   constructor(registry: Registry) {
     this.processingSeconds = new Histogram({
@@ -37,12 +38,18 @@ export class ConsumerMetrics {
       name: 'consign_consumer_unit_records',
       help: 'Records applied together in one unit of work',
       labelNames: ['group', 'topic'],
-      buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
       registers: [registry],
     });
     this.unitSplits = new Counter({
       name: 'consign_consumer_unit_splits_total',
       help: 'Units of work that failed and were split in halves to find the failing record',
+      labelNames: ['group', 'topic'],
+      registers: [registry],
+    });
+    this.offsetCommits = new Counter({
+      name: 'consign_consumer_offset_commits_total',
+      help: 'Offsets committed to Kafka, each after one or more units of work',
       labelNames: ['group', 'topic'],
       registers: [registry],
     });

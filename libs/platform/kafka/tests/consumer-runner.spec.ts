@@ -31,6 +31,8 @@ async function scenario(options: {
   batched: boolean;
   runs?: boolean;
   keyConcurrency?: number;
+  maxRecords?: number;
+  commitEveryMs?: number;
 }) {
   const topic = testTopic('runner');
   const groupId = `runner-test-${randomUUID().slice(0, 8)}`;
@@ -51,6 +53,8 @@ async function scenario(options: {
     batched: options.batched,
     runs: options.runs,
     keyConcurrency: options.keyConcurrency,
+    maxRecords: options.maxRecords,
+    commitEveryMs: options.commitEveryMs,
   });
   scenarios.push(started);
   return { ...started, topic, groupId };
@@ -66,6 +70,13 @@ async function allApplied(run: ConsumerScenario, count: number, timeoutMs = 20_0
     timeoutMs,
   );
 }
+
+async function histogramSeries(run: ConsumerScenario, name: string, series: '_count' | '_sum'): Promise<number> {
+  const metric = (await run.metrics.getMetricsAsJSON()).find((candidate) => candidate.name === name);
+  return metric?.values.find((value) => (value as { metricName?: string }).metricName === `${name}${series}`)?.value ?? 0;
+}
+const histogramCount = (run: ConsumerScenario, name: string) => histogramSeries(run, name, '_count');
+const histogramSum = (run: ConsumerScenario, name: string) => histogramSeries(run, name, '_sum');
 
 beforeAll(() => admin.connect());
 
@@ -294,11 +305,8 @@ describe('ConsumerRunner units of work', () => {
       expect(applied.has(published[31].metadata.eventId)).toBe(false);
       expect(dead.headers).toMatchObject({ [deadLetterHeaders.code]: 'test.invalid', [deadLetterHeaders.attempts]: '1' });
       expect(await metricTotal(run.metrics, 'consign_consumer_unit_splits_total')).toBeGreaterThan(0);
-      const sizes = (await run.metrics.getMetricsAsJSON()).find((metric) => metric.name === 'consign_consumer_unit_records');
-      const count =
-        sizes?.values.find((value) => (value as { metricName?: string }).metricName === 'consign_consumer_unit_records_count')?.value ?? 0;
-      const sum =
-        sizes?.values.find((value) => (value as { metricName?: string }).metricName === 'consign_consumer_unit_records_sum')?.value ?? 0;
+      const count = await histogramCount(run, 'consign_consumer_unit_records');
+      const sum = await histogramSum(run, 'consign_consumer_unit_records');
       // 60 records read in far fewer units than records: most units held several.
       expect(sum).toBe(59);
       expect(count).toBeLessThan(30);
@@ -308,6 +316,24 @@ describe('ConsumerRunner units of work', () => {
     },
     60_000,
   );
+
+  it("commits a Kafka batch's progress every commitEveryMs between its units, not after each unit", async () => {
+    const run = await scenario({ batched: true, maxRecords: 2, handlerDelayMs: 40, commitEveryMs: 300 });
+    // Published while stopped: each partition's 20 or so records come in one Kafka batch of about 10 units, about 0.8 s.
+    await run.runner.stop();
+    await run.publishEvents(60);
+    await run.runner.start();
+
+    const applied = await allApplied(run, 60);
+    expect([...applied.values()].every((count) => count === 1)).toBe(true);
+    const units = await histogramCount(run, 'consign_consumer_unit_records');
+    const commits = await metricTotal(run.metrics, 'consign_consumer_offset_commits_total');
+    // More than one per partition's batch (progress shows while a batch is applied), far fewer than one per unit.
+    expect(commits).toBeGreaterThan(3);
+    expect(commits).toBeLessThan(units / 2);
+    const [{ partitions }] = await admin.fetchOffsets({ groupId: run.groupId, topics: [run.topic.name] });
+    expect(partitions.reduce((sum, partition) => sum + Number(partition.offset), 0)).toBe(60);
+  }, 60_000);
 
   it('with key concurrency, hands runs to the run handler and applies the records between them by key, each once', async () => {
     const run = await scenario({ batched: true, runs: true, keyConcurrency: 4 });

@@ -167,6 +167,13 @@ export const metricCatalogue: readonly MetricDefinition[] = [
     exportedBy: consumerApps,
   },
   {
+    name: 'consign_consumer_offset_commits_total',
+    type: 'counter',
+    labels: ['group', 'topic'],
+    help: 'Offsets committed to Kafka, each after one or more units of work',
+    exportedBy: consumerApps,
+  },
+  {
     name: 'consign_consumer_paused_partitions',
     type: 'gauge',
     labels: ['group'],

@@ -60,6 +60,10 @@ export interface ScenarioOptions {
   runs?: boolean;
   /** With `runs`: records of different keys applied side by side between runs; only every other record then belongs to a run. */
   keyConcurrency?: number;
+  /** With `batched`: most records in one unit (20 unless given). */
+  maxRecords?: number;
+  /** The runner's commitEveryMs; its default unless given. */
+  commitEveryMs?: number;
 }
 
 /** What a record of a unit joins it through: alone, or with the records of its run. */
@@ -174,6 +178,7 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
     dependency: postgresOutagePolicy(dataSource),
     retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
     recoveryProbeMs: 300,
+    commitEveryMs: options.commitEveryMs,
     sessionTimeoutMs: 6000,
     handle: async (event, unit) => {
       const planned = options.failures?.get(event.value.metadata.eventId);
@@ -185,7 +190,7 @@ export async function startConsumerScenario(options: ScenarioOptions): Promise<C
     ...(options.batched
       ? {
           batch: {
-            maxRecords: 20,
+            maxRecords: options.maxRecords ?? 20,
             keyConcurrency: options.keyConcurrency,
             unitOfWork: (batch, applyAll) =>
               applyUnitOnce(
