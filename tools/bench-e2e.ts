@@ -21,6 +21,7 @@ import {
   WebhookSender,
 } from '@consign/test-support';
 import { quantiles } from './latency-quantiles';
+import { countOtherAnswers, openLoop, OpenLoopAnswer, OpenLoopResult } from './open-loop';
 import { runOrFail, waitUntilReady } from './local-processes';
 import { assertPinnedRuntime } from './pinned-runtime';
 import { platformApps } from './platform-apps';
@@ -104,6 +105,8 @@ interface PhaseReport {
   orders: number;
   ratePerSecond: number;
   answered200: number;
+  /** The other answers by status, or by error when none came ("503": 4, "UND_ERR_SOCKET": 2). */
+  otherAnswers: Record<string, number>;
   ackP99Ms: number;
   /** Seconds from the last order sent until every service had applied or sent everything (or the time ran out). */
   drainSeconds: number;
@@ -241,7 +244,12 @@ async function main(): Promise<void> {
 
     const phase = async (name: string, rate: number, seconds: number): Promise<PhaseReport> => {
       log(`${name}: ${rate} orders/s for ${seconds} s`);
-      const sent = await openLoop(sendOrder, rate, seconds, (done, total) => log(`  ${done}/${total} sent`));
+      const sent = await openLoop(sendOrder, rate, seconds, {
+        progress: (done, total) => {
+          if (done % (rate * 10) === 0) log(`  ${done}/${total} sent`);
+        },
+        unanswered: (error) => ({ status: 0, error, requestId: '', soldEventIds: [] }),
+      });
       const sentAt = Date.now();
       const accepted = sent.answers.filter((answer) => answer.status === 200);
       const drained = await waitForDrain(apps, accepted, settings.drainTimeoutSeconds * 1000);
@@ -250,7 +258,8 @@ async function main(): Promise<void> {
         orders: sent.answers.length,
         ratePerSecond: rate,
         answered200: accepted.length,
-        ackP99Ms: quantiles(sent.ackMs)(0.99),
+        otherAnswers: countOtherAnswers(sent.answers),
+        ackP99Ms: quantiles(sent.ackMs.filter((ms): ms is number => ms !== undefined))(0.99),
         drainSeconds: drained ? Number(((Date.now() - sentAt) / 1000).toFixed(1)) : Number.NaN,
         services: await latencies(apps, accepted),
       };
@@ -400,52 +409,14 @@ async function setUpShop(apps: RunningApp[], webhooks: WebhookSender, run: strin
   return { consignorProducts: products, storeProduct: store };
 }
 
-interface Answer {
-  status: number;
+interface Answer extends OpenLoopAnswer {
   requestId: string;
   eventId?: string;
   /** The earnings.recorded events the order causes, one per consignor line: what notification-service emails about. */
   soldEventIds: string[];
 }
 
-interface Sent {
-  answers: Answer[];
-  ackMs: number[];
-}
-
-/** Sends on a fixed schedule whatever the answers do; the acknowledgement time counts from the scheduled time. */
-async function openLoop(
-  send: () => Promise<Answer>,
-  rate: number,
-  seconds: number,
-  progress: (done: number, total: number) => void,
-): Promise<Sent> {
-  const total = Math.round(rate * seconds);
-  const answers: Sent['answers'] = [];
-  const ackMs: number[] = [];
-  const pending: Promise<void>[] = [];
-  const startedAt = performance.now();
-  for (let index = 0; index < total; index += 1) {
-    const scheduledAt = startedAt + (index * 1000) / rate;
-    const wait = scheduledAt - performance.now();
-    if (wait > 0) await new Promise((done) => setTimeout(done, wait));
-    const countFrom = Math.min(scheduledAt, performance.now());
-    pending.push(
-      send().then(
-        (answer) => {
-          answers.push(answer);
-          ackMs.push(performance.now() - countFrom);
-        },
-        () => {
-          answers.push({ status: 0, requestId: '', soldEventIds: [] });
-        },
-      ),
-    );
-    if (index > 0 && index % (rate * 10) === 0) progress(index, total);
-  }
-  await Promise.all(pending);
-  return { answers, ackMs };
-}
+type Sent = OpenLoopResult<Answer>;
 
 /** What each service must show for the accepted orders: the order event in inventory and earnings, two "sold" emails in notification-service. */
 async function appliedCounts(
@@ -534,6 +505,8 @@ function printPhase(report: PhaseReport, log: (line: string) => void): void {
   log(
     `  ${report.answered200}/${report.orders} answered 200 (acknowledgement p99 ${report.ackP99Ms} ms); everything applied ${Number.isNaN(report.drainSeconds) ? 'NOT within the drain timeout' : `${report.drainSeconds} s after the last order`}`,
   );
+  const others = Object.entries(report.otherAnswers);
+  if (others.length > 0) log(`  the others: ${others.map(([reason, count]) => `${count} × ${reason}`).join(', ')}`);
   log(
     `  ${'service'.padEnd(22)}${'applied/expected'.padStart(18)}${'p50 ms'.padStart(10)}${'p90 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'max ms'.padStart(10)}`,
   );

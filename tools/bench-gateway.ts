@@ -6,6 +6,7 @@ import { shopifyHmacOf } from '@consign/contracts';
 import { serviceNodeOptions } from '@consign/service-runtime';
 import { createTemporaryDatabase, freePort, KeepAliveHttpClient, readFixture, testEndpoints } from '@consign/test-support';
 import { quantiles } from './latency-quantiles';
+import { countOtherAnswers, openLoop } from './open-loop';
 import { cpuProfileOptions, printCpuProfile, profileDirArgument } from './cpu-profile';
 import { runOrFail, waitUntilReady } from './local-processes';
 import { assertPinnedRuntime } from './pinned-runtime';
@@ -135,37 +136,18 @@ async function main(): Promise<void> {
 
 async function load(name: string, request: () => Promise<number>, rate: number, seconds: number): Promise<Result> {
   const total = rate * seconds;
-  const latencies: number[] = [];
-  const lateness: number[] = [];
-  const failures: Record<string, number> = {};
-  const fail = (reason: string): void => {
-    failures[reason] = (failures[reason] ?? 0) + 1;
-  };
   const startedAt = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let index = 0; index < total; index += 1) {
-    const scheduledAt = startedAt + (index * 1000) / rate;
-    const wait = scheduledAt - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    // From the scheduled time when the request leaves late (a stall counts), from its real start
-    // when a timer fired a little early (no negative latencies).
-    const countFrom = Math.min(scheduledAt, performance.now());
-    lateness.push(performance.now() - countFrom);
-    pending.push(
-      request().then(
-        (status) => {
-          if (status === 200) latencies.push(performance.now() - countFrom);
-          else fail(`HTTP ${status}`);
-        },
-        (error: Error) => fail(error.message),
-      ),
-    );
-    if (index > 0 && index % (rate * 5) === 0) log(`  ${name}: ${index}/${total} sent`);
-  }
-  await Promise.all(pending);
+  const sent = await openLoop(async () => ({ status: await request() }), rate, seconds, {
+    progress: (done) => {
+      if (done % (rate * 5) === 0) log(`  ${name}: ${done}/${total} sent`);
+    },
+    unanswered: (error) => ({ status: 0, error }),
+  });
+  const latencies = sent.answers.flatMap((answer, index) => (answer.status === 200 ? [sent.ackMs[index] ?? 0] : []));
+  const failures = countOtherAnswers(sent.answers);
   const elapsed = (performance.now() - startedAt) / 1000;
   const at = quantiles(latencies);
-  const late = quantiles(lateness);
+  const late = quantiles(sent.lateMs);
   const result = {
     sent: total,
     ok: latencies.length,
