@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 
-import { MailStore, type CaughtMail } from './mail-store';
+import { MailStore } from './mail-store';
 
 export interface MailSinkOptions {
   host?: string;
@@ -30,67 +29,21 @@ export interface MailSink {
   stop(): Promise<void>;
 }
 
-/** Headers worth showing a developer; the whole raw header block is rarely what one looks for. */
-const SHOWN_HEADERS = new Set([
-  'from',
-  'to',
-  'cc',
-  'reply-to',
-  'subject',
-  'date',
-  'message-id',
-  'in-reply-to',
-  'references',
-  'content-type',
-]);
-
-function shownHeaders(parsed: ParsedMail): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const { key, line } of parsed.headerLines) {
-    if (!SHOWN_HEADERS.has(key) && !key.startsWith('x-')) continue;
-    const value = line
-      .slice(line.indexOf(':') + 1)
-      .replace(/\r?\n[ \t]+/g, ' ')
-      .trim();
-    headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
-  }
-  return headers;
-}
-
-function firstAddress(from: AddressObject | undefined): string | undefined {
-  return from?.value.find((entry) => entry.address)?.address;
-}
-
-function caughtMail(parsed: ParsedMail, session: SMTPServerSession, sizeBytes: number): Omit<CaughtMail, 'id'> {
-  const envelopeFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
-  return {
-    messageId: parsed.messageId ?? null,
-    from: firstAddress(parsed.from) ?? envelopeFrom,
-    to: session.envelope.rcptTo.map((r) => r.address),
-    subject: parsed.subject ?? '',
-    text: parsed.text ?? null,
-    html: parsed.html || null,
-    headers: shownHeaders(parsed),
-    receivedAt: new Date().toISOString(),
-    sizeBytes,
-  };
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
   res.end(payload);
 }
 
-function handleApi(store: MailStore, req: IncomingMessage, res: ServerResponse): void {
+async function handleApi(store: MailStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://mail-sink');
   const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/+$/, '')}`;
-  if (route === 'GET /healthz') return sendJson(res, 200, { status: 'ok', messages: store.list().length });
-  if (route === 'GET /api/messages') return sendJson(res, 200, store.list({ to: url.searchParams.get('to') ?? undefined }));
+  if (route === 'GET /healthz') return sendJson(res, 200, { status: 'ok', messages: store.size });
+  if (route === 'GET /api/messages') return sendJson(res, 200, await store.list({ to: url.searchParams.get('to') ?? undefined }));
   if (route === 'DELETE /api/messages') return sendJson(res, 200, { deleted: store.clear() });
   const one = /^GET \/api\/messages\/([^/]+)$/.exec(route);
   if (one?.[1]) {
-    const mail = store.get(decodeURIComponent(one[1]));
+    const mail = await store.get(decodeURIComponent(one[1]));
     return mail ? sendJson(res, 200, mail) : sendJson(res, 404, { error: 'no such message' });
   }
   return sendJson(res, 404, { error: `no route ${route}` });
@@ -121,22 +74,26 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
     size: options.maxMessageBytes ?? 25 * 1024 * 1024,
     logger: false,
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      simpleParser(stream).then(
-        (parsed) => {
-          if (stream.sizeExceeded) {
-            callback(Object.assign(new Error('message exceeds the size limit'), { responseCode: 552 }));
-            return;
-          }
-          const mail = store.add(caughtMail(parsed, session, stream.byteLength));
-          log(`message ${mail.id} from ${mail.from} to ${mail.to.join(', ')}: ${mail.subject}`);
-          callback();
-        },
-        (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
-      );
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.once('error', (err: Error) => callback(err));
+      stream.once('end', () => {
+        if (stream.sizeExceeded) {
+          callback(Object.assign(new Error('message exceeds the size limit'), { responseCode: 552 }));
+          return;
+        }
+        const envelopeFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
+        const to = session.envelope.rcptTo.map((recipient) => recipient.address);
+        const id = store.add({ envelopeFrom, to, raw: Buffer.concat(chunks), receivedAt: new Date().toISOString() });
+        log(`message ${id} from ${envelopeFrom} to ${to.join(', ')}`);
+        callback();
+      });
     },
   });
   smtp.on('error', (err) => log(`smtp error: ${err.message}`));
-  const http = createServer((req, res) => handleApi(store, req, res));
+  const http = createServer((req, res) => {
+    handleApi(store, req, res).catch((err: unknown) => sendJson(res, 500, { error: err instanceof Error ? err.message : String(err) }));
+  });
 
   const smtpPort = await listen(smtp, options.smtpPort, host);
   let httpPort: number;
