@@ -6,6 +6,7 @@ import { deadLetterTopic, retryTopic } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import {
   createTemporaryDatabase,
+  histogramTotal,
   metricTotal,
   PrivatePostgres,
   readTopic,
@@ -70,13 +71,6 @@ async function allApplied(run: ConsumerScenario, count: number, timeoutMs = 20_0
     timeoutMs,
   );
 }
-
-async function histogramSeries(run: ConsumerScenario, name: string, series: '_count' | '_sum'): Promise<number> {
-  const metric = (await run.metrics.getMetricsAsJSON()).find((candidate) => candidate.name === name);
-  return metric?.values.find((value) => (value as { metricName?: string }).metricName === `${name}${series}`)?.value ?? 0;
-}
-const histogramCount = (run: ConsumerScenario, name: string) => histogramSeries(run, name, '_count');
-const histogramSum = (run: ConsumerScenario, name: string) => histogramSeries(run, name, '_sum');
 
 beforeAll(() => admin.connect());
 
@@ -195,12 +189,7 @@ describe.each([
     const run = await scenario({ batched, runs });
     await run.publishEvents(20);
     const before = await allApplied(run, 20);
-    const handled = async (): Promise<number> => {
-      const metric = (await run.metrics.getMetricsAsJSON()).find((entry) => entry.name === 'consign_consumer_processing_duration_seconds');
-      return (metric?.values ?? [])
-        .filter((value) => (value as { metricName?: string }).metricName === 'consign_consumer_processing_duration_seconds_count')
-        .reduce((sum, value) => sum + Number(value.value), 0);
-    };
+    const handled = () => histogramTotal(run.metrics, 'consign_consumer_processing_duration_seconds', 'count');
     expect(await handled()).toBe(20);
     await run.runner.stop();
     await admin.resetOffsets({ groupId: run.groupId, topic: run.topic.name, earliest: true });
@@ -305,8 +294,8 @@ describe('ConsumerRunner units of work', () => {
       expect(applied.has(published[31].metadata.eventId)).toBe(false);
       expect(dead.headers).toMatchObject({ [deadLetterHeaders.code]: 'test.invalid', [deadLetterHeaders.attempts]: '1' });
       expect(await metricTotal(run.metrics, 'consign_consumer_unit_splits_total')).toBeGreaterThan(0);
-      const count = await histogramCount(run, 'consign_consumer_unit_records');
-      const sum = await histogramSum(run, 'consign_consumer_unit_records');
+      const count = await histogramTotal(run.metrics, 'consign_consumer_unit_records', 'count');
+      const sum = await histogramTotal(run.metrics, 'consign_consumer_unit_records', 'sum');
       // 60 records read in far fewer units than records: most units held several.
       expect(sum).toBe(59);
       expect(count).toBeLessThan(30);
@@ -326,7 +315,7 @@ describe('ConsumerRunner units of work', () => {
 
     const applied = await allApplied(run, 60);
     expect([...applied.values()].every((count) => count === 1)).toBe(true);
-    const units = await histogramCount(run, 'consign_consumer_unit_records');
+    const units = await histogramTotal(run.metrics, 'consign_consumer_unit_records', 'count');
     const commits = await metricTotal(run.metrics, 'consign_consumer_offset_commits_total');
     // More than one per partition's batch (progress shows while a batch is applied), far fewer than one per unit.
     expect(commits).toBeGreaterThan(3);

@@ -1,7 +1,7 @@
 export { readFixture } from './fixtures';
 export { testEndpoints } from './platform-endpoints';
 export { waitFor } from './wait-for';
-export { metricTotal } from './metric-total';
+export { histogramTotal, metricTotal } from './metric-total';
 export { createTemporaryDatabase } from './temporary-database';
 export { countStatements } from './statement-count';
 export type { TemporaryDatabase } from './temporary-database';

@@ -7,3 +7,17 @@ export async function metricTotal(registry: Registry, name: string, labels: Reco
     .filter((value) => Object.entries(labels).every(([label, expected]) => value.labels[label] === expected))
     .reduce((sum, value) => sum + Number(value.value), 0);
 }
+
+/** The sum of a histogram's `_count` (its observations) or `_sum` over its series whose labels include `labels`; 0 when it has none yet. */
+export async function histogramTotal(
+  registry: Registry,
+  name: string,
+  part: 'count' | 'sum',
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const metric = (await registry.getMetricsAsJSON()).find((candidate) => candidate.name === name);
+  return (metric?.values ?? [])
+    .filter((value) => (value as { metricName?: string }).metricName === `${name}_${part}`)
+    .filter((value) => Object.entries(labels).every(([label, expected]) => value.labels[label] === expected))
+    .reduce((sum, value) => sum + Number(value.value), 0);
+}
