@@ -105,7 +105,7 @@ interface PhaseReport {
   orders: number;
   ratePerSecond: number;
   answered200: number;
-  /** The other answers by status, or by error when none came ("503": 4, "UND_ERR_SOCKET": 2). */
+  /** The other answers by status, or by error when none came ("HTTP 503": 4, "UND_ERR_SOCKET": 2). */
   otherAnswers: Record<string, number>;
   ackP99Ms: number;
   /** Seconds from the last order sent until every service had applied or sent everything (or the time ran out). */
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
         ratePerSecond: rate,
         answered200: accepted.length,
         otherAnswers: countOtherAnswers(sent.answers),
-        ackP99Ms: quantiles(sent.ackMs.filter((ms): ms is number => ms !== undefined))(0.99),
+        ackP99Ms: quantiles(sent.answers.flatMap((answer) => (answer.ackMs === undefined ? [] : [answer.ackMs])))(0.99),
         drainSeconds: drained ? Number(((Date.now() - sentAt) / 1000).toFixed(1)) : Number.NaN,
         services: await latencies(apps, accepted),
       };

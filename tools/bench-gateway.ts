@@ -143,7 +143,7 @@ async function load(name: string, request: () => Promise<number>, rate: number, 
     },
     unanswered: (error) => ({ status: 0, error }),
   });
-  const latencies = sent.answers.flatMap((answer, index) => (answer.status === 200 ? [sent.ackMs[index] ?? 0] : []));
+  const latencies = sent.answers.flatMap((answer) => (answer.status === 200 && answer.ackMs !== undefined ? [answer.ackMs] : []));
   const failures = countOtherAnswers(sent.answers);
   const elapsed = (performance.now() - startedAt) / 1000;
   const at = quantiles(latencies);

@@ -6,10 +6,8 @@ export interface OpenLoopAnswer {
 }
 
 export interface OpenLoopResult<TAnswer extends OpenLoopAnswer> {
-  /** Every request's answer, in the order they came. */
-  answers: TAnswer[];
-  /** Milliseconds from each answer's request's scheduled time to the answer; undefined when none came. */
-  ackMs: Array<number | undefined>;
+  /** Every request's answer, in the order they came; `ackMs` from its scheduled time to the answer, when one came. */
+  answers: Array<TAnswer & { ackMs?: number }>;
   /** Milliseconds each request left after its scheduled time: the sender's own stalls. */
   lateMs: number[];
 }
@@ -31,8 +29,7 @@ export async function openLoop<TAnswer extends OpenLoopAnswer>(
   },
 ): Promise<OpenLoopResult<TAnswer>> {
   const total = Math.round(rate * seconds);
-  const answers: TAnswer[] = [];
-  const ackMs: Array<number | undefined> = [];
+  const answers: OpenLoopResult<TAnswer>['answers'] = [];
   const lateMs: number[] = [];
   const pending: Promise<void>[] = [];
   const startedAt = performance.now();
@@ -47,20 +44,18 @@ export async function openLoop<TAnswer extends OpenLoopAnswer>(
     pending.push(
       send().then(
         (answer) => {
-          answers.push(answer);
-          ackMs.push(performance.now() - countFrom);
+          answers.push({ ...answer, ackMs: performance.now() - countFrom });
         },
         (error: unknown) => {
           const code = (error as { code?: unknown } | undefined)?.code;
           answers.push(options.unanswered(typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)));
-          ackMs.push(undefined);
         },
       ),
     );
     if (index > 0 && index % rate === 0) options.progress?.(index, total);
   }
   await Promise.all(pending);
-  return { answers, ackMs, lateMs };
+  return { answers, lateMs };
 }
 
 /** The answers other than 200, by status, or by error when none came: { "HTTP 503": 4, "UND_ERR_SOCKET": 2 }. */
