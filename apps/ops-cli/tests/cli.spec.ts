@@ -450,7 +450,8 @@ describe('ops command line', () => {
     const shown = await ops('deadletters', 'show', `${deadLetters}:1:0`, '--json');
     expect(shown.code).toBe(1);
     expect(shown.err).toContain(`${deadLetters}:1 is empty: it holds no records`);
-    expect(shown.err).not.toContain('-1');
+    // No offset -1 in the message; the topic's name, random, may hold "-1" itself.
+    expect(shown.err.replaceAll(deadLetters, '')).not.toContain('-1');
     expect(JSON.parse(shown.out)).toMatchObject({ error: { code: 'kafka.no_such_record' } });
   });
 
