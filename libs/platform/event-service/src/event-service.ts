@@ -286,10 +286,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
         : {
             maxRecords: unitOfWork.maxRecords ?? transactionUnitRecords,
             runs,
-            unitOfWork: async (batch, applyAll) => {
-              const published = await applyInOneTransaction(database, codec, config.consumerGroup, context, batch, applyAll);
-              if (published > 0) relay.nudge();
-            },
+            unitOfWork: (batch, applyAll) => applyInOneTransaction(database, codec, config.consumerGroup, context, batch, applyAll),
           },
   });
   registerOutboxMetrics(metrics, database);
@@ -430,7 +427,7 @@ export async function runEventService(definition: EventServiceDefinition, comman
 /**
  * Applies a run of consumed events in one transaction (applyUnitOnce): a handler joins it through
  * the context's applyEvent, and the events their effects cause go to the outbox in one statement
- * before the COMMIT. Returns how many there were.
+ * before the COMMIT, which wakes the outbox relay.
  */
 function applyInOneTransaction(
   database: DataSource,
@@ -439,7 +436,7 @@ function applyInOneTransaction(
   context: EventServiceContext,
   batch: readonly ConsumedEvent<{ metadata: EventMetadata }>[],
   applyAll: (within: EventServiceContext) => Promise<void>,
-): Promise<number> {
+): Promise<void> {
   const eventIds = batch.map((event) => event.value.metadata.eventId);
   const positionOf = (event: ConsumedEvent<{ metadata: EventMetadata }>) => ({
     consumerGroup,
@@ -465,6 +462,5 @@ function applyInOneTransaction(
       },
     });
     await appendEventsToOutbox(manager, codec, pending);
-    return pending.length;
   });
 }

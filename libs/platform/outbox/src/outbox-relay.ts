@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { TopicDefinition } from '@consign/contracts';
 import { EventPublisher } from '@consign/kafka';
+import { onOutboxCommit } from './outbox-commits';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -11,6 +12,11 @@ export interface OutboxRelayOptions {
   lockName: string;
   batchSize?: number;
   idleDelayMs?: number;
+  /**
+   * Least time between the starts of two looks (default 50 ms): commits in quick succession share
+   * one, as a busy service's do, where a look each would cost a transaction and a produce apiece.
+   */
+  lookSpacingMs?: number;
   onError?: (error: Error) => void;
 }
 
@@ -30,12 +36,16 @@ interface OutboxRow {
  * PgBouncer as on a direct connection. A row is marked published, and its payload emptied, only
  * after Kafka acknowledged it: a crash in between publishes it again, and consumers'
  * processed-event records absorb the repeat.
+ *
+ * A commit that added outbox rows through the relay's DataSource wakes it at once, whoever made it;
+ * the idle poll finds the rows of other processes (another instance, ops-cli).
  */
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private nudged = false;
+  private stopListening: (() => void) | undefined;
   private readonly topics: Map<string, TopicDefinition>;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -49,14 +59,15 @@ export class OutboxRelay {
 
   start(): void {
     this.running = true;
+    this.stopListening = onOutboxCommit(this.options.dataSource, () => this.nudge());
     this.loop = this.run();
   }
 
   /**
-   * Says rows were just committed: the relay looks at once instead of at its next idle poll, which
+   * Rows were just committed: the relay looks at once instead of at its next idle poll, which
    * takes an event's wait in the outbox from up to idleDelayMs to about one round.
    */
-  nudge(): void {
+  private nudge(): void {
     this.nudged = true;
     this.wake?.();
   }
@@ -101,7 +112,11 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
+    let lookedAt = Number.NEGATIVE_INFINITY;
     while (this.running) {
+      const wait = lookedAt + (this.options.lookSpacingMs ?? 50) - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lookedAt = performance.now();
       this.nudged = false;
       try {
         await this.relayPending();
@@ -121,6 +136,7 @@ export class OutboxRelay {
   /** Finishes the round in progress, so nothing acknowledged stays unmarked. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopListening?.();
     this.wake?.();
     await this.loop;
   }

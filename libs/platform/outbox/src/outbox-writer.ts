@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { EventDefinition, EventMetadata, PlatformEvent } from '@consign/contracts';
 import { insertRows } from '@consign/database';
 import { EventCodec, eventHeaders } from '@consign/kafka';
+import { outboxRowsWritten } from './outbox-commits';
 
 /**
  * Adds an event to the outbox inside the caller's transaction, so the event exists exactly when
@@ -30,6 +31,7 @@ export async function appendToOutbox<TValue extends { metadata: EventMetadata }>
       JSON.stringify(eventHeaders(definition.type, headers)),
     ],
   );
+  outboxRowsWritten(manager);
 }
 
 /**
@@ -55,4 +57,5 @@ export async function appendEventsToOutbox(manager: EntityManager, codec: EventC
   await insertRows(manager, 'INSERT INTO outbox_events (event_id, event_type, topic, record_key, payload, headers)', rows, {
     tail: 'ON CONFLICT (event_id) DO NOTHING',
   });
+  if (rows.length > 0) outboxRowsWritten(manager);
 }

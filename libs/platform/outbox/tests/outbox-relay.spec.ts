@@ -199,32 +199,74 @@ describe('transactional outbox (real PostgreSQL, registry and Kafka)', () => {
     expect(offsets.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(9);
   });
 
-  it('relays at once when nudged, not at its next idle poll, and keeps the order of a multi-row append', async () => {
+  it('relays at once when an append commits, not at its next idle poll, and keeps the order of a multi-row append', async () => {
     const runner = dataSource.createQueryRunner();
     await new CreateOutboxEvents1764355150000().up(runner);
     await runner.release();
     const idle = new OutboxRelay({ dataSource, publisher, topics: [topic], lockName: database.name, idleDelayMs: 60_000 });
     idle.start();
+    const orderNames = async (count: number) =>
+      Promise.all(
+        (await readTopic(endpoints.kafkaBrokers, topic.name, count)).map(
+          async (record) => (await codec.decode<ShopifyOrderCreated>(record.value)).value.order.name,
+        ),
+      );
+    const appended = (names: string[]) =>
+      names.map((name) => ({ definition: { ...events.shopifyOrderCreated, topic }, value: sampleOrderCreated({ id: '9001', name }) }));
     try {
       // The first poll finds nothing; the next would come a minute later.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const orders = Array.from({ length: 5 }, (_, index) => sampleOrderCreated({ id: '9001', name: `#${index}` }));
-      await dataSource.transaction((manager) =>
-        appendEventsToOutbox(
-          manager,
-          codec,
-          orders.map((value) => ({ definition: { ...events.shopifyOrderCreated, topic }, value })),
-        ),
-      );
-      idle.nudge();
-      await waitFor('the nudged relay to publish', async () => ((await unpublished()) === 0 ? true : undefined), 10_000);
-      const records = await readTopic(endpoints.kafkaBrokers, topic.name, 5);
-      const decoded = await Promise.all(
-        records.map(async (record) => (await codec.decode<ShopifyOrderCreated>(record.value)).value.order.name),
-      );
-      expect(decoded).toEqual(['#0', '#1', '#2', '#3', '#4']);
+      await dataSource.transaction(async (manager) => {
+        await appendEventsToOutbox(manager, codec, appended(['#0', '#1', '#2', '#3', '#4']));
+        // Not committed yet: a relay woken by the append rather than the commit would find nothing
+        // now, and sleep a minute.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      await waitFor('the relay to publish the committed rows', async () => ((await unpublished()) === 0 ? true : undefined), 10_000);
+
+      // A rolled-back append publishes nothing; one outside a transaction commits, and wakes the relay, at once.
+      await expect(
+        dataSource.transaction(async (manager) => {
+          await appendEventsToOutbox(manager, codec, appended(['#rolled-back']));
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      await appendEventsToOutbox(dataSource.manager, codec, appended(['#5']));
+      await waitFor('the relay to publish the autocommitted row', async () => ((await unpublished()) === 0 ? true : undefined), 10_000);
+      expect(await orderNames(6)).toEqual(['#0', '#1', '#2', '#3', '#4', '#5']);
     } finally {
       await idle.stop();
+    }
+  });
+
+  it('lets commits in quick succession share one look, at most one every lookSpacingMs', async () => {
+    const runner = dataSource.createQueryRunner();
+    await new CreateOutboxEvents1764355150000().up(runner);
+    await runner.release();
+    const spaced = new OutboxRelay({
+      dataSource,
+      publisher,
+      topics: [topic],
+      lockName: database.name,
+      idleDelayMs: 60_000,
+      lookSpacingMs: 400,
+    });
+    spaced.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Ten commits over about 200 ms: each would have its own look, a few ms long, without the spacing.
+      for (let index = 0; index < 10; index += 1) {
+        await appendEventsToOutbox(dataSource.manager, codec, [
+          { definition: { ...events.shopifyOrderCreated, topic }, value: sampleOrderCreated({ id: '9002', name: `#${index}` }) },
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await waitFor('the relay to publish every commit', async () => ((await unpublished()) === 0 ? true : undefined), 10_000);
+      // A look's rows are marked in its transaction, so each look that published has its own published_at.
+      const [{ looks }] = await dataSource.query('SELECT count(DISTINCT published_at)::int AS looks FROM outbox_events');
+      expect(looks).toBeLessThanOrEqual(2);
+    } finally {
+      await spaced.stop();
     }
   });
 });
