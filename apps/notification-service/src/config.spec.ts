@@ -24,4 +24,15 @@ describe('notification-service configuration', () => {
   it('refuses an SMTP URL of another protocol', () => {
     expect(() => loadNotificationConfig({ NODE_ENV: 'development', SMTP_URL: 'http://mail.example.test' })).toThrow('SMTP_URL');
   });
+
+  it('sends emails up to a week late by default, reads NOTIFICATION_MAX_EVENT_AGE as a duration, and refuses one under a second', () => {
+    expect(loadNotificationConfig({ NODE_ENV: 'development' }).maxEventAgeMs).toBe(7 * 86_400_000);
+    expect(loadNotificationConfig({ NODE_ENV: 'development', NOTIFICATION_MAX_EVENT_AGE: '5m' }).maxEventAgeMs).toBe(300_000);
+    expect(() => loadNotificationConfig({ NODE_ENV: 'development', NOTIFICATION_MAX_EVENT_AGE: '500ms' })).toThrow(
+      'NOTIFICATION_MAX_EVENT_AGE: must be at least 1s, got 500ms',
+    );
+    expect(() => loadNotificationConfig({ NODE_ENV: 'development', NOTIFICATION_MAX_EVENT_AGE: 'a week' })).toThrow(
+      'NOTIFICATION_MAX_EVENT_AGE',
+    );
+  });
 });

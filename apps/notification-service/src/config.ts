@@ -1,4 +1,4 @@
-import { developmentDefault, loadConfig, text } from '@consign/config';
+import { developmentDefault, durationMs, loadConfig, setting, text } from '@consign/config';
 import { eventServiceSettings } from '@consign/event-service';
 import { smtpSettings } from '@consign/notifications';
 import { keyEncryptionKeysSetting } from '@consign/personal-data';
@@ -11,6 +11,12 @@ export function notificationSettings(env: NodeJS.ProcessEnv) {
     ...smtpSettings(env),
     mailFrom: text('MAIL_FROM', developmentDefault(env, 'Consign Stream <no-reply@consign-stream.local>')),
     personalDataKeys: keyEncryptionKeysSetting(env),
+    // A rebuild from earliest, or a first start over old history, must not email about old sales.
+    maxEventAgeMs: setting('NOTIFICATION_MAX_EVENT_AGE', (raw) => {
+      const ageMs = durationMs('NOTIFICATION_MAX_EVENT_AGE', '7d').parse(raw);
+      if (ageMs < 1000) throw new Error(`must be at least 1s, got ${ageMs}ms`);
+      return ageMs;
+    }),
   };
 }
 

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     maxAttempts: 3,
     // A run's emails in flight at once: as many as the pool has connections.
     sendConcurrency: config.smtpMaxConnections,
+    maxEventAgeMs: config.maxEventAgeMs,
     countEmail: (countEmail ??= emailMetrics(context.metrics)),
     outcomeWriter: (outcomeWriter ??= new NotificationOutcomeWriter({ dataSource: context.database, publish: context.publish })),
   });

@@ -36,6 +36,42 @@ export function decideRecipient(contact: Contact | undefined, tenantId: string):
   return { kind: 'send', to: contact.email, displayName: contact.displayName?.trim() || 'consignor' };
 }
 
+/** How late an email may still go out: measured from the platform's receipt of its cause. */
+export interface LateEmailLimit {
+  /** NOTIFICATION_MAX_EVENT_AGE. */
+  maxEventAgeMs: number;
+  nowMs: number;
+}
+
+/**
+ * decideRecipient, after refusing an email whose event the platform received more than
+ * `limit.maxEventAgeMs` ago: a rebuild from earliest, or a first start over old history, records
+ * those as skipped instead of emailing consignors about last month's sales. No limit: no refusal.
+ */
+export function decideDelivery(
+  contact: Contact | undefined,
+  cause: { tenantId: string; receivedAt: number },
+  limit: LateEmailLimit | undefined,
+): RecipientDecision {
+  if (limit && limit.nowMs - cause.receivedAt > limit.maxEventAgeMs)
+    return {
+      kind: 'skip',
+      reason: `too late to send: its event was received ${roughDuration(limit.nowMs - cause.receivedAt)} ago, more than NOTIFICATION_MAX_EVENT_AGE (${roughDuration(limit.maxEventAgeMs)})`,
+    };
+  return decideRecipient(contact, cause.tenantId);
+}
+
+/** "3 d", "5 h", "12 min", "40 s": the largest whole unit, for people reading a skip reason. */
+function roughDuration(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+  ];
+  for (const [size, name] of units) if (ms >= size) return `${Math.floor(ms / size)} ${name}`;
+  return `${Math.floor(ms / 1000)} s`;
+}
+
 /**
  * Whose personal data a contact and its notifications hold: the consignor's, the only person this
  * service knows. Their data key is erased when the consignor is deactivated.

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { EventMetadata } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import type { KeyEncryptionKeys } from '@consign/personal-data';
-import { decideRecipient, type RecipientDecision } from '../domain/contact';
+import { decideDelivery, type RecipientDecision } from '../domain/contact';
 import { messageIdFor, notificationIdFor, type EventValues, type NotificationTemplate } from '../domain/notification-content';
 import { notificationFailed, notificationSent, providerMessageIdFrom, type AttemptFacts } from '../domain/notification-events';
 import { renderTemplate, type RenderedEmail } from '../domain/render-template';
@@ -47,6 +47,13 @@ export interface NotificationDeps {
   outcomeWriter?: NotificationOutcomeWriter;
   /** Most emails deliverNotifications has in flight at once (default 5; SMTP_MAX_CONNECTIONS, the pool's size). */
   sendConcurrency?: number;
+  /**
+   * NOTIFICATION_MAX_EVENT_AGE: an email whose event the platform received longer ago is recorded
+   * as skipped, not sent (decideDelivery). Unset: no limit.
+   */
+  maxEventAgeMs?: number;
+  /** The clock the age is read on (default Date.now). */
+  now?: () => number;
 }
 
 /** What became of one email: handed to the SMTP server, refused or unreachable, or waiting for its recipient's contact. */
@@ -68,8 +75,17 @@ export interface NotificationRequest {
 /** The outcome of one attempt at a notification whose recipient is decided. */
 export type AttemptOutcome = { kind: 'sent' | 'duplicate' | 'skipped' } | { kind: 'failed'; error: PlatformError };
 
+/** The NOTIFICATION_MAX_EVENT_AGE limit as of now, or none. */
+export function lateEmailLimit(deps: NotificationDeps): { maxEventAgeMs: number; nowMs: number } | undefined {
+  return deps.maxEventAgeMs === undefined ? undefined : { maxEventAgeMs: deps.maxEventAgeMs, nowMs: (deps.now ?? Date.now)() };
+}
+
 async function recipientOf(deps: NotificationDeps, request: NotificationRequest): Promise<RecipientDecision> {
-  return decideRecipient(await findContact(deps.dataSource.manager, deps.personalDataKeys, request.consignorId), request.cause.tenantId);
+  return decideDelivery(
+    await findContact(deps.dataSource.manager, deps.personalDataKeys, request.consignorId),
+    request.cause,
+    lateEmailLimit(deps),
+  );
 }
 
 /** Records the attempt's outcome and its event, committed when this resolves. */
@@ -272,8 +288,9 @@ export async function deliverNotifications(deps: NotificationDeps, requests: rea
     deps.personalDataKeys,
     unique.map((index) => requests[index].consignorId),
   );
+  const limit = lateEmailLimit(deps);
   const decisionOf = (index: number): RecipientDecision =>
-    decideRecipient(contacts.get(requests[index].consignorId), requests[index].cause.tenantId);
+    decideDelivery(contacts.get(requests[index].consignorId), requests[index].cause, limit);
   const unknown = unique.filter((index) => decisionOf(index).kind === 'unknown');
   if (unknown.length > 0) {
     const deferred = await deferNotifications(

@@ -1,7 +1,7 @@
-import { decideRecipient } from '../domain/contact';
+import { decideDelivery } from '../domain/contact';
 import { findContact } from '../store/contacts';
 import { findDeferredNotifications } from '../store/notification-log';
-import { attemptNotification, type NotificationDeps } from './deliver-notification';
+import { attemptNotification, lateEmailLimit, type NotificationDeps } from './deliver-notification';
 
 /** What one sendAwaitingNotifications call did; rows another caller took meanwhile are not counted. */
 export interface AwaitingNotificationsResult {
@@ -21,8 +21,9 @@ export interface AwaitingNotificationsResult {
 export async function sendAwaitingNotifications(deps: NotificationDeps, consignorId: string): Promise<AwaitingNotificationsResult> {
   const result: AwaitingNotificationsResult = { sent: 0, skipped: 0, failed: 0 };
   const contact = await findContact(deps.dataSource.manager, deps.personalDataKeys, consignorId);
+  const limit = lateEmailLimit(deps);
   for (const deferred of await findDeferredNotifications(deps.dataSource.manager, consignorId)) {
-    const decision = decideRecipient(contact, deferred.cause.tenantId);
+    const decision = decideDelivery(contact, deferred.cause, limit);
     if (decision.kind === 'unknown') continue;
     const outcome = await attemptNotification(
       deps,

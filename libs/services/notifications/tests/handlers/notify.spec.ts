@@ -15,11 +15,12 @@ import {
   notifyConsignorRegistered,
   notifyEarningsReversed,
   notifyItemSold,
+  notifyItemsSold,
   sendAwaitingNotifications,
   notificationTemplatesDir,
 } from '@consign/notifications';
 import { notificationDatabase } from '../support/notification-database';
-import { consignorDeactivated, consignorRegistered, earningsRecorded, earningsReversed } from '../support/sample-events';
+import { consignorDeactivated, consignorRegistered, earningsRecorded, earningsReversed, metadata } from '../support/sample-events';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp-relay';
 
 describe('notify (real PostgreSQL, real SMTP)', () => {
@@ -203,6 +204,34 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
     expect(messagesFor(sold.metadata.eventId, 'item-sold')).toHaveLength(0);
     expect(messagesFor(reversed.metadata.eventId, 'earnings-reversed')).toHaveLength(0);
     expect(published).toEqual([]);
+  });
+
+  it('records an email received longer ago than maxEventAgeMs as skipped, alone or in a run, and sends it never', async () => {
+    const { id } = await registeredConsignor();
+    const receivedAt = Date.parse('2026-11-28T10:00:01Z');
+    // An hour after the sample events' receipt, with a limit of a minute: a rebuild's view of old history.
+    const late: NotificationDeps = { ...deps, maxEventAgeMs: 60_000, now: () => receivedAt + 3_600_000 };
+    const alone = earningsRecorded(id);
+    const inRun = [earningsRecorded(id), earningsRecorded(id)];
+    const fresh = earningsRecorded(id, { metadata: metadata('earnings.recorded', { receivedAt: receivedAt + 3_590_000 }) });
+    const ofUnknownConsignor = earningsRecorded('consignor-not-projected-yet');
+
+    expect(await notifyItemSold(late, alone)).toBe('skipped');
+    expect(await notifyItemsSold(late, [...inRun, fresh])).toEqual(['skipped', 'skipped', 'sent']);
+    // Skipped, not deferred: nothing waits for the contact to send it late.
+    expect(await notifyItemSold(late, ofUnknownConsignor)).toBe('skipped');
+    expect(await notifyItemSold(late, alone)).toBe('duplicate');
+
+    for (const event of [alone, ...inRun, ofUnknownConsignor]) {
+      expect(await logRow(event.metadata.eventId, 'item-sold')).toMatchObject({
+        status: 'skipped',
+        attempts: 0,
+        skip_reason: 'too late to send: its event was received 1 h ago, more than NOTIFICATION_MAX_EVENT_AGE (1 min)',
+        recipient: null,
+      });
+      expect(messagesFor(event.metadata.eventId, 'item-sold')).toHaveLength(0);
+    }
+    expect(messagesFor(fresh.metadata.eventId, 'item-sold')).toHaveLength(1);
   });
 
   it('skips a notification that failed before if the consignor was deactivated since', async () => {
