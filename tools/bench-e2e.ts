@@ -30,7 +30,7 @@ import { commandTicks, cpuSample, CpuSample, msPerTick } from './process-cpu';
 
 /**
  * End-to-end latency of the whole platform under an open-loop load of orders
- * (`npm run bench:e2e -- [--rate 200] [--seconds 30] [--warmup 5] [--json] [--profile DIR]`). Each order is unique
+ * (`npm run bench:e2e -- [--rate 200] [--seconds 30] [--warmup 5] [--consignors 20] [--json] [--profile DIR]`). Each order is unique
  * and has three lines, two of them consignors' items, as a flash sale's would. Latency runs from the
  * gateway's `received_at` of the delivery to each service's record of it: `processed_events` in
  * inventory and earnings, the "sold" email's `sent_at` in notification-service (one per consignor
@@ -48,7 +48,6 @@ const services = [
   'consignor-service',
   'notification-service',
 ] as const satisfies readonly SubscribingService[];
-const consignorCount = 20;
 const quietRate = 5;
 const quietSeconds = 4;
 
@@ -57,6 +56,8 @@ interface Settings {
   seconds: number;
   warmupSeconds: number;
   drainTimeoutSeconds: number;
+  /** `--consignors N`: the shop's consignors, each signed up through the gateway with one product. */
+  consignors: number;
   json: boolean;
   /** `--profile DIR`: every app's CPU profile is written there, and where each one's time went printed. */
   profileDir: string | undefined;
@@ -76,6 +77,7 @@ function settingsFrom(argv: string[]): Settings {
     seconds: number('--seconds', 30, 1),
     warmupSeconds: number('--warmup', 5, 0),
     drainTimeoutSeconds: number('--drain-timeout', 120, 1),
+    consignors: number('--consignors', 20, 2),
     json: argv.includes('--json'),
     profileDir: profileDirArgument(argv),
   };
@@ -176,15 +178,18 @@ async function main(): Promise<void> {
     )
       throw new Error('the platform did not become ready within 120 s');
     const gateway = appNamed(apps, 'gateway');
-    log(`platform of ${apps.length} apps ready (run ${run}); setting up ${consignorCount} consignors and their products`);
-    const shop = await setUpShop(apps, new WebhookSender(gateway.url), run);
+    log(`platform of ${apps.length} apps ready (run ${run}); setting up ${settings.consignors} consignors and their products`);
+    const shop = await setUpShop(apps, new WebhookSender(gateway.url), run, settings.consignors);
 
     const client = new KeepAliveHttpClient({ host: '127.0.0.1', port: Number(new URL(gateway.url).port) });
     let sequence = 0;
     const sendOrder = async (): Promise<Answer> => {
       const index = sequence++;
       const consignorLines = [shopifyId(), shopifyId()];
-      const [first, second] = [shop.consignorProducts[index % consignorCount], shop.consignorProducts[(index + 1) % consignorCount]];
+      const [first, second] = [
+        shop.consignorProducts[index % settings.consignors],
+        shop.consignorProducts[(index + 1) % settings.consignors],
+      ];
       const body = orderBody({
         id: shopifyId(),
         name: `#BENCH-${run}-${index}`,
@@ -349,10 +354,19 @@ interface Shop {
 }
 
 /** Consignors signed up through Clerk, one product each tagged with their consignor tag, and a store product. */
-async function setUpShop(apps: RunningApp[], webhooks: WebhookSender, run: string): Promise<Shop> {
-  for (let index = 0; index < consignorCount; index += 1) {
-    await webhooks.clerk(clerkUserBody('user.created', { id: `user_bench_${run}_${index}`, email: `bench.${run}.${index}@example.test` }));
-  }
+/** `send` for every item, 32 at a time: a big shop sets up in seconds, not one webhook after another. */
+async function inSlices<T>(items: readonly T[], send: (item: T) => Promise<unknown>): Promise<void> {
+  for (let from = 0; from < items.length; from += 32) await Promise.all(items.slice(from, from + 32).map(send));
+}
+
+async function setUpShop(apps: RunningApp[], webhooks: WebhookSender, run: string, consignorCount: number): Promise<Shop> {
+  await inSlices(
+    Array.from({ length: consignorCount }, (_, index) => index),
+    (index) =>
+      webhooks.clerk(clerkUserBody('user.created', { id: `user_bench_${run}_${index}`, email: `bench.${run}.${index}@example.test` })),
+  );
+  // Projected at a few hundred a second at worst, with the default's two minutes to spare.
+  const setUpTimeoutMs = 120_000 + consignorCount * 10;
   const tags = await waitFor(
     'the consignors to be registered',
     async () => {
@@ -362,14 +376,14 @@ async function setUpShop(apps: RunningApp[], webhooks: WebhookSender, run: strin
       );
       return rows.length === consignorCount ? rows.map((row) => row.shopify_tag) : undefined;
     },
-    120_000,
+    setUpTimeoutMs,
     250,
   );
   const variant = () => ({ product: shopifyId(), variant: shopifyId(), inventoryItem: shopifyId() });
   const products = tags.map((tag) => ({ ...variant(), tags: [tag] }));
   const store = { ...variant(), tags: ['house'] };
-  for (const product of [...products, store]) {
-    await webhooks.shopify(
+  await inSlices([...products, store], (product) =>
+    webhooks.shopify(
       'products/create',
       productBody({
         id: product.product,
@@ -385,8 +399,8 @@ async function setUpShop(apps: RunningApp[], webhooks: WebhookSender, run: strin
           },
         ],
       }),
-    );
-  }
+    ),
+  );
   // Every service has applied the set-up: the products in inventory and earnings, the consignors' contacts in notification-service.
   const expected: Record<string, number> = {
     'inventory-service': consignorCount + 1,
@@ -403,7 +417,7 @@ async function setUpShop(apps: RunningApp[], webhooks: WebhookSender, run: strin
       }
       return true;
     },
-    120_000,
+    setUpTimeoutMs,
     250,
   );
   return { consignorProducts: products, storeProduct: store };
