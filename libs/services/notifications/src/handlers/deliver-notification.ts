@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { EventMetadata } from '@consign/contracts';
 import { PlatformError } from '@consign/errors';
 import type { KeyEncryptionKeys } from '@consign/personal-data';
-import { decideDelivery, type RecipientDecision } from '../domain/contact';
+import { decideDelivery, type LateEmailLimit, type RecipientDecision } from '../domain/contact';
 import { messageIdFor, notificationIdFor, type EventValues, type NotificationTemplate } from '../domain/notification-content';
 import { notificationFailed, notificationSent, providerMessageIdFrom, type AttemptFacts } from '../domain/notification-events';
 import { renderTemplate, type RenderedEmail } from '../domain/render-template';
@@ -76,7 +76,7 @@ export interface NotificationRequest {
 export type AttemptOutcome = { kind: 'sent' | 'duplicate' | 'skipped' } | { kind: 'failed'; error: PlatformError };
 
 /** The NOTIFICATION_MAX_EVENT_AGE limit as of now, or none. */
-export function lateEmailLimit(deps: NotificationDeps): { maxEventAgeMs: number; nowMs: number } | undefined {
+export function lateEmailLimit(deps: NotificationDeps): LateEmailLimit | undefined {
   return deps.maxEventAgeMs === undefined ? undefined : { maxEventAgeMs: deps.maxEventAgeMs, nowMs: (deps.now ?? Date.now)() };
 }
 
