@@ -88,6 +88,12 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
     return { ...row, recipient: opened.text(sealed_recipient), last_error: opened.text(sealed_last_error) };
   }
 
+  /** The row says skipped, for `reason`, with no attempt and no recipient; the relay received nothing. */
+  async function expectSkippedUnsent(eventId: string, template: NotificationTemplate, reason: string): Promise<void> {
+    expect(await logRow(eventId, template)).toMatchObject({ status: 'skipped', attempts: 0, skip_reason: reason, recipient: null });
+    expect(messagesFor(eventId, template)).toHaveLength(0);
+  }
+
   it('sends the welcome email to the projected address, HTML-escaped, and records it', async () => {
     const { id, email } = await registeredConsignor({ displayName: 'Ada <Admin> & Co' });
     const event = consignorRegistered(id, { email: 'not-used@example.com' });
@@ -195,13 +201,7 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
     expect(await notifyItemSold(deps, sold)).toBe('skipped');
     expect(await notifyEarningsReversed(deps, reversed)).toBe('skipped');
     expect(await notifyItemSold(deps, sold)).toBe('duplicate');
-    expect(await logRow(sold.metadata.eventId, 'item-sold')).toMatchObject({
-      status: 'skipped',
-      attempts: 0,
-      skip_reason: 'consignor deactivated: closed account',
-      recipient: null,
-    });
-    expect(messagesFor(sold.metadata.eventId, 'item-sold')).toHaveLength(0);
+    await expectSkippedUnsent(sold.metadata.eventId, 'item-sold', 'consignor deactivated: closed account');
     expect(messagesFor(reversed.metadata.eventId, 'earnings-reversed')).toHaveLength(0);
     expect(published).toEqual([]);
   });
@@ -222,15 +222,12 @@ describe('notify (real PostgreSQL, real SMTP)', () => {
     expect(await notifyItemSold(late, ofUnknownConsignor)).toBe('skipped');
     expect(await notifyItemSold(late, alone)).toBe('duplicate');
 
-    for (const event of [alone, ...inRun, ofUnknownConsignor]) {
-      expect(await logRow(event.metadata.eventId, 'item-sold')).toMatchObject({
-        status: 'skipped',
-        attempts: 0,
-        skip_reason: 'too late to send: its event was received 1 h ago, more than NOTIFICATION_MAX_EVENT_AGE (1 min)',
-        recipient: null,
-      });
-      expect(messagesFor(event.metadata.eventId, 'item-sold')).toHaveLength(0);
-    }
+    for (const event of [alone, ...inRun, ofUnknownConsignor])
+      await expectSkippedUnsent(
+        event.metadata.eventId,
+        'item-sold',
+        'too late to send: its event was received 1 h ago, more than NOTIFICATION_MAX_EVENT_AGE (1 min)',
+      );
     expect(messagesFor(fresh.metadata.eventId, 'item-sold')).toHaveLength(1);
   });
 
