@@ -353,12 +353,12 @@ interface Shop {
   storeProduct: { product: number; variant: number };
 }
 
-/** Consignors signed up through Clerk, one product each tagged with their consignor tag, and a store product. */
 /** `send` for every item, 32 at a time: a big shop sets up in seconds, not one webhook after another. */
 async function inSlices<T>(items: readonly T[], send: (item: T) => Promise<unknown>): Promise<void> {
   for (let from = 0; from < items.length; from += 32) await Promise.all(items.slice(from, from + 32).map(send));
 }
 
+/** Consignors signed up through Clerk, one product each tagged with their consignor tag, and a store product. */
 async function setUpShop(apps: RunningApp[], webhooks: WebhookSender, run: string, consignorCount: number): Promise<Shop> {
   await inSlices(
     Array.from({ length: consignorCount }, (_, index) => index),
